@@ -1,0 +1,89 @@
+import type { JsonObject } from '@gantry/store';
+
+/**
+ * A task is one resumable step of a stage. The engine calls `run` until it returns a complete
+ * status; a `RUNNING` result is a poll, re-run after `retryAfterMs` by a delayed RunTask message
+ * (no worker ever sleeps). `run` may be called again for the same step after a crash, so its
+ * external effects must be idempotent (look before create, idempotency keys).
+ */
+export interface TaskImplementation {
+  /** The name stage types plan with, e.g. `createWebhook`. */
+  readonly name: string;
+  /** Fails the task TERMINAL when it has been running longer than this. */
+  readonly timeoutMs?: number;
+  run(ctx: TaskContext): Promise<TaskResult>;
+}
+
+export interface TaskContext {
+  execution: {
+    id: string;
+    application: string;
+    pipelineId: string;
+    pipelineName: string;
+    trigger: JsonObject;
+    parameters: JsonObject;
+    /** Every stage of the execution by refId, as it stands now. */
+    stages: Record<string, { status: string; outputs: JsonObject }>;
+  };
+  stage: {
+    id: string;
+    refId: string;
+    type: string;
+    name: string;
+    /** The stage's fields with every `${…}` already resolved, plus state set through the API (judgments, skips). */
+    context: JsonObject;
+    outputs: JsonObject;
+    attempt: number;
+    startTime: Date;
+  };
+  task: {
+    id: string;
+    name: string;
+    /** Private state this task returned from its previous runs. */
+    state: JsonObject;
+    polls: number;
+    startTime: Date;
+  };
+  services: TaskServices;
+}
+
+/** What tasks may reach beyond their own stage. */
+export interface TaskServices {
+  /** Start an execution of another pipeline exactly once per key; returns its id. */
+  startPipeline(input: {
+    application: string;
+    pipeline: string;
+    parameters: JsonObject;
+    trigger: JsonObject;
+    idempotencyKey: string;
+    parentExecutionId: string;
+  }): Promise<{ executionId: string }>;
+  /** Status and stage outputs of another execution (null when it does not exist). */
+  getExecutionOutcome(executionId: string): Promise<{ status: string; outputs: JsonObject } | null>;
+  webhook: { allowedHosts: string[]; timeoutMs: number };
+  fetch: typeof fetch;
+}
+
+/** Writes that must commit together with the task's result, exactly once (same transaction). */
+export type TransactionalEffect = (sql: { query(text: string, values?: unknown[]): Promise<unknown> }) => Promise<void>;
+
+interface ResultCommon {
+  /** Merged into the stage's outputs (visible to later stages as `stages.<refId>.outputs`). */
+  outputs?: JsonObject;
+  /** Replaces the task's private state. */
+  state?: JsonObject;
+  effect?: TransactionalEffect;
+}
+
+export type TaskResult =
+  | (ResultCommon & { status: 'SUCCEEDED' })
+  | (ResultCommon & { status: 'RUNNING'; retryAfterMs: number })
+  | (ResultCommon & { status: 'TERMINAL' | 'FAILED_CONTINUE' | 'STOPPED'; error: string });
+
+/** Thrown by a task for a failure worth retrying (network blip, 5xx, throttling): retried with jittered backoff. */
+export class TransientTaskError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientTaskError';
+  }
+}

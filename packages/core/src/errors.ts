@@ -1,0 +1,43 @@
+/**
+ * Errors the domain raises on purpose. The API maps `code` to an HTTP status; anything else that
+ * escapes is a bug and is reported as INTERNAL without its stack.
+ */
+export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('NOT_FOUND', message, details);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('CONFLICT', message, details);
+  }
+}
+
+/** One problem in client input: where (zod-style path) and what. */
+export interface ValidationIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly issues: ValidationIssue[],
+  ) {
+    super('VALIDATION', message, { issues });
+  }
+}

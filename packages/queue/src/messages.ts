@@ -1,0 +1,31 @@
+/**
+ * The engine's messages (Orca's vocabulary). Each says what to do next; PostgreSQL holds the truth,
+ * so a message that no longer applies is dropped by its handler.
+ */
+export type EngineMessage =
+  | { type: 'StartExecution'; executionId: string }
+  | { type: 'StartStage'; executionId: string; stageId: string }
+  | { type: 'RunTask'; executionId: string; stageId: string; taskId: string }
+  | { type: 'CompleteTask'; executionId: string; stageId: string; taskId: string }
+  | { type: 'CompleteStage'; executionId: string; stageId: string }
+  | { type: 'CompleteExecution'; executionId: string }
+  | { type: 'CancelExecution'; executionId: string }
+  | { type: 'ResumeStage'; executionId: string; stageId: string }
+  | { type: 'RestartStage'; executionId: string; stageId: string };
+
+export type EngineMessageType = EngineMessage['type'];
+
+export type MessageOf<T extends EngineMessageType> = Extract<EngineMessage, { type: T }>;
+
+export interface OutgoingMessage {
+  message: EngineMessage;
+  /** Deliver no earlier than this many milliseconds from now (polling, backoff). */
+  delayMs?: number;
+}
+
+/** What the API and the handlers use to send messages; the backend (Redis or PostgreSQL) is hidden. */
+export interface MessageBus {
+  send(message: EngineMessage, options?: { delayMs?: number }): Promise<void>;
+  sendAll(messages: OutgoingMessage[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,2 +1,30 @@
 export * from './status';
 export * from './errors';
+export * from './scheduling';
+export type { StageType } from './stages/StageType';
+export { defineStageType } from './stages/StageType';
+export { registerStageType, getStageType, listStageTypes } from './stages/registry';
+export { exprOr, seconds, EXPRESSION_ALTERNATIVE } from './stages/fields';
+export { BUILT_IN_STAGE_TYPES } from './stages/builtins';
+export { waitStage } from './stages/wait';
+export { manualJudgmentStage } from './stages/manualJudgment';
+export { checkPreconditionsStage } from './stages/checkPreconditions';
+export { evaluateVariablesStage } from './stages/evaluateVariables';
+export { webhookStage, WEBHOOK_METHODS } from './stages/webhook';
+export { pipelineStage } from './stages/pipeline';
+export { resolveStage } from './stages/resolve';
+export {
+  APPLICATION_NAME,
+  pipelineDefinitionSchema,
+  stageDefinitionSchema,
+  parameterDefinitionSchema,
+  triggerDefinitionSchema,
+  parsePipelineDefinition,
+} from './pipeline';
+export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
+export { validateDag, topologicalOrder, downstreamOf, initialStages } from './dag';
+export type { DagNode } from './dag';
+export { resolveParameters } from './parameters';
+export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath } from './expressions';
+export type { ExpressionScope, ValuePath } from './expressions';
+export { expressionIssues, conditionIssues } from './expressionCheck';

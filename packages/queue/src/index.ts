@@ -1,1 +1,4 @@
 export * from './messages';
+export * from './backend';
+export * from './MessageBus';
+export * from './MessageConsumer';

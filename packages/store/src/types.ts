@@ -107,3 +107,48 @@ export interface CommandResult<T> {
   value: T;
   messages: EngineMessage[];
 }
+
+export interface LaunchRequest {
+  pipelineId: string;
+  /** Defaults to the pipeline's latest version. */
+  version?: number;
+  trigger: JsonObject;
+  /** As supplied; defaults/required/options are applied against the pipeline version's parameters. */
+  parameters: JsonObject;
+  actor?: string;
+  /** A second launch with the same key returns the first execution instead of creating another. */
+  idempotencyKey?: string;
+  parentExecutionId?: string;
+}
+
+/** Executions as the API and tasks see them. Throws NotFoundError / ConflictError / ValidationError. */
+export interface ExecutionRepository {
+  /**
+   * Creates the execution and its stages from the pipeline version (which it keeps running even if
+   * the pipeline is saved again). With limitConcurrent and a running execution, it is queued when
+   * keepWaitingPipelines is set, else refused with ConflictError.
+   */
+  launch(request: LaunchRequest): Promise<CommandResult<ExecutionDetail>>;
+  get(id: string): Promise<ExecutionDetail>;
+  list(filter: ExecutionFilter): Promise<ExecutionPage>;
+  audit(executionId: string): Promise<AuditEventRecord[]>;
+}
+
+export interface Actor {
+  user?: string;
+}
+
+/** Operator actions: each checks the state allows it (ConflictError otherwise) and records an audit event. */
+export interface ExecutionCommands {
+  cancel(executionId: string, input: Actor & { reason?: string }): Promise<CommandResult<ExecutionSummary>>;
+  pause(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>>;
+  resume(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>>;
+  /** `stage` is the stage's id or refId. */
+  restartStage(executionId: string, stage: string, input: Actor): Promise<CommandResult<StageView>>;
+  skipWait(executionId: string, stage: string, input: Actor): Promise<CommandResult<StageView>>;
+  judge(
+    executionId: string,
+    stage: string,
+    input: Actor & { judgmentStatus: 'continue' | 'stop'; judgmentInput?: string },
+  ): Promise<CommandResult<StageView>>;
+}

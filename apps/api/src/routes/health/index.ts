@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { healthzSchema, readyzSchema } from './schemas';
+
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface HealthRoutesOptions {
+  readiness: () => Promise<ReadinessCheck[]>;
+  /** A hung dependency must not hang the probe: after this, the instance is reported not ready. */
+  readinessTimeoutMs?: number;
+}
+
+const DEFAULT_READINESS_TIMEOUT_MS = 5_000;
+
+/** Probes for orchestrators: /healthz (alive) and /readyz (able to serve). */
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, options) => {
+  const timeoutMs = options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
+
+  app.get('/healthz', { schema: healthzSchema }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', { schema: readyzSchema }, async (request, reply) => {
+    const checks = await runChecks(options.readiness, timeoutMs).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'readiness checks failed');
+      return [{ name: 'readiness', ok: false, error: error instanceof Error ? error.message : String(error) }];
+    });
+    const ready = checks.length > 0 && checks.every((check) => check.ok);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
+  });
+};
+
+async function runChecks(readiness: () => Promise<ReadinessCheck[]>, timeoutMs: number): Promise<ReadinessCheck[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`readiness checks did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([readiness(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,48 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { LoggerOptions } from 'pino';
+import type { MessageBus } from '@gantry/queue';
+import type { ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import { installErrorShape } from './plugins/errorShape';
+import { installJsonBody } from './plugins/jsonBody';
+import { installSwagger } from './plugins/swagger';
+import { installZodSchemas } from './plugins/zodSchemas';
+import { executionRoutes } from './routes/executions';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { pipelineRoutes } from './routes/pipelines';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const API_PREFIX = '/api/v1';
+
+export interface ServerDeps {
+  pipelines: PipelineRepository;
+  executions: ExecutionRepository;
+  commands: ExecutionCommands;
+  bus: MessageBus;
+  /** Checks of the dependencies (database, queue); /readyz answers 503 when one is not ok. */
+  readiness: () => Promise<ReadinessCheck[]>;
+  /** Fastify's pino logger; default true (info level). Tests pass false. */
+  logger?: boolean | LoggerOptions;
+  /** Largest accepted request body; default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const app = Fastify({ logger: deps.logger ?? true, bodyLimit: bodyLimitBytes });
+
+  installZodSchemas(app);
+  installJsonBody(app);
+  installErrorShape(app, { bodyLimitBytes });
+  installSwagger(app, { bodyLimitBytes });
+
+  app.register(healthRoutes, { readiness: deps.readiness });
+  app.register(pipelineRoutes, { prefix: API_PREFIX, pipelines: deps.pipelines });
+  app.register(executionRoutes, {
+    prefix: API_PREFIX,
+    executions: deps.executions,
+    commands: deps.commands,
+    bus: deps.bus,
+  });
+  return app;
+}

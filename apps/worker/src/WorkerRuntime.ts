@@ -1,0 +1,56 @@
+import type { MessageBus, QueueBackendConfig } from '@gantry/queue';
+import { startMessageConsumer } from '@gantry/queue';
+import { PostgresExecutionRepository, type Database } from '@gantry/store';
+import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
+import { Engine } from './engine/Engine';
+import { createTaskServices } from './services';
+import type { TaskImplementation } from './tasks/Task';
+import { createTaskRegistry } from './tasks';
+
+export interface WorkerOptions {
+  db: Database;
+  bus: MessageBus;
+  queue: QueueBackendConfig;
+  log: EngineLogger;
+  concurrency?: number;
+  lockDurationMs?: number;
+  webhook?: { allowedHosts: string[]; timeoutMs: number };
+  retry?: RetryPolicy;
+  /** Tasks beyond the built-in ones (stage types from other packages, or a test's). */
+  extraTasks?: TaskImplementation[];
+}
+
+export interface RunningWorker {
+  engine: Engine;
+  /** Stops taking messages and lets the handlers in flight finish. */
+  close(): Promise<void>;
+}
+
+export function startWorker(options: WorkerOptions): RunningWorker {
+  const tasks = createTaskRegistry(options.extraTasks);
+  const executions = new PostgresExecutionRepository(options.db.pool);
+  const engine = new Engine(
+    {
+      pool: options.db.pool,
+      task: (name) => tasks.find(name),
+      services: createTaskServices({
+        pool: options.db.pool,
+        executions,
+        bus: options.bus,
+        webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
+      }),
+      retry: options.retry ?? DEFAULT_RETRY_POLICY,
+      log: options.log,
+      now: () => new Date(),
+    },
+    options.bus,
+  );
+  const lockDurationMs = options.lockDurationMs ?? 30_000;
+  const consumer = startMessageConsumer(options.queue, (message) => engine.handle(message), {
+    concurrency: options.concurrency ?? 20,
+    lockDurationMs,
+    stalledIntervalMs: lockDurationMs,
+    onError: (error, message) => options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
+  });
+  return { engine, close: () => consumer.close() };
+}

@@ -1,0 +1,43 @@
+import { DEFAULT_FAILURE_POLICY, haltsExecutionNow, type ExpressionScope, type FailurePolicy } from '@gantry/core';
+import type { ExecutionRow, StageRow } from '@gantry/store';
+
+/** The failure policy saved with the stage (defaults were applied when the pipeline was parsed). */
+export function failurePolicyOf(stage: StageRow): FailurePolicy {
+  const definition = stage.definition;
+  return {
+    failPipeline: typeof definition.failPipeline === 'boolean' ? definition.failPipeline : DEFAULT_FAILURE_POLICY.failPipeline,
+    continuePipeline:
+      typeof definition.continuePipeline === 'boolean' ? definition.continuePipeline : DEFAULT_FAILURE_POLICY.continuePipeline,
+    completeOtherBranchesThenFail:
+      typeof definition.completeOtherBranchesThenFail === 'boolean'
+        ? definition.completeOtherBranchesThenFail
+        : DEFAULT_FAILURE_POLICY.completeOtherBranchesThenFail,
+  };
+}
+
+export function stageTimeoutMs(stage: StageRow): number | undefined {
+  const value = stage.definition.stageTimeoutMs;
+  return typeof value === 'number' && value > 0 ? value : undefined;
+}
+
+/** What `${…}` expressions see when a stage starts. */
+export function expressionScope(execution: ExecutionRow, stages: StageRow[]): ExpressionScope {
+  return {
+    trigger: execution.trigger,
+    parameters: execution.parameters,
+    execution: {
+      id: execution.id,
+      application: execution.application,
+      name: execution.pipeline_name,
+      pipelineId: execution.pipeline_id,
+      status: execution.status,
+      startTime: execution.start_time?.toISOString() ?? null,
+    },
+    stages: Object.fromEntries(stages.map((stage) => [stage.ref_id, { status: stage.status, outputs: stage.outputs }])),
+  };
+}
+
+/** A stage failed the pipeline: nothing new may start, and the execution ends once nothing runs. */
+export function isHalted(stages: StageRow[]): boolean {
+  return stages.some((stage) => haltsExecutionNow(stage.status, failurePolicyOf(stage)));
+}

@@ -1,0 +1,141 @@
+import {
+  inTransaction,
+  insertAudit,
+  lockExecution,
+  selectExecution,
+  selectStage,
+  selectStages,
+  selectTask,
+  updateStage,
+  updateTaskIfUnchanged,
+  type ExecutionRow,
+  type JsonObject,
+  type StageRow,
+  type TaskRow,
+} from '@gantry/store';
+import { isComplete } from '@gantry/core';
+import type { MessageOf, OutgoingMessage } from '@gantry/queue';
+import { backoffDelay, type EngineContext, type Handler } from '../engine/EngineContext';
+import { stageTimeoutMs } from '../engine/stagePolicy';
+import { TransientTaskError, type TaskContext, type TaskResult } from '../tasks/Task';
+
+/**
+ * Runs one step of a task outside any transaction (it may call slow external systems), then
+ * commits the result only if the task is still where it was when the step began: a duplicate or
+ * stale message, a cancel or a pause in the meantime make the result void.
+ */
+export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
+  const execution = await selectExecution(ctx.pool, message.executionId);
+  const stage = await selectStage(ctx.pool, message.stageId);
+  const task = await selectTask(ctx.pool, message.taskId);
+  if (!execution || !stage || !task) return [];
+  if (execution.status !== 'RUNNING' || stage.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
+  // Finished by an earlier delivery of this message whose follow-up was lost in a crash.
+  if (isComplete(task.status)) return [{ message: { type: 'CompleteTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
+  if (task.status !== 'RUNNING') return [];
+
+  const outcome = await step(execution, stage, task, ctx);
+
+  return inTransaction(ctx.pool, async (sql) => {
+    const locked = await lockExecution(sql, execution.id);
+    if (!locked || locked.status !== 'RUNNING') return [];
+    const now = ctx.now();
+    const { result } = outcome;
+    const complete = result.status !== 'RUNNING';
+    const written = await updateTaskIfUnchanged(sql, task.id, task.polls, {
+      polls: task.polls + 1,
+      retries: outcome.retries,
+      state: result.state ?? task.state,
+      ...(complete
+        ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
+        : {}),
+    });
+    if (!written) return [];
+    if (result.outputs && Object.keys(result.outputs).length > 0) {
+      const current = await selectStage(sql, stage.id);
+      await updateStage(sql, stage.id, { outputs: { ...(current?.outputs ?? {}), ...result.outputs } });
+    }
+    if (result.effect) await result.effect(sql);
+    if (complete) {
+      await insertAudit(sql, {
+        type: 'TASK_COMPLETED',
+        executionId: execution.id,
+        stageId: stage.id,
+        data: { task: task.name, index: task.index, attempt: task.attempt, status: result.status },
+      });
+      return [{ message: { type: 'CompleteTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
+    }
+    return [{ message, delayMs: outcome.delayMs } satisfies OutgoingMessage];
+  });
+};
+
+interface StepOutcome {
+  result: TaskResult;
+  retries: number;
+  delayMs: number;
+}
+
+async function step(execution: ExecutionRow, stage: StageRow, task: TaskRow, ctx: EngineContext): Promise<StepOutcome> {
+  const now = ctx.now();
+  const timeoutMs = stageTimeoutMs(stage);
+  const stageStart = stage.start_time ?? now;
+  const remaining = timeoutMs === undefined ? Infinity : timeoutMs - (now.getTime() - stageStart.getTime());
+  if (remaining <= 0) {
+    return terminal(task, `stage timed out: it ran longer than stageTimeoutMs=${timeoutMs} ms`);
+  }
+  const implementation = ctx.task(task.name);
+  if (!implementation) return terminal(task, `no implementation for task ${task.name}`);
+  const taskStart = task.start_time ?? now;
+  if (implementation.timeoutMs !== undefined && now.getTime() - taskStart.getTime() > implementation.timeoutMs) {
+    return terminal(task, `task ${task.name} timed out after ${implementation.timeoutMs} ms`);
+  }
+  try {
+    const result = await implementation.run(await taskContext(execution, stage, task, ctx));
+    const delayMs = result.status === 'RUNNING' ? Math.max(0, Math.min(result.retryAfterMs, remaining)) : 0;
+    return { result, retries: 0, delayMs };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof TransientTaskError && task.retries < ctx.retry.maxRetries) {
+      const retries = task.retries + 1;
+      ctx.log.warn({ task: task.name, executionId: execution.id, retries, reason }, 'transient task failure, retrying');
+      const delayMs = Math.min(backoffDelay(ctx.retry, retries), Math.max(0, remaining));
+      return { result: { status: 'RUNNING', retryAfterMs: delayMs, state: task.state }, retries, delayMs };
+    }
+    if (!(error instanceof TransientTaskError)) {
+      ctx.log.error({ task: task.name, executionId: execution.id, err: error }, 'task failed');
+    }
+    const suffix = error instanceof TransientTaskError ? ` (gave up after ${task.retries} retries)` : '';
+    return terminal(task, `${task.name}: ${reason}${suffix}`);
+  }
+}
+
+function terminal(task: TaskRow, error: string): StepOutcome {
+  return { result: { status: 'TERMINAL', error }, retries: task.retries, delayMs: 0 };
+}
+
+async function taskContext(execution: ExecutionRow, stage: StageRow, task: TaskRow, ctx: EngineContext): Promise<TaskContext> {
+  const stages = await selectStages(ctx.pool, execution.id);
+  return {
+    execution: {
+      id: execution.id,
+      application: execution.application,
+      pipelineId: execution.pipeline_id,
+      pipelineName: execution.pipeline_name,
+      trigger: execution.trigger,
+      parameters: execution.parameters,
+      stages: Object.fromEntries(stages.map((s) => [s.ref_id, { status: s.status, outputs: s.outputs as JsonObject }])),
+    },
+    stage: {
+      id: stage.id,
+      refId: stage.ref_id,
+      type: stage.type,
+      name: stage.name,
+      context: stage.context,
+      outputs: stage.outputs,
+      attempt: stage.attempt,
+      startTime: stage.start_time ?? ctx.now(),
+    },
+    task: { id: task.id, name: task.name, state: task.state, polls: task.polls, startTime: task.start_time ?? ctx.now() },
+    services: ctx.services,
+  };
+}

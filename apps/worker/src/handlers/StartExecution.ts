@@ -1,0 +1,44 @@
+import { inTransaction, insertAudit, lockExecution, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
+import { isExecutionFinished, startableStages } from '@gantry/core';
+import type { MessageOf, OutgoingMessage } from '@gantry/queue';
+import type { Handler } from '../engine/EngineContext';
+
+export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ctx) =>
+  inTransaction(ctx.pool, async (sql) => {
+    const execution = await lockExecution(sql, message.executionId);
+    if (!execution) return [];
+    // Already started (this message is a redelivery after a crash): re-send what starting sent.
+    if (execution.status === 'RUNNING') return stagesToStart(execution.id, await selectStages(sql, execution.id));
+    if (execution.status !== 'NOT_STARTED') return [];
+    if (execution.limit_concurrent) {
+      // The pipeline row lock orders concurrent starts of one pipeline.
+      await sql.query('SELECT id FROM pipelines WHERE id = $1 FOR UPDATE', [execution.pipeline_id]);
+      const active = await sql.query(
+        `SELECT id FROM executions WHERE pipeline_id = $1 AND id <> $2 AND status IN ('RUNNING', 'PAUSED') LIMIT 1`,
+        [execution.pipeline_id, execution.id],
+      );
+      if (active.rows.length > 0) {
+        if (execution.keep_waiting_pipelines) {
+          await insertAudit(sql, { type: 'EXECUTION_QUEUED', executionId: execution.id, pipelineId: execution.pipeline_id });
+          return [];
+        }
+        await updateExecution(sql, execution.id, {
+          status: 'CANCELED',
+          canceled: true,
+          cancellation_reason: 'another execution of this pipeline is running (limitConcurrent)',
+          end_time: ctx.now(),
+        });
+        await insertAudit(sql, { type: 'EXECUTION_CANCELED', executionId: execution.id, data: { reason: 'limitConcurrent' } });
+        return [];
+      }
+    }
+    await updateExecution(sql, execution.id, { status: 'RUNNING', start_time: ctx.now() });
+    await insertAudit(sql, { type: 'EXECUTION_STARTED', executionId: execution.id, pipelineId: execution.pipeline_id });
+    return stagesToStart(execution.id, await selectStages(sql, execution.id));
+  });
+
+function stagesToStart(executionId: string, stages: StageRow[]): OutgoingMessage[] {
+  const view = schedulable(stages);
+  if (isExecutionFinished(view)) return [{ message: { type: 'CompleteExecution', executionId } }];
+  return startableStages(view).map((stage) => ({ message: { type: 'StartStage', executionId, stageId: stage.id } }));
+}

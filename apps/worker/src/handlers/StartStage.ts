@@ -1,0 +1,101 @@
+import {
+  ExpressionError,
+  ValidationError,
+  getStageType,
+  isExpressionTrue,
+  prerequisitesMet,
+  resolveStage,
+  type ExpressionScope,
+  type StageDefinition,
+} from '@gantry/core';
+import {
+  inTransaction,
+  insertAudit,
+  insertTasks,
+  lockExecution,
+  schedulable,
+  selectStages,
+  selectTasks,
+  updateStage,
+  type JsonObject,
+  type SqlClient,
+  type StageRow,
+} from '@gantry/store';
+import type { MessageOf, OutgoingMessage } from '@gantry/queue';
+import type { EngineContext, Handler } from '../engine/EngineContext';
+import { expressionScope, isHalted } from '../engine/stagePolicy';
+
+export const startStage: Handler<MessageOf<'StartStage'>> = (message, ctx) =>
+  inTransaction(ctx.pool, async (sql) => {
+    const execution = await lockExecution(sql, message.executionId);
+    if (!execution || execution.status !== 'RUNNING') return [];
+    const stages = await selectStages(sql, execution.id);
+    const stage = stages.find((s) => s.id === message.stageId);
+    if (!stage) return [];
+    if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage);
+    if (isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
+
+    const now = ctx.now();
+    const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
+    const scope = expressionScope(execution, stages);
+    const plan = planStage(stage, scope, ctx);
+    if (plan.kind === 'skip') {
+      await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
+      await insertAudit(sql, { type: 'STAGE_SKIPPED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
+      return complete;
+    }
+    if (plan.kind === 'fail') {
+      // Failing here (not throwing) keeps a bad expression from ever crashing or wedging the worker.
+      await updateStage(sql, stage.id, { status: 'RUNNING', start_time: now, error: plan.error });
+      await insertAudit(sql, { type: 'STAGE_STARTED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
+      return complete;
+    }
+    await updateStage(sql, stage.id, { status: 'RUNNING', start_time: now, context: plan.context, error: null });
+    const tasks = await insertTasks(sql, stage, plan.tasks, now);
+    await insertAudit(sql, { type: 'STAGE_STARTED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
+    const first = tasks[0];
+    if (!first) return complete;
+    return [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: first.id } }];
+  });
+
+/** A redelivered StartStage after a crash: send again what starting the stage sent. */
+async function resendAfterStart(sql: SqlClient, executionId: string, stage: StageRow): Promise<OutgoingMessage[]> {
+  const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId, stageId: stage.id } }];
+  if (stage.status !== 'RUNNING') return stage.status === 'PAUSED' ? [] : complete;
+  const tasks = await selectTasks(sql, stage);
+  if (tasks.length === 0) return complete;
+  const running = tasks.find((task) => task.status === 'RUNNING');
+  return running ? [{ message: { type: 'RunTask', executionId, stageId: stage.id, taskId: running.id } }] : [];
+}
+
+type StagePlan =
+  | { kind: 'skip' }
+  | { kind: 'fail'; error: JsonObject }
+  | { kind: 'run'; context: JsonObject; tasks: string[] };
+
+/** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
+function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext): StagePlan {
+  const type = getStageType(stage.type);
+  if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
+  const definition = stage.definition as StageDefinition;
+  try {
+    if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope)) {
+      return { kind: 'skip' };
+    }
+    const resolved = resolveStage(definition, scope);
+    const tasks = type.tasks(resolved);
+    const missing = tasks.filter((name) => !ctx.task(name));
+    if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
+    return { kind: 'run', context: resolved as JsonObject, tasks };
+  } catch (error) {
+    if (error instanceof ExpressionError) {
+      return { kind: 'fail', error: { message: error.message, expression: error.expression, reason: error.reason } };
+    }
+    if (error instanceof ValidationError) return { kind: 'fail', error: { message: error.message, issues: error.issues } };
+    throw error;
+  }
+}
+
+function stageEvent(stage: StageRow): JsonObject {
+  return { refId: stage.ref_id, attempt: stage.attempt };
+}

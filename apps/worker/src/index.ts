@@ -1,0 +1,3 @@
+export * from './WorkerRuntime';
+export * from './tasks';
+export type { RetryPolicy, EngineLogger } from './engine/EngineContext';

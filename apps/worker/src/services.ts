@@ -1,0 +1,46 @@
+import { NotFoundError } from '@gantry/core';
+import type { MessageBus } from '@gantry/queue';
+import type { ExecutionRepository, JsonObject } from '@gantry/store';
+import type pg from 'pg';
+import type { TaskServices } from './tasks/Task';
+
+/** What tasks reach beyond their own stage: other pipelines and executions, and outbound HTTP. */
+export function createTaskServices(deps: {
+  pool: pg.Pool;
+  executions: ExecutionRepository;
+  bus: MessageBus;
+  webhook: { allowedHosts: string[]; timeoutMs: number };
+}): TaskServices {
+  return {
+    async startPipeline(input) {
+      const { rows } = await deps.pool.query<{ id: string }>(
+        `SELECT id FROM pipelines WHERE application = $1 AND (id::text = $2 OR name = $2) AND deleted_at IS NULL
+         ORDER BY (id::text = $2) DESC LIMIT 1`,
+        [input.application, input.pipeline],
+      );
+      const pipeline = rows[0];
+      if (!pipeline) throw new NotFoundError(`pipeline ${input.application}/${input.pipeline} not found`);
+      const launched = await deps.executions.launch({
+        pipelineId: pipeline.id,
+        trigger: input.trigger,
+        parameters: input.parameters,
+        idempotencyKey: input.idempotencyKey,
+        parentExecutionId: input.parentExecutionId,
+      });
+      await Promise.all(launched.messages.map((message) => deps.bus.send(message)));
+      return { executionId: launched.value.id };
+    },
+    async getExecutionOutcome(executionId) {
+      const { rows } = await deps.pool.query<{ status: string }>('SELECT status FROM executions WHERE id = $1', [executionId]);
+      const execution = rows[0];
+      if (!execution) return null;
+      const stages = await deps.pool.query<{ outputs: JsonObject }>(
+        'SELECT outputs FROM stages WHERE execution_id = $1 ORDER BY end_time NULLS LAST, ref_id',
+        [executionId],
+      );
+      return { status: execution.status, outputs: Object.assign({}, ...stages.rows.map((row) => row.outputs)) as JsonObject };
+    },
+    webhook: deps.webhook,
+    fetch: globalThis.fetch,
+  };
+}

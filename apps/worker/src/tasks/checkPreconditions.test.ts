@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { checkPreconditionsTask } from './checkPreconditions';
+import { makeTaskContext } from './testContext';
+
+const stages = {
+  bake: { status: 'SUCCEEDED', outputs: {} },
+  deploy: { status: 'TERMINAL', outputs: {} },
+};
+
+const run = (preconditions: unknown[]) =>
+  checkPreconditionsTask.run(makeTaskContext({ execution: { stages }, stage: { context: { preconditions } } }));
+
+describe('checkPreconditions task', () => {
+  it('succeeds when every precondition holds, reporting each', async () => {
+    const result = await run([
+      { type: 'expression', context: { expression: true } },
+      { type: 'expression', context: { expression: 'TRUE' } },
+      { type: 'stageStatus', context: { stageRefId: 'bake', stageStatus: 'SUCCEEDED' } },
+      { type: 'stageStatus', context: { stageName: 'deploy', stageStatus: ['succeeded', 'terminal'] } },
+    ]);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputs).toEqual({
+      preconditions: [
+        { type: 'expression', passed: true, message: 'expression is true' },
+        { type: 'expression', passed: true, message: 'expression is true' },
+        { type: 'stageStatus', passed: true, message: 'stage "bake" is SUCCEEDED' },
+        { type: 'stageStatus', passed: true, message: 'stage "deploy" is TERMINAL' },
+      ],
+    });
+  });
+
+  it('fails TERMINAL when a failing precondition has failPipeline (the default), listing every failure', async () => {
+    const result = await run([
+      { type: 'expression', context: { expression: false, failureMessage: 'version must be set' } },
+      { type: 'expression', context: { expression: true } },
+      { type: 'stageStatus', context: { stageRefId: 'deploy', stageStatus: 'SUCCEEDED' }, failPipeline: false },
+    ]);
+    expect(result.status).toBe('TERMINAL');
+    if (result.status !== 'TERMINAL') return;
+    expect(result.error).toBe(
+      '2 of 3 precondition(s) failed: #1 expression: version must be set; #3 stageStatus: stage "deploy" is TERMINAL, expected SUCCEEDED',
+    );
+    expect(result.outputs).toEqual({
+      preconditions: [
+        { type: 'expression', passed: false, message: 'version must be set' },
+        { type: 'expression', passed: true, message: 'expression is true' },
+        { type: 'stageStatus', passed: false, message: 'stage "deploy" is TERMINAL, expected SUCCEEDED' },
+      ],
+    });
+  });
+
+  it('fails FAILED_CONTINUE when every failing precondition has failPipeline false', async () => {
+    const result = await run([
+      { type: 'expression', context: { expression: 'false' }, failPipeline: false },
+      { type: 'expression', context: { expression: true } },
+    ]);
+    expect(result.status).toBe('FAILED_CONTINUE');
+    if (result.status === 'FAILED_CONTINUE') expect(result.error).toContain('#1 expression: expression is false');
+  });
+
+  it('treats a non-boolean expression, an unknown stage and an unknown type as failures', async () => {
+    const result = await run([
+      { type: 'expression', context: { expression: 'yes' }, failPipeline: false },
+      { type: 'stageStatus', context: { stageName: 'Deploy to prod', stageStatus: 'SUCCEEDED' }, failPipeline: false },
+      { type: 'clusterSize', context: {}, failPipeline: false },
+    ]);
+    // The unknown type forces TERMINAL even though every entry says failPipeline: false.
+    expect(result.status).toBe('TERMINAL');
+    if (result.status !== 'TERMINAL') return;
+    expect(result.error).toContain('expression did not evaluate to a boolean (got "yes")');
+    expect(result.error).toContain('no stage with refId "Deploy to prod" in this execution (stageName is matched against refIds; use stageRefId)');
+    expect(result.error).toContain('unknown precondition type "clusterSize"');
+  });
+
+  it('succeeds with no preconditions', async () => {
+    expect(await run([])).toEqual({ status: 'SUCCEEDED', outputs: { preconditions: [] } });
+  });
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { TaskImplementation } from './Task';
+import { readContext } from './readContext';
+
+const variablesContext = z.object({
+  variables: z.array(z.object({ key: z.string().min(1), value: z.unknown().optional() })).default([]),
+});
+
+/** `evaluateVariables` stage: publishes each (already resolved) variable as a stage output. */
+export const evaluateVariablesTask: TaskImplementation = {
+  name: 'evaluateVariables',
+  async run(ctx) {
+    const read = readContext(variablesContext, ctx.stage.context, 'evaluateVariables');
+    if (!read.ok) return read.result;
+    // fromEntries defines own properties, so a key like "__proto__" stays data instead of
+    // rewriting the prototype; a later duplicate key wins, as in Spinnaker.
+    const outputs = Object.fromEntries(read.value.variables.map((v) => [v.key, v.value ?? null]));
+    return { status: 'SUCCEEDED', outputs };
+  },
+};

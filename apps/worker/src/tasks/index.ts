@@ -1,0 +1,40 @@
+import type { TaskImplementation } from './Task';
+import { TaskRegistry } from './TaskRegistry';
+import { checkPreconditionsTask } from './checkPreconditions';
+import { evaluateVariablesTask } from './evaluateVariables';
+import { monitorPipelineTask } from './pipeline/monitorPipeline';
+import { startPipelineTask } from './pipeline/startPipeline';
+import { waitTask } from './wait';
+import { waitForJudgmentTask } from './waitForJudgment';
+import { createWebhookTask } from './webhook/createWebhook';
+import { monitorWebhookTask } from './webhook/monitorWebhook';
+
+export * from './Task';
+export { TaskRegistry, UnknownTaskError } from './TaskRegistry';
+export {
+  checkPreconditionsTask,
+  createWebhookTask,
+  evaluateVariablesTask,
+  monitorPipelineTask,
+  monitorWebhookTask,
+  startPipelineTask,
+  waitForJudgmentTask,
+  waitTask,
+};
+
+/** The tasks of the generic stage types (wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline). */
+export const builtInTasks: readonly TaskImplementation[] = [
+  waitTask,
+  waitForJudgmentTask,
+  checkPreconditionsTask,
+  evaluateVariablesTask,
+  createWebhookTask,
+  monitorWebhookTask,
+  startPipelineTask,
+  monitorPipelineTask,
+];
+
+/** A registry holding the built-in tasks; stage-type packages register theirs on top. */
+export function createTaskRegistry(extra: Iterable<TaskImplementation> = []): TaskRegistry {
+  return new TaskRegistry([...builtInTasks, ...extra]);
+}

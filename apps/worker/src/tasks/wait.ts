@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { TaskImplementation } from './Task';
+import { readContext } from './readContext';
+
+/** Long waits re-check at least this often, so a skip or a cancel is never far behind. */
+export const MAX_WAIT_POLL_MS = 60_000;
+
+const waitContext = z.object({
+  // Spinnaker pipelines often carry the seconds as a string ("30"); expressions may too.
+  waitTime: z.union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(
+    z.number().nonnegative().finite(),
+  ),
+  skipRemainingWait: z.boolean().optional(),
+});
+
+/** `wait` stage: completes `waitTime` seconds after the task started, or at once when skipped. */
+export const waitTask: TaskImplementation = {
+  name: 'wait',
+  async run(ctx) {
+    const read = readContext(waitContext, ctx.stage.context, 'wait');
+    if (!read.ok) return read.result;
+    const { waitTime, skipRemainingWait } = read.value;
+    if (skipRemainingWait === true) return { status: 'SUCCEEDED' };
+
+    // Measured from the task's start (not this run's), so re-runs after a crash don't restart the wait.
+    const remainingMs = ctx.task.startTime.getTime() + waitTime * 1000 - Date.now();
+    if (remainingMs <= 0) return { status: 'SUCCEEDED' };
+    return { status: 'RUNNING', retryAfterMs: Math.min(MAX_WAIT_POLL_MS, Math.max(1, Math.ceil(remainingMs))) };
+  },
+};

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { JsonObject } from '@gantry/store';
+import type { TaskImplementation } from './Task';
+import { readContext } from './readContext';
+
+/** The API nudges the task the moment someone judges, so this slow poll is only a safety net. */
+export const JUDGMENT_POLL_MS = 30_000;
+
+const judgmentContext = z.object({
+  judgmentStatus: z.string().optional(),
+  judgmentInput: z.unknown().optional(),
+  lastModifiedBy: z.string().optional(),
+  judgedAt: z.union([z.string(), z.number()]).optional(),
+});
+
+/** `manualJudgment` stage: waits for the judgment the API writes into the stage context. */
+export const waitForJudgmentTask: TaskImplementation = {
+  name: 'waitForJudgment',
+  async run(ctx) {
+    const read = readContext(judgmentContext, ctx.stage.context, 'manualJudgment');
+    if (!read.ok) return read.result;
+    const { judgmentStatus, judgmentInput, lastModifiedBy, judgedAt } = read.value;
+    if (judgmentStatus === undefined || judgmentStatus === '') {
+      return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS };
+    }
+
+    const status = judgmentStatus.toLowerCase();
+    // Nulls rather than missing keys, so expressions like `stages.judge.outputs.judgmentInput == 'x'`
+    // evaluate instead of failing on an absent field.
+    const outputs: JsonObject = {
+      judgmentStatus: status,
+      judgmentInput: judgmentInput ?? null,
+      lastModifiedBy: lastModifiedBy ?? null,
+      judgedAt: judgedAt ?? null,
+    };
+    if (status === 'continue') return { status: 'SUCCEEDED', outputs };
+    if (status === 'stop') {
+      return { status: 'TERMINAL', error: `judged "stop" by ${lastModifiedBy ?? 'an unknown user'}`, outputs };
+    }
+    return {
+      status: 'TERMINAL',
+      error: `unknown judgmentStatus "${judgmentStatus}" (expected "continue" or "stop")`,
+      outputs,
+    };
+  },
+};

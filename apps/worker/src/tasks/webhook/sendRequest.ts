@@ -1,0 +1,165 @@
+import { checkUrl, type HostLookup } from './ssrfGuard';
+
+/**
+ * One webhook HTTP exchange: every hop (the first request and each redirect) passes the SSRF guard
+ * before it is sent, redirects are followed here rather than by fetch so that each target is
+ * checked, and the response body is read with a size bound.
+ */
+
+export const MAX_REDIRECTS = 5;
+/** Bodies end up in stage outputs (stored and shown in the UI), so they are capped. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface OutgoingRequest {
+  url: string;
+  method: string;
+  headers: Headers;
+  body?: string;
+}
+
+export interface SendOptions {
+  fetch: typeof fetch;
+  /** Budget for the whole exchange: all hops and reading the body. */
+  timeoutMs: number;
+  allowedHosts: readonly string[];
+  lookup?: HostLookup;
+  maxBodyBytes?: number;
+}
+
+export interface ReceivedResponse {
+  /** The URL that answered, after redirects. */
+  url: string;
+  statusCode: number;
+  headers: Headers;
+  /** Parsed JSON when the body is JSON, else the text; null when empty. */
+  body: unknown;
+  bodyText: string;
+  bodyTruncated: boolean;
+}
+
+export type SendOutcome =
+  | { kind: 'response'; response: ReceivedResponse }
+  /** Never sent: the guard or the request's shape forbids it. Retrying cannot help. */
+  | { kind: 'refused'; url: string; reason: string }
+  /** Sent (or resolving its host) failed: connection, DNS, timeout. Possibly transient. */
+  | { kind: 'networkError'; url: string; message: string }
+  | { kind: 'tooManyRedirects'; url: string };
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<SendOutcome> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let { url, method, body } = request;
+  const headers = new Headers(request.headers);
+
+  for (let hop = 0; ; hop++) {
+    const verdict = await checkUrl(url, { allowedHosts: options.allowedHosts, lookup: options.lookup });
+    if (!verdict.ok) {
+      return verdict.kind === 'refused'
+        ? { kind: 'refused', url, reason: verdict.reason }
+        : { kind: 'networkError', url, message: verdict.reason };
+    }
+    if (verdict.url.username !== '' || verdict.url.password !== '') {
+      // fetch rejects such URLs anyway; saying why beats a TypeError, and it never heals on retry.
+      return { kind: 'refused', url, reason: 'refused: credentials in the URL are not supported; send them in customHeaders' };
+    }
+
+    let response: Response;
+    try {
+      response = await options.fetch(url, { method, headers, body, redirect: 'manual', signal });
+    } catch (error) {
+      return { kind: 'networkError', url, message: describeFetchError(error, options.timeoutMs) };
+    }
+
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) {
+      try {
+        return { kind: 'response', response: await readResponse(url, response, options.maxBodyBytes ?? MAX_BODY_BYTES) };
+      } catch (error) {
+        return { kind: 'networkError', url, message: describeFetchError(error, options.timeoutMs) };
+      }
+    }
+
+    await response.body?.cancel().catch(() => undefined);
+    if (hop >= MAX_REDIRECTS) return { kind: 'tooManyRedirects', url };
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return { kind: 'refused', url, reason: `refused: redirect to an invalid URL "${location}"` };
+    }
+    // Method rewriting as the Fetch standard does it, so receivers see what a browser would send.
+    if ((response.status === 303 && method !== 'GET' && method !== 'HEAD') || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+      headers.delete('content-type');
+    }
+    // As in fetch: credentials meant for one origin are not handed to another.
+    if (next.origin !== new URL(url).origin) headers.delete('authorization');
+    url = next.href;
+  }
+}
+
+async function readResponse(url: string, response: Response, maxBytes: number): Promise<ReceivedResponse> {
+  const { text, truncated } = await readBoundedText(response, maxBytes);
+  return {
+    url,
+    statusCode: response.status,
+    headers: response.headers,
+    body: truncated ? text : parseBody(text, response.headers.get('content-type')),
+    bodyText: text,
+    bodyTruncated: truncated,
+  };
+}
+
+async function readBoundedText(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  if (response.body === null) return { text: '', truncated: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode(), truncated: false };
+    const room = maxBytes - received;
+    if (value.byteLength > room) {
+      text += decoder.decode(value.subarray(0, room));
+      await reader.cancel().catch(() => undefined);
+      return { text, truncated: true };
+    }
+    received += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+function parseBody(text: string, contentType: string | null): unknown {
+  if (text.trim() === '') return null;
+  const looksJson = /\bjson\b/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
+  if (!looksJson) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+    // undici reports "fetch failed" and hides the useful part (ECONNREFUSED, bad port…) in `cause`.
+    const cause = error.cause;
+    if (cause instanceof Error) {
+      const code = (cause as { code?: unknown }).code;
+      return typeof code === 'string' && !cause.message.includes(code) ? `${code} ${cause.message}` : cause.message;
+    }
+    if (typeof cause === 'string') return cause;
+    return error.message;
+  }
+  return String(error);
+}
+
+/** A short, single-line excerpt of a body for error messages. */
+export function snippet(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.join(' or ')} URL`);
+
+const csv = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean));
+
+/** Every setting, its env variable, its YAML key and its default, in one place. */
+export const configSchema = z.object({
+  databaseUrl: url(['postgres:', 'postgresql:']).default('postgresql://postgres@127.0.0.1:5432/gantry'),
+  redisUrl: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('gantry'),
+  host: z.string().default('0.0.0.0'),
+  port: z.coerce.number().int().min(0).max(65535).default(8084),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
+  workerConcurrency: z.coerce.number().int().min(1).max(500).default(20),
+  /** How soon a message held by a worker that died is handed to another one. */
+  lockDurationMs: z.coerce.number().int().min(1000).default(30_000),
+  webhookAllowedHosts: csv.default([]),
+  webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
+});
+
+export type GantryConfig = z.infer<typeof configSchema>;
+
+const ENV_KEYS: Record<keyof GantryConfig, string> = {
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  queuePrefix: 'GANTRY_QUEUE_PREFIX',
+  host: 'HOST',
+  port: 'PORT',
+  logLevel: 'LOG_LEVEL',
+  bodyLimitBytes: 'GANTRY_BODY_LIMIT_BYTES',
+  workerConcurrency: 'GANTRY_WORKER_CONCURRENCY',
+  lockDurationMs: 'GANTRY_LOCK_DURATION_MS',
+  webhookAllowedHosts: 'GANTRY_WEBHOOK_ALLOWED_HOSTS',
+  webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
+};
+
+/** A configuration problem, worded for the operator: which setting, and what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the optional YAML file named by GANTRY_CONFIG_FILE, then the environment (which wins),
+ * and validates the result.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
+  const file = env.GANTRY_CONFIG_FILE ? readConfigFile(env.GANTRY_CONFIG_FILE) : {};
+  const fromEnv: Record<string, string> = {};
+  for (const [key, variable] of Object.entries(ENV_KEYS)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const parsed = configSchema.safeParse({ ...file, ...fromEnv });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof GantryConfig;
+      const source = key in fromEnv ? ENV_KEYS[key] : `${key} (in ${env.GANTRY_CONFIG_FILE})`;
+      return `${source}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`GANTRY_CONFIG_FILE: cannot read ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`GANTRY_CONFIG_FILE: ${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`GANTRY_CONFIG_FILE: ${path} must hold a mapping`);
+  return value as Record<string, unknown>;
+}
+
+/** The URL with its password masked, for log lines and error messages. */
+export function redactUrl(value: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return value;
+  }
+}

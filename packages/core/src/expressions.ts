@@ -1,0 +1,138 @@
+import { celErrorReason, evaluateCel } from './cel';
+import { fromCel, isPlainObject, toCel } from './celValues';
+import { hasTemplateSyntax, scanTemplate, soleExpression } from './template';
+
+/**
+ * What a stage's expressions can see. Stages are keyed by refId; a refId that is not a CEL
+ * identifier (`my-stage`) is reached by indexing: `stages["my-stage"].outputs.x`.
+ */
+export interface ExpressionScope {
+  trigger: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  execution: Record<string, unknown>;
+  stages: Record<string, { status: string; outputs: Record<string, unknown> }>;
+}
+
+export type ValuePath = (string | number)[];
+
+/** An expression that could not be evaluated; the stage fails with this, the worker carries on. */
+export class ExpressionError extends Error {
+  constructor(
+    /** The CEL text (inside `${}` when it came from a template). */
+    readonly expression: string,
+    /** Why, in cel-js's words (e.g. "No such key: imageId"). */
+    readonly reason: string,
+    /** Where in the resolved value the expression sits. */
+    readonly path: ValuePath = [],
+    /** How the failing text is quoted in the message; a template that does not scan is shown whole. */
+    shown = `\${${expression}}`,
+  ) {
+    const where = path.length > 0 ? ` (at ${formatPath(path)})` : '';
+    super(`expression "${shown}" failed: ${reason}${where}`);
+    this.name = 'ExpressionError';
+  }
+}
+
+/** Evaluates one bare CEL expression (no `${}`) and returns a JSON-friendly value. */
+export function evaluateExpression(source: string, scope: ExpressionScope): unknown {
+  return evaluateIn(source, celContext(scope), []);
+}
+
+/**
+ * Resolves every `${ … }` in every string of `value` (objects and arrays walked, keys left
+ * alone). A string that is exactly one expression takes the result's type; otherwise results are
+ * written into the text, objects and lists as JSON.
+ */
+export function resolveExpressions(value: unknown, scope: ExpressionScope): unknown {
+  return resolveIn(value, celContext(scope), []);
+}
+
+/**
+ * Evaluates a `stageEnabled`-style condition, written bare (`parameters.env == "prod"`) or in
+ * `${}`. Anything but a bool (or the text "true"/"false") is an error, never a silent skip.
+ */
+export function isExpressionTrue(source: string, scope: ExpressionScope): boolean {
+  const context = celContext(scope);
+  const result = hasTemplateSyntax(source) ? resolveIn(source, context, []) : evaluateIn(source.trim(), context, []);
+  if (typeof result === 'boolean') return result;
+  if (typeof result === 'string' && (result.trim() === 'true' || result.trim() === 'false')) {
+    return result.trim() === 'true';
+  }
+  const expression = unwrap(source);
+  throw new ExpressionError(expression, `expected a bool, got ${describe(result)}`);
+}
+
+function celContext(scope: ExpressionScope): Record<string, unknown> {
+  return {
+    trigger: toCel(scope.trigger),
+    parameters: toCel(scope.parameters),
+    execution: toCel(scope.execution),
+    stages: toCel(scope.stages),
+  };
+}
+
+function resolveIn(value: unknown, context: Record<string, unknown>, path: ValuePath): unknown {
+  if (typeof value === 'string') return resolveString(value, context, path);
+  if (Array.isArray(value)) return value.map((item, index) => resolveIn(item, context, [...path, index]));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(out, key, {
+        value: resolveIn(item, context, [...path, key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
+function resolveString(text: string, context: Record<string, unknown>, path: ValuePath): unknown {
+  if (!hasTemplateSyntax(text)) return text;
+  const scan = scanTemplate(text);
+  if (!scan.ok) throw new ExpressionError(text, scan.error, path, text);
+  const sole = soleExpression(scan.parts);
+  if (sole !== undefined) return evaluateIn(sole, context, path);
+  return scan.parts
+    .map((part) => (part.kind === 'text' ? part.text : toText(evaluateIn(part.source, context, path))))
+    .join('');
+}
+
+function evaluateIn(source: string, context: Record<string, unknown>, path: ValuePath): unknown {
+  try {
+    return fromCel(evaluateCel(source, context));
+  } catch (error) {
+    throw new ExpressionError(source, celErrorReason(error), path);
+  }
+}
+
+function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function unwrap(source: string): string {
+  const scan = scanTemplate(source);
+  return (scan.ok ? soleExpression(scan.parts) : undefined) ?? source.trim();
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list (${JSON.stringify(value)})`;
+  if (typeof value === 'object') return `a map (${JSON.stringify(value)})`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** `cluster.capacity.min`, `variables[0].value`: how people write a location in a document. */
+export function formatPath(path: ValuePath): string {
+  return path
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      if (/^[A-Za-z_$][\w$]*$/.test(segment)) return index === 0 ? segment : `.${segment}`;
+      return `[${JSON.stringify(segment)}]`;
+    })
+    .join('');
+}

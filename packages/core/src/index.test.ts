@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import * as core from './index';
+
+describe('@gantry/core entry point', () => {
+  it('registers the six built-in stage types on import', () => {
+    expect(core.listStageTypes().map((stageType) => stageType.type)).toEqual([
+      'wait',
+      'manualJudgment',
+      'checkPreconditions',
+      'evaluateVariables',
+      'webhook',
+      'pipeline',
+    ]);
+  });
+
+  it('plans the documented tasks for each built-in type', () => {
+    const plan = (type: string, fields: Record<string, unknown>) => {
+      const stageType = core.getStageType(type);
+      if (stageType === undefined) throw new Error(`no ${type}`);
+      return stageType.tasks(stageType.fields.parse(fields));
+    };
+    expect(plan('wait', { waitTime: 1 })).toEqual(['wait']);
+    expect(plan('manualJudgment', {})).toEqual(['waitForJudgment']);
+    expect(plan('checkPreconditions', { preconditions: [] })).toEqual(['checkPreconditions']);
+    expect(plan('evaluateVariables', { variables: [] })).toEqual(['evaluateVariables']);
+    expect(plan('webhook', { url: 'https://x' })).toEqual(['createWebhook']);
+    expect(plan('webhook', { url: 'https://x', waitForCompletion: true, statusJsonPath: '$.s' })).toEqual([
+      'createWebhook',
+      'monitorWebhook',
+    ]);
+    expect(plan('pipeline', { application: 'a', pipeline: 'p' })).toEqual(['startPipeline', 'monitorPipeline']);
+    expect(plan('pipeline', { application: 'a', pipeline: 'p', waitForCompletion: false })).toEqual(['startPipeline']);
+  });
+
+  it('exports the model, keeping status and errors', () => {
+    for (const name of [
+      'parsePipelineDefinition',
+      'pipelineDefinitionSchema',
+      'validateDag',
+      'topologicalOrder',
+      'downstreamOf',
+      'initialStages',
+      'resolveParameters',
+      'evaluateExpression',
+      'resolveExpressions',
+      'isExpressionTrue',
+      'ExpressionError',
+      'registerStageType',
+      'exprOr',
+      'ValidationError',
+      'STATUSES',
+    ]) {
+      expect(core, name).toHaveProperty(name);
+    }
+  });
+});

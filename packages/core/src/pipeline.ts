@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { isPlainObject } from './celValues';
+import { validateDagNodes, type IndexedDagNode } from './dag';
+import { ValidationError, type ValidationIssue } from './errors';
+import { conditionIssues, expressionIssues } from './expressionCheck';
+import { getStageType, listStageTypes } from './stages/registry';
+import { toValidationIssues } from './zodIssues';
+
+export const APPLICATION_NAME = /^[a-z][a-z0-9]*$/;
+
+// Checks marked like this also run when other parts of the document are invalid, so one save
+// attempt reports every problem instead of one per round trip.
+const ALWAYS = { when: () => true } as const;
+
+/** Spinnaker writes refIds as strings ("1"), some exports as numbers; stored as strings. */
+const refIdSchema = z
+  .union([z.string().min(1, { message: 'refId must not be empty' }), z.number().int().nonnegative()])
+  .transform(String);
+
+export interface StageEnabled {
+  type: 'expression';
+  expression: string;
+}
+
+/** Bare CEL, `${…}`, or Spinnaker's `{type: "expression", expression}`: always stored as the latter. */
+const stageEnabledSchema = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((expression): StageEnabled => ({ type: 'expression', expression })),
+  z
+    .looseObject({ type: z.literal('expression'), expression: z.string().min(1) })
+    .transform(({ expression }): StageEnabled => ({ type: 'expression', expression })),
+]);
+
+const stageBaseShape = {
+  refId: refIdSchema,
+  type: z.string().min(1),
+  name: z.string().min(1).optional(),
+  requisiteStageRefIds: z
+    .array(refIdSchema)
+    .nullish()
+    .transform((refs) => refs ?? []),
+  failPipeline: z.boolean().default(true),
+  continuePipeline: z.boolean().default(false),
+  completeOtherBranchesThenFail: z.boolean().default(false),
+  stageTimeoutMs: z.number().int().positive().optional(),
+  stageEnabled: stageEnabledSchema.optional(),
+};
+const STAGE_BASE_KEYS = Object.keys(stageBaseShape);
+
+/** A stage as stored: the common fields normalised, plus its type's fields (and any extra keys). */
+export interface StageDefinition {
+  refId: string;
+  type: string;
+  /** Defaults to the type. */
+  name: string;
+  requisiteStageRefIds: string[];
+  failPipeline: boolean;
+  continuePipeline: boolean;
+  completeOtherBranchesThenFail: boolean;
+  stageTimeoutMs?: number;
+  stageEnabled?: StageEnabled;
+  [field: string]: unknown;
+}
+
+/** A stage's common fields and the fields of its registered type, looked up when parsing. */
+export const stageDefinitionSchema = z
+  .looseObject(stageBaseShape)
+  .superRefine((value: unknown, ctx) => {
+    for (const issue of stageIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }, ALWAYS)
+  .transform((stage): StageDefinition => {
+    const typed = getStageType(stage.type)?.fields.safeParse(stage);
+    const typeFields = typed?.success === true && isPlainObject(typed.data) ? typed.data : {};
+    const base = Object.fromEntries(STAGE_BASE_KEYS.filter((key) => key in stage).map((key) => [key, stage[key]]));
+    return { ...stage, ...typeFields, ...base, name: stage.name ?? stage.type } as StageDefinition;
+  });
+
+function stageIssues(stage: unknown): ValidationIssue[] {
+  if (!isPlainObject(stage)) return [];
+  return [...typeFieldIssues(stage), ...stageExpressionIssues(stage)];
+}
+
+function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
+  const { type } = stage;
+  if (typeof type !== 'string' || type === '') return []; // the base schema reports it
+  const stageType = getStageType(type);
+  if (stageType === undefined) {
+    const known = listStageTypes()
+      .map((candidate) => candidate.type)
+      .join(', ');
+    return [{ path: ['type'], message: `unknown stage type "${type}" (known types: ${known})` }];
+  }
+  const parsed = stageType.fields.safeParse(stage);
+  return parsed.success ? [] : toValidationIssues(parsed.error.issues);
+}
+
+function stageExpressionIssues(stage: Record<string, unknown>): ValidationIssue[] {
+  const { stageEnabled, ...fields } = stage;
+  const condition = isPlainObject(stageEnabled) ? stageEnabled.expression : stageEnabled;
+  return [
+    ...expressionIssues(fields, []),
+    ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled']) : []),
+  ];
+}
+
+export const parameterDefinitionSchema = z.looseObject({
+  name: z.string().min(1),
+  required: z.boolean().default(false),
+  default: z.unknown().optional(),
+  description: z.string().optional(),
+  label: z.string().optional(),
+  /** Spinnaker's switch for `options`; `false` keeps a parameter free text whatever `options` says. */
+  hasOptions: z.boolean().optional(),
+  options: z
+    .array(z.looseObject({ value: z.union([z.string(), z.number(), z.boolean()]).transform(String) }))
+    .optional(),
+});
+
+export type ParameterDefinition = z.output<typeof parameterDefinitionSchema>;
+
+/** Open on purpose: typed trigger kinds (jenkins, webhook, cron, pipeline) come later. */
+export const triggerDefinitionSchema = z.looseObject({
+  type: z.string().min(1),
+  enabled: z.boolean().default(true),
+});
+
+export type TriggerDefinition = z.output<typeof triggerDefinitionSchema>;
+
+export const pipelineDefinitionSchema = z
+  .looseObject({
+    application: z.string().regex(APPLICATION_NAME, { message: 'expected an application name ([a-z][a-z0-9]*)' }),
+    name: z.string().min(1).max(200),
+    description: z.string().optional(),
+    parameters: z
+      .array(parameterDefinitionSchema)
+      .superRefine((value: unknown, ctx) => {
+        for (const issue of duplicateParameterIssues(value)) {
+          ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+        }
+      }, ALWAYS)
+      .default([]),
+    triggers: z.array(triggerDefinitionSchema).default([]),
+    limitConcurrent: z.boolean().default(true),
+    keepWaitingPipelines: z.boolean().default(false),
+    stages: z.array(stageDefinitionSchema).min(1, { message: 'a pipeline needs at least one stage' }),
+  })
+  .superRefine((value: unknown, ctx) => {
+    for (const issue of dagIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }, ALWAYS);
+
+export type PipelineDefinition = z.output<typeof pipelineDefinitionSchema>;
+
+/**
+ * Validates and normalises a pipeline document (defaults applied, refIds as strings, type fields
+ * parsed): the result is what gets stored. Throws a `ValidationError` listing every problem.
+ */
+export function parsePipelineDefinition(input: unknown): PipelineDefinition {
+  const result = pipelineDefinitionSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = toValidationIssues(result.error.issues);
+  throw new ValidationError(summarise(issues), issues);
+}
+
+function summarise(issues: readonly ValidationIssue[]): string {
+  const shown = issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
+  return `invalid pipeline: ${shown.join('; ')}${more}`;
+}
+
+function duplicateParameterIssues(parameters: unknown): ValidationIssue[] {
+  if (!Array.isArray(parameters)) return [];
+  const seen = new Set<string>();
+  return parameters.flatMap((parameter: unknown, index) => {
+    const name = isPlainObject(parameter) ? parameter.name : undefined;
+    if (typeof name !== 'string') return [];
+    if (!seen.has(name)) {
+      seen.add(name);
+      return [];
+    }
+    return [{ path: [index, 'name'], message: `duplicate parameter name "${name}"` }];
+  });
+}
+
+/** The DAG checks over whatever stages are readable, so a typo elsewhere does not hide a cycle. */
+function dagIssues(pipeline: unknown): ValidationIssue[] {
+  if (!isPlainObject(pipeline) || !Array.isArray(pipeline.stages)) return [];
+  const nodes = pipeline.stages.flatMap((stage: unknown, index): IndexedDagNode[] => {
+    if (!isPlainObject(stage)) return [];
+    const refId = lenientRefId(stage.refId);
+    if (refId === undefined) return [];
+    const requisites = Array.isArray(stage.requisiteStageRefIds) ? stage.requisiteStageRefIds : [];
+    const requisiteStageRefIds = requisites.flatMap((ref: unknown) => lenientRefId(ref) ?? []);
+    return [{ index, refId, requisiteStageRefIds }];
+  });
+  return validateDagNodes(nodes);
+}
+
+function lenientRefId(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return String(value);
+  return undefined;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { checkPreconditionsStage } from './checkPreconditions';
+import { check } from './testing';
+
+describe('checkPreconditions stage', () => {
+  it('plans checkPreconditions and defaults failPipeline to true', () => {
+    const result = check(checkPreconditionsStage, {
+      preconditions: [
+        { type: 'expression', context: { expression: '${parameters.env == "prod"}', failureMessage: 'not prod' } },
+        { type: 'expression', context: { expression: true }, failPipeline: false },
+        { type: 'stageStatus', context: { stageRefId: 'bake', stageStatus: 'SUCCEEDED' } },
+        { type: 'stageStatus', context: { stageName: 'Bake', stageStatus: ['SUCCEEDED', 'FAILED_CONTINUE'] } },
+      ],
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      tasks: ['checkPreconditions'],
+      data: {
+        preconditions: [
+          { failPipeline: true, context: { failureMessage: 'not prod' } },
+          { failPipeline: false, context: { expression: true } },
+          { failPipeline: true, context: { stageRefId: 'bake' } },
+          { failPipeline: true, context: { stageStatus: ['SUCCEEDED', 'FAILED_CONTINUE'] } },
+        ],
+      },
+    });
+  });
+
+  it('requires the preconditions list', () => {
+    expect(check(checkPreconditionsStage, {})).toMatchObject({ ok: false, issues: [{ path: ['preconditions'] }] });
+  });
+
+  it('names the broken precondition and field', () => {
+    const result = check(checkPreconditionsStage, {
+      preconditions: [
+        { type: 'expression', context: {} },
+        { type: 'clusterSize', context: {} },
+        { type: 'stageStatus', context: { stageStatus: 'SUCCEEDED' } },
+        { type: 'stageStatus', context: { stageRefId: 'a' } },
+      ],
+    });
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: ['preconditions', 0, 'context', 'expression'],
+          message: 'Invalid input: expected string or boolean, received undefined',
+        },
+        { path: ['preconditions', 1, 'type'], message: "Invalid discriminator value. Expected 'expression' | 'stageStatus'" },
+        { path: ['preconditions', 2, 'context', 'stageRefId'], message: 'stageRefId (or stageName) is required' },
+        {
+          path: ['preconditions', 3, 'context', 'stageStatus'],
+          message: 'Invalid input: expected string or array, received undefined (or a string containing a ${…} expression)',
+        },
+      ],
+    });
+  });
+});

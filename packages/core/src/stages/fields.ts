@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * The message of both ways the expression alternative of `exprOr` can fail. Issue reporting
+ * recognises it to show the field's own error instead of a bare "Invalid input".
+ */
+export const EXPRESSION_ALTERNATIVE = 'a string containing a ${…} expression';
+
+// `abort` makes a plain string fail this branch as hard as a wrong type, so zod reports both
+// branches of the union and the field's own reason is not replaced by this one.
+const expressionText = z
+  .string({ error: () => EXPRESSION_ALTERNATIVE })
+  .refine((text) => text.includes('${'), { message: EXPRESSION_ALTERNATIVE, abort: true });
+
+/**
+ * Any stage field may hold a `${…}` expression when the pipeline is saved; the expression is
+ * resolved when the stage starts and the same schema then checks the real value (which no longer
+ * contains `${`). Whether the template is well formed is checked over the whole stage.
+ */
+export function exprOr<S extends z.ZodType>(schema: S) {
+  return z.union([schema, expressionText]);
+}
+
+/**
+ * Seconds as Spinnaker stores them: usually a number, sometimes numeric text ("30") in pipelines
+ * exported from its UI.
+ */
+export const seconds = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value),
+  z.number().min(0),
+);

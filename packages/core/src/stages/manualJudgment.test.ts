@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { manualJudgmentStage } from './manualJudgment';
+import { check } from './testing';
+
+describe('manualJudgment stage', () => {
+  it('plans waitForJudgment and accepts Spinnaker’s fields', () => {
+    const fields = {
+      instructions: 'Deploy ${parameters.version}?',
+      judgmentInputs: [{ value: 'rollback' }, { value: 'promote' }],
+      notifications: [{ type: 'slack', address: '#deploys', when: ['manualJudgment'] }],
+      propagateAuthenticationContext: true,
+    };
+    expect(check(manualJudgmentStage, fields)).toEqual({ ok: true, data: fields, tasks: ['waitForJudgment'] });
+    expect(check(manualJudgmentStage, {})).toEqual({ ok: true, data: {}, tasks: ['waitForJudgment'] });
+  });
+
+  it('rejects judgment inputs without a text value', () => {
+    expect(check(manualJudgmentStage, { judgmentInputs: [{ value: 'ok' }, { value: '' }, {}] })).toMatchObject({
+      ok: false,
+      issues: [{ path: ['judgmentInputs', 1, 'value'] }, { path: ['judgmentInputs', 2, 'value'] }],
+    });
+  });
+
+  it('rejects a non-bool propagateAuthenticationContext', () => {
+    expect(check(manualJudgmentStage, { propagateAuthenticationContext: 'yes' })).toMatchObject({
+      ok: false,
+      issues: [{ path: ['propagateAuthenticationContext'] }],
+    });
+  });
+});

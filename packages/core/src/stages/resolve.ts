@@ -1,0 +1,38 @@
+import { ValidationError } from '../errors';
+import { resolveExpressions, type ExpressionScope } from '../expressions';
+import type { StageDefinition } from '../pipeline';
+import { toValidationIssues } from '../zodIssues';
+import { getStageType } from './registry';
+
+/**
+ * A stage as it runs: every `${…}` resolved over `scope`, then its type's schema applied to the
+ * real values (a field that held an expression at save time must now be the real thing).
+ * `stageEnabled` stays as written: it is decided separately, with `isExpressionTrue`.
+ * Throws `ExpressionError` or `ValidationError` (paths relative to the stage).
+ */
+export function resolveStage(stage: StageDefinition, scope: ExpressionScope): StageDefinition {
+  const { stageEnabled, ...fields } = stage;
+  const resolved = { ...(resolveExpressions(fields, scope) as Record<string, unknown>) };
+  const stageType = getStageType(stage.type);
+  if (stageType === undefined) {
+    const message = `unknown stage type "${stage.type}"`;
+    throw new ValidationError(message, [{ path: ['type'], message }]);
+  }
+  const parsed = stageType.fields.safeParse(resolved);
+  if (!parsed.success) {
+    const issues = toValidationIssues(parsed.error.issues);
+    const first = issues[0];
+    const where = first !== undefined && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+    const message = `stage "${stage.refId}" is invalid after resolving expressions: ${where}${first?.message ?? ''}`;
+    throw new ValidationError(message, issues);
+  }
+  const typeFields = parsed.data !== null && typeof parsed.data === 'object' ? parsed.data : {};
+  return {
+    ...resolved,
+    ...typeFields,
+    refId: stage.refId,
+    type: stage.type,
+    requisiteStageRefIds: stage.requisiteStageRefIds,
+    ...(stageEnabled === undefined ? {} : { stageEnabled }),
+  } as StageDefinition;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { exprOr, seconds } from './fields';
+import { defineStageType } from './StageType';
+
+export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
+
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  // Only the format complaint is reworded; a missing url still says it is missing.
+  error: (issue) => (issue.code === 'invalid_format' ? 'expected an http(s) URL' : undefined),
+});
+// Spinnaker pipelines sometimes spell methods in lower case; stored upper case either way.
+const method = z.preprocess(
+  (value) => (typeof value === 'string' && !value.includes('${') ? value.toUpperCase() : value),
+  z.enum(WEBHOOK_METHODS),
+);
+const statusCode = z.number().int().min(100).max(599);
+// Spinnaker keeps status lists as comma-separated text ("SUCCESS,OK").
+const statusList = exprOr(z.string());
+
+/**
+ * `webhook`: call an HTTP endpoint and, with `waitForCompletion`, poll a status URL until the JSON
+ * at `statusJsonPath` is one of the success, canceled or terminal statuses. Field names are
+ * Spinnaker's; `pollInterval` (seconds between status checks) is Gantry's.
+ */
+export const webhookStage = defineStageType({
+  type: 'webhook',
+  fields: z
+    .looseObject({
+      url: exprOr(httpUrl),
+      method: exprOr(method).default('GET'),
+      customHeaders: exprOr(z.record(z.string(), exprOr(z.union([z.string(), z.array(z.string())])))).optional(),
+      payload: z.unknown().optional(),
+      failFastStatusCodes: exprOr(z.array(statusCode)).optional(),
+      retryStatusCodes: exprOr(z.array(statusCode)).optional(),
+      waitForCompletion: exprOr(z.boolean()).default(false),
+      statusUrlResolution: exprOr(z.enum(['getMethod', 'locationHeader', 'webhookResponse'])).optional(),
+      statusUrlJsonPath: exprOr(z.string().min(1)).optional(),
+      statusJsonPath: exprOr(z.string().min(1)).optional(),
+      progressJsonPath: exprOr(z.string().min(1)).optional(),
+      successStatuses: statusList.optional(),
+      canceledStatuses: statusList.optional(),
+      terminalStatuses: statusList.optional(),
+      waitBeforeMonitor: exprOr(seconds).optional(),
+      pollInterval: exprOr(seconds).optional(),
+    })
+    .superRefine((fields, ctx) => {
+      // Monitoring needs to know where the status is; Spinnaker fails such a stage only at run time.
+      if (fields.waitForCompletion !== true) return;
+      if (fields.statusJsonPath === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['statusJsonPath'],
+          message: 'statusJsonPath is required when waitForCompletion is true',
+        });
+      }
+      if (fields.statusUrlResolution === 'webhookResponse' && fields.statusUrlJsonPath === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['statusUrlJsonPath'],
+          message: 'statusUrlJsonPath is required when statusUrlResolution is webhookResponse',
+        });
+      }
+    }),
+  tasks: (fields) => (fields.waitForCompletion === true ? ['createWebhook', 'monitorWebhook'] : ['createWebhook']),
+});

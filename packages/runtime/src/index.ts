@@ -1,0 +1,3 @@
+export * from './infrastructure';
+export * from './logger';
+export * from './shutdown';

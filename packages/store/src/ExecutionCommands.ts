@@ -1,0 +1,248 @@
+import {
+  ConflictError,
+  NotFoundError,
+  canRestart,
+  isComplete,
+  isExecutionFinished,
+  stagesToReset,
+  startableStages,
+} from '@gantry/core';
+import type { EngineMessage } from '@gantry/queue';
+import type pg from 'pg';
+import { inTransaction, type SqlClient } from './database';
+import {
+  insertAudit,
+  lockExecution,
+  selectStages,
+  selectTasks,
+  updateExecution,
+  updateStage,
+  type ExecutionRow,
+  type StageRow,
+} from './executionRows';
+import { toExecutionSummary, toStageView } from './executionViews';
+import { isUuid } from './ExecutionRepository';
+import type { Actor, CommandResult, ExecutionCommands, ExecutionSummary, StageView } from './types';
+
+/**
+ * Operator actions. Each one checks and changes state in one transaction under the execution's row
+ * lock (so it cannot race a worker's transition) and returns the messages that make the worker act.
+ */
+export class PostgresExecutionCommands implements ExecutionCommands {
+  constructor(private readonly pool: pg.Pool) {}
+
+  cancel(executionId: string, input: Actor & { reason?: string }): Promise<CommandResult<ExecutionSummary>> {
+    return this.onExecution(executionId, async (sql, execution) => {
+      if (isComplete(execution.status)) throw conflict(execution, 'cancel');
+      const now = new Date();
+      await updateExecution(sql, execution.id, {
+        status: 'CANCELED',
+        canceled: true,
+        canceled_by: actorOf(input),
+        cancellation_reason: input.reason ?? null,
+        end_time: now,
+      });
+      await insertAudit(sql, {
+        type: 'EXECUTION_CANCELED',
+        executionId: execution.id,
+        pipelineId: execution.pipeline_id,
+        actor: actorOf(input),
+        data: { reason: input.reason ?? null, previousStatus: execution.status },
+      });
+      return { value: undefined, messages: [{ type: 'CancelExecution', executionId: execution.id }] };
+    }).then(async (result) => ({ ...result, value: await this.summary(executionId) }));
+  }
+
+  pause(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>> {
+    return this.onExecution(executionId, async (sql, execution) => {
+      if (execution.status !== 'RUNNING') throw conflict(execution, 'pause');
+      await updateExecution(sql, execution.id, { status: 'PAUSED', paused_by: actorOf(input), pause_time: new Date() });
+      await sql.query(
+        `UPDATE stages SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`,
+        [execution.id],
+      );
+      await sql.query(`UPDATE tasks SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`, [execution.id]);
+      await insertAudit(sql, { type: 'EXECUTION_PAUSED', executionId: execution.id, actor: actorOf(input) });
+      return { value: undefined, messages: [] };
+    }).then(async (result) => ({ ...result, value: await this.summary(executionId) }));
+  }
+
+  resume(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>> {
+    return this.onExecution(executionId, async (sql, execution) => {
+      if (execution.status !== 'PAUSED') throw conflict(execution, 'resume');
+      await updateExecution(sql, execution.id, { status: 'RUNNING' });
+      await insertAudit(sql, { type: 'EXECUTION_RESUMED', executionId: execution.id, actor: actorOf(input) });
+      const stages = await selectStages(sql, execution.id);
+      const messages: EngineMessage[] = stages
+        .filter((stage) => stage.status === 'PAUSED')
+        .map((stage) => ({ type: 'ResumeStage', executionId: execution.id, stageId: stage.id }));
+      // Stages that became startable while paused had their StartStage dropped: send it again.
+      for (const stage of startableStages(schedulable(stages))) {
+        messages.push({ type: 'StartStage', executionId: execution.id, stageId: stage.id });
+      }
+      if (messages.length === 0 && isExecutionFinished(schedulable(stages))) {
+        messages.push({ type: 'CompleteExecution', executionId: execution.id });
+      }
+      return { value: undefined, messages };
+    }).then(async (result) => ({ ...result, value: await this.summary(executionId) }));
+  }
+
+  restartStage(executionId: string, stageKey: string, input: Actor): Promise<CommandResult<StageView>> {
+    return this.onStage(executionId, stageKey, async (sql, execution, stage, stages) => {
+      if (execution.canceled) throw conflict(execution, 'restart a stage of');
+      if (execution.status === 'PAUSED') throw conflict(execution, 'restart a stage of');
+      if (!canRestart(stage.status)) {
+        throw new ConflictError(`stage ${stage.ref_id} is ${stage.status}: only a finished stage can be restarted`, {
+          stage: stage.ref_id,
+          status: stage.status,
+        });
+      }
+      const reset = new Set(stagesToReset(schedulable(stages), stage.ref_id));
+      for (const candidate of stages) {
+        if (!reset.has(candidate.ref_id)) continue;
+        await updateStage(sql, candidate.id, {
+          status: 'NOT_STARTED',
+          // A new attempt number retires the old tasks and any message still addressed to them.
+          attempt: candidate.status === 'NOT_STARTED' ? candidate.attempt : candidate.attempt + 1,
+          context: {},
+          outputs: {},
+          error: null,
+          start_time: null,
+          end_time: null,
+        });
+      }
+      if (execution.status !== 'RUNNING') {
+        await updateExecution(sql, execution.id, { status: 'RUNNING', end_time: null });
+      }
+      await insertAudit(sql, {
+        type: 'STAGE_RESTARTED',
+        executionId: execution.id,
+        stageId: stage.id,
+        actor: actorOf(input),
+        data: { refId: stage.ref_id, reset: [...reset], previousStatus: stage.status },
+      });
+      return [{ type: 'RestartStage', executionId: execution.id, stageId: stage.id }];
+    });
+  }
+
+  skipWait(executionId: string, stageKey: string, input: Actor): Promise<CommandResult<StageView>> {
+    return this.onStage(executionId, stageKey, async (sql, execution, stage) => {
+      if (stage.type !== 'wait') throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a wait`);
+      if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING') throw stageConflict(stage, 'skip its wait');
+      await updateStage(sql, stage.id, { context: { ...stage.context, skipRemainingWait: true, lastModifiedBy: actorOf(input) } });
+      await insertAudit(sql, { type: 'WAIT_SKIPPED', executionId: execution.id, stageId: stage.id, actor: actorOf(input) });
+      return this.nudgeRunningTask(sql, execution, stage);
+    });
+  }
+
+  judge(
+    executionId: string,
+    stageKey: string,
+    input: Actor & { judgmentStatus: 'continue' | 'stop'; judgmentInput?: string },
+  ): Promise<CommandResult<StageView>> {
+    return this.onStage(executionId, stageKey, async (sql, execution, stage) => {
+      if (stage.type !== 'manualJudgment') {
+        throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a manual judgment`);
+      }
+      if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING' || stage.context.judgmentStatus !== undefined) {
+        throw stageConflict(stage, 'judge it');
+      }
+      const allowed = judgmentOptions(stage);
+      if (input.judgmentInput !== undefined && allowed.length > 0 && !allowed.includes(input.judgmentInput)) {
+        throw new ConflictError(`judgmentInput must be one of: ${allowed.join(', ')}`, { allowed });
+      }
+      const judgment = {
+        judgmentStatus: input.judgmentStatus,
+        judgmentInput: input.judgmentInput ?? null,
+        lastModifiedBy: actorOf(input),
+        judgedAt: new Date().toISOString(),
+      };
+      await updateStage(sql, stage.id, { context: { ...stage.context, ...judgment } });
+      await insertAudit(sql, {
+        type: 'STAGE_JUDGED',
+        executionId: execution.id,
+        stageId: stage.id,
+        actor: actorOf(input),
+        data: judgment,
+      });
+      return this.nudgeRunningTask(sql, execution, stage);
+    });
+  }
+
+  /** The stage's waiting task would notice on its next poll; a message now makes it notice at once. */
+  private async nudgeRunningTask(sql: SqlClient, execution: ExecutionRow, stage: StageRow): Promise<EngineMessage[]> {
+    const running = (await selectTasks(sql, stage)).find((task) => task.status === 'RUNNING');
+    return running ? [{ type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: running.id }] : [];
+  }
+
+  private async onExecution(
+    executionId: string,
+    change: (sql: SqlClient, execution: ExecutionRow) => Promise<CommandResult<undefined>>,
+  ): Promise<CommandResult<undefined>> {
+    return inTransaction(this.pool, async (sql) => change(sql, await this.lock(sql, executionId)));
+  }
+
+  private async onStage(
+    executionId: string,
+    stageKey: string,
+    change: (sql: SqlClient, execution: ExecutionRow, stage: StageRow, stages: StageRow[]) => Promise<EngineMessage[]>,
+  ): Promise<CommandResult<StageView>> {
+    const { stageId, messages } = await inTransaction(this.pool, async (sql) => {
+      const execution = await this.lock(sql, executionId);
+      const stages = await selectStages(sql, execution.id);
+      const stage = stages.find((s) => s.id === stageKey || s.ref_id === stageKey);
+      if (!stage) throw new NotFoundError(`stage ${stageKey} not found in execution ${executionId}`);
+      return { stageId: stage.id, messages: await change(sql, execution, stage, stages) };
+    });
+    const stages = await selectStages(this.pool, executionId);
+    const stage = stages.find((s) => s.id === stageId);
+    if (!stage) throw new NotFoundError(`stage ${stageKey} not found in execution ${executionId}`);
+    return { value: toStageView(stage, await selectTasks(this.pool, stage)), messages };
+  }
+
+  private async lock(sql: SqlClient, executionId: string): Promise<ExecutionRow> {
+    const execution = isUuid(executionId) ? await lockExecution(sql, executionId) : null;
+    if (!execution) throw new NotFoundError(`execution ${executionId} not found`);
+    return execution;
+  }
+
+  private async summary(executionId: string): Promise<ExecutionSummary> {
+    const { rows } = await this.pool.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1', [executionId]);
+    if (!rows[0]) throw new NotFoundError(`execution ${executionId} not found`);
+    return toExecutionSummary(rows[0]);
+  }
+}
+
+function actorOf(input: Actor): string {
+  return input.user ?? 'anonymous';
+}
+
+function conflict(execution: ExecutionRow, action: string): ConflictError {
+  return new ConflictError(`cannot ${action} execution ${execution.id}: it is ${execution.status}`, {
+    status: execution.status,
+  });
+}
+
+function stageConflict(stage: StageRow, action: string): ConflictError {
+  return new ConflictError(`stage ${stage.ref_id} is ${stage.status}, not waiting: cannot ${action}`, {
+    stage: stage.ref_id,
+    status: stage.status,
+  });
+}
+
+function judgmentOptions(stage: StageRow): string[] {
+  const inputs = stage.context.judgmentInputs;
+  if (!Array.isArray(inputs)) return [];
+  return inputs
+    .map((input: unknown) => (typeof input === 'object' && input !== null ? (input as { value?: unknown }).value : undefined))
+    .filter((value): value is string => typeof value === 'string');
+}
+
+export function schedulable(stages: StageRow[]) {
+  return stages.map((stage) => ({
+    id: stage.id,
+    refId: stage.ref_id,
+    status: stage.status,
+    requisiteStageRefIds: stage.requisite_stage_ref_ids,
+  }));
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { Status } from '@gantry/core';
+import type { SqlClient } from './database';
+import type { JsonObject } from './types';
+
+/**
+ * Row-level SQL for executions, stages, tasks and audit events, shared by the repository, the
+ * operator commands and the worker's handlers. Locks are always taken on the execution row first,
+ * so every change to one execution is serialised and two workers never interleave.
+ */
+export interface ExecutionRow {
+  id: string;
+  pipeline_id: string;
+  pipeline_version: number;
+  application: string;
+  pipeline_name: string;
+  status: Status;
+  trigger: JsonObject;
+  parameters: JsonObject;
+  limit_concurrent: boolean;
+  keep_waiting_pipelines: boolean;
+  idempotency_key: string | null;
+  parent_execution_id: string | null;
+  canceled: boolean;
+  canceled_by: string | null;
+  cancellation_reason: string | null;
+  paused_by: string | null;
+  pause_time: Date | null;
+  build_time: Date;
+  start_time: Date | null;
+  end_time: Date | null;
+  version: number;
+}
+
+export interface StageRow {
+  id: string;
+  execution_id: string;
+  ref_id: string;
+  type: string;
+  name: string;
+  requisite_stage_ref_ids: string[];
+  definition: JsonObject;
+  context: JsonObject;
+  outputs: JsonObject;
+  status: Status;
+  attempt: number;
+  error: JsonObject | null;
+  start_time: Date | null;
+  end_time: Date | null;
+  version: number;
+}
+
+export interface TaskRow {
+  id: string;
+  stage_id: string;
+  execution_id: string;
+  attempt: number;
+  index: number;
+  name: string;
+  status: Status;
+  retries: number;
+  polls: number;
+  state: JsonObject;
+  error: JsonObject | null;
+  start_time: Date | null;
+  end_time: Date | null;
+}
+
+const JSON_COLUMNS = new Set(['trigger', 'parameters', 'definition', 'context', 'outputs', 'state', 'error']);
+
+export async function lockExecution(sql: SqlClient, id: string): Promise<ExecutionRow | null> {
+  const { rows } = await sql.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1 FOR UPDATE', [id]);
+  return rows[0] ?? null;
+}
+
+export async function selectExecution(sql: SqlClient, id: string): Promise<ExecutionRow | null> {
+  const { rows } = await sql.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+export async function selectStages(sql: SqlClient, executionId: string): Promise<StageRow[]> {
+  const { rows } = await sql.query<StageRow>('SELECT * FROM stages WHERE execution_id = $1 ORDER BY ref_id', [executionId]);
+  return rows;
+}
+
+export async function selectStage(sql: SqlClient, id: string): Promise<StageRow | null> {
+  const { rows } = await sql.query<StageRow>('SELECT * FROM stages WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+/** Tasks of the stage's current attempt, in order. */
+export async function selectTasks(sql: SqlClient, stage: Pick<StageRow, 'id' | 'attempt'>): Promise<TaskRow[]> {
+  const { rows } = await sql.query<TaskRow>('SELECT * FROM tasks WHERE stage_id = $1 AND attempt = $2 ORDER BY index', [
+    stage.id,
+    stage.attempt,
+  ]);
+  return rows;
+}
+
+export async function selectTask(sql: SqlClient, id: string): Promise<TaskRow | null> {
+  const { rows } = await sql.query<TaskRow>('SELECT * FROM tasks WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+type Patch<R> = { [K in keyof R]?: R[K] };
+
+async function update<R>(sql: SqlClient, table: string, id: string, patch: Patch<R>, where = ''): Promise<number> {
+  const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return 0;
+  const assignments = entries.map(([column], i) => `"${column}" = $${i + 2}`);
+  const values = entries.map(([column, value]) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value));
+  const result = await sql.query(`UPDATE ${table} SET ${assignments.join(', ')} WHERE id = $1 ${where}`, [id, ...values]);
+  return result.rowCount ?? 0;
+}
+
+export function updateExecution(sql: SqlClient, id: string, patch: Patch<ExecutionRow>): Promise<number> {
+  return update(sql, 'executions', id, patch);
+}
+
+export function updateStage(sql: SqlClient, id: string, patch: Patch<StageRow>): Promise<number> {
+  return update(sql, 'stages', id, patch);
+}
+
+export function updateTask(sql: SqlClient, id: string, patch: Patch<TaskRow>): Promise<number> {
+  return update(sql, 'tasks', id, patch);
+}
+
+/** Writes a task's result only if nobody else advanced it since `polls` was read (a duplicate message). */
+export async function updateTaskIfUnchanged(sql: SqlClient, id: string, polls: number, patch: Patch<TaskRow>): Promise<boolean> {
+  return (await update(sql, 'tasks', id, patch, `AND status = 'RUNNING' AND polls = ${Number(polls)}`)) === 1;
+}
+
+export async function insertTasks(
+  sql: SqlClient,
+  stage: Pick<StageRow, 'id' | 'execution_id' | 'attempt'>,
+  names: string[],
+  startTime: Date,
+): Promise<TaskRow[]> {
+  const tasks: TaskRow[] = names.map((name, index) => ({
+    id: randomUUID(),
+    stage_id: stage.id,
+    execution_id: stage.execution_id,
+    attempt: stage.attempt,
+    index,
+    name,
+    status: index === 0 ? 'RUNNING' : 'NOT_STARTED',
+    retries: 0,
+    polls: 0,
+    state: {},
+    error: null,
+    start_time: index === 0 ? startTime : null,
+    end_time: null,
+  }));
+  if (tasks.length === 0) return tasks;
+  await sql.query(
+    `INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])`,
+    [
+      tasks.map((t) => t.id),
+      tasks.map((t) => t.stage_id),
+      tasks.map((t) => t.execution_id),
+      tasks.map((t) => t.attempt),
+      tasks.map((t) => t.index),
+      tasks.map((t) => t.name),
+      tasks.map((t) => t.status),
+      tasks.map((t) => t.start_time),
+    ],
+  );
+  return tasks;
+}
+
+export interface AuditInput {
+  type: string;
+  executionId?: string | null;
+  pipelineId?: string | null;
+  stageId?: string | null;
+  actor?: string | null;
+  data?: JsonObject;
+}
+
+export async function insertAudit(sql: SqlClient, event: AuditInput): Promise<void> {
+  await sql.query(
+    'INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) VALUES ($1, $2, $3, $4, $5, $6)',
+    [event.executionId ?? null, event.pipelineId ?? null, event.stageId ?? null, event.type, event.actor ?? null, JSON.stringify(event.data ?? {})],
+  );
+}

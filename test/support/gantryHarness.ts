@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../apps/api/src';
+import { startWorker, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
+import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
+import {
+  PipelineRepository,
+  PostgresExecutionCommands,
+  PostgresExecutionRepository,
+  type ExecutionDetail,
+} from '../../packages/store/src';
+import { testQueueConfig, type QueueBackendKind } from './queueBackends';
+import { createTestDatabase, type TestDatabase } from './testDatabase';
+
+/** A whole Gantry (API + one in-process worker) on this test file's own database and queue. */
+export interface TestGantry {
+  api: FastifyInstance;
+  database: TestDatabase;
+  queue: QueueBackendConfig;
+  bus: MessageBus;
+  worker: RunningWorker | undefined;
+  request<T = unknown>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  savePipeline(definition: unknown): Promise<string>;
+  trigger(pipelineId: string, parameters?: Record<string, unknown>): Promise<string>;
+  waitFor(executionId: string, done?: (execution: ExecutionDetail) => boolean, timeoutMs?: number): Promise<ExecutionDetail>;
+  stop(): Promise<void>;
+}
+
+export const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export async function startTestGantry(
+  options: { backend?: QueueBackendKind; worker?: boolean; extraTasks?: TaskImplementation[]; lockDurationMs?: number } = {},
+): Promise<TestGantry> {
+  const database = await createTestDatabase();
+  const queue = testQueueConfig(options.backend ?? 'redis', database.url);
+  const bus = createMessageBus(queue);
+  const pool = database.db.pool;
+  const executions = new PostgresExecutionRepository(pool);
+  const api = buildServer({
+    pipelines: new PipelineRepository(database.db.prisma),
+    executions,
+    commands: new PostgresExecutionCommands(pool),
+    bus,
+    readiness: async () => [{ name: 'postgresql', ok: true }],
+    logger: false,
+  });
+  await api.ready();
+  const worker =
+    options.worker === false
+      ? undefined
+      : startWorker({
+          db: database.db,
+          bus,
+          queue,
+          log: silentLog,
+          concurrency: 10,
+          lockDurationMs: options.lockDurationMs ?? 5_000,
+          webhook: { allowedHosts: [], timeoutMs: 5_000 },
+          retry: { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 200 },
+          extraTasks: options.extraTasks,
+        });
+
+  const request: TestGantry['request'] = async (method, url, body, headers = {}) => {
+    const response = await api.inject({
+      method: method as 'GET',
+      url,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
+  };
+
+  return {
+    api,
+    database,
+    queue,
+    bus,
+    worker,
+    request,
+    async savePipeline(definition) {
+      const response = await request<{ id: string }>('POST', '/api/v1/pipelines', definition);
+      if (response.status !== 201) throw new Error(`saving the pipeline failed: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.id;
+    },
+    async trigger(pipelineId, parameters = {}) {
+      const response = await request<{ id: string }>('POST', `/api/v1/pipelines/${pipelineId}/executions`, { parameters });
+      if (response.status !== 202) throw new Error(`trigger failed: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.id;
+    },
+    async waitFor(executionId, done = isFinished, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const execution = await executions.get(executionId);
+        if (done(execution)) return execution;
+        if (Date.now() > deadline) {
+          throw new Error(`execution ${executionId} did not reach the expected state: ${JSON.stringify(summarise(execution))}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async stop() {
+      await worker?.close();
+      await api.close();
+      await bus.close();
+      await database.drop();
+    },
+  };
+}
+
+const FINISHED = new Set(['SUCCEEDED', 'TERMINAL', 'CANCELED', 'STOPPED', 'FAILED_CONTINUE']);
+
+export function isFinished(execution: ExecutionDetail): boolean {
+  return FINISHED.has(execution.status);
+}
+
+export function stageOf(execution: ExecutionDetail, refId: string) {
+  const stage = execution.stages.find((s) => s.refId === refId);
+  if (!stage) throw new Error(`no stage ${refId}`);
+  return stage;
+}
+
+function summarise(execution: ExecutionDetail) {
+  return { status: execution.status, stages: execution.stages.map((s) => ({ refId: s.refId, status: s.status, error: s.error })) };
+}

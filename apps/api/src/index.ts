@@ -1,2 +1,3 @@
 export { buildServer, DEFAULT_BODY_LIMIT_BYTES, API_PREFIX, type ServerDeps } from './server';
 export type { ReadinessCheck } from './routes/health';
+export * from './compose';

@@ -1,9 +1,9 @@
-import { ConfigError, loadConfig } from '@gantry/config';
-import { StartupError, createLogger, onShutdownSignal, openInfrastructure } from '@gantry/runtime';
+import { loadConfig } from '@gantry/config';
+import { createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
 import { startWorker } from './WorkerRuntime';
 
-/** Runs a worker alone (scale-out: many of these share one PostgreSQL and one Redis). */
-async function main(): Promise<void> {
+/** A worker alone (scale-out: many of these share one PostgreSQL and one Redis). */
+runMain('gantry-worker', async () => {
   const config = loadConfig();
   const log = createLogger(config, 'gantry-worker');
   const infra = await openInfrastructure(config);
@@ -21,13 +21,4 @@ async function main(): Promise<void> {
     await worker.close();
     await infra.close();
   }, log);
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError) {
-    process.stderr.write(`gantry-worker: ${error.message}\n`);
-  } else {
-    process.stderr.write(`gantry-worker: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-  process.exit(1);
 });

@@ -1,3 +1,4 @@
 export * from './infrastructure';
 export * from './logger';
+export * from './main';
 export * from './shutdown';

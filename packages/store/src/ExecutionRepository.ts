@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError, resolveParameters, type PipelineDefinition } from '@gantry/core';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  resolveParameters,
+  topologicalOrder,
+  type PipelineDefinition,
+} from '@gantry/core';
 import type pg from 'pg';
 import { inTransaction, type SqlClient } from './database';
 import { insertAudit, selectExecution, selectStages, type ExecutionRow, type TaskRow } from './executionRows';
@@ -110,7 +117,9 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     const tasks = await this.pool.query<TaskRow>('SELECT * FROM tasks WHERE execution_id = $1 ORDER BY attempt, index', [id]);
     return {
       ...toExecutionSummary(execution),
-      stages: stages.map((stage) => toStageView(stage, tasks.rows)),
+      stages: topologicalOrder(stages.map((row) => ({ row, refId: row.ref_id, requisiteStageRefIds: row.requisite_stage_ref_ids }))).map(
+        ({ row }) => toStageView(row, tasks.rows),
+      ),
     };
   }
 

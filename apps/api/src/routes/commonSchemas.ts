@@ -22,14 +22,29 @@ export const errorResponseSchema = z
   })
   .meta({ id: 'ErrorResponse', description: 'Every error the API returns has this shape' });
 
-type ErrorStatus = 400 | 404 | 409 | 413 | 415 | 500;
+const ERROR_DESCRIPTIONS = {
+  400: 'BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field)',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT (the current state does not allow it)',
+  413: 'PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default)',
+  415: 'UNSUPPORTED_MEDIA_TYPE (bodies must be application/json)',
+  500: 'INTERNAL (logged with details.requestId)',
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+interface ErrorResponseDoc {
+  description: string;
+  content: { 'application/json': { schema: typeof errorResponseSchema } };
+}
 
 /** Documents the error statuses a route can answer with (all share ErrorResponse). */
-export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, typeof errorResponseSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, errorResponseSchema])) as Record<
-    S,
-    typeof errorResponseSchema
-  >;
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, ErrorResponseDoc> {
+  const entries = statuses.map((status): [S, ErrorResponseDoc] => [
+    status,
+    { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: errorResponseSchema } } },
+  ]);
+  return Object.fromEntries(entries) as Record<S, ErrorResponseDoc>;
 }
 
 /** Headers a mutating route reads; loose because Fastify replaces request.headers with the parsed value. */

@@ -1,0 +1,12 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json tsconfig.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY apps ./apps
+COPY packages ./packages
+# Dev dependencies stay: the server runs TypeScript through tsx, and `prisma generate` runs at install.
+RUN npm ci --include=dev && npm cache clean --force
+USER node
+EXPOSE 8084
+CMD ["npm", "start"]

@@ -1,0 +1,93 @@
+import { createBenchDatabase } from '../../lib/database';
+import { WORKER_CONCURRENCY } from '../../lib/gantry';
+import { BACKENDS, benchQueue, type BackendKind } from '../../lib/queues';
+import { target, type Benchmark, type BenchOptions, type Target } from '../../lib/result';
+import { round } from '../../lib/stats';
+import { runEngineChains, type EngineChainsResult } from './engineChains';
+import { runRawChains, type RawChainsResult } from './rawChains';
+
+interface BackendResult {
+  raw: RawChainsResult;
+  engine: EngineChainsResult;
+  /** engine transitions/s ÷ raw BullMQ jobs/s. */
+  ratio: number | null;
+}
+
+export const engineVsBullmq: Benchmark = {
+  name: 'engine-vs-bullmq',
+  description: 'M chains of K no-op steps: raw BullMQ jobs vs Gantry stages through the full engine, on both queue backends',
+  async run(options: BenchOptions) {
+    const params = {
+      stagesPerChain: options.quick ? 5 : 20,
+      chains: options.quick ? 5 : 50,
+      concurrency: WORKER_CONCURRENCY,
+      backends: BACKENDS,
+      phaseTimeoutMs: options.quick ? 60_000 : 120_000,
+    };
+    const results: Partial<Record<BackendKind, BackendResult>> = {};
+    for (const backend of BACKENDS) {
+      options.log(`engine-vs-bullmq: ${backend} backend, raw BullMQ (${params.chains} chains × ${params.stagesPerChain} jobs)`);
+      results[backend] = await measureBackend(backend, params, options);
+    }
+
+    const targets: Target[] = [];
+    const summary: Array<[string, string]> = [];
+    for (const backend of BACKENDS) {
+      const result = results[backend];
+      if (!result) continue;
+      targets.push(
+        target(`${backend}: engine/raw throughput ratio`, result.ratio, '>=', 0.25),
+        target(`${backend}: engine transitions/s`, result.engine.transitionsPerSecond, '>=', 500),
+        target(`${backend}: p99 scheduling latency`, result.engine.schedulingLatencyMs?.p99 ?? null, '<=', 50, 'ms'),
+      );
+      summary.push(
+        [`${backend} raw BullMQ jobs/s`, String(result.raw.jobsPerSecond)],
+        [`${backend} engine transitions/s`, String(result.engine.transitionsPerSecond)],
+        [`${backend} engine messages/s`, String(result.engine.messagesPerSecond)],
+        [`${backend} ratio engine/raw`, String(result.ratio)],
+        [
+          `${backend} scheduling latency p50 / p99`,
+          `${result.engine.schedulingLatencyMs?.p50 ?? '-'} / ${result.engine.schedulingLatencyMs?.p99 ?? '-'} ms`,
+        ],
+        [
+          `${backend} raw hand-off latency p50 / p99`,
+          `${result.raw.handoffLatencyMs?.p50 ?? '-'} / ${result.raw.handoffLatencyMs?.p99 ?? '-'} ms`,
+        ],
+      );
+    }
+    return { status: 'ok', params, results, targets, summary };
+  },
+};
+
+async function measureBackend(
+  backend: BackendKind,
+  params: { stagesPerChain: number; chains: number; concurrency: number; phaseTimeoutMs: number },
+  options: BenchOptions,
+): Promise<BackendResult> {
+  // One database per backend, so the second run's rows never sit in the first one's tables.
+  const database = await createBenchDatabase();
+  const rawQueue = benchQueue(backend, database.url, 'raw');
+  const engineQueue = benchQueue(backend, database.url, 'engine');
+  try {
+    const raw = await runRawChains(rawQueue.config, {
+      chains: params.chains,
+      length: params.stagesPerChain,
+      concurrency: params.concurrency,
+      timeoutMs: params.phaseTimeoutMs,
+    });
+    options.log(`engine-vs-bullmq: ${backend} backend, Gantry engine (${params.chains} executions × ${params.stagesPerChain} stages)`);
+    const engine = await runEngineChains(database.db, engineQueue.config, {
+      executions: params.chains,
+      stages: params.stagesPerChain,
+      concurrency: params.concurrency,
+      timeoutMs: params.phaseTimeoutMs,
+    });
+    const ratio =
+      raw.jobsPerSecond && engine.transitionsPerSecond !== null ? round(engine.transitionsPerSecond / raw.jobsPerSecond, 3) : null;
+    return { raw, engine, ratio };
+  } finally {
+    await rawQueue.cleanup().catch(() => undefined);
+    await engineQueue.cleanup().catch(() => undefined);
+    await database.drop();
+  }
+}

@@ -49,6 +49,15 @@ describe.each(QUEUE_BACKENDS)('engine on the %s queue backend', (backend) => {
     expect(starts.indexOf('join')).toBe(2);
   });
 
+  it('exports engine metrics for Prometheus at /metrics', async () => {
+    const id = await gantry.savePipeline(pipeline([{ refId: 'v', type: 'evaluateVariables', variables: [] }]));
+    await gantry.waitFor(await gantry.trigger(id));
+    const response = await gantry.api.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toMatch(/gantry_engine_messages_total\{type="StartStage",outcome="ok"\} [1-9]/);
+  });
+
   it('uses parameters and trigger in expressions and keeps whole-expression types', async () => {
     const id = await gantry.savePipeline(
       pipeline(

@@ -28,7 +28,13 @@ export interface TestGantry {
 export const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function startTestGantry(
-  options: { backend?: QueueBackendKind; worker?: boolean; extraTasks?: TaskImplementation[]; lockDurationMs?: number } = {},
+  options: {
+    backend?: QueueBackendKind;
+    worker?: boolean;
+    extraTasks?: TaskImplementation[];
+    lockDurationMs?: number;
+    reconcileIntervalMs?: number;
+  } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
   const queue = testQueueConfig(options.backend ?? 'redis', database.url);
@@ -57,6 +63,7 @@ export async function startTestGantry(
           webhook: { allowedHosts: [], timeoutMs: 5_000 },
           retry: { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 200 },
           extraTasks: options.extraTasks,
+          reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -1,11 +1,12 @@
 import { buildApiServer } from '@gantry/api';
 import { loadConfig, redactUrl } from '@gantry/config';
-import { createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
+import { collectProcessMetrics, createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
 import { startWorker } from '@gantry/worker';
 
 /** `npm start`: the API and a worker in one process, for a single machine. */
 runMain('gantry', async () => {
   const config = loadConfig();
+  collectProcessMetrics();
   const log = createLogger(config, 'gantry');
   const infra = await openInfrastructure(config);
   const worker = startWorker({

@@ -3,6 +3,7 @@ import { startMessageConsumer } from '@gantry/queue';
 import { PostgresExecutionRepository, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './engine/Engine';
+import { startReconciler } from './engine/Reconciler';
 import { createTaskServices } from './services';
 import type { TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   lockDurationMs?: number;
   webhook?: { allowedHosts: string[]; timeoutMs: number };
   retry?: RetryPolicy;
+  /** How often to look for executions whose next message was lost (0 turns the sweep off). */
+  reconcileIntervalMs?: number;
   /** Tasks beyond the built-in ones (stage types from other packages, or a test's). */
   extraTasks?: TaskImplementation[];
 }
@@ -52,5 +55,16 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     stalledIntervalMs: lockDurationMs,
     onError: (error, message) => options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
   });
-  return { engine, close: () => consumer.close() };
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
+  const stopReconciler =
+    reconcileIntervalMs > 0
+      ? startReconciler({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: reconcileIntervalMs })
+      : () => undefined;
+  return {
+    engine,
+    async close() {
+      stopReconciler();
+      await consumer.close();
+    },
+  };
 }

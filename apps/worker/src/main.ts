@@ -1,10 +1,11 @@
 import { loadConfig } from '@gantry/config';
-import { createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
+import { collectProcessMetrics, createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
 import { startWorker } from './WorkerRuntime';
 
 /** A worker alone (scale-out: many of these share one PostgreSQL and one Redis). */
 runMain('gantry-worker', async () => {
   const config = loadConfig();
+  collectProcessMetrics();
   const log = createLogger(config, 'gantry-worker');
   const infra = await openInfrastructure(config);
   const worker = startWorker({

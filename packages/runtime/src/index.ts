@@ -2,3 +2,4 @@ export * from './infrastructure';
 export * from './logger';
 export * from './main';
 export * from './shutdown';
+export * from './processMetrics';

@@ -9,6 +9,7 @@ import { runTask } from '../handlers/RunTask';
 import { startExecution } from '../handlers/StartExecution';
 import { startStage } from '../handlers/StartStage';
 import type { EngineContext, Handler } from './EngineContext';
+import { engineMessageSeconds, engineMessages } from './metrics';
 
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
@@ -37,7 +38,16 @@ export class Engine {
 
   async handle(message: EngineMessage): Promise<void> {
     const handler = HANDLERS[message.type] as Handler<EngineMessage>;
-    const next: OutgoingMessage[] = await handler(message, this.ctx);
-    await this.bus.sendAll(next);
+    const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
+    try {
+      const next: OutgoingMessage[] = await handler(message, this.ctx);
+      await this.bus.sendAll(next);
+      engineMessages.inc({ type: message.type, outcome: 'ok' });
+    } catch (error) {
+      engineMessages.inc({ type: message.type, outcome: 'error' });
+      throw error;
+    } finally {
+      stopTimer();
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { register } from 'prom-client';
 import { healthzSchema, readyzSchema } from './schemas';
 
 export interface ReadinessCheck {
@@ -15,11 +16,15 @@ export interface HealthRoutesOptions {
 
 const DEFAULT_READINESS_TIMEOUT_MS = 5_000;
 
-/** Probes for orchestrators: /healthz (alive) and /readyz (able to serve). */
+/** Probes for orchestrators: /healthz (alive), /readyz (able to serve), and Prometheus /metrics. */
 export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, options) => {
   const timeoutMs = options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
 
   app.get('/healthz', { schema: healthzSchema }, async () => ({ status: 'ok' as const }));
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(register.contentType).send(await register.metrics()),
+  );
 
   app.get('/readyz', { schema: readyzSchema }, async (request, reply) => {
     const checks = await runChecks(options.readiness, timeoutMs).catch((error: unknown) => {

@@ -7,6 +7,10 @@ COPY apps ./apps
 COPY packages ./packages
 # Dev dependencies stay: the server runs TypeScript through tsx, and `prisma generate` runs at install.
 RUN npm ci --include=dev && npm cache clean --force
+# Without DATABASE_URL Gantry runs an embedded PostgreSQL with its data here.
+ENV GANTRY_DATA_DIR=/data
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
 USER node
 EXPOSE 8084
 CMD ["npm", "start"]

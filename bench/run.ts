@@ -1,31 +1,37 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitCommit, machineInfo } from './lib/machine';
 import { benchResultSchema, type BenchResult, type Benchmark } from './lib/result';
 import { formatSummary } from './lib/table';
 import { BENCHMARKS } from './registry';
+import { installQueryCensus, queryCensusReport, resetQueryCensus } from './tools/queryCensus';
 
 const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [NAME ...]
 
   NAME       benchmarks to run (default: all): ${BENCHMARKS.map((b) => b.name).join(', ')}
   --quick    small smoke variant of each benchmark (seconds, not minutes)
   --out DIR  where to write <name>.json (default: bench/results)
-  --list     print the benchmarks and exit`;
+  --list     print the benchmarks and exit
+  --census   count the SQL statements each benchmark sends (diagnostic; printed on stderr)`;
 
 interface Cli {
   quick: boolean;
+  census: boolean;
   outDir: string;
   selected: Benchmark[];
 }
 
 function parseArgs(argv: string[]): Cli | 'list' | 'help' {
   let quick = false;
+  let census = false;
   let outDir = fileURLToPath(new URL('./results/', import.meta.url));
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--quick') quick = true;
+    else if (arg === '--census') census = true;
     else if (arg === '--list') return 'list';
     else if (arg === '--help' || arg === '-h') return 'help';
     else if (arg === '--out') outDir = path.resolve(argv[++i] ?? '');
@@ -35,28 +41,32 @@ function parseArgs(argv: string[]): Cli | 'list' | 'help' {
   const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}\n${USAGE}`);
   const selected = names.length === 0 ? [...BENCHMARKS] : BENCHMARKS.filter((b) => names.includes(b.name));
-  return { quick, outDir, selected };
+  return { quick, census, outDir, selected };
 }
 
 async function runOne(benchmark: Benchmark, cli: Cli, provenance: Pick<BenchResult, 'commit' | 'machine'>) {
   const startedAt = new Date();
+  const loadAvgAtStart = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
   const t0 = performance.now();
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   log(`${benchmark.name}${cli.quick ? ' (quick)' : ''}: ${benchmark.description}`);
   let outcome: Awaited<ReturnType<Benchmark['run']>> | undefined;
   let failure: string | undefined;
+  if (cli.census) resetQueryCensus();
   try {
     outcome = await benchmark.run({ quick: cli.quick, log });
   } catch (error) {
     failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`${benchmark.name} failed: ${failure}`);
   }
+  if (cli.census) log(`${benchmark.name} SQL census: ${queryCensusReport()}`);
   const result: BenchResult = benchResultSchema.parse({
     name: benchmark.name,
     quick: cli.quick,
     ...provenance,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
+    loadAvgAtStart,
     status: outcome?.status ?? 'failed',
     reason: failure?.split('\n')[0] ?? outcome?.reason,
     params: outcome?.params ?? {},
@@ -78,6 +88,7 @@ async function main(): Promise<number> {
     return 0;
   }
   await mkdir(cli.outDir, { recursive: true });
+  if (cli.census) installQueryCensus();
   const provenance = { commit: await gitCommit(), machine: machineInfo() };
   const done: Awaited<ReturnType<typeof runOne>>[] = [];
   // One at a time: on 2 cores, two benchmarks side by side would measure each other.

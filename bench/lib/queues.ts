@@ -15,7 +15,7 @@ export function benchQueue(kind: BackendKind, databaseUrl: string, label: string
   if (kind === 'postgres') {
     return { config: { kind, connectionString: databaseUrl, schema: id }, cleanup: async () => undefined };
   }
-  return { config: { kind, url: REDIS_URL, prefix: id }, cleanup: () => deleteRedisPrefix(id) };
+  return { config: { kind, url: REDIS_URL, prefix: id }, cleanup: async () => void (await deleteRedisPrefix(id)) };
 }
 
 export async function deleteRedisPrefix(prefix: string): Promise<number> {

@@ -27,6 +27,8 @@ export const benchResultSchema = z.object({
   machine: machineSchema,
   startedAt: z.iso.datetime(),
   durationMs: z.number().nonnegative(),
+  /** 1-minute load average when the benchmark started: above ~0.5 on 2 cores, something else was running. */
+  loadAvgAtStart: z.number().nonnegative(),
   status: z.enum(['ok', 'skipped', 'failed']),
   /** Why the benchmark did not run (status skipped) or what broke (status failed). */
   reason: z.string().optional(),

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { originalLine } from './sourceLines';
 
 /**
  * Prints where a `node --cpu-prof` profile spent its time: the top functions by self time and the
@@ -20,7 +21,7 @@ type Profile = z.infer<typeof profileSchema>;
 const ROOT = new URL('../..', import.meta.url).href;
 
 /** Where a frame's code lives: a package name, a Gantry source area, node internals, or (program/gc/idle). */
-export function areaOf(url: string, functionName: string): string {
+function areaOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return 'node:internal';
   const path = url.replace(ROOT, '');
@@ -30,12 +31,39 @@ export function areaOf(url: string, functionName: string): string {
   return own ? (own[1] ?? path) : path;
 }
 
-export function selfTimes(profile: Profile): Map<number, number> {
+function selfTimes(profile: Profile): Map<number, number> {
   const self = new Map<number, number>();
   profile.samples.forEach((nodeId, i) => {
     self.set(nodeId, (self.get(nodeId) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   return self;
+}
+
+function frameKey(frame: Profile['nodes'][number]['callFrame']): string {
+  const line = originalLine(frame.url, frame.lineNumber, frame.columnNumber) ?? frame.lineNumber + 1;
+  const where = frame.url ? `${frame.url.replace(ROOT, '')}:${line}` : '';
+  return `${frame.functionName || '(anonymous)'}  ${where}`;
+}
+
+/**
+ * Inclusive time of Gantry's own functions (apps/, packages/): self time says which library is hot,
+ * this says which of our call sites drive it. Each sample counts once per function on its stack.
+ */
+function inclusiveOwnTimes(profile: Profile): Map<string, number> {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const inclusive = new Map<string, number>();
+  profile.samples.forEach((leaf, i) => {
+    const seen = new Set<string>();
+    for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id)?.callFrame;
+      if (!frame || !/\/(apps|packages)\/[^/]+\/src\//.test(frame.url) || frame.url.includes('/generated/')) continue;
+      seen.add(frameKey(frame));
+    }
+    for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return inclusive;
 }
 
 async function main(): Promise<void> {
@@ -52,9 +80,8 @@ async function main(): Promise<void> {
   for (const node of profile.nodes) {
     const micros = self.get(node.id) ?? 0;
     if (micros === 0) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(ROOT, '')}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'}  ${where}`;
+    const { functionName, url } = node.callFrame;
+    const key = frameKey(node.callFrame);
     byFunction.set(key, (byFunction.get(key) ?? 0) + micros);
     const area = areaOf(url, functionName);
     byArea.set(area, (byArea.get(area) ?? 0) + micros);
@@ -68,11 +95,10 @@ async function main(): Promise<void> {
   process.stdout.write(`profile: ${(total / 1e6).toFixed(1)} s wall, ${profile.samples.length} samples\n`);
   show('self time by area', byArea, 25);
   show(`top ${top} functions by self time`, byFunction, top);
+  show(`top ${top} Gantry functions by inclusive time`, inclusiveOwnTimes(profile), top);
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

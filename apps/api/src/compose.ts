@@ -1,5 +1,5 @@
 import type { GantryConfig } from '@gantry/config';
-import type { Infrastructure } from '@gantry/runtime';
+import { StartupError, type Infrastructure } from '@gantry/runtime';
 import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository } from '@gantry/store';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './server';
@@ -15,4 +15,16 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig): Fas
     logger: { level: config.logLevel, name: 'gantry-api' },
     bodyLimitBytes: config.bodyLimitBytes,
   });
+}
+
+/** Listens on HOST:PORT; a port already taken is the operator's to fix, so it is said in one line. */
+export async function listen(app: FastifyInstance, config: Pick<GantryConfig, 'host' | 'port'>): Promise<void> {
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new StartupError(`PORT=${config.port} is already in use on ${config.host}`);
+    if (code === 'EACCES') throw new StartupError(`PORT=${config.port}: not allowed to listen on it (privileged port?)`);
+    throw error;
+  }
 }

@@ -1,15 +1,21 @@
 import { loadConfig } from '@gantry/config';
 import { collectProcessMetrics, createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
-import { buildApiServer } from './compose';
+import { buildApiServer, listen } from './compose';
 
 /** The API alone (scale-out: workers run as separate processes). */
 runMain('gantry-api', async () => {
   const config = loadConfig();
   collectProcessMetrics();
   const log = createLogger(config, 'gantry-api');
-  const infra = await openInfrastructure(config);
+  const infra = await openInfrastructure(config, log);
+  log.info(infra.description);
   const app = buildApiServer(infra, config);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await listen(app, config);
+  } catch (error) {
+    await infra.close();
+    throw error;
+  }
   onShutdownSignal(async () => {
     await app.close();
     await infra.close();

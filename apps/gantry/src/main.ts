@@ -1,5 +1,5 @@
-import { buildApiServer } from '@gantry/api';
-import { loadConfig, redactUrl } from '@gantry/config';
+import { buildApiServer, listen } from '@gantry/api';
+import { loadConfig } from '@gantry/config';
 import { collectProcessMetrics, createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
 import { startWorker } from '@gantry/worker';
 
@@ -8,7 +8,8 @@ runMain('gantry', async () => {
   const config = loadConfig();
   collectProcessMetrics();
   const log = createLogger(config, 'gantry');
-  const infra = await openInfrastructure(config);
+  const infra = await openInfrastructure(config, log);
+  log.info(infra.description);
   const worker = startWorker({
     db: infra.db,
     bus: infra.bus,
@@ -19,11 +20,14 @@ runMain('gantry', async () => {
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
   });
   const app = buildApiServer(infra, config);
-  await app.listen({ host: config.host, port: config.port });
-  log.info(
-    { database: redactUrl(config.databaseUrl), queue: `redis ${redactUrl(config.redisUrl)}`, port: config.port },
-    `gantry listening on http://${config.host}:${config.port} (docs at /docs)`,
-  );
+  try {
+    await listen(app, config);
+  } catch (error) {
+    await worker.close();
+    await infra.close();
+    throw error;
+  }
+  log.info(`gantry listening on http://${config.host}:${config.port} (docs at /docs)`);
   onShutdownSignal(async () => {
     // Stop taking requests and messages first; in-flight handlers finish before the pools close.
     await app.close();

@@ -48,11 +48,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     },
     options.bus,
   );
-  const lockDurationMs = options.lockDurationMs ?? 30_000;
+  // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
+  // worker's message waits before another worker takes it.
+  const lockDurationMs = options.lockDurationMs ?? 10_000;
   const consumer = startMessageConsumer(options.queue, (message) => engine.handle(message), {
     concurrency: options.concurrency ?? 20,
     lockDurationMs,
-    stalledIntervalMs: lockDurationMs,
+    stalledIntervalMs: Math.max(1000, Math.round(lockDurationMs / 2)),
     onError: (error, message) => options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
   });
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;

@@ -7,7 +7,8 @@ runMain('gantry-worker', async () => {
   const config = loadConfig();
   collectProcessMetrics();
   const log = createLogger(config, 'gantry-worker');
-  const infra = await openInfrastructure(config);
+  const infra = await openInfrastructure(config, log);
+  log.info(infra.description);
   const worker = startWorker({
     db: infra.db,
     bus: infra.bus,

@@ -1,5 +1,6 @@
 import type { QueueBackendConfig } from '@gantry/queue';
 import type { Database } from '@gantry/store';
+import { cpuSince, cpuSnapshot, type CpuUsageReport } from '../../lib/cpu';
 import { linearStages, startBenchGantry, type BenchGantry } from '../../lib/gantry';
 import { distribution, perSecond, type Distribution } from '../../lib/stats';
 import { forEachLimited, pollUntil } from '../../lib/time';
@@ -16,6 +17,7 @@ export interface EngineChainsResult {
   messagesPerSecond: number | null;
   /** next stage start_time − previous stage end_time, from the stored stage rows. */
   schedulingLatencyMs: Distribution | null;
+  cpu: CpuUsageReport;
 }
 
 /**
@@ -50,8 +52,10 @@ export async function runEngineChains(
     // Creating the executions is not part of the throughput: only running them is.
     const ids = await launchAll(gantry, pipelineId, options.executions);
     const t0 = Date.now();
+    const cpuAtStart = cpuSnapshot();
     await gantry.bus.sendAll(ids.map((executionId) => ({ message: { type: 'StartExecution', executionId } })));
     await waitForFinished(db, ids, options.timeoutMs);
+    const cpu = cpuSince(cpuAtStart);
 
     const { rows } = await db.pool.query<{ succeeded: number; transitions: number; last_end: Date | null }>(
       `SELECT (SELECT count(*)::int FROM executions WHERE id = ANY($1::uuid[]) AND status = 'SUCCEEDED') AS succeeded,
@@ -73,6 +77,7 @@ export async function runEngineChains(
       messages,
       messagesPerSecond: perSecond(messages, elapsedMs),
       schedulingLatencyMs: distribution(await schedulingLatencies(db, ids)),
+      cpu,
     };
   } finally {
     await gantry.close();

@@ -23,6 +23,7 @@ export const engineVsBullmq: Benchmark = {
       concurrency: WORKER_CONCURRENCY,
       backends: BACKENDS,
       phaseTimeoutMs: options.quick ? 60_000 : 120_000,
+      rawRepetitions: options.quick ? 1 : 3,
     };
     const results: Partial<Record<BackendKind, BackendResult>> = {};
     for (const backend of BACKENDS) {
@@ -61,7 +62,7 @@ export const engineVsBullmq: Benchmark = {
 
 async function measureBackend(
   backend: BackendKind,
-  params: { stagesPerChain: number; chains: number; concurrency: number; phaseTimeoutMs: number },
+  params: { stagesPerChain: number; chains: number; concurrency: number; phaseTimeoutMs: number; rawRepetitions: number },
   options: BenchOptions,
 ): Promise<BackendResult> {
   // One database per backend, so the second run's rows never sit in the first one's tables.
@@ -74,6 +75,7 @@ async function measureBackend(
       length: params.stagesPerChain,
       concurrency: params.concurrency,
       timeoutMs: params.phaseTimeoutMs,
+      repetitions: params.rawRepetitions,
     });
     options.log(`engine-vs-bullmq: ${backend} backend, Gantry engine (${params.chains} executions × ${params.stagesPerChain} stages)`);
     const engine = await runEngineChains(database.db, engineQueue.config, {

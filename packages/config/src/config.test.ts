@@ -7,8 +7,11 @@ import { ConfigError, loadConfig, redactUrl } from './config';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({});
-    expect(config.databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/gantry');
-    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    // No URLs: embedded PostgreSQL and the PostgreSQL queue backend.
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.dataDir).toBe('./.gantry/data');
+    expect(config.queueSchema).toBe('bullmq');
     expect(config.port).toBe(8084);
   });
 

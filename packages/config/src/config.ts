@@ -17,16 +17,21 @@ const csv = z
 
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
-  databaseUrl: url(['postgres:', 'postgresql:']).default('postgresql://postgres@127.0.0.1:5432/gantry'),
-  redisUrl: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** Unset: an embedded PostgreSQL with its data under dataDir. */
+  databaseUrl: url(['postgres:', 'postgresql:']).optional(),
+  /** Unset: messages go through BullMQ's PostgreSQL backend, in the same database. */
+  redisUrl: url(['redis:', 'rediss:']).optional(),
+  dataDir: z.string().min(1).default('./.gantry/data'),
+  embeddedPostgresPort: z.coerce.number().int().min(1).max(65535).optional(),
   queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('gantry'),
+  queueSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('bullmq'),
   host: z.string().default('0.0.0.0'),
   port: z.coerce.number().int().min(0).max(65535).default(8084),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
   workerConcurrency: z.coerce.number().int().min(1).max(500).default(20),
   /** How soon a message held by a worker that died is handed to another one. */
-  lockDurationMs: z.coerce.number().int().min(1000).default(30_000),
+  lockDurationMs: z.coerce.number().int().min(1000).default(10_000),
   webhookAllowedHosts: csv.default([]),
   webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
 });
@@ -36,7 +41,10 @@ export type GantryConfig = z.infer<typeof configSchema>;
 const ENV_KEYS: Record<keyof GantryConfig, string> = {
   databaseUrl: 'DATABASE_URL',
   redisUrl: 'REDIS_URL',
+  dataDir: 'GANTRY_DATA_DIR',
+  embeddedPostgresPort: 'GANTRY_EMBEDDED_PG_PORT',
   queuePrefix: 'GANTRY_QUEUE_PREFIX',
+  queueSchema: 'GANTRY_QUEUE_SCHEMA',
   host: 'HOST',
   port: 'PORT',
   logLevel: 'LOG_LEVEL',

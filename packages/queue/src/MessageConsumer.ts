@@ -15,8 +15,8 @@ export function startMessageConsumer(
 ): MessageConsumer {
   const { worker, close } = openWorker(config, (job) => handle(job.data), {
     concurrency: options.concurrency ?? 20,
-    lockDurationMs: options.lockDurationMs ?? 30_000,
-    stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
+    lockDurationMs: options.lockDurationMs ?? 10_000,
+    stalledIntervalMs: options.stalledIntervalMs ?? 5_000,
   });
   worker.on('failed', (job, error) => options.onError?.(error, job?.data));
   worker.on('error', (error) => options.onError?.(error, undefined));

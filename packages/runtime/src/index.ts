@@ -3,3 +3,5 @@ export * from './logger';
 export * from './main';
 export * from './shutdown';
 export * from './processMetrics';
+export * from './startupError';
+export * from './embeddedPostgres';

@@ -1,5 +1,5 @@
 import { ConfigError } from '@gantry/config';
-import { StartupError } from './infrastructure';
+import { StartupError } from './startupError';
 
 /**
  * Runs a process's start-up; a failure the operator can fix (bad setting, unreachable service) is

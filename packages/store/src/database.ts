@@ -6,6 +6,7 @@ export type Prisma = InstanceType<typeof PrismaClient>;
 
 /** One pool shared by Prisma (CRUD) and the engine's hand-written SQL (row locks on the hot path). */
 export interface Database {
+  readonly url: string;
   readonly pool: pg.Pool;
   readonly prisma: Prisma;
   close(): Promise<void>;
@@ -17,6 +18,7 @@ export function connectDatabase(connectionString: string, options: { max?: numbe
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
+    url: connectionString,
     pool,
     prisma,
     async close() {

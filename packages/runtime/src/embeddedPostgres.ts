@@ -57,7 +57,9 @@ export async function startEmbeddedPostgres(options: {
   const credentials = await loadCredentials(dataDir);
   const port = options.port ?? (await freePort());
   const initialised = !existsSync(join(clusterDir, 'PG_VERSION'));
-  await stopLeftoverServer(clusterDir);
+  if (await stopLeftoverServer(clusterDir)) {
+    options.log.info({ dataDir }, 'stopped the embedded PostgreSQL server left running by a previous Gantry process');
+  }
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const output: string[] = [];
@@ -78,6 +80,7 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => output.push(String(error)),
   });
   if (initialised) {
+    options.log.info({ dataDir }, 'initialising embedded PostgreSQL (first start)');
     try {
       await server.initialise();
     } catch (error) {
@@ -148,18 +151,18 @@ async function loadCredentials(dataDir: string): Promise<Credentials> {
  * cleanly (SIGINT = fast shutdown) before starting ours on the same data. A postmaster.pid whose
  * process is gone is stale and removed.
  */
-async function stopLeftoverServer(clusterDir: string): Promise<void> {
+async function stopLeftoverServer(clusterDir: string): Promise<boolean> {
   const pidFile = join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
+  if (!existsSync(pidFile)) return false;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !(await isPostgres(pid))) {
     await rm(pidFile, { force: true });
-    return;
+    return false;
   }
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (!(await isPostgres(pid))) return;
+    if (!(await isPostgres(pid))) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new StartupError(`GANTRY_DATA_DIR: a PostgreSQL server (pid ${pid}) still runs on ${clusterDir} and did not stop`);

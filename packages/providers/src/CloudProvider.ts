@@ -1,0 +1,106 @@
+/**
+ * One interface for every cloud, shaped by server groups, so that deploy strategies are written
+ * once (DESIGN.md "Providers"). Every method is idempotent: calling it again after a crash, with
+ * the same arguments, converges on the same state and never creates a second resource.
+ */
+export type ProviderKind = 'aws' | 'gcp' | 'kubernetes' | 'local';
+
+export interface Capacity {
+  min: number;
+  max: number;
+  desired: number;
+}
+
+/** Where a cluster lives: account plus region (AWS/GCP) or namespace (Kubernetes). */
+export interface ClusterRef {
+  account: string;
+  /** Region for aws/gcp; namespace for kubernetes (defaults to the account's namespace). */
+  location?: string;
+  application: string;
+  /** `application[-stack[-detail]]`, e.g. `checkout-prod-canary`. */
+  cluster: string;
+}
+
+export interface ServerGroupRef {
+  account: string;
+  location?: string;
+  /** `cluster-vNNN`, e.g. `checkout-prod-v007`. */
+  name: string;
+}
+
+export interface ServerGroupSpec {
+  account: string;
+  location?: string;
+  application: string;
+  cluster: string;
+  /** The full server group name, `cluster-vNNN` (the caller picks the next sequence). */
+  name: string;
+  image: string;
+  capacity: Capacity;
+  /** Whether the new group takes traffic as soon as it is up. Strategies usually create it disabled. */
+  enabled?: boolean;
+  /** Provider-specific settings (ports, env, instance type, health check path…). */
+  settings?: Record<string, unknown>;
+  tags?: Record<string, string>;
+}
+
+export interface ServerGroup {
+  account: string;
+  location?: string;
+  application: string;
+  cluster: string;
+  name: string;
+  /** vNNN as a number (0..999). */
+  sequence: number;
+  image: string;
+  capacity: Capacity;
+  /** Taking traffic. */
+  enabled: boolean;
+  createdAt: Date;
+  health: Health;
+  /** Provider-specific details worth showing (resource ids, conditions). */
+  details?: Record<string, unknown>;
+}
+
+export interface Health {
+  desired: number;
+  up: number;
+  down: number;
+  unknown: number;
+}
+
+export interface BakeRequest {
+  account: string;
+  location?: string;
+  package: string;
+  version: string;
+  baseImage?: string;
+  settings?: Record<string, unknown>;
+}
+
+export interface Image {
+  id: string;
+  name: string;
+  /** Whether an existing image for the same inputs was reused instead of baking a new one. */
+  reused: boolean;
+  details?: Record<string, unknown>;
+}
+
+export interface CloudProvider {
+  readonly kind: ProviderKind;
+  /** Reuses an existing image for the same inputs. */
+  bake(request: BakeRequest): Promise<Image>;
+  /** Idempotent by name: a second call finds and returns the group the first one made. */
+  createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup>;
+  getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null>;
+  listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]>;
+  resize(ref: ServerGroupRef, capacity: Capacity): Promise<void>;
+  /** Put into traffic. */
+  enable(ref: ServerGroupRef): Promise<void>;
+  /** Take out of traffic, keep instances. */
+  disable(ref: ServerGroupRef): Promise<void>;
+  /** Weights by server group name, summing to 100. */
+  setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void>;
+  destroy(ref: ServerGroupRef): Promise<void>;
+  health(ref: ServerGroupRef): Promise<Health>;
+}

@@ -1,24 +1,11 @@
 import { buildApiServer, listen } from '@gantry/api';
-import { loadConfig } from '@gantry/config';
-import { collectProcessMetrics, createLogger, onShutdownSignal, openInfrastructure, runMain } from '@gantry/runtime';
-import { startWorker } from '@gantry/worker';
+import { bootstrap, onShutdownSignal, runMain } from '@gantry/runtime';
+import { startConfiguredWorker } from '@gantry/worker';
 
 /** `npm start`: the API and a worker in one process, for a single machine. */
 runMain('gantry', async () => {
-  const config = loadConfig();
-  collectProcessMetrics();
-  const log = createLogger(config, 'gantry');
-  const infra = await openInfrastructure(config, log);
-  log.info(infra.description);
-  const worker = startWorker({
-    db: infra.db,
-    bus: infra.bus,
-    queue: infra.queue,
-    log,
-    concurrency: config.workerConcurrency,
-    lockDurationMs: config.lockDurationMs,
-    webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
-  });
+  const { config, log, infra } = await bootstrap('gantry');
+  const worker = startConfiguredWorker(infra, config, log);
   const app = buildApiServer(infra, config);
   try {
     await listen(app, config);

@@ -1,3 +1,4 @@
 export * from './WorkerRuntime';
 export * from './tasks';
 export type { RetryPolicy, EngineLogger } from './engine/EngineContext';
+export * from './compose';

@@ -5,3 +5,4 @@ export * from './shutdown';
 export * from './processMetrics';
 export * from './startupError';
 export * from './embeddedPostgres';
+export * from './bootstrap';

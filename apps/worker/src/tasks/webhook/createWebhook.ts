@@ -2,7 +2,7 @@ import type { JsonObject } from '@gantry/store';
 import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
 import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
-import { sendRequest, snippet, type ReceivedResponse } from './sendRequest';
+import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
 import type { HostLookup } from './ssrfGuard';
 import { buildHeaders, classifyStatusCode, hasPayload, webhookContextSchema, type WebhookContext } from './webhookContext';
 
@@ -40,25 +40,10 @@ export function buildCreateWebhookTask(options: WebhookTaskOptions = {}): TaskIm
         if (!headers.has('content-type')) headers.set('content-type', 'application/json');
       }
 
-      const outcome = await sendRequest(
-        { url, method, headers, body },
-        {
-          fetch: ctx.services.fetch,
-          timeoutMs: ctx.services.webhook.timeoutMs,
-          allowedHosts: ctx.services.webhook.allowedHosts,
-          lookup: options.lookup,
-        },
-      );
-      switch (outcome.kind) {
-        case 'refused':
-          return { status: 'TERMINAL', error: `${what} ${outcome.reason}${outcome.url === url ? '' : ` (redirected to ${outcome.url})`}` };
-        case 'tooManyRedirects':
-          return { status: 'TERMINAL', error: `${what}: too many redirects (last hop ${outcome.url})` };
-        case 'networkError':
-          throw new TransientTaskError(`${what} failed: ${outcome.message}`);
-        case 'response':
-          return judgeResponse(config, outcome.response);
-      }
+      const outcome = await sendFromTask({ url, method, headers, body }, ctx.services, options.lookup);
+      if (outcome.kind === 'response') return judgeResponse(config, outcome.response);
+      if (outcome.kind === 'networkError') throw new TransientTaskError(`${what} failed: ${outcome.message}`);
+      return { status: 'TERMINAL', error: undeliverable(outcome, url, what) };
     },
   };
 }

@@ -2,7 +2,7 @@ import type { JsonObject } from '@gantry/store';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
 import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
-import { sendRequest, snippet, type ReceivedResponse } from './sendRequest';
+import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
 import type { WebhookTaskOptions } from './createWebhook';
 import { buildHeaders, classifyStatusCode, webhookContextSchema, type WebhookContext } from './webhookContext';
 
@@ -39,25 +39,9 @@ export function buildMonitorWebhookTask(options: WebhookTaskOptions = {}): TaskI
         return { status: 'RUNNING', retryAfterMs: pollMs, state: { consecutiveFailures: failures, lastError: message } };
       };
 
-      const outcome = await sendRequest(
-        { url: statusUrl, method: 'GET', headers },
-        {
-          fetch: ctx.services.fetch,
-          timeoutMs: ctx.services.webhook.timeoutMs,
-          allowedHosts: ctx.services.webhook.allowedHosts,
-          lookup: options.lookup,
-        },
-      );
-      switch (outcome.kind) {
-        case 'refused':
-          return { status: 'TERMINAL', error: `${what} ${outcome.reason}${outcome.url === statusUrl ? '' : ` (redirected to ${outcome.url})`}` };
-        case 'tooManyRedirects':
-          return { status: 'TERMINAL', error: `${what}: too many redirects (last hop ${outcome.url})` };
-        case 'networkError':
-          return failedPoll(`failed: ${outcome.message}`);
-        case 'response':
-          break;
-      }
+      const outcome = await sendFromTask({ url: statusUrl, method: 'GET', headers }, ctx.services, options.lookup);
+      if (outcome.kind === 'networkError') return failedPoll(`failed: ${outcome.message}`);
+      if (outcome.kind !== 'response') return { status: 'TERMINAL', error: undeliverable(outcome, statusUrl, what) };
 
       const response = outcome.response;
       const code = response.statusCode;

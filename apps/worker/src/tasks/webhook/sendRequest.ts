@@ -159,6 +159,30 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
 }
 
 /** A short, single-line excerpt of a body for error messages. */
+/** The webhook tasks' send: the services' fetch, timeout and allow-list. */
+export function sendFromTask(
+  request: OutgoingRequest,
+  services: { fetch: typeof fetch; webhook: { timeoutMs: number; allowedHosts: readonly string[] } },
+  lookup?: HostLookup,
+): Promise<SendOutcome> {
+  return sendRequest(request, {
+    fetch: services.fetch,
+    timeoutMs: services.webhook.timeoutMs,
+    allowedHosts: services.webhook.allowedHosts,
+    lookup,
+  });
+}
+
+/** Why a request was never answered for good: refused by the guard, or redirected too often. */
+export function undeliverable(
+  outcome: Extract<SendOutcome, { kind: 'refused' | 'tooManyRedirects' }>,
+  requestedUrl: string,
+  what: string,
+): string {
+  if (outcome.kind === 'tooManyRedirects') return `${what}: too many redirects (last hop ${outcome.url})`;
+  return `${what} ${outcome.reason}${outcome.url === requestedUrl ? '' : ` (redirected to ${outcome.url})`}`;
+}
+
 export function snippet(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;

@@ -78,6 +78,7 @@ describe('zero-service start', () => {
     expect((await json<{ version: number }>('GET', `/api/v1/pipelines/${pipeline.id}`)).version).toBe(1);
 
     expect(await gantry.kill('SIGTERM')).toBe(0);
+    expect(gantry.output()).not.toMatch(/\n\s+at /);
     // A clean shutdown stops the embedded server too.
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     gantry = undefined;

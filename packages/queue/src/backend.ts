@@ -43,6 +43,8 @@ export function openQueue(config: QueueBackendConfig): { queue: AnyQueue; close(
     { connection: postgresConnection(config), defaultJobOptions: DEFAULT_JOB_OPTIONS },
     createPostgresBackend,
   ) as unknown as AnyQueue;
+  // A dropped connection is reported by the failing add(); an unhandled 'error' event would crash the process.
+  queue.on('error', () => undefined);
   return { queue, close: () => queue.close() };
 }
 

@@ -29,9 +29,10 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 
   async launch(request: LaunchRequest): Promise<CommandResult<ExecutionDetail>> {
     const id = await inTransaction(this.pool, async (sql) => {
-      // Serialises launches of one pipeline, so limitConcurrent and idempotency keys hold under races.
+      // Serialises launches of one pipeline, so idempotency keys hold under races; limitConcurrent
+      // re-reads under the lock below. Other launches need no lock and run in parallel.
       const pipeline = await sql.query<{ id: string; version: number; deleted_at: Date | null }>(
-        'SELECT id, version, deleted_at FROM pipelines WHERE id = $1 FOR UPDATE',
+        `SELECT id, version, deleted_at FROM pipelines WHERE id = $1${request.idempotencyKey ? ' FOR UPDATE' : ''}`,
         [request.pipelineId],
       );
       const row = pipeline.rows[0];
@@ -50,7 +51,11 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       const definition = versionRow.rows[0]?.definition;
       if (!definition) throw new NotFoundError(`pipeline ${row.id} has no version ${version}`);
       const parameters = resolveParameters(definition.parameters, request.parameters);
-      if (definition.limitConcurrent && !definition.keepWaitingPipelines && (await hasActiveExecution(sql, row.id))) {
+      const refusesConcurrent = definition.limitConcurrent && !definition.keepWaitingPipelines;
+      if (refusesConcurrent && !request.idempotencyKey) {
+        await sql.query('SELECT id FROM pipelines WHERE id = $1 FOR UPDATE', [row.id]);
+      }
+      if (refusesConcurrent && (await hasActiveExecution(sql, row.id))) {
         throw new ConflictError(
           `pipeline ${definition.application}/${definition.name} already has a running execution and limitConcurrent is set (set keepWaitingPipelines to queue instead)`,
           { pipelineId: row.id },

@@ -7,12 +7,14 @@ import {
   selectStages,
   selectTasks,
   updateStage,
+  type ExecutionRow,
   type SqlClient,
   type StageRow,
   type TaskRow,
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
-import type { Handler } from '../engine/EngineContext';
+import type { EngineContext, Handler } from '../engine/EngineContext';
+import { startStageLocked } from './StartStage';
 import { failurePolicyOf, isHalted } from '../engine/stagePolicy';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
 
@@ -24,26 +26,37 @@ export const completeStage: Handler<MessageOf<'CompleteStage'>> = (message, ctx)
   inTransaction(ctx.pool, async (sql) => {
     const execution = await lockExecution(sql, message.executionId);
     if (!execution || execution.status !== 'RUNNING') return [];
-    const stages = await selectStages(sql, execution.id);
-    const stage = stages.find((s) => s.id === message.stageId);
-    if (!stage) return [];
-    if (stage.status === 'RUNNING') {
-      const outcome = stageOutcome(stage, await selectTasks(sql, stage));
-      if (!outcome) return [];
-      const status = stageStatusAfter(outcome.status, failurePolicyOf(stage));
-      await updateStage(sql, stage.id, { status, end_time: ctx.now(), error: outcome.error ?? stage.error });
-      await insertAudit(sql, {
-        type: 'STAGE_COMPLETED',
-        executionId: execution.id,
-        stageId: stage.id,
-        data: { refId: stage.ref_id, attempt: stage.attempt, status },
-      });
-      stage.status = status;
-    } else if (!isComplete(stage.status)) {
-      return [];
-    }
-    return afterStage(sql, execution.id, stage, stages, ctx.now());
+    return completeStageLocked(sql, execution, message.stageId, ctx);
   });
+
+/** The CompleteStage step inside a transaction that already holds the execution's lock. */
+export async function completeStageLocked(
+  sql: SqlClient,
+  execution: ExecutionRow,
+  stageId: string,
+  ctx: EngineContext,
+): Promise<OutgoingMessage[]> {
+  const now = ctx.now();
+  const stages = await selectStages(sql, execution.id);
+  const stage = stages.find((s) => s.id === stageId);
+  if (!stage) return [];
+  if (stage.status === 'RUNNING') {
+    const outcome = stageOutcome(stage, await selectTasks(sql, stage));
+    if (!outcome) return [];
+    const status = stageStatusAfter(outcome.status, failurePolicyOf(stage));
+    await updateStage(sql, stage.id, { status, end_time: now, error: outcome.error ?? stage.error });
+    await insertAudit(sql, {
+      type: 'STAGE_COMPLETED',
+      executionId: execution.id,
+      stageId: stage.id,
+      data: { refId: stage.ref_id, attempt: stage.attempt, status },
+    });
+    stage.status = status;
+  } else if (!isComplete(stage.status)) {
+    return [];
+  }
+  return afterStage(sql, execution, stage, stages, ctx);
+}
 
 type Outcome = { status: 'SUCCEEDED' | 'TERMINAL' | 'FAILED_CONTINUE' | 'STOPPED' | 'CANCELED'; error?: StageRow['error'] };
 
@@ -60,21 +73,23 @@ function stageOutcome(stage: StageRow, tasks: TaskRow[]): Outcome | undefined {
 
 async function afterStage(
   sql: SqlClient,
-  executionId: string,
+  execution: ExecutionRow,
   stage: StageRow,
   stages: StageRow[],
-  now: Date,
+  ctx: EngineContext,
 ): Promise<OutgoingMessage[]> {
-  const finish: OutgoingMessage[] = [{ message: { type: 'CompleteExecution', executionId } }];
+  const finish: OutgoingMessage[] = [{ message: { type: 'CompleteExecution', executionId: execution.id } }];
   if (haltsExecutionNow(stage.status, failurePolicyOf(stage))) {
-    await cancelActiveStages(sql, executionId, stages, now, `stage ${stage.ref_id} failed the pipeline`);
+    await cancelActiveStages(sql, execution.id, stages, ctx.now(), `stage ${stage.ref_id} failed the pipeline`);
     return finish;
   }
   if (isHalted(stages)) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;
   const view = schedulable(stages);
   const next = startableStages(view);
   if (next.length > 0) {
-    return next.map((s) => ({ message: { type: 'StartStage', executionId, stageId: s.id } }));
+    const started: OutgoingMessage[] = [];
+    for (const candidate of next) started.push(...(await startStageLocked(sql, execution, candidate.id, ctx)));
+    return started;
   }
   return isExecutionFinished(view) ? finish : [];
 }

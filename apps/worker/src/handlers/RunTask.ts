@@ -17,6 +17,7 @@ import { isComplete } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import { backoffDelay, type EngineContext, type Handler } from '../engine/EngineContext';
 import { stageTimeoutMs } from '../engine/stagePolicy';
+import { completeTaskLocked } from './CompleteTask';
 import { TransientTaskError, type TaskContext, type TaskResult } from '../tasks/Task';
 
 /**
@@ -63,7 +64,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
         stageId: stage.id,
         data: { task: task.name, index: task.index, attempt: task.attempt, status: result.status },
       });
-      return [{ message: { type: 'CompleteTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
+      return completeTaskLocked(sql, locked, stage.id, task.id, ctx);
     }
     return [{ message, delayMs: outcome.delayMs } satisfies OutgoingMessage];
   });

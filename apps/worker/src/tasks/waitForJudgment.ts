@@ -4,7 +4,7 @@ import type { TaskImplementation } from './Task';
 import { readContext } from './readContext';
 
 /** The API nudges the task the moment someone judges, so this slow poll is only a safety net. */
-export const JUDGMENT_POLL_MS = 30_000;
+export const JUDGMENT_POLL_MS = 5 * 60_000;
 
 const judgmentContext = z.object({
   judgmentStatus: z.string().optional(),

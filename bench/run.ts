@@ -44,6 +44,8 @@ function parseArgs(argv: string[]): Cli | 'list' | 'help' {
   return { quick, census, outDir, selected };
 }
 
+const PROFILED = process.execArgv.some((flag) => flag.startsWith('--cpu-prof'));
+
 async function runOne(benchmark: Benchmark, cli: Cli, provenance: Pick<BenchResult, 'commit' | 'machine'>) {
   const startedAt = new Date();
   const loadAvgAtStart = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
@@ -67,6 +69,7 @@ async function runOne(benchmark: Benchmark, cli: Cli, provenance: Pick<BenchResu
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     loadAvgAtStart,
+    profiled: PROFILED,
     status: outcome?.status ?? 'failed',
     reason: failure?.split('\n')[0] ?? outcome?.reason,
     params: outcome?.params ?? {},
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
   }
   await mkdir(cli.outDir, { recursive: true });
   if (cli.census) installQueryCensus();
+  if (PROFILED) process.stderr.write('[bench] running under --cpu-prof: numbers are for finding costs, not for comparing\n');
   const provenance = { commit: await gitCommit(), machine: machineInfo() };
   const done: Awaited<ReturnType<typeof runOne>>[] = [];
   // One at a time: on 2 cores, two benchmarks side by side would measure each other.

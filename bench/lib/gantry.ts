@@ -39,8 +39,10 @@ export async function startBenchGantry(options: {
   queue: QueueBackendConfig;
   worker: boolean;
   concurrency?: number;
+  /** Another MessageBus for the API and worker (bench/tools/busVariants.ts compares variants). */
+  createBus?: (queue: QueueBackendConfig) => MessageBus;
 }): Promise<BenchGantry> {
-  const bus = createMessageBus(options.queue);
+  const bus = (options.createBus ?? createMessageBus)(options.queue);
   const pool = options.db.pool;
   const executions = new PostgresExecutionRepository(pool);
   const commands = new PostgresExecutionCommands(pool);

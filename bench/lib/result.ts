@@ -29,6 +29,8 @@ export const benchResultSchema = z.object({
   durationMs: z.number().nonnegative(),
   /** 1-minute load average when the benchmark started: above ~0.5 on 2 cores, something else was running. */
   loadAvgAtStart: z.number().nonnegative(),
+  /** Run under `node --cpu-prof`: times are slower and the worker's RSS includes the profiler's buffers. */
+  profiled: z.boolean(),
   status: z.enum(['ok', 'skipped', 'failed']),
   /** Why the benchmark did not run (status skipped) or what broke (status failed). */
   reason: z.string().optional(),

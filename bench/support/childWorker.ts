@@ -13,11 +13,22 @@ export interface ProcessMemory {
   peakRssMb: number;
 }
 
+/** process.memoryUsage() of the worker, in MB, as the worker itself last reported it. */
+export interface MemoryBreakdown {
+  rssMb: number;
+  heapTotalMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+}
+
 export interface ChildWorker {
   process: ChildProcess;
   memory(): ProcessMemory | null;
   /** CPU seconds the worker has used so far (user + system). */
   cpuSeconds(): number | null;
+  /** The worker's latest self-report, and the one taken at its highest RSS so far. */
+  breakdown(): { latest: MemoryBreakdown | null; atPeak: MemoryBreakdown | null };
   stop(): Promise<void>;
 }
 
@@ -34,6 +45,18 @@ export async function spawnWorker(databaseUrl: string, queue: QueueBackendConfig
     process.stderr.write(chunk);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let latest: MemoryBreakdown | null = null;
+  let atPeak: MemoryBreakdown | null = null;
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('memory ')) continue;
+      latest = toBreakdown(JSON.parse(line.slice('memory '.length)) as NodeJS.MemoryUsage);
+      if (!atPeak || latest.rssMb > atPeak.rssMb) atPeak = latest;
+    }
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker not ready after 60 s: ${stderr}`)), 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
@@ -56,6 +79,7 @@ export async function spawnWorker(databaseUrl: string, queue: QueueBackendConfig
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
       return { rssMb: Math.round(kb('VmRSS') / 102.4) / 10, peakRssMb: Math.round(kb('VmHWM') / 102.4) / 10 };
     },
+    breakdown: () => ({ latest, atPeak }),
     cpuSeconds() {
       const stat = readProc(pid, 'stat');
       if (!stat) return null;
@@ -85,4 +109,15 @@ function readProc(pid: number | undefined, file: 'status' | 'stat'): string | nu
 /** `node --cpu-prof … bench/run.ts` profiles the worker child too (its profile lands beside the parent's). */
 function profilingFlags(): string[] {
   return process.execArgv.filter((flag) => flag === '--cpu-prof' || flag.startsWith('--cpu-prof-dir='));
+}
+
+function toBreakdown(usage: NodeJS.MemoryUsage): MemoryBreakdown {
+  const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+  return {
+    rssMb: mb(usage.rss),
+    heapTotalMb: mb(usage.heapTotal),
+    heapUsedMb: mb(usage.heapUsed),
+    externalMb: mb(usage.external),
+    arrayBuffersMb: mb(usage.arrayBuffers),
+  };
 }

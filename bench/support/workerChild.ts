@@ -16,6 +16,9 @@ const bus = createMessageBus(queue);
 const worker = startWorker({ db, bus, queue, log: benchLog, concurrency: Number(process.env.GANTRY_BENCH_CONCURRENCY ?? WORKER_CONCURRENCY) });
 process.stdout.write('worker ready\n');
 
+// The parent reads RSS from /proc; these lines say what the RSS is made of (V8 heap or buffers).
+setInterval(() => process.stdout.write(`memory ${JSON.stringify(process.memoryUsage())}\n`), 250).unref();
+
 process.once('SIGTERM', () => {
   void worker
     .close()

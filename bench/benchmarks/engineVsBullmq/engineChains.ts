@@ -1,4 +1,5 @@
-import type { QueueBackendConfig } from '@gantry/queue';
+import { register } from 'prom-client';
+import type { MessageBus, QueueBackendConfig } from '@gantry/queue';
 import type { Database } from '@gantry/store';
 import { cpuSince, cpuSnapshot, type CpuUsageReport } from '../../lib/cpu';
 import { linearStages, startBenchGantry, type BenchGantry } from '../../lib/gantry';
@@ -12,7 +13,7 @@ export interface EngineChainsResult {
   transitions: number;
   elapsedMs: number;
   transitionsPerSecond: number | null;
-  /** Queue messages the engine handled: StartExecution + 4 per one-task stage + CompleteExecution. */
+  /** Queue messages the engine handled during the run (its own counter). */
   messages: number;
   messagesPerSecond: number | null;
   /** next stage start_time − previous stage end_time, from the stored stage rows. */
@@ -34,9 +35,15 @@ const NO_OP_STAGE = { type: 'evaluateVariables', variables: [] };
 export async function runEngineChains(
   db: Database,
   queue: QueueBackendConfig,
-  options: { executions: number; stages: number; concurrency: number; timeoutMs: number },
+  options: {
+    executions: number;
+    stages: number;
+    concurrency: number;
+    timeoutMs: number;
+    createBus?: (queue: QueueBackendConfig) => MessageBus;
+  },
 ): Promise<EngineChainsResult> {
-  const gantry = await startBenchGantry({ db, queue, worker: true, concurrency: options.concurrency });
+  const gantry = await startBenchGantry({ db, queue, worker: true, concurrency: options.concurrency, createBus: options.createBus });
   try {
     const pipelineId = await gantry.savePipeline({
       application: 'benchengine',
@@ -52,10 +59,12 @@ export async function runEngineChains(
     // Creating the executions is not part of the throughput: only running them is.
     const ids = await launchAll(gantry, pipelineId, options.executions);
     const t0 = Date.now();
+    const handledAtStart = await messagesHandled();
     const cpuAtStart = cpuSnapshot();
     await gantry.bus.sendAll(ids.map((executionId) => ({ message: { type: 'StartExecution', executionId } })));
     await waitForFinished(db, ids, options.timeoutMs);
     const cpu = cpuSince(cpuAtStart);
+    const messages = (await messagesHandled()) - handledAtStart;
 
     const { rows } = await db.pool.query<{ succeeded: number; transitions: number; last_end: Date | null }>(
       `SELECT (SELECT count(*)::int FROM executions WHERE id = ANY($1::uuid[]) AND status = 'SUCCEEDED') AS succeeded,
@@ -67,7 +76,6 @@ export async function runEngineChains(
     // Both clocks are this process's: the worker stamps end_time with new Date().
     const elapsedMs = row?.last_end ? row.last_end.getTime() - t0 : Number.NaN;
     const transitions = row?.transitions ?? 0;
-    const messages = options.executions * (2 + 4 * options.stages);
     return {
       executions: options.executions,
       succeeded: row?.succeeded ?? 0,
@@ -82,6 +90,14 @@ export async function runEngineChains(
   } finally {
     await gantry.close();
   }
+}
+
+/** Messages the in-process worker handled, from the engine's own Prometheus counter. */
+async function messagesHandled(): Promise<number> {
+  const counter = register.getSingleMetric('gantry_engine_messages_total');
+  if (!counter) return 0;
+  const { values } = await counter.get();
+  return values.reduce((sum, value) => sum + value.value, 0);
 }
 
 async function launchAll(gantry: BenchGantry, pipelineId: string, count: number): Promise<string[]> {

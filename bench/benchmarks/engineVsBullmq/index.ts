@@ -2,6 +2,7 @@ import { createBenchDatabase } from '../../lib/database';
 import { WORKER_CONCURRENCY } from '../../lib/gantry';
 import { BACKENDS, benchQueue, type BackendKind } from '../../lib/queues';
 import { target, type Benchmark, type BenchOptions, type Target } from '../../lib/result';
+import type { CpuUsageReport } from '../../lib/cpu';
 import { round } from '../../lib/stats';
 import { runEngineChains, type EngineChainsResult } from './engineChains';
 import { runRawChains, type RawChainsResult } from './rawChains';
@@ -50,6 +51,7 @@ export const engineVsBullmq: Benchmark = {
           `${backend} scheduling latency p50 / p99`,
           `${result.engine.schedulingLatencyMs?.p50 ?? '-'} / ${result.engine.schedulingLatencyMs?.p99 ?? '-'} ms`,
         ],
+        [`${backend} engine CPU s node / postgres / redis / machine`, cpuLine(result.engine.cpu)],
         [
           `${backend} raw hand-off latency p50 / p99`,
           `${result.raw.handoffLatencyMs?.p50 ?? '-'} / ${result.raw.handoffLatencyMs?.p99 ?? '-'} ms`,
@@ -92,4 +94,8 @@ async function measureBackend(
     await engineQueue.cleanup().catch(() => undefined);
     await database.drop();
   }
+}
+
+function cpuLine(cpu: CpuUsageReport): string {
+  return `${cpu.nodeSeconds} / ${cpu.postgresSeconds ?? '-'} / ${cpu.redisSeconds ?? '-'} / ${cpu.machineBusySeconds ?? '-'} in ${cpu.wallSeconds} s`;
 }

@@ -46,7 +46,9 @@ export const waitingScale: Benchmark = {
     try {
       worker = await spawnWorker(database.url, queue.config);
       const child = worker;
+      await sleep(500); // let the worker settle and send its first memory report
       memory.idle = child.memory();
+      const idleBreakdown = child.breakdown().latest;
       sampler = setInterval(() => {
         maxSampledRssMb = Math.max(maxSampledRssMb, child.memory()?.rssMb ?? 0);
       }, 250);
@@ -137,7 +139,8 @@ export const waitingScale: Benchmark = {
       clearInterval(sampler);
 
       const peakRssMb = Math.max(maxSampledRssMb, memory.resumed?.peakRssMb ?? 0);
-      const workerMemory = { ...memory, maxSampledRssMb, peakRssMb };
+      // What the RSS was made of when idle and at its highest (V8 heap vs buffers vs code/native).
+      const workerMemory = { ...memory, maxSampledRssMb, peakRssMb, breakdown: { idle: idleBreakdown, ...child.breakdown() } };
       const results = {
         create,
         list: { primary, ...variants },

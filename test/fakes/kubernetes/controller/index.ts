@@ -1,0 +1,217 @@
+/**
+ * The simulated Deployment controller and kubelet. It runs after every change to the store (on
+ * the next turn of the event loop, so API calls return before it acts, as in a cluster) and on a
+ * timer for the next pod that becomes ready or deployment that runs out of time.
+ */
+import { deepEqual, numberAt, objectAt, stringAt, stringMap } from '../json';
+import { resourceByName } from '../resources';
+import { nameOf, namespaceOf, type KubeObject, type ObjectStore } from '../store';
+import { deploymentStatus } from './deploymentStatus';
+import { isFailing, isReady, markFailing, markReady, newPod, ownerOf, podHash, replicaSetName, replicaSetUid, templateHash } from './pods';
+
+export interface DeploymentInfo {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  /** Images of the pod template's containers, to fail readiness by image. */
+  images: string[];
+}
+
+export type ReadinessPredicate = (deployment: DeploymentInfo) => boolean;
+
+const DEPLOYMENTS = resourceByName('deployments');
+const PODS = resourceByName('pods');
+const REVISION = 'deployment.kubernetes.io/revision';
+
+interface RolloutMemory {
+  generation: number;
+  readyUpdated: number;
+  lastProgressAt: number;
+  revisions: Map<string, number>;
+}
+
+export class DeploymentController {
+  private readyDelayMs: number;
+  private failing: ReadinessPredicate | null = null;
+  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private nextIp = 1;
+  /** When each pod was created, in ms (creationTimestamp only has whole seconds). */
+  private readonly bornAt = new Map<string, number>();
+  private readonly memory = new Map<string, RolloutMemory>();
+
+  constructor(private readonly store: ObjectStore, readyDelayMs: number) {
+    this.readyDelayMs = readyDelayMs;
+    store.onChange(() => this.schedule());
+  }
+
+  setReadyDelay(ms: number): void {
+    this.readyDelayMs = ms;
+    this.schedule();
+  }
+
+  failReadiness(predicate: ReadinessPredicate | null): void {
+    this.failing = predicate;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Coalesces a burst of changes into one pass. */
+  schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.stopped) this.reconcile();
+    });
+  }
+
+  private reconcile(): void {
+    const now = Date.now();
+    let wakeAt = Infinity;
+    const deployments = this.store.list(DEPLOYMENTS);
+    const live = new Set(deployments.map((d) => String(d.metadata.uid)));
+    for (const deployment of deployments) wakeAt = Math.min(wakeAt, this.reconcileDeployment(deployment, now));
+    this.collectOrphans(deployments);
+    for (const uid of this.memory.keys()) if (!live.has(uid)) this.memory.delete(uid);
+    clearTimeout(this.timer);
+    if (wakeAt !== Infinity && !this.stopped) {
+      this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAt - Date.now()) + 1);
+      this.timer.unref();
+    }
+  }
+
+  private info(deployment: KubeObject): DeploymentInfo {
+    const containers = objectAt(deployment, 'spec', 'template', 'spec')?.containers;
+    return {
+      namespace: namespaceOf(deployment),
+      name: nameOf(deployment),
+      labels: stringMap(deployment.metadata.labels),
+      images: Array.isArray(containers) ? containers.map((c) => stringAt(c, 'image') ?? '') : [],
+    };
+  }
+
+  private podsOf(deployment: KubeObject): KubeObject[] {
+    const uid = String(deployment.metadata.uid);
+    return this.store.list(PODS, namespaceOf(deployment)).filter((pod) => {
+      const owner = ownerOf(pod);
+      return owner !== undefined && owner.uid === replicaSetUid(uid, podHash(pod)) && owner.name === replicaSetName(deployment, podHash(pod));
+    });
+  }
+
+  private born(pod: KubeObject): number {
+    const known = this.bornAt.get(String(pod.metadata.uid));
+    return known ?? Date.parse(String(pod.metadata.creationTimestamp));
+  }
+
+  /** Reconciles one deployment; returns when it next needs attention (ms epoch) or Infinity. */
+  private reconcileDeployment(deployment: KubeObject, now: number): number {
+    const uid = String(deployment.metadata.uid);
+    const hash = templateHash(objectAt(deployment, 'spec', 'template'));
+    const desired = numberAt(deployment, 'spec', 'replicas') ?? 1;
+    const generation = numberAt(deployment, 'metadata', 'generation') ?? 1;
+    const memory = this.memory.get(uid) ?? { generation: 0, readyUpdated: 0, lastProgressAt: now, revisions: new Map<string, number>() };
+    this.memory.set(uid, memory);
+    if (memory.generation !== generation) {
+      memory.generation = generation;
+      memory.lastProgressAt = now;
+    }
+    if (!memory.revisions.has(hash)) memory.revisions.set(hash, Math.max(0, ...memory.revisions.values()) + 1);
+    let wakeAt = Infinity;
+
+    // Kubelet: pods past the ready delay become ready, or crash-loop when a test says so.
+    const failing = this.failing?.(this.info(deployment)) ?? false;
+    for (const pod of this.podsOf(deployment)) {
+      if (isReady(pod)) continue;
+      const readyAt = this.born(pod) + this.readyDelayMs;
+      if (now < readyAt) {
+        wakeAt = Math.min(wakeAt, readyAt);
+      } else if (failing) {
+        if (!isFailing(pod)) this.writePod(pod, markFailing);
+      } else {
+        this.writePod(pod, markReady);
+      }
+    }
+
+    // ReplicaSet controller: the current template's pods scale to `replicas`.
+    let current = this.podsOf(deployment).filter((pod) => podHash(pod) === hash);
+    for (let i = current.length; i < desired; i++) {
+      const pod = newPod(deployment, hash, this.allocateIp());
+      const stored = this.store.create(PODS, pod);
+      this.bornAt.set(String(stored.metadata.uid), Date.now());
+      wakeAt = Math.min(wakeAt, Date.now() + this.readyDelayMs);
+    }
+    if (current.length > desired) this.deletePods(current, current.length - desired);
+    current = this.podsOf(deployment).filter((pod) => podHash(pod) === hash);
+
+    // Older templates' pods go as the new ones become ready (all at once for Recreate), so a
+    // rollout whose pods never get ready leaves the old pods serving, as a real one does.
+    const readyUpdated = Math.min(desired, current.filter(isReady).length);
+    const old = this.podsOf(deployment).filter((pod) => podHash(pod) !== hash);
+    const recreate = stringAt(deployment, 'spec', 'strategy', 'type') === 'Recreate';
+    const keepOld = recreate ? 0 : Math.max(0, Math.min(old.length, desired - readyUpdated));
+    if (old.length > keepOld) this.deletePods(old, old.length - keepOld);
+
+    if (readyUpdated > memory.readyUpdated) memory.lastProgressAt = now;
+    memory.readyUpdated = readyUpdated;
+    const pods = this.podsOf(deployment);
+    const updated = pods.filter((pod) => podHash(pod) === hash).length;
+    const ready = pods.filter(isReady).length;
+    const complete = updated === desired && pods.length === desired && ready === desired;
+    const deadlineMs = (numberAt(deployment, 'spec', 'progressDeadlineSeconds') ?? 600) * 1000;
+    const deadlineExceeded = !complete && now - memory.lastProgressAt >= deadlineMs;
+    if (!complete && !deadlineExceeded) wakeAt = Math.min(wakeAt, memory.lastProgressAt + deadlineMs);
+
+    const status = deploymentStatus(deployment, {
+      desired, total: pods.length, updated, ready, newReplicaSet: replicaSetName(deployment, hash), complete, deadlineExceeded,
+    });
+    const revision = String(memory.revisions.get(hash) ?? 1);
+    const annotations = stringMap(deployment.metadata.annotations);
+    const statusChanged = !deepEqual(status, deployment.status);
+    if (statusChanged || annotations[REVISION] !== revision) {
+      // Re-read: the deployment may have changed while pods were written above.
+      const fresh = this.store.get(DEPLOYMENTS, namespaceOf(deployment), nameOf(deployment));
+      if (fresh && fresh.metadata.resourceVersion === deployment.metadata.resourceVersion) {
+        fresh.metadata.annotations = { ...stringMap(fresh.metadata.annotations), [REVISION]: revision };
+        fresh.status = status;
+        this.store.write(DEPLOYMENTS, fresh);
+      }
+    }
+    return wakeAt;
+  }
+
+  private writePod(pod: KubeObject, change: (pod: KubeObject) => void): void {
+    change(pod);
+    this.store.write(PODS, pod);
+  }
+
+  /** Scale-down order: pods that are not ready first, then the newest. */
+  private deletePods(pods: KubeObject[], count: number): void {
+    const order = [...pods].sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || this.born(b) - this.born(a));
+    for (const pod of order.slice(0, count)) this.removePod(pod);
+  }
+
+  private removePod(pod: KubeObject): void {
+    this.bornAt.delete(String(pod.metadata.uid));
+    this.store.remove(PODS, namespaceOf(pod), nameOf(pod));
+  }
+
+  /** Garbage collection: pods whose Deployment is gone (deleted, or recreated with a new uid). */
+  private collectOrphans(deployments: KubeObject[]): void {
+    for (const pod of this.store.list(PODS)) {
+      const owner = ownerOf(pod);
+      const deployment = deployments.find((d) => namespaceOf(d) === namespaceOf(pod) && owner?.name === replicaSetName(d, podHash(pod)));
+      if (!owner || !deployment || owner.uid !== replicaSetUid(String(deployment.metadata.uid), podHash(pod))) this.removePod(pod);
+    }
+  }
+
+  private allocateIp(): string {
+    const n = this.nextIp++;
+    return `10.244.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The resource types the fake serves: one table drives discovery, routing, error messages and
+ * the per-type rules, so adding a type is one entry here (plus rules if it needs any).
+ */
+export type FakeResourceName = 'namespaces' | 'pods' | 'services' | 'deployments' | 'httproutes';
+
+export type Verb = 'create' | 'delete' | 'get' | 'list' | 'patch' | 'update';
+
+export interface ResourceType {
+  name: FakeResourceName;
+  /** '' for the core ("legacy") group served under /api. */
+  group: string;
+  version: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames: string[];
+  /** `kubectl get all` expands the `all` category through discovery. */
+  categories: string[];
+  verbs: Verb[];
+  subresources: { status: boolean; scale: boolean };
+  /** Custom resources (CRDs) reject strategic merge patch with 415, as the real API server does. */
+  custom: boolean;
+  /**
+   * The real registry answers DELETE with the deleted object for some types and with a `Success`
+   * Status for others; clients decode either, but a provider should not rely on one.
+   */
+  deleteReturnsObject: boolean;
+}
+
+const READ_WRITE: Verb[] = ['create', 'delete', 'get', 'list', 'patch', 'update'];
+
+export const RESOURCES: readonly ResourceType[] = [
+  {
+    name: 'namespaces', group: '', version: 'v1', singular: 'namespace', kind: 'Namespace', namespaced: false,
+    shortNames: ['ns'], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    // Pods belong to the simulated controller: clients may read them, and delete them to simulate
+    // a lost instance (the controller replaces it), but not create or edit them.
+    name: 'pods', group: '', version: 'v1', singular: 'pod', kind: 'Pod', namespaced: true,
+    shortNames: ['po'], categories: ['all'], verbs: ['delete', 'get', 'list'], subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: true,
+  },
+  {
+    name: 'services', group: '', version: 'v1', singular: 'service', kind: 'Service', namespaced: true,
+    shortNames: ['svc'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: true,
+  },
+  {
+    name: 'deployments', group: 'apps', version: 'v1', singular: 'deployment', kind: 'Deployment', namespaced: true,
+    shortNames: ['deploy'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: true },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    name: 'httproutes', group: 'gateway.networking.k8s.io', version: 'v1', singular: 'httproute', kind: 'HTTPRoute',
+    namespaced: true, shortNames: [], categories: ['gateway-api'], verbs: READ_WRITE,
+    subresources: { status: true, scale: false }, custom: true, deleteReturnsObject: true,
+  },
+];
+
+export function resourceByName(name: FakeResourceName): ResourceType {
+  const found = RESOURCES.find((r) => r.name === name);
+  if (!found) throw new Error(`unknown fake resource ${name}`);
+  return found;
+}
+
+export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.name === plural);
+}
+
+export function apiVersionOf(resource: ResourceType): string {
+  return resource.group ? `${resource.group}/${resource.version}` : resource.version;
+}
+
+/** `deployments.apps`, `services`: how the API server names a resource in error messages. */
+export function qualifiedName(resource: ResourceType): string {
+  return resource.group ? `${resource.name}.${resource.group}` : resource.name;
+}
+
+/** The groups (other than core) in discovery order. */
+export function apiGroups(): { name: string; version: string }[] {
+  const seen = new Map<string, string>();
+  for (const r of RESOURCES) if (r.group && !seen.has(r.group)) seen.set(r.group, r.version);
+  return [...seen].map(([name, version]) => ({ name, version }));
+}

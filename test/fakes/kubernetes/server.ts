@@ -1,0 +1,158 @@
+/**
+ * The fake Kubernetes API server: node:http on 127.0.0.1, the Kubernetes REST wire format, a
+ * store, a simulated Deployment controller, and controls for tests.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DeploymentController, type ReadinessPredicate } from './controller/index';
+import { FaultInjector, type FaultSpec } from './faults';
+import { handleResource } from './handlers';
+import type { JsonObject } from './json';
+import type { ResourceRequest } from './request';
+import { resourceByName, type FakeResourceName } from './resources';
+import { route } from './router';
+import { handleScale } from './scale';
+import { KubeError } from './status';
+import { toTable, wantsTable } from './table';
+import { ObjectStore, type KubeObject } from './store';
+import { admit } from './writes';
+
+export interface FakeKubernetesOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** How long a new pod takes to become ready; 50 ms by default. */
+  readyDelayMs?: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Path with the query string. */
+  path: string;
+  contentType: string;
+}
+
+/** Read-only views of what the fake stores (copies: changing them changes nothing). */
+export interface FakeKubernetesState {
+  /** `namespace` defaults to `default` and is ignored for namespaces. */
+  get(resource: FakeResourceName, name: string, namespace?: string): KubeObject | undefined;
+  /** All namespaces when `namespace` is absent. */
+  list(resource: FakeResourceName, namespace?: string): KubeObject[];
+  resourceVersion(): string;
+}
+
+export interface FakeKubernetes {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Applies to pods not yet ready as well as new ones. */
+  setReadyDelay(ms: number): void;
+  /**
+   * Pods of matching deployments that are not yet ready stay Running but not Ready (a
+   * CrashLoopBackOff container); `null` clears it and they become ready. Ready pods stay ready.
+   */
+  failReadiness(predicate: ReadinessPredicate | null): void;
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  /** Every request so far (the last 1000), for debugging. */
+  requests(): RequestRecord[];
+  state: FakeKubernetesState;
+}
+
+const MAX_LOG = 1000;
+const SEED_NAMESPACES = ['default', 'ns1'];
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: JsonObject, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  // Exactly `application/json`: that (not the Accept header's profile) makes kubectl fall back from aggregated discovery.
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function seed(store: ObjectStore): void {
+  const namespaces = resourceByName('namespaces');
+  for (const name of SEED_NAMESPACES) {
+    const object: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, generation: 1 } };
+    admit(namespaces, object, undefined);
+    store.create(namespaces, object);
+  }
+}
+
+export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): Promise<FakeKubernetes> {
+  const store = new ObjectStore();
+  seed(store);
+  const controller = new DeploymentController(store, options.readyDelayMs ?? 50);
+  const faults = new FaultInjector();
+  const log: RequestRecord[] = [];
+  let serverAddress = '127.0.0.1';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    log.push({ method, path: `${url.pathname}${url.search}`, contentType });
+    if (log.length > MAX_LOG) log.shift();
+    try {
+      const requestBody = await readBody(req);
+      const fault = faults.take(method, url.pathname);
+      if (fault) throw fault;
+      const target = route(method, url.pathname, url.searchParams, serverAddress);
+      if (target.kind === 'health') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+        return;
+      }
+      if (target.kind === 'document') {
+        send(res, 200, target.body);
+        return;
+      }
+      const request: ResourceRequest = { ...target, method, query: url.searchParams, contentType, body: requestBody };
+      const response = target.subresource === 'scale' ? handleScale(store, request) : handleResource(store, request);
+      const table = method === 'GET' && target.subresource === undefined && wantsTable(req.headers.accept);
+      const body = table ? toTable(target.resource, response.body, url.searchParams.get('includeObject')) : response.body;
+      send(res, response.status, body, response.headers);
+    } catch (error) {
+      const kubeError = error instanceof KubeError
+        ? error
+        : new KubeError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`);
+      send(res, kubeError.code, kubeError.toStatus(), kubeError.headers);
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  serverAddress = `127.0.0.1:${port}`;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        controller.stop();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+    setReadyDelay: (ms) => controller.setReadyDelay(ms),
+    failReadiness: (predicate) => controller.failReadiness(predicate),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    requests: () => log.map((entry) => ({ ...entry })),
+    state: {
+      get: (resource, name, namespace = 'default') => store.get(resourceByName(resource), namespace, name),
+      list: (resource, namespace) => store.list(resourceByName(resource), namespace),
+      resourceVersion: () => store.resourceVersion(),
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { NotFoundError } from '@gantry/core';
+import type { AccountConfig } from './accounts';
+import type { CloudProvider, ProviderKind } from './CloudProvider';
+import { ProviderError } from './errors';
+import { KubernetesProvider } from './kubernetes/KubernetesProvider';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
+import { RetryingProvider } from './RetryingProvider';
+
+export interface ProviderFactoryContext {
+  /** Where credential references (`token: {env: …}`) are resolved. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** Builds the provider of one account; one per provider kind, so each cloud plugs in alone. */
+export type ProviderFactory<K extends ProviderKind = ProviderKind> = (
+  account: Extract<AccountConfig, { provider: K }>,
+  context: ProviderFactoryContext,
+) => CloudProvider;
+
+export type ProviderFactories = { [K in ProviderKind]?: ProviderFactory<K> };
+
+export const defaultProviderFactories: ProviderFactories = {
+  kubernetes: (account, { env }) => new KubernetesProvider(account, { env }),
+};
+
+export interface ProviderRegistryOptions {
+  retry?: RetryOptions;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface AccountProvider {
+  account: AccountConfig;
+  /** Every call is retried (RetryingProvider). */
+  provider: CloudProvider;
+}
+
+/** An account a pipeline names that is not configured; lists the known ones so the fix is obvious. */
+export class UnknownAccountError extends NotFoundError {
+  constructor(
+    readonly account: string,
+    readonly knownAccounts: readonly string[],
+  ) {
+    super(`unknown account ${account}; known accounts: ${knownAccounts.length > 0 ? knownAccounts.join(', ') : '(none configured)'}`, {
+      account,
+      knownAccounts,
+    });
+    this.name = 'UnknownAccountError';
+  }
+}
+
+/**
+ * Accounts by name, each with its provider, built on first use and then shared (clients hold
+ * connection pools). Factories are merged over the defaults, so tests and later providers add or
+ * replace kinds without touching this file.
+ */
+export class ProviderRegistry {
+  private readonly byName: ReadonlyMap<string, AccountConfig>;
+  private readonly factories: ProviderFactories;
+  private readonly cache = new Map<string, AccountProvider>();
+
+  constructor(
+    accounts: readonly AccountConfig[],
+    factories: ProviderFactories = {},
+    private readonly options: ProviderRegistryOptions = {},
+  ) {
+    const byName = new Map<string, AccountConfig>();
+    for (const account of accounts) {
+      if (byName.has(account.name)) throw new Error(`duplicate account name ${account.name}`);
+      byName.set(account.name, account);
+    }
+    this.byName = byName;
+    this.factories = { ...defaultProviderFactories, ...factories };
+  }
+
+  accounts(): AccountConfig[] {
+    return [...this.byName.values()];
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** The account and its (retrying) provider. Throws UnknownAccountError for an unknown name. */
+  forAccount(name: string): AccountProvider {
+    const cached = this.cache.get(name);
+    if (cached) return cached;
+    const account = this.byName.get(name);
+    if (!account) throw new UnknownAccountError(name, [...this.byName.keys()].sort());
+    const provider = new RetryingProvider(this.build(account), this.options.retry ?? DEFAULT_RETRY_OPTIONS);
+    const entry = { account, provider };
+    this.cache.set(name, entry);
+    return entry;
+  }
+
+  private build(account: AccountConfig): CloudProvider {
+    // The cast is sound: the factory is looked up by the account's own provider kind.
+    const factory = this.factories[account.provider] as ProviderFactory | undefined;
+    if (!factory) {
+      throw new ProviderError({
+        kind: 'Fatal',
+        provider: account.provider,
+        operation: 'connect',
+        account: account.name,
+        reason: `no ${account.provider} provider is available in this Gantry yet`,
+      });
+    }
+    return factory(account, { env: this.options.env ?? process.env });
+  }
+}

@@ -1,0 +1,184 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '@gantry/config';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * Accounts are named provider targets with credentials, configured in `accounts.yaml`, never in a
+ * pipeline (DESIGN.md "Vocabulary"). Secrets are never literals in the file: a token is a reference
+ * to an environment variable, read when the provider is built.
+ */
+
+const ACCOUNT_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+// Namespaces are DNS-1123 labels.
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const accountName = z.string().regex(ACCOUNT_NAME, 'lower-case letters, digits, ".", "_" and "-"').max(128);
+const namespace = z.string().regex(NAMESPACE, 'a Kubernetes namespace (lower-case letters, digits and "-")').max(63);
+
+const envReference = z.strictObject({ env: z.string().regex(ENV_VAR, 'an environment variable name') }, {
+  error: (issue) =>
+    issue.code === 'invalid_type' ? 'must be a reference {env: VARIABLE}, never a literal secret' : undefined,
+});
+
+const httpRouteParentRef = z.looseObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  sectionName: z.string().optional(),
+  group: z.string().optional(),
+  kind: z.string().optional(),
+  port: z.number().int().optional(),
+});
+
+const kubernetesTraffic = z.strictObject({
+  /**
+   * service: the cluster's Service selects enabled pods; weights are approximated (see
+   * KubernetesProvider.setTrafficWeights). gatewayHttpRoute: a Gateway API HTTPRoute per cluster
+   * carries exact backend weights.
+   */
+  mode: z.enum(['service', 'gatewayHttpRoute']).default('service'),
+  httpRoute: z
+    .strictObject({
+      /** The route's name; `{cluster}` is replaced by the cluster name. Default `{cluster}`. */
+      name: z.string().min(1).optional(),
+      parentRefs: z.array(httpRouteParentRef).optional(),
+    })
+    .optional(),
+});
+
+const kubernetesAccount = z
+  .strictObject({
+    name: accountName,
+    provider: z.literal('kubernetes'),
+    /** A kubeconfig file; relative paths are relative to the accounts file, `~/` is the home directory. */
+    kubeconfig: z.string().min(1).optional(),
+    /** The kubeconfig context; default: the file's current context. */
+    context: z.string().min(1).optional(),
+    /** The API server, instead of a kubeconfig (in-cluster with a token, or tests). */
+    server: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    token: envReference.optional(),
+    /** Where server groups go unless a stage names another namespace. */
+    namespace: namespace.optional(),
+    /** The namespaces stages may use; unset: any. */
+    namespaces: z.array(namespace).min(1).optional(),
+    skipTLSVerify: z.boolean().optional(),
+    traffic: kubernetesTraffic.default({ mode: 'service' }),
+  })
+  .superRefine((account, context) => {
+    if (account.kubeconfig !== undefined && account.server !== undefined) {
+      context.addIssue({ code: 'custom', path: ['server'], message: 'give either kubeconfig or server, not both' });
+    }
+    if (account.token !== undefined && account.server === undefined) {
+      context.addIssue({ code: 'custom', path: ['token'], message: 'a token goes with server (a kubeconfig carries its own credentials)' });
+    }
+    if (account.namespace !== undefined && account.namespaces !== undefined && !account.namespaces.includes(account.namespace)) {
+      context.addIssue({ code: 'custom', path: ['namespace'], message: `must be one of namespaces (${account.namespaces.join(', ')})` });
+    }
+  })
+  .transform((account) => ({ ...account, namespace: account.namespace ?? account.namespaces?.[0] ?? 'default' }));
+
+// Fields of the other providers are settled by their own issues; until then they are accepted as
+// long as the account is a mapping with a valid name.
+const awsAccount = z.looseObject({
+  name: accountName,
+  provider: z.literal('aws'),
+  regions: z.array(z.string().min(1)).optional(),
+});
+const gcpAccount = z.looseObject({
+  name: accountName,
+  provider: z.literal('gcp'),
+  project: z.string().min(1).optional(),
+  regions: z.array(z.string().min(1)).optional(),
+});
+const localAccount = z.looseObject({
+  name: accountName,
+  provider: z.literal('local'),
+});
+
+export const accountSchema = z.discriminatedUnion('provider', [kubernetesAccount, awsAccount, gcpAccount, localAccount]);
+
+export const accountsFileSchema = z
+  .strictObject({ accounts: z.array(accountSchema).nullish().transform((accounts) => accounts ?? []) })
+  .superRefine((file, context) => {
+    const seen = new Map<string, number>();
+    file.accounts.forEach((account, index) => {
+      const first = seen.get(account.name);
+      if (first === undefined) seen.set(account.name, index);
+      else context.addIssue({ code: 'custom', path: ['accounts', index, 'name'], message: `duplicate account name ${account.name} (also accounts[${first}])` });
+    });
+  });
+
+export type AccountConfig = z.output<typeof accountSchema>;
+export type KubernetesAccountConfig = Extract<AccountConfig, { provider: 'kubernetes' }>;
+export type AwsAccountConfig = Extract<AccountConfig, { provider: 'aws' }>;
+export type GcpAccountConfig = Extract<AccountConfig, { provider: 'gcp' }>;
+export type LocalAccountConfig = Extract<AccountConfig, { provider: 'local' }>;
+export type KubernetesTrafficMode = KubernetesAccountConfig['traffic']['mode'];
+
+export const DEFAULT_ACCOUNTS_FILE = './accounts.yaml';
+
+/**
+ * Validates the accounts of one YAML document. `file` names the source in errors and anchors
+ * relative kubeconfig paths.
+ */
+export function parseAccounts(text: string, file: string): AccountConfig[] {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`accounts file ${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (document === null || document === undefined) return [];
+  const parsed = accountsFileSchema.safeParse(document);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    throw new ConfigError(`invalid accounts file ${file}: ${problems.join('; ')}`);
+  }
+  return parsed.data.accounts.map((account) => resolvePaths(account, dirname(resolve(file))));
+}
+
+export interface LoadAccountsOptions {
+  /** The accounts file from the configuration (`accountsFile`); GANTRY_ACCOUNTS_FILE wins. */
+  file?: string;
+  cwd?: string;
+}
+
+/**
+ * Reads the accounts file named by GANTRY_ACCOUNTS_FILE (or `options.file`); without either,
+ * `./accounts.yaml` when it exists, otherwise there are no accounts.
+ */
+export function loadAccounts(env: NodeJS.ProcessEnv = process.env, options: LoadAccountsOptions = {}): AccountConfig[] {
+  const cwd = options.cwd ?? process.cwd();
+  const named = nonEmpty(env.GANTRY_ACCOUNTS_FILE) ?? nonEmpty(options.file);
+  const file = resolve(cwd, named ?? DEFAULT_ACCOUNTS_FILE);
+  if (named === undefined && !existsSync(file)) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`GANTRY_ACCOUNTS_FILE: cannot read ${file}: ${(error as Error).message}`);
+  }
+  return parseAccounts(text, file);
+}
+
+/** `accounts[2].token.env` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, segment) => {
+    if (typeof segment === 'number') return `${text}[${segment}]`;
+    return text === '' ? String(segment) : `${text}.${String(segment)}`;
+  }, '') || '(file)';
+}
+
+function resolvePaths(account: AccountConfig, baseDir: string): AccountConfig {
+  if (account.provider !== 'kubernetes' || account.kubeconfig === undefined) return account;
+  const path = account.kubeconfig;
+  const expanded = path === '~' || path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
+  return { ...account, kubeconfig: isAbsolute(expanded) ? expanded : resolve(baseDir, expanded) };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

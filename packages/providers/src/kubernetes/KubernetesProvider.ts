@@ -1,0 +1,375 @@
+import type { KubeConfig, V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
+import type {
+  BakeRequest,
+  Capacity,
+  CloudProvider,
+  ClusterRef,
+  Health,
+  Image,
+  ServerGroup,
+  ServerGroupRef,
+  ServerGroupSpec,
+} from '../CloudProvider';
+import type { KubernetesAccountConfig } from '../accounts';
+import { isProviderError, type ProviderError } from '../errors';
+import { parseClusterName, parseServerGroupName, resourceNameProblem } from '../naming';
+import { capacityProblem } from '../validation';
+import { KubeClient, type Scope } from './client';
+import { buildKubeConfig } from './kubeConfig';
+import { ANNOTATIONS, LABELS, MANAGED_BY, labelSelector, trafficLabel } from './labels';
+import {
+  HTTP_ROUTE,
+  buildClusterService,
+  buildDeployment,
+  buildHttpRoute,
+  buildServerGroupService,
+  httpRouteName,
+  pinImage,
+  type HttpRouteBackend,
+} from './manifests';
+import { byCreation, computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
+import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
+import { trafficPlan, weightsProblem } from './traffic';
+
+export interface KubernetesProviderOptions {
+  /** Where `token.env` is read. */
+  env?: NodeJS.ProcessEnv;
+  /** A ready client configuration instead of the account's (tests, embedding). */
+  kubeConfig?: KubeConfig;
+  /** Per API request (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+/** Pods relabelled at once on enable/disable: quick, yet few enough not to get throttled. */
+const POD_PATCH_CONCURRENCY = 8;
+const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * Server groups as apps/v1 Deployments named `cluster-vNNN` (DESIGN.md "Providers"):
+ * - traffic: the cluster's Service `<cluster>` selects pods labelled `gantry.io/traffic=enabled`;
+ *   enable/disable set that label on the pod template (for pods to come) and on the running pods
+ *   (so the Service switches at once, as Spinnaker does). In a real cluster the template change
+ *   also rolls the pods; the new ones carry the same label, so traffic is unaffected.
+ * - weights: `traffic.mode: gatewayHttpRoute` writes a Gateway API HTTPRoute with exact weights
+ *   over per-server-group Services; mode `service` approximates (weight > 0 = enabled).
+ * - no bake: a container image is already the immutable artifact; bake pins it by digest.
+ * Every method is idempotent; retries are the caller's (RetryingProvider).
+ */
+export class KubernetesProvider implements CloudProvider {
+  readonly kind = 'kubernetes' as const;
+  private readonly kube: KubeClient;
+
+  constructor(
+    readonly account: KubernetesAccountConfig,
+    options: KubernetesProviderOptions = {},
+  ) {
+    const kc = options.kubeConfig ?? buildKubeConfig(account, options.env ?? process.env);
+    this.kube = new KubeClient(kc, account.name, options.requestTimeoutMs);
+  }
+
+  async bake(request: BakeRequest): Promise<Image> {
+    const scope: Scope = { operation: 'bake', namespace: this.namespaceFor(request.location, 'bake') };
+    const digest = request.settings?.imageDigest;
+    if (digest !== undefined && (typeof digest !== 'string' || !IMAGE_DIGEST.test(digest))) {
+      throw this.fatal(scope, `settings.imageDigest must be sha256:<64 hex digits>, got ${JSON.stringify(digest)}`);
+    }
+    const name = request.baseImage ?? `${request.package}:${request.version}`;
+    const id = this.pin(name, digest, scope);
+    // Spinnaker's "bake" for Kubernetes renders manifests; the image itself is built by CI.
+    return { id, name, reused: true, details: { pinned: id.includes('@sha256:'), note: 'kubernetes has no bake: the container image is deployed as is' } };
+  }
+
+  async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
+    const namespace = this.namespaceFor(spec.location, 'createServerGroup');
+    const scope: Scope = { operation: 'createServerGroup', namespace, resource: { type: 'deployment', name: spec.name } };
+    this.checkAccount(spec.account, scope);
+    const settings = this.validateSpec(spec, scope);
+    const port = settings.containerPort ?? DEFAULT_CONTAINER_PORT;
+
+    // The Service first: if it cannot be made (RBAC), nothing is left running for nothing.
+    const service = buildClusterService({ application: spec.application, cluster: spec.cluster, namespace, port });
+    await this.ensureService(service, { ...scope, resource: { type: 'service', name: spec.cluster } });
+    const deployment = await this.createOrAdopt(buildDeployment({ spec, namespace, settings }), scope);
+    if (this.account.traffic.mode === 'gatewayHttpRoute') await this.ensureServerGroupService(deployment, port, scope);
+    return toServerGroup(deployment, await this.podsOf(spec.name, scope), this.account.name);
+  }
+
+  async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
+    const scope = this.refScope(ref, 'getServerGroup');
+    const deployment = await this.kube.find(scope, (k) => k.apps.readNamespacedDeployment({ name: ref.name, namespace: scope.namespace }, k.options));
+    if (deployment === null || !isOurServerGroup(deployment, ref.name)) return null;
+    return toServerGroup(deployment, await this.podsOf(ref.name, scope), this.account.name);
+  }
+
+  async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
+    const scope = this.clusterScope(cluster, 'listServerGroups');
+    const [deployments, pods] = await Promise.all([
+      this.deploymentsOf(cluster.cluster, scope),
+      this.kube.call(scope, (k) => k.core.listNamespacedPod({ namespace: scope.namespace, labelSelector: labelSelector({ [LABELS.cluster]: cluster.cluster }) }, k.options)),
+    ]);
+    const grouped = podsByServerGroup(pods.items);
+    return deployments.map((deployment) => toServerGroup(deployment, grouped.get(deployment.metadata?.name ?? '') ?? [], this.account.name)).sort(byCreation);
+  }
+
+  async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
+    const scope = this.refScope(ref, 'resize');
+    const problem = capacityProblem(capacity);
+    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
+    await this.requireDeployment(ref.name, scope);
+    const body = {
+      metadata: { annotations: { [ANNOTATIONS.capacityMin]: String(capacity.min), [ANNOTATIONS.capacityMax]: String(capacity.max) } },
+      spec: { replicas: capacity.desired },
+    };
+    await this.kube.call(scope, (k) => k.apps.patchNamespacedDeployment({ name: ref.name, namespace: scope.namespace, body }, k.mergePatch));
+  }
+
+  enable(ref: ServerGroupRef): Promise<void> {
+    return this.setTraffic(ref.name, true, this.refScope(ref, 'enable'));
+  }
+
+  disable(ref: ServerGroupRef): Promise<void> {
+    return this.setTraffic(ref.name, false, this.refScope(ref, 'disable'));
+  }
+
+  /**
+   * Weights describe the whole cluster: groups left out take no traffic. Groups are enabled before
+   * the route sends them traffic and disabled after it stopped, so the labels (and
+   * ServerGroup.enabled) always agree with where traffic may go.
+   */
+  async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
+    const scope = this.clusterScope(cluster, 'setTrafficWeights');
+    const deployments = await this.deploymentsOf(cluster.cluster, scope);
+    const names = deployments.map((deployment) => deployment.metadata?.name ?? '');
+    const problem = weightsProblem(weights, names);
+    if (problem !== undefined) throw this.fatal(scope, problem);
+    const plan = trafficPlan(weights, names);
+    const groupScope = (name: string): Scope => ({ ...scope, resource: { type: 'deployment', name } });
+
+    for (const name of plan.enable) await this.setTraffic(name, true, groupScope(name));
+    if (this.account.traffic.mode === 'gatewayHttpRoute') {
+      const backends: HttpRouteBackend[] = [];
+      for (const deployment of deployments) {
+        const name = deployment.metadata?.name ?? '';
+        const weight = weights[name];
+        if (weight === undefined) continue;
+        const port = containerPortOf(deployment);
+        await this.ensureServerGroupService(deployment, port, scope);
+        backends.push({ name, port, weight });
+      }
+      await this.writeHttpRoute(cluster, backends, scope);
+    }
+    // Service mode cannot split by percentage: a weight above zero puts the group in the Service,
+    // zero takes it out. True ratios come from the replica counts the strategy sets.
+    for (const name of plan.disable) await this.setTraffic(name, false, groupScope(name));
+  }
+
+  async destroy(ref: ServerGroupRef): Promise<void> {
+    const scope = this.refScope(ref, 'destroy');
+    const { namespace } = scope;
+    const deployment = await this.kube.find(scope, (k) => k.apps.readNamespacedDeployment({ name: ref.name, namespace }, k.options));
+    if (deployment !== null) {
+      if (!isOurServerGroup(deployment, ref.name)) throw this.conflict(scope, `deployment ${ref.name} is not managed by Gantry (no ${LABELS.serverGroup}=${ref.name} label); refusing to delete it`);
+      const uid = deployment.metadata?.uid;
+      // Background: the Deployment goes now and its pods after it, so the name is free at once.
+      // The uid precondition deletes the object just checked, never a newcomer with its name.
+      const body = { propagationPolicy: 'Background', ...(uid ? { preconditions: { uid } } : {}) };
+      await this.kube.find(scope, (k) => k.apps.deleteNamespacedDeployment({ name: ref.name, namespace, body }, k.options));
+    }
+    // The group's own Service (gateway mode); a real cluster's garbage collector would remove it too.
+    const serviceScope: Scope = { ...scope, resource: { type: 'service', name: ref.name } };
+    const service = await this.kube.find(serviceScope, (k) => k.core.readNamespacedService({ name: ref.name, namespace }, k.options));
+    if (service?.metadata?.labels?.[LABELS.serverGroup] === ref.name) {
+      await this.kube.find(serviceScope, (k) => k.core.deleteNamespacedService({ name: ref.name, namespace }, k.options));
+    }
+  }
+
+  async health(ref: ServerGroupRef): Promise<Health> {
+    const scope = this.refScope(ref, 'health');
+    const deployment = await this.requireDeployment(ref.name, scope);
+    return computeHealth(deployment, await this.podsOf(ref.name, scope));
+  }
+
+  // --- steps -------------------------------------------------------------------------------------
+
+  private async setTraffic(name: string, enabled: boolean, scope: Scope): Promise<void> {
+    const { namespace } = scope;
+    await this.requireDeployment(name, scope);
+    const label = trafficLabel(enabled);
+    const body = {
+      metadata: { annotations: { [ANNOTATIONS.enabled]: String(enabled) } },
+      spec: { template: { metadata: { labels: { [LABELS.traffic]: label } } } },
+    };
+    // The template first: a pod created from now on is born with the right label.
+    await this.kube.call(scope, (k) => k.apps.patchNamespacedDeployment({ name, namespace, body }, k.mergePatch));
+    const stale = (await this.podsOf(name, scope)).filter((pod) => pod.metadata?.labels?.[LABELS.traffic] !== label && !pod.metadata?.deletionTimestamp);
+    await forEachLimited(stale, POD_PATCH_CONCURRENCY, (pod) => this.relabelPod(pod, label, scope));
+  }
+
+  /**
+   * Running pods take the new label directly so that the Service switches now. A pod that is gone
+   * needs nothing. An API that refuses to edit pods (405, or RBAC without `patch pods`) leaves the
+   * switch to the rollout the template change started: slower, but it converges.
+   */
+  private async relabelPod(pod: V1Pod, label: string, scope: Scope): Promise<void> {
+    const name = pod.metadata?.name ?? '';
+    const body = { metadata: { labels: { [LABELS.traffic]: label } } };
+    try {
+      await this.kube.call({ ...scope, resource: { type: 'pod', name } }, (k) => k.core.patchNamespacedPod({ name, namespace: scope.namespace, body }, k.mergePatch));
+    } catch (error) {
+      if (isProviderError(error, 'NotFound')) return;
+      if (isProviderError(error, 'Fatal') && (error.status === 405 || error.status === 403)) return;
+      throw error;
+    }
+  }
+
+  /** A re-run after a crash finds what the first run made: reuse it if it is ours with the same image. */
+  private async createOrAdopt(desired: V1Deployment, scope: Scope): Promise<V1Deployment> {
+    const name = desired.metadata?.name ?? '';
+    const created = await this.kube.create(scope, (k) => k.apps.createNamespacedDeployment({ namespace: scope.namespace, body: desired }, k.options));
+    if (created !== 'exists') return created;
+    const existing = await this.kube.call(scope, (k) => k.apps.readNamespacedDeployment({ name, namespace: scope.namespace }, k.options));
+    if (!isOurServerGroup(existing, name)) throw this.conflict(scope, `a deployment named ${name} exists and is not managed by Gantry`);
+    const image = existing.metadata?.annotations?.[ANNOTATIONS.image];
+    const wanted = desired.metadata?.annotations?.[ANNOTATIONS.image];
+    if (image !== wanted) throw this.conflict(scope, `server group ${name} already exists with image ${image ?? '(unknown)'}, not ${wanted ?? '(unknown)'}`);
+    return existing;
+  }
+
+  /** Creates the Service if missing; an existing one is left alone (it may have been tuned by hand). */
+  private async ensureService(service: V1Service, scope: Scope): Promise<void> {
+    await this.kube.create(scope, (k) => k.core.createNamespacedService({ namespace: scope.namespace, body: service }, k.options));
+  }
+
+  private async ensureServerGroupService(deployment: V1Deployment, port: number, scope: Scope): Promise<void> {
+    const name = deployment.metadata?.name ?? '';
+    const labels = deployment.metadata?.labels ?? {};
+    const uid = deployment.metadata?.uid;
+    const service = buildServerGroupService({
+      application: labels[LABELS.application] ?? '',
+      cluster: labels[LABELS.cluster] ?? '',
+      serverGroup: name,
+      namespace: scope.namespace,
+      port,
+      ...(uid ? { owner: { name, uid } } : {}),
+    });
+    await this.ensureService(service, { ...scope, resource: { type: 'service', name } });
+  }
+
+  /** Replaced with the resourceVersion just read, so a concurrent writer makes this a Conflict (retried by re-reading). */
+  private async writeHttpRoute(cluster: ClusterRef, backends: HttpRouteBackend[], scope: Scope): Promise<void> {
+    const name = httpRouteName(this.account.traffic.httpRoute?.name, cluster.cluster);
+    const routeScope: Scope = { ...scope, resource: { type: 'httproute', name } };
+    const target = { group: HTTP_ROUTE.group, version: HTTP_ROUTE.version, namespace: scope.namespace, plural: HTTP_ROUTE.plural, name };
+    const current: unknown = await this.kube.find(routeScope, (k) => k.custom.getNamespacedCustomObject(target, k.options));
+    const resourceVersion = resourceVersionOf(current);
+    const body = buildHttpRoute({
+      name,
+      namespace: scope.namespace,
+      application: cluster.application,
+      cluster: cluster.cluster,
+      parentRefs: this.account.traffic.httpRoute?.parentRefs ?? [],
+      backends,
+      ...(resourceVersion === undefined ? {} : { resourceVersion }),
+    });
+    if (current === null) await this.kube.call(routeScope, (k) => k.custom.createNamespacedCustomObject({ ...target, body }, k.options));
+    else await this.kube.call(routeScope, (k) => k.custom.replaceNamespacedCustomObject({ ...target, body }, k.options));
+  }
+
+  private async deploymentsOf(cluster: string, scope: Scope): Promise<V1Deployment[]> {
+    const selector = labelSelector({ [LABELS.cluster]: cluster, [LABELS.managedBy]: MANAGED_BY });
+    const list = await this.kube.call(scope, (k) => k.apps.listNamespacedDeployment({ namespace: scope.namespace, labelSelector: selector }, k.options));
+    return list.items.filter((deployment) => parseServerGroupName(deployment.metadata?.name ?? '') !== null);
+  }
+
+  private async podsOf(serverGroup: string, scope: Scope): Promise<V1Pod[]> {
+    const selector = labelSelector({ [LABELS.serverGroup]: serverGroup });
+    return (await this.kube.call(scope, (k) => k.core.listNamespacedPod({ namespace: scope.namespace, labelSelector: selector }, k.options))).items;
+  }
+
+  /** The deployment, which must exist (NotFound otherwise) and be a Gantry server group (Conflict otherwise). */
+  private async requireDeployment(name: string, scope: Scope): Promise<V1Deployment> {
+    const deployment = await this.kube.call(scope, (k) => k.apps.readNamespacedDeployment({ name, namespace: scope.namespace }, k.options));
+    if (!isOurServerGroup(deployment, name)) throw this.conflict(scope, `deployment ${name} is not managed by Gantry (no ${LABELS.serverGroup}=${name} label)`);
+    return deployment;
+  }
+
+  // --- validation and errors ---------------------------------------------------------------------
+
+  private validateSpec(spec: ServerGroupSpec, scope: Scope): KubernetesServerGroupSettings {
+    const nameProblem = resourceNameProblem(spec.name);
+    if (nameProblem !== undefined) throw this.fatal(scope, `server group name ${spec.name} ${nameProblem}`);
+    if (parseServerGroupName(spec.name)?.cluster !== spec.cluster) throw this.fatal(scope, `server group name ${spec.name} must be ${spec.cluster}-vNNN`);
+    if (parseClusterName(spec.cluster)?.application !== spec.application) {
+      throw this.fatal(scope, `cluster ${spec.cluster} must be application ${spec.application}[-stack[-detail]]`);
+    }
+    const problem = capacityProblem(spec.capacity);
+    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
+    if (spec.image.trim() === '') throw this.fatal(scope, 'image must not be empty');
+    const settings = kubernetesServerGroupSettingsSchema.safeParse(spec.settings ?? {});
+    if (!settings.success) {
+      const issues = settings.error.issues.map((issue) => `settings.${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw this.fatal(scope, `invalid settings: ${issues.join('; ')}`);
+    }
+    this.pin(spec.image, settings.data.imageDigest, scope);
+    return settings.data;
+  }
+
+  private pin(image: string, digest: string | undefined, scope: Scope): string {
+    try {
+      return pinImage(image, digest);
+    } catch (error) {
+      throw this.fatal(scope, (error as Error).message);
+    }
+  }
+
+  /** The namespace: the ref's location, else the account's; it must be one the account allows. */
+  private namespaceFor(location: string | undefined, operation: string): string {
+    const namespace = location ?? this.account.namespace;
+    const allowed = this.account.namespaces;
+    if (allowed !== undefined && !allowed.includes(namespace)) {
+      throw this.fatal({ operation, namespace }, `namespace ${namespace} is not one of the account's namespaces (${allowed.join(', ')})`);
+    }
+    return namespace;
+  }
+
+  private refScope(ref: ServerGroupRef, operation: string): Scope {
+    const scope: Scope = { operation, namespace: this.namespaceFor(ref.location, operation), resource: { type: 'deployment', name: ref.name } };
+    this.checkAccount(ref.account, scope);
+    return scope;
+  }
+
+  private clusterScope(cluster: ClusterRef, operation: string): Scope {
+    const scope: Scope = { operation, namespace: this.namespaceFor(cluster.location, operation), resource: { type: 'cluster', name: cluster.cluster } };
+    this.checkAccount(cluster.account, scope);
+    return scope;
+  }
+
+  /** A call routed to the wrong provider instance is a bug upstream; say so instead of acting. */
+  private checkAccount(account: string, scope: Scope): void {
+    if (account !== this.account.name) throw this.fatal(scope, `this provider serves account ${this.account.name}, not ${account}`);
+  }
+
+  private fatal(scope: Scope, reason: string): ProviderError {
+    return this.kube.error('Fatal', scope, reason);
+  }
+
+  private conflict(scope: Scope, reason: string): ProviderError {
+    return this.kube.error('Conflict', scope, reason);
+  }
+}
+
+function containerPortOf(deployment: V1Deployment): number {
+  return deployment.spec?.template?.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? DEFAULT_CONTAINER_PORT;
+}
+
+function resourceVersionOf(object: unknown): string | undefined {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const metadata = (object as { metadata?: { resourceVersion?: unknown } }).metadata;
+  return typeof metadata?.resourceVersion === 'string' ? metadata.resourceVersion : undefined;
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += limit) {
+    await Promise.all(items.slice(start, start + limit).map(work));
+  }
+}

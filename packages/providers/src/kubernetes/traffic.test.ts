@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { capacityProblem } from '../validation';
+import { trafficPlan, weightsProblem } from './traffic';
+
+const groups = ['c-v001', 'c-v002', 'c-v003'];
+
+describe('weights', () => {
+  it('accepts whole percentages of known groups summing to 100', () => {
+    expect(weightsProblem({ 'c-v001': 90, 'c-v002': 10 }, groups)).toBeUndefined();
+    expect(weightsProblem({ 'c-v002': 100, 'c-v001': 0 }, groups)).toBeUndefined();
+  });
+
+  it('explains what is wrong', () => {
+    expect(weightsProblem({}, groups)).toMatch(/no weights/);
+    expect(weightsProblem({ 'c-v001': 50.5, 'c-v002': 49.5 }, groups)).toMatch(/whole numbers.*c-v001=50.5/);
+    expect(weightsProblem({ 'c-v001': 60, 'c-v002': 60 }, groups)).toMatch(/sum to 100, not 120/);
+    expect(weightsProblem({ 'c-v009': 100 }, groups)).toMatch(/not server groups of this cluster: c-v009/);
+  });
+
+  it('enables groups with weight, disables the rest including unlisted ones', () => {
+    expect(trafficPlan({ 'c-v001': 90, 'c-v002': 10 }, groups)).toEqual({ enable: ['c-v001', 'c-v002'], disable: ['c-v003'] });
+    expect(trafficPlan({ 'c-v003': 100, 'c-v002': 0 }, groups)).toEqual({ enable: ['c-v003'], disable: ['c-v001', 'c-v002'] });
+  });
+});
+
+describe('capacityProblem', () => {
+  it('needs whole numbers with min ≤ desired ≤ max', () => {
+    expect(capacityProblem({ min: 0, max: 0, desired: 0 })).toBeUndefined();
+    expect(capacityProblem({ min: 1, max: 3, desired: 2 })).toBeUndefined();
+    expect(capacityProblem({ min: 3, max: 5, desired: 2 })).toMatch(/min ≤ desired ≤ max/);
+    expect(capacityProblem({ min: -1, max: 1.5, desired: 1 })).toMatch(/min=-1, max=1.5/);
+  });
+});

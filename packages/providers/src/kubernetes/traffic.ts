@@ -1,0 +1,28 @@
+/** Pure traffic decisions: validating weights and deciding which server groups take traffic. */
+
+export const WEIGHT_TOTAL = 100;
+
+/** Why these weights cannot be applied, or undefined. Weights are whole percentages summing to 100. */
+export function weightsProblem(weights: Record<string, number>, serverGroups: readonly string[]): string | undefined {
+  const entries = Object.entries(weights);
+  if (entries.length === 0) return 'no weights given';
+  const bad = entries.filter(([, weight]) => !Number.isInteger(weight) || weight < 0 || weight > WEIGHT_TOTAL);
+  if (bad.length > 0) return `weights must be whole numbers from 0 to ${WEIGHT_TOTAL}: ${bad.map(([name, weight]) => `${name}=${weight}`).join(', ')}`;
+  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
+  if (total !== WEIGHT_TOTAL) return `weights must sum to ${WEIGHT_TOTAL}, not ${total}`;
+  const known = new Set(serverGroups);
+  const unknown = entries.map(([name]) => name).filter((name) => !known.has(name));
+  if (unknown.length > 0) return `not server groups of this cluster: ${unknown.join(', ')} (it has ${serverGroups.join(', ') || 'none'})`;
+  return undefined;
+}
+
+/**
+ * Which groups take traffic: those with a weight above zero. Groups of the cluster that the weights
+ * leave out take none, so the weights describe the whole cluster in every traffic mode. Enabling
+ * comes first so that the cluster is never left without a group in traffic.
+ */
+export function trafficPlan(weights: Record<string, number>, serverGroups: readonly string[]): { enable: string[]; disable: string[] } {
+  const enable = serverGroups.filter((name) => (weights[name] ?? 0) > 0);
+  const disable = serverGroups.filter((name) => (weights[name] ?? 0) === 0);
+  return { enable, disable };
+}

@@ -246,6 +246,8 @@ describe('OpenAPI', () => {
         'POST /api/v1/executions/{id}/stages/{stageId}/skip',
         'POST /api/v1/executions/{id}/stages/{stageId}/judgment',
         'PATCH /api/v1/executions/{id}/stages/{stageId}',
+        'GET /api/v1/applications/{app}/clusters',
+        'GET /api/v1/applications/{app}/clusters/{cluster}/serverGroups',
         'GET /healthz',
         'GET /readyz',
       ]),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as core from './index';
 
 describe('@gantry/core entry point', () => {
-  it('registers the six built-in stage types on import', () => {
+  it('registers the built-in stage types on import', () => {
     expect(core.listStageTypes().map((stageType) => stageType.type)).toEqual([
       'wait',
       'manualJudgment',
@@ -10,6 +10,11 @@ describe('@gantry/core entry point', () => {
       'evaluateVariables',
       'webhook',
       'pipeline',
+      'deploy',
+      'resizeServerGroup',
+      'enableServerGroup',
+      'disableServerGroup',
+      'destroyServerGroup',
     ]);
   });
 
@@ -30,6 +35,24 @@ describe('@gantry/core entry point', () => {
     ]);
     expect(plan('pipeline', { application: 'a', pipeline: 'p' })).toEqual(['startPipeline', 'monitorPipeline']);
     expect(plan('pipeline', { application: 'a', pipeline: 'p', waitForCompletion: false })).toEqual(['startPipeline']);
+    const cluster = { account: 'k', application: 'a', strategy: 'highlander', image: 'i', capacity: { min: 1, max: 1, desired: 1 } };
+    expect(plan('deploy', { cluster })).toEqual([
+      'determineServerGroupName',
+      'createServerGroup',
+      'waitForUpInstances',
+      'enableServerGroup',
+      'disableOldServerGroups',
+      'destroyOldServerGroups',
+    ]);
+    const target = { account: 'k', cluster: 'a', target: 'current' };
+    expect(plan('resizeServerGroup', { ...target, capacity: { min: 1, max: 1, desired: 1 } })).toEqual([
+      'determineTargetServerGroup',
+      'resizeServerGroup',
+      'waitForCapacityMatch',
+    ]);
+    expect(plan('enableServerGroup', target)).toEqual(['determineTargetServerGroup', 'enableServerGroup']);
+    expect(plan('disableServerGroup', target)).toEqual(['determineTargetServerGroup', 'disableServerGroup']);
+    expect(plan('destroyServerGroup', target)).toEqual(['determineTargetServerGroup', 'disableServerGroup', 'destroyServerGroup']);
   });
 
   it('exports the model, keeping status and errors', () => {

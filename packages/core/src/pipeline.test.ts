@@ -6,22 +6,11 @@ import { registerStageType } from './stages/registry';
 import { defineStageType } from './stages/StageType';
 import { exprOr } from './stages/fields';
 
-// Test-only stand-ins for provider stage types, registered the way plugins will.
+// A test-only stand-in for a provider stage type, registered the way plugins will.
 const bakeStage = defineStageType({
   type: 'bake',
   fields: z.looseObject({ account: z.string(), region: z.string(), package: z.string(), version: exprOr(z.string()) }),
   tasks: () => ['bake'],
-});
-const deployStage = defineStageType({
-  type: 'deploy',
-  fields: z.looseObject({
-    cluster: z.looseObject({
-      account: z.string(),
-      image: exprOr(z.string()),
-      capacity: z.object({ min: z.number(), max: z.number(), desired: exprOr(z.number()) }),
-    }),
-  }),
-  tasks: () => ['createServerGroup', 'waitForUpInstances'],
 });
 
 const unregister: (() => void)[] = [];
@@ -29,7 +18,7 @@ afterEach(() => {
   for (const undo of unregister.splice(0)) undo();
 });
 function withProviderTypes(): void {
-  unregister.push(registerStageType(bakeStage), registerStageType(deployStage));
+  unregister.push(registerStageType(bakeStage));
 }
 
 const designPipeline = {
@@ -58,7 +47,8 @@ const designPipeline = {
         region: 'us-east-1',
         application: 'checkout',
         stack: 'prod',
-        strategy: 'redblack',
+        // DESIGN.md's example says redblack, which comes after highlander (see the test below).
+        strategy: 'highlander',
         image: '${stages.bake.outputs.imageId}',
         capacity: { min: 2, max: 6, desired: 3 },
         maxRemainingServerGroups: 2,
@@ -178,11 +168,22 @@ describe('parsePipelineDefinition', () => {
   it('consults the registry at call time', () => {
     const unknown = rejection(designPipeline);
     expect(unknown.issues).toEqual([
-      issue(['stages', 0, 'type'], /^unknown stage type "bake" \(known types: wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline\)$/),
-      issue(['stages', 1, 'type'], /^unknown stage type "deploy"/),
+      issue(
+        ['stages', 0, 'type'],
+        /^unknown stage type "bake" \(known types: wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, deploy, /,
+      ),
     ]);
     withProviderTypes();
     expect(parsePipelineDefinition(designPipeline).stages).toHaveLength(2);
+  });
+
+  it('refuses a deploy strategy Gantry cannot carry out yet, naming the supported ones', () => {
+    withProviderTypes();
+    const [bake, deploy] = designPipeline.stages;
+    const redblack = { ...designPipeline, stages: [bake, { ...deploy, cluster: { ...deploy!.cluster, strategy: 'redblack' } }] };
+    expect(rejection(redblack).issues).toEqual([
+      issue(['stages', 1, 'cluster', 'strategy'], 'unsupported strategy "redblack": supported strategies are highlander'),
+    ]);
   });
 
   it('reports schema errors of the pipeline with zod-style paths', () => {

@@ -27,6 +27,7 @@ export function installSwagger(app: FastifyInstance, options: { bodyLimitBytes: 
         { name: 'pipelines', description: 'Pipeline definitions and their history' },
         { name: 'executions', description: 'Runs of pipelines and operator actions on them' },
         { name: 'health', description: 'Liveness and readiness probes' },
+        { name: 'applications', description: 'Live clusters and server groups of an application, as the providers see them' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -1,3 +1,4 @@
+import type { ProviderRegistry } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 
 /**
@@ -62,7 +63,15 @@ export interface TaskServices {
   getExecutionOutcome(executionId: string): Promise<{ status: string; outputs: JsonObject } | null>;
   webhook: { allowedHosts: string[]; timeoutMs: number };
   fetch: typeof fetch;
+  /**
+   * The configured accounts, each with its provider. Provider calls made through it are already
+   * retried for Throttled/Transient errors; what still fails is the task's to classify.
+   */
+  providers: ProviderDirectory;
 }
+
+/** What tasks and routes need of the provider registry (tests substitute their own). */
+export type ProviderDirectory = Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
 
 /** Writes that must commit together with the task's result, exactly once (same transaction). */
 export type TransactionalEffect = (sql: { query(text: string, values?: unknown[]): Promise<unknown> }) => Promise<void>;

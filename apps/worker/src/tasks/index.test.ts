@@ -1,19 +1,48 @@
 import { describe, expect, it } from 'vitest';
+import { getStageType } from '@gantry/core';
 import { TaskRegistry, UnknownTaskError, builtInTasks, createTaskRegistry } from './index';
+
+function plan(type: string, fields: Record<string, unknown>): string[] {
+  const stageType = getStageType(type);
+  if (stageType === undefined) throw new Error(`no stage type ${type}`);
+  return stageType.tasks(stageType.fields.parse(fields));
+}
 
 describe('task registry', () => {
   it('holds every built-in task under the name stage types plan with', () => {
     expect(createTaskRegistry().names()).toEqual([
       'checkPreconditions',
+      'createServerGroup',
       'createWebhook',
+      'destroyOldServerGroups',
+      'destroyServerGroup',
+      'determineServerGroupName',
+      'determineTargetServerGroup',
+      'disableOldServerGroups',
+      'disableServerGroup',
+      'enableServerGroup',
       'evaluateVariables',
       'monitorPipeline',
       'monitorWebhook',
+      'resizeServerGroup',
       'startPipeline',
       'wait',
+      'waitForCapacityMatch',
       'waitForJudgment',
+      'waitForUpInstances',
     ]);
     expect(new Set(builtInTasks.map((t) => t.name)).size).toBe(builtInTasks.length);
+  });
+
+  it('implements every task the server group stage types plan', () => {
+    const registry = createTaskRegistry();
+    const cluster = { account: 'k', application: 'a', strategy: 'highlander', image: 'i', capacity: { min: 1, max: 1, desired: 1 } };
+    const target = { account: 'k', cluster: 'a', target: 'current', capacity: { min: 1, max: 1, desired: 1 } };
+    const plans = [
+      plan('deploy', { cluster }),
+      ...['resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup'].map((type) => plan(type, target)),
+    ];
+    expect(plans.flat().filter((name) => !registry.has(name))).toEqual([]);
   });
 
   it('finds a task by name and fails clearly on an unknown one', () => {
@@ -21,7 +50,7 @@ describe('task registry', () => {
     expect(registry.get('wait').name).toBe('wait');
     expect(registry.find('nope')).toBeUndefined();
     expect(() => registry.get('bakeImage')).toThrow(UnknownTaskError);
-    expect(() => registry.get('bakeImage')).toThrow(/unknown task "bakeImage" \(registered: checkPreconditions, createWebhook/);
+    expect(() => registry.get('bakeImage')).toThrow(/unknown task "bakeImage" \(registered: checkPreconditions, createServerGroup, createWebhook/);
   });
 
   it('refuses two tasks with the same name', () => {

@@ -6,11 +6,13 @@ import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
 import { waitForJudgmentTask } from './waitForJudgment';
+import { serverGroupTasks } from './serverGroup';
 import { createWebhookTask } from './webhook/createWebhook';
 import { monitorWebhookTask } from './webhook/monitorWebhook';
 
 export * from './Task';
 export { TaskRegistry, UnknownTaskError } from './TaskRegistry';
+export * from './serverGroup';
 export {
   checkPreconditionsTask,
   createWebhookTask,
@@ -22,7 +24,10 @@ export {
   waitTask,
 };
 
-/** The tasks of the generic stage types (wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline). */
+/**
+ * The tasks of the built-in stage types: the generic ones (wait, manualJudgment, checkPreconditions,
+ * evaluateVariables, webhook, pipeline) and the server group ones (deploy, resize, enable, disable, destroy).
+ */
 export const builtInTasks: readonly TaskImplementation[] = [
   waitTask,
   waitForJudgmentTask,
@@ -32,6 +37,7 @@ export const builtInTasks: readonly TaskImplementation[] = [
   monitorWebhookTask,
   startPipelineTask,
   monitorPipelineTask,
+  ...serverGroupTasks,
 ];
 
 /** A registry holding the built-in tasks; stage-type packages register theirs on top. */

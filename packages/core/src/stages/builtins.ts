@@ -2,6 +2,13 @@ import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
+import { deployStage } from './serverGroup/deploy';
+import {
+  destroyServerGroupStage,
+  disableServerGroupStage,
+  enableServerGroupStage,
+  resizeServerGroupStage,
+} from './serverGroup/targetStages';
 import type { StageType } from './StageType';
 import { waitStage } from './wait';
 import { webhookStage } from './webhook';
@@ -14,4 +21,9 @@ export const BUILT_IN_STAGE_TYPES: readonly StageType[] = [
   evaluateVariablesStage,
   webhookStage,
   pipelineStage,
+  deployStage,
+  resizeServerGroupStage,
+  enableServerGroupStage,
+  disableServerGroupStage,
+  destroyServerGroupStage,
 ];

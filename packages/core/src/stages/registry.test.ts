@@ -5,7 +5,7 @@ import { defineStageType } from './StageType';
 import { waitStage } from './wait';
 
 describe('stage type registry', () => {
-  it('knows the six built-in types', () => {
+  it('knows the built-in types', () => {
     expect(listStageTypes().map((stageType) => stageType.type)).toEqual([
       'wait',
       'manualJudgment',
@@ -13,6 +13,11 @@ describe('stage type registry', () => {
       'evaluateVariables',
       'webhook',
       'pipeline',
+      'deploy',
+      'resizeServerGroup',
+      'enableServerGroup',
+      'disableServerGroup',
+      'destroyServerGroup',
     ]);
     expect(getStageType('wait')).toBe(waitStage);
     expect(getStageType('bake')).toBeUndefined();

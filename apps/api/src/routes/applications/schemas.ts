@@ -1,0 +1,84 @@
+import { APPLICATION_NAME } from '@gantry/core';
+import { z } from 'zod';
+import { errorResponseSchema, errorResponses } from '../commonSchemas';
+
+const name = (what: string, pattern: RegExp, example: string) =>
+  z.string().regex(pattern, { error: `must be ${what}, e.g. ${example}` });
+
+const clusterName = name('a cluster name (application[-stack[-detail]])', /^[a-z][a-z0-9]*(-[a-z0-9-]*)?$/, 'checkout-prod');
+
+export const applicationParams = z.object({
+  app: name('an application name ([a-z][a-z0-9]*)', APPLICATION_NAME, 'checkout'),
+});
+
+export const clusterParams = applicationParams.extend({ cluster: clusterName });
+
+export const serverGroupsQuery = z.object({
+  account: z.string().min(1).max(128).optional().describe('Only this account; default: every account that has the cluster'),
+  location: z.string().min(1).max(128).optional().describe("Namespace or region; default: the account's own"),
+});
+
+const capacitySchema = z.object({ min: z.number().int(), max: z.number().int(), desired: z.number().int() });
+const healthSchema = z.object({ desired: z.number().int(), up: z.number().int(), down: z.number().int(), unknown: z.number().int() });
+
+export const serverGroupViewSchema = z
+  .object({
+    name: z.string(),
+    account: z.string(),
+    location: z.string().nullable(),
+    cluster: z.string(),
+    sequence: z.number().int(),
+    image: z.string(),
+    capacity: capacitySchema,
+    enabled: z.boolean().describe('Taking traffic'),
+    health: healthSchema,
+    healthy: z.boolean().describe('Every desired instance is up'),
+    createdAt: z.date(),
+  })
+  .meta({ id: 'ServerGroup' });
+
+export const clusterViewSchema = z
+  .object({
+    name: z.string(),
+    account: z.string(),
+    location: z.string().nullable(),
+    serverGroups: z.array(z.string()).describe('Live server group names, newest first'),
+  })
+  .meta({ id: 'Cluster' });
+
+// A provider that failed is not the client's fault: 502 when it refused (its message says why),
+// 503 when it is throttling or unreachable (try again).
+const providerErrorResponses = {
+  502: {
+    description: 'PROVIDER_ERROR: the cloud refused the call; the message names provider, operation, account, location and resource',
+    content: { 'application/json': { schema: errorResponseSchema } },
+  },
+  503: {
+    description: 'PROVIDER_UNAVAILABLE: the cloud is throttling or unreachable; try again',
+    content: { 'application/json': { schema: errorResponseSchema } },
+  },
+};
+
+export const listClustersSchema = {
+  tags: ['applications'],
+  summary: "An application's clusters across accounts, with their live server group names",
+  description: 'Clusters Gantry has deployed or acted on, as the providers see them now; clusters without live server groups are left out.',
+  params: applicationParams,
+  response: {
+    200: z.object({ application: z.string(), clusters: z.array(clusterViewSchema) }),
+    ...errorResponses(400, 404),
+    ...providerErrorResponses,
+  },
+};
+
+export const listServerGroupsSchema = {
+  tags: ['applications'],
+  summary: "A cluster's live server groups: image, capacity, traffic and health",
+  params: clusterParams,
+  querystring: serverGroupsQuery,
+  response: {
+    200: z.object({ application: z.string(), cluster: z.string(), serverGroups: z.array(serverGroupViewSchema) }),
+    ...errorResponses(400, 404),
+    ...providerErrorResponses,
+  },
+};

@@ -1,0 +1,89 @@
+import { applicationOfCluster } from '@gantry/core';
+import type { AccountConfig, AccountProvider, ClusterRef, ServerGroupRef } from '@gantry/providers';
+import { z } from 'zod';
+import type { TaskContext } from '../Task';
+import { TaskFailure } from './failures';
+
+/** The stage's (resolved) fields through its type's own schema; a mismatch will not heal: TERMINAL. */
+export function readFields<S extends z.ZodType>(schema: S, ctx: TaskContext): z.output<S> {
+  const parsed = schema.safeParse(ctx.stage.context);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(stage)'}: ${issue.message}`);
+  throw new TaskFailure(`invalid ${ctx.stage.type} stage: ${issues.join('; ')}`);
+}
+
+/**
+ * The server group a stage acts on, as its first task recorded it in the stage outputs. Every
+ * later task reads it from there, so after a crash they act on the same group, never on a fresh
+ * guess.
+ */
+export interface ChosenServerGroup {
+  serverGroupName: string;
+  account: string;
+  location?: string;
+  cluster: string;
+}
+
+const chosenSchema = z.object({
+  serverGroupName: z.string().min(1),
+  account: z.string().min(1),
+  location: z.string().min(1).optional(),
+  cluster: z.string().min(1),
+});
+
+export function chosenServerGroup(ctx: TaskContext): ChosenServerGroup {
+  const parsed = chosenSchema.safeParse(ctx.stage.outputs);
+  if (parsed.success) return parsed.data;
+  throw new TaskFailure(
+    `${ctx.task.name}: no server group was recorded for this stage (the serverGroupName, account and cluster outputs of its first task are missing)`,
+  );
+}
+
+/** Outputs that name the chosen group, in the shape `chosenServerGroup` reads back. */
+export function chosenOutputs(chosen: ChosenServerGroup): Record<string, string> {
+  return {
+    serverGroupName: chosen.serverGroupName,
+    account: chosen.account,
+    cluster: chosen.cluster,
+    ...(chosen.location === undefined ? {} : { location: chosen.location }),
+  };
+}
+
+export function refOf(chosen: ChosenServerGroup): ServerGroupRef {
+  return { account: chosen.account, name: chosen.serverGroupName, ...(chosen.location === undefined ? {} : { location: chosen.location }) };
+}
+
+export function clusterRefOf(chosen: Pick<ChosenServerGroup, 'account' | 'location' | 'cluster'>): ClusterRef {
+  return {
+    account: chosen.account,
+    cluster: chosen.cluster,
+    application: applicationOfCluster(chosen.cluster),
+    ...(chosen.location === undefined ? {} : { location: chosen.location }),
+  };
+}
+
+/** Throws UnknownAccountError (classified TERMINAL) for an account that is not configured. */
+export function providerFor(ctx: TaskContext, account: string): AccountProvider {
+  return ctx.services.providers.forAccount(account);
+}
+
+/**
+ * Where a stage that names no location acts: the account's own default. Written into the outputs
+ * so that they, and Spinnaker's `deploy.server.groups`, always say where the group is.
+ */
+export function defaultLocationOf(account: AccountConfig): string | undefined {
+  switch (account.provider) {
+    case 'kubernetes':
+      return account.namespace;
+    case 'aws':
+    case 'gcp':
+      return account.regions?.[0];
+    case 'local':
+      return undefined;
+  }
+}
+
+/** "checkout-prod-v001 (account k8s, location ns1)": how a group is named in messages. */
+export function describeServerGroup(chosen: Pick<ChosenServerGroup, 'serverGroupName' | 'account' | 'location'>): string {
+  return `${chosen.serverGroupName} (account ${chosen.account}${chosen.location === undefined ? '' : `, location ${chosen.location}`})`;
+}

@@ -1,0 +1,33 @@
+import { deployClusterOf, deployFieldsSchema } from '@gantry/core';
+import type { TaskImplementation } from '../Task';
+import { chosenServerGroup, providerFor, readFields } from './context';
+import { serverGroupTask } from './failures';
+
+/**
+ * `deploy`, step 2: creates the server group under the name step 1 recorded. Providers create
+ * idempotently by name, so a re-run after a crash (the group made, the success not yet committed)
+ * gets the existing group back; one with that name but another image is a Conflict, TERMINAL.
+ * The group is created out of traffic: it is enabled only once all its instances are up.
+ */
+export const createServerGroupTask: TaskImplementation = serverGroupTask({
+  name: 'createServerGroup',
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    const cluster = deployClusterOf(readFields(deployFieldsSchema, ctx));
+    const { provider } = providerFor(ctx, chosen.account);
+    const group = await provider.createServerGroup({
+      account: chosen.account,
+      ...(chosen.location === undefined ? {} : { location: chosen.location }),
+      application: cluster.application,
+      cluster: chosen.cluster,
+      name: chosen.serverGroupName,
+      image: cluster.image,
+      capacity: { min: cluster.capacity.min, max: cluster.capacity.max, desired: cluster.capacity.desired },
+      enabled: false,
+      ...(cluster.settings === undefined ? {} : { settings: cluster.settings }),
+      tags: { 'gantry.io/execution-id': ctx.execution.id, 'gantry.io/stage': ctx.stage.refId },
+    });
+    // The provider may have pinned the image (a tag resolved to a digest): report what runs.
+    return { status: 'SUCCEEDED', outputs: group.image === '' ? {} : { image: group.image } };
+  },
+});

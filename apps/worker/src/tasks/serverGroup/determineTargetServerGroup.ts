@@ -1,0 +1,35 @@
+import { targetFieldsSchema, targetOf } from '@gantry/core';
+import { describeTarget, selectTarget } from '@gantry/strategies';
+import type { TaskImplementation } from '../Task';
+import { chosenOutputs, clusterRefOf, defaultLocationOf, providerFor, readFields, type ChosenServerGroup } from './context';
+import { TaskFailure, serverGroupTask } from './failures';
+
+/**
+ * resize/enable/disable/destroy, step 1: resolves `target` (current, previous, oldest, largest…)
+ * or `serverGroupName` to one group and records it in the stage outputs. It must be decided once:
+ * after "destroy current" ran, "current" is another group, and a re-run must not destroy that too.
+ * An exact name is recorded as given; the step that acts reports a group that does not exist.
+ */
+export const determineTargetServerGroupTask: TaskImplementation = serverGroupTask({
+  name: 'determineTargetServerGroup',
+  async run(ctx) {
+    const target = targetOf(readFields(targetFieldsSchema, ctx));
+    const { account, provider } = providerFor(ctx, target.account);
+    const location = target.location ?? defaultLocationOf(account);
+    const where = { account: account.name, cluster: target.cluster, ...(location === undefined ? {} : { location }) };
+    let serverGroupName: string;
+    if (typeof target.selector === 'object') {
+      serverGroupName = target.selector.name;
+    } else {
+      const groups = await provider.listServerGroups(clusterRefOf(where));
+      const selected = selectTarget(groups, target.selector);
+      if (!selected.ok) {
+        const place = `cluster ${target.cluster} (account ${account.name}${location === undefined ? '' : `, location ${location}`})`;
+        throw new TaskFailure(`no ${describeTarget(target.selector)} server group in ${place}: ${selected.reason}`);
+      }
+      serverGroupName = selected.serverGroup.name;
+    }
+    const chosen: ChosenServerGroup = { ...where, serverGroupName };
+    return { status: 'SUCCEEDED', outputs: chosenOutputs(chosen) };
+  },
+});

@@ -1,0 +1,15 @@
+/**
+ * Delay before the next look at a rollout: quick at first (a small rollout is up in seconds),
+ * doubling up to 5 s (a long one needs no hammering of the cloud API).
+ */
+export const FIRST_POLL_MS = 250;
+export const MAX_POLL_MS = 5_000;
+
+export function pollDelayMs(polls: number): number {
+  return Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** Math.max(0, Math.min(polls, 10)));
+}
+
+/** The next poll's delay, never past the deadline (so a timeout is noticed on time). */
+export function nextPollMs(polls: number, remainingMs: number): number {
+  return Math.max(1, Math.min(pollDelayMs(polls), remainingMs));
+}

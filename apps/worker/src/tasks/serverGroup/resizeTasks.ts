@@ -1,0 +1,49 @@
+import { resizeFieldsSchema, seconds, waitForUpTimeoutMs } from '@gantry/core';
+import { capacityMatches, describeHealth } from '@gantry/strategies';
+import { z } from 'zod';
+import type { TaskImplementation } from '../Task';
+import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from './context';
+import { TaskFailure, serverGroupTask } from './failures';
+import { nextPollMs } from './poll';
+
+/** `resizeServerGroup`, step 2: sets the capacity (idempotent: the same capacity again changes nothing). */
+export const resizeServerGroupTask: TaskImplementation = serverGroupTask({
+  name: 'resizeServerGroup',
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    const { capacity } = readFields(resizeFieldsSchema, ctx);
+    const wanted = { min: capacity.min, max: capacity.max, desired: capacity.desired };
+    await providerFor(ctx, chosen.account).provider.resize(refOf(chosen), wanted);
+    return { status: 'SUCCEEDED', outputs: { capacity: wanted } };
+  },
+});
+
+const waitFields = z.looseObject({
+  capacity: z.looseObject({ min: z.number(), max: z.number(), desired: z.number() }),
+  waitForUpTimeoutSec: seconds.optional(),
+});
+
+/**
+ * `resizeServerGroup`, step 3: polls until exactly `desired` instances are up, so a scale-down
+ * also waits for the surplus to go. Same deadline rule and field as waitForUpInstances.
+ */
+export const waitForCapacityMatchTask: TaskImplementation = serverGroupTask({
+  name: 'waitForCapacityMatch',
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    const fields = readFields(waitFields, ctx);
+    const timeoutMs = waitForUpTimeoutMs(fields);
+    const group = await providerFor(ctx, chosen.account).provider.getServerGroup(refOf(chosen));
+    if (group === null) throw new TaskFailure(`server group ${describeServerGroup(chosen)} does not exist (deleted while resizing?)`);
+    if (capacityMatches(group.health, fields.capacity)) return { status: 'SUCCEEDED', outputs: { health: { ...group.health } } };
+    const remainingMs = ctx.task.startTime.getTime() + timeoutMs - Date.now();
+    if (remainingMs <= 0) {
+      return {
+        status: 'TERMINAL',
+        error: `server group ${describeServerGroup(chosen)} did not reach ${fields.capacity.desired} instances up within ${timeoutMs / 1000} s (waitForUpTimeoutSec): ${describeHealth(group.health)}`,
+        outputs: { health: { ...group.health } },
+      };
+    }
+    return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, remainingMs) };
+  },
+});

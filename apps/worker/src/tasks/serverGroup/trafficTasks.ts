@@ -1,0 +1,54 @@
+import { isProviderError } from '@gantry/providers';
+import type { TaskImplementation } from '../Task';
+import { chosenServerGroup, providerFor, refOf } from './context';
+import { serverGroupTask } from './failures';
+import { nextPollMs } from './poll';
+
+/**
+ * The steps on one chosen server group (the deploy's new group, or a target stage's): each is a
+ * single idempotent provider call, so a re-run after a crash simply repeats it.
+ */
+
+/** Puts the group into traffic; a group that is gone is an error (there is nothing to serve with). */
+export const enableServerGroupTask: TaskImplementation = serverGroupTask({
+  name: 'enableServerGroup',
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    await providerFor(ctx, chosen.account).provider.enable(refOf(chosen));
+    return { status: 'SUCCEEDED', outputs: { enabled: true } };
+  },
+});
+
+/**
+ * Takes the group out of traffic, keeping its instances. A group that is already gone takes no
+ * traffic either: that is success (a destroy stage re-running after its group was deleted).
+ */
+export const disableServerGroupTask: TaskImplementation = serverGroupTask({
+  name: 'disableServerGroup',
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    try {
+      await providerFor(ctx, chosen.account).provider.disable(refOf(chosen));
+    } catch (error) {
+      if (!isProviderError(error, 'NotFound')) throw error;
+      return { status: 'SUCCEEDED', outputs: { enabled: false, alreadyDestroyed: true } };
+    }
+    return { status: 'SUCCEEDED', outputs: { enabled: false } };
+  },
+});
+
+/** How long a deleted group may take to disappear from the provider's view before the task gives up. */
+export const DESTROY_TIMEOUT_MS = 10 * 60_000;
+
+/** Deletes the group (already gone is fine), then waits until the provider no longer shows it. */
+export const destroyServerGroupTask: TaskImplementation = serverGroupTask({
+  name: 'destroyServerGroup',
+  timeoutMs: DESTROY_TIMEOUT_MS,
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    const { provider } = providerFor(ctx, chosen.account);
+    await provider.destroy(refOf(chosen));
+    if ((await provider.getServerGroup(refOf(chosen))) === null) return { status: 'SUCCEEDED', outputs: { destroyed: true } };
+    return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, DESTROY_TIMEOUT_MS) };
+  },
+});

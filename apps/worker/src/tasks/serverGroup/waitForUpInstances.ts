@@ -1,0 +1,37 @@
+import { seconds, waitForUpTimeoutMs } from '@gantry/core';
+import { describeHealth, isUp } from '@gantry/strategies';
+import { z } from 'zod';
+import type { TaskImplementation } from '../Task';
+import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from './context';
+import { TaskFailure, serverGroupTask } from './failures';
+import { nextPollMs } from './poll';
+
+const timeoutFields = z.looseObject({ waitForUpTimeoutSec: seconds.optional() });
+
+/**
+ * `deploy`, step 3: polls until every desired instance of the new group is up. The deadline
+ * (`waitForUpTimeoutSec`, default 600 s) runs from this task's first run, which the engine keeps
+ * across crashes, so a resumed worker does not grant a fresh timeout. On timeout the stage fails
+ * naming the group and its health; the old groups were never touched, so they keep serving.
+ */
+export const waitForUpInstancesTask: TaskImplementation = serverGroupTask({
+  name: 'waitForUpInstances',
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    const timeoutMs = waitForUpTimeoutMs(readFields(timeoutFields, ctx));
+    const { provider } = providerFor(ctx, chosen.account);
+    const group = await provider.getServerGroup(refOf(chosen));
+    if (group === null) throw new TaskFailure(`server group ${describeServerGroup(chosen)} does not exist (deleted while it was starting?)`);
+    if (isUp(group)) return { status: 'SUCCEEDED', outputs: { health: { ...group.health } } };
+
+    const remainingMs = ctx.task.startTime.getTime() + timeoutMs - Date.now();
+    if (remainingMs <= 0) {
+      return {
+        status: 'TERMINAL',
+        error: `server group ${describeServerGroup(chosen)} did not have all instances up within ${timeoutMs / 1000} s (waitForUpTimeoutSec): ${describeHealth(group.health)}`,
+        outputs: { health: { ...group.health } },
+      };
+    }
+    return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, remainingMs) };
+  },
+});

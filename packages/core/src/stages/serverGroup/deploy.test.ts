@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { check } from '../testing';
+import { deployClusterOf, deployStage, waitForUpTimeoutMs, type DeployFields } from './deploy';
+import { locationOf } from './fields';
+
+const cluster = {
+  account: 'k8s-prod',
+  namespace: 'checkout',
+  application: 'checkout',
+  stack: 'prod',
+  freeFormDetails: 'blue-green',
+  strategy: 'highlander',
+  image: 'registry.example.com/checkout@sha256:abc',
+  capacity: { min: 1, max: 4, desired: 2 },
+};
+
+const HIGHLANDER = [
+  'determineServerGroupName',
+  'createServerGroup',
+  'waitForUpInstances',
+  'enableServerGroup',
+  'disableOldServerGroups',
+  'destroyOldServerGroups',
+];
+
+describe('deploy stage', () => {
+  it('plans the highlander tasks, new group name first', () => {
+    expect(check(deployStage, { cluster })).toEqual({ ok: true, data: { cluster }, tasks: HIGHLANDER });
+  });
+
+  it("accepts Spinnaker's clusters list with one entry, and its extra keys", () => {
+    const pasted = { clusters: [{ ...cluster, cloudProvider: 'kubernetes', stack: '', freeFormDetails: '' }], comments: 'x' };
+    const result = check(deployStage, pasted);
+    expect(result).toMatchObject({ ok: true, tasks: HIGHLANDER });
+    const fields = (result as { data: DeployFields }).data;
+    expect(deployClusterOf(fields)).toMatchObject({ account: 'k8s-prod', cloudProvider: 'kubernetes' });
+    expect(locationOf(deployClusterOf(fields))).toBe('checkout');
+  });
+
+  it('rejects an unknown strategy, listing the supported ones', () => {
+    expect(check(deployStage, { cluster: { ...cluster, strategy: 'redblack' } })).toEqual({
+      ok: false,
+      issues: [{ path: ['cluster', 'strategy'], message: 'unsupported strategy "redblack": supported strategies are highlander' }],
+    });
+    const { strategy: _omitted, ...withoutStrategy } = cluster;
+    expect(check(deployStage, { cluster: withoutStrategy })).toEqual({
+      ok: false,
+      issues: [{ path: ['cluster', 'strategy'], message: 'strategy is required: supported strategies are highlander' }],
+    });
+  });
+
+  it('checks names, capacity and location', () => {
+    const bad = {
+      ...cluster,
+      application: 'Checkout',
+      stack: 'prod-eu',
+      capacity: { min: 1, max: 4, desired: 5 },
+    };
+    expect(check(deployStage, { cluster: bad })).toEqual({
+      ok: false,
+      issues: [
+        { path: ['cluster', 'application'], message: 'expected an application name ([a-z][a-z0-9]*)' },
+        { path: ['cluster', 'stack'], message: 'expected lower-case letters and digits (no "-": it separates stack from detail)' },
+        { path: ['cluster', 'capacity', 'desired'], message: 'desired (5) must be between min (1) and max (4)' },
+      ],
+    });
+    expect(check(deployStage, { cluster: { ...cluster, region: 'us-east-1' } })).toEqual({
+      ok: false,
+      issues: [{ path: ['cluster', 'region'], message: 'names a different location than namespace: namespace=checkout, region=us-east-1' }],
+    });
+  });
+
+  it('refuses to plan a strategy it cannot run, should validation have been skipped', () => {
+    const fields = { cluster: { ...cluster, strategy: 'canary' } } as unknown as DeployFields;
+    expect(() => deployStage.tasks(fields)).toThrow('unsupported strategy "canary": supported strategies are highlander');
+  });
+
+  it('wants exactly one cluster', () => {
+    expect(check(deployStage, {})).toEqual({ ok: false, issues: [{ path: ['cluster'], message: 'cluster is required (or clusters with one entry)' }] });
+    expect(check(deployStage, { cluster, clusters: [cluster] })).toMatchObject({ ok: false, issues: [{ path: ['clusters'] }] });
+    expect(check(deployStage, { clusters: [cluster, cluster] })).toEqual({
+      ok: false,
+      issues: [{ path: ['clusters'], message: 'a deploy stage deploys one cluster; split these 2 clusters into 2 deploy stages' }],
+    });
+  });
+
+  it('accepts expressions for the image, the capacity or the whole cluster when saved', () => {
+    for (const fields of [
+      { cluster: { ...cluster, image: '${trigger.artifacts[0].reference}' } },
+      { cluster: { ...cluster, capacity: { min: 1, max: 4, desired: '${parameters.replicas}' } } },
+      { cluster: { ...cluster, strategy: '${parameters.strategy}' } },
+      { cluster: '${parameters.cluster}' },
+    ]) {
+      expect(deployStage.fields.safeParse(fields).success, JSON.stringify(fields)).toBe(true);
+    }
+  });
+
+  it('times the wait for instances from waitForUpTimeoutSec, 600 s by default', () => {
+    expect(waitForUpTimeoutMs({})).toBe(600_000);
+    expect(check(deployStage, { cluster, waitForUpTimeoutSec: '2' })).toMatchObject({ ok: true, data: { waitForUpTimeoutSec: 2 } });
+    expect(waitForUpTimeoutMs({ waitForUpTimeoutSec: 2 })).toBe(2_000);
+    expect(check(deployStage, { cluster, waitForUpTimeoutSec: 0 })).toEqual({
+      ok: false,
+      issues: [{ path: ['waitForUpTimeoutSec'], message: 'must be more than 0 seconds' }],
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { SUPPORTED_STRATEGIES, type Strategy } from '@gantry/strategies';
+import { ValidationError } from '../../errors';
+import { allowExpressions } from '../allowExpressions';
+import { defineStageType } from '../StageType';
+import { APPLICATION_PART, DETAIL_PART, STACK_PART } from './names';
+import {
+  capacitySchema,
+  checkLocation,
+  DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC,
+  locationShape,
+  strategySchema,
+  waitForUpTimeoutSchema,
+} from './fields';
+
+/** One cluster to deploy, in Spinnaker's field names (`freeFormDetails` is the cluster's detail). */
+export const deployClusterSchema = z
+  .looseObject({
+    account: z.string().trim().min(1, { error: 'must not be empty' }),
+    ...locationShape,
+    application: z.string().regex(APPLICATION_PART, { error: 'expected an application name ([a-z][a-z0-9]*)' }),
+    // Spinnaker writes "" for "no stack"; it is accepted and means the same.
+    stack: z.string().regex(STACK_PART, { error: 'expected lower-case letters and digits (no "-": it separates stack from detail)' }).optional(),
+    freeFormDetails: z
+      .string()
+      .regex(DETAIL_PART, { error: 'expected lower-case letters and digits, with single "-" between them' })
+      .optional(),
+    strategy: strategySchema,
+    image: z.string().trim().min(1, { error: 'must not be empty' }),
+    capacity: capacitySchema,
+    /** Provider-specific: ports, env, health check path, instance type… */
+    settings: z.record(z.string(), z.unknown()).optional(),
+    /** Accepted for pasted pipelines; highlander keeps only the new group whatever it says. */
+    maxRemainingServerGroups: z.number().int().min(1).optional(),
+  })
+  .superRefine(checkLocation);
+
+export type DeployCluster = z.output<typeof deployClusterSchema>;
+
+/** The deploy stage's fields, as tasks read them once expressions are resolved. */
+export const deployFieldsSchema = z
+  .looseObject({
+    cluster: deployClusterSchema.optional(),
+    /** Spinnaker's shape: a list of clusters; Gantry deploys one per stage. */
+    clusters: z.array(deployClusterSchema).optional(),
+    /** How long the new group may take to have every instance up before the stage fails (default 600). */
+    waitForUpTimeoutSec: waitForUpTimeoutSchema.optional(),
+  })
+  .superRefine((fields, ctx) => {
+    const listed = fields.clusters?.length ?? 0;
+    if (fields.cluster === undefined && listed === 0) {
+      ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'cluster is required (or clusters with one entry)' });
+    } else if (fields.cluster !== undefined && fields.clusters !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'give cluster or clusters, not both' });
+    } else if (listed > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clusters'],
+        message: `a deploy stage deploys one cluster; split these ${listed} clusters into ${listed} deploy stages`,
+      });
+    }
+  });
+
+export type DeployFields = z.output<typeof deployFieldsSchema>;
+
+/** The cluster a (validated) deploy stage deploys, whichever of Spinnaker's shapes it came in. */
+export function deployClusterOf(fields: DeployFields): DeployCluster {
+  const cluster = fields.cluster ?? fields.clusters?.[0];
+  // The schema refuses a stage with neither.
+  if (cluster === undefined) throw new Error('deploy stage without a cluster passed validation');
+  return cluster;
+}
+
+export function waitForUpTimeoutMs(fields: { waitForUpTimeoutSec?: number }): number {
+  return (fields.waitForUpTimeoutSec ?? DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC) * 1000;
+}
+
+/**
+ * Each strategy's plan. Every task is resumable: the new group's name is decided and stored by the
+ * first task before anything exists, so a re-run after a crash finds (never duplicates) the group.
+ */
+const STRATEGY_TASKS: Record<Strategy, string[]> = {
+  highlander: [
+    'determineServerGroupName',
+    'createServerGroup',
+    'waitForUpInstances',
+    'enableServerGroup',
+    'disableOldServerGroups',
+    'destroyOldServerGroups',
+  ],
+};
+
+/**
+ * `deploy`: a new server group `cluster-vNNN` running `image`, rolled out by `strategy`.
+ * Outputs: serverGroupName, previousServerGroup, image, account, location, cluster and Spinnaker's
+ * `deploy.server.groups` ({location: [name]}).
+ */
+export const deployStage = defineStageType({
+  type: 'deploy',
+  fields: allowExpressions(deployFieldsSchema),
+  tasks: (fields) => planFor(deployClusterOf(fields).strategy),
+});
+
+function planFor(strategy: string): string[] {
+  const tasks = (STRATEGY_TASKS as Record<string, string[] | undefined>)[strategy];
+  // Validation refuses other strategies; this guards a caller that skipped it.
+  if (tasks === undefined) {
+    const message = `unsupported strategy ${JSON.stringify(strategy)}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;
+    throw new ValidationError(message, [{ path: ['cluster', 'strategy'], message }]);
+  }
+  return [...tasks];
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { seconds } from '../fields';
+import { DYNAMIC_TARGETS, SPINNAKER_TARGETS, SUPPORTED_STRATEGIES, parseTarget } from '@gantry/strategies';
+import { clusterOfServerGroup, isClusterName } from './names';
+
+const text = z.string().trim().min(1, { error: 'must not be empty' });
+
+/** An instance count. */
+const count = z.number().int().min(0);
+
+/** `{min, max, desired}` with min ≤ desired ≤ max, as Spinnaker writes it. */
+export const capacitySchema = z
+  .looseObject({ min: count, max: count, desired: count })
+  .superRefine((capacity, ctx) => {
+    if (capacity.min > capacity.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${capacity.min}) is above max (${capacity.max})` });
+    else if (capacity.desired < capacity.min || capacity.desired > capacity.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['desired'],
+        message: `desired (${capacity.desired}) must be between min (${capacity.min}) and max (${capacity.max})`,
+      });
+    }
+  });
+
+export type CapacityFields = z.output<typeof capacitySchema>;
+
+/**
+ * Where a server group lives: a namespace (Kubernetes) or region (AWS/GCP). Spinnaker spells it
+ * differently per stage and provider (`namespace`, `region`, `location`, and one-element `regions`
+ * / `namespaces` lists on its server group stages); every spelling is accepted and must agree.
+ * None at all means the account's default.
+ */
+export const locationShape = {
+  location: text.optional(),
+  namespace: text.optional(),
+  region: text.optional(),
+  regions: z.array(text).max(1, { error: 'one region per stage: Gantry acts on one location at a time' }).optional(),
+  namespaces: z.array(text).max(1, { error: 'one namespace per stage: Gantry acts on one location at a time' }).optional(),
+};
+
+type LocationFields = { [K in keyof typeof locationShape]?: z.output<(typeof locationShape)[K]> };
+
+const LOCATION_KEYS = Object.keys(locationShape) as (keyof LocationFields)[];
+
+/** The one location the fields name, or undefined for the account's default. */
+export function locationOf(fields: LocationFields): string | undefined {
+  return locationsOf(fields)[0]?.value;
+}
+
+function locationsOf(fields: LocationFields): { key: keyof LocationFields; value: string }[] {
+  return LOCATION_KEYS.flatMap((key) => {
+    const value = fields[key];
+    const single = Array.isArray(value) ? value[0] : value;
+    return single === undefined ? [] : [{ key, value: single }];
+  });
+}
+
+export function checkLocation(fields: LocationFields, ctx: z.RefinementCtx): void {
+  const named = locationsOf(fields);
+  const distinct = new Set(named.map((entry) => entry.value));
+  if (distinct.size > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [named[1]!.key],
+      message: `names a different location than ${named[0]!.key}: ${named.map((entry) => `${entry.key}=${entry.value}`).join(', ')}`,
+    });
+  }
+}
+
+export const clusterNameSchema = z.string().refine(isClusterName, {
+  error: 'expected a cluster name: application[-stack[-detail]], lower-case letters and digits',
+});
+
+export const serverGroupNameSchema = z.string().refine((name) => clusterOfServerGroup(name) !== undefined, {
+  error: 'expected a server group name: <cluster>-vNNN, e.g. checkout-prod-v007',
+});
+
+const strategyMessage = (input: unknown) =>
+  `${input === undefined ? 'strategy is required' : `unsupported strategy ${JSON.stringify(input)}`}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;
+
+export const strategySchema = z
+  .string({ error: (issue) => strategyMessage(issue.input) })
+  .refine((value) => (SUPPORTED_STRATEGIES as readonly string[]).includes(value), { error: (issue) => strategyMessage(issue.input) });
+
+const TARGET_SPELLINGS = [...DYNAMIC_TARGETS, ...Object.keys(SPINNAKER_TARGETS)];
+
+/** `current`, `previous`, … or Spinnaker's `current_asg_dynamic`, … (see @gantry/strategies selectTarget). */
+export const targetSchema = z.string().refine((value) => parseTarget(value) !== undefined, {
+  error: (issue) => `unknown target ${JSON.stringify(issue.input)}: expected one of ${TARGET_SPELLINGS.join(', ')}`,
+});
+
+/** Seconds to wait for a new server group's instances; Gantry's field (Spinnaker has none). */
+export const waitForUpTimeoutSchema = seconds.pipe(z.number().positive({ error: 'must be more than 0 seconds' }));
+
+export const DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC = 600;

@@ -1,0 +1,22 @@
+export { allowExpressions } from '../allowExpressions';
+export {
+  deployStage,
+  deployClusterSchema,
+  deployFieldsSchema,
+  deployClusterOf,
+  waitForUpTimeoutMs,
+  type DeployCluster,
+  type DeployFields,
+} from './deploy';
+export {
+  enableServerGroupStage,
+  disableServerGroupStage,
+  destroyServerGroupStage,
+  resizeServerGroupStage,
+  resizeFieldsSchema,
+  targetFieldsSchema,
+  type ResizeFields,
+} from './targetStages';
+export { targetOf, type ServerGroupTarget } from './target';
+export { capacitySchema, locationOf, DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC, type CapacityFields } from './fields';
+export { isClusterName, clusterOfServerGroup, applicationOfCluster } from './names';

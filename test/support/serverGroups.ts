@@ -1,0 +1,71 @@
+import type { FakeKubernetes, KubeObject } from '../fakes/kubernetes';
+import { ProviderRegistry, accountSchema, type AccountConfig } from '../../packages/providers/src';
+
+/** Helpers for the server group e2e tests: accounts on the fake Kubernetes, and views of its state. */
+
+export const NAMESPACE = 'ns1';
+export const CLUSTER_LABEL = 'gantry.io/cluster';
+export const SERVER_GROUP_LABEL = 'gantry.io/server-group';
+export const TRAFFIC_LABEL = 'gantry.io/traffic';
+
+export function kubernetesAccount(fake: FakeKubernetes, name = 'k8s'): AccountConfig {
+  return accountSchema.parse({ name, provider: 'kubernetes', server: fake.url, namespace: NAMESPACE });
+}
+
+/** A registry with quick retries, so injected throttling is waited out in test time. */
+export function testRegistry(accounts: AccountConfig[]): ProviderRegistry {
+  return new ProviderRegistry(accounts, {}, { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 2_000 } });
+}
+
+/** The accounts file a child worker reads through GANTRY_ACCOUNTS_FILE. */
+export function accountsYaml(fake: FakeKubernetes, name = 'k8s'): string {
+  return `accounts:\n  - name: ${name}\n    provider: kubernetes\n    server: ${fake.url}\n    namespace: ${NAMESPACE}\n`;
+}
+
+export function labelsOf(object: KubeObject): Record<string, string> {
+  const labels = object.metadata.labels;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return {};
+  return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** Deployment names of a cluster, sorted. */
+export function deploymentsOf(fake: FakeKubernetes, cluster: string): string[] {
+  return fake.state
+    .list('deployments', NAMESPACE)
+    .filter((deployment) => labelsOf(deployment)[CLUSTER_LABEL] === cluster)
+    .map((deployment) => String(deployment.metadata.name))
+    .sort();
+}
+
+/** Which server groups the pods the cluster's Service selects belong to (one entry per pod). */
+export function servedServerGroups(fake: FakeKubernetes, cluster: string): string[] {
+  const service = fake.state.get('services', cluster, NAMESPACE);
+  const spec = service?.spec;
+  const selector = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.selector : undefined;
+  if (selector === null || typeof selector !== 'object' || Array.isArray(selector) || selector === undefined) return [];
+  return fake.state
+    .list('pods', NAMESPACE)
+    .filter((pod) => pod.metadata.deletionTimestamp === undefined)
+    .filter((pod) => Object.entries(selector).every(([key, value]) => labelsOf(pod)[key] === value))
+    .map((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] ?? '?')
+    .sort();
+}
+
+/** A deploy stage of `application-stack` with highlander, in Spinnaker's field names. */
+export function deployStage(application: string, stack: string, image: string, extra: Record<string, unknown> = {}) {
+  return {
+    refId: 'deploy',
+    type: 'deploy',
+    waitForUpTimeoutSec: 20,
+    cluster: {
+      account: 'k8s',
+      namespace: NAMESPACE,
+      application,
+      stack,
+      strategy: 'highlander',
+      image,
+      capacity: { min: 2, max: 2, desired: 2 },
+    },
+    ...extra,
+  };
+}

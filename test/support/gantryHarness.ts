@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../apps/api/src';
-import { startWorker, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
+import { PostgresClusterIndex, buildServer } from '../../apps/api/src';
+import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
   PipelineRepository,
@@ -34,6 +34,8 @@ export async function startTestGantry(
     extraTasks?: TaskImplementation[];
     lockDurationMs?: number;
     reconcileIntervalMs?: number;
+    /** Accounts for server group stages and the application routes (a ProviderRegistry); default none. */
+    providers?: ProviderDirectory;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -48,6 +50,8 @@ export async function startTestGantry(
     bus,
     readiness: async () => [{ name: 'postgresql', ok: true }],
     logger: false,
+    ...(options.providers === undefined ? {} : { providers: options.providers }),
+    clusterIndex: new PostgresClusterIndex(pool),
   });
   await api.ready();
   const worker =
@@ -64,6 +68,7 @@ export async function startTestGantry(
           retry: { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 200 },
           extraTasks: options.extraTasks,
           reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
+          ...(options.providers === undefined ? {} : { providers: options.providers }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -1,5 +1,6 @@
 import { startWorker } from '../../apps/worker/src';
 import { createMessageBus, type QueueBackendConfig } from '../../packages/queue/src';
+import { openProviderRegistry } from '../../packages/runtime/src';
 import { connectDatabase } from '../../packages/store/src';
 import { recordEffectTask, registerEffectStage } from './effectStage';
 
@@ -24,6 +25,8 @@ const worker = startWorker({
   concurrency: Number(process.env.GANTRY_WORKER_CONCURRENCY ?? 10),
   lockDurationMs: Number(process.env.GANTRY_LOCK_DURATION_MS ?? 2000),
   extraTasks: [recordEffectTask],
+  // The server group tests hand their accounts over the way production does: GANTRY_ACCOUNTS_FILE.
+  providers: openProviderRegistry({}),
 });
 process.stdout.write('worker ready\n');
 process.on('SIGTERM', () => {

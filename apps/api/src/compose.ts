@@ -1,11 +1,13 @@
 import type { GantryConfig } from '@gantry/config';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
 import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository } from '@gantry/store';
+import type { ProviderRegistry } from '@gantry/providers';
 import type { FastifyInstance } from 'fastify';
+import { PostgresClusterIndex } from './routes/applications';
 import { buildServer } from './server';
 
-/** The API wired to real storage and messaging. */
-export function buildApiServer(infra: Infrastructure, config: GantryConfig): FastifyInstance {
+/** The API wired to real storage, messaging and the configured accounts (openProviderRegistry). */
+export function buildApiServer(infra: Infrastructure, config: GantryConfig, providers?: ProviderRegistry): FastifyInstance {
   return buildServer({
     pipelines: new PipelineRepository(infra.db.prisma),
     executions: new PostgresExecutionRepository(infra.db.pool),
@@ -14,6 +16,9 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig): Fas
     readiness: () => infra.readiness(),
     logger: { level: config.logLevel, name: 'gantry-api' },
     bodyLimitBytes: config.bodyLimitBytes,
+    triggers: { pool: infra.db.pool, secrets: config.secrets },
+    ...(providers === undefined ? {} : { providers }),
+    clusterIndex: new PostgresClusterIndex(infra.db.pool),
   });
 }
 

@@ -3,8 +3,8 @@ import { buildApiServer, listen } from './compose';
 
 /** The API alone (scale-out: workers run as separate processes). */
 runMain('gantry-api', async () => {
-  const { config, log, infra } = await bootstrap('gantry-api');
-  const app = buildApiServer(infra, config);
+  const { config, log, infra, providers } = await bootstrap('gantry-api');
+  const app = buildApiServer(infra, config, providers);
   try {
     await listen(app, config);
   } catch (error) {

@@ -1,14 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
 import type { LoggerOptions } from 'pino';
+import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
+import { applicationRoutes, emptyClusterIndex, type ClusterIndex } from './routes/applications';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
+import { webhookRoutes } from './routes/webhooks';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const API_PREFIX = '/api/v1';
@@ -24,6 +28,15 @@ export interface ServerDeps {
   logger?: boolean | LoggerOptions;
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
+  /**
+   * What the trigger endpoints (/webhooks/…) need: the database they match pipelines in, and the
+   * configuration's webhook secrets by ref. Without it those endpoints are not served.
+   */
+  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>> };
+  /** The configured accounts and their providers, for the application routes; default none. */
+  providers?: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
+  /** Where Gantry deployed an application's clusters (PostgresClusterIndex); default none known. */
+  clusterIndex?: ClusterIndex;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -37,12 +50,20 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });
-  app.register(pipelineRoutes, { prefix: API_PREFIX, pipelines: deps.pipelines });
+  app.register(pipelineRoutes, { prefix: API_PREFIX, pipelines: deps.pipelines, bus: deps.bus });
+  if (deps.triggers !== undefined) {
+    app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
+  }
   app.register(executionRoutes, {
     prefix: API_PREFIX,
     executions: deps.executions,
     commands: deps.commands,
     bus: deps.bus,
+  });
+  app.register(applicationRoutes, {
+    prefix: API_PREFIX,
+    providers: deps.providers ?? new ProviderRegistry([]),
+    clusterIndex: deps.clusterIndex ?? emptyClusterIndex,
   });
   return app;
 }

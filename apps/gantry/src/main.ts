@@ -4,15 +4,15 @@ import { startConfiguredWorker } from '@gantry/worker';
 
 /** `npm start`: the API and a worker in one process, for a single machine. */
 runMain('gantry', async () => {
-  const { config, log, infra } = await bootstrap('gantry');
-  const app = buildApiServer(infra, config);
+  const { config, log, infra, providers } = await bootstrap('gantry');
+  const app = buildApiServer(infra, config, providers);
   try {
     await listen(app, config);
   } catch (error) {
     await infra.close();
     throw error;
   }
-  const worker = startConfiguredWorker(infra, config, log);
+  const worker = startConfiguredWorker(infra, config, log, providers);
   log.info(`gantry listening on http://${config.host}:${config.port} (docs at /docs)`);
   onShutdownSignal(async () => {
     // Stop taking requests and messages first; in-flight handlers finish before the pools close.

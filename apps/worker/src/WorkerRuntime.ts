@@ -1,12 +1,14 @@
-import type { MessageBus, QueueBackendConfig } from '@gantry/queue';
-import { startMessageConsumer } from '@gantry/queue';
+import { ProviderRegistry } from '@gantry/providers';
+import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './engine/Engine';
 import { startReconciler } from './engine/Reconciler';
 import { createTaskServices } from './services';
-import type { TaskImplementation } from './tasks/Task';
+import type { ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
+import { CronSchedules } from './triggers/CronSchedules';
+import { startCronResync } from './triggers/cronResync';
 
 export interface WorkerOptions {
   db: Database;
@@ -21,6 +23,13 @@ export interface WorkerOptions {
   reconcileIntervalMs?: number;
   /** Tasks beyond the built-in ones (stage types from other packages, or a test's). */
   extraTasks?: TaskImplementation[];
+  /**
+   * The accounts server group stages deploy to (a ProviderRegistry over GANTRY_ACCOUNTS_FILE).
+   * Unset: no accounts, so such a stage fails naming the account it could not find.
+   */
+  providers?: ProviderDirectory;
+  /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
+  cronResyncIntervalMs?: number;
 }
 
 export interface RunningWorker {
@@ -32,6 +41,8 @@ export interface RunningWorker {
 export function startWorker(options: WorkerOptions): RunningWorker {
   const tasks = createTaskRegistry(options.extraTasks);
   const executions = new PostgresExecutionRepository(options.db.pool);
+  // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
+  const schedules = CronSchedules.open(options.queue);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -41,12 +52,14 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         executions,
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
+        providers: options.providers ?? new ProviderRegistry([]),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,
       now: () => new Date(),
     },
     options.bus,
+    schedules,
   );
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
@@ -62,11 +75,20 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     reconcileIntervalMs > 0
       ? startReconciler({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: reconcileIntervalMs })
       : () => undefined;
+  const cronResync = startCronResync({
+    pool: options.db.pool,
+    bus: options.bus,
+    schedules,
+    log: options.log,
+    intervalMs: options.cronResyncIntervalMs ?? 300_000,
+  });
   return {
     engine,
     async close() {
       stopReconciler();
+      await cronResync.stop();
       await consumer.close();
+      await schedules.close();
     },
   };
 }

@@ -1,10 +1,16 @@
 import type { GantryConfig } from '@gantry/config';
 import type { Infrastructure } from '@gantry/runtime';
 import type { EngineLogger } from './engine/EngineContext';
+import type { ProviderDirectory } from './tasks/Task';
 import { startWorker, type RunningWorker } from './WorkerRuntime';
 
-/** A worker wired to real storage and messaging, with the configured limits. */
-export function startConfiguredWorker(infra: Infrastructure, config: GantryConfig, log: EngineLogger): RunningWorker {
+/** A worker wired to real storage, messaging and accounts, with the configured limits. */
+export function startConfiguredWorker(
+  infra: Infrastructure,
+  config: GantryConfig,
+  log: EngineLogger,
+  providers?: ProviderDirectory,
+): RunningWorker {
   return startWorker({
     db: infra.db,
     bus: infra.bus,
@@ -13,5 +19,6 @@ export function startConfiguredWorker(infra: Infrastructure, config: GantryConfi
     concurrency: config.workerConcurrency,
     lockDurationMs: config.lockDurationMs,
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
+    ...(providers === undefined ? {} : { providers }),
   });
 }

@@ -2,14 +2,15 @@ import { NotFoundError } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository, JsonObject } from '@gantry/store';
 import type pg from 'pg';
-import type { TaskServices } from './tasks/Task';
+import type { ProviderDirectory, TaskServices } from './tasks/Task';
 
-/** What tasks reach beyond their own stage: other pipelines and executions, and outbound HTTP. */
+/** What tasks reach beyond their own stage: other pipelines and executions, outbound HTTP, clouds. */
 export function createTaskServices(deps: {
   pool: pg.Pool;
   executions: ExecutionRepository;
   bus: MessageBus;
   webhook: { allowedHosts: string[]; timeoutMs: number };
+  providers: ProviderDirectory;
 }): TaskServices {
   return {
     async startPipeline(input) {
@@ -42,5 +43,6 @@ export function createTaskServices(deps: {
     },
     webhook: deps.webhook,
     fetch: globalThis.fetch,
+    providers: deps.providers,
   };
 }

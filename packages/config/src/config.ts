@@ -15,6 +15,29 @@ const csv = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean));
 
+// From the environment a map arrives as text: JSON, so values may hold any character.
+const secretMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'secret names are letters, digits, _ and -'),
+    z.string().min(1, 'a secret must not be empty'),
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? 'expected a map of secret name to value (a JSON object in the environment)'
+          : 'secret names are letters, digits, _ and -; values are non-empty text',
+    },
+  ),
+);
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -34,6 +57,13 @@ export const configSchema = z.object({
   lockDurationMs: z.coerce.number().int().min(1000).default(10_000),
   webhookAllowedHosts: csv.default([]),
   webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
+  /**
+   * Webhook trigger secrets by ref (`secret: {ref: "github"}` in a trigger): a map in the YAML file,
+   * or a JSON object in GANTRY_SECRETS. A GANTRY_SECRET_<REF> variable wins over both.
+   */
+  secrets: secretMap.default({}),
+  /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
+  accountsFile: z.string().min(1).optional(),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -53,6 +83,8 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   lockDurationMs: 'GANTRY_LOCK_DURATION_MS',
   webhookAllowedHosts: 'GANTRY_WEBHOOK_ALLOWED_HOSTS',
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
+  secrets: 'GANTRY_SECRETS',
+  accountsFile: 'GANTRY_ACCOUNTS_FILE',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */

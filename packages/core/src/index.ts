@@ -12,6 +12,7 @@ export { checkPreconditionsStage } from './stages/checkPreconditions';
 export { evaluateVariablesStage } from './stages/evaluateVariables';
 export { webhookStage, WEBHOOK_METHODS } from './stages/webhook';
 export { pipelineStage } from './stages/pipeline';
+export * from './stages/serverGroup';
 export { resolveStage } from './stages/resolve';
 export {
   APPLICATION_NAME,
@@ -28,3 +29,4 @@ export { resolveParameters } from './parameters';
 export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath } from './expressions';
 export type { ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
+export * from './triggers';

@@ -4,6 +4,7 @@ import { validateDagNodes, type IndexedDagNode } from './dag';
 import { ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
 import { getStageType, listStageTypes } from './stages/registry';
+import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
 import { toValidationIssues } from './zodIssues';
 
 export const APPLICATION_NAME = /^[a-z][a-z0-9]*$/;
@@ -120,13 +121,9 @@ export const parameterDefinitionSchema = z.looseObject({
 
 export type ParameterDefinition = z.output<typeof parameterDefinitionSchema>;
 
-/** Open on purpose: typed trigger kinds (jenkins, webhook, cron, pipeline) come later. */
-export const triggerDefinitionSchema = z.looseObject({
-  type: z.string().min(1),
-  enabled: z.boolean().default(true),
-});
-
-export type TriggerDefinition = z.output<typeof triggerDefinitionSchema>;
+// Typed by kind (manual, jenkins, webhook, cron, pipeline) in triggers/; re-exported from here,
+// where the pipeline model lives.
+export { triggerDefinitionSchema, type TriggerDefinition };
 
 export const pipelineDefinitionSchema = z
   .looseObject({
@@ -142,6 +139,8 @@ export const pipelineDefinitionSchema = z
       }, ALWAYS)
       .default([]),
     triggers: z.array(triggerDefinitionSchema).default([]),
+    /** Spinnaker's switch: a disabled pipeline's triggers do not fire (it can still be started by hand). */
+    disabled: z.boolean().optional(),
     limitConcurrent: z.boolean().default(true),
     keepWaitingPipelines: z.boolean().default(false),
     stages: z.array(stageDefinitionSchema).min(1, { message: 'a pipeline needs at least one stage' }),

@@ -11,7 +11,17 @@ export type EngineMessage =
   | { type: 'CompleteExecution'; executionId: string }
   | { type: 'CancelExecution'; executionId: string }
   | { type: 'ResumeStage'; executionId: string; stageId: string }
-  | { type: 'RestartStage'; executionId: string; stageId: string };
+  | { type: 'RestartStage'; executionId: string; stageId: string }
+  /** The execution ended: start the pipelines whose pipeline trigger listens for it. */
+  | { type: 'StartDownstreamPipelines'; executionId: string }
+  /**
+   * A cron trigger's tick, sent by the queue's job scheduler (its fields are the schedule's, so a
+   * tick of a schedule the pipeline no longer has is recognised). `tick` is the scheduled time
+   * (ms), stamped by the consumer from the scheduler's job.
+   */
+  | { type: 'CronTick'; pipelineId: string; triggerIndex: number; expression: string; timezone: string; tick?: number }
+  /** Make the queue's cron schedules for this pipeline match its latest version (or remove them). */
+  | { type: 'SyncCronTriggers'; pipelineId: string };
 
 export type EngineMessageType = EngineMessage['type'];
 

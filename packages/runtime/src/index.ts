@@ -6,3 +6,4 @@ export * from './processMetrics';
 export * from './startupError';
 export * from './embeddedPostgres';
 export * from './bootstrap';
+export * from './providers';

@@ -6,3 +6,6 @@ export * from './executionViews';
 export * from './ExecutionRepository';
 export * from './ExecutionCommands';
 export * from './PipelineRepository';
+export * from './triggerCandidates';
+export * from './WebhookDeliveries';
+export * from './fireTriggers';

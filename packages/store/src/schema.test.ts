@@ -22,6 +22,7 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.stage.findFirst()).resolves.toBeNull();
     await expect(prisma.task.findFirst()).resolves.toBeNull();
     await expect(prisma.auditEvent.findFirst()).resolves.toBeNull();
+    await expect(prisma.webhookDelivery.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -94,6 +95,16 @@ describe('migrations match schema.prisma', () => {
     });
     expect(event).toMatchObject({ executionId: execution.id, pipelineId: pipeline.id, stageId: stage.id, type: 'T', actor: 'ana', data: { d: 1 }, createdAt: at });
     expect(typeof event.id).toBe('bigint');
+    const delivery = {
+      source: 'github',
+      deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      executionIds: [execution.id, randomUUID()],
+      receivedAt: at,
+      completedAt: at,
+    };
+    expect(await prisma.webhookDelivery.create({ data: delivery })).toEqual(delivery);
+    const pending = { source: 'github', deliveryId: 'second', executionIds: [], receivedAt: at, completedAt: null };
+    expect(await prisma.webhookDelivery.create({ data: pending })).toEqual(pending);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

@@ -3,17 +3,22 @@ import { cancelExecution } from '../handlers/CancelExecution';
 import { completeExecution } from '../handlers/CompleteExecution';
 import { completeStage } from '../handlers/CompleteStage';
 import { completeTask } from '../handlers/CompleteTask';
+import { cronTick } from '../handlers/CronTick';
 import { restartStage } from '../handlers/RestartStage';
 import { resumeStage } from '../handlers/ResumeStage';
 import { runTask } from '../handlers/RunTask';
 import { startExecution } from '../handlers/StartExecution';
+import { startDownstreamPipelines } from '../handlers/StartDownstreamPipelines';
 import { startStage } from '../handlers/StartStage';
+import { syncCronTriggers } from '../handlers/SyncCronTriggers';
+import type { CronScheduleStore } from '../triggers/CronSchedules';
 import type { EngineContext, Handler } from './EngineContext';
 import { engineMessageSeconds, engineMessages } from './metrics';
 
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
-const HANDLERS: Handlers = {
+// SyncCronTriggers is bound per engine, to the queue connection that holds the schedules.
+const HANDLERS: Omit<Handlers, 'SyncCronTriggers'> = {
   StartExecution: startExecution,
   StartStage: startStage,
   RunTask: runTask,
@@ -23,6 +28,8 @@ const HANDLERS: Handlers = {
   CancelExecution: cancelExecution,
   ResumeStage: resumeStage,
   RestartStage: restartStage,
+  StartDownstreamPipelines: startDownstreamPipelines,
+  CronTick: cronTick,
 };
 
 /**
@@ -31,13 +38,18 @@ const HANDLERS: Handlers = {
  * change already made, sends the follow-ups again — so no step is ever lost.
  */
 export class Engine {
+  private readonly handlers: Handlers;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly bus: MessageBus,
-  ) {}
+    schedules: CronScheduleStore,
+  ) {
+    this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules) };
+  }
 
   async handle(message: EngineMessage): Promise<void> {
-    const handler = HANDLERS[message.type] as Handler<EngineMessage>;
+    const handler = this.handlers[message.type] as Handler<EngineMessage>;
     const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
     try {
       const next: OutgoingMessage[] = await handler(message, this.ctx);

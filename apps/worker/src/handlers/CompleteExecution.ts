@@ -36,13 +36,18 @@ export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (messa
     return startNextWaiting(sql, execution);
   });
 
-/** With limitConcurrent, the oldest queued execution of the pipeline starts once this one is over. */
+/**
+ * What the end of an execution (completed here, or canceled) sets off: with limitConcurrent, the
+ * oldest queued execution of the pipeline starts; and pipelines triggered by this one ending are
+ * looked up (sent every time: the handler finds none, or starts each at most once).
+ */
 export async function startNextWaiting(sql: SqlClient, execution: ExecutionRow): Promise<OutgoingMessage[]> {
-  if (!execution.limit_concurrent) return [];
+  const downstream: OutgoingMessage = { message: { type: 'StartDownstreamPipelines', executionId: execution.id } };
+  if (!execution.limit_concurrent) return [downstream];
   const { rows } = await sql.query<{ id: string }>(
     `SELECT id FROM executions WHERE pipeline_id = $1 AND status = 'NOT_STARTED' AND id <> $2
      ORDER BY build_time, id LIMIT 1`,
     [execution.pipeline_id, execution.id],
   );
-  return rows.map((row) => ({ message: { type: 'StartExecution', executionId: row.id } }));
+  return [...rows.map((row): OutgoingMessage => ({ message: { type: 'StartExecution', executionId: row.id } })), downstream];
 }

@@ -1,8 +1,10 @@
 import { parsePipelineDefinition } from '@gantry/core';
+import type { MessageBus } from '@gantry/queue';
 import type { PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
 import { parseBodyWith } from '../../validation/validatorCompiler';
+import { definitionBefore, requestCronSync } from './cronSync';
 import {
   createPipelineSchema,
   deletePipelineSchema,
@@ -15,6 +17,8 @@ import {
 
 export interface PipelineRoutesOptions {
   pipelines: PipelineRepository;
+  /** Where cron schedule syncs are requested after a save or delete (none: schedules are not kept in step). */
+  bus?: MessageBus;
 }
 
 // parsePipelineDefinition checks what the schema cannot (refIds, requisites, cycles, stage types)
@@ -22,14 +26,19 @@ export interface PipelineRoutesOptions {
 const parseDefinition = parseBodyWith(parsePipelineDefinition);
 
 /** CRUD of pipelines and their version history under /pipelines. */
-export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines }) => {
+export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus }) => {
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition }, async (request, reply) => {
     const pipeline = await pipelines.create(request.body, actorOf(request));
+    await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
     return reply.code(201).send(pipeline);
   });
 
   app.put('/pipelines/:id', { schema: updatePipelineSchema, validatorCompiler: parseDefinition }, async (request) => {
-    return pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);
+    // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
+    const before = await definitionBefore(pipelines, request.params.id);
+    const pipeline = await pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);
+    await requestCronSync(bus, pipeline.id, [before, pipeline.definition], request.log);
+    return pipeline;
   });
 
   app.get('/pipelines', { schema: listPipelinesSchema }, async (request) => {
@@ -47,7 +56,9 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   });
 
   app.delete('/pipelines/:id', { schema: deletePipelineSchema }, async (request, reply) => {
+    const before = await definitionBefore(pipelines, request.params.id);
     await pipelines.delete(request.params.id, actorOf(request));
+    await requestCronSync(bus, request.params.id, [before], request.log);
     return reply.code(204).send();
   });
 };

@@ -1,0 +1,111 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { decideForPipeline, matchWebhookTrigger, webhookTriggerSchema, type TriggerCandidate } from '@gantry/core';
+import { TRIGGER_DUPLICATE, WebhookDeliveries, insertAudit, selectTriggerCandidates } from '@gantry/store';
+import { fireAndAnswer, redeliveryAnswer, type Answer, type TriggerEndpointDeps } from './answer';
+import { parsePayload } from './rawBody';
+import type { SecretResolver } from './secrets';
+import { signaturesOf, signedWith } from './signature';
+
+export interface WebhookRequest {
+  source: string;
+  raw: Buffer;
+  headers: IncomingHttpHeaders;
+  explain: boolean;
+}
+
+/** Refused for want of a valid signature; the route answers 401 and nothing was started or recorded. */
+export class UnsignedDeliveryError extends Error {
+  constructor(readonly source: string) {
+    super(`the "${source}" webhook requires a valid X-Gantry-Signature or X-Hub-Signature-256 (sha256=<hex HMAC-SHA256 of the body>)`);
+    this.name = 'UnsignedDeliveryError';
+  }
+}
+
+const DELIVERY_HEADERS = ['x-github-delivery', 'x-gantry-delivery'] as const;
+
+/**
+ * One delivery to /webhooks/<source>: signature first (before anything about the source is
+ * revealed or parsed), then de-duplication by delivery id, then every pipeline with a webhook
+ * trigger on the source is decided on.
+ */
+export async function handleWebhookDelivery(
+  deps: TriggerEndpointDeps & { secrets: SecretResolver; log: { warn(object: object, message: string): void } },
+  request: WebhookRequest,
+): Promise<Answer> {
+  const { source } = request;
+  const candidates = await selectTriggerCandidates(deps.pool, { type: 'webhook', source });
+  const verifiedSecrets = verifySignature(deps, request, candidates);
+  const payload = parsePayload(request.raw, headerValue(request.headers, 'content-type'));
+  const deliveryId = DELIVERY_HEADERS.map((name) => headerValue(request.headers, name)).find((id) => id !== undefined);
+  const deliveries = new WebhookDeliveries(deps.pool);
+  const claim = deliveryId === undefined ? undefined : await deliveries.claim(source, deliveryId);
+  if (claim?.state === 'seen' && deliveryId !== undefined) {
+    for (const execution of claim.executions) {
+      await insertAudit(deps.pool, {
+        type: TRIGGER_DUPLICATE,
+        pipelineId: execution.pipelineId,
+        executionId: execution.id,
+        actor: `webhook:${source}`,
+        data: { trigger: 'webhook', triggerIndex: null, matched: true, reason: 'redelivery', event: { source, deliveryId } },
+      });
+    }
+    return redeliveryAnswer(deliveryId, claim.executions, request.explain);
+  }
+  const delivery = { source, payload, user: `webhook:${source}`, deliveryId, verifiedSecrets };
+  const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'webhook', (trigger) => matchWebhookTrigger(trigger, delivery)) ?? []);
+  const { answer, outcomes } = await fireAndAnswer(deps, decisions, {
+    kind: 'webhook',
+    actor: `webhook:${source}`,
+    event: { source, deliveryId: deliveryId ?? null, signedWith: [...verifiedSecrets] },
+    // Without a delivery id every post is a new event; with one, the epoch ties retries of it together.
+    idempotencyKey: (decision) =>
+      claim === undefined ? undefined : `webhook:${source}:${deliveryId}:${claim.epoch.getTime()}:${decision.candidate.pipelineId}`,
+    deliveryId,
+    explain: request.explain,
+  });
+  if (claim !== undefined && deliveryId !== undefined) {
+    const executionIds = outcomes.flatMap((outcome) => (outcome.executionId === undefined ? [] : [outcome.executionId]));
+    await deliveries.complete(source, deliveryId, claim.epoch, executionIds);
+  }
+  return answer;
+}
+
+/**
+ * The refs of the secrets the request is signed with. A source is secured as soon as one of its
+ * triggers names a secret (enabled or not, so switching a trigger off never opens the source):
+ * then an unsigned or wrongly signed request is refused outright.
+ */
+function verifySignature(
+  deps: { secrets: SecretResolver; log: { warn(object: object, message: string): void } },
+  request: WebhookRequest,
+  candidates: readonly TriggerCandidate[],
+): Set<string> {
+  const refs = new Set(candidates.flatMap((candidate) => secretRefsOf(candidate, request.source)));
+  const verified = new Set<string>();
+  if (refs.size === 0) return verified;
+  const signatures = signaturesOf(request.headers);
+  for (const ref of refs) {
+    const secret = deps.secrets(ref);
+    if (secret === undefined) {
+      deps.log.warn({ source: request.source, secret: ref }, 'a webhook trigger names a secret that is not configured; its deliveries cannot verify');
+      continue;
+    }
+    if (signatures.length > 0 && signedWith(request.raw, signatures, secret)) verified.add(ref);
+  }
+  if (verified.size === 0) throw new UnsignedDeliveryError(request.source);
+  return verified;
+}
+
+function secretRefsOf(candidate: TriggerCandidate, source: string): string[] {
+  const triggers: unknown[] = Array.isArray(candidate.definition.triggers) ? candidate.definition.triggers : [];
+  return triggers.flatMap((raw) => {
+    const trigger = webhookTriggerSchema.safeParse(raw);
+    return trigger.success && trigger.data.source === source && trigger.data.secret !== undefined ? [trigger.data.secret.ref] : [];
+  });
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
+}

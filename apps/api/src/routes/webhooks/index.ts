@@ -1,0 +1,49 @@
+import type { MessageBus } from '@gantry/queue';
+import type { ExecutionRepository } from '@gantry/store';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { handleWebhookDelivery, UnsignedDeliveryError } from './generic';
+import { handleJenkinsNotification } from './jenkins';
+import { captureRawBodies, rawBodyOf, rawBodyValidatorCompiler } from './rawBody';
+import { jenkinsSchema, webhookSchema } from './schemas';
+import { secretResolver } from './secrets';
+
+export interface WebhookRoutesOptions {
+  pool: pg.Pool;
+  executions: ExecutionRepository;
+  bus: MessageBus;
+  /** The configuration's `secrets` map; GANTRY_SECRET_<REF> variables win over it. */
+  secrets?: Readonly<Record<string, string>>;
+}
+
+/** Triggers from outside: Jenkins build notifications and signed generic webhooks, under /webhooks. */
+export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async (app, options) => {
+  const deps = { pool: options.pool, executions: options.executions, bus: options.bus };
+  const secrets = secretResolver(options.secrets);
+  captureRawBodies(app);
+
+  app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler }, async (request, reply) => {
+    const answer = await handleJenkinsNotification(deps, {
+      master: request.headers['x-jenkins-master'] ?? request.query.master,
+      // The typed body is the documented JSON; what arrives is the raw bytes (see captureRawBodies).
+      raw: rawBodyOf(request.body as unknown),
+      contentType: request.headers['content-type'],
+      explain: request.query.explain ?? false,
+    });
+    return reply.code(answer.statusCode).send(answer.body);
+  });
+
+  app.post('/webhooks/:source', { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler }, async (request, reply) => {
+    try {
+      const answer = await handleWebhookDelivery(
+        { ...deps, secrets, log: request.log },
+        { source: request.params.source, raw: rawBodyOf(request.body as unknown), headers: request.raw.headers, explain: request.query.explain ?? false },
+      );
+      return await reply.code(answer.statusCode).send(answer.body);
+    } catch (error) {
+      if (!(error instanceof UnsignedDeliveryError)) throw error;
+      request.log.info({ source: error.source }, 'webhook delivery refused: no valid signature');
+      return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: error.message, details: {} } });
+    }
+  });
+};

@@ -1,0 +1,43 @@
+import { ValidationError, decideForPipeline, jenkinsBuildEvent, jenkinsNotificationSchema, matchJenkinsTrigger } from '@gantry/core';
+import { selectTriggerCandidates } from '@gantry/store';
+import { validationErrorFromZod } from '../../validation/zodIssues';
+import { fireAndAnswer, type Answer, type TriggerEndpointDeps } from './answer';
+import { parsePayload } from './rawBody';
+
+export interface JenkinsNotificationRequest {
+  /** From X-Jenkins-Master, else ?master=. */
+  master: string | undefined;
+  raw: Buffer;
+  contentType: string | undefined;
+  explain: boolean;
+}
+
+/**
+ * One Notification plugin post: every pipeline with a jenkins trigger on this master and job is
+ * decided on (started, or skipped with why: another phase, a failed build, missing parameters).
+ * The launch key is master + job + build number (+ its timestamp when sent), so the plugin's
+ * repeated posts (COMPLETED, then FINALIZED; retries) start each pipeline once per build.
+ */
+export async function handleJenkinsNotification(deps: TriggerEndpointDeps, request: JenkinsNotificationRequest): Promise<Answer> {
+  const master = request.master?.trim();
+  if (master === undefined || master === '') {
+    throw new ValidationError('which Jenkins master sent this? Set the X-Jenkins-Master header or ?master=', [
+      { path: ['master'], message: 'name the Jenkins master in the X-Jenkins-Master header or the master query parameter' },
+    ]);
+  }
+  const parsed = jenkinsNotificationSchema.safeParse(parsePayload(request.raw, request.contentType));
+  if (!parsed.success) throw validationErrorFromZod(parsed.error.issues);
+  const event = jenkinsBuildEvent(master, parsed.data);
+  const candidates = await selectTriggerCandidates(deps.pool, { type: 'jenkins', master });
+  const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'jenkins', (trigger) => matchJenkinsTrigger(trigger, event)) ?? []);
+  const { job } = event;
+  const { answer } = await fireAndAnswer(deps, decisions, {
+    kind: 'jenkins',
+    actor: `jenkins:${master}`,
+    event: { master, job, build: event.number, phase: event.phase, status: event.status ?? null },
+    idempotencyKey: (decision) => `jenkins:${master}:${job}:${event.number}:${event.timestamp ?? ''}:${decision.candidate.pipelineId}`,
+    deliveryId: undefined,
+    explain: request.explain,
+  });
+  return answer;
+}

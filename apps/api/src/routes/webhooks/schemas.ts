@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { WEBHOOK_SOURCE, jenkinsNotificationSchema } from '@gantry/core';
+import { errorResponseSchema, errorResponses, uuid } from '../commonSchemas';
+
+const explain = z
+  .stringbool({ error: 'must be true or false' })
+  .optional()
+  .describe('List every pipeline that listens for this event with what happened to it, near misses with why');
+
+const executionRef = z.object({
+  id: uuid,
+  pipelineId: uuid,
+  pipelineName: z.string(),
+  application: z.string(),
+  duplicate: z.boolean().describe('This event had started it before (a redelivery or a repeated notification)'),
+});
+
+const decision = z.object({
+  pipelineId: uuid,
+  pipelineName: z.string(),
+  application: z.string(),
+  triggerIndex: z.number().int().nullable().describe('The trigger that matched, if one did'),
+  outcome: z.enum(['started', 'duplicate', 'skipped']),
+  reason: z.string().optional().describe('Why it did not start, e.g. "trigger 0: \\"ref\\" is \\"refs/heads/dev\\", not \\"refs/heads/main\\""'),
+  executionId: uuid.optional(),
+});
+
+export const triggerResponseSchema = z
+  .object({
+    executions: z.array(executionRef).describe('The executions this event started (202), or had started before (200)'),
+    duplicate: z.boolean().describe('A redelivery of a delivery id seen in the last 24 hours: nothing new was started'),
+    deliveryId: z.string().nullable(),
+    decisions: z.array(decision).optional().describe('With ?explain=true only'),
+  })
+  .meta({ id: 'TriggerResponse' });
+
+export type TriggerResponse = z.output<typeof triggerResponseSchema>;
+
+const unauthorized = {
+  401: {
+    description: 'UNAUTHORIZED: the source has a secret and the request carries no valid signature',
+    content: { 'application/json': { schema: errorResponseSchema } },
+  },
+};
+
+const answers = {
+  200: triggerResponseSchema.describe('Nothing new started (no trigger matched, or a redelivery)'),
+  202: triggerResponseSchema.describe('At least one execution started'),
+};
+
+export const jenkinsSchema = {
+  tags: ['triggers'],
+  summary: 'A build notification from the Jenkins Notification plugin (JSON format)',
+  description:
+    'Starts pipelines with a jenkins trigger on this master and job whose build ended as the trigger asks (default: phase COMPLETED, status SUCCESS). One execution per pipeline per build number.',
+  headers: z.looseObject({
+    'x-jenkins-master': z.string().min(1).max(200).optional().describe('The Jenkins master, as named in triggers (or ?master=)'),
+  }),
+  querystring: z.object({
+    master: z.string().min(1).max(200).optional().describe('The Jenkins master, when the notifier cannot set a header'),
+    explain,
+  }),
+  body: jenkinsNotificationSchema,
+  response: { ...answers, ...errorResponses(400, 413, 415) },
+};
+
+export const webhookSchema = {
+  tags: ['triggers'],
+  summary: 'A webhook delivery from any source (GitHub, GitLab, a script…)',
+  description: [
+    'Starts pipelines with a webhook trigger on this source whose payloadConstraints the JSON payload meets.',
+    'When a trigger of the source names a secret, the request must be signed: `X-Gantry-Signature: sha256=<hex>` or',
+    "GitHub's `X-Hub-Signature-256`, the HMAC-SHA256 of the raw body; otherwise 401 and nothing starts.",
+    'A delivery id (`X-GitHub-Delivery` or `X-Gantry-Delivery`) seen in the last 24 hours starts nothing and answers with the first delivery’s executions.',
+  ].join(' '),
+  headers: z.looseObject({
+    'x-gantry-signature': z.string().optional().describe('sha256=<hex HMAC-SHA256 of the raw body>'),
+    'x-hub-signature-256': z.string().optional().describe("GitHub's signature header, same format"),
+    'x-gantry-delivery': z.string().min(1).max(200).optional().describe('A unique id per delivery, for de-duplication'),
+    'x-github-delivery': z.string().min(1).max(200).optional().describe("GitHub's delivery id"),
+  }),
+  params: z.object({
+    source: z.string().regex(WEBHOOK_SOURCE, { message: 'a source is letters, digits, ".", "_" and "-" (at most 100)' }),
+  }),
+  querystring: z.object({ explain }),
+  body: z.record(z.string(), z.unknown()).describe('Any JSON payload (or a form-encoded `payload=<json>`, as GitHub can send)'),
+  response: { ...answers, ...unauthorized, ...errorResponses(400, 413, 415) },
+};

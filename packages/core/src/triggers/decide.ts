@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { isPlainObject } from '../celValues';
+import { parameterDefinitionSchema } from '../pipeline';
+import { triggerDefinitionSchema, type TriggerKind, type TriggerOfKind } from './definition';
+import type { TriggerMatch } from './match';
+import { triggerParameters } from './parameters';
+
+/** A live pipeline at its latest version, as the trigger endpoints and handlers load it. */
+export interface TriggerCandidate {
+  pipelineId: string;
+  application: string;
+  name: string;
+  version: number;
+  definition: Record<string, unknown>;
+}
+
+/** What one event means for one pipeline: start it (with which trigger), or not and why. */
+export type PipelineDecision =
+  | {
+      candidate: TriggerCandidate;
+      decision: 'launch';
+      triggerIndex: number;
+      trigger: Record<string, unknown>;
+      parameters: Record<string, unknown>;
+    }
+  | {
+      candidate: TriggerCandidate;
+      decision: 'skip';
+      /** The trigger that matched but could not start it (parameters), else null. */
+      triggerIndex: number | null;
+      reason: string;
+    };
+
+const parameterListSchema = z.array(parameterDefinitionSchema);
+
+/**
+ * Decides for one pipeline, given how each of its triggers of `kind` answers the event. The first
+ * trigger that matches starts it (one execution per pipeline per event, however many triggers
+ * match); the pipeline's `disabled: true` or a trigger's `enabled: false` turns a trigger down; the
+ * event must supply what the pipeline's parameters require. Undefined when no trigger of the
+ * pipeline listens for this event at all.
+ */
+export function decideForPipeline<K extends TriggerKind>(
+  candidate: TriggerCandidate,
+  kind: K,
+  match: (trigger: TriggerOfKind<K>, index: number) => TriggerMatch,
+): PipelineDecision | undefined {
+  const triggers: unknown[] = Array.isArray(candidate.definition.triggers) ? candidate.definition.triggers : [];
+  const reasons: string[] = [];
+  for (const [index, raw] of triggers.entries()) {
+    if (!isPlainObject(raw) || raw.type !== kind) continue;
+    const parsed = triggerDefinitionSchema.safeParse(raw);
+    if (!parsed.success) {
+      reasons.push(`trigger ${index} is not a valid ${kind} trigger (${parsed.error.issues.map((issue) => issue.message).join('; ')})`);
+      continue;
+    }
+    // The stored `type` is `kind` (checked above) and parsing keeps it, so this is the kind's shape.
+    const trigger = parsed.data as TriggerOfKind<K>;
+    const answer = match(trigger, index);
+    if (answer.result === 'irrelevant') continue;
+    if (candidate.definition.disabled === true) reasons.push(`trigger ${index}: the pipeline is disabled`);
+    else if (!trigger.enabled) reasons.push(`trigger ${index} is disabled`);
+    else if (answer.result === 'miss') reasons.push(`trigger ${index}: ${answer.reason}`);
+    else {
+      const parameters = triggerParameters(parameterDefinitionsOf(candidate), answer.parameters);
+      if (!parameters.ok) return { candidate, decision: 'skip', triggerIndex: index, reason: `trigger ${index} matched but ${parameters.reason}` };
+      return { candidate, decision: 'launch', triggerIndex: index, trigger: answer.trigger, parameters: parameters.parameters };
+    }
+  }
+  return reasons.length === 0 ? undefined : { candidate, decision: 'skip', triggerIndex: null, reason: reasons.join('; ') };
+}
+
+function parameterDefinitionsOf(candidate: TriggerCandidate) {
+  const parsed = parameterListSchema.safeParse(candidate.definition.parameters ?? []);
+  return parsed.success ? parsed.data : [];
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { withScheduledTime } from './MessageConsumer';
+
+const tick = { type: 'CronTick', pipelineId: 'p', triggerIndex: 1, expression: '* * * * * *', timezone: 'UTC' } as const;
+
+describe('withScheduledTime', () => {
+  it("stamps a scheduler's CronTick with the tick its job id names", () => {
+    expect(withScheduledTime({ id: 'repeat:cron:p:1:1767261600000', data: tick, opts: {} })).toEqual({ ...tick, tick: 1767261600000 });
+  });
+
+  it('falls back to the job options, and leaves other messages and explicit ticks alone', () => {
+    expect(withScheduledTime({ id: '17', data: tick, opts: { prevMillis: 1767261601000 } })).toEqual({ ...tick, tick: 1767261601000 });
+    expect(withScheduledTime({ id: '18', data: { ...tick, tick: 5 }, opts: {} })).toEqual({ ...tick, tick: 5 });
+    const other = { type: 'StartExecution', executionId: 'e' } as const;
+    expect(withScheduledTime({ id: 'repeat:x:1', data: other, opts: {} })).toBe(other);
+  });
+});

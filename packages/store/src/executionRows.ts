@@ -125,6 +125,11 @@ export function updateTask(sql: SqlClient, id: string, patch: Patch<TaskRow>): P
   return update(sql, 'tasks', id, patch);
 }
 
+/** Adds keys to a stage's outputs (a shallow merge: later tasks' keys win). */
+export async function mergeStageOutputs(sql: SqlClient, id: string, outputs: JsonObject): Promise<void> {
+  await sql.query('UPDATE stages SET outputs = outputs || $2::jsonb WHERE id = $1', [id, JSON.stringify(outputs)]);
+}
+
 /** Writes a task's result only if nobody else advanced it since `polls` was read (a duplicate message). */
 export async function updateTaskIfUnchanged(sql: SqlClient, id: string, polls: number, patch: Patch<TaskRow>): Promise<boolean> {
   return (await update(sql, 'tasks', id, patch, `AND status = 'RUNNING' AND polls = ${Number(polls)}`)) === 1;

@@ -3,10 +3,9 @@ import {
   insertAudit,
   lockExecution,
   selectExecution,
-  selectStage,
   selectStages,
   selectTask,
-  updateStage,
+  mergeStageOutputs,
   updateTaskIfUnchanged,
   type ExecutionRow,
   type JsonObject,
@@ -26,16 +25,19 @@ import { TransientTaskError, type TaskContext, type TaskResult } from '../tasks/
  * stale message, a cancel or a pause in the meantime make the result void.
  */
 export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
-  const execution = await selectExecution(ctx.pool, message.executionId);
-  const stage = await selectStage(ctx.pool, message.stageId);
-  const task = await selectTask(ctx.pool, message.taskId);
+  const [execution, stages, task] = await Promise.all([
+    selectExecution(ctx.pool, message.executionId),
+    selectStages(ctx.pool, message.executionId),
+    selectTask(ctx.pool, message.taskId),
+  ]);
+  const stage = stages.find((s) => s.id === message.stageId);
   if (!execution || !stage || !task) return [];
   if (execution.status !== 'RUNNING' || stage.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
   // Finished by an earlier delivery of this message whose follow-up was lost in a crash.
   if (isComplete(task.status)) return [{ message: { type: 'CompleteTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
   if (task.status !== 'RUNNING') return [];
 
-  const outcome = await step(execution, stage, task, ctx);
+  const outcome = await step(execution, stage, stages, task, ctx);
 
   return inTransaction(ctx.pool, async (sql) => {
     const locked = await lockExecution(sql, execution.id);
@@ -52,10 +54,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
         : {}),
     });
     if (!written) return [];
-    if (result.outputs && Object.keys(result.outputs).length > 0) {
-      const current = await selectStage(sql, stage.id);
-      await updateStage(sql, stage.id, { outputs: { ...(current?.outputs ?? {}), ...result.outputs } });
-    }
+    if (result.outputs && Object.keys(result.outputs).length > 0) await mergeStageOutputs(sql, stage.id, result.outputs);
     if (result.effect) await result.effect(sql);
     if (complete) {
       await insertAudit(sql, {
@@ -76,7 +75,13 @@ interface StepOutcome {
   delayMs: number;
 }
 
-async function step(execution: ExecutionRow, stage: StageRow, task: TaskRow, ctx: EngineContext): Promise<StepOutcome> {
+async function step(
+  execution: ExecutionRow,
+  stage: StageRow,
+  stages: StageRow[],
+  task: TaskRow,
+  ctx: EngineContext,
+): Promise<StepOutcome> {
   const now = ctx.now();
   const timeoutMs = stageTimeoutMs(stage);
   const stageStart = stage.start_time ?? now;
@@ -91,7 +96,7 @@ async function step(execution: ExecutionRow, stage: StageRow, task: TaskRow, ctx
     return terminal(task, `task ${task.name} timed out after ${implementation.timeoutMs} ms`);
   }
   try {
-    const result = await implementation.run(await taskContext(execution, stage, task, ctx));
+    const result = await implementation.run(taskContext(execution, stage, stages, task, ctx));
     const delayMs = result.status === 'RUNNING' ? Math.max(0, Math.min(result.retryAfterMs, remaining)) : 0;
     return { result, retries: 0, delayMs };
   } catch (error) {
@@ -114,8 +119,7 @@ function terminal(task: TaskRow, error: string): StepOutcome {
   return { result: { status: 'TERMINAL', error }, retries: task.retries, delayMs: 0 };
 }
 
-async function taskContext(execution: ExecutionRow, stage: StageRow, task: TaskRow, ctx: EngineContext): Promise<TaskContext> {
-  const stages = await selectStages(ctx.pool, execution.id);
+function taskContext(execution: ExecutionRow, stage: StageRow, stages: StageRow[], task: TaskRow, ctx: EngineContext): TaskContext {
   return {
     execution: {
       id: execution.id,

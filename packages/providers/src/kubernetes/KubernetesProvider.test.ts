@@ -257,6 +257,20 @@ describe('KubernetesProvider against the fake API server', () => {
     await expect(provider().setTrafficWeights({ account: 'k8s-test', application, cluster }, { [v2.name]: 50 })).rejects.toThrow(/sum to 100/);
   });
 
+  it('service mode: splits the weighted groups\' replicas by weight (the Service balances per pod)', async () => {
+    const { application, cluster, group } = newCluster();
+    const v1 = group(1, { capacity: { min: 0, max: 10, desired: 3 } });
+    const v2 = group(2, { capacity: { min: 0, max: 10, desired: 1 } });
+    await provider().createServerGroup(v1);
+    await provider().createServerGroup(v2);
+    await provider().setTrafficWeights({ account: 'k8s-test', application, cluster }, { [v1.name]: 50, [v2.name]: 50 });
+    const groups = await provider().listServerGroups({ account: 'k8s-test', application, cluster });
+    expect(groups.map((g) => [g.name, g.capacity.desired, g.enabled])).toEqual([
+      [v1.name, 2, true],
+      [v2.name, 2, true],
+    ]);
+  });
+
   it('gateway mode: writes an HTTPRoute with weighted per-group Services', async () => {
     const { application, cluster, group } = newCluster();
     const v1 = group(1, { account: 'k8s-gateway' });

@@ -29,7 +29,7 @@ import {
 } from './manifests';
 import { byCreation, computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
-import { trafficPlan, weightsProblem } from './traffic';
+import { replicaSplit, trafficPlan, weightsProblem } from './traffic';
 
 export interface KubernetesProviderOptions {
   /** Where `token.env` is read. */
@@ -157,9 +157,16 @@ export class KubernetesProvider implements CloudProvider {
         backends.push({ name, port, weight });
       }
       await this.writeHttpRoute(cluster, backends, scope);
+    } else {
+      // Service mode: the share of traffic is the share of ready replicas, so the weighted groups'
+      // replicas (their current total kept) are split by weight.
+      const weighted = deployments.filter((deployment) => (weights[deployment.metadata?.name ?? ''] ?? 0) > 0);
+      const total = weighted.reduce((sum, deployment) => sum + (deployment.spec?.replicas ?? 0), 0);
+      for (const [name, replicas] of Object.entries(replicaSplit(weights, total))) {
+        const body = { spec: { replicas } };
+        await this.kube.call(groupScope(name), (k) => k.apps.patchNamespacedDeployment({ name, namespace: scope.namespace, body }, k.mergePatch));
+      }
     }
-    // Service mode cannot split by percentage: a weight above zero puts the group in the Service,
-    // zero takes it out. True ratios come from the replica counts the strategy sets.
     for (const name of plan.disable) await this.setTraffic(name, false, groupScope(name));
   }
 

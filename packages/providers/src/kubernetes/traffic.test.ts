@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capacityProblem } from '../validation';
-import { trafficPlan, weightsProblem } from './traffic';
+import { replicaSplit, trafficPlan, weightsProblem } from './traffic';
 
 const groups = ['c-v001', 'c-v002', 'c-v003'];
 
@@ -29,5 +29,21 @@ describe('capacityProblem', () => {
     expect(capacityProblem({ min: 1, max: 3, desired: 2 })).toBeUndefined();
     expect(capacityProblem({ min: 3, max: 5, desired: 2 })).toMatch(/min ≤ desired ≤ max/);
     expect(capacityProblem({ min: -1, max: 1.5, desired: 1 })).toMatch(/min=-1, max=1.5/);
+  });
+});
+
+describe('replicaSplit', () => {
+  it('splits the replicas in proportion to the weights, summing to the total', () => {
+    expect(replicaSplit({ a: 75, b: 25 }, 8)).toEqual({ a: 6, b: 2 });
+    expect(replicaSplit({ a: 90, b: 10 }, 10)).toEqual({ a: 9, b: 1 });
+    expect(replicaSplit({ a: 50, b: 50 }, 5)).toEqual({ a: 3, b: 2 });
+    const thirds = replicaSplit({ a: 34, b: 33, c: 33 }, 10);
+    expect(Object.values(thirds).reduce((x, y) => x + y, 0)).toBe(10);
+  });
+
+  it('gives every group with traffic at least one replica, and none to a zero weight', () => {
+    expect(replicaSplit({ a: 99, b: 1 }, 4)).toEqual({ a: 3, b: 1 });
+    expect(replicaSplit({ a: 100, b: 0 }, 4)).toEqual({ a: 4 });
+    expect(replicaSplit({ a: 50, b: 50 }, 1)).toEqual({ a: 1, b: 1 });
   });
 });

@@ -26,3 +26,20 @@ export function trafficPlan(weights: Record<string, number>, serverGroups: reado
   const disable = serverGroups.filter((name) => (weights[name] ?? 0) === 0);
   return { enable, disable };
 }
+
+/**
+ * Service mode has no per-backend weights: the Service spreads requests evenly over ready pods,
+ * so a group's share is its share of the replicas. Splits `totalReplicas` over the weighted
+ * groups in proportion to their weights (largest remainder, so the parts sum to the total), and
+ * gives every group with a weight above zero at least one replica.
+ */
+export function replicaSplit(weights: Record<string, number>, totalReplicas: number): Record<string, number> {
+  const weighted = Object.entries(weights).filter(([, weight]) => weight > 0);
+  const total = Math.max(totalReplicas, weighted.length);
+  const exact = weighted.map(([name, weight]) => ({ name, share: (total * weight) / WEIGHT_TOTAL }));
+  const split = Object.fromEntries(exact.map(({ name, share }) => [name, Math.max(1, Math.floor(share))]));
+  let left = total - Object.values(split).reduce((sum, replicas) => sum + replicas, 0);
+  const byRemainder = [...exact].sort((a, b) => (b.share % 1) - (a.share % 1) || a.name.localeCompare(b.name));
+  for (let i = 0; left > 0; i = (i + 1) % byRemainder.length, left--) split[byRemainder[i]!.name]! += 1;
+  return split;
+}

@@ -4,6 +4,7 @@ import { parseAccounts } from './accounts';
 import type { CloudProvider, ServerGroup } from './CloudProvider';
 import { ProviderError, isProviderError, type ProviderErrorKind } from './errors';
 import { KubernetesProvider } from './kubernetes/KubernetesProvider';
+import { LazyProvider } from './LazyProvider';
 import { ProviderRegistry, UnknownAccountError } from './ProviderRegistry';
 import { RetryingProvider } from './RetryingProvider';
 import type { RetryOptions } from './retry';
@@ -46,12 +47,15 @@ function flakyProvider(failures: ProviderErrorKind[]): CloudProvider & { calls: 
 }
 
 describe('ProviderRegistry', () => {
-  it('builds the kubernetes provider, wrapped in retries, once per account', () => {
+  it('builds the kubernetes provider, wrapped in retries, once per account', async () => {
     const registry = new ProviderRegistry(accounts, {}, { env: {} });
     const first = registry.forAccount('k8s');
     expect(first.account.name).toBe('k8s');
     expect(first.provider).toBeInstanceOf(RetryingProvider);
-    expect((first.provider as RetryingProvider).inner).toBeInstanceOf(KubernetesProvider);
+    const inner = (first.provider as RetryingProvider).inner;
+    // The Kubernetes client is loaded on the first call, not when the account is looked up.
+    expect(inner).toBeInstanceOf(LazyProvider);
+    expect(await (inner as LazyProvider).provider()).toBeInstanceOf(KubernetesProvider);
     expect(registry.forAccount('k8s')).toBe(first);
     expect(registry.accounts().map((a) => a.name)).toEqual(['k8s', 'local', 'aws-prod']);
   });

@@ -2,7 +2,7 @@ import { NotFoundError } from '@gantry/core';
 import type { AccountConfig } from './accounts';
 import type { CloudProvider, ProviderKind } from './CloudProvider';
 import { ProviderError } from './errors';
-import { KubernetesProvider } from './kubernetes/KubernetesProvider';
+import { LazyProvider } from './LazyProvider';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
 import { RetryingProvider } from './RetryingProvider';
 
@@ -20,7 +20,11 @@ export type ProviderFactory<K extends ProviderKind = ProviderKind> = (
 export type ProviderFactories = { [K in ProviderKind]?: ProviderFactory<K> };
 
 export const defaultProviderFactories: ProviderFactories = {
-  kubernetes: (account, { env }) => new KubernetesProvider(account, { env }),
+  kubernetes: (account, { env }) =>
+    new LazyProvider('kubernetes', async () => {
+      const { KubernetesProvider } = await import('./kubernetes/KubernetesProvider');
+      return new KubernetesProvider(account, { env });
+    }),
 };
 
 export interface ProviderRegistryOptions {

@@ -6,4 +6,4 @@ export * from './validation';
 export * from './accounts';
 export * from './RetryingProvider';
 export * from './ProviderRegistry';
-export * from './kubernetes';
+export * from './LazyProvider';

@@ -33,3 +33,19 @@ export async function listen(app: FastifyInstance, config: Pick<GantryConfig, 'h
     throw error;
   }
 }
+
+/** Builds the API and listens; if it cannot listen, the infrastructure is closed before the error goes up. */
+export async function startApiServer(
+  infra: Infrastructure,
+  config: GantryConfig,
+  providers?: ProviderRegistry,
+): Promise<FastifyInstance> {
+  const app = buildApiServer(infra, config, providers);
+  try {
+    await listen(app, config);
+  } catch (error) {
+    await infra.close();
+    throw error;
+  }
+  return app;
+}

@@ -1,17 +1,11 @@
-import { buildApiServer, listen } from '@gantry/api';
+import { startApiServer } from '@gantry/api';
 import { bootstrap, onShutdownSignal, runMain } from '@gantry/runtime';
 import { startConfiguredWorker } from '@gantry/worker';
 
 /** `npm start`: the API and a worker in one process, for a single machine. */
 runMain('gantry', async () => {
   const { config, log, infra, providers } = await bootstrap('gantry');
-  const app = buildApiServer(infra, config, providers);
-  try {
-    await listen(app, config);
-  } catch (error) {
-    await infra.close();
-    throw error;
-  }
+  const app = await startApiServer(infra, config, providers);
   const worker = startConfiguredWorker(infra, config, log, providers);
   log.info(`gantry listening on http://${config.host}:${config.port} (docs at /docs)`);
   onShutdownSignal(async () => {

@@ -35,13 +35,15 @@ export async function completeStageLocked(
   execution: ExecutionRow,
   stageId: string,
   ctx: EngineContext,
+  /** Rows this transaction already read, to skip reading them again. */
+  current?: { stages: StageRow[]; tasks: TaskRow[] },
 ): Promise<OutgoingMessage[]> {
   const now = ctx.now();
-  const stages = await selectStages(sql, execution.id);
+  const stages = current?.stages ?? (await selectStages(sql, execution.id));
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
   if (stage.status === 'RUNNING') {
-    const outcome = stageOutcome(stage, await selectTasks(sql, stage));
+    const outcome = stageOutcome(stage, current?.tasks ?? (await selectTasks(sql, stage)));
     if (!outcome) return [];
     const status = stageStatusAfter(outcome.status, failurePolicyOf(stage));
     await updateStage(sql, stage.id, { status, end_time: now, error: outcome.error ?? stage.error });
@@ -88,7 +90,7 @@ async function afterStage(
   const next = startableStages(view);
   if (next.length > 0) {
     const started: OutgoingMessage[] = [];
-    for (const candidate of next) started.push(...(await startStageLocked(sql, execution, candidate.id, ctx)));
+    for (const candidate of next) started.push(...(await startStageLocked(sql, execution, candidate.id, ctx, stages)));
     return started;
   }
   return isExecutionFinished(view) ? finish : [];

@@ -1,7 +1,7 @@
 import {
   inTransaction,
   lockExecution,
-  selectStage,
+  selectStages,
   selectTasks,
   updateTask,
   type ExecutionRow,
@@ -31,13 +31,14 @@ export async function completeTaskLocked(
   taskId: string,
   ctx: EngineContext,
 ): Promise<OutgoingMessage[]> {
-  const stage = await selectStage(sql, stageId);
+  const stages = await selectStages(sql, execution.id);
+  const stage = stages.find((s) => s.id === stageId);
   if (!stage || stage.status !== 'RUNNING') return [];
   const tasks = await selectTasks(sql, stage);
   const task = tasks.find((t) => t.id === taskId);
   if (!task || !isComplete(task.status)) return [];
   const next = task.status === 'SUCCEEDED' ? tasks.find((t) => t.index === task.index + 1) : undefined;
-  if (!next) return completeStageLocked(sql, execution, stage.id, ctx);
+  if (!next) return completeStageLocked(sql, execution, stage.id, ctx, { stages, tasks });
   if (next.status === 'NOT_STARTED') {
     await updateTask(sql, next.id, { status: 'RUNNING', start_time: ctx.now() });
   } else if (next.status !== 'RUNNING') {

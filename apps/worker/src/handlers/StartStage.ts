@@ -42,8 +42,10 @@ export async function startStageLocked(
   execution: ExecutionRow,
   stageId: string,
   ctx: EngineContext,
+  /** The execution's stages as this transaction already read (and changed) them, to skip a re-read. */
+  current?: StageRow[],
 ): Promise<OutgoingMessage[]> {
-  const stages = await selectStages(sql, execution.id);
+  const stages = current ?? (await selectStages(sql, execution.id));
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
   if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage);
@@ -55,16 +57,19 @@ export async function startStageLocked(
   const plan = planStage(stage, scope, ctx);
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
+    stage.status = 'SKIPPED';
     await insertAudit(sql, { type: 'STAGE_SKIPPED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
     return complete;
   }
   if (plan.kind === 'fail') {
     // Failing here (not throwing) keeps a bad expression from ever crashing or wedging the worker.
     await updateStage(sql, stage.id, { status: 'RUNNING', start_time: now, error: plan.error });
+    stage.status = 'RUNNING';
     await insertAudit(sql, { type: 'STAGE_STARTED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
     return complete;
   }
   await updateStage(sql, stage.id, { status: 'RUNNING', start_time: now, context: plan.context, error: null });
+  stage.status = 'RUNNING';
   const tasks = await insertTasks(sql, stage, plan.tasks, now);
   await insertAudit(sql, { type: 'STAGE_STARTED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
   const first = tasks[0];

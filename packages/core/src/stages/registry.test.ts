@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { getStageType, listStageTypes, registerStageType } from './registry';
+import { getStageType, registerStageType } from './registry';
 import { defineStageType } from './StageType';
 import { waitStage } from './wait';
 
 describe('stage type registry', () => {
-  it('knows the built-in types', () => {
-    expect(listStageTypes().map((stageType) => stageType.type)).toEqual([
-      'wait',
-      'manualJudgment',
-      'checkPreconditions',
-      'evaluateVariables',
-      'webhook',
-      'pipeline',
-      'deploy',
-      'resizeServerGroup',
-      'enableServerGroup',
-      'disableServerGroup',
-      'destroyServerGroup',
-    ]);
-    expect(getStageType('wait')).toBe(waitStage);
-    expect(getStageType('bake')).toBeUndefined();
-  });
-
   it('registers and unregisters more types', () => {
     const echo = defineStageType({ type: 'echo', fields: z.looseObject({ text: z.string() }), tasks: () => ['echo'] });
     const unregister = registerStageType(echo);

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TransientTaskError, type TaskResult } from '../Task';
 import { makeTaskContext, type ContextOverrides } from '../testContext';
 import { buildCreateWebhookTask, createWebhookTask } from './createWebhook';
 import { MAX_BODY_BYTES } from './sendRequest';
-import { recordingFetch, sendJson, startTestServer, type TestHandler, type TestServer } from './testServer';
+import { recordingFetch, sendJson, serverPerTest, startTestServer } from './testServer';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: TestHandler): Promise<TestServer> {
-  server = await startTestServer(handler);
-  return server;
-}
+const serve = serverPerTest();
 
 function webhookContext(context: Record<string, unknown>, overrides: ContextOverrides = {}) {
   return makeTaskContext({
@@ -129,7 +120,6 @@ describe('createWebhook', () => {
     const srv = await serve((_req, res) => res.end());
     const url = `${srv.origin}/gone`;
     await srv.close();
-    server = undefined;
     await expect(createWebhookTask.run(webhookContext({ url }))).rejects.toThrow(new RegExp(`GET ${url} failed: .*ECONNREFUSED`));
   });
 

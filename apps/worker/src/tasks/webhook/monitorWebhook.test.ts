@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskContext, TaskResult } from '../Task';
 import { makeTaskContext, nextTask, runUntilComplete } from '../testContext';
 import { createWebhookTask } from './createWebhook';
 import { MAX_CONSECUTIVE_POLL_FAILURES, monitorWebhookTask } from './monitorWebhook';
-import { recordingFetch, sendJson, startTestServer, type TestHandler, type TestServer } from './testServer';
+import { recordingFetch, sendJson, serverPerTest } from './testServer';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: TestHandler): Promise<TestServer> {
-  server = await startTestServer(handler);
-  return server;
-}
+const serve = serverPerTest();
 
 const monitorSettings = {
   waitForCompletion: true,
@@ -178,7 +169,6 @@ describe('monitorWebhook', () => {
     const srv = await serve((_req, res) => sendJson(res, 200, {}));
     const { monitorCtx } = await createThenMonitor({ url: `${srv.origin}/job`, method: 'POST', ...monitorSettings });
     await srv.close();
-    server = undefined;
     const result = await monitorWebhookTask.run(monitorCtx);
     expect(result.status).toBe('RUNNING');
     expect(String(result.state?.['lastError'])).toMatch(/ECONNREFUSED/);

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -43,8 +44,10 @@ export async function startTestServer(handler: TestHandler): Promise<TestServer>
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    // Idempotent: a test may close its server early to simulate a receiver going away.
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
@@ -63,4 +66,20 @@ export function recordingFetch(): { fetch: typeof fetch; urls: string[] } {
     return globalThis.fetch(input, init);
   };
   return { fetch: wrapped, urls };
+}
+
+/**
+ * For a test file: `serve(handler)` starts a server that is closed after each test, so a failing
+ * test never leaves one listening.
+ */
+export function serverPerTest(): (handler: TestHandler) => Promise<TestServer> {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return async (handler) => {
+    server = await startTestServer(handler);
+    return server;
+  };
 }

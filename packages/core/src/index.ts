@@ -30,3 +30,4 @@ export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTr
 export type { ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
+export * from './naming';

@@ -1,5 +1,4 @@
 export * from './CloudProvider';
-export * from './naming';
 export * from './errors';
 export * from './retry';
 export * from './validation';

@@ -12,7 +12,7 @@ import type {
 } from '../CloudProvider';
 import type { KubernetesAccountConfig } from '../accounts';
 import { isProviderError, type ProviderError } from '../errors';
-import { parseClusterName, parseServerGroupName, resourceNameProblem } from '../naming';
+import { parseClusterName, parseServerGroupName, resourceNameProblem } from '@gantry/core';
 import { capacityProblem } from '../validation';
 import { KubeClient, type Scope } from './client';
 import { buildKubeConfig } from './kubeConfig';

@@ -1,6 +1,6 @@
 import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { Capacity, Health, ServerGroup } from '../CloudProvider';
-import { parseServerGroupName } from '../naming';
+import { parseServerGroupName } from '@gantry/core';
 import { ANNOTATIONS, LABELS } from './labels';
 
 /** Pure reading of what the API returned: Deployment + pods → ServerGroup and Health. */

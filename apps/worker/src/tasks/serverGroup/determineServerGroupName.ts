@@ -1,5 +1,4 @@
-import { deployClusterOf, deployFieldsSchema, locationOf } from '@gantry/core';
-import { clusterName, nextSequence, serverGroupName } from '@gantry/providers';
+import { clusterName, deployClusterOf, deployFieldsSchema, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
 import { chosenOutputs, clusterRefOf, defaultLocationOf, providerFor, readFields, type ChosenServerGroup } from './context';

@@ -2,7 +2,6 @@ import {
   ProviderError,
   UnknownAccountError,
   accountSchema,
-  parseServerGroupName,
   type AccountConfig,
   type Capacity,
   type CloudProvider,
@@ -14,6 +13,7 @@ import {
   type ServerGroupRef,
   type ServerGroupSpec,
 } from '@gantry/providers';
+import { parseServerGroupName } from '@gantry/core';
 import type { ProviderDirectory } from '../Task';
 
 /**

@@ -19,4 +19,4 @@ export {
 } from './targetStages';
 export { targetOf, type ServerGroupTarget } from './target';
 export { capacitySchema, locationOf, DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC, type CapacityFields } from './fields';
-export { isClusterName, clusterOfServerGroup, applicationOfCluster } from './names';
+export { isClusterName, clusterOfServerGroup } from './names';

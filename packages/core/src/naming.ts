@@ -1,4 +1,4 @@
-import { ValidationError } from '@gantry/core';
+import { ValidationError } from './errors';
 
 /**
  * Spinnaker's naming conventions (Frigga): a cluster is `application[-stack[-detail]]` and a
@@ -13,10 +13,10 @@ const SEQUENCE_SUFFIX_LENGTH = 5;
 export const MAX_CLUSTER_NAME_LENGTH = MAX_RESOURCE_NAME_LENGTH - SEQUENCE_SUFFIX_LENGTH;
 export const SEQUENCE_COUNT = 1000;
 
-const APPLICATION = /^[a-z][a-z0-9]*$/;
+export const APPLICATION = /^[a-z][a-z0-9]*$/;
 // Frigga: the stack has no hyphen, so that `app-stack-detail` splits unambiguously; the detail may.
-const STACK = /^[a-z0-9]+$/;
-const DETAIL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const STACK = /^[a-z0-9]+$/;
+export const DETAIL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SERVER_GROUP = /^(.+)-v(\d{3})$/;
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -105,4 +105,9 @@ function assertSequence(sequence: number): void {
   if (!Number.isInteger(sequence) || sequence < 0 || sequence >= SEQUENCE_COUNT) {
     throw new RangeError(`server group sequence must be an integer from 0 to ${SEQUENCE_COUNT - 1}, got ${sequence}`);
   }
+}
+
+/** The application a cluster (or server group) name belongs to: its first part. */
+export function applicationOfCluster(cluster: string): string {
+  return cluster.split('-', 1)[0] ?? cluster;
 }

@@ -20,7 +20,7 @@ import {
   type ExecutionRow,
   type StageRow,
 } from './executionRows';
-import { toExecutionSummary, toStageView } from './executionViews';
+import { schedulable, toExecutionSummary, toStageView } from './executionViews';
 import { isUuid } from './ExecutionRepository';
 import type { Actor, CommandResult, ExecutionCommands, ExecutionSummary, StageView } from './types';
 
@@ -236,13 +236,4 @@ function judgmentOptions(stage: StageRow): string[] {
   return inputs
     .map((input: unknown) => (typeof input === 'object' && input !== null ? (input as { value?: unknown }).value : undefined))
     .filter((value): value is string => typeof value === 'string');
-}
-
-export function schedulable(stages: StageRow[]) {
-  return stages.map((stage) => ({
-    id: stage.id,
-    refId: stage.ref_id,
-    status: stage.status,
-    requisiteStageRefIds: stage.requisite_stage_ref_ids,
-  }));
 }

@@ -55,3 +55,13 @@ export function toStageView(row: StageRow, tasks: TaskRow[]): StageView {
     tasks: tasks.filter((task) => task.stage_id === row.id && task.attempt === row.attempt).map(toTaskView),
   };
 }
+
+/** Rows → the shape the pure scheduling decisions of @gantry/core take. */
+export function schedulable(stages: StageRow[]) {
+  return stages.map((stage) => ({
+    id: stage.id,
+    refId: stage.ref_id,
+    status: stage.status,
+    requisiteStageRefIds: stage.requisite_stage_ref_ids,
+  }));
+}

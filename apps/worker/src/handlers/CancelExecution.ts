@@ -2,7 +2,7 @@ import { inTransaction, insertAudit, lockExecution, selectStages } from '@gantry
 import type { MessageOf } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
-import { startNextWaiting } from './CompleteExecution';
+import { followUpsOfEndedExecution } from './CompleteExecution';
 
 /** The API marked the execution CANCELED; this stops its running stages and lets a queued one start. */
 export const cancelExecution: Handler<MessageOf<'CancelExecution'>> = (message, ctx) =>
@@ -14,5 +14,5 @@ export const cancelExecution: Handler<MessageOf<'CancelExecution'>> = (message, 
       await cancelActiveStages(sql, execution.id, stages, ctx.now(), `execution canceled by ${execution.canceled_by ?? 'anonymous'}`);
       await insertAudit(sql, { type: 'STAGES_CANCELED', executionId: execution.id });
     }
-    return startNextWaiting(sql, execution);
+    return followUpsOfEndedExecution(sql, execution);
   });

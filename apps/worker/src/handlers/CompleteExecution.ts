@@ -33,7 +33,7 @@ export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (messa
     } else if (!isComplete(execution.status)) {
       return [];
     }
-    return startNextWaiting(sql, execution);
+    return followUpsOfEndedExecution(sql, execution);
   });
 
 /**
@@ -41,7 +41,7 @@ export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (messa
  * oldest queued execution of the pipeline starts; and pipelines triggered by this one ending are
  * looked up (sent every time: the handler finds none, or starts each at most once).
  */
-export async function startNextWaiting(sql: SqlClient, execution: ExecutionRow): Promise<OutgoingMessage[]> {
+export async function followUpsOfEndedExecution(sql: SqlClient, execution: ExecutionRow): Promise<OutgoingMessage[]> {
   const downstream: OutgoingMessage = { message: { type: 'StartDownstreamPipelines', executionId: execution.id } };
   if (!execution.limit_concurrent) return [downstream];
   const { rows } = await sql.query<{ id: string }>(

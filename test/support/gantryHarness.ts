@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PostgresClusterIndex, buildServer } from '../../apps/api/src';
+import { injectJson } from '../../apps/api/src/testSupport';
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
@@ -72,12 +73,7 @@ export async function startTestGantry(
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {
-    const response = await api.inject({
-      method: method as 'GET',
-      url,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const response = await injectJson(api, method as 'GET', url, body, headers);
     return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
   };
 

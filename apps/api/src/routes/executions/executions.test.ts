@@ -18,6 +18,7 @@ import {
 } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
 import { buildServer } from '../../server';
+import { injectJson } from '../../testSupport';
 
 // In-memory stand-ins for the engine's store and queue: they check routing, status codes, error
 // mapping and that what a command returns is sent. The real engine is covered end to end elsewhere.
@@ -234,18 +235,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function send(
-  method: 'GET' | 'POST' | 'PATCH',
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<LightMyRequestResponse> {
-  return app.inject({
-    method,
-    url,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
+function send(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse> {
+  return injectJson(app, method, url, body, headers);
 }
 
 function errorOf(response: LightMyRequestResponse): { code: string; message: string; details: { issues?: { path: unknown[] }[] } } {

@@ -4,6 +4,7 @@ import type { MessageBus } from '@gantry/queue';
 import { PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
 import { buildServer } from '../../server';
+import { injectJson } from '../../testSupport';
 
 // Pipeline routes never reach the engine; these make any attempt fail loudly.
 const unused = (): never => {
@@ -57,18 +58,8 @@ function pipeline(name: string, overrides: Record<string, unknown> = {}): Record
   };
 }
 
-async function send(
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<LightMyRequestResponse> {
-  return app.inject({
-    method,
-    url,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
+function send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse> {
+  return injectJson(app, method, url, body, headers);
 }
 
 async function create(name: string): Promise<{ id: string; version: number }> {

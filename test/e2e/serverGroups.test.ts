@@ -163,7 +163,7 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
     expect(forbidden.status).toBe('TERMINAL');
     expect(stageOf(forbidden, 'deploy').error).toMatchObject({
       task: 'createServerGroup',
-      message: expect.stringMatching(/^kubernetes createServerGroup failed for account k8s, namespace ns1, deployment shop-flaky-v002: .*forbidden/i),
+      message: expect.stringMatching(/^kubernetes\/createServerGroup\/shop-flaky-v002: .*forbidden.*\(account k8s, namespace ns1, deployment shop-flaky-v002\)$/i),
     });
     // Nothing was touched: v001 keeps serving.
     expect(deploymentsOf(fake, 'shop-flaky')).toEqual(['shop-flaky-v001']);

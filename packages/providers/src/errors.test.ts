@@ -14,7 +14,7 @@ describe('ProviderError', () => {
       status: 403,
     });
     expect(error.message).toBe(
-      'kubernetes createServerGroup failed for account k8s-prod, namespace ns1, deployment checkout-prod-v001: Forbidden: deployments.apps is forbidden: User "x" cannot create resource "deployments"',
+      'kubernetes/createServerGroup/checkout-prod-v001: Forbidden: deployments.apps is forbidden: User "x" cannot create resource "deployments" (account k8s-prod, namespace ns1, deployment checkout-prod-v001)',
     );
     expect(error.retryable).toBe(false);
     expect(error.toJSON()).toMatchObject({ kind: 'Fatal', account: 'k8s-prod', location: 'ns1', status: 403 });
@@ -26,8 +26,8 @@ describe('ProviderError', () => {
 
   it('names regions for clouds and leaves out what it does not know', () => {
     const error = new ProviderError({ kind: 'Throttled', provider: 'aws', operation: 'resize', account: 'aws-prod', location: 'us-east-1', reason: 'Rate exceeded', retryAfterMs: 1000 });
-    expect(error.message).toBe('aws resize failed for account aws-prod, region us-east-1: Rate exceeded');
+    expect(error.message).toBe('aws/resize: Rate exceeded (account aws-prod, region us-east-1)');
     expect(error.retryable).toBe(true);
-    expect(new ProviderError({ kind: 'Transient', provider: 'local', operation: 'health', reason: 'boom' }).message).toBe('local health failed: boom');
+    expect(new ProviderError({ kind: 'Transient', provider: 'local', operation: 'health', reason: 'boom' }).message).toBe('local/health: boom');
   });
 });

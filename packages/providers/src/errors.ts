@@ -40,7 +40,7 @@ const LOCATION_LABEL: Record<ProviderKind, string> = { kubernetes: 'namespace', 
 /**
  * A failed provider call, typed so the engine knows whether to retry, and worded so the stage's
  * terminal error tells an operator which account, where and what:
- * `kubernetes createServerGroup failed for account k8s-prod, namespace ns1, deployment checkout-prod-v001: Forbidden: …`.
+ * `kubernetes/createServerGroup/checkout-prod-v001: Forbidden: … (account k8s-prod, namespace ns1, deployment checkout-prod-v001)`.
  */
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
@@ -89,12 +89,17 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * `provider/operation/resource: reason (where)`: the first part says what failed at a glance, the
+ * parenthesis which account and location, so an operator can find it in the cloud's console.
+ */
 export function formatProviderErrorMessage(init: Omit<ProviderErrorInit, 'kind' | 'cause'>): string {
   const where: string[] = [];
   if (init.account !== undefined) where.push(`account ${init.account}`);
   if (init.location !== undefined) where.push(`${LOCATION_LABEL[init.provider]} ${init.location}`);
   if (init.resource !== undefined) where.push(`${init.resource.type} ${init.resource.name}`);
-  return `${init.provider} ${init.operation} failed${where.length > 0 ? ` for ${where.join(', ')}` : ''}: ${init.reason}`;
+  const path = [init.provider, init.operation, ...(init.resource === undefined ? [] : [init.resource.name])].join('/');
+  return `${path}: ${init.reason}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
 }
 
 export function isProviderError(error: unknown, kind?: ProviderErrorKind): error is ProviderError {

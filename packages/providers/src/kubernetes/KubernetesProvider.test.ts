@@ -336,7 +336,7 @@ describe('KubernetesProvider against the fake API server', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(isProviderError(error, 'Fatal')).toBe(true);
     expect((error as ProviderError).message).toBe(
-      `kubernetes createServerGroup failed for account k8s-test, namespace ${NAMESPACE}, deployment ${spec.name}: Forbidden: deployments.apps is forbidden: User "system:serviceaccount:gantry:deployer" cannot create resource "deployments" in API group "apps" in the namespace "${NAMESPACE}"`,
+      `kubernetes/createServerGroup/${spec.name}: Forbidden: deployments.apps is forbidden: User "system:serviceaccount:gantry:deployer" cannot create resource "deployments" in API group "apps" in the namespace "${NAMESPACE}" (account k8s-test, namespace ${NAMESPACE}, deployment ${spec.name})`,
     );
     expect(fake.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/deployments')).length).toBe(before + 1);
   });

@@ -35,7 +35,7 @@ describe('kubernetes error mapping', () => {
     );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.message).toBe(
-      'kubernetes createServerGroup failed for account k8s-prod, namespace ns1, deployment checkout-prod-v001: Forbidden: deployments.apps is forbidden: User "x" cannot create resource "deployments" in API group "apps" in the namespace "ns1"',
+      'kubernetes/createServerGroup/checkout-prod-v001: Forbidden: deployments.apps is forbidden: User "x" cannot create resource "deployments" in API group "apps" in the namespace "ns1" (account k8s-prod, namespace ns1, deployment checkout-prod-v001)',
     );
     expect(error.status).toBe(403);
     expect(error.cause).toBeInstanceOf(ApiException);

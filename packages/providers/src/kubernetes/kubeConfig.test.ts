@@ -41,7 +41,7 @@ describe('buildKubeConfig', () => {
 
   it('fails with the variable name when the token is not set', () => {
     const build = () => buildKubeConfig(account('{ name: t, provider: kubernetes, server: "http://x", token: { env: MISSING_TOKEN } }'), {});
-    expect(build).toThrow(/kubernetes connect failed for account t: the token variable MISSING_TOKEN \(token.env\) is not set/);
+    expect(build).toThrow(/kubernetes\/connect: the token variable MISSING_TOKEN \(token.env\) is not set.*\(account t\)/);
     try {
       build();
     } catch (error) {

@@ -149,7 +149,7 @@ describe('application routes', () => {
       body: {
         error: {
           code: 'PROVIDER_UNAVAILABLE',
-          message: 'kubernetes listServerGroups failed for account k8s, namespace ns1: injected Throttled',
+          message: 'kubernetes/listServerGroups: injected Throttled (account k8s, namespace ns1)',
           details: { kind: 'Throttled', account: 'k8s' },
         },
       },

@@ -173,7 +173,7 @@ describe('deploy with highlander, task by task', () => {
     provider.failNext('listServerGroups', 'Fatal', 'Forbidden: deployments.apps is forbidden');
     expect(await determineServerGroupNameTask.run(ctx)).toEqual({
       status: 'TERMINAL',
-      error: 'kubernetes listServerGroups failed for account k8s, namespace ns1: Forbidden: deployments.apps is forbidden',
+      error: 'kubernetes/listServerGroups: Forbidden: deployments.apps is forbidden (account k8s, namespace ns1)',
     });
     expect((await determineServerGroupNameTask.run(ctx)).status).toBe('SUCCEEDED');
   });

@@ -101,7 +101,7 @@ describe('server group target stages, task by task', () => {
     ]);
     expect(run.result).toEqual({
       status: 'TERMINAL',
-      error: 'kubernetes enable failed for account k8s, namespace ns1, deployment app-v009: not found',
+      error: 'kubernetes/enable/app-v009: not found (account k8s, namespace ns1, deployment app-v009)',
     });
   });
 
@@ -141,7 +141,7 @@ describe('failure classification', () => {
     new ProviderError({ kind, provider: 'kubernetes', operation: 'enable', account: 'k8s', location: 'ns1', reason: kind });
 
   it('retries throttled and transient provider errors; the rest are TERMINAL with the provider message', () => {
-    expect(classifyFailure(providerError('Throttled'))).toEqual({ kind: 'retry', message: 'kubernetes enable failed for account k8s, namespace ns1: Throttled' });
+    expect(classifyFailure(providerError('Throttled'))).toEqual({ kind: 'retry', message: 'kubernetes/enable: Throttled (account k8s, namespace ns1)' });
     expect(classifyFailure(providerError('Transient')).kind).toBe('retry');
     for (const kind of ['NotFound', 'Conflict', 'Fatal'] as const) expect(classifyFailure(providerError(kind)).kind).toBe('terminal');
   });

@@ -14,6 +14,21 @@ export interface FaultSpec {
 
 export class FaultInjector {
   private readonly faults: { spec: FaultSpec; remaining: number }[] = [];
+  private throttleRate = 0;
+  /** Requests still to let through before one fails with a 500; undefined: none pending. */
+  private interruptIn: number | undefined;
+
+  /** This share (0..1) of the requests that no explicit fault matches answers 429. */
+  setThrottleRate(rate: number): void {
+    if (!(rate >= 0 && rate <= 1)) throw new Error('setThrottleRate: rate must be between 0 and 1');
+    this.throttleRate = rate;
+  }
+
+  /** After `calls` more requests go through, the next one fails once with a 500. */
+  interruptAfter(calls: number): void {
+    if (!Number.isInteger(calls) || calls < 0) throw new Error('interruptAfter: calls must be a non-negative integer');
+    this.interruptIn = calls;
+  }
 
   add(spec: FaultSpec): void {
     if (!Number.isInteger(spec.times) || spec.times < 1) throw new Error('injectFault: times must be a positive integer');
@@ -27,7 +42,7 @@ export class FaultInjector {
       return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
     });
     const fault = this.faults[index];
-    if (!fault) return undefined;
+    if (!fault) return this.takeScheduled();
     fault.remaining--;
     if (fault.remaining === 0) this.faults.splice(index, 1);
     return faultError(fault.spec.status, fault.spec.message);
@@ -35,5 +50,18 @@ export class FaultInjector {
 
   clear(): void {
     this.faults.length = 0;
+    this.throttleRate = 0;
+    this.interruptIn = undefined;
+  }
+
+  private takeScheduled(): KubeError | undefined {
+    if (this.interruptIn !== undefined) {
+      if (this.interruptIn === 0) {
+        this.interruptIn = undefined;
+        return faultError(500, 'Internal error occurred: interrupted by the fake');
+      }
+      this.interruptIn--;
+    }
+    return this.throttleRate > 0 && Math.random() < this.throttleRate ? faultError(429, undefined) : undefined;
   }
 }

@@ -52,6 +52,10 @@ export interface FakeKubernetes {
    */
   failReadiness(predicate: ReadinessPredicate | null): void;
   injectFault(fault: FaultSpec): void;
+  /** This share (0..1) of requests answers 429 with Retry-After (until clearFaults). */
+  setThrottleRate(rate: number): void;
+  /** After `calls` more requests, the next one fails once with a 500. */
+  interruptAfter(calls: number): void;
   clearFaults(): void;
   /** Every request so far (the last 1000), for debugging. */
   requests(): RequestRecord[];
@@ -147,6 +151,8 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     setReadyDelay: (ms) => controller.setReadyDelay(ms),
     failReadiness: (predicate) => controller.failReadiness(predicate),
     injectFault: (fault) => faults.add(fault),
+    setThrottleRate: (rate) => faults.setThrottleRate(rate),
+    interruptAfter: (calls) => faults.interruptAfter(calls),
     clearFaults: () => faults.clear(),
     requests: () => log.map((entry) => ({ ...entry })),
     state: {

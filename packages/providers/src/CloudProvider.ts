@@ -71,24 +71,38 @@ export interface Health {
 
 export interface BakeRequest {
   account: string;
+  /** The region (aws/gcp) the image is built in; the account's default when absent. */
   location?: string;
   package: string;
   version: string;
   baseImage?: string;
+  /** Further regions the image must be available in (aws copies the AMI there). */
+  copyTo?: string[];
   settings?: Record<string, unknown>;
 }
 
+export type ImageState = 'pending' | 'available';
+
 export interface Image {
+  /** The image id in the bake's own location (an AMI id, a GCE image name, a digest, a build id). */
   id: string;
   name: string;
-  /** Whether an existing image for the same inputs was reused instead of baking a new one. */
+  /** Whether an existing image for the same inputs was found instead of starting a new bake. */
   reused: boolean;
+  /**
+   * Clouds build images for minutes, and no worker may wait that long inside a call: bake starts
+   * the build (or finds it) and returns at once; the bake task calls bake again, which is
+   * idempotent, until the image is `available`. Absent means available.
+   */
+  state?: ImageState;
+  /** Image ids by region, the bake's own location included, once copies exist (aws). */
+  regions?: Record<string, string>;
   details?: Record<string, unknown>;
 }
 
 export interface CloudProvider {
   readonly kind: ProviderKind;
-  /** Reuses an existing image for the same inputs. */
+  /** Reuses an existing image for the same inputs; idempotent, polled until `state` is available. */
   bake(request: BakeRequest): Promise<Image>;
   /** Idempotent by name: a second call finds and returns the group the first one made. */
   createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup>;

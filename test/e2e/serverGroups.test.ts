@@ -149,6 +149,11 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
     const first = await deploy({ version: '1' });
     expect(first.status).toBe('SUCCEEDED');
     expect(fake.requests().filter(listDeployments).length - listsBefore).toBeGreaterThanOrEqual(5);
+    // Each retried call is in the audit trail, with what failed and how long the worker waited.
+    const audit = await gantry.request<{ events: { type: string; data: Record<string, unknown> }[] }>('GET', `/api/v1/executions/${first.id}/events`);
+    const retries = audit.body.events.filter((event) => event.type === 'PROVIDER_RETRY');
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries[0]?.data).toMatchObject({ provider: 'kubernetes', operation: 'listServerGroups', kind: 'Throttled', attempt: 1, delayMs: expect.any(Number) });
 
     // The enable of v001 patches its Deployment: a conflicting write, retried by re-reading.
     const patchV001 = (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.endsWith('/deployments/shop-flaky-v001');

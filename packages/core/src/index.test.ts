@@ -10,6 +10,7 @@ describe('@gantry/core entry point', () => {
       'evaluateVariables',
       'webhook',
       'pipeline',
+      'bake',
       'deploy',
       'resizeServerGroup',
       'enableServerGroup',

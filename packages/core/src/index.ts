@@ -12,6 +12,7 @@ export { checkPreconditionsStage } from './stages/checkPreconditions';
 export { evaluateVariablesStage } from './stages/evaluateVariables';
 export { webhookStage, WEBHOOK_METHODS } from './stages/webhook';
 export { pipelineStage } from './stages/pipeline';
+export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
 export { resolveStage } from './stages/resolve';
 export {

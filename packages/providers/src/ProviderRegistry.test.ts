@@ -56,7 +56,7 @@ describe('ProviderRegistry', () => {
     // The Kubernetes client is loaded on the first call, not when the account is looked up.
     expect(inner).toBeInstanceOf(LazyProvider);
     expect(await (inner as LazyProvider).provider()).toBeInstanceOf(KubernetesProvider);
-    expect(registry.forAccount('k8s')).toBe(first);
+    expect(registry.forAccount('k8s').provider).toBe(first.provider);
     expect(registry.accounts().map((a) => a.name)).toEqual(['k8s', 'local', 'aws-prod']);
   });
 
@@ -79,6 +79,19 @@ describe('ProviderRegistry', () => {
     const registry = new ProviderRegistry(accounts, { local: () => inner }, { retry: noWait });
     await expect(registry.forAccount('local').provider.health({ account: 'local', name: 'app-v000' })).resolves.toMatchObject({ up: 1 });
     expect(inner.calls).toEqual(['health', 'health', 'health']);
+  });
+
+  it("tells an observer of each retry, over the account's one shared client", async () => {
+    const inner = flakyProvider(['Throttled']);
+    const configured: string[] = [];
+    const retry = { ...noWait, onRetry: (event: { attempt: number }) => configured.push(`registry ${event.attempt}`) };
+    const registry = new ProviderRegistry(accounts, { local: () => inner }, { retry });
+    const observed: string[] = [];
+    const { provider } = registry.forAccount('local', { onRetry: (event) => observed.push(`${event.error.operation} ${event.error.kind} ${event.attempt}`) });
+    await provider.health({ account: 'local', name: 'app-v000' });
+    expect(observed).toEqual(['health Throttled 1']);
+    expect(configured).toEqual(['registry 1']);
+    expect((provider as RetryingProvider).inner).toBe((registry.forAccount('local').provider as RetryingProvider).inner);
   });
 });
 

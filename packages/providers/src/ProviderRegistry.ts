@@ -3,7 +3,7 @@ import type { AccountConfig } from './accounts';
 import type { CloudProvider, ProviderKind } from './CloudProvider';
 import { ProviderError } from './errors';
 import { LazyProvider } from './LazyProvider';
-import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
+import { DEFAULT_RETRY_OPTIONS, type RetryEvent, type RetryOptions } from './retry';
 import { RetryingProvider } from './RetryingProvider';
 
 export interface ProviderFactoryContext {
@@ -38,6 +38,16 @@ export interface AccountProvider {
   provider: CloudProvider;
 }
 
+/** Who wants to hear of each retry of the calls made through one `forAccount` answer (the engine audits them). */
+export interface RetryObserver {
+  onRetry?: (event: RetryEvent) => void;
+}
+
+interface CachedAccount extends AccountProvider {
+  /** The provider without the retrying wrapper, shared by every observer's wrapper. */
+  inner: CloudProvider;
+}
+
 /** An account a pipeline names that is not configured; lists the known ones so the fix is obvious. */
 export class UnknownAccountError extends NotFoundError {
   constructor(
@@ -60,7 +70,7 @@ export class UnknownAccountError extends NotFoundError {
 export class ProviderRegistry {
   private readonly byName: ReadonlyMap<string, AccountConfig>;
   private readonly factories: ProviderFactories;
-  private readonly cache = new Map<string, AccountProvider>();
+  private readonly cache = new Map<string, CachedAccount>();
 
   constructor(
     accounts: readonly AccountConfig[],
@@ -84,16 +94,36 @@ export class ProviderRegistry {
     return this.byName.has(name);
   }
 
-  /** The account and its (retrying) provider. Throws UnknownAccountError for an unknown name. */
-  forAccount(name: string): AccountProvider {
+  /**
+   * The account and its (retrying) provider. Throws UnknownAccountError for an unknown name.
+   * With an observer, the answer's provider reports each retry to it; the underlying client is
+   * the same (one connection pool per account).
+   */
+  forAccount(name: string, observer: RetryObserver = {}): AccountProvider {
+    const entry = this.entry(name);
+    const observe = observer.onRetry;
+    if (observe === undefined) return { account: entry.account, provider: entry.provider };
+    const options = this.retryOptions();
+    const onRetry = (event: RetryEvent): void => {
+      options.onRetry?.(event);
+      observe(event);
+    };
+    return { account: entry.account, provider: new RetryingProvider(entry.inner, { ...options, onRetry }) };
+  }
+
+  private entry(name: string): CachedAccount {
     const cached = this.cache.get(name);
     if (cached) return cached;
     const account = this.byName.get(name);
     if (!account) throw new UnknownAccountError(name, [...this.byName.keys()].sort());
-    const provider = new RetryingProvider(this.build(account), this.options.retry ?? DEFAULT_RETRY_OPTIONS);
-    const entry = { account, provider };
+    const inner = this.build(account);
+    const entry = { account, inner, provider: new RetryingProvider(inner, this.retryOptions()) };
     this.cache.set(name, entry);
     return entry;
+  }
+
+  private retryOptions(): RetryOptions {
+    return this.options.retry ?? DEFAULT_RETRY_OPTIONS;
   }
 
   private build(account: AccountConfig): CloudProvider {

@@ -17,7 +17,8 @@ import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import { backoffDelay, type EngineContext, type Handler } from '../engine/EngineContext';
 import { stageTimeoutMs } from '../engine/stagePolicy';
 import { completeTaskLocked } from './CompleteTask';
-import { TransientTaskError, type TaskContext, type TaskResult } from '../tasks/Task';
+import { TransientTaskError, type ProviderDirectory, type TaskContext, type TaskResult } from '../tasks/Task';
+import type { RetryEvent } from '@gantry/providers';
 
 /**
  * Runs one step of a task outside any transaction (it may call slow external systems), then
@@ -56,6 +57,9 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
     if (!written) return [];
     if (result.outputs && Object.keys(result.outputs).length > 0) await mergeStageOutputs(sql, stage.id, result.outputs);
     if (result.effect) await result.effect(sql);
+    for (const retry of outcome.providerRetries) {
+      await insertAudit(sql, { type: 'PROVIDER_RETRY', executionId: execution.id, stageId: stage.id, data: providerRetryData(task, retry) });
+    }
     if (complete) {
       await insertAudit(sql, {
         type: 'TASK_COMPLETED',
@@ -73,6 +77,8 @@ interface StepOutcome {
   result: TaskResult;
   retries: number;
   delayMs: number;
+  /** Provider calls the step retried (throttling, transient errors), for the audit log. */
+  providerRetries: RetryEvent[];
 }
 
 async function step(
@@ -83,43 +89,71 @@ async function step(
   ctx: EngineContext,
 ): Promise<StepOutcome> {
   const now = ctx.now();
+  const providerRetries: RetryEvent[] = [];
   const timeoutMs = stageTimeoutMs(stage);
   const stageStart = stage.start_time ?? now;
   const remaining = timeoutMs === undefined ? Infinity : timeoutMs - (now.getTime() - stageStart.getTime());
   if (remaining <= 0) {
-    return terminal(task, `stage timed out: it ran longer than stageTimeoutMs=${timeoutMs} ms`);
+    return terminal(task, `stage timed out: it ran longer than stageTimeoutMs=${timeoutMs} ms`, providerRetries);
   }
   const implementation = ctx.task(task.name);
-  if (!implementation) return terminal(task, `no implementation for task ${task.name}`);
+  if (!implementation) return terminal(task, `no implementation for task ${task.name}`, providerRetries);
   const taskStart = task.start_time ?? now;
   if (implementation.timeoutMs !== undefined && now.getTime() - taskStart.getTime() > implementation.timeoutMs) {
-    return terminal(task, `task ${task.name} timed out after ${implementation.timeoutMs} ms`);
+    return terminal(task, `task ${task.name} timed out after ${implementation.timeoutMs} ms`, providerRetries);
   }
   try {
-    const result = await implementation.run(taskContext(execution, stage, stages, task, ctx));
+    const providers = observedProviders(ctx.services.providers, (event) => providerRetries.push(event));
+    const result = await implementation.run(taskContext(execution, stage, stages, task, ctx, providers));
     const delayMs = result.status === 'RUNNING' ? Math.max(0, Math.min(result.retryAfterMs, remaining)) : 0;
-    return { result, retries: 0, delayMs };
+    return { result, retries: 0, delayMs, providerRetries };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof TransientTaskError && task.retries < ctx.retry.maxRetries) {
       const retries = task.retries + 1;
       ctx.log.warn({ task: task.name, executionId: execution.id, retries, reason }, 'transient task failure, retrying');
       const delayMs = Math.min(backoffDelay(ctx.retry, retries), Math.max(0, remaining));
-      return { result: { status: 'RUNNING', retryAfterMs: delayMs, state: task.state }, retries, delayMs };
+      return { result: { status: 'RUNNING', retryAfterMs: delayMs, state: task.state }, retries, delayMs, providerRetries };
     }
     if (!(error instanceof TransientTaskError)) {
       ctx.log.error({ task: task.name, executionId: execution.id, err: error }, 'task failed');
     }
     const suffix = error instanceof TransientTaskError ? ` (gave up after ${task.retries} retries)` : '';
-    return terminal(task, `${task.name}: ${reason}${suffix}`);
+    return terminal(task, `${task.name}: ${reason}${suffix}`, providerRetries);
   }
 }
 
-function terminal(task: TaskRow, error: string): StepOutcome {
-  return { result: { status: 'TERMINAL', error }, retries: task.retries, delayMs: 0 };
+function terminal(task: TaskRow, error: string, providerRetries: RetryEvent[]): StepOutcome {
+  return { result: { status: 'TERMINAL', error }, retries: task.retries, delayMs: 0, providerRetries };
 }
 
-function taskContext(execution: ExecutionRow, stage: StageRow, stages: StageRow[], task: TaskRow, ctx: EngineContext): TaskContext {
+/** The accounts as the task sees them: each call's retries are reported to `onRetry`. */
+function observedProviders(providers: ProviderDirectory, onRetry: (event: RetryEvent) => void): ProviderDirectory {
+  return { accounts: () => providers.accounts(), forAccount: (name) => providers.forAccount(name, { onRetry }) };
+}
+
+function providerRetryData(task: TaskRow, retry: RetryEvent): JsonObject {
+  const { error } = retry;
+  return {
+    task: task.name,
+    provider: error.provider,
+    operation: error.operation,
+    kind: error.kind,
+    attempt: retry.attempt,
+    delayMs: retry.delayMs,
+    reason: error.reason,
+    ...(error.resource === undefined ? {} : { resource: error.resource.name }),
+  };
+}
+
+function taskContext(
+  execution: ExecutionRow,
+  stage: StageRow,
+  stages: StageRow[],
+  task: TaskRow,
+  ctx: EngineContext,
+  providers: ProviderDirectory,
+): TaskContext {
   return {
     execution: {
       id: execution.id,
@@ -141,6 +175,6 @@ function taskContext(execution: ExecutionRow, stage: StageRow, stages: StageRow[
       startTime: stage.start_time ?? ctx.now(),
     },
     task: { id: task.id, name: task.name, state: task.state, polls: task.polls, startTime: task.start_time ?? ctx.now() },
-    services: ctx.services,
+    services: { ...ctx.services, providers },
   };
 }

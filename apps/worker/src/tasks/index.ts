@@ -1,5 +1,6 @@
 import type { TaskImplementation } from './Task';
 import { TaskRegistry } from './TaskRegistry';
+import { bakeImageTask } from './bake/bakeImage';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
@@ -14,6 +15,7 @@ export * from './Task';
 export { TaskRegistry, UnknownTaskError } from './TaskRegistry';
 export * from './serverGroup';
 export {
+  bakeImageTask,
   checkPreconditionsTask,
   createWebhookTask,
   evaluateVariablesTask,
@@ -26,7 +28,7 @@ export {
 
 /**
  * The tasks of the built-in stage types: the generic ones (wait, manualJudgment, checkPreconditions,
- * evaluateVariables, webhook, pipeline) and the server group ones (deploy, resize, enable, disable, destroy).
+ * evaluateVariables, webhook, pipeline, bake) and the server group ones (deploy, resize, enable, disable, destroy).
  */
 export const builtInTasks: readonly TaskImplementation[] = [
   waitTask,
@@ -37,6 +39,7 @@ export const builtInTasks: readonly TaskImplementation[] = [
   monitorWebhookTask,
   startPipelineTask,
   monitorPipelineTask,
+  bakeImageTask,
   ...serverGroupTasks,
 ];
 

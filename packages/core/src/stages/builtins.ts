@@ -1,3 +1,4 @@
+import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { manualJudgmentStage } from './manualJudgment';
@@ -21,6 +22,7 @@ export const BUILT_IN_STAGE_TYPES: readonly StageType[] = [
   evaluateVariablesStage,
   webhookStage,
   pipelineStage,
+  bakeStage,
   deployStage,
   resizeServerGroupStage,
   enableServerGroupStage,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { bakeFieldsSchema, bakePlaceOf, bakeStage } from './bake';
+import { check } from './testing';
+
+describe('bake stage', () => {
+  it('plans one polling task and builds in the first region, copying to the others', () => {
+    const fields = { account: 'aws-prod', regions: ['us-east-1', 'eu-west-1', 'us-east-1'], package: 'checkout', version: 7, baseAmi: 'ami-0abc' };
+    expect(check(bakeStage, fields)).toMatchObject({ ok: true, tasks: ['bakeImage'], data: { version: '7' } });
+    expect(bakePlaceOf(bakeFieldsSchema.parse(fields))).toEqual({ account: 'aws-prod', region: 'us-east-1', copyTo: ['eu-west-1'] });
+  });
+
+  it('takes region as the build region and Spinnaker credentials as the account', () => {
+    const fields = { credentials: 'gcp', region: 'europe-west1', regions: ['us-central1'], package: 'p', version: '1.2' };
+    expect(bakePlaceOf(bakeFieldsSchema.parse(fields))).toEqual({ account: 'gcp', region: 'europe-west1', copyTo: ['us-central1'] });
+  });
+
+  it('names each missing or contradictory field', () => {
+    expect(check(bakeStage, { package: '', version: '1' })).toEqual({
+      ok: false,
+      issues: [
+        { path: ['package'], message: 'must not be empty' },
+        { path: ['account'], message: 'account is required (Spinnaker calls it credentials)' },
+      ],
+    });
+    expect(check(bakeStage, { account: 'a', credentials: 'b', package: 'p', version: '1', baseImage: 'x', baseAmi: 'y' })).toEqual({
+      ok: false,
+      issues: [
+        { path: ['credentials'], message: 'names a different account than account (a)' },
+        { path: ['baseAmi'], message: 'names a different base image than baseImage (x)' },
+      ],
+    });
+  });
+
+  it('accepts expressions when saved', () => {
+    expect(bakeStage.fields.safeParse({ account: 'a', package: 'p', version: '${trigger.buildInfo.number}' }).success).toBe(true);
+  });
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { allowExpressions } from './allowExpressions';
+import { defineStageType } from './StageType';
+
+const text = z.string().trim().min(1, { error: 'must not be empty' });
+
+/**
+ * `bake`: an image of `package` at `version` on `baseImage`, in the bake's region, copied to the
+ * other listed regions. Field names follow Spinnaker's bake stage where it has them (`package`,
+ * `regions`, `baseAmi`, `credentials`); `version` and `baseImage` are Gantry's (DESIGN.md).
+ */
+export const bakeFieldsSchema = z
+  .looseObject({
+    account: text.optional(),
+    credentials: text.optional(),
+    /** The region the image is built in; default: the first of `regions`, else the account's default. */
+    region: text.optional(),
+    /** Every region the image must be available in. */
+    regions: z.array(text).min(1, { error: 'list at least one region, or leave regions out' }).optional(),
+    package: text,
+    version: z.union([text, z.number().transform(String)]),
+    baseImage: text.optional(),
+    /** Spinnaker's name for the base image on AWS. */
+    baseAmi: text.optional(),
+    /** Provider-specific: instance type of the builder, image family, user data… */
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((fields, ctx) => {
+    if (fields.account === undefined && fields.credentials === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['account'], message: 'account is required (Spinnaker calls it credentials)' });
+    } else if (fields.account !== undefined && fields.credentials !== undefined && fields.account !== fields.credentials) {
+      ctx.addIssue({ code: 'custom', path: ['credentials'], message: `names a different account than account (${fields.account})` });
+    }
+    if (fields.baseImage !== undefined && fields.baseAmi !== undefined && fields.baseImage !== fields.baseAmi) {
+      ctx.addIssue({ code: 'custom', path: ['baseAmi'], message: `names a different base image than baseImage (${fields.baseImage})` });
+    }
+  });
+
+export type BakeFields = z.output<typeof bakeFieldsSchema>;
+
+export interface BakePlace {
+  account: string;
+  /** Undefined: the account's default region. */
+  region: string | undefined;
+  /** Regions other than `region` the image is copied to. */
+  copyTo: string[];
+}
+
+/** Where a (validated) bake builds and copies its image. */
+export function bakePlaceOf(fields: BakeFields): BakePlace {
+  // The schema refuses a stage with neither.
+  const account = fields.account ?? fields.credentials ?? '';
+  const region = fields.region ?? fields.regions?.[0];
+  const copyTo = [...new Set(fields.regions ?? [])].filter((other) => other !== region);
+  return { account, region, copyTo };
+}
+
+export const bakeStage = defineStageType({
+  type: 'bake',
+  fields: allowExpressions(bakeFieldsSchema),
+  tasks: () => ['bakeImage'],
+});

@@ -10,6 +10,11 @@ export interface StageType<F extends z.ZodType = z.ZodType> {
   readonly fields: F;
   /** Ordered names of the task implementations that run a resolved stage of this type. */
   tasks(fields: z.infer<F>): string[];
+  /**
+   * Tasks the engine runs, in order, when one of `tasks` ends TERMINAL (a deploy's rollback): they
+   * clean up after the failure, and the stage still ends with it. None when absent.
+   */
+  onFailureTasks?(fields: z.infer<F>): string[];
 }
 
 /** Identity helper that lets TypeScript infer `F` from the schema, so `tasks` gets typed fields. */

@@ -4,6 +4,7 @@ import { evaluateVariablesStage } from './evaluateVariables';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { deployStage } from './serverGroup/deploy';
+import { rollbackClusterStage } from './serverGroup/rollback';
 import {
   destroyServerGroupStage,
   disableServerGroupStage,
@@ -28,4 +29,5 @@ export const BUILT_IN_STAGE_TYPES: readonly StageType[] = [
   enableServerGroupStage,
   disableServerGroupStage,
   destroyServerGroupStage,
+  rollbackClusterStage,
 ];

@@ -105,3 +105,12 @@ describe('deploy stage', () => {
     });
   });
 });
+
+describe('deploy rollback.onFailure', () => {
+  it('plans the rollback as the on-failure tasks only when asked', () => {
+    const fields = deployStage.fields.parse({ cluster, rollback: { onFailure: true } });
+    expect(deployStage.onFailureTasks?.(fields)).toEqual(['determineDeployRollback', 'restoreServerGroup', 'disableRolledBackServerGroup']);
+    expect(deployStage.onFailureTasks?.(deployStage.fields.parse({ cluster }))).toEqual([]);
+    expect(check(deployStage, { cluster, rollback: { onFailure: 'yes' } })).toMatchObject({ ok: false, issues: [{ path: ['rollback', 'onFailure'] }] });
+  });
+});

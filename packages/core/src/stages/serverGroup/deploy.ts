@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
 import { APPLICATION_PART, DETAIL_PART, STACK_PART } from './names';
+import { DEPLOY_ROLLBACK_TASKS } from './rollback';
 import {
   capacitySchema,
   checkLocation,
@@ -45,6 +46,8 @@ export const deployFieldsSchema = z
     clusters: z.array(deployClusterSchema).optional(),
     /** How long the new group may take to have every instance up before the stage fails (default 600). */
     waitForUpTimeoutSec: waitForUpTimeoutSchema.optional(),
+    /** Spinnaker's `rollback: {onFailure: true}`: a failed deploy puts the previous healthy group back into traffic. */
+    rollback: z.looseObject({ onFailure: z.boolean().optional() }).optional(),
   })
   .superRefine((fields, ctx) => {
     const listed = fields.clusters?.length ?? 0;
@@ -99,6 +102,7 @@ export const deployStage = defineStageType({
   type: 'deploy',
   fields: allowExpressions(deployFieldsSchema),
   tasks: (fields) => planFor(deployClusterOf(fields).strategy),
+  onFailureTasks: (fields) => (fields.rollback?.onFailure === true ? [...DEPLOY_ROLLBACK_TASKS] : []),
 });
 
 function planFor(strategy: string): string[] {

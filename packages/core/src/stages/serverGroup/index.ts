@@ -20,3 +20,11 @@ export {
 export { targetOf, type ServerGroupTarget } from './target';
 export { capacitySchema, locationOf, DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC, type CapacityFields } from './fields';
 export { isClusterName, clusterOfServerGroup } from './names';
+export {
+  rollbackClusterStage,
+  rollbackClusterFieldsSchema,
+  rollbackRequestOf,
+  DEPLOY_ROLLBACK_TASKS,
+  RESTORE_TASKS,
+  type RollbackClusterFields,
+} from './rollback';

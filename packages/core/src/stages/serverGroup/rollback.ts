@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { allowExpressions } from '../allowExpressions';
+import { defineStageType } from '../StageType';
+import { checkLocation, clusterNameSchema, locationOf, locationShape, serverGroupNameSchema, waitForUpTimeoutSchema } from './fields';
+import { clusterOfServerGroup } from './names';
+
+/**
+ * The steps that restore a decided rollback, shared by the `rollbackCluster` stage and a deploy's
+ * `rollback.onFailure`: enable + resize + wait up (restoreServerGroup), then take the bad group
+ * out of traffic (disableRolledBackServerGroup). Both read the decision from the stage outputs.
+ */
+export const RESTORE_TASKS = ['restoreServerGroup', 'disableRolledBackServerGroup'] as const;
+
+/** What runs when a deploy with `rollback: {onFailure: true}` fails after it created its group. */
+export const DEPLOY_ROLLBACK_TASKS = ['determineDeployRollback', ...RESTORE_TASKS] as const;
+
+// Spinnaker's UI writes "" for a field left empty; here that means "not given", as for stack.
+const emptyAsUnset = <S extends z.ZodType>(schema: S) => z.union([z.literal('').transform(() => undefined), schema]);
+
+/**
+ * `rollbackCluster`, in Spinnaker's field names: `cluster`, `credentials` (or Gantry's `account`),
+ * a location (`regions` with one entry, `namespace`, `region`, `location`) and
+ * `targetHealthyRollbackPercentage`; plus Gantry's `serverGroupName` (the group to restore,
+ * default: the newest older one known healthy) and `reason` (for the audit trail).
+ */
+export const rollbackClusterFieldsSchema = z
+  .looseObject({
+    cluster: clusterNameSchema,
+    account: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+    credentials: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+    ...locationShape,
+    serverGroupName: emptyAsUnset(serverGroupNameSchema).optional(),
+    reason: z.string().max(1000).optional(),
+    /** Share of the restored group's instances that must be up before the bad group leaves traffic (default 100). */
+    targetHealthyRollbackPercentage: z.number().int().min(1).max(100).optional(),
+    waitForUpTimeoutSec: waitForUpTimeoutSchema.optional(),
+  })
+  .superRefine((fields, ctx) => {
+    checkLocation(fields, ctx);
+    if (fields.account === undefined && fields.credentials === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['account'], message: 'account is required (Spinnaker calls it credentials)' });
+    } else if (fields.account !== undefined && fields.credentials !== undefined && fields.account !== fields.credentials) {
+      ctx.addIssue({ code: 'custom', path: ['credentials'], message: `names a different account than account (${fields.account})` });
+    }
+    const owner = fields.serverGroupName === undefined ? undefined : clusterOfServerGroup(fields.serverGroupName);
+    if (owner !== undefined && owner !== fields.cluster) {
+      ctx.addIssue({ code: 'custom', path: ['serverGroupName'], message: `${fields.serverGroupName} belongs to cluster ${owner}, not ${fields.cluster}` });
+    }
+  });
+
+export type RollbackClusterFields = z.output<typeof rollbackClusterFieldsSchema>;
+
+/** The place and choice a validated rollbackCluster stage names. */
+export function rollbackRequestOf(fields: RollbackClusterFields): { account: string; location?: string; cluster: string; restore?: string } {
+  const location = locationOf(fields);
+  return {
+    // The refinement guarantees one of the two.
+    account: fields.account ?? fields.credentials ?? '',
+    cluster: fields.cluster,
+    ...(location === undefined ? {} : { location }),
+    ...(fields.serverGroupName === undefined ? {} : { restore: fields.serverGroupName }),
+  };
+}
+
+/**
+ * `rollbackCluster`: decide once which group goes back into traffic and which leaves it, then
+ * restore. Outputs: restoredServerGroup, rolledBackServerGroup, rollbackDurationMs.
+ */
+export const rollbackClusterStage = defineStageType({
+  type: 'rollbackCluster',
+  fields: allowExpressions(rollbackClusterFieldsSchema),
+  tasks: () => ['determineRollbackServerGroups', ...RESTORE_TASKS],
+});

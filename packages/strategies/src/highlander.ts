@@ -1,4 +1,4 @@
-import { compareAge, isUp, newestFirst, type ServerGroupView } from './serverGroups';
+import { isUp, olderGroups, type ServerGroupView } from './serverGroups';
 
 /**
  * Highlander ("there can be only one"): the new server group comes up, goes into traffic, then
@@ -36,23 +36,11 @@ export function nextHighlanderStep(state: HighlanderState): HighlanderStep {
   // Old groups keep serving until the new one could take over: this check comes first, always.
   if (!isUp(created)) return { kind: 'waitHealthy', serverGroup: created.name };
   if (!created.enabled) return { kind: 'enable', serverGroup: created.name };
-  const older = olderGroups(state);
+  const older = olderGroups(created, state.serverGroups);
   const serving = older.filter((group) => group.enabled);
   if (serving.length > 0) return { kind: 'disable', serverGroups: serving.map((group) => group.name) };
   if (older.length > 0) return { kind: 'destroy', serverGroups: older.map((group) => group.name) };
   return { kind: 'done' };
-}
-
-/**
- * The groups highlander removes: those created before the new one. A group created after it
- * belongs to a later deployment, which will remove this one in turn; touching it here would
- * make two overlapping deployments destroy each other's work.
- */
-function olderGroups(state: HighlanderState): ServerGroupView[] {
-  const created = state.newServerGroup;
-  return newestFirst(
-    state.serverGroups.filter((group) => group.name !== created.name && compareAge(group, created) < 0),
-  );
 }
 
 /** Whether `step` comes after `kind` in the highlander order (so the work of `kind` is done). */

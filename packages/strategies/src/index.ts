@@ -1,8 +1,10 @@
 export * from './serverGroups';
 export * from './highlander';
+export * from './redBlack';
+export * from './rollingRedBlack';
 export * from './target';
 export * from './rollback';
 
-/** The deploy strategies Gantry carries out; the rest of Spinnaker's (redblack, rollingredblack, canary) come later. */
-export const SUPPORTED_STRATEGIES = ['highlander'] as const;
+/** The deploy strategies Gantry carries out (`bluegreen` is another name for `redblack`); canary comes later. */
+export const SUPPORTED_STRATEGIES = ['highlander', 'redblack', 'bluegreen', 'rollingredblack'] as const;
 export type Strategy = (typeof SUPPORTED_STRATEGIES)[number];

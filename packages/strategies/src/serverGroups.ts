@@ -58,6 +58,18 @@ export function newestFirst<G extends Pick<ServerGroupView, 'createdAt' | 'seque
   return [...groups].sort((a, b) => compareAge(b, a));
 }
 
+/**
+ * The groups created before `created`, newest first: those a deployment of `created` replaces. A
+ * group created after it belongs to a later deployment, which deals with this one in turn;
+ * touching it would make two overlapping deployments undo each other's work.
+ */
+export function olderGroups<G extends Pick<ServerGroupView, 'name' | 'createdAt' | 'sequence'>>(
+  created: Pick<ServerGroupView, 'name' | 'createdAt' | 'sequence'>,
+  groups: readonly G[],
+): G[] {
+  return newestFirst(groups.filter((group) => group.name !== created.name && compareAge(group, created) < 0));
+}
+
 /** "up 1/3, down 2, unknown 0": how health reads in an operator's error message. */
 export function describeHealth(health: Health): string {
   return `up ${health.up}/${health.desired}, down ${health.down}, unknown ${health.unknown}`;

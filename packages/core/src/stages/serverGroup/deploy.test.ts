@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUPPORTED_STRATEGIES } from '@gantry/strategies';
 import { check } from '../testing';
 import { deployClusterOf, deployStage, waitForUpTimeoutMs, type DeployFields } from './deploy';
 import { locationOf } from './fields';
@@ -38,14 +39,14 @@ describe('deploy stage', () => {
   });
 
   it('rejects an unknown strategy, listing the supported ones', () => {
-    expect(check(deployStage, { cluster: { ...cluster, strategy: 'redblack' } })).toEqual({
+    expect(check(deployStage, { cluster: { ...cluster, strategy: 'rainbow' } })).toEqual({
       ok: false,
-      issues: [{ path: ['cluster', 'strategy'], message: 'unsupported strategy "redblack": supported strategies are highlander' }],
+      issues: [{ path: ['cluster', 'strategy'], message: `unsupported strategy "rainbow": supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}` }],
     });
     const { strategy: _omitted, ...withoutStrategy } = cluster;
     expect(check(deployStage, { cluster: withoutStrategy })).toEqual({
       ok: false,
-      issues: [{ path: ['cluster', 'strategy'], message: 'strategy is required: supported strategies are highlander' }],
+      issues: [{ path: ['cluster', 'strategy'], message: `strategy is required: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}` }],
     });
   });
 
@@ -71,8 +72,8 @@ describe('deploy stage', () => {
   });
 
   it('refuses to plan a strategy it cannot run, should validation have been skipped', () => {
-    const fields = { cluster: { ...cluster, strategy: 'canary' } } as unknown as DeployFields;
-    expect(() => deployStage.tasks(fields)).toThrow('unsupported strategy "canary": supported strategies are highlander');
+    const fields = { cluster: { ...cluster, strategy: 'rainbow' } } as unknown as DeployFields;
+    expect(() => deployStage.tasks(fields)).toThrow(`unsupported strategy "rainbow": supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`);
   });
 
   it('wants exactly one cluster', () => {

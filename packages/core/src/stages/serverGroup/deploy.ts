@@ -13,6 +13,7 @@ import {
   strategySchema,
   waitForUpTimeoutSchema,
 } from './fields';
+import { checkStrategyFields, redBlackOptionsOf, strategyDelaysMs, strategyShape } from './strategyFields';
 
 /** One cluster to deploy, in Spinnaker's field names (`freeFormDetails` is the cluster's detail). */
 export const deployClusterSchema = z
@@ -31,10 +32,13 @@ export const deployClusterSchema = z
     capacity: capacitySchema,
     /** Provider-specific: ports, env, health check path, instance type… */
     settings: z.record(z.string(), z.unknown()).optional(),
-    /** Accepted for pasted pipelines; highlander keeps only the new group whatever it says. */
-    maxRemainingServerGroups: z.number().int().min(1).optional(),
+    /** Red/black and rolling red/black options (see strategyFields.ts); highlander keeps only the new group whatever they say. */
+    ...strategyShape,
   })
-  .superRefine(checkLocation);
+  .superRefine((cluster, ctx) => {
+    checkLocation(cluster, ctx);
+    checkStrategyFields(cluster, ctx);
+  });
 
 export type DeployCluster = z.output<typeof deployClusterSchema>;
 
@@ -78,39 +82,66 @@ export function waitForUpTimeoutMs(fields: { waitForUpTimeoutSec?: number }): nu
   return (fields.waitForUpTimeoutSec ?? DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC) * 1000;
 }
 
+const NEW_SERVER_GROUP_TASKS = ['determineServerGroupName', 'createServerGroup', 'waitForUpInstances'];
+
 /**
  * Each strategy's plan. Every task is resumable: the new group's name is decided and stored by the
  * first task before anything exists, so a re-run after a crash finds (never duplicates) the group.
+ * Red/black and rolling share the old groups' cleanup: disabled (highlander's task), kept at size
+ * for `delayBeforeScaleDownSec`, scaled to 0 (`scaleDown`), then the cluster shrunk to
+ * `maxRemainingServerGroups`; the optional steps are planned only when asked for.
  */
-const STRATEGY_TASKS: Record<Strategy, string[]> = {
-  highlander: [
-    'determineServerGroupName',
-    'createServerGroup',
-    'waitForUpInstances',
-    'enableServerGroup',
-    'disableOldServerGroups',
-    'destroyOldServerGroups',
-  ],
+const STRATEGY_TASKS: Record<Strategy, (cluster: DeployCluster) => string[]> = {
+  highlander: () => [...NEW_SERVER_GROUP_TASKS, 'enableServerGroup', 'disableOldServerGroups', 'destroyOldServerGroups'],
+  redblack: (cluster) => redBlackPlan(cluster),
+  bluegreen: (cluster) => redBlackPlan(cluster),
+  rollingredblack: (cluster) => [...NEW_SERVER_GROUP_TASKS, ...judgmentTasks(cluster), 'rollTrafficInSteps', ...oldServerGroupsCleanup(cluster)],
 };
+
+function redBlackPlan(cluster: DeployCluster): string[] {
+  return [
+    ...NEW_SERVER_GROUP_TASKS,
+    ...judgmentTasks(cluster),
+    'enableServerGroup',
+    ...(strategyDelaysMs(cluster).beforeDisable > 0 ? ['waitBeforeDisable'] : []),
+    ...oldServerGroupsCleanup(cluster),
+  ];
+}
+
+/** The manual judgment's own task, the one a manualJudgment stage runs. */
+function judgmentTasks(cluster: DeployCluster): string[] {
+  return cluster.judgment === undefined ? [] : ['waitForJudgment'];
+}
+
+function oldServerGroupsCleanup(cluster: DeployCluster): string[] {
+  const { scaleDown } = redBlackOptionsOf(cluster);
+  return [
+    'disableOldServerGroups',
+    ...(scaleDown && strategyDelaysMs(cluster).beforeScaleDown > 0 ? ['waitBeforeScaleDown'] : []),
+    ...(scaleDown ? ['scaleDownOldServerGroups'] : []),
+    'shrinkCluster',
+  ];
+}
 
 /**
  * `deploy`: a new server group `cluster-vNNN` running `image`, rolled out by `strategy`.
  * Outputs: serverGroupName, previousServerGroup, image, account, location, cluster and Spinnaker's
- * `deploy.server.groups` ({location: [name]}).
+ * `deploy.server.groups` ({location: [name]}); from the old groups' steps disabledServerGroups,
+ * scaledDownServerGroups, destroyedServerGroups; rolling red/black adds completedPercentages.
  */
 export const deployStage = defineStageType({
   type: 'deploy',
   fields: allowExpressions(deployFieldsSchema),
-  tasks: (fields) => planFor(deployClusterOf(fields).strategy),
+  tasks: (fields) => planFor(deployClusterOf(fields)),
   onFailureTasks: (fields) => (fields.rollback?.onFailure === true ? [...DEPLOY_ROLLBACK_TASKS] : []),
 });
 
-function planFor(strategy: string): string[] {
-  const tasks = (STRATEGY_TASKS as Record<string, string[] | undefined>)[strategy];
+function planFor(cluster: DeployCluster): string[] {
+  const plan = (STRATEGY_TASKS as Record<string, ((cluster: DeployCluster) => string[]) | undefined>)[cluster.strategy];
   // Validation refuses other strategies; this guards a caller that skipped it.
-  if (tasks === undefined) {
-    const message = `unsupported strategy ${JSON.stringify(strategy)}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;
+  if (plan === undefined) {
+    const message = `unsupported strategy ${JSON.stringify(cluster.strategy)}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;
     throw new ValidationError(message, [{ path: ['cluster', 'strategy'], message }]);
   }
-  return [...tasks];
+  return plan(cluster);
 }

@@ -8,6 +8,7 @@ export {
   type DeployCluster,
   type DeployFields,
 } from './deploy';
+export { redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
 export {
   enableServerGroupStage,
   disableServerGroupStage,

@@ -1,1 +1,21 @@
-export {};
+export {
+  canaryConfigSchema,
+  canaryMetricConfigSchema,
+  METRIC_DIRECTIONS,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_MINIMUM_POINTS,
+  DEFAULT_GROUP,
+  type MetricDirection,
+  type MetricClassification,
+  type CanaryMetricConfig,
+  type CanaryConfig,
+  type MetricSamples,
+  type MetricReport,
+  type GroupScore,
+  type JudgeReport,
+} from './config';
+export { judge } from './judge';
+export { classifyMetric, cleanSamples, meanRatio } from './classify';
+export { mannWhitneyU, type MannWhitneyResult } from './mannWhitney';
+export { hodgesLehmann, type HodgesLehmannResult } from './hodgesLehmann';
+export { erfc, normalCdf, normalSf, normalQuantile } from './normal';

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
-import type { ExecutionRepository, JsonObject } from '@gantry/store';
+import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
 import type { ProviderDirectory, TaskServices } from './tasks/Task';
 
@@ -44,5 +44,6 @@ export function createTaskServices(deps: {
     webhook: deps.webhook,
     fetch: globalThis.fetch,
     providers: deps.providers,
+    knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
   };
 }

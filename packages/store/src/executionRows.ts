@@ -60,6 +60,7 @@ export interface TaskRow {
   status: Status;
   retries: number;
   polls: number;
+  on_failure: boolean;
   state: JsonObject;
   error: JsonObject | null;
   start_time: Date | null;
@@ -135,31 +136,38 @@ export async function updateTaskIfUnchanged(sql: SqlClient, id: string, polls: n
   return (await update(sql, 'tasks', id, patch, `AND status = 'RUNNING' AND polls = ${Number(polls)}`)) === 1;
 }
 
+/**
+ * Adds tasks to the stage's current attempt, the first one RUNNING. A stage's plan starts at index
+ * 0; its on-failure tasks follow the tasks it already has (`after` = their count).
+ */
 export async function insertTasks(
   sql: SqlClient,
   stage: Pick<StageRow, 'id' | 'execution_id' | 'attempt'>,
   names: string[],
   startTime: Date,
+  options: { onFailure?: boolean; after?: number } = {},
 ): Promise<TaskRow[]> {
-  const tasks: TaskRow[] = names.map((name, index) => ({
+  const first = options.after ?? 0;
+  const tasks: TaskRow[] = names.map((name, position) => ({
     id: randomUUID(),
     stage_id: stage.id,
     execution_id: stage.execution_id,
     attempt: stage.attempt,
-    index,
+    index: first + position,
     name,
-    status: index === 0 ? 'RUNNING' : 'NOT_STARTED',
+    status: position === 0 ? 'RUNNING' : 'NOT_STARTED',
     retries: 0,
     polls: 0,
+    on_failure: options.onFailure ?? false,
     state: {},
     error: null,
-    start_time: index === 0 ? startTime : null,
+    start_time: position === 0 ? startTime : null,
     end_time: null,
   }));
   if (tasks.length === 0) return tasks;
   await sql.query(
-    `INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])`,
+    `INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time, on_failure)
+     SELECT *, $9::boolean FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])`,
     [
       tasks.map((t) => t.id),
       tasks.map((t) => t.stage_id),
@@ -169,6 +177,7 @@ export async function insertTasks(
       tasks.map((t) => t.name),
       tasks.map((t) => t.status),
       tasks.map((t) => t.start_time),
+      options.onFailure ?? false,
     ],
   );
   return tasks;

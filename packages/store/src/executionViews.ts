@@ -32,6 +32,7 @@ export function toTaskView(row: TaskRow): TaskView {
     attempt: row.attempt,
     index: row.index,
     retries: row.retries,
+    onFailure: row.on_failure,
     error: row.error,
     startTime: row.start_time,
     endTime: row.end_time,

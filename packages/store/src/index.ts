@@ -9,3 +9,4 @@ export * from './PipelineRepository';
 export * from './triggerCandidates';
 export * from './WebhookDeliveries';
 export * from './fireTriggers';
+export * from './serverGroupRecords';

@@ -84,6 +84,7 @@ describe('migrations match schema.prisma', () => {
       status: 'SUCCEEDED',
       retries: 2,
       polls: 5,
+      onFailure: true,
       state: { s: 1 },
       error: { message: 'e' },
       startTime: at,

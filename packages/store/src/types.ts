@@ -31,6 +31,8 @@ export interface TaskView {
   attempt: number;
   index: number;
   retries: number;
+  /** Run because another task of the stage failed (a deploy's rollback); the stage still fails. */
+  onFailure: boolean;
   error: JsonObject | null;
   startTime: Date | null;
   endTime: Date | null;

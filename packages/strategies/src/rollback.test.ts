@@ -69,6 +69,13 @@ describe('nextRollbackStep', () => {
     });
   });
 
+  it('waits only for targetHealthyRollbackPercentage of the restored instances', () => {
+    const restore = group(1, { capacity: { min: 4, max: 4, desired: 4 }, health: { desired: 4, up: 3, down: 1, unknown: 0 } });
+    const state = { restore, rollBack: group(2), capacity: { min: 4, max: 4, desired: 4 } };
+    expect(nextRollbackStep({ ...state, healthyPercentage: 75 })).toEqual({ kind: 'disable', serverGroup: 'app-v002' });
+    expect(nextRollbackStep({ ...state, healthyPercentage: 80 })).toEqual({ kind: 'waitHealthy', serverGroup: 'app-v001' });
+  });
+
   it('is done at once when a failed deploy never took the traffic from the restored group', () => {
     expect(nextRollbackStep({ restore: group(1), rollBack: group(2, { enabled: false }), capacity: { min: 2, max: 2, desired: 2 } })).toEqual({
       kind: 'done',

@@ -12,9 +12,9 @@ import { selectTarget } from './target';
  * after a crash and is told the same step again or the next one.
  */
 
-export interface RollbackCandidates {
+export interface RollbackCandidates<G extends ServerGroupView = ServerGroupView> {
   /** Every live group of the cluster. */
-  serverGroups: readonly ServerGroupView[];
+  serverGroups: readonly G[];
   /** The group to roll back (a failed deploy's new group); default: the current one (newest in traffic). */
   rollBack?: string;
   /** An explicit group to restore; it wins over the automatic choice when it exists and is not the one rolled back. */
@@ -28,8 +28,8 @@ export interface RollbackCandidates {
 
 export type RollbackChoice<G> = { ok: true; restore: G; rollBack: G } | { ok: false; reason: string };
 
-export function chooseRollback<G extends ServerGroupView>(input: RollbackCandidates & { serverGroups: readonly G[] }): RollbackChoice<G> {
-  const rollBack = input.rollBack === undefined ? selectTarget(input.serverGroups, 'current') : selectTarget(input.serverGroups, { name: input.rollBack });
+export function chooseRollback<G extends ServerGroupView>(input: RollbackCandidates<G>): RollbackChoice<G> {
+  const rollBack = selectTarget<G>(input.serverGroups, input.rollBack === undefined ? 'current' : { name: input.rollBack });
   if (!rollBack.ok) return { ok: false, reason: `nothing to roll back: ${rollBack.reason}` };
   const bad = rollBack.serverGroup;
   if (input.restore !== undefined) {
@@ -55,6 +55,8 @@ export interface RollbackState {
   rollBack: ServerGroupView | null;
   /** The rolled back group's capacity when the rollback was decided: the restored group must carry that load. */
   capacity: Capacity;
+  /** Share of the restored group's instances that must be up before the bad group leaves traffic (Spinnaker's targetHealthyRollbackPercentage); default 100. */
+  healthyPercentage?: number;
 }
 
 export type RollbackStep =
@@ -78,9 +80,15 @@ export function nextRollbackStep(state: RollbackState): RollbackStep {
   // Never shrinks: a restored group already carrying more keeps it.
   if (restore.capacity.desired < capacity.desired) return { kind: 'resize', serverGroup: restore.name, capacity: { ...capacity } };
   // The bad group keeps its traffic until the restored one could take all of it.
-  if (!isUp(restore)) return { kind: 'waitHealthy', serverGroup: restore.name };
+  if (!hasEnoughUp(restore, state.healthyPercentage)) return { kind: 'waitHealthy', serverGroup: restore.name };
   if (rollBack !== null && rollBack.enabled) return { kind: 'disable', serverGroup: rollBack.name };
   return { kind: 'done' };
+}
+
+function hasEnoughUp(group: ServerGroupView, percentage = 100): boolean {
+  if (percentage >= 100) return isUp(group);
+  const wanted = Math.max(group.health.desired, group.capacity.desired);
+  return group.health.up >= Math.ceil((wanted * percentage) / 100);
 }
 
 /** Whether `step` comes after `kind` in the rollback order (so the work of `kind` is done). */

@@ -62,15 +62,27 @@ export async function completeStageLocked(
 
 type Outcome = { status: 'SUCCEEDED' | 'TERMINAL' | 'FAILED_CONTINUE' | 'STOPPED' | 'CANCELED'; error?: StageRow['error'] };
 
-/** The stage's result once its tasks are done; undefined while a task still has work to do. */
+/**
+ * The stage's result once its tasks are done; undefined while a task still has work to do. On-failure
+ * tasks (a rollback) never change the status the failure gave: their own failure joins its error.
+ */
 function stageOutcome(stage: StageRow, tasks: TaskRow[]): Outcome | undefined {
   if (tasks.length === 0) return stage.error ? { status: 'TERMINAL', error: stage.error } : { status: 'SUCCEEDED' };
-  const failed = tasks.find((task) => isComplete(task.status) && task.status !== 'SUCCEEDED');
+  const planned = tasks.filter((task) => !task.on_failure);
+  const onFailure = tasks.filter((task) => task.on_failure);
+  const failed = planned.find(hasFailed);
   if (failed) {
+    if (onFailure.some((task) => !isComplete(task.status) && task.status !== 'NOT_STARTED')) return undefined;
     const status = failed.status === 'SKIPPED' ? 'SUCCEEDED' : (failed.status as Outcome['status']);
-    return { status, error: failed.error ? { ...failed.error, task: failed.name } : undefined };
+    const cleanup = onFailure.find(hasFailed);
+    const cleanupError = cleanup ? { onFailure: { task: cleanup.name, message: cleanup.error?.message ?? cleanup.status } } : {};
+    return { status, error: failed.error ? { ...failed.error, task: failed.name, ...cleanupError } : undefined };
   }
-  return tasks.every((task) => task.status === 'SUCCEEDED') ? { status: 'SUCCEEDED' } : undefined;
+  return planned.every((task) => task.status === 'SUCCEEDED') ? { status: 'SUCCEEDED' } : undefined;
+}
+
+function hasFailed(task: TaskRow): boolean {
+  return isComplete(task.status) && task.status !== 'SUCCEEDED';
 }
 
 async function afterStage(

@@ -1,13 +1,17 @@
 import {
   inTransaction,
+  insertAudit,
+  insertTasks,
   lockExecution,
   selectStages,
   selectTasks,
   updateTask,
   type ExecutionRow,
   type SqlClient,
+  type StageRow,
+  type TaskRow,
 } from '@gantry/store';
-import { isComplete } from '@gantry/core';
+import { getStageType, isComplete } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
 import { completeStageLocked } from './CompleteStage';
@@ -37,6 +41,10 @@ export async function completeTaskLocked(
   const tasks = await selectTasks(sql, stage);
   const task = tasks.find((t) => t.id === taskId);
   if (!task || !isComplete(task.status)) return [];
+  if (task.status === 'TERMINAL' && !task.on_failure) {
+    const recovering = await runOnFailureTasks(sql, execution, stage, tasks, ctx);
+    if (recovering.length > 0) return recovering;
+  }
   const next = task.status === 'SUCCEEDED' ? tasks.find((t) => t.index === task.index + 1) : undefined;
   if (!next) return completeStageLocked(sql, execution, stage.id, ctx, { stages, tasks });
   if (next.status === 'NOT_STARTED') {
@@ -46,4 +54,30 @@ export async function completeTaskLocked(
   }
   // Sending RunTask again for an already running next task is harmless: a duplicate step is discarded.
   return [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: next.id } }];
+}
+
+/**
+ * A task of the stage failed: its type's on-failure tasks (a deploy's rollback) start now, in the
+ * transaction that records the failure, so a crash can neither skip nor double them. A redelivery
+ * finds them inserted and re-sends the one running. None planned, or all done: the stage completes.
+ */
+async function runOnFailureTasks(
+  sql: SqlClient,
+  execution: ExecutionRow,
+  stage: StageRow,
+  tasks: TaskRow[],
+  ctx: EngineContext,
+): Promise<OutgoingMessage[]> {
+  const run = (task: TaskRow): OutgoingMessage[] => [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
+  const existing = tasks.filter((t) => t.on_failure);
+  if (existing.length > 0) {
+    const running = existing.find((t) => t.status === 'RUNNING');
+    return running ? run(running) : [];
+  }
+  // The context holds the stage's fields as validated when it started: the plan is the one it had then.
+  const names = getStageType(stage.type)?.onFailureTasks?.(stage.context) ?? [];
+  const [first] = await insertTasks(sql, stage, names, ctx.now(), { onFailure: true, after: tasks.length });
+  if (!first) return [];
+  await insertAudit(sql, { type: 'ON_FAILURE_TASKS_STARTED', executionId: execution.id, stageId: stage.id, data: { refId: stage.ref_id, tasks: names } });
+  return run(first);
 }

@@ -92,7 +92,8 @@ async function step(
   const providerRetries: RetryEvent[] = [];
   const timeoutMs = stageTimeoutMs(stage);
   const stageStart = stage.start_time ?? now;
-  const remaining = timeoutMs === undefined ? Infinity : timeoutMs - (now.getTime() - stageStart.getTime());
+  // A stage that timed out still cleans up after itself: its on-failure tasks (a rollback) run to the end.
+  const remaining = timeoutMs === undefined || task.on_failure ? Infinity : timeoutMs - (now.getTime() - stageStart.getTime());
   if (remaining <= 0) {
     return terminal(task, `stage timed out: it ran longer than stageTimeoutMs=${timeoutMs} ms`, providerRetries);
   }

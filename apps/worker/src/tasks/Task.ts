@@ -1,5 +1,5 @@
 import type { ProviderRegistry } from '@gantry/providers';
-import type { JsonObject } from '@gantry/store';
+import type { ClusterPlace, JsonObject } from '@gantry/store';
 
 /**
  * A task is one resumable step of a stage. The engine calls `run` until it returns a complete
@@ -68,6 +68,8 @@ export interface TaskServices {
    * retried for Throttled/Transient errors; what still fails is the task's to classify.
    */
   providers: ProviderDirectory;
+  /** Server groups of a cluster Gantry's records show were once healthy (what a rollback may restore). */
+  knownHealthyServerGroups(place: ClusterPlace): Promise<ReadonlySet<string>>;
 }
 
 /** What tasks and routes need of the provider registry (tests substitute their own). */

@@ -22,6 +22,8 @@ describe('task registry', () => {
     const plans = [
       plan('bake', { account: 'k', package: 'app', version: '1' }),
       plan('deploy', { cluster }),
+      getStageType('deploy')?.onFailureTasks?.({ cluster, rollback: { onFailure: true } }) ?? [],
+      plan('rollbackCluster', { account: 'k', cluster: 'a' }),
       ...['resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup'].map((type) => plan(type, target)),
     ];
     expect(plans.flat().filter((name) => !registry.has(name))).toEqual([]);

@@ -46,6 +46,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
         },
         accounts: () => [],
       },
+      knownHealthyServerGroups: async () => new Set<string>(),
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

@@ -48,6 +48,7 @@ function stage(refId: string, type: string, status: Status): StageView {
         attempt: 1,
         index: 0,
         retries: 0,
+        onFailure: false,
         error: null,
         startTime: new Date('2030-01-01T00:00:01.000Z'),
         endTime: null,

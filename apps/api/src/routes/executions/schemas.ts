@@ -15,6 +15,7 @@ export const taskViewSchema = z
     attempt: z.number().int(),
     index: z.number().int(),
     retries: z.number().int(),
+    onFailure: z.boolean().describe("Run because another task of the stage failed (a deploy's rollback.onFailure); the stage still fails"),
     error: jsonObject.nullable(),
     startTime: timestamp,
     endTime: timestamp,

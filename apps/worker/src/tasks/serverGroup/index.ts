@@ -6,6 +6,8 @@ import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './highla
 import { resizeServerGroupTask, waitForCapacityMatchTask } from './resizeTasks';
 import { destroyServerGroupTask, disableServerGroupTask, enableServerGroupTask } from './trafficTasks';
 import { waitForUpInstancesTask } from './waitForUpInstances';
+import { determineDeployRollbackTask, determineRollbackServerGroupsTask } from './rollback/determineRollback';
+import { disableRolledBackServerGroupTask, restoreServerGroupTask } from './rollback/restoreTasks';
 
 export {
   createServerGroupTask,
@@ -19,10 +21,15 @@ export {
   resizeServerGroupTask,
   waitForCapacityMatchTask,
   waitForUpInstancesTask,
+  determineDeployRollbackTask,
+  determineRollbackServerGroupsTask,
+  restoreServerGroupTask,
+  disableRolledBackServerGroupTask,
 };
+export { planRollback, planOutputs, type RollbackPlan } from './rollback/rollbackPlan';
 export { classifyFailure, TaskFailure } from './failures';
 
-/** The tasks of deploy, resizeServerGroup, enableServerGroup, disableServerGroup and destroyServerGroup. */
+/** The tasks of deploy (with its rollback.onFailure), resizeServerGroup, enableServerGroup, disableServerGroup, destroyServerGroup and rollbackCluster. */
 export const serverGroupTasks: readonly TaskImplementation[] = [
   determineServerGroupNameTask,
   createServerGroupTask,
@@ -35,4 +42,8 @@ export const serverGroupTasks: readonly TaskImplementation[] = [
   waitForCapacityMatchTask,
   disableServerGroupTask,
   destroyServerGroupTask,
+  determineRollbackServerGroupsTask,
+  determineDeployRollbackTask,
+  restoreServerGroupTask,
+  disableRolledBackServerGroupTask,
 ];

@@ -25,6 +25,11 @@ export const defaultProviderFactories: ProviderFactories = {
       const { KubernetesProvider } = await import('./kubernetes/KubernetesProvider');
       return new KubernetesProvider(account, { env });
     }),
+  gcp: (account, { env }) =>
+    new LazyProvider('gcp', async () => {
+      const { GcpProvider } = await import('./gcp/GcpProvider');
+      return new GcpProvider(account, { env });
+    }),
 };
 
 export interface ProviderRegistryOptions {

@@ -87,12 +87,48 @@ const awsAccount = z.looseObject({
   provider: z.literal('aws'),
   regions: z.array(z.string().min(1)).optional(),
 });
-const gcpAccount = z.looseObject({
-  name: accountName,
-  provider: z.literal('gcp'),
-  project: z.string().min(1).optional(),
-  regions: z.array(z.string().min(1)).optional(),
-});
+const gcpRegionName = z.string().regex(/^[a-z]+(-[a-z]+)+\d+$/, 'a GCP region such as us-central1');
+/** A region, with the zones its managed instance groups spread over (default: GCE's choice). */
+// A plain name is short for {name}, as for aws.
+const gcpRegion = z.preprocess(
+  (region) => (typeof region === 'string' ? { name: region } : region),
+  z.strictObject({
+    name: gcpRegionName,
+    zones: z.array(z.string().regex(/^[a-z]+(-[a-z]+)+\d+-[a-z]$/, 'a zone such as us-central1-a')).min(1).optional(),
+  }),
+);
+const gcpAccount = z
+  .strictObject({
+    name: accountName,
+    provider: z.literal('gcp'),
+    project: z.string().regex(/^([a-z][-a-z0-9.]*:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'a GCP project id such as my-project-123'),
+    /** The first region is where stages act unless they name another. */
+    regions: z
+      .array(gcpRegion, { error: (issue) => (issue.input === undefined ? 'required: the regions to use, e.g. [us-central1]' : undefined) })
+      .min(1, 'list at least one region'),
+    /** References only: a service account key file, or an environment variable holding its JSON. Absent: application default credentials. */
+    credentials: z
+      .union([z.strictObject({ keyFile: z.string().min(1) }), envReference], {
+        error: () => 'must be {keyFile: path} or {env: VARIABLE} (a variable holding the key JSON), never the key itself',
+      })
+      .optional(),
+    /** Another Compute API endpoint (a fake, a private endpoint); without credentials no token is sent. */
+    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    /** Default network and subnetwork of server groups (names or paths); settings override them. */
+    network: z.string().min(1).optional(),
+    subnetwork: z.string().min(1).optional(),
+    defaultMachineType: z.string().regex(/^[a-z0-9-]+$/, 'a machine type such as e2-small').optional(),
+  })
+  .superRefine((account, context) => {
+    const seen = new Set<string>();
+    account.regions.forEach((region, index) => {
+      if (seen.has(region.name)) context.addIssue({ code: 'custom', path: ['regions', index], message: `duplicate region ${region.name}` });
+      seen.add(region.name);
+      region.zones?.forEach((zone, zoneIndex) => {
+        if (!zone.startsWith(`${region.name}-`)) context.addIssue({ code: 'custom', path: ['regions', index, 'zones', zoneIndex], message: `zone ${zone} is not in region ${region.name}` });
+      });
+    });
+  });
 const localAccount = z.looseObject({
   name: accountName,
   provider: z.literal('local'),
@@ -115,6 +151,7 @@ export type AccountConfig = z.output<typeof accountSchema>;
 export type KubernetesAccountConfig = Extract<AccountConfig, { provider: 'kubernetes' }>;
 export type AwsAccountConfig = Extract<AccountConfig, { provider: 'aws' }>;
 export type GcpAccountConfig = Extract<AccountConfig, { provider: 'gcp' }>;
+export type GcpRegionConfig = GcpAccountConfig['regions'][number];
 export type LocalAccountConfig = Extract<AccountConfig, { provider: 'local' }>;
 export type KubernetesTrafficMode = KubernetesAccountConfig['traffic']['mode'];
 
@@ -173,10 +210,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function resolvePaths(account: AccountConfig, baseDir: string): AccountConfig {
+  if (account.provider === 'gcp' && account.credentials !== undefined && 'keyFile' in account.credentials) {
+    return { ...account, credentials: { keyFile: resolvePath(account.credentials.keyFile, baseDir) } };
+  }
   if (account.provider !== 'kubernetes' || account.kubeconfig === undefined) return account;
-  const path = account.kubeconfig;
+  return { ...account, kubeconfig: resolvePath(account.kubeconfig, baseDir) };
+}
+
+/** `~/x` in the home directory; relative paths relative to the accounts file. */
+function resolvePath(path: string, baseDir: string): string {
   const expanded = path === '~' || path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
-  return { ...account, kubeconfig: isAbsolute(expanded) ? expanded : resolve(baseDir, expanded) };
+  return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

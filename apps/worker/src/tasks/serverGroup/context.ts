@@ -76,8 +76,9 @@ export function defaultLocationOf(account: AccountConfig): string | undefined {
     case 'kubernetes':
       return account.namespace;
     case 'aws':
-    case 'gcp':
       return account.regions?.[0];
+    case 'gcp':
+      return account.regions[0]?.name;
     case 'local':
       return undefined;
   }

@@ -1,0 +1,499 @@
+import type { protos } from '@google-cloud/compute';
+import { parseClusterName, parseServerGroupName, resourceNameProblem } from '@gantry/core';
+import type {
+  BakeRequest,
+  Capacity,
+  CloudProvider,
+  ClusterRef,
+  Health,
+  Image,
+  ServerGroup,
+  ServerGroupRef,
+  ServerGroupSpec,
+} from '../CloudProvider';
+import type { GcpAccountConfig } from '../accounts';
+import { ProviderError, isProviderError } from '../errors';
+import { weightsProblem } from '../kubernetes/traffic';
+import { capacityProblem } from '../validation';
+import { BAKE_LABELS, bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
+import { GceClient, type GceClientTimeouts, type Scope } from './client';
+import { isAlreadyExists } from './errors';
+import { CredentialsProblem, clientOptions, type ComputeClientOptions } from './connection';
+import { LABELS, instanceGroupPath, nameOf, templateNamePrefix } from './names';
+import {
+  backendServiceOf,
+  buildInstanceGroupManager,
+  buildInstanceTemplate,
+  describeMig,
+  machineTypeOf,
+  readMigDescription,
+  type BackendServiceRef,
+  type Placement,
+} from './resources';
+import { backendHealthByInstance, computeHealth, isOurTemplate, toServerGroup } from './serverGroup';
+import { gcpBakeSettingsSchema, gcpServerGroupSettingsSchema, settingsProblems, type GcpServerGroupSettings } from './settings';
+import { isServing, weightedBackends, withBackend, withoutBackend } from './traffic';
+
+type InstanceGroupManager = protos.google.cloud.compute.v1.IInstanceGroupManager;
+type InstanceTemplate = protos.google.cloud.compute.v1.IInstanceTemplate;
+type BackendService = protos.google.cloud.compute.v1.IBackendService;
+type GceImage = protos.google.cloud.compute.v1.IImage;
+
+export interface GcpProviderOptions extends GceClientTimeouts {
+  /** Where `credentials.env` is read. */
+  env?: NodeJS.ProcessEnv;
+  /** Ready client options instead of the account's (tests, embedding). */
+  clientOptions?: ComputeClientOptions;
+}
+
+/** A group's traffic as its backend service sees it. */
+interface Traffic {
+  backendService?: BackendServiceRef;
+  /** The group's instance group is a backend with capacity. */
+  enabled: boolean;
+}
+
+/**
+ * Server groups as regional managed instance groups `cluster-vNNN` made from an instance template
+ * `cluster-vNNN-<content hash>` (DESIGN.md "Providers"):
+ * - traffic: the backend service named by `settings.backendService` (kept in the template's
+ *   metadata, Spinnaker's `backend-service-names`): enable adds the instance group as a backend
+ *   (UTILIZATION, capacityScaler 1), disable removes it, weights set capacityScaler = weight/100;
+ *   every write is a patch carrying the fingerprint just read (412 → Conflict, retried by re-reading).
+ * - capacity: the MIG's target size is desired; min/max live in its description (no autoscaler).
+ * - bake: a GCE image copied from the base image, found again by its `gantry-bake-key` label.
+ * Every method is idempotent; operations are waited for until DONE, bounded (Transient past the
+ * bound, so the engine repeats the call); retries are the caller's (RetryingProvider).
+ */
+export class GcpProvider implements CloudProvider {
+  readonly kind = 'gcp' as const;
+  private readonly gce: GceClient;
+
+  constructor(
+    readonly account: GcpAccountConfig,
+    options: GcpProviderOptions = {},
+  ) {
+    let client: ComputeClientOptions;
+    try {
+      client = options.clientOptions ?? clientOptions(account, options.env ?? process.env);
+    } catch (error) {
+      if (!(error instanceof CredentialsProblem)) throw error;
+      throw new ProviderError({ kind: 'Fatal', provider: 'gcp', operation: 'connect', account: account.name, reason: error.message });
+    }
+    this.gce = new GceClient(client, account.project, account.name, options);
+  }
+
+  async bake(request: BakeRequest): Promise<Image> {
+    const scope: Scope = { operation: 'bake', region: this.regionFor(request.location, 'bake') };
+    this.checkAccount(request.account, scope);
+    const settings = gcpBakeSettingsSchema.safeParse(request.settings ?? {});
+    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
+    if (request.baseImage === undefined || request.baseImage.trim() === '') throw this.fatal(scope, 'baseImage is required: the image the bake starts from');
+    const inputs: BakeInputs = { project: this.account.project, package: request.package, version: request.version, baseImage: request.baseImage, settings: settings.data };
+    const key = bakeKey(inputs);
+    const image = buildImage(inputs, key);
+    const imageScope: Scope = { ...scope, resource: { type: 'image', name: image.name ?? '' } };
+
+    const [found] = await this.gce.call(imageScope, (c) => c.images.list({ project: c.project, filter: bakeKeyFilter(key) }, c.options));
+    const existing = found.find((candidate) => candidate.labels?.[BAKE_LABELS.bakeKey] === key);
+    if (existing !== undefined) return this.bakeResult(existing, true, imageScope);
+
+    // One step per call: start the copy and return; the bake task polls this call until READY.
+    const [started] = await this.gce.call(imageScope, async (c) => {
+      try {
+        return await c.images.insert({ project: c.project, imageResource: image }, c.options);
+      } catch (error) {
+        if (isAlreadyExists(error)) return [null] as const;
+        throw error;
+      }
+    });
+    if (started === null) {
+      const adopted = await this.gce.call(imageScope, (c) => c.images.get({ project: c.project, image: image.name ?? '' }, c.options));
+      if (adopted[0].labels?.[BAKE_LABELS.bakeKey] !== key) throw this.conflict(imageScope, `an image named ${image.name} exists with other inputs (label ${BAKE_LABELS.bakeKey} is not ${key})`);
+      return this.bakeResult(adopted[0], false, imageScope);
+    }
+    const operation = started.latestResponse as protos.google.cloud.compute.v1.IOperation;
+    if (operation.status === 'DONE') await this.gce.waitFor(operation, imageScope);
+    return { id: image.name ?? '', name: image.name ?? '', reused: false, state: 'pending', details: { family: image.family, sourceImage: image.sourceImage, bakeKey: key, operation: operation.name } };
+  }
+
+  async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
+    const region = this.regionFor(spec.location, 'createServerGroup');
+    const scope: Scope = { operation: 'createServerGroup', region, resource: { type: 'instanceGroupManager', name: spec.name } };
+    this.checkAccount(spec.account, scope);
+    const { settings, machineType } = this.validateSpec(spec, scope);
+    const placement = this.placement(region);
+    const template = buildInstanceTemplate(spec, settings, placement, machineType);
+    const templateId = template.name ?? '';
+
+    // A re-run after a crash finds the group the first run made; nothing new is inserted for it.
+    const existing = await this.gce.find(scope, (c) => c.migs.get({ project: c.project, region, instanceGroupManager: spec.name }, c.options));
+    if (existing !== null) {
+      this.checkAdoptable(existing[0], spec, templateId, scope);
+    } else {
+      await this.ensureTemplate(template, { ...scope, resource: { type: 'instanceTemplate', name: templateId } });
+      const mig = buildInstanceGroupManager(spec, settings, placement, templateId);
+      const inserted = await this.gce.insert(scope, (c) => c.migs.insert({ project: c.project, region, instanceGroupManagerResource: mig }, c.options));
+      if (inserted === 'exists') {
+        const [raced] = await this.gce.call(scope, (c) => c.migs.get({ project: c.project, region, instanceGroupManager: spec.name }, c.options));
+        this.checkAdoptable(raced, spec, templateId, scope);
+      }
+    }
+    if (spec.enabled === true) await this.setTraffic(spec.name, true, { ...scope, operation: 'createServerGroup' });
+    const group = await this.readServerGroup(spec.name, scope);
+    if (group === null) throw this.error('Transient', scope, `managed instance group ${spec.name} was created but cannot be read yet`);
+    return group;
+  }
+
+  async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
+    return this.readServerGroup(ref.name, this.refScope(ref, 'getServerGroup'));
+  }
+
+  async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
+    const scope = this.clusterScope(cluster, 'listServerGroups');
+    const migs = await this.migsOf(cluster.cluster, scope);
+    const services = new Map<string, Promise<BackendService | null>>();
+    const groups = await Promise.all(migs.map((mig) => this.view(mig, { ...scope, resource: { type: 'instanceGroupManager', name: mig.name ?? '' } }, services)));
+    return groups.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name));
+  }
+
+  async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
+    const scope = this.refScope(ref, 'resize');
+    const problem = capacityProblem(capacity);
+    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
+    const mig = await this.requireMig(ref.name, scope);
+    const described = readMigDescription(mig.description);
+    const region = scope.region;
+    if (described !== undefined && (described.min !== capacity.min || described.max !== capacity.max)) {
+      const patch: InstanceGroupManager = { description: describeMig(described, capacity), ...(mig.fingerprint ? { fingerprint: mig.fingerprint } : {}) };
+      await this.gce.mutate(scope, (c) => c.migs.patch({ project: c.project, region, instanceGroupManager: ref.name, instanceGroupManagerResource: patch }, c.options));
+    }
+    if (mig.targetSize !== capacity.desired) {
+      await this.gce.mutate(scope, (c) => c.migs.resize({ project: c.project, region, instanceGroupManager: ref.name, size: capacity.desired }, c.options));
+    }
+  }
+
+  enable(ref: ServerGroupRef): Promise<void> {
+    return this.setTraffic(ref.name, true, this.refScope(ref, 'enable'));
+  }
+
+  disable(ref: ServerGroupRef): Promise<void> {
+    return this.setTraffic(ref.name, false, this.refScope(ref, 'disable'));
+  }
+
+  /**
+   * Weights describe the whole cluster: each group with a weight above 0 is a backend with
+   * capacityScaler weight/100, the others leave their backend service. One patch per backend
+   * service, so the switch is atomic where the groups share one (the usual case).
+   */
+  async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
+    const scope = this.clusterScope(cluster, 'setTrafficWeights');
+    const migs = await this.migsOf(cluster.cluster, scope);
+    const problem = weightsProblem(weights, migs.map((mig) => mig.name ?? ''));
+    if (problem !== undefined) throw this.fatal(scope, problem);
+    const byService = new Map<string, { service: BackendServiceRef; groups: Map<string, string> }>();
+    for (const mig of migs) {
+      const name = mig.name ?? '';
+      const service = backendServiceOf(await this.templateOf(mig, scope));
+      if (service === undefined) {
+        if ((weights[name] ?? 0) > 0) throw this.fatal(scope, `server group ${name} has no backend service (settings.backendService when it was created), so it cannot take a weight`);
+        continue;
+      }
+      const key = `${service.regional ? 'regional' : 'global'}/${service.name}`;
+      const entry = byService.get(key) ?? { service, groups: new Map<string, string>() };
+      entry.groups.set(name, this.instanceGroupOf(mig, scope.region));
+      byService.set(key, entry);
+    }
+    for (const { service, groups } of byService.values()) {
+      await this.editBackends(service, scope, (backends) => weightedBackends(backends, groups, weights));
+    }
+  }
+
+  /**
+   * Leaves the backend service first (GCE refuses to delete an instance group that is a backend),
+   * then deletes the MIG and, once it is gone, its template(s). NotFound when nothing was there.
+   */
+  async destroy(ref: ServerGroupRef): Promise<void> {
+    const scope = this.refScope(ref, 'destroy');
+    const region = scope.region;
+    const found = await this.gce.find(scope, (c) => c.migs.get({ project: c.project, region, instanceGroupManager: ref.name }, c.options));
+    const mig = found?.[0] ?? null;
+    const templates = new Set<string>();
+    if (mig !== null) {
+      if (!this.isOurMig(mig, ref.name)) throw this.conflict(scope, `managed instance group ${ref.name} is not managed by Gantry; refusing to delete it`);
+      const template = await this.templateOf(mig, scope);
+      const service = backendServiceOf(template);
+      if (service !== undefined) await this.editBackends(service, scope, (backends) => withoutBackend(backends, this.instanceGroupOf(mig, region)), true);
+      await this.deleteIgnoringNotFound(scope, (c) => c.migs.delete({ project: c.project, region, instanceGroupManager: ref.name }, c.options));
+      if (isOurTemplate(template, ref.name)) templates.add(nameOf(mig.instanceTemplate));
+    }
+    // Also templates a create left behind before its MIG existed.
+    for (const name of await this.templatesOf(ref.name, scope)) templates.add(name);
+    if (mig === null && templates.size === 0) throw this.error('NotFound', scope, `server group ${ref.name} does not exist (no managed instance group or instance template)`);
+    for (const name of templates) {
+      await this.deleteIgnoringNotFound({ ...scope, resource: { type: 'instanceTemplate', name } }, (c) => c.templates.delete({ project: c.project, instanceTemplate: name }, c.options));
+    }
+  }
+
+  async health(ref: ServerGroupRef): Promise<Health> {
+    const scope = this.refScope(ref, 'health');
+    const mig = await this.requireMig(ref.name, scope);
+    const [instances, traffic] = await Promise.all([this.instancesOf(ref.name, scope), this.trafficOf(mig, await this.templateOf(mig, scope), scope)]);
+    const backendHealth = traffic.enabled && traffic.backendService ? await this.backendHealthOf(traffic.backendService, mig, scope) : undefined;
+    return computeHealth(mig, instances, backendHealth);
+  }
+
+  // --- steps -------------------------------------------------------------------------------------
+
+  private async readServerGroup(name: string, scope: Scope): Promise<ServerGroup | null> {
+    const found = await this.gce.find(scope, (c) => c.migs.get({ project: c.project, region: scope.region, instanceGroupManager: name }, c.options));
+    if (found === null || !this.isOurMig(found[0], name)) return null;
+    return this.view(found[0], scope, new Map());
+  }
+
+  /** The whole view of one group; backend services are read once per call (`services`). */
+  private async view(mig: InstanceGroupManager, scope: Scope, services: Map<string, Promise<BackendService | null>>): Promise<ServerGroup> {
+    const name = mig.name ?? '';
+    const template = await this.templateOf(mig, scope);
+    const [instances, traffic] = await Promise.all([this.instancesOf(name, scope), this.trafficOf(mig, template, scope, services)]);
+    const backendHealth = traffic.enabled && traffic.backendService ? await this.backendHealthOf(traffic.backendService, mig, scope) : undefined;
+    return toServerGroup({
+      account: this.account.name,
+      region: scope.region,
+      mig,
+      template,
+      instances,
+      enabled: traffic.enabled,
+      ...(traffic.backendService ? { backendService: traffic.backendService.name } : {}),
+      ...(backendHealth ? { backendHealth } : {}),
+    });
+  }
+
+  private async trafficOf(mig: InstanceGroupManager, template: InstanceTemplate | null, scope: Scope, services = new Map<string, Promise<BackendService | null>>()): Promise<Traffic> {
+    const backendService = backendServiceOf(template);
+    if (backendService === undefined) return { enabled: false };
+    const key = `${backendService.regional ? 'regional' : 'global'}/${backendService.name}`;
+    let service = services.get(key);
+    if (service === undefined) {
+      service = this.findBackendService(backendService, scope);
+      services.set(key, service);
+    }
+    const backends = (await service)?.backends ?? [];
+    return { backendService, enabled: isServing(backends, this.instanceGroupOf(mig, scope.region)) };
+  }
+
+  private async backendHealthOf(service: BackendServiceRef, mig: InstanceGroupManager, scope: Scope): Promise<Map<string, string>> {
+    const group = { group: this.instanceGroupOf(mig, scope.region) };
+    const serviceScope: Scope = { ...scope, resource: { type: 'backendService', name: service.name } };
+    const [health] = await this.gce.call(serviceScope, (c) =>
+      service.regional
+        ? c.regionBackendServices.getHealth({ project: c.project, region: scope.region, backendService: service.name, resourceGroupReferenceResource: group }, c.options)
+        : c.backendServices.getHealth({ project: c.project, backendService: service.name, resourceGroupReferenceResource: group }, c.options),
+    );
+    return backendHealthByInstance(health.healthStatus ?? []);
+  }
+
+  private async setTraffic(name: string, enabled: boolean, scope: Scope): Promise<void> {
+    const mig = await this.requireMig(name, scope);
+    const service = backendServiceOf(await this.templateOf(mig, scope));
+    if (service === undefined) {
+      // Never in a backend service, so never taking traffic: disabling it has nothing to do.
+      if (!enabled) return;
+      throw this.fatal(scope, `server group ${name} has no backend service (settings.backendService when it was created), so it cannot take traffic`);
+    }
+    const group = this.instanceGroupOf(mig, scope.region);
+    await this.editBackends(service, scope, (backends) => (enabled ? withBackend(backends, group, 1) : withoutBackend(backends, group)));
+  }
+
+  /**
+   * Reads the backend service, applies `edit` to its backends and patches them back with the
+   * fingerprint just read: a concurrent writer makes this a 412, a Conflict that the retrying
+   * wrapper answers by calling again (so reading afresh). `edit` returns null when nothing changes.
+   */
+  private async editBackends(
+    service: BackendServiceRef,
+    scope: Scope,
+    edit: (backends: protos.google.cloud.compute.v1.IBackend[]) => protos.google.cloud.compute.v1.IBackend[] | null,
+    missingIsFine = false,
+  ): Promise<void> {
+    const serviceScope: Scope = { ...scope, resource: { type: 'backendService', name: service.name } };
+    const current = await this.findBackendService(service, serviceScope);
+    if (current === null) {
+      if (missingIsFine) return;
+      throw this.error('NotFound', serviceScope, `backend service ${service.name} does not exist${service.regional ? ` in region ${scope.region}` : ''}`);
+    }
+    const backends = edit(current.backends ?? []);
+    if (backends === null) return;
+    const patch: BackendService = { backends, ...(current.fingerprint ? { fingerprint: current.fingerprint } : {}) };
+    const region = scope.region;
+    await this.gce.mutate(serviceScope, (c) =>
+      service.regional
+        ? c.regionBackendServices.patch({ project: c.project, region, backendService: service.name, backendServiceResource: patch }, c.options)
+        : c.backendServices.patch({ project: c.project, backendService: service.name, backendServiceResource: patch }, c.options),
+    );
+  }
+
+  private async findBackendService(service: BackendServiceRef, scope: Scope): Promise<BackendService | null> {
+    const serviceScope: Scope = { ...scope, resource: { type: 'backendService', name: service.name } };
+    const found = await this.gce.find(serviceScope, (c) =>
+      service.regional
+        ? c.regionBackendServices.get({ project: c.project, region: scope.region, backendService: service.name }, c.options)
+        : c.backendServices.get({ project: c.project, backendService: service.name }, c.options),
+    );
+    return found?.[0] ?? null;
+  }
+
+  /** Inserts the template unless a previous run did; a template of that name must be this group's. */
+  private async ensureTemplate(template: InstanceTemplate, scope: Scope): Promise<void> {
+    const name = template.name ?? '';
+    const inserted = await this.gce.insert(scope, (c) => c.templates.insert({ project: c.project, instanceTemplateResource: template }, c.options));
+    if (inserted !== 'exists') return;
+    const [existing] = await this.gce.call(scope, (c) => c.templates.get({ project: c.project, instanceTemplate: name }, c.options));
+    const serverGroup = template.properties?.labels?.[LABELS.serverGroup] ?? '';
+    // The name carries the content's hash: ours by label means the same content.
+    if (!isOurTemplate(existing, serverGroup)) throw this.conflict(scope, `an instance template named ${name} exists and is not server group ${serverGroup}'s`);
+  }
+
+  /** An existing MIG of that name is adopted only if it is this spec's group (same template, so same image and settings). */
+  private checkAdoptable(mig: InstanceGroupManager, spec: ServerGroupSpec, template: string, scope: Scope): void {
+    if (!this.isOurMig(mig, spec.name)) throw this.conflict(scope, `a managed instance group named ${spec.name} exists and is not managed by Gantry`);
+    const current = nameOf(mig.instanceTemplate);
+    if (current !== template) {
+      const image = readMigDescription(mig.description)?.image ?? '(unknown)';
+      throw this.conflict(scope, `server group ${spec.name} already exists with instance template ${current} (image ${image}), not ${template} (image ${spec.image})`);
+    }
+  }
+
+  private isOurMig(mig: InstanceGroupManager, name: string): boolean {
+    const described = readMigDescription(mig.description);
+    return described !== undefined && mig.name === name && parseServerGroupName(name)?.cluster === described.cluster;
+  }
+
+  private async requireMig(name: string, scope: Scope): Promise<InstanceGroupManager> {
+    const [mig] = await this.gce.call(scope, (c) => c.migs.get({ project: c.project, region: scope.region, instanceGroupManager: name }, c.options));
+    if (!this.isOurMig(mig, name)) throw this.conflict(scope, `managed instance group ${name} is not managed by Gantry (no gantry description)`);
+    return mig;
+  }
+
+  /** The cluster's MIGs: `<cluster>-vNNN` by name (server-side filter) and by Gantry's description. */
+  private async migsOf(cluster: string, scope: Scope): Promise<InstanceGroupManager[]> {
+    const filter = `name eq "${cluster}-v[0-9]{3}"`;
+    const [migs] = await this.gce.call(scope, (c) => c.migs.list({ project: c.project, region: scope.region, filter }, c.options));
+    return migs.filter((mig) => parseServerGroupName(mig.name ?? '')?.cluster === cluster && this.isOurMig(mig, mig.name ?? ''));
+  }
+
+  private async templateOf(mig: InstanceGroupManager, scope: Scope): Promise<InstanceTemplate | null> {
+    const name = nameOf(mig.instanceTemplate);
+    if (name === '') return null;
+    const found = await this.gce.find({ ...scope, resource: { type: 'instanceTemplate', name } }, (c) => c.templates.get({ project: c.project, instanceTemplate: name }, c.options));
+    return found?.[0] ?? null;
+  }
+
+  /** Templates made for this group (by name pattern and label), whether or not a MIG uses them. */
+  private async templatesOf(serverGroup: string, scope: Scope): Promise<string[]> {
+    const filter = `name eq "${templateNamePrefix(serverGroup)}-[0-9a-f]{8}"`;
+    const [templates] = await this.gce.call(scope, (c) => c.templates.list({ project: c.project, filter }, c.options));
+    return templates.filter((template) => isOurTemplate(template, serverGroup)).map((template) => template.name ?? '');
+  }
+
+  private async instancesOf(name: string, scope: Scope): Promise<protos.google.cloud.compute.v1.IManagedInstance[]> {
+    const [instances] = await this.gce.call(scope, (c) => c.migs.listManagedInstances({ project: c.project, region: scope.region, instanceGroupManager: name }, c.options));
+    return instances;
+  }
+
+  private async deleteIgnoringNotFound(scope: Scope, request: Parameters<GceClient['mutate']>[1]): Promise<void> {
+    try {
+      await this.gce.mutate(scope, request);
+    } catch (error) {
+      if (!isProviderError(error, 'NotFound')) throw error;
+    }
+  }
+
+  private async bakeResult(image: GceImage, reused: boolean, scope: Scope): Promise<Image> {
+    const status = bakeStatus(image);
+    const name = image.name ?? '';
+    if (status === 'failed') throw this.fatal(scope, `image ${name} failed to build (status ${image.status}); delete it to bake these inputs again`);
+    return {
+      id: name,
+      name,
+      reused,
+      state: status,
+      details: { family: image.family, status: image.status, sourceImage: image.sourceImage, selfLink: image.selfLink, bakeKey: image.labels?.[BAKE_LABELS.bakeKey] },
+    };
+  }
+
+  /** The instance group a MIG manages, as a backend names it. */
+  private instanceGroupOf(mig: InstanceGroupManager, region: string): string {
+    return mig.instanceGroup ?? instanceGroupPath(this.account.project, region, mig.name ?? '');
+  }
+
+  // --- validation and errors ---------------------------------------------------------------------
+
+  private validateSpec(spec: ServerGroupSpec, scope: Scope): { settings: GcpServerGroupSettings; machineType: string } {
+    const nameProblem = resourceNameProblem(spec.name);
+    if (nameProblem !== undefined) throw this.fatal(scope, `server group name ${spec.name} ${nameProblem}`);
+    if (parseServerGroupName(spec.name)?.cluster !== spec.cluster) throw this.fatal(scope, `server group name ${spec.name} must be ${spec.cluster}-vNNN`);
+    if (parseClusterName(spec.cluster)?.application !== spec.application) {
+      throw this.fatal(scope, `cluster ${spec.cluster} must be application ${spec.application}[-stack[-detail]]`);
+    }
+    const problem = capacityProblem(spec.capacity);
+    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
+    if (spec.image.trim() === '') throw this.fatal(scope, 'image must not be empty');
+    const parsed = gcpServerGroupSettingsSchema.safeParse(spec.settings ?? {});
+    if (!parsed.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
+    const settings = parsed.data;
+    const machineType = machineTypeOf(settings, this.placement(scope.region));
+    if (machineType === undefined) throw this.fatal(scope, 'settings.instanceType is required (or the account\'s defaultMachineType)');
+    if (spec.enabled === true && settings.backendService === undefined) throw this.fatal(scope, 'enabled: true needs settings.backendService, the backend service that sends the group traffic');
+    return { settings, machineType };
+  }
+
+  private placement(region: string): Placement {
+    const zones = this.account.regions.find((candidate) => candidate.name === region)?.zones;
+    return {
+      project: this.account.project,
+      region,
+      ...(this.account.network === undefined ? {} : { network: this.account.network }),
+      ...(this.account.subnetwork === undefined ? {} : { subnetwork: this.account.subnetwork }),
+      ...(this.account.defaultMachineType === undefined ? {} : { machineType: this.account.defaultMachineType }),
+      ...(zones === undefined ? {} : { zones }),
+    };
+  }
+
+  /** The region: the ref's location, else the account's first; it must be one the account lists. */
+  private regionFor(location: string | undefined, operation: string): string {
+    const regions = this.account.regions.map((region) => region.name);
+    const region = location ?? regions[0] ?? '';
+    if (!regions.includes(region)) throw this.fatal({ operation, region }, `region ${region} is not one of the account's regions (${regions.join(', ')})`);
+    return region;
+  }
+
+  private refScope(ref: ServerGroupRef, operation: string): Scope {
+    const scope: Scope = { operation, region: this.regionFor(ref.location, operation), resource: { type: 'instanceGroupManager', name: ref.name } };
+    this.checkAccount(ref.account, scope);
+    return scope;
+  }
+
+  private clusterScope(cluster: ClusterRef, operation: string): Scope {
+    const scope: Scope = { operation, region: this.regionFor(cluster.location, operation), resource: { type: 'cluster', name: cluster.cluster } };
+    this.checkAccount(cluster.account, scope);
+    return scope;
+  }
+
+  /** A call routed to the wrong provider instance is a bug upstream; say so instead of acting. */
+  private checkAccount(account: string, scope: Scope): void {
+    if (account !== this.account.name) throw this.fatal(scope, `this provider serves account ${this.account.name}, not ${account}`);
+  }
+
+  private error(kind: ProviderError['kind'], scope: Scope, reason: string): ProviderError {
+    return this.gce.error(kind, scope, reason);
+  }
+
+  private fatal(scope: Scope, reason: string): ProviderError {
+    return this.error('Fatal', scope, reason);
+  }
+
+  private conflict(scope: Scope, reason: string): ProviderError {
+    return this.error('Conflict', scope, reason);
+  }
+}

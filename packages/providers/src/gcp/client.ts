@@ -1,0 +1,179 @@
+import {
+  BackendServicesClient,
+  GlobalOperationsClient,
+  ImagesClient,
+  InstanceTemplatesClient,
+  RegionBackendServicesClient,
+  RegionInstanceGroupManagersClient,
+  RegionOperationsClient,
+  type protos,
+} from '@google-cloud/compute';
+import type { CallOptions } from 'google-gax';
+import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import type { ComputeClientOptions } from './connection';
+import { isAlreadyExists, operationError, operationFailed, operationErrorCodes, toProviderError } from './errors';
+import { nameOf } from './names';
+
+type Operation = protos.google.cloud.compute.v1.IOperation;
+
+/** What a request is about, for the error message if it fails. */
+export interface Scope {
+  operation: string;
+  region: string;
+  resource?: ProviderResource;
+}
+
+export interface ComputeApis {
+  templates: InstanceTemplatesClient;
+  migs: RegionInstanceGroupManagersClient;
+  backendServices: BackendServicesClient;
+  regionBackendServices: RegionBackendServicesClient;
+  images: ImagesClient;
+  globalOperations: GlobalOperationsClient;
+  regionOperations: RegionOperationsClient;
+  /** Per call: the request timeout, and no retries inside the client (RetryingProvider retries). */
+  options: CallOptions;
+  project: string;
+}
+
+export interface GceClientTimeouts {
+  /** Per API request (default 30 s). */
+  requestTimeoutMs?: number;
+  /** How long a call waits for one operation to be DONE before giving up as Transient (default 120 s). */
+  operationTimeoutMs?: number;
+  /** Pause between operation polls when the wait call answers at once (default 500 ms). */
+  operationPollMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_OPERATION_TIMEOUT_MS = 120_000;
+const DEFAULT_OPERATION_POLL_MS = 500;
+
+/** The answer of an insert: the operation to wait for, or `exists` when the name is taken (409). */
+export type InsertResult = Operation | 'exists';
+
+/**
+ * The Compute clients of one account, and the one place where their failures become
+ * ProviderErrors that name the account, region and resource. Operations are not polled by the
+ * client library: `waitFor` does it, bounded, and turns a failed operation into its error.
+ */
+export class GceClient {
+  private readonly apis: ComputeApis;
+  private readonly operationTimeoutMs: number;
+  private readonly operationPollMs: number;
+
+  constructor(
+    options: ComputeClientOptions,
+    readonly project: string,
+    private readonly account: string,
+    timeouts: GceClientTimeouts = {},
+  ) {
+    this.apis = {
+      templates: new InstanceTemplatesClient(options),
+      migs: new RegionInstanceGroupManagersClient(options),
+      backendServices: new BackendServicesClient(options),
+      regionBackendServices: new RegionBackendServicesClient(options),
+      images: new ImagesClient(options),
+      globalOperations: new GlobalOperationsClient(options),
+      regionOperations: new RegionOperationsClient(options),
+      options: { timeout: timeouts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, retry: null },
+      project,
+    };
+    this.operationTimeoutMs = timeouts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    this.operationPollMs = timeouts.operationPollMs ?? DEFAULT_OPERATION_POLL_MS;
+  }
+
+  async call<T>(scope: Scope, request: (apis: ComputeApis) => Promise<T>): Promise<T> {
+    try {
+      return await request(this.apis);
+    } catch (error) {
+      throw toProviderError(error, this.context(scope));
+    }
+  }
+
+  /** NotFound is an answer here, not an error. */
+  async find<T>(scope: Scope, request: (apis: ComputeApis) => Promise<T>): Promise<T | null> {
+    try {
+      return await this.call(scope, request);
+    } catch (error) {
+      if (isProviderError(error, 'NotFound')) return null;
+      throw error;
+    }
+  }
+
+  /** An insert/patch/delete: its operation, waited for until DONE; a failed operation throws. */
+  async mutate(scope: Scope, request: (apis: ComputeApis) => Promise<[{ latestResponse: unknown }, ...unknown[]]>): Promise<Operation> {
+    const [operation] = await this.call(scope, request);
+    return this.waitFor(operation.latestResponse as Operation, scope);
+  }
+
+  /**
+   * An insert that reports a taken name as `exists` instead of failing, whether the API says so at
+   * once (409 alreadyExists) or in the operation (RESOURCE_ALREADY_EXISTS).
+   */
+  async insert(scope: Scope, request: (apis: ComputeApis) => Promise<[{ latestResponse: unknown }, ...unknown[]]>): Promise<InsertResult> {
+    let started: Operation;
+    try {
+      started = (await request(this.apis))[0].latestResponse as Operation;
+    } catch (error) {
+      if (isAlreadyExists(error)) return 'exists';
+      throw toProviderError(error, this.context(scope));
+    }
+    const done = await this.poll(started, scope);
+    if (operationFailed(done) && operationErrorCodes(done).includes('RESOURCE_ALREADY_EXISTS')) return 'exists';
+    if (operationFailed(done)) throw operationError(done, this.context(scope));
+    return done;
+  }
+
+  /** Polls the operation (regional or global, as it says) until DONE; a failed one throws its error. */
+  async waitFor(operation: Operation, scope: Scope): Promise<Operation> {
+    const done = await this.poll(operation, scope);
+    if (operationFailed(done)) throw operationError(done, this.context(scope));
+    return done;
+  }
+
+  error(kind: ProviderErrorKind, scope: Scope, reason: string): ProviderError {
+    return new ProviderError({ kind, provider: 'gcp', ...this.context(scope), location: scope.region, reason });
+  }
+
+  /** Closes the clients' connections (tests; a worker keeps them for its lifetime). */
+  async close(): Promise<void> {
+    const { templates, migs, backendServices, regionBackendServices, images, globalOperations, regionOperations } = this.apis;
+    await Promise.all([templates, migs, backendServices, regionBackendServices, images, globalOperations, regionOperations].map((client) => client.close()));
+  }
+
+  private async poll(operation: Operation, scope: Scope): Promise<Operation> {
+    const deadline = Date.now() + this.operationTimeoutMs;
+    let current = operation;
+    while (current.status !== 'DONE') {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw this.error('Transient', scope, `operation ${current.name ?? '(unnamed)'} still ${current.status ?? 'PENDING'} after ${Math.round(this.operationTimeoutMs / 1000)} s; the call is safe to repeat`);
+      }
+      const started = Date.now();
+      current = await this.waitOnce(current, scope, remaining);
+      // GCE's wait holds the request until DONE or about two minutes; one that answers at once
+      // (an API that does not hold) is polled at a gentle pace instead of in a tight loop.
+      if (current.status !== 'DONE' && Date.now() - started < this.operationPollMs) {
+        await new Promise((resolve) => setTimeout(resolve, this.operationPollMs));
+      }
+    }
+    return current;
+  }
+
+  private async waitOnce(operation: Operation, scope: Scope, remainingMs: number): Promise<Operation> {
+    const name = operation.name ?? '';
+    const options: CallOptions = { ...this.apis.options, timeout: Math.max(1_000, Math.min(remainingMs, this.operationTimeoutMs)) };
+    const region = operation.region ? nameOf(operation.region) : undefined;
+    const [waited] = await this.call(scope, (apis) =>
+      region === undefined
+        ? apis.globalOperations.wait({ project: this.project, operation: name }, options)
+        : apis.regionOperations.wait({ project: this.project, region, operation: name }, options),
+    );
+    return waited;
+  }
+
+  private context(scope: Scope) {
+    return { operation: scope.operation, account: this.account, region: scope.region, ...(scope.resource ? { resource: scope.resource } : {}) };
+  }
+}

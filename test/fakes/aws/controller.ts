@@ -1,0 +1,159 @@
+/**
+ * The simulated clouds behind the API: EC2 moves instances and images through their states, ELB
+ * health-checks targets, Auto Scaling keeps groups at their desired capacity. It runs after every
+ * change (on the next turn of the event loop, so API calls return before it acts, as in AWS) and
+ * on a timer for the next transition due.
+ */
+import { reconcileGroup, completeLaunchActivity } from './autoscaling/scaling';
+import { registerTarget, deregisterTarget } from './elbv2/targetGroups';
+import { isSuspended } from './autoscaling/groups';
+import type { Instance, TargetGroup } from './model';
+import type { AwsStore, RegionState } from './store';
+
+export interface InstanceInfo {
+  region: string;
+  instanceId: string;
+  imageId: string;
+  /** The Auto Scaling group that launched it, if any. */
+  autoScalingGroupName: string | undefined;
+}
+
+export type InstancePredicate = (instance: InstanceInfo) => boolean;
+
+export class AwsController {
+  private readyDelayMs: number;
+  private failing: InstancePredicate | null = null;
+  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly store: AwsStore, readyDelayMs: number) {
+    this.readyDelayMs = readyDelayMs;
+    store.onChange(() => this.schedule());
+  }
+
+  readyDelay(): number {
+    return this.readyDelayMs;
+  }
+
+  setReadyDelay(ms: number): void {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new Error('setReadyDelay: ms must be a non-negative number');
+    this.readyDelayMs = ms;
+    this.schedule();
+  }
+
+  failInstances(predicate: InstancePredicate | null): void {
+    this.failing = predicate;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Coalesces a burst of changes into one pass. */
+  schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.stopped) this.reconcile();
+    });
+  }
+
+  private reconcile(): void {
+    const now = Date.now();
+    let wakeAt = Infinity;
+    for (const region of this.store.allRegions()) wakeAt = Math.min(wakeAt, this.reconcileRegion(region, now));
+    clearTimeout(this.timer);
+    if (wakeAt !== Infinity && !this.stopped) {
+      this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAt - Date.now()) + 1);
+      this.timer.unref();
+    }
+  }
+
+  private isFailing(region: RegionState, instance: Instance): boolean {
+    return this.failing?.({
+      region: region.region,
+      instanceId: instance.instanceId,
+      imageId: instance.imageId,
+      autoScalingGroupName: instance.autoScaling?.groupName ?? instance.tags.get('aws:autoscaling:groupName'),
+    }) ?? false;
+  }
+
+  private reconcileRegion(region: RegionState, now: number): number {
+    let wakeAt = Infinity;
+    for (const image of region.images.values()) {
+      if (image.state !== 'pending') continue;
+      if (now >= image.availableAt) image.state = 'available';
+      else wakeAt = Math.min(wakeAt, image.availableAt);
+    }
+    for (const instance of region.instances.values()) wakeAt = Math.min(wakeAt, this.reconcileInstance(region, instance, now));
+    for (const group of [...region.autoScalingGroups.values()]) wakeAt = Math.min(wakeAt, reconcileGroup(region, group, now, this.readyDelayMs));
+    for (const targetGroup of region.targetGroups.values()) wakeAt = Math.min(wakeAt, this.reconcileTargets(region, targetGroup, now));
+    // Launches and terminations above start new transitions: make sure their times wake us.
+    for (const instance of region.instances.values()) {
+      if (instance.state === 'pending' || instance.state === 'shutting-down' || instance.state === 'stopping') wakeAt = Math.min(wakeAt, instance.transitionAt);
+    }
+    for (const targetGroup of region.targetGroups.values()) {
+      for (const target of targetGroup.targets) if (target.state === 'initial' || target.state === 'draining') wakeAt = Math.min(wakeAt, target.transitionAt);
+    }
+    return wakeAt;
+  }
+
+  private reconcileInstance(region: RegionState, instance: Instance, now: number): number {
+    const membership = instance.autoScaling;
+    if (instance.state === 'pending' && now >= instance.transitionAt) {
+      instance.state = 'running';
+      if (membership) this.putInService(region, instance, now);
+    } else if (instance.state === 'shutting-down' && now >= instance.transitionAt) {
+      instance.state = 'terminated';
+      instance.autoScaling = undefined;
+      for (const targetGroup of region.targetGroups.values()) deregisterTarget(targetGroup, { id: instance.instanceId, port: undefined }, now, this.readyDelayMs);
+    } else if (instance.state === 'stopping' && now >= instance.transitionAt) {
+      instance.state = 'stopped';
+    }
+    if (instance.autoScaling) {
+      // Terminated through EC2 (or stopped): Auto Scaling sees it and replaces it.
+      if (instance.state === 'shutting-down') instance.autoScaling.lifecycleState = 'Terminating';
+      if (instance.autoScaling.lifecycleState === 'InService') {
+        const unhealthy = instance.state !== 'running' || this.isFailing(region, instance);
+        instance.autoScaling.healthStatus = unhealthy ? 'Unhealthy' : 'Healthy';
+      }
+    }
+    return instance.state === 'pending' || instance.state === 'shutting-down' || instance.state === 'stopping' ? instance.transitionAt : Infinity;
+  }
+
+  private putInService(region: RegionState, instance: Instance, now: number): void {
+    const membership = instance.autoScaling;
+    const group = membership && region.autoScalingGroups.get(membership.groupName);
+    if (!membership || !group) return;
+    membership.lifecycleState = 'InService';
+    completeLaunchActivity(region, instance, now);
+    if (membership.skipLoadBalancers || isSuspended(group, 'AddToLoadBalancer')) {
+      membership.skipLoadBalancers = true;
+      return;
+    }
+    for (const attachment of group.targetGroups) {
+      const targetGroup = region.targetGroups.get(attachment.arn);
+      if (targetGroup && attachment.state === 'Attached') registerTarget(targetGroup, { id: instance.instanceId, port: undefined }, now, this.readyDelayMs);
+    }
+  }
+
+  private reconcileTargets(region: RegionState, targetGroup: TargetGroup, now: number): number {
+    let wakeAt = Infinity;
+    targetGroup.targets = targetGroup.targets.filter((target) => target.state !== 'draining' || now < target.transitionAt);
+    for (const target of targetGroup.targets) {
+      if (target.state === 'draining') continue;
+      if (target.state === 'initial' && now < target.transitionAt) {
+        wakeAt = Math.min(wakeAt, target.transitionAt);
+        continue;
+      }
+      const instance = region.instances.get(target.id);
+      const passing = targetGroup.targetType !== 'instance' || (instance !== undefined && instance.state === 'running' && !this.isFailing(region, instance));
+      target.state = passing ? 'healthy' : 'unhealthy';
+    }
+    return wakeAt;
+  }
+}

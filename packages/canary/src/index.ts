@@ -20,3 +20,17 @@ export { mannWhitneyU, type MannWhitneyResult } from './mannWhitney';
 export { hodgesLehmann, type HodgesLehmannResult } from './hodgesLehmann';
 export { erfc, normalCdf, normalSf, normalQuantile } from './normal';
 export { failRate, seededRandom, normalSampler, type PowerScenario } from './simulation';
+export {
+  createMetricSource,
+  metricSourceSchema,
+  MetricSourceError,
+  LOCAL_PROXY_METRICS,
+  renderPromQl,
+  type MetricSourceConfig,
+  type MetricSourceDeps,
+  type MetricQuery,
+  type MetricSource,
+  type PrometheusSourceConfig,
+  type LocalProxySourceConfig,
+  type StaticSourceConfig,
+} from './sources';

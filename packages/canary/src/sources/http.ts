@@ -1,0 +1,47 @@
+import { MetricSourceError } from './MetricSource';
+
+export interface HttpDeps {
+  fetch: typeof fetch;
+}
+
+/** The URL without its query string, which may be long and holds nothing that explains a failure. */
+function shown(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function causeOf(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * GET a JSON document; every failure becomes a MetricSourceError that says which source, which
+ * URL and what went wrong. `explain` turns an error body into words (each API has its own shape).
+ */
+export async function getJson(
+  deps: HttpDeps,
+  source: string,
+  url: URL,
+  options: { headers?: Record<string, string>; timeoutMs: number; explain(body: unknown): string | undefined },
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await deps.fetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (error) {
+    throw new MetricSourceError(`${source} ${shown(url)}: cannot connect: ${causeOf(error)}`);
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const reason = options.explain(body) ?? (text.trim().slice(0, 200) || response.statusText);
+    throw new MetricSourceError(`${source} ${shown(url)}: HTTP ${response.status}: ${reason}`);
+  }
+  if (body === undefined) throw new MetricSourceError(`${source} ${shown(url)}: the answer is not JSON: ${text.trim().slice(0, 200)}`);
+  return body;
+}

@@ -69,7 +69,7 @@ describe('ProviderRegistry', () => {
 
   it('takes factories per provider kind and says when a kind has none yet', () => {
     const local = flakyProvider([]);
-    const registry = new ProviderRegistry(accounts, { local: (account) => (account.name === 'local' ? local : flakyProvider([])) });
+    const registry = new ProviderRegistry(accounts, { local: (account) => (account.name === 'local' ? local : flakyProvider([])), aws: undefined });
     expect((registry.forAccount('local').provider as RetryingProvider).inner).toBe(local);
     expect(() => registry.forAccount('aws-prod')).toThrow(/aws\/connect: no aws provider is available.*\(account aws-prod\)/);
   });

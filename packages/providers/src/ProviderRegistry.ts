@@ -25,6 +25,11 @@ export const defaultProviderFactories: ProviderFactories = {
       const { KubernetesProvider } = await import('./kubernetes/KubernetesProvider');
       return new KubernetesProvider(account, { env });
     }),
+  aws: (account, { env }) =>
+    new LazyProvider('aws', async () => {
+      const { AwsProvider } = await import('./aws/AwsProvider');
+      return new AwsProvider(account, { env });
+    }),
   gcp: (account, { env }) =>
     new LazyProvider('gcp', async () => {
       const { GcpProvider } = await import('./gcp/GcpProvider');

@@ -24,7 +24,7 @@ accounts:
   - name: aws-prod
     provider: aws
     regions: [us-east-1]
-    assumeRole: arn:aws:iam::123:role/gantry
+    credentials: { accessKeyId: { env: AWS_PROD_KEY }, secretAccessKey: { env: AWS_PROD_SECRET } }
   - name: local
     provider: local
 `;
@@ -40,7 +40,7 @@ describe('parseAccounts', () => {
     const [prod, test, aws] = accounts;
     expect(prod).toMatchObject({ provider: 'kubernetes', kubeconfig: '/etc/gantry/kube/config', namespace: 'checkout', traffic: { mode: 'gatewayHttpRoute' } });
     expect(test).toMatchObject({ provider: 'kubernetes', namespace: 'default', token: { env: 'K8S_TEST_TOKEN' }, traffic: { mode: 'service' } });
-    expect(aws).toMatchObject({ provider: 'aws', regions: ['us-east-1'], assumeRole: 'arn:aws:iam::123:role/gantry' });
+    expect(aws).toMatchObject({ provider: 'aws', regions: [{ name: 'us-east-1' }], credentials: { accessKeyId: { env: 'AWS_PROD_KEY' } } });
   });
 
   it('treats an empty file or an empty list as no accounts', () => {

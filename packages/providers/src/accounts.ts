@@ -80,13 +80,45 @@ const kubernetesAccount = z
   })
   .transform((account) => ({ ...account, namespace: account.namespace ?? account.namespaces?.[0] ?? 'default' }));
 
-// Fields of the other providers are settled by their own issues; until then they are accepted as
-// long as the account is a mapping with a valid name.
-const awsAccount = z.looseObject({
-  name: accountName,
-  provider: z.literal('aws'),
-  regions: z.array(z.string().min(1)).optional(),
-});
+const awsRegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1');
+/** A region, with the network server groups are placed in there (Spinnaker: `regions: [{name}]`). */
+// A plain name is short for {name}, so that problems in either form are reported by field.
+const awsRegion = z.preprocess(
+  (region) => (typeof region === 'string' ? { name: region } : region),
+  z.strictObject({
+    name: awsRegionName,
+    subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id (subnet-…)')).min(1).optional(),
+    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+[a-z]$/, 'an availability zone such as us-east-1a')).min(1).optional(),
+    securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-…)')).min(1).optional(),
+  }),
+);
+
+const awsAccount = z
+  .strictObject({
+    name: accountName,
+    provider: z.literal('aws'),
+    /** The first region is where stages act unless they name another. */
+    regions: z
+      .array(awsRegion, { error: (issue) => (issue.input === undefined ? 'required: the regions to use, e.g. [us-east-1]' : undefined) })
+      .min(1, 'list at least one region'),
+    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    /** References to environment variables; absent: the SDK's default chain (env, profile, instance role). */
+    credentials: z
+      .strictObject({ accessKeyId: envReference, secretAccessKey: envReference, sessionToken: envReference.optional() })
+      .optional(),
+    /** Another endpoint for every service (a fake, LocalStack). */
+    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    defaultInstanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'an instance type such as t3.small').optional(),
+    /** Tries per SDK call (default 1: RetryingProvider retries, and the audit log records each retry). */
+    maxAttempts: z.number().int().min(1).max(10).optional(),
+  })
+  .superRefine((account, context) => {
+    const seen = new Set<string>();
+    account.regions.forEach((region, index) => {
+      if (seen.has(region.name)) context.addIssue({ code: 'custom', path: ['regions', index], message: `duplicate region ${region.name}` });
+      seen.add(region.name);
+    });
+  });
 const gcpRegionName = z.string().regex(/^[a-z]+(-[a-z]+)+\d+$/, 'a GCP region such as us-central1');
 /** A region, with the zones its managed instance groups spread over (default: GCE's choice). */
 // A plain name is short for {name}, as for aws.
@@ -150,6 +182,7 @@ export const accountsFileSchema = z
 export type AccountConfig = z.output<typeof accountSchema>;
 export type KubernetesAccountConfig = Extract<AccountConfig, { provider: 'kubernetes' }>;
 export type AwsAccountConfig = Extract<AccountConfig, { provider: 'aws' }>;
+export type AwsRegionConfig = AwsAccountConfig['regions'][number];
 export type GcpAccountConfig = Extract<AccountConfig, { provider: 'gcp' }>;
 export type GcpRegionConfig = GcpAccountConfig['regions'][number];
 export type LocalAccountConfig = Extract<AccountConfig, { provider: 'local' }>;

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+
+/** Pure parts of baking an AMI: the key that identifies one, its name, the builder's user data. */
+
+export interface BakeInputs {
+  package: string;
+  version: string;
+  baseImage: string;
+  region: string;
+}
+
+/**
+ * The identity of an AMI: the same package, version, base image and region always give the same
+ * key, so a bake finds the image a previous one made (32 hex characters: within EC2's 64-character
+ * client token and AMI name limits).
+ */
+export function bakeKey(inputs: BakeInputs): string {
+  const canonical = JSON.stringify([inputs.package, inputs.version, inputs.baseImage, inputs.region]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
+
+/**
+ * `checkout-1.2.3-<key 12>`: readable in the console, unique per key. AMI names allow letters,
+ * digits, spaces and `()[] ./-'@_` (3–128 characters); anything else becomes `_`.
+ */
+export function amiName(inputs: Pick<BakeInputs, 'package' | 'version'>, key: string): string {
+  const readable = `${inputs.package}-${inputs.version}`.replace(/[^A-Za-z0-9()[\] ./'@_-]/g, '_').slice(0, 100);
+  return `${readable}-${key.slice(0, 12)}`;
+}
+
+/**
+ * The builder's client token: RunInstances with a token it has seen returns that launch instead of
+ * launching again, so a bake re-run after a crash never starts a second builder. `generation`
+ * counts the builders of this key already terminated, so that a re-bake after the AMI was
+ * deregistered launches afresh instead of getting the old, terminated builder back.
+ */
+export function builderClientToken(key: string, generation: number): string {
+  return `${key}-${generation}`;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Installs `package` at `version` with the base image's package manager. */
+export function builderUserData(inputs: Pick<BakeInputs, 'package' | 'version'>): string {
+  const pkg = shellQuote(inputs.package);
+  const version = shellQuote(inputs.version);
+  return [
+    '#!/bin/sh',
+    'set -eu',
+    `# gantry bake: ${inputs.package} ${inputs.version}`,
+    'if command -v apt-get >/dev/null 2>&1; then',
+    '  apt-get update',
+    `  DEBIAN_FRONTEND=noninteractive apt-get install -y ${pkg}=${version}`,
+    'elif command -v dnf >/dev/null 2>&1; then',
+    `  dnf install -y ${pkg}-${version}`,
+    'else',
+    `  yum install -y ${pkg}-${version}`,
+    'fi',
+    '',
+  ].join('\n');
+}

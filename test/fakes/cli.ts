@@ -3,10 +3,12 @@
  * Each fake is one entry in FAKES; the aws and gcp fakes are added the same way.
  */
 import type { FakeCommand } from './command';
+import { awsCommand } from './aws/command';
 import { kubernetesCommand } from './kubernetes/command';
 
 const FAKES: Record<string, FakeCommand> = {
   kubernetes: kubernetesCommand,
+  aws: awsCommand,
 };
 
 function usage(): string {

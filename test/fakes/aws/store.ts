@@ -10,6 +10,14 @@ export const AMAZON_OWNER_ID = '137112412989';
 export const BASE_IMAGE_NAME = 'amzn2-ami-hvm-2.0.20250101.0-x86_64-gp2';
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
+/** AWS's zone id prefix: us-east-1 → use1, eu-west-2 → euw2, ap-southeast-1 → apse1. */
+function zoneIdPrefix(region: string): string {
+  const [country = '', ...rest] = region.split('-');
+  const number = rest.pop() ?? '';
+  const direction = rest.join('').replace(/north/g, 'n').replace(/south/g, 's').replace(/east/g, 'e').replace(/west/g, 'w').replace(/central/g, 'c');
+  return `${country}${direction}${number}`;
+}
+
 export class RegionState {
   readonly autoScalingGroups = new Map<string, AutoScalingGroup>();
   readonly activities: ScalingActivity[] = [];
@@ -32,7 +40,7 @@ export class RegionState {
       subnetId: `subnet-${id(`subnet/${zone}`)}`,
       vpcId,
       availabilityZone: zone,
-      zoneId: `${region.split('-').map((part) => part[0]).join('')}${region.at(-1)}-az${index + 1}`,
+      zoneId: `${zoneIdPrefix(region)}-az${index + 1}`,
       cidrBlock: `172.31.${index * 16}.0/20`,
       defaultForAz: true,
     }));

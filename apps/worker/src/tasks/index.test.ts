@@ -22,6 +22,9 @@ describe('task registry', () => {
     const plans = [
       plan('bake', { account: 'k', package: 'app', version: '1' }),
       plan('deploy', { cluster }),
+      ...['redblack', 'rollingredblack'].map((strategy) =>
+        plan('deploy', { cluster: { ...cluster, strategy, judgment: {}, delayBeforeDisableSec: 1, delayBeforeScaleDownSec: 1 } }),
+      ),
       getStageType('deploy')?.onFailureTasks?.({ cluster, rollback: { onFailure: true } }) ?? [],
       plan('rollbackCluster', { account: 'k', cluster: 'a' }),
       ...['resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup'].map((type) => plan(type, target)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskImplementation } from './Task';
+import type { TaskImplementation, TaskResult } from './Task';
 import { readContext } from './readContext';
 
 /** Long waits re-check at least this often, so a skip or a cancel is never far behind. */
@@ -22,9 +22,16 @@ export const waitTask: TaskImplementation = {
     const { waitTime, skipRemainingWait } = read.value;
     if (skipRemainingWait === true) return { status: 'SUCCEEDED' };
 
-    // Measured from the task's start (not this run's), so re-runs after a crash don't restart the wait.
-    const remainingMs = ctx.task.startTime.getTime() + waitTime * 1000 - Date.now();
-    if (remainingMs <= 0) return { status: 'SUCCEEDED' };
-    return { status: 'RUNNING', retryAfterMs: Math.min(MAX_WAIT_POLL_MS, Math.max(1, Math.ceil(remainingMs))) };
+    return waitFromStart(ctx.task.startTime, waitTime * 1000);
   },
 };
+
+/**
+ * Succeeds `waitMs` after `startTime`, else polls again then (or within MAX_WAIT_POLL_MS). Measured
+ * from the task's start (not this run's), so re-runs after a crash don't restart the wait.
+ */
+export function waitFromStart(startTime: Date, waitMs: number): TaskResult {
+  const remainingMs = startTime.getTime() + waitMs - Date.now();
+  if (remainingMs <= 0) return { status: 'SUCCEEDED' };
+  return { status: 'RUNNING', retryAfterMs: Math.min(MAX_WAIT_POLL_MS, Math.max(1, Math.ceil(remainingMs))) };
+}

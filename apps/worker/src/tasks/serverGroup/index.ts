@@ -4,6 +4,8 @@ import { determineServerGroupNameTask } from './determineServerGroupName';
 import { determineTargetServerGroupTask } from './determineTargetServerGroup';
 import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './highlanderTasks';
 import { resizeServerGroupTask, waitForCapacityMatchTask } from './resizeTasks';
+import { scaleDownOldServerGroupsTask, shrinkClusterTask, waitBeforeDisableTask, waitBeforeScaleDownTask } from './redBlackTasks';
+import { rollTrafficInStepsTask } from './rollingTasks';
 import { destroyServerGroupTask, disableServerGroupTask, enableServerGroupTask } from './trafficTasks';
 import { waitForUpInstancesTask } from './waitForUpInstances';
 import { determineDeployRollbackTask, determineRollbackServerGroupsTask } from './rollback/determineRollback';
@@ -37,6 +39,11 @@ export const serverGroupTasks: readonly TaskImplementation[] = [
   enableServerGroupTask,
   disableOldServerGroupsTask,
   destroyOldServerGroupsTask,
+  waitBeforeDisableTask,
+  waitBeforeScaleDownTask,
+  scaleDownOldServerGroupsTask,
+  shrinkClusterTask,
+  rollTrafficInStepsTask,
   determineTargetServerGroupTask,
   resizeServerGroupTask,
   waitForCapacityMatchTask,

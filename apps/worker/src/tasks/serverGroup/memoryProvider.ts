@@ -115,8 +115,17 @@ export class MemoryProvider implements CloudProvider {
     this.log.push(`disable ${ref.name}`);
   }
 
-  async setTrafficWeights(): Promise<void> {
-    throw new Error('not used by server group tasks');
+  /** The last weights set per cluster, as the provider would route them. */
+  readonly weights = new Map<string, Record<string, number>>();
+
+  /** Like the real providers: weights above 0 enable, groups at 0 or left out are disabled. */
+  async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
+    this.fault('setTrafficWeights');
+    const groups = [...this.groups.values()].filter((group) => group.cluster === cluster.cluster);
+    for (const name of Object.keys(weights)) this.require(name, 'setTrafficWeights');
+    this.weights.set(cluster.cluster, { ...weights });
+    this.log.push(`weights ${Object.entries(weights).map(([name, weight]) => `${name}=${weight}`).join(' ')}`);
+    for (const group of groups) group.enabled = (weights[group.name] ?? 0) > 0;
   }
 
   async destroy(ref: ServerGroupRef): Promise<void> {

@@ -1,0 +1,126 @@
+import { deployClusterOf, deployFieldsSchema, strategyDelaysMs, targetPercentagesOf, waitForUpTimeoutMs } from '@gantry/core';
+import type { CloudProvider } from '@gantry/providers';
+import type { JsonObject } from '@gantry/store';
+import { nextRollingStep, servingOlderGroups, type RollingProgress, type RollingStep } from '@gantry/strategies';
+import { z } from 'zod';
+import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
+import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from './context';
+import { classifyFailure, serverGroupTask } from './failures';
+import { readCluster, tolerateGone } from './oldGroupsTask';
+import { nextPollMs } from './poll';
+
+/**
+ * `deploy` (rolling red/black): moves traffic to the new group in `targetPercentages` steps with
+ * a health check at each (rollingRedBlack.ts decides). The progress lives in the task's state and
+ * each entry is committed before the step it allows is carried out, so a crash repeats at most
+ * one idempotent provider call:
+ * - the old groups that served are recorded on the first run, before any weight changes;
+ * - a step is recorded as applied after its weights were set (a crash before that sets them again);
+ * - a failure is recorded before the undo starts, so a resumed worker goes on undoing it, and the
+ *   stage fails only once the old groups serve again and the new one does not.
+ */
+
+const ACT_AGAIN_MS = 200;
+
+const progressSchema = z.object({
+  servingBefore: z.array(z.string()),
+  completed: z.array(z.number()),
+  current: z.object({ percentage: z.number(), appliedAt: z.number() }).optional(),
+  failure: z.object({ percentage: z.number(), reason: z.string() }).optional(),
+});
+
+export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
+  name: 'rollTrafficInSteps',
+  async run(ctx) {
+    const chosen = chosenServerGroup(ctx);
+    const fields = readFields(deployFieldsSchema, ctx);
+    const cluster = deployClusterOf(fields);
+    const { provider } = providerFor(ctx, chosen.account);
+    const live = await readCluster(provider, chosen);
+    const recorded = progressSchema.safeParse(ctx.task.state);
+    if (!recorded.success) {
+      const progress: RollingProgress = { servingBefore: servingOlderGroups(live.newServerGroup, live.serverGroups), completed: [] };
+      return { status: 'RUNNING', retryAfterMs: 1, state: { ...progress }, outputs: { completedPercentages: [] } };
+    }
+    const progress: RollingProgress = recorded.data;
+    const targetPercentages = targetPercentagesOf(cluster);
+    const now = Date.now();
+    const step = nextRollingStep({
+      ...live,
+      targetPercentages,
+      pauseMs: strategyDelaysMs(cluster).beforeNextStep,
+      upTimeoutMs: waitForUpTimeoutMs(fields),
+      progress,
+      now,
+    });
+    const record = (next: RollingProgress, retryAfterMs = ACT_AGAIN_MS, outputs: JsonObject = {}): TaskResult => ({
+      status: 'RUNNING',
+      retryAfterMs,
+      state: { ...next },
+      outputs: { completedPercentages: next.completed, ...outputs },
+    });
+
+    switch (step.kind) {
+      case 'apply': {
+        const failed = await attempt(() => provider.setTrafficWeights(clusterRefOf(chosen), step.weights));
+        if (failed !== undefined) return record({ ...progress, failure: { percentage: step.percentage, reason: failed } });
+        return record({ ...progress, current: { percentage: step.percentage, appliedAt: now } }, ACT_AGAIN_MS, { trafficWeights: step.weights });
+      }
+      case 'hold':
+        return record(progress, nextPollMs(ctx.task.polls, step.until === undefined ? Infinity : step.until - now));
+      case 'complete': {
+        const { current: _done, ...rest } = progress;
+        return record({ ...rest, completed: [...progress.completed, step.percentage] });
+      }
+      case 'fail':
+        return record({ ...progress, failure: { percentage: step.percentage, reason: step.reason } });
+      case 'undo': {
+        const failed = await attempt(() => undo(provider, chosen, step));
+        if (failed === undefined) return record(progress);
+        return { status: 'TERMINAL', error: `${failureMessage(step, targetPercentages, chosen, progress)}; undoing it failed: ${failed}`, outputs: { completedPercentages: progress.completed } };
+      }
+      case 'failed':
+        return { status: 'TERMINAL', error: `${failureMessage(step, targetPercentages, chosen, progress)}; ${undoneMessage(chosen, progress)}`, outputs: { completedPercentages: progress.completed } };
+      case 'done':
+        return { status: 'SUCCEEDED', outputs: { completedPercentages: progress.completed } };
+    }
+  },
+});
+
+/** Traffic back to the old groups, then the new one out of it (weights alone do not disable where none are left). */
+async function undo(provider: CloudProvider, chosen: ChosenServerGroup, step: Extract<RollingStep, { kind: 'undo' }>): Promise<void> {
+  if (Object.keys(step.weights).length > 0) await provider.setTrafficWeights(clusterRefOf(chosen), step.weights);
+  await tolerateGone(() => provider.disable(refOf(chosen)));
+}
+
+/**
+ * Runs a provider call; a failure that will not heal comes back as its message, so the rollout can
+ * be undone. One that may heal is left to the engine's retries (the same step is tried again).
+ */
+async function attempt(call: () => Promise<void>): Promise<string | undefined> {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    const outcome = classifyFailure(error);
+    if (outcome.kind === 'terminal') return outcome.message;
+    if (outcome.kind === 'retry') throw new TransientTaskError(outcome.message, { cause: error });
+    throw error;
+  }
+}
+
+function failureMessage(
+  step: { percentage: number; reason: string },
+  targetPercentages: readonly number[],
+  chosen: ChosenServerGroup,
+  progress: RollingProgress,
+): string {
+  const position = targetPercentages.indexOf(step.percentage) + 1;
+  const held = progress.completed.length === 0 ? 'none held yet' : `held ${progress.completed.map((p) => `${p}%`).join(', ')}`;
+  return `rolling red/black of ${describeServerGroup(chosen)} failed at step ${position} of ${targetPercentages.length} (${step.percentage}% of traffic; ${held}): ${step.reason}`;
+}
+
+function undoneMessage(chosen: ChosenServerGroup, progress: RollingProgress): string {
+  const back = progress.servingBefore.length === 0 ? 'no older group served before' : `traffic is back on ${progress.servingBefore.join(', ')}`;
+  return `${back} and ${chosen.serverGroupName} is disabled`;
+}

@@ -12,10 +12,12 @@ describe('@gantry/core entry point', () => {
       'pipeline',
       'bake',
       'deploy',
+      'canary',
       'resizeServerGroup',
       'enableServerGroup',
       'disableServerGroup',
       'destroyServerGroup',
+      'rollbackCluster',
     ]);
   });
 

@@ -3,6 +3,7 @@ import { isPlainObject } from './celValues';
 import { validateDagNodes, type IndexedDagNode } from './dag';
 import { ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
+import { setLiteralsAside } from './stages/literalFields';
 import { getStageType, listStageTypes } from './stages/registry';
 import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
 import { toValidationIssues } from './zodIssues';
@@ -100,8 +101,9 @@ function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
 function stageExpressionIssues(stage: Record<string, unknown>): ValidationIssue[] {
   const { stageEnabled, ...fields } = stage;
   const condition = isPlainObject(stageEnabled) ? stageEnabled.expression : stageEnabled;
+  const literalFields = typeof stage.type === 'string' ? (getStageType(stage.type)?.literalFields ?? []) : [];
   return [
-    ...expressionIssues(fields, []),
+    ...expressionIssues(setLiteralsAside(fields, literalFields).rest, []),
     ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled']) : []),
   ];
 }

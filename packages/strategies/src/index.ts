@@ -4,6 +4,7 @@ export * from './redBlack';
 export * from './rollingRedBlack';
 export * from './target';
 export * from './rollback';
+export * from './canary';
 
 /** The deploy strategies Gantry carries out (`bluegreen` is another name for `redblack`); canary comes later. */
 export const SUPPORTED_STRATEGIES = ['highlander', 'redblack', 'bluegreen', 'rollingredblack'] as const;

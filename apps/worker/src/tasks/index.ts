@@ -1,6 +1,7 @@
 import type { TaskImplementation } from './Task';
 import { TaskRegistry } from './TaskRegistry';
 import { bakeImageTask } from './bake/bakeImage';
+import { canaryTasks } from './canary';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
@@ -41,6 +42,7 @@ export const builtInTasks: readonly TaskImplementation[] = [
   monitorPipelineTask,
   bakeImageTask,
   ...serverGroupTasks,
+  ...canaryTasks,
 ];
 
 /** A registry holding the built-in tasks; stage-type packages register theirs on top. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LiteralFieldPattern } from './literalFields';
 
 /**
  * One kind of stage. `fields` validates the type-specific keys of a stage (an object schema that
@@ -10,6 +11,8 @@ export interface StageType<F extends z.ZodType = z.ZodType> {
   readonly fields: F;
   /** Ordered names of the task implementations that run a resolved stage of this type. */
   tasks(fields: z.infer<F>): string[];
+  /** Fields whose `${…}` the stage fills in itself: neither checked nor resolved as expressions. */
+  readonly literalFields?: readonly LiteralFieldPattern[];
   /**
    * Tasks the engine runs, in order, when one of `tasks` ends TERMINAL (a deploy's rollback): they
    * clean up after the failure, and the stage still ends with it. None when absent.

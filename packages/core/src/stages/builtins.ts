@@ -3,6 +3,7 @@ import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
+import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
 import { rollbackClusterStage } from './serverGroup/rollback';
 import {
@@ -25,6 +26,7 @@ export const BUILT_IN_STAGE_TYPES: readonly StageType[] = [
   pipelineStage,
   bakeStage,
   deployStage,
+  canaryStage,
   resizeServerGroupStage,
   enableServerGroupStage,
   disableServerGroupStage,

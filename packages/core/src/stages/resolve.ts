@@ -2,6 +2,7 @@ import { ValidationError } from '../errors';
 import { resolveExpressions, type ExpressionScope } from '../expressions';
 import type { StageDefinition } from '../pipeline';
 import { toValidationIssues } from '../zodIssues';
+import { putLiteralsBack, setLiteralsAside } from './literalFields';
 import { getStageType } from './registry';
 
 /**
@@ -12,12 +13,13 @@ import { getStageType } from './registry';
  */
 export function resolveStage(stage: StageDefinition, scope: ExpressionScope): StageDefinition {
   const { stageEnabled, ...fields } = stage;
-  const resolved = { ...(resolveExpressions(fields, scope) as Record<string, unknown>) };
   const stageType = getStageType(stage.type);
   if (stageType === undefined) {
     const message = `unknown stage type "${stage.type}"`;
     throw new ValidationError(message, [{ path: ['type'], message }]);
   }
+  const { rest, literals } = setLiteralsAside(fields, stageType.literalFields ?? []);
+  const resolved = { ...(putLiteralsBack(resolveExpressions(rest, scope), literals) as Record<string, unknown>) };
   const parsed = stageType.fields.safeParse(resolved);
   if (!parsed.success) {
     const issues = toValidationIssues(parsed.error.issues);

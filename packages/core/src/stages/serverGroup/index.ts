@@ -9,6 +9,7 @@ export {
   type DeployFields,
 } from './deploy';
 export { redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
+export { canaryStage, canaryFieldsSchema, DEFAULT_CANARY_STEPS, type CanaryFields } from './canary';
 export {
   enableServerGroupStage,
   disableServerGroupStage,

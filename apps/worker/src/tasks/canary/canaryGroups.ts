@@ -1,0 +1,39 @@
+import { canaryFieldsSchema, type CanaryFields } from '@gantry/core';
+import type { CloudProvider, ServerGroup } from '@gantry/providers';
+import { z } from 'zod';
+import type { TaskContext } from '../Task';
+import { chosenServerGroup, readFields, refOf, type ChosenServerGroup } from '../serverGroup/context';
+
+/**
+ * The three groups of a canary stage as its first task recorded them: the canary (the stage's
+ * chosen group, so the generic server group tasks act on it), the baseline and production.
+ */
+export interface CanaryStageGroups {
+  canary: ChosenServerGroup;
+  baseline: string;
+  production: string;
+  productionImage: string;
+}
+
+const recorded = z.object({ baselineServerGroup: z.string().min(1), productionServerGroup: z.string().min(1), productionImage: z.string() });
+
+export function canaryStageGroups(ctx: TaskContext): CanaryStageGroups {
+  const canary = chosenServerGroup(ctx);
+  const { baselineServerGroup, productionServerGroup, productionImage } = recorded.parse(ctx.stage.outputs);
+  return { canary, baseline: baselineServerGroup, production: productionServerGroup, productionImage };
+}
+
+export function canaryFields(ctx: TaskContext): CanaryFields {
+  return readFields(canaryFieldsSchema, ctx);
+}
+
+/** The live groups (null when gone), read in one go. */
+export async function liveCanaryGroups(
+  provider: CloudProvider,
+  groups: CanaryStageGroups,
+): Promise<{ production: ServerGroup | null; baseline: ServerGroup | null; canary: ServerGroup | null }> {
+  const [production, baseline, canary] = await Promise.all(
+    [groups.production, groups.baseline, groups.canary.serverGroupName].map((name) => provider.getServerGroup({ ...refOf(groups.canary), name })),
+  );
+  return { production: production ?? null, baseline: baseline ?? null, canary: canary ?? null };
+}

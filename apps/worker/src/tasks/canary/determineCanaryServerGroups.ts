@@ -1,0 +1,44 @@
+import { clusterName, locationOf, nextSequence, serverGroupName } from '@gantry/core';
+import { selectTarget } from '@gantry/strategies';
+import type { TaskImplementation } from '../Task';
+import { chosenOutputs, clusterRefOf, defaultLocationOf, providerFor, type ChosenServerGroup } from '../serverGroup/context';
+import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
+import { canaryFields } from './canaryGroups';
+
+/**
+ * `canary`, step 1: names the baseline and canary groups (the next two sequences of the cluster)
+ * and records which group is production, before anything exists, so every later task and any
+ * re-run after a crash acts on the same three groups.
+ */
+export const determineCanaryServerGroupsTask: TaskImplementation = serverGroupTask({
+  name: 'determineCanaryServerGroups',
+  async run(ctx) {
+    const { cluster } = canaryFields(ctx);
+    const { account, provider } = providerFor(ctx, cluster.account);
+    const location = locationOf(cluster) ?? defaultLocationOf(account);
+    const name = clusterName(cluster.application, cluster.stack, cluster.freeFormDetails);
+    const existing = await provider.listServerGroups(clusterRefOf({ account: account.name, location, cluster: name }));
+    const production = selectTarget(existing, 'current');
+    if (!production.ok) throw new TaskFailure(`a canary needs a production server group to compare with: ${production.reason} in cluster ${name}`);
+    const next = nextSequence(existing.map((group) => group.sequence));
+    const canary: ChosenServerGroup = {
+      serverGroupName: serverGroupName(name, nextSequence([...existing.map((group) => group.sequence), next])),
+      account: account.name,
+      cluster: name,
+      ...(location === undefined ? {} : { location }),
+    };
+    return {
+      status: 'SUCCEEDED',
+      outputs: {
+        ...chosenOutputs(canary),
+        baselineServerGroup: serverGroupName(name, next),
+        productionServerGroup: production.serverGroup.name,
+        previousServerGroup: production.serverGroup.name,
+        productionImage: production.serverGroup.image,
+        image: cluster.image,
+        'deploy.account.name': account.name,
+        'deploy.server.groups': { [location ?? account.name]: [canary.serverGroupName] },
+      },
+    };
+  },
+});

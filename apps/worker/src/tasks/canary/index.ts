@@ -1,0 +1,14 @@
+import type { TaskImplementation } from '../Task';
+import { createCanaryServerGroupsTask } from './createCanaryServerGroups';
+import { determineCanaryServerGroupsTask } from './determineCanaryServerGroups';
+import { completeCanaryPromotionTask, promoteCanaryTask } from './promoteCanary';
+import { runCanaryAnalysisTask } from './runCanaryAnalysis';
+
+/** The tasks of the canary stage (its promotion reuses the deploy tasks for the rest). */
+export const canaryTasks: readonly TaskImplementation[] = [
+  determineCanaryServerGroupsTask,
+  createCanaryServerGroupsTask,
+  runCanaryAnalysisTask,
+  promoteCanaryTask,
+  completeCanaryPromotionTask,
+];

@@ -1,0 +1,49 @@
+import { createMetricSource, judge, type JudgeReport, type MetricSamples } from '@gantry/canary';
+import type { CanaryFields } from '@gantry/core';
+import type { ServerGroup } from '@gantry/providers';
+import type { TaskContext } from '../Task';
+import { TaskFailure } from '../serverGroup/failures';
+import type { CanaryStageGroups } from './canaryGroups';
+
+interface StepWindow {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * Collects every metric of the canary config for baseline and canary over the step's window, then
+ * judges them. A source that cannot be read fails the step's run with the source's message; the
+ * engine retries it (TransientTaskError), so a Prometheus blip does not fail a canary.
+ */
+export async function judgeCanaryStep(
+  ctx: TaskContext,
+  analysis: { fields: CanaryFields; groups: CanaryStageGroups; live: { canary: ServerGroup | null } },
+  window: StepWindow,
+): Promise<JudgeReport> {
+  const { fields, groups, live } = analysis;
+  const source = createMetricSource(sourceConfig(fields.metricSource, live.canary), { fetch: ctx.services.fetch });
+  const start = new Date(window.startMs);
+  const end = new Date(window.endMs);
+  const samples: Record<string, MetricSamples> = {};
+  for (const metric of fields.canaryConfig.metrics) {
+    const [baseline, canary] = await Promise.all([
+      source.fetch({ metric, scope: groups.baseline, role: 'baseline', start, end, stepSec: fields.stepSec }),
+      source.fetch({ metric, scope: groups.canary.serverGroupName, role: 'canary', start, end, stepSec: fields.stepSec }),
+    ]);
+    samples[metric.name] = { baseline, canary };
+  }
+  return judge(fields.canaryConfig, samples);
+}
+
+/**
+ * The local provider serves each cluster's proxy samples at a URL it reports on the server group;
+ * a `localProxy` source without its own URL reads from there.
+ */
+function sourceConfig(config: CanaryFields['metricSource'], canary: ServerGroup | null): CanaryFields['metricSource'] {
+  if (config.type !== 'localProxy' || config.url !== undefined) return config;
+  const samplesUrl = canary?.details?.samplesUrl;
+  if (typeof samplesUrl !== 'string') {
+    throw new TaskFailure('metricSource localProxy has no url and the canary server group reports no samplesUrl (is it on a local account?)');
+  }
+  return { ...config, url: samplesUrl };
+}

@@ -1,0 +1,48 @@
+import type { TaskImplementation } from '../Task';
+import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../serverGroup/context';
+import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
+import { canaryFields, canaryStageGroups, liveCanaryGroups } from './canaryGroups';
+import { isProviderError } from '@gantry/providers';
+
+const ACT_AGAIN_MS = 200;
+
+/**
+ * `canary`, step 4: the canary passed and becomes production: it grows to the cluster's capacity
+ * (waitForUpInstances, the next task, waits for it). Resizing to the same capacity again is a
+ * no-op, so a re-run is harmless.
+ */
+export const promoteCanaryTask: TaskImplementation = serverGroupTask({
+  name: 'promoteCanary',
+  async run(ctx) {
+    const { cluster } = canaryFields(ctx);
+    const { canary } = canaryStageGroups(ctx);
+    const { provider } = providerFor(ctx, canary.account);
+    const { min, max, desired } = cluster.capacity;
+    await provider.resize(refOf(canary), { min, max, desired });
+    return { status: 'SUCCEEDED', outputs: { promotedServerGroup: canary.serverGroupName } };
+  },
+});
+
+/**
+ * `canary`, step 6: all traffic to the promoted canary; production and baseline leave it, and the
+ * baseline (only ever a yardstick) is destroyed. The old production group stays, disabled, for a
+ * rollback. Done once the cloud shows it, so a crash in between repeats idempotent calls.
+ */
+export const completeCanaryPromotionTask: TaskImplementation = serverGroupTask({
+  name: 'completeCanaryPromotion',
+  async run(ctx) {
+    const groups = canaryStageGroups(ctx);
+    const { provider } = providerFor(ctx, groups.canary.account);
+    const live = await liveCanaryGroups(provider, groups);
+    if (live.canary === null) throw new TaskFailure(`the promoted canary ${describeServerGroup(groups.canary)} no longer exists`);
+    const done = live.canary.enabled && live.baseline === null && live.production?.enabled !== true;
+    if (done) return { status: 'SUCCEEDED', outputs: { disabledServerGroups: [groups.production], destroyedServerGroups: [groups.baseline] } };
+    await provider.setTrafficWeights(clusterRefOf(groups.canary), { [groups.canary.serverGroupName]: 100 });
+    try {
+      await provider.destroy({ ...refOf(groups.canary), name: groups.baseline });
+    } catch (error) {
+      if (!isProviderError(error, 'NotFound')) throw error;
+    }
+    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
+  },
+});

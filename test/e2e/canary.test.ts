@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
+import { startFakePrometheus, type FakePrometheus } from '../fakes/prometheus';
+import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { QUEUE_BACKENDS } from '../support/queueBackends';
+import { NAMESPACE, deployStage, deploymentsOf, testRegistry } from '../support/serverGroups';
+import { accountSchema } from '../../packages/providers/src';
+import type { ExecutionDetail } from '../../packages/store/src';
+
+const backend = QUEUE_BACKENDS[0] ?? 'redis';
+
+/** Baseline and canary both answer this, unless the test shifts the canary. */
+const errorRate = (index: number) => 1 + ((index * 7) % 10) / 20;
+const latency = (index: number) => 100 + ((index * 13) % 17);
+
+function canaryStage(application: string, image: string, prometheusUrl: string) {
+  return {
+    refId: 'canary',
+    type: 'canary',
+    waitForUpTimeoutSec: 20,
+    steps: [10, 50],
+    warmupSec: 0,
+    intervalSec: 0.5,
+    stepSec: 0.02,
+    metricSource: { type: 'prometheus', url: prometheusUrl },
+    canaryConfig: {
+      thresholds: { marginal: 50, pass: 75 },
+      metrics: [
+        { name: 'errors', query: 'error_rate{server_group="${scope}"}', direction: 'increase', critical: true },
+        { name: 'latency', query: 'latency_ms{server_group="${scope}"}', direction: 'increase' },
+      ],
+    },
+    cluster: {
+      account: 'k8s-gw',
+      namespace: NAMESPACE,
+      application,
+      stack: 'web',
+      strategy: 'redblack',
+      image,
+      capacity: { min: 2, max: 2, desired: 2 },
+    },
+  };
+}
+
+describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)`, () => {
+  let fake: FakeKubernetes;
+  let prometheus: FakePrometheus;
+  let gantry: TestGantry;
+
+  beforeAll(async () => {
+    fake = await startFakeKubernetes({ readyDelayMs: 50 });
+    prometheus = await startFakePrometheus((_group, index, metric) => (metric === 'error_rate' ? errorRate(index) : latency(index)));
+    const account = accountSchema.parse({
+      name: 'k8s-gw',
+      provider: 'kubernetes',
+      server: fake.url,
+      namespace: NAMESPACE,
+      traffic: { mode: 'gatewayHttpRoute', httpRoute: { parentRefs: [{ name: 'public', namespace: 'gateways' }] } },
+    });
+    gantry = await startTestGantry({ backend, providers: testRegistry([account]) });
+  });
+  afterAll(async () => {
+    await gantry?.stop();
+    await prometheus?.close();
+    await fake?.close();
+  });
+
+  async function run(application: string, stages: unknown[]): Promise<ExecutionDetail> {
+    const id = await gantry.savePipeline({ application, name: `p-${Math.random().toString(36).slice(2, 8)}`, stages });
+    return gantry.waitFor(await gantry.trigger(id, {}), undefined, 60_000);
+  }
+
+  function routeWeights(cluster: string): Record<string, number> {
+    const spec = fake.state.get('httproutes', cluster, NAMESPACE)?.spec as { rules: { backendRefs: { name: string; weight: number }[] }[] } | undefined;
+    return Object.fromEntries((spec?.rules[0]?.backendRefs ?? []).map((ref) => [ref.name, ref.weight]));
+  }
+
+  async function production(application: string): Promise<void> {
+    const deploy = deployStage(application, 'web', 'registry.local/app:1');
+    const first = await run(application, [{ ...deploy, cluster: { ...deploy.cluster, account: 'k8s-gw' } }]);
+    expect(first.status).toBe('SUCCEEDED');
+  }
+
+  it('passes a canary that behaves like the baseline and promotes it', async () => {
+    await production('good');
+    const execution = await run('good', [canaryStage('good', 'registry.local/app:2', prometheus.url)]);
+    expect(execution.status).toBe('SUCCEEDED');
+    const outputs = stageOf(execution, 'canary').outputs;
+    expect(outputs).toMatchObject({
+      serverGroupName: 'good-web-v002',
+      baselineServerGroup: 'good-web-v001',
+      productionServerGroup: 'good-web-v000',
+      canaryPassed: true,
+      canaryResults: [
+        { step: 1, percent: 10, result: 'pass', score: 100 },
+        { step: 2, percent: 50, result: 'pass', score: 100 },
+      ],
+    });
+    // The baseline is gone, the canary takes all traffic, the old production stays for a rollback.
+    expect(deploymentsOf(fake, 'good-web')).toEqual(['good-web-v000', 'good-web-v002']);
+    expect(routeWeights('good-web')).toMatchObject({ 'good-web-v002': 100 });
+    expect(Object.entries(routeWeights('good-web')).filter(([, weight]) => weight > 0)).toEqual([['good-web-v002', 100]]);
+    // Baseline and canary were each asked for by name.
+    expect(prometheus.queries()).toContain('error_rate{server_group="good-web-v001"}');
+    expect(prometheus.queries()).toContain('error_rate{server_group="good-web-v002"}');
+  });
+
+  it('fails a canary with a higher error rate, rolls back and leaves exactly production serving', async () => {
+    await production('bad');
+    prometheus.setSeries((group, index, metric) => {
+      if (metric === 'error_rate') return errorRate(index) + (group === 'bad-web-v002' ? 5 : 0);
+      return latency(index);
+    });
+    const execution = await run('bad', [canaryStage('bad', 'registry.local/app:3', prometheus.url)]);
+    expect(execution.status).toBe('TERMINAL');
+    const stage = stageOf(execution, 'canary');
+    expect(stage.error?.message).toMatch(/canary of bad-web-v002 failed: step 1 failed the canary analysis; rolled back: bad-web-v000 serves all traffic/);
+    expect(stage.error?.message).toMatch(/errors High/);
+    expect(stage.outputs).toMatchObject({
+      canaryRolledBack: true,
+      canaryResults: [{ step: 1, percent: 10, result: 'fail', metrics: [{ name: 'errors', classification: 'High', critical: true }, { name: 'latency', classification: 'Pass' }] }],
+    });
+    expect(deploymentsOf(fake, 'bad-web')).toEqual(['bad-web-v000']);
+    expect(Object.entries(routeWeights('bad-web')).filter(([, weight]) => weight > 0)).toEqual([['bad-web-v000', 100]]);
+  });
+});

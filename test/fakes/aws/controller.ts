@@ -90,8 +90,9 @@ export class AwsController {
       else wakeAt = Math.min(wakeAt, image.availableAt);
     }
     for (const instance of region.instances.values()) wakeAt = Math.min(wakeAt, this.reconcileInstance(region, instance, now));
-    for (const group of [...region.autoScalingGroups.values()]) wakeAt = Math.min(wakeAt, reconcileGroup(region, group, now, this.readyDelayMs));
+    // Targets before groups: a detached target group leaves its group once the targets have drained.
     for (const targetGroup of region.targetGroups.values()) wakeAt = Math.min(wakeAt, this.reconcileTargets(region, targetGroup, now));
+    for (const group of [...region.autoScalingGroups.values()]) wakeAt = Math.min(wakeAt, reconcileGroup(region, group, now, this.readyDelayMs));
     // Launches and terminations above start new transitions: make sure their times wake us.
     for (const instance of region.instances.values()) {
       if (instance.state === 'pending' || instance.state === 'shutting-down' || instance.state === 'stopping') wakeAt = Math.min(wakeAt, instance.transitionAt);

@@ -1,0 +1,395 @@
+import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateLaunchTemplateCommand, DescribeImagesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeAws, type FakeAws } from '../../../../test/fakes/aws';
+import { clientsFor, type Clients } from '../../../../test/fakes/aws/testSupport';
+import { parseAccounts, type AwsAccountConfig } from '../accounts';
+import type { CloudProvider, Health, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
+import { ProviderError, isProviderError } from '../errors';
+import { ProviderRegistry } from '../ProviderRegistry';
+import type { RetryOptions } from '../retry';
+import { AwsProvider } from './AwsProvider';
+
+/**
+ * The provider through the registry (so with its retrying wrapper) and the real AWS SDK v3
+ * clients, against the stateful fake of Auto Scaling, EC2 and ELBv2.
+ */
+
+const REGION = 'us-east-1';
+const COPY_REGION = 'eu-west-1';
+const READY_DELAY_MS = 100;
+const TARGET_GROUP = 'web-tg';
+
+let fake: FakeAws;
+let sdk: Clients;
+let registry: ProviderRegistry;
+let baseImage: string;
+let targetGroupArn: string;
+let waits: number[];
+let serial = 0;
+
+const ENV = { FAKE_AWS_KEY: 'AKIAFAKE', FAKE_AWS_SECRET: 'fake-secret' };
+
+function accountsYaml(url: string): string {
+  return `
+accounts:
+  - name: aws-test
+    provider: aws
+    endpoint: ${url}
+    credentials: { accessKeyId: { env: FAKE_AWS_KEY }, secretAccessKey: { env: FAKE_AWS_SECRET } }
+    defaultInstanceType: t3.micro
+    regions:
+      - name: ${REGION}
+        availabilityZones: [${REGION}a, ${REGION}b]
+      - ${COPY_REGION}
+  - name: aws-down
+    provider: aws
+    endpoint: http://127.0.0.1:1
+    credentials: { accessKeyId: { env: FAKE_AWS_KEY }, secretAccessKey: { env: FAKE_AWS_SECRET } }
+    regions: [${REGION}]
+`;
+}
+
+function awsAccount(name: string): AwsAccountConfig {
+  const account = parseAccounts(accountsYaml(fake.url), 'accounts.yaml').find((candidate) => candidate.name === name);
+  if (account?.provider !== 'aws') throw new Error(`no aws account ${name}`);
+  return account;
+}
+
+beforeAll(async () => {
+  fake = await startFakeAws({ readyDelayMs: READY_DELAY_MS, imageDelayMs: 150 });
+  sdk = clientsFor(fake.url, REGION);
+  const images = await sdk.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  baseImage = images.Images?.[0]?.ImageId ?? '';
+  const vpcs = await sdk.ec2.send(new DescribeVpcsCommand({}));
+  const created = await sdk.elbv2.send(new CreateTargetGroupCommand({ Name: TARGET_GROUP, Protocol: 'HTTP', Port: 8080, VpcId: vpcs.Vpcs?.[0]?.VpcId ?? '', TargetType: 'instance' }));
+  targetGroupArn = created.TargetGroups?.[0]?.TargetGroupArn ?? '';
+  waits = [];
+  const retry: RetryOptions = { attempts: 4, baseDelayMs: 10, maxDelayMs: 2_000, sleep: async (ms) => void waits.push(ms) };
+  registry = new ProviderRegistry(parseAccounts(accountsYaml(fake.url), 'accounts.yaml'), {}, { retry, env: ENV });
+});
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+beforeEach(() => {
+  fake.clearFaults();
+  fake.failInstances(null);
+  waits.length = 0;
+});
+
+function provider(account = 'aws-test'): CloudProvider {
+  return registry.forAccount(account).provider;
+}
+
+/** A fresh cluster per test, so tests share the fake without seeing each other's groups. */
+function newCluster() {
+  const application = `app${++serial}`;
+  const cluster = `${application}-prod`;
+  const group = (sequence: number, overrides: Partial<ServerGroupSpec> = {}): ServerGroupSpec => ({
+    account: 'aws-test',
+    location: REGION,
+    application,
+    cluster,
+    name: `${cluster}-v${String(sequence).padStart(3, '0')}`,
+    image: baseImage,
+    capacity: { min: 1, max: 4, desired: 2 },
+    enabled: false,
+    settings: { targetGroups: [TARGET_GROUP], userData: '#!/bin/sh\necho hello\n', tags: { team: 'payments' } },
+    ...overrides,
+  });
+  return { application, cluster, group, ref: (spec: ServerGroupSpec): ServerGroupRef => ({ account: spec.account, location: REGION, name: spec.name }) };
+}
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const isUp = (health: Health) => health.desired > 0 && health.up === health.desired;
+
+/** The group's instances the target group sends traffic to, as the fake's load balancer sees it. */
+function servingInstances(serverGroup: string): string[] {
+  const members = new Set(fake.instances(REGION).filter((instance) => instance.autoScaling?.groupName === serverGroup).map((instance) => instance.instanceId));
+  return fake
+    .targetHealth(REGION, targetGroupArn)
+    .filter((target) => target.state === 'healthy' && members.has(target.id))
+    .map((target) => target.id);
+}
+
+function asgOf(name: string) {
+  return fake.autoScalingGroups(REGION).find((group) => group.name === name);
+}
+
+describe('AwsProvider against the fake AWS', () => {
+  it('creates a disabled server group idempotently: ASG + launch template, tagged, target groups remembered', async () => {
+    const { cluster, group } = newCluster();
+    const spec = group(1);
+    const first = await provider().createServerGroup(spec);
+    const second = await provider().createServerGroup(spec);
+
+    expect(first).toMatchObject({ account: 'aws-test', location: REGION, cluster, name: spec.name, sequence: 1, image: baseImage, enabled: false, capacity: spec.capacity });
+    expect(second.createdAt).toEqual(first.createdAt);
+    expect(fake.autoScalingGroups(REGION).filter((asg) => asg.name.startsWith(cluster))).toHaveLength(1);
+    expect(fake.launchTemplates(REGION).filter((template) => template.launchTemplateName === spec.name)).toHaveLength(1);
+
+    const asg = asgOf(spec.name);
+    expect(asg?.targetGroups).toEqual([]);
+    expect([...(asg?.suspendedProcesses.keys() ?? [])]).toEqual(['AddToLoadBalancer']);
+    expect(asg?.availabilityZones).toEqual([`${REGION}a`, `${REGION}b`]);
+    expect(asg?.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'gantry:cluster', value: cluster, propagateAtLaunch: true },
+        { key: 'gantry:server-group', value: spec.name, propagateAtLaunch: true },
+        { key: 'gantry:application', value: spec.application, propagateAtLaunch: true },
+        { key: 'team', value: 'payments', propagateAtLaunch: true },
+        { key: 'gantry:target-groups', value: TARGET_GROUP, propagateAtLaunch: false },
+      ]),
+    );
+    const template = fake.launchTemplates(REGION).find((candidate) => candidate.launchTemplateName === spec.name);
+    expect(template?.versions[0]?.data).toMatchObject({ ImageId: baseImage, InstanceType: 't3.micro', UserData: Buffer.from('#!/bin/sh\necho hello\n').toString('base64') });
+    expect(template?.tags.get('gantry:server-group')).toBe(spec.name);
+
+    // Instances carry the propagated tags once launched.
+    await eventually(async () => fake.instances(REGION).filter((instance) => instance.autoScaling?.groupName === spec.name), (instances) => instances.length === 2);
+    const instance = fake.instances(REGION).find((candidate) => candidate.autoScaling?.groupName === spec.name);
+    expect(instance?.tags.get('gantry:cluster')).toBe(cluster);
+  });
+
+  it('finishes what a create interrupted between any two calls left, with one ASG and one template', async () => {
+    const { group } = newCluster();
+    const unretried = new AwsProvider(awsAccount('aws-test'), { env: ENV });
+    for (const [sequence, action] of [[1, 'CreateAutoScalingGroup'], [2, 'SuspendProcesses']] as const) {
+      const spec = group(sequence);
+      fake.injectFault({ action, code: 'InternalFailure', status: 500 });
+      const error = await unretried.createServerGroup(spec).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ kind: 'Transient', reason: expect.stringMatching(/^InternalFailure: /) });
+      const done = await provider().createServerGroup(spec);
+      expect(done).toMatchObject({ name: spec.name, enabled: false });
+      expect(fake.autoScalingGroups(REGION).filter((asg) => asg.name === spec.name)).toHaveLength(1);
+      expect(fake.launchTemplates(REGION).filter((template) => template.launchTemplateName === spec.name)).toHaveLength(1);
+      expect(asgOf(spec.name)?.suspendedProcesses.has('AddToLoadBalancer')).toBe(true);
+    }
+    unretried.close();
+  });
+
+  it('refuses a foreign group of the same name, and one of ours running another image', async () => {
+    const { group } = newCluster();
+    const foreign = group(1);
+    await sdk.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: `${foreign.name}-hand`, LaunchTemplateData: { ImageId: baseImage, InstanceType: 't3.micro' } }));
+    await sdk.autoScaling.send(
+      new CreateAutoScalingGroupCommand({ AutoScalingGroupName: foreign.name, LaunchTemplate: { LaunchTemplateName: `${foreign.name}-hand` }, MinSize: 0, MaxSize: 0, AvailabilityZones: [`${REGION}a`] }),
+    );
+    await expect(provider().createServerGroup(foreign)).rejects.toMatchObject({ kind: 'Conflict', message: expect.stringMatching(/not managed by Gantry/) });
+    await expect(provider().destroy({ account: 'aws-test', location: REGION, name: foreign.name })).rejects.toMatchObject({ kind: 'Conflict' });
+
+    const mine = group(2);
+    await provider().createServerGroup(mine);
+    await expect(provider().createServerGroup({ ...mine, image: 'ami-0123456789abcdef0' })).rejects.toMatchObject({
+      kind: 'Conflict',
+      message: expect.stringMatching(/already exists with image/),
+    });
+  });
+
+  it('enable attaches the target groups and resumes AddToLoadBalancer; disable detaches and suspends', async () => {
+    const { group, ref } = newCluster();
+    const spec = group(1);
+    await provider().createServerGroup(spec);
+    await eventually(() => provider().health(ref(spec)), isUp);
+    expect(servingInstances(spec.name)).toEqual([]);
+
+    await provider().enable(ref(spec));
+    expect(asgOf(spec.name)?.targetGroups).toEqual([{ arn: targetGroupArn, state: 'Attached' }]);
+    expect(asgOf(spec.name)?.suspendedProcesses.size).toBe(0);
+    await eventually(async () => servingInstances(spec.name), (serving) => serving.length === 2);
+    expect(await provider().getServerGroup(ref(spec))).toMatchObject({ enabled: true, health: { desired: 2, up: 2, down: 0, unknown: 0 } });
+
+    await provider().disable(ref(spec));
+    expect(servingInstances(spec.name)).toEqual([]);
+    expect(asgOf(spec.name)?.suspendedProcesses.has('AddToLoadBalancer')).toBe(true);
+    expect(await provider().getServerGroup(ref(spec))).toMatchObject({ enabled: false });
+    // Idempotent both ways.
+    await provider().disable(ref(spec));
+    await provider().enable(ref(spec));
+    await provider().enable(ref(spec));
+    await eventually(async () => servingInstances(spec.name), (serving) => serving.length === 2);
+  });
+
+  it('a group created enabled takes traffic as its instances come up', async () => {
+    const { group, ref } = newCluster();
+    const spec = group(1, { enabled: true });
+    const created = await provider().createServerGroup(spec);
+    expect(created.enabled).toBe(true);
+    // Up counts target health while enabled: healthy in the target group, not only InService.
+    await eventually(() => provider().health(ref(spec)), isUp);
+    expect(servingInstances(spec.name)).toHaveLength(2);
+  });
+
+  it('resizes min, max and desired', async () => {
+    const { group, ref } = newCluster();
+    const spec = group(1);
+    await provider().createServerGroup(spec);
+    await provider().resize(ref(spec), { min: 2, max: 8, desired: 3 });
+    expect(asgOf(spec.name)).toMatchObject({ minSize: 2, maxSize: 8, desiredCapacity: 3 });
+    await eventually(() => provider().health(ref(spec)), (health) => health.up === 3);
+    expect((await provider().getServerGroup(ref(spec)))?.capacity).toEqual({ min: 2, max: 8, desired: 3 });
+    await expect(provider().resize(ref(spec), { min: 5, max: 8, desired: 4 })).rejects.toMatchObject({ kind: 'Fatal' });
+  });
+
+  it('counts instances that fail their health checks as down, in the group and in the target group', async () => {
+    const { group, ref } = newCluster();
+    const disabled = group(1);
+    const enabled = group(2, { enabled: true });
+    fake.failInstances((instance) => instance.autoScalingGroupName === disabled.name || instance.autoScalingGroupName === enabled.name);
+    await provider().createServerGroup(disabled);
+    await provider().createServerGroup(enabled);
+    for (const spec of [disabled, enabled]) {
+      const health = await eventually(() => provider().health(ref(spec)), (h) => h.down === 2);
+      expect(health).toMatchObject({ desired: 2, up: 0 });
+    }
+  });
+
+  it('lists a cluster oldest first, leaving out other clusters; get is null for a group that is not there', async () => {
+    const { application, cluster, group } = newCluster();
+    await provider().createServerGroup(group(1));
+    await provider().createServerGroup(group(2));
+    await provider().createServerGroup({ ...group(1), cluster: `${cluster}x`, name: `${cluster}x-v001` });
+    const listed = await provider().listServerGroups({ account: 'aws-test', location: REGION, application, cluster });
+    expect(listed.map((serverGroup) => serverGroup.name)).toEqual([`${cluster}-v001`, `${cluster}-v002`]);
+    expect(await provider().getServerGroup({ account: 'aws-test', location: REGION, name: `${cluster}-v099` })).toBeNull();
+  });
+
+  it('destroys the ASG (ForceDelete) and the template; then the group is gone and destroy is NotFound', async () => {
+    const { group, ref } = newCluster();
+    const spec = group(1);
+    await provider().createServerGroup(spec);
+    await provider().destroy(ref(spec));
+    expect(asgOf(spec.name)?.deleteAfter).toBeDefined();
+    expect(fake.launchTemplates(REGION).some((template) => template.launchTemplateName === spec.name)).toBe(false);
+    expect(await provider().getServerGroup(ref(spec))).toBeNull();
+    // Destroying a group already being deleted is done at once; once AWS has removed it, NotFound.
+    await provider().destroy(ref(spec));
+    await eventually(async () => asgOf(spec.name), (asg) => asg === undefined);
+    await expect(provider().destroy(ref(spec))).rejects.toMatchObject({ kind: 'NotFound' });
+    await expect(provider().health(ref(spec))).rejects.toMatchObject({ kind: 'NotFound' });
+  });
+
+  it('weights: above zero enables, zero and unlisted disable, instances split by weight', async () => {
+    const { application, cluster, group } = newCluster();
+    const v1 = group(1, { enabled: true, capacity: { min: 0, max: 10, desired: 3 } });
+    const v2 = group(2, { capacity: { min: 0, max: 10, desired: 1 } });
+    await provider().createServerGroup(v1);
+    await provider().createServerGroup(v2);
+    const clusterRef = { account: 'aws-test', location: REGION, application, cluster };
+    await provider().setTrafficWeights(clusterRef, { [v1.name]: 50, [v2.name]: 50 });
+    expect((await provider().listServerGroups(clusterRef)).map((g) => [g.name, g.capacity.desired, g.enabled])).toEqual([
+      [v1.name, 2, true],
+      [v2.name, 2, true],
+    ]);
+    await provider().setTrafficWeights(clusterRef, { [v2.name]: 100 });
+    expect((await provider().listServerGroups(clusterRef)).map((g) => [g.name, g.enabled])).toEqual([
+      [v1.name, false],
+      [v2.name, true],
+    ]);
+    await expect(provider().setTrafficWeights(clusterRef, { [v2.name]: 50 })).rejects.toThrow(/sum to 100/);
+  });
+
+  it('bakes an AMI step by step, then reuses it: no second builder, no second image', async () => {
+    const request = { account: 'aws-test', location: REGION, package: `checkout${++serial}`, version: '1.2.3', baseImage };
+    const imagesBefore = fake.images(REGION).length;
+    const first = await provider().bake(request);
+    expect(first).toMatchObject({ reused: false, state: 'pending' });
+    const builder = fake.instances(REGION).find((instance) => instance.tags.get('gantry:package') === request.package);
+    expect(builder).toMatchObject({ imageId: baseImage, instanceType: 't3.micro' });
+    expect(Buffer.from(builder?.userData ?? '', 'base64').toString()).toMatch(/install -y 'checkout\d+'='1.2.3'/);
+
+    const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');
+    expect(done).toMatchObject({ id: expect.stringMatching(/^ami-/), regions: { [REGION]: done.id } });
+    const ami = fake.images(REGION).find((image) => image.imageId === done.id);
+    expect(ami?.tags.get('gantry:package')).toBe(request.package);
+    expect(ami?.tags.get('gantry:version')).toBe('1.2.3');
+    expect(ami?.tags.get('gantry:bake-key')).toMatch(/^[0-9a-f]{32}$/);
+    await eventually(async () => fake.instances(REGION).find((instance) => instance.instanceId === builder?.instanceId)?.state, (state) => state === 'terminated');
+    expect(fake.images(REGION).length).toBe(imagesBefore + 1);
+
+    const again = await provider().bake(request);
+    expect(again).toMatchObject({ id: done.id, reused: true, state: 'available' });
+    expect(fake.images(REGION).length).toBe(imagesBefore + 1);
+    expect(fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package)).toHaveLength(1);
+  });
+
+  it('copies a baked AMI to copyTo regions once, tagged there too', async () => {
+    const request = { account: 'aws-test', location: REGION, package: `copied${++serial}`, version: '2.0.0', baseImage, copyTo: [COPY_REGION] };
+    const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');
+    const copyId = done.regions?.[COPY_REGION];
+    expect(copyId).toMatch(/^ami-/);
+    expect(copyId).not.toBe(done.id);
+    const copy = fake.images(COPY_REGION).find((image) => image.imageId === copyId);
+    expect(copy).toMatchObject({ state: 'available', sourceImageId: done.id, sourceImageRegion: REGION });
+    expect(copy?.tags.get('gantry:package')).toBe(request.package);
+    const again = await provider().bake(request);
+    expect(again).toMatchObject({ reused: true, regions: { [REGION]: done.id, [COPY_REGION]: copyId } });
+    expect(fake.images(COPY_REGION).filter((image) => image.tags.get('gantry:package') === request.package)).toHaveLength(1);
+  });
+
+  it('retries throttling through the registry wrapper; unwrapped, it is a Throttled error', async () => {
+    const { group, ref } = newCluster();
+    const spec = group(1);
+    await provider().createServerGroup(spec);
+    fake.injectFault({ action: 'DescribeAutoScalingGroups', code: 'Throttling', message: 'Rate exceeded', times: 2 });
+    await expect(provider().health(ref(spec))).resolves.toMatchObject({ desired: 2 });
+    expect(waits).toHaveLength(2);
+
+    const unretried = new AwsProvider(awsAccount('aws-test'), { env: ENV });
+    fake.injectFault({ action: 'DescribeAutoScalingGroups', code: 'Throttling', message: 'Rate exceeded' });
+    await expect(unretried.health(ref(spec))).rejects.toMatchObject({ kind: 'Throttled', reason: 'Throttling: Rate exceeded' });
+    // One request: the SDK's own retries are off (maxAttempts 1), so every retry is Gantry's.
+    expect(fake.requests().filter((request) => request.errorCode === 'Throttling')).toHaveLength(3);
+    unretried.close();
+  });
+
+  it('words errors as aws/operation/resource: code: message (account, region, resource), typed', async () => {
+    const { group, ref } = newCluster();
+    const spec = group(1);
+    fake.injectFault({ action: 'CreateLaunchTemplate', code: 'UnauthorizedOperation', status: 403, message: 'You are not authorized to perform this operation.', times: 5 });
+    const denied = await provider().createServerGroup(spec).catch((error: unknown) => error);
+    expect(denied).toBeInstanceOf(ProviderError);
+    expect((denied as ProviderError).message).toBe(
+      `aws/createServerGroup/${spec.name}: UnauthorizedOperation: You are not authorized to perform this operation. (account aws-test, region ${REGION}, launch-template ${spec.name})`,
+    );
+    expect(isProviderError(denied, 'Fatal')).toBe(true);
+    expect(fake.requests().filter((request) => request.action === 'CreateLaunchTemplate' && request.errorCode === 'UnauthorizedOperation')).toHaveLength(1);
+
+    const missing = await provider().health(ref(spec)).catch((error: unknown) => error);
+    expect((missing as ProviderError).message).toBe(`aws/health/${spec.name}: no Auto Scaling group named ${spec.name} (account aws-test, region ${REGION}, auto-scaling-group ${spec.name})`);
+    expect(isProviderError(missing, 'NotFound')).toBe(true);
+  });
+
+  it('refuses bad settings and unknown target groups before creating anything, naming the field', async () => {
+    const { group } = newCluster();
+    await expect(provider().createServerGroup(group(1, { settings: { targetGroups: ['-bad-'], instanceTyp: 'x' } }))).rejects.toThrow(
+      /invalid settings: settings.targetGroups\[0\]: a target group name or ARN; settings: Unrecognized key: "instanceTyp"/,
+    );
+    await expect(provider().createServerGroup(group(2, { settings: { targetGroups: ['nope-tg'] } }))).rejects.toMatchObject({
+      kind: 'Fatal',
+      message: expect.stringMatching(/target groups not found in us-east-1: nope-tg \(settings.targetGroups\)/),
+    });
+    await expect(provider().createServerGroup(group(3, { image: 'checkout:1' }))).rejects.toThrow(/image must be an AMI id/);
+    await expect(provider().createServerGroup(group(4, { location: 'ap-south-1' }))).rejects.toThrow(/region ap-south-1 is not one of the account's regions \(us-east-1, eu-west-1\)/);
+    expect(fake.launchTemplates(REGION).filter((template) => template.launchTemplateName.startsWith(group(1).cluster))).toHaveLength(0);
+  });
+
+  it('reports an unreachable endpoint as Transient, and a missing credential variable as Fatal', async () => {
+    const error = await provider('aws-down').getServerGroup({ account: 'aws-down', name: 'app-v001' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'Transient', account: 'aws-down', location: REGION });
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    expect(() => new AwsProvider(awsAccount('aws-test'), { env: {} })).toThrow(/the variable FAKE_AWS_KEY \(credentials.accessKeyId.env\) is not set/);
+  });
+});

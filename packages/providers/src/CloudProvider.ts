@@ -58,6 +58,11 @@ export interface ServerGroup {
   enabled: boolean;
   createdAt: Date;
   health: Health;
+  /**
+   * Set when the provider knows the instances will not get up by waiting (e.g. they keep exiting
+   * at start), with what it knows (exit code, last stderr lines): waitForUpInstances fails on it.
+   */
+  failure?: string;
   /** Provider-specific details worth showing (resource ids, conditions). */
   details?: Record<string, unknown>;
 }

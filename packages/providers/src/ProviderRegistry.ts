@@ -35,6 +35,11 @@ export const defaultProviderFactories: ProviderFactories = {
       const { GcpProvider } = await import('./gcp/GcpProvider');
       return new GcpProvider(account, { env });
     }),
+  local: (account, { env }) =>
+    new LazyProvider('local', async () => {
+      const { LocalProvider } = await import('./local/LocalProvider');
+      return new LocalProvider(account, { env });
+    }),
 };
 
 export interface ProviderRegistryOptions {

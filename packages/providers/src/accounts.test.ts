@@ -91,9 +91,9 @@ describe('loadAccounts', () => {
     expect(loadAccounts({ GANTRY_ACCOUNTS_FILE: file }).map((a) => a.name)).toEqual(['local']);
   });
 
-  it('falls back to ./accounts.yaml when it exists, and to no accounts when it does not', () => {
+  it('falls back to ./accounts.yaml when it exists, and to the one account local (this machine) when it does not', () => {
     const dir = tempDir();
-    expect(loadAccounts({}, { cwd: dir })).toEqual([]);
+    expect(loadAccounts({}, { cwd: dir })).toEqual([{ name: 'local', provider: 'local' }]);
     writeFileSync(join(dir, 'accounts.yaml'), 'accounts:\n  - { name: dev, provider: kubernetes }\n');
     expect(loadAccounts({}, { cwd: dir })).toMatchObject([{ name: 'dev', namespace: 'default' }]);
   });
@@ -103,5 +103,17 @@ describe('loadAccounts', () => {
     writeFileSync(join(dir, 'from-config.yaml'), 'accounts:\n  - { name: cfg, provider: local }\n');
     expect(loadAccounts({}, { cwd: dir, file: 'from-config.yaml' }).map((a) => a.name)).toEqual(['cfg']);
     expect(() => loadAccounts({ GANTRY_ACCOUNTS_FILE: join(dir, 'missing.yaml') })).toThrow(/GANTRY_ACCOUNTS_FILE: cannot read/);
+  });
+});
+
+describe('local accounts', () => {
+  it('anchors dataDir at the file and checks ports', () => {
+    const text = 'accounts:\n  - { name: here, provider: local, dataDir: data, portRange: { from: 20000, to: 20100 }, proxyPorts: { shop-web: 8080 } }\n';
+    expect(parseAccounts(text, '/etc/gantry/accounts.yaml')).toEqual([
+      { name: 'here', provider: 'local', dataDir: '/etc/gantry/data', portRange: { from: 20000, to: 20100 }, proxyPorts: { 'shop-web': 8080 } },
+    ]);
+    expect(() => parseAccounts('accounts:\n  - { name: l, provider: local, portRange: { from: 9, to: 8 } }\n', 'f.yaml')).toThrow(/accounts\[0\]\.portRange\.from: from must not be above to/);
+    expect(() => parseAccounts('accounts:\n  - { name: l, provider: local, proxyPorts: { a: 70000 } }\n', 'f.yaml')).toThrow(/accounts\[0\]\.proxyPorts\.a/);
+    expect(() => parseAccounts('accounts:\n  - { name: l, provider: local, datadir: x }\n', 'f.yaml')).toThrow(/datadir/);
   });
 });

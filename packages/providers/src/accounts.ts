@@ -161,10 +161,23 @@ const gcpAccount = z
       });
     });
   });
-const localAccount = z.looseObject({
+const port = z.number().int().min(1).max(65535);
+const localAccount = z.strictObject({
   name: accountName,
   provider: z.literal('local'),
+  /** Images, the local agent and its state; default `<GANTRY_DATA_DIR>/local`. Relative: to this file. */
+  dataDir: z.string().min(1).optional(),
+  /** Where instance ports and new proxy ports come from; default: any free port. */
+  portRange: z
+    .strictObject({ from: port, to: port })
+    .refine((range) => range.from <= range.to, { message: 'from must not be above to', path: ['from'] })
+    .optional(),
+  /** Fixed proxy ports by cluster (a deploy's settings.proxyPort wins). */
+  proxyPorts: z.record(z.string().min(1), port).optional(),
 });
+
+/** With no accounts file, Gantry deploys to this machine. */
+export const DEFAULT_LOCAL_ACCOUNT = { name: 'local', provider: 'local' } as const;
 
 export const accountSchema = z.discriminatedUnion('provider', [kubernetesAccount, awsAccount, gcpAccount, localAccount]);
 
@@ -218,13 +231,13 @@ export interface LoadAccountsOptions {
 
 /**
  * Reads the accounts file named by GANTRY_ACCOUNTS_FILE (or `options.file`); without either,
- * `./accounts.yaml` when it exists, otherwise there are no accounts.
+ * `./accounts.yaml` when it exists, otherwise the one account `local` (this machine).
  */
 export function loadAccounts(env: NodeJS.ProcessEnv = process.env, options: LoadAccountsOptions = {}): AccountConfig[] {
   const cwd = options.cwd ?? process.cwd();
   const named = nonEmpty(env.GANTRY_ACCOUNTS_FILE) ?? nonEmpty(options.file);
   const file = resolve(cwd, named ?? DEFAULT_ACCOUNTS_FILE);
-  if (named === undefined && !existsSync(file)) return [];
+  if (named === undefined && !existsSync(file)) return [{ ...DEFAULT_LOCAL_ACCOUNT }];
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -246,6 +259,7 @@ function resolvePaths(account: AccountConfig, baseDir: string): AccountConfig {
   if (account.provider === 'gcp' && account.credentials !== undefined && 'keyFile' in account.credentials) {
     return { ...account, credentials: { keyFile: resolvePath(account.credentials.keyFile, baseDir) } };
   }
+  if (account.provider === 'local' && account.dataDir !== undefined) return { ...account, dataDir: resolvePath(account.dataDir, baseDir) };
   if (account.provider !== 'kubernetes' || account.kubeconfig === undefined) return account;
   return { ...account, kubeconfig: resolvePath(account.kubeconfig, baseDir) };
 }

@@ -1,4 +1,5 @@
-import type { Capacity } from './CloudProvider';
+import { parseClusterName, parseServerGroupName, resourceNameProblem } from '@gantry/core';
+import type { Capacity, ServerGroupSpec } from './CloudProvider';
 
 /** Why a capacity is impossible, or undefined: whole numbers with 0 ≤ min ≤ desired ≤ max. */
 export function capacityProblem(capacity: Capacity): string | undefined {
@@ -6,5 +7,20 @@ export function capacityProblem(capacity: Capacity): string | undefined {
   const bad = Object.entries({ min, max, desired }).filter(([, value]) => !Number.isInteger(value) || value < 0);
   if (bad.length > 0) return `${bad.map(([key, value]) => `${key}=${value}`).join(', ')}: must be whole numbers ≥ 0`;
   if (min > desired || desired > max) return `need min ≤ desired ≤ max, got min=${min}, desired=${desired}, max=${max}`;
+  return undefined;
+}
+
+/**
+ * Why a spec cannot be a server group, or undefined: the name must be `cluster-vNNN` and a valid
+ * resource name, the cluster `application[-stack[-detail]]`, the capacity possible, the image given.
+ */
+export function serverGroupSpecProblem(spec: Pick<ServerGroupSpec, 'name' | 'cluster' | 'application' | 'capacity' | 'image'>): string | undefined {
+  const nameProblem = resourceNameProblem(spec.name);
+  if (nameProblem !== undefined) return `server group name ${spec.name} ${nameProblem}`;
+  if (parseServerGroupName(spec.name)?.cluster !== spec.cluster) return `server group name ${spec.name} must be ${spec.cluster}-vNNN`;
+  if (parseClusterName(spec.cluster)?.application !== spec.application) return `cluster ${spec.cluster} must be application ${spec.application}[-stack[-detail]]`;
+  const problem = capacityProblem(spec.capacity);
+  if (problem !== undefined) return `invalid capacity: ${problem}`;
+  if (spec.image.trim() === '') return 'image must not be empty';
   return undefined;
 }

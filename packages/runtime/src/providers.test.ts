@@ -24,8 +24,16 @@ describe('openProviderRegistry', () => {
     expect(() => openProviderRegistry({}, { GANTRY_ACCOUNTS_FILE: bad })).toThrow(/^GANTRY_ACCOUNTS_FILE: invalid accounts file .*token/);
   });
 
-  it('has no accounts without a file, and says what that means', () => {
+  it('has the one account local without a file, and says where it comes from', () => {
     const registry = openProviderRegistry({}, {});
+    expect(registry.accounts()).toEqual([{ name: 'local', provider: 'local' }]);
+    expect(describeAccounts(registry)).toBe('accounts: local (local, the default: GANTRY_ACCOUNTS_FILE unset and no ./accounts.yaml)');
+  });
+
+  it('has no accounts with a file that lists none, and says what that means', () => {
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, 'accounts: []\n');
+    const registry = openProviderRegistry({}, { GANTRY_ACCOUNTS_FILE: empty });
     expect(registry.accounts()).toEqual([]);
     expect(describeAccounts(registry)).toMatch(/^no accounts configured/);
   });

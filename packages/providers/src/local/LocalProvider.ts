@@ -1,0 +1,211 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseServerGroupName } from '@gantry/core';
+import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
+import type { LocalAccountConfig } from '../accounts';
+import type { ProviderError } from '../errors';
+import { serverGroupSpecProblem } from '../validation';
+import type { CreateServerGroupBody, ServerGroupView } from './agent/protocol';
+import { AgentClient, type Scope } from './agentClient';
+import { IMAGE_ID, bakeFolder } from './bake';
+import { localDataDir } from './dataDir';
+import { localBakeSettingsSchema, localServerGroupSettingsSchema, settingsIssues } from './settings';
+
+export interface LocalProviderOptions {
+  /** Where GANTRY_DATA_DIR is read. */
+  env?: NodeJS.ProcessEnv;
+  /** Relative folders (appDir, image paths, dataDir) are resolved here. Default: the current directory. */
+  cwd?: string;
+  /** Tests: start the agent with its fault-injection endpoint. */
+  faultInjection?: boolean;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Server groups as processes on this machine (DESIGN.md "Providers"): a detached local agent (one
+ * per data dir, see agent/) runs N instances of the group's command and a weighted reverse proxy
+ * per cluster; this provider is its client. Because the agent is its own process, the proxies keep
+ * serving while Gantry restarts. Bake copies a folder to a content-addressed image.
+ */
+export class LocalProvider implements CloudProvider {
+  readonly kind = 'local' as const;
+  readonly dataDir: string;
+  private readonly agent: AgentClient;
+  private readonly cwd: string;
+
+  constructor(
+    readonly account: LocalAccountConfig,
+    options: LocalProviderOptions = {},
+  ) {
+    this.cwd = options.cwd ?? process.cwd();
+    this.dataDir = localDataDir(account.dataDir, options.env ?? process.env, this.cwd);
+    this.agent = new AgentClient(this.dataDir, account.name, {
+      ...(options.faultInjection === undefined ? {} : { faultInjection: options.faultInjection }),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    });
+  }
+
+  /** Synchronous and idempotent: the image is available when this returns. */
+  async bake(request: BakeRequest): Promise<Image> {
+    const scope: Scope = { operation: 'bake', resource: { type: 'image', name: `${request.package}:${request.version}` } };
+    this.checkAccount(request.account, scope);
+    const settings = localBakeSettingsSchema.safeParse(request.settings ?? {});
+    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsIssues(settings.error)}`);
+    const folder = settings.data.appDir ?? request.baseImage;
+    if (folder === undefined) throw this.fatal(scope, 'settings.appDir (or baseImage) must name the folder to bake');
+    const source = resolve(this.cwd, folder);
+    if (!isDirectory(source)) throw this.fatal(scope, `settings.appDir: ${source} is not a folder`);
+    const baked = bakeFolder(source, join(this.dataDir, 'images'));
+    return {
+      id: baked.id,
+      name: `${request.package}-${request.version}`,
+      reused: baked.reused,
+      state: 'available',
+      details: { path: baked.path, source },
+    };
+  }
+
+  async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
+    const scope = this.scopeOf('createServerGroup', spec.name);
+    this.checkAccount(spec.account, scope);
+    const problem = serverGroupSpecProblem(spec);
+    if (problem !== undefined) throw this.fatal(scope, problem);
+    const parsed = localServerGroupSettingsSchema.safeParse(spec.settings ?? {});
+    if (!parsed.success) throw this.fatal(scope, `invalid settings: ${settingsIssues(parsed.error)}`);
+    const { appDir: _appDir, proxyPort, ...run } = parsed.data;
+    const wantedPort = proxyPort ?? this.account.proxyPorts?.[spec.cluster];
+    const body: CreateServerGroupBody = {
+      application: spec.application,
+      cluster: spec.cluster,
+      image: spec.image,
+      imageDir: this.imageDir(spec.image, scope),
+      capacity: spec.capacity,
+      enabled: spec.enabled ?? false,
+      run,
+      tags: spec.tags ?? {},
+      ...(wantedPort === undefined ? {} : { proxyPort: wantedPort }),
+      ...(this.account.portRange ? { portRange: this.account.portRange } : {}),
+    };
+    const view = await this.agent.call<ServerGroupView>(scope, 'PUT', `/v1/serverGroups/${encodeURIComponent(spec.name)}`, body);
+    return this.toServerGroup(view);
+  }
+
+  async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
+    const scope = this.refScope(ref, 'getServerGroup');
+    const view = await this.agent.find<ServerGroupView>(scope, 'GET', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
+    return view === null ? null : this.toServerGroup(view);
+  }
+
+  async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
+    const scope: Scope = { operation: 'listServerGroups', resource: { type: 'cluster', name: cluster.cluster } };
+    this.checkAccount(cluster.account, scope);
+    const views = await this.agent.call<ServerGroupView[]>(scope, 'GET', `/v1/serverGroups?cluster=${encodeURIComponent(cluster.cluster)}`);
+    return Promise.all(views.map((view) => this.toServerGroup(view)));
+  }
+
+  async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
+    await this.agent.call(this.refScope(ref, 'resize'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/resize`, { capacity });
+  }
+
+  async enable(ref: ServerGroupRef): Promise<void> {
+    await this.agent.call(this.refScope(ref, 'enable'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/enable`);
+  }
+
+  async disable(ref: ServerGroupRef): Promise<void> {
+    await this.agent.call(this.refScope(ref, 'disable'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/disable`);
+  }
+
+  async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
+    const scope: Scope = { operation: 'setTrafficWeights', resource: { type: 'cluster', name: cluster.cluster } };
+    this.checkAccount(cluster.account, scope);
+    await this.agent.call(scope, 'PUT', `/v1/clusters/${encodeURIComponent(cluster.cluster)}/weights`, { weights });
+  }
+
+  /** Out of traffic at once; requests in flight finish (up to 10 s), then the processes stop. NotFound = done. */
+  async destroy(ref: ServerGroupRef): Promise<void> {
+    await this.agent.find(this.refScope(ref, 'destroy'), 'DELETE', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
+  }
+
+  async health(ref: ServerGroupRef): Promise<Health> {
+    const view = await this.agent.call<ServerGroupView>(this.refScope(ref, 'health'), 'GET', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
+    return view.health;
+  }
+
+  /** Stops the agent; with `stopInstances`, every instance of every group too (tests, `gantry local stop`). */
+  async shutdownAgent(stopInstances: boolean): Promise<void> {
+    await this.agent.call({ operation: 'shutdownAgent' }, 'POST', '/v1/shutdown', { stopInstances });
+  }
+
+  /** Test-only: the agent answers a share of calls with 429, or fails one call after `interruptAfter` more. */
+  async injectFaults(faults: { throttleRate?: number; interruptAfter?: number | null }): Promise<void> {
+    await this.agent.call({ operation: 'injectFaults' }, 'POST', '/v1/faults', faults);
+  }
+
+  /** The admin API's base URL (starting the agent if needed). */
+  agentUrl(): Promise<string> {
+    return this.agent.baseUrl();
+  }
+
+  // --- helpers -------------------------------------------------------------------------------------
+
+  /** An image id from bake (under the data dir's images), or a folder path (relative to cwd). */
+  private imageDir(image: string, scope: Scope): string {
+    if (IMAGE_ID.test(image)) {
+      const baked = join(this.dataDir, 'images', image);
+      if (isDirectory(baked)) return baked;
+    }
+    const folder = isAbsolute(image) ? image : resolve(this.cwd, image);
+    if (isDirectory(folder)) return folder;
+    throw this.fatal(scope, `image ${image} is neither a baked image (${join(this.dataDir, 'images', image)}) nor a folder`);
+  }
+
+  private async toServerGroup(view: ServerGroupView): Promise<ServerGroup> {
+    const base = await this.agent.baseUrl();
+    return {
+      account: this.account.name,
+      application: view.application,
+      cluster: view.cluster,
+      name: view.name,
+      sequence: parseServerGroupName(view.name)?.sequence ?? 0,
+      image: view.image,
+      capacity: view.capacity,
+      enabled: view.enabled,
+      createdAt: new Date(view.createdAt),
+      health: view.health,
+      ...(view.failure === undefined ? {} : { failure: view.failure }),
+      details: {
+        proxyUrl: `http://127.0.0.1:${view.proxyPort}`,
+        metricsUrl: `${base}/metrics`,
+        samplesUrl: `${base}/samples`,
+        trafficWeight: view.trafficWeight,
+        imageDir: view.imageDir,
+        command: [view.run.command, ...view.run.args].join(' '),
+        instances: view.instances,
+        ...(view.lastExit === undefined ? {} : { lastExit: view.lastExit }),
+      },
+    };
+  }
+
+  private scopeOf(operation: string, name: string): Scope {
+    return { operation, resource: { type: 'serverGroup', name } };
+  }
+
+  private refScope(ref: ServerGroupRef, operation: string): Scope {
+    const scope = this.scopeOf(operation, ref.name);
+    this.checkAccount(ref.account, scope);
+    return scope;
+  }
+
+  /** A call routed to the wrong provider instance is a bug upstream; say so instead of acting. */
+  private checkAccount(account: string, scope: Scope): void {
+    if (account !== this.account.name) throw this.fatal(scope, `this provider serves account ${this.account.name}, not ${account}`);
+  }
+
+  private fatal(scope: Scope, reason: string): ProviderError {
+    return this.agent.error('Fatal', scope, reason);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}

@@ -1,0 +1,121 @@
+import type { Capacity, Health } from '../../CloudProvider';
+import type { PortRange } from '../ports';
+
+/**
+ * The local agent's admin API (127.0.0.1, JSON, `Authorization: Bearer <token>`), shared by the
+ * agent and the provider's client. Paths are under `/v1`; `/metrics` and `/samples` are read-only
+ * and need no token so that Prometheus and the canary judge can read them.
+ */
+
+/** What an instance runs: the validated settings of its group, minus the bake-only ones. */
+export interface InstanceCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  healthPath: string;
+  startTimeoutSec: number;
+}
+
+/** `PUT /v1/serverGroups/:name`: idempotent by name (same image → the existing group). */
+export interface CreateServerGroupBody {
+  application: string;
+  cluster: string;
+  image: string;
+  /** The folder instances run in (their cwd and GANTRY_IMAGE_DIR). */
+  imageDir: string;
+  capacity: Capacity;
+  enabled: boolean;
+  run: InstanceCommand;
+  /** Wanted proxy port of the cluster; undefined: keep the cluster's, or choose a free one. */
+  proxyPort?: number;
+  /** Ports for the instances and a new cluster's proxy (the account's portRange). */
+  portRange?: PortRange;
+  tags: Record<string, string>;
+}
+
+export type InstanceState = 'starting' | 'up' | 'down' | 'stopping';
+
+export interface ExitRecord {
+  /** Null when the process was killed by a signal, or adopted (its code is unknown). */
+  code: number | null;
+  signal: string | null;
+  /** The last lines the process wrote to stderr. */
+  stderrTail: string[];
+  at: string;
+  /** Why the agent counted it as failed when it did not exit by itself (start timeout). */
+  reason?: string;
+}
+
+export interface InstanceView {
+  id: string;
+  pid: number | null;
+  port: number;
+  state: InstanceState;
+  restarts: number;
+  startedAt: string;
+  lastExit?: ExitRecord;
+}
+
+export interface ServerGroupView {
+  name: string;
+  application: string;
+  cluster: string;
+  image: string;
+  imageDir: string;
+  capacity: Capacity;
+  enabled: boolean;
+  /** This group's share of the cluster's traffic in percent, as the proxy applies it now. */
+  trafficWeight: number;
+  createdAt: string;
+  health: Health;
+  instances: InstanceView[];
+  run: InstanceCommand;
+  tags: Record<string, string>;
+  /** The newest instance exit, for the deploy's error message. */
+  lastExit?: ExitRecord;
+  /** Set when instances keep failing before they ever get healthy: it will not heal by waiting. */
+  failure?: string;
+  proxyPort: number;
+}
+
+export interface ClusterView {
+  name: string;
+  proxyPort: number;
+  /** Explicit weights by server group; null: enabled groups share by up instances. */
+  weights: Record<string, number> | null;
+  /** Whether the proxy listens (false when its port was taken after a restart). */
+  listening: boolean;
+  proxyError?: string;
+}
+
+export interface AgentInfo {
+  pid: number;
+  port: number;
+  startedAt: string;
+  dataDir: string;
+}
+
+/** `GET /samples`: one value per step, null for a step without requests. */
+export const SAMPLE_METRICS = ['errorRate', 'latencyMean', 'latencyP50', 'latencyP95', 'latencyP99', 'requestRate'] as const;
+export type SampleMetric = (typeof SAMPLE_METRICS)[number];
+
+export interface SamplesAnswer {
+  serverGroup: string;
+  metric: SampleMetric;
+  stepMs: number;
+  values: (number | null)[];
+}
+
+/** The agent's error body: `{error: {code, message}}` with the HTTP status of the kind. */
+export interface AgentErrorBody {
+  error: { code: 'NotFound' | 'Conflict' | 'BadRequest' | 'Throttled' | 'Unavailable' | 'Internal'; message: string };
+}
+
+/** The file under the data dir that says where the live agent listens. */
+export const AGENT_FILE = 'agent.json';
+export interface AgentFile {
+  pid: number;
+  port: number;
+  token: string;
+  startedAt: string;
+}

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readAgentFile } from './agent/agentFile';
+import { isAlive, tailLines } from './agent/processes';
+import { AGENT_FILE, type AgentFile } from './agent/protocol';
+
+const AGENT_MAIN = fileURLToPath(new URL('./agent/main.ts', import.meta.url));
+const START_TIMEOUT_MS = 20_000;
+/** A start lock older than this was left by a process that died while starting the agent. */
+const STALE_LOCK_MS = START_TIMEOUT_MS + 5_000;
+const PROBE_TIMEOUT_MS = 2_000;
+
+export interface AgentStartOptions {
+  /** Lets tests inject faults through the admin API (GANTRY_LOCAL_AGENT_FAULTS=1). */
+  faultInjection?: boolean;
+}
+
+/** Whether the agent of this file answers its health endpoint as the same process. */
+export async function agentAnswers(agent: AgentFile): Promise<boolean> {
+  if (!isAlive(agent.pid)) return false;
+  try {
+    const response = await fetch(`http://127.0.0.1:${agent.port}/v1/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    return response.ok && ((await response.json()) as { pid?: number }).pid === agent.pid;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The live agent of `dataDir`, started if there is none: detached in its own process group, so it
+ * survives the Gantry process; a stale agent file (dead pid, or a pid that is no agent) is
+ * replaced. A lock file keeps two Gantry processes from starting two agents at once.
+ */
+export async function ensureAgent(dataDir: string, options: AgentStartOptions = {}): Promise<AgentFile> {
+  const file = join(dataDir, AGENT_FILE);
+  const deadline = Date.now() + START_TIMEOUT_MS * 2;
+  for (;;) {
+    const current = readAgentFile(file);
+    if (current && (await agentAnswers(current))) return current;
+    if (takeLock(dataDir)) {
+      try {
+        const again = readAgentFile(file);
+        if (again && (await agentAnswers(again))) return again;
+        rmSync(file, { force: true });
+        return await startAgent(dataDir, file, options);
+      } finally {
+        rmSync(lockFile(dataDir), { force: true });
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`the local agent of ${dataDir} did not start (another process holds ${lockFile(dataDir)})`);
+    await sleep(100);
+  }
+}
+
+async function startAgent(dataDir: string, file: string, options: AgentStartOptions): Promise<AgentFile> {
+  const logFile = join(dataDir, 'agent.log');
+  const log = openSync(logFile, 'a');
+  let exit: string | undefined;
+  try {
+    const child = spawn(process.execPath, ['--import', tsxLoader(), AGENT_MAIN, '--data-dir', dataDir], {
+      cwd: dataDir,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, GANTRY_LOCAL_AGENT_FAULTS: options.faultInjection ? '1' : '0' },
+    });
+    child.once('exit', (code, signal) => {
+      exit = `exited with ${code === null ? `signal ${signal ?? '?'}` : `code ${code}`}`;
+    });
+    child.unref();
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline && exit === undefined) {
+      const agent = readAgentFile(file);
+      if (agent && agent.pid === child.pid && (await agentAnswers(agent))) return agent;
+      await sleep(50);
+    }
+    if (exit === undefined) child.kill('SIGKILL');
+  } finally {
+    closeSync(log);
+  }
+  const tail = tailLines(logFile, 5).join(' | ');
+  throw new Error(`the local agent did not start within ${START_TIMEOUT_MS / 1000} s${exit ? ` (${exit})` : ''}; ${logFile}: ${tail || '(empty)'}`);
+}
+
+function lockFile(dataDir: string): string {
+  return join(dataDir, 'agent.lock');
+}
+
+function takeLock(dataDir: string): boolean {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = lockFile(dataDir);
+  try {
+    closeSync(openSync(lock, 'wx'));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  try {
+    if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { force: true });
+  } catch {
+    // Removed meanwhile by its owner: the next round takes it.
+  }
+  return false;
+}
+
+/** tsx's ESM loader, by path, so that the agent starts whatever the current directory is. */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -4,6 +4,8 @@ import {
   canRestart,
   isComplete,
   isExecutionFinished,
+  JUDGMENT_TASK,
+  judgmentRequestOf,
   stagesToReset,
   startableStages,
 } from '@gantry/core';
@@ -141,13 +143,19 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     input: Actor & { judgmentStatus: 'continue' | 'stop'; judgmentInput?: string },
   ): Promise<CommandResult<StageView>> {
     return this.onStage(executionId, stageKey, async (sql, execution, stage) => {
-      if (stage.type !== 'manualJudgment') {
-        throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a manual judgment`);
+      const request = judgmentRequestOf(stage.type, stage.context);
+      if (request === undefined) {
+        const why = stage.type === 'deploy' ? ' (its cluster asks for no judgment)' : '';
+        throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a manual judgment${why}`);
       }
       if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING' || stage.context.judgmentStatus !== undefined) {
         throw stageConflict(stage, 'judge it');
       }
-      const allowed = judgmentOptions(stage);
+      // A stage that waits for a judgment in one of its tasks takes it only while that task runs.
+      if (!request.wholeStage && !(await selectTasks(sql, stage)).some((task) => task.name === JUDGMENT_TASK && task.status === 'RUNNING')) {
+        throw new ConflictError(`stage ${stage.ref_id} is not waiting for a judgment yet: cannot judge it`, { stage: stage.ref_id, status: stage.status });
+      }
+      const allowed = request.options;
       if (input.judgmentInput !== undefined && allowed.length > 0 && !allowed.includes(input.judgmentInput)) {
         throw new ConflictError(`judgmentInput must be one of: ${allowed.join(', ')}`, { allowed });
       }
@@ -228,12 +236,4 @@ function stageConflict(stage: StageRow, action: string): ConflictError {
     stage: stage.ref_id,
     status: stage.status,
   });
-}
-
-function judgmentOptions(stage: StageRow): string[] {
-  const inputs = stage.context.judgmentInputs;
-  if (!Array.isArray(inputs)) return [];
-  return inputs
-    .map((input: unknown) => (typeof input === 'object' && input !== null ? (input as { value?: unknown }).value : undefined))
-    .filter((value): value is string => typeof value === 'string');
 }

@@ -13,6 +13,7 @@ import {
   strategySchema,
   waitForUpTimeoutSchema,
 } from './fields';
+import { JUDGMENT_TASK } from '../judgments';
 import { checkStrategyFields, redBlackOptionsOf, strategyDelaysMs, strategyShape } from './strategyFields';
 
 /** One cluster to deploy, in Spinnaker's field names (`freeFormDetails` is the cluster's detail). */
@@ -110,7 +111,7 @@ function redBlackPlan(cluster: DeployCluster): string[] {
 
 /** The manual judgment's own task, the one a manualJudgment stage runs. */
 function judgmentTasks(cluster: DeployCluster): string[] {
-  return cluster.judgment === undefined ? [] : ['waitForJudgment'];
+  return cluster.judgment === undefined ? [] : [JUDGMENT_TASK];
 }
 
 function oldServerGroupsCleanup(cluster: DeployCluster): string[] {

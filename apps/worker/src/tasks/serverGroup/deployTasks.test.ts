@@ -116,6 +116,21 @@ describe('deploy with highlander, task by task', () => {
     expect(provider.groups.get('app-prod-v000')?.enabled).toBe(true);
   });
 
+  it('fails the wait at once when the provider reports a failure the instances will not recover from', async () => {
+    const provider = new MemoryProvider();
+    provider.seed('app-prod-v000');
+    const named = await step(determineServerGroupNameTask, deployContext(provider));
+    const created = await step(createServerGroupTask, named.ctx);
+    provider.setUp('app-prod-v001', 0, 2);
+    provider.groups.get('app-prod-v001')!.failure = 'instance app-prod-v001-1 failed 3 times in a row before getting healthy; last: exit code 3; stderr: boom';
+    expect(await waitForUpInstancesTask.run({ ...created.ctx, task: { ...created.ctx.task, name: 'waitForUpInstances' } })).toEqual({
+      status: 'TERMINAL',
+      error:
+        'server group app-prod-v001 (account k8s, location ns1) cannot get its instances up: instance app-prod-v001-1 failed 3 times in a row before getting healthy; last: exit code 3; stderr: boom (up 0/2, down 2, unknown 0)',
+      outputs: { health: { desired: 2, up: 0, down: 2, unknown: 0 } },
+    });
+  });
+
   it('polls quickly at first and never past the deadline', async () => {
     const provider = new MemoryProvider();
     const named = await step(determineServerGroupNameTask, deployContext(provider, { waitForUpTimeoutSec: 1 }));

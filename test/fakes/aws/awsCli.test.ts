@@ -1,0 +1,92 @@
+/** The real AWS CLI against the fake: what the SDK created, the CLI (botocore's own XML parsing) lists. */
+import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAws, type FakeAws } from './index';
+import { clientsFor, eventually, launchTemplateFixture } from './testSupport';
+
+const run = promisify(execFile);
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const awsOnPath = onPath('aws');
+if (!awsOnPath) console.warn('aws (the AWS CLI) is not on PATH: skipping the AWS CLI tests against the fake AWS');
+
+let fake: FakeAws;
+let baseImageId: string;
+
+const cliEnv = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'x',
+  AWS_SECRET_ACCESS_KEY: 'y',
+  // Never the user's own configuration, profile or instance metadata.
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_PAGER: '',
+  AWS_MAX_ATTEMPTS: '1',
+};
+
+function cli(args: string[]): Promise<{ stdout: string }> {
+  return run('aws', ['--endpoint-url', fake.url, '--region', 'us-east-1', ...args], { env: cliEnv, timeout: 60_000 });
+}
+
+async function aws<T>(...args: string[]): Promise<T> {
+  const { stdout } = await cli(['--output', 'json', ...args]);
+  return JSON.parse(stdout) as T;
+}
+
+beforeAll(async () => {
+  fake = await startFakeAws({ readyDelayMs: 20 });
+  const clients = clientsFor(fake.url);
+  const fixture = await launchTemplateFixture(clients, 'cli-lt');
+  baseImageId = fixture.imageId;
+  const tg = await clients.elbv2.send(new CreateTargetGroupCommand({ Name: 'cli-tg', Protocol: 'HTTP', Port: 80, VpcId: fixture.vpcId }));
+  await clients.autoScaling.send(new CreateAutoScalingGroupCommand({
+    AutoScalingGroupName: 'cli-v001', LaunchTemplate: { LaunchTemplateName: 'cli-lt', Version: '1' }, MinSize: 1, MaxSize: 2, DesiredCapacity: 1,
+    VPCZoneIdentifier: fixture.subnetIds.join(','), TargetGroupARNs: [tg.TargetGroups?.[0]?.TargetGroupArn ?? ''],
+    Tags: [{ Key: 'app', Value: 'cli', PropagateAtLaunch: true }],
+  }));
+});
+afterAll(() => fake.close());
+
+describe.skipIf(!awsOnPath)('aws CLI against the fake', () => {
+  it('describe-auto-scaling-groups lists the group the SDK created, with its instance InService', async () => {
+    const out = await eventually(async () => {
+      const result = await aws<{ AutoScalingGroups: { AutoScalingGroupName: string; Instances: { LifecycleState: string }[]; Tags: { Key: string }[]; LaunchTemplate: { Version: string }; CreatedTime: string }[] }>('autoscaling', 'describe-auto-scaling-groups');
+      return result.AutoScalingGroups[0]?.Instances[0]?.LifecycleState === 'InService' ? result : undefined;
+    }, 60_000);
+    expect(out.AutoScalingGroups).toHaveLength(1);
+    expect(out.AutoScalingGroups[0]).toMatchObject({ AutoScalingGroupName: 'cli-v001', LaunchTemplate: { Version: '1' }, Tags: [{ Key: 'app' }] });
+    expect(Date.parse(out.AutoScalingGroups[0]?.CreatedTime ?? '')).not.toBeNaN();
+  });
+
+  it('describe-images, describe-instances, describe-launch-templates and describe-target-groups parse', async () => {
+    const images = await aws<{ Images: { ImageId: string; State: string }[] }>('ec2', 'describe-images', '--owners', 'amazon');
+    expect(images.Images).toEqual([expect.objectContaining({ ImageId: baseImageId, State: 'available' })]);
+    const instances = await aws<{ Reservations: { Instances: { Tags: { Key: string; Value: string }[]; State: { Name: string } }[] }[] }>('ec2', 'describe-instances', '--filters', 'Name=tag:app,Values=cli');
+    expect(instances.Reservations[0]?.Instances[0]?.Tags).toContainEqual({ Key: 'aws:autoscaling:groupName', Value: 'cli-v001' });
+    const templates = await aws<{ LaunchTemplates: { LaunchTemplateName: string }[] }>('ec2', 'describe-launch-templates', '--launch-template-names', 'cli-lt');
+    expect(templates.LaunchTemplates.map((t) => t.LaunchTemplateName)).toEqual(['cli-lt']);
+    const groups = await aws<{ TargetGroups: { TargetGroupName: string; Port: number }[] }>('elbv2', 'describe-target-groups', '--names', 'cli-tg');
+    expect(groups.TargetGroups).toMatchObject([{ TargetGroupName: 'cli-tg', Port: 80 }]);
+  });
+
+  it('reports the fake errors with their codes', async () => {
+    const failure = await cli(['ec2', 'describe-images', '--image-ids', 'ami-0123456789abcdef0']).then(() => '', (error: { stderr?: string }) => error.stderr ?? '');
+    expect(failure).toContain('InvalidAMIID.NotFound');
+  });
+});

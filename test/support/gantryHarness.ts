@@ -7,6 +7,7 @@ import {
   PipelineRepository,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
+  knownHealthyServerGroups,
   type ExecutionDetail,
 } from '../../packages/store/src';
 import { testQueueConfig, type QueueBackendKind } from './queueBackends';
@@ -53,6 +54,7 @@ export async function startTestGantry(
     logger: false,
     ...(options.providers === undefined ? {} : { providers: options.providers }),
     clusterIndex: new PostgresClusterIndex(pool),
+    knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
   });
   await api.ready();
   const worker =

@@ -1,6 +1,6 @@
 import type { GantryConfig } from '@gantry/config';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
-import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository } from '@gantry/store';
+import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository, knownHealthyServerGroups } from '@gantry/store';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { FastifyInstance } from 'fastify';
 import { PostgresClusterIndex } from './routes/applications';
@@ -19,6 +19,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     triggers: { pool: infra.db.pool, secrets: config.secrets },
     ...(providers === undefined ? {} : { providers }),
     clusterIndex: new PostgresClusterIndex(infra.db.pool),
+    knownHealthyServerGroups: (place) => knownHealthyServerGroups(infra.db.pool, place),
   });
 }
 

@@ -3,12 +3,12 @@ import type pg from 'pg';
 import type { LoggerOptions } from 'pino';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
-import { applicationRoutes, emptyClusterIndex, type ClusterIndex } from './routes/applications';
+import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
@@ -37,6 +37,8 @@ export interface ServerDeps {
   providers?: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
   /** Where Gantry deployed an application's clusters (PostgresClusterIndex); default none known. */
   clusterIndex?: ClusterIndex;
+  /** Server groups Gantry saw healthy, that a rollback may restore (knownHealthyServerGroups); default none known. */
+  knownHealthyServerGroups?: (place: ClusterPlace) => Promise<ReadonlySet<string>>;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -60,10 +62,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     commands: deps.commands,
     bus: deps.bus,
   });
-  app.register(applicationRoutes, {
+  const providers = deps.providers ?? new ProviderRegistry([]);
+  const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
+  app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });
+  app.register(rollbackRoutes, {
     prefix: API_PREFIX,
-    providers: deps.providers ?? new ProviderRegistry([]),
-    clusterIndex: deps.clusterIndex ?? emptyClusterIndex,
+    providers,
+    clusterIndex,
+    pipelines: deps.pipelines,
+    executions: deps.executions,
+    bus: deps.bus,
+    knownHealthy: deps.knownHealthyServerGroups ?? (async () => new Set<string>()),
   });
   return app;
 }

@@ -1,6 +1,6 @@
-import { APPLICATION_NAME } from '@gantry/core';
+import { APPLICATION_NAME, clusterOfServerGroup } from '@gantry/core';
 import { z } from 'zod';
-import { errorResponseSchema, errorResponses } from '../commonSchemas';
+import { actorHeaders, errorResponseSchema, errorResponses } from '../commonSchemas';
 
 const name = (what: string, pattern: RegExp, example: string) =>
   z.string().regex(pattern, { error: `must be ${what}, e.g. ${example}` });
@@ -79,6 +79,49 @@ export const listServerGroupsSchema = {
   response: {
     200: z.object({ application: z.string(), cluster: z.string(), serverGroups: z.array(serverGroupViewSchema) }),
     ...errorResponses(400, 404),
+    ...providerErrorResponses,
+  },
+};
+
+export const rollbackBody = z
+  .object({
+    account: z.string().min(1).max(128).optional().describe('The account the cluster is in; required only when it is in several'),
+    location: z.string().min(1).max(128).optional().describe("Namespace or region; default: wherever the cluster is (or the account's own)"),
+    serverGroupName: z
+      .string()
+      .refine((value) => clusterOfServerGroup(value) !== undefined, { error: 'must be a server group name: <cluster>-vNNN, e.g. checkout-prod-v007' })
+      .optional()
+      .describe('The server group to restore; default: the newest older one known to have been healthy'),
+    reason: z.string().max(1000).optional().describe('Why, for the audit trail'),
+  })
+  .strict();
+
+export const rollbackResponseSchema = z
+  .object({
+    id: z.string().describe('The execution that carries out the rollback'),
+    status: z.string(),
+    application: z.string(),
+    cluster: z.string(),
+    account: z.string(),
+    location: z.string().nullable(),
+    restoredServerGroup: z.string().describe('The group that takes the traffic back (as decided when asked; the execution decides again)'),
+    rolledBackServerGroup: z.string().describe('The group that leaves traffic'),
+  })
+  .meta({ id: 'RollbackAccepted' });
+
+export const rollbackSchema = {
+  tags: ['applications'],
+  summary: 'Roll a cluster back to its newest earlier healthy server group',
+  description:
+    'Creates an audited execution (of the system pipeline "rollback <cluster>") that enables the restored group, resizes it to the ' +
+    "current group's capacity, waits until its instances are up, then takes the current group out of traffic. The execution's stage " +
+    'outputs report rollbackDurationMs (request → traffic restored).',
+  params: clusterParams,
+  headers: actorHeaders,
+  body: rollbackBody.optional(),
+  response: {
+    202: rollbackResponseSchema,
+    ...errorResponses(400, 404, 409),
     ...providerErrorResponses,
   },
 };

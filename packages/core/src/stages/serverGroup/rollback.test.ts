@@ -20,7 +20,10 @@ describe('rollbackCluster stage', () => {
       cluster: 'checkout-prod',
       restore: 'checkout-prod-v003',
     });
-    expect(rollbackRequestOf(rollbackClusterFieldsSchema.parse({ ...fields, serverGroupName: '', reason: '' }))).not.toHaveProperty('restore');
+    expect(rollbackRequestOf(rollbackClusterFieldsSchema.parse({ ...fields, namespace: undefined, location: '', serverGroupName: '', reason: '' }))).toEqual({
+      account: 'k8s',
+      cluster: 'checkout-prod',
+    });
   });
 
   it('says what is missing or contradictory', () => {

@@ -29,6 +29,7 @@ export const rollbackClusterFieldsSchema = z
     account: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
     credentials: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
     ...locationShape,
+    location: emptyAsUnset(locationShape.location.unwrap()).optional(),
     serverGroupName: emptyAsUnset(serverGroupNameSchema).optional(),
     reason: z.string().max(1000).optional(),
     /** Share of the restored group's instances that must be up before the bad group leaves traffic (default 100). */

@@ -1,0 +1,46 @@
+import { ValidationError, applicationOfCluster } from '@gantry/core';
+import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
+import type { ClusterIndex, ClusterLocation } from './clusterIndex';
+
+type Providers = Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
+
+/** One cluster in one place, as the provider lists it now (location left to the account's default when unknown). */
+export function listPlace(providers: Providers, place: ClusterLocation): Promise<ServerGroup[]> {
+  const { provider } = providers.forAccount(place.account);
+  return provider.listServerGroups({
+    account: place.account,
+    application: applicationOfCluster(place.cluster),
+    cluster: place.cluster,
+    ...(place.location === undefined ? {} : { location: place.location }),
+  });
+}
+
+/**
+ * Where to look for a cluster: the account asked for (at the location asked for, or its
+ * default), else every configured account at its default location plus every place Gantry's
+ * records know for this cluster.
+ */
+export async function placesOf(
+  providers: Providers,
+  clusterIndex: ClusterIndex,
+  cluster: string,
+  filter: { account?: string; location?: string },
+): Promise<ClusterLocation[]> {
+  const at = filter.location === undefined ? {} : { location: filter.location };
+  if (filter.account !== undefined) return [{ account: filter.account, cluster, ...at }];
+  const configured = providers.accounts().map((account) => account.name);
+  const known = (await clusterIndex.clustersOf(applicationOfCluster(cluster))).filter(
+    (place) =>
+      place.cluster === cluster &&
+      configured.includes(place.account) &&
+      (filter.location === undefined || place.location === filter.location),
+  );
+  return [...configured.map((account) => ({ account, cluster, ...at })), ...known];
+}
+
+/** A cluster is named after its application: `checkout-prod` belongs to `checkout`. */
+export function checkClusterOf(application: string, cluster: string): void {
+  if (applicationOfCluster(cluster) === application) return;
+  const message = `cluster ${cluster} does not belong to application ${application} (its name must start with "${application}")`;
+  throw new ValidationError(message, [{ path: ['cluster'], message }]);
+}

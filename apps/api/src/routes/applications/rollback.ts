@@ -1,0 +1,159 @@
+import { ConflictError, NotFoundError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
+import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
+import type { MessageBus } from '@gantry/queue';
+import type { ClusterPlace, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import { chooseRollback } from '@gantry/strategies';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../../actor';
+import { dispatch } from '../../dispatch';
+import type { ClusterIndex } from './clusterIndex';
+import { checkClusterOf, listPlace, placesOf } from './places';
+import { withProviderErrors } from './providerErrors';
+import { rollbackSchema } from './schemas';
+
+export interface RollbackRoutesOptions {
+  providers: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
+  clusterIndex: ClusterIndex;
+  pipelines: PipelineRepository;
+  executions: ExecutionRepository;
+  bus: MessageBus;
+  /** Server groups Gantry's records show were healthy (knownHealthyServerGroups in @gantry/store). */
+  knownHealthy(place: ClusterPlace): Promise<ReadonlySet<string>>;
+}
+
+const ACTIVE = ['NOT_STARTED', 'RUNNING', 'PAUSED'] as const;
+
+/**
+ * `POST /applications/:app/clusters/:cluster/rollback`: an audited rollback execution. It belongs to
+ * the application's system pipeline `rollback <cluster>` (made on first use, with limitConcurrent),
+ * so it has a pipeline like every execution, shows in the application's history, and a second
+ * rollback of a cluster cannot run beside the first. Whether there is anything to roll back to is
+ * checked here, against the live cluster, so the caller hears "no" at once (409), not from a
+ * failed execution; the execution decides again when it runs.
+ */
+export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = async (app, options) => {
+  const { providers, clusterIndex, pipelines, executions, bus } = options;
+
+  app.post('/applications/:app/clusters/:cluster/rollback', { schema: rollbackSchema }, async (request, reply) => {
+    const { app: application, cluster } = request.params;
+    const body = request.body ?? {};
+    checkClusterOf(application, cluster);
+    if (body.serverGroupName !== undefined && !body.serverGroupName.startsWith(`${cluster}-v`)) {
+      const message = `${body.serverGroupName} is not a server group of cluster ${cluster}`;
+      throw new ValidationError(message, [{ path: ['serverGroupName'], message }]);
+    }
+    // An unknown account is a 404 naming the configured ones (UnknownAccountError).
+    if (body.account !== undefined) providers.forAccount(body.account);
+    const requestedAt = new Date();
+
+    return withProviderErrors(reply, async () => {
+      const { place, serverGroups } = await findCluster(cluster, body);
+      const choice = chooseRollback({
+        serverGroups,
+        knownHealthy: await options.knownHealthy(place),
+        ...(body.serverGroupName === undefined ? {} : { restore: body.serverGroupName }),
+      });
+      if (!choice.ok) throw new ConflictError(`cannot roll back cluster ${cluster}: ${choice.reason}`, place);
+
+      const pipelineId = await rollbackPipeline(application, cluster);
+      const running = await executions.list({ pipelineId, statuses: [...ACTIVE], limit: 1 });
+      const other = running.executions[0];
+      if (other !== undefined) {
+        throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
+      }
+      const user = actorOf(request);
+      const execution = await dispatch(
+        bus,
+        await executions.launch({
+          pipelineId,
+          trigger: {
+            type: 'rollback',
+            user,
+            requestedAt: requestedAt.toISOString(),
+            cluster,
+            ...(body.reason === undefined ? {} : { reason: body.reason }),
+          },
+          parameters: {
+            account: place.account,
+            location: place.location ?? '',
+            serverGroupName: body.serverGroupName ?? '',
+            reason: body.reason ?? '',
+          },
+          actor: user,
+        }),
+      );
+      return reply.code(202).send({
+        id: execution.id,
+        status: execution.status,
+        application,
+        cluster,
+        account: place.account,
+        location: place.location ?? null,
+        restoredServerGroup: choice.restore.name,
+        rolledBackServerGroup: choice.rollBack.name,
+      });
+    });
+  });
+
+  /** The one place the cluster has live server groups; 404 when none, 400 when several and the body does not pick one. */
+  async function findCluster(cluster: string, filter: { account?: string; location?: string }): Promise<{ place: ClusterPlace; serverGroups: ServerGroup[] }> {
+    const places = await placesOf(providers, clusterIndex, cluster, filter);
+    const found = new Map<string, { place: ClusterPlace; serverGroups: ServerGroup[] }>();
+    for (const place of places) {
+      const serverGroups = await listPlace(providers, place);
+      const location = serverGroups[0]?.location ?? place.location;
+      if (serverGroups.length === 0) continue;
+      found.set(`${place.account}/${location ?? ''}`, { place: { account: place.account, cluster, ...(location === undefined ? {} : { location }) }, serverGroups });
+    }
+    const [first, ...others] = found.values();
+    if (first === undefined) throw new NotFoundError(`cluster ${cluster} has no live server groups in any known account or location`, { cluster });
+    if (others.length > 0) {
+      const where = [first, ...others].map(({ place }) => `${place.account}${place.location === undefined ? '' : `/${place.location}`}`).join(', ');
+      const message = `cluster ${cluster} is live in several places (${where}): name the account and location to roll back`;
+      throw new ValidationError(message, [{ path: ['account'], message }]);
+    }
+    return first;
+  }
+
+  /** The system pipeline of the cluster's rollbacks, saved on first use (a concurrent first use finds the other's). */
+  async function rollbackPipeline(application: string, cluster: string): Promise<string> {
+    const definition = rollbackPipelineDefinition(application, cluster);
+    const existing = await pipelines.findByName(application, definition.name);
+    if (existing !== null) return existing.id;
+    try {
+      return (await pipelines.create(definition, 'gantry')).id;
+    } catch (error) {
+      const saved = error instanceof ConflictError ? await pipelines.findByName(application, definition.name) : null;
+      if (saved === null) throw error;
+      return saved.id;
+    }
+  }
+};
+
+export function rollbackPipelineDefinition(application: string, cluster: string): PipelineDefinition {
+  return parsePipelineDefinition({
+    application,
+    name: `rollback ${cluster}`,
+    description: `Rollbacks of cluster ${cluster}, started through POST /api/v1/applications/${application}/clusters/${cluster}/rollback`,
+    limitConcurrent: true,
+    keepWaitingPipelines: false,
+    parameters: [
+      { name: 'account', required: true },
+      { name: 'location', default: '' },
+      { name: 'serverGroupName', default: '' },
+      { name: 'reason', default: '' },
+    ],
+    stages: [
+      {
+        refId: 'rollback',
+        type: 'rollbackCluster',
+        name: `Roll back ${cluster}`,
+        cluster,
+        account: '${parameters.account}',
+        location: '${parameters.location}',
+        serverGroupName: '${parameters.serverGroupName}',
+        reason: '${parameters.reason}',
+      },
+    ],
+  });
+}

@@ -150,7 +150,7 @@ describe('instances', () => {
   });
 
   it('pages DescribeInstances with MaxResults/NextToken', async () => {
-    await ec2.send(new RunInstancesCommand({ ImageId: baseImageId, MinCount: 3, MaxCount: 3, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'paged', Value: 'yes' }] }] }));
+    await ec2.send(new RunInstancesCommand({ ImageId: baseImageId, MinCount: 7, MaxCount: 7, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'paged', Value: 'yes' }] }] }));
     const ids: string[] = [];
     let token: string | undefined;
     do {
@@ -158,10 +158,11 @@ describe('instances', () => {
       ids.push(...(page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? ''));
       token = page.NextToken;
     } while (token);
-    expect(ids).toHaveLength(3);
-    const small = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag-key', Values: ['paged'] }], MaxResults: 2 }));
-    expect(small.Reservations?.flatMap((r) => r.Instances ?? [])).toHaveLength(2);
-    expect(small.NextToken).toBeDefined();
+    expect(new Set(ids).size).toBe(7);
+    const first = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag-key', Values: ['paged'] }], MaxResults: 5 }));
+    expect(first.Reservations?.flatMap((r) => r.Instances ?? [])).toHaveLength(5);
+    expect(first.NextToken).toBeDefined();
+    expect(await awsError(ec2.send(new DescribeInstancesCommand({ MaxResults: 2 })))).toMatchObject({ name: 'InvalidParameterValue' });
   });
 });
 

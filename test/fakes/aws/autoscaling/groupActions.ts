@@ -103,8 +103,7 @@ export const groupActions: ActionTable = {
       .filter((group) => names.length === 0 || names.includes(group.name))
       .filter((group) => filters.every((filter) => matchesFilter(group, filter.name, filter.values)))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const maxRecords = params.integer('MaxRecords') ?? 50;
-    if (maxRecords < 1 || maxRecords > 100) throw validationError(`Value '${maxRecords}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and 100`);
+    const maxRecords = params.integerBetween('MaxRecords', 1, 100) ?? 50;
     const page = paginate(groups, maxRecords, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
     return { AutoScalingGroups: members(page.items.map((group) => groupXml(region, group))), NextToken: page.nextToken };
   },

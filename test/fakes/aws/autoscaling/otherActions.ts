@@ -90,7 +90,7 @@ export const otherActions: ActionTable = {
       LoadBalancerTargetGroupARN: attachment.arn,
       State: attachmentState(region, group, attachment.arn, attachment.state === 'Removing'),
     }));
-    const page = paginate(states, params.integer('MaxRecords') ?? 100, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
+    const page = paginate(states, params.integerBetween('MaxRecords', 1, 100) ?? 100, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
     return { LoadBalancerTargetGroups: members(page.items), NextToken: page.nextToken };
   },
 
@@ -128,7 +128,7 @@ export const otherActions: ActionTable = {
     const rows = [...region.autoScalingGroups.values()]
       .flatMap((group) => group.tags.map((tag) => ({ group, tag })))
       .filter(({ group, tag }) => filters.every((filter) => filter.values.includes(fields[filter.name]?.(group, tag) ?? '')));
-    const page = paginate(rows, params.integer('MaxRecords') ?? 50, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
+    const page = paginate(rows, params.integerBetween('MaxRecords', 1, 100) ?? 50, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
     return { Tags: members(page.items.map(({ group, tag }) => tagXml(group, tag))), NextToken: page.nextToken };
   },
 
@@ -141,7 +141,7 @@ export const otherActions: ActionTable = {
     const activities = region.activities
       .filter((a) => (name === undefined || a.groupName === name) && (ids.length === 0 || ids.includes(a.activityId)))
       .sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-    const page = paginate(activities, params.integer('MaxRecords') ?? 100, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
+    const page = paginate(activities, params.integerBetween('MaxRecords', 1, 100) ?? 100, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
     return {
       Activities: members(page.items.map((a) => ({
         ActivityId: a.activityId,

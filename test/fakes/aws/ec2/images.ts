@@ -115,7 +115,7 @@ export const imageActions: ActionTable = {
     if (ids.length > 0) images = images.filter((image) => ids.includes(image.imageId));
     if (owners.length > 0) images = images.filter((image) => ownedBy(image, owners));
     images = applyFilters(images, readFilters(params), IMAGE_FILTERS, (image) => image.tags);
-    const maxResults = params.integer('MaxResults');
+    const maxResults = params.integerBetween('MaxResults', 5, 1000);
     const page = paginate(images, maxResults ?? Math.max(images.length, 1), params.string('NextToken'), () => new AwsError('InvalidPaginationToken', 'The pagination token is invalid.'));
     return { imagesSet: items(page.items.map(imageXml)), nextToken: page.nextToken };
   },

@@ -6,7 +6,7 @@
  */
 import type { ActionContext, ActionTable } from '../context';
 import { ACCOUNT_ID, newInstanceId, newReservationId } from '../ids';
-import type { Instance, InstanceStateName, LaunchTemplateRef, Subnet, TagMap } from '../model';
+import type { Instance, InstanceStateName, LaunchTemplateData, LaunchTemplateRef, Subnet, TagMap } from '../model';
 import { AwsError } from '../protocol/errors';
 import { paginate } from '../protocol/pagination';
 import { items, type XmlStruct } from '../protocol/xml';
@@ -162,7 +162,7 @@ function runInstances(context: ActionContext): XmlStruct {
   if (minCount < 1 || maxCount < minCount) throw new AwsError('InvalidParameterValue', `MinCount (${minCount}) must be at least 1 and no more than MaxCount (${maxCount})`);
   const templateParams = params.child('LaunchTemplate');
   let launchTemplate: LaunchTemplateRef | undefined;
-  let fromTemplate = {} as ReturnType<typeof resolveVersion>['data'];
+  let fromTemplate: LaunchTemplateData = {};
   if (templateParams) {
     const template = findLaunchTemplate(region, { id: templateParams.string('LaunchTemplateId'), name: templateParams.string('LaunchTemplateName') });
     const version = resolveVersion(template, templateParams.string('Version'));
@@ -201,7 +201,7 @@ export const instanceActions: ActionTable = {
 
   DescribeInstances: ({ params, region }) => {
     const ids = params.strings('InstanceId');
-    const maxResults = params.integer('MaxResults');
+    const maxResults = params.integerBetween('MaxResults', 5, 1000);
     if (ids.length > 0 && maxResults !== undefined) {
       throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
     }

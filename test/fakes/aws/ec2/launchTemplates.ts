@@ -147,7 +147,7 @@ export const launchTemplateActions: ActionTable = {
     if (ids.length > 0) templates = ids.map((id) => findLaunchTemplate(region, { id }));
     if (names.length > 0) templates = names.map((name) => findLaunchTemplate(region, { name })).filter((t) => templates.includes(t));
     templates = applyFilters(templates, readFilters(params), TEMPLATE_FILTERS, (t) => t.tags);
-    const page = paginate(templates, params.integer('MaxResults') ?? 200, params.string('NextToken'), invalidToken);
+    const page = paginate(templates, params.integerBetween('MaxResults', 1, 200) ?? 200, params.string('NextToken'), invalidToken);
     return { launchTemplates: items(page.items.map(launchTemplateXml)), nextToken: page.nextToken };
   },
 
@@ -160,7 +160,7 @@ export const launchTemplateActions: ActionTable = {
       ? requested.map((version) => resolveVersion(template, version))
       : template.versions.filter((v) => (min === undefined || v.versionNumber >= min) && (max === undefined || v.versionNumber <= max));
     versions = [...new Set(versions)];
-    const page = paginate(versions, params.integer('MaxResults') ?? 200, params.string('NextToken'), invalidToken);
+    const page = paginate(versions, params.integerBetween('MaxResults', 1, 200) ?? 200, params.string('NextToken'), invalidToken);
     return { launchTemplateVersionSet: items(page.items.map((v) => versionXml(template, v))), nextToken: page.nextToken };
   },
 

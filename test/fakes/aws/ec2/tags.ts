@@ -107,7 +107,7 @@ export const tagActions: ActionTable = {
   },
   DescribeTags: ({ params, region }) => {
     const rows = applyFilters(allTagged(region), readFilters(params), TAG_FILTERS);
-    const page = paginate(rows, params.integer('MaxResults') ?? 1000, params.string('NextToken'), () => new AwsError('InvalidPaginationToken', 'Invalid pagination token'));
+    const page = paginate(rows, params.integerBetween('MaxResults', 5, 1000) ?? 1000, params.string('NextToken'), () => new AwsError('InvalidPaginationToken', 'Invalid pagination token'));
     return { tagSet: items(page.items.map((row) => ({ ...row }))), nextToken: page.nextToken };
   },
 };

@@ -174,9 +174,7 @@ export const targetGroupActions: ActionTable = {
       groups = groups.filter((group) => names.includes(group.name));
     }
     groups.sort((a, b) => a.name.localeCompare(b.name));
-    const pageSize = params.integer('PageSize') ?? 400;
-    if (pageSize < 1 || pageSize > 400) throw validationError(`Value '${pageSize}' at 'pageSize' failed to satisfy constraint: Member must have value between 1 and 400`);
-    const page = paginate(groups, pageSize, params.string('Marker'), () => validationError('Invalid marker'));
+    const page = paginate(groups, params.integerBetween('PageSize', 1, 400) ?? 400, params.string('Marker'), () => validationError('Invalid marker'));
     return { TargetGroups: members(page.items.map(targetGroupXml)), NextMarker: page.nextToken };
   },
 

@@ -96,6 +96,15 @@ export class QueryParams {
     return parsed;
   }
 
+  /** A page size or count within the bounds the service documents for it. */
+  integerBetween(name: string, min: number, max: number): number | undefined {
+    const value = this.integer(name);
+    if (value !== undefined && (value < min || value > max)) {
+      throw this.errors.invalid(this.qualified(name), String(value), `Member must have value between ${min} and ${max}`);
+    }
+    return value;
+  }
+
   requiredInteger(name: string): number {
     const value = this.integer(name);
     if (value === undefined) throw this.errors.missing(this.qualified(name));

@@ -1,0 +1,110 @@
+import os from 'node:os';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { canaryJudge, type JudgeFormat } from './commands/canaryJudge';
+import { rollback } from './commands/rollback';
+import { trigger } from './commands/trigger';
+import { CliError, EXIT, type ExitCode } from './errors';
+import { DEFAULT_URL, GantryClient } from './gantryClient';
+import type { CliIo } from './io';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success: the canary passed; the execution was created (with --wait: it SUCCEEDED)
+  1  failure: the canary failed or was marginal; the API refused (its message is printed);
+     the execution ended other than SUCCEEDED; Gantry could not be reached
+  2  bad input: usage error, unreadable file, invalid JSON, schema error (the field path is printed)
+
+Environment:
+  GANTRY_URL   default for --url (${DEFAULT_URL})
+  GANTRY_USER  who the API records as acting (X-Gantry-User), default the login name`;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveMilliseconds(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new InvalidArgumentError('a positive whole number of milliseconds');
+  return ms;
+}
+
+interface ApiOptions {
+  url: string;
+  wait: boolean;
+  pollMs: number;
+}
+
+function apiOptions(command: Command, io: CliIo): Command {
+  return command
+    .option('--url <url>', 'Gantry API base URL', io.env.GANTRY_URL ?? DEFAULT_URL)
+    .option('--wait', 'wait until the execution ends; exit 0 only if it SUCCEEDED', false)
+    .addOption(new Option('--poll-ms <ms>', 'poll interval while waiting').default(1000).argParser(positiveMilliseconds).hideHelp());
+}
+
+function clientFor(options: ApiOptions, io: CliIo): GantryClient {
+  const user = io.env.GANTRY_USER ?? os.userInfo().username;
+  return new GantryClient(options.url, io.fetch, { 'x-gantry-user': user });
+}
+
+/** Runs one `gantry` command line and returns its exit code; every failure is one line on stderr. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: ExitCode = EXIT.OK;
+  const program = new Command('gantry')
+    .description('Gantry continuous delivery: judge canaries, trigger pipelines, roll clusters back')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('canary')
+    .description('canary analysis')
+    .command('judge')
+    .description('judge recorded canary and baseline samples with the Mann-Whitney canary judge')
+    .argument('<file>', 'JSON {"config": {...}, "metrics": {"<name>": {"baseline": [...], "canary": [...]}}}, or - for stdin')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
+    .action(async (file: string, options: { format: JudgeFormat }) => {
+      exitCode = await canaryJudge(file, options.format, io);
+    });
+
+  apiOptions(
+    program
+      .command('trigger')
+      .description('start an execution of a pipeline; prints its id')
+      .argument('<pipelineId>', 'the pipeline id')
+      .option('-p, --parameter <key=value>', 'a pipeline parameter (repeatable)', collect, []),
+    io,
+  ).action(async (pipelineId: string, options: ApiOptions & { parameter: string[] }) => {
+    exitCode = await trigger(clientFor(options, io), pipelineId, options.parameter, io, options);
+  });
+
+  apiOptions(
+    program
+      .command('rollback')
+      .description("roll a cluster back to its newest earlier healthy server group (an audited execution); prints the execution's id")
+      .argument('<app>', 'application')
+      .argument('<cluster>', 'cluster, e.g. checkout-prod')
+      .option('--account <account>', 'account of the cluster (when the name alone is ambiguous)')
+      .option('--location <location>', 'region or namespace of the cluster')
+      .option('--server-group <name>', 'the server group to restore (default: the newest earlier healthy one)')
+      .option('--reason <text>', 'why, for the audit log'),
+    io,
+  ).action(async (app: string, cluster: string, options: ApiOptions & { account?: string; location?: string; serverGroup?: string; reason?: string }) => {
+    exitCode = await rollback(clientFor(options, io), app, cluster, options, io, options);
+  });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successful exits; anything else commander rejects is usage.
+      return error.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
+    }
+    if (error instanceof CliError) {
+      io.stderr(`gantry: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

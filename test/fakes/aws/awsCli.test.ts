@@ -1,26 +1,14 @@
 /** The real AWS CLI against the fake: what the SDK created, the CLI (botocore's own XML parsing) lists. */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from './index';
+import { onPath } from '../../support/onPath';
 import { clientsFor, eventually, launchTemplateFixture } from './testSupport';
 
 const run = promisify(execFile);
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 const awsOnPath = onPath('aws');
 if (!awsOnPath) console.warn('aws (the AWS CLI) is not on PATH: skipping the AWS CLI tests against the fake AWS');

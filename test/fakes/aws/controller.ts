@@ -1,14 +1,14 @@
 /**
  * The simulated clouds behind the API: EC2 moves instances and images through their states, ELB
  * health-checks targets, Auto Scaling keeps groups at their desired capacity. It runs after every
- * change (on the next turn of the event loop, so API calls return before it acts, as in AWS) and
- * on a timer for the next transition due.
+ * change and when the next transition is due (see ReconcileLoop).
  */
 import { reconcileGroup, completeLaunchActivity } from './autoscaling/scaling';
 import { registerTarget, deregisterTarget } from './elbv2/targetGroups';
 import { isSuspended } from './autoscaling/groups';
 import type { Instance, TargetGroup } from './model';
 import type { AwsStore, RegionState } from './store';
+import { ReconcileLoop } from '../reconcileLoop';
 
 export interface InstanceInfo {
   region: string;
@@ -23,13 +23,11 @@ export type InstancePredicate = (instance: InstanceInfo) => boolean;
 export class AwsController {
   private readyDelayMs: number;
   private failing: InstancePredicate | null = null;
-  private scheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly loop = new ReconcileLoop(() => this.reconcile());
 
   constructor(private readonly store: AwsStore, readyDelayMs: number) {
     this.readyDelayMs = readyDelayMs;
-    store.onChange(() => this.schedule());
+    store.onChange(() => this.loop.schedule());
   }
 
   readyDelay(): number {
@@ -39,38 +37,24 @@ export class AwsController {
   setReadyDelay(ms: number): void {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new Error('setReadyDelay: ms must be a non-negative number');
     this.readyDelayMs = ms;
-    this.schedule();
+    this.loop.schedule();
   }
 
   failInstances(predicate: InstancePredicate | null): void {
     this.failing = predicate;
-    this.schedule();
+    this.loop.schedule();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.loop.stop();
   }
 
-  /** Coalesces a burst of changes into one pass. */
-  schedule(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (!this.stopped) this.reconcile();
-    });
-  }
-
-  private reconcile(): void {
+  /** One pass over every region; returns when the next transition is due. */
+  private reconcile(): number {
     const now = Date.now();
     let wakeAt = Infinity;
     for (const region of this.store.allRegions()) wakeAt = Math.min(wakeAt, this.reconcileRegion(region, now));
-    clearTimeout(this.timer);
-    if (wakeAt !== Infinity && !this.stopped) {
-      this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAt - Date.now()) + 1);
-      this.timer.unref();
-    }
+    return wakeAt;
   }
 
   private isFailing(region: RegionState, instance: Instance): boolean {

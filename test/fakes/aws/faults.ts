@@ -1,7 +1,8 @@
 /**
  * Test-controlled failures, answered before an action runs (so nothing changes): explicit faults
- * by action, a throttle rate, and a one-shot interruption, as the Kubernetes fake offers.
+ * by action, plus the throttle rate and one-shot interruption every fake offers.
  */
+import { FaultSchedule } from '../faultSchedule';
 import { AwsError } from './protocol/errors';
 import type { ServiceName, ServiceProtocol } from './protocol/services';
 
@@ -21,21 +22,7 @@ export interface FaultSpec {
 
 export class FaultInjector {
   private readonly faults: { spec: FaultSpec; remaining: number }[] = [];
-  private throttleRate = 0;
-  /** Calls still to let through before one fails with a 500; undefined: none pending. */
-  private interruptIn: number | undefined;
-
-  /** This share (0..1) of calls no explicit fault matches is throttled. */
-  setThrottleRate(rate: number): void {
-    if (!(rate >= 0 && rate <= 1)) throw new Error('setThrottleRate: rate must be between 0 and 1');
-    this.throttleRate = rate;
-  }
-
-  /** After `calls` more calls go through, the next one fails once with a 500. */
-  interruptAfter(calls: number): void {
-    if (!Number.isInteger(calls) || calls < 0) throw new Error('interruptAfter: calls must be a non-negative integer');
-    this.interruptIn = calls;
-  }
+  readonly schedule = new FaultSchedule();
 
   add(spec: FaultSpec): void {
     const times = spec.times ?? 1;
@@ -47,8 +34,7 @@ export class FaultInjector {
 
   clear(): void {
     this.faults.length = 0;
-    this.throttleRate = 0;
-    this.interruptIn = undefined;
+    this.schedule.clear();
   }
 
   /** The error for this call, consuming one use of the first matching fault. */
@@ -60,16 +46,13 @@ export class FaultInjector {
       if (fault.remaining === 0) this.faults.splice(index, 1);
       return new AwsError(fault.spec.code, fault.spec.message ?? `Injected fault: ${fault.spec.code}`, fault.spec.status ?? 400);
     }
-    if (this.interruptIn !== undefined) {
-      if (this.interruptIn === 0) {
-        this.interruptIn = undefined;
+    switch (this.schedule.next()) {
+      case 'interrupt':
         return new AwsError(service.internalErrorCode, 'An internal error has occurred (interrupted by the fake)', 500);
-      }
-      this.interruptIn--;
+      case 'throttle':
+        return new AwsError(service.throttleCode, service.name === 'ec2' ? 'Request limit exceeded.' : 'Rate exceeded', 400);
+      default:
+        return undefined;
     }
-    if (this.throttleRate > 0 && Math.random() < this.throttleRate) {
-      return new AwsError(service.throttleCode, service.name === 'ec2' ? 'Request limit exceeded.' : 'Rate exceeded', 400);
-    }
-    return undefined;
   }
 }

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { autoScalingActions } from './autoscaling/index';
 import type { ActionTable } from './context';
 import { AwsController, type InstancePredicate } from './controller';
 import { ec2Actions } from './ec2/index';
 import { elbv2Actions } from './elbv2/index';
 import { FaultInjector, type FaultSpec } from './faults';
+import { closeServer, listenLocal } from '../httpServer';
 import type { AutoScalingGroup, Image, Instance, LaunchTemplate, ScalingActivity, Target, TargetGroup } from './model';
 import { AwsError } from './protocol/errors';
 import { QueryParams } from './protocol/query';
@@ -137,26 +137,20 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   }
 
   const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, options.port ?? 0);
 
   const copies = <T>(values: Iterable<T>): T[] => structuredClone([...values]);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        controller.stop();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      controller.stop();
+      return closeServer(server);
+    },
     setReadyDelay: (ms) => controller.setReadyDelay(ms),
     failInstances: (predicate) => controller.failInstances(predicate),
-    setThrottleRate: (rate) => faults.setThrottleRate(rate),
-    interruptAfter: (calls) => faults.interruptAfter(calls),
+    setThrottleRate: (rate) => faults.schedule.setThrottleRate(rate),
+    interruptAfter: (calls) => faults.schedule.interruptAfter(calls),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     requests: () => log.map((entry) => ({ ...entry })),

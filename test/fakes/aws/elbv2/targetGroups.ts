@@ -3,7 +3,7 @@
  * it (the fake has no load balancers): targets go initial → healthy (or unhealthy while failing)
  * and draining → gone, on the controller's clock.
  */
-import type { ActionTable } from '../context';
+import type { ActionContext, ActionTable } from '../context';
 import { targetGroupArn } from '../ids';
 import type { Target, TargetGroup } from '../model';
 import { AwsError, validationError } from '../protocol/errors';
@@ -144,6 +144,21 @@ function checkInstanceTargets(region: RegionState, group: TargetGroup, refs: Tar
   }
 }
 
+/** Register/DeregisterTargets: every target is checked before any changes. */
+function changeTargets(
+  { params, region, store, now, timing }: ActionContext,
+  mustRun: boolean,
+  change: (group: TargetGroup, ref: TargetRef, now: number, readyDelayMs: number) => void,
+): XmlStruct {
+  const group = findTargetGroup(region, params.requiredString('TargetGroupArn'));
+  const refs = readTargets(params);
+  if (refs.length === 0) throw validationError("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
+  checkInstanceTargets(region, group, refs, mustRun);
+  for (const ref of refs) change(group, ref, now, timing.readyDelayMs());
+  store.changed();
+  return {};
+}
+
 export const targetGroupActions: ActionTable = {
   CreateTargetGroup: ({ params, region, store }) => {
     const fields = readTargetGroup(params, region);
@@ -184,25 +199,8 @@ export const targetGroupActions: ActionTable = {
     return {};
   },
 
-  RegisterTargets: ({ params, region, store, now, timing }) => {
-    const group = findTargetGroup(region, params.requiredString('TargetGroupArn'));
-    const refs = readTargets(params);
-    if (refs.length === 0) throw validationError("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
-    checkInstanceTargets(region, group, refs, true);
-    for (const ref of refs) registerTarget(group, ref, now, timing.readyDelayMs());
-    store.changed();
-    return {};
-  },
-
-  DeregisterTargets: ({ params, region, store, now, timing }) => {
-    const group = findTargetGroup(region, params.requiredString('TargetGroupArn'));
-    const refs = readTargets(params);
-    if (refs.length === 0) throw validationError("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
-    checkInstanceTargets(region, group, refs, false);
-    for (const ref of refs) deregisterTarget(group, ref, now, timing.readyDelayMs());
-    store.changed();
-    return {};
-  },
+  RegisterTargets: (context) => changeTargets(context, true, registerTarget),
+  DeregisterTargets: (context) => changeTargets(context, false, deregisterTarget),
 
   DescribeTargetHealth: ({ params, region }) => {
     const group = findTargetGroup(region, params.requiredString('TargetGroupArn'));

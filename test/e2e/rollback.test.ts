@@ -121,7 +121,7 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
       const second = await rollback('shop-busy');
       expect(second).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT', message: `a rollback of cluster shop-busy is already running (execution ${first.body.id})` } } });
       // v001 keeps the traffic while v000 is not up.
-      expect(servedServerGroups(fake, 'shop-busy')).toEqual(['shop-busy-v001', 'shop-busy-v001']);
+      expect(fake.state.get('deployments', 'shop-busy-v001', NAMESPACE)?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'true' });
     } finally {
       fake.failReadiness(null);
     }

@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
+import { spawnWorker, type ChildWorker } from '../support/childWorker';
+import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { QUEUE_BACKENDS } from '../support/queueBackends';
+import { NAMESPACE, accountsYaml, deployStage, deploymentsOf, kubernetesAccount, servedServerGroups, testRegistry } from '../support/serverGroups';
+import type { ProviderRegistry } from '../../packages/providers/src';
+
+const backend = QUEUE_BACKENDS[0] ?? 'redis';
+
+/**
+ * A rollback whose worker is SIGKILLed while the restored group comes up: the next worker finishes
+ * it, and it happens once (one execution, each task completed once, the same Deployments).
+ */
+describe(`a rollback whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
+  let fake: FakeKubernetes;
+  let registry: ProviderRegistry;
+  let gantry: TestGantry;
+  let accountsFile: string;
+  const workers: ChildWorker[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeKubernetes({ readyDelayMs: 100 });
+    accountsFile = join(mkdtempSync(join(tmpdir(), 'gantry-accounts-')), 'accounts.yaml');
+    writeFileSync(accountsFile, accountsYaml(fake));
+    registry = testRegistry([kubernetesAccount(fake)]);
+    gantry = await startTestGantry({ backend, worker: false, providers: registry });
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.kill()));
+    await gantry?.stop();
+    await fake?.close();
+  });
+
+  async function worker(): Promise<ChildWorker> {
+    const child = spawnWorker(gantry.database.url, gantry.queue, { GANTRY_ACCOUNTS_FILE: accountsFile });
+    workers.push(child);
+    await child.ready;
+    return child;
+  }
+
+  it('resumes in restoreServerGroup and completes once: v000 serving, v001 out of traffic', async () => {
+    const first = await worker();
+    const pipelineId = await gantry.savePipeline({ application: 'shop', name: 'deploy', stages: [deployStage('shop', 'crash', 'registry.local/shop:1')] });
+    expect((await gantry.waitFor(await gantry.trigger(pipelineId), undefined, 45_000)).status).toBe('SUCCEEDED');
+
+    // v001 replaces v000, which is scaled to zero and out of traffic (what redblack leaves behind).
+    const { provider } = registry.forAccount('k8s');
+    const ref = (name: string) => ({ account: 'k8s', location: NAMESPACE, name });
+    await provider.createServerGroup({
+      account: 'k8s',
+      location: NAMESPACE,
+      application: 'shop',
+      cluster: 'shop-crash',
+      name: 'shop-crash-v001',
+      image: 'registry.local/shop:2',
+      capacity: { min: 2, max: 2, desired: 2 },
+      enabled: true,
+    });
+    await vi.waitFor(async () => expect((await provider.getServerGroup(ref('shop-crash-v001')))?.health.up).toBe(2), { timeout: 10_000, interval: 100 });
+    await provider.disable(ref('shop-crash-v000'));
+    await provider.resize(ref('shop-crash-v000'), { min: 0, max: 0, desired: 0 });
+    const uids = Object.fromEntries(['shop-crash-v000', 'shop-crash-v001'].map((name) => [name, fake.state.get('deployments', name, NAMESPACE)?.metadata.uid]));
+
+    // v000's pods do not get ready yet, so the worker sits polling in restoreServerGroup…
+    fake.failReadiness((deployment) => deployment.name === 'shop-crash-v000');
+    const accepted = await gantry.request<{ id: string }>('POST', '/api/v1/applications/shop/clusters/shop-crash/rollback', { reason: 'drill' });
+    expect(accepted.status).toBe(202);
+    const id = accepted.body.id;
+    await gantry.waitFor(
+      id,
+      (execution) => {
+        const restore = stageOf(execution, 'rollback').tasks.find((t) => t.name === 'restoreServerGroup');
+        const replicas = (fake.state.get('deployments', 'shop-crash-v000', NAMESPACE)?.spec as { replicas?: number } | undefined)?.replicas;
+        return restore?.status === 'RUNNING' && replicas === 2;
+      },
+      30_000,
+    );
+    // v000 is enabled (its unready pods get no endpoints), but v001 keeps serving until v000 is up.
+    expect(fake.state.get('deployments', 'shop-crash-v001', NAMESPACE)?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'true' });
+    // …when it is killed. The pods then recover and another worker takes over.
+    await first.kill('SIGKILL');
+    fake.failReadiness(null);
+    await worker();
+
+    const execution = await gantry.waitFor(id, undefined, 60_000);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(stageOf(execution, 'rollback').outputs).toMatchObject({
+      restoredServerGroup: 'shop-crash-v000',
+      rolledBackServerGroup: 'shop-crash-v001',
+      rollbackDurationMs: expect.any(Number),
+    });
+    expect(servedServerGroups(fake, 'shop-crash')).toEqual(['shop-crash-v000', 'shop-crash-v000']);
+    // The same two Deployments, nothing created or deleted by the rollback.
+    expect(deploymentsOf(fake, 'shop-crash')).toEqual(['shop-crash-v000', 'shop-crash-v001']);
+    for (const [name, uid] of Object.entries(uids)) expect(fake.state.get('deployments', name, NAMESPACE)?.metadata.uid).toBe(uid);
+
+    // Once: one rollback execution, each of its tasks completed once, the execution completed once.
+    const executions = await gantry.request<{ executions: { id: string }[] }>('GET', `/api/v1/executions?pipelineId=${execution.pipelineId}`);
+    expect(executions.body.executions.map((e) => e.id)).toEqual([id]);
+    const events = await gantry.request<{ events: { type: string; data: { task?: string } }[] }>('GET', `/api/v1/executions/${id}/events`);
+    const completed = events.body.events.filter((event) => event.type === 'TASK_COMPLETED').map((event) => event.data.task);
+    expect(completed).toEqual(['determineRollbackServerGroups', 'restoreServerGroup', 'disableRolledBackServerGroup']);
+    expect(events.body.events.filter((event) => event.type === 'EXECUTION_COMPLETED')).toHaveLength(1);
+  }, 120_000);
+});

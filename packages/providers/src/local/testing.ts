@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServerGroupSpec } from '../CloudProvider';
+import { readAgentFile } from './agent/agentFile';
+import { isAlive, signal } from './agent/processes';
+import { AGENT_FILE } from './agent/protocol';
+import type { AgentState } from './agent/state';
+import { LocalProvider, type LocalProviderOptions } from './LocalProvider';
+
+/** Test support: a local provider on its own temporary data dir, and a cleanup that leaves no process behind. */
+
+export const EXAMPLE_APP_DIR = fileURLToPath(new URL('../../../../examples/app', import.meta.url));
+
+export interface LocalTestBed {
+  dataDir: string;
+  provider: LocalProvider;
+  /** A runnable spec of the example app in `cluster` (`<cluster>-vNNN`). */
+  spec(cluster: string, sequence: number, overrides?: Partial<ServerGroupSpec>, env?: Record<string, string>): ServerGroupSpec;
+  /** Every pid the data dir's state knows (agent and instances). */
+  pids(): number[];
+  /** Stops the agent and every instance, then SIGKILLs whatever is left, and removes the data dir. */
+  close(): Promise<void>;
+}
+
+export function localTestBed(options: LocalProviderOptions & { account?: string; portRange?: { from: number; to: number } } = {}): LocalTestBed {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gantry-local-test-'));
+  const name = options.account ?? 'local-test';
+  const provider = new LocalProvider({ name, provider: 'local', dataDir, ...(options.portRange ? { portRange: options.portRange } : {}) }, { faultInjection: true, ...options });
+  const pids = () => instancePids(dataDir).concat(readAgentFile(join(dataDir, AGENT_FILE))?.pid ?? []);
+  return {
+    dataDir,
+    provider,
+    spec: (cluster, sequence, overrides = {}, env = {}) => ({
+      account: name,
+      application: cluster.split('-')[0]!,
+      cluster,
+      name: `${cluster}-v${String(sequence).padStart(3, '0')}`,
+      image: EXAMPLE_APP_DIR,
+      capacity: { min: 1, max: 1, desired: 1 },
+      enabled: false,
+      settings: { command: process.execPath, args: ['server.mjs'], env: { APP_VERSION: `v${sequence}`, ...env }, startTimeoutSec: 20 },
+      ...overrides,
+    }),
+    pids,
+    close: async () => {
+      const known = pids();
+      await provider.shutdownAgent(true).catch(() => undefined);
+      const deadline = Date.now() + 15_000;
+      while (known.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const pid of known.concat(pids())) if (isAlive(pid)) signal(pid, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The pids of every instance the agent's state records, retiring ones included. */
+export function instancePids(dataDir: string): number[] {
+  let state: AgentState;
+  try {
+    state = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')) as AgentState;
+  } catch {
+    return [];
+  }
+  return Object.values(state.serverGroups)
+    .flatMap((group) => [...group.instances, ...(group.retiring ?? [])])
+    .map((instance) => instance.pid)
+    .filter((pid): pid is number => pid !== null);
+}

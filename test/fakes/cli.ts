@@ -4,10 +4,12 @@
  */
 import type { FakeCommand } from './command';
 import { awsCommand } from './aws/command';
+import { gcpCommand } from './gcp/command';
 import { kubernetesCommand } from './kubernetes/command';
 
 const FAKES: Record<string, FakeCommand> = {
   kubernetes: kubernetesCommand,
+  gcp: gcpCommand,
   aws: awsCommand,
 };
 

@@ -1,7 +1,7 @@
 /** Instance templates and operations through the real InstanceTemplatesClient / GlobalOperationsClient. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGcp, type FakeGcp } from './server';
-import { clientsFor, closeClients, gceError, templateBody, untilDone, type Clients } from './testSupport';
+import { clientsFor, closeClients, gceError, templateBody, untilDone, type Clients, type Operation } from './testSupport';
 
 let fake: FakeGcp;
 let gce: Clients;
@@ -20,12 +20,12 @@ afterAll(async () => {
 describe('instance templates', () => {
   it('insert answers a PENDING operation that wait brings to DONE, and get sees the template', async () => {
     const [started] = await gce.templates.insert({ project, instanceTemplateResource: templateBody('web-v001') });
-    const operation = started.latestResponse as { kind: string; status: string; name: string; operationType: string; targetLink: string; region?: string };
+    const operation = started.latestResponse as Operation;
     expect(operation).toMatchObject({ kind: 'compute#operation', status: 'PENDING', operationType: 'compute.instanceTemplates.insert' });
     expect(operation.targetLink).toBe(`https://www.googleapis.com/compute/v1/projects/${project}/global/instanceTemplates/web-v001`);
     expect(operation.region).toBeUndefined();
 
-    const [done] = await gce.globalOperations.wait({ project, operation: operation.name });
+    const [done] = await gce.globalOperations.wait({ project, operation: operation.name ?? '' });
     expect(done).toMatchObject({ status: 'DONE', progress: 100 });
     expect(done.error).toBeUndefined();
 

@@ -7,9 +7,20 @@ export type Operation = protos.google.cloud.compute.v1.IOperation;
 
 export const REGION = 'us-central1';
 
-/** As in FACTS.md: plain http to 127.0.0.1 and no Google credentials. */
+type ClientOptions = NonNullable<ConstructorParameters<typeof compute.InstanceTemplatesClient>[0]>;
+
+/**
+ * As in FACTS.md: plain http to 127.0.0.1 and no Google credentials. The cast: google-gax types
+ * `authClient` with its own nested copy of google-auth-library (10.5 beside the root 10.9), whose
+ * classes TypeScript will not mix; at run time either works.
+ */
 export function clientsFor(fake: FakeGcp) {
-  const options = { apiEndpoint: fake.apiEndpoint, port: fake.port, protocol: 'http', authClient: new PassThroughClient() };
+  const options: ClientOptions = {
+    apiEndpoint: fake.apiEndpoint,
+    port: fake.port,
+    protocol: 'http',
+    authClient: new PassThroughClient() as unknown as ClientOptions['authClient'],
+  };
   return {
     project: fake.project,
     templates: new compute.InstanceTemplatesClient(options),

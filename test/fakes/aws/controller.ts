@@ -20,9 +20,18 @@ export interface InstanceInfo {
 
 export type InstancePredicate = (instance: InstanceInfo) => boolean;
 
+export interface ImageInfo {
+  region: string;
+  imageId: string;
+  name: string;
+}
+
+export type ImagePredicate = (image: ImageInfo) => boolean;
+
 export class AwsController {
   private readyDelayMs: number;
   private failing: InstancePredicate | null = null;
+  private failingImages: ImagePredicate | null = null;
   private readonly loop = new ReconcileLoop(() => this.reconcile());
 
   constructor(private readonly store: AwsStore, readyDelayMs: number) {
@@ -42,6 +51,12 @@ export class AwsController {
 
   failInstances(predicate: InstancePredicate | null): void {
     this.failing = predicate;
+    this.loop.schedule();
+  }
+
+  /** Pending images that match end `failed` instead of `available`. */
+  failImages(predicate: ImagePredicate | null): void {
+    this.failingImages = predicate;
     this.loop.schedule();
   }
 
@@ -70,8 +85,8 @@ export class AwsController {
     let wakeAt = Infinity;
     for (const image of region.images.values()) {
       if (image.state !== 'pending') continue;
-      if (now >= image.availableAt) image.state = 'available';
-      else wakeAt = Math.min(wakeAt, image.availableAt);
+      if (now < image.availableAt) wakeAt = Math.min(wakeAt, image.availableAt);
+      else image.state = this.failingImages?.({ region: region.region, imageId: image.imageId, name: image.name }) ? 'failed' : 'available';
     }
     for (const instance of region.instances.values()) wakeAt = Math.min(wakeAt, this.reconcileInstance(region, instance, now));
     // Targets before groups: a detached target group leaves its group once the targets have drained.

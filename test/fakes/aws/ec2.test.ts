@@ -210,6 +210,28 @@ describe('images', () => {
   });
 });
 
+describe('failing images', () => {
+  it('ends matching pending AMIs failed with a state reason, and only those', async () => {
+    const id = (await runOne()).InstanceId ?? '';
+    await running(id);
+    fake.failImages((image) => image.name.startsWith('doomed-'));
+    try {
+      const doomed = (await ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'doomed-1' }))).ImageId ?? '';
+      const fine = (await ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'fine-1' }))).ImageId ?? '';
+      const states = await eventually(async () => {
+        const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [doomed, fine] }));
+        const images = out.Images ?? [];
+        return images.every((image) => image.State !== 'pending') ? images : undefined;
+      });
+      expect(states.find((image) => image.ImageId === doomed)).toMatchObject({ State: 'failed', StateReason: { Code: 'Server.InternalError' } });
+      expect(states.find((image) => image.ImageId === fine)?.State).toBe('available');
+      expect(await awsError(ec2.send(new RunInstancesCommand({ ImageId: doomed, MinCount: 1, MaxCount: 1 })))).toMatchObject({ name: 'InvalidAMIID.Unavailable' });
+    } finally {
+      fake.failImages(null);
+    }
+  });
+});
+
 describe('tags', () => {
   it('creates, describes and deletes tags on images, instances and launch templates', async () => {
     const instanceId = (await runOne()).InstanceId ?? '';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { autoScalingActions } from './autoscaling/index';
 import type { ActionTable } from './context';
-import { AwsController, type InstancePredicate } from './controller';
+import { AwsController, type ImagePredicate, type InstancePredicate } from './controller';
 import { ec2Actions } from './ec2/index';
 import { elbv2Actions } from './elbv2/index';
 import { FaultInjector, type FaultSpec } from './faults';
@@ -44,11 +44,15 @@ export interface FakeAws {
   close(): Promise<void>;
   /** Applies to transitions already under way as well as new ones. */
   setReadyDelay(ms: number): void;
+  /** How long images created or copied from now on stay pending. */
+  setImageDelay(ms: number): void;
   /**
    * Matching instances (by region, instance id, AMI, Auto Scaling group name) report Unhealthy in
    * their group and `unhealthy` (Target.FailedHealthChecks) in target groups; `null` clears it.
    */
   failInstances(predicate: InstancePredicate | null): void;
+  /** Pending AMIs that match (by region, image id, name) end `failed` (StateReason Server.InternalError); `null` clears it. */
+  failImages(predicate: ImagePredicate | null): void;
   /** This share (0..1) of calls answers Throttling (Auto Scaling, ELBv2) or RequestLimitExceeded (EC2), HTTP 400. */
   setThrottleRate(rate: number): void;
   /** After `calls` more calls, the next one fails once with HTTP 500 InternalFailure (EC2: InternalError). */
@@ -89,7 +93,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const defaultRegion = options.defaultRegion ?? 'us-east-1';
   store.region(defaultRegion);
   const controller = new AwsController(store, options.readyDelayMs ?? 100);
-  const imageDelayMs = options.imageDelayMs ?? 200;
+  let imageDelayMs = options.imageDelayMs ?? 200;
   const timing = { readyDelayMs: () => controller.readyDelay(), imageDelayMs: () => imageDelayMs };
   const faults = new FaultInjector();
   const log: RequestRecord[] = [];
@@ -148,7 +152,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       return closeServer(server);
     },
     setReadyDelay: (ms) => controller.setReadyDelay(ms),
+    setImageDelay: (ms) => {
+      if (!(Number.isFinite(ms) && ms >= 0)) throw new Error('setImageDelay: ms must be a non-negative number');
+      imageDelayMs = ms;
+    },
     failInstances: (predicate) => controller.failInstances(predicate),
+    failImages: (predicate) => controller.failImages(predicate),
     setThrottleRate: (rate) => faults.schedule.setThrottleRate(rate),
     interruptAfter: (calls) => faults.schedule.interruptAfter(calls),
     injectFault: (fault) => faults.add(fault),

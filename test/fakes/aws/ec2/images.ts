@@ -80,7 +80,7 @@ function imageXml(image: Image): XmlStruct {
     sourceInstanceId: image.sourceInstanceId,
     sourceImageId: image.sourceImageId,
     sourceImageRegion: image.sourceImageRegion,
-    stateReason: image.state === 'failed' ? { code: 'Client.FailedCopy', message: 'image failed' } : undefined,
+    stateReason: image.state === 'failed' ? { code: 'Server.InternalError', message: 'Server.InternalError: Internal error on image creation (failed by the fake)' } : undefined,
   };
 }
 

@@ -24,6 +24,16 @@ const restoreFields = z.looseObject({
   targetHealthyRollbackPercentage: z.number().optional(),
 });
 
+/** The recorded plan, and the step the cluster is at now; null when the rollback was skipped. */
+async function observe(ctx: TaskContext): Promise<{ plan: RollbackPlan; provider: CloudProvider; step: RollbackStep; timeoutMs: number } | null> {
+  const plan = recordedPlan(ctx);
+  if (plan === null) return null;
+  const fields = readFields(restoreFields, ctx);
+  const { provider } = providerFor(ctx, plan.account);
+  const step = await nextStep(provider, plan, fields.targetHealthyRollbackPercentage);
+  return { plan, provider, step, timeoutMs: waitForUpTimeoutMs(fields) };
+}
+
 async function nextStep(provider: CloudProvider, plan: RollbackPlan, healthyPercentage: number | undefined): Promise<RollbackStep> {
   const groups = await provider.listServerGroups(clusterRefOf(plan));
   const restore = groups.find((group) => group.name === plan.restoredServerGroup);
@@ -61,17 +71,15 @@ async function act(provider: CloudProvider, plan: RollbackPlan, step: Exclude<Ro
 export const restoreServerGroupTask: TaskImplementation = serverGroupTask({
   name: 'restoreServerGroup',
   async run(ctx) {
-    const plan = recordedPlan(ctx);
-    if (plan === null) return { status: 'SUCCEEDED' };
-    const fields = readFields(restoreFields, ctx);
-    const { provider } = providerFor(ctx, plan.account);
-    const step = await nextStep(provider, plan, fields.targetHealthyRollbackPercentage);
+    const observed = await observe(ctx);
+    if (observed === null) return { status: 'SUCCEEDED' };
+    const { plan, provider, step } = observed;
     if (step.kind === 'done' || isRollbackPast(step, 'waitHealthy')) return { status: 'SUCCEEDED' };
     if (step.kind !== 'waitHealthy') {
       await act(provider, plan, step);
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
     }
-    return waitOrGiveUp(ctx, provider, plan, waitForUpTimeoutMs(fields));
+    return waitOrGiveUp(ctx, provider, plan, observed.timeoutMs);
   },
 });
 
@@ -94,11 +102,9 @@ async function waitOrGiveUp(ctx: TaskContext, provider: CloudProvider, plan: Rol
 export const disableRolledBackServerGroupTask: TaskImplementation = serverGroupTask({
   name: 'disableRolledBackServerGroup',
   async run(ctx) {
-    const plan = recordedPlan(ctx);
-    if (plan === null) return { status: 'SUCCEEDED' };
-    const fields = readFields(restoreFields, ctx);
-    const { provider } = providerFor(ctx, plan.account);
-    const step = await nextStep(provider, plan, fields.targetHealthyRollbackPercentage);
+    const observed = await observe(ctx);
+    if (observed === null) return { status: 'SUCCEEDED' };
+    const { plan, provider, step } = observed;
     switch (step.kind) {
       case 'done': {
         const durationMs = Math.max(0, Date.now() - new Date(plan.rollbackRequestedAt).getTime());

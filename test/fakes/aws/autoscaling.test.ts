@@ -85,6 +85,8 @@ describe('CreateAutoScalingGroup and DescribeAutoScalingGroups', () => {
     expect(byTag.AutoScalingGroups?.map((g) => g.AutoScalingGroupName)).toEqual(['page-a', 'page-c']);
     const byKey = await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: 'tag-key', Values: ['paged'] }] }));
     expect(byKey.AutoScalingGroups).toHaveLength(3);
+    const withoutInstances = await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web-v001'], IncludeInstances: false }));
+    expect(withoutInstances.AutoScalingGroups?.[0]?.Instances).toBeUndefined();
     const names: string[] = [];
     let token: string | undefined;
     let pages = 0;

@@ -28,6 +28,9 @@ export interface ImageInfo {
 
 export type ImagePredicate = (image: ImageInfo) => boolean;
 
+/** How long EC2 keeps listing a terminated instance (about an hour, as AWS does). */
+const TERMINATED_VISIBLE_MS = 60 * 60 * 1000;
+
 export class AwsController {
   private readyDelayMs: number;
   private failing: InstancePredicate | null = null;
@@ -111,6 +114,8 @@ export class AwsController {
       instance.state = 'terminated';
       instance.autoScaling = undefined;
       for (const targetGroup of region.targetGroups.values()) deregisterTarget(targetGroup, { id: instance.instanceId, port: undefined }, now, this.readyDelayMs);
+    } else if (instance.state === 'terminated' && now - instance.transitionAt > TERMINATED_VISIBLE_MS) {
+      region.instances.delete(instance.instanceId);
     } else if (instance.state === 'stopping' && now >= instance.transitionAt) {
       instance.state = 'stopped';
     }

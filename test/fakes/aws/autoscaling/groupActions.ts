@@ -105,7 +105,8 @@ export const groupActions: ActionTable = {
       .sort((a, b) => a.name.localeCompare(b.name));
     const maxRecords = params.integerBetween('MaxRecords', 1, 100) ?? 50;
     const page = paginate(groups, maxRecords, params.string('NextToken'), () => new AwsError('InvalidNextToken', 'The token is invalid.'));
-    return { AutoScalingGroups: members(page.items.map((group) => groupXml(region, group))), NextToken: page.nextToken };
+    const includeInstances = params.boolean('IncludeInstances') ?? true;
+    return { AutoScalingGroups: members(page.items.map((group) => groupXml(region, group, includeInstances))), NextToken: page.nextToken };
   },
 
   UpdateAutoScalingGroup: ({ params, region, store }) => {

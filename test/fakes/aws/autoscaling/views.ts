@@ -9,7 +9,8 @@ export function tagXml(group: AutoScalingGroup, tag: AsgTag): XmlStruct {
   return { ResourceId: group.name, ResourceType: 'auto-scaling-group', Key: tag.key, Value: tag.value, PropagateAtLaunch: tag.propagateAtLaunch };
 }
 
-export function groupXml(region: RegionState, group: AutoScalingGroup): XmlStruct {
+/** `includeInstances: false` leaves the Instances list out, as DescribeAutoScalingGroups' IncludeInstances does. */
+export function groupXml(region: RegionState, group: AutoScalingGroup, includeInstances = true): XmlStruct {
   const instanceType = findLaunchTemplateOrUndefined(region, group)?.InstanceType;
   const zones = group.vpcZoneIdentifier !== '' ? [...new Set(groupSubnets(region, group).map((s) => s.availabilityZone))] : group.availabilityZones;
   return {
@@ -25,7 +26,7 @@ export function groupXml(region: RegionState, group: AutoScalingGroup): XmlStruc
     TargetGroupARNs: members(group.targetGroups.filter((t) => t.state === 'Attached').map((t) => t.arn)),
     HealthCheckType: group.healthCheckType,
     HealthCheckGracePeriod: group.healthCheckGracePeriod,
-    Instances: members(membersOf(region, group).map((instance) => ({
+    Instances: includeInstances ? members(membersOf(region, group).map((instance) => ({
       InstanceId: instance.instanceId,
       InstanceType: instanceType ?? instance.instanceType,
       AvailabilityZone: instance.availabilityZone,
@@ -37,7 +38,7 @@ export function groupXml(region: RegionState, group: AutoScalingGroup): XmlStruc
         Version: instance.launchTemplate.version,
       },
       ProtectedFromScaleIn: false,
-    }))),
+    }))) : undefined,
     CreatedTime: group.createdTime,
     SuspendedProcesses: members([...group.suspendedProcesses].map(([ProcessName, SuspensionReason]) => ({ ProcessName, SuspensionReason }))),
     VPCZoneIdentifier: group.vpcZoneIdentifier === '' ? undefined : group.vpcZoneIdentifier,

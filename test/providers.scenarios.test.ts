@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderError, type CloudProvider, type ServerGroupRef } from '../packages/providers/src';
 import type { ProviderHarnessFactory, ProviderUnderTest } from './providerScenarios/harness';
 import { kubernetesUnderTest } from './providerScenarios/kubernetes';
+import { localUnderTest } from './providerScenarios/local';
 
 /**
  * One scenario table, every provider (DESIGN.md "Providers"): the strategies are written once
@@ -11,6 +12,7 @@ import { kubernetesUnderTest } from './providerScenarios/kubernetes';
  */
 const PROVIDERS: Record<string, ProviderHarnessFactory> = {
   kubernetes: kubernetesUnderTest,
+  local: localUnderTest,
 };
 
 const UP_TIMEOUT_MS = 20_000;

@@ -136,8 +136,11 @@ export class LocalProvider implements CloudProvider {
     await this.agent.call({ operation: 'shutdownAgent' }, 'POST', '/v1/shutdown', { stopInstances });
   }
 
-  /** Test-only: the agent answers a share of calls with 429, or fails one call after `interruptAfter` more. */
-  async injectFaults(faults: { throttleRate?: number; interruptAfter?: number | null }): Promise<void> {
+  /**
+   * Test-only: the agent answers a share of calls with 429, fails one call after `interruptAfter`
+   * more, or fails the health checks of the `failInstances` groups.
+   */
+  async injectFaults(faults: { throttleRate?: number; interruptAfter?: number | null; failInstances?: string[] }): Promise<void> {
     await this.agent.call({ operation: 'injectFaults' }, 'POST', '/v1/faults', faults);
   }
 

@@ -55,15 +55,47 @@ export function localTestBed(options: LocalProviderOptions & { account?: string;
   };
 }
 
+/** A GET of the data dir's agent admin API, as an outside observer (the token from its agent file). */
+export async function agentGet(dataDir: string, path: string): Promise<{ status: number; body: unknown }> {
+  const agent = readAgentFile(join(dataDir, AGENT_FILE));
+  if (!agent) throw new Error(`no agent file in ${dataDir}`);
+  const response = await fetch(`http://127.0.0.1:${agent.port}${path}`, { headers: { authorization: `Bearer ${agent.token}` } });
+  return { status: response.status, body: await response.json() };
+}
+
+/** The server groups answering `requests` requests through the cluster's proxy (none when it has no proxy yet). */
+export async function groupsAnsweringThroughProxy(dataDir: string, cluster: string, requests = 10): Promise<string[]> {
+  const found = await agentGet(dataDir, `/v1/clusters/${encodeURIComponent(cluster)}`);
+  if (found.status === 404) return [];
+  const { proxyPort } = found.body as { proxyPort: number };
+  const answered = new Set<string>();
+  for (let i = 0; i < requests; i++) {
+    const response = await fetch(`http://127.0.0.1:${proxyPort}/`);
+    const body = (await response.json()) as { serverGroup?: string };
+    if (response.status === 200 && body.serverGroup) answered.add(body.serverGroup);
+  }
+  return [...answered].sort();
+}
+
+/** Processes and records backing a group per the agent's state file: 0 once it is destroyed. */
+export function resourcesOf(dataDir: string, serverGroup: string): number {
+  const group = readState(dataDir)?.serverGroups[serverGroup];
+  if (!group) return 0;
+  const pids = [...group.instances, ...(group.retiring ?? [])].map((instance) => instance.pid).filter((pid): pid is number => pid !== null);
+  return 1 + pids.filter(isAlive).length;
+}
+
+function readState(dataDir: string): AgentState | null {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')) as AgentState;
+  } catch {
+    return null;
+  }
+}
+
 /** The pids of every instance the agent's state records, retiring ones included. */
 export function instancePids(dataDir: string): number[] {
-  let state: AgentState;
-  try {
-    state = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')) as AgentState;
-  } catch {
-    return [];
-  }
-  return Object.values(state.serverGroups)
+  return Object.values(readState(dataDir)?.serverGroups ?? {})
     .flatMap((group) => [...group.instances, ...(group.retiring ?? [])])
     .map((instance) => instance.pid)
     .filter((pid): pid is number => pid !== null);

@@ -42,6 +42,8 @@ export class LocalAgent {
   private readonly roundRobins = new Map<string, RoundRobin>();
   private readonly stateFile: string;
   private adminPort: number | null = null;
+  /** Test fault injection: groups whose health checks fail. */
+  readonly failingGroups = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LocalAgentOptions) {
@@ -329,6 +331,7 @@ export class LocalAgent {
         logDir: join(this.options.dataDir, 'logs', group.record.name),
         pickPort: () => freePort(group.record.portRange, this.portsInUse()),
         changed: () => this.persist(),
+        failing: () => this.failingGroups.has(group.record.name),
       },
       record,
     );

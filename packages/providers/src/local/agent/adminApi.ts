@@ -97,10 +97,11 @@ export function createAdminServer(options: AdminApiOptions): Server {
       pattern: /^\/v1\/faults$/,
       handler: async (request) => {
         if (!options.faults) throw new AgentError('NotFound', 'fault injection is off (the agent was not started for tests)');
-        const body = (await readJson(request)) as { throttleRate?: number; interruptAfter?: number | null };
+        const body = (await readJson(request)) as { throttleRate?: number; interruptAfter?: number | null; failInstances?: string[] };
         if (body.throttleRate !== undefined) faults.throttleRate = body.throttleRate;
         if (body.interruptAfter !== undefined) faults.interruptAfter = body.interruptAfter;
-        return { throttleRate: faults.throttleRate, interruptAfter: faults.interruptAfter };
+        for (const name of body.failInstances ?? []) agent.failingGroups.add(name);
+        return { throttleRate: faults.throttleRate, interruptAfter: faults.interruptAfter, failInstances: [...agent.failingGroups] };
       },
     },
     { method: 'GET', pattern: /^\/samples$/, handler: async (_r, _p, query) => samples(agent, query), open: true },

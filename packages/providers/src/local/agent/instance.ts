@@ -15,6 +15,8 @@ export interface InstanceContext {
   pickPort(): Promise<number>;
   /** Something worth persisting or routing on changed (pid, port, state). */
   changed(): void;
+  /** Test fault injection: health checks of this group fail whatever the instance answers. */
+  failing(): boolean;
 }
 
 /** An instance is failing when it exits (or times out) this many times in a row before getting healthy. */
@@ -220,7 +222,7 @@ export class Instance {
       this.exitedWith(generation, null, null, 'the process is gone (exit code unknown: it was adopted from an earlier agent)');
       return;
     }
-    const healthy = await httpOk(this.port, this.context.run.healthPath);
+    const healthy = !this.context.failing() && (await httpOk(this.port, this.context.run.healthPath));
     if (this.stopped || generation !== this.generation || this.exitHandled) return;
     const before = this.state;
     if (healthy) {

@@ -1,4 +1,5 @@
 /** Test-controlled failures, answered before routing so that any call (operations too) can fail. */
+import { FaultSchedule } from '../faultSchedule';
 import { backendError, faultError, rateLimitExceeded, type FaultStatus, type GcpError } from './errors';
 
 export interface FaultSpec {
@@ -16,20 +17,16 @@ export interface FaultSpec {
 
 export class FaultInjector {
   private readonly faults: { spec: FaultSpec; remaining: number }[] = [];
-  private throttleRate = 0;
-  /** Requests still to let through before one fails with a 503; undefined: none pending. */
-  private interruptIn: number | undefined;
+  private readonly schedule = new FaultSchedule();
 
-  /** This share (0..1) of the requests that no explicit fault matches answers 429. */
+  /** This share (0..1) of the requests that no explicit fault matches answers 429 rateLimitExceeded. */
   setThrottleRate(rate: number): void {
-    if (!(rate >= 0 && rate <= 1)) throw new Error('setThrottleRate: rate must be between 0 and 1');
-    this.throttleRate = rate;
+    this.schedule.setThrottleRate(rate);
   }
 
   /** After `calls` more requests go through, the next one fails once with a 503 backendError. */
   interruptAfter(calls: number): void {
-    if (!Number.isInteger(calls) || calls < 0) throw new Error('interruptAfter: calls must be a non-negative integer');
-    this.interruptIn = calls;
+    this.schedule.interruptAfter(calls);
   }
 
   add(spec: FaultSpec): void {
@@ -44,26 +41,23 @@ export class FaultInjector {
       return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
     });
     const fault = this.faults[index];
-    if (!fault) return this.takeScheduled();
-    fault.remaining--;
-    if (fault.remaining === 0) this.faults.splice(index, 1);
-    return faultError(fault.spec.status, fault.spec.reason, fault.spec.message);
+    if (fault) {
+      fault.remaining--;
+      if (fault.remaining === 0) this.faults.splice(index, 1);
+      return faultError(fault.spec.status, fault.spec.reason, fault.spec.message);
+    }
+    switch (this.schedule.next()) {
+      case 'interrupt':
+        return backendError();
+      case 'throttle':
+        return rateLimitExceeded();
+      case undefined:
+        return undefined;
+    }
   }
 
   clear(): void {
     this.faults.length = 0;
-    this.throttleRate = 0;
-    this.interruptIn = undefined;
-  }
-
-  private takeScheduled(): GcpError | undefined {
-    if (this.interruptIn !== undefined) {
-      if (this.interruptIn === 0) {
-        this.interruptIn = undefined;
-        return backendError();
-      }
-      this.interruptIn--;
-    }
-    return this.throttleRate > 0 && Math.random() < this.throttleRate ? rateLimitExceeded() : undefined;
+    this.schedule.clear();
   }
 }

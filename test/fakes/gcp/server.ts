@@ -4,7 +4,7 @@
  * managed-instance-group controller, and controls for tests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from '../httpServer';
 import { isObject, type JsonObject } from '../kubernetes/json';
 import type { ApiRequest, FakeContext } from './api';
 import { InstanceController, type InstanceFailurePredicate } from './controller';
@@ -154,11 +154,7 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
   }
 
   const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, options.port ?? 0);
 
   const look = (): void => {
     controller.reconcile();
@@ -170,12 +166,11 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
     port,
     apiEndpoint: '127.0.0.1',
     project,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        closed = true;
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      // Operation waits in progress see this and answer at once.
+      closed = true;
+      return closeServer(server);
+    },
     setReadyDelay: (ms) => controller.setReadyDelay(ms),
     setOperationDelay: (ms) => operations.setDelay(ms),
     failInstances: (predicate) => controller.failInstances(predicate),

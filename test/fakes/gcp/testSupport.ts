@@ -82,4 +82,4 @@ export function templateBody(name: string, image = 'projects/debian-cloud/global
   };
 }
 
-export { eventually } from '../kubernetes/testSupport';
+export { eventually } from '../../support/eventually';

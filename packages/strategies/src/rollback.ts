@@ -1,4 +1,4 @@
-import { compareAge, isUp, newestFirst, type Capacity, type ServerGroupView } from './serverGroups';
+import { isUp, olderGroups, type Capacity, type ServerGroupView } from './serverGroups';
 import { selectTarget } from './target';
 
 /**
@@ -38,7 +38,7 @@ export function chooseRollback<G extends ServerGroupView>(input: RollbackCandida
     if (named.name === bad.name) return { ok: false, reason: `${named.name} is the server group being rolled back; it cannot also be restored` };
     return { ok: true, restore: named, rollBack: bad };
   }
-  const restore = newestFirst(input.serverGroups).find((group) => compareAge(group, bad) < 0 && wasHealthy(group, input.knownHealthy));
+  const restore = olderGroups(bad, input.serverGroups).find((group) => wasHealthy(group, input.knownHealthy));
   if (restore === undefined) return { ok: false, reason: `no server group older than ${bad.name} is known to have been healthy` };
   return { ok: true, restore, rollBack: bad };
 }

@@ -15,11 +15,11 @@ import type { GcpAccountConfig } from '../accounts';
 import { ProviderError, isProviderError } from '../errors';
 import { weightsProblem } from '../kubernetes/traffic';
 import { capacityProblem } from '../validation';
-import { BAKE_LABELS, bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
+import { bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
 import { GceClient, type GceClientTimeouts, type Scope } from './client';
 import { isAlreadyExists } from './errors';
 import { CredentialsProblem, clientOptions, type ComputeClientOptions } from './connection';
-import { LABELS, instanceGroupPath, nameOf, templateNamePrefix } from './names';
+import { BAKE_LABELS, LABELS, instanceGroupPath, nameOf, parseImageReference, templateNamePrefix } from './names';
 import {
   backendServiceOf,
   buildInstanceGroupManager,
@@ -58,8 +58,8 @@ interface Traffic {
  * `cluster-vNNN-<content hash>` (DESIGN.md "Providers"):
  * - traffic: the backend service named by `settings.backendService` (kept in the template's
  *   metadata, Spinnaker's `backend-service-names`): enable adds the instance group as a backend
- *   (UTILIZATION, capacityScaler 1), disable removes it, weights set capacityScaler = weight/100;
- *   every write is a patch carrying the fingerprint just read (412 → Conflict, retried by re-reading).
+ *   (UTILIZATION, capacityScaler 1), disable removes it, weights set capacity scalers; every
+ *   write is an update carrying the fingerprint just read (412 → Conflict, retried by re-reading).
  * - capacity: the MIG's target size is desired; min/max live in its description (no autoscaler).
  * - bake: a GCE image copied from the base image, found again by its `gantry-bake-key` label.
  * Every method is idempotent; operations are waited for until DONE, bounded (Transient past the
@@ -98,6 +98,9 @@ export class GcpProvider implements CloudProvider {
     const existing = found.find((candidate) => candidate.labels?.[BAKE_LABELS.bakeKey] === key);
     if (existing !== undefined) return this.bakeResult(existing, true, imageScope);
 
+    // GCE reports a missing source only in the insert's operation, which this call does not wait
+    // for: checked first, so that a typo fails the bake instead of being retried until it times out.
+    await this.requireBaseImage(request.baseImage, scope);
     // One step per call: start the copy and return; the bake task polls this call until READY.
     const [started] = await this.gce.call(imageScope, async (c) => {
       try {
@@ -182,9 +185,10 @@ export class GcpProvider implements CloudProvider {
   }
 
   /**
-   * Weights describe the whole cluster: each group with a weight above 0 is a backend with
-   * capacityScaler weight/100, the others leave their backend service. One patch per backend
-   * service, so the switch is atomic where the groups share one (the usual case).
+   * Weights describe the whole cluster: each group with a weight above 0 is a backend with a
+   * capacityScaler (traffic.ts: relative to the heaviest, at least 0.1), the others leave their
+   * backend service. One update per backend service, so the switch is atomic where the groups
+   * share one (the usual case).
    */
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
     const scope = this.clusterScope(cluster, 'setTrafficWeights');
@@ -306,7 +310,7 @@ export class GcpProvider implements CloudProvider {
   }
 
   /**
-   * Reads the backend service, applies `edit` to its backends and patches them back with the
+   * Reads the backend service, applies `edit` to its backends and writes them back with the
    * fingerprint just read: a concurrent writer makes this a 412, a Conflict that the retrying
    * wrapper answers by calling again (so reading afresh). `edit` returns null when nothing changes.
    */
@@ -324,12 +328,14 @@ export class GcpProvider implements CloudProvider {
     }
     const backends = edit(current.backends ?? []);
     if (backends === null) return;
-    const patch: BackendService = { backends, ...(current.fingerprint ? { fingerprint: current.fingerprint } : {}) };
+    // update (PUT) with the whole resource, not patch: the client's JSON leaves an empty list out,
+    // so a patch could never remove the last backend. It carries the fingerprint just read.
+    const updated: BackendService = { ...current, backends };
     const region = scope.region;
     await this.gce.mutate(serviceScope, (c) =>
       service.regional
-        ? c.regionBackendServices.patch({ project: c.project, region, backendService: service.name, backendServiceResource: patch }, c.options)
-        : c.backendServices.patch({ project: c.project, backendService: service.name, backendServiceResource: patch }, c.options),
+        ? c.regionBackendServices.update({ project: c.project, region, backendService: service.name, backendServiceResource: updated }, c.options)
+        : c.backendServices.update({ project: c.project, backendService: service.name, backendServiceResource: updated }, c.options),
     );
   }
 
@@ -407,6 +413,18 @@ export class GcpProvider implements CloudProvider {
     } catch (error) {
       if (!isProviderError(error, 'NotFound')) throw error;
     }
+  }
+
+  private async requireBaseImage(baseImage: string, scope: Scope): Promise<void> {
+    const reference = parseImageReference(this.account.project, baseImage);
+    if (reference === undefined) throw this.fatal(scope, `baseImage ${baseImage} is not an image name, projects/P/global/images/NAME or …/images/family/FAMILY`);
+    const imageScope: Scope = { ...scope, resource: { type: 'image', name: baseImage } };
+    const found = await this.gce.find(imageScope, (c) =>
+      'family' in reference
+        ? c.images.getFromFamily({ project: reference.project, family: reference.family }, c.options)
+        : c.images.get({ project: reference.project, image: reference.image }, c.options),
+    );
+    if (found === null) throw this.fatal(imageScope, `baseImage ${baseImage} does not exist (or is not visible to project ${this.account.project})`);
   }
 
   private async bakeResult(image: GceImage, reused: boolean, scope: Scope): Promise<Image> {

@@ -1,6 +1,6 @@
 import type { protos } from '@google-cloud/compute';
 import type { ImageState } from '../CloudProvider';
-import { MAX_NAME_LENGTH, canonicalJson, imagePath, labelValue, sha256Hex } from './names';
+import { BAKE_LABELS, MAX_NAME_LENGTH, canonicalJson, imagePath, labelValue, sha256Hex } from './names';
 import type { GcpBakeSettings } from './settings';
 
 /**
@@ -9,12 +9,6 @@ import type { GcpBakeSettings } from './settings';
  */
 
 type GceImage = protos.google.cloud.compute.v1.IImage;
-
-export const BAKE_LABELS = {
-  package: 'package',
-  version: 'version',
-  bakeKey: 'gantry-bake-key',
-} as const;
 
 /** 32 hex digits (128 bits) of the inputs' hash: fits a label value and the image name. */
 const KEY_LENGTH = 32;

@@ -10,6 +10,7 @@ import {
 } from '@google-cloud/compute';
 import type { CallOptions } from 'google-gax';
 import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { retryDelayMs, type RetryOptions } from '../retry';
 import type { ComputeClientOptions } from './connection';
 import { isAlreadyExists, operationError, operationFailed, operationErrorCodes, toProviderError } from './errors';
 import { nameOf } from './names';
@@ -43,11 +44,15 @@ export interface GceClientTimeouts {
   operationTimeoutMs?: number;
   /** Pause between operation polls when the wait call answers at once (default 500 ms). */
   operationPollMs?: number;
+  /** Tries of one throttled request before the method fails Throttled (default 4). */
+  throttledAttempts?: number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 120_000;
 const DEFAULT_OPERATION_POLL_MS = 500;
+const DEFAULT_THROTTLED_ATTEMPTS = 4;
+const THROTTLE_BACKOFF: RetryOptions = { attempts: DEFAULT_THROTTLED_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 1_000 };
 
 /** The answer of an insert: the operation to wait for, or `exists` when the name is taken (409). */
 export type InsertResult = Operation | 'exists';
@@ -61,6 +66,7 @@ export class GceClient {
   private readonly apis: ComputeApis;
   private readonly operationTimeoutMs: number;
   private readonly operationPollMs: number;
+  private readonly throttledAttempts: number;
 
   constructor(
     options: ComputeClientOptions,
@@ -81,14 +87,13 @@ export class GceClient {
     };
     this.operationTimeoutMs = timeouts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     this.operationPollMs = timeouts.operationPollMs ?? DEFAULT_OPERATION_POLL_MS;
+    this.throttledAttempts = timeouts.throttledAttempts ?? DEFAULT_THROTTLED_ATTEMPTS;
   }
 
   async call<T>(scope: Scope, request: (apis: ComputeApis) => Promise<T>): Promise<T> {
-    try {
-      return await request(this.apis);
-    } catch (error) {
+    return this.send(request, (error) => {
       throw toProviderError(error, this.context(scope));
-    }
+    }, scope);
   }
 
   /** NotFound is an answer here, not an error. */
@@ -112,14 +117,12 @@ export class GceClient {
    * once (409 alreadyExists) or in the operation (RESOURCE_ALREADY_EXISTS).
    */
   async insert(scope: Scope, request: (apis: ComputeApis) => Promise<[{ latestResponse: unknown }, ...unknown[]]>): Promise<InsertResult> {
-    let started: Operation;
-    try {
-      started = (await request(this.apis))[0].latestResponse as Operation;
-    } catch (error) {
-      if (isAlreadyExists(error)) return 'exists';
+    const answer = await this.send(request, (error) => {
+      if (isAlreadyExists(error)) return 'exists' as const;
       throw toProviderError(error, this.context(scope));
-    }
-    const done = await this.poll(started, scope);
+    }, scope);
+    if (answer === 'exists') return 'exists';
+    const done = await this.poll(answer[0].latestResponse as Operation, scope);
     if (operationFailed(done) && operationErrorCodes(done).includes('RESOURCE_ALREADY_EXISTS')) return 'exists';
     if (operationFailed(done)) throw operationError(done, this.context(scope));
     return done;
@@ -142,6 +145,25 @@ export class GceClient {
     await Promise.all([templates, migs, backendServices, regionBackendServices, images, globalOperations, regionOperations].map((client) => client.close()));
   }
 
+  /**
+   * Sends one request. A throttled one is sent again a few times after a short jittered pause
+   * (GCE's rate limits are per second-ish, and rejected requests had no effect): a provider method
+   * makes 5–10 calls, so letting each 429 fail the whole method would rarely get through a throttled
+   * API. Everything else goes to `failed`, which answers or throws (RetryingProvider retries methods).
+   */
+  private async send<T, F>(request: (apis: ComputeApis) => Promise<T>, failed: (error: unknown) => F, scope: Scope): Promise<T | F> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request(this.apis);
+      } catch (error) {
+        const mapped = toProviderError(error, this.context(scope));
+        const delayMs = mapped.kind === 'Throttled' && attempt < this.throttledAttempts ? retryDelayMs(attempt, mapped.retryAfterMs, THROTTLE_BACKOFF) : undefined;
+        if (delayMs === undefined) return failed(error);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
   private async poll(operation: Operation, scope: Scope): Promise<Operation> {
     const deadline = Date.now() + this.operationTimeoutMs;
     let current = operation;
@@ -151,7 +173,11 @@ export class GceClient {
         throw this.error('Transient', scope, `operation ${current.name ?? '(unnamed)'} still ${current.status ?? 'PENDING'} after ${Math.round(this.operationTimeoutMs / 1000)} s; the call is safe to repeat`);
       }
       const started = Date.now();
-      current = await this.waitOnce(current, scope, remaining);
+      current = await this.waitOnce(current, scope, remaining).catch((error: unknown) => {
+        // The operation runs on whether or not one poll of it fails: poll again until the bound.
+        if (isProviderError(error) && error.retryable) return current;
+        throw error;
+      });
       // GCE's wait holds the request until DONE or about two minutes; one that answers at once
       // (an API that does not hold) is polled at a gentle pace instead of in a tight loop.
       if (current.status !== 'DONE' && Date.now() - started < this.operationPollMs) {

@@ -24,6 +24,13 @@ export const METADATA = {
   regionBackendServices: 'region-backend-service-names',
 } as const;
 
+/** On baked images: what they hold, and the hash of the bake's inputs that finds them again. */
+export const BAKE_LABELS = {
+  package: 'package',
+  version: 'version',
+  bakeKey: 'gantry-bake-key',
+} as const;
+
 export const MAX_NAME_LENGTH = 63;
 /** A MIG names its instances `<base>-xxxx`; GCE caps the base at 58 characters. */
 const MAX_BASE_INSTANCE_NAME_LENGTH = 58;
@@ -95,6 +102,17 @@ export function instanceTemplatePath(project: string, name: string): string {
 /** A name given alone is the project's own; anything with a `/` is a path or URL already. */
 export function imagePath(project: string, image: string): string {
   return image.includes('/') ? image : `projects/${project}/global/images/${image}`;
+}
+
+/** Which image a reference means: by name, or the newest of a family, in which project. */
+export type ImageReference = { project: string; image: string } | { project: string; family: string };
+
+export function parseImageReference(project: string, image: string): ImageReference | undefined {
+  const path = imagePath(project, resourcePath(image));
+  const family = /^projects\/([^/]+)\/global\/images\/family\/([^/]+)$/.exec(path);
+  if (family) return { project: family[1] ?? '', family: family[2] ?? '' };
+  const named = /^projects\/([^/]+)\/global\/images\/([^/]+)$/.exec(path);
+  return named ? { project: named[1] ?? '', image: named[2] ?? '' } : undefined;
 }
 
 export function networkPath(project: string, network: string): string {

@@ -36,10 +36,10 @@ export function instanceState(instance: ManagedInstance, backendHealth: Readonly
   const autohealing = (instance.instanceHealth ?? []).map((health) => health.detailedHealthState ?? '');
   const lbState = backendHealth?.get(nameOf(instance.instance) || instance.name || '');
   if (STOPPED_STATUSES.has(status) || attemptFailed || autohealing.some((state) => FAILING_HEALTH_STATES.has(state))) return 'down';
+  if (status === 'RUNNING' && lbState === 'UNHEALTHY') return 'down';
   if (status !== 'RUNNING' || action !== 'NONE' || autohealing.some((state) => state !== 'HEALTHY')) return 'unknown';
-  if (backendHealth === undefined) return 'up';
-  if (lbState === 'HEALTHY') return 'up';
-  return lbState === 'UNHEALTHY' ? 'down' : 'unknown';
+  if (backendHealth === undefined || lbState === 'HEALTHY') return 'up';
+  return 'unknown';
 }
 
 /** Backend service health of a group's instances by instance name (`healthState`). */

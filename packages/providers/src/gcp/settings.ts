@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LABELS, METADATA } from './names';
+import { BAKE_LABELS, LABELS, METADATA } from './names';
 
 /**
  * `ServerGroupSpec.settings` and `BakeRequest.settings` for GCE. Strict, so a misspelt key fails
@@ -74,12 +74,21 @@ export const gcpServerGroupSettingsSchema = z
 export type GcpServerGroupSettings = z.output<typeof gcpServerGroupSettingsSchema>;
 export type GcpServerGroupSettingsInput = z.input<typeof gcpServerGroupSettingsSchema>;
 
-export const gcpBakeSettingsSchema = z.strictObject({
-  /** The image family; default: the package name. */
-  family: gceName.optional(),
-  /** Extra image labels. */
-  labels: z.record(z.string().regex(LABEL_KEY, 'a label key'), z.string().regex(LABEL_VALUE, 'a label value')).optional(),
-});
+/** Image labels the bake sets itself. */
+const BAKE_OWNED_LABELS = new Set<string>(Object.values(BAKE_LABELS));
+
+export const gcpBakeSettingsSchema = z
+  .strictObject({
+    /** The image family; default: the package name. */
+    family: gceName.optional(),
+    /** Extra image labels. */
+    labels: z.record(z.string().regex(LABEL_KEY, 'a label key'), z.string().regex(LABEL_VALUE, 'a label value')).optional(),
+  })
+  .superRefine((settings, context) => {
+    for (const key of Object.keys(settings.labels ?? {})) {
+      if (BAKE_OWNED_LABELS.has(key)) context.addIssue({ code: 'custom', path: ['labels', key], message: `${key} is set by the bake` });
+    }
+  });
 
 export type GcpBakeSettings = z.output<typeof gcpBakeSettingsSchema>;
 

@@ -1,5 +1,4 @@
 /** What every action handler gets: its parameters, its region's state, and the fake's timing. */
-import type { AwsError } from './protocol/errors';
 import type { QueryParams } from './protocol/query';
 import type { XmlStruct } from './protocol/xml';
 import type { AwsStore, RegionState } from './store';
@@ -21,5 +20,3 @@ export interface ActionContext {
 export type ActionHandler = (context: ActionContext) => XmlStruct | undefined;
 
 export type ActionTable = Record<string, ActionHandler>;
-
-export type ErrorFactory = (message: string) => AwsError;

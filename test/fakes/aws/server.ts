@@ -14,7 +14,7 @@ import { closeServer, listenLocal } from '../httpServer';
 import type { AutoScalingGroup, Image, Instance, LaunchTemplate, ScalingActivity, Target, TargetGroup } from './model';
 import { AwsError } from './protocol/errors';
 import { QueryParams } from './protocol/query';
-import { identify, unknownAction, type ServiceName } from './protocol/services';
+import { identify, unknownAction, unknownServiceError, type ServiceName } from './protocol/services';
 import { AwsStore } from './store';
 
 export interface FakeAwsOptions {
@@ -114,8 +114,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const { service, region } = identify(req.headers.authorization, form.get('Version') ?? undefined, defaultRegion);
     const record: RequestRecord = { service: service?.name ?? 'unknown', region, action: action ?? '', status: 0 };
     if (!service) {
-      const text = '<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>UnknownService</Code><Message>The fake AWS serves autoscaling, ec2 and elasticloadbalancing: sign requests for one of them or send its Version.</Message></Error><RequestId>' + requestId + '</RequestId></ErrorResponse>';
-      answer(res, record, 400, text, requestId);
+      answer(res, record, 400, unknownServiceError(requestId), requestId);
       return;
     }
     try {

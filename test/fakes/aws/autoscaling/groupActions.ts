@@ -7,7 +7,7 @@ import { paginate } from '../protocol/pagination';
 import type { QueryParams } from '../protocol/query';
 import { members } from '../protocol/xml';
 import type { RegionState } from '../store';
-import { findGroup, findLiveGroup, membersOf } from './groups';
+import { checkTargetGroups, findGroup, findLiveGroup, membersOf } from './groups';
 import { readLaunchTemplateRef } from './launchTemplates';
 import { groupXml } from './views';
 
@@ -27,12 +27,6 @@ function checkPlacement(region: RegionState, vpcZoneIdentifier: string, zones: s
   }
   for (const zone of zones) {
     if (!region.availabilityZones.includes(zone)) throw validationError(`The availability zone '${zone}' is not legal`);
-  }
-}
-
-export function checkTargetGroups(region: RegionState, arns: string[]): void {
-  if (arns.some((arn) => !region.targetGroups.has(arn))) {
-    throw validationError('Provided Target Groups may not be valid. Please ensure they exist and try again.');
   }
 }
 

@@ -36,6 +36,12 @@ export function groupSubnets(region: RegionState, group: AutoScalingGroup): Subn
   return group.availabilityZones.map((zone) => region.subnetInZone(zone)).filter((s): s is Subnet => s !== undefined);
 }
 
+export function checkTargetGroups(region: RegionState, arns: string[]): void {
+  if (arns.some((arn) => !region.targetGroups.has(arn))) {
+    throw validationError('Provided Target Groups may not be valid. Please ensure they exist and try again.');
+  }
+}
+
 export function isSuspended(group: AutoScalingGroup, process: string): boolean {
   return group.suspendedProcesses.has(process);
 }

@@ -1,8 +1,8 @@
 /** How an Auto Scaling group reads its launch template (the EC2 records of the same region). */
-import type { AutoScalingGroup, LaunchTemplateData, LaunchTemplateRef } from '../model';
+import type { AutoScalingGroup, LaunchTemplateRef, LaunchTemplateVersion } from '../model';
 import { AwsError, validationError } from '../protocol/errors';
 import type { QueryParams } from '../protocol/query';
-import { findLaunchTemplate, resolveVersion } from '../ec2/launchTemplates';
+import { findLaunchTemplate, findVersion, resolveVersion } from '../ec2/launchTemplates';
 import type { RegionState } from '../store';
 
 /** The LaunchTemplate parameter of Create/UpdateAutoScalingGroup, checked against EC2's templates. */
@@ -24,13 +24,8 @@ export function readLaunchTemplateRef(region: RegionState, params: QueryParams):
   }
 }
 
-/** The template data the group would launch now, or undefined when the template or version is gone. */
-export function findLaunchTemplateOrUndefined(region: RegionState, group: AutoScalingGroup): (LaunchTemplateData & { versionNumber: number }) | undefined {
+/** The launch template version the group would launch now, or undefined when the template or version is gone. */
+export function currentLaunchVersion(region: RegionState, group: AutoScalingGroup): LaunchTemplateVersion | undefined {
   const template = region.launchTemplates.get(group.launchTemplate.launchTemplateId);
-  const version = template?.versions.find((v) => v.versionNumber === versionNumber(template.defaultVersionNumber, template.latestVersionNumber, group.launchTemplate.version));
-  return version ? { ...version.data, versionNumber: version.versionNumber } : undefined;
-}
-
-function versionNumber(defaultVersion: number, latest: number, version: string): number {
-  return version === '$Default' ? defaultVersion : version === '$Latest' ? latest : Number(version);
+  return template && findVersion(template, group.launchTemplate.version);
 }

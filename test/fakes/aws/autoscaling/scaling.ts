@@ -11,7 +11,7 @@ import type { AutoScalingGroup, Instance, ScalingActivity } from '../model';
 import { AwsError } from '../protocol/errors';
 import type { RegionState } from '../store';
 import { groupSubnets, isSuspended, membersOf } from './groups';
-import { findLaunchTemplateOrUndefined } from './launchTemplates';
+import { currentLaunchVersion } from './launchTemplates';
 
 /** How long a group waits after a failed launch before trying again. */
 export const LAUNCH_RETRY_MS = 1000;
@@ -51,12 +51,13 @@ function launch(region: RegionState, group: AutoScalingGroup, count: number, now
   const current = active(region, group).length;
   const cause = `At ${new Date(now).toISOString()} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${current} to ${current + count}.`;
   if (group.lastLaunchFailure && now - group.lastLaunchFailure.at < LAUNCH_RETRY_MS) return group.lastLaunchFailure.at + LAUNCH_RETRY_MS;
-  const data = findLaunchTemplateOrUndefined(region, group);
+  const version = currentLaunchVersion(region, group);
   const subnets = groupSubnets(region, group);
   try {
-    if (!data) {
+    if (!version) {
       throw new AwsError('InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${group.launchTemplate.launchTemplateId}, does not exist.`);
     }
+    const data = version.data;
     if (data.ImageId === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter ImageId');
     for (let i = 0; i < count; i++) {
       // The zone with the fewest instances gets the next one.
@@ -75,7 +76,7 @@ function launch(region: RegionState, group: AutoScalingGroup, count: number, now
         keyName: data.KeyName,
         userData: data.UserData,
         tags,
-        launchTemplate: { ...group.launchTemplate, version: String(data.versionNumber) },
+        launchTemplate: { ...group.launchTemplate, version: String(version.versionNumber) },
       }, 1, now, readyDelayMs);
       if (!instance) continue;
       const activity = record(region, {
@@ -120,7 +121,7 @@ function scaleInOrder(region: RegionState, group: AutoScalingGroup, candidates: 
   const byZone = new Map<string, Instance[]>();
   for (const instance of candidates) byZone.set(instance.availabilityZone, [...(byZone.get(instance.availabilityZone) ?? []), instance]);
   const crowded = [...byZone.values()].sort((a, b) => b.length - a.length)[0] ?? [];
-  const current = findLaunchTemplateOrUndefined(region, group)?.versionNumber;
+  const current = currentLaunchVersion(region, group)?.versionNumber;
   const rank = (instance: Instance): [number, number, number] => [
     instance.autoScaling?.healthStatus === 'Unhealthy' ? 0 : 1,
     instance.launchTemplate?.version === String(current) ? 1 : 0,

@@ -2,7 +2,7 @@
 import type { AutoScalingGroup, AsgTag } from '../model';
 import { members, type XmlStruct } from '../protocol/xml';
 import type { RegionState } from '../store';
-import { findLaunchTemplateOrUndefined } from './launchTemplates';
+import { currentLaunchVersion } from './launchTemplates';
 import { groupSubnets, membersOf } from './groups';
 
 export function tagXml(group: AutoScalingGroup, tag: AsgTag): XmlStruct {
@@ -11,7 +11,7 @@ export function tagXml(group: AutoScalingGroup, tag: AsgTag): XmlStruct {
 
 /** `includeInstances: false` leaves the Instances list out, as DescribeAutoScalingGroups' IncludeInstances does. */
 export function groupXml(region: RegionState, group: AutoScalingGroup, includeInstances = true): XmlStruct {
-  const instanceType = findLaunchTemplateOrUndefined(region, group)?.InstanceType;
+  const instanceType = currentLaunchVersion(region, group)?.data.InstanceType;
   const zones = group.vpcZoneIdentifier !== '' ? [...new Set(groupSubnets(region, group).map((s) => s.availabilityZone))] : group.availabilityZones;
   return {
     AutoScalingGroupName: group.name,

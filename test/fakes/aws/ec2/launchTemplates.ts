@@ -37,11 +37,16 @@ export function findLaunchTemplate(region: RegionState, ref: { id?: string; name
 }
 
 /** `$Latest`, `$Default` or a version number; undefined means `$Default`, as EC2 reads it. */
-export function resolveVersion(template: LaunchTemplate, version: string | undefined): LaunchTemplateVersion {
+export function findVersion(template: LaunchTemplate, version: string | undefined): LaunchTemplateVersion | undefined {
   const number = version === undefined || version === '$Default'
     ? template.defaultVersionNumber
     : version === '$Latest' ? template.latestVersionNumber : Number(version);
-  const found = template.versions.find((v) => v.versionNumber === number);
+  return template.versions.find((v) => v.versionNumber === number);
+}
+
+/** As findVersion, or EC2's VersionNotFound error. */
+export function resolveVersion(template: LaunchTemplate, version: string | undefined): LaunchTemplateVersion {
+  const found = findVersion(template, version);
   if (!found) {
     throw new AwsError('InvalidLaunchTemplateId.VersionNotFound', `Could not find launch template version ${version} for launch template ${template.launchTemplateId}.`);
   }

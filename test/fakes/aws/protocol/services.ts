@@ -70,18 +70,27 @@ export const SERVICES: Record<ServiceName, ServiceProtocol> = {
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
 export interface RequestTarget {
-  service: ServiceProtocol;
+  /** Undefined when neither the credential scope nor Version names a served service. */
+  service: ServiceProtocol | undefined;
   region: string;
 }
 
-/** The service and region of a request; `undefined` service when neither header nor Version tells. */
-export function identify(authorization: string | undefined, version: string | undefined, defaultRegion: string): { service: ServiceProtocol | undefined; region: string } {
+/** The service and region of a request. */
+export function identify(authorization: string | undefined, version: string | undefined, defaultRegion: string): RequestTarget {
   const scope = authorization ? CREDENTIAL_SCOPE.exec(authorization) : null;
   const region = scope?.[1] ?? defaultRegion;
   const byScope = scope?.[2] as ServiceName | undefined;
   if (byScope && byScope in SERVICES) return { service: SERVICES[byScope], region };
   const byVersion = Object.values(SERVICES).find((service) => service.version === version);
   return { service: byVersion, region };
+}
+
+/** The Query error for a request no served service claims. */
+export function unknownServiceError(requestId: string): string {
+  return xmlDocument('ErrorResponse', undefined, {
+    Error: { Type: 'Sender', Code: 'UnknownService', Message: 'The fake AWS serves autoscaling, ec2 and elasticloadbalancing: sign requests for one of them or send its Version.' },
+    RequestId: requestId,
+  });
 }
 
 export function unknownAction(service: ServiceProtocol, action: string | undefined): AwsError {

@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendJson, startTestServer, type RecordedRequest, type TestServer } from '../../../../apps/worker/src/tasks/webhook/testServer';
 import type { CanaryMetricConfig } from '../config';
 import { createMetricSource, metricSourceSchema, type MetricQuery } from './index';
 
@@ -13,19 +12,16 @@ const start = new Date('2026-11-25T10:00:00.000Z');
 const end = new Date('2026-11-25T10:05:00.000Z');
 const query = (overrides: Partial<MetricQuery> = {}): MetricQuery => ({ metric: latency, scope: 'checkout-prod-v002', role: 'canary', start, end, stepSec: 60, ...overrides });
 
-/** A local HTTP server answering like the real API; it keeps every request it saw. */
-async function startServer(answer: (url: URL) => { status: number; body: unknown }) {
-  const seen: { url: URL; headers: IncomingMessage['headers'] }[] = [];
-  const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    seen.push({ url, headers: request.headers });
-    const { status, body } = answer(url);
-    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+/** A local HTTP server answering like the real API (it records every request it saw). */
+function startServer(answer: (url: URL) => { status: number; body: unknown }) {
+  return startTestServer((request, response) => {
+    const { status, body } = answer(urlOf(request));
+    sendJson(response, status, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+const urlOf = (request: RecordedRequest) => new URL(request.path, 'http://localhost');
+const lastUrl = (server: TestServer) => urlOf(server.requests.at(-1)!);
 
 /** query_range semantics for the series it knows: one point per step from start to end, inclusive. */
 function prometheusAnswer(url: URL): { status: number; body: unknown } {
@@ -43,20 +39,20 @@ function prometheusAnswer(url: URL): { status: number; body: unknown } {
 }
 
 describe('prometheus source', () => {
-  let prometheus: Awaited<ReturnType<typeof startServer>>;
+  let prometheus: TestServer;
   beforeAll(async () => {
     prometheus = await startServer(prometheusAnswer);
   });
   afterAll(() => prometheus.close());
-  const source = () => createMetricSource(metricSourceSchema.parse({ type: 'prometheus', url: `${prometheus.url}/prom/`, headers: { authorization: 'Bearer t0ken' } }), { fetch });
+  const source = () => createMetricSource(metricSourceSchema.parse({ type: 'prometheus', url: `${prometheus.origin}/prom/`, headers: { authorization: 'Bearer t0ken' } }), { fetch });
 
   it('asks query_range for the templated PromQL over the interval and reads the one series', async () => {
     const values = await source().fetch(query());
     expect(values.slice(0, 2)).toEqual([0.1, 0.11]);
     expect(values[2]).toBeNaN();
     expect(values).toHaveLength(6);
-    const request = prometheus.seen.at(-1)!;
-    expect(Object.fromEntries(request.url.searchParams)).toEqual({
+    const request = prometheus.requests.at(-1)!;
+    expect(Object.fromEntries(urlOf(request).searchParams)).toEqual({
       query: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{server_group="checkout-prod-v002", role="canary"}[1m])))',
       start: String(start.getTime() / 1000),
       end: String(end.getTime() / 1000),
@@ -74,21 +70,21 @@ describe('prometheus source', () => {
 
   it("passes Prometheus' own error message on, with the URL", async () => {
     await expect(source().fetch(query({ metric: { ...latency, query: 'syntax error' } }))).rejects.toThrow(
-      `prometheus ${prometheus.url}/prom/api/v1/query_range: HTTP 400: bad_data: 1:8: parse error: unexpected identifier "error"`,
+      `prometheus ${prometheus.origin}/prom/api/v1/query_range: HTTP 400: bad_data: 1:8: parse error: unexpected identifier "error"`,
     );
   });
 
   it('says when it cannot connect, and when the metric has no query', async () => {
     const closed = await startServer(prometheusAnswer);
     await closed.close();
-    const unreachable = createMetricSource({ type: 'prometheus', url: closed.url }, { fetch });
-    await expect(unreachable.fetch(query())).rejects.toThrow(`prometheus ${closed.url}/api/v1/query_range: cannot connect: ECONNREFUSED`);
+    const unreachable = createMetricSource({ type: 'prometheus', url: closed.origin }, { fetch });
+    await expect(unreachable.fetch(query())).rejects.toThrow(`prometheus ${closed.origin}/api/v1/query_range: cannot connect: ECONNREFUSED`);
     await expect(source().fetch(query({ metric: { name: 'x', direction: 'either' } }))).rejects.toThrow('prometheus: metric x has no query (a PromQL template)');
   });
 });
 
 describe('localProxy source', () => {
-  let proxy: Awaited<ReturnType<typeof startServer>>;
+  let proxy: TestServer;
   beforeAll(async () => {
     proxy = await startServer((url) =>
       url.searchParams.get('serverGroup') === 'missing'
@@ -99,11 +95,11 @@ describe('localProxy source', () => {
   afterAll(() => proxy.close());
 
   it('asks the samples URL for the metric in epoch milliseconds and drops empty steps', async () => {
-    const source = createMetricSource({ type: 'localProxy' }, { fetch, localProxyUrl: `${proxy.url}/samples` });
+    const source = createMetricSource({ type: 'localProxy' }, { fetch, localProxyUrl: `${proxy.origin}/samples` });
     const values = await source.fetch(query({ metric: { name: 'errors', direction: 'increase', query: 'errorRate' }, stepSec: 10 }));
     expect(values).toEqual([0.01, 0.02, 0]);
-    expect(proxy.seen.at(-1)!.url.pathname).toBe('/samples');
-    expect(Object.fromEntries(proxy.seen.at(-1)!.url.searchParams)).toEqual({
+    expect(lastUrl(proxy).pathname).toBe('/samples');
+    expect(Object.fromEntries(lastUrl(proxy).searchParams)).toEqual({
       serverGroup: 'checkout-prod-v002',
       metric: 'errorRate',
       start: String(start.getTime()),
@@ -113,18 +109,18 @@ describe('localProxy source', () => {
   });
 
   it('uses the metric name when there is no query, and refuses a metric the proxy does not record', async () => {
-    const source = createMetricSource({ type: 'localProxy', url: `${proxy.url}/samples` }, { fetch });
+    const source = createMetricSource({ type: 'localProxy', url: `${proxy.origin}/samples` }, { fetch });
     await source.fetch(query({ metric: { name: 'latencyP99', direction: 'increase' } }));
-    expect(proxy.seen.at(-1)!.url.searchParams.get('metric')).toBe('latencyP99');
+    expect(lastUrl(proxy).searchParams.get('metric')).toBe('latencyP99');
     await expect(source.fetch(query({ metric: { name: 'cpu', direction: 'increase' } }))).rejects.toThrow(
       'localProxy: unknown metric "cpu" for cpu; the proxy records errorRate, latencyMean, latencyP50, latencyP95, latencyP99, requestRate',
     );
   });
 
   it("passes the proxy's error message on, and needs a URL from somewhere", async () => {
-    const source = createMetricSource({ type: 'localProxy', url: `${proxy.url}/samples` }, { fetch });
+    const source = createMetricSource({ type: 'localProxy', url: `${proxy.origin}/samples` }, { fetch });
     await expect(source.fetch(query({ scope: 'missing', metric: { name: 'requestRate', direction: 'decrease' } }))).rejects.toThrow(
-      `localProxy ${proxy.url}/samples: HTTP 404: no server group missing`,
+      `localProxy ${proxy.origin}/samples: HTTP 404: no server group missing`,
     );
     expect(() => createMetricSource({ type: 'localProxy' }, { fetch })).toThrow(/no url in the source config/);
   });

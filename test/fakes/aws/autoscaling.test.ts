@@ -2,7 +2,7 @@
 import {
   CreateAutoScalingGroupCommand, CreateOrUpdateTagsCommand, DeleteAutoScalingGroupCommand, DeleteTagsCommand,
   DescribeAutoScalingGroupsCommand, DescribeScalingActivitiesCommand, DescribeTagsCommand, ResumeProcessesCommand,
-  SetDesiredCapacityCommand, SuspendProcessesCommand, UpdateAutoScalingGroupCommand, type AutoScalingGroup,
+  SetDesiredCapacityCommand, SuspendProcessesCommand, TerminateInstanceInAutoScalingGroupCommand, UpdateAutoScalingGroupCommand, type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,26 @@ describe('capacity changes', () => {
     const rolled = await inService('roll-v001', 2);
     expect(rolled.Instances?.map((i) => i.LaunchTemplate?.Version)).toEqual(['2', '2']);
     expect(rolled.Instances?.some((i) => first.Instances?.some((old) => old.InstanceId === i.InstanceId))).toBe(false);
+  });
+});
+
+describe('TerminateInstanceInAutoScalingGroup', () => {
+  it('terminates one instance, with or without shrinking the group, and answers the activity', async () => {
+    await createGroup('shrink-v001', 2, { MinSize: 1 });
+    const ready = await inService('shrink-v001', 2);
+    const [first, second] = ready.Instances?.map((i) => i.InstanceId ?? '') ?? [];
+    const shrink = await clients.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: first, ShouldDecrementDesiredCapacity: true }));
+    expect(shrink.Activity).toMatchObject({ AutoScalingGroupName: 'shrink-v001', Description: `Terminating EC2 instance: ${first}`, StatusCode: 'Successful' });
+    expect((await group('shrink-v001'))?.DesiredCapacity).toBe(1);
+    const remaining = await inService('shrink-v001', 1);
+    expect(remaining.Instances?.[0]?.InstanceId).toBe(second);
+    expect(await awsError(clients.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: second, ShouldDecrementDesiredCapacity: true }))))
+      .toMatchObject({ name: 'ValidationError', message: expect.stringContaining('min size') });
+    await clients.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: second, ShouldDecrementDesiredCapacity: false }));
+    const replaced = await inService('shrink-v001', 1);
+    expect(replaced.Instances?.[0]?.InstanceId).not.toBe(second);
+    expect(await awsError(clients.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: 'i-0123456789abcdef0', ShouldDecrementDesiredCapacity: false }))))
+      .toMatchObject({ name: 'ValidationError', message: expect.stringContaining('No managed instance') });
   });
 });
 

@@ -28,15 +28,16 @@ function active(region: RegionState, group: AutoScalingGroup): Instance[] {
   return membersOf(region, group).filter((instance) => instance.autoScaling?.lifecycleState !== 'Terminating');
 }
 
-export function terminateMember(region: RegionState, group: AutoScalingGroup, instance: Instance, now: number, readyDelayMs: number, cause: string): void {
-  if (!instance.autoScaling || instance.autoScaling.lifecycleState === 'Terminating') return;
+/** Starts terminating a group's instance (deregistered from its target groups first); returns the activity, if it started. */
+export function terminateMember(region: RegionState, group: AutoScalingGroup, instance: Instance, now: number, readyDelayMs: number, cause: string): ScalingActivity | undefined {
+  if (!instance.autoScaling || instance.autoScaling.lifecycleState === 'Terminating') return undefined;
   instance.autoScaling.lifecycleState = 'Terminating';
   for (const attachment of group.targetGroups) {
     const targetGroup = region.targetGroups.get(attachment.arn);
     if (targetGroup) deregisterTarget(targetGroup, { id: instance.instanceId, port: undefined }, now, readyDelayMs);
   }
   beginTermination(instance, now, readyDelayMs, 'Service initiated (Auto Scaling)');
-  record(region, {
+  return record(region, {
     groupName: group.name,
     description: `Terminating EC2 instance: ${instance.instanceId}`,
     cause,

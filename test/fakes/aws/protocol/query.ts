@@ -118,6 +118,12 @@ export class QueryParams {
     return value === 'true';
   }
 
+  requiredBoolean(name: string): boolean {
+    const value = this.boolean(name);
+    if (value === undefined) throw this.errors.missing(this.qualified(name));
+    return value;
+  }
+
   /** The numbered elements of a list parameter, in order; an empty list when absent. */
   list(name: string): QueryParams[] {
     const node = this.node.children.get(name);

@@ -1,4 +1,5 @@
 import { ProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { isAlive } from './agent/processes';
 import type { AgentErrorBody, AgentFile } from './agent/protocol';
 import { ensureAgent, type AgentStartOptions } from './agentProcess';
 
@@ -95,7 +96,12 @@ export class AgentClient {
   }
 
   private async send(method: string, path: string, body: unknown): Promise<Response> {
-    const agent = await this.connect();
+    let agent = await this.connect();
+    // A dead agent's port may be someone else's by now: never send it our calls.
+    if (!isAlive(agent.pid)) {
+      this.agent = undefined;
+      agent = await this.connect();
+    }
     return fetch(`http://127.0.0.1:${agent.port}${path}`, {
       method,
       headers: { authorization: `Bearer ${agent.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -64,7 +64,7 @@ async function startAgent(dataDir: string, file: string, options: AgentStartOpti
       cwd: dataDir,
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, GANTRY_LOCAL_AGENT_FAULTS: options.faultInjection ? '1' : '0' },
+      env: { ...agentEnvironment(process.env), GANTRY_LOCAL_AGENT_FAULTS: options.faultInjection ? '1' : '0' },
     });
     child.once('exit', (code, signal) => {
       exit = `exited with ${code === null ? `signal ${signal ?? '?'}` : `code ${code}`}`;
@@ -82,6 +82,16 @@ async function startAgent(dataDir: string, file: string, options: AgentStartOpti
   }
   const tail = tailLines(logFile, 5).join(' | ');
   throw new Error(`the local agent did not start within ${START_TIMEOUT_MS / 1000} s${exit ? ` (${exit})` : ''}; ${logFile}: ${tail || '(empty)'}`);
+}
+
+/**
+ * What the agent (and so every instance) inherits from Gantry: what programs need to run, not
+ * Gantry's own settings and secrets (DATABASE_URL, tokens). Apps get their settings.env on top.
+ */
+const INHERITED = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT'];
+
+export function agentEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(INHERITED.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
 }
 
 function lockFile(dataDir: string): string {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
+import { isReady } from '../fakes/kubernetes/controller/pods';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, deploymentsOf, kubernetesAccount, servedServerGroups, testRegistry } from '../support/serverGroups';
-import type { ProviderRegistry } from '../../packages/providers/src';
+import { NAMESPACE, deployStage, deploymentsOf, kubernetesAccount, labelsOf, redBlackDeployStage, servedPods, servedServerGroups, testRegistry } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
@@ -20,13 +20,11 @@ interface Accepted {
  */
 describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
   let fake: FakeKubernetes;
-  let registry: ProviderRegistry;
   let gantry: TestGantry;
 
   beforeAll(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 100 });
-    registry = testRegistry([kubernetesAccount(fake)]);
-    gantry = await startTestGantry({ backend, providers: registry });
+    gantry = await startTestGantry({ backend, providers: testRegistry([kubernetesAccount(fake)]) });
   });
   afterAll(async () => {
     await gantry?.stop();
@@ -42,29 +40,21 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
     );
 
   /**
-   * v000 deployed by Gantry (so its records say it was healthy), then scaled to zero and out of
-   * traffic; v001 made beside it, serving: the state a redblack deploy leaves after its scale-down.
+   * v000, then v001 deployed with redblack: v000 is out of traffic and scaled to zero, so only
+   * Gantry's records (its deploy waited for it to be up) say it was ever healthy.
    */
   async function deployedThenReplaced(stack: string): Promise<void> {
-    const id = await gantry.savePipeline({ application: 'shop', name: `deploy-${stack}`, stages: [deployStage('shop', stack, 'registry.local/shop:1')] });
-    expect((await gantry.waitFor(await gantry.trigger(id), undefined, 45_000)).status).toBe('SUCCEEDED');
-    const { provider } = registry.forAccount('k8s');
-    const cluster = `shop-${stack}`;
-    const ref = (sequence: number) => ({ account: 'k8s', location: NAMESPACE, name: `${cluster}-v00${sequence}` });
-    await provider.createServerGroup({
-      account: 'k8s',
-      location: NAMESPACE,
+    const id = await gantry.savePipeline({
       application: 'shop',
-      cluster,
-      name: `${cluster}-v001`,
-      image: 'registry.local/shop:2',
-      capacity: { min: 2, max: 2, desired: 2 },
-      enabled: true,
+      name: `deploy-${stack}`,
+      parameters: [{ name: 'version', required: true }],
+      stages: [redBlackDeployStage('shop', stack, 'registry.local/shop:${parameters.version}')],
     });
-    await vi.waitFor(async () => expect((await provider.getServerGroup(ref(1)))?.health.up).toBe(2), { timeout: 10_000, interval: 100 });
-    await provider.disable(ref(0));
-    await provider.resize(ref(0), { min: 0, max: 0, desired: 0 });
-    await vi.waitFor(() => expect(servedServerGroups(fake, cluster)).toEqual([`${cluster}-v001`, `${cluster}-v001`]), { timeout: 10_000, interval: 100 });
+    for (const version of ['1', '2']) expect((await gantry.waitFor(await gantry.trigger(id, { version }), undefined, 45_000)).status).toBe('SUCCEEDED');
+    const cluster = `shop-${stack}`;
+    expect(deploymentsOf(fake, cluster)).toEqual([`${cluster}-v000`, `${cluster}-v001`]);
+    expect(fake.state.get('deployments', `${cluster}-v000`, NAMESPACE)?.spec).toMatchObject({ replicas: 0 });
+    expect(servedServerGroups(fake, cluster)).toEqual([`${cluster}-v001`, `${cluster}-v001`]);
   }
 
   it('POST rollback: 202 with the execution, which brings v000 back at v001 capacity and takes v001 out of traffic', async () => {
@@ -173,5 +163,38 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
     ]);
     expect(servedServerGroups(fake, 'shop-guarded')).toEqual(['shop-guarded-v000', 'shop-guarded-v000']);
     expect(fake.state.get('deployments', 'shop-guarded-v001', NAMESPACE)?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'false' });
+  }, 120_000);
+  it('a redblack deploy with rollback.onFailure whose new group fails after taking traffic: the old group takes it back alone', async () => {
+    const stage = redBlackDeployStage('shop', 'late', 'registry.local/shop:${parameters.version}', { rollback: { onFailure: true } });
+    const id = await gantry.savePipeline({
+      application: 'shop',
+      name: 'deploy-late',
+      parameters: [{ name: 'version', required: true }],
+      stages: [{ ...stage, cluster: { ...stage.cluster, delayBeforeDisableSec: 3 } }],
+    });
+    expect((await gantry.waitFor(await gantry.trigger(id, { version: '1' }), undefined, 45_000)).status).toBe('SUCCEEDED');
+    const executionId = await gantry.trigger(id, { version: '2' });
+    // Both groups serve while the deploy waits before disabling v000; then v001's pods crash and do not come back.
+    await gantry.waitFor(executionId, (e) => stageOf(e, 'deploy').tasks.some((t) => t.name === 'waitBeforeDisable' && t.status === 'RUNNING'), 30_000);
+    fake.failReadiness((deployment) => deployment.name === 'shop-late-v001');
+    try {
+      const pods = fake.state.list('pods', NAMESPACE).filter((pod) => labelsOf(pod)['gantry.io/server-group'] === 'shop-late-v001');
+      expect(pods).toHaveLength(2);
+      for (const pod of pods) {
+        const response = await fetch(`${fake.url}/api/v1/namespaces/${NAMESPACE}/pods/${String(pod.metadata.name)}`, { method: 'DELETE' });
+        expect(response.ok).toBe(true);
+      }
+      const failed = await gantry.waitFor(executionId, undefined, 45_000);
+      expect(failed.status).toBe('TERMINAL');
+      const deploy = stageOf(failed, 'deploy');
+      expect(deploy.error).toMatchObject({ task: 'disableOldServerGroups', message: expect.stringContaining('is not up') });
+      expect(deploy.outputs).toMatchObject({ restoredServerGroup: 'shop-late-v000', rolledBackServerGroup: 'shop-late-v001', rollbackDurationMs: expect.any(Number) });
+      expect(fake.state.get('deployments', 'shop-late-v001', NAMESPACE)?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'false' });
+      // v000's two ready pods serve alone: v001's crashing pods get no endpoints, and its Deployment
+      // holds on to them only because the pods of its disabled template never get ready either.
+      expect(servedPods(fake, 'shop-late').filter(isReady).map((pod) => labelsOf(pod)['gantry.io/server-group'])).toEqual(['shop-late-v000', 'shop-late-v000']);
+    } finally {
+      fake.failReadiness(null);
+    }
   }, 120_000);
 });

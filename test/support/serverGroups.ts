@@ -39,6 +39,13 @@ export function deploymentsOf(fake: FakeKubernetes, cluster: string): string[] {
 
 /** Which server groups the pods the cluster's Service selects belong to (one entry per pod). */
 export function servedServerGroups(fake: FakeKubernetes, cluster: string): string[] {
+  return servedPods(fake, cluster)
+    .map((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] ?? '?')
+    .sort();
+}
+
+/** The pods the cluster's Service selects, ready or not. */
+export function servedPods(fake: FakeKubernetes, cluster: string): KubeObject[] {
   const service = fake.state.get('services', cluster, NAMESPACE);
   const spec = service?.spec;
   const selector = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.selector : undefined;
@@ -46,9 +53,7 @@ export function servedServerGroups(fake: FakeKubernetes, cluster: string): strin
   return fake.state
     .list('pods', NAMESPACE)
     .filter((pod) => pod.metadata.deletionTimestamp === undefined)
-    .filter((pod) => Object.entries(selector).every(([key, value]) => labelsOf(pod)[key] === value))
-    .map((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] ?? '?')
-    .sort();
+    .filter((pod) => Object.entries(selector).every(([key, value]) => labelsOf(pod)[key] === value));
 }
 
 /** A deploy stage of `application-stack` with highlander, in Spinnaker's field names. */
@@ -68,4 +73,10 @@ export function deployStage(application: string, stack: string, image: string, e
     },
     ...extra,
   };
+}
+
+/** deployStage with redblack: the old group leaves traffic and is scaled to zero, but stays. */
+export function redBlackDeployStage(application: string, stack: string, image: string, extra: Record<string, unknown> = {}) {
+  const stage = deployStage(application, stack, image, extra);
+  return { ...stage, cluster: { ...stage.cluster, strategy: 'redblack' } };
 }

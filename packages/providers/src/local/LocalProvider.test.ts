@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import type { ProviderError} from '../errors';
 import { isProviderError } from '../errors';
 import { isAlive } from './agent/processes';
-import { localTestBed, type LocalTestBed } from './testing';
+import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from './testing';
 
 /**
  * The provider against its real agent process and real instances of examples/app: traffic goes
@@ -297,5 +300,43 @@ describe('LocalProvider', () => {
     expect(fine.body.values).toContain(null);
     expect((await samples('p42', whole)).status).toBe(400);
     await bed.provider.destroy(refOf(spec));
+  });
+});
+
+describe('LocalProvider across a Gantry crash', () => {
+  it('keeps the proxy serving while the process that deployed is SIGKILLed, and a new process takes over', { timeout: 90_000 }, async () => {
+    const other = localTestBed();
+    try {
+      const spec = other.spec('crash-web', 0, { enabled: true });
+      // "Gantry": another process deploys through its own provider, then dies without any cleanup.
+      const script = [
+        `import { LocalProvider } from ${JSON.stringify(fileURLToPath(new URL('./LocalProvider.ts', import.meta.url)))};`,
+        `const provider = new LocalProvider({ name: ${JSON.stringify(spec.account)}, provider: 'local', dataDir: ${JSON.stringify(other.dataDir)} });`,
+        `const group = await provider.createServerGroup(${JSON.stringify({ ...spec, image: EXAMPLE_APP_DIR })});`,
+        `while ((await provider.health({ account: group.account, name: group.name })).up < 1) await new Promise((r) => setTimeout(r, 100));`,
+        `console.log(group.details.proxyUrl);`,
+        `setInterval(() => {}, 1000);`,
+      ].join('\n');
+      const gantry = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const proxyUrl = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: gantry.stdout }).once('line', resolve);
+        gantry.once('exit', (code) => reject(new Error(`the deploying process exited with ${code}`)));
+      });
+      gantry.kill('SIGKILL');
+      await new Promise((resolve) => gantry.once('exit', resolve));
+
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++) statuses.push((await hit(proxyUrl)).status);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+
+      // The next Gantry process finds the group as it was, and goes on from there.
+      const found = await other.provider.getServerGroup(refOf(spec));
+      expect(found).toMatchObject({ name: spec.name, enabled: true, health: { up: 1 } });
+      expect(proxyUrlOf(found)).toBe(proxyUrl);
+      await other.provider.destroy(refOf(spec));
+      expect((await hit(proxyUrl)).status).toBe(503);
+    } finally {
+      await other.close();
+    }
   });
 });

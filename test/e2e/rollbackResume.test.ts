@@ -1,13 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { spawnWorker, type ChildWorker } from '../support/childWorker';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, accountsYaml, deployStage, deploymentsOf, kubernetesAccount, servedServerGroups, testRegistry } from '../support/serverGroups';
-import type { ProviderRegistry } from '../../packages/providers/src';
+import { NAMESPACE, accountsYaml, deploymentsOf, kubernetesAccount, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 
@@ -17,7 +16,6 @@ const backend = QUEUE_BACKENDS[0] ?? 'redis';
  */
 describe(`a rollback whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
   let fake: FakeKubernetes;
-  let registry: ProviderRegistry;
   let gantry: TestGantry;
   let accountsFile: string;
   const workers: ChildWorker[] = [];
@@ -26,8 +24,7 @@ describe(`a rollback whose worker is killed (fake Kubernetes, ${backend} queue)`
     fake = await startFakeKubernetes({ readyDelayMs: 100 });
     accountsFile = join(mkdtempSync(join(tmpdir(), 'gantry-accounts-')), 'accounts.yaml');
     writeFileSync(accountsFile, accountsYaml(fake));
-    registry = testRegistry([kubernetesAccount(fake)]);
-    gantry = await startTestGantry({ backend, worker: false, providers: registry });
+    gantry = await startTestGantry({ backend, worker: false, providers: testRegistry([kubernetesAccount(fake)]) });
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.kill()));
@@ -44,25 +41,15 @@ describe(`a rollback whose worker is killed (fake Kubernetes, ${backend} queue)`
 
   it('resumes in restoreServerGroup and completes once: v000 serving, v001 out of traffic', async () => {
     const first = await worker();
-    const pipelineId = await gantry.savePipeline({ application: 'shop', name: 'deploy', stages: [deployStage('shop', 'crash', 'registry.local/shop:1')] });
-    expect((await gantry.waitFor(await gantry.trigger(pipelineId), undefined, 45_000)).status).toBe('SUCCEEDED');
-
-    // v001 replaces v000, which is scaled to zero and out of traffic (what redblack leaves behind).
-    const { provider } = registry.forAccount('k8s');
-    const ref = (name: string) => ({ account: 'k8s', location: NAMESPACE, name });
-    await provider.createServerGroup({
-      account: 'k8s',
-      location: NAMESPACE,
+    // v000, then v001 by redblack: v000 is out of traffic and scaled to zero.
+    const pipelineId = await gantry.savePipeline({
       application: 'shop',
-      cluster: 'shop-crash',
-      name: 'shop-crash-v001',
-      image: 'registry.local/shop:2',
-      capacity: { min: 2, max: 2, desired: 2 },
-      enabled: true,
+      name: 'deploy',
+      parameters: [{ name: 'version', required: true }],
+      stages: [redBlackDeployStage('shop', 'crash', 'registry.local/shop:${parameters.version}')],
     });
-    await vi.waitFor(async () => expect((await provider.getServerGroup(ref('shop-crash-v001')))?.health.up).toBe(2), { timeout: 10_000, interval: 100 });
-    await provider.disable(ref('shop-crash-v000'));
-    await provider.resize(ref('shop-crash-v000'), { min: 0, max: 0, desired: 0 });
+    for (const version of ['1', '2']) expect((await gantry.waitFor(await gantry.trigger(pipelineId, { version }), undefined, 45_000)).status).toBe('SUCCEEDED');
+    expect(servedServerGroups(fake, 'shop-crash')).toEqual(['shop-crash-v001', 'shop-crash-v001']);
     const uids = Object.fromEntries(['shop-crash-v000', 'shop-crash-v001'].map((name) => [name, fake.state.get('deployments', name, NAMESPACE)?.metadata.uid]));
 
     // v000's pods do not get ready yet, so the worker sits polling in restoreServerGroup…

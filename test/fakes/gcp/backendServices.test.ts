@@ -35,7 +35,7 @@ async function health(service: string, group: string) {
 
 describe('backend services', () => {
   it('insert normalizes backends; getHealth is UNHEALTHY while starting, then HEALTHY', async () => {
-    fake.setReadyDelay(300);
+    fake.setReadyDelay(1500);
     await untilDone(gce, gce.migs.resize({ project, region, instanceGroupManager: 'spare-v003', size: 3 }));
     await untilDone(gce, gce.backendServices.insert({
       project,

@@ -47,7 +47,8 @@ async function managed(name: string) {
 
 describe('regional managed instance groups', () => {
   it('brings targetSize instances from CREATING to RUNNING with currentAction NONE, spread over the zones', async () => {
-    fake.setReadyDelay(300);
+    // Long enough that the first look surely sees them starting, even on a busy machine.
+    fake.setReadyDelay(1500);
     await createGroup('web-v001', 4);
     const [group] = await gce.migs.get({ project, region, instanceGroupManager: 'web-v001' });
     expect(group).toMatchObject({
@@ -89,7 +90,7 @@ describe('regional managed instance groups', () => {
     expect(grown.targetSize).toBe(3);
     expect(await managed('resize-v001')).toHaveLength(3);
 
-    fake.setReadyDelay(200);
+    fake.setReadyDelay(2000);
     await untilDone(gce, gce.migs.resize({ project, region, instanceGroupManager: 'resize-v001', size: 1 }));
     const shrinking = await managed('resize-v001');
     expect(shrinking.filter((i) => i.currentAction === 'DELETING' && i.instanceStatus === 'STOPPING')).toHaveLength(2);

@@ -24,22 +24,22 @@ async function post(body: string, service?: string): Promise<{ status: number; t
 }
 
 describe('throttling', () => {
-  it('answers Throttling (Auto Scaling, ELBv2) and RequestLimitExceeded (EC2) with HTTP 400 at rate 1, nothing at rate 0', async () => {
+  it('answers Throttling (Auto Scaling, ELBv2; HTTP 400) and RequestLimitExceeded (EC2; HTTP 503) at rate 1, nothing at rate 0', async () => {
     fake.setThrottleRate(1);
     expect(await awsError(clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({})))).toMatchObject({ name: 'Throttling', status: 400, message: 'Rate exceeded' });
     expect(await awsError(clients.elbv2.send(new DescribeTargetGroupsCommand({})))).toMatchObject({ name: 'Throttling', status: 400 });
-    expect(await awsError(clients.ec2.send(new DescribeVpcsCommand({})))).toMatchObject({ name: 'RequestLimitExceeded', status: 400 });
+    expect(await awsError(clients.ec2.send(new DescribeVpcsCommand({})))).toMatchObject({ name: 'RequestLimitExceeded', status: 503 });
     fake.setThrottleRate(0);
     expect((await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
     expect(() => fake.setThrottleRate(2)).toThrow(/between 0 and 1/);
   });
 
   it('lets the SDK retry a throttled call by itself when retries are on', async () => {
-    fake.injectFault({ action: 'DescribeImages', code: 'RequestLimitExceeded', times: 1 });
+    fake.injectFault({ action: 'DescribeImages', code: 'RequestLimitExceeded', status: 503, times: 1 });
     const retrying = new EC2Client({ endpoint: fake.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 3 });
     const out = await retrying.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
     expect(out.Images).toHaveLength(1);
-    expect(fake.requests().filter((r) => r.action === 'DescribeImages').map((r) => r.status).slice(-2)).toEqual([400, 200]);
+    expect(fake.requests().filter((r) => r.action === 'DescribeImages').map((r) => r.status).slice(-2)).toEqual([503, 200]);
   });
 });
 

@@ -50,7 +50,7 @@ export class FaultInjector {
       case 'interrupt':
         return new AwsError(service.internalErrorCode, 'An internal error has occurred (interrupted by the fake)', 500);
       case 'throttle':
-        return new AwsError(service.throttleCode, service.name === 'ec2' ? 'Request limit exceeded.' : 'Rate exceeded', 400);
+        return new AwsError(service.throttleCode, service.name === 'ec2' ? 'Request limit exceeded.' : 'Rate exceeded', service.throttleStatus);
       default:
         return undefined;
     }

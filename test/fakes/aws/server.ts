@@ -53,7 +53,7 @@ export interface FakeAws {
   failInstances(predicate: InstancePredicate | null): void;
   /** Pending AMIs that match (by region, image id, name) end `failed` (StateReason Server.InternalError); `null` clears it. */
   failImages(predicate: ImagePredicate | null): void;
-  /** This share (0..1) of calls answers Throttling (Auto Scaling, ELBv2) or RequestLimitExceeded (EC2), HTTP 400. */
+  /** This share (0..1) of calls answers Throttling (Auto Scaling, ELBv2; HTTP 400) or RequestLimitExceeded (EC2; HTTP 503, as EC2 does). */
   setThrottleRate(rate: number): void;
   /** After `calls` more calls, the next one fails once with HTTP 500 InternalFailure (EC2: InternalError). */
   interruptAfter(calls: number): void;

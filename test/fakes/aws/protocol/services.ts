@@ -14,8 +14,9 @@ export interface ServiceProtocol {
   version: string;
   namespace: string;
   parameterErrors: ParameterErrors;
-  /** The code answered when the fake throttles, and the one for a simulated outage. */
+  /** The code and HTTP status answered when the fake throttles, and the code for a simulated outage. */
   throttleCode: string;
+  throttleStatus: number;
   internalErrorCode: string;
   success(action: string, requestId: string, result: XmlStruct | undefined): string;
   error(error: AwsError, requestId: string): string;
@@ -29,6 +30,7 @@ function queryService(name: ServiceName, version: string): ServiceProtocol {
     namespace,
     parameterErrors: QUERY_PARAMETER_ERRORS,
     throttleCode: 'Throttling',
+    throttleStatus: 400,
     internalErrorCode: 'InternalFailure',
     // Actions without output (SetDesiredCapacity…) answer only the metadata, as AWS does.
     success: (action, requestId, result) =>
@@ -52,6 +54,8 @@ const EC2: ServiceProtocol = {
   namespace: EC2_NAMESPACE,
   parameterErrors: EC2_PARAMETER_ERRORS,
   throttleCode: 'RequestLimitExceeded',
+  // EC2 answers RequestLimitExceeded with a 503 (botocore's retry rules match on exactly that).
+  throttleStatus: 503,
   internalErrorCode: 'InternalError',
   success: (action, requestId, result) => xmlDocument(`${action}Response`, EC2_NAMESPACE, { requestId, ...(result ?? { return: true }) }),
   error: (error, requestId) =>

@@ -210,6 +210,24 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     expect(enabledAnnotation('shop-roll-v001')).toMatchObject({ 'gantry.io/enabled': 'true' });
   });
 
+  it('rolling red/black on a Service account (weights by replica ratio): the new group ends with the capacity the deploy asked for', async () => {
+    const deploy = await deployPipeline('ratio', { strategy: 'rollingredblack', targetPercentages: [25, 100] });
+    expect((await finished(await deploy('1'))).status).toBe('SUCCEEDED');
+    const replicas: (number | undefined)[] = [];
+    const timer = setInterval(() => {
+      const now = replicasOf('shop-ratio-v001');
+      if (now !== undefined && now !== replicas[replicas.length - 1]) replicas.push(now);
+    }, 10);
+    const second = await finished(await deploy('2')).finally(() => clearInterval(timer));
+    expect(second.status).toBe('SUCCEEDED');
+    expect(stageOf(second, 'deploy').outputs).toMatchObject({ completedPercentages: [25, 100], scaledDownServerGroups: ['shop-ratio-v000'] });
+    // At 25 % the provider split the 4 replicas 1 : 3; the rollout gave v001 its 2 back.
+    expect(replicas).toEqual([2, 1, 2]);
+    expect(replicasOf('shop-ratio-v001')).toBe(2);
+    expect(replicasOf('shop-ratio-v000')).toBe(0);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-ratio')).toEqual(['shop-ratio-v001', 'shop-ratio-v001']), { timeout: 5_000, interval: 25 });
+  });
+
   it('rolling red/black: a new group failing mid-way gets its traffic undone, the old group serving all of it, and the stage fails naming the step', async () => {
     const deploy = await deployPipeline(
       'undo',

@@ -10,6 +10,7 @@ function state(overrides: Partial<RollingState> & { progress: RollingProgress })
     newServerGroup: created,
     serverGroups: [group(1), created],
     targetPercentages: [10, 50, 100],
+    capacity: { min: 2, max: 2, desired: 2 },
     pauseMs: 0,
     upTimeoutMs: 60_000,
     now: T0,
@@ -82,6 +83,26 @@ describe('nextRollingStep', () => {
       kind: 'undo',
       weights: {},
     });
+  });
+
+  it('gives the new group back its capacity after the last step when weighting resized it, and is done once it is up with it', () => {
+    const held = { servingBefore: ['app-v001'], completed: [10, 50, 100] };
+    const shrunk = group(2, { capacity: { min: 1, max: 1, desired: 1 } });
+    expect(nextRollingStep(state({ newServerGroup: shrunk, progress: held }))).toEqual({
+      kind: 'resize',
+      percentage: 100,
+      serverGroup: 'app-v002',
+      capacity: { min: 2, max: 2, desired: 2 },
+    });
+    const growing = group(2, { health: { desired: 2, up: 1, down: 0, unknown: 1 } });
+    const resized = { ...held, resizedAt: T0 };
+    expect(nextRollingStep(state({ newServerGroup: growing, progress: resized, now: T0 + 1_000 }))).toEqual({ kind: 'hold', percentage: 100 });
+    expect(nextRollingStep(state({ newServerGroup: growing, progress: resized, now: T0 + 60_000 }))).toEqual({
+      kind: 'fail',
+      percentage: 100,
+      reason: 'app-v002 was not up within 60 s of getting back its capacity (up 1/2, down 0, unknown 1)',
+    });
+    expect(nextRollingStep(state({ newServerGroup: group(2), progress: resized }))).toEqual({ kind: 'done' });
   });
 
   it('never sends traffic to a new group that is not up', () => {

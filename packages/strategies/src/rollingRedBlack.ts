@@ -1,4 +1,4 @@
-import { describeHealth, isUp, olderGroups, type ServerGroupView } from './serverGroups';
+import { describeHealth, isUp, olderGroups, type Capacity, type ServerGroupView } from './serverGroups';
 
 /**
  * Rolling red/black: the new server group, up at full capacity and out of traffic, takes traffic in
@@ -6,7 +6,9 @@ import { describeHealth, isUp, olderGroups, type ServerGroupView } from './serve
  * rest. Each step holds until the new group is up again and at least `pause` has passed; an
  * instance down, or the group not up within `upTimeoutMs` of the step, fails the rollout and the
  * traffic is undone: the old groups take all of it again and the new group is disabled. At 100 %
- * the old groups take none; cleaning them up is red/black's (see redBlack.ts).
+ * the old groups take none; cleaning them up is red/black's (see redBlack.ts). A provider that
+ * approximates weights by replica ratio resizes the groups on the way, so the new group is then
+ * given back the capacity the deploy asked for, and must be up with it, before the rollout is done.
  *
  * Unlike red/black, the steps cannot be read back from the cloud (weights are not part of a
  * server group's view), so the stage records its progress and the decision is a function of that
@@ -23,6 +25,8 @@ export interface RollingProgress {
   completed: number[];
   /** The step applied last and not completed yet, with when it was applied (epoch ms). */
   current?: { percentage: number; appliedAt: number };
+  /** When the new group was given back its capacity after the last step (epoch ms). */
+  resizedAt?: number;
   /** Why the rollout failed, and at which step; from then on only the undo is left. */
   failure?: { percentage: number; reason: string };
 }
@@ -31,6 +35,8 @@ export interface RollingState {
   newServerGroup: ServerGroupView;
   serverGroups: readonly ServerGroupView[];
   targetPercentages: readonly number[];
+  /** The new group's capacity as the deploy asked for it. */
+  capacity: Capacity;
   /** How long each step but the last holds at least. */
   pauseMs: number;
   /** How long the new group may take to be up again after a step. */
@@ -46,6 +52,8 @@ export type RollingStep =
   | { kind: 'hold'; percentage: number; until?: number }
   /** The current step held: record it. */
   | { kind: 'complete'; percentage: number }
+  /** Every step held, but weighting resized the new group: give it back its capacity. */
+  | { kind: 'resize'; percentage: number; serverGroup: string; capacity: Capacity }
   /** The current step failed: record why (the undo follows). */
   | { kind: 'fail'; percentage: number; reason: string }
   /** Traffic back to the old groups (weights; empty when none is left) and the new group out of traffic. */
@@ -69,7 +77,7 @@ export function nextRollingStep(state: RollingState): RollingStep {
 
   if (progress.current === undefined) {
     const percentage = state.targetPercentages.find((target) => !progress.completed.includes(target));
-    if (percentage === undefined) return { kind: 'done' };
+    if (percentage === undefined) return finalStep(state);
     // Traffic only ever goes to a group that is up; the wait for that came before the rollout.
     if (!isUp(created)) return { kind: 'fail', percentage, reason: `${created.name} is not up (${describeHealth(created.health)})` };
     return { kind: 'apply', percentage, weights: weightsFor(percentage, created.name, oldGroups) };
@@ -90,6 +98,16 @@ export function nextRollingStep(state: RollingState): RollingStep {
   const holdUntil = appliedAt + state.pauseMs;
   if (!last && state.now < holdUntil) return { kind: 'hold', percentage, until: holdUntil };
   return { kind: 'complete', percentage };
+}
+
+function finalStep(state: RollingState): RollingStep {
+  const { newServerGroup: created, capacity, progress } = state;
+  const last = state.targetPercentages[state.targetPercentages.length - 1] ?? 100;
+  if (created.capacity.desired !== capacity.desired) return { kind: 'resize', percentage: last, serverGroup: created.name, capacity };
+  if (isUp(created)) return { kind: 'done' };
+  if (progress.resizedAt !== undefined && state.now - progress.resizedAt < state.upTimeoutMs) return { kind: 'hold', percentage: last };
+  const after = progress.resizedAt === undefined ? 'after the last step' : `within ${state.upTimeoutMs / 1000} s of getting back its capacity`;
+  return { kind: 'fail', percentage: last, reason: `${created.name} was not up ${after} (${describeHealth(created.health)})` };
 }
 
 function undoStep(state: RollingState, oldGroups: string[], failure: { percentage: number; reason: string }): RollingStep {

@@ -16,6 +16,8 @@ import { nextPollMs } from './poll';
  * one idempotent provider call:
  * - the old groups that served are recorded on the first run, before any weight changes;
  * - a step is recorded as applied after its weights were set (a crash before that sets them again);
+ * - after the last step, a new group that weighting resized (replica-ratio providers) is given back
+ *   the deploy's capacity and must be up with it;
  * - a failure is recorded before the undo starts, so a resumed worker goes on undoing it, and the
  *   stage fails only once the old groups serve again and the new one does not.
  */
@@ -26,6 +28,7 @@ const progressSchema = z.object({
   servingBefore: z.array(z.string()),
   completed: z.array(z.number()),
   current: z.object({ percentage: z.number(), appliedAt: z.number() }).optional(),
+  resizedAt: z.number().optional(),
   failure: z.object({ percentage: z.number(), reason: z.string() }).optional(),
 });
 
@@ -48,6 +51,7 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
     const step = nextRollingStep({
       ...live,
       targetPercentages,
+      capacity: cluster.capacity,
       pauseMs: strategyDelaysMs(cluster).beforeNextStep,
       upTimeoutMs: waitForUpTimeoutMs(fields),
       progress,
@@ -71,6 +75,13 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
       case 'complete': {
         const { current: _done, ...rest } = progress;
         return record({ ...rest, completed: [...progress.completed, step.percentage] });
+      }
+      case 'resize': {
+        // The time first: a resize whose record a crash lost would otherwise look like a group gone down.
+        if (progress.resizedAt === undefined) return record({ ...progress, resizedAt: now }, 1);
+        const failed = await attempt(() => provider.resize(refOf(chosen), step.capacity));
+        if (failed !== undefined) return record({ ...progress, failure: { percentage: step.percentage, reason: failed } });
+        return record(progress);
       }
       case 'fail':
         return record({ ...progress, failure: { percentage: step.percentage, reason: step.reason } });

@@ -141,6 +141,24 @@ describe('rolling red/black traffic task', () => {
     expect(provider.groups.get('app-prod-v002')?.enabled).toBe(true);
   });
 
+  it('gives the new group back the deploy\'s capacity when weighting resized it, and waits for it to be up', async () => {
+    const provider = twoOldGroupsServing();
+    // As a replica-ratio provider leaves it: the new group took its share of the replicas.
+    provider.groups.get('app-prod-v002')!.capacity = { min: 1, max: 1, desired: 1 };
+    let ctx = rolling(provider, { targetPercentages: [100] });
+    let result = await rollTrafficInStepsTask.run(ctx);
+    for (let run = 0; result.status === 'RUNNING' && run < 10 && !provider.log.some((line) => line.startsWith('resize')); run++) {
+      ctx = nextRun(ctx, result);
+      result = await rollTrafficInStepsTask.run(ctx);
+    }
+    expect(provider.log).toEqual(['weights app-prod-v002=100 app-prod-v001=0', 'resize app-prod-v002 2']);
+    ctx = nextRun(ctx, result);
+    provider.setUp('app-prod-v002', 1);
+    expect(await rollTrafficInStepsTask.run(ctx)).toMatchObject({ status: 'RUNNING', state: { resizedAt: expect.any(Number) } });
+    provider.setUp('app-prod-v002', 2);
+    expect((await runUntilComplete(rollTrafficInStepsTask, ctx)).result).toEqual({ status: 'SUCCEEDED', outputs: { completedPercentages: [100] } });
+  });
+
   it('holds each step but the last for delayBeforeNextStepSec, watching the new group meanwhile', async () => {
     const provider = twoOldGroupsServing();
     let ctx = rolling(provider, { delayBeforeNextStepSec: 30 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import type { ProviderError} from '../errors';
 import { isProviderError } from '../errors';
+import { eventually as pollUntil } from '../../../../test/support/eventually';
 import { isAlive } from './agent/processes';
 import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from './testing';
 
@@ -38,19 +39,17 @@ function refOf(spec: ServerGroupSpec): ServerGroupRef {
   return { account: spec.account, name: spec.name };
 }
 
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** Polls `read` until `accept` takes its value. */
+function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(async () => {
     const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return accept(value) ? value : undefined;
+  }, timeoutMs);
 }
 
 async function createUp(spec: ServerGroupSpec): Promise<ServerGroup> {
   await bed.provider.createServerGroup(spec);
-  await eventually(() => bed.provider.health(refOf(spec)), (health) => health.up === spec.capacity.desired, `${spec.name} up`);
+  await eventually(() => bed.provider.health(refOf(spec)), (health) => health.up === spec.capacity.desired);
   return (await bed.provider.getServerGroup(refOf(spec)))!;
 }
 
@@ -115,13 +114,13 @@ describe('LocalProvider', () => {
     ]);
 
     await bed.provider.resize(refOf(v1), { min: 1, max: 4, desired: 3 });
-    await eventually(() => bed.provider.health(refOf(v1)), (health) => health.desired === 3 && health.up === 3, 'v1 at 3');
+    await eventually(() => bed.provider.health(refOf(v1)), (health) => health.desired === 3 && health.up === 3);
     // v1 now has 3 of the 4 up instances.
     expect(await countByGroup(proxyUrl, 40)).toEqual({ [v0.name]: 10, [v1.name]: 30 });
     const threePids = instancePids(await bed.provider.getServerGroup(refOf(v1)));
     expect(threePids).toHaveLength(3);
     await bed.provider.resize(refOf(v1), { min: 1, max: 4, desired: 1 });
-    await eventually(async () => threePids.filter(isAlive).length, (alive) => alive === 1, 'scaled-down instances gone');
+    await eventually(async () => threePids.filter(isAlive).length, (alive) => alive === 1);
 
     const v0Pids = instancePids(await bed.provider.getServerGroup(refOf(v0)));
     await bed.provider.destroy(refOf(v0));
@@ -152,10 +151,10 @@ describe('LocalProvider', () => {
     const group = await createUp(spec);
     const [victim] = instancePids(group);
     process.kill(victim!, 'SIGKILL');
-    const seen = await eventually(() => bed.provider.health(refOf(spec)), (health) => health.up < 2, 'the crash noticed');
+    const seen = await eventually(() => bed.provider.health(refOf(spec)), (health) => health.up < 2);
     expect(seen.up + seen.down + seen.unknown).toBe(2);
     expect(seen.down + seen.unknown).toBe(1);
-    const back = await eventually(() => bed.provider.getServerGroup(refOf(spec)), (current) => current?.health.up === 2, 'restarted');
+    const back = await eventually(() => bed.provider.getServerGroup(refOf(spec)), (current) => current?.health.up === 2);
     expect(instancePids(back)).not.toContain(victim);
     expect(back?.details?.lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
     await bed.provider.destroy(refOf(spec));
@@ -166,7 +165,7 @@ describe('LocalProvider', () => {
       settings: { command: process.execPath, args: ['-e', 'console.error("loading config"); console.error("fatal: config.yaml not found"); process.exit(3)'] },
     });
     await bed.provider.createServerGroup(spec);
-    const failed = await eventually(() => bed.provider.getServerGroup(refOf(spec)), (group) => group?.failure !== undefined, 'the failure');
+    const failed = await eventually(() => bed.provider.getServerGroup(refOf(spec)), (group) => group?.failure !== undefined);
     expect(failed?.failure).toMatch(/failed 3 times in a row before getting healthy; last: exit code 3; stderr: loading config \| fatal: config\.yaml not found$/);
     expect(failed?.health).toMatchObject({ up: 0, down: 1 });
     expect(failed?.details?.lastExit).toMatchObject({ code: 3, stderrTail: ['loading config', 'fatal: config.yaml not found'] });
@@ -207,14 +206,14 @@ describe('LocalProvider', () => {
     const agentPid = ((await (await fetch(`${agentUrl}/v1/health`)).json()) as { pid: number }).pid;
 
     process.kill(agentPid, 'SIGKILL');
-    await eventually(async () => isAlive(agentPid), (alive) => !alive, 'the agent gone');
+    await eventually(async () => isAlive(agentPid), (alive) => !alive);
     const after = (await bed.provider.getServerGroup(refOf(v0)))!;
     const newAgentPid = ((await (await fetch(`${await bed.provider.agentUrl()}/v1/health`)).json()) as { pid: number }).pid;
     expect(newAgentPid).not.toBe(agentPid);
     expect(after.details?.proxyUrl).toBe(before.details?.proxyUrl);
     expect(after.details?.samplesUrl).toBe(before.details?.samplesUrl);
     expect([...instancePids(after), ...instancePids(await bed.provider.getServerGroup(refOf(v1)))]).toEqual(pidsBefore);
-    await eventually(() => bed.provider.health(refOf(v1)), (health) => health.up === 1, 'v1 up after adoption');
+    await eventually(() => bed.provider.health(refOf(v1)), (health) => health.up === 1);
     expect(await countByGroup(proxyUrlOf(after), 100)).toEqual({ [v0.name]: 25, [v1.name]: 75 });
     await bed.provider.destroy(refOf(v0));
     await bed.provider.destroy(refOf(v1));

@@ -16,8 +16,9 @@ export interface InstanceCommand {
   startTimeoutSec: number;
 }
 
-/** `PUT /v1/serverGroups/:name`: idempotent by name (same image → the existing group). */
-export interface CreateServerGroupBody {
+/** What defines a server group, as created, stored and shown. */
+export interface ServerGroupRecord {
+  name: string;
   application: string;
   cluster: string;
   image: string;
@@ -26,11 +27,16 @@ export interface CreateServerGroupBody {
   capacity: Capacity;
   enabled: boolean;
   run: InstanceCommand;
+  tags: Record<string, string>;
+  createdAt: string;
+}
+
+/** `PUT /v1/serverGroups/:name`: idempotent by name (same image → the existing group). */
+export interface CreateServerGroupBody extends Omit<ServerGroupRecord, 'name' | 'createdAt'> {
   /** Wanted proxy port of the cluster; undefined: keep the cluster's, or choose a free one. */
   proxyPort?: number;
   /** Ports for the instances and a new cluster's proxy (the account's portRange). */
   portRange?: PortRange;
-  tags: Record<string, string>;
 }
 
 export type InstanceState = 'starting' | 'up' | 'down' | 'stopping';
@@ -56,21 +62,11 @@ export interface InstanceView {
   lastExit?: ExitRecord;
 }
 
-export interface ServerGroupView {
-  name: string;
-  application: string;
-  cluster: string;
-  image: string;
-  imageDir: string;
-  capacity: Capacity;
-  enabled: boolean;
+export interface ServerGroupView extends ServerGroupRecord {
   /** This group's share of the cluster's traffic in percent, as the proxy applies it now. */
   trafficWeight: number;
-  createdAt: string;
   health: Health;
   instances: InstanceView[];
-  run: InstanceCommand;
-  tags: Record<string, string>;
   /** The newest instance exit, for the deploy's error message. */
   lastExit?: ExitRecord;
   /** Set when instances keep failing before they ever get healthy: it will not heal by waiting. */

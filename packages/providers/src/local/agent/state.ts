@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Capacity } from '../../CloudProvider';
 import type { PortRange } from '../ports';
-import type { ExitRecord, InstanceCommand } from './protocol';
+import type { ExitRecord, ServerGroupRecord } from './protocol';
 
 /**
  * What the agent must remember across its own restarts: the groups, their instances' pids and
@@ -19,17 +18,7 @@ export interface PersistedInstance {
   lastExit?: ExitRecord;
 }
 
-export interface PersistedServerGroup {
-  name: string;
-  application: string;
-  cluster: string;
-  image: string;
-  imageDir: string;
-  capacity: Capacity;
-  enabled: boolean;
-  run: InstanceCommand;
-  tags: Record<string, string>;
-  createdAt: string;
+export interface PersistedServerGroup extends ServerGroupRecord {
   /** Being destroyed: out of traffic and listings; a restarted agent finishes stopping it. */
   destroying?: boolean;
   /** Where its instances' ports come from (the account's portRange); unset: any free port. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderError, type CloudProvider, type ServerGroupRef } from '../packages/providers/src';
 import type { ProviderHarnessFactory, ProviderUnderTest } from './providerScenarios/harness';
+import { awsUnderTest } from './providerScenarios/aws';
 import { kubernetesUnderTest } from './providerScenarios/kubernetes';
 import { localUnderTest } from './providerScenarios/local';
 
@@ -13,6 +14,7 @@ import { localUnderTest } from './providerScenarios/local';
 const PROVIDERS: Record<string, ProviderHarnessFactory> = {
   kubernetes: kubernetesUnderTest,
   local: localUnderTest,
+  aws: awsUnderTest,
 };
 
 const UP_TIMEOUT_MS = 20_000;

@@ -106,5 +106,7 @@ describe('withRetry', () => {
     expect(shouldRetry(failure('Conflict'), {})).toBe(false);
     expect(shouldRetry(failure('Conflict'), { retryConflicts: true })).toBe(true);
     expect(shouldRetry(new Error('x'), { retryConflicts: true })).toBe(false);
+    expect(shouldRetry(failure('Transient'), { onlyKinds: ['Throttled'] })).toBe(false);
+    expect(shouldRetry(failure('Throttled'), { onlyKinds: ['Throttled'] })).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { isProviderError, type ProviderError } from './errors';
+import { isProviderError, type ProviderError, type ProviderErrorKind } from './errors';
 
 export interface RetryOptions {
   /** Total tries, the first included (1 = no retry). */
@@ -14,6 +14,8 @@ export interface RetryOptions {
    * re-applies the change to the fresh version instead of repeating a stale write.
    */
   retryConflicts?: boolean;
+  /** Retry only errors of these kinds (e.g. a client resending just the requests the API throttled). */
+  onlyKinds?: readonly ProviderErrorKind[];
   /** [0, 1); injected by tests. */
   random?: () => number;
   /** Injected by tests. */
@@ -34,8 +36,9 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = { attempts: 5, baseDelayMs: 2
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Whether this error is worth another try under these options. */
-export function shouldRetry(error: unknown, options: Pick<RetryOptions, 'retryConflicts'>): error is ProviderError {
+export function shouldRetry(error: unknown, options: Pick<RetryOptions, 'retryConflicts' | 'onlyKinds'>): error is ProviderError {
   if (!isProviderError(error)) return false;
+  if (options.onlyKinds !== undefined) return options.onlyKinds.includes(error.kind);
   return error.retryable || (error.kind === 'Conflict' && options.retryConflicts === true);
 }
 

@@ -339,19 +339,24 @@ describe('AwsProvider against the fake AWS', () => {
     expect(fake.images(COPY_REGION).filter((image) => image.tags.get('gantry:package') === request.package)).toHaveLength(1);
   });
 
-  it('retries throttling through the registry wrapper; unwrapped, it is a Throttled error', async () => {
+  it('resends throttled requests (AWS did not act on them); past that, a Throttled error for the wrapper to retry', async () => {
     const { group, ref } = newCluster();
     const spec = group(1);
     await provider().createServerGroup(spec);
+    const throttledBefore = fake.requests().filter((request) => request.errorCode === 'Throttling').length;
     fake.injectFault({ action: 'DescribeAutoScalingGroups', code: 'Throttling', message: 'Rate exceeded', times: 2 });
     await expect(provider().health(ref(spec))).resolves.toMatchObject({ desired: 2 });
-    expect(waits).toHaveLength(2);
+    expect(waits).toHaveLength(0);
 
-    const unretried = new AwsProvider(awsAccount('aws-test'), { env: ENV });
+    fake.injectFault({ action: 'DescribeAutoScalingGroups', code: 'Throttling', message: 'Rate exceeded', times: 5 });
+    await expect(provider().health(ref(spec))).resolves.toMatchObject({ desired: 2 });
+    expect(waits).toHaveLength(1);
+
+    const unretried = new AwsProvider(awsAccount('aws-test'), { env: ENV, throttledAttempts: 1 });
     fake.injectFault({ action: 'DescribeAutoScalingGroups', code: 'Throttling', message: 'Rate exceeded' });
     await expect(unretried.health(ref(spec))).rejects.toMatchObject({ kind: 'Throttled', reason: 'Throttling: Rate exceeded' });
-    // One request: the SDK's own retries are off (maxAttempts 1), so every retry is Gantry's.
-    expect(fake.requests().filter((request) => request.errorCode === 'Throttling')).toHaveLength(3);
+    // One request per throttled answer: the SDK's own retries are off (maxAttempts 1).
+    expect(fake.requests().filter((request) => request.errorCode === 'Throttling').length - throttledBefore).toBe(8);
     unretried.close();
   });
 

@@ -13,7 +13,6 @@ import {
   CreateLaunchTemplateCommand,
   DeleteLaunchTemplateCommand,
   DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   type LaunchTemplate,
@@ -42,17 +41,20 @@ import {
   type TargetStates,
 } from './serverGroup';
 import { DEFAULT_INSTANCE_TYPE, awsServerGroupSettingsSchema, settingsProblems, type AwsServerGroupSettings } from './settings';
-import { TAGS, tagValue } from './tags';
+import { TAGS, tagValue, toTagList } from './tags';
 
 export interface AwsProviderOptions {
   /** Where `credentials.*.env` are read. */
   env?: NodeJS.ProcessEnv;
   /** Per API request (default 30 s). */
   requestTimeoutMs?: number;
+  /** Sends of one throttled request before a call fails Throttled (default 4). */
+  throttledAttempts?: number;
 }
 
 /** Processes enable resumes: traffic, plus the scaling a Spinnaker-disabled group also has suspended. */
 const ENABLE_PROCESSES = [ADD_TO_LOAD_BALANCER, 'Launch', 'Terminate'];
+const LAUNCH_TEMPLATE_VERSION = '1';
 /** Spinnaker marks subnets by purpose with this tag, a JSON object such as `{"purpose": "internal"}`. */
 const SUBNET_PURPOSE_TAG = 'immutable_metadata';
 
@@ -89,7 +91,11 @@ export class AwsProvider implements CloudProvider {
     readonly account: AwsAccountConfig,
     options: AwsProviderOptions = {},
   ) {
-    this.aws = new AwsClient(account, { env: options.env ?? process.env, ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }) });
+    this.aws = new AwsClient(account, {
+      env: options.env ?? process.env,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.throttledAttempts === undefined ? {} : { throttledAttempts: options.throttledAttempts }),
+    });
     this.baker = new AmiBaker(this.aws, account);
   }
 
@@ -105,23 +111,20 @@ export class AwsProvider implements CloudProvider {
     this.checkAccount(spec.account, scope);
     const settings = this.validateSpec(spec, scope);
 
-    // Everything the group refers to is looked up first: a typo fails before anything is made.
-    const targetGroups = await this.resolveTargetGroups(settings.targetGroups ?? [], scope);
-    const placement = await this.placement(settings, region, scope);
-    const securityGroupIds = await this.resolveSecurityGroups(settings.securityGroups, region, scope);
-    const identity = identityTags({ application: spec.application, cluster: spec.cluster, serverGroup: spec.name }, { ...settings.tags, ...spec.tags });
-
-    const templateVersion = await this.ensureLaunchTemplate(spec, settings, securityGroupIds, identity, scope);
+    // The ASG is made last, after its launch template: when it exists, a previous run got that
+    // far and only the steps after it can be missing. One read decides, so a re-run stays cheap
+    // (and likely to get through when the API throttles).
     let group = await this.findGroup(spec.name, scope);
     if (group === null) {
-      group = await this.createGroup(spec, settings, { placement, targetGroups, identity, templateVersion }, scope);
-    } else {
-      this.checkAdoptable(group, spec, scope);
+      const created = await this.makeGroup(spec, settings, region, scope);
+      // Disabled from birth: new instances must not join the target groups when enable attaches them.
+      if (created && spec.enabled === false) await this.suspendAddToLoadBalancer(spec.name, scope);
+      group = await this.requireGroup(spec.name, scope, { deleting: true });
     }
-    // A group created disabled: new instances must not join the target groups when enable
-    // attaches them before resuming. Done on adoption too, in case a crash came between the two.
+    this.checkAdoptable(group, spec, scope);
+    // A crash may have come between creating and suspending.
     if (spec.enabled === false && (group.TargetGroupARNs ?? []).length === 0 && !isAddToLoadBalancerSuspended(group)) {
-      await this.aws.call(scope, (a) => a.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: spec.name, ScalingProcesses: [ADD_TO_LOAD_BALANCER] })));
+      await this.suspendAddToLoadBalancer(spec.name, scope);
       group = await this.requireGroup(spec.name, scope);
     }
     return this.view(group, scope);
@@ -222,17 +225,22 @@ export class AwsProvider implements CloudProvider {
 
   // --- server group steps ------------------------------------------------------------------------
 
-  private async createGroup(
-    spec: ServerGroupSpec,
-    settings: AwsServerGroupSettings,
-    parts: { placement: Placement; targetGroups: TargetGroupRef[]; identity: Record<string, string>; templateVersion: string },
-    scope: Scope,
-  ): Promise<AutoScalingGroup> {
-    const { placement, targetGroups } = parts;
+  /**
+   * The launch template (made or adopted), then the ASG. Everything the group refers to is looked
+   * up first, so a typo fails before anything is made. False when another run created the ASG
+   * between our look and our create: the caller adopts it like any other.
+   */
+  private async makeGroup(spec: ServerGroupSpec, settings: AwsServerGroupSettings, region: AwsRegionConfig, scope: Scope): Promise<boolean> {
+    const targetGroups = await this.resolveTargetGroups(settings.targetGroups ?? [], scope);
+    const placement = await this.placement(settings, region, scope);
+    const securityGroupIds = await this.resolveSecurityGroups(settings.securityGroups, region, scope);
+    const identity = identityTags({ application: spec.application, cluster: spec.cluster, serverGroup: spec.name }, { ...settings.tags, ...spec.tags });
+    await this.ensureLaunchTemplate(spec, settings, securityGroupIds, identity, scope);
     const enabled = spec.enabled !== false;
     const command = new CreateAutoScalingGroupCommand({
       AutoScalingGroupName: spec.name,
-      LaunchTemplate: { LaunchTemplateName: spec.name, Version: parts.templateVersion },
+      // Version 1 is the one Gantry wrote; a version added by hand later is never picked up.
+      LaunchTemplate: { LaunchTemplateName: spec.name, Version: LAUNCH_TEMPLATE_VERSION },
       MinSize: spec.capacity.min,
       MaxSize: spec.capacity.max,
       DesiredCapacity: spec.capacity.desired,
@@ -240,18 +248,19 @@ export class AwsProvider implements CloudProvider {
       ...(enabled && targetGroups.length > 0 ? { TargetGroupARNs: targetGroups.map((group) => group.arn) } : {}),
       ...(settings.healthCheckType === undefined ? {} : { HealthCheckType: settings.healthCheckType }),
       ...(settings.healthCheckGracePeriod === undefined ? {} : { HealthCheckGracePeriod: settings.healthCheckGracePeriod }),
-      Tags: buildAsgTags(spec.name, parts.identity, spec.image, targetGroups.map((group) => group.name)),
+      Tags: buildAsgTags(spec.name, identity, spec.image, targetGroups.map((group) => group.name)),
     });
     try {
       await this.aws.call(scope, (a) => a.autoScaling.send(command));
+      return true;
     } catch (error) {
-      // Another run made it between our look and our create: adopt it like any other.
-      if (!isProviderError(error, 'Conflict')) throw error;
-      const existing = await this.requireGroup(spec.name, scope, { deleting: true });
-      this.checkAdoptable(existing, spec, scope);
-      return existing;
+      if (isProviderError(error, 'Conflict')) return false;
+      throw error;
     }
-    return this.requireGroup(spec.name, scope);
+  }
+
+  private async suspendAddToLoadBalancer(name: string, scope: Scope): Promise<void> {
+    await this.aws.call(scope, (a) => a.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: name, ScalingProcesses: [ADD_TO_LOAD_BALANCER] })));
   }
 
   /** An existing group of the name is ours to return only if Gantry made it for this image. */
@@ -262,17 +271,17 @@ export class AwsProvider implements CloudProvider {
     if (image !== spec.image) throw this.conflict(scope, `server group ${spec.name} already exists with image ${image ?? '(unknown)'}, not ${spec.image}`);
   }
 
-  /** The launch template of the group: created, or adopted when a previous run made it. Returns the version to launch. */
+  /** The launch template of the group: created, or adopted when a previous run made it. */
   private async ensureLaunchTemplate(
     spec: ServerGroupSpec,
     settings: AwsServerGroupSettings,
     securityGroupIds: string[],
     identity: Record<string, string>,
     groupScope: Scope,
-  ): Promise<string> {
+  ): Promise<void> {
     const scope: Scope = { ...groupScope, resource: { type: 'launch-template', name: spec.name } };
     const existing = await this.findLaunchTemplate(spec.name, scope);
-    if (existing !== null) return this.adoptLaunchTemplate(existing, spec, scope);
+    if (existing !== null) return this.checkTemplateAdoptable(existing, spec, scope);
     const data = buildLaunchTemplateData({
       image: spec.image,
       instanceType: settings.instanceType ?? this.account.defaultInstanceType ?? DEFAULT_INSTANCE_TYPE,
@@ -281,27 +290,25 @@ export class AwsProvider implements CloudProvider {
       ...(settings.keyPair === undefined ? {} : { keyPair: settings.keyPair }),
       ...(settings.iamInstanceProfile === undefined ? {} : { iamInstanceProfile: settings.iamInstanceProfile }),
     });
-    const tags = Object.entries({ ...identity, [TAGS.image]: spec.image }).map(([Key, Value]) => ({ Key, Value }));
+    // Tagged in the same call, so a template never exists without the tags that make it adoptable.
+    const tags = toTagList({ ...identity, [TAGS.image]: spec.image });
     try {
-      const created = await this.aws.call(scope, (a) =>
+      await this.aws.call(scope, (a) =>
         a.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: spec.name, LaunchTemplateData: data, TagSpecifications: [{ ResourceType: 'launch-template', Tags: tags }] })),
       );
-      return String(created.LaunchTemplate?.LatestVersionNumber ?? 1);
     } catch (error) {
       if (!isProviderError(error, 'Conflict')) throw error;
       const raced = await this.findLaunchTemplate(spec.name, scope);
       if (raced === null) throw error;
-      return this.adoptLaunchTemplate(raced, spec, scope);
+      this.checkTemplateAdoptable(raced, spec, scope);
     }
   }
 
-  private async adoptLaunchTemplate(template: LaunchTemplate, spec: ServerGroupSpec, scope: Scope): Promise<string> {
+  /** Gantry's template of this group carries its tags, written with version 1 (the AMI's). */
+  private checkTemplateAdoptable(template: LaunchTemplate, spec: ServerGroupSpec, scope: Scope): void {
     if (tagValue(template.Tags, TAGS.serverGroup) !== spec.name) throw this.conflict(scope, `a launch template named ${spec.name} exists and is not managed by Gantry`);
-    const versions = await this.aws.call(scope, (a) => a.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: spec.name, Versions: ['$Latest'] })));
-    const latest = versions.LaunchTemplateVersions?.[0];
-    const image = latest?.LaunchTemplateData?.ImageId;
+    const image = tagValue(template.Tags, TAGS.image);
     if (image !== spec.image) throw this.conflict(scope, `launch template ${spec.name} already exists with image ${image ?? '(unknown)'}, not ${spec.image}`);
-    return String(latest?.VersionNumber ?? template.LatestVersionNumber ?? 1);
   }
 
   private async enableGroup(group: AutoScalingGroup, scope: Scope): Promise<void> {
@@ -328,9 +335,7 @@ export class AwsProvider implements CloudProvider {
     if (attached.length > 0) {
       await this.aws.call(scope, (a) => a.autoScaling.send(new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: name, TargetGroupARNs: attached })));
     }
-    if (!isAddToLoadBalancerSuspended(group)) {
-      await this.aws.call(scope, (a) => a.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: name, ScalingProcesses: [ADD_TO_LOAD_BALANCER] })));
-    }
+    if (!isAddToLoadBalancerSuspended(group)) await this.suspendAddToLoadBalancer(name, scope);
   }
 
   private async updateCapacity(name: string, capacity: Capacity, scope: Scope): Promise<void> {

@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsAccountConfig } from '../accounts';
 import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { withRetry, type RetryOptions } from '../retry';
 import { toProviderError } from './errors';
 
 /** What a request is about, for the error message if it fails. */
@@ -23,10 +24,14 @@ export interface AwsClientOptions {
   env: NodeJS.ProcessEnv;
   /** Per request (default 30 s). */
   requestTimeoutMs?: number;
+  /** Sends of one throttled request before the call fails Throttled (default 4). */
+  throttledAttempts?: number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const CONNECTION_TIMEOUT_MS = 5_000;
+const DEFAULT_THROTTLED_ATTEMPTS = 4;
+const THROTTLE_BACKOFF: RetryOptions = { attempts: DEFAULT_THROTTLED_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 1_000, onlyKinds: ['Throttled'] };
 
 /**
  * The SDK clients of one account, one set per region (built on first use), and the one place
@@ -48,9 +53,10 @@ export class AwsClient {
     if (cached) return cached;
     const config = {
       region,
-      // The SDK would retry Throttling and 5xx itself (3 tries by default). Gantry's
-      // RetryingProvider already retries with jittered backoff and the audit log records each
-      // retry, so by default the SDK tries once: retries stay visible and are not multiplied.
+      // The SDK would retry Throttling, 5xx and network errors itself (3 tries by default).
+      // Gantry's RetryingProvider already retries whole calls with jittered backoff and the audit
+      // log records each retry, so by default the SDK tries once: retries stay visible and are not
+      // multiplied. (Only throttled requests are resent, by call below.)
       maxAttempts: this.account.maxAttempts ?? 1,
       requestHandler: { requestTimeout: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS },
       ...(this.account.endpoint === undefined ? {} : { endpoint: this.account.endpoint }),
@@ -61,12 +67,23 @@ export class AwsClient {
     return apis;
   }
 
+  /**
+   * Sends one request. A throttled one is sent again a few times after a short jittered pause:
+   * AWS rejected it without acting on it, so resending is always safe, and a provider method makes
+   * up to eight calls, so letting each throttled one fail the whole method would rarely get a
+   * method through a throttled API. Any other failure is the caller's (RetryingProvider retries
+   * whole methods, which re-read before they act).
+   */
   async call<T>(scope: Scope, request: (apis: AwsApis) => Promise<T>): Promise<T> {
-    try {
-      return await request(this.apis(scope.region));
-    } catch (error) {
-      throw toProviderError(error, { ...scope, account: this.account.name });
-    }
+    const apis = this.apis(scope.region);
+    const send = async (): Promise<T> => {
+      try {
+        return await request(apis);
+      } catch (error) {
+        throw toProviderError(error, { ...scope, account: this.account.name });
+      }
+    };
+    return withRetry(send, { ...THROTTLE_BACKOFF, attempts: this.options.throttledAttempts ?? DEFAULT_THROTTLED_ATTEMPTS });
   }
 
   /** NotFound is an answer here, not an error. */

@@ -261,10 +261,10 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
   it('refuses a pipeline with an unsupported strategy when it is saved', async () => {
     const response = await gantry.request<{ error: { message: string } }>('POST', '/api/v1/pipelines', {
       application: 'shop',
-      name: 'redblack',
-      stages: [deployStage('shop', 'web', 'img', { cluster: { ...deployStage('shop', 'web', 'img').cluster, strategy: 'redblack' } })],
+      name: 'rainbow',
+      stages: [deployStage('shop', 'web', 'img', { cluster: { ...deployStage('shop', 'web', 'img').cluster, strategy: 'rainbow' } })],
     });
     expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain('stages.0.cluster.strategy: unsupported strategy "redblack": supported strategies are highlander');
+    expect(response.body.error.message).toContain('stages.0.cluster.strategy: unsupported strategy "rainbow": supported strategies are highlander, redblack');
   });
 });

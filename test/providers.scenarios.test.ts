@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderError, type CloudProvider, type ServerGroupRef } from '../packages/providers/src';
 import type { ProviderHarnessFactory, ProviderUnderTest } from './providerScenarios/harness';
 import { awsUnderTest } from './providerScenarios/aws';
+import { gcpUnderTest } from './providerScenarios/gcp';
 import { kubernetesUnderTest } from './providerScenarios/kubernetes';
 import { localUnderTest } from './providerScenarios/local';
 
@@ -15,6 +16,7 @@ const PROVIDERS: Record<string, ProviderHarnessFactory> = {
   kubernetes: kubernetesUnderTest,
   local: localUnderTest,
   aws: awsUnderTest,
+  gcp: gcpUnderTest,
 };
 
 const UP_TIMEOUT_MS = 20_000;

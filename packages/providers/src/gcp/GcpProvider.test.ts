@@ -1,6 +1,6 @@
-import { BackendServicesClient, ImagesClient } from '@google-cloud/compute';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGcp, type FakeGcp } from '../../../../test/fakes/gcp';
+import { backendsOf, seedGcp } from '../../../../test/support/gcp';
 import { parseAccounts, type GcpAccountConfig } from '../accounts';
 import type { CloudProvider, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { isProviderError, type ProviderError } from '../errors';
@@ -61,14 +61,7 @@ beforeAll(async () => {
   account = accounts[0] as GcpAccountConfig;
   registry = new ProviderRegistry(accounts, {}, { retry, env: {} });
   // The load balancer's backend service and the bake's base image exist before Gantry runs.
-  const options = clientOptions(account, {});
-  const services = new BackendServicesClient(options);
-  const images = new ImagesClient(options);
-  const gce = new GceClient(options, account.project, account.name);
-  const scope = { operation: 'setup', region: REGION };
-  await gce.mutate(scope, () => services.insert({ project: account.project, backendServiceResource: { name: BACKEND_SERVICE, loadBalancingScheme: 'EXTERNAL', protocol: 'HTTP' } }));
-  await gce.mutate(scope, () => images.insert({ project: account.project, imageResource: { name: BASE_IMAGE, rawDisk: { source: 'https://storage.googleapis.com/bucket/disk.tar.gz' } } }));
-  await Promise.all([services.close(), images.close(), gce.close()]);
+  await seedGcp(account, { backendServices: [BACKEND_SERVICE], images: [BASE_IMAGE] });
 });
 
 afterAll(async () => {
@@ -126,9 +119,7 @@ async function failure(call: Promise<unknown>): Promise<ProviderError> {
 
 /** The backends of the fake's backend service: instance group name → capacityScaler. */
 function backends(): Record<string, number> {
-  const service = fake.backendServices().find((candidate) => candidate.name === BACKEND_SERVICE);
-  const list = (service?.backends ?? []) as { group: string; capacityScaler: number }[];
-  return Object.fromEntries(list.map((backend) => [nameOf(backend.group), backend.capacityScaler]));
+  return backendsOf(fake, BACKEND_SERVICE);
 }
 
 function templatesOf(serverGroup: string) {

@@ -209,7 +209,11 @@ const stageCommand = {
 
 export const restartStageSchema = { ...stageCommand, summary: 'Restart a stage (and the stages after it)' };
 export const skipWaitSchema = { ...stageCommand, summary: 'Skip the rest of a wait stage' };
-export const judgmentSchema = { ...stageCommand, summary: 'Answer a manual judgment', body: judgmentBody };
+export const judgmentSchema = {
+  ...stageCommand,
+  summary: 'Answer a manual judgment (a manualJudgment stage, or a deploy waiting on its cluster.judgment)',
+  body: judgmentBody,
+};
 export const patchStageSchema = {
   ...stageCommand,
   summary: "Spinnaker's stage update: a manual judgment or skipRemainingWait",

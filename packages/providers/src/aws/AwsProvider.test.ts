@@ -1,5 +1,5 @@
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeImagesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, DescribeImagesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../../../../test/fakes/aws';
@@ -178,6 +178,22 @@ describe('AwsProvider against the fake AWS', () => {
       expect(asgOf(spec.name)?.suspendedProcesses.has('AddToLoadBalancer')).toBe(true);
     }
     unretried.close();
+  });
+
+  it('places the group in the given subnets with security groups looked up by name', async () => {
+    const { group } = newCluster();
+    const subnets = (await sdk.ec2.send(new DescribeSubnetsCommand({}))).Subnets?.map((subnet) => subnet.SubnetId ?? '').slice(0, 2) ?? [];
+    const defaultGroup = (await sdk.ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups?.[0]?.GroupId;
+    const spec = group(1, { settings: { subnetIds: subnets, securityGroups: ['default'], instanceType: 'm5.large', keyPair: 'ops', iamInstanceProfile: 'web-role' } });
+    await provider().createServerGroup(spec);
+    expect(asgOf(spec.name)?.vpcZoneIdentifier).toBe(subnets.join(','));
+    expect(fake.launchTemplates(REGION).find((template) => template.launchTemplateName === spec.name)?.versions[0]?.data).toMatchObject({
+      InstanceType: 'm5.large',
+      SecurityGroupIds: [defaultGroup],
+      KeyName: 'ops',
+      IamInstanceProfile: { Name: 'web-role' },
+    });
+    await expect(provider().createServerGroup(group(2, { settings: { securityGroups: ['no-such-group'] } }))).rejects.toThrow(/security groups not found in us-east-1: no-such-group/);
   });
 
   it('refuses a foreign group of the same name, and one of ours running another image', async () => {

@@ -76,7 +76,6 @@ export function defaultLocationOf(account: AccountConfig): string | undefined {
     case 'kubernetes':
       return account.namespace;
     case 'aws':
-      return account.regions?.[0];
     case 'gcp':
       return account.regions[0]?.name;
     case 'local':

@@ -91,6 +91,11 @@ export class AwsController {
       if (now < image.availableAt) wakeAt = Math.min(wakeAt, image.availableAt);
       else image.state = this.failingImages?.({ region: region.region, imageId: image.imageId, name: image.name }) ? 'failed' : 'available';
     }
+    for (const lb of region.loadBalancers.values()) {
+      if (lb.state !== 'provisioning') continue;
+      if (now >= lb.activeAt) lb.state = 'active';
+      else wakeAt = Math.min(wakeAt, lb.activeAt);
+    }
     for (const instance of region.instances.values()) wakeAt = Math.min(wakeAt, this.reconcileInstance(region, instance, now));
     // Targets before groups: a detached target group leaves its group once the targets have drained.
     for (const targetGroup of region.targetGroups.values()) wakeAt = Math.min(wakeAt, this.reconcileTargets(region, targetGroup, now));

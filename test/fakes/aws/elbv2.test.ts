@@ -1,9 +1,11 @@
 /** ELBv2 target groups and target health through the real @aws-sdk/client-elastic-load-balancing-v2. */
 import { DescribeInstancesCommand, DescribeVpcsCommand, RunInstancesCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import {
-  CreateTargetGroupCommand, DeleteTargetGroupCommand, DeregisterTargetsCommand, DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand, RegisterTargetsCommand, type TargetHealthDescription,
+  CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DeleteListenerCommand, DeleteLoadBalancerCommand,
+  DeleteTargetGroupCommand, DeregisterTargetsCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand, ModifyListenerCommand, RegisterTargetsCommand, type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from './index';
 import { awsError, clientsFor, eventually, type Clients } from './testSupport';
@@ -100,5 +102,47 @@ describe('targets', () => {
     expect(await awsError(clients.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: 'i-0123456789abcdef0' }] })))).toMatchObject({ name: 'InvalidTargetException' });
     const missing = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/missing/0123456789abcdef';
     expect(await awsError(clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: missing })))).toMatchObject({ name: 'TargetGroupNotFoundException' });
+  });
+});
+
+describe('load balancers and weighted listeners', () => {
+  it('creates an ALB (provisioning → active), a listener forwarding to weighted target groups, and shifts the weights', async () => {
+    const subnets = (await clients.ec2.send(new DescribeSubnetsCommand({}))).Subnets?.map((subnet) => subnet.SubnetId ?? '') ?? [];
+    const created = await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: 'checkout-alb', Subnets: subnets.slice(0, 2), Type: 'application' }));
+    const lb = created.LoadBalancers?.[0];
+    expect(lb).toMatchObject({ LoadBalancerName: 'checkout-alb', Type: 'application', Scheme: 'internet-facing', VpcId: vpcId, State: { Code: 'provisioning' } });
+    expect(lb?.LoadBalancerArn).toMatch(/^arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/checkout-alb\/[0-9a-f]{16}$/);
+    expect(lb?.AvailabilityZones?.map((zone) => zone.ZoneName)).toEqual(['us-east-1a', 'us-east-1b']);
+    await eventually(async () => ((await clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: ['checkout-alb'] }))).LoadBalancers?.[0]?.State?.Code === 'active' ? true : undefined));
+
+    const blue = await createTargetGroup('checkout-blue');
+    const green = await createTargetGroup('checkout-green');
+    const listener = (await clients.elbv2.send(new CreateListenerCommand({
+      LoadBalancerArn: lb?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }],
+    }))).Listeners?.[0];
+    expect(listener?.DefaultActions?.[0]).toMatchObject({ Type: 'forward', TargetGroupArn: blue, ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 1 }] } });
+    expect((await clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [blue] }))).TargetGroups?.[0]?.LoadBalancerArns).toEqual([lb?.LoadBalancerArn]);
+
+    await clients.elbv2.send(new ModifyListenerCommand({
+      ListenerArn: listener?.ListenerArn,
+      DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 90 }, { TargetGroupArn: green, Weight: 10 }] } }],
+    }));
+    const described = await clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));
+    expect(described.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups).toEqual([{ TargetGroupArn: blue, Weight: 90 }, { TargetGroupArn: green, Weight: 10 }]);
+    expect(fake.listeners()[0]?.defaultActions[0]?.targetGroups).toEqual([{ arn: blue, weight: 90 }, { arn: green, weight: 10 }]);
+    const byLoadBalancer = await clients.elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));
+    expect(byLoadBalancer.TargetGroups?.map((g) => g.TargetGroupName)).toEqual(['checkout-blue', 'checkout-green']);
+
+    expect(await awsError(clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: green })))).toMatchObject({ name: 'ResourceInUseException' });
+    expect(await awsError(clients.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: green }] }))))
+      .toMatchObject({ name: 'DuplicateListenerException' });
+    expect(await awsError(clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: listener?.ListenerArn, DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 1000 }] } }] }))))
+      .toMatchObject({ name: 'ValidationError' });
+
+    await clients.elbv2.send(new DeleteListenerCommand({ ListenerArn: listener?.ListenerArn }));
+    await clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: green }));
+    await clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));
+    await clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));
+    expect(await awsError(clients.elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [lb?.LoadBalancerArn ?? ''] })))).toMatchObject({ name: 'LoadBalancerNotFoundException' });
   });
 });

@@ -16,6 +16,16 @@ export function targetGroupArn(region: string, name: string): string {
   return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:targetgroup/${name}/${hex(16)}`;
 }
 
+/** `arn:…:loadbalancer/app/<name>/<16 hex>` (`net/` for network load balancers). */
+export function loadBalancerArn(region: string, type: string, name: string): string {
+  return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:loadbalancer/${type === 'network' ? 'net' : 'app'}/${name}/${hex(16)}`;
+}
+
+/** A listener's ARN extends its load balancer's: `…:listener/app/<name>/<lb id>/<16 hex>`. */
+export function listenerArn(loadBalancerArn: string): string {
+  return `${loadBalancerArn.replace(':loadbalancer/', ':listener/')}/${hex(16)}`;
+}
+
 export function autoScalingGroupArn(region: string, name: string): string {
   const id = `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
   return `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:autoScalingGroup:${id}:autoScalingGroupName/${name}`;

@@ -3,4 +3,4 @@ export { startFakeAws } from './server';
 export type { FakeAws, FakeAwsOptions, RequestRecord } from './server';
 export type { ImageInfo, ImagePredicate, InstanceInfo, InstancePredicate } from './controller';
 export type { FaultSpec } from './faults';
-export type { AutoScalingGroup, Image, Instance, LaunchTemplate, ScalingActivity, Target, TargetGroup } from './model';
+export type { AutoScalingGroup, ForwardAction, Image, Instance, LaunchTemplate, Listener, LoadBalancer, ScalingActivity, Target, TargetGroup } from './model';

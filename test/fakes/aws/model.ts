@@ -181,6 +181,37 @@ export interface TargetGroup {
   tags: TagMap;
 }
 
+export interface LoadBalancer {
+  arn: string;
+  name: string;
+  dnsName: string;
+  createdTime: Date;
+  scheme: string;
+  type: string;
+  vpcId: string;
+  subnetIds: string[];
+  securityGroups: string[];
+  ipAddressType: string;
+  state: 'provisioning' | 'active';
+  /** When provisioning ends (ms epoch). */
+  activeAt: number;
+  tags: TagMap;
+}
+
+/** A listener's default action: the fake models `forward`, to one or several weighted target groups. */
+export interface ForwardAction {
+  targetGroups: { arn: string; weight: number }[];
+  stickiness: { enabled: boolean; durationSeconds?: number };
+}
+
+export interface Listener {
+  arn: string;
+  loadBalancerArn: string;
+  port: number;
+  protocol: string;
+  defaultActions: ForwardAction[];
+}
+
 export interface Subnet {
   subnetId: string;
   vpcId: string;

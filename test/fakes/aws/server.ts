@@ -11,7 +11,7 @@ import { ec2Actions } from './ec2/index';
 import { elbv2Actions } from './elbv2/index';
 import { FaultInjector, type FaultSpec } from './faults';
 import { closeServer, listenLocal } from '../httpServer';
-import type { AutoScalingGroup, Image, Instance, LaunchTemplate, ScalingActivity, Target, TargetGroup } from './model';
+import type { AutoScalingGroup, Image, Instance, LaunchTemplate, Listener, LoadBalancer, ScalingActivity, Target, TargetGroup } from './model';
 import { AwsError } from './protocol/errors';
 import { QueryParams } from './protocol/query';
 import { identify, unknownAction, unknownServiceError, type ServiceName } from './protocol/services';
@@ -69,6 +69,8 @@ export interface FakeAws {
   instances(region?: string): Instance[];
   targetGroups(region?: string): TargetGroup[];
   targetHealth(region: string, targetGroupArn: string): Target[];
+  loadBalancers(region?: string): LoadBalancer[];
+  listeners(region?: string): Listener[];
 }
 
 const MAX_LOG = 1000;
@@ -168,6 +170,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     images: (region = defaultRegion) => copies(store.region(region).images.values()),
     instances: (region = defaultRegion) => copies(store.region(region).instances.values()),
     targetGroups: (region = defaultRegion) => copies(store.region(region).targetGroups.values()),
+    loadBalancers: (region = defaultRegion) => copies(store.region(region).loadBalancers.values()),
+    listeners: (region = defaultRegion) => copies(store.region(region).listeners.values()),
     targetHealth: (region, targetGroupArn) => copies(store.region(region).targetGroups.get(targetGroupArn)?.targets ?? []),
   };
 }

@@ -4,7 +4,7 @@
  * controller reacts on the next turn of the event loop.
  */
 import { createHash } from 'node:crypto';
-import type { AutoScalingGroup, Image, Instance, LaunchTemplate, ScalingActivity, SecurityGroup, Subnet, TargetGroup, Vpc } from './model';
+import type { AutoScalingGroup, Image, Instance, LaunchTemplate, Listener, LoadBalancer, ScalingActivity, SecurityGroup, Subnet, TargetGroup, Vpc } from './model';
 
 export const AMAZON_OWNER_ID = '137112412989';
 export const BASE_IMAGE_NAME = 'amzn2-ami-hvm-2.0.20250101.0-x86_64-gp2';
@@ -25,6 +25,8 @@ export class RegionState {
   readonly images = new Map<string, Image>();
   readonly instances = new Map<string, Instance>();
   readonly targetGroups = new Map<string, TargetGroup>();
+  readonly loadBalancers = new Map<string, LoadBalancer>();
+  readonly listeners = new Map<string, Listener>();
   readonly vpcs: Vpc[];
   readonly subnets: Subnet[];
   readonly securityGroups: SecurityGroup[];

@@ -1,5 +1,7 @@
 /** Every ELBv2 action the fake serves. */
 import type { ActionTable } from '../context';
+import { listenerActions } from './listeners';
+import { loadBalancerActions } from './loadBalancers';
 import { targetGroupActions } from './targetGroups';
 
-export const elbv2Actions: ActionTable = { ...targetGroupActions };
+export const elbv2Actions: ActionTable = { ...targetGroupActions, ...loadBalancerActions, ...listenerActions };

@@ -1,7 +1,7 @@
 /**
- * ELBv2 target groups and their targets. Every target group behaves as if a load balancer used
- * it (the fake has no load balancers): targets go initial → healthy (or unhealthy while failing)
- * and draining → gone, on the controller's clock.
+ * ELBv2 target groups and their targets. Every target group is health-checked as if a load
+ * balancer used it, listener or not: targets go initial → healthy (or unhealthy while failing) and
+ * draining → gone, on the controller's clock.
  */
 import type { ActionContext, ActionTable } from '../context';
 import { targetGroupArn } from '../ids';
@@ -11,6 +11,7 @@ import { paginate } from '../protocol/pagination';
 import type { QueryParams } from '../protocol/query';
 import { members, type XmlStruct } from '../protocol/xml';
 import type { RegionState } from '../store';
+import { loadBalancersUsing } from './associations';
 
 const NAME = /^(?!-)(?!internal-)[a-zA-Z0-9-]{1,32}(?<!-)$/;
 const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE'];
@@ -26,7 +27,7 @@ export function findTargetGroup(region: RegionState, arn: string): TargetGroup {
   return group;
 }
 
-function targetGroupXml(group: TargetGroup): XmlStruct {
+function targetGroupXml(region: RegionState, group: TargetGroup): XmlStruct {
   return {
     TargetGroupArn: group.arn,
     TargetGroupName: group.name,
@@ -43,7 +44,7 @@ function targetGroupXml(group: TargetGroup): XmlStruct {
     UnhealthyThresholdCount: group.unhealthyThresholdCount,
     HealthCheckPath: group.healthCheckPath,
     Matcher: group.matcher === undefined ? undefined : { HttpCode: group.matcher },
-    LoadBalancerArns: members([]),
+    LoadBalancerArns: members(loadBalancersUsing(region, group.arn)),
     TargetType: group.targetType,
     IpAddressType: 'ipv4',
   };
@@ -165,21 +166,21 @@ export const targetGroupActions: ActionTable = {
     const existing = [...region.targetGroups.values()].find((group) => group.name === fields.name);
     if (existing) {
       if (!sameSettings(fields, existing)) throw new AwsError('DuplicateTargetGroupName', `A target group with the same name '${fields.name}' exists, but with different settings`);
-      return { TargetGroups: members([targetGroupXml(existing)]) };
+      return { TargetGroups: members([targetGroupXml(region, existing)]) };
     }
     const group: TargetGroup = { ...fields, arn: targetGroupArn(region.region, fields.name), targets: [] };
     region.targetGroups.set(group.arn, group);
     store.changed();
-    return { TargetGroups: members([targetGroupXml(group)]) };
+    return { TargetGroups: members([targetGroupXml(region, group)]) };
   },
 
   DescribeTargetGroups: ({ params, region }) => {
     const arns = params.strings('TargetGroupArns');
     const names = params.strings('Names');
-    if (params.string('LoadBalancerArn') !== undefined) {
-      throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found (the fake has no load balancers)');
-    }
+    const loadBalancerArn = params.string('LoadBalancerArn');
+    if (loadBalancerArn !== undefined && !region.loadBalancers.has(loadBalancerArn)) throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found');
     let groups = [...region.targetGroups.values()];
+    if (loadBalancerArn !== undefined) groups = groups.filter((group) => loadBalancersUsing(region, group.arn).includes(loadBalancerArn));
     if (arns.length > 0) {
       if (arns.some((arn) => !region.targetGroups.has(arn))) throw targetGroupNotFound();
       groups = groups.filter((group) => arns.includes(group.arn));
@@ -190,11 +191,13 @@ export const targetGroupActions: ActionTable = {
     }
     groups.sort((a, b) => a.name.localeCompare(b.name));
     const page = paginate(groups, params.integerBetween('PageSize', 1, 400) ?? 400, params.string('Marker'), () => validationError('Invalid marker'));
-    return { TargetGroups: members(page.items.map(targetGroupXml)), NextMarker: page.nextToken };
+    return { TargetGroups: members(page.items.map((group) => targetGroupXml(region, group))), NextMarker: page.nextToken };
   },
 
   DeleteTargetGroup: ({ params, region, store }) => {
-    region.targetGroups.delete(params.requiredString('TargetGroupArn'));
+    const arn = params.requiredString('TargetGroupArn');
+    if (loadBalancersUsing(region, arn).length > 0) throw new AwsError('ResourceInUse', `Target group '${arn}' is currently in use by a listener or a rule`);
+    region.targetGroups.delete(arn);
     store.changed();
     return {};
   },

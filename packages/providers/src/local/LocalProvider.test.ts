@@ -172,6 +172,14 @@ describe('LocalProvider', () => {
     await bed.provider.destroy(refOf(spec));
   });
 
+  it('reports a command that does not exist', { timeout: 60_000 }, async () => {
+    const spec = bed.spec(newCluster(), 0, { settings: { command: 'no-such-command-gantry' } });
+    await bed.provider.createServerGroup(spec);
+    const failed = await eventually(() => bed.provider.getServerGroup(refOf(spec)), (group) => group?.failure !== undefined);
+    expect(failed?.failure).toMatch(/last: cannot start no-such-command-gantry: spawn no-such-command-gantry ENOENT; stderr: \(empty\)$/);
+    await bed.provider.destroy(refOf(spec));
+  });
+
   it('refuses a fixed proxy port another process holds, and bad settings, naming them', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -128,6 +128,7 @@ export class LocalAgent {
       if (body.enabled) this.clusterOf(body.cluster).record.weights = null;
       this.addInstances(group, body.capacity.desired);
       this.persist();
+      this.log(`created ${name} (${body.capacity.desired} × ${body.run.command}, image ${body.image}, ${body.enabled ? 'enabled' : 'disabled'})`);
       await Promise.all(group.instances.map((instance) => instance.launch()));
       return this.view(group);
     });
@@ -157,6 +158,7 @@ export class LocalAgent {
       const removed = surplus > 0 ? group.instances.splice(capacity.desired) : [];
       for (const instance of removed) group.retiring.add(instance);
       this.persist();
+      this.log(`resized ${name} to ${capacity.desired}`);
       for (const instance of removed) void this.retire(group, instance);
       await Promise.all(added.map((instance) => instance.launch()));
       return this.view(group);
@@ -174,6 +176,7 @@ export class LocalAgent {
       group.record.enabled = enabled;
       this.clusterOf(group.record.cluster).record.weights = null;
       this.persist();
+      this.log(`${enabled ? 'enabled' : 'disabled'} ${name}`);
       return this.view(group);
     });
   }
@@ -190,6 +193,7 @@ export class LocalAgent {
       for (const group of groups) group.record.enabled = plan.enable.includes(group.record.name);
       cluster.record.weights = Object.fromEntries(Object.entries(weights).filter(([, weight]) => weight > 0));
       this.persist();
+      this.log(`weights of ${clusterName}: ${JSON.stringify(weights)}`);
       return this.clusterView(cluster);
     });
   }
@@ -202,6 +206,7 @@ export class LocalAgent {
       found.record.destroying = true;
       for (const instance of found.instances.splice(0)) found.retiring.add(instance);
       this.persist();
+      this.log(`destroying ${name}`);
       return found;
     });
     await this.finishDestroy(group);
@@ -332,6 +337,7 @@ export class LocalAgent {
         pickPort: () => freePort(group.record.portRange, this.portsInUse()),
         changed: () => this.persist(),
         failing: () => this.failingGroups.has(group.record.name),
+        log: (message) => this.log(message),
       },
       record,
     );

@@ -4,6 +4,7 @@ import { Agent as HttpAgent, get } from 'node:http';
 import { join } from 'node:path';
 import type { ExitRecord, InstanceCommand, InstanceState, InstanceView } from './protocol';
 import { isInstanceProcess, portAnswers, signal, tailLines } from './processes';
+import { describeExit } from './exits';
 import type { PersistedInstance } from './state';
 
 export interface InstanceContext {
@@ -17,6 +18,7 @@ export interface InstanceContext {
   changed(): void;
   /** Test fault injection: health checks of this group fail whatever the instance answers. */
   failing(): boolean;
+  log(message: string): void;
 }
 
 /** An instance is failing when it exits (or times out) this many times in a row before getting healthy. */
@@ -206,6 +208,7 @@ export class Instance {
     this.restarts += 1;
     this.context.changed();
     const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (this.failuresInARow - 1));
+    this.context.log(`instance ${this.id} (pid ${this.pid ?? '?'}) ${describeExit(this.lastExit)}; restarting in ${backoff} ms`);
     this.timer = setTimeout(() => void this.launch(), backoff);
   }
 

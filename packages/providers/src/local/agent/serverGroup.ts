@@ -1,5 +1,6 @@
 import type { Health } from '../../CloudProvider';
 import { CRASH_LOOP_FAILURES, type Instance } from './instance';
+import { describeExit } from './exits';
 import type { ExitRecord, InstanceState } from './protocol';
 import type { PersistedServerGroup } from './state';
 
@@ -44,11 +45,4 @@ export function failureOf(group: ServerGroupRuntime): string | undefined {
   const exit = failing?.lastExit;
   if (!failing || !exit) return undefined;
   return `instance ${failing.id} failed ${failing.failuresInARow} times in a row before getting healthy; last: ${describeExit(exit)}`;
-}
-
-export function describeExit(exit: ExitRecord): string {
-  const how = exit.reason ?? (exit.code !== null ? `exit code ${exit.code}` : exit.signal !== null ? `killed by ${exit.signal}` : 'exited');
-  const code = exit.reason !== undefined && exit.code !== null ? ` (exit code ${exit.code})` : '';
-  const stderr = exit.stderrTail.length > 0 ? `; stderr: ${exit.stderrTail.join(' | ')}` : '; stderr: (empty)';
-  return `${how}${code}${stderr}`;
 }

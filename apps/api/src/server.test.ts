@@ -248,6 +248,7 @@ describe('OpenAPI', () => {
         'PATCH /api/v1/executions/{id}/stages/{stageId}',
         'GET /api/v1/applications/{app}/clusters',
         'GET /api/v1/applications/{app}/clusters/{cluster}/serverGroups',
+        'POST /api/v1/applications/{app}/clusters/{cluster}/rollback',
         'GET /healthz',
         'GET /readyz',
       ]),

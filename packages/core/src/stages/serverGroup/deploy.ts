@@ -129,6 +129,8 @@ function oldServerGroupsCleanup(cluster: DeployCluster): string[] {
  * Outputs: serverGroupName, previousServerGroup, image, account, location, cluster and Spinnaker's
  * `deploy.server.groups` ({location: [name]}); from the old groups' steps disabledServerGroups,
  * scaledDownServerGroups, destroyedServerGroups; rolling red/black adds completedPercentages.
+ * With `rollback.onFailure`, a failed deploy adds its rollback's restoredServerGroup,
+ * rolledBackServerGroup and rollbackDurationMs (or rollbackSkipped when its group never existed).
  */
 export const deployStage = defineStageType({
   type: 'deploy',

@@ -6,3 +6,5 @@ export * from './accounts';
 export * from './RetryingProvider';
 export * from './ProviderRegistry';
 export * from './LazyProvider';
+// Pure (no SDK): lets tests and tools recognise what the AWS provider made without loading the SDK.
+export { TAGS as AWS_TAGS } from './aws/tags';

@@ -17,13 +17,13 @@ export async function awsError(call: Promise<unknown>): Promise<{ name: string; 
 }
 
 /** The region's seeded base AMI and subnets, and a launch template using them: what most tests start from. */
-export async function launchTemplateFixture(clients: Clients, name: string, data: { ImageId?: string; InstanceType?: string } = {}): Promise<{ imageId: string; subnetIds: string[]; launchTemplateId: string; vpcId: string }> {
+export async function launchTemplateFixture(clients: Clients, name: string, data: { ImageId?: string } = {}): Promise<{ imageId: string; subnetIds: string[]; launchTemplateId: string; vpcId: string }> {
   const images = await clients.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
   const imageId = data.ImageId ?? images.Images?.[0]?.ImageId ?? '';
   const subnets = await clients.ec2.send(new DescribeSubnetsCommand({}));
   const created = await clients.ec2.send(new CreateLaunchTemplateCommand({
     LaunchTemplateName: name,
-    LaunchTemplateData: { ImageId: imageId, InstanceType: data.InstanceType ?? 't3.micro' },
+    LaunchTemplateData: { ImageId: imageId, InstanceType: 't3.micro' },
   }));
   return {
     imageId,

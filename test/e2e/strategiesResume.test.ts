@@ -1,0 +1,149 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
+import { spawnWorker, type ChildWorker } from '../support/childWorker';
+import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { QUEUE_BACKENDS } from '../support/queueBackends';
+import { NAMESPACE, SERVER_GROUP_LABEL, deployStage, labelsOf, testRegistry } from '../support/serverGroups';
+import { parseAccounts } from '../../packages/providers/src';
+
+const backend = QUEUE_BACKENDS[0] ?? 'redis';
+
+type Weights = Record<string, number>;
+
+/**
+ * Rolling red/black keeps its progress in the task's state: a worker killed mid-rollout, or in the
+ * middle of undoing a failed step, leaves the next worker to carry on from the recorded step.
+ * Workers run as child processes (so they can be SIGKILLed) with a Gateway API account.
+ */
+describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
+  let fake: FakeKubernetes;
+  let gantry: TestGantry;
+  let accountsFile: string;
+  const workers: ChildWorker[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeKubernetes({ readyDelayMs: 100 });
+    const yaml = [
+      'accounts:',
+      '  - name: k8s-gateway',
+      '    provider: kubernetes',
+      `    server: ${fake.url}`,
+      `    namespace: ${NAMESPACE}`,
+      '    traffic: { mode: gatewayHttpRoute, httpRoute: { parentRefs: [{ name: public }] } }',
+      '',
+    ].join('\n');
+    accountsFile = join(mkdtempSync(join(tmpdir(), 'gantry-accounts-')), 'accounts.yaml');
+    writeFileSync(accountsFile, yaml);
+    gantry = await startTestGantry({ backend, worker: false, providers: testRegistry(parseAccounts(yaml, accountsFile)) });
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.kill()));
+    await gantry?.stop();
+    await fake?.close();
+  });
+
+  async function worker(): Promise<ChildWorker> {
+    const child = spawnWorker(gantry.database.url, gantry.queue, { GANTRY_ACCOUNTS_FILE: accountsFile });
+    workers.push(child);
+    await child.ready;
+    return child;
+  }
+
+  async function rollingPipeline(stack: string, delayBeforeNextStepSec: number): Promise<(version: string) => Promise<string>> {
+    const stage = deployStage('shop', stack, 'registry.local/shop:${parameters.version}');
+    const id = await gantry.savePipeline({
+      application: 'shop',
+      name: `rolling-${stack}`,
+      parameters: [{ name: 'version', required: true }],
+      stages: [{ ...stage, cluster: { ...stage.cluster, account: 'k8s-gateway', strategy: 'rollingredblack', targetPercentages: [25, 50, 100], delayBeforeNextStepSec } }],
+    });
+    return (version) => gantry.trigger(id, { version });
+  }
+
+  function routeWeights(cluster: string): Weights | undefined {
+    const spec = fake.state.get('httproutes', cluster, NAMESPACE)?.spec as { rules?: { backendRefs?: { name: string; weight: number }[] }[] } | undefined;
+    const refs = spec?.rules?.[0]?.backendRefs;
+    return refs === undefined ? undefined : Object.fromEntries(refs.map((ref) => [ref.name, ref.weight]));
+  }
+
+  function watchWeights(cluster: string): { seen: Weights[]; stop(): void } {
+    const seen: Weights[] = [];
+    const timer = setInterval(() => {
+      const weights = routeWeights(cluster);
+      if (weights !== undefined && JSON.stringify(weights) !== JSON.stringify(seen[seen.length - 1])) seen.push(weights);
+    }, 10);
+    return { seen, stop: () => clearInterval(timer) };
+  }
+
+  const enabled = (name: string) => fake.state.get('deployments', name, NAMESPACE)?.metadata.annotations?.['gantry.io/enabled'];
+
+  it('resumes at the recorded step: the next worker goes on from 50 % to 100 %', async () => {
+    const deploy = await rollingPipeline('resume', 2);
+    const first = await worker();
+    expect((await gantry.waitFor(await deploy('1'), undefined, 45_000)).status).toBe('SUCCEEDED');
+
+    const watch = watchWeights('shop-resume');
+    const id = await deploy('2');
+    try {
+      await gantry.waitFor(id, () => routeWeights('shop-resume')?.['shop-resume-v001'] === 50, 30_000);
+      await first.kill('SIGKILL');
+      await worker();
+      const execution = await gantry.waitFor(id, undefined, 60_000);
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(stageOf(execution, 'deploy').outputs).toMatchObject({ completedPercentages: [25, 50, 100], scaledDownServerGroups: ['shop-resume-v000'] });
+    } finally {
+      watch.stop();
+    }
+    // Never back, never a step skipped.
+    expect(watch.seen).toEqual([
+      { 'shop-resume-v000': 100 },
+      { 'shop-resume-v000': 75, 'shop-resume-v001': 25 },
+      { 'shop-resume-v000': 50, 'shop-resume-v001': 50 },
+      { 'shop-resume-v000': 0, 'shop-resume-v001': 100 },
+    ]);
+    expect(enabled('shop-resume-v000')).toBe('false');
+    expect(enabled('shop-resume-v001')).toBe('true');
+  }, 120_000);
+
+  it('finishes an undo cut off by the death of its worker: traffic back on the old group, the stage TERMINAL', async () => {
+    const deploy = await rollingPipeline('undo', 10);
+    const first = await worker();
+    expect((await gantry.waitFor(await deploy('1'), undefined, 45_000)).status).toBe('SUCCEEDED');
+
+    const id = await deploy('2');
+    await gantry.waitFor(id, () => routeWeights('shop-undo')?.['shop-undo-v001'] === 25, 30_000);
+    // The route cannot be written any more, and a pod of v001 dies and never gets ready again:
+    // the step fails, and the undo (which must write the route) cannot get through.
+    const isRouteWrite = (r: { method: string; path: string }) => r.method === 'PUT' && r.path.includes('/httproutes/shop-undo');
+    const writesBefore = fake.requests().filter(isRouteWrite).length;
+    fake.injectFault({ method: 'PUT', pathPattern: /\/httproutes\/shop-undo$/, status: 503, times: 100_000 });
+    fake.failReadiness((deployment) => deployment.name === 'shop-undo-v001');
+    try {
+      const victim = fake.state.list('pods', NAMESPACE).find((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] === 'shop-undo-v001');
+      expect((await fetch(`${fake.url}/api/v1/namespaces/${NAMESPACE}/pods/${String(victim?.metadata.name)}`, { method: 'DELETE' })).status).toBe(200);
+      // A route write after the failure is the undo: the failure was recorded before it began.
+      await gantry.waitFor(id, () => fake.requests().filter(isRouteWrite).length > writesBefore, 30_000);
+      expect(routeWeights('shop-undo')).toEqual({ 'shop-undo-v000': 75, 'shop-undo-v001': 25 });
+      await first.kill('SIGKILL');
+      fake.clearFaults();
+      await worker();
+      const execution = await gantry.waitFor(id, undefined, 60_000);
+      expect(execution.status).toBe('TERMINAL');
+      expect(stageOf(execution, 'deploy').error).toMatchObject({
+        task: 'rollTrafficInSteps',
+        message: expect.stringMatching(
+          /failed at step 1 of 3 \(25% of traffic; none held yet\): shop-undo-v001 has 1 instance\(s\) down .*; traffic is back on shop-undo-v000 and shop-undo-v001 is disabled$/,
+        ),
+      });
+    } finally {
+      fake.clearFaults();
+      fake.failReadiness(null);
+    }
+    expect(routeWeights('shop-undo')).toEqual({ 'shop-undo-v000': 100 });
+    expect(enabled('shop-undo-v000')).toBe('true');
+    expect(enabled('shop-undo-v001')).toBe('false');
+  }, 120_000);
+});

@@ -228,6 +228,29 @@ describe('LocalProvider', () => {
     expect(pidsBefore.filter(isAlive)).toEqual([]);
   });
 
+  it('says so when a restarted agent finds its proxy port taken, and binds it again on the next create', { timeout: 90_000 }, async () => {
+    const cluster = newCluster();
+    const v0 = bed.spec(cluster, 0, { enabled: true });
+    const proxyUrl = proxyUrlOf(await createUp(v0));
+    const port = Number(new URL(proxyUrl).port);
+    const agentPid = ((await (await fetch(`${await bed.provider.agentUrl()}/v1/health`)).json()) as { pid: number }).pid;
+    process.kill(agentPid, 'SIGKILL');
+    await eventually(async () => isAlive(agentPid), (alive) => !alive);
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const found = await bed.provider.getServerGroup(refOf(v0));
+      expect(found?.details?.proxyError).toMatch(new RegExp(`^proxy port ${port} could not be bound again: .*EADDRINUSE`));
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+    await createUp(bed.spec(cluster, 1));
+    expect((await bed.provider.getServerGroup(refOf(v0)))?.details?.proxyError).toBeUndefined();
+    expect(await hit(proxyUrl)).toEqual({ status: 200, serverGroup: v0.name });
+    await bed.provider.destroy(refOf(v0));
+    await bed.provider.destroy(refOf(bed.spec(cluster, 1)));
+  });
+
   it('drops no request while traffic switches back and forth under steady load', { timeout: 60_000 }, async () => {
     const cluster = newCluster();
     const v0 = bed.spec(cluster, 0, { capacity: { min: 2, max: 2, desired: 2 } }, { LATENCY_MS: '20' });

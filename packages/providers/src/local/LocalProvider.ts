@@ -185,6 +185,7 @@ export class LocalProvider implements CloudProvider {
         command: [view.run.command, ...view.run.args].join(' '),
         instances: view.instances,
         ...(view.lastExit === undefined ? {} : { lastExit: view.lastExit }),
+        ...(view.proxyError === undefined ? {} : { proxyError: view.proxyError }),
       },
     };
   }

@@ -386,6 +386,7 @@ export class LocalAgent {
       health: healthOf(group),
       instances: group.instances.map((instance) => instance.view()),
       proxyPort: cluster.record.proxyPort,
+      ...(cluster.proxyError ? { proxyError: cluster.proxyError } : {}),
       ...(lastExit ? { lastExit } : {}),
       ...(failure ? { failure } : {}),
     };

@@ -72,6 +72,8 @@ export interface ServerGroupView extends ServerGroupRecord {
   /** Set when instances keep failing before they ever get healthy: it will not heal by waiting. */
   failure?: string;
   proxyPort: number;
+  /** Why the cluster's proxy does not listen (its port was taken while the agent restarted). */
+  proxyError?: string;
 }
 
 export interface ClusterView {

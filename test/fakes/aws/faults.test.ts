@@ -86,6 +86,7 @@ describe('wire format', () => {
     const unknown = await post('Action=CreateLaunchConfiguration&Version=2011-01-01', 'autoscaling');
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('<Code>InvalidAction</Code>');
+    expect((await post('Action=toString&Version=2011-01-01', 'autoscaling')).text).toContain('<Code>InvalidAction</Code>');
     const nothing = await post('Action=Anything');
     expect(nothing.text).toContain('<Code>UnknownService</Code>');
   });

@@ -113,7 +113,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const form = new URLSearchParams(body);
     const url = new URL(req.url ?? '/', 'http://fake');
     const action = form.get('Action') ?? url.searchParams.get('Action') ?? undefined;
-    const { service, region } = identify(req.headers.authorization, form.get('Version') ?? undefined, defaultRegion);
+    const version = form.get('Version') ?? url.searchParams.get('Version') ?? undefined;
+    const { service, region } = identify(req.headers.authorization, version, defaultRegion);
     const record: RequestRecord = { service: service?.name ?? 'unknown', region, action: action ?? '', status: 0 };
     if (!service) {
       answer(res, record, 400, unknownServiceError(requestId), requestId);
@@ -121,7 +122,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     }
     try {
       if (req.method !== 'POST' && req.method !== 'GET') throw new AwsError('InvalidHttpRequest', `Method ${req.method} is not supported`, 405);
-      const handler = action === undefined ? undefined : ACTIONS[service.name][action];
+      const actions = ACTIONS[service.name];
+      // Own keys only: `toString` is not an action.
+      const handler = action !== undefined && Object.hasOwn(actions, action) ? actions[action] : undefined;
       if (!handler || action === undefined) throw unknownAction(service, action);
       const fault = faults.take(service, action);
       if (fault) throw fault;

@@ -78,7 +78,7 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
     return { seen, stop: () => clearInterval(timer) };
   }
 
-  const enabled = (name: string) => fake.state.get('deployments', name, NAMESPACE)?.metadata.annotations?.['gantry.io/enabled'];
+  const enabled = (name: string) => (fake.state.get('deployments', name, NAMESPACE)?.metadata.annotations as Record<string, string> | undefined)?.['gantry.io/enabled'];
 
   it('resumes at the recorded step: the next worker goes on from 50 % to 100 %', async () => {
     const deploy = await rollingPipeline('resume', 2);

@@ -55,7 +55,7 @@ export class AmiBaker {
   async bake(request: BakeRequest, region: AwsRegionConfig, regionOf: (name: string) => AwsRegionConfig): Promise<Image> {
     const job = this.plan(request, region, regionOf);
     const found = await this.findImage(job.key, job.region.name, job.scope);
-    if (found !== null) return this.advance(found, job, true);
+    if (found !== null) return this.advance(found, job);
 
     const builders = await this.builders(job);
     const live = builders.filter((instance) => !ENDED_INSTANCE_STATES.has(instance.State?.Name ?? ''));
@@ -84,8 +84,13 @@ export class AmiBaker {
     return { inputs, key, name, settings: settings.data, region, copyTo, scope: { ...scope, resource: { type: 'image', name } } };
   }
 
-  /** The AMI exists: wait for it, clean up the builder, copy it, wait for the copies. */
-  private async advance(image: Ami, job: BakeJob, reused: boolean): Promise<Image> {
+  /**
+   * The AMI exists: wait for it, clean up the builder, copy it, wait for the copies. `reused`:
+   * the AMI existed when the call began, polls of one's own bake included (the bake task keeps
+   * what its first call said).
+   */
+  private async advance(image: Ami, job: BakeJob): Promise<Image> {
+    const reused = true;
     const id = image.ImageId ?? '';
     this.checkNotFailed(image, job.region.name, job.scope);
     const details: Record<string, unknown> = { bakeKey: job.key, imageState: image.State };

@@ -286,12 +286,19 @@ describe('AwsProvider against the fake AWS', () => {
     const { group, ref } = newCluster();
     const spec = group(1);
     await provider().createServerGroup(spec);
-    await provider().destroy(ref(spec));
-    expect(asgOf(spec.name)?.deleteAfter).toBeDefined();
-    expect(fake.launchTemplates(REGION).some((template) => template.launchTemplateName === spec.name)).toBe(false);
-    expect(await provider().getServerGroup(ref(spec))).toBeNull();
-    // Destroying a group already being deleted is done at once; once AWS has removed it, NotFound.
-    await provider().destroy(ref(spec));
+    // Slow instances keep the deletion under way for a while, as AWS takes minutes.
+    fake.setReadyDelay(2_000);
+    try {
+      await provider().destroy(ref(spec));
+      expect(asgOf(spec.name)?.deleteAfter).toBeDefined();
+      expect(fake.launchTemplates(REGION).some((template) => template.launchTemplateName === spec.name)).toBe(false);
+      expect(await provider().getServerGroup(ref(spec))).toBeNull();
+      // Destroying a group already being deleted is done at once; once AWS has removed it, NotFound.
+      await provider().destroy(ref(spec));
+      expect(fake.requests().filter((request) => request.action === 'DeleteAutoScalingGroup')).toHaveLength(1);
+    } finally {
+      fake.setReadyDelay(READY_DELAY_MS);
+    }
     await eventually(async () => asgOf(spec.name), (asg) => asg === undefined);
     await expect(provider().destroy(ref(spec))).rejects.toMatchObject({ kind: 'NotFound' });
     await expect(provider().health(ref(spec))).rejects.toMatchObject({ kind: 'NotFound' });

@@ -176,18 +176,22 @@ export class AwsProvider implements CloudProvider {
     if (problem !== undefined) throw this.fatal(scope, problem);
     const plan = trafficPlan(weights, [...byName.keys()]);
     const groupScope = (name: string): Scope => ({ ...scope, resource: { type: 'auto-scaling-group', name } });
+    const each = async (names: string[], act: (group: AutoScalingGroup, name: string) => Promise<void>) => {
+      for (const name of names) {
+        const group = byName.get(name);
+        if (group !== undefined) await act(group, name);
+      }
+    };
 
-    const named = (names: string[]) => groups.filter((group) => names.includes(group.AutoScalingGroupName ?? ''));
-
-    for (const group of named(plan.enable)) await this.enableGroup(group, groupScope(group.AutoScalingGroupName ?? ''));
+    await each(plan.enable, (group, name) => this.enableGroup(group, groupScope(name)));
     const total = plan.enable.reduce((sum, name) => sum + (byName.get(name)?.DesiredCapacity ?? 0), 0);
-    for (const [name, desired] of Object.entries(replicaSplit(weights, total))) {
-      const group = byName.get(name);
-      if (group === undefined || group.DesiredCapacity === desired) continue;
-      const capacity = { min: Math.min(group.MinSize ?? 0, desired), max: Math.max(group.MaxSize ?? 0, desired), desired };
-      await this.updateCapacity(name, capacity, groupScope(name));
-    }
-    for (const group of named(plan.disable)) await this.disableGroup(group, groupScope(group.AutoScalingGroupName ?? ''));
+    const split = replicaSplit(weights, total);
+    await each(Object.keys(split), async (group, name) => {
+      const desired = split[name] ?? 0;
+      if (group.DesiredCapacity === desired) return;
+      await this.updateCapacity(name, { min: Math.min(group.MinSize ?? 0, desired), max: Math.max(group.MaxSize ?? 0, desired), desired }, groupScope(name));
+    });
+    await each(plan.disable, (group, name) => this.disableGroup(group, groupScope(name)));
   }
 
   /**

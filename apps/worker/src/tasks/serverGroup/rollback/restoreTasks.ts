@@ -1,9 +1,9 @@
 import { seconds, waitForUpTimeoutMs } from '@gantry/core';
-import { isProviderError, type CloudProvider } from '@gantry/providers';
+import { isProviderError, type CloudProvider, type ServerGroupRef } from '@gantry/providers';
 import { describeHealth, isRollbackPast, nextRollbackStep, type RollbackStep } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../../Task';
-import { clusterRefOf, providerFor, readFields } from '../context';
+import { clusterRefOf, providerFor, readFields, refOf } from '../context';
 import { TaskFailure, serverGroupTask } from '../failures';
 import { nextPollMs } from '../poll';
 import { describePlace, recordedPlan, type RollbackPlan } from './rollbackPlan';
@@ -47,8 +47,8 @@ async function nextStep(provider: CloudProvider, plan: RollbackPlan, healthyPerc
   });
 }
 
-function refIn(plan: RollbackPlan, name: string) {
-  return { account: plan.account, name, ...(plan.location === undefined ? {} : { location: plan.location }) };
+function refIn(plan: RollbackPlan, name: string): ServerGroupRef {
+  return refOf({ ...plan, serverGroupName: name });
 }
 
 async function act(provider: CloudProvider, plan: RollbackPlan, step: Exclude<RollbackStep, { kind: 'done' | 'waitHealthy' }>): Promise<void> {

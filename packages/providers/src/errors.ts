@@ -105,3 +105,32 @@ export function formatProviderErrorMessage(init: Omit<ProviderErrorInit, 'kind' 
 export function isProviderError(error: unknown, kind?: ProviderErrorKind): error is ProviderError {
   return error instanceof ProviderError && (kind === undefined || error.kind === kind);
 }
+
+/** Socket-level failures: the request may not have arrived, or its answer was lost; worth retrying. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** The transient network code (`ECONNRESET`…) of an error or of one of its causes, if any. */
+export function transientNetworkCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    const record = current as { code?: unknown; errno?: unknown; cause?: unknown };
+    if (typeof record.code === 'string' && TRANSIENT_NETWORK_CODES.has(record.code)) return record.code;
+    if (typeof record.errno === 'string' && TRANSIENT_NETWORK_CODES.has(record.errno)) return record.errno;
+    current = record.cause;
+  }
+  return undefined;
+}

@@ -1,4 +1,6 @@
 import { parseClusterName, parseServerGroupName, resourceNameProblem } from '@gantry/core';
+import type { z } from 'zod';
+import { formatPath } from './accounts';
 import type { Capacity, ServerGroupSpec } from './CloudProvider';
 
 /** Why a capacity is impossible, or undefined: whole numbers with 0 ≤ min ≤ desired ≤ max. */
@@ -23,4 +25,9 @@ export function serverGroupSpecProblem(spec: Pick<ServerGroupSpec, 'name' | 'clu
   if (problem !== undefined) return `invalid capacity: ${problem}`;
   if (spec.image.trim() === '') return 'image must not be empty';
   return undefined;
+}
+
+/** `settings.targetGroups[0]: …; settings.x: …`: a provider settings schema's issues, for a Fatal error. */
+export function settingsProblems(error: z.ZodError): string {
+  return error.issues.map((issue) => `settings${issue.path.length === 0 ? '' : `.${formatPath(issue.path)}`}: ${issue.message}`).join('; ');
 }

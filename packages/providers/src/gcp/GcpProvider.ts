@@ -1,5 +1,5 @@
 import type { protos } from '@google-cloud/compute';
-import { parseClusterName, parseServerGroupName, resourceNameProblem } from '@gantry/core';
+import { parseServerGroupName } from '@gantry/core';
 import type {
   BakeRequest,
   Capacity,
@@ -14,7 +14,7 @@ import type {
 import type { GcpAccountConfig } from '../accounts';
 import { ProviderError, isProviderError } from '../errors';
 import { weightsProblem } from '../kubernetes/traffic';
-import { capacityProblem } from '../validation';
+import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
 import { GceClient, type GceClientTimeouts, type Scope } from './client';
 import { isAlreadyExists } from './errors';
@@ -30,8 +30,8 @@ import {
   type BackendServiceRef,
   type Placement,
 } from './resources';
-import { backendHealthByInstance, computeHealth, isOurTemplate, toServerGroup } from './serverGroup';
-import { gcpBakeSettingsSchema, gcpServerGroupSettingsSchema, settingsProblems, type GcpServerGroupSettings } from './settings';
+import { backendHealthByInstance, isOurTemplate, toServerGroup } from './serverGroup';
+import { gcpBakeSettingsSchema, gcpServerGroupSettingsSchema, type GcpServerGroupSettings } from './settings';
 import { isServing, weightedBackends, withBackend, withoutBackend } from './traffic';
 
 type InstanceGroupManager = protos.google.cloud.compute.v1.IInstanceGroupManager;
@@ -241,10 +241,7 @@ export class GcpProvider implements CloudProvider {
 
   async health(ref: ServerGroupRef): Promise<Health> {
     const scope = this.refScope(ref, 'health');
-    const mig = await this.requireMig(ref.name, scope);
-    const [instances, traffic] = await Promise.all([this.instancesOf(ref.name, scope), this.trafficOf(mig, await this.templateOf(mig, scope), scope)]);
-    const backendHealth = traffic.enabled && traffic.backendService ? await this.backendHealthOf(traffic.backendService, mig, scope) : undefined;
-    return computeHealth(mig, instances, backendHealth);
+    return (await this.view(await this.requireMig(ref.name, scope), scope, new Map())).health;
   }
 
   // --- steps -------------------------------------------------------------------------------------
@@ -286,15 +283,22 @@ export class GcpProvider implements CloudProvider {
     return { backendService, enabled: isServing(backends, this.instanceGroupOf(mig, scope.region)) };
   }
 
-  private async backendHealthOf(service: BackendServiceRef, mig: InstanceGroupManager, scope: Scope): Promise<Map<string, string>> {
+  /** The backend service's view of the group's instances; undefined when it is not a backend after all. */
+  private async backendHealthOf(service: BackendServiceRef, mig: InstanceGroupManager, scope: Scope): Promise<Map<string, string> | undefined> {
     const group = { group: this.instanceGroupOf(mig, scope.region) };
     const serviceScope: Scope = { ...scope, resource: { type: 'backendService', name: service.name } };
-    const [health] = await this.gce.call(serviceScope, (c) =>
-      service.regional
-        ? c.regionBackendServices.getHealth({ project: c.project, region: scope.region, backendService: service.name, resourceGroupReferenceResource: group }, c.options)
-        : c.backendServices.getHealth({ project: c.project, backendService: service.name, resourceGroupReferenceResource: group }, c.options),
-    );
-    return backendHealthByInstance(health.healthStatus ?? []);
+    try {
+      const [health] = await this.gce.call(serviceScope, (c) =>
+        service.regional
+          ? c.regionBackendServices.getHealth({ project: c.project, region: scope.region, backendService: service.name, resourceGroupReferenceResource: group }, c.options)
+          : c.backendServices.getHealth({ project: c.project, backendService: service.name, resourceGroupReferenceResource: group }, c.options),
+      );
+      return backendHealthByInstance(health.healthStatus ?? []);
+    } catch (error) {
+      // 400 "not a backend": a disable took the group out since the service was read.
+      if (isProviderError(error, 'Fatal') && error.status === 400) return undefined;
+      throw error;
+    }
   }
 
   private async setTraffic(name: string, enabled: boolean, scope: Scope): Promise<void> {
@@ -448,15 +452,8 @@ export class GcpProvider implements CloudProvider {
   // --- validation and errors ---------------------------------------------------------------------
 
   private validateSpec(spec: ServerGroupSpec, scope: Scope): { settings: GcpServerGroupSettings; machineType: string } {
-    const nameProblem = resourceNameProblem(spec.name);
-    if (nameProblem !== undefined) throw this.fatal(scope, `server group name ${spec.name} ${nameProblem}`);
-    if (parseServerGroupName(spec.name)?.cluster !== spec.cluster) throw this.fatal(scope, `server group name ${spec.name} must be ${spec.cluster}-vNNN`);
-    if (parseClusterName(spec.cluster)?.application !== spec.application) {
-      throw this.fatal(scope, `cluster ${spec.cluster} must be application ${spec.application}[-stack[-detail]]`);
-    }
-    const problem = capacityProblem(spec.capacity);
-    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
-    if (spec.image.trim() === '') throw this.fatal(scope, 'image must not be empty');
+    const problem = serverGroupSpecProblem(spec);
+    if (problem !== undefined) throw this.fatal(scope, problem);
     const parsed = gcpServerGroupSettingsSchema.safeParse(spec.settings ?? {});
     if (!parsed.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
     const settings = parsed.data;

@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
 
 /**
  * Compute Engine failures as typed ProviderErrors. Pure: it classifies what @google-cloud/compute
@@ -41,20 +41,6 @@ const TRANSIENT_REASONS = new Set(['backendError', 'internalError', 'resourceNot
 const THROTTLE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 const TRANSIENT_OPERATION_CODES = new Set(['RESOURCE_NOT_READY', 'INTERNAL_ERROR']);
 const THROTTLE_OPERATION_CODES = new Set(['RATE_LIMIT_EXCEEDED']);
-
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
 
 const MAX_REASON_LENGTH = 500;
 
@@ -110,16 +96,6 @@ export function retryAfterMsOf(error: unknown): number | undefined {
   return header !== undefined && /^\d+(\.\d+)?$/.test(header) ? Math.round(Number(header) * 1000) : undefined;
 }
 
-function networkCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    const record = current as { code?: unknown; errno?: unknown; cause?: unknown };
-    if (typeof record.code === 'string' && TRANSIENT_NETWORK_CODES.has(record.code)) return record.code;
-    if (typeof record.errno === 'string' && TRANSIENT_NETWORK_CODES.has(record.errno)) return record.errno;
-    current = record.cause;
-  }
-  return undefined;
-}
-
 function isTimeoutOrAbort(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return error.name === 'AbortError' || error.name === 'TimeoutError' || /\b(timed? ?out|deadline exceeded)\b/i.test(error.message);
@@ -153,7 +129,7 @@ export function toProviderError(error: unknown, context: GcpErrorContext): Provi
     const after = kind === 'Throttled' || kind === 'Transient' ? retryAfterMsOf(error) : undefined;
     return new ProviderError({ ...where(context, error), kind, status, reason: bodyReason(status, body, message), ...(after === undefined ? {} : { retryAfterMs: after }) });
   }
-  const network = networkCode(error);
+  const network = transientNetworkCode(error);
   if (network !== undefined || isTimeoutOrAbort(error)) {
     return new ProviderError({ ...where(context, error), kind: 'Transient', reason: `${network ?? 'timeout'}: ${truncate(message)}` });
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerGroupSpec } from '../CloudProvider';
 import { backendServiceOf, buildInstanceGroupManager, buildInstanceTemplate, readMigDescription } from './resources';
-import { gcpServerGroupSettingsSchema, settingsProblems } from './settings';
+import { settingsProblems } from '../validation';
+import { gcpServerGroupSettingsSchema } from './settings';
 
 const spec: ServerGroupSpec = {
   account: 'gcp',
@@ -40,7 +41,7 @@ describe('gcp resources', () => {
     expect(parsed.success).toBe(false);
     const text = parsed.success ? '' : settingsProblems(parsed.error);
     expect(text).toContain('machineTyp');
-    expect(text).toContain('settings.zones.0');
+    expect(text).toContain('settings.zones[0]');
     const rules = gcpServerGroupSettingsSchema.safeParse({ instanceType: 'e2-small', machineType: 'e2-small', labels: { 'gantry-cluster': 'x' } });
     const ruleText = rules.success ? '' : settingsProblems(rules.error);
     expect(ruleText).toContain('settings.machineType: give instanceType or machineType, not both');

@@ -91,8 +91,3 @@ export const gcpBakeSettingsSchema = z
   });
 
 export type GcpBakeSettings = z.output<typeof gcpBakeSettingsSchema>;
-
-/** `settings.a.b: message; …` for a Fatal error's reason. */
-export function settingsProblems(error: z.ZodError): string {
-  return error.issues.map((issue) => `settings.${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
-}

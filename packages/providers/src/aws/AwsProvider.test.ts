@@ -1,5 +1,12 @@
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeImagesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateCommand,
+  DescribeImagesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../../../../test/fakes/aws';
@@ -282,6 +289,15 @@ describe('AwsProvider against the fake AWS', () => {
     expect(await provider().getServerGroup({ account: 'aws-test', location: REGION, name: `${cluster}-v099` })).toBeNull();
   });
 
+  it('lists every page of a large cluster', async () => {
+    const { application, cluster, group } = newCluster();
+    // DescribeAutoScalingGroups answers 50 groups a page.
+    const specs = Array.from({ length: 53 }, (_, sequence) => group(sequence, { capacity: { min: 0, max: 0, desired: 0 } }));
+    for (const spec of specs) await provider().createServerGroup(spec);
+    const listed = await provider().listServerGroups({ account: 'aws-test', location: REGION, application, cluster });
+    expect(listed.map((serverGroup) => serverGroup.name).sort()).toEqual(specs.map((spec) => spec.name));
+  });
+
   it('destroys the ASG (ForceDelete) and the template; then the group is gone and destroy is NotFound', async () => {
     const { group, ref } = newCluster();
     const spec = group(1);
@@ -346,6 +362,19 @@ describe('AwsProvider against the fake AWS', () => {
     expect(again).toMatchObject({ id: done.id, reused: true, state: 'available' });
     expect(fake.images(REGION).length).toBe(imagesBefore + 1);
     expect(fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package)).toHaveLength(1);
+  });
+
+  it('starts another builder when the first one is gone before its image was taken', async () => {
+    const request = { account: 'aws-test', location: REGION, package: `reclaimed${++serial}`, version: '1.0.0', baseImage };
+    const builders = () => fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package);
+    await provider().bake(request);
+    const [first] = builders();
+    await sdk.ec2.send(new TerminateInstancesCommand({ InstanceIds: [first?.instanceId ?? ''] }));
+    await eventually(async () => builders().find((instance) => instance.instanceId === first?.instanceId)?.state, (state) => state === 'terminated');
+
+    const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');
+    expect(builders().map((instance) => instance.instanceId)).toHaveLength(2);
+    expect(fake.images(REGION).find((image) => image.imageId === done.id)?.sourceInstanceId).not.toBe(first?.instanceId);
   });
 
   it('copies a baked AMI to copyTo regions once, tagged there too', async () => {

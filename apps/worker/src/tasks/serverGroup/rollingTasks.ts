@@ -57,11 +57,12 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
       progress,
       now,
     });
-    const record = (next: RollingProgress, retryAfterMs = ACT_AGAIN_MS, outputs: JsonObject = {}): TaskResult => ({
+    // Outputs only when they change: a hold polls for minutes and need not rewrite them each time.
+    const record = (next: RollingProgress, retryAfterMs = ACT_AGAIN_MS, outputs?: JsonObject): TaskResult => ({
       status: 'RUNNING',
       retryAfterMs,
       state: { ...next },
-      outputs: { completedPercentages: next.completed, ...outputs },
+      ...(outputs === undefined ? {} : { outputs }),
     });
 
     switch (step.kind) {
@@ -74,7 +75,8 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
         return record(progress, nextPollMs(ctx.task.polls, step.until === undefined ? Infinity : step.until - now));
       case 'complete': {
         const { current: _done, ...rest } = progress;
-        return record({ ...rest, completed: [...progress.completed, step.percentage] });
+        const completed = [...progress.completed, step.percentage];
+        return record({ ...rest, completed }, ACT_AGAIN_MS, { completedPercentages: completed });
       }
       case 'resize': {
         // The time first: a resize whose record a crash lost would otherwise look like a group gone down.

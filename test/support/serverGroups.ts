@@ -12,9 +12,9 @@ export function kubernetesAccount(fake: FakeKubernetes, name = 'k8s'): AccountCo
   return accountSchema.parse({ name, provider: 'kubernetes', server: fake.url, namespace: NAMESPACE });
 }
 
-/** A registry with quick retries, so injected throttling is waited out in test time. */
-export function testRegistry(accounts: AccountConfig[]): ProviderRegistry {
-  return new ProviderRegistry(accounts, {}, { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 2_000 } });
+/** A registry with quick retries, so injected throttling is waited out in test time; `env` holds what credential references name. */
+export function testRegistry(accounts: AccountConfig[], env?: NodeJS.ProcessEnv): ProviderRegistry {
+  return new ProviderRegistry(accounts, {}, { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 2_000 }, ...(env === undefined ? {} : { env }) });
 }
 
 /** The accounts file a child worker reads through GANTRY_ACCOUNTS_FILE. */

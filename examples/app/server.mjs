@@ -1,16 +1,29 @@
 // A tiny dependency-free HTTP app for local deploys (see README.md): the version and server group it
 // runs as, with knobs to make it slow or failing, so canary analysis has something to judge.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
+// A release's own settings travel in its image: app.json beside this file (written by the build,
+// or by the demo for each version). The environment overrides it, for running the app by hand.
+const release = readRelease(new URL('./app.json', import.meta.url));
 const port = Number(process.env.PORT ?? 8080);
-const version = process.env.APP_VERSION ?? 'dev';
+const version = process.env.APP_VERSION ?? release.version ?? 'dev';
 const serverGroup = process.env.GANTRY_SERVER_GROUP ?? null;
-const errorRate = clamp(Number(process.env.ERROR_RATE ?? 0), 0, 1);
-const latencyMs = Math.max(0, Number(process.env.LATENCY_MS ?? 0));
+const errorRate = clamp(Number(process.env.ERROR_RATE ?? release.errorRate ?? 0), 0, 1);
+const latencyMs = Math.max(0, Number(process.env.LATENCY_MS ?? release.latencyMs ?? 0));
 // A health check that always fails: the instance runs but never becomes healthy.
 const unhealthy = process.env.FAIL_HEALTH === '1' || process.env.FAIL_HEALTH === 'true';
 
 let served = 0;
+
+function readRelease(url) {
+  try {
+    return JSON.parse(readFileSync(url, 'utf8'));
+  } catch (error) {
+    if (error.code === 'ENOENT') return {};
+    throw new Error(`app.json: ${error.message}`);
+  }
+}
 
 function clamp(value, low, high) {
   return Number.isFinite(value) ? Math.min(high, Math.max(low, value)) : low;

@@ -118,6 +118,7 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
     expect(stage.error?.message).toMatch(/errors High/);
     expect(stage.outputs).toMatchObject({
       canaryRolledBack: true,
+      rollbackDurationMs: expect.any(Number),
       canaryResults: [{ step: 1, percent: 10, result: 'fail', metrics: [{ name: 'errors', classification: 'High', critical: true }, { name: 'latency', classification: 'Pass' }] }],
     });
     expect(deploymentsOf(fake, 'bad-web')).toEqual(['bad-web-v000']);

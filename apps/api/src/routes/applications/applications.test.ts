@@ -69,7 +69,7 @@ describe('application routes', () => {
     { account: 'k8s', location: 'ns1', cluster: 'shop-throttled' },
     { account: 'k8s', location: 'ns1', cluster: 'shop-forbidden' },
   ];
-  const groups = [group('shop-web', 0, { enabled: false }), group('shop-web', 1, { health: { desired: 2, up: 1, down: 1, unknown: 0 } })];
+  const groups = [group('shop-web', 0, { enabled: false }), group('shop-web', 1, { health: { desired: 2, up: 1, down: 1, unknown: 0 }, details: { deployment: 'shop-web-v001' } })];
   const accounts = [account('k8s')];
 
   beforeAll(async () => {
@@ -124,6 +124,7 @@ describe('application routes', () => {
           health: { desired: 2, up: 1, down: 1, unknown: 0 },
           healthy: false,
           createdAt: '2030-01-01T00:01:00.000Z',
+          details: { deployment: 'shop-web-v001' },
         },
         expect.objectContaining({ name: 'shop-web-v000', enabled: false, healthy: true }),
       ],

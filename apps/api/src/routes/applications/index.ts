@@ -71,5 +71,6 @@ function toView(group: ServerGroup) {
     health: group.health,
     healthy: isUp(group),
     createdAt: group.createdAt,
+    details: group.details ?? {},
   };
 }

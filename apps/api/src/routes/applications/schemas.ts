@@ -34,6 +34,9 @@ export const serverGroupViewSchema = z
     health: healthSchema,
     healthy: z.boolean().describe('Every desired instance is up'),
     createdAt: z.date(),
+    details: z
+      .record(z.string(), z.unknown())
+      .describe("The provider's own facts: resource ids, and for local groups the cluster's proxyUrl, metricsUrl and samplesUrl"),
   })
   .meta({ id: 'ServerGroup' });
 

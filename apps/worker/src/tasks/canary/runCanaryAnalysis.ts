@@ -31,6 +31,8 @@ const progressSchema = z.object({
   verdicts: z.array(z.enum(['pass', 'marginal', 'fail'])),
   awaitingJudgment: z.boolean().optional(),
   failed: z.string().optional(),
+  /** When the rollback began (ms), to report how long restoring production's traffic took. */
+  rollbackStartedAt: z.number().optional(),
   /** Consecutive failed attempts to read the step's metrics. */
   metricErrors: z.number().int().default(0),
   results: z.array(z.record(z.string(), z.unknown())).default([]),
@@ -111,10 +113,12 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
     case 'awaitJudgment':
       return awaitJudgment(ctx, progress);
     case 'rollback': {
-      const next = { ...progress, failed: progress.failed ?? action.reason };
+      const next = { ...progress, failed: progress.failed ?? action.reason, rollbackStartedAt: progress.rollbackStartedAt ?? Date.now() };
       await provider.setTrafficWeights(clusterRefOf(groups.canary), action.weights);
+      // Traffic is back on production from here: what the rollback is measured by (not the destroys).
+      const restored = progress.rollbackStartedAt === undefined ? { rollbackDurationMs: Date.now() - next.rollbackStartedAt } : {};
       for (const name of action.destroy) await destroyIfPresent(provider, { ...refOf(groups.canary), name });
-      return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), canaryWeights: action.weights } };
+      return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), ...restored, canaryWeights: action.weights } };
     }
     case 'failed':
       return {

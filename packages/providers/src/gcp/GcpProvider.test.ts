@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGcp, type FakeGcp } from '../../../../test/fakes/gcp';
+import { eventually } from '../../../../test/support/eventually';
 import { backendsOf, seedGcp } from '../../../../test/support/gcp';
 import { parseAccounts, type GcpAccountConfig } from '../accounts';
 import type { CloudProvider, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
@@ -101,14 +102,12 @@ function refOf(spec: ServerGroupSpec): ServerGroupRef {
   return { account: spec.account, location: REGION, name: spec.name };
 }
 
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls `read` until `done` accepts its value. */
+function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  return eventually(async () => {
+    const value = await read();
+    return done(value) ? value : undefined;
+  }, 10_000);
 }
 
 async function failure(call: Promise<unknown>): Promise<ProviderError> {
@@ -184,7 +183,7 @@ describe('GcpProvider against the fake Compute API', () => {
     const { group, clusterRef } = newCluster();
     const spec = group(1);
     await provider().createServerGroup(spec);
-    await eventually(() => provider().health(refOf(spec)), (health) => health.up === 2);
+    await until(() => provider().health(refOf(spec)), (health) => health.up === 2);
     expect(backends()[spec.name]).toBeUndefined();
 
     await provider().enable(refOf(spec));
@@ -253,7 +252,7 @@ describe('GcpProvider against the fake Compute API', () => {
     const mig = fake.instanceGroupManagers(REGION).find((candidate) => candidate.name === spec.name);
     expect(mig?.targetSize).toBe(3);
     expect(JSON.parse(String(mig?.description))).toMatchObject({ gantry: { min: 2, max: 6 } });
-    const group3 = await eventually(() => provider().getServerGroup(refOf(spec)), (seen) => seen?.health.up === 3);
+    const group3 = await until(() => provider().getServerGroup(refOf(spec)), (seen) => seen?.health.up === 3);
     expect(group3?.capacity).toEqual({ min: 2, max: 6, desired: 3 });
     const invalid = await failure(provider().resize(refOf(spec), { min: 1, max: 2, desired: 5 }));
     expect(invalid.kind).toBe('Fatal');
@@ -264,8 +263,9 @@ describe('GcpProvider against the fake Compute API', () => {
     const spec = group(1);
     fake.failInstances((info) => info.name === spec.name);
     await provider().createServerGroup(spec);
-    const health = await eventually(() => provider().health(refOf(spec)), (seen) => seen.unknown === 2);
-    expect(health).toEqual({ desired: 2, up: 0, down: 0, unknown: 2 });
+    const verifying = async () => fake.managedInstances(REGION, spec.name).filter((instance) => instance.currentAction === 'VERIFYING').length;
+    await until(verifying, (count) => count === 2);
+    expect(await provider().health(refOf(spec))).toEqual({ desired: 2, up: 0, down: 0, unknown: 2 });
     await provider().enable(refOf(spec));
     expect(await provider().health(refOf(spec))).toEqual({ desired: 2, up: 0, down: 2, unknown: 0 });
     await provider().destroy(refOf(spec));
@@ -289,7 +289,7 @@ describe('GcpProvider against the fake Compute API', () => {
     const request = { account: 'gcp-test', location: REGION, package: 'checkout', version: '1.2.3', baseImage: BASE_IMAGE };
     const started = await provider().bake(request);
     expect(started).toMatchObject({ reused: false, state: 'pending' });
-    const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');
+    const done = await until(() => provider().bake(request), (image) => image.state === 'available');
     expect(done.id).toBe(started.id);
     const images = fake.images().filter((image) => image.family === 'checkout');
     expect(images).toHaveLength(1);

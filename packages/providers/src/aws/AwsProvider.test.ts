@@ -1,16 +1,9 @@
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import {
-  CreateLaunchTemplateCommand,
-  DescribeImagesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  TerminateInstancesCommand,
-} from '@aws-sdk/client-ec2';
-import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateLaunchTemplateCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../../../../test/fakes/aws';
 import { clientsFor, type Clients } from '../../../../test/fakes/aws/testSupport';
+import { seedAws } from '../../../../test/support/aws';
 import { parseAccounts, type AwsAccountConfig } from '../accounts';
 import type { CloudProvider, Health, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { ProviderError, isProviderError } from '../errors';
@@ -67,17 +60,16 @@ function awsAccount(name: string): AwsAccountConfig {
 beforeAll(async () => {
   fake = await startFakeAws({ readyDelayMs: READY_DELAY_MS, imageDelayMs: 150 });
   sdk = clientsFor(fake.url, REGION);
-  const images = await sdk.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  baseImage = images.Images?.[0]?.ImageId ?? '';
-  const vpcs = await sdk.ec2.send(new DescribeVpcsCommand({}));
-  const created = await sdk.elbv2.send(new CreateTargetGroupCommand({ Name: TARGET_GROUP, Protocol: 'HTTP', Port: 8080, VpcId: vpcs.Vpcs?.[0]?.VpcId ?? '', TargetType: 'instance' }));
-  targetGroupArn = created.TargetGroups?.[0]?.TargetGroupArn ?? '';
+  const seeded = await seedAws(fake.url, [TARGET_GROUP]);
+  baseImage = seeded.baseImage;
+  targetGroupArn = seeded.targetGroupArns[TARGET_GROUP] ?? '';
   waits = [];
   const retry: RetryOptions = { attempts: 4, baseDelayMs: 10, maxDelayMs: 2_000, sleep: async (ms) => void waits.push(ms) };
   registry = new ProviderRegistry(parseAccounts(accountsYaml(fake.url), 'accounts.yaml'), {}, { retry, env: ENV });
 });
 
 afterAll(async () => {
+  for (const client of Object.values(sdk ?? {})) client.destroy();
   await fake?.close();
 });
 

@@ -1,96 +1,109 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderRegistry } from '../../packages/providers/src';
-import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from '../../packages/providers/src/local/testing';
-import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
-import { QUEUE_BACKENDS } from '../support/queueBackends';
+import { SteadyTraffic } from '../../examples/demo/traffic';
+import { DemoApi, type Execution } from '../../examples/demo/api';
+import { releaseFolders } from '../../examples/demo/releases';
+import { startLocalGantry, type LocalGantry } from '../support/localGantry';
 
-const backend = QUEUE_BACKENDS[0] ?? 'redis';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DEMO = fileURLToPath(new URL('../../examples/demo/demo.ts', import.meta.url));
 
-/**
- * Pipelines deploying examples/app with the local provider: real processes behind the real
- * cluster proxy, traffic checked by requests through it while the deploy runs.
- */
-describe(`deploys to the local provider (${backend} queue)`, () => {
-  let bed: LocalTestBed;
-  let gantry: TestGantry;
+/** Runs `npm run demo`'s script against `url` with shorter traffic; its exit code and output. */
+function runDemo(url: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', DEMO, '--url', url, '--rate', '100', '--interval-sec', '4', '--settle-sec', '1'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('Gantry on the local provider, as `npm start` runs it', () => {
+  let local: LocalGantry;
 
   beforeAll(async () => {
-    bed = localTestBed({ account: 'local' });
-    const providers = new ProviderRegistry([bed.provider.account], { local: () => bed.provider }, { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 2_000 } });
-    gantry = await startTestGantry({ backend, providers });
-  });
+    local = await startLocalGantry();
+  }, 90_000);
   afterAll(async () => {
-    await gantry?.stop();
-    await bed?.close();
+    await local?.close();
+  }, 60_000);
+
+  it('runs the demo: red/black, a slow canary rolled back, a good one promoted, a manual rollback, no request failed', { timeout: 240_000 }, async () => {
+    const { code, output } = await runDemo(local.url);
+    expect(output, output).toMatch(/^demo: \d+ requests, 0 failed, rollback \d+ ms \(p50 of traffic-restored\), final server group demo-web-v001$/m);
+    expect(output).not.toMatch(/WRONG/);
+    expect(code).toBe(0);
   });
 
-  async function deployPipeline(stack: string, settings: Record<string, unknown>) {
-    const id = await gantry.savePipeline({
-      application: 'demo',
-      name: `p-${Math.random().toString(36).slice(2, 10)}`,
-      parameters: [{ name: 'version', default: '1' }],
-      stages: [
-        {
-          refId: 'deploy',
-          type: 'deploy',
-          waitForUpTimeoutSec: 30,
-          cluster: {
-            account: 'local',
-            application: 'demo',
-            stack,
-            strategy: 'redblack',
-            image: EXAMPLE_APP_DIR,
-            capacity: { min: 2, max: 2, desired: 2 },
-            settings: { command: process.execPath, args: ['server.mjs'], env: { APP_VERSION: '${parameters.version}' }, ...settings },
-          },
-        },
-      ],
-    });
-    return async (version: string) => gantry.waitFor(await gantry.trigger(id, { version }), undefined, 60_000);
-  }
+  it('finishes a red/black killed mid-way (SIGKILL) after a restart; the old version serves until the switch, no request fails', { timeout: 180_000 }, async () => {
+    const api = new DemoApi(local.url);
+    const folders = await releaseFolders();
+    const definition = JSON.parse(await readFile(new URL('../../examples/pipelines/redblack.json', import.meta.url), 'utf8')) as {
+      stages: { refId: string; cluster?: Record<string, unknown> }[];
+    };
+    const deploy = definition.stages.find((stage) => stage.refId === 'deploy')!;
+    // A judgment holds the deploy with the new group up and out of traffic: the moment to kill Gantry.
+    const held = { ...definition, application: 'kill', name: 'redblack-judged', stages: definition.stages.map((stage) =>
+      stage === deploy ? { ...deploy, cluster: { ...deploy.cluster, application: 'kill', judgment: { instructions: 'switch?' } } } : stage) };
+    const pipeline = await api.savePipeline(held);
 
-  it('red/black moves the traffic from v000 to v001 without a failed request', { timeout: 120_000 }, async () => {
-    const deploy = await deployPipeline('rb', {});
-    expect((await deploy('1')).status).toBe('SUCCEEDED');
-    const first = await bed.provider.getServerGroup({ account: 'local', name: 'demo-rb-v000' });
-    const proxyUrl = String(first?.details?.proxyUrl);
-    const answers = new Map<string, number>();
-    const failures: string[] = [];
-    let running = true;
-    const load = (async () => {
-      while (running) {
-        try {
-          const response = await fetch(`${proxyUrl}/`);
-          const body = (await response.json()) as { version?: string };
-          if (response.status !== 200) failures.push(`HTTP ${response.status}`);
-          else answers.set(body.version ?? '?', (answers.get(body.version ?? '?') ?? 0) + 1);
-        } catch (error) {
-          failures.push(String(error));
-        }
-      }
-    })();
-    const second = await deploy('2');
-    running = false;
-    await load;
-    expect(second.status).toBe('SUCCEEDED');
-    expect(failures).toEqual([]);
-    expect(answers.get('1')).toBeGreaterThan(0);
-    expect(answers.get('2')).toBeGreaterThan(0);
-    const response = await fetch(`${proxyUrl}/`);
-    expect(await response.json()).toMatchObject({ version: '2', serverGroup: 'demo-rb-v001' });
-    expect((await bed.provider.getServerGroup({ account: 'local', name: 'demo-rb-v000' }))?.enabled).toBe(false);
-  });
-
-  it('fails the deploy with the exit code and stderr of an app that exits at once, leaving the serving group alone', { timeout: 120_000 }, async () => {
-    const good = await deployPipeline('crash', {});
-    expect((await good('1')).status).toBe('SUCCEEDED');
-    const bad = await deployPipeline('crash', { args: ['-e', 'console.error("listen: missing DATABASE_URL"); process.exit(78)'] });
-    const execution = await bad('2');
-    expect(execution.status).toBe('TERMINAL');
-    const error = JSON.stringify(stageOf(execution, 'deploy'));
-    expect(error).toContain('cannot get its instances up');
-    expect(error).toContain('exit code 78; stderr: listen: missing DATABASE_URL');
-    const serving = await bed.provider.getServerGroup({ account: 'local', name: 'demo-crash-v000' });
-    expect(serving).toMatchObject({ enabled: true, health: { up: 2 } });
+    const first = await api.trigger(pipeline, { version: '1', appDir: folders.get('1') });
+    await judgeWhenAsked(local.url, first);
+    expect((await api.waitFor(first)).status).toBe('SUCCEEDED');
+    const [v1] = (await api.serverGroups('kill', 'kill-web')).filter((group) => group.enabled);
+    const proxyUrl = String(v1?.details?.proxyUrl);
+    const traffic = new SteadyTraffic(proxyUrl, 50);
+    traffic.start();
+    try {
+      const second = await api.trigger(pipeline, { version: '2', appDir: folders.get('2') });
+      await waitForStage(local.url, second, (execution) => execution.stages.some((stage) => stage.refId === 'deploy' && stage.outputs.serverGroupName !== undefined && awaitingJudgment(execution)));
+      await local.restart();
+      const beforeSwitch = traffic.snapshot();
+      expect(Object.keys(beforeSwitch.byVersion)).toEqual(['1']);
+      await judgeWhenAsked(local.url, second);
+      const finished = await api.waitFor(second);
+      expect(finished.status).toBe('SUCCEEDED');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const after = traffic.snapshot();
+      expect(after.byVersion['2'] ?? 0).toBeGreaterThan(0);
+      const servingNow = (await api.serverGroups('kill', 'kill-web')).filter((group) => group.enabled).map((group) => group.name);
+      expect(servingNow).toEqual([finished.stages.find((stage) => stage.refId === 'deploy')?.outputs.serverGroupName]);
+    } finally {
+      const counts = await traffic.stop();
+      expect(counts.failures).toEqual([]);
+      expect(counts.failed).toBe(0);
+    }
   });
 });
+
+function awaitingJudgment(execution: Execution): boolean {
+  const deploy = execution.stages.find((stage) => stage.refId === 'deploy') as (Execution['stages'][number] & { tasks?: { name: string; status: string }[] }) | undefined;
+  return deploy?.tasks?.some((task) => task.name === 'waitForJudgment' && task.status === 'RUNNING') ?? false;
+}
+
+async function waitForStage(url: string, id: string, ready: (execution: Execution) => boolean): Promise<Execution> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const execution = (await (await fetch(`${url}/api/v1/executions/${id}`)).json()) as Execution;
+    if (ready(execution)) return execution;
+    if (Date.now() > deadline) throw new Error(`execution ${id} never got there: ${JSON.stringify(execution).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Waits for the deploy's judgment and answers "continue". */
+async function judgeWhenAsked(url: string, id: string): Promise<void> {
+  await waitForStage(url, id, awaitingJudgment);
+  const response = await fetch(`${url}/api/v1/executions/${id}/stages/deploy/judgment`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-gantry-user': 'test' },
+    body: JSON.stringify({ judgmentStatus: 'continue' }),
+  });
+  expect(response.status, await response.text()).toBeLessThan(300);
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalProvider } from '../../packages/providers/src/local';
+import { instancePids } from '../../packages/providers/src/local/testing';
+import { isAlive, signal } from '../../packages/providers/src/local/agent/processes';
+import { spawnGantry, waitForReady, type GantryProcess } from './gantryProcess';
+import { freePort } from './standaloneFake';
+import { createTestDatabase, type TestDatabase } from './testDatabase';
+
+/**
+ * `npm start` as a user runs it, with the default `local` account on a data dir of its own: its
+ * own database (PostgreSQL queue backend in it, so nothing is shared with other test files) and
+ * the local agent under `<dataDir>/local`, stopped with every app process at the end.
+ */
+export interface LocalGantry {
+  url: string;
+  dataDir: string;
+  gantry: GantryProcess;
+  /** SIGKILLs Gantry (the agent and apps live on) and starts it again on the same data. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLocalGantry(): Promise<LocalGantry> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gantry-local-e2e-'));
+  const database: TestDatabase = await createTestDatabase();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = { DATABASE_URL: database.url, REDIS_URL: undefined, GANTRY_ACCOUNTS_FILE: undefined, GANTRY_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  const local = { gantry: spawnGantry(env) };
+  await waitForReady(url, local.gantry);
+  const agentDir = join(dataDir, 'local');
+  return {
+    url,
+    dataDir,
+    get gantry() {
+      return local.gantry;
+    },
+    async restart() {
+      await local.gantry.kill('SIGKILL');
+      local.gantry = spawnGantry(env);
+      await waitForReady(url, local.gantry);
+    },
+    async close() {
+      await local.gantry.kill('SIGTERM');
+      const known = instancePids(agentDir);
+      await new LocalProvider({ name: 'local', provider: 'local', dataDir: agentDir }).shutdownAgent(true).catch(() => undefined);
+      const deadline = Date.now() + 15_000;
+      while (known.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const pid of known.concat(instancePids(agentDir))) if (isAlive(pid)) signal(pid, 'SIGKILL');
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

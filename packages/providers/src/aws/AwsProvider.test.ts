@@ -369,6 +369,14 @@ describe('AwsProvider against the fake AWS', () => {
     expect(fake.images(REGION).find((image) => image.imageId === done.id)?.sourceInstanceId).not.toBe(first?.instanceId);
   });
 
+  it('refuses a bake without a base AMI, to a region the account lacks, or with unknown settings', async () => {
+    const request = { account: 'aws-test', location: REGION, package: 'checkout', version: '1.0.0', baseImage };
+    await expect(provider().bake({ ...request, baseImage: undefined })).rejects.toThrow(/baseImage \(Spinnaker: baseAmi\) must be an AMI id/);
+    await expect(provider().bake({ ...request, copyTo: ['ap-south-1'] })).rejects.toThrow(/region ap-south-1 is not one of the account's regions/);
+    await expect(provider().bake({ ...request, settings: { vmType: 'hvm' } })).rejects.toMatchObject({ kind: 'Fatal', message: expect.stringMatching(/invalid settings: settings: Unrecognized key: "vmType"/) });
+    expect(fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === 'checkout')).toHaveLength(0);
+  });
+
   it('copies a baked AMI to copyTo regions once, tagged there too', async () => {
     const request = { account: 'aws-test', location: REGION, package: `copied${++serial}`, version: '2.0.0', baseImage, copyTo: [COPY_REGION] };
     const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');

@@ -17,7 +17,6 @@ import { weightsProblem } from '../kubernetes/traffic';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
 import { GceClient, type GceClientTimeouts, type Scope } from './client';
-import { isAlreadyExists } from './errors';
 import { CredentialsProblem, clientOptions, type ComputeClientOptions } from './connection';
 import { BAKE_LABELS, LABELS, instanceGroupPath, nameOf, parseImageReference, templateNamePrefix } from './names';
 import {
@@ -102,22 +101,15 @@ export class GcpProvider implements CloudProvider {
     // for: checked first, so that a typo fails the bake instead of being retried until it times out.
     await this.requireBaseImage(request.baseImage, scope);
     // One step per call: start the copy and return; the bake task polls this call until READY.
-    const [started] = await this.gce.call(imageScope, async (c) => {
-      try {
-        return await c.images.insert({ project: c.project, imageResource: image }, c.options);
-      } catch (error) {
-        if (isAlreadyExists(error)) return [null] as const;
-        throw error;
-      }
-    });
-    if (started === null) {
+    const started = await this.gce.start(imageScope, (c) => c.images.insert({ project: c.project, imageResource: image }, c.options));
+    if (started === 'exists') {
       const adopted = await this.gce.call(imageScope, (c) => c.images.get({ project: c.project, image: image.name ?? '' }, c.options));
       if (adopted[0].labels?.[BAKE_LABELS.bakeKey] !== key) throw this.conflict(imageScope, `an image named ${image.name} exists with other inputs (label ${BAKE_LABELS.bakeKey} is not ${key})`);
       return this.bakeResult(adopted[0], false, imageScope);
     }
-    const operation = started.latestResponse as protos.google.cloud.compute.v1.IOperation;
-    if (operation.status === 'DONE') await this.gce.waitFor(operation, imageScope);
-    return { id: image.name ?? '', name: image.name ?? '', reused: false, state: 'pending', details: { family: image.family, sourceImage: image.sourceImage, bakeKey: key, operation: operation.name } };
+    // An operation already DONE may have failed at once: its error is the bake's.
+    if (started.status === 'DONE') await this.gce.waitFor(started, imageScope);
+    return { id: image.name ?? '', name: image.name ?? '', reused: false, state: 'pending', details: { family: image.family, sourceImage: image.sourceImage, bakeKey: key, operation: started.name } };
   }
 
   async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
@@ -142,7 +134,7 @@ export class GcpProvider implements CloudProvider {
         this.checkAdoptable(raced, spec, templateId, scope);
       }
     }
-    if (spec.enabled === true) await this.setTraffic(spec.name, true, { ...scope, operation: 'createServerGroup' });
+    if (spec.enabled === true) await this.setTraffic(spec.name, true, scope);
     const group = await this.readServerGroup(spec.name, scope);
     if (group === null) throw this.error('Transient', scope, `managed instance group ${spec.name} was created but cannot be read yet`);
     return group;

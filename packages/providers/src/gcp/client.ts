@@ -117,15 +117,21 @@ export class GceClient {
    * once (409 alreadyExists) or in the operation (RESOURCE_ALREADY_EXISTS).
    */
   async insert(scope: Scope, request: (apis: ComputeApis) => Promise<[{ latestResponse: unknown }, ...unknown[]]>): Promise<InsertResult> {
+    const started = await this.start(scope, request);
+    if (started === 'exists') return 'exists';
+    const done = await this.poll(started, scope);
+    if (operationFailed(done) && operationErrorCodes(done).includes('RESOURCE_ALREADY_EXISTS')) return 'exists';
+    if (operationFailed(done)) throw operationError(done, this.context(scope));
+    return done;
+  }
+
+  /** Sends an insert without waiting for it: its operation as started, or `exists` (409 alreadyExists). */
+  async start(scope: Scope, request: (apis: ComputeApis) => Promise<[{ latestResponse: unknown }, ...unknown[]]>): Promise<InsertResult> {
     const answer = await this.send(request, (error) => {
       if (isAlreadyExists(error)) return 'exists' as const;
       throw toProviderError(error, this.context(scope));
     }, scope);
-    if (answer === 'exists') return 'exists';
-    const done = await this.poll(answer[0].latestResponse as Operation, scope);
-    if (operationFailed(done) && operationErrorCodes(done).includes('RESOURCE_ALREADY_EXISTS')) return 'exists';
-    if (operationFailed(done)) throw operationError(done, this.context(scope));
-    return done;
+    return answer === 'exists' ? 'exists' : (answer[0].latestResponse as Operation);
   }
 
   /** Polls the operation (regional or global, as it says) until DONE; a failed one throws its error. */

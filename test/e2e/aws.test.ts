@@ -51,6 +51,8 @@ describe(`AWS end to end (fake AWS APIs, real SDK, ${backend} queue)`, () => {
     const first = await deploy();
     expect(outcomeOf(first)).toEqual(SUCCEEDED);
     expect(stageOf(first, 'deploy').outputs).toMatchObject({ serverGroupName: 'shop-web-v000', previousServerGroup: null, account: 'aws', location: AWS_REGION });
+    // The load balancer's own health checks take their time (the fake's ready delay).
+    await eventually(async () => (servedByTargetGroup(fake, targetGroupArn).length === 2 ? true : undefined), 10_000);
     expect(servedByTargetGroup(fake, targetGroupArn)).toEqual(['shop-web-v000', 'shop-web-v000']);
 
     const second = await deploy();

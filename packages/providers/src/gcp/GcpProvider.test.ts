@@ -337,6 +337,23 @@ describe('GcpProvider against the fake Compute API', () => {
     expect(fake.requests().length - before).toBe(4);
   });
 
+  it('an operation still running at the bound is Transient; the same call later converges on one group', async () => {
+    const { group } = newCluster();
+    const spec = group(1);
+    const impatient = new GcpProvider(account, { env: {}, operationTimeoutMs: 300, operationPollMs: 50 });
+    fake.setOperationDelay(3_000);
+    try {
+      const error = await failure(impatient.createServerGroup(spec));
+      expect(error.kind).toBe('Transient');
+      expect(error.reason).toMatch(/^operation \S+ still (PENDING|RUNNING) after 0.3 s; the call is safe to repeat$/);
+    } finally {
+      fake.setOperationDelay(20);
+    }
+    await provider().createServerGroup(spec);
+    expect(fake.instanceGroupManagers(REGION).filter((mig) => mig.name === spec.name)).toHaveLength(1);
+    expect(templatesOf(spec.name)).toHaveLength(1);
+  });
+
   it('surfaces a failed operation with its kind and GCE error message', async () => {
     const gce = new GceClient(clientOptions(account, {}), account.project, account.name);
     const scope = { operation: 'createServerGroup', region: REGION, resource: { type: 'instanceGroupManager', name: 'orphan-v001' } };

@@ -176,7 +176,7 @@ export class GceClient {
     while (current.status !== 'DONE') {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw this.error('Transient', scope, `operation ${current.name ?? '(unnamed)'} still ${current.status ?? 'PENDING'} after ${Math.round(this.operationTimeoutMs / 1000)} s; the call is safe to repeat`);
+        throw this.error('Transient', scope, `operation ${current.name ?? '(unnamed)'} still ${current.status ?? 'PENDING'} after ${this.operationTimeoutMs / 1000} s; the call is safe to repeat`);
       }
       const started = Date.now();
       current = await this.waitOnce(current, scope, remaining).catch((error: unknown) => {

@@ -210,6 +210,41 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     expect(enabledAnnotation('shop-roll-v001')).toMatchObject({ 'gantry.io/enabled': 'true' });
   });
 
+  it('rolling red/black with judged steps: each later step waits for someone; stop puts all traffic back on the old group', async () => {
+    const judgment = { instructions: 'Check the dashboards', betweenSteps: true };
+    const deploy = await deployPipeline('judged', { account: 'k8s-gateway', strategy: 'rollingredblack', targetPercentages: [25, 50, 100], judgment });
+    const judge = (executionId: string, body: Record<string, unknown>) =>
+      gantry.request('POST', `/api/v1/executions/${executionId}/stages/deploy/judgment`, body, { 'x-gantry-user': 'ana' });
+    const awaiting = (executionId: string, name: unknown) =>
+      gantry.waitFor(executionId, (e) => stageOf(e, 'deploy').outputs.awaitingJudgment === name, 30_000);
+
+    const firstId = await deploy('1');
+    await gantry.waitFor(firstId, (e) => taskOf(e, 'waitForJudgment')?.status === 'RUNNING', 30_000);
+    expect((await judge(firstId, { judgmentStatus: 'continue' })).status).toBe(202);
+    // A first group takes all traffic in one step: there is no later step to judge.
+    expect((await finished(firstId)).status).toBe('SUCCEEDED');
+
+    const secondId = await deploy('2');
+    await gantry.waitFor(secondId, (e) => taskOf(e, 'waitForJudgment')?.status === 'RUNNING', 30_000);
+    expect((await judge(secondId, { judgmentStatus: 'continue' })).status).toBe(202);
+    await awaiting(secondId, 'step50');
+    expect(routeWeights('shop-judged')).toEqual({ 'shop-judged-v000': 75, 'shop-judged-v001': 25 });
+    expect((await judge(secondId, { judgmentStatus: 'continue' })).status).toBe(202);
+    // Answered once: until the next step asks, there is nothing to judge.
+    await awaiting(secondId, 'step100');
+    expect(routeWeights('shop-judged')).toEqual({ 'shop-judged-v000': 50, 'shop-judged-v001': 50 });
+    expect((await judge(secondId, { judgmentStatus: 'stop' })).status).toBe(202);
+    const second = await finished(secondId);
+    expect(second.status).toBe('TERMINAL');
+    expect(stageOf(second, 'deploy').error).toMatchObject({
+      task: 'rollTrafficInSteps',
+      message: expect.stringContaining('failed at step 3 of 3 (100% of traffic; held 25%, 50%): judged "stop" by ana before the step; traffic is back on shop-judged-v000'),
+    });
+    expect(routeWeights('shop-judged')).toEqual({ 'shop-judged-v000': 100 });
+    expect(enabledAnnotation('shop-judged-v001')).toMatchObject({ 'gantry.io/enabled': 'false' });
+    expect((await judge(secondId, { judgmentStatus: 'continue' })).status).toBe(409);
+  });
+
   it('rolling red/black on a Service account (weights by replica ratio): the new group ends with the capacity the deploy asked for', async () => {
     const deploy = await deployPipeline('ratio', { strategy: 'rollingredblack', targetPercentages: [25, 100] });
     expect((await finished(await deploy('1'))).status).toBe('SUCCEEDED');

@@ -8,7 +8,14 @@ export { exprOr, seconds, EXPRESSION_ALTERNATIVE } from './stages/fields';
 export { BUILT_IN_STAGE_TYPES } from './stages/builtins';
 export { waitStage } from './stages/wait';
 export { manualJudgmentStage } from './stages/manualJudgment';
-export { judgmentRequestOf, JUDGMENT_TASK, type JudgmentRequest } from './stages/judgments';
+export {
+  judgmentRequestOf,
+  AWAITING_JUDGMENT_OUTPUT,
+  JUDGMENT_TASK,
+  STEP_JUDGMENTS_CONTEXT,
+  stepJudgmentsOf,
+  type JudgmentRequest,
+} from './stages/judgments';
 export { checkPreconditionsStage } from './stages/checkPreconditions';
 export { evaluateVariablesStage } from './stages/evaluateVariables';
 export { webhookStage, WEBHOOK_METHODS } from './stages/webhook';

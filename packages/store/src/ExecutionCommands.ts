@@ -5,7 +5,9 @@ import {
   isComplete,
   isExecutionFinished,
   JUDGMENT_TASK,
+  STEP_JUDGMENTS_CONTEXT,
   judgmentRequestOf,
+  stepJudgmentsOf,
   stagesToReset,
   startableStages,
 } from '@gantry/core';
@@ -143,17 +145,20 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     input: Actor & { judgmentStatus: 'continue' | 'stop'; judgmentInput?: string },
   ): Promise<CommandResult<StageView>> {
     return this.onStage(executionId, stageKey, async (sql, execution, stage) => {
-      const request = judgmentRequestOf(stage.type, stage.context);
+      const request = judgmentRequestOf(stage.type, stage.context, stage.outputs);
       if (request === undefined) {
         const why = stage.type === 'deploy' ? ' (its cluster asks for no judgment)' : '';
         throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a manual judgment${why}`);
       }
-      if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING' || stage.context.judgmentStatus !== undefined) {
-        throw stageConflict(stage, 'judge it');
-      }
-      // A stage that waits for a judgment in one of its tasks takes it only while that task runs.
-      if (!request.wholeStage && !(await selectTasks(sql, stage)).some((task) => task.name === JUDGMENT_TASK && task.status === 'RUNNING')) {
-        throw new ConflictError(`stage ${stage.ref_id} is not waiting for a judgment yet: cannot judge it`, { stage: stage.ref_id, status: stage.status });
+      if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING') throw stageConflict(stage, 'judge it');
+      const answers = stepJudgmentsOf(stage.context);
+      const step = request.awaiting !== undefined && answers[request.awaiting] === undefined ? request.awaiting : undefined;
+      if (step === undefined) {
+        if (stage.context.judgmentStatus !== undefined) throw stageConflict(stage, 'judge it');
+        // A stage that waits for a judgment in one of its tasks takes it only while that task runs.
+        if (!request.wholeStage && !(await selectTasks(sql, stage)).some((task) => task.name === JUDGMENT_TASK && task.status === 'RUNNING')) {
+          throw new ConflictError(`stage ${stage.ref_id} is not waiting for a judgment yet: cannot judge it`, { stage: stage.ref_id, status: stage.status });
+        }
       }
       const allowed = request.options;
       if (input.judgmentInput !== undefined && allowed.length > 0 && !allowed.includes(input.judgmentInput)) {
@@ -165,13 +170,14 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         lastModifiedBy: actorOf(input),
         judgedAt: new Date().toISOString(),
       };
-      await updateStage(sql, stage.id, { context: { ...stage.context, ...judgment } });
+      const context = step === undefined ? { ...stage.context, ...judgment } : { ...stage.context, [STEP_JUDGMENTS_CONTEXT]: { ...answers, [step]: judgment } };
+      await updateStage(sql, stage.id, { context });
       await insertAudit(sql, {
         type: 'STAGE_JUDGED',
         executionId: execution.id,
         stageId: stage.id,
         actor: actorOf(input),
-        data: judgment,
+        data: step === undefined ? judgment : { ...judgment, step },
       });
       return this.nudgeRunningTask(sql, execution, stage);
     });

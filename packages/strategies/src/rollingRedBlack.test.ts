@@ -12,6 +12,7 @@ function state(overrides: Partial<RollingState> & { progress: RollingProgress })
     targetPercentages: [10, 50, 100],
     capacity: { min: 2, max: 2, desired: 2 },
     pauseMs: 0,
+    judgeSteps: false,
     upTimeoutMs: 60_000,
     now: T0,
     ...overrides,
@@ -103,6 +104,22 @@ describe('nextRollingStep', () => {
       reason: 'app-v002 was not up within 60 s of getting back its capacity (up 1/2, down 0, unknown 1)',
     });
     expect(nextRollingStep(state({ newServerGroup: group(2), progress: resized }))).toEqual({ kind: 'done' });
+  });
+
+  it('waits for a judgment before each step after the first when steps are judged', () => {
+    const up = group(2);
+    const judged = (progress: RollingProgress) => nextRollingStep(state({ newServerGroup: up, judgeSteps: true, progress }));
+    expect(judged({ servingBefore: ['app-v001'], completed: [] })).toMatchObject({ kind: 'apply', percentage: 10 });
+    expect(judged({ servingBefore: ['app-v001'], completed: [10] })).toEqual({ kind: 'awaitJudgment', percentage: 50 });
+    expect(judged({ servingBefore: ['app-v001'], completed: [10], judged: [50] })).toMatchObject({ kind: 'apply', percentage: 50 });
+    expect(judged({ servingBefore: ['app-v001'], completed: [10, 50], judged: [50] })).toEqual({ kind: 'awaitJudgment', percentage: 100 });
+  });
+
+  it('gives the first group of a cluster all traffic in one step, with no judgment: there is no one to share with', () => {
+    const alone = group(0, { enabled: false });
+    const first = (progress: RollingProgress) => nextRollingStep(state({ newServerGroup: alone, serverGroups: [alone], judgeSteps: true, progress }));
+    expect(first({ servingBefore: [], completed: [] })).toEqual({ kind: 'apply', percentage: 100, weights: { 'app-v000': 100 } });
+    expect(first({ servingBefore: [], completed: [100] })).toEqual({ kind: 'done' });
   });
 
   it('never sends traffic to a new group that is not up', () => {

@@ -23,6 +23,8 @@ export interface RollingProgress {
   servingBefore: string[];
   /** Percentages the new group held healthily, in order. */
   completed: number[];
+  /** Percentages someone allowed through a manual judgment (when steps are judged). */
+  judged?: number[];
   /** The step applied last and not completed yet, with when it was applied (epoch ms). */
   current?: { percentage: number; appliedAt: number };
   /** When the new group was given back its capacity after the last step (epoch ms). */
@@ -39,6 +41,8 @@ export interface RollingState {
   capacity: Capacity;
   /** How long each step but the last holds at least. */
   pauseMs: number;
+  /** Whether each step after the first waits for a manual judgment. */
+  judgeSteps: boolean;
   /** How long the new group may take to be up again after a step. */
   upTimeoutMs: number;
   progress: RollingProgress;
@@ -46,6 +50,8 @@ export interface RollingState {
 }
 
 export type RollingStep =
+  /** The next step waits for someone's judgment. */
+  | { kind: 'awaitJudgment'; percentage: number }
   /** Send `percentage` % to the new group: these weights describe the whole cluster. */
   | { kind: 'apply'; percentage: number; weights: Record<string, number> }
   /** The current step holds; look again by `until` at the latest (epoch ms), or soon when undefined. */
@@ -76,10 +82,13 @@ export function nextRollingStep(state: RollingState): RollingStep {
   if (progress.failure !== undefined) return undoStep(state, oldGroups, progress.failure);
 
   if (progress.current === undefined) {
-    const percentage = state.targetPercentages.find((target) => !progress.completed.includes(target));
+    const steps = stepsOf(state);
+    const percentage = steps.find((target) => !progress.completed.includes(target));
     if (percentage === undefined) return finalStep(state);
     // Traffic only ever goes to a group that is up; the wait for that came before the rollout.
     if (!isUp(created)) return { kind: 'fail', percentage, reason: `${created.name} is not up (${describeHealth(created.health)})` };
+    const first = percentage === steps[0];
+    if (state.judgeSteps && !first && !(progress.judged ?? []).includes(percentage)) return { kind: 'awaitJudgment', percentage };
     return { kind: 'apply', percentage, weights: weightsFor(percentage, created.name, oldGroups) };
   }
 
@@ -98,6 +107,11 @@ export function nextRollingStep(state: RollingState): RollingStep {
   const holdUntil = appliedAt + state.pauseMs;
   if (!last && state.now < holdUntil) return { kind: 'hold', percentage, until: holdUntil };
   return { kind: 'complete', percentage };
+}
+
+/** The percentages to go through: with no group that served before, there is no one to share with, so only the last. */
+function stepsOf(state: RollingState): readonly number[] {
+  return state.progress.servingBefore.length === 0 ? state.targetPercentages.slice(-1) : state.targetPercentages;
 }
 
 function finalStep(state: RollingState): RollingStep {

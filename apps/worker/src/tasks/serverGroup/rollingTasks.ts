@@ -1,9 +1,19 @@
-import { deployClusterOf, deployFieldsSchema, strategyDelaysMs, targetPercentagesOf, waitForUpTimeoutMs } from '@gantry/core';
+import {
+  AWAITING_JUDGMENT_OUTPUT,
+  deployClusterOf,
+  deployFieldsSchema,
+  judgesSteps,
+  stepJudgmentsOf,
+  strategyDelaysMs,
+  targetPercentagesOf,
+  waitForUpTimeoutMs,
+} from '@gantry/core';
 import type { CloudProvider } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { nextRollingStep, servingOlderGroups, type RollingProgress, type RollingStep } from '@gantry/strategies';
 import { z } from 'zod';
-import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
+import { TransientTaskError, type TaskContext, type TaskImplementation, type TaskResult } from '../Task';
+import { JUDGMENT_POLL_MS } from '../waitForJudgment';
 import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from './context';
 import { classifyFailure, serverGroupTask } from './failures';
 import { readCluster, tolerateGone } from './oldGroupsTask';
@@ -16,6 +26,8 @@ import { nextPollMs } from './poll';
  * one idempotent provider call:
  * - the old groups that served are recorded on the first run, before any weight changes;
  * - a step is recorded as applied after its weights were set (a crash before that sets them again);
+ * - a step judgment (`judgment.betweenSteps`) is read from the stage context, where the API wrote
+ *   it, so a re-run reads the same answer;
  * - after the last step, a new group that weighting resized (replica-ratio providers) is given back
  *   the deploy's capacity and must be up with it;
  * - a failure is recorded before the undo starts, so a resumed worker goes on undoing it, and the
@@ -27,6 +39,7 @@ const ACT_AGAIN_MS = 200;
 const progressSchema = z.object({
   servingBefore: z.array(z.string()),
   completed: z.array(z.number()),
+  judged: z.array(z.number()).optional(),
   current: z.object({ percentage: z.number(), appliedAt: z.number() }).optional(),
   resizedAt: z.number().optional(),
   failure: z.object({ percentage: z.number(), reason: z.string() }).optional(),
@@ -53,6 +66,7 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
       targetPercentages,
       capacity: cluster.capacity,
       pauseMs: strategyDelaysMs(cluster).beforeNextStep,
+      judgeSteps: judgesSteps(cluster),
       upTimeoutMs: waitForUpTimeoutMs(fields),
       progress,
       now,
@@ -66,6 +80,17 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
     });
 
     switch (step.kind) {
+      case 'awaitJudgment': {
+        const name = stepJudgmentName(step.percentage);
+        const answer = stepJudgment(ctx, name);
+        // The API runs the task again the moment someone judges: this slow poll is only a safety net.
+        if (answer === undefined) return record(progress, JUDGMENT_POLL_MS, { [AWAITING_JUDGMENT_OUTPUT]: name });
+        if (answer.judgmentStatus === 'continue') {
+          return record({ ...progress, judged: [...(progress.judged ?? []), step.percentage] }, ACT_AGAIN_MS, { [AWAITING_JUDGMENT_OUTPUT]: null });
+        }
+        const reason = `judged "${answer.judgmentStatus}" by ${answer.lastModifiedBy ?? 'an unknown user'} before the step`;
+        return record({ ...progress, failure: { percentage: step.percentage, reason } }, ACT_AGAIN_MS, { [AWAITING_JUDGMENT_OUTPUT]: null });
+      }
       case 'apply': {
         const failed = await attempt(() => provider.setTrafficWeights(clusterRefOf(chosen), step.weights));
         if (failed !== undefined) return record({ ...progress, failure: { percentage: step.percentage, reason: failed } });
@@ -99,6 +124,18 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
     }
   },
 });
+
+/** What the API calls the judgment before the step to `percentage` %. */
+function stepJudgmentName(percentage: number): string {
+  return `step${percentage}`;
+}
+
+const stepJudgmentSchema = z.object({ judgmentStatus: z.string(), lastModifiedBy: z.string().optional() });
+
+function stepJudgment(ctx: TaskContext, name: string): z.output<typeof stepJudgmentSchema> | undefined {
+  const parsed = stepJudgmentSchema.safeParse(stepJudgmentsOf(ctx.stage.context)[name]);
+  return parsed.success ? { ...parsed.data, judgmentStatus: parsed.data.judgmentStatus.toLowerCase() } : undefined;
+}
 
 /** Traffic back to the old groups, then the new one out of it (weights alone do not disable where none are left). */
 async function undo(provider: CloudProvider, chosen: ChosenServerGroup, step: Extract<RollingStep, { kind: 'undo' }>): Promise<void> {

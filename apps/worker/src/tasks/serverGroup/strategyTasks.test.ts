@@ -159,6 +159,35 @@ describe('rolling red/black traffic task', () => {
     expect((await runUntilComplete(rollTrafficInStepsTask, ctx)).result).toEqual({ status: 'SUCCEEDED', outputs: { completedPercentages: [100] } });
   });
 
+  it('waits for a judgment before each later step with judgment.betweenSteps; stop undoes the rollout', async () => {
+    const provider = twoOldGroupsServing();
+    let ctx = rolling(provider, { judgment: { betweenSteps: true } });
+    const runUntilWaiting = async () => {
+      for (let run = 0; run < 10; run++) {
+        const result = await rollTrafficInStepsTask.run(ctx);
+        ctx = nextRun(ctx, result);
+        if (ctx.stage.outputs.awaitingJudgment !== undefined && ctx.stage.outputs.awaitingJudgment !== null) return result;
+      }
+      throw new Error('never awaited a judgment');
+    };
+    expect(await runUntilWaiting()).toMatchObject({ status: 'RUNNING', outputs: { awaitingJudgment: 'step50' } });
+    expect(provider.log).toEqual(['weights app-prod-v002=25 app-prod-v001=75']);
+    const judge = (name: string, judgmentStatus: string) => {
+      const judgments = { ...(ctx.stage.context.judgments as Record<string, unknown> | undefined), [name]: { judgmentStatus, lastModifiedBy: 'ana' } };
+      ctx = { ...ctx, stage: { ...ctx.stage, context: { ...ctx.stage.context, judgments } } };
+    };
+    judge('step50', 'continue');
+    expect(await runUntilWaiting()).toMatchObject({ outputs: { awaitingJudgment: 'step100' } });
+    expect(provider.log).toEqual(['weights app-prod-v002=25 app-prod-v001=75', 'weights app-prod-v002=50 app-prod-v001=50']);
+    judge('step100', 'stop');
+    const { result } = await runUntilComplete(rollTrafficInStepsTask, ctx);
+    expect(result).toMatchObject({
+      status: 'TERMINAL',
+      error: expect.stringContaining('failed at step 3 of 3 (100% of traffic; held 25%, 50%): judged "stop" by ana before the step; traffic is back on app-prod-v001'),
+    });
+    expect(provider.weights.get('app-prod')).toEqual({ 'app-prod-v001': 100 });
+  });
+
   it('holds each step but the last for delayBeforeNextStepSec, watching the new group meanwhile', async () => {
     const provider = twoOldGroupsServing();
     let ctx = rolling(provider, { delayBeforeNextStepSec: 30 });
@@ -226,7 +255,7 @@ describe('rolling red/black traffic task', () => {
     const first = new MemoryProvider();
     newGroup(first, 'app-prod-v002');
     const done = await runUntilComplete(rollTrafficInStepsTask, rolling(first));
-    expect(done.result).toEqual({ status: 'SUCCEEDED', outputs: { completedPercentages: [25, 50, 100] } });
-    expect(first.log).toEqual(['weights app-prod-v002=100', 'weights app-prod-v002=100', 'weights app-prod-v002=100']);
+    expect(done.result).toEqual({ status: 'SUCCEEDED', outputs: { completedPercentages: [100] } });
+    expect(first.log).toEqual(['weights app-prod-v002=100']);
   });
 });

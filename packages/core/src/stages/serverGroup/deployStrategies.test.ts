@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../testing';
 import { deployClusterOf, deployStage, type DeployFields } from './deploy';
-import { redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
+import { judgesSteps, redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
 
 const cluster = {
   account: 'k8s-prod',
@@ -65,6 +65,8 @@ describe('deploy stage with red/black and rolling red/black', () => {
     expect(redBlackOptionsOf(parsed)).toEqual({ scaleDown: true, maxRemainingServerGroups: 2 });
     expect(targetPercentagesOf(parsed)).toEqual([10, 25, 50, 100]);
     expect(strategyDelaysMs(parsed)).toEqual({ beforeDisable: 0, beforeScaleDown: 0, beforeNextStep: 0 });
+    expect(judgesSteps(parsed)).toBe(false);
+    expect(judgesSteps({ judgment: { betweenSteps: true } })).toBe(true);
     expect(redBlackOptionsOf({ maxRemainingAsgs: 3, scaleDown: false })).toEqual({ scaleDown: false, maxRemainingServerGroups: 3 });
     expect(strategyDelaysMs({ delayBeforeDisableSec: 1.5, delayBeforeScaleDownSec: 2, delayBeforeNextStepSec: 3 })).toEqual({
       beforeDisable: 1_500,
@@ -91,6 +93,7 @@ describe('deploy stage with red/black and rolling red/black', () => {
     ]);
     expect(issues({ scaleDown: 'yes' })).toMatchObject([{ path: ['cluster', 'scaleDown'] }]);
     expect(issues({ judgment: { judgmentInputs: [{ value: '' }] } })).toMatchObject([{ path: ['cluster', 'judgment', 'judgmentInputs', 0, 'value'] }]);
+    expect(issues({ judgment: { betweenSteps: 'yes' } })).toMatchObject([{ path: ['cluster', 'judgment', 'betweenSteps'] }]);
   });
 
   it('accepts expressions for the strategy options when saved', () => {

@@ -8,7 +8,7 @@ export {
   type DeployCluster,
   type DeployFields,
 } from './deploy';
-export { redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
+export { judgesSteps, redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
 export { canaryStage, canaryFieldsSchema, DEFAULT_CANARY_STEPS, type CanaryFields } from './canary';
 export {
   enableServerGroupStage,

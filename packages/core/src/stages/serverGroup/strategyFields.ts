@@ -33,11 +33,15 @@ export const strategyShape = {
     .optional(),
   /** Rolling red/black: seconds each step but the last holds at least, the new group healthy (default 0). */
   delayBeforeNextStepSec: seconds.optional(),
-  /** A manual judgment once the new group is up, before it takes traffic; answered through the judgment API on this stage. */
+  /**
+   * A manual judgment once the new group is up, before it takes traffic; with `betweenSteps`
+   * (rolling red/black) also before each later step. Answered through the judgment API on this stage.
+   */
   judgment: z
     .looseObject({
       instructions: z.string().optional(),
       judgmentInputs: z.array(judgmentInput).optional(),
+      betweenSteps: z.boolean().optional(),
     })
     .optional(),
 };
@@ -60,6 +64,11 @@ export function redBlackOptionsOf(fields: StrategyFields): RedBlackOptions {
     scaleDown: fields.scaleDown ?? true,
     maxRemainingServerGroups: fields.maxRemainingServerGroups ?? fields.maxRemainingAsgs ?? DEFAULT_MAX_REMAINING_SERVER_GROUPS,
   };
+}
+
+/** Whether rolling red/black waits for a judgment before each step after the first. */
+export function judgesSteps(fields: StrategyFields): boolean {
+  return fields.judgment?.betweenSteps === true;
 }
 
 export function targetPercentagesOf(fields: StrategyFields): readonly number[] {

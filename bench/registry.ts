@@ -2,8 +2,9 @@ import { apiLatency } from './benchmarks/api';
 import { canaryPower } from './benchmarks/canaryPower';
 import { embeddedStartup } from './benchmarks/embeddedStartup';
 import { engineVsBullmq } from './benchmarks/engineVsBullmq';
+import { rollback } from './benchmarks/rollback';
 import { waitingScale } from './benchmarks/waitingScale';
 import type { Benchmark } from './lib/result';
 
 /** In run order: the cheap, self-contained ones first so a quick look fails fast. */
-export const BENCHMARKS: readonly Benchmark[] = [engineVsBullmq, embeddedStartup, apiLatency, waitingScale, canaryPower];
+export const BENCHMARKS: readonly Benchmark[] = [engineVsBullmq, embeddedStartup, apiLatency, waitingScale, canaryPower, rollback];

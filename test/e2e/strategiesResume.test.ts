@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { spawnWorker, type ChildWorker } from '../support/childWorker';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, SERVER_GROUP_LABEL, deployStage, labelsOf, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, SERVER_GROUP_LABEL, TRAFFIC_LABEL, deployStage, labelsOf, testRegistry } from '../support/serverGroups';
 import { parseAccounts } from '../../packages/providers/src';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
@@ -115,6 +115,9 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
 
     const id = await deploy('2');
     await gantry.waitFor(id, () => routeWeights('shop-undo')?.['shop-undo-v001'] === 25, 30_000);
+    // Enabling v001 rolled its pods (the fake relabels by rolling): let that settle to two serving pods.
+    const v001Pods = () => fake.state.list('pods', NAMESPACE).filter((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] === 'shop-undo-v001');
+    await vi.waitFor(() => expect(v001Pods().map((pod) => labelsOf(pod)[TRAFFIC_LABEL])).toEqual(['enabled', 'enabled']), { timeout: 5_000, interval: 20 });
     // The route cannot be written any more, and a pod of v001 dies and never gets ready again:
     // the step fails, and the undo (which must write the route) cannot get through.
     const isRouteWrite = (r: { method: string; path: string }) => r.method === 'PUT' && r.path.includes('/httproutes/shop-undo');
@@ -122,7 +125,7 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
     fake.injectFault({ method: 'PUT', pathPattern: /\/httproutes\/shop-undo$/, status: 503, times: 100_000 });
     fake.failReadiness((deployment) => deployment.name === 'shop-undo-v001');
     try {
-      const victim = fake.state.list('pods', NAMESPACE).find((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] === 'shop-undo-v001');
+      const victim = v001Pods()[0];
       expect((await fetch(`${fake.url}/api/v1/namespaces/${NAMESPACE}/pods/${String(victim?.metadata.name)}`, { method: 'DELETE' })).status).toBe(200);
       // A route write after the failure is the undo: the failure was recorded before it began.
       await gantry.waitFor(id, () => fake.requests().filter(isRouteWrite).length > writesBefore, 30_000);

@@ -1,6 +1,6 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DemoApi, type Execution } from '../../examples/demo/api';
+import { DemoApi } from '../../examples/demo/api';
 import { releaseFolders } from '../../examples/demo/releases';
 import { SteadyTraffic, type TrafficCounts } from '../../examples/demo/traffic';
 import { cpuSince, cpuSnapshot } from '../lib/cpu';
@@ -8,15 +8,12 @@ import { target, type Benchmark, type BenchOptions } from '../lib/result';
 import { distribution, round } from '../lib/stats';
 import { pollUntil, sleep } from '../lib/time';
 import { AnswerTimes } from './rollback/answerTimes';
+import { canaryRollbacks, type CanaryRollbackRun } from './rollback/canaryRollbacks';
+import { APPLICATION, CLUSTER, SETTLE_WINDOW_MS, STEP_TIMEOUT_MS, firstError, outputsOf, runPipeline, saveExamplePipeline, settledOn } from './rollback/demoSteps';
 import { startBenchLocalGantry } from './rollback/localGantry';
 
-const APPLICATION = 'demo';
-const CLUSTER = 'demo-web';
 /** Two releases alike but for their version, alternated so a rollback always switches versions. */
 const VERSIONS = ['1', '2'] as const;
-/** After a switch, how long only one version must answer before the cluster counts as settled. */
-const SETTLE_WINDOW_MS = 500;
-const STEP_TIMEOUT_MS = 180_000;
 
 interface RollbackSample {
   restoredServerGroup: string;
@@ -46,9 +43,10 @@ export const rollback: Benchmark = {
     const params = {
       provider: 'local',
       backend: 'postgres',
-      rollbacks: rollbackCount(options.quick),
+      rollbacks: countFromEnv('GANTRY_BENCH_ROLLBACKS', options.quick ? 3 : 20, 1),
+      canaryRollbacks: countFromEnv('GANTRY_BENCH_CANARY_ROLLBACKS', options.quick ? 1 : 3, 0),
       trafficRate: options.quick ? 50 : 100,
-      pipelines: ['examples/pipelines/highlander.json', 'examples/pipelines/redblack.json'],
+      pipelines: ['examples/pipelines/highlander.json', 'examples/pipelines/redblack.json', 'examples/pipelines/canary.json'],
       settleWindowMs: SETTLE_WINDOW_MS,
     };
     const gantry = await startBenchLocalGantry();
@@ -56,14 +54,13 @@ export const rollback: Benchmark = {
     let traffic: SteadyTraffic | undefined;
     try {
       const api = new DemoApi(gantry.url);
-      const highlander = await api.savePipeline(await pipelineDefinition('highlander'));
-      const redblack = await api.savePipeline(await pipelineDefinition('redblack'));
+      const highlander = await saveExamplePipeline(api, 'highlander');
+      const redblack = await saveExamplePipeline(api, 'redblack');
       const deploy = async (pipelineId: string, version: string): Promise<{ serverGroup: string; ms: number }> => {
-        const started = performance.now();
-        const execution = await api.waitFor(await api.trigger(pipelineId, { version, appDir: folders.get(version) }), STEP_TIMEOUT_MS);
+        const { execution, ms } = await runPipeline(api, pipelineId, { version, appDir: folders.get(version) });
         const serverGroup = outputsOf(execution, 'deploy').serverGroupName;
         if (execution.status !== 'SUCCEEDED' || typeof serverGroup !== 'string') throw new Error(`deploy of v${version}: ${execution.status}${firstError(execution)}`);
-        return { serverGroup, ms: performance.now() - started };
+        return { serverGroup, ms };
       };
 
       const versionOf = new Map<string, string>();
@@ -91,9 +88,18 @@ export const rollback: Benchmark = {
         );
       }
       const cpu = cpuSince(cpuStart);
+
+      const production = versionOf.get(samples[samples.length - 1]?.restoredServerGroup ?? '') ?? VERSIONS[0];
+      const canaries = await canaryRollbacks(api, traffic, {
+        pipelineId: await saveExamplePipeline(api, 'canary'),
+        appDir: folders.get('3') ?? '',
+        runs: params.canaryRollbacks,
+        productionVersion: production,
+        log: options.log,
+      });
       const counts = await traffic.stop();
       traffic = undefined;
-      return outcome(params, samples, counts, cpu);
+      return outcome(params, samples, canaries, counts, cpu);
     } finally {
       await traffic?.stop();
       await gantry.close();
@@ -103,12 +109,12 @@ export const rollback: Benchmark = {
   },
 };
 
-/** `GANTRY_BENCH_ROLLBACKS` overrides the count (20, `--quick` 3). */
-function rollbackCount(quick: boolean): number {
-  const fromEnv = process.env.GANTRY_BENCH_ROLLBACKS;
-  if (fromEnv === undefined || fromEnv === '') return quick ? 3 : 20;
+/** A run count from the environment (GANTRY_BENCH_ROLLBACKS, GANTRY_BENCH_CANARY_ROLLBACKS), else the default. */
+function countFromEnv(name: string, fallback: number, min: number): number {
+  const fromEnv = process.env[name];
+  if (fromEnv === undefined || fromEnv === '') return fallback;
   const count = Number(fromEnv);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`GANTRY_BENCH_ROLLBACKS must be a positive integer, not ${JSON.stringify(fromEnv)}`);
+  if (!Number.isInteger(count) || count < min) throw new Error(`${name} must be an integer ≥ ${min}, not ${JSON.stringify(fromEnv)}`);
   return count;
 }
 
@@ -153,24 +159,10 @@ async function rollBackOnce(api: DemoApi, traffic: SteadyTraffic, versionOf: Rea
   };
 }
 
-/** Waits until a whole window passes in which `version`, and only it, answered. */
-async function settledOn(traffic: SteadyTraffic, version: string): Promise<void> {
-  await pollUntil(
-    `traffic on v${version}`,
-    async () => {
-      const before = traffic.snapshot().byVersion;
-      await sleep(SETTLE_WINDOW_MS);
-      const after = traffic.snapshot().byVersion;
-      const answered = Object.keys(after).filter((v) => (after[v] ?? 0) > (before[v] ?? 0));
-      return { done: answered.join() === version, progress: `answering: ${answered.join(', ') || 'none'}` };
-    },
-    { timeoutMs: 30_000, intervalMs: 0 },
-  );
-}
-
 function outcome(
   params: Record<string, unknown>,
   samples: RollbackSample[],
+  canaries: CanaryRollbackRun[],
   counts: TrafficCounts,
   cpu: ReturnType<typeof cpuSince>,
 ): Awaited<ReturnType<Benchmark['run']>> {
@@ -178,6 +170,7 @@ function outcome(
   const rollbackDurationMs = series((s) => s.rollbackDurationMs);
   const firstRestoredAnswerMs = series((s) => s.firstRestoredAnswerMs);
   const lastRolledBackAnswerMs = series((s) => s.lastRolledBackAnswerMs);
+  const canaryRollbackMs = distribution(canaries.flatMap((run) => (run.rollbackDurationMs === null ? [] : [run.rollbackDurationMs])));
   const traffic = { sent: counts.sent, ok: counts.ok, failed: counts.failed, byVersion: counts.byVersion, failures: counts.failures };
   const ms = (value: number | undefined) => (value === undefined ? '-' : `${Math.round(value)} ms`);
   return {
@@ -189,6 +182,12 @@ function outcome(
       lastRolledBackAnswerMs,
       acceptedMs: series((s) => s.acceptedMs),
       redblackDeployMs: series((s) => s.redblackMs),
+      canary: {
+        runs: canaries.length,
+        rolledBack: canaries.filter((run) => run.rolledBack).length,
+        rollbackDurationMs: canaryRollbackMs,
+        samples: canaries,
+      },
       traffic,
       cpu,
       samples,
@@ -198,20 +197,8 @@ function outcome(
       [`rollbackDurationMs p50 / p99 (n=${samples.length})`, `${ms(rollbackDurationMs?.p50)} / ${ms(rollbackDurationMs?.p99)}`],
       ['traffic: first restored answer p50 / p99', `${ms(firstRestoredAnswerMs?.p50)} / ${ms(firstRestoredAnswerMs?.p99)}`],
       ['traffic: last rolled back answer p50 / p99', `${ms(lastRolledBackAnswerMs?.p50)} / ${ms(lastRolledBackAnswerMs?.p99)}`],
+      [`canary automatic rollback p50 / max (n=${canaryRollbackMs?.count ?? 0})`, `${ms(canaryRollbackMs?.p50)} / ${ms(canaryRollbackMs?.max)}`],
       ['requests sent / failed', `${counts.sent} / ${counts.failed}`],
     ],
   };
-}
-
-async function pipelineDefinition(name: string): Promise<{ application: string; name: string }> {
-  return JSON.parse(await readFile(new URL(`../../examples/pipelines/${name}.json`, import.meta.url), 'utf8')) as { application: string; name: string };
-}
-
-function outputsOf(execution: Execution, refId: string): Record<string, unknown> {
-  return execution.stages.find((stage) => stage.refId === refId)?.outputs ?? {};
-}
-
-function firstError(execution: Execution): string {
-  const message = execution.stages.find((stage) => typeof stage.error?.message === 'string')?.error?.message;
-  return message === undefined ? '' : ` (${message})`;
 }

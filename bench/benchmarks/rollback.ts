@@ -5,7 +5,7 @@ import { releaseFolders } from '../../examples/demo/releases';
 import { SteadyTraffic, type TrafficCounts } from '../../examples/demo/traffic';
 import { cpuSince, cpuSnapshot } from '../lib/cpu';
 import { target, type Benchmark, type BenchOptions } from '../lib/result';
-import { distribution, round } from '../lib/stats';
+import { distribution, percentile, round, type Distribution } from '../lib/stats';
 import { pollUntil, sleep } from '../lib/time';
 import { AnswerTimes } from './rollback/answerTimes';
 import { canaryRollbacks, type CanaryRollbackRun } from './rollback/canaryRollbacks';
@@ -109,6 +109,12 @@ export const rollback: Benchmark = {
   },
 };
 
+/** The bench's distribution plus p95: a rollback series is read at p50/p95/p99/max. */
+function withP95(values: number[]): (Distribution & { p95: number }) | null {
+  const summary = distribution(values);
+  return summary === null ? null : { ...summary, p95: round(percentile([...values].sort((a, b) => a - b), 95)) };
+}
+
 /** A run count from the environment (GANTRY_BENCH_ROLLBACKS, GANTRY_BENCH_CANARY_ROLLBACKS), else the default. */
 function countFromEnv(name: string, fallback: number, min: number): number {
   const fromEnv = process.env[name];
@@ -166,13 +172,14 @@ function outcome(
   counts: TrafficCounts,
   cpu: ReturnType<typeof cpuSince>,
 ): Awaited<ReturnType<Benchmark['run']>> {
-  const series = (pick: (sample: RollbackSample) => number) => distribution(samples.map(pick));
+  const series = (pick: (sample: RollbackSample) => number) => withP95(samples.map(pick));
   const rollbackDurationMs = series((s) => s.rollbackDurationMs);
   const firstRestoredAnswerMs = series((s) => s.firstRestoredAnswerMs);
   const lastRolledBackAnswerMs = series((s) => s.lastRolledBackAnswerMs);
   const canaryRollbackMs = distribution(canaries.flatMap((run) => (run.rollbackDurationMs === null ? [] : [run.rollbackDurationMs])));
   const traffic = { sent: counts.sent, ok: counts.ok, failed: counts.failed, byVersion: counts.byVersion, failures: counts.failures };
   const ms = (value: number | undefined) => (value === undefined ? '-' : `${Math.round(value)} ms`);
+  const percentiles = (series: ReturnType<typeof withP95>) => [series?.p50, series?.p95, series?.p99].map(ms).join(' / ');
   return {
     status: 'ok',
     params,
@@ -194,9 +201,9 @@ function outcome(
     },
     targets: [target('failed requests during deploys and rollbacks', counts.failed, '<=', 0)],
     summary: [
-      [`rollbackDurationMs p50 / p99 (n=${samples.length})`, `${ms(rollbackDurationMs?.p50)} / ${ms(rollbackDurationMs?.p99)}`],
-      ['traffic: first restored answer p50 / p99', `${ms(firstRestoredAnswerMs?.p50)} / ${ms(firstRestoredAnswerMs?.p99)}`],
-      ['traffic: last rolled back answer p50 / p99', `${ms(lastRolledBackAnswerMs?.p50)} / ${ms(lastRolledBackAnswerMs?.p99)}`],
+      [`rollbackDurationMs p50 / p95 / p99 (n=${samples.length})`, percentiles(rollbackDurationMs)],
+      ['traffic: first restored answer p50 / p95 / p99', percentiles(firstRestoredAnswerMs)],
+      ['traffic: last rolled back answer p50 / p95 / p99', percentiles(lastRolledBackAnswerMs)],
       [`canary automatic rollback p50 / max (n=${canaryRollbackMs?.count ?? 0})`, `${ms(canaryRollbackMs?.p50)} / ${ms(canaryRollbackMs?.max)}`],
       ['requests sent / failed', `${counts.sent} / ${counts.failed}`],
     ],

@@ -70,6 +70,18 @@ async function countByGroup(proxyUrl: string, requests: number): Promise<Record<
   return counts;
 }
 
+/** Whether the server could listen on the port (false while something still holds it). */
+function listens(server: Server, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const failed = () => resolve(false);
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      resolve(true);
+    });
+  });
+}
+
 function proxyUrlOf(group: ServerGroup | null): string {
   return String(group?.details?.proxyUrl);
 }
@@ -196,7 +208,7 @@ describe('LocalProvider', () => {
     const spec = bed.spec(newCluster(), 0);
     const bad = await bed.provider.createServerGroup({ ...spec, settings: { ...spec.settings, comand: 'x', startTimeoutSec: -1 } }).catch((caught: unknown) => caught);
     expect(isProviderError(bad, 'Fatal')).toBe(true);
-    expect((bad as Error).message).toMatch(/invalid settings: .*settings\.startTimeoutSec: .*settings\.\(root\): Unrecognized key: "comand"/);
+    expect((bad as Error).message).toMatch(/invalid settings: .*settings\.startTimeoutSec: .*settings: Unrecognized key: "comand"/);
     const noImage = await bed.provider.createServerGroup({ ...spec, image: 'no-such-folder' }).catch((caught: unknown) => caught);
     expect((noImage as Error).message).toMatch(/image no-such-folder is neither a baked image .* nor a folder/);
   });
@@ -237,7 +249,8 @@ describe('LocalProvider', () => {
     process.kill(agentPid, 'SIGKILL');
     await eventually(async () => isAlive(agentPid), (alive) => !alive);
     const squatter: Server = createServer();
-    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    // A SIGKILLed process shows as a zombie before its last thread has closed its sockets.
+    await eventually(() => listens(squatter, port), (bound) => bound);
     try {
       const found = await bed.provider.getServerGroup(refOf(v0));
       expect(found?.details?.proxyError).toMatch(new RegExp(`^proxy port ${port} could not be bound again: .*EADDRINUSE`));

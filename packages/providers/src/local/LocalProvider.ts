@@ -4,12 +4,12 @@ import { parseServerGroupName } from '@gantry/core';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import type { LocalAccountConfig } from '../accounts';
 import type { ProviderError } from '../errors';
-import { serverGroupSpecProblem } from '../validation';
+import { serverGroupSpecProblem, settingsProblems } from '../validation';
 import type { CreateServerGroupBody, ServerGroupView } from './agent/protocol';
 import { AgentClient, type Scope } from './agentClient';
 import { IMAGE_ID, bakeFolder } from './bake';
 import { localDataDir } from './dataDir';
-import { localBakeSettingsSchema, localServerGroupSettingsSchema, settingsIssues } from './settings';
+import { localBakeSettingsSchema, localServerGroupSettingsSchema } from './settings';
 
 export interface LocalProviderOptions {
   /** Where GANTRY_DATA_DIR is read. */
@@ -50,7 +50,7 @@ export class LocalProvider implements CloudProvider {
     const scope: Scope = { operation: 'bake', resource: { type: 'image', name: `${request.package}:${request.version}` } };
     this.checkAccount(request.account, scope);
     const settings = localBakeSettingsSchema.safeParse(request.settings ?? {});
-    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsIssues(settings.error)}`);
+    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
     const folder = settings.data.appDir ?? request.baseImage;
     if (folder === undefined) throw this.fatal(scope, 'settings.appDir (or baseImage) must name the folder to bake');
     const source = resolve(this.cwd, folder);
@@ -71,7 +71,7 @@ export class LocalProvider implements CloudProvider {
     const problem = serverGroupSpecProblem(spec);
     if (problem !== undefined) throw this.fatal(scope, problem);
     const parsed = localServerGroupSettingsSchema.safeParse(spec.settings ?? {});
-    if (!parsed.success) throw this.fatal(scope, `invalid settings: ${settingsIssues(parsed.error)}`);
+    if (!parsed.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
     const { appDir: _appDir, proxyPort, ...run } = parsed.data;
     const wantedPort = proxyPort ?? this.account.proxyPorts?.[spec.cluster];
     const body: CreateServerGroupBody = {

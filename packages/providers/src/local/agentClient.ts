@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
 import { isAlive } from './agent/processes';
 import type { AgentErrorBody, AgentFile } from './agent/protocol';
 import { ensureAgent, type AgentStartOptions } from './agentProcess';
@@ -111,9 +111,11 @@ export class AgentClient {
   }
 }
 
+/** The connection failures that mean the agent is gone (not merely slow). */
+const AGENT_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']);
+
 function isConnectionError(error: unknown): boolean {
-  const code = (error as { cause?: { code?: string } }).cause?.code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+  return AGENT_GONE.has(transientNetworkCode(error) ?? '');
 }
 
 function errorMessage(text: string): string | undefined {

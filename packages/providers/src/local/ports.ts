@@ -5,6 +5,13 @@ export interface PortRange {
   to: number;
 }
 
+/**
+ * Where a cluster's proxy port comes from when the account names no portRange: below Linux's
+ * ephemeral range (32768–60999), so that no outgoing connection can be using it as its local
+ * port when a restarted agent binds it again.
+ */
+export const DEFAULT_PROXY_PORT_RANGE: PortRange = { from: 20000, to: 29999 };
+
 /** Whether nothing listens on 127.0.0.1:port (by trying to listen there). */
 export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

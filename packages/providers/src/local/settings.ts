@@ -29,8 +29,3 @@ export type LocalServerGroupSettingsInput = z.input<typeof localServerGroupSetti
 
 /** The settings a bake reads: only `appDir` matters, the rest may be shared with the deploy. */
 export const localBakeSettingsSchema = localServerGroupSettingsSchema.partial();
-
-/** `settings.env.X: message` lines for a failed parse. */
-export function settingsIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `settings.${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Capacity } from '../../CloudProvider';
 import { trafficPlan, weightsProblem } from '../../kubernetes/traffic';
 import { capacityProblem } from '../../validation';
-import { freePort, type PortRange } from '../ports';
+import { DEFAULT_PROXY_PORT_RANGE, freePort, type PortRange } from '../ports';
 import { RoundRobin, SmoothWeightedRoundRobin, asPercentages, routingWeights } from './balancer';
 import { AgentError } from './errors';
 import { Instance } from './instance';
@@ -238,7 +238,7 @@ export class LocalAgent {
       if (!existing.proxy.listening) await this.listenOrConflict(existing, existing.record.proxyPort);
       return existing;
     }
-    const port = wantedPort ?? (await freePort(portRange, this.portsInUse()));
+    const port = wantedPort ?? (await freePort(portRange ?? DEFAULT_PROXY_PORT_RANGE, this.portsInUse()));
     const cluster = this.newCluster({ name, proxyPort: port, weights: null });
     try {
       await this.listenOrConflict(cluster, port);

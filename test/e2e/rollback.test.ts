@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { isReady } from '../fakes/kubernetes/controller/pods';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { eventually } from '../support/eventually';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, kubernetesAccount, labelsOf, redBlackDeployStage, servedPods, servedServerGroups, testRegistry } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
@@ -176,10 +177,14 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
     const executionId = await gantry.trigger(id, { version: '2' });
     // Both groups serve while the deploy waits before disabling v000; then v001's pods crash and do not come back.
     await gantry.waitFor(executionId, (e) => stageOf(e, 'deploy').tasks.some((t) => t.name === 'waitBeforeDisable' && t.status === 'RUNNING'), 30_000);
+    // Enabling relabels v001's pod template, which rolls its pods: wait for the rollout to settle.
+    const v001Pods = () => fake.state.list('pods', NAMESPACE).filter((pod) => labelsOf(pod)['gantry.io/server-group'] === 'shop-late-v001');
+    const pods = await eventually(async () => {
+      const current = v001Pods();
+      return current.length === 2 && current.every(isReady) ? current : undefined;
+    }, 20_000);
     fake.failReadiness((deployment) => deployment.name === 'shop-late-v001');
     try {
-      const pods = fake.state.list('pods', NAMESPACE).filter((pod) => labelsOf(pod)['gantry.io/server-group'] === 'shop-late-v001');
-      expect(pods).toHaveLength(2);
       for (const pod of pods) {
         const response = await fetch(`${fake.url}/api/v1/namespaces/${NAMESPACE}/pods/${String(pod.metadata.name)}`, { method: 'DELETE' });
         expect(response.ok).toBe(true);

@@ -116,14 +116,8 @@ export class ProviderRegistry {
    */
   forAccount(name: string, observer: RetryObserver = {}): AccountProvider {
     const entry = this.entry(name);
-    const observe = observer.onRetry;
-    if (observe === undefined) return { account: entry.account, provider: entry.provider };
-    const options = this.retryOptions();
-    const onRetry = (event: RetryEvent): void => {
-      options.onRetry?.(event);
-      observe(event);
-    };
-    return { account: entry.account, provider: new RetryingProvider(entry.inner, { ...options, onRetry }) };
+    if (observer.onRetry === undefined) return { account: entry.account, provider: entry.provider };
+    return { account: entry.account, provider: new RetryingProvider(entry.inner, this.retryOptions(), observer.onRetry) };
   }
 
   private entry(name: string): CachedAccount {

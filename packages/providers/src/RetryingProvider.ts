@@ -10,7 +10,7 @@ import type {
   ServerGroupRef,
   ServerGroupSpec,
 } from './CloudProvider';
-import { DEFAULT_RETRY_OPTIONS, withRetry, type RetryOptions } from './retry';
+import { DEFAULT_RETRY_OPTIONS, watchRetries, withRetry, type RetryEvent, type RetryOptions } from './retry';
 
 type Operation = Exclude<keyof CloudProvider, 'kind'>;
 
@@ -41,6 +41,8 @@ export class RetryingProvider implements CloudProvider {
   constructor(
     readonly inner: CloudProvider,
     private readonly options: RetryOptions = DEFAULT_RETRY_OPTIONS,
+    /** Told of every retry within a call, the provider's own request resends included. */
+    private readonly watcher?: (event: RetryEvent) => void,
   ) {
     this.kind = inner.kind;
   }
@@ -86,6 +88,7 @@ export class RetryingProvider implements CloudProvider {
   }
 
   private run<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
-    return withRetry(call, { ...this.options, retryConflicts: CONFLICT_RETRYING_OPERATIONS.has(operation) });
+    const retried = () => withRetry(call, { ...this.options, retryConflicts: CONFLICT_RETRYING_OPERATIONS.has(operation) });
+    return this.watcher === undefined ? retried() : watchRetries(this.watcher, retried);
   }
 }

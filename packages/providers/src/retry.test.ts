@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, type ProviderErrorKind } from './errors';
-import { retryDelayMs, shouldRetry, withRetry, type RetryOptions } from './retry';
+import { reportRetry, retryDelayMs, shouldRetry, watchRetries, withRetry, type RetryEvent, type RetryOptions } from './retry';
 
 function failure(kind: ProviderErrorKind, retryAfterMs?: number): ProviderError {
   return new ProviderError({ kind, provider: 'kubernetes', operation: 'resize', account: 'k8s', reason: `${kind} for the test`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
@@ -108,5 +108,23 @@ describe('withRetry', () => {
     expect(shouldRetry(new Error('x'), { retryConflicts: true })).toBe(false);
     expect(shouldRetry(failure('Transient'), { onlyKinds: ['Throttled'] })).toBe(false);
     expect(shouldRetry(failure('Throttled'), { onlyKinds: ['Throttled'] })).toBe(true);
+  });
+});
+
+describe('watchRetries', () => {
+  it('tells the watcher of every retry inside the call, nested ones and reported ones included', async () => {
+    const seen: string[] = [];
+    const watcher = (event: RetryEvent) => seen.push(`${event.error.kind} ${event.attempt}`);
+    const inner = script(failure('Throttled'));
+    const outer = script(failure('Transient'));
+    await watchRetries(watcher, async () => {
+      await withRetry(outer.fn, options());
+      await withRetry(inner.fn, options());
+      reportRetry({ attempt: 1, delayMs: 5, error: failure('Throttled') });
+    });
+    expect(seen).toEqual(['Transient 1', 'Throttled 1', 'Throttled 1']);
+    // Outside a watched call nobody is told, and nothing fails.
+    await withRetry(script(failure('Throttled')).fn, options());
+    expect(seen).toHaveLength(3);
   });
 });

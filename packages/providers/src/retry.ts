@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isProviderError, type ProviderError, type ProviderErrorKind } from './errors';
 
 export interface RetryOptions {
@@ -35,6 +36,26 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = { attempts: 5, baseDelayMs: 2
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Requests a provider resends inside one call cannot see the caller; the async context can. */
+const retryWatchers = new AsyncLocalStorage<(event: RetryEvent) => void>();
+
+/**
+ * Runs `call` so that every retry made inside it is told to `watcher`: the whole-call retries of
+ * RetryingProvider and a provider's own resends of single throttled requests alike, however deep
+ * (the engine audits them per task this way).
+ */
+export function watchRetries<T>(watcher: (event: RetryEvent) => void, call: () => Promise<T>): Promise<T> {
+  return retryWatchers.run(watcher, call);
+}
+
+/** Tells the watcher of the current call (if any) about a retry made outside withRetry. */
+export function reportRetry(event: RetryEvent): void {
+  retryWatchers.getStore()?.(event);
+}
+
+/** How providers resend one request the API throttled: it was refused, so sending it again is safe. */
+export const THROTTLED_REQUEST_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, onlyKinds: ['Throttled'] };
+
 /** Whether this error is worth another try under these options. */
 export function shouldRetry(error: unknown, options: Pick<RetryOptions, 'retryConflicts' | 'onlyKinds'>): error is ProviderError {
   if (!isProviderError(error)) return false;
@@ -71,7 +92,9 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (attempt >= attempts || !shouldRetry(error, options)) throw error;
       const delayMs = retryDelayMs(attempt, error.retryAfterMs, options);
       if (delayMs === undefined) throw error;
-      options.onRetry?.({ attempt, delayMs, error });
+      const event = { attempt, delayMs, error };
+      options.onRetry?.(event);
+      reportRetry(event);
       await sleep(delayMs);
     }
   }

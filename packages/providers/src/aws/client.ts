@@ -3,7 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsAccountConfig } from '../accounts';
 import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
-import { withRetry, type RetryOptions } from '../retry';
+import { THROTTLED_REQUEST_RETRY, withRetry } from '../retry';
 import { toProviderError } from './errors';
 
 /** What a request is about, for the error message if it fails. */
@@ -30,8 +30,6 @@ export interface AwsClientOptions {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const CONNECTION_TIMEOUT_MS = 5_000;
-const DEFAULT_THROTTLED_ATTEMPTS = 4;
-const THROTTLE_BACKOFF: RetryOptions = { attempts: DEFAULT_THROTTLED_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 1_000, onlyKinds: ['Throttled'] };
 
 /**
  * The SDK clients of one account, one set per region (built on first use), and the one place
@@ -83,7 +81,7 @@ export class AwsClient {
         throw toProviderError(error, { ...scope, account: this.account.name });
       }
     };
-    return withRetry(send, { ...THROTTLE_BACKOFF, attempts: this.options.throttledAttempts ?? DEFAULT_THROTTLED_ATTEMPTS });
+    return withRetry(send, { ...THROTTLED_REQUEST_RETRY, attempts: this.options.throttledAttempts ?? THROTTLED_REQUEST_RETRY.attempts });
   }
 
   /** NotFound is an answer here, not an error. */

@@ -10,7 +10,7 @@ import {
 } from '@google-cloud/compute';
 import type { CallOptions } from 'google-gax';
 import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
-import { retryDelayMs, type RetryOptions } from '../retry';
+import { THROTTLED_REQUEST_RETRY, reportRetry, retryDelayMs } from '../retry';
 import type { ComputeClientOptions } from './connection';
 import { isAlreadyExists, operationError, operationFailed, operationErrorCodes, toProviderError } from './errors';
 import { nameOf } from './names';
@@ -51,8 +51,6 @@ export interface GceClientTimeouts {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 120_000;
 const DEFAULT_OPERATION_POLL_MS = 500;
-const DEFAULT_THROTTLED_ATTEMPTS = 4;
-const THROTTLE_BACKOFF: RetryOptions = { attempts: DEFAULT_THROTTLED_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 1_000 };
 
 /** The answer of an insert: the operation to wait for, or `exists` when the name is taken (409). */
 export type InsertResult = Operation | 'exists';
@@ -87,7 +85,7 @@ export class GceClient {
     };
     this.operationTimeoutMs = timeouts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     this.operationPollMs = timeouts.operationPollMs ?? DEFAULT_OPERATION_POLL_MS;
-    this.throttledAttempts = timeouts.throttledAttempts ?? DEFAULT_THROTTLED_ATTEMPTS;
+    this.throttledAttempts = timeouts.throttledAttempts ?? THROTTLED_REQUEST_RETRY.attempts;
   }
 
   async call<T>(scope: Scope, request: (apis: ComputeApis) => Promise<T>): Promise<T> {
@@ -163,8 +161,9 @@ export class GceClient {
         return await request(this.apis);
       } catch (error) {
         const mapped = toProviderError(error, this.context(scope));
-        const delayMs = mapped.kind === 'Throttled' && attempt < this.throttledAttempts ? retryDelayMs(attempt, mapped.retryAfterMs, THROTTLE_BACKOFF) : undefined;
+        const delayMs = mapped.kind === 'Throttled' && attempt < this.throttledAttempts ? retryDelayMs(attempt, mapped.retryAfterMs, THROTTLED_REQUEST_RETRY) : undefined;
         if (delayMs === undefined) return failed(error);
+        reportRetry({ attempt, delayMs, error: mapped });
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }

@@ -296,8 +296,20 @@ describe('KubernetesProvider against the fake API server', () => {
     ]);
     expect((await gateway.listServerGroups(ref)).map((g) => g.enabled)).toEqual([false, true]);
 
+    // enable/disable end an explicit split: the route shares traffic equally among enabled groups.
+    await gateway.enable({ account: 'k8s-gateway', name: v1.name });
+    expect(backends()).toMatchObject([
+      { name: v1.name, weight: 50 },
+      { name: v2.name, weight: 50 },
+    ]);
+    await gateway.disable({ account: 'k8s-gateway', name: v2.name });
+    expect(backends()).toEqual([expect.objectContaining({ name: v1.name, weight: 100 })]);
+
+    // A destroyed group leaves the route before its Service goes.
+    await gateway.enable({ account: 'k8s-gateway', name: v2.name });
     await gateway.destroy({ account: 'k8s-gateway', name: v1.name });
     expect(fake.state.get('services', v1.name, NAMESPACE)).toBeUndefined();
+    expect(backends()).toEqual([expect.objectContaining({ name: v2.name, weight: 100 })]);
   });
 
   it('retries a resourceVersion conflict and a 429 through the registry wrapper', async () => {
@@ -311,10 +323,16 @@ describe('KubernetesProvider against the fake API server', () => {
     expect(fake.state.get('deployments', spec.name, NAMESPACE)?.spec).toMatchObject({ replicas: 3 });
     expect(waits).toHaveLength(1);
 
+    // A throttled request is sent again by the client itself after the Retry-After (one second
+    // here): the call succeeds without the wrapper retrying the whole method.
+    const podLists = () => fake.requests().filter((r) => r.method === 'GET' && r.path.split('?')[0]!.endsWith('/pods')).length;
+    const listsBefore = podLists();
     fake.injectFault({ method: 'GET', pathPattern: /\/pods$/, status: 429, times: 1 });
+    const started = Date.now();
     await expect(provider().health(ref)).resolves.toMatchObject({ desired: 3 });
-    // The fake asks for one second (Retry-After: 1); the wrapper waited at least that.
-    expect(waits[1]).toBeGreaterThanOrEqual(1_000);
+    expect(podLists() - listsBefore).toBe(2);
+    expect(waits).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
 
     // Unavailable API servers are retried for every operation, creates included.
     fake.injectFault({ method: 'POST', pathPattern: /\/deployments$/, status: 503, times: 2 });

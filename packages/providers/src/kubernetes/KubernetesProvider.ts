@@ -29,7 +29,7 @@ import {
 } from './manifests';
 import { byCreation, computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
-import { replicaSplit, trafficPlan, weightsProblem } from './traffic';
+import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from './traffic';
 
 export interface KubernetesProviderOptions {
   /** Where `token.env` is read. */
@@ -123,12 +123,16 @@ export class KubernetesProvider implements CloudProvider {
     await this.kube.call(scope, (k) => k.apps.patchNamespacedDeployment({ name: ref.name, namespace: scope.namespace, body }, k.mergePatch));
   }
 
-  enable(ref: ServerGroupRef): Promise<void> {
-    return this.setTraffic(ref.name, true, this.refScope(ref, 'enable'));
+  async enable(ref: ServerGroupRef): Promise<void> {
+    const scope = this.refScope(ref, 'enable');
+    await this.setTraffic(ref.name, true, scope);
+    await this.routeToEnabledGroups(ref.name, scope);
   }
 
-  disable(ref: ServerGroupRef): Promise<void> {
-    return this.setTraffic(ref.name, false, this.refScope(ref, 'disable'));
+  async disable(ref: ServerGroupRef): Promise<void> {
+    const scope = this.refScope(ref, 'disable');
+    await this.setTraffic(ref.name, false, scope);
+    await this.routeToEnabledGroups(ref.name, scope);
   }
 
   /**
@@ -186,6 +190,8 @@ export class KubernetesProvider implements CloudProvider {
     const serviceScope: Scope = { ...scope, resource: { type: 'service', name: ref.name } };
     const service = await this.kube.find(serviceScope, (k) => k.core.readNamespacedService({ name: ref.name, namespace }, k.options));
     if (service?.metadata?.labels?.[LABELS.serverGroup] === ref.name) {
+      // Out of the route first: a backend whose Service is gone makes the gateway answer 500s.
+      if (deployment !== null) await this.routeToEnabledGroups(ref.name, scope, deployment);
       await this.kube.find(serviceScope, (k) => k.core.deleteNamespacedService({ name: ref.name, namespace }, k.options));
     }
   }
@@ -210,6 +216,33 @@ export class KubernetesProvider implements CloudProvider {
     await this.kube.call(scope, (k) => k.apps.patchNamespacedDeployment({ name, namespace, body }, k.mergePatch));
     const stale = (await this.podsOf(name, scope)).filter((pod) => pod.metadata?.labels?.[LABELS.traffic] !== label && !pod.metadata?.deletionTimestamp);
     await forEachLimited(stale, POD_PATCH_CONCURRENCY, (pod) => this.relabelPod(pod, label, scope));
+  }
+
+  /**
+   * Gateway mode: enable and disable end any explicit split (as red/black wants: enable the new
+   * group, disable the old, and the new one has all the traffic); the route sends equal shares to
+   * the cluster's enabled groups, leaving out one being deleted. Service mode needs nothing more:
+   * the Service follows the labels.
+   */
+  private async routeToEnabledGroups(serverGroup: string, scope: Scope, known?: V1Deployment): Promise<void> {
+    if (this.account.traffic.mode !== 'gatewayHttpRoute') return;
+    const deployment = known ?? (await this.requireDeployment(serverGroup, scope));
+    const labels = deployment.metadata?.labels ?? {};
+    const cluster: ClusterRef = { account: this.account.name, location: scope.namespace, application: labels[LABELS.application] ?? '', cluster: labels[LABELS.cluster] ?? '' };
+    // `known` is a group being destroyed: it leaves the route whatever its labels say.
+    const deleting = known === undefined ? undefined : serverGroup;
+    const live = (await this.deploymentsOf(cluster.cluster, scope)).filter(
+      (candidate) => !candidate.metadata?.deletionTimestamp && candidate.metadata?.name !== deleting,
+    );
+    const enabled = live.filter((candidate) => candidate.metadata?.annotations?.[ANNOTATIONS.enabled] === 'true');
+    const weights = evenWeights(enabled.map((candidate) => candidate.metadata?.name ?? ''));
+    const backends: HttpRouteBackend[] = [];
+    for (const candidate of enabled) {
+      const port = containerPortOf(candidate);
+      await this.ensureServerGroupService(candidate, port, scope);
+      backends.push({ name: candidate.metadata?.name ?? '', port, weight: weights[candidate.metadata?.name ?? ''] ?? 0 });
+    }
+    await this.writeHttpRoute(cluster, backends, scope);
   }
 
   /**

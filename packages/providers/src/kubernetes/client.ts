@@ -9,6 +9,7 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { THROTTLED_REQUEST_RETRY, withRetry } from '../retry';
 import { statusReasonOf, toProviderError } from './errors';
 
 /** What a request is about, for the error message if it fails. */
@@ -52,12 +53,19 @@ export class KubeClient {
     };
   }
 
+  /**
+   * Sends one request; one the API server throttled (429) is sent again after a short pause: it
+   * was refused, not applied, and a provider method makes several requests, so failing the whole
+   * method on each 429 would rarely get through a busy API server.
+   */
   async call<T>(scope: Scope, request: (apis: KubeApis) => Promise<T>): Promise<T> {
-    try {
-      return await request(this.apis);
-    } catch (error) {
-      throw toProviderError(error, this.context(scope));
-    }
+    return withRetry(async () => {
+      try {
+        return await request(this.apis);
+      } catch (error) {
+        throw toProviderError(error, this.context(scope));
+      }
+    }, THROTTLED_REQUEST_RETRY);
   }
 
   /** NotFound is an answer here, not an error. */
@@ -72,12 +80,14 @@ export class KubeClient {
 
   /** A create that reports an existing object of that name as `'exists'` instead of failing. */
   async create<T>(scope: Scope, request: (apis: KubeApis) => Promise<T>): Promise<T | 'exists'> {
-    try {
-      return await request(this.apis);
-    } catch (error) {
-      if (statusReasonOf(error) === 'AlreadyExists') return 'exists';
-      throw toProviderError(error, this.context(scope));
-    }
+    return withRetry(async () => {
+      try {
+        return await request(this.apis);
+      } catch (error) {
+        if (statusReasonOf(error) === 'AlreadyExists') return 'exists';
+        throw toProviderError(error, this.context(scope));
+      }
+    }, THROTTLED_REQUEST_RETRY);
   }
 
   error(kind: ProviderErrorKind, scope: Scope, reason: string): ProviderError {

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { capacityProblem } from '../validation';
-import { replicaSplit, trafficPlan, weightsProblem } from './traffic';
+import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from './traffic';
 
 const groups = ['c-v001', 'c-v002', 'c-v003'];
+
+describe('evenWeights', () => {
+  it('splits 100 in whole shares, the first names taking the remainder', () => {
+    expect(evenWeights(['a', 'b', 'c'])).toEqual({ a: 34, b: 33, c: 33 });
+    expect(evenWeights(['a'])).toEqual({ a: 100 });
+    expect(evenWeights([])).toEqual({});
+  });
+});
 
 describe('weights', () => {
   it('accepts whole percentages of known groups summing to 100', () => {

@@ -43,3 +43,10 @@ export function replicaSplit(weights: Record<string, number>, totalReplicas: num
   for (let i = 0; left > 0; i = (i + 1) % byRemainder.length, left--) split[byRemainder[i]!.name]! += 1;
   return split;
 }
+
+/** Equal whole shares of 100 (the first names take the remainder), e.g. 34/33/33. */
+export function evenWeights(names: readonly string[]): Record<string, number> {
+  const base = Math.floor(WEIGHT_TOTAL / Math.max(1, names.length));
+  const extra = WEIGHT_TOTAL - base * names.length;
+  return Object.fromEntries(names.map((name, index) => [name, base + (index < extra ? 1 : 0)]));
+}

@@ -91,6 +91,8 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
       baselineServerGroup: 'good-web-v001',
       productionServerGroup: 'good-web-v000',
       canaryPassed: true,
+      // The old production group is then handled as red/black handles replaced groups.
+      scaledDownServerGroups: ['good-web-v000'],
       canaryResults: [
         { step: 1, percent: 10, result: 'pass', score: 100 },
         { step: 2, percent: 50, result: 'pass', score: 100 },

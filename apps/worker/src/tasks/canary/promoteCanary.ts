@@ -26,7 +26,7 @@ export const promoteCanaryTask: TaskImplementation = serverGroupTask({
 /**
  * `canary`, step 6: all traffic to the promoted canary; production and baseline leave it, and the
  * baseline (only ever a yardstick) is destroyed. The old production group stays, disabled, for a
- * rollback. Done once the cloud shows it, so a crash in between repeats idempotent calls.
+ * rollback, until red/black's clean-up tasks that follow deal with it. Done once the cloud shows it, so a crash in between repeats idempotent calls.
  */
 export const completeCanaryPromotionTask: TaskImplementation = serverGroupTask({
   name: 'completeCanaryPromotion',
@@ -36,7 +36,7 @@ export const completeCanaryPromotionTask: TaskImplementation = serverGroupTask({
     const live = await liveCanaryGroups(provider, groups);
     if (live.canary === null) throw new TaskFailure(`the promoted canary ${describeServerGroup(groups.canary)} no longer exists`);
     const done = live.canary.enabled && live.baseline === null && live.production?.enabled !== true;
-    if (done) return { status: 'SUCCEEDED', outputs: { disabledServerGroups: [groups.production], destroyedServerGroups: [groups.baseline] } };
+    if (done) return { status: 'SUCCEEDED', outputs: { baselineDestroyed: true } };
     await provider.setTrafficWeights(clusterRefOf(groups.canary), { [groups.canary.serverGroupName]: 100 });
     try {
       await provider.destroy({ ...refOf(groups.canary), name: groups.baseline });

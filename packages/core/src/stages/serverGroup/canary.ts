@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { seconds } from '../fields';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
-import { deployClusterSchema } from './deploy';
+import { deployClusterSchema, oldServerGroupsCleanup } from './deploy';
 import { capacitySchema, waitForUpTimeoutSchema } from './fields';
 
 export const DEFAULT_CANARY_STEPS = [1, 10, 25, 50];
@@ -18,7 +18,7 @@ const positiveSeconds = seconds.pipe(z.number().positive({ error: 'must be more 
  * each); each step's metrics are collected for `intervalSec` after `warmupSec` (only the last
  * `lookbackSec` of it are judged, when given) at `stepSec` resolution from `metricSource`, and
  * judged by `canaryConfig`. All steps pass → the canary is promoted as `cluster.strategy` says
- * (redblack); a failing step → production takes all traffic back and both new groups are
+ * (redblack, with its scaleDown, delays and maxRemainingServerGroups); a failing step → production takes all traffic back and both new groups are
  * destroyed; a marginal one → a manual judgment when `onMarginal` is `judgment`, else a failure.
  */
 export const canaryFieldsSchema = z
@@ -50,12 +50,14 @@ export const canaryStage = defineStageType({
   fields: allowExpressions(canaryFieldsSchema),
   // Metric queries are templates over the server group being measured (`${scope}`, `${role}`).
   literalFields: [['canaryConfig', 'metrics', '*', 'query']],
-  tasks: () => [
+  tasks: (fields) => [
     'determineCanaryServerGroups',
     'createCanaryServerGroups',
     'runCanaryAnalysis',
     'promoteCanary',
     'waitForUpInstances',
     'completeCanaryPromotion',
+    // The old production group, now out of traffic, is treated as red/black treats replaced groups.
+    ...oldServerGroupsCleanup(fields.cluster),
   ],
 });

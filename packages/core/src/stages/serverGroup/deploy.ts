@@ -114,7 +114,8 @@ function judgmentTasks(cluster: DeployCluster): string[] {
   return cluster.judgment === undefined ? [] : [JUDGMENT_TASK];
 }
 
-function oldServerGroupsCleanup(cluster: DeployCluster): string[] {
+/** What red/black does with the groups a new one replaced: disable, maybe scale down, shrink the cluster. */
+export function oldServerGroupsCleanup(cluster: DeployCluster): string[] {
   const { scaleDown } = redBlackOptionsOf(cluster);
   return [
     'disableOldServerGroups',

@@ -126,4 +126,24 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
     expect(deploymentsOf(fake, 'bad-web')).toEqual(['bad-web-v000']);
     expect(Object.entries(routeWeights('bad-web')).filter(([, weight]) => weight > 0)).toEqual([['bad-web-v000', 100]]);
   });
+
+  it('asks a person about a marginal step when told to, and goes on when they say continue', async () => {
+    await production('judged');
+    prometheus.setSeries((group, index, metric) => {
+      if (metric === 'latency_ms') return latency(index) + (group === 'judged-web-v002' ? 40 : 0);
+      return errorRate(index);
+    });
+    const stage = { ...canaryStage('judged', 'registry.local/app:2', prometheus.url), steps: [10], onMarginal: 'judgment' };
+    const id = await gantry.savePipeline({ application: 'judged', name: 'canary-judged', stages: [{ ...stage, canaryConfig: { ...stage.canaryConfig, thresholds: { marginal: 40, pass: 75 } } }] });
+    const executionId = await gantry.trigger(id, {});
+    const asking = await gantry.waitFor(executionId, (execution) => stageOf(execution, 'canary').outputs.awaitingJudgment === 'canary step 1', 60_000);
+    expect(stageOf(asking, 'canary').outputs).toMatchObject({ canaryResults: [{ step: 1, result: 'marginal', score: 50 }] });
+    const judge = (status: string) => gantry.request('POST', `/api/v1/executions/${executionId}/stages/canary/judgment`, { judgmentStatus: status }, { 'x-gantry-user': 'ana' });
+    expect((await judge('continue')).status).toBe(202);
+    const done = await gantry.waitFor(executionId, undefined, 60_000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(stageOf(done, 'canary').outputs).toMatchObject({ canaryPassed: true, awaitingJudgment: null, serverGroupName: 'judged-web-v002' });
+    // One answer per step: the step is no longer waiting.
+    expect((await judge('continue')).status).toBe(409);
+  });
 });

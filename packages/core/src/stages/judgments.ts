@@ -7,7 +7,8 @@ import { isPlainObject } from '../celValues';
  * `waitForJudgment` task, which reads the answer from the stage context. A rolling deploy with
  * `judgment.betweenSteps` also waits before each later step: its task then names the judgment
  * it awaits in the stage output `awaitingJudgment`, and the answer goes to `judgments.<that name>`
- * in the stage context (one per step, so each is answered once).
+ * in the stage context (one per step, so each is answered once). A `canary` with `onMarginal:
+ * "judgment"` asks the same way about each marginal step.
  */
 export interface JudgmentRequest {
   /** The judgmentInputs values; empty when any input (or none) is accepted. */
@@ -27,12 +28,14 @@ export const JUDGMENT_TASK = 'waitForJudgment';
 
 export function judgmentRequestOf(type: string, context: Record<string, unknown>, outputs: Record<string, unknown> = {}): JudgmentRequest | undefined {
   if (type === 'manualJudgment') return { options: optionsOf(context.judgmentInputs), wholeStage: true };
+  const awaiting = outputs[AWAITING_JUDGMENT_OUTPUT];
+  // A canary with onMarginal "judgment" asks a person about each marginal step.
+  if (type === 'canary') return context.onMarginal === 'judgment' ? { options: [], wholeStage: false, ...(typeof awaiting === 'string' ? { awaiting } : {}) } : undefined;
   if (type !== 'deploy') return undefined;
   const clusters = Array.isArray(context.clusters) ? context.clusters : [];
   const cluster: unknown = context.cluster ?? clusters[0];
   const judgment = isPlainObject(cluster) ? cluster.judgment : undefined;
   if (!isPlainObject(judgment)) return undefined;
-  const awaiting = outputs[AWAITING_JUDGMENT_OUTPUT];
   return { options: optionsOf(judgment.judgmentInputs), wholeStage: false, ...(typeof awaiting === 'string' ? { awaiting } : {}) };
 }
 

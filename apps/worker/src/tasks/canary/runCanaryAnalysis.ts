@@ -6,7 +6,7 @@ import {
   type CanaryAction,
   type CanaryAnalysisPlan,
 } from '@gantry/strategies';
-import { waitForUpTimeoutMs, type CanaryFields } from '@gantry/core';
+import { AWAITING_JUDGMENT_OUTPUT, stepJudgmentsOf, waitForUpTimeoutMs, type CanaryFields } from '@gantry/core';
 import { isProviderError, type CloudProvider, type ServerGroup } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
@@ -143,23 +143,26 @@ function metricsUnavailable(progress: Progress, error: unknown): TaskResult {
   return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { ...progress, metricErrors, failed: `metrics could not be read ${metricErrors} times in a row: ${reason}` } };
 }
 
-const judgment = z.looseObject({ judgmentStatus: z.string().optional(), lastModifiedBy: z.string().optional() });
+const judgment = z.looseObject({ judgmentStatus: z.string(), lastModifiedBy: z.string().optional() });
 
 /**
- * A marginal step waits for the stage's manual judgment. One judgment per stage: "continue"
- * accepts this step and any later marginal one (the person has seen the numbers and decided);
- * "stop" fails the canary, which rolls back.
+ * A marginal step waits for a person: the stage output `awaitingJudgment` names the step, and the
+ * judgment API stores the answer under that name (one answer per step). "continue" lets the step
+ * through as if it had passed; "stop" fails the canary, which rolls back.
  */
 function awaitJudgment(ctx: TaskContext, progress: Progress): TaskResult {
-  const { judgmentStatus, lastModifiedBy } = judgment.parse(ctx.stage.context);
-  const status = judgmentStatus?.toLowerCase();
+  const step = `canary step ${progress.step + 1}`;
+  const answer = judgment.safeParse(stepJudgmentsOf(ctx.stage.context)[step]);
+  const status = answer.success ? answer.data.judgmentStatus.toLowerCase() : undefined;
   if (status === 'continue') {
-    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { ...continueAfterJudgment(progress), metricErrors: 0, results: progress.results } };
+    const next = { ...continueAfterJudgment(progress), metricErrors: 0, results: progress.results };
+    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { [AWAITING_JUDGMENT_OUTPUT]: null } };
   }
   if (status === 'stop') {
-    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { ...progress, failed: `judged "stop" by ${lastModifiedBy ?? 'an unknown user'} after a marginal step` } };
+    const by = answer.data?.lastModifiedBy ?? 'an unknown user';
+    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { ...progress, failed: `judged "stop" by ${by} after ${step} was marginal` }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: null } };
   }
-  return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS, state: { ...progress, awaitingJudgment: true }, outputs: { canaryAwaitingJudgment: true } };
+  return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS, state: { ...progress, awaitingJudgment: true }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: step } };
 }
 
 async function destroyIfPresent(provider: CloudProvider, ref: Parameters<CloudProvider['destroy']>[0]): Promise<void> {

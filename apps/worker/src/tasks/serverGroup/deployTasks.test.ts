@@ -143,14 +143,16 @@ describe('deploy with highlander, task by task', () => {
     expect(result.status === 'RUNNING' && result.retryAfterMs).toBeLessThanOrEqual(100);
   });
 
-  it('refuses to disable or destroy old groups while the new one is not up or not in traffic', async () => {
+  it('refuses to disable or destroy old groups while the new one is down or not in traffic, and waits while its health is unknown', async () => {
     const provider = new MemoryProvider();
     provider.seed('app-prod-v000');
     const named = await step(determineServerGroupNameTask, deployContext(provider));
     const created = await step(createServerGroupTask, named.ctx);
+    expect(await disableOldServerGroupsTask.run(created.ctx)).toMatchObject({ status: 'RUNNING' });
+    provider.setUp('app-prod-v001', 1, 1);
     expect(await disableOldServerGroupsTask.run(created.ctx)).toEqual({
       status: 'TERMINAL',
-      error: 'the new server group app-prod-v001 (account k8s, location ns1) is not up (up 0/2, down 0, unknown 2); refusing to touch the old server groups',
+      error: 'the new server group app-prod-v001 (account k8s, location ns1) is not up (up 1/2, down 1, unknown 0); refusing to touch the old server groups',
     });
     provider.setUp('app-prod-v001', 2);
     expect(await destroyOldServerGroupsTask.run(created.ctx)).toEqual({

@@ -76,7 +76,10 @@ async function act(provider: CloudProvider, chosen: ChosenServerGroup, live: Liv
   const refuse = (why: string) => new TaskFailure(`the new server group ${describeServerGroup(chosen)} ${why}; refusing to touch the old server groups`);
   switch (step.kind) {
     case 'waitHealthy':
-      throw refuse(`is not up (${describeHealth(live.newServerGroup.health)})`);
+      // Instances not yet known healthy are normal right after the group takes traffic (a load
+      // balancer's first health checks): wait, old groups still serving. Instances down are not.
+      if (live.newServerGroup.health.down > 0) throw refuse(`is not up (${describeHealth(live.newServerGroup.health)})`);
+      return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
     case 'verify':
     case 'enable':
       throw refuse('takes no traffic');

@@ -1,5 +1,5 @@
 /**
- * The scheduled failures every fake offers besides explicit faults: a throttle rate and a one-shot
+ * The failures every fake offers: explicit faults a test injects, a throttle rate and a one-shot
  * interruption after N more calls. Each fake turns the verdict into its own wire error.
  */
 export type ScheduledFault = 'interrupt' | 'throttle';
@@ -37,4 +37,34 @@ export class FaultSchedule {
     }
     return this.throttleRate > 0 && Math.random() < this.throttleRate ? 'throttle' : undefined;
   }
+}
+
+/** Explicit faults a test injected, each failing its next `times` matching calls. */
+export class CountedFaults<Spec> {
+  private readonly faults: { spec: Spec; remaining: number }[] = [];
+
+  add(spec: Spec, times: number): void {
+    if (!Number.isInteger(times) || times < 1) throw new Error('injectFault: times must be a positive integer');
+    this.faults.push({ spec, remaining: times });
+  }
+
+  /** The first fault this call matches, consuming one of its uses. */
+  take(matches: (spec: Spec) => boolean): Spec | undefined {
+    const index = this.faults.findIndex(({ spec }) => matches(spec));
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    fault.remaining--;
+    if (fault.remaining === 0) this.faults.splice(index, 1);
+    return fault.spec;
+  }
+
+  clear(): void {
+    this.faults.length = 0;
+  }
+}
+
+/** Whether an HTTP fault (method, path pattern) matches this request. */
+export function matchesRequest(spec: { method?: string; pathPattern: RegExp }, method: string, path: string): boolean {
+  spec.pathPattern.lastIndex = 0; // a /g pattern keeps state between test() calls
+  return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
 }

@@ -1,5 +1,5 @@
 /** Test-controlled failures, answered before routing so that any call (operations too) can fail. */
-import { FaultSchedule } from '../faultSchedule';
+import { CountedFaults, FaultSchedule, matchesRequest } from '../faultSchedule';
 import { backendError, faultError, rateLimitExceeded, type FaultStatus, type GcpError } from './errors';
 
 export interface FaultSpec {
@@ -16,7 +16,7 @@ export interface FaultSpec {
 }
 
 export class FaultInjector {
-  private readonly faults: { spec: FaultSpec; remaining: number }[] = [];
+  private readonly faults = new CountedFaults<FaultSpec>();
   private readonly schedule = new FaultSchedule();
 
   /** This share (0..1) of the requests that no explicit fault matches answers 429 rateLimitExceeded. */
@@ -30,22 +30,13 @@ export class FaultInjector {
   }
 
   add(spec: FaultSpec): void {
-    if (!Number.isInteger(spec.times) || spec.times < 1) throw new Error('injectFault: times must be a positive integer');
-    this.faults.push({ spec, remaining: spec.times });
+    this.faults.add(spec, spec.times);
   }
 
   /** The error for this request, consuming one use of the first matching fault. */
   take(method: string, path: string): GcpError | undefined {
-    const index = this.faults.findIndex(({ spec }) => {
-      spec.pathPattern.lastIndex = 0; // a /g pattern keeps state between test() calls
-      return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
-    });
-    const fault = this.faults[index];
-    if (fault) {
-      fault.remaining--;
-      if (fault.remaining === 0) this.faults.splice(index, 1);
-      return faultError(fault.spec.status, fault.spec.reason, fault.spec.message);
-    }
+    const fault = this.faults.take((spec) => matchesRequest(spec, method, path));
+    if (fault) return faultError(fault.status, fault.reason, fault.message);
     switch (this.schedule.next()) {
       case 'interrupt':
         return backendError();
@@ -57,7 +48,7 @@ export class FaultInjector {
   }
 
   clear(): void {
-    this.faults.length = 0;
+    this.faults.clear();
     this.schedule.clear();
   }
 }

@@ -1,4 +1,5 @@
 /** Test-controlled failures, answered before routing, so any path (discovery too) can fail. */
+import { CountedFaults, FaultSchedule, matchesRequest } from '../faultSchedule';
 import { faultError, type KubeError } from './status';
 
 export interface FaultSpec {
@@ -13,55 +14,39 @@ export interface FaultSpec {
 }
 
 export class FaultInjector {
-  private readonly faults: { spec: FaultSpec; remaining: number }[] = [];
-  private throttleRate = 0;
-  /** Requests still to let through before one fails with a 500; undefined: none pending. */
-  private interruptIn: number | undefined;
+  private readonly faults = new CountedFaults<FaultSpec>();
+  private readonly schedule = new FaultSchedule();
 
   /** This share (0..1) of the requests that no explicit fault matches answers 429. */
   setThrottleRate(rate: number): void {
-    if (!(rate >= 0 && rate <= 1)) throw new Error('setThrottleRate: rate must be between 0 and 1');
-    this.throttleRate = rate;
+    this.schedule.setThrottleRate(rate);
   }
 
   /** After `calls` more requests go through, the next one fails once with a 500. */
   interruptAfter(calls: number): void {
-    if (!Number.isInteger(calls) || calls < 0) throw new Error('interruptAfter: calls must be a non-negative integer');
-    this.interruptIn = calls;
+    this.schedule.interruptAfter(calls);
   }
 
   add(spec: FaultSpec): void {
-    if (!Number.isInteger(spec.times) || spec.times < 1) throw new Error('injectFault: times must be a positive integer');
-    this.faults.push({ spec, remaining: spec.times });
+    this.faults.add(spec, spec.times);
   }
 
   /** The error for this request, consuming one use of the first matching fault. */
   take(method: string, path: string): KubeError | undefined {
-    const index = this.faults.findIndex(({ spec }) => {
-      spec.pathPattern.lastIndex = 0; // a /g pattern keeps state between test() calls
-      return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
-    });
-    const fault = this.faults[index];
-    if (!fault) return this.takeScheduled();
-    fault.remaining--;
-    if (fault.remaining === 0) this.faults.splice(index, 1);
-    return faultError(fault.spec.status, fault.spec.message);
+    const fault = this.faults.take((spec) => matchesRequest(spec, method, path));
+    if (fault) return faultError(fault.status, fault.message);
+    switch (this.schedule.next()) {
+      case 'interrupt':
+        return faultError(500, 'Internal error occurred: interrupted by the fake');
+      case 'throttle':
+        return faultError(429, undefined);
+      case undefined:
+        return undefined;
+    }
   }
 
   clear(): void {
-    this.faults.length = 0;
-    this.throttleRate = 0;
-    this.interruptIn = undefined;
-  }
-
-  private takeScheduled(): KubeError | undefined {
-    if (this.interruptIn !== undefined) {
-      if (this.interruptIn === 0) {
-        this.interruptIn = undefined;
-        return faultError(500, 'Internal error occurred: interrupted by the fake');
-      }
-      this.interruptIn--;
-    }
-    return this.throttleRate > 0 && Math.random() < this.throttleRate ? faultError(429, undefined) : undefined;
+    this.faults.clear();
+    this.schedule.clear();
   }
 }

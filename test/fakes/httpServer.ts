@@ -1,5 +1,5 @@
-/** Starting and stopping a fake's node:http server on 127.0.0.1. */
-import type { Server } from 'node:http';
+/** What every fake's node:http server does alike: listening on 127.0.0.1, closing, request bodies, its request log. */
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Listens on `port` (0: a free one) and returns the port. */
@@ -17,4 +17,30 @@ export function closeServer(server: Server): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeAllConnections();
   });
+}
+
+/** The whole request body. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The last 1000 requests a fake answered, oldest first, for tests and debugging. */
+export class RequestLog<Entry extends object> {
+  private static readonly MAX_ENTRIES = 1000;
+  private readonly entries: Entry[] = [];
+
+  add(entry: Entry): void {
+    this.entries.push(entry);
+    if (this.entries.length > RequestLog.MAX_ENTRIES) this.entries.shift();
+  }
+
+  /** Copies, so a test cannot change the log. */
+  copies(): Entry[] {
+    return this.entries.map((entry) => ({ ...entry }));
+  }
 }

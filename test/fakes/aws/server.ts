@@ -10,7 +10,7 @@ import { AwsController, type ImagePredicate, type InstancePredicate } from './co
 import { ec2Actions } from './ec2/index';
 import { elbv2Actions } from './elbv2/index';
 import { FaultInjector, type FaultSpec } from './faults';
-import { closeServer, listenLocal } from '../httpServer';
+import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
 import type { AutoScalingGroup, Image, Instance, LaunchTemplate, Listener, LoadBalancer, ScalingActivity, Target, TargetGroup } from './model';
 import { AwsError } from './protocol/errors';
 import { QueryParams } from './protocol/query';
@@ -73,17 +73,7 @@ export interface FakeAws {
   listeners(region?: string): Listener[];
 }
 
-const MAX_LOG = 1000;
 const ACTIONS: Record<ServiceName, ActionTable> = { autoscaling: autoScalingActions, ec2: ec2Actions, elasticloadbalancing: elbv2Actions };
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function sendXml(res: ServerResponse, status: number, body: string, requestId: string): void {
   res.writeHead(status, { 'Content-Type': 'text/xml;charset=UTF-8', 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId });
@@ -98,18 +88,17 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   let imageDelayMs = options.imageDelayMs ?? 200;
   const timing = { readyDelayMs: () => controller.readyDelay(), imageDelayMs: () => imageDelayMs };
   const faults = new FaultInjector();
-  const log: RequestRecord[] = [];
+  const log = new RequestLog<RequestRecord>();
 
   function answer(res: ServerResponse, record: RequestRecord, status: number, body: string, requestId: string): void {
     record.status = status;
-    log.push(record);
-    if (log.length > MAX_LOG) log.shift();
+    log.add(record);
     sendXml(res, status, body, requestId);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const body = await readBody(req);
+    const body = (await readBody(req)).toString('utf8');
     const form = new URLSearchParams(body);
     const url = new URL(req.url ?? '/', 'http://fake');
     const action = form.get('Action') ?? url.searchParams.get('Action') ?? undefined;
@@ -166,7 +155,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     interruptAfter: (calls) => faults.schedule.interruptAfter(calls),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    requests: () => log.map((entry) => ({ ...entry })),
+    requests: () => log.copies(),
     autoScalingGroups: (region = defaultRegion) => copies(store.region(region).autoScalingGroups.values()),
     scalingActivities: (region = defaultRegion) => copies(store.region(region).activities),
     launchTemplates: (region = defaultRegion) => copies(store.region(region).launchTemplates.values()),

@@ -4,7 +4,7 @@
  * managed-instance-group controller, and controls for tests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listenLocal } from '../httpServer';
+import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
 import { isObject, type JsonObject } from '../kubernetes/json';
 import type { ApiRequest, FakeContext } from './api';
 import { InstanceController, type InstanceFailurePredicate } from './controller';
@@ -73,16 +73,6 @@ export interface FakeGcp {
   operations(): JsonObject[];
 }
 
-const MAX_LOG = 1000;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** The JSON object body, or undefined for none: the client library sends `""` for calls without one. */
 function parseBody(text: string): JsonObject | undefined {
@@ -115,7 +105,7 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
   const controller = new InstanceController(project, store, options.readyDelayMs ?? 100);
   const operations = new OperationBook(project, store, options.operationDelayMs ?? 20, () => controller.reconcile());
   const faults = new FaultInjector();
-  const log: RequestRecord[] = [];
+  const log = new RequestLog<RequestRecord>();
   let closed = false;
   const context: FakeContext = {
     project,
@@ -130,9 +120,8 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://fake');
     try {
-      const text = await readBody(req);
-      log.push({ method, path: `${url.pathname}${url.search}`, body: text });
-      if (log.length > MAX_LOG) log.shift();
+      const text = (await readBody(req)).toString('utf8');
+      log.add({ method, path: `${url.pathname}${url.search}`, body: text });
       const fault = faults.take(method, url.pathname);
       if (fault) throw fault;
       const target = route(method, url.pathname, project);
@@ -178,7 +167,7 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
     interruptAfter: (calls) => faults.interruptAfter(calls),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    requests: () => log.map((entry) => ({ ...entry })),
+    requests: () => log.copies(),
     instanceTemplates: () => (look(), store.list('instanceTemplates', GLOBAL)),
     images: () => (look(), store.list('images', GLOBAL)),
     healthChecks: () => (look(), store.list('healthChecks', GLOBAL)),

@@ -3,7 +3,7 @@
  * store, a simulated Deployment controller, and controls for tests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
 import { DeploymentController, type ReadinessPredicate } from './controller/index';
 import { FaultInjector, type FaultSpec } from './faults';
 import { handleResource } from './handlers';
@@ -62,17 +62,7 @@ export interface FakeKubernetes {
   state: FakeKubernetesState;
 }
 
-const MAX_LOG = 1000;
 const SEED_NAMESPACES = ['default', 'ns1'];
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, body: JsonObject, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -95,15 +85,14 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
   seed(store);
   const controller = new DeploymentController(store, options.readyDelayMs ?? 50);
   const faults = new FaultInjector();
-  const log: RequestRecord[] = [];
+  const log = new RequestLog<RequestRecord>();
   let serverAddress = '127.0.0.1';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://fake');
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    log.push({ method, path: `${url.pathname}${url.search}`, contentType });
-    if (log.length > MAX_LOG) log.shift();
+    log.add({ method, path: `${url.pathname}${url.search}`, contentType });
     try {
       const requestBody = await readBody(req);
       const fault = faults.take(method, url.pathname);
@@ -132,29 +121,23 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
   }
 
   const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, options.port ?? 0);
   serverAddress = `127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        controller.stop();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      controller.stop();
+      return closeServer(server);
+    },
     setReadyDelay: (ms) => controller.setReadyDelay(ms),
     failReadiness: (predicate) => controller.failReadiness(predicate),
     injectFault: (fault) => faults.add(fault),
     setThrottleRate: (rate) => faults.setThrottleRate(rate),
     interruptAfter: (calls) => faults.interruptAfter(calls),
     clearFaults: () => faults.clear(),
-    requests: () => log.map((entry) => ({ ...entry })),
+    requests: () => log.copies(),
     state: {
       get: (resource, name, namespace = 'default') => store.get(resourceByName(resource), namespace, name),
       list: (resource, namespace) => store.list(resourceByName(resource), namespace),

@@ -41,17 +41,36 @@ describe('Gantry on the local provider, as `npm start` runs it', () => {
     expect(code).toBe(0);
   });
 
+  it('rolls traffic to a new version in steps through the proxy, no request failing', { timeout: 120_000 }, async () => {
+    const api = new DemoApi(local.url);
+    const folders = await releaseFolders();
+    const pipeline = await api.savePipeline(await examplePipeline('rolling', 'roll', { delayBeforeNextStepSec: 1 }));
+    expect((await api.waitFor(await api.trigger(pipeline, { version: '1', appDir: folders.get('1') }))).status).toBe('SUCCEEDED');
+    const [v1] = (await api.serverGroups('roll', 'roll-web')).filter((group) => group.enabled);
+    const traffic = new SteadyTraffic(String(v1?.details?.proxyUrl), 50);
+    traffic.start();
+    try {
+      const second = await api.waitFor(await api.trigger(pipeline, { version: '2', appDir: folders.get('2') }));
+      expect(second.status).toBe('SUCCEEDED');
+      expect(second.stages.find((stage) => stage.refId === 'deploy')?.outputs).toMatchObject({ completedPercentages: [10, 25, 50, 100] });
+      const before = traffic.snapshot();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const after = traffic.snapshot();
+      // Both versions answered during the steps; only the new one once it has 100 %.
+      expect(after.byVersion['1'] ?? 0).toBeGreaterThan(0);
+      expect((after.byVersion['1'] ?? 0) - (before.byVersion['1'] ?? 0)).toBe(0);
+      expect((after.byVersion['2'] ?? 0) - (before.byVersion['2'] ?? 0)).toBeGreaterThan(0);
+    } finally {
+      const counts = await traffic.stop();
+      expect(counts.failures).toEqual([]);
+    }
+  });
+
   it('finishes a red/black killed mid-way (SIGKILL) after a restart; the old version serves until the switch, no request fails', { timeout: 180_000 }, async () => {
     const api = new DemoApi(local.url);
     const folders = await releaseFolders();
-    const definition = JSON.parse(await readFile(new URL('../../examples/pipelines/redblack.json', import.meta.url), 'utf8')) as {
-      stages: { refId: string; cluster?: Record<string, unknown> }[];
-    };
-    const deploy = definition.stages.find((stage) => stage.refId === 'deploy')!;
     // A judgment holds the deploy with the new group up and out of traffic: the moment to kill Gantry.
-    const held = { ...definition, application: 'kill', name: 'redblack-judged', stages: definition.stages.map((stage) =>
-      stage === deploy ? { ...deploy, cluster: { ...deploy.cluster, application: 'kill', judgment: { instructions: 'switch?' } } } : stage) };
-    const pipeline = await api.savePipeline(held);
+    const pipeline = await api.savePipeline(await examplePipeline('redblack', 'kill', { judgment: { instructions: 'switch?' } }));
 
     const first = await api.trigger(pipeline, { version: '1', appDir: folders.get('1') });
     await judgeWhenAsked(local.url, first);
@@ -81,6 +100,16 @@ describe('Gantry on the local provider, as `npm start` runs it', () => {
     }
   });
 });
+
+/** A pipeline of examples/pipelines for another application, its cluster's fields changed. */
+async function examplePipeline(name: string, application: string, cluster: Record<string, unknown>): Promise<{ application: string; name: string; stages: unknown[] }> {
+  const definition = JSON.parse(await readFile(new URL(`../../examples/pipelines/${name}.json`, import.meta.url), 'utf8')) as {
+    name: string;
+    stages: { cluster?: Record<string, unknown> }[];
+  };
+  const stages = definition.stages.map((stage) => (stage.cluster === undefined ? stage : { ...stage, cluster: { ...stage.cluster, application, ...cluster } }));
+  return { ...definition, application, stages };
+}
 
 function awaitingJudgment(execution: Execution): boolean {
   const deploy = execution.stages.find((stage) => stage.refId === 'deploy') as (Execution['stages'][number] & { tasks?: { name: string; status: string }[] }) | undefined;

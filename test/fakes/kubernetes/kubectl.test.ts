@@ -1,25 +1,15 @@
 /** The real kubectl against the fake: discovery, protobuf creates, scale, table printing, delete. */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPath } from '../../support/onPath';
 import { startFakeKubernetes, type FakeKubernetes } from './index';
 import { eventually } from './testSupport';
 
 const run = promisify(execFile);
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 const kubectlOnPath = onPath('kubectl');
 if (!kubectlOnPath) console.warn('kubectl is not on PATH: skipping the kubectl tests against the fake Kubernetes API server');

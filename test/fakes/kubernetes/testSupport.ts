@@ -42,21 +42,7 @@ export function deployment(name: string, options: { replicas?: number; image?: s
   };
 }
 
-/** Polls until `check` returns a value other than undefined (or throws the last error on timeout). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw lastError instanceof Error ? lastError : new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from '../../support/eventually';
 
 /** The ApiException a call rejected with, with its Status body parsed (client-node leaves it a string). */
 export async function apiError(call: Promise<unknown>): Promise<{ code: number; status: Record<string, unknown>; headers: Record<string, string> }> {

@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { ProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
 
 /**
  * Kubernetes API failures as typed ProviderErrors. Pure: it classifies the error client-node threw
@@ -28,23 +28,6 @@ export interface KubernetesStatus {
   code?: number;
   details?: { retryAfterSeconds?: number; name?: string; kind?: string };
 }
-
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
 
 const MAX_REASON_LENGTH = 500;
 
@@ -98,16 +81,6 @@ function statusReason(code: number, status: KubernetesStatus | undefined): strin
   return status?.message ? `${reason}: ${status.message}` : reason;
 }
 
-function networkCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    const record = current as { code?: unknown; errno?: unknown; cause?: unknown };
-    if (typeof record.code === 'string' && TRANSIENT_NETWORK_CODES.has(record.code)) return record.code;
-    if (typeof record.errno === 'string' && TRANSIENT_NETWORK_CODES.has(record.errno)) return record.errno;
-    current = record.cause;
-  }
-  return undefined;
-}
-
 function isTimeoutOrAbort(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const type = (error as { type?: unknown }).type;
@@ -131,7 +104,7 @@ export function toProviderError(error: unknown, context: KubernetesErrorContext)
     const after = code === 429 || code === 503 ? retryAfterMs(headers, status) : undefined;
     return new ProviderError({ ...where, kind: kindForStatus(code), status: code, reason: statusReason(code, status), ...(after === undefined ? {} : { retryAfterMs: after }) });
   }
-  const network = networkCode(error);
+  const network = transientNetworkCode(error);
   if (network !== undefined || isTimeoutOrAbort(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new ProviderError({ ...where, kind: 'Transient', reason: `${network ?? 'timeout'}: ${truncate(message)}` });

@@ -12,10 +12,11 @@ import {
 import type { AwsAccountConfig, AwsRegionConfig } from '../accounts';
 import type { BakeRequest, Image } from '../CloudProvider';
 import { isProviderError } from '../errors';
+import { settingsProblems } from '../validation';
 import { amiName, bakeKey, builderClientToken, builderUserData, type BakeInputs } from './bake';
 import type { AwsClient, Scope } from './client';
 import { encodeUserData } from './launchTemplate';
-import { DEFAULT_INSTANCE_TYPE, awsBakeSettingsSchema, settingsProblems, type AwsBakeSettings } from './settings';
+import { DEFAULT_INSTANCE_TYPE, awsBakeSettingsSchema, type AwsBakeSettings } from './settings';
 import { TAGS, toTagList } from './tags';
 
 /** Builder instances that are gone or going: they will never be imaged. */

@@ -24,7 +24,7 @@ import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, S
 import { isProviderError, type ProviderError } from '../errors';
 import { replicaSplit, trafficPlan, weightsProblem } from '../kubernetes/traffic';
 import { byCreation } from '../kubernetes/serverGroup';
-import { capacityProblem, serverGroupSpecProblem } from '../validation';
+import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { AmiBaker } from './AmiBaker';
 import { AwsClient, type Scope } from './client';
 import { buildAsgTags, buildLaunchTemplateData, identityTags } from './launchTemplate';
@@ -40,7 +40,7 @@ import {
   toServerGroup,
   type TargetStates,
 } from './serverGroup';
-import { DEFAULT_INSTANCE_TYPE, awsServerGroupSettingsSchema, settingsProblems, type AwsServerGroupSettings } from './settings';
+import { DEFAULT_INSTANCE_TYPE, awsServerGroupSettingsSchema, type AwsServerGroupSettings } from './settings';
 import { TAGS, tagValue, toTagList } from './tags';
 
 export interface AwsProviderOptions {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { formatPath } from '../accounts';
 import { RESERVED_TAG_PREFIXES } from './tags';
 
 /**
@@ -67,8 +66,3 @@ export const awsBakeSettingsSchema = z.strictObject({
 export type AwsBakeSettings = z.output<typeof awsBakeSettingsSchema>;
 
 export const DEFAULT_INSTANCE_TYPE = 't3.small';
-
-/** `settings.targetGroups[0]: a target group name or ARN; settings.x: …`, for a Fatal error. */
-export function settingsProblems(error: z.ZodError): string {
-  return error.issues.map((issue) => `settings${issue.path.length === 0 ? '' : `.${formatPath(issue.path)}`}: ${issue.message}`).join('; ');
-}

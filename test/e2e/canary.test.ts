@@ -3,7 +3,7 @@ import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { startFakePrometheus, type FakePrometheus } from '../fakes/prometheus';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, deploymentsOf, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, deployStage, deploymentsOf, routeWeights, testRegistry } from '../support/serverGroups';
 import { accountSchema } from '../../packages/providers/src';
 import type { ExecutionDetail } from '../../packages/store/src';
 
@@ -70,11 +70,6 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
     return gantry.waitFor(await gantry.trigger(id, {}), undefined, 60_000);
   }
 
-  function routeWeights(cluster: string): Record<string, number> {
-    const spec = fake.state.get('httproutes', cluster, NAMESPACE)?.spec as { rules: { backendRefs: { name: string; weight: number }[] }[] } | undefined;
-    return Object.fromEntries((spec?.rules[0]?.backendRefs ?? []).map((ref) => [ref.name, ref.weight]));
-  }
-
   async function production(application: string): Promise<void> {
     const deploy = deployStage(application, 'web', 'registry.local/app:1');
     const first = await run(application, [{ ...deploy, cluster: { ...deploy.cluster, account: 'k8s-gw' } }]);
@@ -100,8 +95,8 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
     });
     // The baseline is gone, the canary takes all traffic, the old production stays for a rollback.
     expect(deploymentsOf(fake, 'good-web')).toEqual(['good-web-v000', 'good-web-v002']);
-    expect(routeWeights('good-web')).toMatchObject({ 'good-web-v002': 100 });
-    expect(Object.entries(routeWeights('good-web')).filter(([, weight]) => weight > 0)).toEqual([['good-web-v002', 100]]);
+    expect(routeWeights(fake, 'good-web')).toMatchObject({ 'good-web-v002': 100 });
+    expect(Object.entries(routeWeights(fake, 'good-web') ?? {}).filter(([, weight]) => weight > 0)).toEqual([['good-web-v002', 100]]);
     // Baseline and canary were each asked for by name.
     expect(prometheus.queries()).toContain('error_rate{server_group="good-web-v001"}');
     expect(prometheus.queries()).toContain('error_rate{server_group="good-web-v002"}');
@@ -124,7 +119,7 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
       canaryResults: [{ step: 1, percent: 10, result: 'fail', metrics: [{ name: 'errors', classification: 'High', critical: true }, { name: 'latency', classification: 'Pass' }] }],
     });
     expect(deploymentsOf(fake, 'bad-web')).toEqual(['bad-web-v000']);
-    expect(Object.entries(routeWeights('bad-web')).filter(([, weight]) => weight > 0)).toEqual([['bad-web-v000', 100]]);
+    expect(Object.entries(routeWeights(fake, 'bad-web') ?? {}).filter(([, weight]) => weight > 0)).toEqual([['bad-web-v000', 100]]);
   });
 
   it('asks a person about a marginal step when told to, and goes on when they say continue', async () => {

@@ -1,12 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
-import { spawnWorker, type ChildWorker } from '../support/childWorker';
-import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import type { FakeKubernetes } from '../fakes/kubernetes';
+import type { ChildWorker } from '../support/childWorker';
+import { stageOf, type TestGantry } from '../support/gantryHarness';
+import { startKillableWorkerGantry, type KillableWorkerGantry } from '../support/killableWorkers';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, accountsYaml, deployStage, deploymentsOf, kubernetesAccount, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, deployStage, deploymentsOf, servedServerGroups } from '../support/serverGroups';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 
@@ -16,29 +14,16 @@ const backend = QUEUE_BACKENDS[0] ?? 'redis';
  * can be SIGKILLed) and read their accounts the way production does, from GANTRY_ACCOUNTS_FILE.
  */
 describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
+  let harness: KillableWorkerGantry;
   let fake: FakeKubernetes;
   let gantry: TestGantry;
-  let accountsFile: string;
-  const workers: ChildWorker[] = [];
 
   beforeAll(async () => {
-    fake = await startFakeKubernetes({ readyDelayMs: 100 });
-    accountsFile = join(mkdtempSync(join(tmpdir(), 'gantry-accounts-')), 'accounts.yaml');
-    writeFileSync(accountsFile, accountsYaml(fake));
-    gantry = await startTestGantry({ backend, worker: false, providers: testRegistry([kubernetesAccount(fake)]) });
+    harness = await startKillableWorkerGantry(backend);
+    ({ fake, gantry } = harness);
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.kill()));
-    await gantry?.stop();
-    await fake?.close();
-  });
-
-  async function worker(): Promise<ChildWorker> {
-    const child = spawnWorker(gantry.database.url, gantry.queue, { GANTRY_ACCOUNTS_FILE: accountsFile });
-    workers.push(child);
-    await child.ready;
-    return child;
-  }
+  afterAll(() => harness?.stop());
+  const worker = (): Promise<ChildWorker> => harness.startWorker();
 
   it('resumes in waitForUpInstances with the same Deployment: exactly one v001, execution SUCCEEDED', async () => {
     const pipelineId = await gantry.savePipeline({

@@ -10,16 +10,16 @@ import {
   deploymentsOf,
   kubernetesAccount,
   labelsOf,
+  routeWeights,
   servedServerGroups,
   testRegistry,
+  watchRouteWeights,
 } from '../support/serverGroups';
 import { accountSchema } from '../../packages/providers/src';
 import type { ExecutionDetail } from '../../packages/store/src';
 
 // One queue backend is enough: these tests are about strategies, the engine suites cover both.
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
-
-type Weights = Record<string, number>;
 
 describe(`red/black and rolling red/black on Kubernetes (fake API server, ${backend} queue)`, () => {
   let fake: FakeKubernetes;
@@ -63,25 +63,6 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
   const enabledAnnotation = (name: string) => fake.state.get('deployments', name, NAMESPACE)?.metadata.annotations;
   const templateTrafficLabel = (name: string) =>
     (fake.state.get('deployments', name, NAMESPACE)?.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels?.[TRAFFIC_LABEL];
-
-  /** The HTTPRoute's backends as {group: weight}, or undefined while there is no route. */
-  function routeWeights(cluster: string): Weights | undefined {
-    const spec = fake.state.get('httproutes', cluster, NAMESPACE)?.spec as { rules?: { backendRefs?: { name: string; weight: number }[] }[] } | undefined;
-    const refs = spec?.rules?.[0]?.backendRefs;
-    return refs === undefined ? undefined : Object.fromEntries(refs.map((ref) => [ref.name, ref.weight]));
-  }
-
-  /** Records every distinct set of route weights, as a traffic dashboard would see them change. */
-  function watchWeights(cluster: string): { seen: Weights[]; stop(): void } {
-    const seen: Weights[] = [];
-    const look = () => {
-      const weights = routeWeights(cluster);
-      if (weights !== undefined && JSON.stringify(weights) !== JSON.stringify(seen[seen.length - 1])) seen.push(weights);
-    };
-    look();
-    const timer = setInterval(look, 10);
-    return { seen, stop: () => clearInterval(timer) };
-  }
 
   it('red/black: v001 takes the traffic, v000 is disabled and keeps its instances for the delay, then is scaled to 0; a third deploy destroys the oldest', async () => {
     const deploy = await deployPipeline('rb', { strategy: 'redblack', delayBeforeScaleDownSec: 3 });
@@ -186,9 +167,9 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     const first = await finished(await deploy('1'));
     expect(first.status).toBe('SUCCEEDED');
     // The first group of a cluster takes everything at once: there is nobody to share with.
-    expect(routeWeights('shop-roll')).toEqual({ 'shop-roll-v000': 100 });
+    expect(routeWeights(fake, 'shop-roll')).toEqual({ 'shop-roll-v000': 100 });
 
-    const watch = watchWeights('shop-roll');
+    const watch = watchRouteWeights(fake, 'shop-roll');
     const second = await finished(await deploy('2')).finally(() => watch.stop());
     expect(second.status).toBe('SUCCEEDED');
     expect(watch.seen).toEqual([
@@ -228,11 +209,11 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     await gantry.waitFor(secondId, (e) => taskOf(e, 'waitForJudgment')?.status === 'RUNNING', 30_000);
     expect((await judge(secondId, { judgmentStatus: 'continue' })).status).toBe(202);
     await awaiting(secondId, 'step50');
-    expect(routeWeights('shop-judged')).toEqual({ 'shop-judged-v000': 75, 'shop-judged-v001': 25 });
+    expect(routeWeights(fake, 'shop-judged')).toEqual({ 'shop-judged-v000': 75, 'shop-judged-v001': 25 });
     expect((await judge(secondId, { judgmentStatus: 'continue' })).status).toBe(202);
     // Answered once: until the next step asks, there is nothing to judge.
     await awaiting(secondId, 'step100');
-    expect(routeWeights('shop-judged')).toEqual({ 'shop-judged-v000': 50, 'shop-judged-v001': 50 });
+    expect(routeWeights(fake, 'shop-judged')).toEqual({ 'shop-judged-v000': 50, 'shop-judged-v001': 50 });
     expect((await judge(secondId, { judgmentStatus: 'stop' })).status).toBe(202);
     const second = await finished(secondId);
     expect(second.status).toBe('TERMINAL');
@@ -240,7 +221,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
       task: 'rollTrafficInSteps',
       message: expect.stringContaining('failed at step 3 of 3 (100% of traffic; held 25%, 50%): judged "stop" by ana before the step; traffic is back on shop-judged-v000'),
     });
-    expect(routeWeights('shop-judged')).toEqual({ 'shop-judged-v000': 100 });
+    expect(routeWeights(fake, 'shop-judged')).toEqual({ 'shop-judged-v000': 100 });
     expect(enabledAnnotation('shop-judged-v001')).toMatchObject({ 'gantry.io/enabled': 'false' });
     expect((await judge(secondId, { judgmentStatus: 'continue' })).status).toBe(409);
   });
@@ -270,10 +251,10 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     );
     expect((await finished(await deploy('1'))).status).toBe('SUCCEEDED');
 
-    const watch = watchWeights('shop-undo');
+    const watch = watchRouteWeights(fake, 'shop-undo');
     const executionId = await deploy('2');
     try {
-      await gantry.waitFor(executionId, () => routeWeights('shop-undo')?.['shop-undo-v001'] === 50, 30_000);
+      await gantry.waitFor(executionId, () => routeWeights(fake, 'shop-undo')?.['shop-undo-v001'] === 50, 30_000);
       // At 50 %, a pod of v001 dies and its replacement never gets ready.
       fake.failReadiness((deployment) => deployment.name === 'shop-undo-v001');
       const victim = fake.state.list('pods', NAMESPACE).find((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] === 'shop-undo-v001');
@@ -301,7 +282,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     // The fake's state, not only the statuses: the route sends everything to v000, which has its
     // instances and is enabled; v001 is out of the route and disabled (its pod template says so; the
     // fake refuses pod edits, so its old pods keep their label until a rollout that cannot finish).
-    expect(routeWeights('shop-undo')).toEqual({ 'shop-undo-v000': 100 });
+    expect(routeWeights(fake, 'shop-undo')).toEqual({ 'shop-undo-v000': 100 });
     expect(enabledAnnotation('shop-undo-v000')).toMatchObject({ 'gantry.io/enabled': 'true' });
     expect(replicasOf('shop-undo-v000')).toBe(2);
     expect(servedServerGroups(fake, 'shop-undo').filter((group) => group === 'shop-undo-v000')).toEqual(['shop-undo-v000', 'shop-undo-v000']);

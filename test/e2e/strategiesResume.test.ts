@@ -1,17 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
-import { spawnWorker, type ChildWorker } from '../support/childWorker';
-import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import type { FakeKubernetes } from '../fakes/kubernetes';
+import type { ChildWorker } from '../support/childWorker';
+import { stageOf, type TestGantry } from '../support/gantryHarness';
+import { startKillableWorkerGantry, type KillableWorkerGantry } from '../support/killableWorkers';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, SERVER_GROUP_LABEL, TRAFFIC_LABEL, deployStage, labelsOf, testRegistry } from '../support/serverGroups';
-import { parseAccounts } from '../../packages/providers/src';
+import { NAMESPACE, SERVER_GROUP_LABEL, TRAFFIC_LABEL, deployStage, labelsOf, routeWeights, watchRouteWeights } from '../support/serverGroups';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
-
-type Weights = Record<string, number>;
 
 /**
  * Rolling red/black keeps its progress in the task's state: a worker killed mid-rollout, or in the
@@ -19,38 +14,26 @@ type Weights = Record<string, number>;
  * Workers run as child processes (so they can be SIGKILLed) with a Gateway API account.
  */
 describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
+  let harness: KillableWorkerGantry;
   let fake: FakeKubernetes;
   let gantry: TestGantry;
-  let accountsFile: string;
-  const workers: ChildWorker[] = [];
 
   beforeAll(async () => {
-    fake = await startFakeKubernetes({ readyDelayMs: 100 });
-    const yaml = [
-      'accounts:',
-      '  - name: k8s-gateway',
-      '    provider: kubernetes',
-      `    server: ${fake.url}`,
-      `    namespace: ${NAMESPACE}`,
-      '    traffic: { mode: gatewayHttpRoute, httpRoute: { parentRefs: [{ name: public }] } }',
-      '',
-    ].join('\n');
-    accountsFile = join(mkdtempSync(join(tmpdir(), 'gantry-accounts-')), 'accounts.yaml');
-    writeFileSync(accountsFile, yaml);
-    gantry = await startTestGantry({ backend, worker: false, providers: testRegistry(parseAccounts(yaml, accountsFile)) });
+    harness = await startKillableWorkerGantry(backend, (started) =>
+      [
+        'accounts:',
+        '  - name: k8s-gateway',
+        '    provider: kubernetes',
+        `    server: ${started.url}`,
+        `    namespace: ${NAMESPACE}`,
+        '    traffic: { mode: gatewayHttpRoute, httpRoute: { parentRefs: [{ name: public }] } }',
+        '',
+      ].join('\n'),
+    );
+    ({ fake, gantry } = harness);
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.kill()));
-    await gantry?.stop();
-    await fake?.close();
-  });
-
-  async function worker(): Promise<ChildWorker> {
-    const child = spawnWorker(gantry.database.url, gantry.queue, { GANTRY_ACCOUNTS_FILE: accountsFile });
-    workers.push(child);
-    await child.ready;
-    return child;
-  }
+  afterAll(() => harness?.stop());
+  const worker = (): Promise<ChildWorker> => harness.startWorker();
 
   async function rollingPipeline(stack: string, delayBeforeNextStepSec: number): Promise<(version: string) => Promise<string>> {
     const stage = deployStage('shop', stack, 'registry.local/shop:${parameters.version}');
@@ -63,21 +46,6 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
     return (version) => gantry.trigger(id, { version });
   }
 
-  function routeWeights(cluster: string): Weights | undefined {
-    const spec = fake.state.get('httproutes', cluster, NAMESPACE)?.spec as { rules?: { backendRefs?: { name: string; weight: number }[] }[] } | undefined;
-    const refs = spec?.rules?.[0]?.backendRefs;
-    return refs === undefined ? undefined : Object.fromEntries(refs.map((ref) => [ref.name, ref.weight]));
-  }
-
-  function watchWeights(cluster: string): { seen: Weights[]; stop(): void } {
-    const seen: Weights[] = [];
-    const timer = setInterval(() => {
-      const weights = routeWeights(cluster);
-      if (weights !== undefined && JSON.stringify(weights) !== JSON.stringify(seen[seen.length - 1])) seen.push(weights);
-    }, 10);
-    return { seen, stop: () => clearInterval(timer) };
-  }
-
   const enabled = (name: string) => (fake.state.get('deployments', name, NAMESPACE)?.metadata.annotations as Record<string, string> | undefined)?.['gantry.io/enabled'];
 
   it('resumes at the recorded step: the next worker goes on from 50 % to 100 %', async () => {
@@ -85,10 +53,10 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
     const first = await worker();
     expect((await gantry.waitFor(await deploy('1'), undefined, 45_000)).status).toBe('SUCCEEDED');
 
-    const watch = watchWeights('shop-resume');
+    const watch = watchRouteWeights(fake, 'shop-resume');
     const id = await deploy('2');
     try {
-      await gantry.waitFor(id, () => routeWeights('shop-resume')?.['shop-resume-v001'] === 50, 30_000);
+      await gantry.waitFor(id, () => routeWeights(fake, 'shop-resume')?.['shop-resume-v001'] === 50, 30_000);
       await first.kill('SIGKILL');
       await worker();
       const execution = await gantry.waitFor(id, undefined, 60_000);
@@ -114,7 +82,7 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
     expect((await gantry.waitFor(await deploy('1'), undefined, 45_000)).status).toBe('SUCCEEDED');
 
     const id = await deploy('2');
-    await gantry.waitFor(id, () => routeWeights('shop-undo')?.['shop-undo-v001'] === 25, 30_000);
+    await gantry.waitFor(id, () => routeWeights(fake, 'shop-undo')?.['shop-undo-v001'] === 25, 30_000);
     // Enabling v001 rolled its pods (the fake relabels by rolling): let that settle to two serving pods.
     const v001Pods = () => fake.state.list('pods', NAMESPACE).filter((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] === 'shop-undo-v001');
     await vi.waitFor(() => expect(v001Pods().map((pod) => labelsOf(pod)[TRAFFIC_LABEL])).toEqual(['enabled', 'enabled']), { timeout: 5_000, interval: 20 });
@@ -129,7 +97,7 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
       expect((await fetch(`${fake.url}/api/v1/namespaces/${NAMESPACE}/pods/${String(victim?.metadata.name)}`, { method: 'DELETE' })).status).toBe(200);
       // A route write after the failure is the undo: the failure was recorded before it began.
       await gantry.waitFor(id, () => fake.requests().filter(isRouteWrite).length > writesBefore, 30_000);
-      expect(routeWeights('shop-undo')).toEqual({ 'shop-undo-v000': 75, 'shop-undo-v001': 25 });
+      expect(routeWeights(fake, 'shop-undo')).toEqual({ 'shop-undo-v000': 75, 'shop-undo-v001': 25 });
       await first.kill('SIGKILL');
       fake.clearFaults();
       await worker();
@@ -145,7 +113,7 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
       fake.clearFaults();
       fake.failReadiness(null);
     }
-    expect(routeWeights('shop-undo')).toEqual({ 'shop-undo-v000': 100 });
+    expect(routeWeights(fake, 'shop-undo')).toEqual({ 'shop-undo-v000': 100 });
     expect(enabled('shop-undo-v000')).toBe('true');
     expect(enabled('shop-undo-v001')).toBe('false');
   }, 120_000);

@@ -80,3 +80,22 @@ export function redBlackDeployStage(application: string, stack: string, image: s
   const stage = deployStage(application, stack, image, extra);
   return { ...stage, cluster: { ...stage.cluster, strategy: 'redblack' } };
 }
+
+/** A cluster's HTTPRoute backends as {server group: weight}, or undefined while there is no route. */
+export function routeWeights(fake: FakeKubernetes, cluster: string): Record<string, number> | undefined {
+  const spec = fake.state.get('httproutes', cluster, NAMESPACE)?.spec as { rules?: { backendRefs?: { name: string; weight: number }[] }[] } | undefined;
+  const refs = spec?.rules?.[0]?.backendRefs;
+  return refs === undefined ? undefined : Object.fromEntries(refs.map((ref) => [ref.name, ref.weight]));
+}
+
+/** Records every distinct set of route weights, as a traffic dashboard would see them change. */
+export function watchRouteWeights(fake: FakeKubernetes, cluster: string): { seen: Record<string, number>[]; stop(): void } {
+  const seen: Record<string, number>[] = [];
+  const look = () => {
+    const weights = routeWeights(fake, cluster);
+    if (weights !== undefined && JSON.stringify(weights) !== JSON.stringify(seen[seen.length - 1])) seen.push(weights);
+  };
+  look();
+  const timer = setInterval(look, 10);
+  return { seen, stop: () => clearInterval(timer) };
+}

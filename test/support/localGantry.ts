@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalProvider } from '../../packages/providers/src/local';
-import { instancePids } from '../../packages/providers/src/local/testing';
-import { isAlive, signal } from '../../packages/providers/src/local/agent/processes';
+import { stopAgentAndInstances } from '../../packages/providers/src/local/testing';
 import { spawnGantry, waitForReady, type GantryProcess } from './gantryProcess';
 import { freePort } from './standaloneFake';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
@@ -44,11 +42,7 @@ export async function startLocalGantry(): Promise<LocalGantry> {
     },
     async close() {
       await local.gantry.kill('SIGTERM');
-      const known = instancePids(agentDir);
-      await new LocalProvider({ name: 'local', provider: 'local', dataDir: agentDir }).shutdownAgent(true).catch(() => undefined);
-      const deadline = Date.now() + 15_000;
-      while (known.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      for (const pid of known.concat(instancePids(agentDir))) if (isAlive(pid)) signal(pid, 'SIGKILL');
+      await stopAgentAndInstances(agentDir);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalProvider } from '../../../packages/providers/src/local';
-import { isAlive, signal } from '../../../packages/providers/src/local/agent/processes';
-import { instancePids } from '../../../packages/providers/src/local/testing';
+import { stopAgentAndInstances } from '../../../packages/providers/src/local/testing';
 import { spawnGantry, waitForReady, type GantryProcess } from '../../../test/support/gantryProcess';
 import { freePort } from '../../../test/support/standaloneFake';
 import { createBenchDatabase } from '../../lib/database';
@@ -14,13 +12,11 @@ export interface BenchLocalGantry {
   close(): Promise<void>;
 }
 
-const STOP_GRACE_MS = 15_000;
-
 /**
  * `npm start` as a user runs it (a process of its own, so its CPU is not the load generator's):
  * the default `local` account on a data dir of its own, a fresh bench database with the PostgreSQL
  * queue backend in it. close() stops Gantry, then the local agent and every app process it
- * started, as test/support/localGantry.ts does, and drops the database.
+ * started (stopAgentAndInstances, as test/support/localGantry.ts does), and drops the database.
  */
 export async function startBenchLocalGantry(): Promise<BenchLocalGantry> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-bench-rollback-'));
@@ -32,12 +28,7 @@ export async function startBenchLocalGantry(): Promise<BenchLocalGantry> {
   const agentDir = join(dataDir, 'local');
   const close = async () => {
     await gantry.kill('SIGTERM');
-    const known = instancePids(agentDir);
-    await new LocalProvider({ name: 'local', provider: 'local', dataDir: agentDir }).shutdownAgent(true).catch(() => undefined);
-    const deadline = Date.now() + STOP_GRACE_MS;
-    while (known.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    // Whatever ignored the agent's stop (or was started after the first look) must not outlive the run.
-    for (const pid of known.concat(instancePids(agentDir))) if (isAlive(pid)) signal(pid, 'SIGKILL');
+    await stopAgentAndInstances(agentDir);
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };

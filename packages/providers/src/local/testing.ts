@@ -45,14 +45,27 @@ export function localTestBed(options: LocalProviderOptions & { account?: string;
     }),
     pids,
     close: async () => {
-      const known = pids();
-      await provider.shutdownAgent(true).catch(() => undefined);
-      const deadline = Date.now() + 15_000;
-      while (known.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      for (const pid of known.concat(pids())) if (isAlive(pid)) signal(pid, 'SIGKILL');
+      await stopAgentAndInstances(dataDir, { provider, pids });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const STOP_GRACE_MS = 15_000;
+
+/**
+ * Stops the data dir's agent and every instance it runs (the agent's own grace first), then
+ * SIGKILLs whatever is left. `provider` defaults to one for the data dir; `pids` to its instances.
+ */
+export async function stopAgentAndInstances(dataDir: string, options: { provider?: LocalProvider; pids?: () => number[] } = {}): Promise<void> {
+  const provider = options.provider ?? new LocalProvider({ name: 'local', provider: 'local', dataDir });
+  const pids = options.pids ?? (() => instancePids(dataDir));
+  const known = pids();
+  await provider.shutdownAgent(true).catch(() => undefined);
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (known.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Whatever ignored the agent's stop (or was started after the first look) must not outlive the run.
+  for (const pid of known.concat(pids())) if (isAlive(pid)) signal(pid, 'SIGKILL');
 }
 
 /** A GET of the data dir's agent admin API, as an outside observer (the token from its agent file). */

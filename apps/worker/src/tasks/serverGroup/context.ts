@@ -67,6 +67,16 @@ export function providerFor(ctx: TaskContext, account: string): AccountProvider 
   return ctx.services.providers.forAccount(account);
 }
 
+/** The cluster a stage acts on, its location resolved (the account's default when it names none). */
+export type ClusterPlace = Pick<ChosenServerGroup, 'account' | 'location' | 'cluster'>;
+
+/** The provider of the stage's account, and the cluster it names with the location resolved. */
+export function clusterPlaceFor(ctx: TaskContext, named: { account: string; cluster: string; location?: string | undefined }): AccountProvider & { place: ClusterPlace } {
+  const { account, provider } = providerFor(ctx, named.account);
+  const location = named.location ?? defaultLocationOf(account);
+  return { account, provider, place: { account: account.name, cluster: named.cluster, ...(location === undefined ? {} : { location }) } };
+}
+
 /**
  * Where a stage that names no location acts: the account's own default. Written into the outputs
  * so that they, and Spinnaker's `deploy.server.groups`, always say where the group is.

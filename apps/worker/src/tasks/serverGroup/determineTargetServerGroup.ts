@@ -1,7 +1,7 @@
 import { targetFieldsSchema, targetOf } from '@gantry/core';
 import { describeTarget, selectTarget } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
-import { chosenOutputs, clusterRefOf, defaultLocationOf, providerFor, readFields, type ChosenServerGroup } from './context';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, type ChosenServerGroup } from './context';
 import { TaskFailure, serverGroupTask } from './failures';
 
 /**
@@ -14,9 +14,7 @@ export const determineTargetServerGroupTask: TaskImplementation = serverGroupTas
   name: 'determineTargetServerGroup',
   async run(ctx) {
     const target = targetOf(readFields(targetFieldsSchema, ctx));
-    const { account, provider } = providerFor(ctx, target.account);
-    const location = target.location ?? defaultLocationOf(account);
-    const where = { account: account.name, cluster: target.cluster, ...(location === undefined ? {} : { location }) };
+    const { provider, place: where } = clusterPlaceFor(ctx, target);
     let serverGroupName: string;
     if (typeof target.selector === 'object') {
       serverGroupName = target.selector.name;
@@ -24,7 +22,7 @@ export const determineTargetServerGroupTask: TaskImplementation = serverGroupTas
       const groups = await provider.listServerGroups(clusterRefOf(where));
       const selected = selectTarget(groups, target.selector);
       if (!selected.ok) {
-        const place = `cluster ${target.cluster} (account ${account.name}${location === undefined ? '' : `, location ${location}`})`;
+        const place = `cluster ${where.cluster} (account ${where.account}${where.location === undefined ? '' : `, location ${where.location}`})`;
         throw new TaskFailure(`no ${describeTarget(target.selector)} server group in ${place}: ${selected.reason}`);
       }
       serverGroupName = selected.serverGroup.name;

@@ -1,6 +1,6 @@
 import { rollbackClusterFieldsSchema, rollbackRequestOf } from '@gantry/core';
 import type { TaskContext, TaskImplementation } from '../../Task';
-import { chosenServerGroup, defaultLocationOf, providerFor, readFields, refOf } from '../context';
+import { chosenServerGroup, clusterPlaceFor, providerFor, readFields, refOf } from '../context';
 import { serverGroupTask } from '../failures';
 import { ROLLBACK_SKIPPED, planOutputs, planRollback } from './rollbackPlan';
 
@@ -13,9 +13,7 @@ export const determineRollbackServerGroupsTask: TaskImplementation = serverGroup
   name: 'determineRollbackServerGroups',
   async run(ctx) {
     const request = rollbackRequestOf(readFields(rollbackClusterFieldsSchema, ctx));
-    const { account, provider } = providerFor(ctx, request.account);
-    const location = request.location ?? defaultLocationOf(account);
-    const place = { account: account.name, cluster: request.cluster, ...(location === undefined ? {} : { location }) };
+    const { provider, place } = clusterPlaceFor(ctx, request);
     const plan = await planRollback(ctx, provider, place, {
       ...(request.restore === undefined ? {} : { restore: request.restore }),
       requestedAt: requestTime(ctx),

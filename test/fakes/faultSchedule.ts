@@ -68,3 +68,59 @@ export function matchesRequest(spec: { method?: string; pathPattern: RegExp }, m
   spec.pathPattern.lastIndex = 0; // a /g pattern keeps state between test() calls
   return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
 }
+
+export interface HttpFaultSpec {
+  /** Any method when absent. */
+  method?: string;
+  /** Tested against the path without the query string. */
+  pathPattern: RegExp;
+  /** How many matching requests fail; later ones go through. */
+  times: number;
+}
+
+/** How a fake words each failure on its wire. */
+export interface FaultErrors<Spec, WireError> {
+  injected(spec: Spec): WireError;
+  /** The one-shot failure of interruptAfter. */
+  interrupted(): WireError;
+  throttled(): WireError;
+}
+
+/** The faults of an HTTP fake matched by method and path: explicit ones first, then the schedule. */
+export class HttpFaultInjector<Spec extends HttpFaultSpec, WireError> {
+  private readonly faults = new CountedFaults<Spec>();
+  private readonly schedule = new FaultSchedule();
+
+  constructor(private readonly errors: FaultErrors<Spec, WireError>) {}
+
+  setThrottleRate(rate: number): void {
+    this.schedule.setThrottleRate(rate);
+  }
+
+  interruptAfter(calls: number): void {
+    this.schedule.interruptAfter(calls);
+  }
+
+  add(spec: Spec): void {
+    this.faults.add(spec, spec.times);
+  }
+
+  /** The error for this request, consuming one use of the first matching fault. */
+  take(method: string, path: string): WireError | undefined {
+    const fault = this.faults.take((spec) => matchesRequest(spec, method, path));
+    if (fault) return this.errors.injected(fault);
+    switch (this.schedule.next()) {
+      case 'interrupt':
+        return this.errors.interrupted();
+      case 'throttle':
+        return this.errors.throttled();
+      case undefined:
+        return undefined;
+    }
+  }
+
+  clear(): void {
+    this.faults.clear();
+    this.schedule.clear();
+  }
+}

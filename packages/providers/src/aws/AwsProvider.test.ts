@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../../../../test/fakes/aws';
 import { clientsFor, type Clients } from '../../../../test/fakes/aws/testSupport';
 import { seedAws } from '../../../../test/support/aws';
+import { readUntil } from '../../../../test/support/eventually';
 import { parseAccounts, type AwsAccountConfig } from '../accounts';
 import type { CloudProvider, Health, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { ProviderError, isProviderError } from '../errors';
@@ -19,6 +20,7 @@ import { AwsProvider } from './AwsProvider';
 const REGION = 'us-east-1';
 const COPY_REGION = 'eu-west-1';
 const READY_DELAY_MS = 100;
+const SETTLE_TIMEOUT_MS = 8_000;
 const TARGET_GROUP = 'web-tg';
 
 let fake: FakeAws;
@@ -102,16 +104,6 @@ function newCluster() {
   return { application, cluster, group, ref: (spec: ServerGroupSpec): ServerGroupRef => ({ account: spec.account, location: REGION, name: spec.name }) };
 }
 
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 const isUp = (health: Health) => health.desired > 0 && health.up === health.desired;
 
 /** The group's instances the target group sends traffic to, as the fake's load balancer sees it. */
@@ -157,7 +149,7 @@ describe('AwsProvider against the fake AWS', () => {
     expect(template?.tags.get('gantry:server-group')).toBe(spec.name);
 
     // Instances carry the propagated tags once launched.
-    await eventually(async () => fake.instances(REGION).filter((instance) => instance.autoScaling?.groupName === spec.name), (instances) => instances.length === 2);
+    await readUntil(async () => fake.instances(REGION).filter((instance) => instance.autoScaling?.groupName === spec.name), (instances) => instances.length === 2, SETTLE_TIMEOUT_MS);
     const instance = fake.instances(REGION).find((candidate) => candidate.autoScaling?.groupName === spec.name);
     expect(instance?.tags.get('gantry:cluster')).toBe(cluster);
   });
@@ -217,13 +209,13 @@ describe('AwsProvider against the fake AWS', () => {
     const { group, ref } = newCluster();
     const spec = group(1);
     await provider().createServerGroup(spec);
-    await eventually(() => provider().health(ref(spec)), isUp);
+    await readUntil(() => provider().health(ref(spec)), isUp, SETTLE_TIMEOUT_MS);
     expect(servingInstances(spec.name)).toEqual([]);
 
     await provider().enable(ref(spec));
     expect(asgOf(spec.name)?.targetGroups).toEqual([{ arn: targetGroupArn, state: 'Attached' }]);
     expect(asgOf(spec.name)?.suspendedProcesses.size).toBe(0);
-    await eventually(async () => servingInstances(spec.name), (serving) => serving.length === 2);
+    await readUntil(async () => servingInstances(spec.name), (serving) => serving.length === 2, SETTLE_TIMEOUT_MS);
     expect(await provider().getServerGroup(ref(spec))).toMatchObject({ enabled: true, health: { desired: 2, up: 2, down: 0, unknown: 0 } });
 
     await provider().disable(ref(spec));
@@ -234,7 +226,7 @@ describe('AwsProvider against the fake AWS', () => {
     await provider().disable(ref(spec));
     await provider().enable(ref(spec));
     await provider().enable(ref(spec));
-    await eventually(async () => servingInstances(spec.name), (serving) => serving.length === 2);
+    await readUntil(async () => servingInstances(spec.name), (serving) => serving.length === 2, SETTLE_TIMEOUT_MS);
   });
 
   it('a group created enabled takes traffic as its instances come up', async () => {
@@ -243,7 +235,7 @@ describe('AwsProvider against the fake AWS', () => {
     const created = await provider().createServerGroup(spec);
     expect(created.enabled).toBe(true);
     // Up counts target health while enabled: healthy in the target group, not only InService.
-    await eventually(() => provider().health(ref(spec)), isUp);
+    await readUntil(() => provider().health(ref(spec)), isUp, SETTLE_TIMEOUT_MS);
     expect(servingInstances(spec.name)).toHaveLength(2);
   });
 
@@ -253,7 +245,7 @@ describe('AwsProvider against the fake AWS', () => {
     await provider().createServerGroup(spec);
     await provider().resize(ref(spec), { min: 2, max: 8, desired: 3 });
     expect(asgOf(spec.name)).toMatchObject({ minSize: 2, maxSize: 8, desiredCapacity: 3 });
-    await eventually(() => provider().health(ref(spec)), (health) => health.up === 3);
+    await readUntil(() => provider().health(ref(spec)), (health) => health.up === 3, SETTLE_TIMEOUT_MS);
     expect((await provider().getServerGroup(ref(spec)))?.capacity).toEqual({ min: 2, max: 8, desired: 3 });
     await expect(provider().resize(ref(spec), { min: 5, max: 8, desired: 4 })).rejects.toMatchObject({ kind: 'Fatal' });
   });
@@ -266,7 +258,7 @@ describe('AwsProvider against the fake AWS', () => {
     await provider().createServerGroup(disabled);
     await provider().createServerGroup(enabled);
     for (const spec of [disabled, enabled]) {
-      const health = await eventually(() => provider().health(ref(spec)), (h) => h.down === 2);
+      const health = await readUntil(() => provider().health(ref(spec)), (h) => h.down === 2, SETTLE_TIMEOUT_MS);
       expect(health).toMatchObject({ desired: 2, up: 0 });
     }
   });
@@ -307,7 +299,7 @@ describe('AwsProvider against the fake AWS', () => {
     } finally {
       fake.setReadyDelay(READY_DELAY_MS);
     }
-    await eventually(async () => asgOf(spec.name), (asg) => asg === undefined);
+    await readUntil(async () => asgOf(spec.name), (asg) => asg === undefined, SETTLE_TIMEOUT_MS);
     await expect(provider().destroy(ref(spec))).rejects.toMatchObject({ kind: 'NotFound' });
     await expect(provider().health(ref(spec))).rejects.toMatchObject({ kind: 'NotFound' });
   });
@@ -341,13 +333,13 @@ describe('AwsProvider against the fake AWS', () => {
     expect(builder).toMatchObject({ imageId: baseImage, instanceType: 't3.micro' });
     expect(Buffer.from(builder?.userData ?? '', 'base64').toString()).toMatch(/install -y 'checkout\d+'='1.2.3'/);
 
-    const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');
+    const done = await readUntil(() => provider().bake(request), (image) => image.state === 'available', SETTLE_TIMEOUT_MS);
     expect(done).toMatchObject({ id: expect.stringMatching(/^ami-/), regions: { [REGION]: done.id } });
     const ami = fake.images(REGION).find((image) => image.imageId === done.id);
     expect(ami?.tags.get('gantry:package')).toBe(request.package);
     expect(ami?.tags.get('gantry:version')).toBe('1.2.3');
     expect(ami?.tags.get('gantry:bake-key')).toMatch(/^[0-9a-f]{32}$/);
-    await eventually(async () => fake.instances(REGION).find((instance) => instance.instanceId === builder?.instanceId)?.state, (state) => state === 'terminated');
+    await readUntil(async () => fake.instances(REGION).find((instance) => instance.instanceId === builder?.instanceId)?.state, (state) => state === 'terminated', SETTLE_TIMEOUT_MS);
     expect(fake.images(REGION).length).toBe(imagesBefore + 1);
 
     const again = await provider().bake(request);
@@ -362,9 +354,9 @@ describe('AwsProvider against the fake AWS', () => {
     await provider().bake(request);
     const [first] = builders();
     await sdk.ec2.send(new TerminateInstancesCommand({ InstanceIds: [first?.instanceId ?? ''] }));
-    await eventually(async () => builders().find((instance) => instance.instanceId === first?.instanceId)?.state, (state) => state === 'terminated');
+    await readUntil(async () => builders().find((instance) => instance.instanceId === first?.instanceId)?.state, (state) => state === 'terminated', SETTLE_TIMEOUT_MS);
 
-    const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');
+    const done = await readUntil(() => provider().bake(request), (image) => image.state === 'available', SETTLE_TIMEOUT_MS);
     expect(builders().map((instance) => instance.instanceId)).toHaveLength(2);
     expect(fake.images(REGION).find((image) => image.imageId === done.id)?.sourceInstanceId).not.toBe(first?.instanceId);
   });
@@ -379,7 +371,7 @@ describe('AwsProvider against the fake AWS', () => {
 
   it('copies a baked AMI to copyTo regions once, tagged there too', async () => {
     const request = { account: 'aws-test', location: REGION, package: `copied${++serial}`, version: '2.0.0', baseImage, copyTo: [COPY_REGION] };
-    const done = await eventually(() => provider().bake(request), (image) => image.state === 'available');
+    const done = await readUntil(() => provider().bake(request), (image) => image.state === 'available', SETTLE_TIMEOUT_MS);
     const copyId = done.regions?.[COPY_REGION];
     expect(copyId).toMatch(/^ami-/);
     expect(copyId).not.toBe(done.id);

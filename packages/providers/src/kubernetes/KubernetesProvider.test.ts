@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes, type KubeObject } from '../../../../test/fakes/kubernetes';
+import { readUntil } from '../../../../test/support/eventually';
 import { parseAccounts } from '../accounts';
 import type { CloudProvider, ServerGroupSpec } from '../CloudProvider';
 import { ProviderError, isProviderError } from '../errors';
@@ -93,16 +94,6 @@ function newCluster(): { application: string; cluster: string; group: (sequence:
   };
 }
 
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 function labelsOf(object: KubeObject | undefined): Record<string, string> {
   return (object?.metadata.labels ?? {}) as Record<string, string>;
 }
@@ -180,7 +171,7 @@ describe('KubernetesProvider against the fake API server', () => {
     const early = await provider().health(ref);
     expect(early.desired).toBe(3);
     expect(early.up).toBeLessThan(3);
-    const healthy = await eventually(() => provider().health(ref), (h) => h.up === 3);
+    const healthy = await readUntil(() => provider().health(ref), (h) => h.up === 3);
     expect(healthy).toEqual({ desired: 3, up: 3, down: 0, unknown: 0 });
   });
 
@@ -190,7 +181,7 @@ describe('KubernetesProvider against the fake API server', () => {
     fake.failReadiness((deployment) => deployment.name === spec.name);
     await provider().createServerGroup(spec);
     const ref = { account: 'k8s-test', name: spec.name };
-    const failing = await eventually(() => provider().health(ref), (h) => h.down === 2);
+    const failing = await readUntil(() => provider().health(ref), (h) => h.down === 2);
     expect(failing).toEqual({ desired: 2, up: 0, down: 2, unknown: 0 });
     await new Promise((resolve) => setTimeout(resolve, READY_DELAY_MS * 2));
     expect((await provider().health(ref)).up).toBe(0);
@@ -204,12 +195,12 @@ describe('KubernetesProvider against the fake API server', () => {
     await provider().createServerGroup(v2);
     const ref1 = { account: 'k8s-test', name: v1.name };
     const ref2 = { account: 'k8s-test', name: v2.name };
-    await eventually(() => provider().health(ref2), (h) => h.up === 2);
-    await eventually(async () => servicePods(cluster).map(serverGroupOf), (names) => names.length === 2 && names.every((n) => n === v1.name));
+    await readUntil(() => provider().health(ref2), (h) => h.up === 2);
+    await readUntil(async () => servicePods(cluster).map(serverGroupOf), (names) => names.length === 2 && names.every((n) => n === v1.name));
 
     await provider().enable(ref2);
     await provider().disable(ref1);
-    const switched = await eventually(async () => servicePods(cluster).map(serverGroupOf), (names) => names.length === 2 && names.every((n) => n === v2.name));
+    const switched = await readUntil(async () => servicePods(cluster).map(serverGroupOf), (names) => names.length === 2 && names.every((n) => n === v2.name));
     expect(switched).toEqual([v2.name, v2.name]);
     expect(await provider().getServerGroup(ref1)).toMatchObject({ enabled: false });
     expect(await provider().getServerGroup(ref2)).toMatchObject({ enabled: true });
@@ -227,7 +218,7 @@ describe('KubernetesProvider against the fake API server', () => {
     const ref = { account: 'k8s-test', name: spec.name };
     await provider().resize(ref, { min: 2, max: 8, desired: 4 });
     expect(await provider().getServerGroup(ref)).toMatchObject({ capacity: { min: 2, max: 8, desired: 4 } });
-    await eventually(() => provider().health(ref), (h) => h.up === 4);
+    await readUntil(() => provider().health(ref), (h) => h.up === 4);
     await expect(provider().resize(ref, { min: 5, max: 8, desired: 4 })).rejects.toMatchObject({ kind: 'Fatal' });
   });
 

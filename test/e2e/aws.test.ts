@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../fakes/aws';
-import { AWS_COPY_REGION, AWS_REGION, AWS_TEST_ENV, autoScalingGroupsOf, awsAccount, launchTemplatesOf, seedAws, servedByTargetGroup } from '../support/aws';
+import { AWS_CLI_ENV, AWS_COPY_REGION, AWS_REGION, AWS_TEST_ENV, autoScalingGroupsOf, awsAccount, launchTemplatesOf, seedAws, servedByTargetGroup } from '../support/aws';
 import { SUCCEEDED, auditEvents, bakeThenDeploy, liveServerGroups, outcomeOf, regionDeployStage, savedPipeline } from '../support/cloudStages';
 import { eventually } from '../support/eventually';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
@@ -187,16 +187,7 @@ describe.skipIf(!awsCli)(`the AWS CLI lists what a pipeline made on the standalo
     expect(outcomeOf(await deploy())).toEqual(SUCCEEDED);
 
     const { stdout } = await run('aws', ['--endpoint-url', fake.url, '--region', AWS_REGION, 'autoscaling', 'describe-auto-scaling-groups', '--output', 'json'], {
-      // Dummy keys, and never this machine's own configuration, profile or instance metadata.
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'x',
-        AWS_SECRET_ACCESS_KEY: 'y',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_PAGER: '',
-      },
+      env: AWS_CLI_ENV,
       timeout: 60_000,
     });
     const listed = JSON.parse(stdout) as { AutoScalingGroups: { AutoScalingGroupName: string; DesiredCapacity: number; Tags: { Key: string; Value: string }[] }[] };

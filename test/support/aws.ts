@@ -13,6 +13,17 @@ export const AWS_COPY_REGION = 'us-west-2';
 /** What the test account's credential references name: the fake checks no signature, so any keys do. */
 export const AWS_TEST_ENV: NodeJS.ProcessEnv = { GANTRY_TEST_AWS_KEY_ID: 'AKIAFAKE', GANTRY_TEST_AWS_SECRET: 'fake-secret' };
 
+/** The environment of the real `aws` CLI run against a fake: dummy keys, and never this machine's own configuration, profile or instance metadata. */
+export const AWS_CLI_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'x',
+  AWS_SECRET_ACCESS_KEY: 'y',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_PAGER: '',
+};
+
 /** An aws account on a fake at `endpoint` (us-east-1 on two zones, and us-west-2), as accounts.yaml would give it. */
 export function awsAccount(endpoint: string, name = 'aws'): AwsAccountConfig {
   const yaml = `accounts:

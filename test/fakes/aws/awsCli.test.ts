@@ -5,6 +5,7 @@ import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from './index';
+import { AWS_CLI_ENV } from '../../support/aws';
 import { onPath } from '../../support/onPath';
 import { clientsFor, eventually, launchTemplateFixture } from './testSupport';
 
@@ -16,17 +17,7 @@ if (!awsOnPath) console.warn('aws (the AWS CLI) is not on PATH: skipping the AWS
 let fake: FakeAws;
 let baseImageId: string;
 
-const cliEnv = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'x',
-  AWS_SECRET_ACCESS_KEY: 'y',
-  // Never the user's own configuration, profile or instance metadata.
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_PAGER: '',
-  AWS_MAX_ATTEMPTS: '1',
-};
+const cliEnv = { ...AWS_CLI_ENV, AWS_MAX_ATTEMPTS: '1' };
 
 function cli(args: string[]): Promise<{ stdout: string }> {
   return run('aws', ['--endpoint-url', fake.url, '--region', 'us-east-1', ...args], { env: cliEnv, timeout: 60_000 });

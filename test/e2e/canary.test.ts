@@ -3,8 +3,7 @@ import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { startFakePrometheus, type FakePrometheus } from '../fakes/prometheus';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, deploymentsOf, routeWeights, testRegistry } from '../support/serverGroups';
-import { accountSchema } from '../../packages/providers/src';
+import { NAMESPACE, deployStage, deploymentsOf, gatewayAccount, routeWeights, testRegistry } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
@@ -50,13 +49,7 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
   beforeAll(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 50 });
     prometheus = await startFakePrometheus((_group, index, metric) => (metric === 'error_rate' ? errorRate(index) : latency(index)));
-    const account = accountSchema.parse({
-      name: 'k8s-gw',
-      provider: 'kubernetes',
-      server: fake.url,
-      namespace: NAMESPACE,
-      traffic: { mode: 'gatewayHttpRoute', httpRoute: { parentRefs: [{ name: 'public', namespace: 'gateways' }] } },
-    });
+    const account = gatewayAccount(fake, 'k8s-gw');
     gantry = await startTestGantry({ backend, providers: testRegistry([account]) });
   });
   afterAll(async () => {

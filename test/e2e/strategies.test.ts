@@ -8,6 +8,7 @@ import {
   TRAFFIC_LABEL,
   deployStage,
   deploymentsOf,
+  gatewayAccount,
   kubernetesAccount,
   labelsOf,
   routeWeights,
@@ -15,7 +16,6 @@ import {
   testRegistry,
   watchRouteWeights,
 } from '../support/serverGroups';
-import { accountSchema } from '../../packages/providers/src';
 import type { ExecutionDetail } from '../../packages/store/src';
 
 // One queue backend is enough: these tests are about strategies, the engine suites cover both.
@@ -27,13 +27,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
 
   beforeAll(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 100 });
-    const gateway = accountSchema.parse({
-      name: 'k8s-gateway',
-      provider: 'kubernetes',
-      server: fake.url,
-      namespace: NAMESPACE,
-      traffic: { mode: 'gatewayHttpRoute', httpRoute: { parentRefs: [{ name: 'public', namespace: 'gateways' }] } },
-    });
+    const gateway = gatewayAccount(fake, 'k8s-gateway');
     gantry = await startTestGantry({ backend, providers: testRegistry([kubernetesAccount(fake), gateway]) });
   });
   afterAll(async () => {

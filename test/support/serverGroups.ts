@@ -12,6 +12,17 @@ export function kubernetesAccount(fake: FakeKubernetes, name = 'k8s'): AccountCo
   return accountSchema.parse({ name, provider: 'kubernetes', server: fake.url, namespace: NAMESPACE });
 }
 
+/** A Kubernetes account that moves traffic by the weights of a Gateway API HTTPRoute (on gateway `gateways/public`). */
+export function gatewayAccount(fake: FakeKubernetes, name: string): AccountConfig {
+  return accountSchema.parse({
+    name,
+    provider: 'kubernetes',
+    server: fake.url,
+    namespace: NAMESPACE,
+    traffic: { mode: 'gatewayHttpRoute', httpRoute: { parentRefs: [{ name: 'public', namespace: 'gateways' }] } },
+  });
+}
+
 /** A registry with quick retries, so injected throttling is waited out in test time; `env` holds what credential references name. */
 export function testRegistry(accounts: AccountConfig[], env?: NodeJS.ProcessEnv): ProviderRegistry {
   return new ProviderRegistry(accounts, {}, { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 2_000 }, ...(env === undefined ? {} : { env }) });

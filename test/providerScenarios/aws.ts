@@ -3,7 +3,7 @@ import { AWS_REGION as REGION, AWS_TEST_ENV, awsAccount, seedAws, servedByTarget
 import { ProviderRegistry, type ClusterRef } from '../../packages/providers/src';
 import { AwsProvider } from '../../packages/providers/src/aws';
 import type { ProviderUnderTest } from './harness';
-import { SCENARIO_RETRY, uniqueCluster } from './naming';
+import { SCENARIO_RETRY, scenarioSpec, uniqueCluster } from './naming';
 
 const TARGET_GROUP = 'scenario-web';
 
@@ -26,18 +26,7 @@ export async function awsUnderTest(): Promise<ProviderUnderTest> {
     provider: new ProviderRegistry([account], {}, { retry: SCENARIO_RETRY, env }).forAccount(account.name).provider,
     unretried,
     cluster: () => uniqueCluster('aws', REGION),
-    spec: (cluster: ClusterRef, sequence, overrides = {}) => ({
-      account: cluster.account,
-      location: REGION,
-      application: cluster.application,
-      cluster: cluster.cluster,
-      name: `${cluster.cluster}-v${String(sequence).padStart(3, '0')}`,
-      image: baseImage,
-      capacity: { min: 2, max: 2, desired: 2 },
-      enabled: false,
-      settings: { targetGroups: [TARGET_GROUP] },
-      ...overrides,
-    }),
+    spec: (cluster: ClusterRef, sequence, overrides = {}) => scenarioSpec(cluster, sequence, { location: REGION, image: baseImage, settings: { targetGroups: [TARGET_GROUP] } }, overrides),
     failInstances: async (serverGroup) => {
       failing.add(serverGroup);
       fake.failInstances((instance) => instance.autoScalingGroupName !== undefined && failing.has(instance.autoScalingGroupName));

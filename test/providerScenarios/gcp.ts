@@ -3,7 +3,7 @@ import { ProviderRegistry, type ClusterRef } from '../../packages/providers/src'
 import { GcpProvider } from '../../packages/providers/src/gcp';
 import { GCP_REGION, backendsOf, gcpAccount, seedGcp } from '../support/gcp';
 import type { ProviderUnderTest } from './harness';
-import { SCENARIO_RETRY, uniqueCluster } from './naming';
+import { SCENARIO_RETRY, scenarioSpec, uniqueCluster } from './naming';
 
 const BACKEND_SERVICE = 'scenario-web';
 
@@ -19,18 +19,7 @@ export async function gcpUnderTest(): Promise<ProviderUnderTest> {
     provider: new ProviderRegistry([account], {}, { retry: SCENARIO_RETRY }).forAccount(account.name).provider,
     unretried: new GcpProvider(account, { env: {} }),
     cluster: () => uniqueCluster(account.name, GCP_REGION),
-    spec: (cluster: ClusterRef, sequence, overrides = {}) => ({
-      account: cluster.account,
-      location: GCP_REGION,
-      application: cluster.application,
-      cluster: cluster.cluster,
-      name: `${cluster.cluster}-v${String(sequence).padStart(3, '0')}`,
-      image: 'app-1',
-      capacity: { min: 2, max: 2, desired: 2 },
-      enabled: false,
-      settings: { backendService: BACKEND_SERVICE },
-      ...overrides,
-    }),
+    spec: (cluster: ClusterRef, sequence, overrides = {}) => scenarioSpec(cluster, sequence, { location: GCP_REGION, image: 'app-1', settings: { backendService: BACKEND_SERVICE } }, overrides),
     failInstances: async (serverGroup) => {
       failing.add(serverGroup);
       fake.failInstances((group) => failing.has(group.name));

@@ -3,7 +3,7 @@ import { ProviderRegistry, parseAccounts, type ClusterRef } from '../../packages
 import { KubernetesProvider } from '../../packages/providers/src/kubernetes';
 import { NAMESPACE, deploymentsOf, servedServerGroups } from '../support/serverGroups';
 import type { ProviderUnderTest } from './harness';
-import { SCENARIO_RETRY, uniqueCluster } from './naming';
+import { SCENARIO_RETRY, scenarioSpec, uniqueCluster } from './naming';
 
 /** The Kubernetes provider against the fake API server (service traffic mode). */
 export async function kubernetesUnderTest(): Promise<ProviderUnderTest> {
@@ -17,17 +17,7 @@ export async function kubernetesUnderTest(): Promise<ProviderUnderTest> {
     provider: new ProviderRegistry([account], {}, { retry: SCENARIO_RETRY }).forAccount('k8s').provider,
     unretried,
     cluster: () => uniqueCluster('k8s', NAMESPACE),
-    spec: (cluster: ClusterRef, sequence, overrides = {}) => ({
-      account: cluster.account,
-      location: NAMESPACE,
-      application: cluster.application,
-      cluster: cluster.cluster,
-      name: `${cluster.cluster}-v${String(sequence).padStart(3, '0')}`,
-      image: 'registry.local/app:1',
-      capacity: { min: 2, max: 2, desired: 2 },
-      enabled: false,
-      ...overrides,
-    }),
+    spec: (cluster: ClusterRef, sequence, overrides = {}) => scenarioSpec(cluster, sequence, { location: NAMESPACE, image: 'registry.local/app:1' }, overrides),
     failInstances: async (serverGroup) => {
       failing.add(serverGroup);
       fake.failReadiness((deployment) => failing.has(deployment.name));

@@ -19,6 +19,21 @@ export function startFakeCli(...args: string[]): CliProcess {
   return { child, output: () => output, exited };
 }
 
+/** The fake CLIs a test file started, so that whichever still runs after a test can be SIGKILLed. */
+export class StartedFakeClis {
+  private readonly started: CliProcess[] = [];
+
+  start(...args: string[]): CliProcess {
+    const cli = startFakeCli(...args);
+    this.started.push(cli);
+    return cli;
+  }
+
+  killRunning(): void {
+    for (const cli of this.started.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  }
+}
+
 export async function waitForOutput(output: () => string, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,8 +1,9 @@
 /**
  * The simulated Deployment controller and kubelet. It runs after every change to the store (on
  * the next turn of the event loop, so API calls return before it acts, as in a cluster) and on a
- * timer for the next pod that becomes ready or deployment that runs out of time.
+ * timer for the next pod that becomes ready or deployment that runs out of time (see ReconcileLoop).
  */
+import { ReconcileLoop } from '../../reconcileLoop';
 import { deepEqual, numberAt, objectAt, stringAt, stringMap } from '../json';
 import { resourceByName } from '../resources';
 import { nameOf, namespaceOf, type KubeObject, type ObjectStore } from '../store';
@@ -33,9 +34,7 @@ interface RolloutMemory {
 export class DeploymentController {
   private readyDelayMs: number;
   private failing: ReadinessPredicate | null = null;
-  private scheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly loop = new ReconcileLoop(() => this.reconcile());
   private nextIp = 1;
   /** When each pod was created, in ms (creationTimestamp only has whole seconds). */
   private readonly bornAt = new Map<string, number>();
@@ -43,35 +42,25 @@ export class DeploymentController {
 
   constructor(private readonly store: ObjectStore, readyDelayMs: number) {
     this.readyDelayMs = readyDelayMs;
-    store.onChange(() => this.schedule());
+    store.onChange(() => this.loop.schedule());
   }
 
   setReadyDelay(ms: number): void {
     this.readyDelayMs = ms;
-    this.schedule();
+    this.loop.schedule();
   }
 
   failReadiness(predicate: ReadinessPredicate | null): void {
     this.failing = predicate;
-    this.schedule();
+    this.loop.schedule();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.loop.stop();
   }
 
-  /** Coalesces a burst of changes into one pass. */
-  schedule(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (!this.stopped) this.reconcile();
-    });
-  }
-
-  private reconcile(): void {
+  /** One pass over every deployment; returns when the next pod gets ready or deadline runs out (ms epoch), or Infinity. */
+  private reconcile(): number {
     const now = Date.now();
     let wakeAt = Infinity;
     const deployments = this.store.list(DEPLOYMENTS);
@@ -79,11 +68,7 @@ export class DeploymentController {
     for (const deployment of deployments) wakeAt = Math.min(wakeAt, this.reconcileDeployment(deployment, now));
     this.collectOrphans(deployments);
     for (const uid of this.memory.keys()) if (!live.has(uid)) this.memory.delete(uid);
-    clearTimeout(this.timer);
-    if (wakeAt !== Infinity && !this.stopped) {
-      this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAt - Date.now()) + 1);
-      this.timer.unref();
-    }
+    return wakeAt;
   }
 
   private info(deployment: KubeObject): DeploymentInfo {

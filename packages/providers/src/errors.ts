@@ -106,6 +106,16 @@ export function isProviderError(error: unknown, kind?: ProviderErrorKind): error
   return error instanceof ProviderError && (kind === undefined || error.kind === kind);
 }
 
+/** NotFound as an answer (null) rather than an error: for reads where a missing resource is normal. */
+export async function nullIfNotFound<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isProviderError(error, 'NotFound')) return null;
+    throw error;
+  }
+}
+
 /** Socket-level failures: the request may not have arrived, or its answer was lost; worth retrying. */
 const TRANSIENT_NETWORK_CODES = new Set([
   'ECONNREFUSED',

@@ -2,7 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsAccountConfig } from '../accounts';
-import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, nullIfNotFound, type ProviderErrorKind, type ProviderResource } from '../errors';
 import { THROTTLED_REQUEST_RETRY, withRetry } from '../retry';
 import { toProviderError } from './errors';
 
@@ -85,13 +85,8 @@ export class AwsClient {
   }
 
   /** NotFound is an answer here, not an error. */
-  async find<T>(scope: Scope, request: (apis: AwsApis) => Promise<T>): Promise<T | null> {
-    try {
-      return await this.call(scope, request);
-    } catch (error) {
-      if (isProviderError(error, 'NotFound')) return null;
-      throw error;
-    }
+  find<T>(scope: Scope, request: (apis: AwsApis) => Promise<T>): Promise<T | null> {
+    return nullIfNotFound(this.call(scope, request));
   }
 
   error(kind: ProviderErrorKind, scope: Scope, reason: string): ProviderError {

@@ -9,7 +9,7 @@ import {
   type protos,
 } from '@google-cloud/compute';
 import type { CallOptions } from 'google-gax';
-import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, isProviderError, nullIfNotFound, type ProviderErrorKind, type ProviderResource } from '../errors';
 import { THROTTLED_REQUEST_RETRY, reportRetry, retryDelayMs } from '../retry';
 import type { ComputeClientOptions } from './connection';
 import { isAlreadyExists, operationError, operationFailed, operationErrorCodes, toProviderError } from './errors';
@@ -95,13 +95,8 @@ export class GceClient {
   }
 
   /** NotFound is an answer here, not an error. */
-  async find<T>(scope: Scope, request: (apis: ComputeApis) => Promise<T>): Promise<T | null> {
-    try {
-      return await this.call(scope, request);
-    } catch (error) {
-      if (isProviderError(error, 'NotFound')) return null;
-      throw error;
-    }
+  find<T>(scope: Scope, request: (apis: ComputeApis) => Promise<T>): Promise<T | null> {
+    return nullIfNotFound(this.call(scope, request));
   }
 
   /** An insert/patch/delete: its operation, waited for until DONE; a failed operation throws. */

@@ -8,7 +8,7 @@ import {
   type ConfigurationOptions,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import { ProviderError, isProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, nullIfNotFound, type ProviderErrorKind, type ProviderResource } from '../errors';
 import { THROTTLED_REQUEST_RETRY, withRetry } from '../retry';
 import { statusReasonOf, toProviderError } from './errors';
 
@@ -69,13 +69,8 @@ export class KubeClient {
   }
 
   /** NotFound is an answer here, not an error. */
-  async find<T>(scope: Scope, request: (apis: KubeApis) => Promise<T>): Promise<T | null> {
-    try {
-      return await this.call(scope, request);
-    } catch (error) {
-      if (isProviderError(error, 'NotFound')) return null;
-      throw error;
-    }
+  find<T>(scope: Scope, request: (apis: KubeApis) => Promise<T>): Promise<T | null> {
+    return nullIfNotFound(this.call(scope, request));
   }
 
   /** A create that reports an existing object of that name as `'exists'` instead of failing. */

@@ -64,7 +64,7 @@ export class CountedFaults<Spec> {
 }
 
 /** Whether an HTTP fault (method, path pattern) matches this request. */
-export function matchesRequest(spec: { method?: string; pathPattern: RegExp }, method: string, path: string): boolean {
+function matchesRequest(spec: { method?: string; pathPattern: RegExp }, method: string, path: string): boolean {
   spec.pathPattern.lastIndex = 0; // a /g pattern keeps state between test() calls
   return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
 }

@@ -17,6 +17,8 @@ import { inTransaction, type SqlClient } from './database';
 import {
   insertAudit,
   lockExecution,
+  selectExecution,
+  selectStage,
   selectStages,
   selectTasks,
   updateExecution,
@@ -53,8 +55,8 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         actor: actorOf(input),
         data: { reason: input.reason ?? null, previousStatus: execution.status },
       });
-      return { value: undefined, messages: [{ type: 'CancelExecution', executionId: execution.id }] };
-    }).then(async (result) => ({ ...result, value: await this.summary(executionId) }));
+      return [{ type: 'CancelExecution', executionId: execution.id }];
+    });
   }
 
   pause(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>> {
@@ -67,8 +69,8 @@ export class PostgresExecutionCommands implements ExecutionCommands {
       );
       await sql.query(`UPDATE tasks SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`, [execution.id]);
       await insertAudit(sql, { type: 'EXECUTION_PAUSED', executionId: execution.id, actor: actorOf(input) });
-      return { value: undefined, messages: [] };
-    }).then(async (result) => ({ ...result, value: await this.summary(executionId) }));
+      return [];
+    });
   }
 
   resume(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>> {
@@ -87,8 +89,8 @@ export class PostgresExecutionCommands implements ExecutionCommands {
       if (messages.length === 0 && isExecutionFinished(schedulable(stages))) {
         messages.push({ type: 'CompleteExecution', executionId: execution.id });
       }
-      return { value: undefined, messages };
-    }).then(async (result) => ({ ...result, value: await this.summary(executionId) }));
+      return messages;
+    });
   }
 
   restartStage(executionId: string, stageKey: string, input: Actor): Promise<CommandResult<StageView>> {
@@ -191,9 +193,12 @@ export class PostgresExecutionCommands implements ExecutionCommands {
 
   private async onExecution(
     executionId: string,
-    change: (sql: SqlClient, execution: ExecutionRow) => Promise<CommandResult<undefined>>,
-  ): Promise<CommandResult<undefined>> {
-    return inTransaction(this.pool, async (sql) => change(sql, await this.lock(sql, executionId)));
+    change: (sql: SqlClient, execution: ExecutionRow) => Promise<EngineMessage[]>,
+  ): Promise<CommandResult<ExecutionSummary>> {
+    const messages = await inTransaction(this.pool, async (sql) => change(sql, await this.lock(sql, executionId)));
+    const execution = await selectExecution(this.pool, executionId);
+    if (!execution) throw new NotFoundError(`execution ${executionId} not found`);
+    return { value: toExecutionSummary(execution), messages };
   }
 
   private async onStage(
@@ -208,8 +213,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
       if (!stage) throw new NotFoundError(`stage ${stageKey} not found in execution ${executionId}`);
       return { stageId: stage.id, messages: await change(sql, execution, stage, stages) };
     });
-    const stages = await selectStages(this.pool, executionId);
-    const stage = stages.find((s) => s.id === stageId);
+    const stage = await selectStage(this.pool, stageId);
     if (!stage) throw new NotFoundError(`stage ${stageKey} not found in execution ${executionId}`);
     return { value: toStageView(stage, await selectTasks(this.pool, stage)), messages };
   }
@@ -218,12 +222,6 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     const execution = isUuid(executionId) ? await lockExecution(sql, executionId) : null;
     if (!execution) throw new NotFoundError(`execution ${executionId} not found`);
     return execution;
-  }
-
-  private async summary(executionId: string): Promise<ExecutionSummary> {
-    const { rows } = await this.pool.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1', [executionId]);
-    if (!rows[0]) throw new NotFoundError(`execution ${executionId} not found`);
-    return toExecutionSummary(rows[0]);
   }
 }
 

@@ -12,8 +12,8 @@ import type {
 } from '../CloudProvider';
 import type { KubernetesAccountConfig } from '../accounts';
 import { isProviderError, type ProviderError } from '../errors';
-import { parseClusterName, parseServerGroupName, resourceNameProblem } from '@gantry/core';
-import { capacityProblem } from '../validation';
+import { parseServerGroupName } from '@gantry/core';
+import { capacityProblem, serverGroupSpecProblem } from '../validation';
 import { KubeClient, type Scope } from './client';
 import { buildKubeConfig } from './kubeConfig';
 import { ANNOTATIONS, LABELS, MANAGED_BY, labelSelector, trafficLabel } from './labels';
@@ -336,15 +336,8 @@ export class KubernetesProvider implements CloudProvider {
   // --- validation and errors ---------------------------------------------------------------------
 
   private validateSpec(spec: ServerGroupSpec, scope: Scope): KubernetesServerGroupSettings {
-    const nameProblem = resourceNameProblem(spec.name);
-    if (nameProblem !== undefined) throw this.fatal(scope, `server group name ${spec.name} ${nameProblem}`);
-    if (parseServerGroupName(spec.name)?.cluster !== spec.cluster) throw this.fatal(scope, `server group name ${spec.name} must be ${spec.cluster}-vNNN`);
-    if (parseClusterName(spec.cluster)?.application !== spec.application) {
-      throw this.fatal(scope, `cluster ${spec.cluster} must be application ${spec.application}[-stack[-detail]]`);
-    }
-    const problem = capacityProblem(spec.capacity);
-    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
-    if (spec.image.trim() === '') throw this.fatal(scope, 'image must not be empty');
+    const problem = serverGroupSpecProblem(spec);
+    if (problem !== undefined) throw this.fatal(scope, problem);
     const settings = kubernetesServerGroupSettingsSchema.safeParse(spec.settings ?? {});
     if (!settings.success) {
       const issues = settings.error.issues.map((issue) => `settings.${issue.path.join('.') || '(root)'}: ${issue.message}`);

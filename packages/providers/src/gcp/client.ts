@@ -10,7 +10,7 @@ import {
 } from '@google-cloud/compute';
 import type { CallOptions } from 'google-gax';
 import { ProviderError, isProviderError, nullIfNotFound, type ProviderErrorKind, type ProviderResource } from '../errors';
-import { THROTTLED_REQUEST_RETRY, reportRetry, retryDelayMs } from '../retry';
+import { THROTTLED_REQUEST_RETRY, withRetry, type RetryOptions } from '../retry';
 import type { ComputeClientOptions } from './connection';
 import { isAlreadyExists, operationError, operationFailed, operationErrorCodes, toProviderError } from './errors';
 import { nameOf } from './names';
@@ -64,7 +64,7 @@ export class GceClient {
   private readonly apis: ComputeApis;
   private readonly operationTimeoutMs: number;
   private readonly operationPollMs: number;
-  private readonly throttledAttempts: number;
+  private readonly throttledRetry: RetryOptions;
 
   constructor(
     options: ComputeClientOptions,
@@ -85,13 +85,13 @@ export class GceClient {
     };
     this.operationTimeoutMs = timeouts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     this.operationPollMs = timeouts.operationPollMs ?? DEFAULT_OPERATION_POLL_MS;
-    this.throttledAttempts = timeouts.throttledAttempts ?? THROTTLED_REQUEST_RETRY.attempts;
+    this.throttledRetry = { ...THROTTLED_REQUEST_RETRY, attempts: timeouts.throttledAttempts ?? THROTTLED_REQUEST_RETRY.attempts };
   }
 
   async call<T>(scope: Scope, request: (apis: ComputeApis) => Promise<T>): Promise<T> {
     return this.send(request, (error) => {
       throw toProviderError(error, this.context(scope));
-    }, scope);
+    });
   }
 
   /** NotFound is an answer here, not an error. */
@@ -123,7 +123,7 @@ export class GceClient {
     const answer = await this.send(request, (error) => {
       if (isAlreadyExists(error)) return 'exists' as const;
       throw toProviderError(error, this.context(scope));
-    }, scope);
+    });
     return answer === 'exists' ? 'exists' : (answer[0].latestResponse as Operation);
   }
 
@@ -148,20 +148,17 @@ export class GceClient {
    * Sends one request. A throttled one is sent again a few times after a short jittered pause
    * (GCE's rate limits are per second-ish, and rejected requests had no effect): a provider method
    * makes 5–10 calls, so letting each 429 fail the whole method would rarely get through a throttled
-   * API. Everything else goes to `failed`, which answers or throws (RetryingProvider retries methods).
+   * API. Every failure goes to `failed`, which answers or throws its ProviderError; only a thrown
+   * Throttled one is sent again (RetryingProvider retries whole methods).
    */
-  private async send<T, F>(request: (apis: ComputeApis) => Promise<T>, failed: (error: unknown) => F, scope: Scope): Promise<T | F> {
-    for (let attempt = 1; ; attempt++) {
+  private send<T, F>(request: (apis: ComputeApis) => Promise<T>, failed: (error: unknown) => F): Promise<T | F> {
+    return withRetry(async () => {
       try {
         return await request(this.apis);
       } catch (error) {
-        const mapped = toProviderError(error, this.context(scope));
-        const delayMs = mapped.kind === 'Throttled' && attempt < this.throttledAttempts ? retryDelayMs(attempt, mapped.retryAfterMs, THROTTLED_REQUEST_RETRY) : undefined;
-        if (delayMs === undefined) return failed(error);
-        reportRetry({ attempt, delayMs, error: mapped });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return failed(error);
       }
-    }
+    }, this.throttledRetry);
   }
 
   private async poll(operation: Operation, scope: Scope): Promise<Operation> {

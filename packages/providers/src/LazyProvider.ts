@@ -1,28 +1,20 @@
-import type {
-  BakeRequest,
-  Capacity,
-  CloudProvider,
-  ClusterRef,
-  Health,
-  Image,
-  ProviderKind,
-  ServerGroup,
-  ServerGroupRef,
-  ServerGroupSpec,
-} from './CloudProvider';
+import type { CloudProvider, ProviderKind } from './CloudProvider';
+import { ForwardingProvider, type ProviderOperation } from './ForwardingProvider';
 
 /**
  * A provider whose implementation is loaded on its first call. Cloud SDKs are large (the
  * Kubernetes client alone is about 100 MB of a worker's memory), so a process loads only the
  * SDKs of the accounts its pipelines actually use.
  */
-export class LazyProvider implements CloudProvider {
+export class LazyProvider extends ForwardingProvider {
   private loaded: Promise<CloudProvider> | undefined;
 
   constructor(
     readonly kind: ProviderKind,
     private readonly load: () => Promise<CloudProvider>,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The loaded provider (loading it if needed). */
   provider(): Promise<CloudProvider> {
@@ -33,34 +25,7 @@ export class LazyProvider implements CloudProvider {
     return this.loaded;
   }
 
-  async bake(request: BakeRequest): Promise<Image> {
-    return (await this.provider()).bake(request);
-  }
-  async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
-    return (await this.provider()).createServerGroup(spec);
-  }
-  async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
-    return (await this.provider()).getServerGroup(ref);
-  }
-  async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    return (await this.provider()).listServerGroups(cluster);
-  }
-  async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
-    return (await this.provider()).resize(ref, capacity);
-  }
-  async enable(ref: ServerGroupRef): Promise<void> {
-    return (await this.provider()).enable(ref);
-  }
-  async disable(ref: ServerGroupRef): Promise<void> {
-    return (await this.provider()).disable(ref);
-  }
-  async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    return (await this.provider()).setTrafficWeights(cluster, weights);
-  }
-  async destroy(ref: ServerGroupRef): Promise<void> {
-    return (await this.provider()).destroy(ref);
-  }
-  async health(ref: ServerGroupRef): Promise<Health> {
-    return (await this.provider()).health(ref);
+  protected async forward<T>(_operation: ProviderOperation, call: (provider: CloudProvider) => Promise<T>): Promise<T> {
+    return call(await this.provider());
   }
 }

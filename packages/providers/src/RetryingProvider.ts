@@ -1,25 +1,13 @@
-import type {
-  BakeRequest,
-  Capacity,
-  CloudProvider,
-  ClusterRef,
-  Health,
-  Image,
-  ProviderKind,
-  ServerGroup,
-  ServerGroupRef,
-  ServerGroupSpec,
-} from './CloudProvider';
+import type { CloudProvider, ProviderKind } from './CloudProvider';
+import { ForwardingProvider, type ProviderOperation } from './ForwardingProvider';
 import { DEFAULT_RETRY_OPTIONS, watchRetries, withRetry, type RetryEvent, type RetryOptions } from './retry';
-
-type Operation = Exclude<keyof CloudProvider, 'kind'>;
 
 /**
  * Operations that read the resource afresh on every call before changing it, so re-running one
  * after a Conflict applies the change to the current version. createServerGroup is not among them:
  * its Conflict means a foreign object holds the name, which no retry fixes; bake's means the same.
  */
-export const CONFLICT_RETRYING_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>([
+export const CONFLICT_RETRYING_OPERATIONS: ReadonlySet<ProviderOperation> = new Set<ProviderOperation>([
   'resize',
   'enable',
   'disable',
@@ -35,7 +23,7 @@ export const CONFLICT_RETRYING_OPERATIONS: ReadonlySet<Operation> = new Set<Oper
  * operations above), so that each provider is written without retry loops. Every provider method
  * is idempotent, which is what makes re-running a whole call safe.
  */
-export class RetryingProvider implements CloudProvider {
+export class RetryingProvider extends ForwardingProvider {
   readonly kind: ProviderKind;
 
   constructor(
@@ -44,51 +32,13 @@ export class RetryingProvider implements CloudProvider {
     /** Told of every retry within a call, the provider's own request resends included. */
     private readonly watcher?: (event: RetryEvent) => void,
   ) {
+    super();
     this.kind = inner.kind;
   }
 
-  bake(request: BakeRequest): Promise<Image> {
-    return this.run('bake', () => this.inner.bake(request));
-  }
-
-  createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
-    return this.run('createServerGroup', () => this.inner.createServerGroup(spec));
-  }
-
-  getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
-    return this.run('getServerGroup', () => this.inner.getServerGroup(ref));
-  }
-
-  listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    return this.run('listServerGroups', () => this.inner.listServerGroups(cluster));
-  }
-
-  resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
-    return this.run('resize', () => this.inner.resize(ref, capacity));
-  }
-
-  enable(ref: ServerGroupRef): Promise<void> {
-    return this.run('enable', () => this.inner.enable(ref));
-  }
-
-  disable(ref: ServerGroupRef): Promise<void> {
-    return this.run('disable', () => this.inner.disable(ref));
-  }
-
-  setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    return this.run('setTrafficWeights', () => this.inner.setTrafficWeights(cluster, weights));
-  }
-
-  destroy(ref: ServerGroupRef): Promise<void> {
-    return this.run('destroy', () => this.inner.destroy(ref));
-  }
-
-  health(ref: ServerGroupRef): Promise<Health> {
-    return this.run('health', () => this.inner.health(ref));
-  }
-
-  private run<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
-    const retried = () => withRetry(call, { ...this.options, retryConflicts: CONFLICT_RETRYING_OPERATIONS.has(operation) });
+  protected forward<T>(operation: ProviderOperation, call: (provider: CloudProvider) => Promise<T>): Promise<T> {
+    const options = { ...this.options, retryConflicts: CONFLICT_RETRYING_OPERATIONS.has(operation) };
+    const retried = () => withRetry(() => call(this.inner), options);
     return this.watcher === undefined ? retried() : watchRetries(this.watcher, retried);
   }
 }

@@ -53,10 +53,8 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 /** Source-map v3 "mappings": per generated line, [generated column, original line] pairs, in order. */
 function decodeMappings(mappings: string): Array<Array<[number, number]>> {
   const lines: Array<Array<[number, number]>> = [];
+  // Only the original line is kept; a segment's other fields (source, column, name) are not needed.
   let sourceLine = 0;
-  let sourceIndex = 0;
-  let sourceColumn = 0;
-  let nameIndex = 0;
   for (const lineText of mappings.split(';')) {
     const row: Array<[number, number]> = [];
     let generatedColumn = 0;
@@ -65,18 +63,12 @@ function decodeMappings(mappings: string): Array<Array<[number, number]>> {
       const fields = decodeVlq(segment);
       generatedColumn += fields[0] ?? 0;
       if (fields.length >= 4) {
-        sourceIndex += fields[1] ?? 0;
         sourceLine += fields[2] ?? 0;
-        sourceColumn += fields[3] ?? 0;
-        if (fields.length >= 5) nameIndex += fields[4] ?? 0;
         row.push([generatedColumn, sourceLine]);
       }
     }
     lines.push(row);
   }
-  void sourceIndex;
-  void sourceColumn;
-  void nameIndex;
   return lines;
 }
 

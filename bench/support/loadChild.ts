@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { distribution, round } from '../lib/stats';
+import { sleep } from '../lib/time';
 import { loadReportSchema, loadSpecSchema, type LoadReport } from './loadSpec';
 
 /**
@@ -16,7 +17,6 @@ const spec = loadSpecSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 
 const latencies: number[] = [];
 const statusCodes: Record<string, number> = {};
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function lane(rate: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {

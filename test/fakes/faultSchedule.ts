@@ -2,9 +2,9 @@
  * The failures every fake offers: explicit faults a test injects, a throttle rate and a one-shot
  * interruption after N more calls. Each fake turns the verdict into its own wire error.
  */
-export type ScheduledFault = 'interrupt' | 'throttle';
+type ScheduledFault = 'interrupt' | 'throttle';
 
-export class FaultSchedule {
+class FaultSchedule {
   private throttleRate = 0;
   /** Calls still to let through before one is interrupted; undefined: none pending. */
   private interruptIn: number | undefined;
@@ -40,7 +40,7 @@ export class FaultSchedule {
 }
 
 /** Explicit faults a test injected, each failing its next `times` matching calls. */
-export class CountedFaults<Spec> {
+class CountedFaults<Spec> {
   private readonly faults: { spec: Spec; remaining: number }[] = [];
 
   add(spec: Spec, times: number): void {
@@ -63,10 +63,60 @@ export class CountedFaults<Spec> {
   }
 }
 
-/** Whether an HTTP fault (method, path pattern) matches this request. */
-function matchesRequest(spec: { method?: string; pathPattern: RegExp }, method: string, path: string): boolean {
-  spec.pathPattern.lastIndex = 0; // a /g pattern keeps state between test() calls
-  return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
+/** How a fake matches its explicit faults to a call, and words each failure on its wire. */
+export interface FaultWire<Spec, Call, WireError> {
+  matches(spec: Spec, call: Call): boolean;
+  injected(spec: Spec): WireError;
+  /** The one-shot failure of interruptAfter. */
+  interrupted(call: Call): WireError;
+  throttled(call: Call): WireError;
+}
+
+/** A fake's faults: explicit ones a test injected first, then the schedule. */
+export class FaultInjector<Spec extends { times?: number }, Call, WireError> {
+  private readonly faults = new CountedFaults<Spec>();
+  private readonly schedule = new FaultSchedule();
+
+  constructor(private readonly wire: FaultWire<Spec, Call, WireError>) {}
+
+  setThrottleRate(rate: number): void {
+    this.schedule.setThrottleRate(rate);
+  }
+
+  interruptAfter(calls: number): void {
+    this.schedule.interruptAfter(calls);
+  }
+
+  /** Fails the next `spec.times` (1 when absent) matching calls. */
+  add(spec: Spec): void {
+    this.faults.add(spec, spec.times ?? 1);
+  }
+
+  /** The error for this call, consuming one use of the first matching fault. */
+  take(call: Call): WireError | undefined {
+    const fault = this.faults.take((spec) => this.wire.matches(spec, call));
+    if (fault) return this.wire.injected(fault);
+    switch (this.schedule.next()) {
+      case 'interrupt':
+        return this.wire.interrupted(call);
+      case 'throttle':
+        return this.wire.throttled(call);
+      case undefined:
+        return undefined;
+    }
+  }
+
+  clear(): void {
+    this.faults.clear();
+    this.schedule.clear();
+  }
+}
+
+export interface HttpCall {
+  /** Upper case. */
+  method: string;
+  /** Without the query string. */
+  path: string;
 }
 
 export interface HttpFaultSpec {
@@ -78,49 +128,15 @@ export interface HttpFaultSpec {
   times: number;
 }
 
-/** How a fake words each failure on its wire. */
-export interface FaultErrors<Spec, WireError> {
-  injected(spec: Spec): WireError;
-  /** The one-shot failure of interruptAfter. */
-  interrupted(): WireError;
-  throttled(): WireError;
+/** Whether an HTTP fault (method, path pattern) matches this request. */
+function matchesRequest(spec: HttpFaultSpec, { method, path }: HttpCall): boolean {
+  spec.pathPattern.lastIndex = 0; // a /g pattern keeps state between test() calls
+  return (spec.method === undefined || spec.method.toUpperCase() === method) && spec.pathPattern.test(path);
 }
 
-/** The faults of an HTTP fake matched by method and path: explicit ones first, then the schedule. */
-export class HttpFaultInjector<Spec extends HttpFaultSpec, WireError> {
-  private readonly faults = new CountedFaults<Spec>();
-  private readonly schedule = new FaultSchedule();
-
-  constructor(private readonly errors: FaultErrors<Spec, WireError>) {}
-
-  setThrottleRate(rate: number): void {
-    this.schedule.setThrottleRate(rate);
-  }
-
-  interruptAfter(calls: number): void {
-    this.schedule.interruptAfter(calls);
-  }
-
-  add(spec: Spec): void {
-    this.faults.add(spec, spec.times);
-  }
-
-  /** The error for this request, consuming one use of the first matching fault. */
-  take(method: string, path: string): WireError | undefined {
-    const fault = this.faults.take((spec) => matchesRequest(spec, method, path));
-    if (fault) return this.errors.injected(fault);
-    switch (this.schedule.next()) {
-      case 'interrupt':
-        return this.errors.interrupted();
-      case 'throttle':
-        return this.errors.throttled();
-      case undefined:
-        return undefined;
-    }
-  }
-
-  clear(): void {
-    this.faults.clear();
-    this.schedule.clear();
+/** The faults of an HTTP fake, matched by method and path. */
+export class HttpFaultInjector<Spec extends HttpFaultSpec, WireError> extends FaultInjector<Spec, HttpCall, WireError> {
+  constructor(errors: Omit<FaultWire<Spec, HttpCall, WireError>, 'matches'>) {
+    super({ ...errors, matches: matchesRequest });
   }
 }

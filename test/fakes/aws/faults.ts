@@ -2,7 +2,7 @@
  * Test-controlled failures, answered before an action runs (so nothing changes): explicit faults
  * by action, plus the throttle rate and one-shot interruption every fake offers.
  */
-import { CountedFaults, FaultSchedule } from '../faultSchedule';
+import { FaultInjector } from '../faultSchedule';
 import { AwsError } from './protocol/errors';
 import type { ServiceName, ServiceProtocol } from './protocol/services';
 
@@ -20,32 +20,24 @@ export interface FaultSpec {
   message?: string;
 }
 
-export class FaultInjector {
-  private readonly faults = new CountedFaults<FaultSpec>();
-  readonly schedule = new FaultSchedule();
+interface AwsCall {
+  service: ServiceProtocol;
+  action: string;
+}
 
-  add(spec: FaultSpec): void {
+export class AwsFaultInjector extends FaultInjector<FaultSpec, AwsCall, AwsError> {
+  constructor() {
+    super({
+      matches: (spec, { service, action }) => (spec.action === undefined || spec.action === action) && (spec.service === undefined || spec.service === service.name),
+      injected: (fault) => new AwsError(fault.code, fault.message ?? `Injected fault: ${fault.code}`, fault.status ?? 400),
+      interrupted: ({ service }) => new AwsError(service.internalErrorCode, 'An internal error has occurred (interrupted by the fake)', 500),
+      throttled: ({ service }) => new AwsError(service.throttleCode, service.name === 'ec2' ? 'Request limit exceeded.' : 'Rate exceeded', service.throttleStatus),
+    });
+  }
+
+  override add(spec: FaultSpec): void {
     const status = spec.status ?? 400;
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error('injectFault: status must be an HTTP error status (400-599)');
-    this.faults.add(spec, spec.times ?? 1);
-  }
-
-  clear(): void {
-    this.faults.clear();
-    this.schedule.clear();
-  }
-
-  /** The error for this call, consuming one use of the first matching fault. */
-  take(service: ServiceProtocol, action: string): AwsError | undefined {
-    const fault = this.faults.take((spec) => (spec.action === undefined || spec.action === action) && (spec.service === undefined || spec.service === service.name));
-    if (fault) return new AwsError(fault.code, fault.message ?? `Injected fault: ${fault.code}`, fault.status ?? 400);
-    switch (this.schedule.next()) {
-      case 'interrupt':
-        return new AwsError(service.internalErrorCode, 'An internal error has occurred (interrupted by the fake)', 500);
-      case 'throttle':
-        return new AwsError(service.throttleCode, service.name === 'ec2' ? 'Request limit exceeded.' : 'Rate exceeded', service.throttleStatus);
-      default:
-        return undefined;
-    }
+    super.add(spec);
   }
 }

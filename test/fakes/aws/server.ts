@@ -9,7 +9,7 @@ import type { ActionTable } from './context';
 import { AwsController, type ImagePredicate, type InstancePredicate } from './controller';
 import { ec2Actions } from './ec2/index';
 import { elbv2Actions } from './elbv2/index';
-import { FaultInjector, type FaultSpec } from './faults';
+import { AwsFaultInjector, type FaultSpec } from './faults';
 import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
 import type { AutoScalingGroup, Image, Instance, LaunchTemplate, Listener, LoadBalancer, ScalingActivity, Target, TargetGroup } from './model';
 import { AwsError } from './protocol/errors';
@@ -87,7 +87,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const controller = new AwsController(store, options.readyDelayMs ?? 100);
   let imageDelayMs = options.imageDelayMs ?? 200;
   const timing = { readyDelayMs: () => controller.readyDelay(), imageDelayMs: () => imageDelayMs };
-  const faults = new FaultInjector();
+  const faults = new AwsFaultInjector();
   const log = new RequestLog<RequestRecord>();
 
   function answer(res: ServerResponse, record: RequestRecord, status: number, body: string, requestId: string): void {
@@ -115,7 +115,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       // Own keys only: `toString` is not an action.
       const handler = action !== undefined && Object.hasOwn(actions, action) ? actions[action] : undefined;
       if (!handler || action === undefined) throw unknownAction(service, action);
-      const fault = faults.take(service, action);
+      const fault = faults.take({ service, action });
       if (fault) throw fault;
       const params = QueryParams.parse(req.method === 'GET' ? url.search.slice(1) : body, service.parameterErrors);
       let regionState;
@@ -151,8 +151,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     },
     failInstances: (predicate) => controller.failInstances(predicate),
     failImages: (predicate) => controller.failImages(predicate),
-    setThrottleRate: (rate) => faults.schedule.setThrottleRate(rate),
-    interruptAfter: (calls) => faults.schedule.interruptAfter(calls),
+    setThrottleRate: (rate) => faults.setThrottleRate(rate),
+    interruptAfter: (calls) => faults.interruptAfter(calls),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     requests: () => log.copies(),

@@ -122,7 +122,7 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
     try {
       const text = (await readBody(req)).toString('utf8');
       log.add({ method, path: `${url.pathname}${url.search}`, body: text });
-      const fault = faults.take(method, url.pathname);
+      const fault = faults.take({ method, path: url.pathname });
       if (fault) throw fault;
       const target = route(method, url.pathname, project);
       controller.reconcile();

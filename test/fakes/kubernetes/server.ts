@@ -95,7 +95,7 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     log.add({ method, path: `${url.pathname}${url.search}`, contentType });
     try {
       const requestBody = await readBody(req);
-      const fault = faults.take(method, url.pathname);
+      const fault = faults.take({ method, path: url.pathname });
       if (fault) throw fault;
       const target = route(method, url.pathname, url.searchParams, serverAddress);
       if (target.kind === 'health') {

@@ -208,11 +208,12 @@ export class AwsProvider implements CloudProvider {
     if (template !== null && tagValue(template.Tags, TAGS.serverGroup) !== ref.name) {
       throw this.conflict(templateScope, `launch template ${ref.name} is not managed by Gantry (no ${TAGS.serverGroup}=${ref.name} tag); refusing to delete it`);
     }
+    // find: a resource someone else deleted meanwhile is as good as deleted here.
     if (group !== null && !isDeleting(group)) {
-      await this.ignoringNotFound(() => this.aws.call(scope, (a) => a.autoScaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: ref.name, ForceDelete: true }))));
+      await this.aws.find(scope, (a) => a.autoScaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: ref.name, ForceDelete: true })));
     }
     if (template !== null) {
-      await this.ignoringNotFound(() => this.aws.call(templateScope, (a) => a.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: ref.name }))));
+      await this.aws.find(templateScope, (a) => a.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: ref.name })));
     }
   }
 
@@ -462,14 +463,6 @@ export class AwsProvider implements CloudProvider {
     const missing = names.filter((name) => !byName.has(name));
     if (missing.length > 0) throw this.fatal(scope, `security groups not found in ${scope.region}: ${missing.join(', ')} (settings.securityGroups)`);
     return references.map((reference) => byName.get(reference) ?? reference);
-  }
-
-  private async ignoringNotFound(call: () => Promise<unknown>): Promise<void> {
-    try {
-      await call();
-    } catch (error) {
-      if (!isProviderError(error, 'NotFound')) throw error;
-    }
   }
 
   // --- validation and errors ---------------------------------------------------------------------

@@ -115,9 +115,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 
   async get(id: string): Promise<ExecutionDetail> {
-    if (!isUuid(id)) throw new NotFoundError(`execution ${id} not found`);
-    const execution = await selectExecution(this.pool, id);
-    if (!execution) throw new NotFoundError(`execution ${id} not found`);
+    const execution = await this.existing(id);
     const stages = await selectStages(this.pool, id);
     const tasks = await this.pool.query<TaskRow>('SELECT * FROM tasks WHERE execution_id = $1 ORDER BY attempt, index', [id]);
     return {
@@ -160,7 +158,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 
   async audit(executionId: string): Promise<AuditEventRecord[]> {
-    await this.get(executionId);
+    await this.existing(executionId);
     const { rows } = await this.pool.query<{
       id: string;
       execution_id: string | null;
@@ -181,6 +179,12 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       data: row.data,
       createdAt: row.created_at,
     }));
+  }
+
+  private async existing(id: string): Promise<ExecutionRow> {
+    const execution = isUuid(id) ? await selectExecution(this.pool, id) : null;
+    if (!execution) throw new NotFoundError(`execution ${id} not found`);
+    return execution;
   }
 }
 

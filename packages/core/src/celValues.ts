@@ -65,6 +65,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /** Own data property even for a key like "__proto__", so data never rewrites a prototype. */
-function defineEntry(target: Record<string, unknown>, key: string, value: unknown): void {
+export function defineEntry(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -1,5 +1,5 @@
 import { celErrorReason, evaluateCel } from './cel';
-import { fromCel, isPlainObject, toCel } from './celValues';
+import { defineEntry, fromCel, isPlainObject, toCel } from './celValues';
 import { hasTemplateSyntax, scanTemplate, soleExpression } from './template';
 
 /**
@@ -76,14 +76,7 @@ function resolveIn(value: unknown, context: Record<string, unknown>, path: Value
   if (Array.isArray(value)) return value.map((item, index) => resolveIn(item, context, [...path, index]));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(out, key, {
-        value: resolveIn(item, context, [...path, key]),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    for (const [key, item] of Object.entries(value)) defineEntry(out, key, resolveIn(item, context, [...path, key]));
     return out;
   }
   return value;

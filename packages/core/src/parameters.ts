@@ -1,3 +1,4 @@
+import { defineEntry } from './celValues';
 import { ValidationError, type ValidationIssue } from './errors';
 import type { ParameterDefinition } from './pipeline';
 
@@ -12,13 +13,13 @@ export function resolveParameters(
   supplied: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
   const resolved: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(supplied ?? {})) setEntry(resolved, name, value);
+  for (const [name, value] of Object.entries(supplied ?? {})) defineEntry(resolved, name, value);
   const issues: ValidationIssue[] = [];
   for (const def of defs) {
     const given = supplied !== undefined && Object.hasOwn(supplied, def.name) ? supplied[def.name] : undefined;
     // An empty value (what a cleared form field sends) falls back to the default too.
     const value = isMissing(given) && def.default !== undefined ? def.default : (given ?? null);
-    setEntry(resolved, def.name, value);
+    defineEntry(resolved, def.name, value);
     const issue = problemWith(def, value);
     if (issue !== undefined) issues.push({ path: ['parameters', def.name], message: issue });
   }
@@ -51,8 +52,4 @@ function activeOptions(def: ParameterDefinition): string[] | undefined {
 /** Spinnaker treats an empty string like an absent value for required parameters. */
 function isMissing(value: unknown): boolean {
   return value === undefined || value === null || value === '';
-}
-
-function setEntry(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../celValues';
+import { defineEntry, isPlainObject } from '../celValues';
 
 /**
  * Fields a stage type keeps as written: their `${…}` are not Gantry expressions but templates the
@@ -62,6 +62,6 @@ function withValueAt(value: unknown, path: Path, replacement: unknown): unknown 
   const copy: Record<string, unknown> = { ...value };
   const next = withValueAt(copy[key], rest, replacement);
   if (next === undefined) delete copy[key];
-  else Object.defineProperty(copy, key, { value: next, enumerable: true, writable: true, configurable: true });
+  else defineEntry(copy, String(key), next);
   return copy;
 }

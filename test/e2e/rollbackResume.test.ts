@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeKubernetes } from '../fakes/kubernetes';
-import type { ChildWorker } from '../support/childWorker';
-import { stageOf, type TestGantry } from '../support/gantryHarness';
-import { startKillableWorkerGantry, type KillableWorkerGantry } from '../support/killableWorkers';
+import { describe, expect, it } from 'vitest';
+import { stageOf } from '../support/gantryHarness';
+import { killableWorkerSuite } from '../support/killableWorkers';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deploymentsOf, redBlackDeployStage, servedServerGroups } from '../support/serverGroups';
 
@@ -13,18 +11,11 @@ const backend = QUEUE_BACKENDS[0] ?? 'redis';
  * it, and it happens once (one execution, each task completed once, the same Deployments).
  */
 describe(`a rollback whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
-  let harness: KillableWorkerGantry;
-  let fake: FakeKubernetes;
-  let gantry: TestGantry;
-
-  beforeAll(async () => {
-    harness = await startKillableWorkerGantry(backend);
-    ({ fake, gantry } = harness);
-  });
-  afterAll(() => harness?.stop());
-  const worker = (): Promise<ChildWorker> => harness.startWorker();
+  const suite = killableWorkerSuite(backend);
+  const worker = () => suite.startWorker();
 
   it('resumes in restoreServerGroup and completes once: v000 serving, v001 out of traffic', async () => {
+    const { fake, gantry } = suite;
     const first = await worker();
     // v000, then v001 by redblack: v000 is out of traffic and scaled to zero.
     const pipelineId = await gantry.savePipeline({

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeKubernetes } from '../fakes/kubernetes';
-import type { ChildWorker } from '../support/childWorker';
-import { stageOf, type TestGantry } from '../support/gantryHarness';
-import { startKillableWorkerGantry, type KillableWorkerGantry } from '../support/killableWorkers';
+import { describe, expect, it } from 'vitest';
+import { stageOf } from '../support/gantryHarness';
+import { killableWorkerSuite } from '../support/killableWorkers';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, servedServerGroups } from '../support/serverGroups';
 
@@ -14,18 +12,11 @@ const backend = QUEUE_BACKENDS[0] ?? 'redis';
  * can be SIGKILLed) and read their accounts the way production does, from GANTRY_ACCOUNTS_FILE.
  */
 describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
-  let harness: KillableWorkerGantry;
-  let fake: FakeKubernetes;
-  let gantry: TestGantry;
-
-  beforeAll(async () => {
-    harness = await startKillableWorkerGantry(backend);
-    ({ fake, gantry } = harness);
-  });
-  afterAll(() => harness?.stop());
-  const worker = (): Promise<ChildWorker> => harness.startWorker();
+  const suite = killableWorkerSuite(backend);
+  const worker = () => suite.startWorker();
 
   it('resumes in waitForUpInstances with the same Deployment: exactly one v001, execution SUCCEEDED', async () => {
+    const { fake, gantry } = suite;
     const pipelineId = await gantry.savePipeline({
       application: 'shop',
       name: 'resume',
@@ -65,6 +56,7 @@ describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, 
   }, 120_000);
 
   it('resumes a create cut off after the Deployment was made: the next worker adopts it, no second group', async () => {
+    const { fake, gantry } = suite;
     const pipelineId = await gantry.savePipeline({
       application: 'shop',
       name: 'resume-create',

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FakeKubernetes } from '../fakes/kubernetes';
-import type { ChildWorker } from '../support/childWorker';
-import { stageOf, type TestGantry } from '../support/gantryHarness';
-import { startKillableWorkerGantry, type KillableWorkerGantry } from '../support/killableWorkers';
+import { describe, expect, it, vi } from 'vitest';
+import { stageOf } from '../support/gantryHarness';
+import { killableWorkerSuite } from '../support/killableWorkers';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, SERVER_GROUP_LABEL, TRAFFIC_LABEL, deployStage, labelsOf, routeWeights, watchRouteWeights } from '../support/serverGroups';
 
@@ -14,41 +12,34 @@ const backend = QUEUE_BACKENDS[0] ?? 'redis';
  * Workers run as child processes (so they can be SIGKILLed) with a Gateway API account.
  */
 describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} queue)`, () => {
-  let harness: KillableWorkerGantry;
-  let fake: FakeKubernetes;
-  let gantry: TestGantry;
-
-  beforeAll(async () => {
-    harness = await startKillableWorkerGantry(backend, (started) =>
-      [
-        'accounts:',
-        '  - name: k8s-gateway',
-        '    provider: kubernetes',
-        `    server: ${started.url}`,
-        `    namespace: ${NAMESPACE}`,
-        '    traffic: { mode: gatewayHttpRoute, httpRoute: { parentRefs: [{ name: public }] } }',
-        '',
-      ].join('\n'),
-    );
-    ({ fake, gantry } = harness);
-  });
-  afterAll(() => harness?.stop());
-  const worker = (): Promise<ChildWorker> => harness.startWorker();
+  const suite = killableWorkerSuite(backend, (started) =>
+    [
+      'accounts:',
+      '  - name: k8s-gateway',
+      '    provider: kubernetes',
+      `    server: ${started.url}`,
+      `    namespace: ${NAMESPACE}`,
+      '    traffic: { mode: gatewayHttpRoute, httpRoute: { parentRefs: [{ name: public }] } }',
+      '',
+    ].join('\n'),
+  );
+  const worker = () => suite.startWorker();
 
   async function rollingPipeline(stack: string, delayBeforeNextStepSec: number): Promise<(version: string) => Promise<string>> {
     const stage = deployStage('shop', stack, 'registry.local/shop:${parameters.version}');
-    const id = await gantry.savePipeline({
+    const id = await suite.gantry.savePipeline({
       application: 'shop',
       name: `rolling-${stack}`,
       parameters: [{ name: 'version', required: true }],
       stages: [{ ...stage, cluster: { ...stage.cluster, account: 'k8s-gateway', strategy: 'rollingredblack', targetPercentages: [25, 50, 100], delayBeforeNextStepSec } }],
     });
-    return (version) => gantry.trigger(id, { version });
+    return (version) => suite.gantry.trigger(id, { version });
   }
 
-  const enabled = (name: string) => (fake.state.get('deployments', name, NAMESPACE)?.metadata.annotations as Record<string, string> | undefined)?.['gantry.io/enabled'];
+  const enabled = (name: string) => (suite.fake.state.get('deployments', name, NAMESPACE)?.metadata.annotations as Record<string, string> | undefined)?.['gantry.io/enabled'];
 
   it('resumes at the recorded step: the next worker goes on from 50 % to 100 %', async () => {
+    const { fake, gantry } = suite;
     const deploy = await rollingPipeline('resume', 2);
     const first = await worker();
     expect((await gantry.waitFor(await deploy('1'), undefined, 45_000)).status).toBe('SUCCEEDED');
@@ -77,6 +68,7 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
   }, 120_000);
 
   it('finishes an undo cut off by the death of its worker: traffic back on the old group, the stage TERMINAL', async () => {
+    const { fake, gantry } = suite;
     const deploy = await rollingPipeline('undo', 10);
     const first = await worker();
     expect((await gantry.waitFor(await deploy('1'), undefined, 45_000)).status).toBe('SUCCEEDED');

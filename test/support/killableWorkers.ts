@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { parseAccounts } from '../../packages/providers/src';
 import { spawnWorker, type ChildWorker } from './childWorker';
@@ -22,8 +23,33 @@ export interface KillableWorkerGantry {
   stop(): Promise<void>;
 }
 
+/**
+ * For a describe block: starts the Gantry before its tests and stops it after them. `fake` and
+ * `gantry` are there only while its tests run. `accountsFileFor` as for startKillableWorkerGantry.
+ */
+export function killableWorkerSuite(backend: QueueBackendKind, accountsFileFor?: (fake: FakeKubernetes) => string): Omit<KillableWorkerGantry, 'stop'> {
+  let started: KillableWorkerGantry | undefined;
+  beforeAll(async () => {
+    started = await startKillableWorkerGantry(backend, accountsFileFor);
+  });
+  afterAll(() => started?.stop());
+  const harness = (): KillableWorkerGantry => {
+    if (started === undefined) throw new Error('the killable worker Gantry is only there while its suite\'s tests run');
+    return started;
+  };
+  return {
+    get fake() {
+      return harness().fake;
+    },
+    get gantry() {
+      return harness().gantry;
+    },
+    startWorker: () => harness().startWorker(),
+  };
+}
+
 /** `accountsFileFor` writes the accounts file (one Kubernetes account `k8s` by default); the API and the workers share it. */
-export async function startKillableWorkerGantry(backend: QueueBackendKind, accountsFileFor: (fake: FakeKubernetes) => string = accountsYaml): Promise<KillableWorkerGantry> {
+async function startKillableWorkerGantry(backend: QueueBackendKind, accountsFileFor: (fake: FakeKubernetes) => string = accountsYaml): Promise<KillableWorkerGantry> {
   const fake = await startFakeKubernetes({ readyDelayMs: 100 });
   let gantry: TestGantry;
   const accountsFile = join(mkdtempSync(join(tmpdir(), 'gantry-accounts-')), 'accounts.yaml');

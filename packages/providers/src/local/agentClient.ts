@@ -1,4 +1,4 @@
-import { ProviderError, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, nullIfNotFound, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
 import { isAlive } from './agent/processes';
 import type { AgentErrorBody, AgentFile } from './agent/protocol';
 import { ensureAgent, type AgentStartOptions } from './agentProcess';
@@ -72,13 +72,8 @@ export class AgentClient {
   }
 
   /** Not-found is an answer here, not an error. */
-  async find<T>(scope: Scope, method: string, path: string): Promise<T | null> {
-    try {
-      return await this.call<T>(scope, method, path);
-    } catch (error) {
-      if (error instanceof ProviderError && error.kind === 'NotFound') return null;
-      throw error;
-    }
+  find<T>(scope: Scope, method: string, path: string): Promise<T | null> {
+    return nullIfNotFound(this.call<T>(scope, method, path));
   }
 
   error(kind: ProviderErrorKind, scope: Scope, reason: string, status?: number, cause?: unknown, retryAfterMs?: number): ProviderError {

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { MetricSourceError } from './MetricSource';
 
 export interface HttpDeps {
@@ -16,15 +17,16 @@ function causeOf(error: unknown): string {
 }
 
 /**
- * GET a JSON document; every failure becomes a MetricSourceError that says which source, which
- * URL and what went wrong. `explain` turns an error body into words (each API has its own shape).
+ * GET a JSON document of the shape `answer`; every failure becomes a MetricSourceError that says
+ * which source, which URL and what went wrong. `explain` turns an error body into words (each API
+ * has its own shape); `expected` describes the wanted answer when another one came.
  */
-export async function getJson(
+export async function getJson<T>(
   deps: HttpDeps,
   source: string,
   url: URL,
-  options: { headers?: Record<string, string>; timeoutMs: number; explain(body: unknown): string | undefined },
-): Promise<unknown> {
+  options: { headers?: Record<string, string>; timeoutMs: number; explain(body: unknown): string | undefined; answer: z.ZodType<T>; expected: string },
+): Promise<T> {
   let response: Response;
   try {
     response = await deps.fetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: AbortSignal.timeout(options.timeoutMs) });
@@ -43,5 +45,7 @@ export async function getJson(
     throw new MetricSourceError(`${source} ${shown(url)}: HTTP ${response.status}: ${reason}`);
   }
   if (body === undefined) throw new MetricSourceError(`${source} ${shown(url)}: the answer is not JSON: ${text.trim().slice(0, 200)}`);
-  return body;
+  const parsed = options.answer.safeParse(body);
+  if (!parsed.success) throw new MetricSourceError(`${source} ${shown(url)}: unexpected answer (${options.expected}): ${JSON.stringify(body).slice(0, 200)}`);
+  return parsed.data;
 }

@@ -35,16 +35,16 @@ export function localProxySource(url: string, deps: HttpDeps, timeoutSeconds = 3
       target.searchParams.set('start', String(query.start.getTime()));
       target.searchParams.set('end', String(query.end.getTime()));
       target.searchParams.set('stepMs', String(Math.round(query.stepSec * 1000)));
-      const body = await getJson(deps, 'localProxy', target, {
+      const samples = await getJson(deps, 'localProxy', target, {
         timeoutMs: timeoutSeconds * 1000,
         explain: (error) => {
           const parsed = errorBodySchema.safeParse(error);
           return parsed.success ? parsed.data.error.message : undefined;
         },
+        answer: samplesSchema,
+        expected: 'want {"values": [number|null, …]}',
       });
-      const parsed = samplesSchema.safeParse(body);
-      if (!parsed.success) throw new MetricSourceError(`localProxy ${target.origin}${target.pathname}: unexpected answer (want {"values": [number|null, …]}): ${JSON.stringify(body).slice(0, 200)}`);
-      return parsed.data.values.filter((value): value is number => value !== null);
+      return samples.values.filter((value): value is number => value !== null);
     },
   };
 }

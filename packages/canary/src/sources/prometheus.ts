@@ -48,17 +48,17 @@ export function prometheusSource(config: PrometheusSourceConfig, deps: HttpDeps)
       url.searchParams.set('start', String(query.start.getTime() / 1000));
       url.searchParams.set('end', String(query.end.getTime() / 1000));
       url.searchParams.set('step', String(query.stepSec));
-      const body = await getJson(deps, 'prometheus', url, {
+      const matrix = await getJson(deps, 'prometheus', url, {
         ...(config.headers === undefined ? {} : { headers: config.headers }),
         timeoutMs,
         explain: (error) => {
           const parsed = errorBodySchema.safeParse(error);
           return parsed.success ? `${parsed.data.errorType ?? 'error'}: ${parsed.data.error}` : undefined;
         },
+        answer: matrixSchema,
+        expected: 'not a success matrix',
       });
-      const parsed = matrixSchema.safeParse(body);
-      if (!parsed.success) throw new MetricSourceError(`prometheus ${url.origin}${url.pathname}: unexpected answer (not a success matrix): ${JSON.stringify(body).slice(0, 200)}`);
-      const series = parsed.data.data.result;
+      const series = matrix.data.result;
       if (series.length > 1) {
         throw new MetricSourceError(
           `prometheus: the query of metric ${query.metric.name} for ${query.scope} returned ${series.length} series; aggregate it to one (e.g. sum(...) or histogram_quantile(...))`,

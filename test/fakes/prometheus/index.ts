@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { closeServer, listenLocal } from '../httpServer';
 
 /**
  * A Prometheus HTTP API that answers `GET /api/v1/query_range` (the only call the canary's
@@ -24,7 +24,7 @@ const METRIC = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/;
 export async function startFakePrometheus(generator: SeriesGenerator): Promise<FakePrometheus> {
   let generate = generator;
   const received: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://prometheus');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -44,14 +44,13 @@ export async function startFakePrometheus(generator: SeriesGenerator): Promise<F
     for (let t = start!, i = 0; t <= end!; t += step!, i++) values.push([t, String(generate(serverGroup, i, metric))]);
     send(200, { status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: metric, server_group: serverGroup }, values }] } });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, 0);
   return {
     url: `http://127.0.0.1:${port}`,
     setSeries: (next) => {
       generate = next;
     },
     queries: () => [...received],
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () => closeServer(server),
   };
 }

@@ -27,7 +27,7 @@ import {
   type StageRow,
 } from './executionRows';
 import { schedulable, toExecutionSummary, toStageView } from './executionViews';
-import { isUuid } from './ExecutionRepository';
+import { isUuid } from './uuid';
 import type { Actor, CommandResult, ExecutionCommands, ExecutionSummary, StageView } from './types';
 
 /**

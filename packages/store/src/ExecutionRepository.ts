@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { inTransaction, type SqlClient } from './database';
 import { insertAudit, selectExecution, selectStages, type ExecutionRow, type TaskRow } from './executionRows';
 import { toExecutionSummary, toStageView } from './executionViews';
+import { isUuid } from './uuid';
 import type {
   AuditEventRecord,
   CommandResult,
@@ -194,12 +195,6 @@ async function hasActiveExecution(sql: SqlClient, pipelineId: string): Promise<b
     ACTIVE,
   ]);
   return rows.length > 0;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 function encodeCursor(row: ExecutionRow): string {

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, type PipelineDefinition } from '@gantry/c
 import type { Prisma as PrismaClient } from './database';
 import { Prisma } from './generated/prisma/client';
 import type { JsonObject, PipelineRecord, PipelineVersionRecord } from './types';
+import { isUuid } from './uuid';
 
 export const PIPELINE_SAVED = 'PIPELINE_SAVED';
 export const PIPELINE_DELETED = 'PIPELINE_DELETED';
@@ -15,7 +16,6 @@ interface LockedPipeline {
   deletedAt: Date | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Only the version the pipeline row points at is needed to build a PipelineRecord; versions only grow.
 const LATEST_VERSION = { versions: { orderBy: { version: 'desc' }, take: 1 } } as const;
 
@@ -99,7 +99,7 @@ export class PipelineRepository {
   }
 
   async get(id: string): Promise<PipelineRecord> {
-    const row = UUID.test(id) ? await this.prisma.pipeline.findUnique({ where: { id }, include: LATEST_VERSION }) : null;
+    const row = isUuid(id) ? await this.prisma.pipeline.findUnique({ where: { id }, include: LATEST_VERSION }) : null;
     if (!row || row.deletedAt) throw pipelineNotFound(id);
     return toPipelineRecord(row);
   }
@@ -149,7 +149,7 @@ export class PipelineRepository {
   }
 
   private async assertLive(id: string): Promise<void> {
-    const row = UUID.test(id)
+    const row = isUuid(id)
       ? await this.prisma.pipeline.findUnique({ where: { id }, select: { deletedAt: true } })
       : null;
     if (!row || row.deletedAt) throw pipelineNotFound(id);
@@ -172,7 +172,7 @@ export class PipelineRepository {
 
 /** Locks the live pipeline row so concurrent saves of one pipeline take their version numbers in turn. */
 async function lockById(tx: Tx, id: string): Promise<LockedPipeline> {
-  if (!UUID.test(id)) throw pipelineNotFound(id);
+  if (!isUuid(id)) throw pipelineNotFound(id);
   const [row] = await tx.$queryRaw<LockedPipeline[]>`
     SELECT id, version, deleted_at AS "deletedAt" FROM pipelines WHERE id = ${id}::uuid FOR UPDATE`;
   if (!row || row.deletedAt) throw pipelineNotFound(id);

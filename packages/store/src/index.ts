@@ -4,6 +4,7 @@ export * from './migrations';
 export * from './executionRows';
 export * from './executionViews';
 export * from './ExecutionRepository';
+export * from './uuid';
 export * from './ExecutionCommands';
 export * from './PipelineRepository';
 export * from './triggerCandidates';

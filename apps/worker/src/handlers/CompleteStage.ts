@@ -1,8 +1,6 @@
 import { haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
 import {
-  inTransaction,
   insertAudit,
-  lockExecution,
   schedulable,
   selectStages,
   selectTasks,
@@ -17,17 +15,14 @@ import type { EngineContext, Handler } from '../engine/EngineContext';
 import { startStageLocked } from './StartStage';
 import { failurePolicyOf, isHalted } from '../engine/stagePolicy';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
+import { inRunningExecution } from '../engine/inRunningExecution';
 
 /**
  * Settles a stage's status from its tasks and the stage's failure policy, then decides what the
  * execution does next: start the stages it unblocked, halt everything, or finish.
  */
 export const completeStage: Handler<MessageOf<'CompleteStage'>> = (message, ctx) =>
-  inTransaction(ctx.pool, async (sql) => {
-    const execution = await lockExecution(sql, message.executionId);
-    if (!execution || execution.status !== 'RUNNING') return [];
-    return completeStageLocked(sql, execution, message.stageId, ctx);
-  });
+  inRunningExecution(ctx, message.executionId, (sql, execution) => completeStageLocked(sql, execution, message.stageId, ctx));
 
 /** The CompleteStage step inside a transaction that already holds the execution's lock. */
 export async function completeStageLocked(

@@ -1,8 +1,6 @@
 import {
-  inTransaction,
   insertAudit,
   insertTasks,
-  lockExecution,
   selectStages,
   selectTasks,
   updateTask,
@@ -14,15 +12,14 @@ import {
 import { getStageType, isComplete } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
+import { inRunningExecution } from '../engine/inRunningExecution';
 import { completeStageLocked } from './CompleteStage';
 
 /** After a task finished: start the stage's next task, or complete the stage. */
 export const completeTask: Handler<MessageOf<'CompleteTask'>> = (message, ctx) =>
-  inTransaction(ctx.pool, async (sql) => {
-    const execution = await lockExecution(sql, message.executionId);
-    if (!execution || execution.status !== 'RUNNING') return [];
-    return completeTaskLocked(sql, execution, message.stageId, message.taskId, ctx);
-  });
+  inRunningExecution(ctx, message.executionId, (sql, execution) =>
+    completeTaskLocked(sql, execution, message.stageId, message.taskId, ctx),
+  );
 
 /**
  * The CompleteTask step inside a transaction that already holds the execution's lock. RunTask calls

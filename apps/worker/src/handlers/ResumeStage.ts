@@ -1,13 +1,13 @@
-import { inTransaction, lockExecution, selectStage, selectTasks, updateStage, updateTask } from '@gantry/store';
+import { selectStage, selectTasks, updateStage, updateTask } from '@gantry/store';
 import type { MessageOf } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
+import { inRunningExecution } from '../engine/inRunningExecution';
 
 /** Puts a paused stage back to work: its paused task runs again from where it was. */
 export const resumeStage: Handler<MessageOf<'ResumeStage'>> = (message, ctx) =>
-  inTransaction(ctx.pool, async (sql) => {
-    const execution = await lockExecution(sql, message.executionId);
+  inRunningExecution(ctx, message.executionId, async (sql, execution) => {
     const stage = await selectStage(sql, message.stageId);
-    if (!execution || execution.status !== 'RUNNING' || !stage) return [];
+    if (!stage) return [];
     const tasks = await selectTasks(sql, stage);
     if (stage.status === 'RUNNING') {
       // A redelivery after the stage was already resumed: make sure its task is running.

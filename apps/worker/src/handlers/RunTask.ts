@@ -1,7 +1,5 @@
 import {
-  inTransaction,
   insertAudit,
-  lockExecution,
   selectExecution,
   selectStages,
   selectTask,
@@ -16,6 +14,7 @@ import { isComplete } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import { backoffDelay, type EngineContext, type Handler } from '../engine/EngineContext';
 import { stageTimeoutMs } from '../engine/stagePolicy';
+import { inRunningExecution } from '../engine/inRunningExecution';
 import { completeTaskLocked } from './CompleteTask';
 import { TransientTaskError, type ProviderDirectory, type TaskContext, type TaskResult } from '../tasks/Task';
 import type { RetryEvent } from '@gantry/providers';
@@ -40,9 +39,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
 
   const outcome = await step(execution, stage, stages, task, ctx);
 
-  return inTransaction(ctx.pool, async (sql) => {
-    const locked = await lockExecution(sql, execution.id);
-    if (!locked || locked.status !== 'RUNNING') return [];
+  return inRunningExecution(ctx, execution.id, async (sql, locked) => {
     const now = ctx.now();
     const { result } = outcome;
     const complete = result.status !== 'RUNNING';

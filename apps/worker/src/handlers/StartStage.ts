@@ -9,10 +9,8 @@ import {
   type StageDefinition,
 } from '@gantry/core';
 import {
-  inTransaction,
   insertAudit,
   insertTasks,
-  lockExecution,
   schedulable,
   selectStages,
   selectTasks,
@@ -25,13 +23,10 @@ import {
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
 import { expressionScope, isHalted } from '../engine/stagePolicy';
+import { inRunningExecution } from '../engine/inRunningExecution';
 
 export const startStage: Handler<MessageOf<'StartStage'>> = (message, ctx) =>
-  inTransaction(ctx.pool, async (sql) => {
-    const execution = await lockExecution(sql, message.executionId);
-    if (!execution || execution.status !== 'RUNNING') return [];
-    return startStageLocked(sql, execution, message.stageId, ctx);
-  });
+  inRunningExecution(ctx, message.executionId, (sql, execution) => startStageLocked(sql, execution, message.stageId, ctx));
 
 /**
  * The StartStage step inside a transaction that already holds the execution's lock. Completing a

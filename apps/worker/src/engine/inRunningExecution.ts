@@ -1,0 +1,19 @@
+import { inTransaction, lockExecution, type ExecutionRow, type SqlClient } from '@gantry/store';
+import type { OutgoingMessage } from '@gantry/queue';
+import type { EngineContext } from './EngineContext';
+
+/**
+ * Runs a handler's step in one transaction that holds the execution's row lock. An execution that
+ * is gone or no longer RUNNING (finished, canceled) takes no step: the message is stale.
+ */
+export function inRunningExecution(
+  ctx: EngineContext,
+  executionId: string,
+  step: (sql: SqlClient, execution: ExecutionRow) => Promise<OutgoingMessage[]>,
+): Promise<OutgoingMessage[]> {
+  return inTransaction(ctx.pool, async (sql) => {
+    const execution = await lockExecution(sql, executionId);
+    if (!execution || execution.status !== 'RUNNING') return [];
+    return step(sql, execution);
+  });
+}

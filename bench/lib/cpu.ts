@@ -27,7 +27,19 @@ export interface CpuUsageReport {
   machineBusySeconds: number | null;
 }
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** A /proc/<pid>/stat line: the command name, the process's CPU ticks and those of its reaped children. */
+export function parseProcStat(stat: string): { comm: string; ticks: number; childTicks: number } {
+  // comm is in parentheses and may hold spaces; the fields after it are fixed.
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, close),
+    ticks: Number(fields[11]) + Number(fields[12]), // utime + stime
+    childTicks: Number(fields[13]) + Number(fields[14]), // cutime + cstime
+  };
+}
 
 export function cpuSnapshot(): CpuSnapshot {
   const servers = serverTicks();
@@ -71,13 +83,9 @@ function serverTicks(): { postgres: number; redis: number } | null {
     } catch {
       continue; // exited between readdir and read
     }
-    // comm is in parentheses and may hold spaces; the fields after it are fixed.
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const fields = stat.slice(close + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    // + cutime + cstime: a backend that exits mid-phase hands its CPU time to the postmaster that reaps it.
-    if (comm === 'postgres' || comm.startsWith('postgres:')) postgres += ticks + Number(fields[13]) + Number(fields[14]);
+    const { comm, ticks, childTicks } = parseProcStat(stat);
+    // + childTicks: a backend that exits mid-phase hands its CPU time to the postmaster that reaps it.
+    if (comm === 'postgres' || comm.startsWith('postgres:')) postgres += ticks + childTicks;
     else if (comm.startsWith('redis-server')) redis += ticks;
   }
   return { postgres, redis };

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { QueueBackendConfig } from '@gantry/queue';
+import { TICKS_PER_SECOND, parseProcStat } from '../lib/cpu';
 
 const ENTRY = fileURLToPath(new URL('./workerChild.ts', import.meta.url));
-const TICKS_PER_SECOND = 100;
 
 export interface ProcessMemory {
   /** Resident set size now, MB. */
@@ -83,8 +83,7 @@ export async function spawnWorker(databaseUrl: string, queue: QueueBackendConfig
     cpuSeconds() {
       const stat = readProc(pid, 'stat');
       if (!stat) return null;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      return parseProcStat(stat).ticks / TICKS_PER_SECOND;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

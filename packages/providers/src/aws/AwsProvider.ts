@@ -23,7 +23,7 @@ import type { AwsAccountConfig, AwsRegionConfig } from '../accounts';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { isProviderError, type ProviderError } from '../errors';
 import { replicaSplit, trafficPlan, weightsProblem } from '../kubernetes/traffic';
-import { byCreation } from '../kubernetes/serverGroup';
+import { byCreation } from '../serverGroupOrder';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { AmiBaker } from './AmiBaker';
 import { AwsClient, type Scope } from './client';

@@ -27,7 +27,8 @@ import {
   pinImage,
   type HttpRouteBackend,
 } from './manifests';
-import { byCreation, computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
+import { byCreation } from '../serverGroupOrder';
+import { computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
 import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from './traffic';
 

@@ -131,8 +131,3 @@ export function podsByServerGroup(pods: readonly V1Pod[]): Map<string, V1Pod[]> 
   }
   return groups;
 }
-
-/** Oldest first; creation time rather than sequence, because sequences wrap from 999 to 000. */
-export function byCreation(a: ServerGroup, b: ServerGroup): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name);
-}

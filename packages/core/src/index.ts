@@ -24,7 +24,6 @@ export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePla
 export * from './stages/serverGroup';
 export { resolveStage } from './stages/resolve';
 export {
-  APPLICATION_NAME,
   pipelineDefinitionSchema,
   stageDefinitionSchema,
   parameterDefinitionSchema,

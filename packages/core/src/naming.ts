@@ -13,7 +13,7 @@ const SEQUENCE_SUFFIX_LENGTH = 5;
 export const MAX_CLUSTER_NAME_LENGTH = MAX_RESOURCE_NAME_LENGTH - SEQUENCE_SUFFIX_LENGTH;
 export const SEQUENCE_COUNT = 1000;
 
-export const APPLICATION = /^[a-z][a-z0-9]*$/;
+export const APPLICATION_NAME = /^[a-z][a-z0-9]*$/;
 // Frigga: the stack has no hyphen, so that `app-stack-detail` splits unambiguously; the detail may.
 export const STACK = /^[a-z0-9]+$/;
 export const DETAIL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -37,7 +37,7 @@ export function resourceNameProblem(name: string): string | undefined {
 /** `app`, `app-stack`, `app--detail` or `app-stack-detail`. Throws a ValidationError naming the bad part. */
 export function clusterName(application: string, stack?: string, detail?: string): string {
   const issues: { path: string[]; message: string }[] = [];
-  if (!APPLICATION.test(application)) issues.push({ path: ['application'], message: `"${application}" must match ${APPLICATION.source}` });
+  if (!APPLICATION_NAME.test(application)) issues.push({ path: ['application'], message: `"${application}" must match ${APPLICATION_NAME.source}` });
   if (stack !== undefined && stack !== '' && !STACK.test(stack)) {
     issues.push({ path: ['stack'], message: `"${stack}" must be lower-case letters and digits (no "-": it separates stack from detail)` });
   }
@@ -58,7 +58,7 @@ export function clusterName(application: string, stack?: string, detail?: string
 export function parseClusterName(cluster: string): ClusterNameParts | null {
   const [application = '', stack = '', ...rest] = cluster.split('-');
   const detail = rest.join('-');
-  if (!APPLICATION.test(application)) return null;
+  if (!APPLICATION_NAME.test(application)) return null;
   if (stack !== '' && !STACK.test(stack)) return null;
   if (detail !== '' && !DETAIL.test(detail)) return null;
   if (rest.length > 0 && detail === '') return null; // a trailing "-"

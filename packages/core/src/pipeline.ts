@@ -3,12 +3,11 @@ import { isPlainObject } from './celValues';
 import { validateDagNodes, type IndexedDagNode } from './dag';
 import { ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
+import { APPLICATION_NAME } from './naming';
 import { setLiteralsAside } from './stages/literalFields';
 import { getStageType, listStageTypes } from './stages/registry';
 import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
 import { toValidationIssues } from './zodIssues';
-
-export const APPLICATION_NAME = /^[a-z][a-z0-9]*$/;
 
 // Checks marked like this also run when other parts of the document are invalid, so one save
 // attempt reports every problem instead of one per round trip.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPLICATION_NAME } from '../naming';
 import type { Status } from '../status';
 import { IRRELEVANT, miss, type TriggerMatch } from './match';
 
@@ -8,9 +9,6 @@ export type CompletionStatus = (typeof COMPLETION_STATUSES)[number];
 
 /** Spinnaker writes "successful"; pasted pipelines keep working. */
 const STATUS_ALIASES: Record<string, CompletionStatus> = { successful: 'succeeded', cancelled: 'canceled' };
-
-// pipeline.ts's APPLICATION_NAME; not imported, because pipeline.ts imports the trigger schemas.
-const APPLICATION_NAME = /^[a-z][a-z0-9]*$/;
 
 // A chain A → B → A … would otherwise run forever; Spinnaker leaves that to its users, Gantry stops it.
 export const MAX_PIPELINE_TRIGGER_DEPTH = 20;

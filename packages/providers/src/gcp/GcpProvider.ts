@@ -16,7 +16,7 @@ import { ProviderError, isProviderError } from '../errors';
 import { weightsProblem } from '../kubernetes/traffic';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
-import { GceClient, type GceClientTimeouts, type Scope } from './client';
+import { GceClient, type ComputeApis, type GceClientTimeouts, type Scope } from './client';
 import { CredentialsProblem, clientOptions, type ComputeClientOptions } from './connection';
 import { BAKE_LABELS, LABELS, instanceGroupPath, nameOf, parseImageReference, templateNamePrefix } from './names';
 import {
@@ -122,7 +122,7 @@ export class GcpProvider implements CloudProvider {
     const templateId = template.name ?? '';
 
     // A re-run after a crash finds the group the first run made; nothing new is inserted for it.
-    const existing = await this.gce.find(scope, (c) => c.migs.get({ project: c.project, region, instanceGroupManager: spec.name }, c.options));
+    const existing = await this.gce.find(scope, this.getMig(spec.name, region));
     if (existing !== null) {
       this.checkAdoptable(existing[0], spec, templateId, scope);
     } else {
@@ -130,7 +130,7 @@ export class GcpProvider implements CloudProvider {
       const mig = buildInstanceGroupManager(spec, settings, placement, templateId);
       const inserted = await this.gce.insert(scope, (c) => c.migs.insert({ project: c.project, region, instanceGroupManagerResource: mig }, c.options));
       if (inserted === 'exists') {
-        const [raced] = await this.gce.call(scope, (c) => c.migs.get({ project: c.project, region, instanceGroupManager: spec.name }, c.options));
+        const [raced] = await this.gce.call(scope, this.getMig(spec.name, region));
         this.checkAdoptable(raced, spec, templateId, scope);
       }
     }
@@ -212,7 +212,7 @@ export class GcpProvider implements CloudProvider {
   async destroy(ref: ServerGroupRef): Promise<void> {
     const scope = this.refScope(ref, 'destroy');
     const region = scope.region;
-    const found = await this.gce.find(scope, (c) => c.migs.get({ project: c.project, region, instanceGroupManager: ref.name }, c.options));
+    const found = await this.gce.find(scope, this.getMig(ref.name, region));
     const mig = found?.[0] ?? null;
     const templates = new Set<string>();
     if (mig !== null) {
@@ -239,7 +239,7 @@ export class GcpProvider implements CloudProvider {
   // --- steps -------------------------------------------------------------------------------------
 
   private async readServerGroup(name: string, scope: Scope): Promise<ServerGroup | null> {
-    const found = await this.gce.find(scope, (c) => c.migs.get({ project: c.project, region: scope.region, instanceGroupManager: name }, c.options));
+    const found = await this.gce.find(scope, this.getMig(name, scope.region));
     if (found === null || !this.isOurMig(found[0], name)) return null;
     return this.view(found[0], scope, new Map());
   }
@@ -372,9 +372,14 @@ export class GcpProvider implements CloudProvider {
   }
 
   private async requireMig(name: string, scope: Scope): Promise<InstanceGroupManager> {
-    const [mig] = await this.gce.call(scope, (c) => c.migs.get({ project: c.project, region: scope.region, instanceGroupManager: name }, c.options));
+    const [mig] = await this.gce.call(scope, this.getMig(name, scope.region));
     if (!this.isOurMig(mig, name)) throw this.conflict(scope, `managed instance group ${name} is not managed by Gantry (no gantry description)`);
     return mig;
+  }
+
+  /** The request that reads one MIG, for `find` (null when missing) or `call` (NotFound). */
+  private getMig(name: string, region: string) {
+    return (c: ComputeApis) => c.migs.get({ project: c.project, region, instanceGroupManager: name }, c.options);
   }
 
   /** The cluster's MIGs: `<cluster>-vNNN` by name (server-side filter) and by Gantry's description. */

@@ -1,14 +1,14 @@
 import { startFakeKubernetes } from '../fakes/kubernetes';
 import { ProviderRegistry, parseAccounts, type ClusterRef } from '../../packages/providers/src';
 import { KubernetesProvider } from '../../packages/providers/src/kubernetes';
-import { NAMESPACE, deploymentsOf, servedServerGroups } from '../support/serverGroups';
+import { NAMESPACE, accountsYaml, deploymentsOf, servedServerGroups } from '../support/serverGroups';
 import type { ProviderUnderTest } from './harness';
 import { SCENARIO_RETRY, scenarioSpec, uniqueCluster } from './naming';
 
 /** The Kubernetes provider against the fake API server (service traffic mode). */
 export async function kubernetesUnderTest(): Promise<ProviderUnderTest> {
   const fake = await startFakeKubernetes({ readyDelayMs: 100 });
-  const [account] = parseAccounts(`accounts:\n  - name: k8s\n    provider: kubernetes\n    server: ${fake.url}\n    namespace: ${NAMESPACE}\n`, 'accounts.yaml');
+  const [account] = parseAccounts(accountsYaml(fake), 'accounts.yaml');
   if (account?.provider !== 'kubernetes') throw new Error('the scenario account did not parse');
   const unretried = new KubernetesProvider(account, { env: {} });
   const failing = new Set<string>();

@@ -1,3 +1,4 @@
+import { serverGroupName } from '../../packages/core/src';
 import type { ClusterRef, RetryOptions, ServerGroupSpec } from '../../packages/providers/src';
 
 /** Production's retry shape with short waits, so 30 % throttling is waited out in test time. */
@@ -24,7 +25,7 @@ export function scenarioSpec(
     location: provider.location,
     application: cluster.application,
     cluster: cluster.cluster,
-    name: `${cluster.cluster}-v${String(sequence).padStart(3, '0')}`,
+    name: serverGroupName(cluster.cluster, sequence),
     image: provider.image,
     capacity: { min: 2, max: 2, desired: 2 },
     enabled: false,

@@ -3,63 +3,58 @@ import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
 import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
 import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
-import type { WebhookTaskOptions } from './createWebhook';
 import { buildHeaders, classifyStatusCode, webhookContextSchema, type WebhookContext } from './webhookContext';
 
 /** Consecutive failed polls (5xx, network) tolerated before the stage gives up. */
 export const MAX_CONSECUTIVE_POLL_FAILURES = 10;
 
 /** `webhook` stage, step 2 (when waitForCompletion): polls the status URL until a final status. */
-export function buildMonitorWebhookTask(options: WebhookTaskOptions = {}): TaskImplementation {
-  return {
-    name: 'monitorWebhook',
-    async run(ctx) {
-      const read = readContext(webhookContextSchema, ctx.stage.context, 'webhook');
-      if (!read.ok) return read.result;
-      const config = read.value;
-      const statusUrl = statusEndpointOf(ctx, config);
-      if (statusUrl === undefined) {
-        return { status: 'TERMINAL', error: `no status URL recorded by createWebhook for ${config.url} (webhook.statusEndpoint output missing)` };
+export const monitorWebhookTask: TaskImplementation = {
+  name: 'monitorWebhook',
+  async run(ctx) {
+    const read = readContext(webhookContextSchema, ctx.stage.context, 'webhook');
+    if (!read.ok) return read.result;
+    const config = read.value;
+    const statusUrl = statusEndpointOf(ctx, config);
+    if (statusUrl === undefined) {
+      return { status: 'TERMINAL', error: `no status URL recorded by createWebhook for ${config.url} (webhook.statusEndpoint output missing)` };
+    }
+    const what = `GET ${statusUrl}`;
+    const pollMs = Math.max(1, Math.round(config.pollInterval * 1000));
+
+    let headers: Headers;
+    try {
+      headers = buildHeaders(config.customHeaders, { 'X-Gantry-Execution-Id': ctx.execution.id, 'X-Gantry-Stage-Id': ctx.stage.id });
+    } catch (error) {
+      return { status: 'TERMINAL', error: `${what}: invalid customHeaders: ${(error as Error).message}` };
+    }
+
+    const failedPoll = (message: string): TaskResult => {
+      const failures = consecutiveFailuresOf(ctx) + 1;
+      if (failures >= MAX_CONSECUTIVE_POLL_FAILURES) {
+        return { status: 'TERMINAL', error: `${what} failed ${failures} times in a row; last error: ${message}` };
       }
-      const what = `GET ${statusUrl}`;
-      const pollMs = Math.max(1, Math.round(config.pollInterval * 1000));
+      return { status: 'RUNNING', retryAfterMs: pollMs, state: { consecutiveFailures: failures, lastError: message } };
+    };
 
-      let headers: Headers;
-      try {
-        headers = buildHeaders(config.customHeaders, { 'X-Gantry-Execution-Id': ctx.execution.id, 'X-Gantry-Stage-Id': ctx.stage.id });
-      } catch (error) {
-        return { status: 'TERMINAL', error: `${what}: invalid customHeaders: ${(error as Error).message}` };
-      }
+    const outcome = await sendFromTask({ url: statusUrl, method: 'GET', headers }, ctx.services);
+    if (outcome.kind === 'networkError') return failedPoll(`failed: ${outcome.message}`);
+    if (outcome.kind !== 'response') return { status: 'TERMINAL', error: undeliverable(outcome, statusUrl, what) };
 
-      const failedPoll = (message: string): TaskResult => {
-        const failures = consecutiveFailuresOf(ctx) + 1;
-        if (failures >= MAX_CONSECUTIVE_POLL_FAILURES) {
-          return { status: 'TERMINAL', error: `${what} failed ${failures} times in a row; last error: ${message}` };
-        }
-        return { status: 'RUNNING', retryAfterMs: pollMs, state: { consecutiveFailures: failures, lastError: message } };
-      };
-
-      const outcome = await sendFromTask({ url: statusUrl, method: 'GET', headers }, ctx.services, options.lookup);
-      if (outcome.kind === 'networkError') return failedPoll(`failed: ${outcome.message}`);
-      if (outcome.kind !== 'response') return { status: 'TERMINAL', error: undeliverable(outcome, statusUrl, what) };
-
-      const response = outcome.response;
-      const code = response.statusCode;
-      switch (classifyStatusCode(code, config)) {
-        case 'failFast':
-          return { status: 'TERMINAL', error: `${what} answered ${code}, one of failFastStatusCodes` };
-        case 'retry':
-          return failedPoll(`answered ${code}: ${snippet(response.bodyText)}`);
-        case 'fail':
-          return { status: 'TERMINAL', error: `${what} answered ${code}: ${snippet(response.bodyText)}` };
-        case 'success':
-          return judgeStatus(ctx, config, what, response, pollMs);
-      }
-    },
-  };
-}
-
-export const monitorWebhookTask = buildMonitorWebhookTask();
+    const response = outcome.response;
+    const code = response.statusCode;
+    switch (classifyStatusCode(code, config)) {
+      case 'failFast':
+        return { status: 'TERMINAL', error: `${what} answered ${code}, one of failFastStatusCodes` };
+      case 'retry':
+        return failedPoll(`answered ${code}: ${snippet(response.bodyText)}`);
+      case 'fail':
+        return { status: 'TERMINAL', error: `${what} answered ${code}: ${snippet(response.bodyText)}` };
+      case 'success':
+        return judgeStatus(ctx, config, what, response, pollMs);
+    }
+  },
+};
 
 function judgeStatus(ctx: TaskContext, config: WebhookContext, what: string, response: ReceivedResponse, pollMs: number): TaskResult {
   // The schema guarantees statusJsonPath whenever this task is planned (waitForCompletion).

@@ -4,6 +4,7 @@ import { formatPath } from '@gantry/core';
 import { z } from 'zod';
 import { CliError, EXIT, type ExitCode } from '../errors';
 import type { CliIo } from '../io';
+import { formatTable } from '../table';
 
 /** A series in JSON: null stands for a missing value (NaN), which the metric's nanStrategy handles. */
 const series = z.array(z.number().nullable()).transform((values) => values.map((v) => v ?? Number.NaN));
@@ -82,12 +83,8 @@ function toTable(report: JudgeReport, config: CanaryConfig): string {
     String(m.canaryCount),
     m.reason ?? '',
   ];
-  const rows = [header, ...report.metrics.map(row)];
-  const widths = header.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));
-  const lines = rows.map((r) => r.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
-  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const verdict = `score ${report.score.toFixed(1)}: ${report.result.toUpperCase()}${report.reason === undefined ? '' : ` (${report.reason})`}`;
-  return `${lines.join('\n')}\n\n${verdict}\n`;
+  return `${formatTable(header, report.metrics.map(row))}\n\n${verdict}\n`;
 }
 
 /** `gantry canary judge`: judge recorded samples offline; the exit code is the verdict. */

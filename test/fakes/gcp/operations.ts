@@ -99,16 +99,18 @@ export class OperationBook {
   }
 
   list(scope: Scope): JsonObject[] {
-    return [...this.records.values()].filter((r) => scopePath(r.scope) === scopePath(scope)).map((r) => this.look(r));
+    return this.lookAll([...this.records.values()].filter((r) => scopePath(r.scope) === scopePath(scope)));
   }
 
-  /** Moves every unfinished operation on, so that their effects happen even if nobody polls them. */
+  /** Brings the world up to date and moves every unfinished operation on, so that their effects happen even if nobody polls them. */
   advance(): void {
-    for (const record of this.records.values()) if (record.resource.status !== 'DONE') this.look(record);
+    this.beforeLook();
+    const now = Date.now();
+    for (const record of this.records.values()) this.step(record, now);
   }
 
   all(): JsonObject[] {
-    return [...this.records.values()].map((r) => this.look(r));
+    return this.lookAll([...this.records.values()]);
   }
 
   remove(scope: Scope, name: string): void {
@@ -137,17 +139,32 @@ export class OperationBook {
 
   /** The operation's JSON now, advancing its status if its time has come. */
   private look(record: OperationRecord): JsonObject {
-    const { resource } = record;
-    if (resource.status !== 'DONE') {
+    if (record.resource.status !== 'DONE') {
       this.beforeLook();
-      const now = Date.now();
-      if (resource.status === 'PENDING' && now >= record.createdAt + this.delayMs / 2) {
-        resource.status = 'RUNNING';
-        resource.startTime = timestamp(now);
-      }
-      if (now >= record.createdAt + this.delayMs && (record.failure !== undefined || (record.until?.() ?? true))) this.finish(record, now);
+      this.step(record, Date.now());
     }
-    return clone(resource);
+    return clone(record.resource);
+  }
+
+  /** Several operations' JSON now, the world brought up to date once for all of them. */
+  private lookAll(records: OperationRecord[]): JsonObject[] {
+    if (records.some((record) => record.resource.status !== 'DONE')) this.beforeLook();
+    const now = Date.now();
+    return records.map((record) => {
+      this.step(record, now);
+      return clone(record.resource);
+    });
+  }
+
+  /** Advances an unfinished operation's status if its time has come (the world already up to date). */
+  private step(record: OperationRecord, now: number): void {
+    const { resource } = record;
+    if (resource.status === 'DONE') return;
+    if (resource.status === 'PENDING' && now >= record.createdAt + this.delayMs / 2) {
+      resource.status = 'RUNNING';
+      resource.startTime = timestamp(now);
+    }
+    if (now >= record.createdAt + this.delayMs && (record.failure !== undefined || (record.until?.() ?? true))) this.finish(record, now);
   }
 
   private finish(record: OperationRecord, now: number): void {

@@ -125,7 +125,6 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
       const fault = faults.take({ method, path: url.pathname });
       if (fault) throw fault;
       const target = route(method, url.pathname, project);
-      controller.reconcile();
       operations.advance();
       // A retried mutation with the same requestId gets the first call's operation, not a second effect.
       const replayed = method !== 'GET' && target.collection !== 'operations' ? operations.replay(url.searchParams.get('requestId')) : undefined;
@@ -145,10 +144,7 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
   const server = createServer((req, res) => void handle(req, res));
   const port = await listenLocal(server, options.port ?? 0);
 
-  const look = (): void => {
-    controller.reconcile();
-    operations.advance();
-  };
+  const look = (): void => operations.advance();
 
   return {
     url: `http://127.0.0.1:${port}`,

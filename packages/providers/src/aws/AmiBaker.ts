@@ -15,7 +15,7 @@ import { isProviderError } from '../errors';
 import { settingsProblems } from '../validation';
 import { amiName, bakeKey, builderClientToken, builderUserData, type BakeInputs } from './bake';
 import type { AwsClient, Scope } from './client';
-import { encodeUserData } from './launchTemplate';
+import { encodeUserData, instanceProfileSpec } from './launchTemplate';
 import { DEFAULT_INSTANCE_TYPE, awsBakeSettingsSchema, type AwsBakeSettings } from './settings';
 import { TAGS, toTagList } from './tags';
 
@@ -176,7 +176,7 @@ export class AmiBaker {
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
           ...(subnetId === undefined ? {} : { SubnetId: subnetId }),
           ...(securityGroupIds === undefined ? {} : { SecurityGroupIds: securityGroupIds }),
-          ...(profile === undefined ? {} : { IamInstanceProfile: profile.startsWith('arn:') ? { Arn: profile } : { Name: profile } }),
+          ...(profile === undefined ? {} : { IamInstanceProfile: instanceProfileSpec(profile) }),
         }),
       ),
     );

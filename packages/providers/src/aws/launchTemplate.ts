@@ -19,6 +19,11 @@ export function encodeUserData(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
+/** An instance profile given by ARN or by name, as EC2's launch calls take it. */
+export function instanceProfileSpec(profile: string): { Arn: string } | { Name: string } {
+  return profile.startsWith('arn:') ? { Arn: profile } : { Name: profile };
+}
+
 export function buildLaunchTemplateData(input: LaunchTemplateInput): RequestLaunchTemplateData {
   const profile = input.iamInstanceProfile;
   return {
@@ -27,7 +32,7 @@ export function buildLaunchTemplateData(input: LaunchTemplateInput): RequestLaun
     ...(input.userData === undefined ? {} : { UserData: encodeUserData(input.userData) }),
     ...(input.securityGroupIds.length === 0 ? {} : { SecurityGroupIds: [...input.securityGroupIds] }),
     ...(input.keyPair === undefined ? {} : { KeyName: input.keyPair }),
-    ...(profile === undefined ? {} : { IamInstanceProfile: profile.startsWith('arn:') ? { Arn: profile } : { Name: profile } }),
+    ...(profile === undefined ? {} : { IamInstanceProfile: instanceProfileSpec(profile) }),
   };
 }
 

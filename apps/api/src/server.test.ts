@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { MessageBus } from '@gantry/queue';
-import { PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
+import type { ExecutionCommands, ExecutionRepository } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { buildServer, type ServerDeps } from './server';
+import type { ServerDeps } from './server';
+import { buildTestServer, unused, unusedCommands, unusedExecutions } from './testSupport';
 
 // Stand-ins for the engine: only the failure paths of this file ever call them.
 const SECRET = 'password=hunter2 at db.internal:5432';
-const unused = (): never => {
-  throw new Error('not used here');
-};
 const executions: ExecutionRepository = {
-  launch: unused,
+  ...unusedExecutions,
   // A bug deep in the store: its message must not leak to clients.
   get: async () => {
     throw new Error(SECRET);
   },
-  list: unused,
-  audit: unused,
 };
 const commands: ExecutionCommands = {
+  ...unusedCommands,
   cancel: async (executionId) => ({ value: summary(executionId), messages: [{ type: 'CancelExecution', executionId }] }),
-  pause: unused,
-  resume: unused,
-  restartStage: unused,
-  skipWait: unused,
-  judge: unused,
 };
 const brokenBus: MessageBus = {
   send: async () => {
@@ -64,8 +56,7 @@ const servers: FastifyInstance[] = [];
 const logged: unknown[][] = [];
 
 async function server(overrides: Partial<ServerDeps> = {}): Promise<FastifyInstance> {
-  const app = buildServer({
-    pipelines: new PipelineRepository(database.db.prisma),
+  const app = buildTestServer(database, {
     executions,
     commands,
     bus: brokenBus,

@@ -3,7 +3,6 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { ConflictError, NotFoundError, ValidationError, isComplete, type Status } from '@gantry/core';
 import type { EngineMessage, MessageBus, OutgoingMessage } from '@gantry/queue';
 import {
-  PipelineRepository,
   type Actor,
   type AuditEventRecord,
   type CommandResult,
@@ -17,8 +16,7 @@ import {
   type StageView,
 } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
-import { buildServer } from '../../server';
-import { injectJson } from '../../testSupport';
+import { buildTestServer, injectJson } from '../../testSupport';
 
 // In-memory stand-ins for the engine's store and queue: they check routing, status codes, error
 // mapping and that what a command returns is sent. The real engine is covered end to end elsewhere.
@@ -220,14 +218,7 @@ beforeEach(async () => {
   executions = new FakeExecutions();
   commands = new FakeCommands(executions);
   bus = new RecordingBus();
-  app = buildServer({
-    pipelines: new PipelineRepository(database.db.prisma),
-    executions,
-    commands,
-    bus,
-    readiness: async () => [],
-    logger: false,
-  });
+  app = buildTestServer(database, { executions, commands, bus });
   await app.ready();
 });
 

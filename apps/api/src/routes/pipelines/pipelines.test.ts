@@ -1,39 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { MessageBus } from '@gantry/queue';
-import { PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
-import { buildServer } from '../../server';
-import { injectJson } from '../../testSupport';
-
-// Pipeline routes never reach the engine; these make any attempt fail loudly.
-const unused = (): never => {
-  throw new Error('not used by pipeline routes');
-};
-const executions: ExecutionRepository = { launch: unused, get: unused, list: unused, audit: unused };
-const commands: ExecutionCommands = {
-  cancel: unused,
-  pause: unused,
-  resume: unused,
-  restartStage: unused,
-  skipWait: unused,
-  judge: unused,
-};
-const bus: MessageBus = { send: unused, sendAll: unused, close: async () => undefined };
+import { buildTestServer, injectJson } from '../../testSupport';
 
 let database: TestDatabase;
 let app: FastifyInstance;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = buildServer({
-    pipelines: new PipelineRepository(database.db.prisma),
-    executions,
-    commands,
-    bus,
-    readiness: async () => [],
-    logger: false,
-  });
+  // Pipeline routes never reach the engine: its stand-ins fail loudly if they do.
+  app = buildTestServer(database);
   await app.ready();
 });
 

@@ -1,4 +1,4 @@
-import { isUp, olderGroups, type Capacity, type ServerGroupView } from './serverGroups';
+import { instancesWanted, isUp, olderGroups, type Capacity, type ServerGroupView } from './serverGroups';
 import { selectTarget } from './target';
 
 /**
@@ -87,8 +87,7 @@ export function nextRollbackStep(state: RollbackState): RollbackStep {
 
 function hasEnoughUp(group: ServerGroupView, percentage = 100): boolean {
   if (percentage >= 100) return isUp(group);
-  const wanted = Math.max(group.health.desired, group.capacity.desired);
-  return group.health.up >= Math.ceil((wanted * percentage) / 100);
+  return group.health.up >= Math.ceil((instancesWanted(group) * percentage) / 100);
 }
 
 /** Whether `step` comes after `kind` in the rollback order (so the work of `kind` is done). */

@@ -28,12 +28,17 @@ export interface ServerGroupView {
 }
 
 /**
- * Whether a group has all the instances it asked for up. The larger of the two "desired" figures
- * is used because a provider may report `health.desired` as 0 for a group whose status it has not
- * computed yet (a Deployment seconds old), which must not count as "0 of 0 up".
+ * How many instances a group asked for. The larger of the two "desired" figures is used because a
+ * provider may report `health.desired` as 0 for a group whose status it has not computed yet (a
+ * Deployment seconds old), which must not count as "0 of 0 up".
  */
+export function instancesWanted(group: Pick<ServerGroupView, 'health' | 'capacity'>): number {
+  return Math.max(group.health.desired, group.capacity.desired);
+}
+
+/** Whether a group has all the instances it asked for up. */
 export function isUp(group: Pick<ServerGroupView, 'health' | 'capacity'>): boolean {
-  return group.health.up >= Math.max(group.health.desired, group.capacity.desired);
+  return group.health.up >= instancesWanted(group);
 }
 
 /**

@@ -20,6 +20,7 @@ import { GceClient, type ComputeApis, type GceClientTimeouts, type Scope } from 
 import { CredentialsProblem, clientOptions, type ComputeClientOptions } from './connection';
 import { BAKE_LABELS, LABELS, instanceGroupPath, nameOf, parseImageReference, templateNamePrefix } from './names';
 import {
+  backendServiceKey,
   backendServiceOf,
   buildInstanceGroupManager,
   buildInstanceTemplate,
@@ -195,7 +196,7 @@ export class GcpProvider implements CloudProvider {
         if ((weights[name] ?? 0) > 0) throw this.fatal(scope, `server group ${name} has no backend service (settings.backendService when it was created), so it cannot take a weight`);
         continue;
       }
-      const key = `${service.regional ? 'regional' : 'global'}/${service.name}`;
+      const key = backendServiceKey(service);
       const entry = byService.get(key) ?? { service, groups: new Map<string, string>() };
       entry.groups.set(name, this.instanceGroupOf(mig, scope.region));
       byService.set(key, entry);
@@ -262,10 +263,10 @@ export class GcpProvider implements CloudProvider {
     });
   }
 
-  private async trafficOf(mig: InstanceGroupManager, template: InstanceTemplate | null, scope: Scope, services = new Map<string, Promise<BackendService | null>>()): Promise<Traffic> {
+  private async trafficOf(mig: InstanceGroupManager, template: InstanceTemplate | null, scope: Scope, services: Map<string, Promise<BackendService | null>>): Promise<Traffic> {
     const backendService = backendServiceOf(template);
     if (backendService === undefined) return { enabled: false };
-    const key = `${backendService.regional ? 'regional' : 'global'}/${backendService.name}`;
+    const key = backendServiceKey(backendService);
     let service = services.get(key);
     if (service === undefined) {
       service = this.findBackendService(backendService, scope);

@@ -37,6 +37,11 @@ export interface BackendServiceRef {
   regional: boolean;
 }
 
+/** `global/NAME` or `regional/NAME`: one backend service, whichever group's template names it. */
+export function backendServiceKey(service: BackendServiceRef): string {
+  return `${service.regional ? 'regional' : 'global'}/${service.name}`;
+}
+
 export function machineTypeOf(settings: GcpServerGroupSettings, placement: Placement): string | undefined {
   return settings.instanceType ?? settings.machineType ?? placement.machineType;
 }

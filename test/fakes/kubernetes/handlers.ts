@@ -11,7 +11,7 @@ import { apiVersionOf, RESOURCES, resourceByName, type Verb } from './resources'
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector } from './selectors';
 import { alreadyExists, badRequest, conflict, KubeError, methodNotAllowed, notFound } from './status';
 import { nameOf, type KubeObject, type ObjectStore } from './store';
-import { admit, checkEnvelope, checkNamespace, commit, prepareUpdate } from './writes';
+import { admit, checkEnvelope, checkNamespace, checkResourceVersion, commit, prepareUpdate } from './writes';
 
 const NAMESPACES = resourceByName('namespaces');
 /** The real server refuses to delete these. */
@@ -118,10 +118,7 @@ export function writeStatus(store: ObjectStore, request: ResourceRequest): ApiRe
   const old = requireObject(store, request);
   const incoming = request.method === 'PATCH' ? applyPatch(resource, old, request) : parseObjectBody(request);
   if (!isObject(incoming)) throw badRequest('the request did not produce an object');
-  const givenVersion = stringAt(incoming, 'metadata', 'resourceVersion');
-  if (givenVersion !== undefined && givenVersion !== '' && givenVersion !== old.metadata.resourceVersion) {
-    throw conflict(resource, request.name ?? '');
-  }
+  checkResourceVersion(resource, request.name ?? '', stringAt(incoming, 'metadata', 'resourceVersion'), old);
   const next: KubeObject = { ...old };
   if (incoming.status === undefined) delete next.status;
   else next.status = incoming.status;

@@ -7,9 +7,9 @@ import { requireObject } from './handlers';
 import { applyPatch } from './patching';
 import { isDryRun, parseObjectBody, type ApiResponse, type ResourceRequest } from './request';
 import { requirementsOfSelector, selectorString } from './selectors';
-import { badRequest, conflict, invalid, methodNotAllowed, type FieldCause } from './status';
+import { badRequest, invalid, methodNotAllowed, type FieldCause } from './status';
 import type { KubeObject, ObjectStore } from './store';
-import { commit, prepareUpdate } from './writes';
+import { checkResourceVersion, commit, prepareUpdate } from './writes';
 
 function scaleOf(deployment: KubeObject): JsonObject {
   const metadata = deployment.metadata;
@@ -35,10 +35,7 @@ function scaleOf(deployment: KubeObject): JsonObject {
 function setReplicas(store: ObjectStore, request: ResourceRequest, deployment: KubeObject, scale: JsonObject): ApiResponse {
   const name = request.name ?? '';
   if (scale.kind !== undefined && scale.kind !== 'Scale') throw badRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
-  const givenVersion = stringAt(scale, 'metadata', 'resourceVersion');
-  if (givenVersion !== undefined && givenVersion !== '' && givenVersion !== deployment.metadata.resourceVersion) {
-    throw conflict(request.resource, name);
-  }
+  checkResourceVersion(request.resource, name, stringAt(scale, 'metadata', 'resourceVersion'), deployment);
   const replicas = objectAt(scale, 'spec')?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
     const cause: FieldCause = { reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0` };

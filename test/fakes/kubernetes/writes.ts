@@ -2,7 +2,7 @@
  * The checks and bookkeeping every write shares (create, replace, patch, status and scale):
  * envelope checks, defaults, validation, generation and the optimistic-concurrency precondition.
  */
-import { deepEqual, ensureObject, isObject, stringAt, type JsonObject } from './json';
+import { deepEqual, ensureObject, isObject, stringAt, type Json, type JsonObject } from './json';
 import { apiVersionOf, type ResourceType } from './resources';
 import { annotationCauses, nameCauses, rulesFor } from './rules/index';
 import { badRequest, conflict, invalid } from './status';
@@ -46,16 +46,17 @@ export function admit(resource: ResourceType, object: KubeObject, old: KubeObjec
   if (causes.length > 0) throw invalid(resource, nameOf(object), causes);
 }
 
+/** The optimistic-concurrency precondition: a resourceVersion the client sent must be the stored one (409 otherwise). */
+export function checkResourceVersion(resource: ResourceType, name: string, given: Json | undefined, old: KubeObject): void {
+  if (given !== undefined && given !== null && given !== '' && given !== old.metadata.resourceVersion) throw conflict(resource, name);
+}
+
 /**
  * Turns the client's new version of an object into what gets stored: server-owned metadata is
  * carried over, status is kept when it has its own subresource, generation moves with the spec.
  */
 export function prepareUpdate(resource: ResourceType, incoming: KubeObject, old: KubeObject): KubeObject {
-  const name = nameOf(old);
-  const givenVersion = incoming.metadata.resourceVersion;
-  if (givenVersion !== undefined && givenVersion !== null && givenVersion !== '' && givenVersion !== old.metadata.resourceVersion) {
-    throw conflict(resource, name);
-  }
+  checkResourceVersion(resource, nameOf(old), incoming.metadata.resourceVersion, old);
   const next: KubeObject = { ...incoming, metadata: { ...incoming.metadata } };
   for (const key of ['uid', 'creationTimestamp', 'generation', 'namespace'] as const) {
     const value = old.metadata[key];

@@ -2,7 +2,7 @@ import type { TaskImplementation } from '../Task';
 import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../serverGroup/context';
 import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
 import { canaryFields, canaryStageGroups, liveCanaryGroups } from './canaryGroups';
-import { isProviderError } from '@gantry/providers';
+import { nullIfNotFound } from '@gantry/providers';
 
 const ACT_AGAIN_MS = 200;
 
@@ -38,11 +38,7 @@ export const completeCanaryPromotionTask: TaskImplementation = serverGroupTask({
     const done = live.canary.enabled && live.baseline === null && live.production?.enabled !== true;
     if (done) return { status: 'SUCCEEDED', outputs: { baselineDestroyed: true } };
     await provider.setTrafficWeights(clusterRefOf(groups.canary), { [groups.canary.serverGroupName]: 100 });
-    try {
-      await provider.destroy({ ...refOf(groups.canary), name: groups.baseline });
-    } catch (error) {
-      if (!isProviderError(error, 'NotFound')) throw error;
-    }
+    await nullIfNotFound(provider.destroy({ ...refOf(groups.canary), name: groups.baseline }));
     return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
   },
 });

@@ -7,7 +7,7 @@ import {
   type CanaryAnalysisPlan,
 } from '@gantry/strategies';
 import { AWAITING_JUDGMENT_OUTPUT, stepJudgmentsOf, waitForUpTimeoutMs, type CanaryFields } from '@gantry/core';
-import { isProviderError, type CloudProvider, type ServerGroup } from '@gantry/providers';
+import { nullIfNotFound, type CloudProvider, type ServerGroup } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
@@ -117,7 +117,7 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
       await provider.setTrafficWeights(clusterRefOf(groups.canary), action.weights);
       // Traffic is back on production from here: what the rollback is measured by (not the destroys).
       const restored = progress.rollbackStartedAt === undefined ? { rollbackDurationMs: Date.now() - next.rollbackStartedAt } : {};
-      for (const name of action.destroy) await destroyIfPresent(provider, { ...refOf(groups.canary), name });
+      for (const name of action.destroy) await nullIfNotFound(provider.destroy({ ...refOf(groups.canary), name }));
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), ...restored, canaryWeights: action.weights } };
     }
     case 'failed':
@@ -163,14 +163,6 @@ function awaitJudgment(ctx: TaskContext, progress: Progress): TaskResult {
     return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { ...progress, failed: `judged "stop" by ${by} after ${step} was marginal` }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: null } };
   }
   return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS, state: { ...progress, awaitingJudgment: true }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: step } };
-}
-
-async function destroyIfPresent(provider: CloudProvider, ref: Parameters<CloudProvider['destroy']>[0]): Promise<void> {
-  try {
-    await provider.destroy(ref);
-  } catch (error) {
-    if (!isProviderError(error, 'NotFound')) throw error;
-  }
 }
 
 function stepResult(step: number, percent: number, report: JudgeReport): JsonObject {

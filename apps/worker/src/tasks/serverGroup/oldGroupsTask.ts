@@ -1,4 +1,4 @@
-import { isProviderError, type CloudProvider, type ServerGroup } from '@gantry/providers';
+import { nullIfNotFound, type CloudProvider, type ServerGroup } from '@gantry/providers';
 import { describeHealth, type HighlanderStep, type RedBlackStep } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
@@ -88,13 +88,14 @@ async function act(provider: CloudProvider, chosen: ChosenServerGroup, live: Liv
       // The plan puts the delay's own task first; reaching this means the plan and the strategy disagree.
       throw new TaskFailure(`the deploy's ${step.kind}Sec has not passed; refusing to touch the old server groups`);
     case 'disable':
-      for (const name of step.serverGroups) await tolerateGone(() => provider.disable({ ...refOf(chosen), name }));
+      // A group deleted meanwhile (by a parallel run or a person) takes no traffic and has no instances: the goal is met.
+      for (const name of step.serverGroups) await nullIfNotFound(provider.disable({ ...refOf(chosen), name }));
       break;
     case 'scaleDown':
       for (const name of step.serverGroups) {
         const max = live.serverGroups.find((group) => group.name === name)?.capacity.max ?? 0;
         // Max is kept, so a rollback can size the group back up within its old bounds.
-        await tolerateGone(() => provider.resize({ ...refOf(chosen), name }, { min: 0, max, desired: 0 }));
+        await nullIfNotFound(provider.resize({ ...refOf(chosen), name }, { min: 0, max, desired: 0 }));
       }
       break;
     case 'destroy':
@@ -103,13 +104,4 @@ async function act(provider: CloudProvider, chosen: ChosenServerGroup, live: Liv
   }
   // Look again shortly to see the effect: the next run moves on, or repeats an idempotent call.
   return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
-}
-
-/** A group deleted meanwhile (by a parallel run or a person) takes no traffic and has no instances: the goal is met. */
-export async function tolerateGone(call: () => Promise<void>): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    if (!isProviderError(error, 'NotFound')) throw error;
-  }
 }

@@ -8,7 +8,7 @@ import {
   targetPercentagesOf,
   waitForUpTimeoutMs,
 } from '@gantry/core';
-import type { CloudProvider } from '@gantry/providers';
+import { nullIfNotFound, type CloudProvider } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { nextRollingStep, servingOlderGroups, type RollingProgress, type RollingStep } from '@gantry/strategies';
 import { z } from 'zod';
@@ -16,7 +16,7 @@ import { TransientTaskError, type TaskContext, type TaskImplementation, type Tas
 import { JUDGMENT_POLL_MS } from '../waitForJudgment';
 import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from './context';
 import { classifyFailure, serverGroupTask } from './failures';
-import { readCluster, tolerateGone } from './oldGroupsTask';
+import { readCluster } from './oldGroupsTask';
 import { nextPollMs } from './poll';
 
 /**
@@ -140,7 +140,8 @@ function stepJudgment(ctx: TaskContext, name: string): z.output<typeof stepJudgm
 /** Traffic back to the old groups, then the new one out of it (weights alone do not disable where none are left). */
 async function undo(provider: CloudProvider, chosen: ChosenServerGroup, step: Extract<RollingStep, { kind: 'undo' }>): Promise<void> {
   if (Object.keys(step.weights).length > 0) await provider.setTrafficWeights(clusterRefOf(chosen), step.weights);
-  await tolerateGone(() => provider.disable(refOf(chosen)));
+  // Deleted meanwhile: it takes no traffic, which is the goal.
+  await nullIfNotFound(provider.disable(refOf(chosen)));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { seconds, waitForUpTimeoutMs } from '@gantry/core';
-import { isProviderError, type CloudProvider, type ServerGroupRef } from '@gantry/providers';
+import { nullIfNotFound, type CloudProvider, type ServerGroupRef } from '@gantry/providers';
 import { describeHealth, isRollbackPast, nextRollbackStep, type RollbackStep } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../../Task';
@@ -58,12 +58,8 @@ async function act(provider: CloudProvider, plan: RollbackPlan, step: Exclude<Ro
     case 'resize':
       return provider.resize(refIn(plan, step.serverGroup), step.capacity);
     case 'disable':
-      try {
-        return await provider.disable(refIn(plan, step.serverGroup));
-      } catch (error) {
-        // Deleted meanwhile: it takes no traffic, which is the goal.
-        if (!isProviderError(error, 'NotFound')) throw error;
-      }
+      // Deleted meanwhile: it takes no traffic, which is the goal.
+      await nullIfNotFound(provider.disable(refIn(plan, step.serverGroup)));
   }
 }
 

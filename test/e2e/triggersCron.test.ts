@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue } from '../../packages/queue/src';
 import { spawnWorker, type ChildWorker } from '../support/childWorker';
+import { waitUntil } from '../support/eventually';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 30_000, pollMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(pollMs);
-  }
-}
 
 describe.each(QUEUE_BACKENDS)('cron triggers on the %s queue backend, two worker processes', (backend) => {
   let gantry: TestGantry;

@@ -17,12 +17,17 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** Reads until `done` accepts the value (a read that throws fails at once); on timeout, says the last value read. */
-export async function readUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+export async function readUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000, pollMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/** Polls until `condition` holds (a check that throws fails at once). */
+export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 30_000, pollMs = 50): Promise<void> {
+  await readUntil(condition, (met) => met, timeoutMs, pollMs);
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The installed `gantry` bin (node_modules/.bin/gantry), as a user runs it. */
-export const GANTRY_BIN = fileURLToPath(new URL('../../../node_modules/.bin/gantry', import.meta.url));
+const GANTRY_BIN = fileURLToPath(new URL('../../../node_modules/.bin/gantry', import.meta.url));
 
 export interface GantryRun {
   code: number | null;

@@ -4,7 +4,7 @@ import type { CliIo } from '../io';
 import { reportCreatedExecution, type WaitOptions } from '../waitForExecution';
 
 /** `-p key=value` pairs; the value is a string, as pipeline parameters are, and may contain '='. */
-export function parseParameters(pairs: readonly string[]): Record<string, string> {
+function parseParameters(pairs: readonly string[]): Record<string, string> {
   const parameters: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');

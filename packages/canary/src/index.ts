@@ -19,7 +19,7 @@ export { classifyMetric, cleanSamples, meanRatio } from './classify';
 export { mannWhitneyU, type MannWhitneyResult } from './mannWhitney';
 export { hodgesLehmann, type HodgesLehmannResult } from './hodgesLehmann';
 export { erfc, normalCdf, normalSf, normalQuantile } from './normal';
-export { failRate, seededRandom, normalSampler, type PowerScenario } from './simulation';
+export { failRate, type PowerScenario } from './simulation';
 export {
   createMetricSource,
   metricSourceSchema,

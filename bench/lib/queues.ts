@@ -18,7 +18,7 @@ export function benchQueue(kind: BackendKind, databaseUrl: string, label: string
   return { config: { kind, url: REDIS_URL, prefix: id }, cleanup: async () => void (await deleteRedisPrefix(id)) };
 }
 
-export async function deleteRedisPrefix(prefix: string): Promise<number> {
+async function deleteRedisPrefix(prefix: string): Promise<number> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   let deleted = 0;

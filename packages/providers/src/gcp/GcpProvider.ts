@@ -124,18 +124,21 @@ export class GcpProvider implements CloudProvider {
 
     // A re-run after a crash finds the group the first run made; nothing new is inserted for it.
     const existing = await this.gce.find(scope, this.getMig(spec.name, region));
-    if (existing !== null) {
-      this.checkAdoptable(existing[0], spec, templateId, scope);
+    let adopted = existing?.[0];
+    if (adopted !== undefined) {
+      this.checkAdoptable(adopted, spec, templateId, scope);
     } else {
       await this.ensureTemplate(template, { ...scope, resource: { type: 'instanceTemplate', name: templateId } });
       const mig = buildInstanceGroupManager(spec, settings, placement, templateId);
       const inserted = await this.gce.insert(scope, (c) => c.migs.insert({ project: c.project, region, instanceGroupManagerResource: mig }, c.options));
       if (inserted === 'exists') {
-        const [raced] = await this.gce.call(scope, this.getMig(spec.name, region));
-        this.checkAdoptable(raced, spec, templateId, scope);
+        [adopted] = await this.gce.call(scope, this.getMig(spec.name, region));
+        this.checkAdoptable(adopted, spec, templateId, scope);
       }
     }
-    if (spec.enabled === true) await this.setTraffic(spec.name, true, scope);
+    // The template is the one just built (its name is its content's hash), so it is not read back;
+    // nor is a MIG already read. A MIG inserted here is read for its instance group.
+    if (spec.enabled === true) await this.setMigTraffic(adopted ?? (await this.requireMig(spec.name, scope)), template, true, scope);
     const group = await this.readServerGroup(spec.name, scope);
     if (group === null) throw this.error('Transient', scope, `managed instance group ${spec.name} was created but cannot be read yet`);
     return group;
@@ -296,7 +299,12 @@ export class GcpProvider implements CloudProvider {
 
   private async setTraffic(name: string, enabled: boolean, scope: Scope): Promise<void> {
     const mig = await this.requireMig(name, scope);
-    const service = backendServiceOf(await this.templateOf(mig, scope));
+    await this.setMigTraffic(mig, await this.templateOf(mig, scope), enabled, scope);
+  }
+
+  private async setMigTraffic(mig: InstanceGroupManager, template: InstanceTemplate | null, enabled: boolean, scope: Scope): Promise<void> {
+    const name = mig.name ?? '';
+    const service = backendServiceOf(template);
     if (service === undefined) {
       // Never in a backend service, so never taking traffic: disabling it has nothing to do.
       if (!enabled) return;

@@ -187,16 +187,10 @@ export class AmiBaker {
 
   /** Every builder this key ever launched that EC2 still lists, whatever its state. */
   private async builders(job: BakeJob): Promise<Instance[]> {
-    const instances: Instance[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.aws.call(job.scope, (a) =>
-        a.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${TAGS.bakeKey}`, Values: [job.key] }], ...(token === undefined ? {} : { NextToken: token }) })),
-      );
-      for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
-      token = page.NextToken;
-    } while (token !== undefined && token !== '');
-    return instances;
+    const pages = await this.aws.pages(job.scope, (a, NextToken) =>
+      a.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${TAGS.bakeKey}`, Values: [job.key] }], NextToken })),
+    );
+    return pages.flatMap((page) => page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
   }
 
   private async findImage(key: string, region: string, scope: Scope): Promise<Ami | null> {

@@ -1,4 +1,4 @@
-import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../../../../test/fakes/aws';
@@ -11,6 +11,7 @@ import { ProviderError, isProviderError } from '../errors';
 import { ProviderRegistry } from '../ProviderRegistry';
 import type { RetryOptions } from '../retry';
 import { AwsProvider } from './AwsProvider';
+import { AwsClient } from './client';
 
 /**
  * The provider through the registry (so with its retrying wrapper) and the real AWS SDK v3
@@ -440,5 +441,35 @@ describe('AwsProvider against the fake AWS', () => {
     expect(error).toMatchObject({ kind: 'Transient', account: 'aws-down', location: REGION });
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
     expect(() => new AwsProvider(awsAccount('aws-test'), { env: {} })).toThrow(/the variable FAKE_AWS_KEY \(credentials.accessKeyId.env\) is not set/);
+  });
+
+  it('reads every page of a NextToken listing', async () => {
+    const tag = `paged-${++serial}`;
+    const template = `${tag}-lt`;
+    await sdk.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: template, LaunchTemplateData: { ImageId: baseImage, InstanceType: 't3.micro' } }));
+    for (const name of ['a', 'b', 'c']) {
+      await sdk.autoScaling.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName: `${tag}-${name}`,
+          LaunchTemplate: { LaunchTemplateName: template },
+          MinSize: 0,
+          MaxSize: 0,
+          AvailabilityZones: [`${REGION}a`],
+          Tags: [{ Key: tag, Value: 'yes', PropagateAtLaunch: false }],
+        }),
+      );
+    }
+    const client = new AwsClient(awsAccount('aws-test'), { env: ENV });
+    try {
+      const pages = await client.pages({ operation: 'listServerGroups', region: REGION }, (a, NextToken) =>
+        a.autoScaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: 'tag-key', Values: [tag] }], MaxRecords: 2, NextToken })),
+      );
+      expect(pages.map((page) => (page.AutoScalingGroups ?? []).map((group) => group.AutoScalingGroupName))).toEqual([
+        [`${tag}-a`, `${tag}-b`],
+        [`${tag}-c`],
+      ]);
+    } finally {
+      client.close();
+    }
   });
 });

@@ -372,16 +372,10 @@ export class AwsProvider implements CloudProvider {
 
   /** The cluster's groups (by tag, every page), without those being deleted or not named like server groups. */
   private async groupsOf(cluster: string, scope: Scope): Promise<AutoScalingGroup[]> {
-    const groups: AutoScalingGroup[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.aws.call(scope, (a) =>
-        a.autoScaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: `tag:${TAGS.cluster}`, Values: [cluster] }], ...(token === undefined ? {} : { NextToken: token }) })),
-      );
-      groups.push(...(page.AutoScalingGroups ?? []));
-      token = page.NextToken;
-    } while (token !== undefined && token !== '');
-    return groups.filter((group) => {
+    const pages = await this.aws.pages(scope, (a, NextToken) =>
+      a.autoScaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: `tag:${TAGS.cluster}`, Values: [cluster] }], NextToken })),
+    );
+    return pages.flatMap((page) => page.AutoScalingGroups ?? []).filter((group) => {
       const name = group.AutoScalingGroupName ?? '';
       return !isDeleting(group) && isOurServerGroup(group, name) && parseServerGroupName(name)?.cluster === cluster;
     });

@@ -84,6 +84,19 @@ export class AwsClient {
     return withRetry(send, { ...THROTTLED_REQUEST_RETRY, attempts: this.options.throttledAttempts ?? THROTTLED_REQUEST_RETRY.attempts });
   }
 
+  /** Every page of a listing paged by NextToken, each page read through call. */
+  async pages<P extends { NextToken?: string | undefined }>(scope: Scope, request: (apis: AwsApis, nextToken: string | undefined) => Promise<P>): Promise<P[]> {
+    const pages: P[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const page = await this.call(scope, (apis) => request(apis, token));
+      pages.push(page);
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined && nextToken !== '');
+    return pages;
+  }
+
   /** NotFound is an answer here, not an error. */
   find<T>(scope: Scope, request: (apis: AwsApis) => Promise<T>): Promise<T | null> {
     return nullIfNotFound(this.call(scope, request));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '@gantry/core';
+import { ProviderError, type ProviderErrorKind } from '@gantry/providers';
 import { BadJsonError } from './BadJsonError';
 import { toErrorResponse } from './toErrorResponse';
 
@@ -18,6 +19,22 @@ describe('toErrorResponse', () => {
     });
     expect(toErrorResponse(new ConflictError('busy'), context).statusCode).toBe(409);
     expect(toErrorResponse(new ConflictError('busy'), context).body.error.details).toEqual({});
+  });
+
+  it('maps provider failures to 404, 503 (worth retrying) or 502 with their fields as details', () => {
+    const failure = (kind: ProviderErrorKind) =>
+      new ProviderError({ kind, provider: 'kubernetes', operation: 'listServerGroups', account: 'k8s', location: 'ns1', reason: `injected ${kind}` });
+    const fatal = failure('Fatal');
+    expect(toErrorResponse(fatal, context)).toEqual({
+      statusCode: 502,
+      body: { error: { code: 'PROVIDER_ERROR', message: fatal.message, details: fatal.toJSON() } },
+      unexpected: false,
+    });
+    expect(toErrorResponse(failure('Conflict'), context).statusCode).toBe(502);
+    expect(toErrorResponse(failure('NotFound'), context).body.error.code).toBe('NOT_FOUND');
+    expect(toErrorResponse(failure('NotFound'), context).statusCode).toBe(404);
+    expect(toErrorResponse(failure('Throttled'), context).body.error.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(toErrorResponse(failure('Transient'), context).statusCode).toBe(503);
   });
 
   it('lists every validation issue with array and dotted paths, and names the first three in the message', () => {

@@ -1,4 +1,5 @@
 import { DomainError, ValidationError, type ValidationIssue } from '@gantry/core';
+import { isProviderError, type ProviderError } from '@gantry/providers';
 import { BadJsonError } from './BadJsonError';
 
 /** The one error body the API ever sends. */
@@ -46,6 +47,7 @@ export function toErrorResponse(error: unknown, context: ErrorContext): ErrorRes
     return clientError(DOMAIN_STATUS[error.code], error.code, error.message, error.details ?? {});
   }
   if (error instanceof BadJsonError) return clientError(400, 'BAD_JSON', error.message, {});
+  if (isProviderError(error)) return fromProviderError(error);
   const fastifyCode = stringProperty(error, 'code');
   if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return clientError(400, 'BAD_JSON', messageOf(error), {});
@@ -78,6 +80,15 @@ export function toErrorResponse(error: unknown, context: ErrorContext): ErrorRes
     },
     unexpected: true,
   };
+}
+
+/**
+ * A provider that failed is not the client's fault: NotFound → 404; Throttled/Transient (after the
+ * registry's retries) → 503, worth retrying; Fatal/Conflict → 502 with the provider's message.
+ */
+function fromProviderError(error: ProviderError): ErrorResponse {
+  const [status, code] = error.kind === 'NotFound' ? [404, 'NOT_FOUND'] : error.retryable ? [503, 'PROVIDER_UNAVAILABLE'] : [502, 'PROVIDER_ERROR'];
+  return clientError(status, code, error.message, error.toJSON());
 }
 
 /**

@@ -3,7 +3,6 @@ import { isUp, newestFirst } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ClusterIndex, ClusterLocation } from './clusterIndex';
 import { checkClusterOf, listPlace as listPlaceIn, placesOf } from './places';
-import { withProviderErrors } from './providerErrors';
 import { listClustersSchema, listServerGroupsSchema } from './schemas';
 
 export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex, type ClusterLocation } from './clusterIndex';
@@ -18,43 +17,39 @@ export interface ApplicationRoutesOptions {
 export const applicationRoutes: FastifyPluginAsyncZod<ApplicationRoutesOptions> = async (app, { providers, clusterIndex }) => {
   const listPlace = (place: ClusterLocation): Promise<ServerGroup[]> => listPlaceIn(providers, place);
 
-  app.get('/applications/:app/clusters', { schema: listClustersSchema }, async (request, reply) => {
+  app.get('/applications/:app/clusters', { schema: listClustersSchema }, async (request) => {
     const application = request.params.app;
     const configured = new Set(providers.accounts().map((account) => account.name));
     // Records outlive accounts removed from the configuration; those places cannot be asked.
     const places = (await clusterIndex.clustersOf(application)).filter((place) => configured.has(place.account));
-    return withProviderErrors(reply, async () => {
-      const listed = await Promise.all(places.map(async (place) => ({ place, groups: await listPlace(place) })));
-      const clusters = new Map<string, { name: string; account: string; location: string | null; serverGroups: string[] }>();
-      for (const { place, groups } of listed) {
-        if (groups.length === 0) continue;
-        const location = groups[0]?.location ?? place.location ?? null;
-        // A record without a location and one with the account's default are the same place.
-        clusters.set(`${place.account}/${location ?? ''}/${place.cluster}`, {
-          name: place.cluster,
-          account: place.account,
-          location,
-          serverGroups: newestFirst(groups).map((group) => group.name),
-        });
-      }
-      return { application, clusters: [...clusters.values()] };
-    });
+    const listed = await Promise.all(places.map(async (place) => ({ place, groups: await listPlace(place) })));
+    const clusters = new Map<string, { name: string; account: string; location: string | null; serverGroups: string[] }>();
+    for (const { place, groups } of listed) {
+      if (groups.length === 0) continue;
+      const location = groups[0]?.location ?? place.location ?? null;
+      // A record without a location and one with the account's default are the same place.
+      clusters.set(`${place.account}/${location ?? ''}/${place.cluster}`, {
+        name: place.cluster,
+        account: place.account,
+        location,
+        serverGroups: newestFirst(groups).map((group) => group.name),
+      });
+    }
+    return { application, clusters: [...clusters.values()] };
   });
 
-  app.get('/applications/:app/clusters/:cluster/serverGroups', { schema: listServerGroupsSchema }, async (request, reply) => {
+  app.get('/applications/:app/clusters/:cluster/serverGroups', { schema: listServerGroupsSchema }, async (request) => {
     const { app: application, cluster } = request.params;
     const { account, location } = request.query;
     checkClusterOf(application, cluster);
     // An unknown account is a 404 naming the configured ones (UnknownAccountError).
     if (account !== undefined) providers.forAccount(account);
     const places = await placesOf(providers, clusterIndex, cluster, { account, location });
-    return withProviderErrors(reply, async () => {
-      const byName = new Map<string, ServerGroup>();
-      for (const groups of await Promise.all(places.map(listPlace))) {
-        for (const group of groups) byName.set(`${group.account}/${group.location ?? ''}/${group.name}`, group);
-      }
-      return { application, cluster, serverGroups: newestFirst([...byName.values()]).map(toView) };
-    });
+    const byName = new Map<string, ServerGroup>();
+    for (const groups of await Promise.all(places.map(listPlace))) {
+      for (const group of groups) byName.set(`${group.account}/${group.location ?? ''}/${group.name}`, group);
+    }
+    return { application, cluster, serverGroups: newestFirst([...byName.values()]).map(toView) };
   });
 };
 

@@ -8,7 +8,6 @@ import { actorOf } from '../../actor';
 import { dispatch } from '../../dispatch';
 import type { ClusterIndex } from './clusterIndex';
 import { checkClusterOf, listPlace, placesOf } from './places';
-import { withProviderErrors } from './providerErrors';
 import { rollbackSchema } from './schemas';
 
 export interface RollbackRoutesOptions {
@@ -46,52 +45,50 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
     if (body.account !== undefined) providers.forAccount(body.account);
     const requestedAt = new Date();
 
-    return withProviderErrors(reply, async () => {
-      const { place, serverGroups } = await findCluster(cluster, body);
-      const choice = chooseRollback({
-        serverGroups,
-        knownHealthy: await options.knownHealthy(place),
-        ...(body.serverGroupName === undefined ? {} : { restore: body.serverGroupName }),
-      });
-      if (!choice.ok) throw new ConflictError(`cannot roll back cluster ${cluster}: ${choice.reason}`, place);
+    const { place, serverGroups } = await findCluster(cluster, body);
+    const choice = chooseRollback({
+      serverGroups,
+      knownHealthy: await options.knownHealthy(place),
+      ...(body.serverGroupName === undefined ? {} : { restore: body.serverGroupName }),
+    });
+    if (!choice.ok) throw new ConflictError(`cannot roll back cluster ${cluster}: ${choice.reason}`, place);
 
-      const pipelineId = await rollbackPipeline(application, cluster);
-      const running = await executions.list({ pipelineId, statuses: [...ACTIVE], limit: 1 });
-      const other = running.executions[0];
-      if (other !== undefined) {
-        throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
-      }
-      const user = actorOf(request);
-      const execution = await dispatch(
-        bus,
-        await executions.launch({
-          pipelineId,
-          trigger: {
-            type: 'rollback',
-            user,
-            requestedAt: requestedAt.toISOString(),
-            cluster,
-            ...(body.reason === undefined ? {} : { reason: body.reason }),
-          },
-          parameters: {
-            account: place.account,
-            location: place.location ?? '',
-            serverGroupName: body.serverGroupName ?? '',
-            reason: body.reason ?? '',
-          },
-          actor: user,
-        }),
-      );
-      return reply.code(202).send({
-        id: execution.id,
-        status: execution.status,
-        application,
-        cluster,
-        account: place.account,
-        location: place.location ?? null,
-        restoredServerGroup: choice.restore.name,
-        rolledBackServerGroup: choice.rollBack.name,
-      });
+    const pipelineId = await rollbackPipeline(application, cluster);
+    const running = await executions.list({ pipelineId, statuses: [...ACTIVE], limit: 1 });
+    const other = running.executions[0];
+    if (other !== undefined) {
+      throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
+    }
+    const user = actorOf(request);
+    const execution = await dispatch(
+      bus,
+      await executions.launch({
+        pipelineId,
+        trigger: {
+          type: 'rollback',
+          user,
+          requestedAt: requestedAt.toISOString(),
+          cluster,
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+        },
+        parameters: {
+          account: place.account,
+          location: place.location ?? '',
+          serverGroupName: body.serverGroupName ?? '',
+          reason: body.reason ?? '',
+        },
+        actor: user,
+      }),
+    );
+    return reply.code(202).send({
+      id: execution.id,
+      status: execution.status,
+      application,
+      cluster,
+      account: place.account,
+      location: place.location ?? null,
+      restoredServerGroup: choice.restore.name,
+      rolledBackServerGroup: choice.rollBack.name,
     });
   });
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { allowExpressions } from './allowExpressions';
+import { accountOf, accountShape, checkAccount, nonEmptyText as text } from './fields';
 import { defineStageType } from './StageType';
-
-const text = z.string().trim().min(1, { error: 'must not be empty' });
 
 /**
  * `bake`: an image of `package` at `version` on `baseImage`, in the bake's region, copied to the
@@ -11,8 +10,7 @@ const text = z.string().trim().min(1, { error: 'must not be empty' });
  */
 export const bakeFieldsSchema = z
   .looseObject({
-    account: text.optional(),
-    credentials: text.optional(),
+    ...accountShape,
     /** The region the image is built in; default: the first of `regions`, else the account's default. */
     region: text.optional(),
     /** Every region the image must be available in. */
@@ -26,11 +24,7 @@ export const bakeFieldsSchema = z
     settings: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((fields, ctx) => {
-    if (fields.account === undefined && fields.credentials === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['account'], message: 'account is required (Spinnaker calls it credentials)' });
-    } else if (fields.account !== undefined && fields.credentials !== undefined && fields.account !== fields.credentials) {
-      ctx.addIssue({ code: 'custom', path: ['credentials'], message: `names a different account than account (${fields.account})` });
-    }
+    checkAccount(fields, ctx);
     if (fields.baseImage !== undefined && fields.baseAmi !== undefined && fields.baseImage !== fields.baseAmi) {
       ctx.addIssue({ code: 'custom', path: ['baseAmi'], message: `names a different base image than baseImage (${fields.baseImage})` });
     }
@@ -48,8 +42,7 @@ export interface BakePlace {
 
 /** Where a (validated) bake builds and copies its image. */
 export function bakePlaceOf(fields: BakeFields): BakePlace {
-  // The schema refuses a stage with neither.
-  const account = fields.account ?? fields.credentials ?? '';
+  const account = accountOf(fields);
   const region = fields.region ?? fields.regions?.[0];
   const copyTo = [...new Set(fields.regions ?? [])].filter((other) => other !== region);
   return { account, region, copyTo };

@@ -21,6 +21,34 @@ export function exprOr<S extends z.ZodType>(schema: S) {
   return z.union([schema, expressionText]);
 }
 
+/** Text that says something: blank or empty is refused. */
+export const nonEmptyText = z.string().trim().min(1, { error: 'must not be empty' });
+
+/** The account a stage acts in: Gantry's `account` or Spinnaker's `credentials` (see `checkAccount`). */
+export const accountShape = {
+  account: nonEmptyText.optional(),
+  credentials: nonEmptyText.optional(),
+};
+
+interface AccountFields {
+  account?: string;
+  credentials?: string;
+}
+
+/** One of `account` and `credentials` is required, and both, when given, must name the same account. */
+export function checkAccount(fields: AccountFields, ctx: z.RefinementCtx): void {
+  if (fields.account === undefined && fields.credentials === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['account'], message: 'account is required (Spinnaker calls it credentials)' });
+  } else if (fields.account !== undefined && fields.credentials !== undefined && fields.account !== fields.credentials) {
+    ctx.addIssue({ code: 'custom', path: ['credentials'], message: `names a different account than account (${fields.account})` });
+  }
+}
+
+/** The account of fields `checkAccount` passed. */
+export function accountOf(fields: AccountFields): string {
+  return fields.account ?? fields.credentials ?? '';
+}
+
 /**
  * Seconds as Spinnaker stores them: usually a number, sometimes numeric text ("30") in pipelines
  * exported from its UI.

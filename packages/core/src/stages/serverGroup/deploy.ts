@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SUPPORTED_STRATEGIES, type Strategy } from '@gantry/strategies';
 import { ValidationError } from '../../errors';
 import { allowExpressions } from '../allowExpressions';
+import { nonEmptyText } from '../fields';
 import { defineStageType } from '../StageType';
 import { APPLICATION_PART, DETAIL_PART, STACK_PART } from './names';
 import { DEPLOY_ROLLBACK_TASKS } from './rollback';
@@ -19,7 +20,7 @@ import { checkStrategyFields, redBlackOptionsOf, strategyDelaysMs, strategyShape
 /** One cluster to deploy, in Spinnaker's field names (`freeFormDetails` is the cluster's detail). */
 export const deployClusterSchema = z
   .looseObject({
-    account: z.string().trim().min(1, { error: 'must not be empty' }),
+    account: nonEmptyText,
     ...locationShape,
     application: z.string().regex(APPLICATION_PART, { error: 'expected an application name ([a-z][a-z0-9]*)' }),
     // Spinnaker writes "" for "no stack"; it is accepted and means the same.
@@ -29,7 +30,7 @@ export const deployClusterSchema = z
       .regex(DETAIL_PART, { error: 'expected lower-case letters and digits, with single "-" between them' })
       .optional(),
     strategy: strategySchema,
-    image: z.string().trim().min(1, { error: 'must not be empty' }),
+    image: nonEmptyText,
     capacity: capacitySchema,
     /** Provider-specific: ports, env, health check path, instance type… */
     settings: z.record(z.string(), z.unknown()).optional(),

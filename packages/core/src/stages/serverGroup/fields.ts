@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { seconds } from '../fields';
+import { nonEmptyText as text, seconds } from '../fields';
 import { DYNAMIC_TARGETS, SPINNAKER_TARGETS, SUPPORTED_STRATEGIES, parseTarget } from '@gantry/strategies';
 import { clusterOfServerGroup, isClusterName } from './names';
-
-const text = z.string().trim().min(1, { error: 'must not be empty' });
 
 /** An instance count. */
 const count = z.number().int().min(0);
@@ -74,6 +72,15 @@ export const clusterNameSchema = z.string().refine(isClusterName, {
 export const serverGroupNameSchema = z.string().refine((name) => clusterOfServerGroup(name) !== undefined, {
   error: 'expected a server group name: <cluster>-vNNN, e.g. checkout-prod-v007',
 });
+
+/** A `serverGroupName` given together with a `cluster` must be one of that cluster's groups. */
+export function checkServerGroupInCluster(fields: { serverGroupName?: string; cluster?: string }, ctx: z.RefinementCtx): void {
+  if (fields.serverGroupName === undefined || fields.cluster === undefined) return;
+  const owner = clusterOfServerGroup(fields.serverGroupName);
+  if (owner !== undefined && owner !== fields.cluster) {
+    ctx.addIssue({ code: 'custom', path: ['serverGroupName'], message: `${fields.serverGroupName} belongs to cluster ${owner}, not ${fields.cluster}` });
+  }
+}
 
 const strategyMessage = (input: unknown) =>
   `${input === undefined ? 'strategy is required' : `unsupported strategy ${JSON.stringify(input)}`}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;

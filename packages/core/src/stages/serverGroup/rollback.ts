@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { allowExpressions } from '../allowExpressions';
+import { accountOf, accountShape, checkAccount } from '../fields';
 import { defineStageType } from '../StageType';
-import { checkLocation, clusterNameSchema, locationOf, locationShape, serverGroupNameSchema, waitForUpTimeoutSchema } from './fields';
-import { clusterOfServerGroup } from './names';
+import { checkLocation, checkServerGroupInCluster, clusterNameSchema, locationOf, locationShape, serverGroupNameSchema, waitForUpTimeoutSchema } from './fields';
 
 /**
  * The steps that restore a decided rollback, shared by the `rollbackCluster` stage and a deploy's
@@ -26,8 +26,7 @@ const emptyAsUnset = <S extends z.ZodType>(schema: S) => z.union([z.literal('').
 export const rollbackClusterFieldsSchema = z
   .looseObject({
     cluster: clusterNameSchema,
-    account: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
-    credentials: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+    ...accountShape,
     ...locationShape,
     location: emptyAsUnset(locationShape.location.unwrap()).optional(),
     serverGroupName: emptyAsUnset(serverGroupNameSchema).optional(),
@@ -38,15 +37,8 @@ export const rollbackClusterFieldsSchema = z
   })
   .superRefine((fields, ctx) => {
     checkLocation(fields, ctx);
-    if (fields.account === undefined && fields.credentials === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['account'], message: 'account is required (Spinnaker calls it credentials)' });
-    } else if (fields.account !== undefined && fields.credentials !== undefined && fields.account !== fields.credentials) {
-      ctx.addIssue({ code: 'custom', path: ['credentials'], message: `names a different account than account (${fields.account})` });
-    }
-    const owner = fields.serverGroupName === undefined ? undefined : clusterOfServerGroup(fields.serverGroupName);
-    if (owner !== undefined && owner !== fields.cluster) {
-      ctx.addIssue({ code: 'custom', path: ['serverGroupName'], message: `${fields.serverGroupName} belongs to cluster ${owner}, not ${fields.cluster}` });
-    }
+    checkAccount(fields, ctx);
+    checkServerGroupInCluster(fields, ctx);
   });
 
 export type RollbackClusterFields = z.output<typeof rollbackClusterFieldsSchema>;
@@ -55,8 +47,7 @@ export type RollbackClusterFields = z.output<typeof rollbackClusterFieldsSchema>
 export function rollbackRequestOf(fields: RollbackClusterFields): { account: string; location?: string; cluster: string; restore?: string } {
   const location = locationOf(fields);
   return {
-    // The refinement guarantees one of the two.
-    account: fields.account ?? fields.credentials ?? '',
+    account: accountOf(fields),
     cluster: fields.cluster,
     ...(location === undefined ? {} : { location }),
     ...(fields.serverGroupName === undefined ? {} : { restore: fields.serverGroupName }),

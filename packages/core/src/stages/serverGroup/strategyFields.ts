@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_REMAINING_SERVER_GROUPS, DEFAULT_TARGET_PERCENTAGES, targetPercentagesProblem, type RedBlackOptions } from '@gantry/strategies';
-import { seconds } from '../fields';
+import { nonEmptyText, seconds } from '../fields';
 
 /**
  * The deploy cluster's strategy options, in Spinnaker's names where it has them (red/black:
@@ -10,7 +10,7 @@ import { seconds } from '../fields';
  * stage, so a stage reads back as written; the functions below apply the defaults.
  */
 
-const judgmentInput = z.looseObject({ value: z.string().trim().min(1, { error: 'must not be empty' }) });
+const judgmentInput = z.looseObject({ value: nonEmptyText });
 
 export const strategyShape = {
   /** Resize the old groups to 0 once out of traffic (default true). */

@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseTarget, type TargetSelector } from '@gantry/strategies';
-import { checkLocation, clusterNameSchema, locationOf, locationShape, serverGroupNameSchema, targetSchema } from './fields';
+import { accountOf, accountShape, checkAccount } from '../fields';
+import { checkLocation, checkServerGroupInCluster, clusterNameSchema, locationOf, locationShape, serverGroupNameSchema, targetSchema } from './fields';
 import { clusterOfServerGroup } from './names';
 
 /**
@@ -9,8 +10,7 @@ import { clusterOfServerGroup } from './names';
  * `cluster` + `target` (current, previous, oldest, largest…) or an exact `serverGroupName`.
  */
 export const targetShape = {
-  account: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
-  credentials: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+  ...accountShape,
   ...locationShape,
   cluster: clusterNameSchema.optional(),
   target: targetSchema.optional(),
@@ -21,11 +21,7 @@ type TargetFields = z.output<z.ZodObject<typeof targetShape>>;
 
 export function checkTargetFields(fields: TargetFields, ctx: z.RefinementCtx): void {
   checkLocation(fields, ctx);
-  if (fields.account === undefined && fields.credentials === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['account'], message: 'account is required (Spinnaker calls it credentials)' });
-  } else if (fields.account !== undefined && fields.credentials !== undefined && fields.account !== fields.credentials) {
-    ctx.addIssue({ code: 'custom', path: ['credentials'], message: `names a different account than account (${fields.account})` });
-  }
+  checkAccount(fields, ctx);
   if (fields.target === undefined && fields.serverGroupName === undefined) {
     ctx.addIssue({ code: 'custom', path: ['target'], message: 'give target (with cluster) or serverGroupName' });
   } else if (fields.target !== undefined && fields.serverGroupName !== undefined) {
@@ -33,16 +29,7 @@ export function checkTargetFields(fields: TargetFields, ctx: z.RefinementCtx): v
   } else if (fields.target !== undefined && fields.cluster === undefined) {
     ctx.addIssue({ code: 'custom', path: ['cluster'], message: `cluster is required to find the ${fields.target} server group` });
   }
-  if (fields.serverGroupName !== undefined && fields.cluster !== undefined) {
-    const cluster = clusterOfServerGroup(fields.serverGroupName);
-    if (cluster !== undefined && cluster !== fields.cluster) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['serverGroupName'],
-        message: `${fields.serverGroupName} belongs to cluster ${cluster}, not ${fields.cluster}`,
-      });
-    }
-  }
+  checkServerGroupInCluster(fields, ctx);
 }
 
 /** What a validated target stage points at, in the terms tasks and strategies use. */
@@ -55,7 +42,7 @@ export interface ServerGroupTarget {
 
 export function targetOf(fields: TargetFields): ServerGroupTarget {
   // checkTargetFields guarantees an account, a cluster (given or from the name) and one selector.
-  const account = fields.account ?? fields.credentials ?? '';
+  const account = accountOf(fields);
   const cluster = fields.cluster ?? clusterOfServerGroup(fields.serverGroupName ?? '') ?? '';
   const selector: TargetSelector =
     fields.serverGroupName !== undefined ? { name: fields.serverGroupName } : (parseTarget(fields.target ?? '') ?? 'current');

@@ -116,6 +116,13 @@ export async function nullIfNotFound<T>(call: Promise<T>): Promise<T | null> {
   }
 }
 
+const MAX_REASON_LENGTH = 500;
+
+/** A cloud's own explanation, cut to a length an error message and a stored stage error can carry. */
+export function truncateReason(text: string): string {
+  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
+}
+
 /** Socket-level failures: the request may not have arrived, or its answer was lost; worth retrying. */
 const TRANSIENT_NETWORK_CODES = new Set([
   'ECONNREFUSED',

@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, truncateReason, type ProviderErrorKind, type ProviderResource } from '../errors';
 
 /**
  * AWS API failures as typed ProviderErrors. Pure: it classifies what the SDK threw (a service
@@ -66,8 +66,6 @@ const NETWORK_CODES = new Set([
 
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout']);
 
-const MAX_REASON_LENGTH = 500;
-
 /** What the SDK threw, reduced to what classification needs. */
 export interface AwsFailure {
   /** The AWS error code (`Throttling`, `InvalidLaunchTemplateName.NotFoundException`), or a network code. */
@@ -127,12 +125,8 @@ export function toProviderError(error: unknown, context: AwsErrorContext): Provi
     account: context.account,
     location: context.region,
     ...(context.resource === undefined ? {} : { resource: context.resource }),
-    reason: truncate(`${failure.code}: ${failure.message}`),
+    reason: truncateReason(`${failure.code}: ${failure.message}`),
     ...(failure.status === undefined ? {} : { status: failure.status }),
     cause: error,
   });
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
 }

@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { ProviderError, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, transientNetworkCode, truncateReason, type ProviderErrorKind, type ProviderResource } from '../errors';
 
 /**
  * Kubernetes API failures as typed ProviderErrors. Pure: it classifies the error client-node threw
@@ -29,8 +29,6 @@ export interface KubernetesStatus {
   details?: { retryAfterSeconds?: number; name?: string; kind?: string };
 }
 
-const MAX_REASON_LENGTH = 500;
-
 export function kindForStatus(code: number): ProviderErrorKind {
   if (code === 404) return 'NotFound';
   if (code === 409) return 'Conflict';
@@ -46,7 +44,7 @@ export function parseStatus(body: unknown): KubernetesStatus | undefined {
     try {
       value = JSON.parse(body);
     } catch {
-      return body.trim() === '' ? undefined : { message: truncate(body.trim()) };
+      return body.trim() === '' ? undefined : { message: truncateReason(body.trim()) };
     }
   }
   if (typeof value !== 'object' || value === null) return undefined;
@@ -107,19 +105,15 @@ export function toProviderError(error: unknown, context: KubernetesErrorContext)
   const network = transientNetworkCode(error);
   if (network !== undefined || isTimeoutOrAbort(error)) {
     const message = error instanceof Error ? error.message : String(error);
-    return new ProviderError({ ...where, kind: 'Transient', reason: `${network ?? 'timeout'}: ${truncate(message)}` });
+    return new ProviderError({ ...where, kind: 'Transient', reason: `${network ?? 'timeout'}: ${truncateReason(message)}` });
   }
   // Not an API answer: a bug or a misconfiguration (bad kubeconfig, TLS). Retrying cannot help.
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new ProviderError({ ...where, kind: 'Fatal', reason: truncate(message) });
+  return new ProviderError({ ...where, kind: 'Fatal', reason: truncateReason(message) });
 }
 
 /** The Status reason of a 409, to tell AlreadyExists (create) from a resourceVersion Conflict. */
 export function statusReasonOf(error: unknown): string | undefined {
   if (!(error instanceof ApiException)) return undefined;
   return parseStatus((error as ApiException<unknown>).body)?.reason;
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
 }

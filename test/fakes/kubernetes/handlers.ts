@@ -2,7 +2,7 @@
  * The verbs on a resource collection or object: list, create, get, replace, patch, delete, and
  * the status subresource. Scale lives in scale.ts.
  */
-import { randomBytes } from 'node:crypto';
+import { randomNameSuffix } from './generatedNames';
 import { isObject, stringAt, stringMap, type JsonObject } from './json';
 import { APPLY_PATCH, applyConfiguration, applyPatch } from './patching';
 import { PROTOBUF } from './protobuf';
@@ -46,11 +46,6 @@ export function list(store: ObjectStore, request: ResourceRequest): ApiResponse 
   };
 }
 
-function randomSuffix(): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
-}
-
 export function create(store: ObjectStore, request: ResourceRequest): ApiResponse {
   const { resource } = request;
   const object = checkEnvelope(resource, parseObjectBody(request));
@@ -60,7 +55,7 @@ export function create(store: ObjectStore, request: ResourceRequest): ApiRespons
     throw badRequest('resourceVersion should not be set on objects to be created');
   }
   if (stringAt(object, 'metadata', 'name') === undefined && typeof metadata.generateName === 'string') {
-    metadata.name = `${metadata.generateName}${randomSuffix()}`;
+    metadata.name = `${metadata.generateName}${randomNameSuffix()}`;
   }
   requireNamespace(store, request);
   if (store.get(resource, request.namespace ?? '', nameOf(object))) throw alreadyExists(resource, nameOf(object));

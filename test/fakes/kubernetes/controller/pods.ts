@@ -4,15 +4,9 @@
  * Pending to Running+Ready, or to Running with a crash-looping container.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { encodeNamePart, randomNameSuffix } from '../generatedNames';
 import { arrayAt, isObject, objectAt, stringAt, stringMap, type Json, type JsonObject } from '../json';
 import { nameOf, namespaceOf, timestamp, type KubeObject } from '../store';
-
-/** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
-const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-function encode(bytes: Uint8Array, length: number): string {
-  return [...bytes.slice(0, length)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
-}
 
 /** Key order must not change the hash: the same template always gives the same pods' hash. */
 function canonical(value: Json | undefined): string {
@@ -24,7 +18,7 @@ function canonical(value: Json | undefined): string {
 }
 
 export function templateHash(template: Json | undefined): string {
-  return encode(createHash('sha256').update(canonical(template)).digest(), 10);
+  return encodeNamePart(createHash('sha256').update(canonical(template)).digest(), 10);
 }
 
 /** A stable uid for the synthetic ReplicaSet of one deployment and template. */
@@ -51,7 +45,7 @@ export function newPod(deployment: KubeObject, hash: string, podIP: string): Kub
   const template = objectAt(deployment, 'spec', 'template') ?? {};
   const rsName = replicaSetName(deployment, hash);
   const metadata: JsonObject = {
-    name: `${rsName}-${encode(randomBytes(5), 5)}`,
+    name: `${rsName}-${randomNameSuffix()}`,
     generateName: `${rsName}-`,
     namespace: namespaceOf(deployment),
     labels: { ...stringMap(objectAt(template, 'metadata', 'labels')), 'pod-template-hash': hash },

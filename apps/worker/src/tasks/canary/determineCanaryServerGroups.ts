@@ -1,7 +1,7 @@
 import { clusterName, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
-import { chosenOutputs, clusterRefOf, defaultLocationOf, providerFor, type ChosenServerGroup } from '../serverGroup/context';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, spinnakerDeployOutputs, type ChosenServerGroup } from '../serverGroup/context';
 import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
 import { canaryFields } from './canaryGroups';
 
@@ -14,19 +14,13 @@ export const determineCanaryServerGroupsTask: TaskImplementation = serverGroupTa
   name: 'determineCanaryServerGroups',
   async run(ctx) {
     const { cluster } = canaryFields(ctx);
-    const { account, provider } = providerFor(ctx, cluster.account);
-    const location = locationOf(cluster) ?? defaultLocationOf(account);
     const name = clusterName(cluster.application, cluster.stack, cluster.freeFormDetails);
-    const existing = await provider.listServerGroups(clusterRefOf({ account: account.name, location, cluster: name }));
+    const { provider, place } = clusterPlaceFor(ctx, { account: cluster.account, cluster: name, location: locationOf(cluster) });
+    const existing = await provider.listServerGroups(clusterRefOf(place));
     const production = selectTarget(existing, 'current');
     if (!production.ok) throw new TaskFailure(`a canary needs a production server group to compare with: ${production.reason} in cluster ${name}`);
     const next = nextSequence(existing.map((group) => group.sequence));
-    const canary: ChosenServerGroup = {
-      serverGroupName: serverGroupName(name, nextSequence([...existing.map((group) => group.sequence), next])),
-      account: account.name,
-      cluster: name,
-      ...(location === undefined ? {} : { location }),
-    };
+    const canary: ChosenServerGroup = { ...place, serverGroupName: serverGroupName(name, nextSequence([...existing.map((group) => group.sequence), next])) };
     return {
       status: 'SUCCEEDED',
       outputs: {
@@ -36,8 +30,7 @@ export const determineCanaryServerGroupsTask: TaskImplementation = serverGroupTa
         previousServerGroup: production.serverGroup.name,
         productionImage: production.serverGroup.image,
         image: cluster.image,
-        'deploy.account.name': account.name,
-        'deploy.server.groups': { [location ?? account.name]: [canary.serverGroupName] },
+        ...spinnakerDeployOutputs(canary),
       },
     };
   },

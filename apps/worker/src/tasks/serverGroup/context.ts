@@ -49,6 +49,17 @@ export function chosenOutputs(chosen: ChosenServerGroup): Record<string, string>
   };
 }
 
+/**
+ * Spinnaker's deploy stage outputs, for expressions written against it. A provider without
+ * locations (local) is keyed by its account, so the map always has exactly one entry.
+ */
+export function spinnakerDeployOutputs(chosen: ChosenServerGroup): Record<string, string | Record<string, string[]>> {
+  return {
+    'deploy.account.name': chosen.account,
+    'deploy.server.groups': { [chosen.location ?? chosen.account]: [chosen.serverGroupName] },
+  };
+}
+
 export function refOf(chosen: ChosenServerGroup): ServerGroupRef {
   return { account: chosen.account, name: chosen.serverGroupName, ...(chosen.location === undefined ? {} : { location: chosen.location }) };
 }

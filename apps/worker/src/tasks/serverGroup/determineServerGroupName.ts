@@ -1,7 +1,7 @@
 import { clusterName, deployClusterOf, deployFieldsSchema, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
-import { chosenOutputs, clusterRefOf, defaultLocationOf, providerFor, readFields, type ChosenServerGroup } from './context';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, spinnakerDeployOutputs, type ChosenServerGroup } from './context';
 import { serverGroupTask } from './failures';
 
 /**
@@ -17,16 +17,10 @@ export const determineServerGroupNameTask: TaskImplementation = serverGroupTask(
   async run(ctx) {
     const fields = readFields(deployFieldsSchema, ctx);
     const cluster = deployClusterOf(fields);
-    const { account, provider } = providerFor(ctx, cluster.account);
-    const location = locationOf(cluster) ?? defaultLocationOf(account);
     const name = clusterName(cluster.application, cluster.stack, cluster.freeFormDetails);
-    const existing = await provider.listServerGroups(clusterRefOf({ account: account.name, location, cluster: name }));
-    const chosen: ChosenServerGroup = {
-      serverGroupName: serverGroupName(name, nextSequence(existing.map((group) => group.sequence))),
-      account: account.name,
-      cluster: name,
-      ...(location === undefined ? {} : { location }),
-    };
+    const { provider, place } = clusterPlaceFor(ctx, { account: cluster.account, cluster: name, location: locationOf(cluster) });
+    const existing = await provider.listServerGroups(clusterRefOf(place));
+    const chosen: ChosenServerGroup = { ...place, serverGroupName: serverGroupName(name, nextSequence(existing.map((group) => group.sequence))) };
     const previous = selectTarget(existing, 'current');
     return {
       status: 'SUCCEEDED',
@@ -34,10 +28,7 @@ export const determineServerGroupNameTask: TaskImplementation = serverGroupTask(
         ...chosenOutputs(chosen),
         previousServerGroup: previous.ok ? previous.serverGroup.name : null,
         image: cluster.image,
-        // Spinnaker's keys, for expressions written against its deploy stage. A provider without
-        // locations (local) is keyed by its account, so the map always has exactly one entry.
-        'deploy.account.name': account.name,
-        'deploy.server.groups': { [location ?? account.name]: [chosen.serverGroupName] },
+        ...spinnakerDeployOutputs(chosen),
       },
     };
   },

@@ -1,4 +1,3 @@
-import { clusterName } from '@gantry/core';
 import type { TaskImplementation } from '../Task';
 import { providerFor } from '../serverGroup/context';
 import { serverGroupTask } from '../serverGroup/failures';
@@ -20,7 +19,7 @@ export const createCanaryServerGroupsTask: TaskImplementation = serverGroupTask(
       account: groups.canary.account,
       ...(groups.canary.location === undefined ? {} : { location: groups.canary.location }),
       application: cluster.application,
-      cluster: clusterName(cluster.application, cluster.stack, cluster.freeFormDetails),
+      cluster: groups.canary.cluster,
       capacity: { min: capacity.min, max: capacity.max, desired: capacity.desired },
       enabled: false,
       ...(cluster.settings === undefined ? {} : { settings: cluster.settings }),

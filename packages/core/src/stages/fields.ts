@@ -57,3 +57,6 @@ export const seconds = z.preprocess(
   (value) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value),
   z.number().min(0),
 );
+
+/** `seconds` that must be more than 0 (a timeout, an interval). */
+export const positiveSeconds = seconds.pipe(z.number().positive({ error: 'must be more than 0 seconds' }));

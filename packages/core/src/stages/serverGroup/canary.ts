@@ -1,15 +1,13 @@
 import { canaryConfigSchema, metricSourceSchema } from '@gantry/canary';
 import { checkCanarySteps } from '@gantry/strategies';
 import { z } from 'zod';
-import { seconds } from '../fields';
+import { positiveSeconds, seconds } from '../fields';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
 import { deployClusterSchema, oldServerGroupsCleanup } from './deploy';
 import { capacitySchema, waitForUpTimeoutSchema } from './fields';
 
 export const DEFAULT_CANARY_STEPS = [1, 10, 25, 50];
-
-const positiveSeconds = seconds.pipe(z.number().positive({ error: 'must be more than 0 seconds' }));
 
 /**
  * `canary`: the new image (`cluster.image`) is judged against a baseline of the production image

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nonEmptyText as text, seconds } from '../fields';
+import { nonEmptyText as text, positiveSeconds } from '../fields';
 import { DYNAMIC_TARGETS, SPINNAKER_TARGETS, SUPPORTED_STRATEGIES, parseTarget } from '@gantry/strategies';
 import { clusterOfServerGroup, isClusterName } from './names';
 
@@ -97,6 +97,6 @@ export const targetSchema = z.string().refine((value) => parseTarget(value) !== 
 });
 
 /** Seconds to wait for a new server group's instances; Gantry's field (Spinnaker has none). */
-export const waitForUpTimeoutSchema = seconds.pipe(z.number().positive({ error: 'must be more than 0 seconds' }));
+export const waitForUpTimeoutSchema = positiveSeconds;
 
 export const DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC = 600;

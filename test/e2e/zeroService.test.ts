@@ -3,18 +3,11 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../packages/providers/src/local/ports';
 import { spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
 
 /** Gantry with nothing but Node: embedded PostgreSQL, and messages through BullMQ's PostgreSQL backend. */
 const ZERO_SERVICE = { DATABASE_URL: undefined, REDIS_URL: undefined, LOG_LEVEL: 'warn' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('zero-service start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-zero-'));

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../packages/providers/src/local/ports';
 import { stopAgentAndInstances } from '../../packages/providers/src/local/testing';
 import { spawnGantry, waitForReady, type GantryProcess } from './gantryProcess';
-import { freePort } from './standaloneFake';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
 
 /**

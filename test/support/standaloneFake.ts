@@ -1,8 +1,10 @@
 /** A fake cloud run standalone as a user runs it (`npm run fake -- <fake> --port N`), for tests of real CLIs against what Gantry made. */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { waitForOutput } from '../fakes/cliProcess';
+import { freePort } from '../../packages/providers/src/local/ports';
+
+export { freePort };
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -10,16 +12,6 @@ export interface StandaloneFake {
   url: string;
   /** Stops npm and the fake under it (SIGTERM to the process group, SIGKILL if it lingers). */
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port from the probe server');
-  return address.port;
 }
 
 export async function startStandaloneFake(fake: string, args: string[] = []): Promise<StandaloneFake> {

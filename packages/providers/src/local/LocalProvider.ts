@@ -97,8 +97,7 @@ export class LocalProvider implements CloudProvider {
   }
 
   async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    const scope: Scope = { operation: 'listServerGroups', resource: { type: 'cluster', name: cluster.cluster } };
-    this.checkAccount(cluster.account, scope);
+    const scope = this.clusterScope(cluster, 'listServerGroups');
     const views = await this.agent.call<ServerGroupView[]>(scope, 'GET', `/v1/serverGroups?cluster=${encodeURIComponent(cluster.cluster)}`);
     return Promise.all(views.map((view) => this.toServerGroup(view)));
   }
@@ -116,8 +115,7 @@ export class LocalProvider implements CloudProvider {
   }
 
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    const scope: Scope = { operation: 'setTrafficWeights', resource: { type: 'cluster', name: cluster.cluster } };
-    this.checkAccount(cluster.account, scope);
+    const scope = this.clusterScope(cluster, 'setTrafficWeights');
     await this.agent.call(scope, 'PUT', `/v1/clusters/${encodeURIComponent(cluster.cluster)}/weights`, { weights });
   }
 
@@ -197,6 +195,12 @@ export class LocalProvider implements CloudProvider {
   private refScope(ref: ServerGroupRef, operation: string): Scope {
     const scope = this.scopeOf(operation, ref.name);
     this.checkAccount(ref.account, scope);
+    return scope;
+  }
+
+  private clusterScope(cluster: ClusterRef, operation: string): Scope {
+    const scope: Scope = { operation, resource: { type: 'cluster', name: cluster.cluster } };
+    this.checkAccount(cluster.account, scope);
     return scope;
   }
 

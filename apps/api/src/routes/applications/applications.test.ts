@@ -9,9 +9,10 @@ import {
   type ClusterRef,
   type ServerGroup,
 } from '@gantry/providers';
+import type { ClusterPlace } from '@gantry/store';
 import { installErrorShape } from '../../plugins/errorShape';
 import { installZodSchemas } from '../../plugins/zodSchemas';
-import { applicationRoutes, type ClusterLocation } from './index';
+import { applicationRoutes } from './index';
 
 // The routes over stand-in providers: what is listed where, how views look, how failures map.
 
@@ -61,7 +62,7 @@ const failure = (kind: 'Throttled' | 'Fatal' | 'NotFound') =>
 
 describe('application routes', () => {
   let app: FastifyInstance;
-  const known: ClusterLocation[] = [
+  const known: ClusterPlace[] = [
     { account: 'k8s', location: 'ns1', cluster: 'shop-web' },
     { account: 'k8s', cluster: 'shop-web' }, // the same place, recorded without a location
     { account: 'k8s', location: 'ns1', cluster: 'shop-gone' },

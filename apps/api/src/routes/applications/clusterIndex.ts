@@ -1,30 +1,22 @@
+import type { ClusterPlace, SqlClient } from '@gantry/store';
+
 /**
  * Where an application's clusters are. Providers answer for one cluster at a time, so the
  * candidates come from Gantry's own records: every server group stage writes the account,
  * location and cluster it acted on into its outputs. The providers then say what is live there.
  */
-export interface ClusterLocation {
-  account: string;
-  location?: string;
-  cluster: string;
-}
-
 export interface ClusterIndex {
   /** Distinct places clusters of `application` were deployed to or acted on. */
-  clustersOf(application: string): Promise<ClusterLocation[]>;
-}
-
-interface Queryable {
-  query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  clustersOf(application: string): Promise<ClusterPlace[]>;
 }
 
 const SERVER_GROUP_STAGE_TYPES = ['deploy', 'resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'rollbackCluster'];
 
 /** Reads the outputs of server group stages; the application is the cluster name's first part. */
 export class PostgresClusterIndex implements ClusterIndex {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: SqlClient) {}
 
-  async clustersOf(application: string): Promise<ClusterLocation[]> {
+  async clustersOf(application: string): Promise<ClusterPlace[]> {
     const { rows } = await this.db.query<{ account: string; location: string | null; cluster: string }>(
       `SELECT DISTINCT outputs->>'account' AS account, outputs->>'location' AS location, outputs->>'cluster' AS cluster
        FROM stages

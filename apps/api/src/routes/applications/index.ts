@@ -1,11 +1,12 @@
 import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
+import type { ClusterPlace } from '@gantry/store';
 import { isUp, newestFirst } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ClusterIndex, ClusterLocation } from './clusterIndex';
+import type { ClusterIndex } from './clusterIndex';
 import { checkClusterOf, listPlace as listPlaceIn, placesOf } from './places';
 import { listClustersSchema, listServerGroupsSchema } from './schemas';
 
-export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex, type ClusterLocation } from './clusterIndex';
+export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex } from './clusterIndex';
 export { rollbackRoutes, rollbackPipelineDefinition, type RollbackRoutesOptions } from './rollback';
 
 export interface ApplicationRoutesOptions {
@@ -15,7 +16,7 @@ export interface ApplicationRoutesOptions {
 
 /** Live clusters and server groups of an application, read from the providers (Spinnaker's /applications/…/clusters). */
 export const applicationRoutes: FastifyPluginAsyncZod<ApplicationRoutesOptions> = async (app, { providers, clusterIndex }) => {
-  const listPlace = (place: ClusterLocation): Promise<ServerGroup[]> => listPlaceIn(providers, place);
+  const listPlace = (place: ClusterPlace): Promise<ServerGroup[]> => listPlaceIn(providers, place);
 
   app.get('/applications/:app/clusters', { schema: listClustersSchema }, async (request) => {
     const application = request.params.app;

@@ -1,11 +1,12 @@
 import { ValidationError, applicationOfCluster } from '@gantry/core';
 import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
-import type { ClusterIndex, ClusterLocation } from './clusterIndex';
+import type { ClusterPlace } from '@gantry/store';
+import type { ClusterIndex } from './clusterIndex';
 
 type Providers = Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
 
 /** One cluster in one place, as the provider lists it now (location left to the account's default when unknown). */
-export function listPlace(providers: Providers, place: ClusterLocation): Promise<ServerGroup[]> {
+export function listPlace(providers: Providers, place: ClusterPlace): Promise<ServerGroup[]> {
   const { provider } = providers.forAccount(place.account);
   return provider.listServerGroups({
     account: place.account,
@@ -25,7 +26,7 @@ export async function placesOf(
   clusterIndex: ClusterIndex,
   cluster: string,
   filter: { account?: string; location?: string },
-): Promise<ClusterLocation[]> {
+): Promise<ClusterPlace[]> {
   const at = filter.location === undefined ? {} : { location: filter.location };
   if (filter.account !== undefined) return [{ account: filter.account, cluster, ...at }];
   const configured = providers.accounts().map((account) => account.name);

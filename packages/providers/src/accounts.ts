@@ -19,6 +19,8 @@ const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const accountName = z.string().regex(ACCOUNT_NAME, 'lower-case letters, digits, ".", "_" and "-"').max(128);
 const namespace = z.string().regex(NAMESPACE, 'a Kubernetes namespace (lower-case letters, digits and "-")').max(63);
 
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' });
+
 const envReference = z.strictObject({ env: z.string().regex(ENV_VAR, 'an environment variable name') }, {
   error: (issue) =>
     issue.code === 'invalid_type' ? 'must be a reference {env: VARIABLE}, never a literal secret' : undefined,
@@ -58,7 +60,7 @@ const kubernetesAccount = z
     /** The kubeconfig context; default: the file's current context. */
     context: z.string().min(1).optional(),
     /** The API server, instead of a kubeconfig (in-cluster with a token, or tests). */
-    server: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    server: httpUrl.optional(),
     token: envReference.optional(),
     /** Where server groups go unless a stage names another namespace. */
     namespace: namespace.optional(),
@@ -79,6 +81,15 @@ const kubernetesAccount = z
     }
   })
   .transform((account) => ({ ...account, namespace: account.namespace ?? account.namespaces?.[0] ?? 'default' }));
+
+/** Each region listed once (aws and gcp accounts). */
+function checkUniqueRegions(regions: readonly { name: string }[], context: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  regions.forEach((region, index) => {
+    if (seen.has(region.name)) context.addIssue({ code: 'custom', path: ['regions', index], message: `duplicate region ${region.name}` });
+    seen.add(region.name);
+  });
+}
 
 const awsRegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1');
 /** A region, with the network server groups are placed in there (Spinnaker: `regions: [{name}]`). */
@@ -107,18 +118,12 @@ const awsAccount = z
       .strictObject({ accessKeyId: envReference, secretAccessKey: envReference, sessionToken: envReference.optional() })
       .optional(),
     /** Another endpoint for every service (a fake, LocalStack). */
-    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    endpoint: httpUrl.optional(),
     defaultInstanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'an instance type such as t3.small').optional(),
     /** Tries per SDK call (default 1: RetryingProvider retries, and the audit log records each retry). */
     maxAttempts: z.number().int().min(1).max(10).optional(),
   })
-  .superRefine((account, context) => {
-    const seen = new Set<string>();
-    account.regions.forEach((region, index) => {
-      if (seen.has(region.name)) context.addIssue({ code: 'custom', path: ['regions', index], message: `duplicate region ${region.name}` });
-      seen.add(region.name);
-    });
-  });
+  .superRefine((account, context) => checkUniqueRegions(account.regions, context));
 const gcpRegionName = z.string().regex(/^[a-z]+(-[a-z]+)+\d+$/, 'a GCP region such as us-central1');
 /** A region, with the zones its managed instance groups spread over (default: GCE's choice). */
 // A plain name is short for {name}, as for aws.
@@ -145,17 +150,15 @@ const gcpAccount = z
       })
       .optional(),
     /** Another Compute API endpoint (a fake, a private endpoint); without credentials no token is sent. */
-    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    endpoint: httpUrl.optional(),
     /** Default network and subnetwork of server groups (names or paths); settings override them. */
     network: z.string().min(1).optional(),
     subnetwork: z.string().min(1).optional(),
     defaultMachineType: z.string().regex(/^[a-z0-9-]+$/, 'a machine type such as e2-small').optional(),
   })
   .superRefine((account, context) => {
-    const seen = new Set<string>();
+    checkUniqueRegions(account.regions, context);
     account.regions.forEach((region, index) => {
-      if (seen.has(region.name)) context.addIssue({ code: 'custom', path: ['regions', index], message: `duplicate region ${region.name}` });
-      seen.add(region.name);
       region.zones?.forEach((zone, zoneIndex) => {
         if (!zone.startsWith(`${region.name}-`)) context.addIssue({ code: 'custom', path: ['regions', index, 'zones', zoneIndex], message: `zone ${zone} is not in region ${region.name}` });
       });

@@ -33,6 +33,11 @@ export interface ValidationIssue {
   message: string;
 }
 
+/** `cluster.capacity.min: must be …` (just the message when the issue is about the whole input). */
+export function describeIssue(issue: ValidationIssue): string {
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
 export class ValidationError extends DomainError {
   constructor(
     message: string,

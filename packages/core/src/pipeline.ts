@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isPlainObject } from './celValues';
 import { validateDagNodes, type IndexedDagNode } from './dag';
-import { ValidationError, type ValidationIssue } from './errors';
+import { describeIssue, ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
 import { APPLICATION_NAME } from './naming';
 import { setLiteralsAside } from './stages/literalFields';
@@ -164,9 +164,7 @@ export function parsePipelineDefinition(input: unknown): PipelineDefinition {
 }
 
 function summarise(issues: readonly ValidationIssue[]): string {
-  const shown = issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  const shown = issues.slice(0, 3).map(describeIssue);
   const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
   return `invalid pipeline: ${shown.join('; ')}${more}`;
 }

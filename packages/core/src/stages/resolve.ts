@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors';
+import { describeIssue, ValidationError } from '../errors';
 import { resolveExpressions, type ExpressionScope } from '../expressions';
 import type { StageDefinition } from '../pipeline';
 import { toValidationIssues } from '../zodIssues';
@@ -24,8 +24,7 @@ export function resolveStage(stage: StageDefinition, scope: ExpressionScope): St
   if (!parsed.success) {
     const issues = toValidationIssues(parsed.error.issues);
     const first = issues[0];
-    const where = first !== undefined && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-    const message = `stage "${stage.refId}" is invalid after resolving expressions: ${where}${first?.message ?? ''}`;
+    const message = `stage "${stage.refId}" is invalid after resolving expressions: ${first === undefined ? '' : describeIssue(first)}`;
     throw new ValidationError(message, issues);
   }
   const typeFields = parsed.data !== null && typeof parsed.data === 'object' ? parsed.data : {};

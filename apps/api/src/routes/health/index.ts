@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { register } from 'prom-client';
+import type { ReadinessCheck } from '@gantry/runtime';
 import { healthzSchema, readyzSchema } from './schemas';
 
-export interface ReadinessCheck {
-  name: string;
-  ok: boolean;
-  error?: string;
-}
+export type { ReadinessCheck };
 
 export interface HealthRoutesOptions {
   readiness: () => Promise<ReadinessCheck[]>;

@@ -74,15 +74,15 @@ export class KubeClient {
   }
 
   /** A create that reports an existing object of that name as `'exists'` instead of failing. */
-  async create<T>(scope: Scope, request: (apis: KubeApis) => Promise<T>): Promise<T | 'exists'> {
-    return withRetry(async () => {
+  create<T>(scope: Scope, request: (apis: KubeApis) => Promise<T>): Promise<T | 'exists'> {
+    return this.call(scope, async (apis): Promise<T | 'exists'> => {
       try {
-        return await request(this.apis);
+        return await request(apis);
       } catch (error) {
         if (statusReasonOf(error) === 'AlreadyExists') return 'exists';
-        throw toProviderError(error, this.context(scope));
+        throw error;
       }
-    }, THROTTLED_REQUEST_RETRY);
+    });
   }
 
   error(kind: ProviderErrorKind, scope: Scope, reason: string): ProviderError {

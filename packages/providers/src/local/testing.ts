@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import type { ServerGroupSpec } from '../CloudProvider';
 import { readAgentFile } from './agent/agentFile';
 import { isAlive, signal } from './agent/processes';
 import { AGENT_FILE } from './agent/protocol';
-import type { AgentState } from './agent/state';
+import { STATE_FILE, loadState, type AgentState } from './agent/state';
 import { LocalProvider, type LocalProviderOptions } from './LocalProvider';
 
 /** Test support: a local provider on its own temporary data dir, and a cleanup that leaves no process behind. */
@@ -92,23 +92,19 @@ export async function groupsAnsweringThroughProxy(dataDir: string, cluster: stri
 
 /** Processes and records backing a group per the agent's state file: 0 once it is destroyed. */
 export function resourcesOf(dataDir: string, serverGroup: string): number {
-  const group = readState(dataDir)?.serverGroups[serverGroup];
+  const group = readState(dataDir).serverGroups[serverGroup];
   if (!group) return 0;
   const pids = [...group.instances, ...(group.retiring ?? [])].map((instance) => instance.pid).filter((pid): pid is number => pid !== null);
   return 1 + pids.filter(isAlive).length;
 }
 
-function readState(dataDir: string): AgentState | null {
-  try {
-    return JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')) as AgentState;
-  } catch {
-    return null;
-  }
+function readState(dataDir: string): AgentState {
+  return loadState(join(dataDir, STATE_FILE));
 }
 
 /** The pids of every instance the agent's state records, retiring ones included. */
 export function instancePids(dataDir: string): number[] {
-  return Object.values(readState(dataDir)?.serverGroups ?? {})
+  return Object.values(readState(dataDir).serverGroups)
     .flatMap((group) => [...group.instances, ...(group.retiring ?? [])])
     .map((instance) => instance.pid)
     .filter((pid): pid is number => pid !== null);

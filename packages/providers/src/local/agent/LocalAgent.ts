@@ -11,7 +11,7 @@ import { ProxyMetrics } from './metrics';
 import type { ClusterView, CreateServerGroupBody, ServerGroupView } from './protocol';
 import { ClusterProxy, type ClusterRouter, type Target } from './proxy';
 import { failureOf, healthOf, lastExitOf, upInstances, type ServerGroupRuntime } from './serverGroup';
-import { loadState, saveState, type AgentState, type PersistedCluster, type PersistedInstance } from './state';
+import { STATE_FILE, loadState, saveState, type AgentState, type PersistedCluster, type PersistedInstance } from './state';
 
 /** How long a retiring instance may finish the requests it has before it is stopped. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -47,7 +47,7 @@ export class LocalAgent {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LocalAgentOptions) {
-    this.stateFile = join(options.dataDir, 'state.json');
+    this.stateFile = join(options.dataDir, STATE_FILE);
   }
 
   /** The admin port the previous agent used, to try first. */

@@ -9,6 +9,9 @@ import type { ExitRecord, ServerGroupRecord } from './protocol';
  * instances and serves the same traffic split on the same port.
  */
 
+/** The state's file in the data dir. */
+export const STATE_FILE = 'state.json';
+
 export interface PersistedInstance {
   id: string;
   pid: number | null;

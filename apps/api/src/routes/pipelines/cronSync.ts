@@ -10,12 +10,12 @@ import type { FastifyBaseLogger } from 'fastify';
  * itself.
  */
 export async function requestCronSync(
-  bus: MessageBus | undefined,
+  bus: MessageBus,
   pipelineId: string,
   definitions: readonly unknown[],
   log: FastifyBaseLogger,
 ): Promise<void> {
-  if (bus === undefined || !definitions.some(hasCronTriggers)) return;
+  if (!definitions.some(hasCronTriggers)) return;
   try {
     await bus.send({ type: 'SyncCronTriggers', pipelineId });
   } catch (error) {

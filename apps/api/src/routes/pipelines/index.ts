@@ -17,8 +17,8 @@ import {
 
 export interface PipelineRoutesOptions {
   pipelines: PipelineRepository;
-  /** Where cron schedule syncs are requested after a save or delete (none: schedules are not kept in step). */
-  bus?: MessageBus;
+  /** Where cron schedule syncs are requested after a save or delete. */
+  bus: MessageBus;
 }
 
 // parsePipelineDefinition checks what the schema cannot (refIds, requisites, cycles, stage types)

@@ -14,6 +14,7 @@ import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
 import { inRunningExecution } from '../engine/inRunningExecution';
 import { completeStageLocked } from './CompleteStage';
+import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
 /** After a task finished: start the stage's next task, or complete the stage. */
 export const completeTask: Handler<MessageOf<'CompleteTask'>> = (message, ctx) =>
@@ -50,7 +51,7 @@ export async function completeTaskLocked(
     return [];
   }
   // Sending RunTask again for an already running next task is harmless: a duplicate step is discarded.
-  return [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: next.id } }];
+  return [runTaskMessage(next)];
 }
 
 /**
@@ -65,16 +66,12 @@ async function runOnFailureTasks(
   tasks: TaskRow[],
   ctx: EngineContext,
 ): Promise<OutgoingMessage[]> {
-  const run = (task: TaskRow): OutgoingMessage[] => [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
   const existing = tasks.filter((t) => t.on_failure);
-  if (existing.length > 0) {
-    const running = existing.find((t) => t.status === 'RUNNING');
-    return running ? run(running) : [];
-  }
+  if (existing.length > 0) return rerunRunningTask(existing);
   // The context holds the stage's fields as validated when it started: the plan is the one it had then.
   const names = getStageType(stage.type)?.onFailureTasks?.(stage.context) ?? [];
   const [first] = await insertTasks(sql, stage, names, ctx.now(), { onFailure: true, after: tasks.length });
   if (!first) return [];
   await insertAudit(sql, { type: 'ON_FAILURE_TASKS_STARTED', executionId: execution.id, stageId: stage.id, data: { refId: stage.ref_id, tasks: names } });
-  return run(first);
+  return [runTaskMessage(first)];
 }

@@ -2,6 +2,7 @@ import { selectStage, selectTasks, updateStage, updateTask } from '@gantry/store
 import type { MessageOf } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
 import { inRunningExecution } from '../engine/inRunningExecution';
+import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
 /** Puts a paused stage back to work: its paused task runs again from where it was. */
 export const resumeStage: Handler<MessageOf<'ResumeStage'>> = (message, ctx) =>
@@ -11,13 +12,12 @@ export const resumeStage: Handler<MessageOf<'ResumeStage'>> = (message, ctx) =>
     const tasks = await selectTasks(sql, stage);
     if (stage.status === 'RUNNING') {
       // A redelivery after the stage was already resumed: make sure its task is running.
-      const running = tasks.find((task) => task.status === 'RUNNING');
-      return running ? [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: running.id } }] : [];
+      return rerunRunningTask(tasks);
     }
     if (stage.status !== 'PAUSED') return [];
     await updateStage(sql, stage.id, { status: 'RUNNING' });
     const paused = tasks.find((task) => task.status === 'PAUSED');
     if (!paused) return [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
     await updateTask(sql, paused.id, { status: 'RUNNING' });
-    return [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: paused.id } }];
+    return [runTaskMessage(paused)];
   });

@@ -24,6 +24,7 @@ import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
 import { expressionScope, isHalted } from '../engine/stagePolicy';
 import { inRunningExecution } from '../engine/inRunningExecution';
+import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
 export const startStage: Handler<MessageOf<'StartStage'>> = (message, ctx) =>
   inRunningExecution(ctx, message.executionId, (sql, execution) => startStageLocked(sql, execution, message.stageId, ctx));
@@ -69,7 +70,7 @@ export async function startStageLocked(
   await insertAudit(sql, { type: 'STAGE_STARTED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
   const first = tasks[0];
   if (!first) return complete;
-  return [{ message: { type: 'RunTask', executionId: execution.id, stageId: stage.id, taskId: first.id } }];
+  return [runTaskMessage(first)];
 }
 
 /** A redelivered StartStage after a crash: send again what starting the stage sent. */
@@ -78,8 +79,7 @@ async function resendAfterStart(sql: SqlClient, executionId: string, stage: Stag
   if (stage.status !== 'RUNNING') return stage.status === 'PAUSED' ? [] : complete;
   const tasks = await selectTasks(sql, stage);
   if (tasks.length === 0) return complete;
-  const running = tasks.find((task) => task.status === 'RUNNING');
-  return running ? [{ message: { type: 'RunTask', executionId, stageId: stage.id, taskId: running.id } }] : [];
+  return rerunRunningTask(tasks);
 }
 
 type StagePlan =

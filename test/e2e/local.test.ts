@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SteadyTraffic } from '../../examples/demo/traffic';
 import { DemoApi, type Execution } from '../../examples/demo/api';
 import { releaseFolders } from '../../examples/demo/releases';
+import { readUntil } from '../support/eventually';
 import { startLocalGantry, type LocalGantry } from '../support/localGantry';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -116,14 +117,8 @@ function awaitingJudgment(execution: Execution): boolean {
   return deploy?.tasks?.some((task) => task.name === 'waitForJudgment' && task.status === 'RUNNING') ?? false;
 }
 
-async function waitForStage(url: string, id: string, ready: (execution: Execution) => boolean): Promise<Execution> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const execution = (await (await fetch(`${url}/api/v1/executions/${id}`)).json()) as Execution;
-    if (ready(execution)) return execution;
-    if (Date.now() > deadline) throw new Error(`execution ${id} never got there: ${JSON.stringify(execution).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+function waitForStage(url: string, id: string, ready: (execution: Execution) => boolean): Promise<Execution> {
+  return readUntil(async () => (await (await fetch(`${url}/api/v1/executions/${id}`)).json()) as Execution, ready, 60_000, 200);
 }
 
 /** Waits for the deploy's judgment and answers "continue". */

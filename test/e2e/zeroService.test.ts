@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/providers/src/local/ports';
+import { readUntil } from '../support/eventually';
 import { spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
 
 /** Gantry with nothing but Node: embedded PostgreSQL, and messages through BullMQ's PostgreSQL backend. */
@@ -32,15 +33,8 @@ describe('zero-service start', () => {
     return (await response.json()) as T;
   };
   type Execution = { id: string; status: string; stages: { refId: string; status: string; outputs: Record<string, unknown> }[] };
-  const waitForExecution = async (id: string, done: (e: Execution) => boolean, timeoutMs = 90_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const execution = await json<Execution>('GET', `/api/v1/executions/${id}`);
-      if (done(execution)) return execution;
-      if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(execution)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const waitForExecution = (id: string, done: (e: Execution) => boolean, timeoutMs = 90_000) =>
+    readUntil(() => json<Execution>('GET', `/api/v1/executions/${id}`), done, timeoutMs, 100);
 
   it('starts with no DATABASE_URL and no REDIS_URL, survives SIGKILL mid-execution, and finishes it once after a restart', async () => {
     const env = { ...ZERO_SERVICE, GANTRY_DATA_DIR: dataDir, PORT: String(port) };

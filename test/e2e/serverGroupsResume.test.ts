@@ -5,6 +5,7 @@ import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, servedServerGroups } from '../support/serverGroups';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
+const isDeploymentPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path.endsWith(`/namespaces/${NAMESPACE}/deployments`);
 
 /**
  * The core promise of the server group stages: a worker killed in the middle of a deploy leaves
@@ -28,7 +29,7 @@ describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, 
 
     // v001's pods never get ready, so the worker sits polling in waitForUpInstances…
     fake.failReadiness((deployment) => deployment.name === 'shop-resume-v001');
-    const postsBefore = fake.requests().filter((r) => r.method === 'POST' && r.path.endsWith(`/namespaces/${NAMESPACE}/deployments`)).length;
+    const postsBefore = fake.requests().filter(isDeploymentPost).length;
     const id = await gantry.trigger(pipelineId, { version: '2' });
     await gantry.waitFor(
       id,
@@ -50,7 +51,7 @@ describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, 
     // The same Deployment (same uid), created once; no v002; the old group gone after v001 came up.
     expect(deploymentsOf(fake, 'shop-resume')).toEqual(['shop-resume-v001']);
     expect(fake.state.get('deployments', 'shop-resume-v001', NAMESPACE)?.metadata.uid).toBe(uid);
-    const posts = fake.requests().filter((r) => r.method === 'POST' && r.path.endsWith(`/namespaces/${NAMESPACE}/deployments`)).length;
+    const posts = fake.requests().filter(isDeploymentPost).length;
     expect(posts - postsBefore).toBe(1);
     expect(servedServerGroups(fake, 'shop-resume')).toEqual(['shop-resume-v001', 'shop-resume-v001']);
   }, 120_000);
@@ -64,8 +65,7 @@ describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, 
       stages: [deployStage('shop', 'adopt', 'registry.local/shop:${parameters.version}')],
     });
     const first = await worker();
-    const isPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path.endsWith(`/namespaces/${NAMESPACE}/deployments`);
-    const postsBefore = fake.requests().filter(isPost).length;
+    const postsBefore = fake.requests().filter(isDeploymentPost).length;
     const id = await gantry.trigger(pipelineId, { version: '1' });
 
     // The fake runs in this process: the moment the Deployment is stored, before the worker's
@@ -88,7 +88,7 @@ describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, 
     // createServerGroup ran again (more POSTs, answered AlreadyExists: by the registry's retries in
     // the first worker, and by the second worker) and adopted the Deployment the first POST made:
     // the same object, and the only group of the cluster.
-    expect(fake.requests().filter(isPost).length - postsBefore).toBeGreaterThanOrEqual(2);
+    expect(fake.requests().filter(isDeploymentPost).length - postsBefore).toBeGreaterThanOrEqual(2);
     expect(deploymentsOf(fake, 'shop-adopt')).toEqual(['shop-adopt-v000']);
     expect(fake.state.get('deployments', 'shop-adopt-v000', NAMESPACE)?.metadata.uid).toBe(uid);
     expect(servedServerGroups(fake, 'shop-adopt')).toEqual(['shop-adopt-v000', 'shop-adopt-v000']);

@@ -10,13 +10,13 @@ export type QueueBackendConfig =
   | { kind: 'redis'; url: string; prefix: string }
   | { kind: 'postgres'; connectionString: string; schema: string };
 
-export const QUEUE_NAME = 'gantry-engine';
+const QUEUE_NAME = 'gantry-engine';
 
 /**
  * Infrastructure failures (a database restart, a lost connection) make a handler throw; BullMQ then
  * retries the message with backoff instead of dropping it. The engine's own failures never throw.
  */
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 25,
   backoff: { type: 'exponential', delay: 250 },
   removeOnComplete: true,

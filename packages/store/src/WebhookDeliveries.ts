@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** How long a delivery id is remembered: a redelivery within this window starts nothing new. */
-export const DELIVERY_RETENTION_HOURS = 24;
+const DELIVERY_RETENTION_HOURS = 24;
 
 /**
  * What to do with a delivery:

@@ -24,7 +24,7 @@ export function toExecutionSummary(row: ExecutionRow): ExecutionSummary {
   };
 }
 
-export function toTaskView(row: TaskRow): TaskView {
+function toTaskView(row: TaskRow): TaskView {
   return {
     id: row.id,
     name: row.name,

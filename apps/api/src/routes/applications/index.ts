@@ -7,7 +7,7 @@ import { checkClusterOf, listPlace as listPlaceIn, placesOf } from './places';
 import { listClustersSchema, listServerGroupsSchema } from './schemas';
 
 export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex } from './clusterIndex';
-export { rollbackRoutes, rollbackPipelineDefinition, type RollbackRoutesOptions } from './rollback';
+export { rollbackRoutes, type RollbackRoutesOptions } from './rollback';
 
 export interface ApplicationRoutesOptions {
   providers: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;

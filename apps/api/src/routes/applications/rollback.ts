@@ -127,7 +127,7 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
   }
 };
 
-export function rollbackPipelineDefinition(application: string, cluster: string): PipelineDefinition {
+function rollbackPipelineDefinition(application: string, cluster: string): PipelineDefinition {
   return parsePipelineDefinition({
     application,
     name: `rollback ${cluster}`,

@@ -13,8 +13,10 @@ export function readContext<S extends z.ZodType>(
 ): { ok: true; value: z.output<S> } | { ok: false; result: TaskResult } {
   const parsed = schema.safeParse(context);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(context)'}: ${issue.message}`)
-    .join('; ');
-  return { ok: false, result: { status: 'TERMINAL', error: `invalid ${what} stage context: ${issues}` } };
+  return { ok: false, result: { status: 'TERMINAL', error: `invalid ${what} stage context: ${describeIssues(parsed.error, '(context)')}` } };
+}
+
+/** "field.path: message; …", an issue on the value itself named `root`. */
+export function describeIssues(error: z.ZodError, root: string): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : root}: ${issue.message}`).join('; ');
 }

@@ -2,14 +2,14 @@ import { applicationOfCluster } from '@gantry/core';
 import type { AccountConfig, AccountProvider, ClusterRef, ServerGroupRef } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskContext } from '../Task';
+import { describeIssues } from '../readContext';
 import { TaskFailure } from './failures';
 
 /** The stage's (resolved) fields through its type's own schema; a mismatch will not heal: TERMINAL. */
 export function readFields<S extends z.ZodType>(schema: S, ctx: TaskContext): z.output<S> {
   const parsed = schema.safeParse(ctx.stage.context);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(stage)'}: ${issue.message}`);
-  throw new TaskFailure(`invalid ${ctx.stage.type} stage: ${issues.join('; ')}`);
+  throw new TaskFailure(`invalid ${ctx.stage.type} stage: ${describeIssues(parsed.error, '(stage)')}`);
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
 } from '../CloudProvider';
 import type { GcpAccountConfig } from '../accounts';
 import { ProviderError, isProviderError } from '../errors';
+import { byCreation } from '../serverGroupOrder';
 import { weightsProblem } from '../kubernetes/traffic';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
@@ -153,7 +154,7 @@ export class GcpProvider implements CloudProvider {
     const migs = await this.migsOf(cluster.cluster, scope);
     const services = new Map<string, Promise<BackendService | null>>();
     const groups = await Promise.all(migs.map((mig) => this.view(mig, { ...scope, resource: { type: 'instanceGroupManager', name: mig.name ?? '' } }, services)));
-    return groups.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name));
+    return groups.sort(byCreation);
   }
 
   async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {

@@ -1,4 +1,4 @@
-import { ProviderError, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, transientNetworkCode, truncateReason, type ProviderErrorKind, type ProviderResource } from '../errors';
 
 /**
  * Compute Engine failures as typed ProviderErrors. Pure: it classifies what @google-cloud/compute
@@ -41,8 +41,6 @@ const TRANSIENT_REASONS = new Set(['backendError', 'internalError', 'resourceNot
 const THROTTLE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 const TRANSIENT_OPERATION_CODES = new Set(['RESOURCE_NOT_READY', 'INTERNAL_ERROR']);
 const THROTTLE_OPERATION_CODES = new Set(['RATE_LIMIT_EXCEEDED']);
-
-const MAX_REASON_LENGTH = 500;
 
 export function kindForStatus(status: number, reasons: readonly string[] = [], apiStatus?: string): ProviderErrorKind {
   // GCE answers some rate limits with 403: the reason decides before the status.
@@ -114,9 +112,9 @@ function where(context: GcpErrorContext, cause: unknown) {
 
 /** `alreadyExists: The resource '…' already exists`: the first reason, as gcloud prints it. */
 function bodyReason(status: number, body: GceErrorBody | undefined, raw: string): string {
-  if (body === undefined) return truncate(raw.trim() === '' ? `HTTP ${status}` : `HTTP ${status}: ${raw.trim()}`);
+  if (body === undefined) return truncateReason(raw.trim() === '' ? `HTTP ${status}` : `HTTP ${status}: ${raw.trim()}`);
   const reason = body.reasons[0] ?? body.status ?? `HTTP ${status}`;
-  return truncate(body.message ? `${reason}: ${body.message}` : reason);
+  return truncateReason(body.message ? `${reason}: ${body.message}` : reason);
 }
 
 export function toProviderError(error: unknown, context: GcpErrorContext): ProviderError {
@@ -131,11 +129,11 @@ export function toProviderError(error: unknown, context: GcpErrorContext): Provi
   }
   const network = transientNetworkCode(error);
   if (network !== undefined || isTimeoutOrAbort(error)) {
-    return new ProviderError({ ...where(context, error), kind: 'Transient', reason: `${network ?? 'timeout'}: ${truncate(message)}` });
+    return new ProviderError({ ...where(context, error), kind: 'Transient', reason: `${network ?? 'timeout'}: ${truncateReason(message)}` });
   }
   // Not an API answer: a bug or a misconfiguration (credentials, endpoint). Retrying cannot help.
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new ProviderError({ ...where(context, error), kind: 'Fatal', reason: truncate(text) });
+  return new ProviderError({ ...where(context, error), kind: 'Fatal', reason: truncateReason(text) });
 }
 
 /** The error reasons of a failed call, to tell `alreadyExists` from other 409s. */
@@ -171,7 +169,7 @@ export function operationFailed(operation: GceOperationFailure): boolean {
 export function operationFailureReason(operation: GceOperationFailure): string {
   const parts = (operation.error?.errors ?? []).map((item) => [item.code, item.message].filter(Boolean).join(': '));
   const text = parts.join('; ') || operation.httpErrorMessage || 'operation failed';
-  return truncate(text);
+  return truncateReason(text);
 }
 
 export function operationError(operation: GceOperationFailure, context: GcpErrorContext): ProviderError {
@@ -184,6 +182,3 @@ export function operationError(operation: GceOperationFailure, context: GcpError
   });
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
-}

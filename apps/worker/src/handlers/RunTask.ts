@@ -1,12 +1,14 @@
 import {
   insertAudit,
   selectExecution,
+  selectStage,
   selectStages,
   selectTask,
   mergeStageOutputs,
   updateTaskIfUnchanged,
   type ExecutionRow,
   type JsonObject,
+  type SqlClient,
   type StageRow,
   type TaskRow,
 } from '@gantry/store';
@@ -51,7 +53,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
         ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
         : {}),
     });
-    if (!written) return [];
+    if (!written) return (await operatorActedMeanwhile(sql, stage)) ? [{ message }] : [];
     if (result.outputs && Object.keys(result.outputs).length > 0) await mergeStageOutputs(sql, stage.id, result.outputs);
     if (result.effect) await result.effect(sql);
     for (const retry of outcome.providerRetries) {
@@ -69,6 +71,17 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
     return [{ message, delayMs: outcome.delayMs } satisfies OutgoingMessage];
   });
 };
+
+/**
+ * Another delivery of this task committed first. Usually that is a duplicate and this result is
+ * rightly dropped; but when the API changed the stage's context since this step read it (a skip,
+ * a judgment) and nudged the task, the other delivery may have run on the old context: run the
+ * task once more now, or the operator's action would wait for the next poll.
+ */
+async function operatorActedMeanwhile(sql: SqlClient, seen: StageRow): Promise<boolean> {
+  const current = await selectStage(sql, seen.id);
+  return current !== null && current.status === 'RUNNING' && JSON.stringify(current.context) !== JSON.stringify(seen.context);
+}
 
 interface StepOutcome {
   result: TaskResult;

@@ -6,6 +6,6 @@ export * from './target';
 export * from './rollback';
 export * from './canary';
 
-/** The deploy strategies Gantry carries out (`bluegreen` is another name for `redblack`); canary comes later. */
+/** The deploy strategies Gantry carries out (`bluegreen` is another name for `redblack`); a canary is its own stage type. */
 export const SUPPORTED_STRATEGIES = ['highlander', 'redblack', 'bluegreen', 'rollingredblack'] as const;
 export type Strategy = (typeof SUPPORTED_STRATEGIES)[number];

@@ -68,14 +68,18 @@ describe.each(QUEUE_BACKENDS)('durability and concurrency on the %s queue backen
     const survivor = spawnWorker(gantry.database.url, gantry.queue);
     workers.push(survivor);
     await survivor.ready;
-    for (const id of ids) {
-      const execution = await gantry.waitFor(id, undefined, 90_000);
-      expect(execution.status).toBe('SUCCEEDED');
+    try {
+      for (const id of ids) {
+        const execution = await gantry.waitFor(id, undefined, 90_000);
+        expect(execution.status).toBe('SUCCEEDED');
+      }
+    } finally {
+      // Stopped even when this test fails, so that the next test's workers are the only ones.
+      await survivor.kill('SIGTERM');
     }
     const effects = await effectsOf(ids);
     expect(effects).toHaveLength(ids.length * TASKS_PER_EXECUTION);
     expect(effects.filter((effect) => effect.count !== 1)).toEqual([]);
-    await survivor.kill('SIGTERM');
   }, 150_000);
 
   it('2 worker processes × 100 executions: no stage or task advanced twice', async () => {

@@ -94,11 +94,11 @@ async function afterStage(
   }
   if (isHalted(stages)) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;
   const view = schedulable(stages);
+  // Running already: an earlier delivery of this step started them, and a crash may have lost what it sent.
+  const startedBefore = stages.filter((s) => s.status === 'RUNNING' && s.requisite_stage_ref_ids.includes(stage.ref_id));
   const next = startableStages(view);
-  if (next.length > 0) {
-    const started: OutgoingMessage[] = [];
-    for (const candidate of next) started.push(...(await startStageLocked(sql, execution, candidate.id, ctx, stages)));
-    return started;
-  }
-  return isExecutionFinished(view) ? finish : [];
+  if (next.length === 0 && startedBefore.length === 0) return isExecutionFinished(view) ? finish : [];
+  const messages: OutgoingMessage[] = [];
+  for (const child of [...startedBefore, ...next]) messages.push(...(await startStageLocked(sql, execution, child.id, ctx, stages)));
+  return messages;
 }

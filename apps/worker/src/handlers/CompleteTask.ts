@@ -35,7 +35,10 @@ export async function completeTaskLocked(
 ): Promise<OutgoingMessage[]> {
   const stages = await selectStages(sql, execution.id);
   const stage = stages.find((s) => s.id === stageId);
-  if (!stage || stage.status !== 'RUNNING') return [];
+  if (!stage) return [];
+  // An earlier delivery of this step completed the stage; a crash may have lost what that sent.
+  if (isComplete(stage.status)) return completeStageLocked(sql, execution, stage.id, ctx, { stages, tasks: [] });
+  if (stage.status !== 'RUNNING') return [];
   const tasks = await selectTasks(sql, stage);
   const task = tasks.find((t) => t.id === taskId);
   if (!task || !isComplete(task.status)) return [];

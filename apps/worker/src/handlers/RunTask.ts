@@ -34,10 +34,11 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
   ]);
   const stage = stages.find((s) => s.id === message.stageId);
   if (!execution || !stage || !task) return [];
-  if (execution.status !== 'RUNNING' || stage.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
-  // Finished by an earlier delivery of this message whose follow-up was lost in a crash.
+  if (execution.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
+  // Finished by an earlier delivery of this message whose follow-up was lost in a crash (which may
+  // have completed the stage too).
   if (isComplete(task.status)) return [{ message: { type: 'CompleteTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
-  if (task.status !== 'RUNNING') return [];
+  if (stage.status !== 'RUNNING' || task.status !== 'RUNNING') return [];
 
   const outcome = await step(execution, stage, stages, task, ctx);
 

@@ -22,7 +22,7 @@ import { parseServerGroupName } from '@gantry/core';
 import type { AwsAccountConfig, AwsRegionConfig } from '../accounts';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { isProviderError, type ProviderError } from '../errors';
-import { replicaSplit, trafficPlan, weightsProblem } from '../kubernetes/traffic';
+import { replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
 import { byCreation } from '../serverGroupOrder';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { AmiBaker } from './AmiBaker';

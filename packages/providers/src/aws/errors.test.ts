@@ -46,6 +46,9 @@ describe('AWS errors as ProviderErrors', () => {
     expect(toProviderError(refused, context)).toMatchObject({ kind: 'Transient', reason: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' });
     const timeout = Object.assign(new Error('Connection timed out after 30000 ms'), { name: 'TimeoutError' });
     expect(toProviderError(timeout, context).kind).toBe('Transient');
+    // A name that does not resolve is a wrong endpoint, as for every provider: retrying cannot help.
+    const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND autoscaling.nowhere.invalid'), { code: 'ENOTFOUND', $metadata: {} });
+    expect(toProviderError(unknownHost, context).kind).toBe('Fatal');
   });
 
   it('words the message as aws/operation/resource: code: message (account, region, resource)', () => {

@@ -1,4 +1,4 @@
-import { ProviderError, truncateReason, type ProviderErrorKind, type ProviderResource } from '../errors';
+import { ProviderError, transientNetworkCode, truncateReason, type ProviderErrorKind, type ProviderResource } from '../errors';
 
 /**
  * AWS API failures as typed ProviderErrors. Pure: it classifies what the SDK threw (a service
@@ -51,19 +51,6 @@ const TRANSIENT_CODES = new Set([
 
 const CONFLICT_CODES = new Set(['AlreadyExists', 'ResourceInUse', 'IncorrectInstanceState', 'IncorrectState']);
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-]);
-
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout']);
 
 /** What the SDK threw, reduced to what classification needs. */
@@ -91,7 +78,7 @@ export function readAwsFailure(error: unknown): AwsFailure {
   };
   const message = typeof record.message === 'string' ? record.message : String(error);
   const status = typeof record.$metadata?.httpStatusCode === 'number' ? record.$metadata.httpStatusCode : undefined;
-  const networkCode = typeof record.code === 'string' && NETWORK_CODES.has(record.code) ? record.code : undefined;
+  const networkCode = transientNetworkCode(error);
   if (networkCode !== undefined) return { code: networkCode, message, network: true };
   const name = typeof record.name === 'string' ? record.name : undefined;
   if (name !== undefined && TIMEOUT_NAMES.has(name) && record.$fault === undefined) return { code: name, message, network: true };

@@ -14,7 +14,7 @@ import type {
 import type { GcpAccountConfig } from '../accounts';
 import { ProviderError, isProviderError } from '../errors';
 import { byCreation } from '../serverGroupOrder';
-import { weightsProblem } from '../kubernetes/traffic';
+import { weightsProblem } from '../trafficWeights';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
 import { GceClient, type ComputeApis, type GceClientTimeouts, type Scope } from './client';

@@ -13,7 +13,7 @@ import type {
 import type { KubernetesAccountConfig } from '../accounts';
 import { isProviderError, type ProviderError } from '../errors';
 import { parseServerGroupName } from '@gantry/core';
-import { capacityProblem, serverGroupSpecProblem } from '../validation';
+import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { KubeClient, type Scope } from './client';
 import { buildKubeConfig } from './kubeConfig';
 import { ANNOTATIONS, LABELS, MANAGED_BY, labelSelector, trafficLabel } from './labels';
@@ -30,7 +30,7 @@ import {
 import { byCreation } from '../serverGroupOrder';
 import { computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
-import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from './traffic';
+import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
 
 export interface KubernetesProviderOptions {
   /** Where `token.env` is read. */
@@ -340,10 +340,7 @@ export class KubernetesProvider implements CloudProvider {
     const problem = serverGroupSpecProblem(spec);
     if (problem !== undefined) throw this.fatal(scope, problem);
     const settings = kubernetesServerGroupSettingsSchema.safeParse(spec.settings ?? {});
-    if (!settings.success) {
-      const issues = settings.error.issues.map((issue) => `settings.${issue.path.join('.') || '(root)'}: ${issue.message}`);
-      throw this.fatal(scope, `invalid settings: ${issues.join('; ')}`);
-    }
+    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
     this.pin(spec.image, settings.data.imageDigest, scope);
     return settings.data;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Capacity } from '../../CloudProvider';
-import { trafficPlan, weightsProblem } from '../../kubernetes/traffic';
+import { trafficPlan, weightsProblem } from '../../trafficWeights';
 import { capacityProblem } from '../../validation';
 import { DEFAULT_PROXY_PORT_RANGE, freePort, type PortRange } from '../ports';
 import { RoundRobin, SmoothWeightedRoundRobin, asPercentages, routingWeights } from './balancer';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capacityProblem } from '../validation';
-import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from './traffic';
+import { capacityProblem } from './validation';
+import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from './trafficWeights';
 
 const groups = ['c-v001', 'c-v002', 'c-v003'];
 

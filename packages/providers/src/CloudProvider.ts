@@ -120,6 +120,10 @@ export interface CloudProvider {
   disable(ref: ServerGroupRef): Promise<void>;
   /** Weights by server group name, summing to 100. */
   setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void>;
+  /**
+   * Idempotent: a group that is already gone is done, so a task re-run after a crash, or a second
+   * poll while the cloud finishes deleting, succeeds instead of failing on NotFound.
+   */
   destroy(ref: ServerGroupRef): Promise<void>;
   health(ref: ServerGroupRef): Promise<Health>;
 }

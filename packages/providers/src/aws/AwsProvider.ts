@@ -203,7 +203,7 @@ export class AwsProvider implements CloudProvider {
     const scope = this.refScope(ref, 'destroy');
     const templateScope: Scope = { ...scope, resource: { type: 'launch-template', name: ref.name } };
     const [group, template] = await Promise.all([this.findGroup(ref.name, scope), this.findLaunchTemplate(ref.name, templateScope)]);
-    if (group === null && template === null) throw this.aws.error('NotFound', scope, `no Auto Scaling group or launch template named ${ref.name}`);
+    if (group === null && template === null) return;
     if (group !== null && !isOurServerGroup(group, ref.name)) throw this.conflict(scope, `Auto Scaling group ${ref.name} is not managed by Gantry (no ${TAGS.serverGroup}=${ref.name} tag); refusing to delete it`);
     if (template !== null && tagValue(template.Tags, TAGS.serverGroup) !== ref.name) {
       throw this.conflict(templateScope, `launch template ${ref.name} is not managed by Gantry (no ${TAGS.serverGroup}=${ref.name} tag); refusing to delete it`);

@@ -230,7 +230,6 @@ export class GcpProvider implements CloudProvider {
     }
     // Also templates a create left behind before its MIG existed.
     for (const name of await this.templatesOf(ref.name, scope)) templates.add(name);
-    if (mig === null && templates.size === 0) throw this.error('NotFound', scope, `server group ${ref.name} does not exist (no managed instance group or instance template)`);
     for (const name of templates) {
       await this.deleteIgnoringNotFound({ ...scope, resource: { type: 'instanceTemplate', name } }, (c) => c.templates.delete({ project: c.project, instanceTemplate: name }, c.options));
     }

@@ -119,7 +119,7 @@ export class LocalProvider implements CloudProvider {
     await this.agent.call(scope, 'PUT', `/v1/clusters/${encodeURIComponent(cluster.cluster)}/weights`, { weights });
   }
 
-  /** Out of traffic at once; requests in flight finish (up to 10 s), then the processes stop. NotFound = done. */
+  /** Out of traffic at once; requests in flight finish (up to 10 s), then the processes stop. Already gone: done. */
   async destroy(ref: ServerGroupRef): Promise<void> {
     await this.agent.find(this.refScope(ref, 'destroy'), 'DELETE', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
   }

@@ -115,6 +115,18 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
     expect(Object.entries(routeWeights(fake, 'bad-web') ?? {}).filter(([, weight]) => weight > 0)).toEqual([['bad-web-v000', 100]]);
   });
 
+  it('aborts a canary whose stage timed out mid-analysis: production serves alone again', async () => {
+    await production('slow');
+    // An interval far longer than the stage may run: the timeout ends it while traffic is split.
+    const execution = await run('slow', [{ ...canaryStage('slow', 'registry.local/app:2', prometheus.url), intervalSec: 600, stageTimeoutMs: 3_000 }]);
+    expect(execution.status).toBe('TERMINAL');
+    const stage = stageOf(execution, 'canary');
+    expect(stage.error?.message).toMatch(/stage timed out/);
+    expect(stage.outputs).toMatchObject({ canaryWeights: { 'slow-web-v000': 80, 'slow-web-v001': 10, 'slow-web-v002': 10 }, canaryAborted: true, canaryRolledBack: true });
+    expect(deploymentsOf(fake, 'slow-web')).toEqual(['slow-web-v000']);
+    expect(Object.entries(routeWeights(fake, 'slow-web') ?? {}).filter(([, weight]) => weight > 0)).toEqual([['slow-web-v000', 100]]);
+  });
+
   it('asks a person about a marginal step when told to, and goes on when they say continue', async () => {
     await production('judged');
     prometheus.setSeries((group, index, metric) => {

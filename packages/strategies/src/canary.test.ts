@@ -3,6 +3,7 @@ import {
   canaryWeights,
   checkCanarySteps,
   continueAfterJudgment,
+  nextCanaryAbortStep,
   nextCanaryAction,
   recordVerdict,
   type CanaryAnalysisPlan,
@@ -86,5 +87,30 @@ describe('canary steps', () => {
     expect(checkCanarySteps([10, 60])).toMatch(/step 1 \(60 %\) must be more than 0 and at most 50/);
     expect(checkCanarySteps([2.5])).toBe('step 0 (2.5 %) must be a whole percentage');
     expect(checkCanarySteps([10, 10])).toMatch(/step 1 \(10 %\) must be more than the step before it \(10 %\)/);
+  });
+});
+
+describe('nextCanaryAbortStep', () => {
+  it('puts production back alone, whatever step the traffic was at, then is done', () => {
+    // At a 50 % step production's weight is 0: it is out of traffic, yet still the group to go back to.
+    const atHalf = groups({ production: group(1, { enabled: false }), baseline: group(2), canary: group(3) });
+    expect(nextCanaryAbortStep(atHalf, false)).toEqual({ kind: 'restore', weights: { 'app-v001': 100 }, destroy: ['app-v002', 'app-v003'] });
+    expect(nextCanaryAbortStep(groups({ canary: null }), false)).toEqual({ kind: 'restore', weights: { 'app-v001': 100 }, destroy: ['app-v002'] });
+    expect(nextCanaryAbortStep(groups({ production: group(1, { enabled: false }), baseline: null, canary: null }), false)).toEqual({
+      kind: 'restore',
+      weights: { 'app-v001': 100 },
+      destroy: [],
+    });
+    expect(nextCanaryAbortStep(groups({ baseline: null, canary: null }), false)).toEqual({ kind: 'done', restored: true });
+  });
+
+  it('after the promotion finished, keeps the canary and only removes the baseline', () => {
+    const promoted = groups({ production: group(1, { enabled: false }), baseline: group(2, { enabled: false }), canary: group(3) });
+    expect(nextCanaryAbortStep(promoted, true)).toEqual({ kind: 'destroyBaseline', serverGroup: 'app-v002' });
+    expect(nextCanaryAbortStep({ ...promoted, baseline: null }, true)).toEqual({ kind: 'done', restored: false });
+  });
+
+  it('with production gone, leaves traffic where it is: nothing is safe to route to', () => {
+    expect(nextCanaryAbortStep({ production: null, baseline: group(2), canary: group(3) }, false)).toEqual({ kind: 'done', restored: false });
   });
 });

@@ -42,6 +42,9 @@ export interface CanaryGroups {
   canary: ServerGroupView | null;
 }
 
+/** The three groups as read from the cloud, production too possibly gone. */
+export type CanaryGroupsIfAny = Omit<CanaryGroups, 'production'> & { production: ServerGroupView | null };
+
 export type CanaryAction =
   /** Baseline or canary is not up yet (they take no traffic until they are). */
   | { kind: 'waitHealthy'; serverGroups: string[] }
@@ -120,4 +123,27 @@ function rollbackOrFailed(groups: CanaryGroups, reason: string): CanaryAction {
   const extra = [groups.baseline, groups.canary].filter((group): group is ServerGroupView => group !== null);
   if (extra.length === 0) return { kind: 'failed', reason };
   return { kind: 'rollback', weights: { [groups.production.name]: 100 }, destroy: extra.map((group) => group.name), reason };
+}
+
+/** The canary stage failed some other way (a timeout, a provider error): one step of putting production back. */
+export type CanaryAbort =
+  /** Traffic to production only, then baseline and canary go. */
+  | { kind: 'restore'; weights: Record<string, number>; destroy: string[] }
+  /** The promotion had finished: the canary is production now and stays; the baseline (only a yardstick) goes. */
+  | { kind: 'destroyBaseline'; serverGroup: string }
+  | { kind: 'done'; restored: boolean };
+
+/**
+ * Until the promotion finished, the old production group is the one known to be good: whatever made
+ * the stage fail, it takes all traffic again and the canary keeps none (Argo Rollouts' abort).
+ * After the promotion, undoing it is a rollback's decision, not an abort's. With production gone
+ * there is nothing safe to route to, so traffic stays as it is.
+ */
+export function nextCanaryAbortStep(groups: CanaryGroupsIfAny, promoted: boolean): CanaryAbort {
+  const { production, baseline, canary } = groups;
+  if (promoted) return baseline === null ? { kind: 'done', restored: false } : { kind: 'destroyBaseline', serverGroup: baseline.name };
+  if (production === null) return { kind: 'done', restored: false };
+  const extra = [baseline, canary].filter((group): group is ServerGroupView => group !== null);
+  if (extra.length === 0 && production.enabled) return { kind: 'done', restored: true };
+  return { kind: 'restore', weights: { [production.name]: 100 }, destroy: extra.map((group) => group.name) };
 }

@@ -23,6 +23,11 @@ export function canaryStageGroups(ctx: TaskContext): CanaryStageGroups {
   return { canary, baseline: baselineServerGroup, production: productionServerGroup, productionImage };
 }
 
+/** The groups, or undefined when the stage ended before its first task recorded them. */
+export function recordedCanaryGroups(ctx: TaskContext): CanaryStageGroups | undefined {
+  return recorded.safeParse(ctx.stage.outputs).success ? canaryStageGroups(ctx) : undefined;
+}
+
 export function canaryFields(ctx: TaskContext): CanaryFields {
   return readFields(canaryFieldsSchema, ctx);
 }

@@ -2,7 +2,6 @@ import type { TaskImplementation } from '../Task';
 import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../serverGroup/context';
 import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
 import { canaryFields, canaryStageGroups, liveCanaryGroups } from './canaryGroups';
-import { nullIfNotFound } from '@gantry/providers';
 
 const ACT_AGAIN_MS = 200;
 
@@ -36,9 +35,9 @@ export const completeCanaryPromotionTask: TaskImplementation = serverGroupTask({
     const live = await liveCanaryGroups(provider, groups);
     if (live.canary === null) throw new TaskFailure(`the promoted canary ${describeServerGroup(groups.canary)} no longer exists`);
     const done = live.canary.enabled && live.baseline === null && live.production?.enabled !== true;
-    if (done) return { status: 'SUCCEEDED', outputs: { baselineDestroyed: true } };
+    if (done) return { status: 'SUCCEEDED', outputs: { baselineDestroyed: true, canaryPromoted: true } };
     await provider.setTrafficWeights(clusterRefOf(groups.canary), { [groups.canary.serverGroupName]: 100 });
-    await nullIfNotFound(provider.destroy({ ...refOf(groups.canary), name: groups.baseline }));
+    await provider.destroy({ ...refOf(groups.canary), name: groups.baseline });
     return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
   },
 });

@@ -7,7 +7,7 @@ import {
   type CanaryAnalysisPlan,
 } from '@gantry/strategies';
 import { AWAITING_JUDGMENT_OUTPUT, stepJudgmentsOf, waitForUpTimeoutMs, type CanaryFields } from '@gantry/core';
-import { nullIfNotFound, type CloudProvider, type ServerGroup } from '@gantry/providers';
+import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
@@ -117,7 +117,7 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
       await provider.setTrafficWeights(clusterRefOf(groups.canary), action.weights);
       // Traffic is back on production from here: what the rollback is measured by (not the destroys).
       const restored = progress.rollbackStartedAt === undefined ? { rollbackDurationMs: Date.now() - next.rollbackStartedAt } : {};
-      for (const name of action.destroy) await nullIfNotFound(provider.destroy({ ...refOf(groups.canary), name }));
+      for (const name of action.destroy) await provider.destroy({ ...refOf(groups.canary), name });
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), ...restored, canaryWeights: action.weights } };
     }
     case 'failed':

@@ -58,4 +58,6 @@ export const canaryStage = defineStageType({
     // The old production group, now out of traffic, is treated as red/black treats replaced groups.
     ...oldServerGroupsCleanup(fields.cluster),
   ],
+  // Whatever fails the stage (a timeout, a provider error), production takes all traffic again.
+  onFailureTasks: () => ['abortCanary'],
 });

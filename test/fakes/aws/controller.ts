@@ -9,6 +9,7 @@ import { isSuspended } from './autoscaling/groups';
 import type { Instance, TargetGroup } from './model';
 import type { AwsStore, RegionState } from './store';
 import { ReconcileLoop } from '../reconcileLoop';
+import { beginTermination, userDataPowersOff } from './ec2/instances';
 
 export interface InstanceInfo {
   region: string;
@@ -115,6 +116,11 @@ export class AwsController {
     if (instance.state === 'pending' && now >= instance.transitionAt) {
       instance.state = 'running';
       if (membership) this.putInService(region, instance, now);
+      else if (userDataPowersOff(instance.userData)) instance.selfShutdownAt = now + this.readyDelayMs;
+    } else if (instance.state === 'running' && instance.selfShutdownAt !== undefined && now >= instance.selfShutdownAt) {
+      instance.selfShutdownAt = undefined;
+      // A failing instance's script fails before its last line: it never powers off.
+      if (!this.isFailing(region, instance)) this.shutDownFromInside(instance, now);
     } else if (instance.state === 'shutting-down' && now >= instance.transitionAt) {
       instance.state = 'terminated';
       instance.autoScaling = undefined;
@@ -132,7 +138,21 @@ export class AwsController {
         instance.autoScaling.healthStatus = unhealthy ? 'Unhealthy' : 'Healthy';
       }
     }
+    if (instance.state === 'running' && instance.selfShutdownAt !== undefined) return instance.selfShutdownAt;
     return instance.state === 'pending' || instance.state === 'shutting-down' || instance.state === 'stopping' ? instance.transitionAt : Infinity;
+  }
+
+  /** The guest powered itself off: EC2 stops or terminates it, as its InstanceInitiatedShutdownBehavior says. */
+  private shutDownFromInside(instance: Instance, now: number): void {
+    const reason = 'Client.InstanceInitiatedShutdown: Instance initiated shutdown';
+    instance.stateReason = { code: 'Client.InstanceInitiatedShutdown', message: reason };
+    if (instance.shutdownBehavior === 'terminate') {
+      beginTermination(instance, now, this.readyDelayMs, reason);
+      return;
+    }
+    instance.state = 'stopping';
+    instance.stateTransitionReason = reason;
+    instance.transitionAt = now + this.readyDelayMs;
   }
 
   private putInService(region: RegionState, instance: Instance, now: number): void {

@@ -149,6 +149,22 @@ describe('instances', () => {
     await eventually(async () => ((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0]?.State?.Name === 'stopped' ? true : undefined));
   });
 
+  it('runs a boot script that ends by powering off: the instance stops (or terminates) itself, as its shutdown behaviour says', async () => {
+    const script = (last: string) => Buffer.from(`#!/bin/sh\nset -eu\necho installing\n${last}\n`).toString('base64');
+    const launch = async (userData: string, behavior?: 'stop' | 'terminate') =>
+      (await ec2.send(new RunInstancesCommand({ ImageId: baseImageId, MinCount: 1, MaxCount: 1, UserData: userData, InstanceInitiatedShutdownBehavior: behavior }))).Instances?.[0]?.InstanceId ?? '';
+    const describe = async (id: string) => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0];
+    const stops = await launch(script('shutdown -h now'));
+    const terminates = await launch(script('poweroff'), 'terminate');
+    const keepsRunning = await launch(script('echo done'));
+    const stopped = await eventually(async () => ((await describe(stops))?.State?.Name === 'stopped' ? describe(stops) : undefined));
+    expect(stopped?.StateReason).toEqual({ Code: 'Client.InstanceInitiatedShutdown', Message: 'Client.InstanceInitiatedShutdown: Instance initiated shutdown' });
+    await eventually(async () => ((await describe(terminates))?.State?.Name === 'terminated' ? true : undefined));
+    expect((await describe(keepsRunning))?.State?.Name).toBe('running');
+    expect(await awsError(launch(script('poweroff'), 'hibernate' as 'stop'))).toMatchObject({ name: 'InvalidParameterValue' });
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [keepsRunning] }));
+  });
+
   it('pages DescribeInstances with MaxResults/NextToken', async () => {
     await ec2.send(new RunInstancesCommand({ ImageId: baseImageId, MinCount: 7, MaxCount: 7, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'paged', Value: 'yes' }] }] }));
     const ids: string[] = [];

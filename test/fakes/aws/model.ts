@@ -83,6 +83,12 @@ export interface Instance {
   amiLaunchIndex: number;
   keyName?: string;
   userData?: string;
+  /** What a shutdown from inside the instance does (RunInstances' InstanceInitiatedShutdownBehavior). */
+  shutdownBehavior: 'stop' | 'terminate';
+  /** When its user data, which ends by powering off, is done and shuts it down (ms epoch). */
+  selfShutdownAt?: number;
+  /** Why it last changed state, when EC2 says (DescribeInstances' stateReason). */
+  stateReason?: { code: string; message: string };
   securityGroupIds: string[];
   tags: TagMap;
   clientToken?: string;

@@ -21,8 +21,8 @@ import { TAGS, toTagList } from './tags';
 
 /** Builder instances that are gone or going: they will never be imaged. */
 const ENDED_INSTANCE_STATES = new Set(['shutting-down', 'terminated']);
-/** Builder states in which CreateImage may be called. */
-const IMAGEABLE_INSTANCE_STATES = new Set(['running', 'stopped']);
+/** The builder powered itself off once the install succeeded (its user data's last line). */
+const INSTALLED_STATE = 'stopped';
 const FAILED_IMAGE_STATES = new Set(['failed', 'invalid', 'deregistered', 'error', 'disabled']);
 
 interface BakeJob {
@@ -39,13 +39,13 @@ interface BakeJob {
  * Bakes an AMI per (package, version, base image, region), one step per call so that no worker
  * waits minutes inside a call (the bake task polls):
  * 1. an AMI tagged with the bake key exists → use it (`reused`), else
- * 2. no builder instance → RunInstances of the base AMI with user data installing the package
- *    (client token = the bake key: a re-run never launches twice),
- * 3. builder running → CreateImage named from the key (a re-run's InvalidAMIName.Duplicate finds it),
+ * 2. no builder instance → RunInstances of the base AMI with user data installing the package and
+ *    then powering off, with shutdown behaviour `stop` (client token = the bake key: a re-run
+ *    never launches twice),
+ * 3. builder stopped (the install succeeded) → CreateImage named from the key (a re-run's
+ *    InvalidAMIName.Duplicate finds it); a stopped builder's disk is consistent without a reboot,
  * 4. AMI available → terminate the builder, CopyImage to each `copyTo` region (client token and
  *    tags make copies idempotent too), until every copy is available.
- * The AMI is taken once the builder runs; CreateImage reboots it so the file system is consistent,
- * so the install must be complete by then (it runs at first boot, from the user data).
  */
 export class AmiBaker {
   constructor(
@@ -66,7 +66,8 @@ export class AmiBaker {
     if (ENDED_INSTANCE_STATES.has(state)) {
       throw this.aws.error('Fatal', job.scope, `builder instance ${builder.InstanceId ?? ''} ended before its image was taken (${builder.StateReason?.Message ?? state}); bake again to start a new builder`);
     }
-    if (!IMAGEABLE_INSTANCE_STATES.has(state)) return { id: '', name: job.name, reused: false, state: 'pending', details };
+    // Still installing (a failed install never powers off: the bake task's timeout ends the wait).
+    if (state !== INSTALLED_STATE) return { id: '', name: job.name, reused: false, state: 'pending', details };
     const image = await this.createImage(builder, job);
     return { id: image.ImageId ?? '', name: job.name, reused: false, state: 'pending', details: { ...details, imageState: image.State } };
   }
@@ -173,6 +174,7 @@ export class AmiBaker {
           MaxCount: 1,
           ClientToken: builderClientToken(job.key, previousBuilders),
           UserData: encodeUserData(builderUserData(job.inputs)),
+          InstanceInitiatedShutdownBehavior: 'stop',
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
           ...(subnetId === undefined ? {} : { SubnetId: subnetId }),
           ...(securityGroupIds === undefined ? {} : { SecurityGroupIds: securityGroupIds }),

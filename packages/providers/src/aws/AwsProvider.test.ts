@@ -334,6 +334,7 @@ describe('AwsProvider against the fake AWS', () => {
     const builder = fake.instances(REGION).find((instance) => instance.tags.get('gantry:package') === request.package);
     expect(builder).toMatchObject({ imageId: baseImage, instanceType: 't3.micro' });
     expect(Buffer.from(builder?.userData ?? '', 'base64').toString()).toMatch(/install -y 'checkout\d+'='1.2.3'/);
+    expect(builder?.shutdownBehavior).toBe('stop');
 
     const done = await readUntil(() => provider().bake(request), (image) => image.state === 'available', SETTLE_TIMEOUT_MS);
     expect(done).toMatchObject({ id: expect.stringMatching(/^ami-/), regions: { [REGION]: done.id } });
@@ -341,6 +342,8 @@ describe('AwsProvider against the fake AWS', () => {
     expect(ami?.tags.get('gantry:package')).toBe(request.package);
     expect(ami?.tags.get('gantry:version')).toBe('1.2.3');
     expect(ami?.tags.get('gantry:bake-key')).toMatch(/^[0-9a-f]{32}$/);
+    // Imaged from the builder that stopped itself once its install was done.
+    expect(ami?.sourceInstanceId).toBe(builder?.instanceId);
     await readUntil(async () => fake.instances(REGION).find((instance) => instance.instanceId === builder?.instanceId)?.state, (state) => state === 'terminated', SETTLE_TIMEOUT_MS);
     expect(fake.images(REGION).length).toBe(imagesBefore + 1);
 
@@ -348,6 +351,24 @@ describe('AwsProvider against the fake AWS', () => {
     expect(again).toMatchObject({ id: done.id, reused: true, state: 'available' });
     expect(fake.images(REGION).length).toBe(imagesBefore + 1);
     expect(fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package)).toHaveLength(1);
+  });
+
+  it('takes no image of a builder whose install failed: it never powers itself off', async () => {
+    const request = { account: 'aws-test', location: REGION, package: `broken${++serial}`, version: '1.0.0', baseImage };
+    const builders = () => fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package);
+    fake.failInstances((instance) => builders().some((builder) => builder.instanceId === instance.instanceId));
+    const imagesBefore = fake.images(REGION).length;
+    await provider().bake(request);
+    const [builder] = builders();
+    await readUntil(async () => builders()[0]?.state, (state) => state === 'running', SETTLE_TIMEOUT_MS);
+    // Several times as long as a working install takes here.
+    for (const until = Date.now() + 10 * READY_DELAY_MS; Date.now() < until; ) {
+      expect(await provider().bake(request)).toMatchObject({ state: 'pending', details: { builder: builder?.instanceId, builderState: 'running' } });
+      await new Promise((resolve) => setTimeout(resolve, READY_DELAY_MS));
+    }
+    expect(fake.images(REGION).length).toBe(imagesBefore);
+    expect(builders()).toHaveLength(1);
+    await sdk.ec2.send(new TerminateInstancesCommand({ InstanceIds: [builder?.instanceId ?? ''] }));
   });
 
   it('starts another builder when the first one is gone before its image was taken', async () => {

@@ -58,6 +58,8 @@ export function builderUserData(inputs: Pick<BakeInputs, 'package' | 'version'>)
     'else',
     `  yum install -y ${pkg}-${version}`,
     'fi',
+    // Reached only when the install succeeded (set -e): powering off tells Gantry the image can be taken.
+    'shutdown -h now',
     '',
   ].join('\n');
 }

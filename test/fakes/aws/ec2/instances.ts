@@ -27,6 +27,7 @@ export interface LaunchSpec {
   securityGroupIds: string[];
   keyName?: string;
   userData?: string;
+  shutdownBehavior?: 'stop' | 'terminate';
   tags: TagMap;
   launchTemplate?: LaunchTemplateRef;
   clientToken?: string;
@@ -54,6 +55,7 @@ export function launchInstances(region: RegionState, spec: LaunchSpec, count: nu
       amiLaunchIndex: index,
       keyName: spec.keyName,
       userData: spec.userData,
+      shutdownBehavior: spec.shutdownBehavior ?? 'stop',
       securityGroupIds: spec.securityGroupIds.length > 0 ? spec.securityGroupIds : [region.securityGroups[0]?.groupId ?? ''],
       tags: new Map(spec.tags),
       clientToken: spec.clientToken,
@@ -95,6 +97,7 @@ function instanceXml(region: RegionState, instance: Instance): XmlStruct {
     privateDnsName: instance.state === 'terminated' ? '' : dnsName,
     dnsName: '',
     reason: instance.stateTransitionReason,
+    stateReason: instance.stateReason,
     keyName: instance.keyName,
     amiLaunchIndex: instance.amiLaunchIndex,
     productCodes: items([]),
@@ -149,6 +152,21 @@ function existingInstances(region: RegionState, ids: string[]): Instance[] {
   return ids.map((id) => region.instances.get(id) as Instance);
 }
 
+function shutdownBehaviorParam(value: string | undefined): 'stop' | 'terminate' | undefined {
+  if (value === undefined || value === 'stop' || value === 'terminate') return value;
+  throw new AwsError('InvalidParameterValue', `Value (${value}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected: 'stop' or 'terminate'`);
+}
+
+/**
+ * A boot script that ends by powering the machine off (an image builder saying "installed"): the
+ * controller runs it, and shuts the instance down once it is done, as the guest OS would.
+ */
+export function userDataPowersOff(userData: string | undefined): boolean {
+  if (userData === undefined) return false;
+  const lines = Buffer.from(userData, 'base64').toString('utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return /^(shutdown( -[hP])? now|poweroff|halt -p)$/.test(lines[lines.length - 1] ?? '');
+}
+
 function runInstances(context: ActionContext): XmlStruct {
   const { params, region, store, now, timing } = context;
   const clientToken = params.string('ClientToken');
@@ -188,6 +206,7 @@ function runInstances(context: ActionContext): XmlStruct {
     securityGroupIds,
     keyName: params.string('KeyName') ?? fromTemplate.KeyName,
     userData: params.string('UserData') ?? fromTemplate.UserData,
+    shutdownBehavior: shutdownBehaviorParam(params.string('InstanceInitiatedShutdownBehavior')),
     tags,
     launchTemplate,
     clientToken,

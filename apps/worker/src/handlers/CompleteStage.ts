@@ -95,7 +95,10 @@ async function afterStage(
   if (isHalted(stages)) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;
   const view = schedulable(stages);
   // Running already: an earlier delivery of this step started them, and a crash may have lost what it sent.
-  const startedBefore = stages.filter((s) => s.status === 'RUNNING' && s.requisite_stage_ref_ids.includes(stage.ref_id));
+  // Skipped too: starting skipped them and sent their CompleteStage, which would start what comes after them.
+  const startedBefore = stages.filter(
+    (s) => (s.status === 'RUNNING' || s.status === 'SKIPPED') && s.requisite_stage_ref_ids.includes(stage.ref_id),
+  );
   const next = startableStages(view);
   if (next.length === 0 && startedBefore.length === 0) return isExecutionFinished(view) ? finish : [];
   const messages: OutgoingMessage[] = [];

@@ -2,6 +2,7 @@ import { decideForPipeline, latestCronTick, matchCronTrigger, type PipelineDecis
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import { PostgresExecutionRepository, fireTriggers, isUuid, selectTriggerCandidate } from '@gantry/store';
 import type { Handler } from '../engine/EngineContext';
+import { startsToResend } from './startsToResend';
 
 /**
  * Starts the pipeline for one tick of its cron trigger. The launch key names the tick, so however
@@ -22,12 +23,13 @@ export const cronTick: Handler<MessageOf<'CronTick'>> = async (message, ctx) => 
     triggerIndex: message.triggerIndex,
     reason: `trigger ${message.triggerIndex} is no longer a cron trigger on "${message.expression}" (${message.timezone})`,
   };
-  const { messages } = await fireTriggers({ pool: ctx.pool, executions: new PostgresExecutionRepository(ctx.pool) }, [decision], {
+  const { outcomes, messages } = await fireTriggers({ pool: ctx.pool, executions: new PostgresExecutionRepository(ctx.pool) }, [decision], {
     kind: 'cron',
     actor: 'cron',
     event: { ...event, tick: tick.toISOString() },
     idempotencyKey: () => `cron:${message.pipelineId}:${message.triggerIndex}:${tick.toISOString()}`,
   });
-  const next: OutgoingMessage[] = messages.map((start) => ({ message: start }));
+  // A redelivered tick finds its execution launched: starting it is sent again until it has started.
+  const next: OutgoingMessage[] = [...messages, ...(await startsToResend(ctx.pool, outcomes))].map((start) => ({ message: start }));
   return decision.decision === 'launch' ? next : [...next, resync];
 };

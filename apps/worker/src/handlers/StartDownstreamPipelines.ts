@@ -2,6 +2,7 @@ import { decideForPipeline, isComplete, matchPipelineTrigger, type FinishedExecu
 import type { MessageOf } from '@gantry/queue';
 import { PostgresExecutionRepository, fireTriggers, selectExecution, selectTriggerCandidates } from '@gantry/store';
 import type { Handler } from '../engine/EngineContext';
+import { startsToResend } from './startsToResend';
 
 /**
  * An execution ended: starts every pipeline whose pipeline trigger listens for it ending this way.
@@ -26,12 +27,12 @@ export const startDownstreamPipelines: Handler<MessageOf<'StartDownstreamPipelin
   const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'pipeline', (trigger) => matchPipelineTrigger(trigger, upstream)) ?? []);
   if (decisions.length === 0) return [];
   const user = execution.trigger.user;
-  const { messages } = await fireTriggers({ pool: ctx.pool, executions: new PostgresExecutionRepository(ctx.pool) }, decisions, {
+  const { outcomes, messages } = await fireTriggers({ pool: ctx.pool, executions: new PostgresExecutionRepository(ctx.pool) }, decisions, {
     kind: 'pipeline',
     actor: typeof user === 'string' ? user : 'anonymous',
     event: { executionId: upstream.id, application: upstream.application, pipelineId: upstream.pipelineId, pipelineName: upstream.pipelineName, status: upstream.status },
     idempotencyKey: (decision) => `pipeline:${upstream.id}:${decision.candidate.pipelineId}`,
     parentExecutionId: upstream.id,
   });
-  return messages.map((start) => ({ message: start }));
+  return [...messages, ...(await startsToResend(ctx.pool, outcomes))].map((start) => ({ message: start }));
 };

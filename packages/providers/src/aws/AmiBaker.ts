@@ -13,7 +13,8 @@ import type { AwsAccountConfig, AwsRegionConfig } from '../accounts';
 import type { BakeRequest, Image } from '../CloudProvider';
 import { isProviderError } from '../errors';
 import { settingsProblems } from '../validation';
-import { amiName, bakeKey, builderClientToken, builderUserData, type BakeInputs } from './bake';
+import { DEFAULT_INSTALL_TIMEOUT_SEC, installOverdue, installOverdueReason, installPackageScript } from '../bakeScript';
+import { amiName, bakeKey, builderClientToken, type BakeInputs } from './bake';
 import type { AwsClient, Scope } from './client';
 import { encodeUserData, instanceProfileSpec } from './launchTemplate';
 import { DEFAULT_INSTANCE_TYPE, awsBakeSettingsSchema, type AwsBakeSettings } from './settings';
@@ -46,6 +47,8 @@ interface BakeJob {
  *    InvalidAMIName.Duplicate finds it); a stopped builder's disk is consistent without a reboot,
  * 4. AMI available → terminate the builder, CopyImage to each `copyTo` region (client token and
  *    tags make copies idempotent too), until every copy is available.
+ * A builder still running `installTimeoutSec` after its launch failed its install: it is
+ * terminated and the bake fails, naming it.
  */
 export class AmiBaker {
   constructor(
@@ -66,8 +69,14 @@ export class AmiBaker {
     if (ENDED_INSTANCE_STATES.has(state)) {
       throw this.aws.error('Fatal', job.scope, `builder instance ${builder.InstanceId ?? ''} ended before its image was taken (${builder.StateReason?.Message ?? state}); bake again to start a new builder`);
     }
-    // Still installing (a failed install never powers off: the bake task's timeout ends the wait).
-    if (state !== INSTALLED_STATE) return { id: '', name: job.name, reused: false, state: 'pending', details };
+    if (state !== INSTALLED_STATE) {
+      const timeoutSec = job.settings.installTimeoutSec ?? DEFAULT_INSTALL_TIMEOUT_SEC;
+      if (state === 'running' && installOverdue(builder.LaunchTime, timeoutSec, Date.now())) {
+        await this.aws.call(job.scope, (a) => a.ec2.send(new TerminateInstancesCommand({ InstanceIds: [builder.InstanceId ?? ''] })));
+        throw this.aws.error('Fatal', job.scope, installOverdueReason(builder.InstanceId ?? '', timeoutSec));
+      }
+      return { id: '', name: job.name, reused: false, state: 'pending', details };
+    }
     const image = await this.createImage(builder, job);
     return { id: image.ImageId ?? '', name: job.name, reused: false, state: 'pending', details: { ...details, imageState: image.State } };
   }
@@ -173,7 +182,7 @@ export class AmiBaker {
           MinCount: 1,
           MaxCount: 1,
           ClientToken: builderClientToken(job.key, previousBuilders),
-          UserData: encodeUserData(builderUserData(job.inputs)),
+          UserData: encodeUserData(installPackageScript(job.inputs)),
           InstanceInitiatedShutdownBehavior: 'stop',
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
           ...(subnetId === undefined ? {} : { SubnetId: subnetId }),

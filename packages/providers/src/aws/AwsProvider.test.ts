@@ -353,22 +353,25 @@ describe('AwsProvider against the fake AWS', () => {
     expect(fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package)).toHaveLength(1);
   });
 
-  it('takes no image of a builder whose install failed: it never powers itself off', async () => {
-    const request = { account: 'aws-test', location: REGION, package: `broken${++serial}`, version: '1.0.0', baseImage };
+  it('takes no image of a builder whose install failed (it never powers itself off), and gives up on it after installTimeoutSec', async () => {
+    const request = { account: 'aws-test', location: REGION, package: `broken${++serial}`, version: '1.0.0', baseImage, settings: { installTimeoutSec: 2 } };
     const builders = () => fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package);
     fake.failInstances((instance) => builders().some((builder) => builder.instanceId === instance.instanceId));
     const imagesBefore = fake.images(REGION).length;
     await provider().bake(request);
     const [builder] = builders();
     await readUntil(async () => builders()[0]?.state, (state) => state === 'running', SETTLE_TIMEOUT_MS);
-    // Several times as long as a working install takes here.
-    for (const until = Date.now() + 10 * READY_DELAY_MS; Date.now() < until; ) {
-      expect(await provider().bake(request)).toMatchObject({ state: 'pending', details: { builder: builder?.instanceId, builderState: 'running' } });
+    // Pending, looked at again and again, until installTimeoutSec has passed (many times as long as a working install takes here).
+    let given: unknown;
+    while (given === undefined) {
+      const answer = await provider().bake(request).catch((error: unknown) => error);
+      if (answer instanceof Error) given = answer;
+      else expect(answer).toMatchObject({ state: 'pending', details: { builder: builder?.instanceId, builderState: 'running' } });
       await new Promise((resolve) => setTimeout(resolve, READY_DELAY_MS));
     }
+    expect(given).toMatchObject({ kind: 'Fatal', message: expect.stringMatching(new RegExp(`builder ${builder?.instanceId} did not finish installing within installTimeoutSec=2`)) });
     expect(fake.images(REGION).length).toBe(imagesBefore);
-    expect(builders()).toHaveLength(1);
-    await sdk.ec2.send(new TerminateInstancesCommand({ InstanceIds: [builder?.instanceId ?? ''] }));
+    expect(['shutting-down', 'terminated']).toContain(builders()[0]?.state);
   });
 
   it('starts another builder when the first one is gone before its image was taken', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Pure parts of baking an AMI: the key that identifies one, its name, the builder's user data. */
+/** Pure parts of baking an AMI: the key that identifies one, its name, the builder's client token. */
 
 export interface BakeInputs {
   package: string;
@@ -36,30 +36,4 @@ export function amiName(inputs: Pick<BakeInputs, 'package' | 'version'>, key: st
  */
 export function builderClientToken(key: string, generation: number): string {
   return `${key}-${generation}`;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Installs `package` at `version` with the base image's package manager. */
-export function builderUserData(inputs: Pick<BakeInputs, 'package' | 'version'>): string {
-  const pkg = shellQuote(inputs.package);
-  const version = shellQuote(inputs.version);
-  return [
-    '#!/bin/sh',
-    'set -eu',
-    `# gantry bake: ${inputs.package} ${inputs.version}`,
-    'if command -v apt-get >/dev/null 2>&1; then',
-    '  apt-get update',
-    `  DEBIAN_FRONTEND=noninteractive apt-get install -y ${pkg}=${version}`,
-    'elif command -v dnf >/dev/null 2>&1; then',
-    `  dnf install -y ${pkg}-${version}`,
-    'else',
-    `  yum install -y ${pkg}-${version}`,
-    'fi',
-    // Reached only when the install succeeded (set -e): powering off tells Gantry the image can be taken.
-    'shutdown -h now',
-    '',
-  ].join('\n');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { installTimeoutSchema } from '../bakeScript';
 import { RESERVED_TAG_PREFIXES } from './tags';
 
 /**
@@ -61,6 +62,8 @@ export const awsBakeSettingsSchema = z.strictObject({
   subnetId: subnetId.optional(),
   securityGroupIds: z.array(securityGroupId).min(1).optional(),
   iamInstanceProfile: iamInstanceProfile.optional(),
+  /** How long the builder may take to install and power off (default 1800). */
+  installTimeoutSec: installTimeoutSchema.optional(),
 });
 
 export type AwsBakeSettings = z.output<typeof awsBakeSettingsSchema>;

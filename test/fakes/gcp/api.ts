@@ -4,6 +4,7 @@ import type { InstanceController } from './controller';
 import type { Scope } from './links';
 import type { OperationBook } from './operations';
 import type { ResourceStore } from './store';
+import type { ZonalInstanceController } from './zonalInstances';
 
 export interface ApiRequest {
   method: string;
@@ -28,6 +29,7 @@ export interface FakeContext {
   store: ResourceStore;
   operations: OperationBook;
   controller: InstanceController;
+  zonalInstances: ZonalInstanceController;
   /** How long an operation `wait` call blocks at most before answering with the status then. */
   waitTimeoutMs: number;
   isClosed(): boolean;

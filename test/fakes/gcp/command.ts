@@ -4,7 +4,7 @@ import { integerOption, type FakeCommand } from '../command';
 import { startFakeGcp } from './server';
 
 export const gcpCommand: FakeCommand = {
-  summary: 'fake Compute Engine API v1 (instance templates, images, regional MIGs, backend services, operations)',
+  summary: 'fake Compute Engine API v1 (instance templates, images, regional MIGs, zonal instances and disks, backend services, operations)',
   options: [
     '--port N                port on 127.0.0.1 (default: a free port)',
     '--project P             the project it serves (default gantry-test)',

@@ -185,17 +185,22 @@ export class InstanceController {
     const base = stringAt(group, 'baseInstanceName') ?? String(group.name);
     let name = `${base}-${randomSuffix()}`;
     while (siblings.some((i) => i.name === name)) name = `${base}-${randomSuffix()}`;
-    const n = this.nextIp++;
     return {
       id: this.store.newId(),
       name,
       zone,
       instanceTemplate: stringAt(group, 'instanceTemplate') ?? '',
-      ipAddress: `10.128.${(n >> 8) & 255}.${n & 255}`,
+      ipAddress: this.nextAddress(),
       bornAt: now,
       deletingAt: undefined,
       healthy: false,
     };
+  }
+
+  /** A new internal address, unique among every instance of the fake (managed or not). */
+  nextAddress(): string {
+    const n = this.nextIp++;
+    return `10.128.${(n >> 8) & 255}.${n & 255}`;
   }
 
   instanceLink(instance: InstanceRecord): string {

@@ -2,5 +2,6 @@
 export { startFakeGcp } from './server';
 export type { FakeGcp, FakeGcpOptions, RequestRecord } from './server';
 export type { InstanceFailurePredicate, ManagedGroupInfo } from './controller';
+export type { BuilderFailurePredicate, BuilderInfo } from './zonalInstances';
 export type { FaultSpec } from './faults';
 export type { FaultStatus } from './errors';

@@ -40,6 +40,15 @@ export function zoneLink(project: string, zone: string): string {
   return `${COMPUTE_BASE}projects/${project}/zones/${zone}`;
 }
 
+/**
+ * A reference from a request body as the full URL GCE stores it with, whatever form it was sent
+ * in; one that is not a resource URL of a known shape (e.g. `global/images/family/F`) is kept whole.
+ */
+export function absoluteLink(reference: string, project: string): string {
+  if (reference.startsWith('https://')) return reference;
+  return `${COMPUTE_BASE}${reference.startsWith('projects/') ? '' : `projects/${project}/`}${reference}`;
+}
+
 export interface ResourceReference {
   project: string;
   scope: Scope;

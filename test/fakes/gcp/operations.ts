@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { clone, type JsonObject } from '../kubernetes/json';
 import { notFound, type GcpError } from './errors';
-import { regionLink, relativeName, scopePath, selfLink, type Scope } from './links';
+import { regionLink, relativeName, scopePath, selfLink, zoneLink, type Scope } from './links';
 import { timestamp, type ResourceStore } from './store';
 
 export interface OperationSpec {
-  /** `global` or a region: where the operation is listed and polled. */
+  /** `global`, a region or a zone: where the operation is listed and polled. */
   scope: Scope;
   operationType: string;
   targetLink: string;
@@ -88,6 +88,7 @@ export class OperationBook {
     };
     if (spec.targetId !== undefined) resource.targetId = spec.targetId;
     if (spec.scope.kind === 'region') resource.region = regionLink(this.project, spec.scope.region);
+    if (spec.scope.kind === 'zone') resource.zone = zoneLink(this.project, spec.scope.zone);
     const record: OperationRecord = { resource, scope: spec.scope, createdAt: now, until: spec.until, failure: spec.failure, onDone: spec.onDone };
     this.records.set(this.key(spec.scope, name), record);
     if (requestId) this.byRequestId.set(requestId, record);

@@ -1,23 +1,28 @@
 /**
- * Maps `/compute/v1/projects/{project}/(global|regions/{region})/{collection}[/{name}[/{verb}]]`
+ * Maps `/compute/v1/projects/{project}/(global|regions/{region}|zones/{zone})/{collection}[/{name}[/{verb}]]`
  * onto a collection's method, as the REST rules of the Compute API define them.
  */
 import type { CollectionApi, Handler } from './api';
 import { notFound, unknownPath } from './errors';
 import { GLOBAL, type Scope } from './links';
 import { backendServices } from './resources/backendServices';
+import { disks } from './resources/disks';
 import { healthChecks } from './resources/healthChecks';
 import { images } from './resources/images';
 import { instanceGroupManagers } from './resources/instanceGroupManagers';
 import { instanceGroups } from './resources/instanceGroups';
+import { instances } from './resources/instances';
 import { instanceTemplates } from './resources/instanceTemplates';
 import { operations } from './resources/operations';
 import { checkPathName } from './validation';
 
 const GLOBAL_COLLECTIONS: Record<string, CollectionApi> = { instanceTemplates, images, backendServices, healthChecks, operations };
 const REGIONAL_COLLECTIONS: Record<string, CollectionApi> = { instanceGroupManagers, instanceGroups, backendServices, operations };
+const ZONAL_COLLECTIONS: Record<string, CollectionApi> = { instances, disks, operations };
 const PREFIX = ['compute', 'v1', 'projects'];
 const REGION = /^[a-z]+(-[a-z]+)+\d+$/;
+/** A zone is its region's name and a letter: `us-central1-a`. */
+const ZONE = /^[a-z]+(-[a-z]+)+\d+-[a-z]$/;
 
 export interface Route {
   project: string;
@@ -59,6 +64,11 @@ export function route(method: string, path: string, project: string): Route {
     if (!REGION.test(region)) throw notFound(`projects/${project}/regions/${region}`);
     scope = { kind: 'region', region };
     collections = REGIONAL_COLLECTIONS;
+  } else if (where === 'zones' && rest[0] !== undefined) {
+    const zone = rest.shift() ?? '';
+    if (!ZONE.test(zone)) throw notFound(`projects/${project}/zones/${zone}`);
+    scope = { kind: 'zone', zone };
+    collections = ZONAL_COLLECTIONS;
   } else {
     throw unknownPath(method, path);
   }

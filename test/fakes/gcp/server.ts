@@ -1,7 +1,7 @@
 /**
  * The fake Compute Engine API: node:http on 127.0.0.1 speaking the REST/JSON wire format of
- * `compute/v1` for what Gantry's GCP provider uses, a resource store, operations, a simulated
- * managed-instance-group controller, and controls for tests.
+ * `compute/v1` for what Gantry's GCP provider uses, a resource store, operations, simulated
+ * managed-instance-group and zonal-instance controllers, and controls for tests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
@@ -15,13 +15,14 @@ import { OperationBook } from './operations';
 import { groupView, managedInstances } from './resources/instanceGroupManagers';
 import { route } from './router';
 import { ResourceStore } from './store';
+import { ZonalInstanceController, type BuilderFailurePredicate } from './zonalInstances';
 
 export interface FakeGcpOptions {
   /** 0 or absent: a free port. */
   port?: number;
   /** The one project the fake serves; `gantry-test` by default. */
   project?: string;
-  /** How long a new instance takes from PROVISIONING to RUNNING; 100 ms by default. */
+  /** How long a new instance takes from PROVISIONING to RUNNING (and a builder's script to run); 100 ms by default. */
   readyDelayMs?: number;
   /** How long an operation takes at least from PENDING to DONE; 20 ms by default. */
   operationDelayMs?: number;
@@ -52,6 +53,11 @@ export interface FakeGcp {
    * backend health; `null` clears it and they become healthy. Healthy instances stay healthy.
    */
   failInstances(predicate: InstanceFailurePredicate | null): void;
+  /**
+   * Zonal instances that match have their startup script fail before it powers the machine off:
+   * they stay RUNNING. `null` lets the others power off; one whose script failed stays RUNNING.
+   */
+  failBuilders(predicate: BuilderFailurePredicate | null): void;
   /** This share (0..1) of requests answers 429 rateLimitExceeded (until clearFaults). */
   setThrottleRate(rate: number): void;
   /** After `calls` more requests, the next one fails once with a 503 backendError. */
@@ -69,7 +75,11 @@ export interface FakeGcp {
   instanceGroupManagers(region: string): JsonObject[];
   /** As `listManagedInstances` answers them (instances being deleted included); [] for an unknown group. */
   managedInstances(region: string, instanceGroupManager: string): JsonObject[];
-  /** Every operation, global and regional. */
+  /** Instances inserted through `zones/Z/instances` (not managed groups'), of every zone or one. */
+  instances(zone?: string): JsonObject[];
+  /** Disks (instances' boot disks), of every zone or one. */
+  disks(zone?: string): JsonObject[];
+  /** Every operation, global, regional and zonal. */
   operations(): JsonObject[];
 }
 
@@ -103,7 +113,11 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
   const project = options.project ?? 'gantry-test';
   const store = new ResourceStore();
   const controller = new InstanceController(project, store, options.readyDelayMs ?? 100);
-  const operations = new OperationBook(project, store, options.operationDelayMs ?? 20, () => controller.reconcile());
+  const zonalInstances = new ZonalInstanceController(store, options.readyDelayMs ?? 100);
+  const operations = new OperationBook(project, store, options.operationDelayMs ?? 20, () => {
+    controller.reconcile();
+    zonalInstances.reconcile();
+  });
   const faults = new FaultInjector();
   const log = new RequestLog<RequestRecord>();
   let closed = false;
@@ -112,6 +126,7 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
     store,
     operations,
     controller,
+    zonalInstances,
     waitTimeoutMs: options.waitTimeoutMs ?? 2000,
     isClosed: () => closed,
   };
@@ -156,9 +171,13 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
       closed = true;
       return closeServer(server);
     },
-    setReadyDelay: (ms) => controller.setReadyDelay(ms),
+    setReadyDelay: (ms) => {
+      controller.setReadyDelay(ms);
+      zonalInstances.setReadyDelay(ms);
+    },
     setOperationDelay: (ms) => operations.setDelay(ms),
     failInstances: (predicate) => controller.failInstances(predicate),
+    failBuilders: (predicate) => zonalInstances.failBuilders(predicate),
     setThrottleRate: (rate) => faults.setThrottleRate(rate),
     interruptAfter: (calls) => faults.interruptAfter(calls),
     injectFault: (fault) => faults.add(fault),
@@ -177,6 +196,8 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
       const group = store.get('instanceGroupManagers', { kind: 'region', region }, instanceGroupManager);
       return group ? managedInstances(context, region, group) : [];
     },
+    instances: (zone) => (look(), store.list('instances', zone === undefined ? undefined : { kind: 'zone', zone })),
+    disks: (zone) => (look(), store.list('disks', zone === undefined ? undefined : { kind: 'zone', zone })),
     operations: () => operations.all(),
   };
 }

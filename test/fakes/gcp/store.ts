@@ -12,7 +12,9 @@ export type CollectionName =
   | 'healthChecks'
   | 'backendServices'
   | 'instanceGroupManagers'
-  | 'instanceGroups';
+  | 'instanceGroups'
+  | 'instances'
+  | 'disks';
 
 /** GCE timestamps: RFC 3339 with milliseconds. */
 export function timestamp(ms = Date.now()): string {

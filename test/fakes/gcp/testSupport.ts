@@ -6,6 +6,7 @@ import type { FakeGcp } from './server';
 export type Operation = protos.google.cloud.compute.v1.IOperation;
 
 export const REGION = 'us-central1';
+export const ZONE = 'us-central1-a';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof compute.InstanceTemplatesClient>[0]>;
 
@@ -32,6 +33,9 @@ export function clientsFor(fake: FakeGcp) {
     instanceGroups: new compute.RegionInstanceGroupsClient(options),
     globalOperations: new compute.GlobalOperationsClient(options),
     regionOperations: new compute.RegionOperationsClient(options),
+    instances: new compute.InstancesClient(options),
+    disks: new compute.DisksClient(options),
+    zoneOperations: new compute.ZoneOperationsClient(options),
   };
 }
 
@@ -44,16 +48,16 @@ export async function closeClients(clients: Clients): Promise<void> {
 
 /**
  * Waits for the operation a mutating call answered with, as a caller of the client library must
- * (it does not poll): `wait` on the regional or global operations API until DONE.
+ * (it does not poll): `wait` on the zonal, regional or global operations API until DONE.
  */
 export async function untilDone(clients: Clients, started: Promise<[{ latestResponse: unknown }, ...unknown[]]>): Promise<Operation> {
   let operation = (await started)[0].latestResponse as Operation;
   while (operation.status !== 'DONE') {
     const name = operation.name ?? '';
-    const region = operation.region?.slice(operation.region.lastIndexOf('/') + 1);
-    [operation] = region
-      ? await clients.regionOperations.wait({ project: clients.project, region, operation: name })
-      : await clients.globalOperations.wait({ project: clients.project, operation: name });
+    const lastSegment = (link: string) => link.slice(link.lastIndexOf('/') + 1);
+    if (operation.zone) [operation] = await clients.zoneOperations.wait({ project: clients.project, zone: lastSegment(operation.zone), operation: name });
+    else if (operation.region) [operation] = await clients.regionOperations.wait({ project: clients.project, region: lastSegment(operation.region), operation: name });
+    else [operation] = await clients.globalOperations.wait({ project: clients.project, operation: name });
   }
   return operation;
 }

@@ -72,6 +72,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.clearFaults();
   fake.failInstances(null);
+  fake.failBuilders(null);
   waits.length = 0;
 });
 
@@ -285,24 +286,51 @@ describe('GcpProvider against the fake Compute API', () => {
     expect(await provider().getServerGroup(refOf(spec))).toBeNull();
   });
 
-  it('bakes an image once and reuses it for the same inputs', async () => {
+  it('bakes an image on a builder VM that installs the package and powers off, once, then reuses it', async () => {
     const request = { account: 'gcp-test', location: REGION, package: 'checkout', version: '1.2.3', baseImage: BASE_IMAGE };
+    const builders = () => fake.instances().filter((instance) => (instance.labels as Record<string, string> | undefined)?.package === 'checkout');
     const started = await provider().bake(request);
-    expect(started).toMatchObject({ reused: false, state: 'pending' });
+    expect(started).toMatchObject({ reused: false, state: 'pending', name: expect.stringMatching(/^checkout-1-2-3-/) });
+    const [builder] = builders();
+    expect(builder).toMatchObject({ name: expect.stringMatching(/^gantry-bake-[0-9a-f]{16}$/), machineType: expect.stringMatching(/\/zones\/us-central1-a\/machineTypes\/e2-small$/) });
+    const script = ((builder?.metadata as { items?: { key: string; value: string }[] }).items ?? []).find((item) => item.key === 'startup-script')?.value ?? '';
+    expect(script).toContain(`apt-get install -y 'checkout'='1.2.3'`);
+    expect(script.trimEnd().endsWith('shutdown -h now')).toBe(true);
+
     const done = await until(() => provider().bake(request), (image) => image.state === 'available');
-    expect(done.id).toBe(started.id);
+    expect(done.id).toBe(started.name);
     const images = fake.images().filter((image) => image.family === 'checkout');
     expect(images).toHaveLength(1);
-    expect(images[0]).toMatchObject({ name: started.id, status: 'READY', labels: { package: 'checkout', version: '1-2-3' } });
+    expect(images[0]).toMatchObject({ name: done.id, status: 'READY', labels: { package: 'checkout', version: '1-2-3' }, sourceDisk: expect.stringMatching(new RegExp(`/disks/${String(builder?.name)}$`)) });
     expect((images[0]!.labels as Record<string, string>)['gantry-bake-key']).toMatch(/^[0-9a-f]{32}$/);
+    // A finished bake leaves no builder behind.
+    expect(builders()).toEqual([]);
 
     const again = await provider().bake(request);
-    expect(again).toMatchObject({ id: started.id, reused: true, state: 'available' });
+    expect(again).toMatchObject({ id: done.id, reused: true, state: 'available' });
     expect(fake.images().filter((image) => image.family === 'checkout')).toHaveLength(1);
+    expect(builders()).toEqual([]);
 
     const other = await provider().bake({ ...request, version: '1.2.4' });
     expect(other).toMatchObject({ reused: false, state: 'pending' });
-    expect(other.id).not.toBe(started.id);
+    expect(other.name).not.toBe(started.name);
+  });
+
+  it('takes no image of a builder whose install failed (it never powers off), and gives up on it after installTimeoutSec', async () => {
+    const request = { account: 'gcp-test', location: REGION, package: 'broken', version: '1.0.0', baseImage: BASE_IMAGE, settings: { installTimeoutSec: 2 } };
+    fake.failBuilders((instance) => instance.labels.package === 'broken');
+    const builders = () => fake.instances().filter((instance) => (instance.labels as Record<string, string> | undefined)?.package === 'broken');
+    let given: unknown;
+    while (given === undefined) {
+      const answer = await provider().bake(request).catch((error: unknown) => error);
+      if (answer instanceof Error) given = answer;
+      else expect(answer).toMatchObject({ state: 'pending', details: { builderState: expect.stringMatching(/^(PROVISIONING|STAGING|RUNNING)$/) } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(given).toMatchObject({ kind: 'Fatal', message: expect.stringMatching(/builder gantry-bake-[0-9a-f]{16} did not finish installing within installTimeoutSec=2/) });
+    expect(fake.images().filter((image) => image.family === 'broken')).toEqual([]);
+    // It was deleted: the next bake of these inputs starts a new builder.
+    await until(async () => builders(), (left) => left.length === 0);
   });
 
   it('fails a bake whose base image does not exist, and one without a base image', async () => {

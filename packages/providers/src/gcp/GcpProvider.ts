@@ -16,10 +16,10 @@ import { ProviderError, isProviderError } from '../errors';
 import { byCreation } from '../serverGroupOrder';
 import { weightsProblem } from '../trafficWeights';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
-import { bakeKey, bakeKeyFilter, bakeStatus, buildImage, type BakeInputs } from './bake';
 import { GceClient, type ComputeApis, type GceClientTimeouts, type Scope } from './client';
+import { GceImageBaker } from './ImageBaker';
 import { CredentialsProblem, clientOptions, type ComputeClientOptions } from './connection';
-import { BAKE_LABELS, LABELS, instanceGroupPath, nameOf, parseImageReference, templateNamePrefix } from './names';
+import { LABELS, instanceGroupPath, nameOf, templateNamePrefix } from './names';
 import {
   backendServiceKey,
   backendServiceOf,
@@ -32,13 +32,12 @@ import {
   type Placement,
 } from './resources';
 import { backendHealthByInstance, isOurTemplate, toServerGroup } from './serverGroup';
-import { gcpBakeSettingsSchema, gcpServerGroupSettingsSchema, type GcpServerGroupSettings } from './settings';
+import { gcpServerGroupSettingsSchema, type GcpServerGroupSettings } from './settings';
 import { isServing, weightedBackends, withBackend, withoutBackend } from './traffic';
 
 type InstanceGroupManager = protos.google.cloud.compute.v1.IInstanceGroupManager;
 type InstanceTemplate = protos.google.cloud.compute.v1.IInstanceTemplate;
 type BackendService = protos.google.cloud.compute.v1.IBackendService;
-type GceImage = protos.google.cloud.compute.v1.IImage;
 
 export interface GcpProviderOptions extends GceClientTimeouts {
   /** Where `credentials.env` is read. */
@@ -62,13 +61,15 @@ interface Traffic {
  *   (UTILIZATION, capacityScaler 1), disable removes it, weights set capacity scalers; every
  *   write is an update carrying the fingerprint just read (412 → Conflict, retried by re-reading).
  * - capacity: the MIG's target size is desired; min/max live in its description (no autoscaler).
- * - bake: a GCE image copied from the base image, found again by its `gantry-bake-key` label.
+ * - bake: a builder VM installs the package and powers off; the image is taken from its disk and
+ *   found again by its `gantry-bake-key` label (GceImageBaker).
  * Every method is idempotent; operations are waited for until DONE, bounded (Transient past the
  * bound, so the engine repeats the call); retries are the caller's (RetryingProvider).
  */
 export class GcpProvider implements CloudProvider {
   readonly kind = 'gcp' as const;
   private readonly gce: GceClient;
+  private readonly baker: GceImageBaker;
 
   constructor(
     readonly account: GcpAccountConfig,
@@ -82,36 +83,13 @@ export class GcpProvider implements CloudProvider {
       throw new ProviderError({ kind: 'Fatal', provider: 'gcp', operation: 'connect', account: account.name, reason: error.message });
     }
     this.gce = new GceClient(client, account.project, account.name, options);
+    this.baker = new GceImageBaker(this.gce, account);
   }
 
   async bake(request: BakeRequest): Promise<Image> {
-    const scope: Scope = { operation: 'bake', region: this.regionFor(request.location, 'bake') };
-    this.checkAccount(request.account, scope);
-    const settings = gcpBakeSettingsSchema.safeParse(request.settings ?? {});
-    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
-    if (request.baseImage === undefined || request.baseImage.trim() === '') throw this.fatal(scope, 'baseImage is required: the image the bake starts from');
-    const inputs: BakeInputs = { project: this.account.project, package: request.package, version: request.version, baseImage: request.baseImage, settings: settings.data };
-    const key = bakeKey(inputs);
-    const image = buildImage(inputs, key);
-    const imageScope: Scope = { ...scope, resource: { type: 'image', name: image.name ?? '' } };
-
-    const [found] = await this.gce.call(imageScope, (c) => c.images.list({ project: c.project, filter: bakeKeyFilter(key) }, c.options));
-    const existing = found.find((candidate) => candidate.labels?.[BAKE_LABELS.bakeKey] === key);
-    if (existing !== undefined) return this.bakeResult(existing, true, imageScope);
-
-    // GCE reports a missing source only in the insert's operation, which this call does not wait
-    // for: checked first, so that a typo fails the bake instead of being retried until it times out.
-    await this.requireBaseImage(request.baseImage, scope);
-    // One step per call: start the copy and return; the bake task polls this call until READY.
-    const started = await this.gce.start(imageScope, (c) => c.images.insert({ project: c.project, imageResource: image }, c.options));
-    if (started === 'exists') {
-      const adopted = await this.gce.call(imageScope, (c) => c.images.get({ project: c.project, image: image.name ?? '' }, c.options));
-      if (adopted[0].labels?.[BAKE_LABELS.bakeKey] !== key) throw this.conflict(imageScope, `an image named ${image.name} exists with other inputs (label ${BAKE_LABELS.bakeKey} is not ${key})`);
-      return this.bakeResult(adopted[0], false, imageScope);
-    }
-    // An operation already DONE may have failed at once: its error is the bake's.
-    if (started.status === 'DONE') await this.gce.waitFor(started, imageScope);
-    return { id: image.name ?? '', name: image.name ?? '', reused: false, state: 'pending', details: { family: image.family, sourceImage: image.sourceImage, bakeKey: key, operation: started.name } };
+    const region = this.regionFor(request.location, 'bake');
+    this.checkAccount(request.account, { operation: 'bake', region });
+    return this.baker.bake(request, region);
   }
 
   async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
@@ -423,31 +401,6 @@ export class GcpProvider implements CloudProvider {
     } catch (error) {
       if (!isProviderError(error, 'NotFound')) throw error;
     }
-  }
-
-  private async requireBaseImage(baseImage: string, scope: Scope): Promise<void> {
-    const reference = parseImageReference(this.account.project, baseImage);
-    if (reference === undefined) throw this.fatal(scope, `baseImage ${baseImage} is not an image name, projects/P/global/images/NAME or …/images/family/FAMILY`);
-    const imageScope: Scope = { ...scope, resource: { type: 'image', name: baseImage } };
-    const found = await this.gce.find(imageScope, (c) =>
-      'family' in reference
-        ? c.images.getFromFamily({ project: reference.project, family: reference.family }, c.options)
-        : c.images.get({ project: reference.project, image: reference.image }, c.options),
-    );
-    if (found === null) throw this.fatal(imageScope, `baseImage ${baseImage} does not exist (or is not visible to project ${this.account.project})`);
-  }
-
-  private async bakeResult(image: GceImage, reused: boolean, scope: Scope): Promise<Image> {
-    const status = bakeStatus(image);
-    const name = image.name ?? '';
-    if (status === 'failed') throw this.fatal(scope, `image ${name} failed to build (status ${image.status}); delete it to bake these inputs again`);
-    return {
-      id: name,
-      name,
-      reused,
-      state: status,
-      details: { family: image.family, status: image.status, sourceImage: image.sourceImage, selfLink: image.selfLink, bakeKey: image.labels?.[BAKE_LABELS.bakeKey] },
-    };
   }
 
   /** The instance group a MIG manages, as a backend names it. */

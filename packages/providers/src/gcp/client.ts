@@ -3,9 +3,11 @@ import {
   GlobalOperationsClient,
   ImagesClient,
   InstanceTemplatesClient,
+  InstancesClient,
   RegionBackendServicesClient,
   RegionInstanceGroupManagersClient,
   RegionOperationsClient,
+  ZoneOperationsClient,
   type protos,
 } from '@google-cloud/compute';
 import type { CallOptions } from 'google-gax';
@@ -30,8 +32,11 @@ export interface ComputeApis {
   backendServices: BackendServicesClient;
   regionBackendServices: RegionBackendServicesClient;
   images: ImagesClient;
+  /** Image builders (bake). */
+  instances: InstancesClient;
   globalOperations: GlobalOperationsClient;
   regionOperations: RegionOperationsClient;
+  zoneOperations: ZoneOperationsClient;
   /** Per call: the request timeout, and no retries inside the client (RetryingProvider retries). */
   options: CallOptions;
   project: string;
@@ -78,8 +83,10 @@ export class GceClient {
       backendServices: new BackendServicesClient(options),
       regionBackendServices: new RegionBackendServicesClient(options),
       images: new ImagesClient(options),
+      instances: new InstancesClient(options),
       globalOperations: new GlobalOperationsClient(options),
       regionOperations: new RegionOperationsClient(options),
+      zoneOperations: new ZoneOperationsClient(options),
       options: { timeout: timeouts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, retry: null },
       project,
     };
@@ -127,7 +134,7 @@ export class GceClient {
     return answer === 'exists' ? 'exists' : (answer[0].latestResponse as Operation);
   }
 
-  /** Polls the operation (regional or global, as it says) until DONE; a failed one throws its error. */
+  /** Polls the operation (zonal, regional or global, as it says) until DONE; a failed one throws its error. */
   async waitFor(operation: Operation, scope: Scope): Promise<Operation> {
     const done = await this.poll(operation, scope);
     if (operationFailed(done)) throw operationError(done, this.context(scope));
@@ -140,8 +147,9 @@ export class GceClient {
 
   /** Closes the clients' connections (tests; a worker keeps them for its lifetime). */
   async close(): Promise<void> {
-    const { templates, migs, backendServices, regionBackendServices, images, globalOperations, regionOperations } = this.apis;
-    await Promise.all([templates, migs, backendServices, regionBackendServices, images, globalOperations, regionOperations].map((client) => client.close()));
+    const { templates, migs, backendServices, regionBackendServices, images, instances, globalOperations, regionOperations, zoneOperations } = this.apis;
+    const clients = [templates, migs, backendServices, regionBackendServices, images, instances, globalOperations, regionOperations, zoneOperations];
+    await Promise.all(clients.map((client) => client.close()));
   }
 
   /**
@@ -187,12 +195,12 @@ export class GceClient {
   private async waitOnce(operation: Operation, scope: Scope, remainingMs: number): Promise<Operation> {
     const name = operation.name ?? '';
     const options: CallOptions = { ...this.apis.options, timeout: Math.max(1_000, Math.min(remainingMs, this.operationTimeoutMs)) };
-    const region = operation.region ? nameOf(operation.region) : undefined;
-    const [waited] = await this.call(scope, (apis) =>
-      region === undefined
-        ? apis.globalOperations.wait({ project: this.project, operation: name }, options)
-        : apis.regionOperations.wait({ project: this.project, region, operation: name }, options),
-    );
+    const project = this.project;
+    const [waited] = await this.call(scope, (apis) => {
+      if (operation.zone) return apis.zoneOperations.wait({ project, zone: nameOf(operation.zone), operation: name }, options);
+      if (operation.region) return apis.regionOperations.wait({ project, region: nameOf(operation.region), operation: name }, options);
+      return apis.globalOperations.wait({ project, operation: name }, options);
+    });
     return waited;
   }
 

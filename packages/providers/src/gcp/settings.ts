@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { installTimeoutSchema } from '../bakeScript';
 import { BAKE_LABELS, LABELS, METADATA } from './names';
 
 /**
@@ -81,6 +82,15 @@ export const gcpBakeSettingsSchema = z
   .strictObject({
     /** The image family; default: the package name. */
     family: gceName.optional(),
+    /** Where the builder VM runs; default: the account's first zone of the region, else `<region>-a`. */
+    zone: z.string().regex(ZONE, 'a zone such as us-central1-a').optional(),
+    /** The builder's machine type; default: the account's defaultMachineType, else e2-small. */
+    machineType: machineType.optional(),
+    /** The builder's network and subnetwork (it needs a route to the package repository); default: the account's. */
+    network: z.string().min(1).optional(),
+    subnetwork: z.string().min(1).optional(),
+    /** How long the builder may take to install and power off (default 1800). */
+    installTimeoutSec: installTimeoutSchema.optional(),
     /** Extra image labels. */
     labels: z.record(z.string().regex(LABEL_KEY, 'a label key'), z.string().regex(LABEL_VALUE, 'a label value')).optional(),
   })

@@ -1,15 +1,16 @@
 /**
- * `global/images`: insert (from `sourceImage`, `rawDisk.source`, `sourceDisk` or `sourceSnapshot`;
- * PENDING until its operation is DONE, then READY), get, list (with label filters), delete,
+ * `global/images`: insert (from `sourceImage`, `rawDisk.source`, `sourceDisk` — an instance's disk,
+ * once the instance is TERMINATED — or `sourceSnapshot`; PENDING until its operation is DONE, then
+ * READY), get, list (with label filters), delete,
  * `family/{family}` (getFromFamily), `setLabels` (labelFingerprint checked), `deprecate`.
  */
-import { stringAt, type JsonObject } from '../../kubernetes/json';
-import type { CollectionApi, FakeContext } from '../api';
-import { alreadyExists, conditionNotMet, invalidField, notFound, requiredField } from '../errors';
-import { GLOBAL, parseReference, relativeName, selfLink } from '../links';
+import { arrayAt, stringAt, type JsonObject } from '../../kubernetes/json';
+import type { ApiRequest, CollectionApi, FakeContext } from '../api';
+import { alreadyExists, conditionNotMet, invalidField, notFound, requiredField, resourceInUse } from '../errors';
+import { GLOBAL, parseReference, relativeName, relativeOf, selfLink } from '../links';
 import { newFingerprint, timestamp } from '../store';
 import { checkLabels, requireName } from '../validation';
-import { listPage, ok, operation, pathName, requireBody, requireResource, withoutServerFields } from './common';
+import { listPage, ok, operation, pathName, requireBody, requireReference, requireResource, withoutServerFields } from './common';
 
 const COLLECTION = 'images';
 const DEPRECATION_STATES = ['ACTIVE', 'DEPRECATED', 'OBSOLETE', 'DELETED'];
@@ -28,10 +29,36 @@ function sourceOf(body: JsonObject): { field: string; value: string } | undefine
 }
 
 /** A source image of this project must exist; other projects' public images are taken on trust. */
-function missingSourceImage(context: FakeContext, sourceImage: string): string | undefined {
+export function missingSourceImage(context: FakeContext, sourceImage: string): string | undefined {
   const reference = parseReference(sourceImage, context.project);
   if (!reference || reference.project !== context.project || reference.collection !== COLLECTION) return undefined;
   return context.store.has(COLLECTION, GLOBAL, reference.name) ? undefined : relativeName(context.project, GLOBAL, COLLECTION, reference.name);
+}
+
+interface SourceDisk {
+  link: string;
+  /** `projects/P/zones/Z/disks/D`, as a not-found error names it. */
+  relative: string;
+  /** Undefined when the disk does not exist. */
+  disk: JsonObject | undefined;
+}
+
+/**
+ * The disk an image is taken from (`zones/Z/disks/D` or its URL). While an instance that is not
+ * TERMINATED uses it, GCE refuses at once (the image would catch a running file system) unless
+ * `forceCreate=true`; a missing disk fails the operation.
+ */
+function sourceDiskOf(context: FakeContext, request: ApiRequest, value: string): SourceDisk {
+  const reference = requireReference(context, value, 'disks', 'resource.sourceDisk');
+  if (reference.scope.kind !== 'zone') throw invalidField('resource.sourceDisk', value, 'The URL is malformed.');
+  const what = relativeName(reference.project, reference.scope, 'disks', reference.name);
+  const disk = reference.project === context.project ? context.store.get('disks', reference.scope, reference.name) : undefined;
+  const user = (arrayAt(disk, 'users') ?? []).find((link) => {
+    const instance = typeof link === 'string' ? parseReference(link, context.project) : undefined;
+    return instance !== undefined && context.store.get('instances', instance.scope, instance.name)?.status !== 'TERMINATED';
+  });
+  if (typeof user === 'string' && request.query.get('forceCreate') !== 'true') throw resourceInUse('disk', what, relativeOf(user));
+  return { link: selfLink(reference.project, reference.scope, 'disks', reference.name), relative: what, disk };
 }
 
 function isDeprecated(image: JsonObject): boolean {
@@ -53,7 +80,8 @@ export const images: CollectionApi = {
     const labels = checkLabels(body.labels, 'resource.labels');
     if (context.store.has(COLLECTION, GLOBAL, name)) throw alreadyExists(relativeName(context.project, GLOBAL, COLLECTION, name));
     const link = selfLink(context.project, GLOBAL, COLLECTION, name);
-    const missing = source.field === 'sourceImage' ? missingSourceImage(context, source.value) : undefined;
+    const sourceDisk = source.field === 'sourceDisk' ? sourceDiskOf(context, request, source.value) : undefined;
+    const missing = source.field === 'sourceImage' ? missingSourceImage(context, source.value) : sourceDisk && !sourceDisk.disk ? sourceDisk.relative : undefined;
     if (missing) {
       return operation(context, request, { scope: GLOBAL, operationType: 'insert', targetLink: link, failure: notFound(missing) });
     }
@@ -72,6 +100,11 @@ export const images: CollectionApi = {
       labelFingerprint: newFingerprint(),
       selfLink: link,
     };
+    if (sourceDisk?.disk) {
+      image.sourceDisk = sourceDisk.link;
+      image.sourceDiskId = String(sourceDisk.disk.id);
+      image.diskSizeGb = String(sourceDisk.disk.sizeGb);
+    }
     context.store.put(COLLECTION, GLOBAL, image);
     return operation(context, request, {
       scope: GLOBAL,

@@ -32,7 +32,8 @@ export const abortCanaryTask: TaskImplementation = serverGroupTask({
         await provider.destroy({ ...refOf(groups.canary), name: step.serverGroup });
         return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
       case 'done':
-        return { status: 'SUCCEEDED', outputs: { canaryAborted: true, ...(step.restored ? { canaryRolledBack: true } : {}) } };
+        // Not aborted when the promotion had finished (the canary serves) or production is gone.
+        return { status: 'SUCCEEDED', outputs: { canaryAborted: step.restored, ...(step.restored ? { canaryRolledBack: true } : {}) } };
     }
   },
 });

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { canaryJudge, type JudgeFormat } from './commands/canaryJudge';
+import { localStop } from './commands/localStop';
 import { rollback } from './commands/rollback';
 import { trigger } from './commands/trigger';
 import { CliError, EXIT, type ExitCode } from './errors';
@@ -50,7 +51,7 @@ function clientFor(options: ApiOptions, io: CliIo): GantryClient {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: ExitCode = EXIT.OK;
   const program = new Command('gantry')
-    .description('Gantry continuous delivery: judge canaries, trigger pipelines, roll clusters back')
+    .description('Gantry continuous delivery: judge canaries, trigger pipelines, roll clusters back, stop the local agent')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -92,6 +93,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   ).action(async (app: string, cluster: string, options: ApiOptions & { account?: string; location?: string; serverGroup?: string; reason?: string }) => {
     exitCode = await rollback(clientFor(options, io), app, cluster, options, io, options);
   });
+
+  program
+    .command('local')
+    .description("the local provider's agent (the processes and proxies of local deploys)")
+    .command('stop')
+    .description('stop the local agent and, unless --keep-instances, every app instance it runs')
+    .option('--data-dir <dir>', "the local provider's data dir (default: $GANTRY_DATA_DIR/local, GANTRY_DATA_DIR defaulting to ./.gantry/data)")
+    .option('--keep-instances', 'leave the app instances running for the next agent to adopt', false)
+    .action(async (options: { dataDir?: string; keepInstances: boolean }) => {
+      exitCode = await localStop(options, io);
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -129,7 +129,7 @@ export class LocalProvider implements CloudProvider {
     return view.health;
   }
 
-  /** Stops the agent; with `stopInstances`, every instance of every group too (tests, `gantry local stop`). */
+  /** Stops the agent (started first if none runs); with `stopInstances`, every instance of every group too (tests). */
   async shutdownAgent(stopInstances: boolean): Promise<void> {
     await this.agent.call({ operation: 'shutdownAgent' }, 'POST', '/v1/shutdown', { stopInstances });
   }

@@ -12,6 +12,8 @@ const START_TIMEOUT_MS = 20_000;
 /** A start lock older than this was left by a process that died while starting the agent. */
 const STALE_LOCK_MS = START_TIMEOUT_MS + 5_000;
 const PROBE_TIMEOUT_MS = 2_000;
+/** A destroy drains for up to 10 s and stops for up to 10 s: an agent stopping everything may take that. */
+const STOP_TIMEOUT_MS = 30_000;
 
 export interface AgentStartOptions {
   /** Lets tests inject faults through the admin API (GANTRY_LOCAL_AGENT_FAULTS=1). */
@@ -82,6 +84,29 @@ async function startAgent(dataDir: string, file: string, options: AgentStartOpti
   }
   const tail = tailLines(logFile, 5).join(' | ');
   throw new Error(`the local agent did not start within ${START_TIMEOUT_MS / 1000} s${exit ? ` (${exit})` : ''}; ${logFile}: ${tail || '(empty)'}`);
+}
+
+/**
+ * Stops the data dir's agent if one runs (never starts one), with every instance when asked, and
+ * waits until it has exited. False when no agent was running.
+ */
+export async function stopAgent(dataDir: string, stopInstances: boolean): Promise<boolean> {
+  const agent = readAgentFile(join(dataDir, AGENT_FILE));
+  if (!agent || !(await agentAnswers(agent))) return false;
+  const response = await fetch(`http://127.0.0.1:${agent.port}/v1/shutdown`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ stopInstances }),
+    signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`the local agent ${agent.pid} refused to stop: HTTP ${response.status} ${await response.text()}`);
+  // Instances get the agent's own grace to stop before it exits.
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(agent.pid)) {
+    if (Date.now() > deadline) throw new Error(`the local agent ${agent.pid} did not exit within ${STOP_TIMEOUT_MS / 1000} s`);
+    await sleep(100);
+  }
+  return true;
 }
 
 /**

@@ -96,16 +96,15 @@ export class AmiBaker {
   }
 
   /**
-   * The AMI exists: wait for it, clean up the builder, copy it, wait for the copies. `reused`:
-   * the AMI existed when the call began, polls of one's own bake included (the bake task keeps
-   * what its first call said).
+   * The AMI exists: wait for it, clean up the builder, copy it, wait for the copies. Always
+   * `reused`: the AMI existed when the call began, polls of one's own bake included (the bake task
+   * keeps what its first call said).
    */
   private async advance(image: Ami, job: BakeJob): Promise<Image> {
-    const reused = true;
     const id = image.ImageId ?? '';
     this.checkNotFailed(image, job.region.name, job.scope);
     const details: Record<string, unknown> = { bakeKey: job.key, imageState: image.State };
-    if (image.State !== 'available') return { id, name: job.name, reused, state: 'pending', details };
+    if (image.State !== 'available') return { id, name: job.name, reused: true, state: 'pending', details };
 
     const live = (await this.builders(job)).filter((instance) => !ENDED_INSTANCE_STATES.has(instance.State?.Name ?? ''));
     if (live.length > 0) {
@@ -119,7 +118,7 @@ export class AmiBaker {
       regions[target] = copy.ImageId ?? '';
       if (copy.State !== 'available') copiesReady = false;
     }
-    return { id, name: job.name, reused, state: copiesReady ? 'available' : 'pending', regions, details };
+    return { id, name: job.name, reused: true, state: copiesReady ? 'available' : 'pending', regions, details };
   }
 
   private async ensureCopy(source: Ami, job: BakeJob, target: string): Promise<Ami> {

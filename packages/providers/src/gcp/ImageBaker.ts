@@ -9,12 +9,16 @@ import { BAKE_LABELS, parseImageReference } from './names';
 import { gcpBakeSettingsSchema } from './settings';
 
 type GceImage = protos.google.cloud.compute.v1.IImage;
+type GceInstance = protos.google.cloud.compute.v1.IInstance;
 
 const DEFAULT_BUILDER_MACHINE_TYPE = 'e2-small';
 
 interface BakeJob {
   inputs: BakeInputs;
   key: string;
+  /** The image's name and the builder VM's, both fixed by the key. */
+  name: string;
+  builder: string;
   placement: BuilderPlacement;
   scope: Scope;
   imageScope: Scope;
@@ -44,29 +48,28 @@ export class GceImageBaker {
     const existing = found.find((candidate) => candidate.labels?.[BAKE_LABELS.bakeKey] === job.key);
     if (existing !== undefined) return this.advance(existing, job);
 
-    const builder = await this.gce.find(job.builderScope, (c) => c.instances.get({ project: c.project, zone: job.placement.zone, instance: builderName(job.key) }, c.options));
-    const details = { bakeKey: job.key, builder: builderName(job.key), zone: job.placement.zone };
+    const builder = await this.findBuilder(job);
+    const details = { bakeKey: job.key, builder: job.builder, zone: job.placement.zone };
     if (builder === null) {
       // GCE reports a missing base image only in the insert's operation: checked first, so that a
       // typo fails the bake instead of being polled until it times out.
-      await this.requireBaseImage(request.baseImage ?? '', job.scope);
+      await this.requireBaseImage(job.inputs.baseImage, job.scope);
       const instance = buildBuilder(job.inputs, job.key, job.placement);
       const started = await this.gce.start(job.builderScope, (c) => c.instances.insert({ project: c.project, zone: job.placement.zone, instanceResource: instance }, c.options));
       if (started !== 'exists' && started.status === 'DONE') await this.gce.waitFor(started, job.builderScope);
-      return { id: '', name: imageName(job.inputs, job.key), reused: false, state: 'pending', details: { ...details, builderState: 'PROVISIONING' } };
+      return { id: '', name: job.name, reused: false, state: 'pending', details: { ...details, builderState: 'PROVISIONING' } };
     }
-    const [current] = builder;
-    if (current.labels?.[BAKE_LABELS.bakeKey] !== job.key) {
-      throw this.gce.error('Conflict', job.builderScope, `an instance named ${builderName(job.key)} exists that is not this bake's builder (label ${BAKE_LABELS.bakeKey} is not ${job.key})`);
+    if (builder.labels?.[BAKE_LABELS.bakeKey] !== job.key) {
+      throw this.gce.error('Conflict', job.builderScope, `an instance named ${job.builder} exists that is not this bake's builder (label ${BAKE_LABELS.bakeKey} is not ${job.key})`);
     }
-    const disk = bootDiskOf(current);
-    if (!builderInstalled(current) || disk === undefined) {
+    const disk = bootDiskOf(builder);
+    if (!builderInstalled(builder) || disk === undefined) {
       const timeoutSec = job.inputs.settings.installTimeoutSec ?? DEFAULT_INSTALL_TIMEOUT_SEC;
-      if (current.status === 'RUNNING' && installOverdue(current.creationTimestamp, timeoutSec, Date.now())) {
-        await this.gce.find(job.builderScope, (c) => c.instances.delete({ project: c.project, zone: job.placement.zone, instance: builderName(job.key) }, c.options));
-        throw this.gce.error('Fatal', job.builderScope, installOverdueReason(builderName(job.key), timeoutSec));
+      if (builder.status === 'RUNNING' && installOverdue(builder.creationTimestamp, timeoutSec, Date.now())) {
+        await this.deleteBuilder(job);
+        throw this.gce.error('Fatal', job.builderScope, installOverdueReason(job.builder, timeoutSec));
       }
-      return { id: '', name: imageName(job.inputs, job.key), reused: false, state: 'pending', details: { ...details, builderState: current.status } };
+      return { id: '', name: job.name, reused: false, state: 'pending', details: { ...details, builderState: builder.status } };
     }
     return this.takeImage(job, disk);
   }
@@ -78,6 +81,8 @@ export class GceImageBaker {
     if (request.baseImage === undefined || request.baseImage.trim() === '') throw this.gce.error('Fatal', scope, 'baseImage is required: the image the bake starts from');
     const inputs: BakeInputs = { project: this.account.project, package: request.package, version: request.version, baseImage: request.baseImage, settings: settings.data };
     const key = bakeKey(inputs);
+    const name = imageName(inputs, key);
+    const builder = builderName(key);
     const zones = this.account.regions.find((candidate) => candidate.name === region)?.zones;
     const subnetwork = settings.data.subnetwork ?? this.account.subnetwork;
     const placement: BuilderPlacement = {
@@ -90,10 +95,12 @@ export class GceImageBaker {
     return {
       inputs,
       key,
+      name,
+      builder,
       placement,
       scope,
-      imageScope: { ...scope, resource: { type: 'image', name: imageName(inputs, key) } },
-      builderScope: { ...scope, resource: { type: 'instance', name: builderName(key) } },
+      imageScope: { ...scope, resource: { type: 'image', name } },
+      builderScope: { ...scope, resource: { type: 'instance', name: builder } },
     };
   }
 
@@ -119,12 +126,20 @@ export class GceImageBaker {
   private async advance(image: GceImage, job: BakeJob): Promise<Image> {
     const result = this.result(image, true, job);
     if (result.state !== 'available') return result;
-    const { zone } = job.placement;
-    const instance = builderName(job.key);
-    const builder = await this.gce.find(job.builderScope, (c) => c.instances.get({ project: c.project, zone, instance }, c.options));
-    if (builder === null || builder[0].labels?.[BAKE_LABELS.bakeKey] !== job.key) return result;
-    await this.gce.find(job.builderScope, (c) => c.instances.delete({ project: c.project, zone, instance }, c.options));
-    return { ...result, state: 'pending', details: { ...result.details, builder: instance, builderState: 'DELETING' } };
+    const builder = await this.findBuilder(job);
+    if (builder === null || builder.labels?.[BAKE_LABELS.bakeKey] !== job.key) return result;
+    await this.deleteBuilder(job);
+    return { ...result, state: 'pending', details: { ...result.details, builder: job.builder, builderState: 'DELETING' } };
+  }
+
+  private async findBuilder(job: BakeJob): Promise<GceInstance | null> {
+    const found = await this.gce.find(job.builderScope, (c) => c.instances.get({ project: c.project, zone: job.placement.zone, instance: job.builder }, c.options));
+    return found?.[0] ?? null;
+  }
+
+  /** Not waited for: the next poll finds the builder gone (or still going). */
+  private async deleteBuilder(job: BakeJob): Promise<void> {
+    await this.gce.find(job.builderScope, (c) => c.instances.delete({ project: c.project, zone: job.placement.zone, instance: job.builder }, c.options));
   }
 
   private result(image: GceImage, reused: boolean, job: BakeJob): Image {

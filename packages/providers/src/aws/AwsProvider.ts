@@ -197,7 +197,7 @@ export class AwsProvider implements CloudProvider {
   /**
    * ForceDelete terminates the instances with the group, then the launch template goes. Each
    * step is skipped when already done, so a re-run after a crash finishes the job; with neither
-   * left, NotFound (destroy tasks take that as done).
+   * left there is nothing to do.
    */
   async destroy(ref: ServerGroupRef): Promise<void> {
     const scope = this.refScope(ref, 'destroy');

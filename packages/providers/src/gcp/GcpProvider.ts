@@ -12,7 +12,7 @@ import type {
   ServerGroupSpec,
 } from '../CloudProvider';
 import type { GcpAccountConfig } from '../accounts';
-import { ProviderError, isProviderError } from '../errors';
+import { ProviderError, isProviderError, nullIfNotFound } from '../errors';
 import { byCreation } from '../serverGroupOrder';
 import { weightsProblem } from '../trafficWeights';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
@@ -108,19 +108,19 @@ export class GcpProvider implements CloudProvider {
       this.checkAdoptable(adopted, spec, templateId, scope);
     } else {
       await this.ensureTemplate(template, { ...scope, resource: { type: 'instanceTemplate', name: templateId } });
-      const mig = buildInstanceGroupManager(spec, settings, placement, templateId);
-      const inserted = await this.gce.insert(scope, (c) => c.migs.insert({ project: c.project, region, instanceGroupManagerResource: mig }, c.options));
+      const resource = buildInstanceGroupManager(spec, settings, placement, templateId);
+      const inserted = await this.gce.insert(scope, (c) => c.migs.insert({ project: c.project, region, instanceGroupManagerResource: resource }, c.options));
       if (inserted === 'exists') {
         [adopted] = await this.gce.call(scope, this.getMig(spec.name, region));
         this.checkAdoptable(adopted, spec, templateId, scope);
       }
     }
-    // The template is the one just built (its name is its content's hash), so it is not read back;
-    // nor is a MIG already read. A MIG inserted here is read for its instance group.
-    if (spec.enabled === true) await this.setMigTraffic(adopted ?? (await this.requireMig(spec.name, scope)), template, true, scope);
-    const group = await this.readServerGroup(spec.name, scope);
-    if (group === null) throw this.error('Transient', scope, `managed instance group ${spec.name} was created but cannot be read yet`);
-    return group;
+    // A MIG already read is not read again; one inserted here is read once, for its instance group
+    // and its view. The template is the one just built (its name is its content's hash).
+    const mig = adopted ?? (await this.gce.find(scope, this.getMig(spec.name, region)))?.[0];
+    if (mig === undefined || !this.isOurMig(mig, spec.name)) throw this.error('Transient', scope, `managed instance group ${spec.name} was created but cannot be read yet`);
+    if (spec.enabled === true) await this.setMigTraffic(mig, template, true, scope);
+    return this.view(mig, scope, new Map());
   }
 
   async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
@@ -190,7 +190,7 @@ export class GcpProvider implements CloudProvider {
 
   /**
    * Leaves the backend service first (GCE refuses to delete an instance group that is a backend),
-   * then deletes the MIG and, once it is gone, its template(s). NotFound when nothing was there.
+   * then deletes the MIG and, once it is gone, its template(s). Nothing there is nothing to do.
    */
   async destroy(ref: ServerGroupRef): Promise<void> {
     const scope = this.refScope(ref, 'destroy');
@@ -396,11 +396,7 @@ export class GcpProvider implements CloudProvider {
   }
 
   private async deleteIgnoringNotFound(scope: Scope, request: Parameters<GceClient['mutate']>[1]): Promise<void> {
-    try {
-      await this.gce.mutate(scope, request);
-    } catch (error) {
-      if (!isProviderError(error, 'NotFound')) throw error;
-    }
+    await nullIfNotFound(this.gce.mutate(scope, request));
   }
 
   /** The instance group a MIG manages, as a backend names it. */

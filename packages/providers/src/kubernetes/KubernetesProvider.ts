@@ -126,14 +126,12 @@ export class KubernetesProvider implements CloudProvider {
 
   async enable(ref: ServerGroupRef): Promise<void> {
     const scope = this.refScope(ref, 'enable');
-    await this.setTraffic(ref.name, true, scope);
-    await this.routeToEnabledGroups(ref.name, scope);
+    await this.routeToEnabledGroups(await this.setTraffic(ref.name, true, scope), scope);
   }
 
   async disable(ref: ServerGroupRef): Promise<void> {
     const scope = this.refScope(ref, 'disable');
-    await this.setTraffic(ref.name, false, scope);
-    await this.routeToEnabledGroups(ref.name, scope);
+    await this.routeToEnabledGroups(await this.setTraffic(ref.name, false, scope), scope);
   }
 
   /**
@@ -192,7 +190,7 @@ export class KubernetesProvider implements CloudProvider {
     const service = await this.kube.find(serviceScope, (k) => k.core.readNamespacedService({ name: ref.name, namespace }, k.options));
     if (service?.metadata?.labels?.[LABELS.serverGroup] === ref.name) {
       // Out of the route first: a backend whose Service is gone makes the gateway answer 500s.
-      if (deployment !== null) await this.routeToEnabledGroups(ref.name, scope, deployment);
+      if (deployment !== null) await this.routeToEnabledGroups(deployment, scope, { deleting: true });
       await this.kube.find(serviceScope, (k) => k.core.deleteNamespacedService({ name: ref.name, namespace }, k.options));
     }
   }
@@ -205,9 +203,10 @@ export class KubernetesProvider implements CloudProvider {
 
   // --- steps -------------------------------------------------------------------------------------
 
-  private async setTraffic(name: string, enabled: boolean, scope: Scope): Promise<void> {
+  /** Returns the deployment as read before the change (its labels are what callers need). */
+  private async setTraffic(name: string, enabled: boolean, scope: Scope): Promise<V1Deployment> {
     const { namespace } = scope;
-    await this.requireDeployment(name, scope);
+    const deployment = await this.requireDeployment(name, scope);
     const label = trafficLabel(enabled);
     const body = {
       metadata: { annotations: { [ANNOTATIONS.enabled]: String(enabled) } },
@@ -217,6 +216,7 @@ export class KubernetesProvider implements CloudProvider {
     await this.kube.call(scope, (k) => k.apps.patchNamespacedDeployment({ name, namespace, body }, k.mergePatch));
     const stale = (await this.podsOf(name, scope)).filter((pod) => pod.metadata?.labels?.[LABELS.traffic] !== label && !pod.metadata?.deletionTimestamp);
     await forEachLimited(stale, POD_PATCH_CONCURRENCY, (pod) => this.relabelPod(pod, label, scope));
+    return deployment;
   }
 
   /**
@@ -225,15 +225,14 @@ export class KubernetesProvider implements CloudProvider {
    * the cluster's enabled groups, leaving out one being deleted. Service mode needs nothing more:
    * the Service follows the labels.
    */
-  private async routeToEnabledGroups(serverGroup: string, scope: Scope, known?: V1Deployment): Promise<void> {
+  private async routeToEnabledGroups(deployment: V1Deployment, scope: Scope, { deleting = false } = {}): Promise<void> {
     if (this.account.traffic.mode !== 'gatewayHttpRoute') return;
-    const deployment = known ?? (await this.requireDeployment(serverGroup, scope));
     const labels = deployment.metadata?.labels ?? {};
     const cluster: ClusterRef = { account: this.account.name, location: scope.namespace, application: labels[LABELS.application] ?? '', cluster: labels[LABELS.cluster] ?? '' };
-    // `known` is a group being destroyed: it leaves the route whatever its labels say.
-    const deleting = known === undefined ? undefined : serverGroup;
+    // A group being destroyed leaves the route whatever its annotations say.
+    const leaving = deleting ? deployment.metadata?.name : undefined;
     const live = (await this.deploymentsOf(cluster.cluster, scope)).filter(
-      (candidate) => !candidate.metadata?.deletionTimestamp && candidate.metadata?.name !== deleting,
+      (candidate) => !candidate.metadata?.deletionTimestamp && candidate.metadata?.name !== leaving,
     );
     const enabled = live.filter((candidate) => candidate.metadata?.annotations?.[ANNOTATIONS.enabled] === 'true');
     const weights = evenWeights(enabled.map((candidate) => candidate.metadata?.name ?? ''));

@@ -8,11 +8,10 @@ import type { CliIo } from '../io';
  */
 export async function localStop(options: { dataDir?: string; keepInstances: boolean }, io: CliIo): Promise<ExitCode> {
   const dataDir = localDataDir(options.dataDir, io.env);
-  const stopped = await stopAgent(dataDir, !options.keepInstances);
-  if (!stopped) {
+  if (await stopAgent(dataDir, !options.keepInstances)) {
+    io.stdout(`stopped the local agent of ${dataDir}${options.keepInstances ? '; its instances keep running and the next agent adopts them' : ' and every instance it ran'}\n`);
+  } else {
     io.stdout(`no local agent is running for ${dataDir}\n`);
-    return EXIT.OK;
   }
-  io.stdout(`stopped the local agent of ${dataDir}${options.keepInstances ? '; its instances keep running and the next agent adopts them' : ' and every instance it ran'}\n`);
   return EXIT.OK;
 }

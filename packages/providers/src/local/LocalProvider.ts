@@ -66,8 +66,7 @@ export class LocalProvider implements CloudProvider {
   }
 
   async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
-    const scope = this.scopeOf('createServerGroup', spec.name);
-    this.checkAccount(spec.account, scope);
+    const scope = this.refScope(spec, 'createServerGroup');
     const problem = serverGroupSpecProblem(spec);
     if (problem !== undefined) throw this.fatal(scope, problem);
     const parsed = localServerGroupSettingsSchema.safeParse(spec.settings ?? {});
@@ -188,12 +187,8 @@ export class LocalProvider implements CloudProvider {
     };
   }
 
-  private scopeOf(operation: string, name: string): Scope {
-    return { operation, resource: { type: 'serverGroup', name } };
-  }
-
   private refScope(ref: ServerGroupRef, operation: string): Scope {
-    const scope = this.scopeOf(operation, ref.name);
+    const scope: Scope = { operation, resource: { type: 'serverGroup', name: ref.name } };
     this.checkAccount(ref.account, scope);
     return scope;
   }

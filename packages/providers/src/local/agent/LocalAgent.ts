@@ -50,9 +50,9 @@ export class LocalAgent {
     this.stateFile = join(options.dataDir, STATE_FILE);
   }
 
-  /** The admin port the previous agent used, to try first. */
+  /** The admin port the previous agent used, to try first; restore() has read it from the state file. */
   previousAdminPort(): number | null {
-    return loadState(this.stateFile).adminPort;
+    return this.adminPort;
   }
 
   setAdminPort(port: number): void {

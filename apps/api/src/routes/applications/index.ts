@@ -1,9 +1,8 @@
 import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
-import type { ClusterPlace } from '@gantry/store';
 import { isUp, newestFirst } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ClusterIndex } from './clusterIndex';
-import { checkClusterOf, listPlace as listPlaceIn, placesOf } from './places';
+import { checkClusterOf, listPlace, livePlaces, placesOf } from './places';
 import { listClustersSchema, listServerGroupsSchema } from './schemas';
 
 export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex } from './clusterIndex';
@@ -16,27 +15,18 @@ export interface ApplicationRoutesOptions {
 
 /** Live clusters and server groups of an application, read from the providers (Spinnaker's /applications/…/clusters). */
 export const applicationRoutes: FastifyPluginAsyncZod<ApplicationRoutesOptions> = async (app, { providers, clusterIndex }) => {
-  const listPlace = (place: ClusterPlace): Promise<ServerGroup[]> => listPlaceIn(providers, place);
-
   app.get('/applications/:app/clusters', { schema: listClustersSchema }, async (request) => {
     const application = request.params.app;
     const configured = new Set(providers.accounts().map((account) => account.name));
     // Records outlive accounts removed from the configuration; those places cannot be asked.
     const places = (await clusterIndex.clustersOf(application)).filter((place) => configured.has(place.account));
-    const listed = await Promise.all(places.map(async (place) => ({ place, groups: await listPlace(place) })));
-    const clusters = new Map<string, { name: string; account: string; location: string | null; serverGroups: string[] }>();
-    for (const { place, groups } of listed) {
-      if (groups.length === 0) continue;
-      const location = groups[0]?.location ?? place.location ?? null;
-      // A record without a location and one with the account's default are the same place.
-      clusters.set(`${place.account}/${location ?? ''}/${place.cluster}`, {
-        name: place.cluster,
-        account: place.account,
-        location,
-        serverGroups: newestFirst(groups).map((group) => group.name),
-      });
-    }
-    return { application, clusters: [...clusters.values()] };
+    const clusters = (await livePlaces(providers, places)).map(({ place, serverGroups }) => ({
+      name: place.cluster,
+      account: place.account,
+      location: place.location ?? null,
+      serverGroups: newestFirst(serverGroups).map((group) => group.name),
+    }));
+    return { application, clusters };
   });
 
   app.get('/applications/:app/clusters/:cluster/serverGroups', { schema: listServerGroupsSchema }, async (request) => {
@@ -47,7 +37,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApplicationRoutesOptions> 
     if (account !== undefined) providers.forAccount(account);
     const places = await placesOf(providers, clusterIndex, cluster, { account, location });
     const byName = new Map<string, ServerGroup>();
-    for (const groups of await Promise.all(places.map(listPlace))) {
+    for (const groups of await Promise.all(places.map((place) => listPlace(providers, place)))) {
       for (const group of groups) byName.set(`${group.account}/${group.location ?? ''}/${group.name}`, group);
     }
     return { application, cluster, serverGroups: newestFirst([...byName.values()]).map(toView) };

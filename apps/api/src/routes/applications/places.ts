@@ -16,6 +16,27 @@ export function listPlace(providers: Providers, place: ClusterPlace): Promise<Se
   });
 }
 
+export interface LivePlace {
+  /** With the location the provider reports (the account's default when the place named none). */
+  place: ClusterPlace;
+  serverGroups: ServerGroup[];
+}
+
+/** The places where their cluster has server groups now, each once: a place without a location and one with the account's default are the same place. */
+export async function livePlaces(providers: Providers, places: readonly ClusterPlace[]): Promise<LivePlace[]> {
+  const listed = await Promise.all(places.map(async (place) => ({ place, serverGroups: await listPlace(providers, place) })));
+  const live = new Map<string, LivePlace>();
+  for (const { place, serverGroups } of listed) {
+    if (serverGroups.length === 0) continue;
+    const location = serverGroups[0]?.location ?? place.location;
+    live.set(`${place.account}/${location ?? ''}/${place.cluster}`, {
+      place: { account: place.account, cluster: place.cluster, ...(location === undefined ? {} : { location }) },
+      serverGroups,
+    });
+  }
+  return [...live.values()];
+}
+
 /**
  * Where to look for a cluster: the account asked for (at the location asked for, or its
  * default), else every configured account at its default location plus every place Gantry's

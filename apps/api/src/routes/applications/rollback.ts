@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
-import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
+import type { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionRepository, PipelineRepository } from '@gantry/store';
 import { chooseRollback } from '@gantry/strategies';
@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
 import { dispatch } from '../../dispatch';
 import type { ClusterIndex } from './clusterIndex';
-import { checkClusterOf, listPlace, placesOf } from './places';
+import { checkClusterOf, livePlaces, placesOf, type LivePlace } from './places';
 import { rollbackSchema } from './schemas';
 
 export interface RollbackRoutesOptions {
@@ -93,16 +93,8 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
   });
 
   /** The one place the cluster has live server groups; 404 when none, 400 when several and the body does not pick one. */
-  async function findCluster(cluster: string, filter: { account?: string; location?: string }): Promise<{ place: ClusterPlace; serverGroups: ServerGroup[] }> {
-    const places = await placesOf(providers, clusterIndex, cluster, filter);
-    const found = new Map<string, { place: ClusterPlace; serverGroups: ServerGroup[] }>();
-    for (const place of places) {
-      const serverGroups = await listPlace(providers, place);
-      const location = serverGroups[0]?.location ?? place.location;
-      if (serverGroups.length === 0) continue;
-      found.set(`${place.account}/${location ?? ''}`, { place: { account: place.account, cluster, ...(location === undefined ? {} : { location }) }, serverGroups });
-    }
-    const [first, ...others] = found.values();
+  async function findCluster(cluster: string, filter: { account?: string; location?: string }): Promise<LivePlace> {
+    const [first, ...others] = await livePlaces(providers, await placesOf(providers, clusterIndex, cluster, filter));
     if (first === undefined) throw new NotFoundError(`cluster ${cluster} has no live server groups in any known account or location`, { cluster });
     if (others.length > 0) {
       const where = [first, ...others].map(({ place }) => `${place.account}${place.location === undefined ? '' : `/${place.location}`}`).join(', ');

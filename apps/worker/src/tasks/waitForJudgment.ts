@@ -1,10 +1,22 @@
+import { stepJudgmentsOf } from '@gantry/core';
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
-import type { TaskImplementation } from './Task';
+import type { TaskContext, TaskImplementation } from './Task';
 import { readContext } from './readContext';
 
 /** The API nudges the task the moment someone judges, so this slow poll is only a safety net. */
 export const JUDGMENT_POLL_MS = 5 * 60_000;
+
+const stepJudgmentSchema = z.object({ judgmentStatus: z.string(), lastModifiedBy: z.string().optional() });
+
+/**
+ * The answer to the step judgment `name` (a rolling deploy's step, a canary's marginal step), its
+ * status lower-cased as the API accepts it in any case; undefined until someone answered.
+ */
+export function stepJudgment(ctx: TaskContext, name: string): z.output<typeof stepJudgmentSchema> | undefined {
+  const parsed = stepJudgmentSchema.safeParse(stepJudgmentsOf(ctx.stage.context)[name]);
+  return parsed.success ? { ...parsed.data, judgmentStatus: parsed.data.judgmentStatus.toLowerCase() } : undefined;
+}
 
 const judgmentContext = z.object({
   judgmentStatus: z.string().optional(),

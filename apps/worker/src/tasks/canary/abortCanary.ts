@@ -3,9 +3,8 @@ import type { TaskImplementation } from '../Task';
 import { DESTROY_TIMEOUT_MS } from '../serverGroup/trafficTasks';
 import { clusterRefOf, providerFor, refOf } from '../serverGroup/context';
 import { serverGroupTask } from '../serverGroup/failures';
+import { ACT_AGAIN_MS } from '../serverGroup/poll';
 import { liveCanaryGroups, recordedCanaryGroups } from './canaryGroups';
-
-const ACT_AGAIN_MS = 200;
 
 /**
  * `canary`'s on-failure task: whatever failed the stage (its stageTimeoutMs, a provider error, a

@@ -1,9 +1,8 @@
 import type { TaskImplementation } from '../Task';
 import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../serverGroup/context';
 import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
+import { ACT_AGAIN_MS } from '../serverGroup/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups } from './canaryGroups';
-
-const ACT_AGAIN_MS = 200;
 
 /**
  * `canary`, step 4: the canary passed and becomes production: it grows to the cluster's capacity

@@ -6,20 +6,20 @@ import {
   type CanaryAction,
   type CanaryAnalysisPlan,
 } from '@gantry/strategies';
-import { AWAITING_JUDGMENT_OUTPUT, stepJudgmentsOf, waitForUpTimeoutMs, type CanaryFields } from '@gantry/core';
+import { AWAITING_JUDGMENT_OUTPUT, waitForUpTimeoutMs, type CanaryFields } from '@gantry/core';
 import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
 import { clusterRefOf, providerFor, refOf } from '../serverGroup/context';
 import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
-import { nextPollMs } from '../serverGroup/poll';
+import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../serverGroup/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups, type CanaryStageGroups } from './canaryGroups';
 import { judgeCanaryStep } from './judgeCanaryStep';
+import { stepJudgment } from '../waitForJudgment';
 
 /** Longest single wait between looks, so a cancel or a failing group is noticed within it. */
 const MAX_WAIT_MS = 15_000;
-const ACT_AGAIN_MS = 200;
 /** Reads of a metric source that may fail in a row (a Prometheus restart) before the canary fails. */
 const MAX_METRIC_ERRORS = 5;
 /** The API nudges the task when someone judges; this slow poll is a safety net. */
@@ -81,9 +81,10 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
   const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results as JsonObject[], canaryStep: next.step });
   switch (action.kind) {
     case 'waitHealthy': {
-      const remainingMs = ctx.task.startTime.getTime() + waitForUpTimeoutMs(fields) - Date.now();
+      const timeoutMs = waitForUpTimeoutMs(fields);
+      const remainingMs = timeLeftMs(ctx.task, timeoutMs);
       if (remainingMs > 0) return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, remainingMs), state: progress };
-      const failed = { ...progress, failed: `${action.serverGroups.join(' and ')} did not have all instances up within ${waitForUpTimeoutMs(fields) / 1000} s` };
+      const failed = { ...progress, failed: `${action.serverGroups.join(' and ')} did not have all instances up within ${timeoutMs / 1000} s` };
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: failed };
     }
     case 'setWeights': {
@@ -143,8 +144,6 @@ function metricsUnavailable(progress: Progress, error: unknown): TaskResult {
   return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { ...progress, metricErrors, failed: `metrics could not be read ${metricErrors} times in a row: ${reason}` } };
 }
 
-const judgment = z.looseObject({ judgmentStatus: z.string(), lastModifiedBy: z.string().optional() });
-
 /**
  * A marginal step waits for a person: the stage output `awaitingJudgment` names the step, and the
  * judgment API stores the answer under that name (one answer per step). "continue" lets the step
@@ -152,14 +151,13 @@ const judgment = z.looseObject({ judgmentStatus: z.string(), lastModifiedBy: z.s
  */
 function awaitJudgment(ctx: TaskContext, progress: Progress): TaskResult {
   const step = `canary step ${progress.step + 1}`;
-  const answer = judgment.safeParse(stepJudgmentsOf(ctx.stage.context)[step]);
-  const status = answer.success ? answer.data.judgmentStatus.toLowerCase() : undefined;
-  if (status === 'continue') {
+  const answer = stepJudgment(ctx, step);
+  if (answer?.judgmentStatus === 'continue') {
     const next = { ...continueAfterJudgment(progress), metricErrors: 0, results: progress.results };
     return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { [AWAITING_JUDGMENT_OUTPUT]: null } };
   }
-  if (status === 'stop') {
-    const by = answer.data?.lastModifiedBy ?? 'an unknown user';
+  if (answer?.judgmentStatus === 'stop') {
+    const by = answer.lastModifiedBy ?? 'an unknown user';
     return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { ...progress, failed: `judged "stop" by ${by} after ${step} was marginal` }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: null } };
   }
   return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS, state: { ...progress, awaitingJudgment: true }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: step } };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
 import { chosenServerGroup, clusterRefOf, describeServerGroup, providerFor, refOf, type ChosenServerGroup } from './context';
 import { TaskFailure, serverGroupTask } from './failures';
+import { ACT_AGAIN_MS } from './poll';
 
 /**
  * The deploy steps on the old server groups (disable, scale down, destroy), shared by every
@@ -26,7 +27,6 @@ export interface LiveCluster {
   serverGroups: ServerGroup[];
 }
 
-const ACT_AGAIN_MS = 200;
 /** Disabling, resizing and deleting are quick; this only bounds a provider that never reflects them. */
 export const OLD_GROUPS_TIMEOUT_MS = 10 * 60_000;
 

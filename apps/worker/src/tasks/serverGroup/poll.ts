@@ -13,3 +13,14 @@ export function pollDelayMs(polls: number): number {
 export function nextPollMs(polls: number, remainingMs: number): number {
   return Math.max(1, Math.min(pollDelayMs(polls), remainingMs));
 }
+
+/** Soon after acting, to see the effect: the next run moves on, or repeats an idempotent call. */
+export const ACT_AGAIN_MS = 200;
+
+/**
+ * What is left of `timeoutMs`, counted from the task's first run: the engine keeps that across
+ * crashes, so a resumed worker does not grant a fresh timeout.
+ */
+export function timeLeftMs(task: { startTime: Date }, timeoutMs: number): number {
+  return task.startTime.getTime() + timeoutMs - Date.now();
+}

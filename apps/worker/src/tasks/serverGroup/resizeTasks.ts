@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { TaskImplementation } from '../Task';
 import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from './context';
 import { TaskFailure, serverGroupTask } from './failures';
-import { nextPollMs } from './poll';
+import { nextPollMs, timeLeftMs } from './poll';
 
 /** `resizeServerGroup`, step 2: sets the capacity (idempotent: the same capacity again changes nothing). */
 export const resizeServerGroupTask: TaskImplementation = serverGroupTask({
@@ -36,7 +36,7 @@ export const waitForCapacityMatchTask: TaskImplementation = serverGroupTask({
     const group = await providerFor(ctx, chosen.account).provider.getServerGroup(refOf(chosen));
     if (group === null) throw new TaskFailure(`server group ${describeServerGroup(chosen)} does not exist (deleted while resizing?)`);
     if (capacityMatches(group.health, fields.capacity)) return { status: 'SUCCEEDED', outputs: { health: { ...group.health } } };
-    const remainingMs = ctx.task.startTime.getTime() + timeoutMs - Date.now();
+    const remainingMs = timeLeftMs(ctx.task, timeoutMs);
     if (remainingMs <= 0) {
       return {
         status: 'TERMINAL',

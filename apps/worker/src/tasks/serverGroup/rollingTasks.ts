@@ -3,7 +3,6 @@ import {
   deployClusterOf,
   deployFieldsSchema,
   judgesSteps,
-  stepJudgmentsOf,
   strategyDelaysMs,
   targetPercentagesOf,
   waitForUpTimeoutMs,
@@ -12,12 +11,12 @@ import { nullIfNotFound, type CloudProvider } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { nextRollingStep, servingOlderGroups, type RollingProgress, type RollingStep } from '@gantry/strategies';
 import { z } from 'zod';
-import { TransientTaskError, type TaskContext, type TaskImplementation, type TaskResult } from '../Task';
-import { JUDGMENT_POLL_MS } from '../waitForJudgment';
+import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
+import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
 import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from './context';
 import { classifyFailure, serverGroupTask } from './failures';
 import { readCluster } from './oldGroupsTask';
-import { nextPollMs } from './poll';
+import { ACT_AGAIN_MS, nextPollMs } from './poll';
 
 /**
  * `deploy` (rolling red/black): moves traffic to the new group in `targetPercentages` steps with
@@ -34,7 +33,6 @@ import { nextPollMs } from './poll';
  *   stage fails only once the old groups serve again and the new one does not.
  */
 
-const ACT_AGAIN_MS = 200;
 
 const progressSchema = z.object({
   servingBefore: z.array(z.string()),
@@ -128,13 +126,6 @@ export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
 /** What the API calls the judgment before the step to `percentage` %. */
 function stepJudgmentName(percentage: number): string {
   return `step${percentage}`;
-}
-
-const stepJudgmentSchema = z.object({ judgmentStatus: z.string(), lastModifiedBy: z.string().optional() });
-
-function stepJudgment(ctx: TaskContext, name: string): z.output<typeof stepJudgmentSchema> | undefined {
-  const parsed = stepJudgmentSchema.safeParse(stepJudgmentsOf(ctx.stage.context)[name]);
-  return parsed.success ? { ...parsed.data, judgmentStatus: parsed.data.judgmentStatus.toLowerCase() } : undefined;
 }
 
 /** Traffic back to the old groups, then the new one out of it (weights alone do not disable where none are left). */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { TaskImplementation } from '../Task';
 import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from './context';
 import { TaskFailure, serverGroupTask } from './failures';
-import { nextPollMs } from './poll';
+import { nextPollMs, timeLeftMs } from './poll';
 
 const timeoutFields = z.looseObject({ waitForUpTimeoutSec: seconds.optional() });
 
@@ -34,7 +34,7 @@ export const waitForUpInstancesTask: TaskImplementation = serverGroupTask({
       };
     }
 
-    const remainingMs = ctx.task.startTime.getTime() + timeoutMs - Date.now();
+    const remainingMs = timeLeftMs(ctx.task, timeoutMs);
     if (remainingMs <= 0) {
       return {
         status: 'TERMINAL',

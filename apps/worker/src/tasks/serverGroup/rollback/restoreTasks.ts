@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../../Task';
 import { clusterRefOf, providerFor, readFields, refOf } from '../context';
 import { TaskFailure, serverGroupTask } from '../failures';
-import { nextPollMs } from '../poll';
+import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../poll';
 import { describePlace, recordedPlan, type RollbackPlan } from './rollbackPlan';
 
 /**
@@ -17,7 +17,6 @@ import { describePlace, recordedPlan, type RollbackPlan } from './rollbackPlan';
  * group keeps its traffic until the restored one could take all of it.
  */
 
-const ACT_AGAIN_MS = 200;
 
 const restoreFields = z.looseObject({
   waitForUpTimeoutSec: seconds.optional(),
@@ -80,7 +79,7 @@ export const restoreServerGroupTask: TaskImplementation = serverGroupTask({
 });
 
 async function waitOrGiveUp(ctx: TaskContext, provider: CloudProvider, plan: RollbackPlan, timeoutMs: number): Promise<TaskResult> {
-  const remainingMs = ctx.task.startTime.getTime() + timeoutMs - Date.now();
+  const remainingMs = timeLeftMs(ctx.task, timeoutMs);
   if (remainingMs > 0) return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, remainingMs) };
   const group = await provider.getServerGroup(refIn(plan, plan.restoredServerGroup));
   const health = group === null ? 'gone' : describeHealth(group.health);

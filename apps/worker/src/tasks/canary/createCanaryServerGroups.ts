@@ -1,5 +1,6 @@
 import type { TaskImplementation } from '../Task';
 import { providerFor } from '../serverGroup/context';
+import { newServerGroupSpec } from '../serverGroup/createServerGroup';
 import { serverGroupTask } from '../serverGroup/failures';
 import { canaryFields, canaryStageGroups } from './canaryGroups';
 
@@ -15,18 +16,11 @@ export const createCanaryServerGroupsTask: TaskImplementation = serverGroupTask(
     const { cluster } = fields;
     const { provider } = providerFor(ctx, groups.canary.account);
     const capacity = fields.canaryCapacity ?? cluster.capacity;
-    const common = {
-      account: groups.canary.account,
-      ...(groups.canary.location === undefined ? {} : { location: groups.canary.location }),
-      application: cluster.application,
-      cluster: groups.canary.cluster,
-      capacity: { min: capacity.min, max: capacity.max, desired: capacity.desired },
-      enabled: false,
-      ...(cluster.settings === undefined ? {} : { settings: cluster.settings }),
-    };
-    const tags = (role: string) => ({ 'gantry.io/execution-id': ctx.execution.id, 'gantry.io/stage': ctx.stage.refId, 'gantry.io/canary-role': role });
-    await provider.createServerGroup({ ...common, name: groups.baseline, image: groups.productionImage, tags: tags('baseline') });
-    const canary = await provider.createServerGroup({ ...common, name: groups.canary.serverGroupName, image: cluster.image, tags: tags('canary') });
+    const role = (name: string) => ({ 'gantry.io/canary-role': name });
+    await provider.createServerGroup(
+      newServerGroupSpec(ctx, cluster, { ...groups.canary, serverGroupName: groups.baseline }, { image: groups.productionImage, capacity, tags: role('baseline') }),
+    );
+    const canary = await provider.createServerGroup(newServerGroupSpec(ctx, cluster, groups.canary, { capacity, tags: role('canary') }));
     return { status: 'SUCCEEDED', outputs: canary.image === '' ? {} : { image: canary.image } };
   },
 });

@@ -1,6 +1,7 @@
-import { deployClusterOf, deployFieldsSchema } from '@gantry/core';
-import type { TaskImplementation } from '../Task';
-import { chosenServerGroup, providerFor, readFields } from './context';
+import { deployClusterOf, deployFieldsSchema, type DeployCluster } from '@gantry/core';
+import type { Capacity, ServerGroupSpec } from '@gantry/providers';
+import type { TaskContext, TaskImplementation } from '../Task';
+import { chosenServerGroup, providerFor, readFields, type ChosenServerGroup } from './context';
 import { serverGroupTask } from './failures';
 
 /**
@@ -15,19 +16,33 @@ export const createServerGroupTask: TaskImplementation = serverGroupTask({
     const chosen = chosenServerGroup(ctx);
     const cluster = deployClusterOf(readFields(deployFieldsSchema, ctx));
     const { provider } = providerFor(ctx, chosen.account);
-    const group = await provider.createServerGroup({
-      account: chosen.account,
-      ...(chosen.location === undefined ? {} : { location: chosen.location }),
-      application: cluster.application,
-      cluster: chosen.cluster,
-      name: chosen.serverGroupName,
-      image: cluster.image,
-      capacity: { min: cluster.capacity.min, max: cluster.capacity.max, desired: cluster.capacity.desired },
-      enabled: false,
-      ...(cluster.settings === undefined ? {} : { settings: cluster.settings }),
-      tags: { 'gantry.io/execution-id': ctx.execution.id, 'gantry.io/stage': ctx.stage.refId },
-    });
+    const group = await provider.createServerGroup(newServerGroupSpec(ctx, cluster, chosen));
     // The provider may have pinned the image (a tag resolved to a digest): report what runs.
     return { status: 'SUCCEEDED', outputs: group.image === '' ? {} : { image: group.image } };
   },
 });
+
+/**
+ * `group` as a new member of the deploy's cluster: out of traffic, with the cluster's image and
+ * capacity unless told otherwise, and tagged with the stage that made it.
+ */
+export function newServerGroupSpec(
+  ctx: TaskContext,
+  cluster: DeployCluster,
+  group: ChosenServerGroup,
+  overrides: { image?: string; capacity?: Capacity; tags?: Record<string, string> } = {},
+): ServerGroupSpec {
+  const capacity = overrides.capacity ?? cluster.capacity;
+  return {
+    account: group.account,
+    ...(group.location === undefined ? {} : { location: group.location }),
+    application: cluster.application,
+    cluster: group.cluster,
+    name: group.serverGroupName,
+    image: overrides.image ?? cluster.image,
+    capacity: { min: capacity.min, max: capacity.max, desired: capacity.desired },
+    enabled: false,
+    ...(cluster.settings === undefined ? {} : { settings: cluster.settings }),
+    tags: { 'gantry.io/execution-id': ctx.execution.id, 'gantry.io/stage': ctx.stage.refId, ...overrides.tags },
+  };
+}

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './retry';
 export * from './validation';
 export * from './accounts';
+export * from './defaultLocation';
 export * from './RetryingProvider';
 export * from './ProviderRegistry';
 export * from './LazyProvider';

@@ -1,7 +1,7 @@
 import { bakeFieldsSchema, bakePlaceOf } from '@gantry/core';
-import type { Image } from '@gantry/providers';
+import { defaultLocationOf, type Image } from '@gantry/providers';
 import { z } from 'zod';
-import { defaultLocationOf, providerFor, readFields } from '../cloud/context';
+import { providerFor, readFields } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 
 /** Clouds take minutes to build an image; polling faster only spends API quota. */

@@ -5,7 +5,7 @@ import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, S
 import type { LocalAccountConfig } from '../accounts';
 import type { ProviderError } from '../errors';
 import { serverGroupSpecProblem, settingsProblems } from '../validation';
-import type { CreateServerGroupBody, ServerGroupView } from './agent/protocol';
+import type { CreateServerGroupBody, ServerGroupView } from './protocol';
 import { AgentClient, type Scope } from './agentClient';
 import { IMAGE_ID, bakeFolder } from './bake';
 import { localDataDir } from './dataDir';

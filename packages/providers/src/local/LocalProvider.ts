@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseServerGroupName } from '@gantry/core';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
-import type { LocalAccountConfig } from '../accounts';
+import type { LocalAccountConfig } from './account';
 import type { ProviderError } from '../errors';
 import { serverGroupSpecProblem, settingsProblems } from '../validation';
 import type { CreateServerGroupBody, ServerGroupView } from './protocol';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopAgentAndInstances } from '../../../packages/providers/src/local/testing';
+import { stopAgentAndInstances } from '../../../packages/providers/src/local/testSupport';
 import { spawnGantry, waitForReady, type GantryProcess } from '../../../test/support/gantryProcess';
 import { freePort } from '../../../test/support/standaloneFake';
 import { createBenchDatabase } from '../../lib/database';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../providers/src/local/processes';
-import { localTestBed, type LocalTestBed } from '../../providers/src/local/testing';
+import { localTestBed, type LocalTestBed } from '../../providers/src/local/testSupport';
 import { eventually } from '../../../test/support/eventually';
 import { runGantry } from './testSupport';
 

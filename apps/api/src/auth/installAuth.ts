@@ -13,7 +13,7 @@ import {
 } from '@gantry/core';
 import type { AuthStore } from '@gantry/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { declaredAccess } from './access';
+import { declaredAccess, type RouteAccess } from './access';
 import { checkCsrf, credentialOf, type Credential } from './credentials';
 import { looksLikeJwt, type OidcVerifier } from './oidc';
 
@@ -26,7 +26,17 @@ export type AuthOptions = { mode: 'on'; store: AuthStore; oidc?: OidcVerifier } 
 /** Who everyone is with authentication off. */
 export const AUTH_OFF_PRINCIPAL: Principal = { name: 'anonymous', roles: [ADMIN_ROLE], via: 'auth-off' };
 
+/** One registered route and what it requires (the README's roles × routes table, and the test that walks it). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: readonly DeclaredRoute[];
+  }
   interface FastifyRequest {
     /** The authenticated caller; undefined only on open routes (and trigger endpoints a sender signed). */
     principal: Principal | undefined;
@@ -68,8 +78,12 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     return readable(await grants(this), requirePrincipal(this).roles, kind);
   });
 
+  const table: DeclaredRoute[] = [];
+  app.decorate('routeTable', table);
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, access: declaredAccess(route) };
+    const access = declaredAccess(route);
+    route.config = { ...route.config, access };
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access });
   });
 
   app.addHook('onRequest', async (request) => {

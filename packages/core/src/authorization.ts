@@ -87,26 +87,43 @@ export function effectiveGrants(grants: readonly Grant[], roles: readonly string
   return grants.filter((grant) => roles.includes(grant.role));
 }
 
-/**
- * The accounts a pipeline's stages act in (`account`, or Spinnaker's `credentials`), with whether
- * any stage names its account by an expression, which only the run can resolve: a trigger then
- * needs EXECUTE on every account (ANY), so an expression cannot be a way around the check.
- */
+/** A stage and the clusters it deploys (`cluster`, or Spinnaker's `clusters[]`): where accounts and applications are named. */
+function placesOf(stage: Record<string, unknown>): Record<string, unknown>[] {
+  const clusters = Array.isArray(stage.clusters) ? stage.clusters : [];
+  return [stage, stage.cluster, ...clusters].filter(isPlainObject);
+}
+
+// A name given by an expression is only known when the stage runs: it counts as every name (ANY),
+// so an expression cannot be a way around the check.
+const named = (value: unknown): string | undefined =>
+  typeof value !== 'string' || value === '' ? undefined : value.includes('${') ? ANY : value;
+
+/** The accounts a pipeline's stages act in (`account`, or Spinnaker's `credentials`, on the stage or its clusters). */
 export function stageAccounts(stages: readonly unknown[]): string[] {
   const accounts = new Set<string>();
-  for (const stage of stages) {
-    if (!isPlainObject(stage)) continue;
-    const account = stage.account ?? stage.credentials;
-    if (typeof account !== 'string' || account === '') continue;
-    accounts.add(account.includes('${') ? ANY : account);
+  for (const stage of stages.filter(isPlainObject)) {
+    for (const place of placesOf(stage)) {
+      const account = named(place.account ?? place.credentials);
+      if (account !== undefined) accounts.add(account);
+    }
   }
   return [...accounts].sort();
 }
 
-/** What triggering a pipeline needs: EXECUTE on its application and on every account its stages deploy to. */
+/**
+ * What triggering a pipeline needs: EXECUTE on its application, on every other application its
+ * clusters belong to, and on every account its stages deploy to (the `local` one included).
+ */
 export function permissionsToRun(application: string, stages: readonly unknown[]): Permission[] {
+  const applications = new Set([application]);
+  for (const stage of stages.filter(isPlainObject)) {
+    for (const cluster of placesOf(stage).slice(1)) {
+      const other = named(cluster.application);
+      if (other !== undefined) applications.add(other);
+    }
+  }
   return [
-    { kind: 'application', name: application, action: 'EXECUTE' },
+    ...[...applications].map((name): Permission => ({ kind: 'application', name, action: 'EXECUTE' })),
     ...stageAccounts(stages).map((name): Permission => ({ kind: 'account', name, action: 'EXECUTE' })),
   ];
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageBus, OutgoingMessage } from '@gantry/queue';
+import type { MessageBus } from '@gantry/queue';
 import { AuthStore, PostgresExecutionRepository } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/testDatabase';
 import { buildTestServer } from '../testSupport';
@@ -31,7 +31,7 @@ describe('triggering a command-running pipeline needs EXECUTE on its application
   let app: FastifyInstance;
   let store: AuthStore;
   let pipelineId: string;
-  const sent: OutgoingMessage[] = [];
+  const sent: unknown[] = [];
   const bus: MessageBus = {
     send: async (message) => void sent.push(message),
     sendAll: async (messages) => void sent.push(...messages),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../apps/api/src';
-import { asUser, storeTestToken, testAuth } from '../../apps/api/src/testSupport';
+import { TEST_USER, asUser, storeTestToken, testAuth } from '../../apps/api/src/testSupport';
 import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository, type ExecutionDetail } from '../../packages/store/src';
 import { waitUntil } from '../support/eventually';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
@@ -394,7 +394,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
       expect(finished.status).toBe('SUCCEEDED');
       expect(finished.trigger).toMatchObject({
         type: 'pipeline',
-        user: 'anonymous',
+        user: TEST_USER,
         parentExecution: { id: good.id, application: 'checkout', name: upstreamName, status: 'SUCCEEDED', pipelineId: upstream },
       });
       expect(finished.parentExecutionId).toBe(good.id);

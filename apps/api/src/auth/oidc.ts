@@ -50,7 +50,8 @@ export class OidcVerifier {
     } catch (error) {
       throw new UnauthorizedError(`the OIDC token was refused: ${reasonOf(error)}`);
     }
-    const name = [payload.preferred_username, payload.email, payload.sub].find((value) => typeof value === 'string' && value !== '');
+    // client_id: a client-credentials token of a machine names no user but its client.
+    const name = [payload.preferred_username, payload.email, payload.sub, payload.client_id].find((value) => typeof value === 'string' && value !== '');
     if (typeof name !== 'string') throw new UnauthorizedError('the OIDC token names no user (sub)');
     const groups = payload[this.settings.groupsClaim];
     const roles = Array.isArray(groups) ? groups.filter((group): group is string => typeof group === 'string') : [];

@@ -77,7 +77,7 @@ function planOf(fields: CanaryFields): CanaryAnalysisPlan {
 
 async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): Promise<TaskResult> {
   const { fields, groups, provider, progress } = analysis;
-  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results as JsonObject[], canaryStep: next.step });
+  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results, canaryStep: next.step });
   switch (action.kind) {
     case 'waitHealthy': {
       const timeoutMs = waitForUpTimeoutMs(fields);

@@ -15,13 +15,21 @@ const QUEUE_NAME = 'gantry-engine';
 /**
  * Infrastructure failures (a database restart, a lost connection) make a handler throw; BullMQ then
  * retries the message with backoff instead of dropping it. The engine's own failures never throw.
+ * The attempts are practically unbounded, so an outage of any length never kills a message: the
+ * consumer gives up early only on failures that are not an outage (a bug; see MessageConsumer).
  */
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 25,
-  backoff: { type: 'exponential', delay: 250 },
+  attempts: 1_000_000,
+  backoff: { type: 'capped' },
   removeOnComplete: true,
   removeOnFail: 10_000,
 };
+
+/** Retry delays double from 250 ms up to 5 s (with jitter), so a message is retried soon after an outage ends. */
+export function retryDelayMs(attemptsMade: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(5_000, 250 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
+  return Math.round(ceiling * (0.75 + random() * 0.25));
+}
 
 type AnyQueue = Queue<EngineMessage, unknown, string>;
 type AnyWorker = Worker<EngineMessage, void, string>;
@@ -67,6 +75,7 @@ export function openWorker(
     stalledInterval: options.stalledIntervalMs,
     // A message whose worker died is redelivered, however often workers die: state is in PostgreSQL.
     maxStalledCount: 1_000_000,
+    settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
   };
   if (config.kind === 'redis') {
     const connection = redisConnection(config.url, { maxRetriesPerRequest: null });

@@ -66,7 +66,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const { store, oidc } = deps.auth;
     app.register(authRoutes, { store, ...(oidc === undefined ? {} : { oidc }), ...(deps.publicUrl === undefined ? {} : { publicUrl: deps.publicUrl }) });
   }
-  app.register(pipelineRoutes, { prefix: API_PREFIX, pipelines: deps.pipelines, bus: deps.bus });
+  app.register(pipelineRoutes, {
+    prefix: API_PREFIX,
+    pipelines: deps.pipelines,
+    bus: deps.bus,
+    ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
+  });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
   }

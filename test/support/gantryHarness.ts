@@ -42,6 +42,8 @@ export async function startTestGantry(
     reconcileIntervalMs?: number;
     /** Accounts for server group stages and the application routes (a ProviderRegistry); default none. */
     providers?: ProviderDirectory;
+    /** Serve the webhook trigger routes (/webhooks/…), as production does. */
+    webhooks?: boolean;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -61,6 +63,7 @@ export async function startTestGantry(
     ...(options.providers === undefined ? {} : { providers: options.providers }),
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
+    ...(options.webhooks === true ? { triggers: { pool } } : {}),
   });
   authenticateInjects(api, auth);
   await api.ready();

@@ -7,6 +7,7 @@ import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepo
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
 import { authRoutes } from './routes/auth';
@@ -57,6 +58,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installZodSchemas(app);
   installJsonBody(app);
   installErrorShape(app, { bodyLimitBytes });
+  installStorableInput(app);
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { adminTokenPath } from '@gantry/config';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopAgentAndInstances } from '../../../packages/providers/src/local/testing';
 import { spawnGantry, waitForReady, type GantryProcess } from '../../../test/support/gantryProcess';
+import { stopAgentAndInstances } from '../../../test/support/localTestBed';
 import { freePort } from '../../../test/support/standaloneFake';
 import { createBenchDatabase } from '../../lib/database';
 

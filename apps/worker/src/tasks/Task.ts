@@ -7,12 +7,30 @@ import type { ClusterPlace, JsonObject } from '@gantry/store';
  * (no worker ever sleeps). `run` may be called again for the same step after a crash, so its
  * external effects must be idempotent (look before create, idempotency keys).
  */
-export interface TaskImplementation {
+export interface TaskImplementation<Name extends string = string> {
   /** The name stage types plan with, e.g. `createWebhook`. */
-  readonly name: string;
+  readonly name: Name;
   /** Fails the task TERMINAL when it has been running longer than this. */
   readonly timeoutMs?: number;
   run(ctx: TaskContext): Promise<TaskResult>;
+}
+
+/**
+ * A task as the engine runs it: its name kept as a literal type, so the built-in task table can
+ * check it against the plans, and a TaskFailure thrown anywhere inside it ending it TERMINAL.
+ */
+export function defineTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
+  return {
+    ...task,
+    async run(ctx) {
+      try {
+        return await task.run(ctx);
+      } catch (error) {
+        if (error instanceof TaskFailure) return { status: 'TERMINAL', error: error.message };
+        throw error;
+      }
+    },
+  };
 }
 
 export interface TaskContext {
@@ -96,5 +114,13 @@ export class TransientTaskError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TransientTaskError';
+  }
+}
+
+/** A TERMINAL outcome decided inside a task's helpers, so that task bodies read as straight lines. */
+export class TaskFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskFailure';
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
-import type { TaskContext, TaskImplementation } from './Task';
-import { readContext } from './readContext';
+import { defineTask, type TaskContext } from './Task';
+import { readFields } from './readFields';
 
 // Each precondition is read loosely here and judged one by one, so one malformed entry fails as
 // that entry (with its reason in the error) instead of hiding the verdict on the others.
@@ -113,12 +113,11 @@ function judge(precondition: Precondition, ctx: TaskContext): Verdict {
 }
 
 /** `checkPreconditions` stage: every precondition must hold; failures stop or merely mark the pipeline. */
-export const checkPreconditionsTask: TaskImplementation = {
+export const checkPreconditionsTask = defineTask({
   name: 'checkPreconditions',
   async run(ctx) {
-    const read = readContext(preconditionsContext, ctx.stage.context, 'checkPreconditions');
-    if (!read.ok) return read.result;
-    const verdicts = read.value.preconditions.map((p) => judge(p, ctx));
+    const fields = readFields(preconditionsContext, ctx);
+    const verdicts = fields.preconditions.map((p) => judge(p, ctx));
     const outputs: JsonObject = {
       preconditions: verdicts.map(({ type, passed, message }) => ({ type, passed, message })),
     };
@@ -133,4 +132,4 @@ export const checkPreconditionsTask: TaskImplementation = {
     const stopsPipeline = failed.some(({ verdict }) => verdict.failPipeline);
     return { status: stopsPipeline ? 'TERMINAL' : 'FAILED_CONTINUE', error, outputs };
   },
-};
+});

@@ -1,20 +1,19 @@
 import { z } from 'zod';
-import type { TaskImplementation } from './Task';
-import { readContext } from './readContext';
+import { defineTask } from './Task';
+import { readFields } from './readFields';
 
 const variablesContext = z.object({
   variables: z.array(z.object({ key: z.string().min(1), value: z.unknown().optional() })).default([]),
 });
 
 /** `evaluateVariables` stage: publishes each (already resolved) variable as a stage output. */
-export const evaluateVariablesTask: TaskImplementation = {
+export const evaluateVariablesTask = defineTask({
   name: 'evaluateVariables',
   async run(ctx) {
-    const read = readContext(variablesContext, ctx.stage.context, 'evaluateVariables');
-    if (!read.ok) return read.result;
+    const fields = readFields(variablesContext, ctx);
     // fromEntries defines own properties, so a key like "__proto__" stays data instead of
     // rewriting the prototype; a later duplicate key wins, as in Spinnaker.
-    const outputs = Object.fromEntries(read.value.variables.map((v) => [v.key, v.value ?? null]));
+    const outputs = Object.fromEntries(fields.variables.map((v) => [v.key, v.value ?? null]));
     return { status: 'SUCCEEDED', outputs };
   },
-};
+});

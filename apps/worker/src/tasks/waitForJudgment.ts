@@ -1,8 +1,8 @@
 import { stepJudgmentsOf } from '@gantry/core';
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
-import type { TaskContext, TaskImplementation } from './Task';
-import { readContext } from './readContext';
+import { defineTask, type TaskContext } from './Task';
+import { readFields } from './readFields';
 
 /** The API nudges the task the moment someone judges, so this slow poll is only a safety net. */
 export const JUDGMENT_POLL_MS = 5 * 60_000;
@@ -26,12 +26,11 @@ const judgmentContext = z.object({
 });
 
 /** `manualJudgment` stage: waits for the judgment the API writes into the stage context. */
-export const waitForJudgmentTask: TaskImplementation = {
+export const waitForJudgmentTask = defineTask({
   name: 'waitForJudgment',
   async run(ctx) {
-    const read = readContext(judgmentContext, ctx.stage.context, 'manualJudgment');
-    if (!read.ok) return read.result;
-    const { judgmentStatus, judgmentInput, lastModifiedBy, judgedAt } = read.value;
+    const fields = readFields(judgmentContext, ctx);
+    const { judgmentStatus, judgmentInput, lastModifiedBy, judgedAt } = fields;
     if (judgmentStatus === undefined || judgmentStatus === '') {
       return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS };
     }
@@ -55,4 +54,4 @@ export const waitForJudgmentTask: TaskImplementation = {
       outputs,
     };
   },
-};
+});

@@ -38,7 +38,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
       master: request.headers['x-jenkins-master'] ?? request.query.master,
       sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: (master) => isOpen(`jenkins:${master}`) },
       // The typed body is the documented JSON; what arrives is the raw bytes (see captureRawBodies).
-      raw: rawBodyOf(request.body as unknown),
+      raw: rawBodyOf(request.body),
       contentType: request.headers['content-type'],
       explain: request.query.explain ?? false,
     });
@@ -51,7 +51,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
         { ...deps, secrets, log: request.log },
         {
           source: request.params.source,
-          raw: rawBodyOf(request.body as unknown),
+          raw: rawBodyOf(request.body),
           headers: request.raw.headers,
           explain: request.query.explain ?? false,
           sender: tokenHolder(request) ?? { open: isOpen(request.params.source) },

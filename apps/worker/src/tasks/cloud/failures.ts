@@ -1,14 +1,6 @@
 import { ValidationError } from '@gantry/core';
 import { UnknownAccountError, isProviderError } from '@gantry/providers';
-import { TransientTaskError, type TaskImplementation } from '../Task';
-
-/** A TERMINAL outcome decided inside a task's helpers, so that task bodies read as straight lines. */
-export class TaskFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TaskFailure';
-  }
-}
+import { TaskFailure, TransientTaskError, type TaskImplementation } from '../Task';
 
 export type FailureOutcome = { kind: 'retry'; message: string } | { kind: 'terminal'; message: string } | { kind: 'unexpected' };
 
@@ -32,7 +24,7 @@ export function classifyFailure(error: unknown): FailureOutcome {
 }
 
 /** Wraps a server group task so that its failures are classified as above. */
-export function serverGroupTask(task: TaskImplementation): TaskImplementation {
+export function serverGroupTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
   return {
     ...task,
     async run(ctx) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
-import { TransientTaskError, type TaskImplementation } from '../Task';
-import { readContext } from '../readContext';
+import { TransientTaskError, defineTask } from '../Task';
+import { readFields } from '../readFields';
 
 const pipelineContext = z.object({
   // Spinnaker requires it; defaulting to the parent's application covers the common same-app case.
@@ -11,13 +11,12 @@ const pipelineContext = z.object({
 });
 
 /** `pipeline` stage, step 1: starts the child execution, exactly once per stage attempt. */
-export const startPipelineTask: TaskImplementation = {
+export const startPipelineTask = defineTask({
   name: 'startPipeline',
   async run(ctx) {
-    const read = readContext(pipelineContext, ctx.stage.context, 'pipeline');
-    if (!read.ok) return read.result;
-    const application = read.value.application ?? ctx.execution.application;
-    const { pipeline } = read.value;
+    const fields = readFields(pipelineContext, ctx);
+    const application = fields.application ?? ctx.execution.application;
+    const { pipeline } = fields;
     const user = ctx.execution.trigger['user'];
     const trigger: JsonObject = {
       type: 'pipeline',
@@ -35,7 +34,7 @@ export const startPipelineTask: TaskImplementation = {
       ({ executionId } = await ctx.services.startPipeline({
         application,
         pipeline,
-        parameters: read.value.pipelineParameters ?? {},
+        parameters: fields.pipelineParameters ?? {},
         trigger,
         idempotencyKey: `${ctx.execution.id}:${ctx.stage.id}:${ctx.stage.attempt}`,
         parentExecutionId: ctx.execution.id,
@@ -49,4 +48,4 @@ export const startPipelineTask: TaskImplementation = {
     }
     return { status: 'SUCCEEDED', outputs: { executionId }, state: { executionId } };
   },
-};
+});

@@ -1,6 +1,6 @@
 import { deployClusterOf, deployFieldsSchema } from '@gantry/core';
-import type { TaskImplementation } from '../Task';
-import { chosenServerGroup, newServerGroupSpec, providerFor, readFields } from '../cloud/context';
+import { chosenServerGroup, newServerGroupSpec, providerFor } from '../cloud/context';
+import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 
 /**
@@ -9,7 +9,7 @@ import { serverGroupTask } from '../cloud/failures';
  * gets the existing group back; one with that name but another image is a Conflict, TERMINAL.
  * The group is created out of traffic: it is enabled only once all its instances are up.
  */
-export const createServerGroupTask: TaskImplementation = serverGroupTask({
+export const createServerGroupTask = serverGroupTask({
   name: 'createServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);

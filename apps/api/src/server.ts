@@ -37,9 +37,9 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /**
    * What the trigger endpoints (/webhooks/…) need: the database they match pipelines in, and the
-   * configuration's webhook secrets by ref. Without it those endpoints are not served.
+   * configuration's webhook secrets by ref, and the sources open to anyone. Without it those endpoints are not served.
    */
-  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>> };
+  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>>; openSources?: readonly string[] };
   /** The configured accounts and their providers, for the application routes; default none. */
   providers?: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
   /** Where Gantry deployed an application's clusters (PostgresClusterIndex); default none known. */

@@ -52,7 +52,7 @@ describe('a pipeline choosing the command on the local account', () => {
 
   it('on the default account: the stage fails naming settings.command and the account, and nothing runs', { timeout: 120_000 }, async () => {
     local = await startLocalGantry();
-    const api = new DemoApi(local.url);
+    const api = new DemoApi(local.url, local.token);
     const proof = newProof();
     const execution = await api.waitFor(await api.trigger(await api.savePipeline(shellPipeline('proofa', proof)), {}));
     expect(execution.status).toBe('TERMINAL');
@@ -66,7 +66,7 @@ describe('a pipeline choosing the command on the local account', () => {
 
   it('on an account with allowPipelineCommands: the command runs', { timeout: 120_000 }, async () => {
     local = await startLocalGantry({ accountsYaml: 'accounts:\n  - name: local\n    provider: local\n    allowPipelineCommands: true\n' });
-    const api = new DemoApi(local.url);
+    const api = new DemoApi(local.url, local.token);
     const proof = newProof();
     const executionId = await api.trigger(await api.savePipeline(shellPipeline('proofb', proof)), {});
     // The shell exits at once, so the deploy itself fails (never healthy); what matters is that it ran.

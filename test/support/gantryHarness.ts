@@ -4,6 +4,7 @@ import { injectJson } from '../../apps/api/src/testSupport';
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
+  IdempotencyKeys,
   PipelineRepository,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
@@ -57,6 +58,7 @@ export async function startTestGantry(
     ...(options.providers === undefined ? {} : { providers: options.providers }),
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
+    idempotencyKeys: new IdempotencyKeys(pool),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
   });
   await api.ready();

@@ -10,5 +10,6 @@ export * from './ExecutionCommands';
 export * from './PipelineRepository';
 export * from './triggerCandidates';
 export * from './WebhookDeliveries';
+export * from './IdempotencyKeys';
 export * from './fireTriggers';
 export * from './serverGroupRecords';

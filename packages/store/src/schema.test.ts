@@ -23,6 +23,7 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.task.findFirst()).resolves.toBeNull();
     await expect(prisma.auditEvent.findFirst()).resolves.toBeNull();
     await expect(prisma.webhookDelivery.findFirst()).resolves.toBeNull();
+    await expect(prisma.idempotencyKey.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -106,6 +107,10 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.webhookDelivery.create({ data: delivery })).toEqual(delivery);
     const pending = { source: 'github', deliveryId: 'second', executionIds: [], receivedAt: at, completedAt: null };
     expect(await prisma.webhookDelivery.create({ data: pending })).toEqual(pending);
+    const answered = { scope: 'POST /x ana', key: 'k', requestHash: 'h', statusCode: 202, response: { id: 'e' }, createdAt: at, completedAt: at };
+    expect(await prisma.idempotencyKey.create({ data: answered })).toEqual(answered);
+    const running = { scope: 'POST /x ana', key: 'k2', requestHash: 'h', createdAt: at };
+    expect(await prisma.idempotencyKey.create({ data: running })).toEqual({ ...running, statusCode: null, response: null, completedAt: null });
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

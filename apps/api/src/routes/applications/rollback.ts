@@ -1,14 +1,16 @@
 import { ConflictError, NotFoundError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { ClusterPlace, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import type { ClusterPlace, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { chooseRollback } from '@gantry/strategies';
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
-import { dispatch } from '../../dispatch';
+import { dispatchLaunch } from '../../dispatch';
+import { answerIdempotently } from '../../idempotency';
 import type { ClusterIndex } from './clusterIndex';
 import { checkClusterOf, livePlaces, placesOf, type LivePlace } from './places';
-import { rollbackSchema } from './schemas';
+import { rollbackSchema, type RollbackBody } from './schemas';
 
 export interface RollbackRoutesOptions {
   providers: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
@@ -18,6 +20,8 @@ export interface RollbackRoutesOptions {
   bus: MessageBus;
   /** Server groups Gantry's records show were healthy (knownHealthyServerGroups in @gantry/store). */
   knownHealthy(place: ClusterPlace): Promise<ReadonlySet<string>>;
+  /** Where Idempotency-Keys of rollbacks are remembered; without it the header is not honoured. */
+  idempotencyKeys?: IdempotencyKeys;
 }
 
 const ACTIVE = ['NOT_STARTED', 'RUNNING', 'PAUSED'] as const;
@@ -33,9 +37,18 @@ const ACTIVE = ['NOT_STARTED', 'RUNNING', 'PAUSED'] as const;
 export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = async (app, options) => {
   const { providers, clusterIndex, pipelines, executions, bus } = options;
 
-  app.post('/applications/:app/clusters/:cluster/rollback', { schema: rollbackSchema }, async (request, reply) => {
-    const { app: application, cluster } = request.params;
-    const body = request.body ?? {};
+  app.post('/applications/:app/clusters/:cluster/rollback', { schema: rollbackSchema }, async (request, reply) =>
+    answerIdempotently(request, reply, options.idempotencyKeys, async (launchKey) => ({
+      statusCode: 202,
+      body: await rollBack(request.params, request.body ?? {}, { user: actorOf(request), log: request.log, launchKey }),
+    })),
+  );
+
+  async function rollBack(
+    { app: application, cluster }: { app: string; cluster: string },
+    body: RollbackBody,
+    { user, log, launchKey }: { user: string; log: FastifyBaseLogger; launchKey: string | undefined },
+  ) {
     checkClusterOf(application, cluster);
     if (body.serverGroupName !== undefined && !body.serverGroupName.startsWith(`${cluster}-v`)) {
       const message = `${body.serverGroupName} is not a server group of cluster ${cluster}`;
@@ -59,8 +72,7 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
     if (other !== undefined) {
       throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
     }
-    const user = actorOf(request);
-    const execution = await dispatch(
+    const execution = await dispatchLaunch(
       bus,
       await executions.launch({
         pipelineId,
@@ -78,9 +90,11 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
           reason: body.reason ?? '',
         },
         actor: user,
+        ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
       }),
+      log,
     );
-    return reply.code(202).send({
+    return {
       id: execution.id,
       status: execution.status,
       application,
@@ -89,8 +103,8 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
       location: place.location ?? null,
       restoredServerGroup: choice.restore.name,
       rolledBackServerGroup: choice.rollBack.name,
-    });
-  });
+    };
+  }
 
   /** The one place the cluster has live server groups; 404 when none, 400 when several and the body does not pick one. */
   async function findCluster(cluster: string, filter: { account?: string; location?: string }): Promise<LivePlace> {

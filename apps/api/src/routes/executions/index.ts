@@ -1,8 +1,9 @@
 import type { MessageBus } from '@gantry/queue';
-import type { ExecutionCommands, ExecutionRepository } from '@gantry/store';
+import type { ExecutionCommands, ExecutionRepository, IdempotencyKeys } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ANONYMOUS, actorOf, namedActor } from '../../actor';
-import { dispatch } from '../../dispatch';
+import { dispatch, dispatchLaunch } from '../../dispatch';
+import { answerIdempotently } from '../../idempotency';
 import {
   cancelSchema,
   executionEventsSchema,
@@ -21,6 +22,8 @@ export interface ExecutionRoutesOptions {
   executions: ExecutionRepository;
   commands: ExecutionCommands;
   bus: MessageBus;
+  /** Where Idempotency-Keys of triggers are remembered; without it the header is not honoured. */
+  idempotencyKeys?: IdempotencyKeys;
 }
 
 /**
@@ -34,17 +37,16 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
     const { parameters = {}, trigger = {} } = request.body ?? {};
     // A manual trigger records who pressed the button: the header, else the body's claim.
     const user = namedActor(request) ?? trigger.user ?? ANONYMOUS;
-    const execution = await dispatch(
-      bus,
-      await executions.launch({
+    return answerIdempotently(request, reply, options.idempotencyKeys, async (launchKey) => {
+      const launched = await executions.launch({
         pipelineId: request.params.id,
         trigger: { ...trigger, type: 'manual', user },
         parameters,
         actor: user,
-        idempotencyKey: request.headers['idempotency-key'],
-      }),
-    );
-    return reply.code(202).send(execution);
+        ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
+      });
+      return { statusCode: 202, body: await dispatchLaunch(bus, launched, request.log) };
+    });
   });
 
   app.get('/executions', { schema: listExecutionsSchema }, async (request) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../apps/api/src';
+import { asUser, authenticateInjects, testAuth } from '../../apps/api/src/testSupport';
 import { startWorker } from '../../apps/worker/src';
 import { createMessageBus } from '../../packages/queue/src';
 import { IdempotencyKeys, PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository } from '../../packages/store/src';
@@ -24,7 +25,7 @@ async function trigger(pipeline: string, key: string | undefined, body: unknown 
   const response = await gantry.api.inject({
     method: 'POST',
     url: `/api/v1/pipelines/${pipeline}/executions`,
-    headers: { 'content-type': 'application/json', 'x-gantry-user': user, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+    headers: { 'content-type': 'application/json', ...asUser(user), ...(key === undefined ? {} : { 'idempotency-key': key }) },
     payload: JSON.stringify(body),
   });
   return { status: response.statusCode, replayed: response.headers['idempotent-replayed'], body: response.json<Record<string, unknown>>() };
@@ -94,7 +95,9 @@ describe('a trigger while the queue is down', () => {
       readiness: async () => [],
       logger: false,
       idempotencyKeys: new IdempotencyKeys(pool),
+      auth: testAuth(gantry.database),
     });
+    authenticateInjects(api, testAuth(gantry.database));
     try {
       const response = await api.inject({
         method: 'POST',

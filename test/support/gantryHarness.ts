@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { PostgresClusterIndex, buildServer } from '../../apps/api/src';
-import { injectJson } from '../../apps/api/src/testSupport';
+import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
   IdempotencyKeys,
   PipelineRepository,
+  type AuthStore,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
   knownHealthyServerGroups,
@@ -17,10 +18,13 @@ import { createTestDatabase, type TestDatabase } from './testDatabase';
 /** A whole Gantry (API + one in-process worker) on this test file's own database and queue. */
 export interface TestGantry {
   api: FastifyInstance;
+  /** The tokens the API authenticates (`storeTestToken` adds one for a client outside `request`). */
+  auth: AuthStore;
   database: TestDatabase;
   queue: QueueBackendConfig;
   bus: MessageBus;
   worker: RunningWorker | undefined;
+  /** Through `app.inject` with an admin token (`asUser()`, or the one `headers` names). */
   request<T = unknown>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   savePipeline(definition: unknown): Promise<string>;
   trigger(pipelineId: string, parameters?: Record<string, unknown>): Promise<string>;
@@ -48,7 +52,9 @@ export async function startTestGantry(
   const bus = createMessageBus(queue);
   const pool = database.db.pool;
   const executions = new PostgresExecutionRepository(pool);
+  const auth = testAuth(database);
   const api = buildServer({
+    auth,
     pipelines: new PipelineRepository(database.db.prisma),
     executions,
     commands: new PostgresExecutionCommands(pool),
@@ -61,6 +67,7 @@ export async function startTestGantry(
     idempotencyKeys: new IdempotencyKeys(pool),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
   });
+  authenticateInjects(api, auth);
   await api.ready();
   const worker =
     options.worker === false
@@ -86,6 +93,7 @@ export async function startTestGantry(
 
   return {
     api,
+    auth: auth.store,
     database,
     queue,
     bus,

@@ -82,7 +82,7 @@ export const stageDefinitionSchema = z
     const typed = getStageType(stage.type)?.fields.safeParse(stage);
     const typeFields = typed?.success === true && isPlainObject(typed.data) ? typed.data : {};
     const base = Object.fromEntries(STAGE_BASE_KEYS.filter((key) => key in stage).map((key) => [key, stage[key]]));
-    return { ...stage, ...typeFields, ...base, name: stage.name ?? stage.type } as StageDefinition;
+    return { ...stage, ...typeFields, ...base, name: stage.name ?? stage.type };
   });
 
 function stageIssues(stage: unknown): ValidationIssue[] {

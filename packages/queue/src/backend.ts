@@ -34,7 +34,8 @@ export function retryDelayMs(attemptsMade: number, random: () => number = Math.r
 type AnyQueue = Queue<EngineMessage, unknown, string>;
 type AnyWorker = Worker<EngineMessage, void, string>;
 
-export function openQueue(config: QueueBackendConfig): { queue: AnyQueue; close(): Promise<void> } {
+// `close` is a function property (callers destructure it), not a method bound to the returned object.
+export function openQueue(config: QueueBackendConfig): { queue: AnyQueue; close: () => Promise<void> } {
   if (config.kind === 'redis') {
     const connection = redisConnection(config.url);
     const queue: AnyQueue = new Queue(QUEUE_NAME, { connection, prefix: config.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
@@ -69,7 +70,7 @@ export function openWorker(
   config: QueueBackendConfig,
   process: (job: Job<EngineMessage>) => Promise<void>,
   options: ConsumerOptions,
-): { worker: AnyWorker; close(): Promise<void> } {
+): { worker: AnyWorker; close: () => Promise<void> } {
   const common = {
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs,

@@ -13,3 +13,4 @@ export * from './WebhookDeliveries';
 export * from './IdempotencyKeys';
 export * from './fireTriggers';
 export * from './serverGroupRecords';
+export * from './AuthStore';

@@ -179,7 +179,7 @@ function taskContext(
       pipelineName: execution.pipeline_name,
       trigger: execution.trigger,
       parameters: execution.parameters,
-      stages: Object.fromEntries(stages.map((s) => [s.ref_id, { status: s.status, outputs: s.outputs as JsonObject }])),
+      stages: Object.fromEntries(stages.map((s) => [s.ref_id, { status: s.status, outputs: s.outputs }])),
     },
     stage: {
       id: stage.id,

@@ -99,8 +99,6 @@ export const rollbackBody = z
   })
   .strict();
 
-export type RollbackBody = z.output<typeof rollbackBody>;
-
 export const rollbackResponseSchema = z
   .object({
     id: z.string().describe('The execution that carries out the rollback'),

@@ -37,9 +37,9 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /**
    * What the trigger endpoints (/webhooks/…) need: the database they match pipelines in, and the
-   * configuration's webhook secrets by ref. Without it those endpoints are not served.
+   * configuration's webhook secrets by ref, and the sources open to anyone. Without it those endpoints are not served.
    */
-  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>> };
+  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>>; openSources?: readonly string[] };
   /** The configured accounts and their providers, for the application routes; default none. */
   providers?: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
   /** Where Gantry deployed an application's clusters (PostgresClusterIndex); default none known. */
@@ -68,7 +68,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const { store, oidc } = deps.auth;
     app.register(authRoutes, { store, ...(oidc === undefined ? {} : { oidc }), ...(deps.publicUrl === undefined ? {} : { publicUrl: deps.publicUrl }) });
   }
-  app.register(pipelineRoutes, { prefix: API_PREFIX, pipelines: deps.pipelines, bus: deps.bus });
+  app.register(pipelineRoutes, {
+    prefix: API_PREFIX,
+    pipelines: deps.pipelines,
+    bus: deps.bus,
+    ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
+  });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
   }

@@ -24,6 +24,8 @@ export interface FuzzRequest {
   url: string;
   headers: Record<string, string>;
   payload?: string;
+  /** Most requests carry a valid admin token (to reach the handlers); some none, some a bad one. */
+  credentials: 'admin' | 'none' | 'bogus';
 }
 
 interface OpenApiDocument {
@@ -304,11 +306,17 @@ export function requestsFor(operation: Operation, document: OpenApiDocument, kno
     { weight: 2, arbitrary: nastyValue.map((value) => JSON.stringify(value)) },
     { weight: 2, arbitrary: rawBody },
   );
-  return fc.record({ path, query, headers, payload, contentType }).map(({ path: url, query: search, headers: sent, payload: body, contentType: type }) => ({
+  const credentials = fc.oneof(
+    { weight: 8, arbitrary: fc.constant('admin' as const) },
+    { weight: 1, arbitrary: fc.constant('none' as const) },
+    { weight: 1, arbitrary: fc.constant('bogus' as const) },
+  );
+  return fc.record({ path, query, headers, payload, contentType, credentials }).map(({ path: url, query: search, headers: sent, payload: body, contentType: type, credentials: sentCredentials }) => ({
     operation: `${operation.method} ${operation.path}`,
     method: operation.method,
     url: `${url}${search}`,
     headers: { ...sent, ...(body !== undefined && type !== undefined ? { 'content-type': type } : {}) },
     ...(body === undefined ? {} : { payload: body }),
+    credentials: sentCredentials,
   }));
 }

@@ -8,7 +8,7 @@ import {
   type PipelineDefinition,
 } from '@gantry/core';
 import type pg from 'pg';
-import { inTransaction, type SqlClient } from './database';
+import { inSnapshot, inTransaction, type SqlClient } from './database';
 import { insertAudit, selectExecution, selectStages, type ExecutionRow, type TaskRow } from './executionRows';
 import { toExecutionSummary, toStageView } from './executionViews';
 import { isUuid } from './uuid';
@@ -116,9 +116,12 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 
   async get(id: string): Promise<ExecutionDetail> {
-    const execution = await this.existing(id);
-    const stages = await selectStages(this.pool, id);
-    const tasks = await this.pool.query<TaskRow>('SELECT * FROM tasks WHERE execution_id = $1 ORDER BY attempt, index', [id]);
+    // One snapshot: read apart, a stage's outputs could predate the task rows read after them.
+    const { execution, stages, tasks } = await inSnapshot(this.pool, async (sql) => ({
+      execution: await existingIn(sql, id),
+      stages: await selectStages(sql, id),
+      tasks: await sql.query<TaskRow>('SELECT * FROM tasks WHERE execution_id = $1 ORDER BY attempt, index', [id]),
+    }));
     return {
       ...toExecutionSummary(execution),
       stages: topologicalOrder(stages.map((row) => ({ row, refId: row.ref_id, requisiteStageRefIds: row.requisite_stage_ref_ids }))).map(
@@ -159,7 +162,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 
   async audit(executionId: string): Promise<AuditEventRecord[]> {
-    await this.existing(executionId);
+    await existingIn(this.pool, executionId);
     const { rows } = await this.pool.query<{
       id: string;
       execution_id: string | null;
@@ -182,11 +185,12 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     }));
   }
 
-  private async existing(id: string): Promise<ExecutionRow> {
-    const execution = isUuid(id) ? await selectExecution(this.pool, id) : null;
-    if (!execution) throw new NotFoundError(`execution ${id} not found`);
-    return execution;
-  }
+}
+
+async function existingIn(sql: SqlClient, id: string): Promise<ExecutionRow> {
+  const execution = isUuid(id) ? await selectExecution(sql, id) : null;
+  if (!execution) throw new NotFoundError(`execution ${id} not found`);
+  return execution;
 }
 
 async function hasActiveExecution(sql: SqlClient, pipelineId: string): Promise<boolean> {

@@ -50,11 +50,24 @@ export type SqlClient = Pick<pg.PoolClient, 'query'>;
  * retried, since two workers locking the same rows in the other order is legal and rare.
  */
 export async function inTransaction<T>(pool: pg.Pool, work: (sql: SqlClient) => Promise<T>): Promise<T> {
+  return transaction(pool, 'BEGIN', work);
+}
+
+/**
+ * Runs the reads of `work` against one snapshot of the database: every query sees the same
+ * committed state, so rows read by separate queries (an execution's stages and its tasks) are
+ * never from two moments. Read-only, so it takes no locks and never blocks a writer.
+ */
+export async function inSnapshot<T>(pool: pg.Pool, work: (sql: SqlClient) => Promise<T>): Promise<T> {
+  return transaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+}
+
+async function transaction<T>(pool: pg.Pool, begin: string, work: (sql: SqlClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;

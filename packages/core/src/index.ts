@@ -16,10 +16,10 @@ export {
   stepJudgmentsOf,
   type JudgmentRequest,
 } from './stages/judgments';
-export { checkPreconditionsStage } from './stages/checkPreconditions';
-export { evaluateVariablesStage } from './stages/evaluateVariables';
+export { checkPreconditionsStage, checkPreconditionsFieldsSchema, type Precondition } from './stages/checkPreconditions';
+export { evaluateVariablesStage, evaluateVariablesFieldsSchema } from './stages/evaluateVariables';
 export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';
-export { pipelineStage } from './stages/pipeline';
+export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
 export { resolveStage } from './stages/resolve';

@@ -58,18 +58,28 @@ describe('checkPreconditions task', () => {
     if (result.status === 'FAILED_CONTINUE') expect(result.error).toContain('#1 expression: expression is false');
   });
 
-  it('treats a non-boolean expression, an unknown stage and an unknown type as failures', async () => {
+  it('treats a non-boolean expression and an unknown stage as failures', async () => {
     const result = await run([
       { type: 'expression', context: { expression: 'yes' }, failPipeline: false },
       { type: 'stageStatus', context: { stageName: 'Deploy to prod', stageStatus: 'SUCCEEDED' }, failPipeline: false },
-      { type: 'clusterSize', context: {}, failPipeline: false },
     ]);
-    // The unknown type forces TERMINAL even though every entry says failPipeline: false.
-    expect(result.status).toBe('TERMINAL');
-    if (result.status !== 'TERMINAL') return;
+    expect(result.status).toBe('FAILED_CONTINUE');
+    if (result.status !== 'FAILED_CONTINUE') return;
     expect(result.error).toContain('expression did not evaluate to a boolean (got "yes")');
     expect(result.error).toContain('no stage with refId "Deploy to prod" in this execution (stageName is matched against refIds; use stageRefId)');
-    expect(result.error).toContain('unknown precondition type "clusterSize"');
+  });
+
+  it('fails TERMINAL on an unknown type, even when it says failPipeline: false', async () => {
+    // Core refuses it when the pipeline is saved; a stage changed since still never lets the
+    // pipeline carry on as if the check had passed.
+    const result = await run([
+      { type: 'expression', context: { expression: true }, failPipeline: false },
+      { type: 'clusterSize', context: {}, failPipeline: false },
+    ]);
+    expect(result.status).toBe('TERMINAL');
+    if (result.status !== 'TERMINAL') return;
+    expect(result.error).toContain('preconditions.1.type');
+    expect(result.error).toContain("Expected 'expression' | 'stageStatus'");
   });
 
   it('succeeds with no preconditions', async () => {

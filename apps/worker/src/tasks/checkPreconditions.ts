@@ -1,23 +1,7 @@
-import { z } from 'zod';
+import { checkPreconditionsFieldsSchema, type Precondition } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import { defineTask, type TaskContext } from './Task';
 import { readFields } from './readFields';
-
-// Each precondition is read loosely here and judged one by one, so one malformed entry fails as
-// that entry (with its reason in the error) instead of hiding the verdict on the others.
-const preconditionsContext = z.object({
-  preconditions: z
-    .array(
-      z.looseObject({
-        type: z.string(),
-        context: z.record(z.string(), z.unknown()).default({}),
-        failPipeline: z.boolean().default(true),
-      }),
-    )
-    .default([]),
-});
-
-type Precondition = z.output<typeof preconditionsContext>['preconditions'][number];
 
 interface Verdict {
   type: string;
@@ -26,22 +10,17 @@ interface Verdict {
   failPipeline: boolean;
 }
 
-const expressionContext = z.object({
-  expression: z.unknown(),
-  failureMessage: z.string().optional(),
-});
+type ExpressionPrecondition = Extract<Precondition, { type: 'expression' }>;
+type StageStatusPrecondition = Extract<Precondition, { type: 'stageStatus' }>;
 
-const stageStatusContext = z.object({
-  stageName: z.string().optional(),
-  stageRefId: z.string().optional(),
-  stageStatus: z.union([z.string(), z.array(z.string()).min(1)]),
-});
+// A failPipeline still holding text is an expression that did not resolve to a boolean: only an
+// explicit false lets the pipeline carry on.
+const stopsPipeline = (precondition: Precondition): boolean => precondition.failPipeline !== false;
 
-function judgeExpression(precondition: Precondition): Verdict {
-  const { type, failPipeline } = precondition;
-  const parsed = expressionContext.safeParse(precondition.context);
-  if (!parsed.success) return { type, failPipeline, passed: false, message: 'context.expression is missing' };
-  const { expression, failureMessage } = parsed.data;
+function judgeExpression(precondition: ExpressionPrecondition): Verdict {
+  const { type } = precondition;
+  const failPipeline = stopsPipeline(precondition);
+  const { expression, failureMessage } = precondition.context;
   // The expression was evaluated when the stage started; a string "true"/"false" is what a
   // `${…}` embedded in a longer string (or a pasted Spinnaker pipeline) leaves behind.
   const value =
@@ -56,24 +35,18 @@ function judgeExpression(precondition: Precondition): Verdict {
     type,
     failPipeline,
     passed: false,
-    message: `expression did not evaluate to a boolean (got ${JSON.stringify(value) ?? String(value)})`,
+    message: `expression did not evaluate to a boolean (got ${JSON.stringify(value)})`,
   };
 }
 
-function judgeStageStatus(precondition: Precondition, stages: TaskContext['execution']['stages']): Verdict {
-  const { type, failPipeline } = precondition;
-  const parsed = stageStatusContext.safeParse(precondition.context);
-  if (!parsed.success) {
-    return { type, failPipeline, passed: false, message: 'context.stageStatus is missing or not a string/list' };
-  }
-  const { stageRefId, stageName, stageStatus } = parsed.data;
+function judgeStageStatus(precondition: StageStatusPrecondition, stages: TaskContext['execution']['stages']): Verdict {
+  const { type } = precondition;
+  const failPipeline = stopsPipeline(precondition);
+  const { stageRefId, stageName, stageStatus } = precondition.context;
   // The execution's stages are keyed by refId only, so a Spinnaker-style `stageName` is looked up
   // as a refId: pipelines that name stages after their refIds (the common case) keep working, and
-  // anything else fails with a message that says to use stageRefId.
-  const ref = stageRefId ?? stageName;
-  if (ref === undefined) {
-    return { type, failPipeline, passed: false, message: 'context.stageRefId (or stageName) is missing' };
-  }
+  // anything else fails with a message that says to use stageRefId. Core requires one of the two.
+  const ref = stageRefId ?? stageName ?? '';
   const stage = stages[ref];
   if (stage === undefined) {
     return {
@@ -95,28 +68,17 @@ function judgeStageStatus(precondition: Precondition, stages: TaskContext['execu
   };
 }
 
+// Core's schema admits only these two types, so an unknown type (a typo) never reaches here: it is
+// refused when the pipeline is saved, and by readFields should the stage be changed since.
 function judge(precondition: Precondition, ctx: TaskContext): Verdict {
-  switch (precondition.type) {
-    case 'expression':
-      return judgeExpression(precondition);
-    case 'stageStatus':
-      return judgeStageStatus(precondition, ctx.execution.stages);
-    default:
-      // A typo in the type must never let the pipeline carry on as if the check had passed.
-      return {
-        type: precondition.type,
-        failPipeline: true,
-        passed: false,
-        message: `unknown precondition type "${precondition.type}" (expected expression or stageStatus)`,
-      };
-  }
+  return precondition.type === 'expression' ? judgeExpression(precondition) : judgeStageStatus(precondition, ctx.execution.stages);
 }
 
 /** `checkPreconditions` stage: every precondition must hold; failures stop or merely mark the pipeline. */
 export const checkPreconditionsTask = defineTask({
   name: 'checkPreconditions',
   async run(ctx) {
-    const fields = readFields(preconditionsContext, ctx);
+    const fields = readFields(checkPreconditionsFieldsSchema, ctx);
     const verdicts = fields.preconditions.map((p) => judge(p, ctx));
     const outputs: JsonObject = {
       preconditions: verdicts.map(({ type, passed, message }) => ({ type, passed, message })),

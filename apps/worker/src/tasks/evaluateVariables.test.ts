@@ -22,9 +22,9 @@ describe('evaluateVariables task', () => {
     });
   });
 
-  it('lets a later duplicate win, maps a missing value to null and keeps "__proto__" as data', async () => {
+  it('lets a later duplicate win, keeps a null value and keeps "__proto__" as data', async () => {
     const ctx = makeTaskContext({
-      stage: { context: { variables: [{ key: 'a', value: 1 }, { key: 'a', value: 2 }, { key: 'b' }, { key: '__proto__', value: 'x' }] } },
+      stage: { context: { variables: [{ key: 'a', value: 1 }, { key: 'a', value: 2 }, { key: 'b', value: null }, { key: '__proto__', value: 'x' }] } },
     });
     const result = await evaluateVariablesTask.run(ctx);
     expect(result.status).toBe('SUCCEEDED');

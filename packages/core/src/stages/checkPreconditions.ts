@@ -27,11 +27,19 @@ const stageStatusPrecondition = z.looseObject({
   failPipeline: exprOr(z.boolean()).default(true),
 });
 
+/**
+ * The checkPreconditions stage's fields. Each leaf already admits a `${…}` expression (`exprOr`),
+ * so the same schema checks them at save time and for its task once they are resolved.
+ */
+export const checkPreconditionsFieldsSchema = z.looseObject({
+  preconditions: z.array(z.discriminatedUnion('type', [expressionPrecondition, stageStatusPrecondition])),
+});
+
+export type Precondition = z.output<typeof checkPreconditionsFieldsSchema>['preconditions'][number];
+
 /** `checkPreconditions`: every precondition must hold, else the stage fails (or only marks failure). */
 export const checkPreconditionsStage = defineStageType({
   type: 'checkPreconditions',
-  fields: z.looseObject({
-    preconditions: z.array(z.discriminatedUnion('type', [expressionPrecondition, stageStatusPrecondition])),
-  }),
+  fields: checkPreconditionsFieldsSchema,
   tasks: () => ['checkPreconditions'],
 });

@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { exprOr } from './fields';
+import { allowingExpressions } from './fields';
 import { defineStageType } from './StageType';
+
+const pipelineShape = {
+  application: z.string().regex(/^[a-z][a-z0-9]*$/, { message: 'expected an application name ([a-z][a-z0-9]*)' }),
+  pipeline: z.string().min(1),
+  pipelineParameters: z.record(z.string(), z.unknown()).optional(),
+  waitForCompletion: z.boolean().default(true),
+};
+
+/** The pipeline stage's fields, as its tasks read them once expressions are resolved. */
+export const pipelineFieldsSchema = z.looseObject(pipelineShape);
 
 /**
  * `pipeline`: start another pipeline (by id or name within `application`) with
@@ -8,11 +18,6 @@ import { defineStageType } from './StageType';
  */
 export const pipelineStage = defineStageType({
   type: 'pipeline',
-  fields: z.looseObject({
-    application: exprOr(z.string().regex(/^[a-z][a-z0-9]*$/, { message: 'expected an application name ([a-z][a-z0-9]*)' })),
-    pipeline: exprOr(z.string().min(1)),
-    pipelineParameters: exprOr(z.record(z.string(), z.unknown())).optional(),
-    waitForCompletion: exprOr(z.boolean()).default(true),
-  }),
+  fields: z.looseObject(allowingExpressions(pipelineShape)),
   tasks: (fields) => (fields.waitForCompletion === false ? ['startPipeline'] : ['startPipeline', 'monitorPipeline']),
 });

@@ -66,14 +66,14 @@ describe('startPipeline', () => {
 
   it('returns the same child when re-run after a crash, and a new one for a restarted stage', async () => {
     const fake = fakeExecutions();
-    const ctx = makeTaskContext({ stage: { context: { pipeline: 'p' } }, services: fake.services });
+    const ctx = makeTaskContext({ stage: { context: { application: 'checkout', pipeline: 'p' } }, services: fake.services });
     const first = await startPipelineTask.run(ctx);
     const again = await startPipelineTask.run(ctx);
     const restarted = await startPipelineTask.run({ ...ctx, stage: { ...ctx.stage, attempt: 2 } });
     expect(first.outputs).toEqual({ executionId: 'child-1' });
     expect(again.outputs).toEqual({ executionId: 'child-1' });
     expect(restarted.outputs).toEqual({ executionId: 'child-2' });
-    // Application defaults to the parent's; parameters to {}.
+    // Parameters default to {}.
     expect(fake.calls[0]).toMatchObject({ application: 'checkout', parameters: {} });
   });
 
@@ -87,7 +87,7 @@ describe('startPipeline', () => {
       error: 'could not start pipeline "nope" of application payments: pipeline not found',
     });
     const flaky = makeTaskContext({
-      stage: { context: { pipeline: 'p' } },
+      stage: { context: { application: 'payments', pipeline: 'p' } },
       services: { startPipeline: () => Promise.reject(new TransientTaskError('database busy')) },
     });
     await expect(startPipelineTask.run(flaky)).rejects.toBeInstanceOf(TransientTaskError);
@@ -102,7 +102,7 @@ describe('startPipeline', () => {
 
 describe('monitorPipeline', () => {
   async function started(fake: ReturnType<typeof fakeExecutions>) {
-    const ctx = makeTaskContext({ stage: { context: { pipeline: 'child' } }, services: fake.services });
+    const ctx = makeTaskContext({ stage: { context: { application: 'checkout', pipeline: 'child' } }, services: fake.services });
     const result = await startPipelineTask.run(ctx);
     return nextTask(ctx, result, 'monitorPipeline');
   }

@@ -1,22 +1,13 @@
-import { z } from 'zod';
+import { pipelineFieldsSchema } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import { TransientTaskError, defineTask } from '../Task';
 import { readFields } from '../readFields';
-
-const pipelineContext = z.object({
-  // Spinnaker requires it; defaulting to the parent's application covers the common same-app case.
-  application: z.string().min(1).optional(),
-  pipeline: z.string().min(1),
-  pipelineParameters: z.record(z.string(), z.unknown()).nullish(),
-});
 
 /** `pipeline` stage, step 1: starts the child execution, exactly once per stage attempt. */
 export const startPipelineTask = defineTask({
   name: 'startPipeline',
   async run(ctx) {
-    const fields = readFields(pipelineContext, ctx);
-    const application = fields.application ?? ctx.execution.application;
-    const { pipeline } = fields;
+    const { application, pipeline, pipelineParameters } = readFields(pipelineFieldsSchema, ctx);
     const user = ctx.execution.trigger['user'];
     const trigger: JsonObject = {
       type: 'pipeline',
@@ -34,7 +25,7 @@ export const startPipelineTask = defineTask({
       ({ executionId } = await ctx.services.startPipeline({
         application,
         pipeline,
-        parameters: fields.pipelineParameters ?? {},
+        parameters: pipelineParameters ?? {},
         trigger,
         idempotencyKey: `${ctx.execution.id}:${ctx.stage.id}:${ctx.stage.attempt}`,
         parentExecutionId: ctx.execution.id,

@@ -1,6 +1,5 @@
-import { resizeFieldsSchema, seconds, waitForUpTimeoutMs } from '@gantry/core';
+import { resizeFieldsSchema, waitForUpTimeoutMs } from '@gantry/core';
 import { capacityMatches, describeHealth } from '@gantry/strategies';
-import { z } from 'zod';
 import { chosenServerGroup, describeServerGroup, providerFor, refOf } from '../cloud/context';
 import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
@@ -19,11 +18,6 @@ export const resizeServerGroupTask = serverGroupTask({
   },
 });
 
-const waitFields = z.looseObject({
-  capacity: z.looseObject({ min: z.number(), max: z.number(), desired: z.number() }),
-  waitForUpTimeoutSec: seconds.optional(),
-});
-
 /**
  * `resizeServerGroup`, step 3: polls until exactly `desired` instances are up, so a scale-down
  * also waits for the surplus to go. Same deadline rule and field as waitForUpInstances.
@@ -32,7 +26,7 @@ export const waitForCapacityMatchTask = serverGroupTask({
   name: 'waitForCapacityMatch',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
-    const fields = readFields(waitFields, ctx);
+    const fields = readFields(resizeFieldsSchema, ctx);
     const timeoutMs = waitForUpTimeoutMs(fields);
     const group = await providerFor(ctx, chosen.account).provider.getServerGroup(refOf(chosen));
     if (group === null) throw new TaskFailure(`server group ${describeServerGroup(chosen)} does not exist (deleted while resizing?)`);

@@ -1,13 +1,10 @@
-import { seconds, waitForUpTimeoutMs } from '@gantry/core';
+import { waitForUpFieldsSchema, waitForUpTimeoutMs } from '@gantry/core';
 import { describeHealth, isUp } from '@gantry/strategies';
-import { z } from 'zod';
 import { chosenServerGroup, describeServerGroup, providerFor, refOf } from '../cloud/context';
 import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 import { TaskFailure } from '../Task';
 import { nextPollMs, timeLeftMs } from '../cloud/poll';
-
-const timeoutFields = z.looseObject({ waitForUpTimeoutSec: seconds.optional() });
 
 /**
  * `deploy`, step 3: polls until every desired instance of the new group is up. The deadline
@@ -21,7 +18,7 @@ export const waitForUpInstancesTask = serverGroupTask({
   name: 'waitForUpInstances',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
-    const timeoutMs = waitForUpTimeoutMs(readFields(timeoutFields, ctx));
+    const timeoutMs = waitForUpTimeoutMs(readFields(waitForUpFieldsSchema, ctx));
     const { provider } = providerFor(ctx, chosen.account);
     const group = await provider.getServerGroup(refOf(chosen));
     if (group === null) throw new TaskFailure(`server group ${describeServerGroup(chosen)} does not exist (deleted while it was starting?)`);

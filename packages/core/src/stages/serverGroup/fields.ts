@@ -100,3 +100,12 @@ export const targetSchema = z.string().refine((value) => parseTarget(value) !== 
 export const waitForUpTimeoutSchema = positiveSeconds;
 
 export const DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC = 600;
+
+/**
+ * How long new instances may take to be up before the stage fails (default 600 s): a field of
+ * every stage that waits for instances (deploy, canary, resizeServerGroup, rollbackCluster).
+ */
+export const waitForUpShape = { waitForUpTimeoutSec: waitForUpTimeoutSchema.optional() };
+
+/** That field as the tasks shared by those stages (waitForUpInstances) read it. */
+export const waitForUpFieldsSchema = z.looseObject(waitForUpShape);

@@ -20,11 +20,12 @@ export {
   type ResizeFields,
 } from './targetStages';
 export { targetOf, type ServerGroupTarget } from './target';
-export { capacitySchema, locationOf, DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC, type CapacityFields } from './fields';
+export { capacitySchema, locationOf, waitForUpFieldsSchema, DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC, type CapacityFields } from './fields';
 export { isClusterName, clusterOfServerGroup } from './names';
 export {
   rollbackClusterStage,
   rollbackClusterFieldsSchema,
+  restoreFieldsSchema,
   rollbackRequestOf,
   DEPLOY_ROLLBACK_TASKS,
   RESTORE_TASKS,

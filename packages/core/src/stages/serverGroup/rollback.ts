@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { allowExpressions } from '../allowExpressions';
 import { accountOf, accountShape, checkAccount } from '../fields';
 import { defineStageType } from '../StageType';
-import { checkLocation, checkServerGroupInCluster, clusterNameSchema, locationOf, locationShape, serverGroupNameSchema, waitForUpTimeoutSchema } from './fields';
+import { checkLocation, checkServerGroupInCluster, clusterNameSchema, locationOf, locationShape, serverGroupNameSchema, waitForUpShape } from './fields';
 
 /**
  * The steps that restore a decided rollback, shared by the `rollbackCluster` stage and a deploy's
@@ -13,6 +13,15 @@ export const RESTORE_TASKS = ['restoreServerGroup', 'disableRolledBackServerGrou
 
 /** What runs when a deploy with `rollback: {onFailure: true}` fails after it created its group. */
 export const DEPLOY_ROLLBACK_TASKS = ['determineDeployRollback', ...RESTORE_TASKS] as const;
+
+const restoreShape = {
+  /** Share of the restored group's instances that must be up before the bad group leaves traffic (default 100). */
+  targetHealthyRollbackPercentage: z.number().int().min(1).max(100).optional(),
+  ...waitForUpShape,
+};
+
+/** The fields the restore tasks read, in a rollbackCluster stage or a deploy rolling back. */
+export const restoreFieldsSchema = z.looseObject(restoreShape);
 
 // Spinnaker's UI writes "" for a field left empty; here that means "not given", as for stack.
 const emptyAsUnset = <S extends z.ZodType>(schema: S) => z.union([z.literal('').transform(() => undefined), schema]);
@@ -31,9 +40,7 @@ export const rollbackClusterFieldsSchema = z
     location: emptyAsUnset(locationShape.location.unwrap()).optional(),
     serverGroupName: emptyAsUnset(serverGroupNameSchema).optional(),
     reason: z.string().max(1000).optional(),
-    /** Share of the restored group's instances that must be up before the bad group leaves traffic (default 100). */
-    targetHealthyRollbackPercentage: z.number().int().min(1).max(100).optional(),
-    waitForUpTimeoutSec: waitForUpTimeoutSchema.optional(),
+    ...restoreShape,
   })
   .superRefine((fields, ctx) => {
     checkLocation(fields, ctx);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
-import { capacitySchema } from './fields';
+import { capacitySchema, waitForUpShape } from './fields';
 import { checkTargetFields, targetShape } from './target';
 
 // Every plan starts by deciding, once, which group the stage acts on: a re-run after a crash must
@@ -36,6 +36,7 @@ export const resizeFieldsSchema = z
   .looseObject({
     ...targetShape,
     capacity: capacitySchema,
+    ...waitForUpShape,
     // Spinnaker's other resize kinds (scale_up/scale_down by percent or count, scale_to_cluster) are not here yet.
     action: z.literal('scale_exact', { error: 'only exact resizes are supported: action scale_exact, with capacity' }).optional(),
     resizeType: z.literal('exact', { error: 'only exact resizes are supported: resizeType exact, with capacity' }).optional(),

@@ -1,7 +1,6 @@
-import { seconds, waitForUpTimeoutMs } from '@gantry/core';
+import { restoreFieldsSchema, waitForUpTimeoutMs } from '@gantry/core';
 import { nullIfNotFound, type CloudProvider, type ServerGroupRef } from '@gantry/providers';
 import { describeHealth, isRollbackPast, nextRollbackStep, type RollbackStep } from '@gantry/strategies';
-import { z } from 'zod';
 import type { TaskContext, TaskResult } from '../../Task';
 import { clusterRefOf, providerFor, refOf } from '../../cloud/context';
 import { readFields } from '../../readFields';
@@ -19,17 +18,11 @@ import { describePlace, recordedPlan, type RollbackPlan } from './rollbackPlan';
  * group keeps its traffic until the restored one could take all of it.
  */
 
-
-const restoreFields = z.looseObject({
-  waitForUpTimeoutSec: seconds.optional(),
-  targetHealthyRollbackPercentage: z.number().optional(),
-});
-
 /** The recorded plan, and the step the cluster is at now; null when the rollback was skipped. */
 async function observe(ctx: TaskContext): Promise<{ plan: RollbackPlan; provider: CloudProvider; step: RollbackStep; timeoutMs: number } | null> {
   const plan = recordedPlan(ctx);
   if (plan === null) return null;
-  const fields = readFields(restoreFields, ctx);
+  const fields = readFields(restoreFieldsSchema, ctx);
   const { provider } = providerFor(ctx, plan.account);
   const step = await nextStep(provider, plan, fields.targetHealthyRollbackPercentage);
   return { plan, provider, step, timeoutMs: waitForUpTimeoutMs(fields) };

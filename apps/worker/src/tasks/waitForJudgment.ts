@@ -18,7 +18,9 @@ export function stepJudgment(ctx: TaskContext, name: string): z.output<typeof st
   return parsed.success ? { ...parsed.data, judgmentStatus: parsed.data.judgmentStatus.toLowerCase() } : undefined;
 }
 
-const judgmentContext = z.object({
+// Not stage fields (the manualJudgment stage's are in core): the answer the API's judge command
+// (packages/store ExecutionCommands.judge) writes into the stage context, in exactly these keys.
+const judgmentAnswer = z.object({
   judgmentStatus: z.string().optional(),
   judgmentInput: z.unknown().optional(),
   lastModifiedBy: z.string().optional(),
@@ -29,7 +31,7 @@ const judgmentContext = z.object({
 export const waitForJudgmentTask = defineTask({
   name: 'waitForJudgment',
   async run(ctx) {
-    const fields = readFields(judgmentContext, ctx);
+    const fields = readFields(judgmentAnswer, ctx);
     const { judgmentStatus, judgmentInput, lastModifiedBy, judgedAt } = fields;
     if (judgmentStatus === undefined || judgmentStatus === '') {
       return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/providers/src/local/ports';
-import { spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
+import { processAuth, spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/privatePostgres';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { REDIS_URL } from '../support/services';
@@ -63,7 +63,7 @@ describe.each(QUEUE_BACKENDS)('PostgreSQL outages with the %s queue backend', (b
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? processAuth : { ...processAuth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/providers/src/local/ports';
-import { processAuth, spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
+import { spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/privatePostgres';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { REDIS_URL } from '../support/services';
@@ -21,6 +22,7 @@ const STAGES = [
   { refId: 'd', type: 'wait', waitTime: 1, requisiteStageRefIds: ['b', 'c'] },
 ];
 const OUTAGE_MS = 20_000;
+const ADMIN_TOKEN = `outage-test-${randomBytes(16).toString('hex')}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,6 +39,7 @@ describe.each(QUEUE_BACKENDS)('PostgreSQL outages with the %s queue backend', (b
     baseUrl = `http://127.0.0.1:${port}`;
     const env = {
       DATABASE_URL: databaseUrl,
+      GANTRY_ADMIN_TOKEN: ADMIN_TOKEN,
       // Unset: BullMQ's PostgreSQL backend, in the same (restarted) database.
       REDIS_URL: backend === 'redis' ? REDIS_URL : undefined,
       GANTRY_QUEUE_PREFIX: testQueuePrefix(),
@@ -63,7 +66,7 @@ describe.each(QUEUE_BACKENDS)('PostgreSQL outages with the %s queue backend', (b
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: body === undefined ? processAuth : { ...processAuth, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };

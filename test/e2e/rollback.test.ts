@@ -33,12 +33,12 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
     await fake?.close();
   });
 
-  const rollback = (cluster: string, body: Record<string, unknown> = {}) =>
+  const rollback = (cluster: string, body: Record<string, unknown> = {}, idempotencyKey?: string) =>
     gantry.request<Accepted & { error: { code: string; message: string; details: unknown } }>(
       'POST',
       `/api/v1/applications/shop/clusters/${cluster}/rollback`,
       body,
-      asUser('ana'),
+      { ...asUser('ana'), ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) },
     );
 
   /**
@@ -107,11 +107,14 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
     // v000's pods will not get ready, so the first rollback waits in restoreServerGroup.
     fake.failReadiness((deployment) => deployment.name === 'shop-busy-v000');
     try {
-      const first = await rollback('shop-busy');
+      const first = await rollback('shop-busy', {}, 'rollback-busy-1');
       expect(first.status).toBe(202);
       await gantry.waitFor(first.body.id, (e) => stageOf(e, 'rollback').tasks.some((t) => t.name === 'restoreServerGroup' && t.status === 'RUNNING'), 30_000);
       const second = await rollback('shop-busy');
       expect(second).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT', message: `a rollback of cluster shop-busy is already running (execution ${first.body.id})` } } });
+      // The first request repeated (a client retrying) gets the first answer; its key with another body is refused.
+      expect(await rollback('shop-busy', {}, 'rollback-busy-1')).toEqual(first);
+      expect(await rollback('shop-busy', { reason: 'other' }, 'rollback-busy-1')).toMatchObject({ status: 422, body: { error: { code: 'IDEMPOTENCY_KEY_REUSED' } } });
       // v001 keeps the traffic while v000 is not up.
       expect(fake.state.get('deployments', 'shop-busy-v001', NAMESPACE)?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'true' });
     } finally {

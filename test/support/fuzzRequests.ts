@@ -24,6 +24,8 @@ export interface FuzzRequest {
   url: string;
   headers: Record<string, string>;
   payload?: string;
+  /** Most requests carry a valid admin token (to reach the handlers); some none, some a bad one. */
+  credentials: 'admin' | 'none' | 'bogus';
 }
 
 interface OpenApiDocument {
@@ -118,7 +120,7 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((
 export function fromSchema(schema: JsonSchema, document: OpenApiDocument, known: Record<string, string[]> = {}, name?: string, depth = 0): fc.Arbitrary<unknown> {
   const ref = typeof schema.$ref === 'string' ? schema.$ref.replace('#/components/schemas/', '') : undefined;
   if (ref !== undefined) return fromSchema(document.components?.schemas?.[ref] ?? {}, document, known, name, depth);
-  if (name !== undefined && known[name]?.length) return fc.constantFrom(...known[name]!);
+  if (name !== undefined && known[name]?.length) return fc.constantFrom(...known[name]);
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return fc.constantFrom(...(schema.enum as unknown[]));
   if ('const' in schema) return fc.constant(schema.const);
   const choices = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
@@ -304,11 +306,17 @@ export function requestsFor(operation: Operation, document: OpenApiDocument, kno
     { weight: 2, arbitrary: nastyValue.map((value) => JSON.stringify(value)) },
     { weight: 2, arbitrary: rawBody },
   );
-  return fc.record({ path, query, headers, payload, contentType }).map(({ path: url, query: search, headers: sent, payload: body, contentType: type }) => ({
+  const credentials = fc.oneof(
+    { weight: 8, arbitrary: fc.constant('admin' as const) },
+    { weight: 1, arbitrary: fc.constant('none' as const) },
+    { weight: 1, arbitrary: fc.constant('bogus' as const) },
+  );
+  return fc.record({ path, query, headers, payload, contentType, credentials }).map(({ path: url, query: search, headers: sent, payload: body, contentType: type, credentials: sentCredentials }) => ({
     operation: `${operation.method} ${operation.path}`,
     method: operation.method,
     url: `${url}${search}`,
     headers: { ...sent, ...(body !== undefined && type !== undefined ? { 'content-type': type } : {}) },
     ...(body === undefined ? {} : { payload: body }),
+    credentials: sentCredentials,
   }));
 }

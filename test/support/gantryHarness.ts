@@ -4,6 +4,7 @@ import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/te
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
+  IdempotencyKeys,
   PipelineRepository,
   type AuthStore,
   PostgresExecutionCommands,
@@ -63,6 +64,7 @@ export async function startTestGantry(
     ...(options.providers === undefined ? {} : { providers: options.providers }),
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
+    idempotencyKeys: new IdempotencyKeys(pool),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
   });
   authenticateInjects(api, auth);

@@ -1,6 +1,13 @@
 import type { GantryConfig } from '@gantry/config';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
-import { AuthStore, PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository, knownHealthyServerGroups } from '@gantry/store';
+import {
+  AuthStore,
+  IdempotencyKeys,
+  PipelineRepository,
+  PostgresExecutionCommands,
+  PostgresExecutionRepository,
+  knownHealthyServerGroups,
+} from '@gantry/store';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { FastifyInstance } from 'fastify';
 import { ensureAdminToken } from './auth/adminToken';
@@ -25,6 +32,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     ...(providers === undefined ? {} : { providers }),
     clusterIndex: new PostgresClusterIndex(infra.db.pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(infra.db.pool, place),
+    idempotencyKeys: new IdempotencyKeys(infra.db.pool),
   });
 }
 

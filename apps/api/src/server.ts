@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { LoggerOptions } from 'pino';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
@@ -46,6 +46,8 @@ export interface ServerDeps {
   clusterIndex?: ClusterIndex;
   /** Server groups Gantry saw healthy, that a rollback may restore (knownHealthyServerGroups); default none known. */
   knownHealthyServerGroups?: (place: ClusterPlace) => Promise<ReadonlySet<string>>;
+  /** Where the Idempotency-Keys of triggers and rollbacks are remembered; without it the header is not honoured. */
+  idempotencyKeys?: IdempotencyKeys;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -81,6 +83,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     pipelines: deps.pipelines,
     commands: deps.commands,
     bus: deps.bus,
+    ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
   const providers = deps.providers ?? new ProviderRegistry([]);
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
@@ -93,6 +96,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     executions: deps.executions,
     bus: deps.bus,
     knownHealthy: deps.knownHealthyServerGroups ?? (async () => new Set<string>()),
+    ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
   return app;
 }

@@ -39,6 +39,8 @@ export function openQueue(config: QueueBackendConfig): { queue: AnyQueue; close:
   if (config.kind === 'redis') {
     const connection = redisConnection(config.url);
     const queue: AnyQueue = new Queue(QUEUE_NAME, { connection, prefix: config.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    // Redis being down is reported by the failing add(); the queue's own 'error' would only be noise.
+    queue.on('error', () => undefined);
     return {
       queue,
       async close() {

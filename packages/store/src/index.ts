@@ -10,6 +10,7 @@ export * from './ExecutionCommands';
 export * from './PipelineRepository';
 export * from './triggerCandidates';
 export * from './WebhookDeliveries';
+export * from './IdempotencyKeys';
 export * from './fireTriggers';
 export * from './serverGroupRecords';
 export * from './AuthStore';

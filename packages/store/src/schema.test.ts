@@ -26,6 +26,7 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.apiToken.findFirst()).resolves.toBeNull();
     await expect(prisma.roleGrant.findFirst()).resolves.toBeNull();
     await expect(prisma.serviceAccount.findFirst()).resolves.toBeNull();
+    await expect(prisma.idempotencyKey.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -125,6 +126,10 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.roleGrant.create({ data: grant })).toEqual(grant);
     const serviceAccount = { name: 'ci-bot', roles: ['deployers'], createdBy: 'ana', createdAt: at };
     expect(await prisma.serviceAccount.create({ data: serviceAccount })).toEqual(serviceAccount);
+    const answered = { scope: 'POST /x ana', key: 'k', requestHash: 'h', statusCode: 202, response: { id: 'e' }, createdAt: at, completedAt: at };
+    expect(await prisma.idempotencyKey.create({ data: answered })).toEqual(answered);
+    const running = { scope: 'POST /x ana', key: 'k2', requestHash: 'h', createdAt: at };
+    expect(await prisma.idempotencyKey.create({ data: running })).toEqual({ ...running, statusCode: null, response: null, completedAt: null });
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

@@ -2,6 +2,7 @@ import { DomainError, ValidationError, type ValidationIssue } from '@gantry/core
 import { isProviderError, type ProviderError } from '@gantry/providers';
 import { isDatabaseUnavailable } from '@gantry/store';
 import { BadJsonError } from './BadJsonError';
+import { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
 
 /** The one error body the API ever sends. */
 export interface ErrorBody {
@@ -53,6 +54,7 @@ export function toErrorResponse(error: unknown, context: ErrorContext): ErrorRes
     return clientError(DOMAIN_STATUS[error.code], error.code, error.message, error.details ?? {});
   }
   if (error instanceof BadJsonError) return clientError(400, 'BAD_JSON', error.message, {});
+  if (error instanceof IdempotencyKeyReusedError) return clientError(422, 'IDEMPOTENCY_KEY_REUSED', error.message, { idempotencyKey: error.key });
   if (isProviderError(error)) return fromProviderError(error);
   const fastifyCode = stringProperty(error, 'code');
   if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

@@ -12,7 +12,7 @@ export const errorResponseSchema = z
       code: z
         .string()
         .describe(
-          'BAD_JSON | VALIDATION | UNAUTHORIZED | FORBIDDEN | NOT_FOUND | CONFLICT | PAYLOAD_TOO_LARGE | UNSUPPORTED_MEDIA_TYPE | BAD_REQUEST | INTERNAL',
+          'BAD_JSON | VALIDATION | UNAUTHORIZED | FORBIDDEN | NOT_FOUND | CONFLICT | IDEMPOTENCY_KEY_REUSED | PAYLOAD_TOO_LARGE | UNSUPPORTED_MEDIA_TYPE | BAD_REQUEST | DATABASE_UNAVAILABLE | INTERNAL',
         ),
       message: z.string().describe('What went wrong; for VALIDATION it names the first offending fields'),
       details: z
@@ -30,6 +30,8 @@ const ERROR_DESCRIPTIONS = {
   409: 'CONFLICT (the current state does not allow it)',
   413: 'PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default)',
   415: 'UNSUPPORTED_MEDIA_TYPE (bodies must be application/json)',
+  422: 'IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used before with a different body)',
+  503: 'DATABASE_UNAVAILABLE (PostgreSQL is unreachable; retry after the Retry-After seconds)',
   500: 'INTERNAL (logged with details.requestId)',
 } as const;
 
@@ -52,4 +54,17 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<
 /** Headers a mutating route reads; loose because Fastify replaces request.headers with the parsed value. */
 export const actorHeaders = z.looseObject({
   'x-gantry-user': z.string().max(200).optional().describe('Ignored: the actor recorded is the authenticated caller'),
+});
+
+/** For requests that start something (a trigger, a rollback): see idempotency.ts. */
+export const idempotentHeaders = actorHeaders.extend({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'Repeating the request with the same key (within 24 hours, by the same user) answers as the first one did and starts nothing new; ' +
+        'the same key with a different body is refused with 422 IDEMPOTENCY_KEY_REUSED',
+    ),
 });

@@ -23,7 +23,7 @@ export interface LocalProviderOptions {
 }
 
 /**
- * Server groups as processes on this machine (DESIGN.md "Providers"): a detached local agent (one
+ * Server groups as processes on this machine (docs/architecture.md "Providers"): a detached local agent (one
  * per data dir, apps/local-agent) runs N instances of the group's command and a weighted reverse proxy
  * per cluster; this provider is its client. Because the agent is its own process, the proxies keep
  * serving while Gantry restarts. Bake copies a folder to a content-addressed image.

@@ -1,11 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { ClusterPlace, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import type { ClusterPlace, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { chooseRollback } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
-import { dispatch } from '../../dispatch';
+import { dispatchLaunch } from '../../dispatch';
+import { answerIdempotently } from '../../idempotency';
 import { onApplicationInPath } from '../../auth/resources';
 import type { ClusterIndex } from './clusterIndex';
 import { checkClusterOf, livePlaces, placesOf, type LivePlace } from './places';
@@ -19,6 +20,8 @@ export interface RollbackRoutesOptions {
   bus: MessageBus;
   /** Server groups Gantry's records show were healthy (knownHealthyServerGroups in @gantry/store). */
   knownHealthy(place: ClusterPlace): Promise<ReadonlySet<string>>;
+  /** Where Idempotency-Keys of rollbacks are remembered; without it the header is not honoured. */
+  idempotencyKeys?: IdempotencyKeys;
 }
 
 const ACTIVE = ['NOT_STARTED', 'RUNNING', 'PAUSED'] as const;
@@ -36,65 +39,72 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
 
   // EXECUTE on the application here; on the cluster's account once the handler has found it.
   const execute = onApplicationInPath('EXECUTE');
-  app.post('/applications/:app/clusters/:cluster/rollback', { schema: rollbackSchema, config: execute }, async (request, reply) => {
-    const { app: application, cluster } = request.params;
-    const body = request.body ?? {};
-    checkClusterOf(application, cluster);
-    if (body.serverGroupName !== undefined && !body.serverGroupName.startsWith(`${cluster}-v`)) {
-      const message = `${body.serverGroupName} is not a server group of cluster ${cluster}`;
-      throw new ValidationError(message, [{ path: ['serverGroupName'], message }]);
-    }
-    // An unknown account is a 404 naming the configured ones (UnknownAccountError).
-    if (body.account !== undefined) providers.forAccount(body.account);
-    const requestedAt = new Date();
+  app.post('/applications/:app/clusters/:cluster/rollback', { schema: rollbackSchema, config: execute }, async (request, reply) =>
+    answerIdempotently(request, reply, options.idempotencyKeys, async (launchKey) => {
+      const { app: application, cluster } = request.params;
+      const body = request.body ?? {};
+      checkClusterOf(application, cluster);
+      if (body.serverGroupName !== undefined && !body.serverGroupName.startsWith(`${cluster}-v`)) {
+        const message = `${body.serverGroupName} is not a server group of cluster ${cluster}`;
+        throw new ValidationError(message, [{ path: ['serverGroupName'], message }]);
+      }
+      // An unknown account is a 404 naming the configured ones (UnknownAccountError).
+      if (body.account !== undefined) providers.forAccount(body.account);
+      const requestedAt = new Date();
 
-    const { place, serverGroups } = await findCluster(cluster, body);
-    await request.authorize([{ kind: 'account', name: place.account, action: 'EXECUTE' }]);
-    const choice = chooseRollback({
-      serverGroups,
-      knownHealthy: await options.knownHealthy(place),
-      ...(body.serverGroupName === undefined ? {} : { restore: body.serverGroupName }),
-    });
-    if (!choice.ok) throw new ConflictError(`cannot roll back cluster ${cluster}: ${choice.reason}`, place);
+      const { place, serverGroups } = await findCluster(cluster, body);
+      await request.authorize([{ kind: 'account', name: place.account, action: 'EXECUTE' }]);
+      const choice = chooseRollback({
+        serverGroups,
+        knownHealthy: await options.knownHealthy(place),
+        ...(body.serverGroupName === undefined ? {} : { restore: body.serverGroupName }),
+      });
+      if (!choice.ok) throw new ConflictError(`cannot roll back cluster ${cluster}: ${choice.reason}`, place);
 
-    const pipelineId = await rollbackPipeline(application, cluster);
-    const running = await executions.list({ pipelineId, statuses: [...ACTIVE], limit: 1 });
-    const other = running.executions[0];
-    if (other !== undefined) {
-      throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
-    }
-    const user = actorOf(request);
-    const execution = await dispatch(
-      bus,
-      await executions.launch({
-        pipelineId,
-        trigger: {
-          type: 'rollback',
-          user,
-          requestedAt: requestedAt.toISOString(),
+      const pipelineId = await rollbackPipeline(application, cluster);
+      const running = await executions.list({ pipelineId, statuses: [...ACTIVE], limit: 1 });
+      const other = running.executions[0];
+      if (other !== undefined) {
+        throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
+      }
+      const user = actorOf(request);
+      const execution = await dispatchLaunch(
+        bus,
+        await executions.launch({
+          pipelineId,
+          trigger: {
+            type: 'rollback',
+            user,
+            requestedAt: requestedAt.toISOString(),
+            cluster,
+            ...(body.reason === undefined ? {} : { reason: body.reason }),
+          },
+          parameters: {
+            account: place.account,
+            location: place.location ?? '',
+            serverGroupName: body.serverGroupName ?? '',
+            reason: body.reason ?? '',
+          },
+          actor: user,
+          ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
+        }),
+        request.log,
+      );
+      return {
+        statusCode: 202,
+        body: {
+          id: execution.id,
+          status: execution.status,
+          application,
           cluster,
-          ...(body.reason === undefined ? {} : { reason: body.reason }),
-        },
-        parameters: {
           account: place.account,
-          location: place.location ?? '',
-          serverGroupName: body.serverGroupName ?? '',
-          reason: body.reason ?? '',
+          location: place.location ?? null,
+          restoredServerGroup: choice.restore.name,
+          rolledBackServerGroup: choice.rollBack.name,
         },
-        actor: user,
-      }),
-    );
-    return reply.code(202).send({
-      id: execution.id,
-      status: execution.status,
-      application,
-      cluster,
-      account: place.account,
-      location: place.location ?? null,
-      restoredServerGroup: choice.restore.name,
-      rolledBackServerGroup: choice.rollBack.name,
-    });
-  });
+      };
+    }),
+  );
 
   /** The one place the cluster has live server groups; 404 when none, 400 when several and the body does not pick one. */
   async function findCluster(cluster: string, filter: { account?: string; location?: string }): Promise<LivePlace> {

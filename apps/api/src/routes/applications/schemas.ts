@@ -1,6 +1,6 @@
 import { APPLICATION_NAME, clusterOfServerGroup } from '@gantry/core';
 import { z } from 'zod';
-import { actorHeaders, errorResponseSchema, errorResponses } from '../commonSchemas';
+import { errorResponseSchema, errorResponses, idempotentHeaders } from '../commonSchemas';
 
 const name = (what: string, pattern: RegExp, example: string) =>
   z.string().regex(pattern, { error: `must be ${what}, e.g. ${example}` });
@@ -120,11 +120,11 @@ export const rollbackSchema = {
     "current group's capacity, waits until its instances are up, then takes the current group out of traffic. The execution's stage " +
     'outputs report rollbackDurationMs (request → traffic restored).',
   params: clusterParams,
-  headers: actorHeaders,
+  headers: idempotentHeaders,
   body: rollbackBody.optional(),
   response: {
     202: rollbackResponseSchema,
-    ...errorResponses(400, 404, 409),
+    ...errorResponses(400, 404, 409, 422, 503),
     ...providerErrorResponses,
   },
 };

@@ -1,11 +1,12 @@
 import type { MessageBus } from '@gantry/queue';
 import { ANY } from '@gantry/core';
-import type { ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import type { ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
 import { signedIn } from '../../auth/access';
 import { onExecution, toRunPipeline } from '../../auth/resources';
-import { dispatch } from '../../dispatch';
+import { dispatch, dispatchLaunch } from '../../dispatch';
+import { answerIdempotently } from '../../idempotency';
 import {
   cancelSchema,
   executionEventsSchema,
@@ -26,6 +27,8 @@ export interface ExecutionRoutesOptions {
   pipelines: Pick<PipelineRepository, 'get'>;
   commands: ExecutionCommands;
   bus: MessageBus;
+  /** Where Idempotency-Keys of triggers are remembered; without it the header is not honoured. */
+  idempotencyKeys?: IdempotencyKeys;
 }
 
 /**
@@ -41,17 +44,16 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
     const { parameters = {}, trigger = {} } = request.body ?? {};
     // A manual trigger records who pressed the button: the authenticated caller, whatever the body claims.
     const user = actorOf(request);
-    const execution = await dispatch(
-      bus,
-      await executions.launch({
+    return answerIdempotently(request, reply, options.idempotencyKeys, async (launchKey) => {
+      const launched = await executions.launch({
         pipelineId: request.params.id,
         trigger: { ...trigger, type: 'manual', user },
         parameters,
         actor: user,
-        idempotencyKey: request.headers['idempotency-key'],
-      }),
-    );
-    return reply.code(202).send(execution);
+        ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
+      });
+      return { statusCode: 202, body: await dispatchLaunch(bus, launched, request.log) };
+    });
   });
 
   app.get('/executions', { schema: listExecutionsSchema, config: signedIn }, async (request) => {

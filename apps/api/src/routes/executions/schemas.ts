@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STATUSES } from '@gantry/core';
-import { actorHeaders, errorResponses, uuid } from '../commonSchemas';
+import { actorHeaders, errorResponses, idempotentHeaders, uuid } from '../commonSchemas';
 
 const jsonObject = z.record(z.string(), z.unknown());
 const status = z.enum(STATUSES);
@@ -142,15 +142,6 @@ export const patchStageBody = z
     }
   });
 
-const idempotentHeaders = actorHeaders.extend({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .describe('Repeating a trigger with the same key returns the first execution instead of starting another'),
-});
-
 const accepted = 'Accepted: the engine carries the change out asynchronously';
 
 export const triggerSchema = {
@@ -160,7 +151,7 @@ export const triggerSchema = {
   headers: idempotentHeaders,
   params: pipelineIdParams,
   body: triggerBody,
-  response: { 202: executionDetailSchema, ...errorResponses(400, 404, 409, 413, 415) },
+  response: { 202: executionDetailSchema, ...errorResponses(400, 404, 409, 413, 415, 422, 503) },
 };
 
 export const getExecutionSchema = {

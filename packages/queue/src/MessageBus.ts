@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { openQueue, type QueueBackendConfig } from './backend';
-import type { EngineMessage, MessageBus, OutgoingMessage } from './messages';
+import type { MessageBus, OutgoingMessage } from './messages';
 
 export function createMessageBus(config: QueueBackendConfig): MessageBus {
   const { queue, close } = openQueue(config);

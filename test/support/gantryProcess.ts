@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** `npm start`, `npm run start:api`, `npm run start:worker`. */
+/** The processes Gantry ships: `npm start` (API and worker in one), `start:api`, `start:worker`. */
 const MAINS = {
   gantry: fileURLToPath(new URL('../../apps/gantry/src/main.ts', import.meta.url)),
   api: fileURLToPath(new URL('../../apps/api/src/main.ts', import.meta.url)),
@@ -17,10 +17,10 @@ export interface GantryProcess {
 }
 
 /** `npm start` (or the API or a worker alone) as a real process (node + tsx loader, so a signal reaches Gantry itself). */
-export function spawnGantry(env: Record<string, string | undefined>, app: keyof typeof MAINS = 'gantry'): GantryProcess {
+export function spawnGantry(env: Record<string, string | undefined>, main: keyof typeof MAINS = 'gantry'): GantryProcess {
   const merged: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) merged[key] = value;
-  const child = spawn(process.execPath, ['--import', 'tsx', MAINS[app]], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAINS[main]], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

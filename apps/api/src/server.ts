@@ -6,6 +6,7 @@ import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
@@ -49,6 +50,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installZodSchemas(app);
   installJsonBody(app);
   installErrorShape(app, { bodyLimitBytes });
+  installStorableInput(app);
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });

@@ -8,8 +8,8 @@ import type { ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvi
 import type { ProviderError} from '../errors';
 import { isProviderError } from '../errors';
 import { eventually as pollUntil } from '../../../../test/support/eventually';
-import { isAlive } from './agent/processes';
-import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from './testing';
+import { isAlive } from './processes';
+import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from '../../../../test/support/localTestBed';
 
 /**
  * The provider against its real agent process and real instances of examples/app: traffic goes

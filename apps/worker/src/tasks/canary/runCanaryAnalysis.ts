@@ -10,20 +10,18 @@ import { AWAITING_JUDGMENT_OUTPUT, waitForUpTimeoutMs, type CanaryFields } from 
 import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
-import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
-import { clusterRefOf, providerFor, refOf } from '../serverGroup/context';
-import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
-import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../serverGroup/poll';
+import type { TaskContext, TaskResult } from '../Task';
+import { clusterRefOf, providerFor, refOf } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../cloud/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups, type CanaryStageGroups } from './canaryGroups';
 import { judgeCanaryStep } from './judgeCanaryStep';
-import { stepJudgment } from '../waitForJudgment';
+import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
 
 /** Longest single wait between looks, so a cancel or a failing group is noticed within it. */
 const MAX_WAIT_MS = 15_000;
 /** Reads of a metric source that may fail in a row (a Prometheus restart) before the canary fails. */
 const MAX_METRIC_ERRORS = 5;
-/** The API nudges the task when someone judges; this slow poll is a safety net. */
-const JUDGMENT_POLL_MS = 60_000;
 
 const progressSchema = z.object({
   step: z.number().int().min(0),
@@ -48,7 +46,7 @@ type Progress = z.output<typeof progressSchema>;
  * before the task fails: production takes all traffic again and baseline and canary are
  * destroyed, each a repeatable call, so a crash mid-rollback simply carries it on.
  */
-export const runCanaryAnalysisTask: TaskImplementation = serverGroupTask({
+export const runCanaryAnalysisTask = serverGroupTask({
   name: 'runCanaryAnalysis',
   async run(ctx) {
     const fields = canaryFields(ctx);
@@ -78,7 +76,7 @@ function planOf(fields: CanaryFields): CanaryAnalysisPlan {
 
 async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): Promise<TaskResult> {
   const { fields, groups, provider, progress } = analysis;
-  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results as JsonObject[], canaryStep: next.step });
+  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results, canaryStep: next.step });
   switch (action.kind) {
     case 'waitHealthy': {
       const timeoutMs = waitForUpTimeoutMs(fields);

@@ -1,5 +1,5 @@
-import { applicationOfCluster } from '@gantry/core';
-import type { AccountConfig, AccountProvider, ClusterRef, ServerGroupRef } from '@gantry/providers';
+import { applicationOfCluster, type DeployCluster } from '@gantry/core';
+import { defaultLocationOf, type AccountProvider, type Capacity, type ClusterRef, type ServerGroupRef, type ServerGroupSpec } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskContext } from '../Task';
 import { describeIssues } from '../readContext';
@@ -88,23 +88,32 @@ export function clusterPlaceFor(ctx: TaskContext, named: { account: string; clus
   return { account, provider, place: { account: account.name, cluster: named.cluster, ...(location === undefined ? {} : { location }) } };
 }
 
-/**
- * Where a stage that names no location acts: the account's own default. Written into the outputs
- * so that they, and Spinnaker's `deploy.server.groups`, always say where the group is.
- */
-export function defaultLocationOf(account: AccountConfig): string | undefined {
-  switch (account.provider) {
-    case 'kubernetes':
-      return account.namespace;
-    case 'aws':
-    case 'gcp':
-      return account.regions[0]?.name;
-    case 'local':
-      return undefined;
-  }
-}
-
 /** "checkout-prod-v001 (account k8s, location ns1)": how a group is named in messages. */
 export function describeServerGroup(chosen: Pick<ChosenServerGroup, 'serverGroupName' | 'account' | 'location'>): string {
   return `${chosen.serverGroupName} (account ${chosen.account}${chosen.location === undefined ? '' : `, location ${chosen.location}`})`;
+}
+
+/**
+ * `group` as a new member of the deploy's cluster: out of traffic, with the cluster's image and
+ * capacity unless told otherwise, and tagged with the stage that made it.
+ */
+export function newServerGroupSpec(
+  ctx: TaskContext,
+  cluster: DeployCluster,
+  group: ChosenServerGroup,
+  overrides: { image?: string; capacity?: Capacity; tags?: Record<string, string> } = {},
+): ServerGroupSpec {
+  const capacity = overrides.capacity ?? cluster.capacity;
+  return {
+    account: group.account,
+    ...(group.location === undefined ? {} : { location: group.location }),
+    application: cluster.application,
+    cluster: group.cluster,
+    name: group.serverGroupName,
+    image: overrides.image ?? cluster.image,
+    capacity: { min: capacity.min, max: capacity.max, desired: capacity.desired },
+    enabled: false,
+    ...(cluster.settings === undefined ? {} : { settings: cluster.settings }),
+    tags: { 'gantry.io/execution-id': ctx.execution.id, 'gantry.io/stage': ctx.stage.refId, ...overrides.tags },
+  };
 }

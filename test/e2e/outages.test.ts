@@ -124,7 +124,7 @@ describe.each(QUEUE_BACKENDS)('outages of PostgreSQL and Redis on the %s queue b
     await Promise.all(processes.map((process) => process.kill('SIGTERM')));
   });
 
-  const FAULTS: { fault: Fault; strike(): Promise<void> }[] = [
+  const FAULTS: { fault: Fault; strike: () => Promise<void> }[] = [
     { fault: 'redis restart', strike: async () => (await redis.kill(), await redis.start()) },
     { fault: 'redis down 20 s', strike: async () => (await redis.kill(), await sleep(20_000), await redis.start()) },
   ];

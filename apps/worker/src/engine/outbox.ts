@@ -1,5 +1,5 @@
 import type { EngineMessage, MessageBus, OutgoingMessage } from '@gantry/queue';
-import { deleteOutbox, inTransaction, insertOutbox, relayOutbox, type JsonObject, type SqlClient } from '@gantry/store';
+import { deleteOutbox, inTransaction, insertOutbox, relayOutbox, type SqlClient } from '@gantry/store';
 import type pg from 'pg';
 import type { EngineContext, EngineLogger } from './EngineContext';
 
@@ -19,7 +19,7 @@ async function recordInOutbox(sql: SqlClient, next: OutgoingMessage[], ctx: Engi
   if (!ctx.outbox || next.length === 0) return next;
   const records = await insertOutbox(
     sql,
-    next.map(({ message, delayMs }) => ({ message: message as unknown as JsonObject, delayMs })),
+    next.map(({ message, delayMs }) => ({ message: message, delayMs })),
     ctx.now(),
   );
   return next.map((outgoing, i) => ({ ...outgoing, outboxId: records[i]!.id }));

@@ -19,7 +19,7 @@ async function recordInOutbox(sql: SqlClient, next: OutgoingMessage[], ctx: Engi
   if (!ctx.outbox || next.length === 0) return next;
   const records = await insertOutbox(
     sql,
-    next.map(({ message, delayMs }) => ({ message: message, delayMs })),
+    next.map(({ message, delayMs }) => ({ message, delayMs })),
     ctx.now(),
   );
   return next.map((outgoing, i) => ({ ...outgoing, outboxId: records[i]!.id }));

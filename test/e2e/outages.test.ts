@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from '../support/privateServices';
+import { freePort } from '../../packages/providers/src/local/ports';
+import { startPrivatePostgres, type PrivatePostgres } from '../support/privatePostgres';
+import { startPrivateRedis, type PrivateRedis } from '../support/privateRedis';
 import { spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
 import { QUEUE_BACKENDS, type QueueBackendKind } from '../support/queueBackends';
 
@@ -64,7 +66,7 @@ afterAll(async () => {
   if (figures.length > 0) console.log(`outage figures:\n${figures.map((f) => JSON.stringify(f)).join('\n')}`);
   await new Promise((resolve) => receiver?.server.close(resolve));
   await redis?.kill();
-  postgres?.destroy();
+  await postgres?.destroy();
 });
 
 describe.each(QUEUE_BACKENDS)('outages of PostgreSQL and Redis on the %s queue backend', (backend) => {
@@ -74,12 +76,7 @@ describe.each(QUEUE_BACKENDS)('outages of PostgreSQL and Redis on the %s queue b
   let pipelineId: string;
 
   beforeAll(async () => {
-    const database = `faults_${backend}`;
-    const admin = new pg.Client({ connectionString: postgres.url('postgres') });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    databaseUrl = postgres.url(database);
+    databaseUrl = await postgres.createDatabase(`faults_${backend}`);
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     const env = {
@@ -124,12 +121,15 @@ describe.each(QUEUE_BACKENDS)('outages of PostgreSQL and Redis on the %s queue b
     await Promise.all(processes.map((process) => process.kill('SIGTERM')));
   });
 
-  const FAULTS: { fault: Fault; strike: () => Promise<void> }[] = [
+  // With the PostgreSQL backend no process connects to Redis: a Redis fault there would test nothing.
+  const faults: { fault: Fault; strike: () => Promise<void> }[] = [
     { fault: 'redis restart', strike: async () => (await redis.kill(), await redis.start()) },
     { fault: 'redis down 20 s', strike: async () => (await redis.kill(), await sleep(20_000), await redis.start()) },
+    { fault: 'postgresql restart', strike: () => postgres.restart() },
+    { fault: 'postgresql down 20 s', strike: async () => (await postgres.stop(), await sleep(20_000), await postgres.start()) },
   ];
 
-  it.each(FAULTS)('$fault in the middle of 24 executions: none stranded, none completed twice, every process up', async ({ fault, strike }) => {
+  it.each(faults.filter(({ fault }) => backend === 'redis' || !fault.startsWith('redis')))('$fault in the middle of 24 executions: none stranded, none completed twice, every process up', async ({ fault, strike }) => {
     const ids: string[] = [];
     for (let i = 0; i < EXECUTIONS; i++) {
       const response = await api_(baseUrl, 'POST', `/api/v1/pipelines/${pipelineId}/executions`, { parameters: {} });

@@ -17,6 +17,8 @@ import { QUEUE_BACKENDS, type QueueBackendKind } from '../support/queueBackends'
 const EXECUTIONS = 24;
 const RECOVERY_BOUND_MS = 120_000;
 const RECONCILE_INTERVAL_MS = 3_000;
+/** The API's first admin token, chosen here so that the test can call it. */
+const ADMIN_TOKEN = 'outage-suite-admin-token-0123456789';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -88,6 +90,7 @@ describe.each(QUEUE_BACKENDS)('outages of PostgreSQL and Redis on the %s queue b
       GANTRY_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       GANTRY_WEBHOOK_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'warn',
+      GANTRY_ADMIN_TOKEN: ADMIN_TOKEN,
       GANTRY_DATA_DIR: undefined,
     };
     const api = spawnGantry({ ...env, PORT: String(port), HOST: '127.0.0.1' }, 'api');
@@ -170,7 +173,7 @@ describe.each(QUEUE_BACKENDS)('outages of PostgreSQL and Redis on the %s queue b
 async function api_(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json().catch(() => null) };

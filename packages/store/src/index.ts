@@ -13,3 +13,4 @@ export * from './WebhookDeliveries';
 export * from './fireTriggers';
 export * from './serverGroupRecords';
 export * from './outbox';
+export * from './AuthStore';

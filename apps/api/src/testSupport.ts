@@ -83,7 +83,7 @@ export const unusedCommands: ExecutionCommands = {
   skipWait: unused,
   judge: unused,
 };
-const unusedBus: MessageBus = { send: unused, sendAll: unused, close: async () => undefined };
+const unusedBus: MessageBus = { send: unused, sendAll: unused, inFlight: unused, close: async () => undefined };
 
 /**
  * Test-only: the API on the test's database with pipelines stored for real; the engine's store and

@@ -4,6 +4,7 @@ import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } fro
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
 import { startReconciler } from './engine/Reconciler';
+import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { createTaskServices } from './services';
 import type { ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -30,6 +31,11 @@ export interface WorkerOptions {
   providers?: ProviderDirectory;
   /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
   cronResyncIntervalMs?: number;
+  /**
+   * Record the engine's next messages in the outbox (default). `false` is the design the outbox
+   * replaced, kept only so that `npm run bench` can measure what the outbox costs.
+   */
+  outbox?: boolean;
 }
 
 export interface RunningWorker {
@@ -57,10 +63,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,
       now: () => new Date(),
+      outbox: options.outbox ?? true,
     },
     options.bus,
     schedules,
+    new OutboxAcks(options.db.pool, options.log),
   );
+  const relay = startOutboxRelay({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: 1000, graceMs: 5000 });
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
   const lockDurationMs = options.lockDurationMs ?? 10_000;
@@ -90,6 +99,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     engine,
     async close() {
       stopReconciler();
+      await relay.stop();
       await cronResync.stop();
       await consumer.close();
       await schedules.close();

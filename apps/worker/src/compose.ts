@@ -18,6 +18,7 @@ export function startConfiguredWorker(
     log,
     concurrency: config.workerConcurrency,
     lockDurationMs: config.lockDurationMs,
+    reconcileIntervalMs: config.reconcileIntervalMs,
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
     ...(providers === undefined ? {} : { providers }),
   });

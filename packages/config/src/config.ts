@@ -56,6 +56,11 @@ export const configSchema = z.object({
   workerConcurrency: z.coerce.number().int().min(1).max(500).default(20),
   /** How soon a message held by a worker that died is handed to another one. */
   lockDurationMs: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * How often a worker looks for running work with no message in flight (lost with the queue, or
+   * by a process that died), and how long work must have been quiet to count as such.
+   */
+  reconcileIntervalMs: z.coerce.number().int().min(1000).default(30_000),
   webhookAllowedHosts: csv.default([]),
   webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
   /** Webhook sources anyone may post to unsigned and without a token (`github`, `jenkins:<master>`, `*`); default none. */
@@ -98,6 +103,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   bodyLimitBytes: 'GANTRY_BODY_LIMIT_BYTES',
   workerConcurrency: 'GANTRY_WORKER_CONCURRENCY',
   lockDurationMs: 'GANTRY_LOCK_DURATION_MS',
+  reconcileIntervalMs: 'GANTRY_RECONCILE_INTERVAL_MS',
   webhookAllowedHosts: 'GANTRY_WEBHOOK_ALLOWED_HOSTS',
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',

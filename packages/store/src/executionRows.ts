@@ -65,6 +65,8 @@ export interface TaskRow {
   error: JsonObject | null;
   start_time: Date | null;
   end_time: Date | null;
+  /** When the task's next step is due: its start, or the delayed RunTask its last step sent. */
+  next_step_at: Date | null;
 }
 
 const JSON_COLUMNS = new Set(['trigger', 'parameters', 'definition', 'context', 'outputs', 'state', 'error']);
@@ -163,6 +165,7 @@ export async function insertTasks(
     error: null,
     start_time: position === 0 ? startTime : null,
     end_time: null,
+    next_step_at: null,
   }));
   if (tasks.length === 0) return tasks;
   await sql.query(

@@ -11,7 +11,7 @@ import { buildTestServer } from '../testSupport';
  * → 401 / 403 / success, walked from the server's own route table: a route added without a row in
  * ROUTE_CASES fails here, and one without an access declaration fails registration.
  */
-const silentBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, close: async () => undefined };
+const silentBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, inFlight: async () => [], close: async () => undefined };
 
 interface Fixture {
   pipelineId: string;

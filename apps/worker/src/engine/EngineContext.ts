@@ -23,9 +23,17 @@ export interface EngineContext {
   retry: RetryPolicy;
   log: EngineLogger;
   now(): Date;
+  /**
+   * Record each step's next messages in the outbox, in the step's transaction. Off only in the
+   * bench, to measure the design it replaced (send after commit, nothing recorded).
+   */
+  outbox: boolean;
 }
 
-/** A handler changes state in one transaction and answers with the messages to send after it commits. */
+/**
+ * A handler changes state in one transaction and answers with the messages to send after it commits
+ * (recorded in the outbox by that transaction when it runs through inEngineTransaction).
+ */
 export type Handler<M> = (message: M, ctx: EngineContext) => Promise<OutgoingMessage[]>;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 60_000 };

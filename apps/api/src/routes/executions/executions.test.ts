@@ -200,6 +200,9 @@ class RecordingBus implements MessageBus {
   async sendAll(messages: OutgoingMessage[]): Promise<void> {
     this.sent.push(...messages.map((m) => m.message));
   }
+  async inFlight(): Promise<EngineMessage[]> {
+    return [];
+  }
   async close(): Promise<void> {}
 }
 

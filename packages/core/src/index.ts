@@ -38,4 +38,5 @@ export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTr
 export type { ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
+export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';
 export * from './naming';

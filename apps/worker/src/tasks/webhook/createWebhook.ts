@@ -2,8 +2,8 @@ import type { JsonObject } from '@gantry/store';
 import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
 import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
-import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
-import type { HostLookup } from './ssrfGuard';
+import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from '../http/sendRequest';
+import type { HostLookup } from '../http/ssrfGuard';
 import { buildHeaders, classifyStatusCode, hasPayload, webhookContextSchema, type WebhookContext } from './webhookContext';
 
 export interface WebhookTaskOptions {

@@ -2,7 +2,7 @@ import type { JsonObject } from '@gantry/store';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
 import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
-import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
+import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from '../http/sendRequest';
 import { buildHeaders, classifyStatusCode, webhookContextSchema, type WebhookContext } from './webhookContext';
 
 /** Consecutive failed polls (5xx, network) tolerated before the stage gives up. */

@@ -6,6 +6,8 @@ import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { installRateLimit, type RateLimits } from './plugins/rateLimit';
+import { installSecurityHeaders } from './plugins/securityHeaders';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
@@ -39,6 +41,8 @@ export interface ServerDeps {
   clusterIndex?: ClusterIndex;
   /** Server groups Gantry saw healthy, that a rollback may restore (knownHealthyServerGroups); default none known. */
   knownHealthyServerGroups?: (place: ClusterPlace) => Promise<ReadonlySet<string>>;
+  /** Requests per second per caller (the configuration's rateLimitPer*); default none, for tests. */
+  rateLimits?: RateLimits;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -49,6 +53,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installZodSchemas(app);
   installJsonBody(app);
   installErrorShape(app, { bodyLimitBytes });
+  installSecurityHeaders(app);
+  if (deps.rateLimits !== undefined) installRateLimit(app, deps.rateLimits);
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });

@@ -64,6 +64,10 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
+  /** API and webhook requests per second per authenticated principal; 0 turns the limit off. */
+  rateLimitPerPrincipal: z.coerce.number().int().min(0).default(50),
+  /** Requests per second per source address, for callers without credentials; 0 turns the limit off. */
+  rateLimitPerAddress: z.coerce.number().int().min(0).default(50),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -85,6 +89,8 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   secrets: 'GANTRY_SECRETS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
+  rateLimitPerPrincipal: 'GANTRY_RATE_LIMIT_PER_PRINCIPAL',
+  rateLimitPerAddress: 'GANTRY_RATE_LIMIT_PER_ADDRESS',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */

@@ -3,6 +3,7 @@ import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '
 import { PostgresExecutionRepository, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
+import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { createTaskServices } from './services';
 import type { ProviderDirectory, TaskImplementation } from './tasks/Task';
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   providers?: ProviderDirectory;
   /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
   cronResyncIntervalMs?: number;
+  /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
+  expressionLimits?: ExpressionLimits;
 }
 
 export interface RunningWorker {
@@ -43,6 +46,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const executions = new PostgresExecutionRepository(options.db.pool);
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
+  const expressions = new ExpressionSandbox(options.expressionLimits);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -56,6 +60,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,
+      expressions,
       now: () => new Date(),
     },
     options.bus,
@@ -89,6 +94,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       await cronResync.stop();
       await consumer.close();
       await schedules.close();
+      await expressions.close();
     },
   };
 }

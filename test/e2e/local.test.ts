@@ -113,7 +113,7 @@ async function examplePipeline(name: string, application: string, cluster: Recor
 }
 
 function awaitingJudgment(execution: Execution): boolean {
-  const deploy = execution.stages.find((stage) => stage.refId === 'deploy') as (Execution['stages'][number] & { tasks?: { name: string; status: string }[] }) | undefined;
+  const deploy: (Execution['stages'][number] & { tasks?: { name: string; status: string }[] }) | undefined = execution.stages.find((stage) => stage.refId === 'deploy');
   return deploy?.tasks?.some((task) => task.name === 'waitForJudgment' && task.status === 'RUNNING') ?? false;
 }
 

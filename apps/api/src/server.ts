@@ -8,6 +8,7 @@ import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
 import { installRateLimit, type RateLimits } from './plugins/rateLimit';
 import { installSecurityHeaders } from './plugins/securityHeaders';
+import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
@@ -55,6 +56,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installErrorShape(app, { bodyLimitBytes });
   installSecurityHeaders(app);
   if (deps.rateLimits !== undefined) installRateLimit(app, deps.rateLimits);
+  installStorableInput(app);
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopAgentAndInstances } from '../../../packages/providers/src/local/testing';
 import { spawnGantry, waitForReady, type GantryProcess } from '../../../test/support/gantryProcess';
+import { stopAgentAndInstances } from '../../../test/support/localTestBed';
 import { freePort } from '../../../test/support/standaloneFake';
 import { createBenchDatabase } from '../../lib/database';
 

@@ -1,5 +1,6 @@
 export * from './types';
 export * from './database';
+export * from './unavailable';
 export * from './migrations';
 export * from './executionRows';
 export * from './executionViews';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { register } from 'prom-client';
 import type { ReadinessCheck } from '@gantry/runtime';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../errors/toErrorResponse';
 import { healthzSchema, readyzSchema } from './schemas';
 
 export type { ReadinessCheck };
@@ -29,6 +30,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
       return [{ name: 'readiness', ok: false, error: error instanceof Error ? error.message : String(error) }];
     });
     const ready = checks.length > 0 && checks.every((check) => check.ok);
+    if (!ready) void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
   });
 };

@@ -52,7 +52,7 @@ async function countStored(): Promise<{ pipelines: number; versions: number }> {
 }
 
 function issuePaths(response: LightMyRequestResponse): (string | number)[][] {
-  return ((response.json() as ErrorBody).error.details.issues ?? []).map((issue) => issue.path);
+  return (response.json<ErrorBody>().error.details.issues ?? []).map((issue) => issue.path);
 }
 
 describe('pipeline routes', () => {
@@ -95,7 +95,7 @@ describe('pipeline routes', () => {
     for (const url of [`/api/v1/pipelines/${body.id}`, `/api/v1/pipelines/${body.id}/versions`]) {
       const gone = await send('GET', url);
       expect(gone.statusCode).toBe(404);
-      expect((gone.json() as ErrorBody).error.code).toBe('NOT_FOUND');
+      expect(gone.json<ErrorBody>().error.code).toBe('NOT_FOUND');
     }
     const audit = await database.db.prisma.auditEvent.findMany({ where: { pipelineId: body.id }, orderBy: { id: 'asc' } });
     expect(audit.map((event) => [event.type, event.actor])).toEqual([
@@ -193,7 +193,7 @@ describe('pipeline routes', () => {
         ] as const) {
           const response = await send(method, url, bad.body);
           expect(response.statusCode, `${method} ${response.body}`).toBe(bad.status);
-          const error = (response.json() as ErrorBody).error;
+          const error = response.json<ErrorBody>().error;
           expect(error.code).toBe(bad.code);
           expect(error.message.length).toBeGreaterThan(0);
           if (bad.paths) {
@@ -220,7 +220,7 @@ describe('pipeline routes', () => {
         }),
       );
       expect(response.statusCode).toBe(400);
-      const issues = (response.json() as ErrorBody).error.details.issues ?? [];
+      const issues = response.json<ErrorBody>().error.details.issues ?? [];
       expect(issues.map((issue) => issue.pathString)).toEqual(
         expect.arrayContaining(['stages.0.waitTime', 'stages.1.type', 'stages.1.refId', 'stages.1.requisiteStageRefIds.0']),
       );
@@ -245,7 +245,7 @@ describe('pipeline routes', () => {
         payload: JSON.stringify(pipeline('plain')),
       });
       expect(response.statusCode).toBe(415);
-      expect((response.json() as ErrorBody).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(response.json<ErrorBody>().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect(await countStored()).toEqual(before);
     });
 
@@ -260,7 +260,7 @@ describe('pipeline routes', () => {
       ] as const) {
         const response = await send(method, url, body);
         expect(response.statusCode, `${method} ${url}`).toBe(404);
-        expect((response.json() as ErrorBody).error.code).toBe('NOT_FOUND');
+        expect(response.json<ErrorBody>().error.code).toBe('NOT_FOUND');
       }
       const existing = await create('versionless');
       const noVersion = await send('GET', `/api/v1/pipelines/${existing.id}/versions/9`);
@@ -282,7 +282,7 @@ describe('pipeline routes', () => {
       ] as const) {
         const response = await send(method, url, body);
         expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(400);
-        expect((response.json() as ErrorBody).error.code).toBe('VALIDATION');
+        expect(response.json<ErrorBody>().error.code).toBe('VALIDATION');
         expect(issuePaths(response)).toEqual([path]);
       }
       expect(await countStored()).toEqual(before);

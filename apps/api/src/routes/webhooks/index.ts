@@ -26,7 +26,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     const answer = await handleJenkinsNotification(deps, {
       master: request.headers['x-jenkins-master'] ?? request.query.master,
       // The typed body is the documented JSON; what arrives is the raw bytes (see captureRawBodies).
-      raw: rawBodyOf(request.body as unknown),
+      raw: rawBodyOf(request.body),
       contentType: request.headers['content-type'],
       explain: request.query.explain ?? false,
     });
@@ -37,7 +37,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     try {
       const answer = await handleWebhookDelivery(
         { ...deps, secrets, log: request.log },
-        { source: request.params.source, raw: rawBodyOf(request.body as unknown), headers: request.raw.headers, explain: request.query.explain ?? false },
+        { source: request.params.source, raw: rawBodyOf(request.body), headers: request.raw.headers, explain: request.query.explain ?? false },
       );
       return await reply.code(answer.statusCode).send(answer.body);
     } catch (error) {

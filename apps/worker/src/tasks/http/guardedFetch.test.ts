@@ -1,6 +1,6 @@
 import { createMetricSource, type MetricQuery } from '@gantry/canary';
 import { describe, expect, it } from 'vitest';
-import { recordingFetch, sendJson, serverPerTest } from '../webhook/testServer';
+import { recordingFetch, sendJson, serverPerTest } from '../../../../../test/support/testServer';
 import { guardedFetch } from './sendRequest';
 
 /** The canary's metric sources read through `guardedFetch`: the webhook stage's SSRF guard. */

@@ -7,6 +7,7 @@ import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepo
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
 import { installRateLimit, type RateLimits } from './plugins/rateLimit';
+import { installSecretRedaction } from './plugins/secretRedaction';
 import { installSecurityHeaders } from './plugins/securityHeaders';
 import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
@@ -57,6 +58,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installSecurityHeaders(app);
   if (deps.rateLimits !== undefined) installRateLimit(app, deps.rateLimits);
   installStorableInput(app);
+  installSecretRedaction(app, { pipelines: deps.pipelines, prefix: API_PREFIX });
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });

@@ -1,3 +1,4 @@
+import { secretResolver } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   providers?: ProviderDirectory;
   /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
   cronResyncIntervalMs?: number;
+  /** The configuration's `secrets` map (GANTRY_SECRET_<NAME> variables win over it); default none. */
+  secrets?: Readonly<Record<string, string>>;
   /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
   expressionLimits?: ExpressionLimits;
 }
@@ -57,6 +60,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
         providers: options.providers ?? new ProviderRegistry([]),
+        secrets: secretResolver(options.secrets ?? {}, process.env),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,

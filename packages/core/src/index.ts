@@ -40,3 +40,18 @@ export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
 export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';
 export * from './naming';
+export {
+  REDACTED,
+  SECRET_NAME_ENDINGS,
+  isSecretName,
+  isSecretReference,
+  secretReferenceSchema,
+  redactSecrets,
+  restoreRedacted,
+  resolveSecretReferences,
+  secretResolver,
+  secretVariable,
+  MissingSecretError,
+  type SecretReference,
+  type SecretResolver,
+} from './secrets';

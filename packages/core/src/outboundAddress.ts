@@ -1,5 +1,3 @@
-import { BlockList, isIP } from 'node:net';
-
 /**
  * Which hosts a URL written into a pipeline (a webhook stage's, a canary's metric source) may
  * reach. Pure classification, no DNS: the edge that sends the request resolves names and asks
@@ -12,15 +10,13 @@ import { BlockList, isIP } from 'node:net';
 // the refusal doesn't depend on where the server runs.
 const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal']);
 
-const blockedIpv4 = new BlockList();
-blockedIpv4.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, incl. AWS/GCP/Azure/OCI 169.254.169.254
-blockedIpv4.addAddress('100.100.100.200', 'ipv4'); // Alibaba Cloud metadata
-blockedIpv4.addAddress('168.63.129.16', 'ipv4'); // Azure's WireServer (VM agent, extension settings)
-blockedIpv4.addAddress('192.0.0.192', 'ipv4'); // Oracle Cloud metadata (classic)
-
-const blockedIpv6 = new BlockList();
-blockedIpv6.addSubnet('fe80::', 10, 'ipv6'); // IPv6 link-local
-blockedIpv6.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
+/** IPv4 ranges as [first address, prefix length]. */
+const BLOCKED_IPV4: readonly [string, number][] = [
+  ['169.254.0.0', 16], // link-local, incl. AWS/GCP/Azure/OCI 169.254.169.254
+  ['100.100.100.200', 32], // Alibaba Cloud metadata
+  ['168.63.129.16', 32], // Azure's WireServer (VM agent, extension settings)
+  ['192.0.0.192', 32], // Oracle Cloud metadata (classic)
+];
 
 /** Lower-case, without IPv6 brackets or the trailing dot of a fully-qualified name. */
 export function normalizeHost(host: string): string {
@@ -49,13 +45,29 @@ export function isMetadataHostName(host: string): boolean {
 /** An IP address (v4, or v6 in any form that carries a v4 address) of a link-local/metadata endpoint. */
 export function isBlockedAddress(address: string): boolean {
   const host = normalizeHost(address);
-  const family = isIP(host);
-  if (family === 4) return blockedIpv4.check(host, 'ipv4');
-  if (family !== 6) return false;
-  if (blockedIpv6.check(host, 'ipv6')) return true;
-  const groups = ipv6Groups(host);
-  const embedded = groups === undefined ? [] : embeddedIpv4(groups);
-  return embedded.some((ipv4) => blockedIpv4.check(ipv4, 'ipv4'));
+  const ipv4 = ipv4Number(host);
+  if (ipv4 !== undefined) return isBlockedIpv4(ipv4);
+  const groups = host.includes(':') ? ipv6Groups(host) : undefined;
+  if (groups === undefined) return false;
+  if ((groups[0]! & 0xffc0) === 0xfe80) return true; // IPv6 link-local fe80::/10
+  if (groups.join(':') === [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254].join(':')) return true; // AWS metadata over IPv6
+  return embeddedIpv4(groups).some((embedded) => isBlockedIpv4(ipv4Number(embedded)!));
+}
+
+function isBlockedIpv4(address: number): boolean {
+  return BLOCKED_IPV4.some(([first, prefix]) => {
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    return ((address & mask) >>> 0) === ((ipv4Number(first)! & mask) >>> 0);
+  });
+}
+
+/** A dotted-quad IPv4 address as a 32-bit number (URL parsing already turned other spellings into this form). */
+function ipv4Number(text: string): number | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (match === null) return undefined;
+  const octets = match.slice(1).map(Number);
+  if (octets.some((octet) => octet > 255)) return undefined;
+  return octets.reduce((sum, octet) => sum * 256 + octet, 0);
 }
 
 /**
@@ -91,5 +103,6 @@ function ipv6Groups(address: string): number[] | undefined {
   const left = parse(head);
   const right = tail === undefined ? [] : parse(tail);
   const groups = tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+  const valid = groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff);
+  return valid && /^[0-9a-f:.]+$/.test(address.split('%')[0]!) ? groups : undefined;
 }

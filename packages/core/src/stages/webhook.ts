@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretReferenceSchema } from '../secrets';
 import { exprOr, seconds } from './fields';
 import { defineStageType } from './StageType';
 
@@ -29,7 +30,8 @@ export const webhookStage = defineStageType({
     .looseObject({
       url: exprOr(httpUrl),
       method: exprOr(method).default('GET'),
-      customHeaders: exprOr(z.record(z.string(), exprOr(z.union([z.string(), z.array(z.string())])))).optional(),
+      // A header's value may be a {"secret": "name"} reference, resolved only when the request is sent.
+      customHeaders: exprOr(z.record(z.string(), exprOr(z.union([z.string(), z.array(z.string()), secretReferenceSchema])))).optional(),
       payload: z.unknown().optional(),
       failFastStatusCodes: exprOr(z.array(statusCode)).optional(),
       retryStatusCodes: exprOr(z.array(statusCode)).optional(),

@@ -1,3 +1,4 @@
+import { secretResolver } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -6,7 +7,6 @@ import { handleWebhookDelivery, UnsignedDeliveryError } from './generic';
 import { handleJenkinsNotification } from './jenkins';
 import { captureRawBodies, rawBodyOf, rawBodyValidatorCompiler } from './rawBody';
 import { jenkinsSchema, webhookSchema } from './schemas';
-import { secretResolver } from './secrets';
 
 export interface WebhookRoutesOptions {
   pool: pg.Pool;
@@ -19,7 +19,7 @@ export interface WebhookRoutesOptions {
 /** Triggers from outside: Jenkins build notifications and signed generic webhooks, under /webhooks. */
 export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async (app, options) => {
   const deps = { pool: options.pool, executions: options.executions, bus: options.bus };
-  const secrets = secretResolver(options.secrets);
+  const secrets = secretResolver(options.secrets ?? {}, process.env);
   captureRawBodies(app);
 
   app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler }, async (request, reply) => {

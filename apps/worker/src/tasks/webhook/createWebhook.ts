@@ -1,10 +1,9 @@
 import type { JsonObject } from '@gantry/store';
 import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
-import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
 import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from '../http/sendRequest';
 import type { HostLookup } from '../http/ssrfGuard';
-import { buildHeaders, classifyStatusCode, hasPayload, webhookContextSchema, type WebhookContext } from './webhookContext';
+import { buildHeaders, classifyStatusCode, hasPayload, readWebhookContext, type WebhookContext } from './webhookContext';
 
 export interface WebhookTaskOptions {
   /** DNS used by the SSRF guard; tests substitute names that resolve to forbidden addresses. */
@@ -16,7 +15,7 @@ export function buildCreateWebhookTask(options: WebhookTaskOptions = {}): TaskIm
   return {
     name: 'createWebhook',
     async run(ctx) {
-      const read = readContext(webhookContextSchema, ctx.stage.context, 'webhook');
+      const read = readWebhookContext(ctx);
       if (!read.ok) return read.result;
       const config = read.value;
       const { method, url } = config;

@@ -1,9 +1,8 @@
 import type { JsonObject } from '@gantry/store';
 import { defineTask, type TaskContext, type TaskResult } from '../Task';
-import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
 import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from '../http/sendRequest';
-import { buildHeaders, classifyStatusCode, webhookContextSchema, type WebhookContext } from './webhookContext';
+import { buildHeaders, classifyStatusCode, readWebhookContext, type WebhookContext } from './webhookContext';
 
 /** Consecutive failed polls (5xx, network) tolerated before the stage gives up. */
 export const MAX_CONSECUTIVE_POLL_FAILURES = 10;
@@ -12,7 +11,7 @@ export const MAX_CONSECUTIVE_POLL_FAILURES = 10;
 export const monitorWebhookTask = defineTask({
   name: 'monitorWebhook',
   async run(ctx) {
-    const read = readContext(webhookContextSchema, ctx.stage.context, 'webhook');
+    const read = readWebhookContext(ctx);
     if (!read.ok) return read.result;
     const config = read.value;
     const statusUrl = statusEndpointOf(ctx, config);

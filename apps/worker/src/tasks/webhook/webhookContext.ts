@@ -1,4 +1,7 @@
+import { MissingSecretError, formatPath, resolveSecretReferences } from '@gantry/core';
 import { z } from 'zod';
+import type { TaskContext, TaskResult } from '../Task';
+import { readContext } from '../readContext';
 import { JsonPathSyntaxError, parseJsonPath } from './jsonPath';
 
 /** The webhook stage's fields (Spinnaker's names) as both webhook tasks read them. */
@@ -81,6 +84,22 @@ export const webhookContextSchema = z
   });
 
 export type WebhookContext = z.output<typeof webhookContextSchema>;
+
+/**
+ * The stage's webhook fields with every `{"secret": "name"}` (in customHeaders or the payload)
+ * replaced by the configured secret. Only in memory, for the request about to be sent: the stage's
+ * stored context keeps the reference.
+ */
+export function readWebhookContext(ctx: TaskContext): { ok: true; value: WebhookContext } | { ok: false; result: TaskResult } {
+  let context: Record<string, unknown>;
+  try {
+    context = resolveSecretReferences(ctx.stage.context, ctx.services.secrets) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof MissingSecretError)) throw error;
+    return { ok: false, result: { status: 'TERMINAL', error: `webhook ${formatPath(error.path)}: ${error.message}` } };
+  }
+  return readContext(webhookContextSchema, context, 'webhook');
+}
 
 /** A null payload means "no body", as in Spinnaker's UI for body-less calls. */
 export function hasPayload(payload: unknown): boolean {

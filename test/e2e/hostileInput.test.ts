@@ -29,6 +29,8 @@ describe('hostile pipeline input', () => {
     secondWorker = startWorker({ db: gantry.database.db, bus: gantry.bus, queue: gantry.queue, log: silentLog, reconcileIntervalMs: 0 });
     const pool = gantry.database.db.pool;
     app = buildServer({
+      // Authentication is not what this test is about: an API on loopback with it off.
+      auth: { mode: 'off' },
       pipelines: new PipelineRepository(gantry.database.db.prisma),
       executions: new PostgresExecutionRepository(pool),
       commands: new PostgresExecutionCommands(pool),

@@ -67,6 +67,8 @@ describe('secrets in pipelines', () => {
     });
     const pool = gantry.database.db.pool;
     api = buildServer({
+      // Authentication is not what this test is about: an API on loopback with it off.
+      auth: { mode: 'off' },
       pipelines: new PipelineRepository(gantry.database.db.prisma),
       executions: new PostgresExecutionRepository(pool),
       commands: new PostgresExecutionCommands(pool),

@@ -4,6 +4,7 @@ import type { LoggerOptions } from 'pino';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import { installAuth, type AuthOptions } from './auth/installAuth';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
 import { installRateLimit, type RateLimits } from './plugins/rateLimit';
@@ -12,6 +13,7 @@ import { installSecurityHeaders } from './plugins/securityHeaders';
 import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
+import { authRoutes } from './routes/auth';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
@@ -22,6 +24,10 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const API_PREFIX = '/api/v1';
 
 export interface ServerDeps {
+  /** Who may call what (see apps/api/src/auth): required, so no server is built without a decision. */
+  auth: AuthOptions;
+  /** This server's URL as browsers reach it, for the OIDC redirect (GANTRY_PUBLIC_URL). */
+  publicUrl?: string;
   pipelines: PipelineRepository;
   executions: ExecutionRepository;
   commands: ExecutionCommands;
@@ -34,9 +40,9 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /**
    * What the trigger endpoints (/webhooks/…) need: the database they match pipelines in, and the
-   * configuration's webhook secrets by ref. Without it those endpoints are not served.
+   * configuration's webhook secrets by ref, and the sources open to anyone. Without it those endpoints are not served.
    */
-  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>> };
+  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>>; openSources?: readonly string[] };
   /** The configured accounts and their providers, for the application routes; default none. */
   providers?: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
   /** Where Gantry deployed an application's clusters (PostgresClusterIndex); default none known. */
@@ -52,6 +58,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({ logger: deps.logger ?? true, bodyLimit: bodyLimitBytes });
 
+  // First: its onRoute check must see every route, and a request is identified before anything else.
+  installAuth(app, deps.auth);
   installZodSchemas(app);
   installJsonBody(app);
   installErrorShape(app, { bodyLimitBytes });
@@ -62,13 +70,23 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });
-  app.register(pipelineRoutes, { prefix: API_PREFIX, pipelines: deps.pipelines, bus: deps.bus });
+  if (deps.auth.mode === 'on') {
+    const { store, oidc } = deps.auth;
+    app.register(authRoutes, { store, ...(oidc === undefined ? {} : { oidc }), ...(deps.publicUrl === undefined ? {} : { publicUrl: deps.publicUrl }) });
+  }
+  app.register(pipelineRoutes, {
+    prefix: API_PREFIX,
+    pipelines: deps.pipelines,
+    bus: deps.bus,
+    ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
+  });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
   }
   app.register(executionRoutes, {
     prefix: API_PREFIX,
     executions: deps.executions,
+    pipelines: deps.pipelines,
     commands: deps.commands,
     bus: deps.bus,
   });

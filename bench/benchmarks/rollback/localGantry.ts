@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { adminTokenPath } from '@gantry/config';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnGantry, waitForReady, type GantryProcess } from '../../../test/support/gantryProcess';
@@ -8,6 +9,8 @@ import { createBenchDatabase } from '../../lib/database';
 
 export interface BenchLocalGantry {
   url: string;
+  /** The admin API token the first start wrote to the data dir. */
+  token: string;
   gantry: GantryProcess;
   close(): Promise<void>;
 }
@@ -38,5 +41,5 @@ export async function startBenchLocalGantry(): Promise<BenchLocalGantry> {
     await close();
     throw error;
   }
-  return { url, gantry, close };
+  return { url, token: readFileSync(adminTokenPath(dataDir), 'utf8').trim(), gantry, close };
 }

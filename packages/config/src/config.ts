@@ -48,7 +48,8 @@ export const configSchema = z.object({
   embeddedPostgresPort: z.coerce.number().int().min(1).max(65535).optional(),
   queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('gantry'),
   queueSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('bullmq'),
-  host: z.string().default('0.0.0.0'),
+  /** Loopback by default: reaching Gantry from elsewhere is a decision (and needs auth on). */
+  host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8084),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
@@ -57,6 +58,8 @@ export const configSchema = z.object({
   lockDurationMs: z.coerce.number().int().min(1000).default(10_000),
   webhookAllowedHosts: csv.default([]),
   webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
+  /** Webhook sources anyone may post to unsigned and without a token (`github`, `jenkins:<master>`, `*`); default none. */
+  webhookOpenSources: csv.default([]),
   /**
    * Webhook trigger secrets by ref (`secret: {ref: "github"}` in a trigger): a map in the YAML file,
    * or a JSON object in GANTRY_SECRETS. A GANTRY_SECRET_<REF> variable wins over both.
@@ -72,6 +75,20 @@ export const configSchema = z.object({
   rateLimitPerPrincipal: z.coerce.number().int().min(0).default(50),
   /** Requests per second per source address, for callers without credentials; 0 turns the limit off. */
   rateLimitPerAddress: z.coerce.number().int().min(0).default(50),
+  /** `off` only for a loopback HOST: every caller is then an anonymous admin. */
+  auth: z.enum(['on', 'off']).default('on'),
+  /** The first admin API token, chosen by the operator (containers, automation); else Gantry makes one on first start. */
+  adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
+  /** A file holding the admin token (a mounted secret); read at start-up. */
+  adminTokenFile: z.string().min(1).optional(),
+  oidcIssuer: url(['https:', 'http:']).optional(),
+  /** The `aud` OIDC tokens must carry; default the client id. */
+  oidcAudience: z.string().min(1).optional(),
+  oidcClientId: z.string().min(1).optional(),
+  oidcClientSecret: z.string().min(1).optional(),
+  oidcGroupsClaim: z.string().min(1).default('groups'),
+  /** How browsers reach this server (for the OIDC redirect to /auth/callback); default from each request. */
+  publicUrl: url(['https:', 'http:']).optional(),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -91,12 +108,22 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   lockDurationMs: 'GANTRY_LOCK_DURATION_MS',
   webhookAllowedHosts: 'GANTRY_WEBHOOK_ALLOWED_HOSTS',
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
+  webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',
   secrets: 'GANTRY_SECRETS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
   expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',
   rateLimitPerPrincipal: 'GANTRY_RATE_LIMIT_PER_PRINCIPAL',
   rateLimitPerAddress: 'GANTRY_RATE_LIMIT_PER_ADDRESS',
+  auth: 'GANTRY_AUTH',
+  adminToken: 'GANTRY_ADMIN_TOKEN',
+  adminTokenFile: 'GANTRY_ADMIN_TOKEN_FILE',
+  oidcIssuer: 'GANTRY_OIDC_ISSUER',
+  oidcAudience: 'GANTRY_OIDC_AUDIENCE',
+  oidcClientId: 'GANTRY_OIDC_CLIENT_ID',
+  oidcClientSecret: 'GANTRY_OIDC_CLIENT_SECRET',
+  oidcGroupsClaim: 'GANTRY_OIDC_GROUPS_CLAIM',
+  publicUrl: 'GANTRY_PUBLIC_URL',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */
@@ -127,7 +154,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
+  checkAuthSettings(parsed.data);
   return parsed.data;
+}
+
+/** Names of the loopback interface: only there may Gantry run without authentication. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function checkAuthSettings(config: GantryConfig): void {
+  if (config.auth === 'off' && (config.adminToken !== undefined || config.adminTokenFile !== undefined)) {
+    throw new ConfigError('GANTRY_AUTH=off contradicts GANTRY_ADMIN_TOKEN / GANTRY_ADMIN_TOKEN_FILE, which turn authentication on');
+  }
+  if (config.auth === 'off' && !isLoopback(config.host)) {
+    throw new ConfigError(`HOST=${config.host} is reachable from other machines: it needs authentication (GANTRY_AUTH=on, the default), or set HOST=127.0.0.1`);
+  }
+  if (config.oidcIssuer !== undefined && config.oidcAudience === undefined && config.oidcClientId === undefined) {
+    throw new ConfigError('GANTRY_OIDC_ISSUER needs GANTRY_OIDC_AUDIENCE (or GANTRY_OIDC_CLIENT_ID, the default audience)');
+  }
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -156,5 +201,23 @@ export function redactUrl(value: string): string {
     return parsed.toString();
   } catch {
     return value;
+  }
+}
+
+/** Where the first start writes the admin API token (mode 0600), and where the CLI and demo look for it. */
+export function adminTokenPath(dataDir: string): string {
+  return `${dataDir.replace(/\/+$/, '')}/admin-token`;
+}
+
+/**
+ * The API token a client on this machine uses: GANTRY_TOKEN, else the admin token the server wrote
+ * under GANTRY_DATA_DIR on its first start (undefined when neither exists).
+ */
+export function localApiToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.GANTRY_TOKEN) return env.GANTRY_TOKEN.trim();
+  try {
+    return readFileSync(adminTokenPath(env.GANTRY_DATA_DIR || './.gantry/data'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }

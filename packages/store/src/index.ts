@@ -12,3 +12,4 @@ export * from './triggerCandidates';
 export * from './WebhookDeliveries';
 export * from './fireTriggers';
 export * from './serverGroupRecords';
+export * from './AuthStore';

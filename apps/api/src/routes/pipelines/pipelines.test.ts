@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
-import { buildTestServer, injectJson } from '../../testSupport';
+import { TEST_USER, asUser, buildTestServer, injectJson } from '../../testSupport';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -57,7 +57,7 @@ function issuePaths(response: LightMyRequestResponse): (string | number)[][] {
 
 describe('pipeline routes', () => {
   it('creates, reads, updates, lists, shows history and deletes a pipeline', async () => {
-    const created = await send('POST', '/api/v1/pipelines', pipeline('lifecycle'), { 'x-gantry-user': 'alice' });
+    const created = await send('POST', '/api/v1/pipelines', pipeline('lifecycle'), asUser('alice'));
     expect(created.statusCode).toBe(201);
     const body = created.json();
     expect(Object.keys(body).sort()).toEqual(['application', 'createdAt', 'definition', 'id', 'name', 'updatedAt', 'version']);
@@ -74,7 +74,7 @@ describe('pipeline routes', () => {
     const history = await send('GET', `/api/v1/pipelines/${body.id}/versions`);
     expect(history.statusCode).toBe(200);
     expect(history.json().versions.map((v: { version: number; createdBy: string | null }) => [v.version, v.createdBy])).toEqual([
-      [2, 'anonymous'],
+      [2, TEST_USER],
       [1, 'alice'],
     ]);
     const first = await send('GET', `/api/v1/pipelines/${body.id}/versions/1`);
@@ -89,7 +89,7 @@ describe('pipeline routes', () => {
     );
     expect((await send('GET', '/api/v1/pipelines?application=nobody')).json()).toEqual({ pipelines: [] });
 
-    const deleted = await send('DELETE', `/api/v1/pipelines/${body.id}`, undefined, { 'x-gantry-user': 'bob' });
+    const deleted = await send('DELETE', `/api/v1/pipelines/${body.id}`, undefined, asUser('bob'));
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
     for (const url of [`/api/v1/pipelines/${body.id}`, `/api/v1/pipelines/${body.id}/versions`]) {
@@ -100,7 +100,7 @@ describe('pipeline routes', () => {
     const audit = await database.db.prisma.auditEvent.findMany({ where: { pipelineId: body.id }, orderBy: { id: 'asc' } });
     expect(audit.map((event) => [event.type, event.actor])).toEqual([
       ['PIPELINE_SAVED', 'alice'],
-      ['PIPELINE_SAVED', 'anonymous'],
+      ['PIPELINE_SAVED', TEST_USER],
       ['PIPELINE_DELETED', 'bob'],
     ]);
   });

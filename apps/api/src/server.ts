@@ -7,6 +7,9 @@ import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyK
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { installRateLimit, type RateLimits } from './plugins/rateLimit';
+import { installSecretRedaction } from './plugins/secretRedaction';
+import { installSecurityHeaders } from './plugins/securityHeaders';
 import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
@@ -48,6 +51,8 @@ export interface ServerDeps {
   knownHealthyServerGroups?: (place: ClusterPlace) => Promise<ReadonlySet<string>>;
   /** Where the Idempotency-Keys of triggers and rollbacks are remembered; without it the header is not honoured. */
   idempotencyKeys?: IdempotencyKeys;
+  /** Requests per second per caller (the configuration's rateLimitPer*); default none, for tests. */
+  rateLimits?: RateLimits;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -60,7 +65,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installZodSchemas(app);
   installJsonBody(app);
   installErrorShape(app, { bodyLimitBytes });
+  installSecurityHeaders(app);
+  if (deps.rateLimits !== undefined) installRateLimit(app, deps.rateLimits);
   installStorableInput(app);
+  installSecretRedaction(app, { pipelines: deps.pipelines, prefix: API_PREFIX });
   installSwagger(app, { bodyLimitBytes });
 
   app.register(healthRoutes, { readiness: deps.readiness });

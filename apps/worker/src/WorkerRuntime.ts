@@ -1,8 +1,10 @@
+import { secretResolver } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
+import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { createTaskServices } from './services';
@@ -36,6 +38,10 @@ export interface WorkerOptions {
    * replaced, kept only so that `npm run bench` can measure what the outbox costs.
    */
   outbox?: boolean;
+  /** The configuration's `secrets` map (GANTRY_SECRET_<NAME> variables win over it); default none. */
+  secrets?: Readonly<Record<string, string>>;
+  /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
+  expressionLimits?: ExpressionLimits;
 }
 
 export interface RunningWorker {
@@ -49,6 +55,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const executions = new PostgresExecutionRepository(options.db.pool);
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
+  const expressions = new ExpressionSandbox(options.expressionLimits);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -59,9 +66,11 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
         providers: options.providers ?? new ProviderRegistry([]),
+        secrets: secretResolver(options.secrets ?? {}, process.env),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,
+      expressions,
       now: () => new Date(),
       outbox: options.outbox ?? true,
     },
@@ -103,6 +112,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       await cronResync.stop();
       await consumer.close();
       await schedules.close();
+      await expressions.close();
     },
   };
 }

@@ -20,6 +20,8 @@ export function startConfiguredWorker(
     lockDurationMs: config.lockDurationMs,
     reconcileIntervalMs: config.reconcileIntervalMs,
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
+    secrets: config.secrets,
+    expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
     ...(providers === undefined ? {} : { providers }),
   });
 }

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@gantry/core';
+import { NotFoundError, type SecretResolver } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
@@ -11,6 +11,7 @@ export function createTaskServices(deps: {
   bus: MessageBus;
   webhook: { allowedHosts: string[]; timeoutMs: number };
   providers: ProviderDirectory;
+  secrets: SecretResolver;
 }): TaskServices {
   return {
     async startPipeline(input) {
@@ -43,6 +44,7 @@ export function createTaskServices(deps: {
     },
     webhook: deps.webhook,
     fetch: globalThis.fetch,
+    secrets: deps.secrets,
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
   };

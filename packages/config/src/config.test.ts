@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('./.gantry/data');
     expect(config.queueSchema).toBe('bullmq');
     expect(config.port).toBe(8084);
+    expect(config.rateLimitPerPrincipal).toBe(50);
+    expect(config.rateLimitPerAddress).toBe(50);
   });
 
   it('lets the environment override the YAML file', () => {

@@ -72,6 +72,14 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
+  /** Time for all the CEL expressions of one stage start; over it the stage fails naming the limit. */
+  expressionTimeoutMs: z.coerce.number().int().min(10).default(1000),
+  /** Heap of the thread that evaluates pipelines' CEL; over it the stage fails naming the limit. */
+  expressionMemoryMb: z.coerce.number().int().min(16).default(64),
+  /** API and webhook requests per second per authenticated principal; 0 turns the limit off. */
+  rateLimitPerPrincipal: z.coerce.number().int().min(0).default(50),
+  /** Requests per second per source address, for callers without credentials; 0 turns the limit off. */
+  rateLimitPerAddress: z.coerce.number().int().min(0).default(50),
   /** `off` only for a loopback HOST: every caller is then an anonymous admin. */
   auth: z.enum(['on', 'off']).default('on'),
   /** The first admin API token, chosen by the operator (containers, automation); else Gantry makes one on first start. */
@@ -109,6 +117,10 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',
   secrets: 'GANTRY_SECRETS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
+  expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
+  expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',
+  rateLimitPerPrincipal: 'GANTRY_RATE_LIMIT_PER_PRINCIPAL',
+  rateLimitPerAddress: 'GANTRY_RATE_LIMIT_PER_ADDRESS',
   auth: 'GANTRY_AUTH',
   adminToken: 'GANTRY_ADMIN_TOKEN',
   adminTokenFile: 'GANTRY_ADMIN_TOKEN_FILE',

@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '@gantry/queue';
 import type pg from 'pg';
 import type { TaskImplementation, TaskServices } from '../tasks/Task';
+import type { ExpressionSandbox } from './expressionSandbox';
 
 export interface RetryPolicy {
   /** Transient task failures retried before the task fails TERMINAL. */
@@ -22,6 +23,8 @@ export interface EngineContext {
   services: TaskServices;
   retry: RetryPolicy;
   log: EngineLogger;
+  /** Where pipelines' CEL is evaluated, under a time and memory limit. */
+  expressions: ExpressionSandbox;
   now(): Date;
   /**
    * Record each step's next messages in the outbox, in the step's transaction. Off only in the

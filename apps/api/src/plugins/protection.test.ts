@@ -6,7 +6,7 @@ import { buildTestServer } from '../testSupport';
 
 /** Rate limiting (@fastify/rate-limit) and security headers (@fastify/helmet) on the real server. */
 
-const quietBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, close: async () => undefined };
+const quietBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, inFlight: async () => [], close: async () => undefined };
 
 let database: TestDatabase;
 beforeAll(async () => {

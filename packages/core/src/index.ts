@@ -39,3 +39,4 @@ export type { ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
 export * from './naming';
+export * from './policy';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EMPTY_DEPLOY_POLICY, deployPolicySchema } from '@gantry/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -64,6 +65,11 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
+  /**
+   * Traffic guards, freeze windows and save-time rules (README "Deploy policy"): a map in the YAML
+   * file, or a JSON object in GANTRY_DEPLOY_POLICY.
+   */
+  deployPolicy: z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), deployPolicySchema).default(EMPTY_DEPLOY_POLICY),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -85,6 +91,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   secrets: 'GANTRY_SECRETS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
+  deployPolicy: 'GANTRY_DEPLOY_POLICY',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */
@@ -111,7 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]) as keyof GantryConfig;
       const source = key in fromEnv ? ENV_KEYS[key] : `${key} (in ${env.GANTRY_CONFIG_FILE})`;
-      return `${source}: ${issue.message}`;
+      // Nested settings (deployPolicy) say where inside them, e.g. `freezeWindows.0.timeZone`.
+      const inside = issue.path.slice(1).join('.');
+      return `${source}: ${inside === '' ? '' : `${inside}: `}${issue.message}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }

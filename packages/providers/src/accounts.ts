@@ -16,7 +16,15 @@ const ACCOUNT_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const accountName = z.string().regex(ACCOUNT_NAME, 'lower-case letters, digits, ".", "_" and "-"').max(128);
+/**
+ * What every account has, whatever its provider: a name, and tags that deploy policies read
+ * (e.g. a save-time rule about accounts tagged `prod`; README "Deploy policy").
+ */
+const baseAccountShape = {
+  name: z.string().regex(ACCOUNT_NAME, 'lower-case letters, digits, ".", "_" and "-"').max(128),
+  tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'a tag: letters, digits, ".", "_", ":", "/" and "-"').max(63)).optional(),
+};
+
 const namespace = z.string().regex(NAMESPACE, 'a Kubernetes namespace (lower-case letters, digits and "-")').max(63);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' });
@@ -53,7 +61,7 @@ const kubernetesTraffic = z.strictObject({
 
 const kubernetesAccount = z
   .strictObject({
-    name: accountName,
+    ...baseAccountShape,
     provider: z.literal('kubernetes'),
     /** A kubeconfig file; relative paths are relative to the accounts file, `~/` is the home directory. */
     kubeconfig: z.string().min(1).optional(),
@@ -106,7 +114,7 @@ const awsRegion = z.preprocess(
 
 const awsAccount = z
   .strictObject({
-    name: accountName,
+    ...baseAccountShape,
     provider: z.literal('aws'),
     /** The first region is where stages act unless they name another. */
     regions: z
@@ -136,7 +144,7 @@ const gcpRegion = z.preprocess(
 );
 const gcpAccount = z
   .strictObject({
-    name: accountName,
+    ...baseAccountShape,
     provider: z.literal('gcp'),
     project: z.string().regex(/^([a-z][-a-z0-9.]*:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'a GCP project id such as my-project-123'),
     /** The first region is where stages act unless they name another. */
@@ -166,7 +174,7 @@ const gcpAccount = z
   });
 const port = z.number().int().min(1).max(65535);
 const localAccount = z.strictObject({
-  name: accountName,
+  ...baseAccountShape,
   provider: z.literal('local'),
   /** Images, the local agent and its state; default `<GANTRY_DATA_DIR>/local`. Relative: to this file. */
   dataDir: z.string().min(1).optional(),

@@ -20,6 +20,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     ...(providers === undefined ? {} : { providers }),
     clusterIndex: new PostgresClusterIndex(infra.db.pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(infra.db.pool, place),
+    deployPolicy: config.deployPolicy,
   });
 }
 

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { LoggerOptions } from 'pino';
+import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
@@ -39,6 +40,8 @@ export interface ServerDeps {
   clusterIndex?: ClusterIndex;
   /** Server groups Gantry saw healthy, that a rollback may restore (knownHealthyServerGroups); default none known. */
   knownHealthyServerGroups?: (place: ClusterPlace) => Promise<ReadonlySet<string>>;
+  /** The configuration's deploy policy; the API applies its save-time rules. Default: none. */
+  deployPolicy?: DeployPolicy;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -51,8 +54,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installErrorShape(app, { bodyLimitBytes });
   installSwagger(app, { bodyLimitBytes });
 
+  const providers = deps.providers ?? new ProviderRegistry([]);
   app.register(healthRoutes, { readiness: deps.readiness });
-  app.register(pipelineRoutes, { prefix: API_PREFIX, pipelines: deps.pipelines, bus: deps.bus });
+  app.register(pipelineRoutes, {
+    prefix: API_PREFIX,
+    pipelines: deps.pipelines,
+    bus: deps.bus,
+    saveRules: {
+      rules: (deps.deployPolicy ?? EMPTY_DEPLOY_POLICY).rules,
+      accounts: () => providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] })),
+    },
+  });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
   }
@@ -62,7 +74,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     commands: deps.commands,
     bus: deps.bus,
   });
-  const providers = deps.providers ?? new ProviderRegistry([]);
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });
   app.register(rollbackRoutes, {

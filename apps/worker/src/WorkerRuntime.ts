@@ -1,3 +1,4 @@
+import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, type Database } from '@gantry/store';
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   providers?: ProviderDirectory;
   /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
   cronResyncIntervalMs?: number;
+  /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
+  deployPolicy?: DeployPolicy;
 }
 
 export interface RunningWorker {
@@ -53,6 +56,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
         providers: options.providers ?? new ProviderRegistry([]),
+        policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,

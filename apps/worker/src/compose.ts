@@ -19,6 +19,7 @@ export function startConfiguredWorker(
     concurrency: config.workerConcurrency,
     lockDurationMs: config.lockDurationMs,
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
+    deployPolicy: config.deployPolicy,
     ...(providers === undefined ? {} : { providers }),
   });
 }

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@gantry/core';
+import { NotFoundError, type DeployPolicy } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
@@ -11,6 +11,7 @@ export function createTaskServices(deps: {
   bus: MessageBus;
   webhook: { allowedHosts: string[]; timeoutMs: number };
   providers: ProviderDirectory;
+  policy: DeployPolicy;
 }): TaskServices {
   return {
     async startPipeline(input) {
@@ -45,5 +46,6 @@ export function createTaskServices(deps: {
     fetch: globalThis.fetch,
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
+    policy: deps.policy,
   };
 }

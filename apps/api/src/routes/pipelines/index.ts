@@ -1,4 +1,4 @@
-import { parsePipelineDefinition } from '@gantry/core';
+import { PolicyViolationError, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -19,6 +19,8 @@ export interface PipelineRoutesOptions {
   pipelines: PipelineRepository;
   /** Where cron schedule syncs are requested after a save or delete. */
   bus: MessageBus;
+  /** The deploy policy's save-time rules, and the accounts (with their tags) they read; default none. */
+  saveRules?: { rules: readonly SaveRule[]; accounts(): readonly PolicyAccount[] };
 }
 
 // parsePipelineDefinition checks what the schema cannot (refIds, requisites, cycles, stage types)
@@ -26,8 +28,18 @@ export interface PipelineRoutesOptions {
 const parseDefinition = parseBodyWith(parsePipelineDefinition);
 
 /** CRUD of pipelines and their version history under /pipelines. */
-export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus }) => {
+export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, saveRules }) => {
+  /** Refuses a definition the deploy policy's rules do not admit (422 naming each rule), before anything is stored. */
+  function checkSaveRules(definition: PipelineDefinition): void {
+    if (saveRules === undefined) return;
+    const violations = saveRuleViolations(saveRules.rules, definition, saveRules.accounts());
+    if (violations.length === 0) return;
+    const message = violations.map((violation) => `${violation.rule}: ${violation.message}`).join('; ');
+    throw new PolicyViolationError(`the deploy policy refuses this pipeline: ${message}`, { violations });
+  }
+
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition }, async (request, reply) => {
+    checkSaveRules(request.body);
     const pipeline = await pipelines.create(request.body, actorOf(request));
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
     return reply.code(201).send(pipeline);
@@ -35,6 +47,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
 
   app.put('/pipelines/:id', { schema: updatePipelineSchema, validatorCompiler: parseDefinition }, async (request) => {
     // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
+    checkSaveRules(request.body);
     const before = await definitionBefore(pipelines, request.params.id);
     const pipeline = await pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);
     await requestCronSync(bus, pipeline.id, [before, pipeline.definition], request.log);

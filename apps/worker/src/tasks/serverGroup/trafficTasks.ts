@@ -3,6 +3,7 @@ import type { TaskImplementation } from '../Task';
 import { chosenServerGroup, providerFor, refOf } from './context';
 import { serverGroupTask } from './failures';
 import { nextPollMs } from './poll';
+import { guardedByListing } from './trafficGuard';
 
 /**
  * The steps on one chosen server group (the deploy's new group, or a target stage's): each is a
@@ -27,8 +28,10 @@ export const disableServerGroupTask: TaskImplementation = serverGroupTask({
   name: 'disableServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
+    const { provider } = providerFor(ctx, chosen.account);
+    await guardedByListing(ctx, provider, chosen, { operation: 'disable', serverGroups: [chosen.serverGroupName] });
     try {
-      await providerFor(ctx, chosen.account).provider.disable(refOf(chosen));
+      await provider.disable(refOf(chosen));
     } catch (error) {
       if (!isProviderError(error, 'NotFound')) throw error;
       return { status: 'SUCCEEDED', outputs: { enabled: false, alreadyDestroyed: true } };
@@ -47,6 +50,7 @@ export const destroyServerGroupTask: TaskImplementation = serverGroupTask({
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
     const { provider } = providerFor(ctx, chosen.account);
+    await guardedByListing(ctx, provider, chosen, { operation: 'destroy', serverGroups: [chosen.serverGroupName] });
     await provider.destroy(refOf(chosen));
     if ((await provider.getServerGroup(refOf(chosen))) === null) return { status: 'SUCCEEDED', outputs: { destroyed: true } };
     return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, DESTROY_TIMEOUT_MS) };

@@ -3,7 +3,7 @@ import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
-import { Engine } from './engine/Engine';
+import { Engine } from './Engine';
 import { startReconciler } from './engine/Reconciler';
 import { createTaskServices } from './services';
 import type { ProviderDirectory, TaskImplementation } from './tasks/Task';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../../providers/src/local/agent/processes';
+import { isAlive } from '../../providers/src/local/processes';
 import { localTestBed, type LocalTestBed } from '../../providers/src/local/testing';
 import { eventually } from '../../../test/support/eventually';
 import { runGantry } from './testSupport';

@@ -2,6 +2,7 @@ export * from './CloudProvider';
 export * from './errors';
 export * from './retry';
 export * from './validation';
+export * from './trafficWeights';
 export * from './accounts';
 export * from './RetryingProvider';
 export * from './ProviderRegistry';

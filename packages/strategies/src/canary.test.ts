@@ -10,7 +10,7 @@ import {
   type CanaryGroups,
   type CanaryProgress,
 } from './canary';
-import { group } from './testing';
+import { group } from './testSupport';
 
 const plan: CanaryAnalysisPlan = { steps: [10, 50], warmupMs: 1_000, intervalMs: 10_000, onMarginal: 'fail' };
 const starting = { health: { desired: 2, up: 0, down: 0, unknown: 2 } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPast, nextHighlanderStep, type HighlanderStep } from './highlander';
-import { group } from './testing';
+import { group } from './testSupport';
 
 const unhealthy = { health: { desired: 2, up: 1, down: 1, unknown: 0 } };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gatesBefore, isPastRedBlack, nextRedBlackStep, type RedBlackGate, type RedBlackOptions } from './redBlack';
 import type { ServerGroupView } from './serverGroups';
-import { group } from './testing';
+import { group } from './testSupport';
 
 const ALL_GATES = new Set<RedBlackGate>(['verify', 'delayBeforeDisable', 'delayBeforeScaleDown']);
 const DEFAULTS: RedBlackOptions = { scaleDown: true, maxRemainingServerGroups: 2 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseRollback, isRollbackPast, nextRollbackStep, type RollbackStep } from './rollback';
-import { group } from './testing';
+import { group } from './testSupport';
 
 const none = new Set<string>();
 const names = (choice: ReturnType<typeof chooseRollback>) => (choice.ok ? `${choice.restore.name} <- ${choice.rollBack.name}` : `! ${choice.reason}`);

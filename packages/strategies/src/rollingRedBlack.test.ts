@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextRollingStep, servingOlderGroups, targetPercentagesProblem, weightsFor, type RollingProgress, type RollingState } from './rollingRedBlack';
-import { group } from './testing';
+import { group } from './testSupport';
 
 const T0 = Date.UTC(2025, 0, 2);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capacityMatches, compareAge, describeHealth, isUp, newestFirst } from './serverGroups';
-import { group } from './testing';
+import { group } from './testSupport';
 
 describe('server group facts', () => {
   it('is up when every desired instance is up', () => {

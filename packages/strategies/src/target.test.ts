@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeTarget, parseTarget, selectTarget, type TargetSelector } from './target';
-import { group } from './testing';
+import { group } from './testSupport';
 
 const name = (groups: Parameters<typeof selectTarget>[0], target: TargetSelector) => {
   const result = selectTarget(groups, target);

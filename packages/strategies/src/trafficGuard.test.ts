@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { group } from './testing';
+import { group } from './testSupport';
 import { checkTrafficRemoval } from './trafficGuard';
 
 const noneUp = { health: { desired: 2, up: 0, down: 2, unknown: 0 } };

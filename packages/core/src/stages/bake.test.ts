@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bakeFieldsSchema, bakePlaceOf, bakeStage } from './bake';
-import { check } from './testing';
+import { check } from './testSupport';
 
 describe('bake stage', () => {
   it('plans one polling task and builds in the first region, copying to the others', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPreconditionsStage } from './checkPreconditions';
-import { check } from './testing';
+import { check } from './testSupport';
 
 describe('checkPreconditions stage', () => {
   it('plans checkPreconditions and defaults failPipeline to true', () => {

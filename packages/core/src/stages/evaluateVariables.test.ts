@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateVariablesStage } from './evaluateVariables';
-import { check } from './testing';
+import { check } from './testSupport';
 
 describe('evaluateVariables stage', () => {
   it('plans evaluateVariables and keeps values of any type', () => {

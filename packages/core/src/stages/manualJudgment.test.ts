@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualJudgmentStage } from './manualJudgment';
-import { check } from './testing';
+import { check } from './testSupport';
 
 describe('manualJudgment stage', () => {
   it('plans waitForJudgment and accepts Spinnaker’s fields', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineStage } from './pipeline';
-import { check } from './testing';
+import { check } from './testSupport';
 
 describe('pipeline stage', () => {
   it('starts and monitors by default', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from './testing';
+import { check } from './testSupport';
 import { waitStage } from './wait';
 
 describe('wait stage', () => {

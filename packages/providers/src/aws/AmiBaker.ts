@@ -9,7 +9,7 @@ import {
   type Instance,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import type { AwsAccountConfig, AwsRegionConfig } from '../accounts';
+import type { AwsAccountConfig, AwsRegionConfig } from './account';
 import type { BakeRequest, Image } from '../CloudProvider';
 import { isProviderError } from '../errors';
 import { settingsProblems } from '../validation';

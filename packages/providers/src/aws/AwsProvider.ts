@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { parseServerGroupName } from '@gantry/core';
-import type { AwsAccountConfig, AwsRegionConfig } from '../accounts';
+import type { AwsAccountConfig, AwsRegionConfig } from './account';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { isProviderError, type ProviderError } from '../errors';
 import { replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccounts } from '../accounts';
 
-/** The aws account schema (in ../accounts.ts, beside the other providers'). */
+/** The aws account schema (./account.ts), as the accounts file reads it. */
 
 describe('aws accounts', () => {
   it('accepts plain region names and Spinnaker-style region objects, normalised to objects', () => {

@@ -1,7 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { AwsAccountConfig } from '../accounts';
+import type { AwsAccountConfig } from './account';
 import { ProviderError, nullIfNotFound, type ProviderErrorKind, type ProviderResource } from '../errors';
 import { THROTTLED_REQUEST_RETRY, withRetry } from '../retry';
 import { toProviderError } from './errors';

@@ -11,7 +11,7 @@ import type {
   ServerGroupRef,
   ServerGroupSpec,
 } from '../CloudProvider';
-import type { GcpAccountConfig } from '../accounts';
+import type { GcpAccountConfig } from './account';
 import { ProviderError, isProviderError, nullIfNotFound } from '../errors';
 import { byCreation } from '../serverGroupOrder';
 import { weightsProblem } from '../trafficWeights';

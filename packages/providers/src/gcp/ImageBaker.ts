@@ -1,5 +1,5 @@
 import type { protos } from '@google-cloud/compute';
-import type { GcpAccountConfig } from '../accounts';
+import type { GcpAccountConfig } from './account';
 import type { BakeRequest, Image } from '../CloudProvider';
 import { DEFAULT_INSTALL_TIMEOUT_SEC, installOverdue, installOverdueReason } from '../bakeScript';
 import { settingsProblems } from '../validation';

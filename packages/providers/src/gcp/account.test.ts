@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccounts, type GcpAccountConfig } from '../accounts';
+import { parseAccounts } from '../accounts';
+import type { GcpAccountConfig } from './account';
 import { clientOptions } from './connection';
 
 function gcp(yaml: string): GcpAccountConfig {

@@ -1,6 +1,6 @@
 import type { InstanceTemplatesClient } from '@google-cloud/compute';
 import { PassThroughClient } from 'google-auth-library';
-import type { GcpAccountConfig } from '../accounts';
+import type { GcpAccountConfig } from './account';
 
 /** The options every Compute client of one account is built with. */
 export type ComputeClientOptions = NonNullable<ConstructorParameters<typeof InstanceTemplatesClient>[0]>;

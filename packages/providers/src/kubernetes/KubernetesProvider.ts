@@ -10,7 +10,7 @@ import type {
   ServerGroupRef,
   ServerGroupSpec,
 } from '../CloudProvider';
-import type { KubernetesAccountConfig } from '../accounts';
+import type { KubernetesAccountConfig } from './account';
 import { isProviderError, type ProviderError } from '../errors';
 import { parseServerGroupName } from '@gantry/core';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';

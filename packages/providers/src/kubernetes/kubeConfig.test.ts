@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAccounts, type KubernetesAccountConfig } from '../accounts';
+import { parseAccounts } from '../accounts';
+import type { KubernetesAccountConfig } from './account';
 import { isProviderError } from '../errors';
 import { buildKubeConfig } from './kubeConfig';
 

@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import type { KubernetesAccountConfig } from '../accounts';
+import type { KubernetesAccountConfig } from './account';
 import { ProviderError } from '../errors';
 
 /**

@@ -8,7 +8,7 @@ import type { ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvi
 import type { ProviderError} from '../errors';
 import { isProviderError } from '../errors';
 import { eventually as pollUntil } from '../../../../test/support/eventually';
-import { isAlive } from './agent/processes';
+import { isAlive } from './processes';
 import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from './testing';
 
 /**

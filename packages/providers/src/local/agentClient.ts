@@ -1,6 +1,6 @@
 import { ProviderError, nullIfNotFound, transientNetworkCode, type ProviderErrorKind, type ProviderResource } from '../errors';
-import { isAlive } from './agent/processes';
-import type { AgentErrorBody, AgentFile } from './agent/protocol';
+import { isAlive } from './processes';
+import type { AgentErrorBody, AgentFile } from './protocol';
 import { ensureAgent, type AgentStartOptions } from './agentProcess';
 
 /** What a call is about, for the error message if it fails. */

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, signal } from './agent/processes';
-import { AGENT_FILE, type AgentFile } from './agent/protocol';
+import { isAlive, signal } from './processes';
+import { AGENT_FILE, type AgentFile } from './protocol';
 import { agentEnvironment, ensureAgent } from './agentProcess';
 
 const started: number[] = [];

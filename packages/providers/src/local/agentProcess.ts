@@ -3,11 +3,14 @@ import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readAgentFile } from './agent/agentFile';
-import { isAlive, tailLines } from './agent/processes';
-import { AGENT_FILE, type AgentFile } from './agent/protocol';
+import { isAlive, tailLines } from './processes';
+import { AGENT_FILE, readAgentFile, type AgentFile } from './protocol';
 
-const AGENT_MAIN = fileURLToPath(new URL('./agent/main.ts', import.meta.url));
+/**
+ * The agent is its own program (apps/local-agent), started by path rather than imported: a package
+ * never depends on an app, and the agent must outlive the process that starts it.
+ */
+const AGENT_MAIN = fileURLToPath(new URL('../../../../apps/local-agent/src/main.ts', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
 /** A start lock older than this was left by a process that died while starting the agent. */
 const STALE_LOCK_MS = START_TIMEOUT_MS + 5_000;

@@ -3,4 +3,4 @@ export { localServerGroupSettingsSchema, type LocalServerGroupSettings, type Loc
 export { hashFolder, bakeFolder, IMAGE_ID as LOCAL_IMAGE_ID } from './bake';
 export { localDataDir } from './dataDir';
 export { stopAgent } from './agentProcess';
-export { SAMPLE_METRICS, type SampleMetric, type SamplesAnswer } from './agent/protocol';
+export { SAMPLE_METRICS, type SampleMetric, type SamplesAnswer } from './protocol';

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerGroupSpec } from '../CloudProvider';
-import { readAgentFile } from './agent/agentFile';
-import { isAlive, signal } from './agent/processes';
-import { AGENT_FILE } from './agent/protocol';
-import { STATE_FILE, loadState, type AgentState } from './agent/state';
+import { isAlive, signal } from './processes';
+import { AGENT_FILE, readAgentFile } from './protocol';
+import { STATE_FILE, loadState, type AgentState } from './state';
 import { LocalProvider, type LocalProviderOptions } from './LocalProvider';
 
 /** Test support: a local provider on its own temporary data dir, and a cleanup that leaves no process behind. */

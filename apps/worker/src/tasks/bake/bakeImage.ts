@@ -2,8 +2,8 @@ import { bakeFieldsSchema, bakePlaceOf } from '@gantry/core';
 import type { Image } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskImplementation } from '../Task';
-import { defaultLocationOf, providerFor, readFields } from '../serverGroup/context';
-import { serverGroupTask } from '../serverGroup/failures';
+import { defaultLocationOf, providerFor, readFields } from '../cloud/context';
+import { serverGroupTask } from '../cloud/failures';
 
 /** Clouds take minutes to build an image; polling faster only spends API quota. */
 const POLL_MS = 2_000;

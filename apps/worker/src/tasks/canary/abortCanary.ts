@@ -1,9 +1,8 @@
 import { nextCanaryAbortStep } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
-import { DESTROY_TIMEOUT_MS } from '../serverGroup/trafficTasks';
-import { clusterRefOf, providerFor, refOf } from '../serverGroup/context';
-import { serverGroupTask } from '../serverGroup/failures';
-import { ACT_AGAIN_MS } from '../serverGroup/poll';
+import { clusterRefOf, providerFor, refOf } from '../cloud/context';
+import { serverGroupTask } from '../cloud/failures';
+import { ACT_AGAIN_MS, DESTROY_TIMEOUT_MS } from '../cloud/poll';
 import { liveCanaryGroups, recordedCanaryGroups } from './canaryGroups';
 
 /**

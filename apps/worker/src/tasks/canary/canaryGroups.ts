@@ -2,7 +2,7 @@ import { canaryFieldsSchema, type CanaryFields } from '@gantry/core';
 import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskContext } from '../Task';
-import { chosenServerGroup, readFields, refOf, type ChosenServerGroup } from '../serverGroup/context';
+import { chosenServerGroup, readFields, refOf, type ChosenServerGroup } from '../cloud/context';
 
 /**
  * The three groups of a canary stage as its first task recorded them: the canary (the stage's

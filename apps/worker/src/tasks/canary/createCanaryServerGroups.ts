@@ -1,7 +1,6 @@
 import type { TaskImplementation } from '../Task';
-import { providerFor } from '../serverGroup/context';
-import { newServerGroupSpec } from '../serverGroup/createServerGroup';
-import { serverGroupTask } from '../serverGroup/failures';
+import { newServerGroupSpec, providerFor } from '../cloud/context';
+import { serverGroupTask } from '../cloud/failures';
 import { canaryFields, canaryStageGroups } from './canaryGroups';
 
 /**

@@ -1,8 +1,8 @@
 import { clusterName, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
-import { chosenOutputs, clusterPlaceFor, clusterRefOf, spinnakerDeployOutputs, type ChosenServerGroup } from '../serverGroup/context';
-import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
 import { canaryFields } from './canaryGroups';
 
 /**

@@ -1,7 +1,7 @@
 import type { TaskImplementation } from '../Task';
-import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../serverGroup/context';
-import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
-import { ACT_AGAIN_MS } from '../serverGroup/poll';
+import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { ACT_AGAIN_MS } from '../cloud/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups } from './canaryGroups';
 
 /**

@@ -11,19 +11,17 @@ import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
-import { clusterRefOf, providerFor, refOf } from '../serverGroup/context';
-import { TaskFailure, serverGroupTask } from '../serverGroup/failures';
-import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../serverGroup/poll';
+import { clusterRefOf, providerFor, refOf } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../cloud/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups, type CanaryStageGroups } from './canaryGroups';
 import { judgeCanaryStep } from './judgeCanaryStep';
-import { stepJudgment } from '../waitForJudgment';
+import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
 
 /** Longest single wait between looks, so a cancel or a failing group is noticed within it. */
 const MAX_WAIT_MS = 15_000;
 /** Reads of a metric source that may fail in a row (a Prometheus restart) before the canary fails. */
 const MAX_METRIC_ERRORS = 5;
-/** The API nudges the task when someone judges; this slow poll is a safety net. */
-const JUDGMENT_POLL_MS = 60_000;
 
 const progressSchema = z.object({
   step: z.number().int().min(0),

@@ -5,7 +5,7 @@ import { makeTaskContext, nextRun, nextTask, runUntilComplete } from '../testCon
 import { createServerGroupTask } from './createServerGroup';
 import { determineServerGroupNameTask } from './determineServerGroupName';
 import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './highlanderTasks';
-import { MemoryProvider, memoryDirectory } from './memoryProvider';
+import { MemoryProvider, memoryDirectory } from '../cloud/testProvider';
 import { enableServerGroupTask } from './trafficTasks';
 import { waitForUpInstancesTask } from './waitForUpInstances';
 

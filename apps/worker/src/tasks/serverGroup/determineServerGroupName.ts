@@ -1,8 +1,8 @@
 import { clusterName, deployClusterOf, deployFieldsSchema, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
-import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, spinnakerDeployOutputs, type ChosenServerGroup } from './context';
-import { serverGroupTask } from './failures';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
+import { serverGroupTask } from '../cloud/failures';
 
 /**
  * `deploy`, step 1: decides the new server group's name, `cluster-vNNN` with the next free

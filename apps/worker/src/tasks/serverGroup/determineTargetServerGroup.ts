@@ -1,8 +1,8 @@
 import { targetFieldsSchema, targetOf } from '@gantry/core';
 import { describeTarget, selectTarget } from '@gantry/strategies';
 import type { TaskImplementation } from '../Task';
-import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, type ChosenServerGroup } from './context';
-import { TaskFailure, serverGroupTask } from './failures';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, type ChosenServerGroup } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
 
 /**
  * resize/enable/disable/destroy, step 1: resolves `target` (current, previous, oldest, largest…)

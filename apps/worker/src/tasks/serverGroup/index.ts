@@ -29,7 +29,7 @@ export {
   disableRolledBackServerGroupTask,
 };
 export { planRollback, planOutputs, type RollbackPlan } from './rollback/rollbackPlan';
-export { classifyFailure, TaskFailure } from './failures';
+export { classifyFailure, TaskFailure } from '../cloud/failures';
 
 /** The tasks of deploy (with its rollback.onFailure), resizeServerGroup, enableServerGroup, disableServerGroup, destroyServerGroup and rollbackCluster. */
 export const serverGroupTasks: readonly TaskImplementation[] = [

@@ -2,9 +2,9 @@ import { nullIfNotFound, type CloudProvider, type ServerGroup } from '@gantry/pr
 import { describeHealth, type HighlanderStep, type RedBlackStep, type TrafficRemoval } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
-import { chosenServerGroup, clusterRefOf, describeServerGroup, providerFor, refOf, type ChosenServerGroup } from './context';
-import { TaskFailure, serverGroupTask } from './failures';
-import { ACT_AGAIN_MS } from './poll';
+import { chosenServerGroup, clusterRefOf, describeServerGroup, providerFor, refOf, type ChosenServerGroup } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { ACT_AGAIN_MS } from '../cloud/poll';
 import { guardTrafficRemoval } from './trafficGuard';
 
 /**

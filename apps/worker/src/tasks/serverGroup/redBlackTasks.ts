@@ -2,8 +2,8 @@ import { deployClusterOf, deployFieldsSchema, redBlackOptionsOf, strategyDelaysM
 import { gatesBefore, isPastRedBlack, nextRedBlackStep } from '@gantry/strategies';
 import type { TaskContext, TaskImplementation } from '../Task';
 import { waitFromStart } from '../wait';
-import { readFields } from './context';
-import { serverGroupTask } from './failures';
+import { readFields } from '../cloud/context';
+import { serverGroupTask } from '../cloud/failures';
 import { oldGroupsTask, type LiveCluster } from './oldGroupsTask';
 
 /**

@@ -2,9 +2,9 @@ import { resizeFieldsSchema, seconds, waitForUpTimeoutMs } from '@gantry/core';
 import { capacityMatches, describeHealth } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskImplementation } from '../Task';
-import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from './context';
-import { TaskFailure, serverGroupTask } from './failures';
-import { nextPollMs, timeLeftMs } from './poll';
+import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { nextPollMs, timeLeftMs } from '../cloud/poll';
 import { guardedByListing } from './trafficGuard';
 
 /** `resizeServerGroup`, step 2: sets the capacity (idempotent: the same capacity again changes nothing). */

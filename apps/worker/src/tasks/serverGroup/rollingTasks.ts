@@ -13,10 +13,10 @@ import { nextRollingStep, servingOlderGroups, type RollingProgress, type Rolling
 import { z } from 'zod';
 import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
 import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
-import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from './context';
-import { classifyFailure, serverGroupTask } from './failures';
+import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from '../cloud/context';
+import { classifyFailure, serverGroupTask } from '../cloud/failures';
 import { readCluster } from './oldGroupsTask';
-import { ACT_AGAIN_MS, nextPollMs } from './poll';
+import { ACT_AGAIN_MS, nextPollMs } from '../cloud/poll';
 
 /**
  * `deploy` (rolling red/black): moves traffic to the new group in `targetPercentages` steps with

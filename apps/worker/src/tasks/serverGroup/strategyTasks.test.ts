@@ -3,7 +3,7 @@ import type { TaskContext, TaskImplementation } from '../Task';
 import { TransientTaskError } from '../Task';
 import { makeTaskContext, nextRun, nextTask, runUntilComplete } from '../testContext';
 import { disableOldServerGroupsTask } from './highlanderTasks';
-import { MemoryProvider, memoryDirectory } from './memoryProvider';
+import { MemoryProvider, memoryDirectory } from '../cloud/testProvider';
 import { scaleDownOldServerGroupsTask, shrinkClusterTask, waitBeforeScaleDownTask } from './redBlackTasks';
 import { rollTrafficInStepsTask } from './rollingTasks';
 import { enableServerGroupTask } from './trafficTasks';

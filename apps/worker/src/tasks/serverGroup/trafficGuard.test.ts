@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTaskContext, runUntilComplete } from '../testContext';
 import type { TaskContext, TaskImplementation } from '../Task';
 import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './highlanderTasks';
-import { MemoryProvider, memoryDirectory } from './memoryProvider';
+import { MemoryProvider, memoryDirectory } from '../cloud/testProvider';
 import { resizeServerGroupTask } from './resizeTasks';
 import { destroyServerGroupTask, disableServerGroupTask } from './trafficTasks';
 

@@ -1,8 +1,8 @@
 import { isProviderError } from '@gantry/providers';
 import type { TaskImplementation } from '../Task';
-import { chosenServerGroup, providerFor, refOf } from './context';
-import { serverGroupTask } from './failures';
-import { nextPollMs } from './poll';
+import { chosenServerGroup, providerFor, refOf } from '../cloud/context';
+import { serverGroupTask } from '../cloud/failures';
+import { DESTROY_TIMEOUT_MS, nextPollMs } from '../cloud/poll';
 import { guardedByListing } from './trafficGuard';
 
 /**
@@ -39,9 +39,6 @@ export const disableServerGroupTask: TaskImplementation = serverGroupTask({
     return { status: 'SUCCEEDED', outputs: { enabled: false } };
   },
 });
-
-/** How long a deleted group may take to disappear from the provider's view before the task gives up. */
-export const DESTROY_TIMEOUT_MS = 10 * 60_000;
 
 /** Deletes the group (already gone is fine), then waits until the provider no longer shows it. */
 export const destroyServerGroupTask: TaskImplementation = serverGroupTask({

@@ -2,9 +2,9 @@ import { seconds, waitForUpTimeoutMs } from '@gantry/core';
 import { describeHealth, isUp } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskImplementation } from '../Task';
-import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from './context';
-import { TaskFailure, serverGroupTask } from './failures';
-import { nextPollMs, timeLeftMs } from './poll';
+import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from '../cloud/context';
+import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { nextPollMs, timeLeftMs } from '../cloud/poll';
 
 const timeoutFields = z.looseObject({ waitForUpTimeoutSec: seconds.optional() });
 

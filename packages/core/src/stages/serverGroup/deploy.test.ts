@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_STRATEGIES } from '@gantry/strategies';
-import { check } from '../testing';
+import { check } from '../testSupport';
 import { deployClusterOf, deployStage, waitForUpTimeoutMs, type DeployFields } from './deploy';
 import { locationOf } from './fields';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../testing';
+import { check } from '../testSupport';
 import { deployClusterOf, deployStage, type DeployFields } from './deploy';
 import { judgesSteps, redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
 

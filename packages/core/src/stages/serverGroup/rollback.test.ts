@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../testing';
+import { check } from '../testSupport';
 import { rollbackClusterFieldsSchema, rollbackClusterStage, rollbackRequestOf } from './rollback';
 
 describe('rollbackCluster stage', () => {

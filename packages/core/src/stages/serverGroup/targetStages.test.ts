@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../testing';
+import { check } from '../testSupport';
 import { targetOf } from './target';
 import {
   destroyServerGroupStage,

@@ -1,7 +1,7 @@
 import { rollbackClusterFieldsSchema, rollbackRequestOf } from '@gantry/core';
 import type { TaskContext, TaskImplementation } from '../../Task';
-import { chosenServerGroup, clusterPlaceFor, providerFor, readFields, refOf } from '../context';
-import { serverGroupTask } from '../failures';
+import { chosenServerGroup, clusterPlaceFor, providerFor, readFields, refOf } from '../../cloud/context';
+import { serverGroupTask } from '../../cloud/failures';
 import { ROLLBACK_SKIPPED, planOutputs, planRollback } from './rollbackPlan';
 
 /**

@@ -3,9 +3,9 @@ import { nullIfNotFound, type CloudProvider, type ServerGroupRef } from '@gantry
 import { describeHealth, isRollbackPast, nextRollbackStep, type RollbackStep } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../../Task';
-import { clusterRefOf, providerFor, readFields, refOf } from '../context';
-import { TaskFailure, serverGroupTask } from '../failures';
-import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../poll';
+import { clusterRefOf, providerFor, readFields, refOf } from '../../cloud/context';
+import { TaskFailure, serverGroupTask } from '../../cloud/failures';
+import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../../cloud/poll';
 import { describePlace, recordedPlan, type RollbackPlan } from './rollbackPlan';
 
 /**

@@ -3,8 +3,8 @@ import { chooseRollback } from '@gantry/strategies';
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
 import type { TaskContext } from '../../Task';
-import { clusterRefOf, type ChosenServerGroup } from '../context';
-import { TaskFailure } from '../failures';
+import { clusterRefOf, type ChosenServerGroup } from '../../cloud/context';
+import { TaskFailure } from '../../cloud/failures';
 
 /**
  * A decided rollback, as its first task records it in the stage outputs. The restore tasks read

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskContext, TaskImplementation } from '../../Task';
 import { makeTaskContext, nextTask, runUntilComplete } from '../../testContext';
-import { MemoryProvider, memoryDirectory } from '../memoryProvider';
+import { MemoryProvider, memoryDirectory } from '../../cloud/testProvider';
 import { determineDeployRollbackTask, determineRollbackServerGroupsTask } from './determineRollback';
 import { disableRolledBackServerGroupTask, restoreServerGroupTask } from './restoreTasks';
 

@@ -1,12 +1,14 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { PortRange } from '../ports';
+import type { PortRange } from './ports';
 import type { ExitRecord, ServerGroupRecord } from './protocol';
 
 /**
  * What the agent must remember across its own restarts: the groups, their instances' pids and
  * ports, and each cluster's proxy port and weights, so that a new agent re-adopts running
- * instances and serves the same traffic split on the same port.
+ * instances and serves the same traffic split on the same port. Only the agent (apps/local-agent)
+ * writes it; it lives beside the protocol because test support reads it from outside to find
+ * every process the agent runs.
  */
 
 /** The state's file in the data dir. */

@@ -1,4 +1,4 @@
-import type { ExitRecord } from './protocol';
+import type { ExitRecord } from '@gantry/providers/local/protocol';
 
 /** "exit code 3; stderr: line | line": how an instance ended, for logs and the deploy's error. */
 export function describeExit(exit: ExitRecord): string {

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Capacity } from '../../CloudProvider';
+import type { Capacity } from '@gantry/providers';
+import { SAMPLE_METRICS, type AgentInfo, type CreateServerGroupBody, type SampleMetric, type SamplesAnswer } from '@gantry/providers/local/protocol';
 import { AgentError } from './errors';
 import type { LocalAgent } from './LocalAgent';
-import { SAMPLE_METRICS, type AgentInfo, type CreateServerGroupBody, type SampleMetric, type SamplesAnswer } from './protocol';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** As Prometheus: more points than this in one answer is a mistake, not a query. */

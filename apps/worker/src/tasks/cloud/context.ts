@@ -1,5 +1,5 @@
-import { applicationOfCluster } from '@gantry/core';
-import type { AccountConfig, AccountProvider, ClusterRef, ServerGroupRef } from '@gantry/providers';
+import { applicationOfCluster, type DeployCluster } from '@gantry/core';
+import type { AccountConfig, AccountProvider, Capacity, ClusterRef, ServerGroupRef, ServerGroupSpec } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskContext } from '../Task';
 import { describeIssues } from '../readContext';
@@ -107,4 +107,29 @@ export function defaultLocationOf(account: AccountConfig): string | undefined {
 /** "checkout-prod-v001 (account k8s, location ns1)": how a group is named in messages. */
 export function describeServerGroup(chosen: Pick<ChosenServerGroup, 'serverGroupName' | 'account' | 'location'>): string {
   return `${chosen.serverGroupName} (account ${chosen.account}${chosen.location === undefined ? '' : `, location ${chosen.location}`})`;
+}
+
+/**
+ * `group` as a new member of the deploy's cluster: out of traffic, with the cluster's image and
+ * capacity unless told otherwise, and tagged with the stage that made it.
+ */
+export function newServerGroupSpec(
+  ctx: TaskContext,
+  cluster: DeployCluster,
+  group: ChosenServerGroup,
+  overrides: { image?: string; capacity?: Capacity; tags?: Record<string, string> } = {},
+): ServerGroupSpec {
+  const capacity = overrides.capacity ?? cluster.capacity;
+  return {
+    account: group.account,
+    ...(group.location === undefined ? {} : { location: group.location }),
+    application: cluster.application,
+    cluster: group.cluster,
+    name: group.serverGroupName,
+    image: overrides.image ?? cluster.image,
+    capacity: { min: capacity.min, max: capacity.max, desired: capacity.desired },
+    enabled: false,
+    ...(cluster.settings === undefined ? {} : { settings: cluster.settings }),
+    tags: { 'gantry.io/execution-id': ctx.execution.id, 'gantry.io/stage': ctx.stage.refId, ...overrides.tags },
+  };
 }

@@ -1,5 +1,6 @@
-import type { Capacity, Health } from '../../CloudProvider';
-import type { PortRange } from '../ports';
+import { readFileSync } from 'node:fs';
+import type { Capacity, Health } from '../CloudProvider';
+import type { PortRange } from './ports';
 
 /**
  * The local agent's admin API (127.0.0.1, JSON, `Authorization: Bearer <token>`), shared by the
@@ -116,4 +117,15 @@ export interface AgentFile {
   port: number;
   token: string;
   startedAt: string;
+}
+
+/** The agent file's content, or null when it is missing or unreadable (a half-written file is never seen: it is renamed into place). */
+export function readAgentFile(file: string): AgentFile | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<AgentFile>;
+    if (typeof parsed.pid !== 'number' || typeof parsed.port !== 'number' || typeof parsed.token !== 'string') return null;
+    return { pid: parsed.pid, port: parsed.port, token: parsed.token, startedAt: String(parsed.startedAt ?? '') };
+  } catch {
+    return null;
+  }
 }

@@ -24,3 +24,6 @@ export const ACT_AGAIN_MS = 200;
 export function timeLeftMs(task: { startTime: Date }, timeoutMs: number): number {
   return task.startTime.getTime() + timeoutMs - Date.now();
 }
+
+/** How long a deleted group may take to disappear from the provider's view before the task gives up. */
+export const DESTROY_TIMEOUT_MS = 10 * 60_000;

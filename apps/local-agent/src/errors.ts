@@ -1,4 +1,4 @@
-import type { AgentErrorBody } from './protocol';
+import type { AgentErrorBody } from '@gantry/providers/local/protocol';
 
 type Code = AgentErrorBody['error']['code'];
 

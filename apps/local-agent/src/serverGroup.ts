@@ -1,8 +1,8 @@
-import type { Health } from '../../CloudProvider';
+import type { Health } from '@gantry/providers';
+import type { ExitRecord, InstanceState } from '@gantry/providers/local/protocol';
+import type { PersistedServerGroup } from '@gantry/providers/local/state';
 import { CRASH_LOOP_FAILURES, type Instance } from './instance';
 import { describeExit } from './exits';
-import type { ExitRecord, InstanceState } from './protocol';
-import type { PersistedServerGroup } from './state';
 
 /** A server group as the agent runs it: its persisted record, its instances, and those being retired. */
 export interface ServerGroupRuntime {

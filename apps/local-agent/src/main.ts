@@ -3,16 +3,15 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isPortFree } from '../ports';
+import { isPortFree } from '@gantry/providers/local/ports';
+import { isAlive } from '@gantry/providers/local/processes';
+import { AGENT_FILE, readAgentFile } from '@gantry/providers/local/protocol';
+import { writeFileAtomic } from '@gantry/providers/local/state';
 import { createAdminServer } from './adminApi';
-import { readAgentFile } from './agentFile';
 import { LocalAgent } from './LocalAgent';
-import { isAlive } from './processes';
-import { AGENT_FILE } from './protocol';
-import { writeFileAtomic } from './state';
 
 /**
- * The local agent process: `node --import tsx main.ts --data-dir DIR`, started detached by the
+ * The local agent process: `node --import tsx apps/local-agent/src/main.ts --data-dir DIR`, started detached by the
  * local provider, one per data dir. It outlives the Gantry process that started it, so the
  * cluster proxies keep serving while Gantry restarts.
  */

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { Agent as HttpAgent, get } from 'node:http';
 import { join } from 'node:path';
-import type { ExitRecord, InstanceCommand, InstanceState, InstanceView } from './protocol';
-import { isInstanceProcess, portAnswers, signal, tailLines } from './processes';
+import { isInstanceProcess, portAnswers, signal, tailLines } from '@gantry/providers/local/processes';
+import type { ExitRecord, InstanceCommand, InstanceState, InstanceView } from '@gantry/providers/local/protocol';
+import type { PersistedInstance } from '@gantry/providers/local/state';
 import { describeExit } from './exits';
-import type { PersistedInstance } from './state';
 
 export interface InstanceContext {
   serverGroup: string;

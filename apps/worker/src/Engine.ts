@@ -1,19 +1,19 @@
 import type { EngineMessage, MessageBus, OutgoingMessage } from '@gantry/queue';
-import { cancelExecution } from '../handlers/CancelExecution';
-import { completeExecution } from '../handlers/CompleteExecution';
-import { completeStage } from '../handlers/CompleteStage';
-import { completeTask } from '../handlers/CompleteTask';
-import { cronTick } from '../handlers/CronTick';
-import { restartStage } from '../handlers/RestartStage';
-import { resumeStage } from '../handlers/ResumeStage';
-import { runTask } from '../handlers/RunTask';
-import { startExecution } from '../handlers/StartExecution';
-import { startDownstreamPipelines } from '../handlers/StartDownstreamPipelines';
-import { startStage } from '../handlers/StartStage';
-import { syncCronTriggers } from '../handlers/SyncCronTriggers';
-import type { CronScheduleStore } from '../triggers/CronSchedules';
-import type { EngineContext, Handler } from './EngineContext';
-import { engineMessageSeconds, engineMessages } from './metrics';
+import { cancelExecution } from './handlers/CancelExecution';
+import { completeExecution } from './handlers/CompleteExecution';
+import { completeStage } from './handlers/CompleteStage';
+import { completeTask } from './handlers/CompleteTask';
+import { cronTick } from './handlers/CronTick';
+import { restartStage } from './handlers/RestartStage';
+import { resumeStage } from './handlers/ResumeStage';
+import { runTask } from './handlers/RunTask';
+import { startExecution } from './handlers/StartExecution';
+import { startDownstreamPipelines } from './handlers/StartDownstreamPipelines';
+import { startStage } from './handlers/StartStage';
+import { syncCronTriggers } from './handlers/SyncCronTriggers';
+import type { CronScheduleStore } from './triggers/CronSchedules';
+import type { EngineContext, Handler } from './engine/EngineContext';
+import { engineMessageSeconds, engineMessages } from './engine/metrics';
 
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
 import { connect } from 'node:net';
 
-/** Small facts about OS processes and ports, for supervising and re-adopting instances. */
+/** Small facts about OS processes and ports: the agent supervises and re-adopts instances with them, the provider checks its agent. */
 
 /** Whether the process runs; a zombie (exited, not yet reaped by its new parent) does not. */
 export function isAlive(pid: number): boolean {

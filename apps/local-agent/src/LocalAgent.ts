@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Capacity } from '../../CloudProvider';
-import { trafficPlan, weightsProblem } from '../../trafficWeights';
-import { capacityProblem } from '../../validation';
-import { DEFAULT_PROXY_PORT_RANGE, freePort, type PortRange } from '../ports';
+import { capacityProblem, trafficPlan, weightsProblem, type Capacity } from '@gantry/providers';
+import { DEFAULT_PROXY_PORT_RANGE, freePort, type PortRange } from '@gantry/providers/local/ports';
+import type { ClusterView, CreateServerGroupBody, ServerGroupView } from '@gantry/providers/local/protocol';
+import { STATE_FILE, loadState, saveState, type AgentState, type PersistedCluster, type PersistedInstance } from '@gantry/providers/local/state';
 import { RoundRobin, SmoothWeightedRoundRobin, asPercentages, routingWeights } from './balancer';
 import { AgentError } from './errors';
 import { Instance } from './instance';
 import { ProxyMetrics } from './metrics';
-import type { ClusterView, CreateServerGroupBody, ServerGroupView } from './protocol';
 import { ClusterProxy, type ClusterRouter, type Target } from './proxy';
 import { failureOf, healthOf, lastExitOf, upInstances, type ServerGroupRuntime } from './serverGroup';
-import { STATE_FILE, loadState, saveState, type AgentState, type PersistedCluster, type PersistedInstance } from './state';
 
 /** How long a retiring instance may finish the requests it has before it is stopped. */
 const DRAIN_TIMEOUT_MS = 10_000;

@@ -1,4 +1,4 @@
-import type { SampleMetric } from './protocol';
+import type { SampleMetric } from '@gantry/providers/local/protocol';
 
 /**
  * Recent requests of one server group, as the canary judge reads them (`GET /samples`): a ring of

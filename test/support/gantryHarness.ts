@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer } from '../../apps/api/src';
 import { injectJson } from '../../apps/api/src/testSupport';
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
@@ -38,6 +39,8 @@ export async function startTestGantry(
     reconcileIntervalMs?: number;
     /** Accounts for server group stages and the application routes (a ProviderRegistry); default none. */
     providers?: ProviderDirectory;
+    /** Traffic guards, freeze windows and save-time rules, for the API and the worker; default none. */
+    deployPolicy?: DeployPolicy;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -55,6 +58,7 @@ export async function startTestGantry(
     ...(options.providers === undefined ? {} : { providers: options.providers }),
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
+    ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
   });
   await api.ready();
   const worker =
@@ -72,6 +76,7 @@ export async function startTestGantry(
           extraTasks: options.extraTasks,
           reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
           ...(options.providers === undefined ? {} : { providers: options.providers }),
+          ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

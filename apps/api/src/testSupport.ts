@@ -36,6 +36,7 @@ export const unusedCommands: ExecutionCommands = {
   restartStage: unused,
   skipWait: unused,
   judge: unused,
+  overrideFreeze: unused,
 };
 const unusedBus: MessageBus = { send: unused, sendAll: unused, close: async () => undefined };
 

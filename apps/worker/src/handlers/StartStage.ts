@@ -1,10 +1,14 @@
 import {
   ExpressionError,
+  FREEZE_STAGE_TYPES,
+  FREEZE_TASK,
   ValidationError,
   getStageType,
   isExpressionTrue,
   prerequisitesMet,
   resolveStage,
+  stageAccount,
+  windowCovers,
   type ExpressionScope,
   type StageDefinition,
 } from '@gantry/core';
@@ -50,7 +54,7 @@ export async function startStageLocked(
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
   const scope = expressionScope(execution, stages);
-  const plan = planStage(stage, scope, ctx);
+  const plan = planStage(stage, scope, ctx, execution.application);
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -88,7 +92,7 @@ type StagePlan =
   | { kind: 'run'; context: JsonObject; tasks: string[] };
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
-function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext): StagePlan {
+function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext, application: string): StagePlan {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
   const definition = stage.definition as StageDefinition;
@@ -97,7 +101,7 @@ function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext):
       return { kind: 'skip' };
     }
     const resolved = resolveStage(definition, scope);
-    const tasks = type.tasks(resolved);
+    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved as JsonObject, tasks };
@@ -108,6 +112,13 @@ function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext):
     if (error instanceof ValidationError) return { kind: 'fail', error: { message: error.message, issues: error.issues } };
     throw error;
   }
+}
+
+/** A deploy-type stage that a freeze window covers first waits out (or fails on) the freeze (checkFreezeWindows). */
+function freezeCheck(type: string, resolved: unknown, application: string, ctx: EngineContext): string[] {
+  if (!FREEZE_STAGE_TYPES.has(type)) return [];
+  const target = { application, account: stageAccount(resolved as Record<string, unknown>) };
+  return ctx.services.policy.freezeWindows.some((window) => windowCovers(window, target)) ? [FREEZE_TASK] : [];
 }
 
 function stageEvent(stage: StageRow): JsonObject {

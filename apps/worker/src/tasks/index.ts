@@ -2,6 +2,7 @@ import type { TaskImplementation } from './Task';
 import { TaskRegistry } from './TaskRegistry';
 import { bakeImageTask } from './bake/bakeImage';
 import { canaryTasks } from './canary';
+import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
@@ -17,6 +18,7 @@ export { TaskRegistry, UnknownTaskError } from './TaskRegistry';
 export * from './serverGroup';
 export {
   bakeImageTask,
+  checkFreezeWindowsTask,
   checkPreconditionsTask,
   createWebhookTask,
   evaluateVariablesTask,
@@ -43,6 +45,7 @@ export const builtInTasks: readonly TaskImplementation[] = [
   bakeImageTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  checkFreezeWindowsTask,
 ];
 
 /** A registry holding the built-in tasks; stage-type packages register theirs on top. */

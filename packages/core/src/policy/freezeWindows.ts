@@ -242,3 +242,23 @@ function instantOf(text: string, timeZone: string): number {
   const [, year, month, day, hour, minute, second] = match.map(Number);
   return wallClockInstant(year!, month!, day!, hour! * 60 + minute!, Number.isNaN(second) ? 0 : second!, timeZone);
 }
+
+/**
+ * The stage types a freeze stops: those that change what serves traffic. A bake is not among them
+ * (it builds an image and changes nothing that serves), nor are waits, judgments or webhooks.
+ */
+export const FREEZE_STAGE_TYPES: ReadonlySet<string> = new Set([
+  'deploy',
+  'canary',
+  'rollbackCluster',
+  'resizeServerGroup',
+  'enableServerGroup',
+  'disableServerGroup',
+  'destroyServerGroup',
+]);
+
+/** The task the engine puts first in such a stage when a freeze window covers it. */
+export const FREEZE_TASK = 'checkFreezeWindows';
+
+/** The stage context key where an admin's break-glass override of a freeze is recorded. */
+export const FREEZE_OVERRIDE_CONTEXT = 'freezeOverride';

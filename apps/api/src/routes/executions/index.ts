@@ -9,6 +9,7 @@ import {
   getExecutionSchema,
   judgmentSchema,
   listExecutionsSchema,
+  overrideFreezeSchema,
   patchStageSchema,
   pauseSchema,
   restartStageSchema,
@@ -90,6 +91,14 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
     const { judgmentStatus, judgmentInput } = request.body;
     const input = { user: actorOf(request), judgmentStatus, judgmentInput };
     return reply.code(202).send(await dispatch(bus, await commands.judge(id, stageId, input)));
+  });
+
+  // AUTHORIZATION HOOK: breaking a freeze is for admins only. Per-route permissions (sec-auth) are
+  // not in main yet; when they land, this route is declared admin-only in their route table.
+  app.post('/executions/:id/stages/:stageId/overrideFreeze', { schema: overrideFreezeSchema }, async (request, reply) => {
+    const { id, stageId } = request.params;
+    const input = { user: actorOf(request), reason: request.body.reason };
+    return reply.code(202).send(await dispatch(bus, await commands.overrideFreeze(id, stageId, input)));
   });
 
   app.patch('/executions/:id/stages/:stageId', { schema: patchStageSchema }, async (request, reply) => {

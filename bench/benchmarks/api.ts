@@ -38,7 +38,7 @@ export const apiLatency: Benchmark = {
         limitConcurrent: false,
         stages: [{ refId: 'wait', type: 'wait', waitTime: params.waitTimeSeconds }],
       });
-      const executionId = await triggerOnce(base, pipelineId);
+      const executionId = await triggerOnce(base, pipelineId, gantry.headers);
       // GET then reads a typical live execution: running, with its stage and task rows.
       await pollUntil(
         'execution start',
@@ -54,11 +54,11 @@ export const apiLatency: Benchmark = {
 
       const getUrl = `${base}/executions/${executionId}`;
       options.log('api: warm-up');
-      await runLoad({ url: getUrl, method: 'GET', rate: 100, durationSeconds: 1, lanes: 2, connectionsPerLane: 2 });
+      await runLoad({ url: getUrl, method: 'GET', headers: gantry.headers, rate: 100, durationSeconds: 1, lanes: 2, connectionsPerLane: 2 });
 
       options.log(`api: GET /executions/:id at ${params.get.rate} req/s for ${params.get.durationSeconds} s`);
       let cpuStart = cpuSnapshot();
-      const get = await runLoad({ url: getUrl, method: 'GET', ...params.get });
+      const get = await runLoad({ url: getUrl, method: 'GET', headers: gantry.headers, ...params.get });
       const getCpu = cpuSince(cpuStart);
 
       options.log(`api: POST /pipelines/:id/executions at ${params.post.rate} req/s for ${params.post.durationSeconds} s`);
@@ -68,7 +68,7 @@ export const apiLatency: Benchmark = {
         url: `${base}/pipelines/${pipelineId}/executions`,
         method: 'POST',
         body: JSON.stringify({ parameters: {} }),
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...gantry.headers },
         ...params.post,
       });
       const postCpu = cpuSince(cpuStart);
@@ -91,10 +91,10 @@ export const apiLatency: Benchmark = {
   },
 };
 
-async function triggerOnce(base: string, pipelineId: string): Promise<string> {
+async function triggerOnce(base: string, pipelineId: string, auth: { authorization: string }): Promise<string> {
   const response = await fetch(`${base}/pipelines/${pipelineId}/executions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ parameters: {} }),
   });
   const body = (await response.json()) as { id?: unknown };

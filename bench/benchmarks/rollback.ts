@@ -53,7 +53,7 @@ export const rollback: Benchmark = {
     const folders = await releaseFolders();
     let traffic: SteadyTraffic | undefined;
     try {
-      const api = new DemoApi(gantry.url);
+      const api = new DemoApi(gantry.url, gantry.token);
       const highlander = await saveExamplePipeline(api, 'highlander');
       const redblack = await saveExamplePipeline(api, 'redblack');
       const deploy = async (pipelineId: string, version: string): Promise<{ serverGroup: string; ms: number }> => {

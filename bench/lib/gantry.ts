@@ -3,6 +3,7 @@ import { buildServer } from '@gantry/api';
 import { startWorker, type RunningWorker } from '@gantry/worker';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import {
+  AuthStore,
   PipelineRepository,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
@@ -25,6 +26,8 @@ export interface BenchGantry {
   executions: PostgresExecutionRepository;
   commands: PostgresExecutionCommands;
   worker: RunningWorker | undefined;
+  /** An admin token's Authorization header: the API runs with authentication on, as by default. */
+  headers: { authorization: string };
   /** Saves a pipeline through the API (so it is validated exactly as a user's would be); its id. */
   savePipeline(definition: unknown): Promise<string>;
   close(): Promise<void>;
@@ -46,7 +49,11 @@ export async function startBenchGantry(options: {
   const pool = options.db.pool;
   const executions = new PostgresExecutionRepository(pool);
   const commands = new PostgresExecutionCommands(pool);
+  const store = new AuthStore(pool);
+  const { token } = await store.createToken({ name: 'bench', roles: ['admin'], createdBy: 'bench' });
+  const headers = { authorization: `Bearer ${token}` };
   const api = buildServer({
+    auth: { mode: 'on', store },
     pipelines: new PipelineRepository(options.db.prisma),
     executions,
     commands,
@@ -70,11 +77,12 @@ export async function startBenchGantry(options: {
     executions,
     commands,
     worker,
+    headers,
     async savePipeline(definition) {
       const response = await api.inject({
         method: 'POST',
         url: '/api/v1/pipelines',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         payload: JSON.stringify(definition),
       });
       const body: unknown = response.json();

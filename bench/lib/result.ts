@@ -57,7 +57,7 @@ export interface BenchOutcome {
 export interface BenchOptions {
   quick: boolean;
   /** Progress lines go to stderr, so stdout stays the summary table. */
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export interface Benchmark {

@@ -32,7 +32,7 @@ function lane(rate: number): Promise<autocannon.Result> {
         ignoreCoordinatedOmission: true,
         timeout: 10,
       },
-      (error, result) => (error ? reject(error) : resolve(result)),
+      (error: Error | null, result) => (error ? reject(error) : resolve(result)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       latencies.push(responseTime);

@@ -16,7 +16,11 @@ export interface ServerGroupView {
 const DONE = new Set(['SUCCEEDED', 'TERMINAL', 'CANCELED', 'STOPPED', 'FAILED_CONTINUE', 'SKIPPED']);
 
 export class DemoApi {
-  constructor(private readonly base: string) {}
+  constructor(
+    private readonly base: string,
+    /** An API token (GANTRY_TOKEN, or the admin token Gantry's first start wrote to its data dir). */
+    private readonly token: string | undefined,
+  ) {}
 
   async ready(): Promise<void> {
     const ok = await fetch(`${this.base}/readyz`).then((response) => response.ok, () => false);
@@ -56,10 +60,16 @@ export class DemoApi {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.base}/api/v1${path}`, {
       method,
-      headers: { 'x-gantry-user': 'demo', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
+    if (response.status === 401 && this.token === undefined) {
+      throw new Error(`${method} ${path}: HTTP 401: no API token found; set GANTRY_TOKEN, or GANTRY_DATA_DIR to the data dir of the running Gantry`);
+    }
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 500)}`);
     return JSON.parse(text) as T;
   }

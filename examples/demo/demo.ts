@@ -6,6 +6,7 @@
  * Exits non-zero if any request failed or any step ended in the wrong state.
  */
 import { parseArgs } from 'node:util';
+import { localApiToken } from '@gantry/config';
 import { DemoApi } from './api';
 import { releaseFolders } from './releases';
 import { runStory, type StoryOptions } from './story';
@@ -35,7 +36,7 @@ const options: StoryOptions = {
   log: (line) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`),
 };
 
-const api = new DemoApi(values.url ?? 'http://127.0.0.1:8084');
+const api = new DemoApi(values.url ?? 'http://127.0.0.1:8084', localApiToken());
 try {
   await api.ready();
   const outcome = await runStory(api, await releaseFolders(), options);

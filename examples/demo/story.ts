@@ -9,7 +9,7 @@ export interface StoryOptions {
   canaryIntervalSec: number;
   /** How long traffic is watched after each step, to see who answers. */
   settleMs: number;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export interface StoryOutcome {

@@ -5,6 +5,7 @@ import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarn
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, gatewayAccount, routeWeights, testRegistry } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
+import { asUser } from '../../apps/api/src/testSupport';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 
@@ -138,7 +139,7 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
     const executionId = await gantry.trigger(id, {});
     const asking = await gantry.waitFor(executionId, (execution) => stageOf(execution, 'canary').outputs.awaitingJudgment === 'canary step 1', 60_000);
     expect(stageOf(asking, 'canary').outputs).toMatchObject({ canaryResults: [{ step: 1, result: 'marginal', score: 50 }] });
-    const judge = (status: string) => gantry.request('POST', `/api/v1/executions/${executionId}/stages/canary/judgment`, { judgmentStatus: status }, { 'x-gantry-user': 'ana' });
+    const judge = (status: string) => gantry.request('POST', `/api/v1/executions/${executionId}/stages/canary/judgment`, { judgmentStatus: status }, asUser('ana'));
     expect((await judge('continue')).status).toBe(202);
     const done = await gantry.waitFor(executionId, undefined, 60_000);
     expect(done.status).toBe('SUCCEEDED');

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeTestToken } from '../../apps/api/src/testSupport';
 import { runGantry } from '../../packages/cli/src/testSupport';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
 
@@ -11,6 +12,8 @@ describe('gantry trigger', () => {
 
   beforeAll(async () => {
     gantry = await startTestGantry();
+    // The bin sends GANTRY_TOKEN (CLI_TEST_TOKEN): the token of user cli-test.
+    await storeTestToken(gantry.auth, 'cli-test');
     await gantry.api.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(gantry.api.server.address() as AddressInfo).port}`;
     waitPipeline = await gantry.savePipeline({

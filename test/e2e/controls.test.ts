@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { asUser } from '../../apps/api/src/testSupport';
 
 describe('operator controls through the API', () => {
   let gantry: TestGantry;
@@ -17,7 +18,7 @@ describe('operator controls through the API', () => {
     const id = await gantry.savePipeline({ application: 'ops', name: name(), stages: [{ refId: 'w', type: 'wait', waitTime: 60 }] });
     const executionId = await gantry.trigger(id);
     await gantry.waitFor(executionId, (e) => stageOf(e, 'w').status === 'RUNNING');
-    const cancel = await gantry.request('POST', `/api/v1/executions/${executionId}/cancel`, { reason: 'wrong build' }, { 'x-gantry-user': 'ana' });
+    const cancel = await gantry.request('POST', `/api/v1/executions/${executionId}/cancel`, { reason: 'wrong build' }, asUser('ana'));
     expect(cancel.status).toBe(202);
     const execution = await gantry.waitFor(executionId, (e) => stageOf(e, 'w').status === 'CANCELED');
     expect(execution).toMatchObject({ status: 'CANCELED', canceledBy: 'ana', cancellationReason: 'wrong build' });
@@ -82,7 +83,7 @@ describe('operator controls through the API', () => {
     expect(
       (await gantry.request('POST', `/api/v1/executions/${first}/stages/${stageId}/judgment`, { judgmentStatus: 'continue', judgmentInput: 'maybe' })).status,
     ).toBe(409);
-    const judged = await gantry.request('POST', `/api/v1/executions/${first}/stages/${stageId}/judgment`, { judgmentStatus: 'continue', judgmentInput: 'ship' }, { 'x-gantry-user': 'lee' });
+    const judged = await gantry.request('POST', `/api/v1/executions/${first}/stages/${stageId}/judgment`, { judgmentStatus: 'continue', judgmentInput: 'ship' }, asUser('lee'));
     expect(judged.status).toBe(202);
     const done = await gantry.waitFor(first);
     expect(done.status).toBe('SUCCEEDED');

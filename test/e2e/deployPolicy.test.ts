@@ -3,6 +3,7 @@ import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { asUser } from '../../apps/api/src/testSupport';
 import { deployPolicySchema } from '../../packages/core/src';
 import { accountSchema } from '../../packages/providers/src';
 import type { ExecutionDetail } from '../../packages/store/src';
@@ -160,7 +161,13 @@ describe(`deploy policy on Kubernetes (fake API server, ${backend} queue)`, () =
     const url = `/api/v1/executions/${waiting.id}/stages/deploy/overrideFreeze`;
     expect((await gantry.request('POST', url, {})).status).toBe(400);
     expect((await gantry.request('POST', `/api/v1/executions/${waiting.id}/stages/judge/overrideFreeze`, { reason: 'x' })).status).toBe(409);
-    const override = await gantry.request('POST', url, { reason: 'hotfix for the checkout outage' }, { 'x-gantry-user': 'alice' });
+    // Who may run the pipeline may not lift the freeze: that takes the admin role.
+    const deployer = 'policy-test-deployer-token-0123456789';
+    await gantry.auth.ensureToken(deployer, { name: 'bob', roles: ['deployers'], createdBy: 'test' });
+    await gantry.auth.setRoleGrants('deployers', [{ kind: 'application', name: 'frozen', actions: ['EXECUTE'] }], 'test');
+    const refused = await gantry.request<{ error: { code: string } }>('POST', url, { reason: 'please' }, { authorization: `Bearer ${deployer}` });
+    expect(refused.status).toBe(403);
+    const override = await gantry.request('POST', url, { reason: 'hotfix for the checkout outage' }, asUser('alice'));
     expect(override.status).toBe(202);
     const done = await gantry.waitFor(waiting.id, undefined, 45_000);
     expect(done.status).toBe('SUCCEEDED');

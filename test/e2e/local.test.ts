@@ -12,10 +12,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../examples/demo/demo.ts', import.meta.url));
 
 /** Runs `npm run demo`'s script against `url` with shorter traffic; its exit code and output. */
-function runDemo(url: string): Promise<{ code: number | null; output: string }> {
+function runDemo(url: string, dataDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', DEMO, '--url', url, '--rate', '100', '--interval-sec', '4', '--settle-sec', '1'], {
       cwd: ROOT,
+      // As a user on the machine running Gantry: the demo finds the admin token in the data dir.
+      env: { ...process.env, GANTRY_DATA_DIR: dataDir, GANTRY_TOKEN: undefined },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -36,14 +38,14 @@ describe('Gantry on the local provider, as `npm start` runs it', () => {
   }, 60_000);
 
   it('runs the demo: red/black, a slow canary rolled back, a good one promoted, a manual rollback, no request failed', { timeout: 240_000 }, async () => {
-    const { code, output } = await runDemo(local.url);
+    const { code, output } = await runDemo(local.url, local.dataDir);
     expect(output, output).toMatch(/^demo: \d+ requests, 0 failed, rollback \d+ ms \(p50 of traffic-restored\), final server group demo-web-v001$/m);
     expect(output).not.toMatch(/WRONG/);
     expect(code).toBe(0);
   });
 
   it('rolls traffic to a new version in steps through the proxy, no request failing', { timeout: 120_000 }, async () => {
-    const api = new DemoApi(local.url);
+    const api = new DemoApi(local.url, local.token);
     const folders = await releaseFolders();
     const pipeline = await api.savePipeline(await examplePipeline('rolling', 'roll', { delayBeforeNextStepSec: 1 }));
     expect((await api.waitFor(await api.trigger(pipeline, { version: '1', appDir: folders.get('1') }))).status).toBe('SUCCEEDED');
@@ -68,13 +70,13 @@ describe('Gantry on the local provider, as `npm start` runs it', () => {
   });
 
   it('finishes a red/black killed mid-way (SIGKILL) after a restart; the old version serves until the switch, no request fails', { timeout: 180_000 }, async () => {
-    const api = new DemoApi(local.url);
+    const api = new DemoApi(local.url, local.token);
     const folders = await releaseFolders();
     // A judgment holds the deploy with the new group up and out of traffic: the moment to kill Gantry.
     const pipeline = await api.savePipeline(await examplePipeline('redblack', 'kill', { judgment: { instructions: 'switch?' } }));
 
     const first = await api.trigger(pipeline, { version: '1', appDir: folders.get('1') });
-    await judgeWhenAsked(local.url, first);
+    await judgeWhenAsked(local, first);
     expect((await api.waitFor(first)).status).toBe('SUCCEEDED');
     const [v1] = (await api.serverGroups('kill', 'kill-web')).filter((group) => group.enabled);
     const proxyUrl = String(v1?.details?.proxyUrl);
@@ -82,11 +84,11 @@ describe('Gantry on the local provider, as `npm start` runs it', () => {
     traffic.start();
     try {
       const second = await api.trigger(pipeline, { version: '2', appDir: folders.get('2') });
-      await waitForStage(local.url, second, (execution) => execution.stages.some((stage) => stage.refId === 'deploy' && stage.outputs.serverGroupName !== undefined && awaitingJudgment(execution)));
+      await waitForStage(local, second, (execution) => execution.stages.some((stage) => stage.refId === 'deploy' && stage.outputs.serverGroupName !== undefined && awaitingJudgment(execution)));
       await local.restart();
       const beforeSwitch = traffic.snapshot();
       expect(Object.keys(beforeSwitch.byVersion)).toEqual(['1']);
-      await judgeWhenAsked(local.url, second);
+      await judgeWhenAsked(local, second);
       const finished = await api.waitFor(second);
       expect(finished.status).toBe('SUCCEEDED');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -113,20 +115,20 @@ async function examplePipeline(name: string, application: string, cluster: Recor
 }
 
 function awaitingJudgment(execution: Execution): boolean {
-  const deploy = execution.stages.find((stage) => stage.refId === 'deploy') as (Execution['stages'][number] & { tasks?: { name: string; status: string }[] }) | undefined;
+  const deploy: (Execution['stages'][number] & { tasks?: { name: string; status: string }[] }) | undefined = execution.stages.find((stage) => stage.refId === 'deploy');
   return deploy?.tasks?.some((task) => task.name === 'waitForJudgment' && task.status === 'RUNNING') ?? false;
 }
 
-function waitForStage(url: string, id: string, ready: (execution: Execution) => boolean): Promise<Execution> {
-  return readUntil(async () => (await (await fetch(`${url}/api/v1/executions/${id}`)).json()) as Execution, ready, 60_000, 200);
+function waitForStage(local: LocalGantry, id: string, ready: (execution: Execution) => boolean): Promise<Execution> {
+  return readUntil(async () => (await (await fetch(`${local.url}/api/v1/executions/${id}`, { headers: local.headers })).json()) as Execution, ready, 60_000, 200);
 }
 
 /** Waits for the deploy's judgment and answers "continue". */
-async function judgeWhenAsked(url: string, id: string): Promise<void> {
-  await waitForStage(url, id, awaitingJudgment);
-  const response = await fetch(`${url}/api/v1/executions/${id}/stages/deploy/judgment`, {
+async function judgeWhenAsked(local: LocalGantry, id: string): Promise<void> {
+  await waitForStage(local, id, awaitingJudgment);
+  const response = await fetch(`${local.url}/api/v1/executions/${id}/stages/deploy/judgment`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-gantry-user': 'test' },
+    headers: { 'content-type': 'application/json', ...local.headers },
     body: JSON.stringify({ judgmentStatus: 'continue' }),
   });
   expect(response.status, await response.text()).toBeLessThan(300);

@@ -6,6 +6,7 @@ import { eventually } from '../support/eventually';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, kubernetesAccount, labelsOf, redBlackDeployStage, servedPods, servedServerGroups, testRegistry } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
+import { asUser } from '../../apps/api/src/testSupport';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 
@@ -37,7 +38,7 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
       'POST',
       `/api/v1/applications/shop/clusters/${cluster}/rollback`,
       body,
-      { 'x-gantry-user': 'ana' },
+      asUser('ana'),
     );
 
   /**

@@ -17,6 +17,7 @@ import {
   watchRouteWeights,
 } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
+import { asUser } from '../../apps/api/src/testSupport';
 
 // One queue backend is enough: these tests are about strategies, the engine suites cover both.
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
@@ -116,7 +117,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     const judgment = { instructions: 'Smoke-test the new group', judgmentInputs: [{ value: 'looks good' }, { value: 'broken' }] };
     const deploy = await deployPipeline('bg', { strategy: 'bluegreen', judgment });
     const judge = (executionId: string, body: Record<string, unknown>) =>
-      gantry.request<{ error?: { message: string } }>('POST', `/api/v1/executions/${executionId}/stages/deploy/judgment`, body, { 'x-gantry-user': 'ana' });
+      gantry.request<{ error?: { message: string } }>('POST', `/api/v1/executions/${executionId}/stages/deploy/judgment`, body, asUser('ana'));
     const awaitingJudgment = (executionId: string) => gantry.waitFor(executionId, (e) => taskOf(e, 'waitForJudgment')?.status === 'RUNNING', 30_000);
 
     const firstId = await deploy('1');
@@ -189,7 +190,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     const judgment = { instructions: 'Check the dashboards', betweenSteps: true };
     const deploy = await deployPipeline('judged', { account: 'k8s-gateway', strategy: 'rollingredblack', targetPercentages: [25, 50, 100], judgment });
     const judge = (executionId: string, body: Record<string, unknown>) =>
-      gantry.request('POST', `/api/v1/executions/${executionId}/stages/deploy/judgment`, body, { 'x-gantry-user': 'ana' });
+      gantry.request('POST', `/api/v1/executions/${executionId}/stages/deploy/judgment`, body, asUser('ana'));
     const awaiting = (executionId: string, name: unknown) =>
       gantry.waitFor(executionId, (e) => stageOf(e, 'deploy').outputs.awaitingJudgment === name, 30_000);
 

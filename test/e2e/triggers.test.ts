@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../apps/api/src';
+import { TEST_USER, asUser, storeTestToken, testAuth } from '../../apps/api/src/testSupport';
 import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository, type ExecutionDetail } from '../../packages/store/src';
 import { waitUntil } from '../support/eventually';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
@@ -66,7 +67,12 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
     gantry = await startTestGantry({ backend });
     const pool = gantry.database.db.pool;
     // The harness's API has no trigger endpoints (they need the pool and secrets): this one does, and listens.
+    const auth = testAuth(gantry.database);
+    await storeTestToken(auth.store);
+    await storeTestToken(auth.store, 'lee');
+    await storeTestToken(auth.store, 'ana');
     app = buildServer({
+      auth,
       pipelines: new PipelineRepository(gantry.database.db.prisma),
       executions: new PostgresExecutionRepository(pool),
       commands: new PostgresExecutionCommands(pool),
@@ -87,7 +93,8 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
     const text = typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body);
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: text === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      // An admin's token unless the test sends another (webhook senders prove themselves otherwise).
+      headers: { ...(path.startsWith('/api/v1/webhooks/') ? {} : asUser()), ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: text,
     });
     const raw = await response.text();
@@ -387,7 +394,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
       expect(finished.status).toBe('SUCCEEDED');
       expect(finished.trigger).toMatchObject({
         type: 'pipeline',
-        user: 'anonymous',
+        user: TEST_USER,
         parentExecution: { id: good.id, application: 'checkout', name: upstreamName, status: 'SUCCEEDED', pipelineId: upstream },
       });
       expect(finished.parentExecutionId).toBe(good.id);
@@ -418,7 +425,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
       });
       const running = await gantry.trigger(upstream);
       await gantry.waitFor(running, (execution) => stageOf(execution, 'soak').status === 'RUNNING');
-      expect((await http('POST', `/api/v1/executions/${running}/cancel`, {}, { 'x-gantry-user': 'lee' })).status).toBe(202);
+      expect((await http('POST', `/api/v1/executions/${running}/cancel`, {}, asUser('lee'))).status).toBe(202);
       const [started] = await waitForExecutions(cleanup, 1);
       expect(started!.trigger).toMatchObject({ type: 'pipeline', parentExecution: { id: running, status: 'CANCELED' }, parentStatus: 'canceled' });
     });
@@ -457,7 +464,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
       const refused = await http<{ error: { details: { issues: { pathString: string }[] } } }>('POST', `/api/v1/pipelines/${pipelineId}/executions`, {});
       expect(refused.status).toBe(400);
       expect(refused.body.error.details.issues.map((issue) => issue.pathString)).toEqual(['parameters.version', 'parameters.region']);
-      const started = await http<ExecutionDetail>('POST', `/api/v1/pipelines/${pipelineId}/executions`, { parameters: { version: '1', region: 'eu' } }, { 'x-gantry-user': 'ana' });
+      const started = await http<ExecutionDetail>('POST', `/api/v1/pipelines/${pipelineId}/executions`, { parameters: { version: '1', region: 'eu' } }, asUser('ana'));
       expect(started.status).toBe(202);
       expect(started.body.trigger).toMatchObject({ type: 'manual', user: 'ana' });
     });

@@ -6,7 +6,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcess;
-  output(): string;
+  output: () => string;
   exited: Promise<number | null>;
 }
 

@@ -1,5 +1,5 @@
 import { ProviderRegistry, type ClusterRef } from '../../packages/providers/src';
-import { groupsAnsweringThroughProxy, localTestBed, resourcesOf } from '../../packages/providers/src/local/testing';
+import { groupsAnsweringThroughProxy, localTestBed, resourcesOf } from '../support/localTestBed';
 import type { ProviderUnderTest } from './harness';
 import { SCENARIO_RETRY, uniqueCluster } from './naming';
 

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer } from '../../apps/api/src';
-import { injectJson } from '../../apps/api/src/testSupport';
+import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
   PipelineRepository,
+  type AuthStore,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
   knownHealthyServerGroups,
@@ -17,10 +18,13 @@ import { createTestDatabase, type TestDatabase } from './testDatabase';
 /** A whole Gantry (API + one in-process worker) on this test file's own database and queue. */
 export interface TestGantry {
   api: FastifyInstance;
+  /** The tokens the API authenticates (`storeTestToken` adds one for a client outside `request`). */
+  auth: AuthStore;
   database: TestDatabase;
   queue: QueueBackendConfig;
   bus: MessageBus;
   worker: RunningWorker | undefined;
+  /** Through `app.inject` with an admin token (`asUser()`, or the one `headers` names). */
   request<T = unknown>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   savePipeline(definition: unknown): Promise<string>;
   trigger(pipelineId: string, parameters?: Record<string, unknown>): Promise<string>;
@@ -39,6 +43,8 @@ export async function startTestGantry(
     reconcileIntervalMs?: number;
     /** Accounts for server group stages and the application routes (a ProviderRegistry); default none. */
     providers?: ProviderDirectory;
+    /** Serve the webhook trigger routes (/webhooks/…), as production does. */
+    webhooks?: boolean;
     /** Traffic guards, freeze windows and save-time rules, for the API and the worker; default none. */
     deployPolicy?: DeployPolicy;
   } = {},
@@ -48,7 +54,9 @@ export async function startTestGantry(
   const bus = createMessageBus(queue);
   const pool = database.db.pool;
   const executions = new PostgresExecutionRepository(pool);
+  const auth = testAuth(database);
   const api = buildServer({
+    auth,
     pipelines: new PipelineRepository(database.db.prisma),
     executions,
     commands: new PostgresExecutionCommands(pool),
@@ -58,8 +66,10 @@ export async function startTestGantry(
     ...(options.providers === undefined ? {} : { providers: options.providers }),
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
+    ...(options.webhooks === true ? { triggers: { pool } } : {}),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
   });
+  authenticateInjects(api, auth);
   await api.ready();
   const worker =
     options.worker === false
@@ -86,6 +96,7 @@ export async function startTestGantry(
 
   return {
     api,
+    auth: auth.store,
     database,
     queue,
     bus,

@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../apps/gantry/src/main.ts', import.meta.url));
+/** The processes Gantry ships: `npm start` (API and worker in one), `start:api`, `start:worker`. */
+const MAINS = {
+  gantry: fileURLToPath(new URL('../../apps/gantry/src/main.ts', import.meta.url)),
+  api: fileURLToPath(new URL('../../apps/api/src/main.ts', import.meta.url)),
+  worker: fileURLToPath(new URL('../../apps/worker/src/main.ts', import.meta.url)),
+};
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface GantryProcess {
@@ -11,11 +16,11 @@ export interface GantryProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `npm start` as a real process (node + tsx loader, so a signal reaches Gantry itself). */
-export function spawnGantry(env: Record<string, string | undefined>): GantryProcess {
+/** `npm start` (or the API or a worker alone) as a real process (node + tsx loader, so a signal reaches Gantry itself). */
+export function spawnGantry(env: Record<string, string | undefined>, main: keyof typeof MAINS = 'gantry'): GantryProcess {
   const merged: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) merged[key] = value;
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAINS[main]], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

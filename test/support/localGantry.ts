@@ -1,19 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { adminTokenPath } from '../../packages/config/src';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../packages/providers/src/local/ports';
-import { stopAgentAndInstances } from '../../packages/providers/src/local/testing';
+import { stopAgentAndInstances } from './localTestBed';
 import { spawnGantry, waitForReady, type GantryProcess } from './gantryProcess';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
 
 /**
  * `npm start` as a user runs it, with the default `local` account on a data dir of its own: its
  * own database (PostgreSQL queue backend in it, so nothing is shared with other test files) and
- * the local agent under `<dataDir>/local`, stopped with every app process at the end.
+ * the local agent under `<dataDir>/local`, stopped with every app process at the end. Authentication
+ * is on as by default: the first start writes the admin token, which `token` holds.
  */
 export interface LocalGantry {
   url: string;
   dataDir: string;
+  /** The admin API token Gantry's first start wrote to `<dataDir>/admin-token`. */
+  token: string;
+  /** An Authorization header with `token`. */
+  headers: { authorization: string };
   gantry: GantryProcess;
   /** SIGKILLs Gantry (the agent and apps live on) and starts it again on the same data. */
   restart(): Promise<void>;
@@ -29,9 +35,12 @@ export async function startLocalGantry(): Promise<LocalGantry> {
   const local = { gantry: spawnGantry(env) };
   await waitForReady(url, local.gantry);
   const agentDir = join(dataDir, 'local');
+  const token = readFileSync(adminTokenPath(dataDir), 'utf8').trim();
   return {
     url,
     dataDir,
+    token,
+    headers: { authorization: `Bearer ${token}` },
     get gantry() {
       return local.gantry;
     },

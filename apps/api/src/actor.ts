@@ -2,14 +2,10 @@ import type { FastifyRequest } from 'fastify';
 
 export const ANONYMOUS = 'anonymous';
 
-/** Who is acting, for audit trails. Until authentication lands, the caller says so in X-Gantry-User. */
+/**
+ * Who is acting, for audit trails, trigger.user and judgments: the authenticated principal, never
+ * a header or body field the caller wrote (X-Gantry-User and trigger.user are ignored for identity).
+ */
 export function actorOf(request: FastifyRequest): string {
-  return namedActor(request) ?? ANONYMOUS;
-}
-
-/** The X-Gantry-User header when the caller sent a non-blank one. */
-export function namedActor(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-gantry-user'];
-  const user = (Array.isArray(header) ? header[0] : header)?.trim();
-  return user ? user : undefined;
+  return request.principal?.name ?? ANONYMOUS;
 }

@@ -1,14 +1,19 @@
 import type { GantryConfig } from '@gantry/config';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
-import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository, knownHealthyServerGroups } from '@gantry/store';
+import { AuthStore, PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository, knownHealthyServerGroups } from '@gantry/store';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { FastifyInstance } from 'fastify';
+import { ensureAdminToken } from './auth/adminToken';
+import type { AuthOptions } from './auth/installAuth';
+import { OidcVerifier } from './auth/oidc';
 import { PostgresClusterIndex } from './routes/applications';
 import { buildServer } from './server';
 
 /** The API wired to real storage, messaging and the configured accounts (openProviderRegistry). */
 export function buildApiServer(infra: Infrastructure, config: GantryConfig, providers?: ProviderRegistry): FastifyInstance {
   return buildServer({
+    auth: authOptions(config, new AuthStore(infra.db.pool)),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
     pipelines: new PipelineRepository(infra.db.prisma),
     executions: new PostgresExecutionRepository(infra.db.pool),
     commands: new PostgresExecutionCommands(infra.db.pool),
@@ -22,6 +27,20 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(infra.db.pool, place),
     deployPolicy: config.deployPolicy,
   });
+}
+
+/** Authentication as configured: off (loopback only, checked by loadConfig), or tokens plus OIDC when an issuer is set. */
+export function authOptions(config: GantryConfig, store: AuthStore): AuthOptions {
+  if (config.auth === 'off') return { mode: 'off' };
+  if (config.oidcIssuer === undefined) return { mode: 'on', store };
+  const oidc = new OidcVerifier({
+    issuer: config.oidcIssuer,
+    audience: config.oidcAudience ?? (config.oidcClientId as string),
+    groupsClaim: config.oidcGroupsClaim,
+    ...(config.oidcClientId === undefined ? {} : { clientId: config.oidcClientId }),
+    ...(config.oidcClientSecret === undefined ? {} : { clientSecret: config.oidcClientSecret }),
+  });
+  return { mode: 'on', store, oidc };
 }
 
 /** Listens on HOST:PORT; a port already taken is the operator's to fix, so it is said in one line. */
@@ -44,6 +63,8 @@ export async function startApiServer(
 ): Promise<FastifyInstance> {
   const app = buildApiServer(infra, config, providers);
   try {
+    if (config.auth === 'on') await ensureAdminToken(new AuthStore(infra.db.pool), config, app.log);
+    else app.log.warn('authentication is OFF (GANTRY_AUTH=off): every caller on this machine is an admin');
     await listen(app, config);
   } catch (error) {
     await infra.close();

@@ -205,7 +205,7 @@ describe('OpenAPI', () => {
     const app = await server();
     const response = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(response.statusCode).toBe(200);
-    const document = response.json() as Document;
+    const document = response.json<Document>();
 
     expect(document.openapi).toMatch(/^3\.1\.\d+$/);
     expect(document.info.title).toBeTruthy();

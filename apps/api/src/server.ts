@@ -5,10 +5,13 @@ import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
+import { installAuth, type AuthOptions } from './auth/installAuth';
 import { installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
+import { authRoutes } from './routes/auth';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
@@ -19,6 +22,10 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const API_PREFIX = '/api/v1';
 
 export interface ServerDeps {
+  /** Who may call what (see apps/api/src/auth): required, so no server is built without a decision. */
+  auth: AuthOptions;
+  /** This server's URL as browsers reach it, for the OIDC redirect (GANTRY_PUBLIC_URL). */
+  publicUrl?: string;
   pipelines: PipelineRepository;
   executions: ExecutionRepository;
   commands: ExecutionCommands;
@@ -49,13 +56,20 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({ logger: deps.logger ?? true, bodyLimit: bodyLimitBytes });
 
+  // First: its onRoute check must see every route, and a request is identified before anything else.
+  installAuth(app, deps.auth);
   installZodSchemas(app);
   installJsonBody(app);
   installErrorShape(app, { bodyLimitBytes });
+  installStorableInput(app);
   installSwagger(app, { bodyLimitBytes });
 
   const providers = deps.providers ?? new ProviderRegistry([]);
   app.register(healthRoutes, { readiness: deps.readiness });
+  if (deps.auth.mode === 'on') {
+    const { store, oidc } = deps.auth;
+    app.register(authRoutes, { store, ...(oidc === undefined ? {} : { oidc }), ...(deps.publicUrl === undefined ? {} : { publicUrl: deps.publicUrl }) });
+  }
   app.register(pipelineRoutes, {
     prefix: API_PREFIX,
     pipelines: deps.pipelines,
@@ -71,6 +85,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.register(executionRoutes, {
     prefix: API_PREFIX,
     executions: deps.executions,
+    pipelines: deps.pipelines,
     commands: deps.commands,
     bus: deps.bus,
   });

@@ -1,8 +1,54 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { MessageBus } from '@gantry/queue';
-import { PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
+import { AuthStore, PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
 import type { TestDatabase } from '../../../test/support/testDatabase';
+import type { AuthOptions } from './auth/installAuth';
 import { buildServer, type ServerDeps } from './server';
+
+/** Test-only: the user test requests act as unless they say otherwise (an admin). */
+export const TEST_USER = 'test-admin';
+const TEST_TOKEN_PREFIX = 'gantry_test_';
+
+/** Test-only: the Authorization header of an admin token named `name`, stored by `authenticateInjects` on first use. */
+export function asUser(name: string = TEST_USER): { authorization: string } {
+  return { authorization: `Bearer ${TEST_TOKEN_PREFIX}${name}` };
+}
+
+/** Test-only: stores the admin token `asUser(name)` sends, for a server a test reaches over HTTP. */
+export async function storeTestToken(store: AuthStore, name: string = TEST_USER): Promise<void> {
+  await store.ensureToken(`${TEST_TOKEN_PREFIX}${name}`, { name, roles: ['admin'], createdBy: 'test' });
+}
+
+/** Test-only: authentication on, with tokens in the test's database. */
+export function testAuth(database: Pick<TestDatabase, 'db'>): { mode: 'on'; store: AuthStore } {
+  return { mode: 'on', store: new AuthStore(database.db.pool) };
+}
+
+/**
+ * Test-only: every `app.inject` sends an admin token, as a client holding one would: `asUser()`'s
+ * unless the request names its own Authorization (an undefined one sends none). Test tokens are
+ * stored through the real AuthStore before the request, so authentication runs for real.
+ */
+export function authenticateInjects(app: FastifyInstance, auth: AuthOptions): FastifyInstance {
+  const inject = app.inject.bind(app) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
+  const stored = new Set<string>();
+  const injectWithToken = async (options: InjectOptions | string) => {
+    const request = typeof options === 'string' ? { url: options } : options;
+    const headers: Record<string, string> = { ...asUser() };
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (value === undefined) delete headers[name.toLowerCase()];
+      else headers[name.toLowerCase()] = String(value);
+    }
+    const name = headers.authorization?.startsWith(`Bearer ${TEST_TOKEN_PREFIX}`) ? headers.authorization.slice(`Bearer ${TEST_TOKEN_PREFIX}`.length) : undefined;
+    if (auth.mode === 'on' && name !== undefined && !stored.has(name)) {
+      await storeTestToken(auth.store, name);
+      stored.add(name);
+    }
+    return inject({ ...request, headers });
+  };
+  app.inject = injectWithToken as unknown as typeof app.inject;
+  return app;
+}
 
 /**
  * Test-only: a request through `app.inject` with a JSON body (a string body is sent as it is, for
@@ -42,10 +88,13 @@ const unusedBus: MessageBus = { send: unused, sendAll: unused, close: async () =
 
 /**
  * Test-only: the API on the test's database with pipelines stored for real; the engine's store and
- * queue are `unused` stand-ins unless `deps` gives them. Silent, with no readiness checks.
+ * queue are `unused` stand-ins unless `deps` gives them. Silent, with no readiness checks;
+ * authentication on, every request sending an admin token (`authenticateInjects`).
  */
 export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps> = {}): FastifyInstance {
-  return buildServer({
+  const auth = deps.auth ?? testAuth(database);
+  const app = buildServer({
+    auth,
     pipelines: new PipelineRepository(database.db.prisma),
     executions: unusedExecutions,
     commands: unusedCommands,
@@ -54,4 +103,5 @@ export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps
     logger: false,
     ...deps,
   });
+  return authenticateInjects(app, auth);
 }

@@ -1,7 +1,7 @@
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
-import { PostgresExecutionRepository, type Database } from '@gantry/store';
+import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
 import { startReconciler } from './engine/Reconciler';
@@ -72,7 +72,11 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     concurrency: options.concurrency ?? 20,
     lockDurationMs,
     stalledIntervalMs: Math.max(1000, Math.round(lockDurationMs / 2)),
-    onError: (error, message) => options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
+    isOutage: (error) => isDatabaseUnavailable(error),
+    onError: (error, message) =>
+      isDatabaseUnavailable(error)
+        ? options.log.warn({ reason: error.message, message }, 'PostgreSQL is unreachable; the queue retries the message')
+        : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
   });
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
   const stopReconciler =

@@ -1,13 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { adminTokenPath } from '@gantry/config';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopAgentAndInstances } from '../../../packages/providers/src/local/testing';
 import { spawnGantry, waitForReady, type GantryProcess } from '../../../test/support/gantryProcess';
+import { stopAgentAndInstances } from '../../../test/support/localTestBed';
 import { freePort } from '../../../test/support/standaloneFake';
 import { createBenchDatabase } from '../../lib/database';
 
 export interface BenchLocalGantry {
   url: string;
+  /** The admin API token the first start wrote to the data dir. */
+  token: string;
   gantry: GantryProcess;
   close(): Promise<void>;
 }
@@ -38,5 +41,5 @@ export async function startBenchLocalGantry(): Promise<BenchLocalGantry> {
     await close();
     throw error;
   }
-  return { url, gantry, close };
+  return { url, token: readFileSync(adminTokenPath(dataDir), 'utf8').trim(), gantry, close };
 }

@@ -95,22 +95,22 @@ export const waitingScale: Benchmark = {
       const workerCpuBefore = child.cpuSeconds();
       const pollsBefore = await totalPolls(database.db.pool);
       const windowEnd = performance.now() + params.parkedWindowSeconds * 1000;
-      const primary = await probeLatency(`${base}/executions?status=RUNNING&application=${WAITING_APP}&limit=50`, params.listRequests);
-      const firstPage = (await (await fetch(`${base}/executions?status=RUNNING&application=${WAITING_APP}&limit=50`)).json()) as {
+      const primary = await probeLatency(gantry.headers, `${base}/executions?status=RUNNING&application=${WAITING_APP}&limit=50`, params.listRequests);
+      const firstPage = (await (await fetch(`${base}/executions?status=RUNNING&application=${WAITING_APP}&limit=50`, { headers: gantry.headers })).json()) as {
         nextCursor?: string | null;
       };
       const variants = {
-        applicationOnly: await probeLatency(`${base}/executions?application=${WAITING_APP}&limit=50`, params.variantRequests),
-        statusOnly: await probeLatency(`${base}/executions?status=RUNNING&limit=50`, params.variantRequests),
-        pipelineAndStatus: await probeLatency(
+        applicationOnly: await probeLatency(gantry.headers, `${base}/executions?application=${WAITING_APP}&limit=50`, params.variantRequests),
+        statusOnly: await probeLatency(gantry.headers, `${base}/executions?status=RUNNING&limit=50`, params.variantRequests),
+        pipelineAndStatus: await probeLatency(gantry.headers, 
           `${base}/executions?pipelineId=${pipelineIds[0]}&status=RUNNING&limit=50`,
           params.variantRequests,
         ),
-        secondPage: await probeLatency(
+        secondPage: await probeLatency(gantry.headers, 
           `${base}/executions?status=RUNNING&application=${WAITING_APP}&limit=50&cursor=${firstPage.nextCursor ?? ''}`,
           params.variantRequests,
         ),
-        otherApplicationSucceeded: await probeLatency(`${base}/executions?status=SUCCEEDED&application=${OTHER_APP}&limit=50`, params.variantRequests),
+        otherApplicationSucceeded: await probeLatency(gantry.headers, `${base}/executions?status=SUCCEEDED&application=${OTHER_APP}&limit=50`, params.variantRequests),
       };
       await sleep(windowEnd - performance.now());
       const parkedCpu = cpuSince(idleCpu);

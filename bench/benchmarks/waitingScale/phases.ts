@@ -50,13 +50,13 @@ export async function waitUntilStatus(pool: Pool, application: string, status: s
 }
 
 /** Sequential GETs (one at a time: the latency of a query, not of a queue of them). */
-export async function probeLatency(url: string, requests: number): Promise<{ latencyMs: Distribution | null; failures: number; rows: number }> {
+export async function probeLatency(headers: Record<string, string>, url: string, requests: number): Promise<{ latencyMs: Distribution | null; failures: number; rows: number }> {
   const samples: number[] = [];
   let failures = 0;
   let rows = 0;
   for (let i = 0; i < requests; i++) {
     const started = performance.now();
-    const response = await fetch(url);
+    const response = await fetch(url, { headers });
     const body = (await response.json()) as { executions?: unknown[] };
     samples.push(performance.now() - started);
     if (response.status !== 200) failures++;

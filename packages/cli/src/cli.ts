@@ -1,4 +1,4 @@
-import os from 'node:os';
+import { localApiToken } from '@gantry/config';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { canaryJudge, type JudgeFormat } from './commands/canaryJudge';
 import { localStop } from './commands/localStop';
@@ -17,7 +17,8 @@ Exit codes:
 
 Environment:
   GANTRY_URL   default for --url (${DEFAULT_URL})
-  GANTRY_USER  who the API records as acting (X-Gantry-User), default the login name`;
+  GANTRY_TOKEN  the API token to send (Authorization: Bearer); default: the admin token Gantry's
+                first start wrote to $GANTRY_DATA_DIR/admin-token (./.gantry/data/admin-token)`;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -43,8 +44,9 @@ function apiOptions(command: Command, io: CliIo): Command {
 }
 
 function clientFor(options: ApiOptions, io: CliIo): GantryClient {
-  const user = io.env.GANTRY_USER ?? os.userInfo().username;
-  return new GantryClient(options.url, io.fetch, { 'x-gantry-user': user });
+  // The API records the token's owner as acting: who sent it is not ours to claim.
+  const token = localApiToken(io.env);
+  return new GantryClient(options.url, io.fetch, token === undefined ? {} : { authorization: `Bearer ${token}` });
 }
 
 /** Runs one `gantry` command line and returns its exit code; every failure is one line on stderr. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../../providers/src/local/processes';
-import { localTestBed, type LocalTestBed } from '../../providers/src/local/testing';
+import { isAlive } from '@gantry/providers/local/processes';
 import { eventually } from '../../../test/support/eventually';
+import { localTestBed, type LocalTestBed } from '../../../test/support/localTestBed';
 import { runGantry } from './testSupport';
 
 /** `gantry local stop` against a real local agent running a real instance of examples/app. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendJson, startTestServer, type TestServer } from '../../../apps/worker/src/tasks/webhook/testServer';
-import { runGantry } from './testSupport';
+import { sendJson, startTestServer, type TestServer } from '../../../test/support/testServer';
+import { CLI_TEST_TOKEN, runGantry } from './testSupport';
 
 /**
  * Answers like Gantry's rollback endpoint: 202 {id} for checkout-prod, 409 when there is nothing
@@ -51,7 +51,7 @@ describe('gantry rollback', () => {
     expect(request).toMatchObject({ method: 'POST', path: '/api/v1/applications/checkout/clusters/checkout-prod/rollback' });
     expect(JSON.parse(request.body)).toEqual({ account: 'k8s-prod', location: 'checkout', serverGroupName: 'checkout-prod-v002', reason: 'p99 doubled' });
     expect(request.headers['content-type']).toBe('application/json');
-    expect(request.headers['x-gantry-user']).toBe('cli-test');
+    expect(request.headers.authorization).toBe(`Bearer ${CLI_TEST_TOKEN}`);
   });
 
   it('sends an empty body when no option is given, and takes the URL from GANTRY_URL', async () => {

@@ -10,10 +10,13 @@ export interface GantryRun {
   stderr: string;
 }
 
+/** The API token the test runs send (GANTRY_TOKEN): `asUser('cli-test')`'s in apps/api/src/testSupport.ts. */
+export const CLI_TEST_TOKEN = 'gantry_test_cli-test';
+
 /** Runs the real `gantry` bin with these arguments (and stdin), and collects what it printed. */
 export function runGantry(args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<GantryRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(GANTRY_BIN, [...args], { env: { ...process.env, GANTRY_USER: 'cli-test', ...options.env }, stdio: 'pipe' });
+    const child = spawn(GANTRY_BIN, [...args], { env: { ...process.env, GANTRY_TOKEN: CLI_TEST_TOKEN, ...options.env }, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

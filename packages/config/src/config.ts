@@ -49,7 +49,8 @@ export const configSchema = z.object({
   embeddedPostgresPort: z.coerce.number().int().min(1).max(65535).optional(),
   queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('gantry'),
   queueSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('bullmq'),
-  host: z.string().default('0.0.0.0'),
+  /** Loopback by default: reaching Gantry from elsewhere is a decision (and needs auth on). */
+  host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8084),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
@@ -65,6 +66,20 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
+  /** `off` only for a loopback HOST: every caller is then an anonymous admin. */
+  auth: z.enum(['on', 'off']).default('on'),
+  /** The first admin API token, chosen by the operator (containers, automation); else Gantry makes one on first start. */
+  adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
+  /** A file holding the admin token (a mounted secret); read at start-up. */
+  adminTokenFile: z.string().min(1).optional(),
+  oidcIssuer: url(['https:', 'http:']).optional(),
+  /** The `aud` OIDC tokens must carry; default the client id. */
+  oidcAudience: z.string().min(1).optional(),
+  oidcClientId: z.string().min(1).optional(),
+  oidcClientSecret: z.string().min(1).optional(),
+  oidcGroupsClaim: z.string().min(1).default('groups'),
+  /** How browsers reach this server (for the OIDC redirect to /auth/callback); default from each request. */
+  publicUrl: url(['https:', 'http:']).optional(),
   /**
    * Traffic guards, freeze windows and save-time rules (README "Deploy policy"): a map in the YAML
    * file, or a JSON object in GANTRY_DEPLOY_POLICY.
@@ -91,6 +106,15 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   secrets: 'GANTRY_SECRETS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
+  auth: 'GANTRY_AUTH',
+  adminToken: 'GANTRY_ADMIN_TOKEN',
+  adminTokenFile: 'GANTRY_ADMIN_TOKEN_FILE',
+  oidcIssuer: 'GANTRY_OIDC_ISSUER',
+  oidcAudience: 'GANTRY_OIDC_AUDIENCE',
+  oidcClientId: 'GANTRY_OIDC_CLIENT_ID',
+  oidcClientSecret: 'GANTRY_OIDC_CLIENT_SECRET',
+  oidcGroupsClaim: 'GANTRY_OIDC_GROUPS_CLAIM',
+  publicUrl: 'GANTRY_PUBLIC_URL',
   deployPolicy: 'GANTRY_DEPLOY_POLICY',
 };
 
@@ -124,7 +148,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
+  checkAuthSettings(parsed.data);
   return parsed.data;
+}
+
+/** Names of the loopback interface: only there may Gantry run without authentication. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function checkAuthSettings(config: GantryConfig): void {
+  if (config.auth === 'off' && (config.adminToken !== undefined || config.adminTokenFile !== undefined)) {
+    throw new ConfigError('GANTRY_AUTH=off contradicts GANTRY_ADMIN_TOKEN / GANTRY_ADMIN_TOKEN_FILE, which turn authentication on');
+  }
+  if (config.auth === 'off' && !isLoopback(config.host)) {
+    throw new ConfigError(`HOST=${config.host} is reachable from other machines: it needs authentication (GANTRY_AUTH=on, the default), or set HOST=127.0.0.1`);
+  }
+  if (config.oidcIssuer !== undefined && config.oidcAudience === undefined && config.oidcClientId === undefined) {
+    throw new ConfigError('GANTRY_OIDC_ISSUER needs GANTRY_OIDC_AUDIENCE (or GANTRY_OIDC_CLIENT_ID, the default audience)');
+  }
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -153,5 +195,23 @@ export function redactUrl(value: string): string {
     return parsed.toString();
   } catch {
     return value;
+  }
+}
+
+/** Where the first start writes the admin API token (mode 0600), and where the CLI and demo look for it. */
+export function adminTokenPath(dataDir: string): string {
+  return `${dataDir.replace(/\/+$/, '')}/admin-token`;
+}
+
+/**
+ * The API token a client on this machine uses: GANTRY_TOKEN, else the admin token the server wrote
+ * under GANTRY_DATA_DIR on its first start (undefined when neither exists).
+ */
+export function localApiToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.GANTRY_TOKEN) return env.GANTRY_TOKEN.trim();
+  try {
+    return readFileSync(adminTokenPath(env.GANTRY_DATA_DIR || './.gantry/data'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }

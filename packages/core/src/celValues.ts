@@ -46,10 +46,12 @@ export function fromCel(value: unknown): unknown {
 function fromCelObject(value: object): unknown {
   if ('hasValue' in value && typeof value.hasValue === 'function' && 'value' in value && typeof value.value === 'function') {
     // An optional: its value when present, null when empty.
-    return value.hasValue() === true ? fromCel(value.value()) : null;
+    const optional = value as { hasValue(): unknown; value(): unknown };
+    return optional.hasValue() === true ? fromCel(optional.value()) : null;
   }
   const primitive = value.valueOf();
   if (typeof primitive === 'bigint') return bigintToJson(primitive); // uint
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cel-js's duration and type classes define toString
   return String(value); // duration ("90s"), type ("int") and anything else with a text form
 }
 

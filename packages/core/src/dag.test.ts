@@ -19,6 +19,15 @@ describe('validateDag', () => {
     expect(validateDag([])).toEqual([]);
   });
 
+  it('checks a 12,000-stage chain and finds a 5,000-stage cycle without recursion (no stack overflow)', () => {
+    const chain = Array.from({ length: 12_000 }, (_, i) => (i === 0 ? node('s0') : node(`s${i}`, `s${i - 1}`)));
+    expect(validateDag(chain)).toEqual([]);
+    const cycle = Array.from({ length: 5_000 }, (_, i) => node(`c${i}`, `c${(i + 4_999) % 5_000}`));
+    const issues = validateDag(cycle);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toMatch(/^cycle: c0 -> c1 -> .* -> c4999 -> c0$/);
+  });
+
   it('reports each duplicate refId once per extra occurrence, naming it', () => {
     expect(validateDag([node('a'), node('b'), node('a'), node('a')])).toEqual([
       { path: ['stages', 2, 'refId'], message: 'duplicate refId "a" (also used by stages[0])' },

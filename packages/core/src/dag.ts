@@ -126,7 +126,10 @@ function cycleIssues(nodes: readonly IndexedDagNode[]): ValidationIssue[] {
   });
 }
 
-/** Tarjan's algorithm; components come back with members in pipeline order. */
+/**
+ * Tarjan's algorithm, iterative (an explicit stack of frames instead of recursion, so a chain of
+ * any length cannot overflow the call stack); components come back with members in pipeline order.
+ */
 function stronglyConnected(refs: readonly string[], edges: ReadonlyMap<string, readonly string[]>): string[][] {
   const order = new Map(refs.map((ref, position) => [ref, position]));
   const index = new Map<string, number>();
@@ -135,33 +138,47 @@ function stronglyConnected(refs: readonly string[], edges: ReadonlyMap<string, r
   const onStack = new Set<string>();
   const components: string[][] = [];
   let counter = 0;
+  // Each frame is a stage being visited and how many of its successors it has looked at.
+  const frames: { ref: string; next: number }[] = [];
 
-  // Recursive: pipelines have at most a few hundred stages, far below the stack limit.
-  const visit = (ref: string): void => {
+  const open = (ref: string): void => {
     index.set(ref, counter);
     lowLink.set(ref, counter);
     counter += 1;
     stack.push(ref);
     onStack.add(ref);
-    for (const next of edges.get(ref) ?? []) {
-      if (!index.has(next)) {
-        visit(next);
-        lowLink.set(ref, Math.min(lowLink.get(ref) ?? 0, lowLink.get(next) ?? 0));
-      } else if (onStack.has(next)) {
-        lowLink.set(ref, Math.min(lowLink.get(ref) ?? 0, index.get(next) ?? 0));
-      }
-    }
-    if (lowLink.get(ref) !== index.get(ref)) return;
-    const component: string[] = [];
-    for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
-      onStack.delete(member);
-      component.push(member);
-      if (member === ref) break;
-    }
-    components.push(component.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
+    frames.push({ ref, next: 0 });
+  };
+  const lower = (ref: string, value: number): void => {
+    lowLink.set(ref, Math.min(lowLink.get(ref) ?? 0, value));
   };
 
-  for (const ref of refs) if (!index.has(ref)) visit(ref);
+  for (const root of refs) {
+    if (index.has(root)) continue;
+    open(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const successors = edges.get(frame.ref) ?? [];
+      if (frame.next < successors.length) {
+        const next = successors[frame.next]!;
+        frame.next += 1;
+        if (!index.has(next)) open(next);
+        else if (onStack.has(next)) lower(frame.ref, index.get(next) ?? 0);
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent !== undefined) lower(parent.ref, lowLink.get(frame.ref) ?? 0);
+      if (lowLink.get(frame.ref) !== index.get(frame.ref)) continue;
+      const component: string[] = [];
+      for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+        onStack.delete(member);
+        component.push(member);
+        if (member === frame.ref) break;
+      }
+      components.push(component.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
+    }
+  }
   return components.sort((a, b) => (order.get(a[0] ?? '') ?? 0) - (order.get(b[0] ?? '') ?? 0));
 }
 
@@ -173,7 +190,7 @@ function shortestCycle(
 ): string[] | undefined {
   const previous = new Map<string, string>();
   const queue = [start];
-  for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
+  for (let head = 0, ref = queue[0]; ref !== undefined; head += 1, ref = queue[head]) {
     for (const next of edges.get(ref) ?? []) {
       if (next === start) return [...pathTo(ref, previous, start), start];
       if (!component.has(next) || previous.has(next)) continue;
@@ -189,23 +206,24 @@ function pathTo(ref: string, previous: ReadonlyMap<string, string>, start: strin
   for (let current = ref; current !== start; ) {
     const before = previous.get(current);
     if (before === undefined) break;
-    path.unshift(before);
+    path.push(before);
     current = before;
   }
-  return path;
+  return path.reverse();
 }
 
 /** For each refId, the refIds that wait for it (downstream edges), in pipeline order. */
 function dependentsByRef(stages: readonly DagNode[]): Map<string, string[]> {
-  const dependents = new Map<string, string[]>();
+  // Sets keep insertion (pipeline) order and make a stage waited for by thousands linear, not quadratic.
+  const dependents = new Map<string, Set<string>>();
   for (const stage of stages) {
-    for (const ref of new Set(stage.requisiteStageRefIds)) {
-      const list = dependents.get(ref) ?? [];
-      if (!list.includes(stage.refId)) list.push(stage.refId);
-      dependents.set(ref, list);
+    for (const ref of stage.requisiteStageRefIds) {
+      const set = dependents.get(ref) ?? new Set<string>();
+      set.add(stage.refId);
+      dependents.set(ref, set);
     }
   }
-  return dependents;
+  return new Map([...dependents].map(([ref, set]) => [ref, [...set]]));
 }
 
 function uniqueRefs(stages: readonly DagNode[]): string[] {

@@ -2,7 +2,7 @@
  * Errors the domain raises on purpose. The API maps `code` to an HTTP status; anything else that
  * escapes is a bug and is reported as INTERNAL without its stack.
  */
-export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'POLICY_VIOLATION';
+export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'POLICY_VIOLATION';
 
 export class DomainError extends Error {
   constructor(
@@ -18,6 +18,20 @@ export class DomainError extends Error {
 export class NotFoundError extends DomainError {
   constructor(message: string, details?: unknown) {
     super('NOT_FOUND', message, details);
+  }
+}
+
+/** No identity, or one that cannot be believed (expired, revoked, badly signed): 401. */
+export class UnauthorizedError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('UNAUTHORIZED', message, details);
+  }
+}
+
+/** A known caller without the permission the request needs (named in the message): 403. */
+export class ForbiddenError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('FORBIDDEN', message, details);
   }
 }
 

@@ -1,11 +1,11 @@
 export * from './status';
 export * from './errors';
 export * from './scheduling';
-export type { StageType } from './stages/StageType';
+export type { StageType, TaskNamesOf } from './stages/StageType';
 export { defineStageType } from './stages/StageType';
 export { registerStageType, getStageType, listStageTypes } from './stages/registry';
 export { exprOr, seconds, EXPRESSION_ALTERNATIVE } from './stages/fields';
-export { BUILT_IN_STAGE_TYPES } from './stages/builtins';
+export { BUILT_IN_STAGE_TYPES, type BuiltInTaskName } from './stages/builtins';
 export { waitStage } from './stages/wait';
 export { manualJudgmentStage } from './stages/manualJudgment';
 export {
@@ -39,4 +39,5 @@ export type { ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
 export * from './naming';
+export * from './authorization';
 export * from './policy';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors';
-import { parsePipelineDefinition, pipelineDefinitionSchema } from './pipeline';
+import { MAX_STAGES_PER_PIPELINE, parsePipelineDefinition, pipelineDefinitionSchema } from './pipeline';
 import { registerStageType } from './stages/registry';
 import { defineStageType } from './stages/StageType';
 import { exprOr } from './stages/fields';
@@ -179,6 +179,15 @@ describe('parsePipelineDefinition', () => {
     expect(rejection(custom).issues).toEqual([
       issue(['stages', 1, 'cluster', 'strategy'], /^unsupported strategy "custom": supported strategies are highlander, redblack, /),
     ]);
+  });
+
+  it(`refuses more than ${MAX_STAGES_PER_PIPELINE} stages, and accepts that many`, () => {
+    const chain = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ refId: `s${i}`, type: 'wait', waitTime: 1, requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`] }));
+    expect(rejection({ application: 'a', name: 'big', stages: chain(MAX_STAGES_PER_PIPELINE + 1) }).issues).toEqual([
+      issue(['stages'], `a pipeline has at most ${MAX_STAGES_PER_PIPELINE} stages (split it into pipelines that trigger each other)`),
+    ]);
+    expect(parsePipelineDefinition({ application: 'a', name: 'big', stages: chain(MAX_STAGES_PER_PIPELINE) }).stages).toHaveLength(MAX_STAGES_PER_PIPELINE);
   });
 
   it('reports schema errors of the pipeline with zod-style paths', () => {

@@ -13,6 +13,13 @@ import { toValidationIssues } from './zodIssues';
 // attempt reports every problem instead of one per round trip.
 const ALWAYS = { when: () => true } as const;
 
+/**
+ * The most stages one pipeline may have. Spinnaker's largest reported pipeline has 491 stages; a
+ * bigger one is better split into pipelines that trigger each other, and the limit bounds what one
+ * execution costs the engine (rows, messages, the time its graph takes to check).
+ */
+export const MAX_STAGES_PER_PIPELINE = 1000;
+
 /** Spinnaker writes refIds as strings ("1"), some exports as numbers; stored as strings. */
 const refIdSchema = z
   .union([z.string().min(1, { message: 'refId must not be empty' }), z.number().int().nonnegative()])
@@ -75,7 +82,7 @@ export const stageDefinitionSchema = z
     const typed = getStageType(stage.type)?.fields.safeParse(stage);
     const typeFields = typed?.success === true && isPlainObject(typed.data) ? typed.data : {};
     const base = Object.fromEntries(STAGE_BASE_KEYS.filter((key) => key in stage).map((key) => [key, stage[key]]));
-    return { ...stage, ...typeFields, ...base, name: stage.name ?? stage.type } as StageDefinition;
+    return { ...stage, ...typeFields, ...base, name: stage.name ?? stage.type };
   });
 
 function stageIssues(stage: unknown): ValidationIssue[] {
@@ -144,7 +151,12 @@ export const pipelineDefinitionSchema = z
     disabled: z.boolean().optional(),
     limitConcurrent: z.boolean().default(true),
     keepWaitingPipelines: z.boolean().default(false),
-    stages: z.array(stageDefinitionSchema).min(1, { message: 'a pipeline needs at least one stage' }),
+    stages: z
+      .array(stageDefinitionSchema)
+      .min(1, { message: 'a pipeline needs at least one stage' })
+      .max(MAX_STAGES_PER_PIPELINE, {
+        message: `a pipeline has at most ${MAX_STAGES_PER_PIPELINE} stages (split it into pipelines that trigger each other)`,
+      }),
   })
   .superRefine((value: unknown, ctx) => {
     for (const issue of dagIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });

@@ -4,6 +4,7 @@ export * from './retry';
 export * from './validation';
 export * from './trafficWeights';
 export * from './accounts';
+export * from './defaultLocation';
 export * from './RetryingProvider';
 export * from './ProviderRegistry';
 export * from './LazyProvider';

@@ -7,7 +7,7 @@ function failure(kind: ProviderErrorKind, retryAfterMs?: number): ProviderError 
 }
 
 /** Fails with the given errors in turn, then answers 'done'. */
-function script(...errors: unknown[]) {
+function script(...errors: Error[]) {
   let calls = 0;
   const fn = async () => {
     const error = errors[calls++];

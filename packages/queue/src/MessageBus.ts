@@ -12,7 +12,7 @@ export function createMessageBus(config: QueueBackendConfig): MessageBus {
       // Most handlers send one message; a bulk add costs far more than add for one job on the
       // PostgreSQL backend (it builds temporary tables per call).
       if (messages.length === 0) return;
-      if (messages.length === 1) return send(messages[0]!.message, messages[0]!);
+      if (messages.length === 1) return send(messages[0]!.message, messages[0]);
       await queue.addBulk(
         messages.map(({ message, delayMs }) => ({
           name: message.type,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { retryDelayMs } from './backend';
 import { withScheduledTime } from './MessageConsumer';
 
 const tick = { type: 'CronTick', pipelineId: 'p', triggerIndex: 1, expression: '* * * * * *', timezone: 'UTC' } as const;
@@ -13,5 +14,14 @@ describe('withScheduledTime', () => {
     expect(withScheduledTime({ id: '18', data: { ...tick, tick: 5 }, opts: {} })).toEqual({ ...tick, tick: 5 });
     const other = { type: 'StartExecution', executionId: 'e' } as const;
     expect(withScheduledTime({ id: 'repeat:x:1', data: other, opts: {} })).toBe(other);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it('doubles from 250 ms and stays under 5 s however long an outage lasts, so a message is retried soon after it ends', () => {
+    const top = () => 1;
+    expect([1, 2, 3, 4, 5, 6, 7].map((attempt) => retryDelayMs(attempt, top))).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect(retryDelayMs(10_000, top)).toBe(5000);
+    expect(retryDelayMs(3, () => 0)).toBe(750);
   });
 });

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { openWorker, type ConsumerOptions, type QueueBackendConfig } from './backend';
 import type { EngineMessage } from './messages';
 
@@ -9,12 +9,32 @@ export interface MessageConsumer {
 
 export type MessageHandler = (message: EngineMessage) => Promise<void>;
 
-export function startMessageConsumer(
-  config: QueueBackendConfig,
-  handle: MessageHandler,
-  options: Partial<ConsumerOptions> & { onError?: (error: Error, message: EngineMessage | undefined) => void } = {},
-): MessageConsumer {
-  const { worker, close } = openWorker(config, (job) => handle(withScheduledTime(job)), {
+/** A message that keeps failing for a reason other than an outage is given up after this many attempts. */
+export const MAX_FAILED_ATTEMPTS = 25;
+
+export interface MessageConsumerOptions extends Partial<ConsumerOptions> {
+  onError?: (error: Error, message: EngineMessage | undefined) => void;
+  /**
+   * Whether a failure is an outage of a service the handler needs (PostgreSQL down). Such a
+   * message is retried for as long as the outage lasts; any other failure at most
+   * MAX_FAILED_ATTEMPTS times, so a bug does not retry forever.
+   */
+  isOutage?: (error: unknown) => boolean;
+}
+
+export function startMessageConsumer(config: QueueBackendConfig, handle: MessageHandler, options: MessageConsumerOptions = {}): MessageConsumer {
+  const isOutage = options.isOutage ?? (() => false);
+  const run = async (job: Job<EngineMessage>) => {
+    try {
+      await handle(withScheduledTime(job));
+    } catch (error) {
+      if (job.attemptsMade + 1 >= MAX_FAILED_ATTEMPTS && !isOutage(error)) {
+        throw new UnrecoverableError(`gave up after ${job.attemptsMade + 1} attempts: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      throw error;
+    }
+  };
+  const { worker, close } = openWorker(config, run, {
     concurrency: options.concurrency ?? 20,
     lockDurationMs: options.lockDurationMs ?? 10_000,
     stalledIntervalMs: options.stalledIntervalMs ?? 5_000,

@@ -15,18 +15,27 @@ const QUEUE_NAME = 'gantry-engine';
 /**
  * Infrastructure failures (a database restart, a lost connection) make a handler throw; BullMQ then
  * retries the message with backoff instead of dropping it. The engine's own failures never throw.
+ * The attempts are practically unbounded, so an outage of any length never kills a message: the
+ * consumer gives up early only on failures that are not an outage (a bug; see MessageConsumer).
  */
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 25,
-  backoff: { type: 'exponential', delay: 250 },
+  attempts: 1_000_000,
+  backoff: { type: 'capped' },
   removeOnComplete: true,
   removeOnFail: 10_000,
 };
 
+/** Retry delays double from 250 ms up to 5 s (with jitter), so a message is retried soon after an outage ends. */
+export function retryDelayMs(attemptsMade: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(5_000, 250 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
+  return Math.round(ceiling * (0.75 + random() * 0.25));
+}
+
 type AnyQueue = Queue<EngineMessage, unknown, string>;
 type AnyWorker = Worker<EngineMessage, void, string>;
 
-export function openQueue(config: QueueBackendConfig): { queue: AnyQueue; close(): Promise<void> } {
+// `close` is a function property (callers destructure it), not a method bound to the returned object.
+export function openQueue(config: QueueBackendConfig): { queue: AnyQueue; close: () => Promise<void> } {
   if (config.kind === 'redis') {
     const connection = redisConnection(config.url);
     const queue: AnyQueue = new Queue(QUEUE_NAME, { connection, prefix: config.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
@@ -59,13 +68,14 @@ export function openWorker(
   config: QueueBackendConfig,
   process: (job: Job<EngineMessage>) => Promise<void>,
   options: ConsumerOptions,
-): { worker: AnyWorker; close(): Promise<void> } {
+): { worker: AnyWorker; close: () => Promise<void> } {
   const common = {
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs,
     stalledInterval: options.stalledIntervalMs,
     // A message whose worker died is redelivered, however often workers die: state is in PostgreSQL.
     maxStalledCount: 1_000_000,
+    settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
   };
   if (config.kind === 'redis') {
     const connection = redisConnection(config.url, { maxRetriesPerRequest: null });

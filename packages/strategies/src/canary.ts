@@ -1,3 +1,5 @@
+import { planTasks } from './plan';
+import { redBlackTasks, type RedBlackPlanOptions, type RedBlackTask } from './redBlack';
 import { isUp, type ServerGroupView } from './serverGroups';
 
 /**
@@ -8,6 +10,31 @@ import { isUp, type ServerGroupView } from './serverGroups';
  * production only. The decision is a function of the live groups and the analysis' own record of
  * what it measured, so a worker killed at any point resumes at the same place.
  */
+
+/**
+ * The plan (see plan.ts): baseline and canary groups are named and created, the analysis runs its
+ * steps (`nextCanaryAction` decides each), the canary is promoted to take all traffic and must be
+ * up with production's capacity, then red/black's steps from `disable` on retire the old
+ * production group. Whatever fails the stage, `CANARY_ABORT_TASK` puts production back.
+ */
+export const CANARY_PLAN = {
+  chooseGroups: 'determineCanaryServerGroups',
+  createGroups: 'createCanaryServerGroups',
+  analyse: 'runCanaryAnalysis',
+  promote: 'promoteCanary',
+  waitHealthy: 'waitForUpInstances',
+  completePromotion: 'completeCanaryPromotion',
+} as const;
+
+/** The canary's on-failure task: `nextCanaryAbortStep` decides each of its steps. */
+export const CANARY_ABORT_TASK = 'abortCanary';
+
+type CanaryTask = (typeof CANARY_PLAN)[keyof typeof CANARY_PLAN];
+
+/** The tasks of a canary stage whose promotion is red/black with these options. */
+export function canaryTasks(promotion: RedBlackPlanOptions): (CanaryTask | RedBlackTask)[] {
+  return [...planTasks(CANARY_PLAN), ...redBlackTasks(promotion, 'disable')];
+}
 
 export type CanaryVerdict = 'pass' | 'marginal' | 'fail';
 

@@ -1,3 +1,4 @@
+import { planTasks, stepOrder, type StepTasks } from './plan';
 import { isUp, olderGroups, type ServerGroupView } from './serverGroups';
 
 /**
@@ -28,8 +29,20 @@ export type HighlanderStep =
 
 export type HighlanderStepKind = HighlanderStep['kind'];
 
-/** The steps in the order they happen; a task compares positions to know whether its step is behind it. */
-export const HIGHLANDER_STEPS: readonly HighlanderStepKind[] = ['waitHealthy', 'enable', 'disable', 'destroy', 'done'];
+/** The steps in the order they happen, each with the task that carries it out (see plan.ts). */
+export const HIGHLANDER_PLAN = {
+  waitHealthy: 'waitForUpInstances',
+  enable: 'enableServerGroup',
+  disable: 'disableOldServerGroups',
+  destroy: 'destroyOldServerGroups',
+} as const satisfies StepTasks<HighlanderStepKind>;
+
+export const HIGHLANDER_STEPS = stepOrder<HighlanderStepKind>(HIGHLANDER_PLAN);
+
+/** The tasks a highlander deploy runs once its new group exists: every step, none is optional. */
+export function highlanderTasks(): (typeof HIGHLANDER_PLAN)[keyof typeof HIGHLANDER_PLAN][] {
+  return planTasks(HIGHLANDER_PLAN);
+}
 
 export function nextHighlanderStep(state: HighlanderState): HighlanderStep {
   const created = state.newServerGroup;

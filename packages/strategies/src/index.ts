@@ -1,4 +1,5 @@
 export * from './serverGroups';
+export * from './plan';
 export * from './highlander';
 export * from './redBlack';
 export * from './rollingRedBlack';

@@ -1,3 +1,4 @@
+import { planTasks, stepOrder, type StepTasks } from './plan';
 import { isUp, olderGroups, type ServerGroupView } from './serverGroups';
 
 /**
@@ -6,7 +7,7 @@ import { isUp, olderGroups, type ServerGroupView } from './serverGroups';
  * groups are taken out of traffic but kept at their size for a while (a rollback is then only an
  * enable away), scaled to 0, and the cluster is shrunk to `maxRemainingServerGroups` groups.
  *
- * The order of `REDBLACK_STEPS` is the whole strategy. Steps that the cloud shows (healthy,
+ * The order of `REDBLACK_PLAN` is the whole strategy. Steps that the cloud shows (healthy,
  * enabled, disabled, scaled, destroyed) are read from the live state; steps that only the stage
  * knows about (a judgment answered, a delay elapsed) are the `gates` it has recorded as passed.
  * A task asks with what it knows and gets the same answer again after a crash, or the next step
@@ -54,17 +55,53 @@ export type RedBlackStep =
 
 export type RedBlackStepKind = RedBlackStep['kind'];
 
-export const REDBLACK_STEPS: readonly RedBlackStepKind[] = [
-  'waitHealthy',
-  'verify',
-  'enable',
-  'delayBeforeDisable',
-  'disable',
-  'delayBeforeScaleDown',
-  'scaleDown',
-  'destroy',
-  'done',
-];
+/**
+ * The steps in the order they happen, each with the task that carries it out (see plan.ts). The
+ * verification, the delays and the scale-down are optional: `redBlackTasks` plans them only when
+ * the deploy asks for them, and `nextRedBlackStep` counts one not asked for as passed.
+ */
+export const REDBLACK_PLAN = {
+  waitHealthy: 'waitForUpInstances',
+  verify: 'waitForJudgment',
+  enable: 'enableServerGroup',
+  delayBeforeDisable: 'waitBeforeDisable',
+  disable: 'disableOldServerGroups',
+  delayBeforeScaleDown: 'waitBeforeScaleDown',
+  scaleDown: 'scaleDownOldServerGroups',
+  destroy: 'shrinkCluster',
+} as const satisfies StepTasks<RedBlackStepKind>;
+
+export const REDBLACK_STEPS = stepOrder<RedBlackStepKind>(REDBLACK_PLAN);
+
+export type RedBlackTask = (typeof REDBLACK_PLAN)[keyof typeof REDBLACK_PLAN];
+
+/** Which of red/black's optional steps a deploy asked for. */
+export interface RedBlackPlanOptions {
+  /** A manual judgment once the new group is up, before it takes traffic. */
+  verify: boolean;
+  /** A delay before the old groups leave traffic. */
+  delayBeforeDisable: boolean;
+  /** Whether the old groups are scaled to 0 (`RedBlackOptions.scaleDown`). */
+  scaleDown: boolean;
+  /** A delay before that scale-down. */
+  delayBeforeScaleDown: boolean;
+}
+
+/**
+ * The tasks a red/black deploy runs once its new group exists, from step `from` on (rolling
+ * red/black and the canary's promotion take over red/black at `disable`, for the old groups).
+ */
+export function redBlackTasks(options: RedBlackPlanOptions, from: Exclude<RedBlackStepKind, 'done'> = 'waitHealthy'): RedBlackTask[] {
+  return planTasks(REDBLACK_PLAN, {
+    from,
+    skip: {
+      verify: !options.verify,
+      delayBeforeDisable: !options.delayBeforeDisable,
+      delayBeforeScaleDown: !(options.scaleDown && options.delayBeforeScaleDown),
+      scaleDown: !options.scaleDown,
+    },
+  });
+}
 
 /** Spinnaker keeps two groups (the new one and the one it replaced) unless told otherwise. */
 export const DEFAULT_MAX_REMAINING_SERVER_GROUPS = 2;

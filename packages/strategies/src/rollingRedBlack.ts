@@ -1,3 +1,5 @@
+import { planTasks } from './plan';
+import { REDBLACK_PLAN, redBlackTasks, type RedBlackPlanOptions, type RedBlackTask } from './redBlack';
 import { describeHealth, isUp, olderGroups, type Capacity, type ServerGroupView } from './serverGroups';
 
 /**
@@ -17,6 +19,24 @@ import { describeHealth, isUp, olderGroups, type Capacity, type ServerGroupView 
  */
 
 export const DEFAULT_TARGET_PERCENTAGES: readonly number[] = [10, 25, 50, 100];
+
+/**
+ * The plan (see plan.ts): the new group comes up and may be verified as in red/black, then one
+ * task rolls the traffic over in steps (`nextRollingStep` decides each), then red/black's own
+ * steps from `disable` on clean up the old groups.
+ */
+export const ROLLING_REDBLACK_PLAN = {
+  waitHealthy: REDBLACK_PLAN.waitHealthy,
+  verify: REDBLACK_PLAN.verify,
+  rollTraffic: 'rollTrafficInSteps',
+} as const;
+
+type RollingRedBlackTask = (typeof ROLLING_REDBLACK_PLAN)[keyof typeof ROLLING_REDBLACK_PLAN];
+
+/** The tasks a rolling red/black deploy runs once its new group exists (its steps hold for `pause`, not red/black's delay before disable). */
+export function rollingRedBlackTasks(options: RedBlackPlanOptions): (RollingRedBlackTask | RedBlackTask)[] {
+  return [...planTasks(ROLLING_REDBLACK_PLAN, { skip: { verify: !options.verify } }), ...redBlackTasks(options, 'disable')];
+}
 
 export interface RollingProgress {
   /** The older groups that took traffic when the rollout began; they share what the new group does not take. */

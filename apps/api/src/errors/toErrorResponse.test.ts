@@ -37,6 +37,20 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(failure('Transient'), context).statusCode).toBe(503);
   });
 
+  it('answers 503 with Retry-After while PostgreSQL is unreachable, whichever client reports it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const prisma = Object.assign(new Error("Can't reach database server"), { name: 'PrismaClientKnownRequestError', code: 'P1001' });
+    const cut = new Error('Connection terminated unexpectedly');
+    for (const error of [refused, prisma, cut]) {
+      expect(toErrorResponse(error, context)).toEqual({
+        statusCode: 503,
+        body: { error: { code: 'DATABASE_UNAVAILABLE', message: 'The database is unreachable; retry later', details: { retryAfterSeconds: 5 } } },
+        unexpected: false,
+        headers: { 'retry-after': '5' },
+      });
+    }
+  });
+
   it('lists every validation issue with array and dotted paths, and names the first three in the message', () => {
     const issues = [
       { path: ['stages', 1, 'refId'], message: 'duplicate refId "a"' },

@@ -1,5 +1,6 @@
 import { DomainError, ValidationError, type ValidationIssue } from '@gantry/core';
 import { isProviderError, type ProviderError } from '@gantry/providers';
+import { isDatabaseUnavailable } from '@gantry/store';
 import { BadJsonError } from './BadJsonError';
 
 /** The one error body the API ever sends. */
@@ -10,16 +11,21 @@ export interface ErrorBody {
 export interface ErrorResponse {
   statusCode: number;
   body: ErrorBody;
-  /** A bug or an outage rather than a bad request: log it with its stack, tell the client nothing. */
+  /** A bug rather than a bad request: log it with its stack, tell the client nothing. */
   unexpected: boolean;
+  /** Response headers that belong to the error (Retry-After). */
+  headers?: Record<string, string>;
 }
+
+/** How long a client is asked to wait before retrying while PostgreSQL is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorContext {
   bodyLimitBytes: number;
   requestId: string;
 }
 
-const DOMAIN_STATUS = { VALIDATION: 400, NOT_FOUND: 404, CONFLICT: 409, POLICY_VIOLATION: 422 } as const;
+const DOMAIN_STATUS = { VALIDATION: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, POLICY_VIOLATION: 422 } as const;
 // Issues quoted in the message; the rest are only in details.
 const ISSUES_IN_MESSAGE = 3;
 
@@ -62,6 +68,13 @@ export function toErrorResponse(error: unknown, context: ErrorContext): ErrorRes
   }
   if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return clientError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be JSON (Content-Type: application/json)', {});
+  }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: nothing was changed, the same request will work once PostgreSQL is back.
+    return {
+      ...clientError(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; retry later', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS }),
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+    };
   }
   const storeError = fromStoreError(error);
   if (storeError) return storeError;

@@ -7,6 +7,7 @@ export function installErrorShape(app: FastifyInstance, options: { bodyLimitByte
     const response = toErrorResponse(error, { bodyLimitBytes: options.bodyLimitBytes, requestId: request.id });
     if (response.unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ code: response.body.error.code, message: response.body.error.message }, 'request refused');
+    if (response.headers) void reply.headers(response.headers);
     return reply.code(response.statusCode).send(response.body);
   });
 

@@ -12,7 +12,7 @@ export const errorResponseSchema = z
       code: z
         .string()
         .describe(
-          'BAD_JSON | VALIDATION | NOT_FOUND | CONFLICT | POLICY_VIOLATION | PAYLOAD_TOO_LARGE | UNSUPPORTED_MEDIA_TYPE | BAD_REQUEST | INTERNAL',
+          'BAD_JSON | VALIDATION | UNAUTHORIZED | FORBIDDEN | NOT_FOUND | CONFLICT | POLICY_VIOLATION | PAYLOAD_TOO_LARGE | UNSUPPORTED_MEDIA_TYPE | BAD_REQUEST | INTERNAL',
         ),
       message: z.string().describe('What went wrong; for VALIDATION it names the first offending fields'),
       details: z
@@ -26,6 +26,8 @@ export const errorResponseSchema = z
 
 const ERROR_DESCRIPTIONS = {
   400: 'BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field)',
+  401: 'UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token)',
+  403: 'FORBIDDEN (details.missing names the permission the caller lacks)',
   404: 'NOT_FOUND',
   409: 'CONFLICT (the current state does not allow it)',
   413: 'PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default)',
@@ -52,5 +54,5 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<
 
 /** Headers a mutating route reads; loose because Fastify replaces request.headers with the parsed value. */
 export const actorHeaders = z.looseObject({
-  'x-gantry-user': z.string().max(200).optional().describe('Who performs the action (audit); "anonymous" when absent'),
+  'x-gantry-user': z.string().max(200).optional().describe('Ignored: the actor recorded is the authenticated caller'),
 });

@@ -6,6 +6,7 @@ import {
   selectTask,
   mergeStageOutputs,
   updateTaskIfUnchanged,
+  failedForDatabase,
   type ExecutionRow,
   type JsonObject,
   type SqlClient,
@@ -120,6 +121,10 @@ async function step(
     const delayMs = result.status === 'RUNNING' ? Math.max(0, Math.min(result.retryAfterMs, remaining)) : 0;
     return { result, retries: 0, delayMs, providerRetries };
   } catch (error) {
+    // PostgreSQL went away under the task (it reads executions, starts pipelines…): that says
+    // nothing about the task, so the message is retried, for as long as the outage lasts, instead
+    // of spending the task's retries or failing it.
+    if (await failedForDatabase(error, ctx.pool)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof TransientTaskError && task.retries < ctx.retry.maxRetries) {
       const retries = task.retries + 1;
@@ -174,7 +179,7 @@ function taskContext(
       pipelineName: execution.pipeline_name,
       trigger: execution.trigger,
       parameters: execution.parameters,
-      stages: Object.fromEntries(stages.map((s) => [s.ref_id, { status: s.status, outputs: s.outputs as JsonObject }])),
+      stages: Object.fromEntries(stages.map((s) => [s.ref_id, { status: s.status, outputs: s.outputs }])),
     },
     stage: {
       id: stage.id,

@@ -104,7 +104,7 @@ function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext, 
     const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
-    return { kind: 'run', context: resolved as JsonObject, tasks };
+    return { kind: 'run', context: resolved, tasks };
   } catch (error) {
     if (error instanceof ExpressionError) {
       return { kind: 'fail', error: { message: error.message, expression: error.expression, reason: error.reason } };

@@ -8,12 +8,17 @@ import type { ClusterPlace, JsonObject } from '@gantry/store';
  * (no worker ever sleeps). `run` may be called again for the same step after a crash, so its
  * external effects must be idempotent (look before create, idempotency keys).
  */
-export interface TaskImplementation {
+export interface TaskImplementation<Name extends string = string> {
   /** The name stage types plan with, e.g. `createWebhook`. */
-  readonly name: string;
+  readonly name: Name;
   /** Fails the task TERMINAL when it has been running longer than this. */
   readonly timeoutMs?: number;
   run(ctx: TaskContext): Promise<TaskResult>;
+}
+
+/** Keeps a task's name as a literal type, so the built-in task table can check it against the plans. */
+export function defineTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
+  return task;
 }
 
 export interface TaskContext {

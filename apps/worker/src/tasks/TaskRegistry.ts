@@ -44,3 +44,16 @@ export class TaskRegistry {
     return [...this.tasks.keys()].sort();
   }
 }
+
+/** Tasks under the names they declare: `TaskTable<Names>` holds an implementation for each of `Names`. */
+export type TaskTable<Name extends string> = { readonly [N in Name]: TaskImplementation<N> };
+
+/** `tasks` under their names (typed, so a table can be checked against the names stages plan); a name twice is refused. */
+export function taskTable<const Tasks extends readonly TaskImplementation[]>(...tasks: Tasks): { readonly [T in Tasks[number] as T['name']]: T } {
+  const table: Record<string, TaskImplementation> = {};
+  for (const task of tasks) {
+    if (task.name in table) throw new Error(`task "${task.name}" is listed twice`);
+    table[task.name] = task;
+  }
+  return table as { readonly [T in Tasks[number] as T['name']]: T };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
-import type { TaskContext, TaskImplementation } from './Task';
+import { defineTask, type TaskContext } from './Task';
 import { readContext } from './readContext';
 
 // Each precondition is read loosely here and judged one by one, so one malformed entry fails as
@@ -113,7 +113,7 @@ function judge(precondition: Precondition, ctx: TaskContext): Verdict {
 }
 
 /** `checkPreconditions` stage: every precondition must hold; failures stop or merely mark the pipeline. */
-export const checkPreconditionsTask: TaskImplementation = {
+export const checkPreconditionsTask = defineTask({
   name: 'checkPreconditions',
   async run(ctx) {
     const read = readContext(preconditionsContext, ctx.stage.context, 'checkPreconditions');
@@ -133,4 +133,4 @@ export const checkPreconditionsTask: TaskImplementation = {
     const stopsPipeline = failed.some(({ verdict }) => verdict.failPipeline);
     return { status: stopsPipeline ? 'TERMINAL' : 'FAILED_CONTINUE', error, outputs };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskImplementation } from './Task';
+import { defineTask } from './Task';
 import { readContext } from './readContext';
 
 const variablesContext = z.object({
@@ -7,7 +7,7 @@ const variablesContext = z.object({
 });
 
 /** `evaluateVariables` stage: publishes each (already resolved) variable as a stage output. */
-export const evaluateVariablesTask: TaskImplementation = {
+export const evaluateVariablesTask = defineTask({
   name: 'evaluateVariables',
   async run(ctx) {
     const read = readContext(variablesContext, ctx.stage.context, 'evaluateVariables');
@@ -17,4 +17,4 @@ export const evaluateVariablesTask: TaskImplementation = {
     const outputs = Object.fromEntries(read.value.variables.map((v) => [v.key, v.value ?? null]));
     return { status: 'SUCCEEDED', outputs };
   },
-};
+});

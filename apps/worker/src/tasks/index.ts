@@ -1,5 +1,6 @@
+import type { BuiltInTaskName } from '@gantry/core';
 import type { TaskImplementation } from './Task';
-import { TaskRegistry } from './TaskRegistry';
+import { TaskRegistry, taskTable, type TaskTable } from './TaskRegistry';
 import { bakeImageTask } from './bake/bakeImage';
 import { canaryTasks } from './canary';
 import { checkFreezeWindowsTask } from './checkFreezeWindows';
@@ -14,7 +15,7 @@ import { createWebhookTask } from './webhook/createWebhook';
 import { monitorWebhookTask } from './webhook/monitorWebhook';
 
 export * from './Task';
-export { TaskRegistry, UnknownTaskError } from './TaskRegistry';
+export { TaskRegistry, UnknownTaskError, taskTable, type TaskTable } from './TaskRegistry';
 export * from './serverGroup';
 export {
   bakeImageTask,
@@ -31,9 +32,12 @@ export {
 
 /**
  * The tasks of the built-in stage types: the generic ones (wait, manualJudgment, checkPreconditions,
- * evaluateVariables, webhook, pipeline, bake) and the server group ones (deploy, resize, enable, disable, destroy).
+ * evaluateVariables, webhook, pipeline, bake), the server group ones (deploy and its strategies,
+ * resize, enable, disable, destroy, rollbackCluster) and the canary's. Typed by the stage types:
+ * `BuiltInTaskName` is every name their plans can return, so a planned task without an
+ * implementation here, or one filed under another name, does not compile.
  */
-export const builtInTasks: readonly TaskImplementation[] = [
+export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   waitTask,
   waitForJudgmentTask,
   checkPreconditionsTask,
@@ -45,8 +49,11 @@ export const builtInTasks: readonly TaskImplementation[] = [
   bakeImageTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.
   checkFreezeWindowsTask,
-];
+);
+
+export const builtInTasks: readonly TaskImplementation[] = Object.values(builtInTaskTable);
 
 /** A registry holding the built-in tasks; stage-type packages register theirs on top. */
 export function createTaskRegistry(extra: Iterable<TaskImplementation> = []): TaskRegistry {

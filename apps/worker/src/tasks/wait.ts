@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskImplementation, TaskResult } from './Task';
+import { defineTask, type TaskResult } from './Task';
 import { readContext } from './readContext';
 
 /** Long waits re-check at least this often, so a skip or a cancel is never far behind. */
@@ -14,7 +14,7 @@ const waitContext = z.object({
 });
 
 /** `wait` stage: completes `waitTime` seconds after the task started, or at once when skipped. */
-export const waitTask: TaskImplementation = {
+export const waitTask = defineTask({
   name: 'wait',
   async run(ctx) {
     const read = readContext(waitContext, ctx.stage.context, 'wait');
@@ -24,7 +24,7 @@ export const waitTask: TaskImplementation = {
 
     return waitFromStart(ctx.task.startTime, waitTime * 1000);
   },
-};
+});
 
 /**
  * Succeeds `waitMs` after `startTime`, else polls again then (or within MAX_WAIT_POLL_MS). Measured

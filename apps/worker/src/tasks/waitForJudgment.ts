@@ -1,7 +1,7 @@
 import { stepJudgmentsOf } from '@gantry/core';
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
-import type { TaskContext, TaskImplementation } from './Task';
+import { defineTask, type TaskContext } from './Task';
 import { readContext } from './readContext';
 
 /** The API nudges the task the moment someone judges, so this slow poll is only a safety net. */
@@ -26,7 +26,7 @@ const judgmentContext = z.object({
 });
 
 /** `manualJudgment` stage: waits for the judgment the API writes into the stage context. */
-export const waitForJudgmentTask: TaskImplementation = {
+export const waitForJudgmentTask = defineTask({
   name: 'waitForJudgment',
   async run(ctx) {
     const read = readContext(judgmentContext, ctx.stage.context, 'manualJudgment');
@@ -55,4 +55,4 @@ export const waitForJudgmentTask: TaskImplementation = {
       outputs,
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendJson, startTestServer, type RecordedRequest, type TestServer } from '../../../../apps/worker/src/tasks/webhook/testServer';
+import { sendJson, startTestServer, type RecordedRequest, type TestServer } from '../../../../test/support/testServer';
 import type { CanaryMetricConfig } from '../config';
 import { createMetricSource, metricSourceSchema, type MetricQuery } from './index';
 

@@ -6,21 +6,30 @@ import type { LiteralFieldPattern } from './literalFields';
  * keeps unknown keys) both when a pipeline is saved, where any field may still be a `${…}`
  * expression, and at stage start, after expressions were resolved.
  */
-export interface StageType<F extends z.ZodType = z.ZodType> {
+export interface StageType<F extends z.ZodType = z.ZodType, Task extends string = string> {
   readonly type: string;
   readonly fields: F;
-  /** Ordered names of the task implementations that run a resolved stage of this type. */
-  tasks(fields: z.infer<F>): string[];
+  /**
+   * Ordered names of the task implementations that run a resolved stage of this type. Literal
+   * types: the worker's table of built-in tasks is typed by them (`TaskNamesOf`).
+   */
+  tasks(fields: z.infer<F>): Task[];
   /** Fields whose `${…}` the stage fills in itself: neither checked nor resolved as expressions. */
   readonly literalFields?: readonly LiteralFieldPattern[];
   /**
    * Tasks the engine runs, in order, when one of `tasks` ends TERMINAL (a deploy's rollback): they
    * clean up after the failure, and the stage still ends with it. None when absent.
    */
-  onFailureTasks?(fields: z.infer<F>): string[];
+  onFailureTasks?(fields: z.infer<F>): Task[];
 }
 
-/** Identity helper that lets TypeScript infer `F` from the schema, so `tasks` gets typed fields. */
-export function defineStageType<F extends z.ZodType>(stageType: StageType<F>): StageType<F> {
+/**
+ * Identity helper that lets TypeScript infer `F` from the schema, so `tasks` gets typed fields, and
+ * `Task` from the names the plans return.
+ */
+export function defineStageType<F extends z.ZodType, Task extends string>(stageType: StageType<F, Task>): StageType<F, Task> {
   return stageType;
 }
+
+/** Every task name stage type `S` may plan, as a union of literal types. */
+export type TaskNamesOf<S> = S extends StageType<infer _F, infer Task> ? Task : never;

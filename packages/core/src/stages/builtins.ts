@@ -12,12 +12,12 @@ import {
   enableServerGroupStage,
   resizeServerGroupStage,
 } from './serverGroup/targetStages';
-import type { StageType } from './StageType';
+import type { StageType, TaskNamesOf } from './StageType';
 import { waitStage } from './wait';
 import { webhookStage } from './webhook';
 
 /** The stage types every Gantry knows; providers and plugins register the rest. */
-export const BUILT_IN_STAGE_TYPES: readonly StageType[] = [
+export const BUILT_IN_STAGE_TYPES = [
   waitStage,
   manualJudgmentStage,
   checkPreconditionsStage,
@@ -32,4 +32,7 @@ export const BUILT_IN_STAGE_TYPES: readonly StageType[] = [
   disableServerGroupStage,
   destroyServerGroupStage,
   rollbackClusterStage,
-];
+] as const satisfies readonly StageType[];
+
+/** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */
+export type BuiltInTaskName = TaskNamesOf<(typeof BUILT_IN_STAGE_TYPES)[number]>;

@@ -54,7 +54,7 @@ function withValueAt(value: unknown, path: Path, replacement: unknown): unknown 
   const [key, ...rest] = path;
   if (key === undefined) return replacement;
   if (Array.isArray(value) && typeof key === 'number') {
-    const copy = [...value];
+    const copy = Array.from<unknown>(value);
     copy[key] = withValueAt(copy[key], rest, replacement);
     return copy;
   }

@@ -46,7 +46,8 @@ export function payloadMismatch(constraints: PayloadConstraints | undefined, pay
 
 function constraintMismatch(path: string, constraint: PayloadConstraint, value: unknown): string | undefined {
   if (value === undefined) return `the payload has no "${path}"`;
-  if (value === null || typeof value === 'object') return `"${path}" is ${value === null ? 'null' : 'not a single value'}`;
+  if (value === null) return `"${path}" is null`;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return `"${path}" is not a single value`;
   const text = String(value);
   if (typeof constraint !== 'object') {
     return text === String(constraint) ? undefined : `"${path}" is ${JSON.stringify(text)}, not ${JSON.stringify(String(constraint))}`;

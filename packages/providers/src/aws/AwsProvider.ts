@@ -21,10 +21,11 @@ import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-s
 import { parseServerGroupName } from '@gantry/core';
 import type { AwsAccountConfig, AwsRegionConfig } from './account';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
-import { isProviderError, type ProviderError } from '../errors';
+import { isProviderError } from '../errors';
 import { replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
 import { byCreation } from '../serverGroupOrder';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
+import { OperationScopes } from '../operationScopes';
 import { AmiBaker } from './AmiBaker';
 import { AwsClient, type Scope } from './client';
 import { buildAsgTags, buildLaunchTemplateData, identityTags } from './launchTemplate';
@@ -85,6 +86,7 @@ interface Placement {
 export class AwsProvider implements CloudProvider {
   readonly kind = 'aws' as const;
   private readonly aws: AwsClient;
+  private readonly scopes: OperationScopes<Scope>;
   private readonly baker: AmiBaker;
 
   constructor(
@@ -97,18 +99,24 @@ export class AwsProvider implements CloudProvider {
       ...(options.throttledAttempts === undefined ? {} : { throttledAttempts: options.throttledAttempts }),
     });
     this.baker = new AmiBaker(this.aws, account);
+    this.scopes = new OperationScopes<Scope>({
+      account: account.name,
+      serverGroupType: 'auto-scaling-group',
+      at: (location, operation) => ({ operation, region: this.regionFor(location, operation).name }),
+      error: (kind, scope, reason) => this.aws.error(kind, scope, reason),
+    });
   }
 
   bake(request: BakeRequest): Promise<Image> {
     const region = this.regionFor(request.location, 'bake');
-    this.checkAccount(request.account, { operation: 'bake', region: region.name });
+    this.scopes.check(request.account, { operation: 'bake', region: region.name });
     return this.baker.bake(request, region, (name) => this.regionFor(name, 'bake'));
   }
 
   async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
     const region = this.regionFor(spec.location, 'createServerGroup');
     const scope: Scope = { operation: 'createServerGroup', region: region.name, resource: { type: 'auto-scaling-group', name: spec.name } };
-    this.checkAccount(spec.account, scope);
+    this.scopes.check(spec.account, scope);
     const settings = this.validateSpec(spec, scope);
 
     // The ASG is made last, after its launch template: when it exists, a previous run got that
@@ -131,34 +139,34 @@ export class AwsProvider implements CloudProvider {
   }
 
   async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
-    const scope = this.refScope(ref, 'getServerGroup');
+    const scope = this.scopes.forServerGroup(ref, 'getServerGroup');
     const group = await this.findGroup(ref.name, scope);
     if (group === null || !isOurServerGroup(group, ref.name) || isDeleting(group)) return null;
     return this.view(group, scope);
   }
 
   async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    const scope = this.clusterScope(cluster, 'listServerGroups');
+    const scope = this.scopes.forCluster(cluster, 'listServerGroups');
     const groups = await this.groupsOf(cluster.cluster, scope);
     const targets = await this.targetStates(groups.flatMap(judgingTargetGroups), scope);
     return groups.map((group) => toServerGroup(group, targets, this.account.name, scope.region)).sort(byCreation);
   }
 
   async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
-    const scope = this.refScope(ref, 'resize');
+    const scope = this.scopes.forServerGroup(ref, 'resize');
     const problem = capacityProblem(capacity);
-    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
+    if (problem !== undefined) throw this.scopes.fatal(scope, `invalid capacity: ${problem}`);
     await this.requireGroup(ref.name, scope);
     await this.updateCapacity(ref.name, capacity, scope);
   }
 
   async enable(ref: ServerGroupRef): Promise<void> {
-    const scope = this.refScope(ref, 'enable');
+    const scope = this.scopes.forServerGroup(ref, 'enable');
     await this.enableGroup(await this.requireGroup(ref.name, scope), scope);
   }
 
   async disable(ref: ServerGroupRef): Promise<void> {
-    const scope = this.refScope(ref, 'disable');
+    const scope = this.scopes.forServerGroup(ref, 'disable');
     await this.disableGroup(await this.requireGroup(ref.name, scope), scope);
   }
 
@@ -169,11 +177,11 @@ export class AwsProvider implements CloudProvider {
    * are enabled first and disabled last, so the cluster is never left without a group in traffic.
    */
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    const scope = this.clusterScope(cluster, 'setTrafficWeights');
+    const scope = this.scopes.forCluster(cluster, 'setTrafficWeights');
     const groups = await this.groupsOf(cluster.cluster, scope);
     const byName = new Map(groups.map((group) => [group.AutoScalingGroupName ?? '', group]));
     const problem = weightsProblem(weights, [...byName.keys()]);
-    if (problem !== undefined) throw this.fatal(scope, problem);
+    if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const plan = trafficPlan(weights, [...byName.keys()]);
     const groupScope = (name: string): Scope => ({ ...scope, resource: { type: 'auto-scaling-group', name } });
     const each = async (names: string[], act: (group: AutoScalingGroup, name: string) => Promise<void>) => {
@@ -200,13 +208,13 @@ export class AwsProvider implements CloudProvider {
    * left there is nothing to do.
    */
   async destroy(ref: ServerGroupRef): Promise<void> {
-    const scope = this.refScope(ref, 'destroy');
+    const scope = this.scopes.forServerGroup(ref, 'destroy');
     const templateScope: Scope = { ...scope, resource: { type: 'launch-template', name: ref.name } };
     const [group, template] = await Promise.all([this.findGroup(ref.name, scope), this.findLaunchTemplate(ref.name, templateScope)]);
     if (group === null && template === null) return;
-    if (group !== null && !isOurServerGroup(group, ref.name)) throw this.conflict(scope, `Auto Scaling group ${ref.name} is not managed by Gantry (no ${TAGS.serverGroup}=${ref.name} tag); refusing to delete it`);
+    if (group !== null && !isOurServerGroup(group, ref.name)) throw this.scopes.conflict(scope, `Auto Scaling group ${ref.name} is not managed by Gantry (no ${TAGS.serverGroup}=${ref.name} tag); refusing to delete it`);
     if (template !== null && tagValue(template.Tags, TAGS.serverGroup) !== ref.name) {
-      throw this.conflict(templateScope, `launch template ${ref.name} is not managed by Gantry (no ${TAGS.serverGroup}=${ref.name} tag); refusing to delete it`);
+      throw this.scopes.conflict(templateScope, `launch template ${ref.name} is not managed by Gantry (no ${TAGS.serverGroup}=${ref.name} tag); refusing to delete it`);
     }
     // find: a resource someone else deleted meanwhile is as good as deleted here.
     if (group !== null && !isDeleting(group)) {
@@ -218,7 +226,7 @@ export class AwsProvider implements CloudProvider {
   }
 
   async health(ref: ServerGroupRef): Promise<Health> {
-    const scope = this.refScope(ref, 'health');
+    const scope = this.scopes.forServerGroup(ref, 'health');
     const group = await this.requireGroup(ref.name, scope);
     return computeHealth(group, await this.targetStates(judgingTargetGroups(group), scope));
   }
@@ -270,10 +278,10 @@ export class AwsProvider implements CloudProvider {
 
   /** An existing group of the name is ours to return only if Gantry made it for this image. */
   private checkAdoptable(group: AutoScalingGroup, spec: ServerGroupSpec, scope: Scope): void {
-    if (!isOurServerGroup(group, spec.name)) throw this.conflict(scope, `an Auto Scaling group named ${spec.name} exists and is not managed by Gantry`);
+    if (!isOurServerGroup(group, spec.name)) throw this.scopes.conflict(scope, `an Auto Scaling group named ${spec.name} exists and is not managed by Gantry`);
     if (isDeleting(group)) throw this.aws.error('Transient', scope, `Auto Scaling group ${spec.name} is still being deleted; its name is free once AWS has finished`);
     const image = tagValue(group.Tags, TAGS.image);
-    if (image !== spec.image) throw this.conflict(scope, `server group ${spec.name} already exists with image ${image ?? '(unknown)'}, not ${spec.image}`);
+    if (image !== spec.image) throw this.scopes.conflict(scope, `server group ${spec.name} already exists with image ${image ?? '(unknown)'}, not ${spec.image}`);
   }
 
   /** The launch template of the group: created, or adopted when a previous run made it. */
@@ -311,9 +319,9 @@ export class AwsProvider implements CloudProvider {
 
   /** Gantry's template of this group carries its tags, written with version 1 (the AMI's). */
   private checkTemplateAdoptable(template: LaunchTemplate, spec: ServerGroupSpec, scope: Scope): void {
-    if (tagValue(template.Tags, TAGS.serverGroup) !== spec.name) throw this.conflict(scope, `a launch template named ${spec.name} exists and is not managed by Gantry`);
+    if (tagValue(template.Tags, TAGS.serverGroup) !== spec.name) throw this.scopes.conflict(scope, `a launch template named ${spec.name} exists and is not managed by Gantry`);
     const image = tagValue(template.Tags, TAGS.image);
-    if (image !== spec.image) throw this.conflict(scope, `launch template ${spec.name} already exists with image ${image ?? '(unknown)'}, not ${spec.image}`);
+    if (image !== spec.image) throw this.scopes.conflict(scope, `launch template ${spec.name} already exists with image ${image ?? '(unknown)'}, not ${spec.image}`);
   }
 
   private async enableGroup(group: AutoScalingGroup, scope: Scope): Promise<void> {
@@ -366,7 +374,7 @@ export class AwsProvider implements CloudProvider {
     if (group === null || (isDeleting(group) && options.deleting !== true)) {
       throw this.aws.error('NotFound', scope, group === null ? `no Auto Scaling group named ${name}` : `Auto Scaling group ${name} is being deleted`);
     }
-    if (!isOurServerGroup(group, name)) throw this.conflict(scope, `Auto Scaling group ${name} is not managed by Gantry (no ${TAGS.serverGroup}=${name} tag)`);
+    if (!isOurServerGroup(group, name)) throw this.scopes.conflict(scope, `Auto Scaling group ${name} is not managed by Gantry (no ${TAGS.serverGroup}=${name} tag)`);
     return group;
   }
 
@@ -420,13 +428,13 @@ export class AwsProvider implements CloudProvider {
         const answer = await this.aws.call(lookScope, (a) => a.elb.send(new DescribeTargetGroupsCommand(query)));
         for (const group of answer.TargetGroups ?? []) found.push({ name: group.TargetGroupName ?? '', arn: group.TargetGroupArn ?? '' });
       } catch (error) {
-        if (isProviderError(error, 'NotFound')) throw this.fatal(scope, `target groups not found in ${scope.region}: ${references.join(', ')} (settings.targetGroups): ${error.reason}`);
+        if (isProviderError(error, 'NotFound')) throw this.scopes.fatal(scope, `target groups not found in ${scope.region}: ${references.join(', ')} (settings.targetGroups): ${error.reason}`);
         throw error;
       }
     }
     return references.map((reference) => {
       const match = found.find((group) => group.name === reference || group.arn === reference);
-      if (match === undefined) throw this.fatal(scope, `target group ${reference} not found in ${scope.region} (settings.targetGroups)`);
+      if (match === undefined) throw this.scopes.fatal(scope, `target group ${reference} not found in ${scope.region} (settings.targetGroups)`);
       return match;
     });
   }
@@ -437,13 +445,13 @@ export class AwsProvider implements CloudProvider {
     if (settings.subnetType !== undefined) return { subnetIds: await this.subnetsOfType(settings.subnetType, scope), availabilityZones: [] };
     if (region.subnetIds !== undefined) return { subnetIds: region.subnetIds, availabilityZones: [] };
     if (region.availabilityZones !== undefined) return { subnetIds: [], availabilityZones: region.availabilityZones };
-    throw this.fatal(scope, `region ${region.name} of account ${this.account.name} lists no subnetIds or availabilityZones; give them there, or settings.subnetIds / settings.subnetType`);
+    throw this.scopes.fatal(scope, `region ${region.name} of account ${this.account.name} lists no subnetIds or availabilityZones; give them there, or settings.subnetIds / settings.subnetType`);
   }
 
   private async subnetsOfType(subnetType: string, scope: Scope): Promise<string[]> {
     const answer = await this.aws.call(scope, (a) => a.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'tag-key', Values: [SUBNET_PURPOSE_TAG] }] })));
     const ids = (answer.Subnets ?? []).filter((subnet) => subnetPurpose(tagValue(subnet.Tags, SUBNET_PURPOSE_TAG)) === subnetType).map((subnet) => subnet.SubnetId ?? '');
-    if (ids.length === 0) throw this.fatal(scope, `no subnet in ${scope.region} is tagged ${SUBNET_PURPOSE_TAG} with purpose ${subnetType} (settings.subnetType)`);
+    if (ids.length === 0) throw this.scopes.fatal(scope, `no subnet in ${scope.region} is tagged ${SUBNET_PURPOSE_TAG} with purpose ${subnetType} (settings.subnetType)`);
     return ids.sort();
   }
 
@@ -455,7 +463,7 @@ export class AwsProvider implements CloudProvider {
     const answer = await this.aws.call(scope, (a) => a.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: names }] })));
     const byName = new Map((answer.SecurityGroups ?? []).map((group) => [group.GroupName ?? '', group.GroupId ?? '']));
     const missing = names.filter((name) => !byName.has(name));
-    if (missing.length > 0) throw this.fatal(scope, `security groups not found in ${scope.region}: ${missing.join(', ')} (settings.securityGroups)`);
+    if (missing.length > 0) throw this.scopes.fatal(scope, `security groups not found in ${scope.region}: ${missing.join(', ')} (settings.securityGroups)`);
     return references.map((reference) => byName.get(reference) ?? reference);
   }
 
@@ -463,10 +471,10 @@ export class AwsProvider implements CloudProvider {
 
   private validateSpec(spec: ServerGroupSpec, scope: Scope): AwsServerGroupSettings {
     const problem = serverGroupSpecProblem(spec);
-    if (problem !== undefined) throw this.fatal(scope, problem);
-    if (!/^ami-[0-9a-f]+$/.test(spec.image)) throw this.fatal(scope, `image must be an AMI id (ami-…), got ${JSON.stringify(spec.image)}`);
+    if (problem !== undefined) throw this.scopes.fatal(scope, problem);
+    if (!/^ami-[0-9a-f]+$/.test(spec.image)) throw this.scopes.fatal(scope, `image must be an AMI id (ami-…), got ${JSON.stringify(spec.image)}`);
     const settings = awsServerGroupSettingsSchema.safeParse(spec.settings ?? {});
-    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
+    if (!settings.success) throw this.scopes.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
     return settings.data;
   }
 
@@ -479,31 +487,6 @@ export class AwsProvider implements CloudProvider {
       throw this.aws.error('Fatal', { operation, region: location ?? '(none)' }, `region ${location ?? '(none)'} is not one of the account's regions (${known})`);
     }
     return region;
-  }
-
-  private refScope(ref: ServerGroupRef, operation: string): Scope {
-    const scope: Scope = { operation, region: this.regionFor(ref.location, operation).name, resource: { type: 'auto-scaling-group', name: ref.name } };
-    this.checkAccount(ref.account, scope);
-    return scope;
-  }
-
-  private clusterScope(cluster: ClusterRef, operation: string): Scope {
-    const scope: Scope = { operation, region: this.regionFor(cluster.location, operation).name, resource: { type: 'cluster', name: cluster.cluster } };
-    this.checkAccount(cluster.account, scope);
-    return scope;
-  }
-
-  /** A call routed to the wrong provider instance is a bug upstream; say so instead of acting. */
-  private checkAccount(account: string, scope: Scope): void {
-    if (account !== this.account.name) throw this.fatal(scope, `this provider serves account ${this.account.name}, not ${account}`);
-  }
-
-  private fatal(scope: Scope, reason: string): ProviderError {
-    return this.aws.error('Fatal', scope, reason);
-  }
-
-  private conflict(scope: Scope, reason: string): ProviderError {
-    return this.aws.error('Conflict', scope, reason);
   }
 }
 

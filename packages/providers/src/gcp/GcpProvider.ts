@@ -16,6 +16,7 @@ import { ProviderError, isProviderError, nullIfNotFound } from '../errors';
 import { byCreation } from '../serverGroupOrder';
 import { weightsProblem } from '../trafficWeights';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
+import { OperationScopes } from '../operationScopes';
 import { GceClient, type ComputeApis, type GceClientTimeouts, type Scope } from './client';
 import { GceImageBaker } from './ImageBaker';
 import { CredentialsProblem, clientOptions, type ComputeClientOptions } from './connection';
@@ -69,6 +70,7 @@ interface Traffic {
 export class GcpProvider implements CloudProvider {
   readonly kind = 'gcp' as const;
   private readonly gce: GceClient;
+  private readonly scopes: OperationScopes<Scope>;
   private readonly baker: GceImageBaker;
 
   constructor(
@@ -84,18 +86,24 @@ export class GcpProvider implements CloudProvider {
     }
     this.gce = new GceClient(client, account.project, account.name, options);
     this.baker = new GceImageBaker(this.gce, account);
+    this.scopes = new OperationScopes<Scope>({
+      account: account.name,
+      serverGroupType: 'instanceGroupManager',
+      at: (location, operation) => ({ operation, region: this.regionFor(location, operation) }),
+      error: (kind, scope, reason) => this.gce.error(kind, scope, reason),
+    });
   }
 
   async bake(request: BakeRequest): Promise<Image> {
     const region = this.regionFor(request.location, 'bake');
-    this.checkAccount(request.account, { operation: 'bake', region });
+    this.scopes.check(request.account, { operation: 'bake', region });
     return this.baker.bake(request, region);
   }
 
   async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
     const region = this.regionFor(spec.location, 'createServerGroup');
     const scope: Scope = { operation: 'createServerGroup', region, resource: { type: 'instanceGroupManager', name: spec.name } };
-    this.checkAccount(spec.account, scope);
+    this.scopes.check(spec.account, scope);
     const { settings, machineType } = this.validateSpec(spec, scope);
     const placement = this.placement(region);
     const template = buildInstanceTemplate(spec, settings, placement, machineType);
@@ -118,17 +126,17 @@ export class GcpProvider implements CloudProvider {
     // A MIG already read is not read again; one inserted here is read once, for its instance group
     // and its view. The template is the one just built (its name is its content's hash).
     const mig = adopted ?? (await this.gce.find(scope, this.getMig(spec.name, region)))?.[0];
-    if (mig === undefined || !this.isOurMig(mig, spec.name)) throw this.error('Transient', scope, `managed instance group ${spec.name} was created but cannot be read yet`);
+    if (mig === undefined || !this.isOurMig(mig, spec.name)) throw this.gce.error('Transient', scope, `managed instance group ${spec.name} was created but cannot be read yet`);
     if (spec.enabled === true) await this.setMigTraffic(mig, template, true, scope);
     return this.view(mig, scope, new Map());
   }
 
   async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
-    return this.readServerGroup(ref.name, this.refScope(ref, 'getServerGroup'));
+    return this.readServerGroup(ref.name, this.scopes.forServerGroup(ref, 'getServerGroup'));
   }
 
   async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    const scope = this.clusterScope(cluster, 'listServerGroups');
+    const scope = this.scopes.forCluster(cluster, 'listServerGroups');
     const migs = await this.migsOf(cluster.cluster, scope);
     const services = new Map<string, Promise<BackendService | null>>();
     const groups = await Promise.all(migs.map((mig) => this.view(mig, { ...scope, resource: { type: 'instanceGroupManager', name: mig.name ?? '' } }, services)));
@@ -136,9 +144,9 @@ export class GcpProvider implements CloudProvider {
   }
 
   async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
-    const scope = this.refScope(ref, 'resize');
+    const scope = this.scopes.forServerGroup(ref, 'resize');
     const problem = capacityProblem(capacity);
-    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
+    if (problem !== undefined) throw this.scopes.fatal(scope, `invalid capacity: ${problem}`);
     const mig = await this.requireMig(ref.name, scope);
     const described = readMigDescription(mig.description);
     const region = scope.region;
@@ -152,11 +160,11 @@ export class GcpProvider implements CloudProvider {
   }
 
   enable(ref: ServerGroupRef): Promise<void> {
-    return this.setTraffic(ref.name, true, this.refScope(ref, 'enable'));
+    return this.setTraffic(ref.name, true, this.scopes.forServerGroup(ref, 'enable'));
   }
 
   disable(ref: ServerGroupRef): Promise<void> {
-    return this.setTraffic(ref.name, false, this.refScope(ref, 'disable'));
+    return this.setTraffic(ref.name, false, this.scopes.forServerGroup(ref, 'disable'));
   }
 
   /**
@@ -166,16 +174,16 @@ export class GcpProvider implements CloudProvider {
    * share one (the usual case).
    */
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    const scope = this.clusterScope(cluster, 'setTrafficWeights');
+    const scope = this.scopes.forCluster(cluster, 'setTrafficWeights');
     const migs = await this.migsOf(cluster.cluster, scope);
     const problem = weightsProblem(weights, migs.map((mig) => mig.name ?? ''));
-    if (problem !== undefined) throw this.fatal(scope, problem);
+    if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const byService = new Map<string, { service: BackendServiceRef; groups: Map<string, string> }>();
     for (const mig of migs) {
       const name = mig.name ?? '';
       const service = backendServiceOf(await this.templateOf(mig, scope));
       if (service === undefined) {
-        if ((weights[name] ?? 0) > 0) throw this.fatal(scope, `server group ${name} has no backend service (settings.backendService when it was created), so it cannot take a weight`);
+        if ((weights[name] ?? 0) > 0) throw this.scopes.fatal(scope, `server group ${name} has no backend service (settings.backendService when it was created), so it cannot take a weight`);
         continue;
       }
       const key = backendServiceKey(service);
@@ -193,13 +201,13 @@ export class GcpProvider implements CloudProvider {
    * then deletes the MIG and, once it is gone, its template(s). Nothing there is nothing to do.
    */
   async destroy(ref: ServerGroupRef): Promise<void> {
-    const scope = this.refScope(ref, 'destroy');
+    const scope = this.scopes.forServerGroup(ref, 'destroy');
     const region = scope.region;
     const found = await this.gce.find(scope, this.getMig(ref.name, region));
     const mig = found?.[0] ?? null;
     const templates = new Set<string>();
     if (mig !== null) {
-      if (!this.isOurMig(mig, ref.name)) throw this.conflict(scope, `managed instance group ${ref.name} is not managed by Gantry; refusing to delete it`);
+      if (!this.isOurMig(mig, ref.name)) throw this.scopes.conflict(scope, `managed instance group ${ref.name} is not managed by Gantry; refusing to delete it`);
       const template = await this.templateOf(mig, scope);
       const service = backendServiceOf(template);
       if (service !== undefined) await this.editBackends(service, scope, (backends) => withoutBackend(backends, this.instanceGroupOf(mig, region)), true);
@@ -214,7 +222,7 @@ export class GcpProvider implements CloudProvider {
   }
 
   async health(ref: ServerGroupRef): Promise<Health> {
-    const scope = this.refScope(ref, 'health');
+    const scope = this.scopes.forServerGroup(ref, 'health');
     return (await this.view(await this.requireMig(ref.name, scope), scope, new Map())).health;
   }
 
@@ -286,7 +294,7 @@ export class GcpProvider implements CloudProvider {
     if (service === undefined) {
       // Never in a backend service, so never taking traffic: disabling it has nothing to do.
       if (!enabled) return;
-      throw this.fatal(scope, `server group ${name} has no backend service (settings.backendService when it was created), so it cannot take traffic`);
+      throw this.scopes.fatal(scope, `server group ${name} has no backend service (settings.backendService when it was created), so it cannot take traffic`);
     }
     const group = this.instanceGroupOf(mig, scope.region);
     await this.editBackends(service, scope, (backends) => (enabled ? withBackend(backends, group, 1) : withoutBackend(backends, group)));
@@ -307,7 +315,7 @@ export class GcpProvider implements CloudProvider {
     const current = await this.findBackendService(service, serviceScope);
     if (current === null) {
       if (missingIsFine) return;
-      throw this.error('NotFound', serviceScope, `backend service ${service.name} does not exist${service.regional ? ` in region ${scope.region}` : ''}`);
+      throw this.gce.error('NotFound', serviceScope, `backend service ${service.name} does not exist${service.regional ? ` in region ${scope.region}` : ''}`);
     }
     const backends = edit(current.backends ?? []);
     if (backends === null) return;
@@ -340,16 +348,16 @@ export class GcpProvider implements CloudProvider {
     const [existing] = await this.gce.call(scope, (c) => c.templates.get({ project: c.project, instanceTemplate: name }, c.options));
     const serverGroup = template.properties?.labels?.[LABELS.serverGroup] ?? '';
     // The name carries the content's hash: ours by label means the same content.
-    if (!isOurTemplate(existing, serverGroup)) throw this.conflict(scope, `an instance template named ${name} exists and is not server group ${serverGroup}'s`);
+    if (!isOurTemplate(existing, serverGroup)) throw this.scopes.conflict(scope, `an instance template named ${name} exists and is not server group ${serverGroup}'s`);
   }
 
   /** An existing MIG of that name is adopted only if it is this spec's group (same template, so same image and settings). */
   private checkAdoptable(mig: InstanceGroupManager, spec: ServerGroupSpec, template: string, scope: Scope): void {
-    if (!this.isOurMig(mig, spec.name)) throw this.conflict(scope, `a managed instance group named ${spec.name} exists and is not managed by Gantry`);
+    if (!this.isOurMig(mig, spec.name)) throw this.scopes.conflict(scope, `a managed instance group named ${spec.name} exists and is not managed by Gantry`);
     const current = nameOf(mig.instanceTemplate);
     if (current !== template) {
       const image = readMigDescription(mig.description)?.image ?? '(unknown)';
-      throw this.conflict(scope, `server group ${spec.name} already exists with instance template ${current} (image ${image}), not ${template} (image ${spec.image})`);
+      throw this.scopes.conflict(scope, `server group ${spec.name} already exists with instance template ${current} (image ${image}), not ${template} (image ${spec.image})`);
     }
   }
 
@@ -360,7 +368,7 @@ export class GcpProvider implements CloudProvider {
 
   private async requireMig(name: string, scope: Scope): Promise<InstanceGroupManager> {
     const [mig] = await this.gce.call(scope, this.getMig(name, scope.region));
-    if (!this.isOurMig(mig, name)) throw this.conflict(scope, `managed instance group ${name} is not managed by Gantry (no gantry description)`);
+    if (!this.isOurMig(mig, name)) throw this.scopes.conflict(scope, `managed instance group ${name} is not managed by Gantry (no gantry description)`);
     return mig;
   }
 
@@ -408,13 +416,13 @@ export class GcpProvider implements CloudProvider {
 
   private validateSpec(spec: ServerGroupSpec, scope: Scope): { settings: GcpServerGroupSettings; machineType: string } {
     const problem = serverGroupSpecProblem(spec);
-    if (problem !== undefined) throw this.fatal(scope, problem);
+    if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const parsed = gcpServerGroupSettingsSchema.safeParse(spec.settings ?? {});
-    if (!parsed.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
+    if (!parsed.success) throw this.scopes.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
     const settings = parsed.data;
     const machineType = machineTypeOf(settings, this.placement(scope.region));
-    if (machineType === undefined) throw this.fatal(scope, 'settings.instanceType is required (or the account\'s defaultMachineType)');
-    if (spec.enabled === true && settings.backendService === undefined) throw this.fatal(scope, 'enabled: true needs settings.backendService, the backend service that sends the group traffic');
+    if (machineType === undefined) throw this.scopes.fatal(scope, 'settings.instanceType is required (or the account\'s defaultMachineType)');
+    if (spec.enabled === true && settings.backendService === undefined) throw this.scopes.fatal(scope, 'enabled: true needs settings.backendService, the backend service that sends the group traffic');
     return { settings, machineType };
   }
 
@@ -434,36 +442,7 @@ export class GcpProvider implements CloudProvider {
   private regionFor(location: string | undefined, operation: string): string {
     const regions = this.account.regions.map((region) => region.name);
     const region = location ?? regions[0] ?? '';
-    if (!regions.includes(region)) throw this.fatal({ operation, region }, `region ${region} is not one of the account's regions (${regions.join(', ')})`);
+    if (!regions.includes(region)) throw this.scopes.fatal({ operation, region }, `region ${region} is not one of the account's regions (${regions.join(', ')})`);
     return region;
-  }
-
-  private refScope(ref: ServerGroupRef, operation: string): Scope {
-    const scope: Scope = { operation, region: this.regionFor(ref.location, operation), resource: { type: 'instanceGroupManager', name: ref.name } };
-    this.checkAccount(ref.account, scope);
-    return scope;
-  }
-
-  private clusterScope(cluster: ClusterRef, operation: string): Scope {
-    const scope: Scope = { operation, region: this.regionFor(cluster.location, operation), resource: { type: 'cluster', name: cluster.cluster } };
-    this.checkAccount(cluster.account, scope);
-    return scope;
-  }
-
-  /** A call routed to the wrong provider instance is a bug upstream; say so instead of acting. */
-  private checkAccount(account: string, scope: Scope): void {
-    if (account !== this.account.name) throw this.fatal(scope, `this provider serves account ${this.account.name}, not ${account}`);
-  }
-
-  private error(kind: ProviderError['kind'], scope: Scope, reason: string): ProviderError {
-    return this.gce.error(kind, scope, reason);
-  }
-
-  private fatal(scope: Scope, reason: string): ProviderError {
-    return this.error('Fatal', scope, reason);
-  }
-
-  private conflict(scope: Scope, reason: string): ProviderError {
-    return this.error('Conflict', scope, reason);
   }
 }

@@ -101,7 +101,7 @@ function labelsOf(object: KubeObject | undefined): Record<string, string> {
 /** The pods the cluster's Service would send traffic to, as its selector picks them. */
 function servicePods(cluster: string): KubeObject[] {
   const service = fake.state.get('services', cluster, NAMESPACE);
-  const selector = ((service?.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {}) as Record<string, string>;
+  const selector = (service?.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
   expect(Object.keys(selector).length).toBeGreaterThan(0);
   return fake.state
     .list('pods', NAMESPACE)

@@ -11,7 +11,7 @@ import type {
   ServerGroupSpec,
 } from '../CloudProvider';
 import type { KubernetesAccountConfig } from './account';
-import { isProviderError, type ProviderError } from '../errors';
+import { isProviderError } from '../errors';
 import { parseServerGroupName } from '@gantry/core';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { KubeClient, type Scope } from './client';
@@ -31,6 +31,7 @@ import { byCreation } from '../serverGroupOrder';
 import { computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
 import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
+import { OperationScopes } from '../operationScopes';
 
 export interface KubernetesProviderOptions {
   /** Where `token.env` is read. */
@@ -59,6 +60,7 @@ const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 export class KubernetesProvider implements CloudProvider {
   readonly kind = 'kubernetes' as const;
   private readonly kube: KubeClient;
+  private readonly scopes: OperationScopes<Scope>;
 
   constructor(
     readonly account: KubernetesAccountConfig,
@@ -66,13 +68,19 @@ export class KubernetesProvider implements CloudProvider {
   ) {
     const kc = options.kubeConfig ?? buildKubeConfig(account, options.env ?? process.env);
     this.kube = new KubeClient(kc, account.name, options.requestTimeoutMs);
+    this.scopes = new OperationScopes<Scope>({
+      account: account.name,
+      serverGroupType: 'deployment',
+      at: (location, operation) => ({ operation, namespace: this.namespaceFor(location, operation) }),
+      error: (kind, scope, reason) => this.kube.error(kind, scope, reason),
+    });
   }
 
   async bake(request: BakeRequest): Promise<Image> {
     const scope: Scope = { operation: 'bake', namespace: this.namespaceFor(request.location, 'bake') };
     const digest = request.settings?.imageDigest;
     if (digest !== undefined && (typeof digest !== 'string' || !IMAGE_DIGEST.test(digest))) {
-      throw this.fatal(scope, `settings.imageDigest must be sha256:<64 hex digits>, got ${JSON.stringify(digest)}`);
+      throw this.scopes.fatal(scope, `settings.imageDigest must be sha256:<64 hex digits>, got ${JSON.stringify(digest)}`);
     }
     const name = request.baseImage ?? `${request.package}:${request.version}`;
     const id = this.pin(name, digest, scope);
@@ -83,7 +91,7 @@ export class KubernetesProvider implements CloudProvider {
   async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
     const namespace = this.namespaceFor(spec.location, 'createServerGroup');
     const scope: Scope = { operation: 'createServerGroup', namespace, resource: { type: 'deployment', name: spec.name } };
-    this.checkAccount(spec.account, scope);
+    this.scopes.check(spec.account, scope);
     const settings = this.validateSpec(spec, scope);
     const port = settings.containerPort ?? DEFAULT_CONTAINER_PORT;
 
@@ -96,14 +104,14 @@ export class KubernetesProvider implements CloudProvider {
   }
 
   async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
-    const scope = this.refScope(ref, 'getServerGroup');
+    const scope = this.scopes.forServerGroup(ref, 'getServerGroup');
     const deployment = await this.kube.find(scope, (k) => k.apps.readNamespacedDeployment({ name: ref.name, namespace: scope.namespace }, k.options));
     if (deployment === null || !isOurServerGroup(deployment, ref.name)) return null;
     return toServerGroup(deployment, await this.podsOf(ref.name, scope), this.account.name);
   }
 
   async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    const scope = this.clusterScope(cluster, 'listServerGroups');
+    const scope = this.scopes.forCluster(cluster, 'listServerGroups');
     const [deployments, pods] = await Promise.all([
       this.deploymentsOf(cluster.cluster, scope),
       this.kube.call(scope, (k) => k.core.listNamespacedPod({ namespace: scope.namespace, labelSelector: labelSelector({ [LABELS.cluster]: cluster.cluster }) }, k.options)),
@@ -113,9 +121,9 @@ export class KubernetesProvider implements CloudProvider {
   }
 
   async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
-    const scope = this.refScope(ref, 'resize');
+    const scope = this.scopes.forServerGroup(ref, 'resize');
     const problem = capacityProblem(capacity);
-    if (problem !== undefined) throw this.fatal(scope, `invalid capacity: ${problem}`);
+    if (problem !== undefined) throw this.scopes.fatal(scope, `invalid capacity: ${problem}`);
     await this.requireDeployment(ref.name, scope);
     const body = {
       metadata: { annotations: { [ANNOTATIONS.capacityMin]: String(capacity.min), [ANNOTATIONS.capacityMax]: String(capacity.max) } },
@@ -125,12 +133,12 @@ export class KubernetesProvider implements CloudProvider {
   }
 
   async enable(ref: ServerGroupRef): Promise<void> {
-    const scope = this.refScope(ref, 'enable');
+    const scope = this.scopes.forServerGroup(ref, 'enable');
     await this.routeToEnabledGroups(await this.setTraffic(ref.name, true, scope), scope);
   }
 
   async disable(ref: ServerGroupRef): Promise<void> {
-    const scope = this.refScope(ref, 'disable');
+    const scope = this.scopes.forServerGroup(ref, 'disable');
     await this.routeToEnabledGroups(await this.setTraffic(ref.name, false, scope), scope);
   }
 
@@ -140,11 +148,11 @@ export class KubernetesProvider implements CloudProvider {
    * ServerGroup.enabled) always agree with where traffic may go.
    */
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    const scope = this.clusterScope(cluster, 'setTrafficWeights');
+    const scope = this.scopes.forCluster(cluster, 'setTrafficWeights');
     const deployments = await this.deploymentsOf(cluster.cluster, scope);
     const names = deployments.map((deployment) => deployment.metadata?.name ?? '');
     const problem = weightsProblem(weights, names);
-    if (problem !== undefined) throw this.fatal(scope, problem);
+    if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const plan = trafficPlan(weights, names);
     const groupScope = (name: string): Scope => ({ ...scope, resource: { type: 'deployment', name } });
 
@@ -174,11 +182,11 @@ export class KubernetesProvider implements CloudProvider {
   }
 
   async destroy(ref: ServerGroupRef): Promise<void> {
-    const scope = this.refScope(ref, 'destroy');
+    const scope = this.scopes.forServerGroup(ref, 'destroy');
     const { namespace } = scope;
     const deployment = await this.kube.find(scope, (k) => k.apps.readNamespacedDeployment({ name: ref.name, namespace }, k.options));
     if (deployment !== null) {
-      if (!isOurServerGroup(deployment, ref.name)) throw this.conflict(scope, `deployment ${ref.name} is not managed by Gantry (no ${LABELS.serverGroup}=${ref.name} label); refusing to delete it`);
+      if (!isOurServerGroup(deployment, ref.name)) throw this.scopes.conflict(scope, `deployment ${ref.name} is not managed by Gantry (no ${LABELS.serverGroup}=${ref.name} label); refusing to delete it`);
       const uid = deployment.metadata?.uid;
       // Background: the Deployment goes now and its pods after it, so the name is free at once.
       // The uid precondition deletes the object just checked, never a newcomer with its name.
@@ -196,7 +204,7 @@ export class KubernetesProvider implements CloudProvider {
   }
 
   async health(ref: ServerGroupRef): Promise<Health> {
-    const scope = this.refScope(ref, 'health');
+    const scope = this.scopes.forServerGroup(ref, 'health');
     const deployment = await this.requireDeployment(ref.name, scope);
     return computeHealth(deployment, await this.podsOf(ref.name, scope));
   }
@@ -268,10 +276,10 @@ export class KubernetesProvider implements CloudProvider {
     const created = await this.kube.create(scope, (k) => k.apps.createNamespacedDeployment({ namespace: scope.namespace, body: desired }, k.options));
     if (created !== 'exists') return created;
     const existing = await this.kube.call(scope, (k) => k.apps.readNamespacedDeployment({ name, namespace: scope.namespace }, k.options));
-    if (!isOurServerGroup(existing, name)) throw this.conflict(scope, `a deployment named ${name} exists and is not managed by Gantry`);
+    if (!isOurServerGroup(existing, name)) throw this.scopes.conflict(scope, `a deployment named ${name} exists and is not managed by Gantry`);
     const image = existing.metadata?.annotations?.[ANNOTATIONS.image];
     const wanted = desired.metadata?.annotations?.[ANNOTATIONS.image];
-    if (image !== wanted) throw this.conflict(scope, `server group ${name} already exists with image ${image ?? '(unknown)'}, not ${wanted ?? '(unknown)'}`);
+    if (image !== wanted) throw this.scopes.conflict(scope, `server group ${name} already exists with image ${image ?? '(unknown)'}, not ${wanted ?? '(unknown)'}`);
     return existing;
   }
 
@@ -329,7 +337,7 @@ export class KubernetesProvider implements CloudProvider {
   /** The deployment, which must exist (NotFound otherwise) and be a Gantry server group (Conflict otherwise). */
   private async requireDeployment(name: string, scope: Scope): Promise<V1Deployment> {
     const deployment = await this.kube.call(scope, (k) => k.apps.readNamespacedDeployment({ name, namespace: scope.namespace }, k.options));
-    if (!isOurServerGroup(deployment, name)) throw this.conflict(scope, `deployment ${name} is not managed by Gantry (no ${LABELS.serverGroup}=${name} label)`);
+    if (!isOurServerGroup(deployment, name)) throw this.scopes.conflict(scope, `deployment ${name} is not managed by Gantry (no ${LABELS.serverGroup}=${name} label)`);
     return deployment;
   }
 
@@ -337,9 +345,9 @@ export class KubernetesProvider implements CloudProvider {
 
   private validateSpec(spec: ServerGroupSpec, scope: Scope): KubernetesServerGroupSettings {
     const problem = serverGroupSpecProblem(spec);
-    if (problem !== undefined) throw this.fatal(scope, problem);
+    if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const settings = kubernetesServerGroupSettingsSchema.safeParse(spec.settings ?? {});
-    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
+    if (!settings.success) throw this.scopes.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
     this.pin(spec.image, settings.data.imageDigest, scope);
     return settings.data;
   }
@@ -348,7 +356,7 @@ export class KubernetesProvider implements CloudProvider {
     try {
       return pinImage(image, digest);
     } catch (error) {
-      throw this.fatal(scope, (error as Error).message);
+      throw this.scopes.fatal(scope, (error as Error).message);
     }
   }
 
@@ -357,34 +365,9 @@ export class KubernetesProvider implements CloudProvider {
     const namespace = location ?? this.account.namespace;
     const allowed = this.account.namespaces;
     if (allowed !== undefined && !allowed.includes(namespace)) {
-      throw this.fatal({ operation, namespace }, `namespace ${namespace} is not one of the account's namespaces (${allowed.join(', ')})`);
+      throw this.scopes.fatal({ operation, namespace }, `namespace ${namespace} is not one of the account's namespaces (${allowed.join(', ')})`);
     }
     return namespace;
-  }
-
-  private refScope(ref: ServerGroupRef, operation: string): Scope {
-    const scope: Scope = { operation, namespace: this.namespaceFor(ref.location, operation), resource: { type: 'deployment', name: ref.name } };
-    this.checkAccount(ref.account, scope);
-    return scope;
-  }
-
-  private clusterScope(cluster: ClusterRef, operation: string): Scope {
-    const scope: Scope = { operation, namespace: this.namespaceFor(cluster.location, operation), resource: { type: 'cluster', name: cluster.cluster } };
-    this.checkAccount(cluster.account, scope);
-    return scope;
-  }
-
-  /** A call routed to the wrong provider instance is a bug upstream; say so instead of acting. */
-  private checkAccount(account: string, scope: Scope): void {
-    if (account !== this.account.name) throw this.fatal(scope, `this provider serves account ${this.account.name}, not ${account}`);
-  }
-
-  private fatal(scope: Scope, reason: string): ProviderError {
-    return this.kube.error('Fatal', scope, reason);
-  }
-
-  private conflict(scope: Scope, reason: string): ProviderError {
-    return this.kube.error('Conflict', scope, reason);
   }
 }
 

@@ -9,7 +9,7 @@ import type { ProviderError} from '../errors';
 import { isProviderError } from '../errors';
 import { eventually as pollUntil } from '../../../../test/support/eventually';
 import { isAlive } from './processes';
-import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from './testing';
+import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from '../../../../test/support/localTestBed';
 
 /**
  * The provider against its real agent process and real instances of examples/app: traffic goes

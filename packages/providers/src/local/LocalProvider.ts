@@ -3,8 +3,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseServerGroupName } from '@gantry/core';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import type { LocalAccountConfig } from './account';
-import type { ProviderError } from '../errors';
 import { serverGroupSpecProblem, settingsProblems } from '../validation';
+import { OperationScopes } from '../operationScopes';
 import type { CreateServerGroupBody, ServerGroupView } from './protocol';
 import { AgentClient, type Scope } from './agentClient';
 import { IMAGE_ID, bakeFolder } from './bake';
@@ -23,7 +23,7 @@ export interface LocalProviderOptions {
 
 /**
  * Server groups as processes on this machine (DESIGN.md "Providers"): a detached local agent (one
- * per data dir, see agent/) runs N instances of the group's command and a weighted reverse proxy
+ * per data dir, apps/local-agent) runs N instances of the group's command and a weighted reverse proxy
  * per cluster; this provider is its client. Because the agent is its own process, the proxies keep
  * serving while Gantry restarts. Bake copies a folder to a content-addressed image.
  */
@@ -31,6 +31,7 @@ export class LocalProvider implements CloudProvider {
   readonly kind = 'local' as const;
   readonly dataDir: string;
   private readonly agent: AgentClient;
+  private readonly scopes: OperationScopes<Scope>;
   private readonly cwd: string;
 
   constructor(
@@ -43,18 +44,24 @@ export class LocalProvider implements CloudProvider {
       ...(options.faultInjection === undefined ? {} : { faultInjection: options.faultInjection }),
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     });
+    this.scopes = new OperationScopes<Scope>({
+      account: account.name,
+      serverGroupType: 'serverGroup',
+      at: (_location, operation) => ({ operation }),
+      error: (kind, scope, reason) => this.agent.error(kind, scope, reason),
+    });
   }
 
   /** Synchronous and idempotent: the image is available when this returns. */
   async bake(request: BakeRequest): Promise<Image> {
     const scope: Scope = { operation: 'bake', resource: { type: 'image', name: `${request.package}:${request.version}` } };
-    this.checkAccount(request.account, scope);
+    this.scopes.check(request.account, scope);
     const settings = localBakeSettingsSchema.safeParse(request.settings ?? {});
-    if (!settings.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
+    if (!settings.success) throw this.scopes.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
     const folder = settings.data.appDir ?? request.baseImage;
-    if (folder === undefined) throw this.fatal(scope, 'settings.appDir (or baseImage) must name the folder to bake');
+    if (folder === undefined) throw this.scopes.fatal(scope, 'settings.appDir (or baseImage) must name the folder to bake');
     const source = resolve(this.cwd, folder);
-    if (!isDirectory(source)) throw this.fatal(scope, `settings.appDir: ${source} is not a folder`);
+    if (!isDirectory(source)) throw this.scopes.fatal(scope, `settings.appDir: ${source} is not a folder`);
     const baked = bakeFolder(source, join(this.dataDir, 'images'));
     return {
       id: baked.id,
@@ -66,11 +73,11 @@ export class LocalProvider implements CloudProvider {
   }
 
   async createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
-    const scope = this.refScope(spec, 'createServerGroup');
+    const scope = this.scopes.forServerGroup(spec, 'createServerGroup');
     const problem = serverGroupSpecProblem(spec);
-    if (problem !== undefined) throw this.fatal(scope, problem);
+    if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const parsed = localServerGroupSettingsSchema.safeParse(spec.settings ?? {});
-    if (!parsed.success) throw this.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
+    if (!parsed.success) throw this.scopes.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
     const { appDir: _appDir, proxyPort, ...run } = parsed.data;
     const wantedPort = proxyPort ?? this.account.proxyPorts?.[spec.cluster];
     const body: CreateServerGroupBody = {
@@ -90,41 +97,41 @@ export class LocalProvider implements CloudProvider {
   }
 
   async getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
-    const scope = this.refScope(ref, 'getServerGroup');
+    const scope = this.scopes.forServerGroup(ref, 'getServerGroup');
     const view = await this.agent.find<ServerGroupView>(scope, 'GET', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
     return view === null ? null : this.toServerGroup(view);
   }
 
   async listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    const scope = this.clusterScope(cluster, 'listServerGroups');
+    const scope = this.scopes.forCluster(cluster, 'listServerGroups');
     const views = await this.agent.call<ServerGroupView[]>(scope, 'GET', `/v1/serverGroups?cluster=${encodeURIComponent(cluster.cluster)}`);
     return Promise.all(views.map((view) => this.toServerGroup(view)));
   }
 
   async resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
-    await this.agent.call(this.refScope(ref, 'resize'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/resize`, { capacity });
+    await this.agent.call(this.scopes.forServerGroup(ref, 'resize'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/resize`, { capacity });
   }
 
   async enable(ref: ServerGroupRef): Promise<void> {
-    await this.agent.call(this.refScope(ref, 'enable'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/enable`);
+    await this.agent.call(this.scopes.forServerGroup(ref, 'enable'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/enable`);
   }
 
   async disable(ref: ServerGroupRef): Promise<void> {
-    await this.agent.call(this.refScope(ref, 'disable'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/disable`);
+    await this.agent.call(this.scopes.forServerGroup(ref, 'disable'), 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/disable`);
   }
 
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    const scope = this.clusterScope(cluster, 'setTrafficWeights');
+    const scope = this.scopes.forCluster(cluster, 'setTrafficWeights');
     await this.agent.call(scope, 'PUT', `/v1/clusters/${encodeURIComponent(cluster.cluster)}/weights`, { weights });
   }
 
   /** Out of traffic at once; requests in flight finish (up to 10 s), then the processes stop. Already gone: done. */
   async destroy(ref: ServerGroupRef): Promise<void> {
-    await this.agent.find(this.refScope(ref, 'destroy'), 'DELETE', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
+    await this.agent.find(this.scopes.forServerGroup(ref, 'destroy'), 'DELETE', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
   }
 
   async health(ref: ServerGroupRef): Promise<Health> {
-    const view = await this.agent.call<ServerGroupView>(this.refScope(ref, 'health'), 'GET', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
+    const view = await this.agent.call<ServerGroupView>(this.scopes.forServerGroup(ref, 'health'), 'GET', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
     return view.health;
   }
 
@@ -156,7 +163,7 @@ export class LocalProvider implements CloudProvider {
     }
     const folder = isAbsolute(image) ? image : resolve(this.cwd, image);
     if (isDirectory(folder)) return folder;
-    throw this.fatal(scope, `image ${image} is neither a baked image (${join(this.dataDir, 'images', image)}) nor a folder`);
+    throw this.scopes.fatal(scope, `image ${image} is neither a baked image (${join(this.dataDir, 'images', image)}) nor a folder`);
   }
 
   private async toServerGroup(view: ServerGroupView): Promise<ServerGroup> {
@@ -185,27 +192,6 @@ export class LocalProvider implements CloudProvider {
         ...(view.proxyError === undefined ? {} : { proxyError: view.proxyError }),
       },
     };
-  }
-
-  private refScope(ref: ServerGroupRef, operation: string): Scope {
-    const scope: Scope = { operation, resource: { type: 'serverGroup', name: ref.name } };
-    this.checkAccount(ref.account, scope);
-    return scope;
-  }
-
-  private clusterScope(cluster: ClusterRef, operation: string): Scope {
-    const scope: Scope = { operation, resource: { type: 'cluster', name: cluster.cluster } };
-    this.checkAccount(cluster.account, scope);
-    return scope;
-  }
-
-  /** A call routed to the wrong provider instance is a bug upstream; say so instead of acting. */
-  private checkAccount(account: string, scope: Scope): void {
-    if (account !== this.account.name) throw this.fatal(scope, `this provider serves account ${this.account.name}, not ${account}`);
-  }
-
-  private fatal(scope: Scope, reason: string): ProviderError {
-    return this.agent.error('Fatal', scope, reason);
   }
 }
 

@@ -71,7 +71,7 @@ export function readLaunchTemplateData(params: QueryParams | undefined): LaunchT
       ? params.list('TagSpecification').map((spec) => ({ ResourceType: spec.string('ResourceType'), Tags: readTagList(spec) }))
       : undefined,
   };
-  return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)) as LaunchTemplateData;
+  return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
 }
 
 export function launchTemplateDataXml(data: LaunchTemplateData): XmlStruct {

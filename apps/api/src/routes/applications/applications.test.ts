@@ -95,7 +95,7 @@ describe('application routes', () => {
 
   const get = async (url: string) => {
     const response = await app.inject({ method: 'GET', url });
-    return { status: response.statusCode, body: response.json() as Record<string, unknown> };
+    return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
   };
 
   it('lists the live clusters of an application once per place, newest group first', async () => {

@@ -1,6 +1,7 @@
 import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
 import { isUp, newestFirst } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { onApplicationInPath } from '../../auth/resources';
 import type { ClusterIndex } from './clusterIndex';
 import { checkClusterOf, listPlace, livePlaces, placesOf } from './places';
 import { listClustersSchema, listServerGroupsSchema } from './schemas';
@@ -15,7 +16,8 @@ export interface ApplicationRoutesOptions {
 
 /** Live clusters and server groups of an application, read from the providers (Spinnaker's /applications/…/clusters). */
 export const applicationRoutes: FastifyPluginAsyncZod<ApplicationRoutesOptions> = async (app, { providers, clusterIndex }) => {
-  app.get('/applications/:app/clusters', { schema: listClustersSchema }, async (request) => {
+  const read = onApplicationInPath('READ');
+  app.get('/applications/:app/clusters', { schema: listClustersSchema, config: read }, async (request) => {
     const application = request.params.app;
     const configured = new Set(providers.accounts().map((account) => account.name));
     // Records outlive accounts removed from the configuration; those places cannot be asked.
@@ -29,7 +31,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApplicationRoutesOptions> 
     return { application, clusters };
   });
 
-  app.get('/applications/:app/clusters/:cluster/serverGroups', { schema: listServerGroupsSchema }, async (request) => {
+  app.get('/applications/:app/clusters/:cluster/serverGroups', { schema: listServerGroupsSchema, config: read }, async (request) => {
     const { app: application, cluster } = request.params;
     const { account, location } = request.query;
     checkClusterOf(application, cluster);

@@ -6,6 +6,7 @@ import { chooseRollback } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
 import { dispatch } from '../../dispatch';
+import { onApplicationInPath } from '../../auth/resources';
 import type { ClusterIndex } from './clusterIndex';
 import { checkClusterOf, livePlaces, placesOf, type LivePlace } from './places';
 import { rollbackSchema } from './schemas';
@@ -33,7 +34,9 @@ const ACTIVE = ['NOT_STARTED', 'RUNNING', 'PAUSED'] as const;
 export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = async (app, options) => {
   const { providers, clusterIndex, pipelines, executions, bus } = options;
 
-  app.post('/applications/:app/clusters/:cluster/rollback', { schema: rollbackSchema }, async (request, reply) => {
+  // EXECUTE on the application here; on the cluster's account once the handler has found it.
+  const execute = onApplicationInPath('EXECUTE');
+  app.post('/applications/:app/clusters/:cluster/rollback', { schema: rollbackSchema, config: execute }, async (request, reply) => {
     const { app: application, cluster } = request.params;
     const body = request.body ?? {};
     checkClusterOf(application, cluster);
@@ -46,6 +49,7 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
     const requestedAt = new Date();
 
     const { place, serverGroups } = await findCluster(cluster, body);
+    await request.authorize([{ kind: 'account', name: place.account, action: 'EXECUTE' }]);
     const choice = chooseRollback({
       serverGroups,
       knownHealthy: await options.knownHealthy(place),

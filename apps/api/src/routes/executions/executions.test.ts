@@ -16,7 +16,7 @@ import {
   type StageView,
 } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
-import { buildTestServer, injectJson } from '../../testSupport';
+import { TEST_USER, asUser, buildTestServer, injectJson } from '../../testSupport';
 
 // In-memory stand-ins for the engine's store and queue: they check routing, status codes, error
 // mapping and that what a command returns is sent. The real engine is covered end to end elsewhere.
@@ -254,7 +254,7 @@ describe('POST /pipelines/:id/executions', () => {
       'POST',
       `/api/v1/pipelines/${KNOWN_PIPELINE}/executions`,
       { parameters: { version: '1.2.3' }, trigger: { user: 'mallory', note: 'hotfix', type: 'cron' } },
-      { 'x-gantry-user': 'alice', 'idempotency-key': 'deploy-42' },
+      { ...asUser('alice'), 'idempotency-key': 'deploy-42' },
     );
     expect(response.statusCode).toBe(202);
     const body = response.json();
@@ -264,7 +264,7 @@ describe('POST /pipelines/:id/executions', () => {
     expect(executions.launches).toEqual([
       {
         pipelineId: KNOWN_PIPELINE,
-        // The header names the user; a trigger cannot claim to be another kind.
+        // The token names the user, whatever the body claims; a trigger cannot claim to be another kind.
         trigger: { user: 'alice', note: 'hotfix', type: 'manual' },
         parameters: { version: '1.2.3' },
         actor: 'alice',
@@ -274,13 +274,14 @@ describe('POST /pipelines/:id/executions', () => {
     expect(bus.sent).toEqual([{ type: 'StartExecution', executionId: body.id }]);
   });
 
-  it('takes the trigger user from the body without a header, else anonymous', async () => {
+  it('records the authenticated caller as the trigger user: neither the body nor X-Gantry-User can name another', async () => {
     await send('POST', `/api/v1/pipelines/${KNOWN_PIPELINE}/executions`, {
       parameters: { version: '1' },
       trigger: { user: 'bob' },
     });
-    await send('POST', `/api/v1/pipelines/${KNOWN_PIPELINE}/executions`, { parameters: { version: '1' } });
-    expect(executions.launches.map((l) => l.trigger.user)).toEqual(['bob', 'anonymous']);
+    await send('POST', `/api/v1/pipelines/${KNOWN_PIPELINE}/executions`, { parameters: { version: '1' } }, { 'x-gantry-user': 'bob' });
+    expect(executions.launches.map((l) => l.trigger.user)).toEqual([TEST_USER, TEST_USER]);
+    expect(executions.launches.map((l) => l.actor)).toEqual([TEST_USER, TEST_USER]);
   });
 
   it('maps the store refusing the launch to 404, 409 and 400, sending nothing', async () => {
@@ -392,7 +393,7 @@ describe('reading executions', () => {
 describe('execution control', () => {
   it('cancel passes user and reason, sends the messages, answers 202; a second cancel of a finished one is 409', async () => {
     const id = await launch();
-    const response = await send('POST', `/api/v1/executions/${id}/cancel`, { reason: 'wrong build' }, { 'x-gantry-user': 'carol' });
+    const response = await send('POST', `/api/v1/executions/${id}/cancel`, { reason: 'wrong build' }, asUser('carol'));
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ id, canceled: true, canceledBy: 'carol', cancellationReason: 'wrong build' });
     expect(commands.calls).toEqual([{ command: 'cancel', executionId: id, input: { user: 'carol', reason: 'wrong build' } }]);
@@ -418,9 +419,9 @@ describe('execution control', () => {
       expect(response.statusCode, String(payload)).toBe(202);
     }
     expect(commands.calls.map((c) => c.input)).toEqual([
-      { user: 'anonymous', reason: undefined },
-      { user: 'anonymous', reason: undefined },
-      { user: 'anonymous', reason: undefined },
+      { user: TEST_USER, reason: undefined },
+      { user: TEST_USER, reason: undefined },
+      { user: TEST_USER, reason: undefined },
     ]);
     const typo = await send('POST', `/api/v1/executions/${id}/cancel`, { reasn: 'typo' });
     expect(typo.statusCode).toBe(400);
@@ -428,7 +429,7 @@ describe('execution control', () => {
 
   it('pause and resume answer 202 and send what the command returned; a refused pause is 409', async () => {
     const id = await launch();
-    const paused = await send('POST', `/api/v1/executions/${id}/pause`, undefined, { 'x-gantry-user': 'dan' });
+    const paused = await send('POST', `/api/v1/executions/${id}/pause`, undefined, asUser('dan'));
     expect(paused.statusCode).toBe(202);
     expect(paused.json()).toMatchObject({ id, status: 'PAUSED', pausedBy: 'dan' });
     expect(bus.sent).toEqual([]);
@@ -442,8 +443,8 @@ describe('execution control', () => {
     expect(bus.sent.map((m) => m.type)).toEqual(['ResumeStage', 'ResumeStage']);
     expect(commands.calls.map((c) => [c.command, c.input.user])).toEqual([
       ['pause', 'dan'],
-      ['pause', 'anonymous'],
-      ['resume', 'anonymous'],
+      ['pause', TEST_USER],
+      ['resume', TEST_USER],
     ]);
   });
 
@@ -468,14 +469,14 @@ describe('execution control', () => {
   it('restart and skip address a stage by refId or id and send the messages', async () => {
     const id = await launch();
     const waitStage = executions.byId.get(id)!.stages[0]!;
-    const restarted = await send('POST', `/api/v1/executions/${id}/stages/wait/restart`, undefined, { 'x-gantry-user': 'erin' });
+    const restarted = await send('POST', `/api/v1/executions/${id}/stages/wait/restart`, undefined, asUser('erin'));
     expect(restarted.statusCode).toBe(202);
     expect(restarted.json()).toMatchObject({ refId: 'wait', tasks: [{ name: 'wait' }] });
     const skipped = await send('POST', `/api/v1/executions/${id}/stages/${waitStage.id}/skip`);
     expect(skipped.statusCode).toBe(202);
     expect(commands.calls).toEqual([
       { command: 'restartStage', executionId: id, stage: 'wait', input: { user: 'erin' } },
-      { command: 'skipWait', executionId: id, stage: waitStage.id, input: { user: 'anonymous' } },
+      { command: 'skipWait', executionId: id, stage: waitStage.id, input: { user: TEST_USER } },
     ]);
     expect(bus.sent.map((m) => m.type)).toEqual(['RestartStage', 'RunTask']);
 
@@ -490,7 +491,7 @@ describe('execution control', () => {
       'POST',
       `/api/v1/executions/${id}/stages/judge/judgment`,
       { judgmentStatus: 'stop', judgmentInput: 'rollback' },
-      { 'x-gantry-user': 'fay' },
+      asUser('fay'),
     );
     expect(judged.statusCode).toBe(202);
     expect(commands.calls).toEqual([
@@ -519,8 +520,8 @@ describe('execution control', () => {
     const skipped = await send('PATCH', `/api/v1/executions/${id}/stages/wait`, { skipRemainingWait: true });
     expect(skipped.statusCode).toBe(202);
     expect(commands.calls.map((c) => [c.command, c.stage, c.input])).toEqual([
-      ['judge', 'judge', { user: 'anonymous', judgmentStatus: 'continue', judgmentInput: 'ok' }],
-      ['skipWait', 'wait', { user: 'anonymous' }],
+      ['judge', 'judge', { user: TEST_USER, judgmentStatus: 'continue', judgmentInput: 'ok' }],
+      ['skipWait', 'wait', { user: TEST_USER }],
     ]);
     expect(bus.sent.map((m) => m.type)).toEqual(['ResumeStage', 'RunTask']);
 

@@ -1,7 +1,10 @@
 import type { MessageBus } from '@gantry/queue';
-import type { ExecutionCommands, ExecutionRepository } from '@gantry/store';
+import { ANY } from '@gantry/core';
+import type { ExecutionCommands, ExecutionRepository, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ANONYMOUS, actorOf, namedActor } from '../../actor';
+import { actorOf } from '../../actor';
+import { adminOnly, signedIn } from '../../auth/access';
+import { onExecution, toRunPipeline } from '../../auth/resources';
 import { dispatch } from '../../dispatch';
 import {
   cancelSchema,
@@ -20,6 +23,8 @@ import {
 
 export interface ExecutionRoutesOptions {
   executions: ExecutionRepository;
+  /** Where a trigger finds what it needs permission for (the pipeline's application and accounts). */
+  pipelines: Pick<PipelineRepository, 'get'>;
   commands: ExecutionCommands;
   bus: MessageBus;
 }
@@ -30,11 +35,13 @@ export interface ExecutionRoutesOptions {
  */
 export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = async (app, options) => {
   const { executions, commands, bus } = options;
+  const read = onExecution(executions, 'READ');
+  const execute = onExecution(executions, 'EXECUTE');
 
-  app.post('/pipelines/:id/executions', { schema: triggerSchema }, async (request, reply) => {
+  app.post('/pipelines/:id/executions', { schema: triggerSchema, config: toRunPipeline(options.pipelines) }, async (request, reply) => {
     const { parameters = {}, trigger = {} } = request.body ?? {};
-    // A manual trigger records who pressed the button: the header, else the body's claim.
-    const user = namedActor(request) ?? trigger.user ?? ANONYMOUS;
+    // A manual trigger records who pressed the button: the authenticated caller, whatever the body claims.
+    const user = actorOf(request);
     const execution = await dispatch(
       bus,
       await executions.launch({
@@ -48,60 +55,62 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
     return reply.code(202).send(execution);
   });
 
-  app.get('/executions', { schema: listExecutionsSchema }, async (request) => {
+  app.get('/executions', { schema: listExecutionsSchema, config: signedIn }, async (request) => {
     const { application, pipelineId, status, cursor, limit } = request.query;
-    return executions.list({ application, pipelineId, statuses: status, cursor, limit });
+    const page = await executions.list({ application, pipelineId, statuses: status, cursor, limit });
+    // Filtered after paging: a page may hold fewer than `limit`, its cursor still leads on.
+    const readable = await request.readable('application');
+    return readable === ANY ? page : { ...page, executions: page.executions.filter((execution) => readable.has(execution.application)) };
   });
 
-  app.get('/executions/:id', { schema: getExecutionSchema }, async (request) => executions.get(request.params.id));
+  app.get('/executions/:id', { schema: getExecutionSchema, config: read }, async (request) => executions.get(request.params.id));
 
-  app.get('/executions/:id/events', { schema: executionEventsSchema }, async (request) => {
+  app.get('/executions/:id/events', { schema: executionEventsSchema, config: read }, async (request) => {
     return { events: await executions.audit(request.params.id) };
   });
 
-  app.post('/executions/:id/cancel', { schema: cancelSchema }, async (request, reply) => {
+  app.post('/executions/:id/cancel', { schema: cancelSchema, config: execute }, async (request, reply) => {
     const input = { user: actorOf(request), reason: request.body?.reason };
     return reply.code(202).send(await dispatch(bus, await commands.cancel(request.params.id, input)));
   });
 
-  app.post('/executions/:id/pause', { schema: pauseSchema }, async (request, reply) => {
+  app.post('/executions/:id/pause', { schema: pauseSchema, config: execute }, async (request, reply) => {
     const input = { user: actorOf(request) };
     return reply.code(202).send(await dispatch(bus, await commands.pause(request.params.id, input)));
   });
 
-  app.post('/executions/:id/resume', { schema: resumeSchema }, async (request, reply) => {
+  app.post('/executions/:id/resume', { schema: resumeSchema, config: execute }, async (request, reply) => {
     const input = { user: actorOf(request) };
     return reply.code(202).send(await dispatch(bus, await commands.resume(request.params.id, input)));
   });
 
-  app.post('/executions/:id/stages/:stageId/restart', { schema: restartStageSchema }, async (request, reply) => {
+  app.post('/executions/:id/stages/:stageId/restart', { schema: restartStageSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
     const stage = await dispatch(bus, await commands.restartStage(id, stageId, { user: actorOf(request) }));
     return reply.code(202).send(stage);
   });
 
-  app.post('/executions/:id/stages/:stageId/skip', { schema: skipWaitSchema }, async (request, reply) => {
+  app.post('/executions/:id/stages/:stageId/skip', { schema: skipWaitSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
     const stage = await dispatch(bus, await commands.skipWait(id, stageId, { user: actorOf(request) }));
     return reply.code(202).send(stage);
   });
 
-  app.post('/executions/:id/stages/:stageId/judgment', { schema: judgmentSchema }, async (request, reply) => {
+  app.post('/executions/:id/stages/:stageId/judgment', { schema: judgmentSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
     const { judgmentStatus, judgmentInput } = request.body;
     const input = { user: actorOf(request), judgmentStatus, judgmentInput };
     return reply.code(202).send(await dispatch(bus, await commands.judge(id, stageId, input)));
   });
 
-  // AUTHORIZATION HOOK: breaking a freeze is for admins only. Per-route permissions (sec-auth) are
-  // not in main yet; when they land, this route is declared admin-only in their route table.
-  app.post('/executions/:id/stages/:stageId/overrideFreeze', { schema: overrideFreezeSchema }, async (request, reply) => {
+  // Breaking a freeze is for admins only: a team that may run its pipelines may not lift the freeze on them.
+  app.post('/executions/:id/stages/:stageId/overrideFreeze', { schema: overrideFreezeSchema, config: adminOnly }, async (request, reply) => {
     const { id, stageId } = request.params;
     const input = { user: actorOf(request), reason: request.body.reason };
     return reply.code(202).send(await dispatch(bus, await commands.overrideFreeze(id, stageId, input)));
   });
 
-  app.patch('/executions/:id/stages/:stageId', { schema: patchStageSchema }, async (request, reply) => {
+  app.patch('/executions/:id/stages/:stageId', { schema: patchStageSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
     const { judgmentStatus, judgmentInput } = request.body;
     const user = actorOf(request);

@@ -1,8 +1,10 @@
-import { PolicyViolationError, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
+import { ANY, PolicyViolationError, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
+import { signedIn } from '../../auth/access';
+import { onApplication, onPipeline } from '../../auth/resources';
 import { parseBodyWith } from '../../validation/validatorCompiler';
 import { definitionBefore, requestCronSync } from './cronSync';
 import {
@@ -29,6 +31,9 @@ const parseDefinition = parseBodyWith(parsePipelineDefinition);
 
 /** CRUD of pipelines and their version history under /pipelines. */
 export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, saveRules }) => {
+  const onPipelineOf = onPipeline(pipelines);
+  const writeBody = onApplication('WRITE', (request) => (request.body as { application: string }).application);
+
   /** Refuses a definition the deploy policy's rules do not admit (422 naming each rule), before anything is stored. */
   function checkSaveRules(definition: PipelineDefinition): void {
     if (saveRules === undefined) return;
@@ -38,37 +43,42 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
     throw new PolicyViolationError(`the deploy policy refuses this pipeline: ${message}`, { violations });
   }
 
-  app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition }, async (request, reply) => {
+  app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition, config: writeBody }, async (request, reply) => {
     checkSaveRules(request.body);
     const pipeline = await pipelines.create(request.body, actorOf(request));
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
     return reply.code(201).send(pipeline);
   });
 
-  app.put('/pipelines/:id', { schema: updatePipelineSchema, validatorCompiler: parseDefinition }, async (request) => {
-    // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
+  // Both applications: moving a pipeline needs WRITE where it is and where it goes.
+  const writeBoth = onPipelineOf('WRITE', (request) => [(request.body as { application: string }).application]);
+  app.put('/pipelines/:id', { schema: updatePipelineSchema, validatorCompiler: parseDefinition, config: writeBoth }, async (request) => {
     checkSaveRules(request.body);
+    // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
     const before = await definitionBefore(pipelines, request.params.id);
     const pipeline = await pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);
     await requestCronSync(bus, pipeline.id, [before, pipeline.definition], request.log);
     return pipeline;
   });
 
-  app.get('/pipelines', { schema: listPipelinesSchema }, async (request) => {
-    return { pipelines: await pipelines.list({ application: request.query.application }) };
+  app.get('/pipelines', { schema: listPipelinesSchema, config: signedIn }, async (request) => {
+    const listed = await pipelines.list({ application: request.query.application });
+    const readable = await request.readable('application');
+    return { pipelines: readable === ANY ? listed : listed.filter((pipeline) => readable.has(pipeline.application)) };
   });
 
-  app.get('/pipelines/:id', { schema: getPipelineSchema }, async (request) => pipelines.get(request.params.id));
+  const read = onPipelineOf('READ');
+  app.get('/pipelines/:id', { schema: getPipelineSchema, config: read }, async (request) => pipelines.get(request.params.id));
 
-  app.get('/pipelines/:id/versions', { schema: listVersionsSchema }, async (request) => {
+  app.get('/pipelines/:id/versions', { schema: listVersionsSchema, config: read }, async (request) => {
     return { versions: await pipelines.listVersions(request.params.id) };
   });
 
-  app.get('/pipelines/:id/versions/:version', { schema: getVersionSchema }, async (request) => {
+  app.get('/pipelines/:id/versions/:version', { schema: getVersionSchema, config: read }, async (request) => {
     return pipelines.getVersion(request.params.id, request.params.version);
   });
 
-  app.delete('/pipelines/:id', { schema: deletePipelineSchema }, async (request, reply) => {
+  app.delete('/pipelines/:id', { schema: deletePipelineSchema, config: onPipelineOf('WRITE') }, async (request, reply) => {
     const before = await definitionBefore(pipelines, request.params.id);
     await pipelines.delete(request.params.id, actorOf(request));
     await requestCronSync(bus, request.params.id, [before], request.log);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
-import { buildTestServer, injectJson } from '../../testSupport';
+import { TEST_USER, asUser, buildTestServer, injectJson } from '../../testSupport';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -52,12 +52,12 @@ async function countStored(): Promise<{ pipelines: number; versions: number }> {
 }
 
 function issuePaths(response: LightMyRequestResponse): (string | number)[][] {
-  return ((response.json() as ErrorBody).error.details.issues ?? []).map((issue) => issue.path);
+  return (response.json<ErrorBody>().error.details.issues ?? []).map((issue) => issue.path);
 }
 
 describe('pipeline routes', () => {
   it('creates, reads, updates, lists, shows history and deletes a pipeline', async () => {
-    const created = await send('POST', '/api/v1/pipelines', pipeline('lifecycle'), { 'x-gantry-user': 'alice' });
+    const created = await send('POST', '/api/v1/pipelines', pipeline('lifecycle'), asUser('alice'));
     expect(created.statusCode).toBe(201);
     const body = created.json();
     expect(Object.keys(body).sort()).toEqual(['application', 'createdAt', 'definition', 'id', 'name', 'updatedAt', 'version']);
@@ -74,7 +74,7 @@ describe('pipeline routes', () => {
     const history = await send('GET', `/api/v1/pipelines/${body.id}/versions`);
     expect(history.statusCode).toBe(200);
     expect(history.json().versions.map((v: { version: number; createdBy: string | null }) => [v.version, v.createdBy])).toEqual([
-      [2, 'anonymous'],
+      [2, TEST_USER],
       [1, 'alice'],
     ]);
     const first = await send('GET', `/api/v1/pipelines/${body.id}/versions/1`);
@@ -89,18 +89,18 @@ describe('pipeline routes', () => {
     );
     expect((await send('GET', '/api/v1/pipelines?application=nobody')).json()).toEqual({ pipelines: [] });
 
-    const deleted = await send('DELETE', `/api/v1/pipelines/${body.id}`, undefined, { 'x-gantry-user': 'bob' });
+    const deleted = await send('DELETE', `/api/v1/pipelines/${body.id}`, undefined, asUser('bob'));
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
     for (const url of [`/api/v1/pipelines/${body.id}`, `/api/v1/pipelines/${body.id}/versions`]) {
       const gone = await send('GET', url);
       expect(gone.statusCode).toBe(404);
-      expect((gone.json() as ErrorBody).error.code).toBe('NOT_FOUND');
+      expect(gone.json<ErrorBody>().error.code).toBe('NOT_FOUND');
     }
     const audit = await database.db.prisma.auditEvent.findMany({ where: { pipelineId: body.id }, orderBy: { id: 'asc' } });
     expect(audit.map((event) => [event.type, event.actor])).toEqual([
       ['PIPELINE_SAVED', 'alice'],
-      ['PIPELINE_SAVED', 'anonymous'],
+      ['PIPELINE_SAVED', TEST_USER],
       ['PIPELINE_DELETED', 'bob'],
     ]);
   });
@@ -193,7 +193,7 @@ describe('pipeline routes', () => {
         ] as const) {
           const response = await send(method, url, bad.body);
           expect(response.statusCode, `${method} ${response.body}`).toBe(bad.status);
-          const error = (response.json() as ErrorBody).error;
+          const error = response.json<ErrorBody>().error;
           expect(error.code).toBe(bad.code);
           expect(error.message.length).toBeGreaterThan(0);
           if (bad.paths) {
@@ -220,7 +220,7 @@ describe('pipeline routes', () => {
         }),
       );
       expect(response.statusCode).toBe(400);
-      const issues = (response.json() as ErrorBody).error.details.issues ?? [];
+      const issues = response.json<ErrorBody>().error.details.issues ?? [];
       expect(issues.map((issue) => issue.pathString)).toEqual(
         expect.arrayContaining(['stages.0.waitTime', 'stages.1.type', 'stages.1.refId', 'stages.1.requisiteStageRefIds.0']),
       );
@@ -245,7 +245,7 @@ describe('pipeline routes', () => {
         payload: JSON.stringify(pipeline('plain')),
       });
       expect(response.statusCode).toBe(415);
-      expect((response.json() as ErrorBody).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(response.json<ErrorBody>().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect(await countStored()).toEqual(before);
     });
 
@@ -260,7 +260,7 @@ describe('pipeline routes', () => {
       ] as const) {
         const response = await send(method, url, body);
         expect(response.statusCode, `${method} ${url}`).toBe(404);
-        expect((response.json() as ErrorBody).error.code).toBe('NOT_FOUND');
+        expect(response.json<ErrorBody>().error.code).toBe('NOT_FOUND');
       }
       const existing = await create('versionless');
       const noVersion = await send('GET', `/api/v1/pipelines/${existing.id}/versions/9`);
@@ -282,7 +282,7 @@ describe('pipeline routes', () => {
       ] as const) {
         const response = await send(method, url, body);
         expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(400);
-        expect((response.json() as ErrorBody).error.code).toBe('VALIDATION');
+        expect(response.json<ErrorBody>().error.code).toBe('VALIDATION');
         expect(issuePaths(response)).toEqual([path]);
       }
       expect(await countStored()).toEqual(before);

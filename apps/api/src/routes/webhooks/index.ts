@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { handleWebhookDelivery, UnsignedDeliveryError } from './generic';
 import { handleJenkinsNotification } from './jenkins';
 import { captureRawBodies, rawBodyOf, rawBodyValidatorCompiler } from './rawBody';
+import { sender } from '../../auth/access';
 import { jenkinsSchema, webhookSchema } from './schemas';
 import { secretResolver } from './secrets';
 
@@ -22,22 +23,22 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   const secrets = secretResolver(options.secrets);
   captureRawBodies(app);
 
-  app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler }, async (request, reply) => {
+  app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
     const answer = await handleJenkinsNotification(deps, {
       master: request.headers['x-jenkins-master'] ?? request.query.master,
       // The typed body is the documented JSON; what arrives is the raw bytes (see captureRawBodies).
-      raw: rawBodyOf(request.body as unknown),
+      raw: rawBodyOf(request.body),
       contentType: request.headers['content-type'],
       explain: request.query.explain ?? false,
     });
     return reply.code(answer.statusCode).send(answer.body);
   });
 
-  app.post('/webhooks/:source', { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler }, async (request, reply) => {
+  app.post('/webhooks/:source', { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
     try {
       const answer = await handleWebhookDelivery(
         { ...deps, secrets, log: request.log },
-        { source: request.params.source, raw: rawBodyOf(request.body as unknown), headers: request.raw.headers, explain: request.query.explain ?? false },
+        { source: request.params.source, raw: rawBodyOf(request.body), headers: request.raw.headers, explain: request.query.explain ?? false },
       );
       return await reply.code(answer.statusCode).send(answer.body);
     } catch (error) {

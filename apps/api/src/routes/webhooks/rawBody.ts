@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { $ZodType } from 'zod/v4/core';
+import { ValidationError } from '@gantry/core';
 import { BadJsonError } from '../../errors/BadJsonError';
+import { unstorableText } from '../../validation/storableText';
 import { zodValidatorCompiler } from '../../validation/validatorCompiler';
 
 /**
@@ -40,11 +42,16 @@ export function parsePayload(raw: Buffer, contentType: string | undefined): unkn
     text = new URLSearchParams(text).get('payload') ?? text;
   }
   if (text.trim() === '') return {};
+  let payload: unknown;
   try {
-    return JSON.parse(text, refusePrototypeKeys);
+    payload = JSON.parse(text, refusePrototypeKeys);
   } catch (error) {
     throw new BadJsonError(error instanceof Error ? error.message : String(error));
   }
+  // The payload is stored with the executions it starts (see plugins/storableInput).
+  const issues = unstorableText(payload);
+  if (issues.length > 0) throw new ValidationError('the payload holds text that cannot be stored', issues);
+  return payload;
 }
 
 // As the API's JSON parser does: a payload is stored and read back into objects and expressions.

@@ -1,8 +1,7 @@
 import { bakeFieldsSchema, bakePlaceOf } from '@gantry/core';
-import type { Image } from '@gantry/providers';
+import { defaultLocationOf, type Image } from '@gantry/providers';
 import { z } from 'zod';
-import type { TaskImplementation } from '../Task';
-import { defaultLocationOf, providerFor, readFields } from '../cloud/context';
+import { providerFor, readFields } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 
 /** Clouds take minutes to build an image; polling faster only spends API quota. */
@@ -20,7 +19,7 @@ const bakeState = z.object({ reused: z.boolean() });
  * Outputs: imageId (the bake region's), imageName, region, regions ({region: id}), reused, and
  * Spinnaker's `ami` and `deploymentDetails`, for expressions written against its bake stage.
  */
-export const bakeImageTask: TaskImplementation = serverGroupTask({
+export const bakeImageTask = serverGroupTask({
   name: 'bakeImage',
   timeoutMs: BAKE_TIMEOUT_MS,
   async run(ctx) {

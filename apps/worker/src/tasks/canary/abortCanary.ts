@@ -1,5 +1,4 @@
 import { nextCanaryAbortStep } from '@gantry/strategies';
-import type { TaskImplementation } from '../Task';
 import { clusterRefOf, providerFor, refOf } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 import { ACT_AGAIN_MS, DESTROY_TIMEOUT_MS } from '../cloud/poll';
@@ -11,7 +10,7 @@ import { liveCanaryGroups, recordedCanaryGroups } from './canaryGroups';
  * rolls back by itself when the judge fails it; this covers every other way the stage can end
  * TERMINAL. Each run does one idempotent step and looks again, so a crash simply carries it on.
  */
-export const abortCanaryTask: TaskImplementation = serverGroupTask({
+export const abortCanaryTask = serverGroupTask({
   name: 'abortCanary',
   timeoutMs: DESTROY_TIMEOUT_MS,
   async run(ctx) {

@@ -1,4 +1,3 @@
-import type { TaskImplementation } from '../Task';
 import { newServerGroupSpec, providerFor } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 import { canaryFields, canaryStageGroups } from './canaryGroups';
@@ -7,7 +6,7 @@ import { canaryFields, canaryStageGroups } from './canaryGroups';
  * `canary`, step 2: the baseline (production's image) and the canary (the new image), same size,
  * both out of traffic. Creation is idempotent by name, so a re-run finds what a crashed run made.
  */
-export const createCanaryServerGroupsTask: TaskImplementation = serverGroupTask({
+export const createCanaryServerGroupsTask = serverGroupTask({
   name: 'createCanaryServerGroups',
   async run(ctx) {
     const fields = canaryFields(ctx);

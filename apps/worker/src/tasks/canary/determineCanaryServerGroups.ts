@@ -1,6 +1,5 @@
 import { clusterName, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
-import type { TaskImplementation } from '../Task';
 import { chosenOutputs, clusterPlaceFor, clusterRefOf, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
 import { TaskFailure, serverGroupTask } from '../cloud/failures';
 import { canaryFields } from './canaryGroups';
@@ -10,7 +9,7 @@ import { canaryFields } from './canaryGroups';
  * and records which group is production, before anything exists, so every later task and any
  * re-run after a crash acts on the same three groups.
  */
-export const determineCanaryServerGroupsTask: TaskImplementation = serverGroupTask({
+export const determineCanaryServerGroupsTask = serverGroupTask({
   name: 'determineCanaryServerGroups',
   async run(ctx) {
     const { cluster } = canaryFields(ctx);

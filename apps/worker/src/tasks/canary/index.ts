@@ -1,4 +1,3 @@
-import type { TaskImplementation } from '../Task';
 import { abortCanaryTask } from './abortCanary';
 import { createCanaryServerGroupsTask } from './createCanaryServerGroups';
 import { determineCanaryServerGroupsTask } from './determineCanaryServerGroups';
@@ -6,11 +5,11 @@ import { completeCanaryPromotionTask, promoteCanaryTask } from './promoteCanary'
 import { runCanaryAnalysisTask } from './runCanaryAnalysis';
 
 /** The tasks of the canary stage and its on-failure abort (its promotion reuses the deploy tasks for the rest). */
-export const canaryTasks: readonly TaskImplementation[] = [
+export const canaryTasks = [
   determineCanaryServerGroupsTask,
   createCanaryServerGroupsTask,
   runCanaryAnalysisTask,
   promoteCanaryTask,
   completeCanaryPromotionTask,
   abortCanaryTask,
-];
+] as const;

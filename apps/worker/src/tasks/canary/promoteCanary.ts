@@ -1,4 +1,3 @@
-import type { TaskImplementation } from '../Task';
 import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../cloud/context';
 import { TaskFailure, serverGroupTask } from '../cloud/failures';
 import { ACT_AGAIN_MS } from '../cloud/poll';
@@ -9,7 +8,7 @@ import { canaryFields, canaryStageGroups, liveCanaryGroups } from './canaryGroup
  * (waitForUpInstances, the next task, waits for it). Resizing to the same capacity again is a
  * no-op, so a re-run is harmless.
  */
-export const promoteCanaryTask: TaskImplementation = serverGroupTask({
+export const promoteCanaryTask = serverGroupTask({
   name: 'promoteCanary',
   async run(ctx) {
     const { cluster } = canaryFields(ctx);
@@ -26,7 +25,7 @@ export const promoteCanaryTask: TaskImplementation = serverGroupTask({
  * baseline (only ever a yardstick) is destroyed. The old production group stays, disabled, for a
  * rollback, until red/black's clean-up tasks that follow deal with it. Done once the cloud shows it, so a crash in between repeats idempotent calls.
  */
-export const completeCanaryPromotionTask: TaskImplementation = serverGroupTask({
+export const completeCanaryPromotionTask = serverGroupTask({
   name: 'completeCanaryPromotion',
   async run(ctx) {
     const groups = canaryStageGroups(ctx);

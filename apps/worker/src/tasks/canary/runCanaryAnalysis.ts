@@ -10,7 +10,7 @@ import { AWAITING_JUDGMENT_OUTPUT, waitForUpTimeoutMs, type CanaryFields } from 
 import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
-import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
+import type { TaskContext, TaskResult } from '../Task';
 import { clusterRefOf, providerFor, refOf } from '../cloud/context';
 import { TaskFailure, serverGroupTask } from '../cloud/failures';
 import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../cloud/poll';
@@ -46,7 +46,7 @@ type Progress = z.output<typeof progressSchema>;
  * before the task fails: production takes all traffic again and baseline and canary are
  * destroyed, each a repeatable call, so a crash mid-rollback simply carries it on.
  */
-export const runCanaryAnalysisTask: TaskImplementation = serverGroupTask({
+export const runCanaryAnalysisTask = serverGroupTask({
   name: 'runCanaryAnalysis',
   async run(ctx) {
     const fields = canaryFields(ctx);
@@ -76,7 +76,7 @@ function planOf(fields: CanaryFields): CanaryAnalysisPlan {
 
 async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): Promise<TaskResult> {
   const { fields, groups, provider, progress } = analysis;
-  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results as JsonObject[], canaryStep: next.step });
+  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results, canaryStep: next.step });
   switch (action.kind) {
     case 'waitHealthy': {
       const timeoutMs = waitForUpTimeoutMs(fields);

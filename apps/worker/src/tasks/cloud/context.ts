@@ -1,5 +1,5 @@
 import { applicationOfCluster, type DeployCluster } from '@gantry/core';
-import type { AccountConfig, AccountProvider, Capacity, ClusterRef, ServerGroupRef, ServerGroupSpec } from '@gantry/providers';
+import { defaultLocationOf, type AccountProvider, type Capacity, type ClusterRef, type ServerGroupRef, type ServerGroupSpec } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskContext } from '../Task';
 import { describeIssues } from '../readContext';
@@ -86,22 +86,6 @@ export function clusterPlaceFor(ctx: TaskContext, named: { account: string; clus
   const { account, provider } = providerFor(ctx, named.account);
   const location = named.location ?? defaultLocationOf(account);
   return { account, provider, place: { account: account.name, cluster: named.cluster, ...(location === undefined ? {} : { location }) } };
-}
-
-/**
- * Where a stage that names no location acts: the account's own default. Written into the outputs
- * so that they, and Spinnaker's `deploy.server.groups`, always say where the group is.
- */
-export function defaultLocationOf(account: AccountConfig): string | undefined {
-  switch (account.provider) {
-    case 'kubernetes':
-      return account.namespace;
-    case 'aws':
-    case 'gcp':
-      return account.regions[0]?.name;
-    case 'local':
-      return undefined;
-  }
 }
 
 /** "checkout-prod-v001 (account k8s, location ns1)": how a group is named in messages. */

@@ -32,7 +32,7 @@ export function classifyFailure(error: unknown): FailureOutcome {
 }
 
 /** Wraps a server group task so that its failures are classified as above. */
-export function serverGroupTask(task: TaskImplementation): TaskImplementation {
+export function serverGroupTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
   return {
     ...task,
     async run(ctx) {

@@ -1,11 +1,11 @@
-import { TransientTaskError, type TaskImplementation } from '../Task';
+import { TransientTaskError, defineTask } from '../Task';
 
 export const PIPELINE_POLL_MS = 2_000;
 
 const FAILED_STATUSES = new Set(['TERMINAL', 'CANCELED', 'STOPPED']);
 
 /** `pipeline` stage, step 2 (when waitForCompletion): follows the child execution to its end. */
-export const monitorPipelineTask: TaskImplementation = {
+export const monitorPipelineTask = defineTask({
   name: 'monitorPipeline',
   async run(ctx) {
     // startPipeline's own state is private to it, so the child's id comes from the stage outputs.
@@ -45,4 +45,4 @@ export const monitorPipelineTask: TaskImplementation = {
     // NOT_STARTED (queued behind limitConcurrent), RUNNING, PAUSED: the child is still going.
     return { status: 'RUNNING', retryAfterMs: PIPELINE_POLL_MS };
   },
-};
+});

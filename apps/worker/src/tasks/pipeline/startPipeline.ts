@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
-import { TransientTaskError, type TaskImplementation } from '../Task';
+import { TransientTaskError, defineTask } from '../Task';
 import { readContext } from '../readContext';
 
 const pipelineContext = z.object({
@@ -11,7 +11,7 @@ const pipelineContext = z.object({
 });
 
 /** `pipeline` stage, step 1: starts the child execution, exactly once per stage attempt. */
-export const startPipelineTask: TaskImplementation = {
+export const startPipelineTask = defineTask({
   name: 'startPipeline',
   async run(ctx) {
     const read = readContext(pipelineContext, ctx.stage.context, 'pipeline');
@@ -49,4 +49,4 @@ export const startPipelineTask: TaskImplementation = {
     }
     return { status: 'SUCCEEDED', outputs: { executionId }, state: { executionId } };
   },
-};
+});

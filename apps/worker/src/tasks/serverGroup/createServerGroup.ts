@@ -1,5 +1,4 @@
 import { deployClusterOf, deployFieldsSchema } from '@gantry/core';
-import type { TaskImplementation } from '../Task';
 import { chosenServerGroup, newServerGroupSpec, providerFor, readFields } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 
@@ -9,7 +8,7 @@ import { serverGroupTask } from '../cloud/failures';
  * gets the existing group back; one with that name but another image is a Conflict, TERMINAL.
  * The group is created out of traffic: it is enabled only once all its instances are up.
  */
-export const createServerGroupTask: TaskImplementation = serverGroupTask({
+export const createServerGroupTask = serverGroupTask({
   name: 'createServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);

@@ -4,7 +4,7 @@ import { TransientTaskError } from '../Task';
 import { makeTaskContext, nextRun, nextTask, runUntilComplete } from '../testContext';
 import { createServerGroupTask } from './createServerGroup';
 import { determineServerGroupNameTask } from './determineServerGroupName';
-import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './highlanderTasks';
+import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './strategies/highlander';
 import { MemoryProvider, memoryDirectory } from '../cloud/testProvider';
 import { enableServerGroupTask } from './trafficTasks';
 import { waitForUpInstancesTask } from './waitForUpInstances';

@@ -1,6 +1,5 @@
 import { clusterName, deployClusterOf, deployFieldsSchema, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
-import type { TaskImplementation } from '../Task';
 import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 
@@ -12,7 +11,7 @@ import { serverGroupTask } from '../cloud/failures';
  * the same name and createServerGroup (idempotent by name) finds the group instead of making a
  * second one. Running this task again before it succeeded is harmless: it only reads.
  */
-export const determineServerGroupNameTask: TaskImplementation = serverGroupTask({
+export const determineServerGroupNameTask = serverGroupTask({
   name: 'determineServerGroupName',
   async run(ctx) {
     const fields = readFields(deployFieldsSchema, ctx);

@@ -1,6 +1,5 @@
 import { targetFieldsSchema, targetOf } from '@gantry/core';
 import { describeTarget, selectTarget } from '@gantry/strategies';
-import type { TaskImplementation } from '../Task';
 import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, type ChosenServerGroup } from '../cloud/context';
 import { TaskFailure, serverGroupTask } from '../cloud/failures';
 
@@ -10,7 +9,7 @@ import { TaskFailure, serverGroupTask } from '../cloud/failures';
  * after "destroy current" ran, "current" is another group, and a re-run must not destroy that too.
  * An exact name is recorded as given; the step that acts reports a group that does not exist.
  */
-export const determineTargetServerGroupTask: TaskImplementation = serverGroupTask({
+export const determineTargetServerGroupTask = serverGroupTask({
   name: 'determineTargetServerGroup',
   async run(ctx) {
     const target = targetOf(readFields(targetFieldsSchema, ctx));

@@ -1,11 +1,10 @@
-import type { TaskImplementation } from '../Task';
 import { createServerGroupTask } from './createServerGroup';
 import { determineServerGroupNameTask } from './determineServerGroupName';
 import { determineTargetServerGroupTask } from './determineTargetServerGroup';
-import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './highlanderTasks';
+import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './strategies/highlander';
 import { resizeServerGroupTask, waitForCapacityMatchTask } from './resizeTasks';
-import { scaleDownOldServerGroupsTask, shrinkClusterTask, waitBeforeDisableTask, waitBeforeScaleDownTask } from './redBlackTasks';
-import { rollTrafficInStepsTask } from './rollingTasks';
+import { scaleDownOldServerGroupsTask, shrinkClusterTask, waitBeforeDisableTask, waitBeforeScaleDownTask } from './strategies/redBlack';
+import { rollTrafficInStepsTask } from './strategies/rollingRedBlack';
 import { destroyServerGroupTask, disableServerGroupTask, enableServerGroupTask } from './trafficTasks';
 import { waitForUpInstancesTask } from './waitForUpInstances';
 import { determineDeployRollbackTask, determineRollbackServerGroupsTask } from './rollback/determineRollback';
@@ -32,7 +31,7 @@ export { planRollback, planOutputs, type RollbackPlan } from './rollback/rollbac
 export { classifyFailure, TaskFailure } from '../cloud/failures';
 
 /** The tasks of deploy (with its rollback.onFailure), resizeServerGroup, enableServerGroup, disableServerGroup, destroyServerGroup and rollbackCluster. */
-export const serverGroupTasks: readonly TaskImplementation[] = [
+export const serverGroupTasks = [
   determineServerGroupNameTask,
   createServerGroupTask,
   waitForUpInstancesTask,
@@ -53,4 +52,4 @@ export const serverGroupTasks: readonly TaskImplementation[] = [
   determineDeployRollbackTask,
   restoreServerGroupTask,
   disableRolledBackServerGroupTask,
-];
+] as const;

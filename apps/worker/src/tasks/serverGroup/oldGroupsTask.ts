@@ -34,8 +34,8 @@ export const OLD_GROUPS_TIMEOUT_MS = 10 * 60_000;
 const progressState = z.object({ acted: z.array(z.string()).default([]) });
 
 /** One strategy's step `S` as a task: `decide` asks the strategy, `isPast` reads its order. */
-export interface OldGroupsTaskSpec<S extends OldGroupsStep> {
-  name: string;
+export interface OldGroupsTaskSpec<Name extends string, S extends OldGroupsStep> {
+  name: Name;
   /** The step this task carries out. */
   until: OldGroupsAction & S['kind'];
   /** The stage output that lists the groups it acted on. */
@@ -44,7 +44,7 @@ export interface OldGroupsTaskSpec<S extends OldGroupsStep> {
   isPast(step: S, kind: S['kind']): boolean;
 }
 
-export function oldGroupsTask<S extends OldGroupsStep>(spec: OldGroupsTaskSpec<S>): TaskImplementation {
+export function oldGroupsTask<Name extends string, S extends OldGroupsStep>(spec: OldGroupsTaskSpec<Name, S>): TaskImplementation<Name> {
   return serverGroupTask({
     name: spec.name,
     timeoutMs: OLD_GROUPS_TIMEOUT_MS,
@@ -92,7 +92,7 @@ async function act(
       throw refuse('takes no traffic');
     case 'delayBeforeDisable':
     case 'delayBeforeScaleDown':
-      // The plan puts the delay's own task first; reaching this means the plan and the strategy disagree.
+      // Not returned here: the plan runs each delay's task before these, and gatesBefore counts it passed.
       throw new TaskFailure(`the deploy's ${step.kind}Sec has not passed; refusing to touch the old server groups`);
     case 'disable':
       guardOldGroups(ctx, chosen, live, 'disable', step.serverGroups);

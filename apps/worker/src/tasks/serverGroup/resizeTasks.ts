@@ -1,14 +1,13 @@
 import { resizeFieldsSchema, seconds, waitForUpTimeoutMs } from '@gantry/core';
 import { capacityMatches, describeHealth } from '@gantry/strategies';
 import { z } from 'zod';
-import type { TaskImplementation } from '../Task';
 import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from '../cloud/context';
 import { TaskFailure, serverGroupTask } from '../cloud/failures';
 import { nextPollMs, timeLeftMs } from '../cloud/poll';
 import { guardedByListing } from './trafficGuard';
 
 /** `resizeServerGroup`, step 2: sets the capacity (idempotent: the same capacity again changes nothing). */
-export const resizeServerGroupTask: TaskImplementation = serverGroupTask({
+export const resizeServerGroupTask = serverGroupTask({
   name: 'resizeServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
@@ -30,7 +29,7 @@ const waitFields = z.looseObject({
  * `resizeServerGroup`, step 3: polls until exactly `desired` instances are up, so a scale-down
  * also waits for the surplus to go. Same deadline rule and field as waitForUpInstances.
  */
-export const waitForCapacityMatchTask: TaskImplementation = serverGroupTask({
+export const waitForCapacityMatchTask = serverGroupTask({
   name: 'waitForCapacityMatch',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { TaskContext, TaskImplementation } from '../Task';
 import { TransientTaskError } from '../Task';
 import { makeTaskContext, nextRun, nextTask, runUntilComplete } from '../testContext';
-import { disableOldServerGroupsTask } from './highlanderTasks';
+import { disableOldServerGroupsTask } from './strategies/highlander';
 import { MemoryProvider, memoryDirectory } from '../cloud/testProvider';
-import { scaleDownOldServerGroupsTask, shrinkClusterTask, waitBeforeScaleDownTask } from './redBlackTasks';
-import { rollTrafficInStepsTask } from './rollingTasks';
+import { scaleDownOldServerGroupsTask, shrinkClusterTask, waitBeforeScaleDownTask } from './strategies/redBlack';
+import { rollTrafficInStepsTask } from './strategies/rollingRedBlack';
 import { enableServerGroupTask } from './trafficTasks';
 
 const capacity = { min: 2, max: 2, desired: 2 };

@@ -2,7 +2,7 @@ import { deployPolicySchema } from '@gantry/core';
 import { describe, expect, it } from 'vitest';
 import { makeTaskContext, runUntilComplete } from '../testContext';
 import type { TaskContext, TaskImplementation } from '../Task';
-import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './highlanderTasks';
+import { destroyOldServerGroupsTask, disableOldServerGroupsTask } from './strategies/highlander';
 import { MemoryProvider, memoryDirectory } from '../cloud/testProvider';
 import { resizeServerGroupTask } from './resizeTasks';
 import { destroyServerGroupTask, disableServerGroupTask } from './trafficTasks';

@@ -1,5 +1,4 @@
 import { isProviderError } from '@gantry/providers';
-import type { TaskImplementation } from '../Task';
 import { chosenServerGroup, providerFor, refOf } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 import { DESTROY_TIMEOUT_MS, nextPollMs } from '../cloud/poll';
@@ -11,7 +10,7 @@ import { guardedByListing } from './trafficGuard';
  */
 
 /** Puts the group into traffic; a group that is gone is an error (there is nothing to serve with). */
-export const enableServerGroupTask: TaskImplementation = serverGroupTask({
+export const enableServerGroupTask = serverGroupTask({
   name: 'enableServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
@@ -24,7 +23,7 @@ export const enableServerGroupTask: TaskImplementation = serverGroupTask({
  * Takes the group out of traffic, keeping its instances. A group that is already gone takes no
  * traffic either: that is success (a destroy stage re-running after its group was deleted).
  */
-export const disableServerGroupTask: TaskImplementation = serverGroupTask({
+export const disableServerGroupTask = serverGroupTask({
   name: 'disableServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
@@ -41,7 +40,7 @@ export const disableServerGroupTask: TaskImplementation = serverGroupTask({
 });
 
 /** Deletes the group (already gone is fine), then waits until the provider no longer shows it. */
-export const destroyServerGroupTask: TaskImplementation = serverGroupTask({
+export const destroyServerGroupTask = serverGroupTask({
   name: 'destroyServerGroup',
   timeoutMs: DESTROY_TIMEOUT_MS,
   async run(ctx) {

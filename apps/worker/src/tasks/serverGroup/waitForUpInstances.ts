@@ -1,7 +1,6 @@
 import { seconds, waitForUpTimeoutMs } from '@gantry/core';
 import { describeHealth, isUp } from '@gantry/strategies';
 import { z } from 'zod';
-import type { TaskImplementation } from '../Task';
 import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from '../cloud/context';
 import { TaskFailure, serverGroupTask } from '../cloud/failures';
 import { nextPollMs, timeLeftMs } from '../cloud/poll';
@@ -16,7 +15,7 @@ const timeoutFields = z.looseObject({ waitForUpTimeoutSec: seconds.optional() })
  * group whose provider reports a `failure` (e.g. local instances that keep exiting at start, with
  * their exit code and last stderr lines) fails the stage at once with that failure.
  */
-export const waitForUpInstancesTask: TaskImplementation = serverGroupTask({
+export const waitForUpInstancesTask = serverGroupTask({
   name: 'waitForUpInstances',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);

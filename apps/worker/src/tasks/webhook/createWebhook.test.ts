@@ -3,7 +3,7 @@ import { TransientTaskError, type TaskResult } from '../Task';
 import { makeTaskContext, type ContextOverrides } from '../testContext';
 import { buildCreateWebhookTask, createWebhookTask } from './createWebhook';
 import { MAX_BODY_BYTES } from './sendRequest';
-import { recordingFetch, sendJson, serverPerTest, startTestServer } from './testServer';
+import { recordingFetch, sendJson, serverPerTest, startTestServer } from '../../../../../test/support/testServer';
 
 const serve = serverPerTest();
 

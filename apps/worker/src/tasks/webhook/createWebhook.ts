@@ -12,7 +12,7 @@ export interface WebhookTaskOptions {
 }
 
 /** `webhook` stage, step 1: sends the request once per stage attempt and records where to poll. */
-export function buildCreateWebhookTask(options: WebhookTaskOptions = {}): TaskImplementation {
+export function buildCreateWebhookTask(options: WebhookTaskOptions = {}): TaskImplementation<'createWebhook'> {
   return {
     name: 'createWebhook',
     async run(ctx) {

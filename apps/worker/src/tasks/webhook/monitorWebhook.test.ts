@@ -3,7 +3,7 @@ import type { TaskContext, TaskResult } from '../Task';
 import { makeTaskContext, nextTask, runUntilComplete } from '../testContext';
 import { createWebhookTask } from './createWebhook';
 import { MAX_CONSECUTIVE_POLL_FAILURES, monitorWebhookTask } from './monitorWebhook';
-import { recordingFetch, sendJson, serverPerTest } from './testServer';
+import { recordingFetch, sendJson, serverPerTest } from '../../../../../test/support/testServer';
 
 const serve = serverPerTest();
 

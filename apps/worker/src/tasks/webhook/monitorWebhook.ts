@@ -1,5 +1,5 @@
 import type { JsonObject } from '@gantry/store';
-import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
+import { defineTask, type TaskContext, type TaskResult } from '../Task';
 import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
 import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
@@ -9,7 +9,7 @@ import { buildHeaders, classifyStatusCode, webhookContextSchema, type WebhookCon
 export const MAX_CONSECUTIVE_POLL_FAILURES = 10;
 
 /** `webhook` stage, step 2 (when waitForCompletion): polls the status URL until a final status. */
-export const monitorWebhookTask: TaskImplementation = {
+export const monitorWebhookTask = defineTask({
   name: 'monitorWebhook',
   async run(ctx) {
     const read = readContext(webhookContextSchema, ctx.stage.context, 'webhook');
@@ -54,7 +54,7 @@ export const monitorWebhookTask: TaskImplementation = {
         return judgeStatus(ctx, config, what, response, pollMs);
     }
   },
-};
+});
 
 function judgeStatus(ctx: TaskContext, config: WebhookContext, what: string, response: ReceivedResponse, pollMs: number): TaskResult {
   // The schema guarantees statusJsonPath whenever this task is planned (waitForCompletion).

@@ -114,7 +114,7 @@ async function readResponse(url: string, response: Response, maxBytes: number): 
 
 async function readBoundedText(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
   if (response.body === null) return { text: '', truncated: false };
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let received = 0;

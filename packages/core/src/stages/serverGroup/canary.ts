@@ -1,11 +1,12 @@
 import { canaryConfigSchema, metricSourceSchema } from '@gantry/canary';
-import { checkCanarySteps } from '@gantry/strategies';
+import { CANARY_ABORT_TASK, canaryTasks, checkCanarySteps } from '@gantry/strategies';
 import { z } from 'zod';
 import { positiveSeconds, seconds } from '../fields';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
-import { deployClusterSchema, oldServerGroupsCleanup } from './deploy';
+import { deployClusterSchema } from './deploy';
 import { capacitySchema, waitForUpTimeoutSchema } from './fields';
+import { redBlackPlanOptionsOf } from './strategyFields';
 
 export const DEFAULT_CANARY_STEPS = [1, 10, 25, 50];
 
@@ -48,16 +49,7 @@ export const canaryStage = defineStageType({
   fields: allowExpressions(canaryFieldsSchema),
   // Metric queries are templates over the server group being measured (`${scope}`, `${role}`).
   literalFields: [['canaryConfig', 'metrics', '*', 'query']],
-  tasks: (fields) => [
-    'determineCanaryServerGroups',
-    'createCanaryServerGroups',
-    'runCanaryAnalysis',
-    'promoteCanary',
-    'waitForUpInstances',
-    'completeCanaryPromotion',
-    // The old production group, now out of traffic, is treated as red/black treats replaced groups.
-    ...oldServerGroupsCleanup(fields.cluster),
-  ],
+  tasks: (fields) => canaryTasks(redBlackPlanOptionsOf(fields.cluster)),
   // Whatever fails the stage (a timeout, a provider error), production takes all traffic again.
-  onFailureTasks: () => ['abortCanary'],
+  onFailureTasks: () => [CANARY_ABORT_TASK],
 });

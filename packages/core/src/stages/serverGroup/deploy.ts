@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SUPPORTED_STRATEGIES, type Strategy } from '@gantry/strategies';
+import { highlanderTasks, redBlackTasks, rollingRedBlackTasks, SUPPORTED_STRATEGIES, type Strategy } from '@gantry/strategies';
 import { ValidationError } from '../../errors';
 import { allowExpressions } from '../allowExpressions';
 import { nonEmptyText } from '../fields';
@@ -14,8 +14,7 @@ import {
   strategySchema,
   waitForUpTimeoutSchema,
 } from './fields';
-import { JUDGMENT_TASK } from '../judgments';
-import { checkStrategyFields, redBlackOptionsOf, strategyDelaysMs, strategyShape } from './strategyFields';
+import { checkStrategyFields, redBlackPlanOptionsOf, strategyShape } from './strategyFields';
 
 /** One cluster to deploy, in Spinnaker's field names (`freeFormDetails` is the cluster's detail). */
 export const deployClusterSchema = z
@@ -84,47 +83,22 @@ export function waitForUpTimeoutMs(fields: { waitForUpTimeoutSec?: number }): nu
   return (fields.waitForUpTimeoutSec ?? DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC) * 1000;
 }
 
-const NEW_SERVER_GROUP_TASKS = ['determineServerGroupName', 'createServerGroup', 'waitForUpInstances'];
+/** Every strategy starts the same way: the new group's name is decided, then the group created out of traffic. */
+const NEW_SERVER_GROUP_TASKS = ['determineServerGroupName', 'createServerGroup'] as const;
 
 /**
- * Each strategy's plan. Every task is resumable: the new group's name is decided and stored by the
- * first task before anything exists, so a re-run after a crash finds (never duplicates) the group.
- * Red/black and rolling share the old groups' cleanup: disabled (highlander's task), kept at size
- * for `delayBeforeScaleDownSec`, scaled to 0 (`scaleDown`), then the cluster shrunk to
- * `maxRemainingServerGroups`; the optional steps are planned only when asked for.
+ * Each strategy's tasks after that, from its own plan in packages/strategies. Every task is
+ * resumable: the new group's name is decided and stored by the first task before anything exists,
+ * so a re-run after a crash finds (never duplicates) the group.
  */
-const STRATEGY_TASKS: Record<Strategy, (cluster: DeployCluster) => string[]> = {
-  highlander: () => [...NEW_SERVER_GROUP_TASKS, 'enableServerGroup', 'disableOldServerGroups', 'destroyOldServerGroups'],
-  redblack: (cluster) => redBlackPlan(cluster),
-  bluegreen: (cluster) => redBlackPlan(cluster),
-  rollingredblack: (cluster) => [...NEW_SERVER_GROUP_TASKS, ...judgmentTasks(cluster), 'rollTrafficInSteps', ...oldServerGroupsCleanup(cluster)],
-};
+const STRATEGY_TASKS = {
+  highlander: () => highlanderTasks(),
+  redblack: (cluster) => redBlackTasks(redBlackPlanOptionsOf(cluster)),
+  bluegreen: (cluster) => redBlackTasks(redBlackPlanOptionsOf(cluster)),
+  rollingredblack: (cluster) => rollingRedBlackTasks(redBlackPlanOptionsOf(cluster)),
+} satisfies Record<Strategy, (cluster: DeployCluster) => string[]>;
 
-function redBlackPlan(cluster: DeployCluster): string[] {
-  return [
-    ...NEW_SERVER_GROUP_TASKS,
-    ...judgmentTasks(cluster),
-    'enableServerGroup',
-    ...(strategyDelaysMs(cluster).beforeDisable > 0 ? ['waitBeforeDisable'] : []),
-    ...oldServerGroupsCleanup(cluster),
-  ];
-}
-
-/** The manual judgment's own task, the one a manualJudgment stage runs. */
-function judgmentTasks(cluster: DeployCluster): string[] {
-  return cluster.judgment === undefined ? [] : [JUDGMENT_TASK];
-}
-
-/** What red/black does with the groups a new one replaced: disable, maybe scale down, shrink the cluster. */
-export function oldServerGroupsCleanup(cluster: DeployCluster): string[] {
-  const { scaleDown } = redBlackOptionsOf(cluster);
-  return [
-    'disableOldServerGroups',
-    ...(scaleDown && strategyDelaysMs(cluster).beforeScaleDown > 0 ? ['waitBeforeScaleDown'] : []),
-    ...(scaleDown ? ['scaleDownOldServerGroups'] : []),
-    'shrinkCluster',
-  ];
-}
+type DeployTask = (typeof NEW_SERVER_GROUP_TASKS)[number] | ReturnType<(typeof STRATEGY_TASKS)[Strategy]>[number];
 
 /**
  * `deploy`: a new server group `cluster-vNNN` running `image`, rolled out by `strategy`.
@@ -141,12 +115,12 @@ export const deployStage = defineStageType({
   onFailureTasks: (fields) => (fields.rollback?.onFailure === true ? [...DEPLOY_ROLLBACK_TASKS] : []),
 });
 
-function planFor(cluster: DeployCluster): string[] {
-  const plan = (STRATEGY_TASKS as Record<string, ((cluster: DeployCluster) => string[]) | undefined>)[cluster.strategy];
+function planFor(cluster: DeployCluster): DeployTask[] {
+  const plan = (STRATEGY_TASKS as Record<string, ((cluster: DeployCluster) => DeployTask[]) | undefined>)[cluster.strategy];
   // Validation refuses other strategies; this guards a caller that skipped it.
   if (plan === undefined) {
     const message = `unsupported strategy ${JSON.stringify(cluster.strategy)}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;
     throw new ValidationError(message, [{ path: ['cluster', 'strategy'], message }]);
   }
-  return plan(cluster);
+  return [...NEW_SERVER_GROUP_TASKS, ...plan(cluster)];
 }

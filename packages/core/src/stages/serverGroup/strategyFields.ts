@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_REMAINING_SERVER_GROUPS, DEFAULT_TARGET_PERCENTAGES, targetPercentagesProblem, type RedBlackOptions } from '@gantry/strategies';
+import {
+  DEFAULT_MAX_REMAINING_SERVER_GROUPS,
+  DEFAULT_TARGET_PERCENTAGES,
+  targetPercentagesProblem,
+  type RedBlackOptions,
+  type RedBlackPlanOptions,
+} from '@gantry/strategies';
 import { nonEmptyText, seconds } from '../fields';
 
 /**
@@ -81,5 +87,16 @@ export function strategyDelaysMs(fields: StrategyFields): { beforeDisable: numbe
     beforeDisable: (fields.delayBeforeDisableSec ?? 0) * 1000,
     beforeScaleDown: (fields.delayBeforeScaleDownSec ?? 0) * 1000,
     beforeNextStep: (fields.delayBeforeNextStepSec ?? 0) * 1000,
+  };
+}
+
+/** Which of red/black's optional steps these fields ask for (the plan leaves out the others). */
+export function redBlackPlanOptionsOf(fields: StrategyFields): RedBlackPlanOptions {
+  const delays = strategyDelaysMs(fields);
+  return {
+    verify: fields.judgment !== undefined,
+    delayBeforeDisable: delays.beforeDisable > 0,
+    scaleDown: redBlackOptionsOf(fields).scaleDown,
+    delayBeforeScaleDown: delays.beforeScaleDown > 0,
   };
 }

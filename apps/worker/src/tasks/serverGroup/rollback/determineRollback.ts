@@ -1,5 +1,5 @@
 import { rollbackClusterFieldsSchema, rollbackRequestOf } from '@gantry/core';
-import type { TaskContext, TaskImplementation } from '../../Task';
+import type { TaskContext } from '../../Task';
 import { chosenServerGroup, clusterPlaceFor, providerFor, readFields, refOf } from '../../cloud/context';
 import { serverGroupTask } from '../../cloud/failures';
 import { ROLLBACK_SKIPPED, planOutputs, planRollback } from './rollbackPlan';
@@ -9,7 +9,7 @@ import { ROLLBACK_SKIPPED, planOutputs, planRollback } from './rollbackPlan';
  * the newest older one known healthy) and which leaves it (the current one), and records both
  * with the place, so the outputs also say where the stage acted (the cluster index reads them).
  */
-export const determineRollbackServerGroupsTask: TaskImplementation = serverGroupTask({
+export const determineRollbackServerGroupsTask = serverGroupTask({
   name: 'determineRollbackServerGroups',
   async run(ctx) {
     const request = rollbackRequestOf(readFields(rollbackClusterFieldsSchema, ctx));
@@ -37,7 +37,7 @@ function requestTime(ctx: TaskContext): Date {
  * the deploy's new group is rolled back in favour of the newest older group known healthy. A
  * deploy that failed before its group existed has nothing to undo.
  */
-export const determineDeployRollbackTask: TaskImplementation = serverGroupTask({
+export const determineDeployRollbackTask = serverGroupTask({
   name: 'determineDeployRollback',
   async run(ctx) {
     if (typeof ctx.stage.outputs.serverGroupName !== 'string') {

@@ -2,7 +2,7 @@ import { seconds, waitForUpTimeoutMs } from '@gantry/core';
 import { nullIfNotFound, type CloudProvider, type ServerGroupRef } from '@gantry/providers';
 import { describeHealth, isRollbackPast, nextRollbackStep, type RollbackStep } from '@gantry/strategies';
 import { z } from 'zod';
-import type { TaskContext, TaskImplementation, TaskResult } from '../../Task';
+import type { TaskContext, TaskResult } from '../../Task';
 import { clusterRefOf, providerFor, readFields, refOf } from '../../cloud/context';
 import { TaskFailure, serverGroupTask } from '../../cloud/failures';
 import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../../cloud/poll';
@@ -63,7 +63,7 @@ async function act(provider: CloudProvider, plan: RollbackPlan, step: Exclude<Ro
 }
 
 /** Enable, resize and wait: done once the restored group could carry the traffic alone. */
-export const restoreServerGroupTask: TaskImplementation = serverGroupTask({
+export const restoreServerGroupTask = serverGroupTask({
   name: 'restoreServerGroup',
   async run(ctx) {
     const observed = await observe(ctx);
@@ -94,7 +94,7 @@ async function waitOrGiveUp(ctx: TaskContext, provider: CloudProvider, plan: Rol
  * Refuses while the restored group is not serving and up (it turned unhealthy since it was
  * checked): the bad group is then still better than nothing.
  */
-export const disableRolledBackServerGroupTask: TaskImplementation = serverGroupTask({
+export const disableRolledBackServerGroupTask = serverGroupTask({
   name: 'disableRolledBackServerGroup',
   async run(ctx) {
     const observed = await observe(ctx);

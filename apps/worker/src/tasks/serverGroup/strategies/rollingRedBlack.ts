@@ -11,12 +11,12 @@ import { nullIfNotFound, type CloudProvider } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { nextRollingStep, servingOlderGroups, type RollingProgress, type RollingStep } from '@gantry/strategies';
 import { z } from 'zod';
-import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
-import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
-import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from '../cloud/context';
-import { classifyFailure, serverGroupTask } from '../cloud/failures';
-import { readCluster } from './oldGroupsTask';
-import { ACT_AGAIN_MS, nextPollMs } from '../cloud/poll';
+import { TransientTaskError, type TaskResult } from '../../Task';
+import { JUDGMENT_POLL_MS, stepJudgment } from '../../waitForJudgment';
+import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from '../../cloud/context';
+import { classifyFailure, serverGroupTask } from '../../cloud/failures';
+import { readCluster } from '../oldGroupsTask';
+import { ACT_AGAIN_MS, nextPollMs } from '../../cloud/poll';
 
 /**
  * `deploy` (rolling red/black): moves traffic to the new group in `targetPercentages` steps with
@@ -43,7 +43,7 @@ const progressSchema = z.object({
   failure: z.object({ percentage: z.number(), reason: z.string() }).optional(),
 });
 
-export const rollTrafficInStepsTask: TaskImplementation = serverGroupTask({
+export const rollTrafficInStepsTask = serverGroupTask({
   name: 'rollTrafficInSteps',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);

@@ -1,16 +1,17 @@
 import { deployClusterOf, deployFieldsSchema, redBlackOptionsOf, strategyDelaysMs } from '@gantry/core';
 import { gatesBefore, isPastRedBlack, nextRedBlackStep } from '@gantry/strategies';
-import type { TaskContext, TaskImplementation } from '../Task';
-import { waitFromStart } from '../wait';
-import { readFields } from '../cloud/context';
-import { serverGroupTask } from '../cloud/failures';
-import { oldGroupsTask, type LiveCluster } from './oldGroupsTask';
+import type { TaskContext, TaskImplementation } from '../../Task';
+import { waitFromStart } from '../../wait';
+import { readFields } from '../../cloud/context';
+import { serverGroupTask } from '../../cloud/failures';
+import { oldGroupsTask, type LiveCluster } from '../oldGroupsTask';
 
 /**
- * `deploy` (red/black, blue/green, rolling red/black): the waits and the old groups' cleanup after
- * traffic moved to the new group. The old groups are disabled by highlander's task (the same
- * step); these scale them down once `delayBeforeScaleDownSec` has passed and shrink the cluster
- * to `maxRemainingServerGroups`.
+ * The tasks only red/black's plan has (REDBLACK_PLAN in packages/strategies/src/redBlack.ts, also
+ * used by rolling red/black and the canary's promotion from its disable step on): the delays, and
+ * the old groups' cleanup after traffic moved to the new group. The old groups are disabled by
+ * highlander's task (the same step); these scale them down once `delayBeforeScaleDownSec` has
+ * passed and shrink the cluster to `maxRemainingServerGroups`.
  */
 
 function deployCluster(ctx: TaskContext) {
@@ -18,7 +19,7 @@ function deployCluster(ctx: TaskContext) {
 }
 
 /** A delay of the deploy, measured from the task's first run (kept by the engine across crashes). */
-function delayTask(name: string, delay: 'beforeDisable' | 'beforeScaleDown'): TaskImplementation {
+function delayTask<Name extends string>(name: Name, delay: 'beforeDisable' | 'beforeScaleDown'): TaskImplementation<Name> {
   return serverGroupTask({
     name,
     async run(ctx) {
@@ -32,12 +33,12 @@ export const waitBeforeDisableTask = delayTask('waitBeforeDisable', 'beforeDisab
 /** The disabled old groups keep their instances for `delayBeforeScaleDownSec`: a rollback is one enable away. */
 export const waitBeforeScaleDownTask = delayTask('waitBeforeScaleDown', 'beforeScaleDown');
 
-function redBlackTask(name: string, until: 'scaleDown' | 'destroy', output: string): TaskImplementation {
+function redBlackTask<Name extends string>(name: Name, until: 'scaleDown' | 'destroy', output: string): TaskImplementation<Name> {
   return oldGroupsTask({
     name,
     until,
     output,
-    // The plan runs this task after the judgment and the delays: by its position, those are passed.
+    // REDBLACK_PLAN runs this task after the judgment and the delays: by its position, those are passed.
     decide: (live: LiveCluster, ctx) =>
       nextRedBlackStep({ ...live, options: redBlackOptionsOf(deployCluster(ctx)), passed: gatesBefore(until) }),
     isPast: isPastRedBlack,

@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServerGroupSpec } from '../CloudProvider';
-import { isAlive, signal } from './processes';
-import { AGENT_FILE, readAgentFile } from './protocol';
-import { STATE_FILE, loadState, type AgentState } from './state';
-import { LocalProvider, type LocalProviderOptions } from './LocalProvider';
+import type { ServerGroupSpec } from '@gantry/providers';
+import { LocalProvider, type LocalProviderOptions } from '@gantry/providers/local';
+import { isAlive, signal } from '@gantry/providers/local/processes';
+import { AGENT_FILE, readAgentFile } from '@gantry/providers/local/protocol';
+import { STATE_FILE, loadState, type AgentState } from '@gantry/providers/local/state';
 
 /** Test support: a local provider on its own temporary data dir, and a cleanup that leaves no process behind. */
 
-export const EXAMPLE_APP_DIR = fileURLToPath(new URL('../../../../examples/app', import.meta.url));
+export const EXAMPLE_APP_DIR = fileURLToPath(new URL('../../examples/app', import.meta.url));
 
 export interface LocalTestBed {
   dataDir: string;

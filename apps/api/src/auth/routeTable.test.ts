@@ -1,0 +1,217 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Grant } from '@gantry/core';
+import type { MessageBus } from '@gantry/queue';
+import { AuthStore, PostgresExecutionCommands, PostgresExecutionRepository } from '@gantry/store';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/testDatabase';
+import { buildTestServer } from '../testSupport';
+
+/**
+ * Every route the server registers × {no token, a token without the permission, a token with it}
+ * → 401 / 403 / success, walked from the server's own route table: a route added without a row in
+ * ROUTE_CASES fails here, and one without an access declaration fails registration.
+ */
+const silentBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, close: async () => undefined };
+
+interface Fixture {
+  pipelineId: string;
+  doomedPipelineId: string;
+  executionId: string;
+  stageId: string;
+  tokenId: string;
+}
+
+interface RouteCase {
+  request: (f: Fixture) => { url: string; body?: unknown };
+  /** What the caller needs: grants of a role, the admin role, any token, or nothing. */
+  needs: Omit<Grant, 'role'>[] | 'admin' | 'signedIn' | 'open' | 'sender';
+  /** Statuses that mean "let through" for this request (the handler's own answers). */
+  ok: number[];
+}
+
+const SHOP = 'shop';
+const read = [{ kind: 'application', name: SHOP, actions: ['READ'] }] as const satisfies Omit<Grant, 'role'>[];
+const write = [{ kind: 'application', name: SHOP, actions: ['WRITE'] }] as const satisfies Omit<Grant, 'role'>[];
+const execute = [{ kind: 'application', name: SHOP, actions: ['EXECUTE'] }] as const satisfies Omit<Grant, 'role'>[];
+const pipelineBody = (name: string) => ({ application: SHOP, name, stages: [{ refId: 'w', type: 'wait', waitTime: 1 }] });
+
+/** One row per METHOD + URL pattern the server registers (HEAD routes follow their GET). */
+export const ROUTE_CASES: Record<string, RouteCase> = {
+  'GET /healthz': { request: () => ({ url: '/healthz' }), needs: 'open', ok: [200] },
+  'GET /readyz': { request: () => ({ url: '/readyz' }), needs: 'open', ok: [503] },
+  'GET /metrics': { request: () => ({ url: '/metrics' }), needs: 'signedIn', ok: [200] },
+  'GET /api/v1/me': { request: () => ({ url: '/api/v1/me' }), needs: 'signedIn', ok: [200] },
+  'POST /api/v1/tokens': { request: () => ({ url: '/api/v1/tokens', body: { name: 'ci', roles: ['deployers'] } }), needs: 'admin', ok: [201] },
+  'GET /api/v1/tokens': { request: () => ({ url: '/api/v1/tokens' }), needs: 'admin', ok: [200] },
+  'DELETE /api/v1/tokens/:id': { request: (f) => ({ url: `/api/v1/tokens/${f.tokenId}` }), needs: 'admin', ok: [200] },
+  'GET /api/v1/roles': { request: () => ({ url: '/api/v1/roles' }), needs: 'admin', ok: [200] },
+  'PUT /api/v1/roles/:role': { request: () => ({ url: '/api/v1/roles/viewers', body: { grants: [...read] } }), needs: 'admin', ok: [200] },
+  'GET /api/v1/serviceAccounts': { request: () => ({ url: '/api/v1/serviceAccounts' }), needs: 'admin', ok: [200] },
+  'PUT /api/v1/serviceAccounts/:name': { request: () => ({ url: '/api/v1/serviceAccounts/ci-bot', body: { roles: ['deployers'] } }), needs: 'admin', ok: [200] },
+  'DELETE /api/v1/serviceAccounts/:name': { request: () => ({ url: '/api/v1/serviceAccounts/ci-bot' }), needs: 'admin', ok: [204, 404] },
+  'POST /auth/session': { request: () => ({ url: '/auth/session', body: { token: 'gantry_unknown' } }), needs: 'open', ok: [401] },
+  'DELETE /auth/session': { request: () => ({ url: '/auth/session' }), needs: 'open', ok: [204] },
+  'POST /api/v1/pipelines': { request: () => ({ url: '/api/v1/pipelines', body: pipelineBody(`new-${Math.random()}`) }), needs: write, ok: [201] },
+  'PUT /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}`, body: pipelineBody('main') }), needs: write, ok: [200] },
+  'GET /api/v1/pipelines': { request: () => ({ url: '/api/v1/pipelines' }), needs: 'signedIn', ok: [200] },
+  'GET /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}` }), needs: read, ok: [200] },
+  'GET /api/v1/pipelines/:id/versions': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}/versions` }), needs: read, ok: [200] },
+  'GET /api/v1/pipelines/:id/versions/:version': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}/versions/1` }), needs: read, ok: [200] },
+  'DELETE /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.doomedPipelineId}` }), needs: write, ok: [204] },
+  'POST /api/v1/pipelines/:id/executions': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}/executions`, body: {} }), needs: execute, ok: [202] },
+  'GET /api/v1/executions': { request: () => ({ url: '/api/v1/executions' }), needs: 'signedIn', ok: [200] },
+  'GET /api/v1/executions/:id': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}` }), needs: read, ok: [200] },
+  'GET /api/v1/executions/:id/events': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/events` }), needs: read, ok: [200] },
+  'POST /api/v1/executions/:id/pause': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/pause` }), needs: execute, ok: [202, 409] },
+  'POST /api/v1/executions/:id/resume': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/resume` }), needs: execute, ok: [202, 409] },
+  'POST /api/v1/executions/:id/stages/:stageId/restart': {
+    request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}/restart` }),
+    needs: execute,
+    ok: [202, 409],
+  },
+  'POST /api/v1/executions/:id/stages/:stageId/skip': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}/skip` }), needs: execute, ok: [202, 409] },
+  // Breaking a freeze is for admins only, even for a role that may run the application's pipelines.
+  'POST /api/v1/executions/:id/stages/:stageId/overrideFreeze': {
+    request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}/overrideFreeze`, body: { reason: 'incident 42' } }),
+    needs: 'admin',
+    ok: [202, 409],
+  },
+  'POST /api/v1/executions/:id/stages/:stageId/judgment': {
+    request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}/judgment`, body: { judgmentStatus: 'continue' } }),
+    needs: execute,
+    ok: [202, 409],
+  },
+  'PATCH /api/v1/executions/:id/stages/:stageId': {
+    request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}`, body: { skipRemainingWait: true } }),
+    needs: execute,
+    ok: [202, 409],
+  },
+  'POST /api/v1/executions/:id/cancel': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/cancel` }), needs: execute, ok: [202, 409] },
+  'GET /api/v1/applications/:app/clusters': { request: () => ({ url: `/api/v1/applications/${SHOP}/clusters` }), needs: read, ok: [200] },
+  'GET /api/v1/applications/:app/clusters/:cluster/serverGroups': {
+    request: () => ({ url: `/api/v1/applications/${SHOP}/clusters/${SHOP}-web/serverGroups` }),
+    needs: read,
+    ok: [200],
+  },
+  'POST /api/v1/applications/:app/clusters/:cluster/rollback': {
+    request: () => ({ url: `/api/v1/applications/${SHOP}/clusters/${SHOP}-web/rollback`, body: {} }),
+    needs: execute,
+    ok: [404],
+  },
+  'POST /api/v1/webhooks/jenkins': { request: () => ({ url: '/api/v1/webhooks/jenkins?master=ci', body: {} }), needs: 'sender', ok: [400] },
+  'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
+};
+
+describe('every route × {no token, token without the permission, token with it}', () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  let store: AuthStore;
+  let fixture: Fixture;
+  const tokens = { admin: '', outsider: '', granted: '' };
+
+  const call = async (method: string, routeCase: RouteCase, token: string | undefined) => {
+    const { url, body } = routeCase.request(fixture);
+    const headers: Record<string, string | undefined> = { authorization: token === undefined ? undefined : `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return app.inject({ method: method as 'GET', url, headers: headers as Record<string, string>, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const pool = database.db.pool;
+    store = new AuthStore(pool);
+    app = buildTestServer(database, {
+      auth: { mode: 'on', store },
+      executions: new PostgresExecutionRepository(pool),
+      commands: new PostgresExecutionCommands(pool),
+      bus: silentBus,
+      triggers: { pool },
+      readiness: async () => [],
+    });
+    await app.ready();
+    tokens.admin = (await store.createToken({ name: 'root', roles: ['admin'], createdBy: 'test' })).token;
+    // A token for another application: every permission there, none on `shop`.
+    tokens.outsider = (await store.createToken({ name: 'outsider', roles: ['other-team'], createdBy: 'test' })).token;
+    await store.setRoleGrants('other-team', [{ kind: 'application', name: 'other', actions: ['READ', 'WRITE', 'EXECUTE'] }], 'test');
+    tokens.granted = (await store.createToken({ name: 'granted', roles: ['granted'], createdBy: 'test' })).token;
+
+    const admin = { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' };
+    const pipeline = await app.inject({ method: 'POST', url: '/api/v1/pipelines', headers: admin, payload: JSON.stringify(pipelineBody('main')) });
+    const pipelineId = pipeline.json<{ id: string }>().id;
+    const execution = await app.inject({ method: 'POST', url: `/api/v1/pipelines/${pipelineId}/executions`, headers: admin, payload: '{}' });
+    const { id: executionId, stages } = execution.json<{ id: string; stages: { id: string }[] }>();
+    const tokenId = (await store.createToken({ name: 'to-revoke', roles: [], createdBy: 'test' })).view.id;
+    const doomed = await app.inject({ method: 'POST', url: '/api/v1/pipelines', headers: admin, payload: JSON.stringify(pipelineBody('doomed')) });
+    fixture = { pipelineId, doomedPipelineId: doomed.json<{ id: string }>().id, executionId, stageId: stages[0]?.id ?? '', tokenId };
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('has a case for every route, and every case names a route', () => {
+    const registered = new Set(app.routeTable.filter((route) => route.method !== 'HEAD' && !route.url.startsWith('/docs')).map((route) => `${route.method} ${route.url}`));
+    const missing = [...registered].filter((key) => !(key in ROUTE_CASES));
+    expect(missing, `add a row for each of these routes to ROUTE_CASES in apps/api/src/auth/routeTable.test.ts: ${missing.join(', ')}`).toEqual([]);
+    expect(Object.keys(ROUTE_CASES).filter((key) => !registered.has(key))).toEqual([]);
+  });
+
+  it('refuses a route registered without an access declaration, saying what to add', async () => {
+    const probe = buildTestServer(database, { auth: { mode: 'on', store } });
+    probe.register(async (child) => {
+      child.get('/api/v1/forgotten', async () => ({ open: 'to all' }));
+    });
+    await expect(probe.ready()).rejects.toThrow(/route GET \/api\/v1\/forgotten declares no access: add `config: needs\(/);
+    await probe.close().catch(() => undefined);
+  });
+
+  for (const [key, routeCase] of Object.entries(ROUTE_CASES)) {
+    const [method = 'GET'] = key.split(' ');
+    it(key, async () => {
+      const declared = app.routeTable.find((route) => `${route.method} ${route.url}` === key);
+      if (routeCase.needs === 'open') {
+        expect(declared?.access.kind).toBe('open');
+        expect(routeCase.ok).toContain((await call(method, routeCase, undefined)).statusCode);
+        return;
+      }
+      const anonymous = await call(method, routeCase, undefined);
+      if (routeCase.needs === 'sender') {
+        // Trigger endpoints authenticate the sender themselves; a bad API token is still a 401.
+        expect((await call(method, routeCase, 'gantry_not-a-token')).statusCode).toBe(401);
+        expect(routeCase.ok).toContain(anonymous.statusCode);
+        return;
+      }
+      expect(anonymous.statusCode, anonymous.body).toBe(401);
+      expect(anonymous.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+      expect((await call(method, routeCase, 'gantry_revoked-or-made-up')).statusCode).toBe(401);
+
+      const outsider = await call(method, routeCase, tokens.outsider);
+      if (routeCase.needs === 'signedIn') {
+        expect(routeCase.ok, outsider.body).toContain(outsider.statusCode);
+      } else {
+        expect(outsider.statusCode, outsider.body).toBe(403);
+        const missing = routeCase.needs === 'admin' ? 'role admin' : `${routeCase.needs[0]?.actions[0]} on application ${SHOP}`;
+        expect(outsider.json()).toMatchObject({ error: { code: 'FORBIDDEN', details: { missing: expect.arrayContaining([missing]) } } });
+      }
+
+      if (Array.isArray(routeCase.needs)) {
+        await store.setRoleGrants('granted', routeCase.needs, 'test');
+        const granted = await call(method, routeCase, tokens.granted);
+        expect(routeCase.ok, granted.body).toContain(granted.statusCode);
+      } else {
+        const admin = await call(method, routeCase, tokens.admin);
+        expect(routeCase.ok, admin.body).toContain(admin.statusCode);
+      }
+    });
+  }
+
+  it('listings show only what the caller may read', async () => {
+    const outsiderList = await call('GET', ROUTE_CASES['GET /api/v1/pipelines'] as RouteCase, tokens.outsider);
+    expect(outsiderList.json()).toEqual({ pipelines: [] });
+    const executions = await call('GET', ROUTE_CASES['GET /api/v1/executions'] as RouteCase, tokens.outsider);
+    expect(executions.json<{ executions: unknown[] }>().executions).toEqual([]);
+    await store.setRoleGrants('granted', [...read], 'test');
+    const grantedList = await call('GET', ROUTE_CASES['GET /api/v1/pipelines'] as RouteCase, tokens.granted);
+    expect(grantedList.json<{ pipelines: { application: string }[] }>().pipelines.map((p) => p.application)).toContain(SHOP);
+  });
+});

@@ -1,0 +1,130 @@
+import { ACTIONS, RESOURCE_KINDS } from '@gantry/core';
+import { z } from 'zod';
+import { errorResponses, uuid } from '../commonSchemas';
+
+const roleName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/, 'letters, digits and _ . : @ - (at most 128)');
+const roles = z.array(roleName).max(100);
+
+const grantSchema = z.object({
+  kind: z.enum(RESOURCE_KINDS),
+  name: z.string().min(1).max(200).describe('An application or account name, or * for all'),
+  actions: z.array(z.enum(ACTIONS)).min(1),
+});
+
+const tokenViewSchema = z
+  .object({
+    id: uuid,
+    name: z.string(),
+    roles: z.array(z.string()),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+
+const serviceAccountSchema = z
+  .object({ name: z.string(), roles: z.array(z.string()), createdBy: z.string().nullable(), createdAt: z.string() })
+  .meta({ id: 'ServiceAccount' });
+
+const tags = ['auth'];
+
+export const meSchema = {
+  tags,
+  summary: 'Who the caller is and what it may do',
+  response: {
+    200: z.object({
+      name: z.string(),
+      roles: z.array(z.string()),
+      via: z.string(),
+      admin: z.boolean(),
+      grants: z.array(grantSchema.extend({ role: z.string() })),
+    }),
+    ...errorResponses(401),
+  },
+};
+
+export const createTokenSchema = {
+  tags,
+  summary: 'Create an API token (admin); the token is in this answer only',
+  body: z.object({
+    name: z.string().min(1).max(200),
+    roles,
+    expiresAt: z.coerce.date().optional().describe('When the token stops working; default never'),
+  }),
+  response: { 201: tokenViewSchema.extend({ token: z.string() }), ...errorResponses(400, 401, 403) },
+};
+
+export const listTokensSchema = {
+  tags,
+  summary: 'List API tokens (admin), never their values',
+  response: { 200: z.object({ tokens: z.array(tokenViewSchema) }), ...errorResponses(401, 403) },
+};
+
+export const revokeTokenSchema = {
+  tags,
+  summary: 'Revoke an API token (admin)',
+  params: z.object({ id: uuid }),
+  response: { 200: tokenViewSchema, ...errorResponses(400, 401, 403, 404) },
+};
+
+export const listRolesSchema = {
+  tags,
+  summary: 'Every role grant (admin)',
+  response: { 200: z.object({ grants: z.array(grantSchema.extend({ role: z.string() })) }), ...errorResponses(401, 403) },
+};
+
+export const putRoleSchema = {
+  tags,
+  summary: "Replace what a role may do (admin); an empty list removes the role's grants",
+  params: z.object({ role: roleName }),
+  body: z.object({ grants: z.array(grantSchema).max(1000) }),
+  response: { 200: z.object({ role: z.string(), grants: z.array(grantSchema) }), ...errorResponses(400, 401, 403) },
+};
+
+export const listServiceAccountsSchema = {
+  tags,
+  summary: 'Service accounts that automatic triggers may run as (admin)',
+  response: { 200: z.object({ serviceAccounts: z.array(serviceAccountSchema) }), ...errorResponses(401, 403) },
+};
+
+export const putServiceAccountSchema = {
+  tags,
+  summary: 'Create or change a service account and its roles (admin)',
+  params: z.object({ name: roleName }),
+  body: z.object({ roles }),
+  response: { 200: serviceAccountSchema, ...errorResponses(400, 401, 403) },
+};
+
+export const deleteServiceAccountSchema = {
+  tags,
+  summary: 'Delete a service account (admin)',
+  params: z.object({ name: roleName }),
+  response: { 204: z.undefined(), ...errorResponses(400, 401, 403, 404) },
+};
+
+export const signInSchema = {
+  tags,
+  summary: 'Browser sign-in with an API token: sets the httpOnly session cookie and the CSRF cookie',
+  body: z.object({ token: z.string().min(1) }),
+  response: { 200: z.object({ name: z.string(), roles: z.array(z.string()) }), ...errorResponses(400, 401) },
+};
+
+export const signOutSchema = {
+  tags,
+  summary: 'Sign out: clears the session cookies',
+  response: { 204: z.undefined() },
+};
+
+export const oidcLoginSchema = {
+  tags,
+  summary: "Browser sign-in through the OIDC provider (authorization code with PKCE)",
+  hide: false,
+};
+
+export const oidcCallbackSchema = {
+  tags,
+  summary: 'Where the OIDC provider sends the browser back',
+  querystring: z.object({ code: z.string().min(1), state: z.string().min(1) }),
+};

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ANY, allows, describePermission, missingPermissions, mayRunAs, permissionsToRun, readable, stageAccounts, type Grant } from './authorization';
+
+const grants: Grant[] = [
+  { role: 'shop-dev', kind: 'application', name: 'shop', actions: ['WRITE'] },
+  { role: 'shop-ops', kind: 'application', name: 'shop', actions: ['EXECUTE'] },
+  { role: 'shop-ops', kind: 'account', name: 'local', actions: ['EXECUTE'] },
+  { role: 'auditor', kind: 'application', name: ANY, actions: ['READ'] },
+];
+
+describe('authorization', () => {
+  it('grants what a role holds; WRITE and EXECUTE include READ, nothing else is implied', () => {
+    expect(allows(grants, ['shop-dev'], { kind: 'application', name: 'shop', action: 'WRITE' })).toBe(true);
+    expect(allows(grants, ['shop-dev'], { kind: 'application', name: 'shop', action: 'READ' })).toBe(true);
+    expect(allows(grants, ['shop-dev'], { kind: 'application', name: 'shop', action: 'EXECUTE' })).toBe(false);
+    expect(allows(grants, ['shop-dev'], { kind: 'application', name: 'other', action: 'READ' })).toBe(false);
+    // An application grant says nothing about an account of the same name.
+    expect(allows(grants, ['shop-ops'], { kind: 'account', name: 'shop', action: 'EXECUTE' })).toBe(false);
+    expect(allows(grants, ['auditor'], { kind: 'application', name: 'anything', action: 'READ' })).toBe(true);
+    expect(allows(grants, ['auditor'], { kind: 'application', name: 'anything', action: 'WRITE' })).toBe(false);
+    expect(allows([], ['admin'], { kind: 'account', name: 'prod', action: 'EXECUTE' })).toBe(true);
+    expect(allows(grants, [], { kind: 'application', name: 'shop', action: 'READ' })).toBe(false);
+  });
+
+  it('lists what is missing, worded for a 403', () => {
+    const needed = permissionsToRun('shop', [{ refId: 'd', type: 'deploy', cluster: { account: 'local', application: 'shop' } }]);
+    expect(missingPermissions(grants, ['shop-ops'], needed)).toEqual([]);
+    expect(missingPermissions(grants, ['shop-dev'], needed).map(describePermission)).toEqual(['EXECUTE on application shop', 'EXECUTE on account local']);
+  });
+
+  it('finds every account and application a pipeline deploys to; an expression counts as any', () => {
+    const stages = [
+      { refId: 'b', type: 'bake', account: 'aws-prod' },
+      { refId: 'r', type: 'rollbackCluster', credentials: 'k8s' },
+      { refId: 'd', type: 'deploy', cluster: { account: 'local', application: 'billing' } },
+      { refId: 's', type: 'deploy', clusters: [{ account: '${parameters.account}', application: 'shop' }] },
+      { refId: 'w', type: 'wait' },
+      'not a stage',
+    ];
+    expect(stageAccounts(stages)).toEqual([ANY, 'aws-prod', 'k8s', 'local']);
+    expect(permissionsToRun('shop', stages).filter((p) => p.kind === 'application').map((p) => p.name)).toEqual(['shop', 'billing']);
+    // Only an ANY grant (or admin) satisfies an expression account.
+    expect(allows(grants, ['shop-ops'], { kind: 'account', name: ANY, action: 'EXECUTE' })).toBe(false);
+  });
+
+  it('filters listings by what the roles may read', () => {
+    expect(readable(grants, ['shop-dev', 'shop-ops'], 'application')).toEqual(new Set(['shop']));
+    expect(readable(grants, ['auditor'], 'application')).toBe(ANY);
+    expect(readable(grants, ['admin'], 'account')).toBe(ANY);
+    expect(readable(grants, ['nobody'], 'application')).toEqual(new Set());
+  });
+
+  it('lets a user name a service account only when holding all its roles (Fiat)', () => {
+    expect(mayRunAs(['shop-ops', 'shop-dev'], ['shop-ops'])).toBe(true);
+    expect(mayRunAs(['shop-dev'], ['shop-ops'])).toBe(false);
+    expect(mayRunAs(['admin'], ['anything'])).toBe(true);
+  });
+});

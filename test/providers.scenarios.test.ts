@@ -7,7 +7,7 @@ import { kubernetesUnderTest } from './providerScenarios/kubernetes';
 import { localUnderTest } from './providerScenarios/local';
 
 /**
- * One scenario table, every provider (DESIGN.md "Providers"): the strategies are written once
+ * One scenario table, every provider (docs/architecture.md "Providers"): the strategies are written once
  * against CloudProvider, so every provider must behave the same way on the same story. Each row
  * drives a real SDK client against a stateful fake cloud, and checks the cloud's side through the
  * fake, not only what the provider says.

@@ -79,7 +79,9 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
       bus: gantry.bus,
       readiness: async () => [],
       logger: false,
-      triggers: { pool, secrets: { 'builds-key': YAML_SECRET } },
+      // Open to unsigned senders (the matching is under test here); sender authentication is in
+      // apps/api/src/auth/routeTable.test.ts and webhookSenders.test.ts.
+      triggers: { pool, secrets: { 'builds-key': YAML_SECRET }, openSources: ['*'] },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
@@ -38,6 +40,9 @@ describe('the layer rule (eslint.layers.js)', () => {
   });
 
   it('refuses imports of an app, except where apps/gantry composes the API and the worker', async () => {
+    expect(await layerProblems('packages/providers/src/local/x.ts', `import { x } from '@gantry/local-agent';`)).toEqual([
+      expect.stringContaining('apps/local-agent is an app: nothing imports an app'),
+    ]);
     expect(await layerProblems('packages/store/src/x.ts', `import { startWorker } from '@gantry/worker';`)).toEqual([
       expect.stringContaining('apps/worker is an app: nothing imports an app'),
     ]);
@@ -52,6 +57,34 @@ describe('the layer rule (eslint.layers.js)', () => {
     expect(await layerProblems('packages/store/src/x.ts', `import { parsePipelineDefinition } from '@gantry/core';`)).toEqual([]);
     for (const path of ['../../../apps/worker/src/Engine', '../../core/src/index', '../../../packages/core/src/index']) {
       expect(await layerProblems('packages/store/src/sub/x.ts', `import { x } from '${path}';`), path).toHaveLength(1);
+    }
+  });
+});
+
+describe('workspace dependencies', () => {
+  it('each workspace declares exactly the @gantry packages its source imports', () => {
+    for (const dir of ['packages', 'apps'].flatMap((parent) => readdirSync(join(root, parent)).map((name) => `${parent}/${name}`))) {
+      if (!existsSync(join(root, dir, 'package.json'))) continue;
+      const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+      const sources = readdirSync(join(root, dir, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+      const imported = new Set(
+        sources.flatMap((file) => [...readFileSync(join(root, dir, 'src', file), 'utf8').matchAll(/(?:from |import\()'(@gantry\/[\w-]+)/g)].map((m) => m[1])),
+      );
+      imported.delete(manifest.name);
+      const declared = Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith('@gantry/'));
+      expect(declared.sort(), dir).toEqual([...imported].sort());
+    }
+  });
+});
+
+describe('async safety', () => {
+  it('checks promises type-aware over the engine: no-floating-promises and no-misused-promises are errors there', async () => {
+    const linter = new ESLint({ cwd: root });
+    for (const file of ['apps/worker/src/Engine.ts', 'apps/api/src/server.ts', 'packages/store/src/ExecutionCommands.ts']) {
+      const config = (await linter.calculateConfigForFile(join(root, file))) as { rules: Record<string, unknown[]>; languageOptions: { parserOptions: { projectService?: boolean } } };
+      expect(config.rules['@typescript-eslint/no-floating-promises']?.[0], file).toBe(2);
+      expect(config.rules['@typescript-eslint/no-misused-promises']?.[0], file).toBe(2);
+      expect(config.languageOptions.parserOptions.projectService, file).toBe(true);
     }
   });
 });

@@ -118,7 +118,7 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((
 export function fromSchema(schema: JsonSchema, document: OpenApiDocument, known: Record<string, string[]> = {}, name?: string, depth = 0): fc.Arbitrary<unknown> {
   const ref = typeof schema.$ref === 'string' ? schema.$ref.replace('#/components/schemas/', '') : undefined;
   if (ref !== undefined) return fromSchema(document.components?.schemas?.[ref] ?? {}, document, known, name, depth);
-  if (name !== undefined && known[name]?.length) return fc.constantFrom(...known[name]!);
+  if (name !== undefined && known[name]?.length) return fc.constantFrom(...known[name]);
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return fc.constantFrom(...(schema.enum as unknown[]));
   if ('const' in schema) return fc.constant(schema.const);
   const choices = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { adminTokenPath } from '../../packages/config/src';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +26,18 @@ export interface LocalGantry {
   close(): Promise<void>;
 }
 
-export async function startLocalGantry(): Promise<LocalGantry> {
+/** `accountsYaml`: an accounts file for this Gantry (its agent's data dir stays `<dataDir>/local`); default: none, the one `local` account. */
+export async function startLocalGantry(options: { accountsYaml?: string } = {}): Promise<LocalGantry> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-local-e2e-'));
   const database: TestDatabase = await createTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = { DATABASE_URL: database.url, REDIS_URL: undefined, GANTRY_ACCOUNTS_FILE: undefined, GANTRY_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  let accountsFile: string | undefined;
+  if (options.accountsYaml !== undefined) {
+    accountsFile = join(dataDir, 'accounts.yaml');
+    writeFileSync(accountsFile, options.accountsYaml);
+  }
+  const env = { DATABASE_URL: database.url, REDIS_URL: undefined, GANTRY_ACCOUNTS_FILE: accountsFile, GANTRY_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
   const local = { gantry: spawnGantry(env) };
   await waitForReady(url, local.gantry);
   const agentDir = join(dataDir, 'local');

@@ -23,10 +23,18 @@ export interface LocalTestBed {
   close(): Promise<void>;
 }
 
-export function localTestBed(options: LocalProviderOptions & { account?: string; portRange?: { from: number; to: number } } = {}): LocalTestBed {
+/** `allowPipelineCommands`: specs may give their own settings.command (see the account's flag). */
+export function localTestBed(options: LocalProviderOptions & { account?: string; portRange?: { from: number; to: number }; allowPipelineCommands?: boolean } = {}): LocalTestBed {
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-local-test-'));
   const name = options.account ?? 'local-test';
-  const provider = new LocalProvider({ name, provider: 'local', dataDir, ...(options.portRange ? { portRange: options.portRange } : {}) }, { faultInjection: true, ...options });
+  const account = {
+    name,
+    provider: 'local' as const,
+    dataDir,
+    ...(options.portRange ? { portRange: options.portRange } : {}),
+    ...(options.allowPipelineCommands === undefined ? {} : { allowPipelineCommands: options.allowPipelineCommands }),
+  };
+  const provider = new LocalProvider(account, { faultInjection: true, ...options });
   const pids = () => instancePids(dataDir).concat(readAgentFile(join(dataDir, AGENT_FILE))?.pid ?? []);
   return {
     dataDir,
@@ -39,7 +47,8 @@ export function localTestBed(options: LocalProviderOptions & { account?: string;
       image: EXAMPLE_APP_DIR,
       capacity: { min: 1, max: 1, desired: 1 },
       enabled: false,
-      settings: { command: process.execPath, args: ['server.mjs'], env: { APP_VERSION: `v${sequence}`, ...env }, startTimeoutSec: 20 },
+      // What runs comes from examples/app/gantry-app.json (node server.mjs), as for a pipeline.
+      settings: { env: { APP_VERSION: `v${sequence}`, ...env }, startTimeoutSec: 20 },
       ...overrides,
     }),
     pids,

@@ -21,7 +21,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     readiness: () => infra.readiness(),
     logger: { level: config.logLevel, name: 'gantry-api' },
     bodyLimitBytes: config.bodyLimitBytes,
-    triggers: { pool: infra.db.pool, secrets: config.secrets },
+    triggers: { pool: infra.db.pool, secrets: config.secrets, openSources: config.webhookOpenSources },
     ...(providers === undefined ? {} : { providers }),
     clusterIndex: new PostgresClusterIndex(infra.db.pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(infra.db.pool, place),

@@ -38,9 +38,9 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /**
    * What the trigger endpoints (/webhooks/…) need: the database they match pipelines in, and the
-   * configuration's webhook secrets by ref. Without it those endpoints are not served.
+   * configuration's webhook secrets by ref, and the sources open to anyone. Without it those endpoints are not served.
    */
-  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>> };
+  triggers?: { pool: pg.Pool; secrets?: Readonly<Record<string, string>>; openSources?: readonly string[] };
   /** The configured accounts and their providers, for the application routes; default none. */
   providers?: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
   /** Where Gantry deployed an application's clusters (PostgresClusterIndex); default none known. */
@@ -78,6 +78,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       rules: (deps.deployPolicy ?? EMPTY_DEPLOY_POLICY).rules,
       accounts: () => providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] })),
     },
+    ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
   });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactUrl } from './config';
+import { ConfigError, adminTokenPath, loadConfig, localApiToken, redactUrl } from './config';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -30,6 +30,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres: or postgresql: URL/);
     expect(() => loadConfig({ GANTRY_CONFIG_FILE: '/nonexistent/gantry.yaml' })).toThrow(/GANTRY_CONFIG_FILE: cannot read/);
+  });
+
+  it('listens on loopback by default with authentication on; elsewhere only with authentication', () => {
+    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', auth: 'on' });
+    expect(loadConfig({ HOST: '0.0.0.0' })).toMatchObject({ host: '0.0.0.0', auth: 'on' });
+    expect(loadConfig({ GANTRY_AUTH: 'off' })).toMatchObject({ auth: 'off' });
+    expect(() => loadConfig({ HOST: '0.0.0.0', GANTRY_AUTH: 'off' })).toThrow(/^HOST=0\.0\.0\.0 is reachable from other machines: it needs authentication \(GANTRY_AUTH=on/);
+    expect(() => loadConfig({ HOST: '::', GANTRY_AUTH: 'off' })).toThrow(/HOST=::/);
+    expect(() => loadConfig({ GANTRY_AUTH: 'off', GANTRY_ADMIN_TOKEN: 'x'.repeat(32) })).toThrow(/GANTRY_AUTH=off contradicts GANTRY_ADMIN_TOKEN/);
+    expect(() => loadConfig({ GANTRY_ADMIN_TOKEN: 'short' })).toThrow(/GANTRY_ADMIN_TOKEN: must be at least 20 characters/);
+    expect(() => loadConfig({ GANTRY_OIDC_ISSUER: 'https://sso.example.com' })).toThrow(/GANTRY_OIDC_ISSUER needs GANTRY_OIDC_AUDIENCE/);
+  });
+
+  it('finds the local API token: GANTRY_TOKEN, else the admin token file in GANTRY_DATA_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-token-'));
+    expect(localApiToken({ GANTRY_DATA_DIR: dir })).toBeUndefined();
+    writeFileSync(adminTokenPath(dir), 'gantry_from-file\n');
+    expect(localApiToken({ GANTRY_DATA_DIR: dir })).toBe('gantry_from-file');
+    expect(localApiToken({ GANTRY_DATA_DIR: dir, GANTRY_TOKEN: 'gantry_from-env' })).toBe('gantry_from-env');
   });
 
   it('masks passwords in URLs it prints', () => {

@@ -59,6 +59,8 @@ export const configSchema = z.object({
   lockDurationMs: z.coerce.number().int().min(1000).default(10_000),
   webhookAllowedHosts: csv.default([]),
   webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
+  /** Webhook sources anyone may post to unsigned and without a token (`github`, `jenkins:<master>`, `*`); default none. */
+  webhookOpenSources: csv.default([]),
   /**
    * Webhook trigger secrets by ref (`secret: {ref: "github"}` in a trigger): a map in the YAML file,
    * or a JSON object in GANTRY_SECRETS. A GANTRY_SECRET_<REF> variable wins over both.
@@ -104,6 +106,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   lockDurationMs: 'GANTRY_LOCK_DURATION_MS',
   webhookAllowedHosts: 'GANTRY_WEBHOOK_ALLOWED_HOSTS',
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
+  webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',
   secrets: 'GANTRY_SECRETS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   auth: 'GANTRY_AUTH',

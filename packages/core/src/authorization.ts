@@ -89,7 +89,7 @@ export function effectiveGrants(grants: readonly Grant[], roles: readonly string
 
 /** A stage and the clusters it deploys (`cluster`, or Spinnaker's `clusters[]`): where accounts and applications are named. */
 function placesOf(stage: Record<string, unknown>): Record<string, unknown>[] {
-  const clusters = Array.isArray(stage.clusters) ? stage.clusters : [];
+  const clusters: unknown[] = Array.isArray(stage.clusters) ? stage.clusters : [];
   return [stage, stage.cluster, ...clusters].filter(isPlainObject);
 }
 

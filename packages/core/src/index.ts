@@ -6,7 +6,7 @@ export { defineStageType } from './stages/StageType';
 export { registerStageType, getStageType, listStageTypes } from './stages/registry';
 export { exprOr, seconds, EXPRESSION_ALTERNATIVE } from './stages/fields';
 export { BUILT_IN_STAGE_TYPES, type BuiltInTaskName } from './stages/builtins';
-export { waitStage } from './stages/wait';
+export { waitStage, waitFieldsSchema } from './stages/wait';
 export { manualJudgmentStage } from './stages/manualJudgment';
 export {
   judgmentRequestOf,
@@ -18,7 +18,7 @@ export {
 } from './stages/judgments';
 export { checkPreconditionsStage } from './stages/checkPreconditions';
 export { evaluateVariablesStage } from './stages/evaluateVariables';
-export { webhookStage, WEBHOOK_METHODS } from './stages/webhook';
+export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';
 export { pipelineStage } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';

@@ -47,7 +47,7 @@ const designPipeline = {
         region: 'us-east-1',
         application: 'checkout',
         stack: 'prod',
-        // DESIGN.md's example says redblack, which comes after highlander (see the test below).
+        // The first design example says redblack, which comes after highlander (see the test below).
         strategy: 'highlander',
         image: '${stages.bake.outputs.imageId}',
         capacity: { min: 2, max: 6, desired: 3 },
@@ -77,7 +77,7 @@ const issue = (path: ValidationIssue['path'], message: string | RegExp) => ({
 });
 
 describe('parsePipelineDefinition', () => {
-  it('parses the DESIGN.md pipeline and normalises it', () => {
+  it('parses the first design example pipeline and normalises it', () => {
     expect(parsePipelineDefinition(designPipeline)).toEqual({
       application: 'checkout',
       name: 'deploy-prod',

@@ -1,6 +1,6 @@
 /**
  * One interface for every cloud, shaped by server groups, so that deploy strategies are written
- * once (DESIGN.md "Providers"). Every method is idempotent: calling it again after a crash, with
+ * once (docs/architecture.md "Providers"). Every method is idempotent: calling it again after a crash, with
  * the same arguments, converges on the same state and never creates a second resource.
  */
 export type ProviderKind = 'aws' | 'gcp' | 'kubernetes' | 'local';

@@ -11,7 +11,7 @@ import { localAccountPaths, localAccountSchema } from './local/account';
 
 /**
  * Accounts are named provider targets with credentials, configured in `accounts.yaml`, never in a
- * pipeline (DESIGN.md "Vocabulary"). Secrets are never literals in the file: a token is a reference
+ * pipeline (docs/architecture.md "Vocabulary"). Secrets are never literals in the file: a token is a reference
  * to an environment variable, read when the provider is built. Each cloud's schema lives in its
  * folder (`<cloud>/account.ts`); this file joins them into the accounts file.
  */

@@ -1,7 +1,7 @@
 import type { ProviderKind } from './CloudProvider';
 
 /**
- * What the engine needs to know about a failed provider call (DESIGN.md "Providers"):
+ * What the engine needs to know about a failed provider call (docs/architecture.md "Providers"):
  * - NotFound: the resource is not there (callers decide whether that is fine, e.g. destroy).
  * - Conflict: someone else changed or owns it; retrying helps only when the operation re-reads.
  * - Throttled: the API asked us to slow down; retry after `retryAfterMs` when given.

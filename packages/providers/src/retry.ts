@@ -7,7 +7,8 @@ export interface RetryOptions {
   baseDelayMs: number;
   /**
    * Longest single wait. A Retry-After longer than this is not waited for: the error goes to the
-   * engine, which reschedules the task instead of holding a worker (DESIGN.md: no worker sleeps).
+   * engine, which reschedules the task instead of holding a worker (no worker sleeps:
+   * docs/architecture.md "Crash safety").
    */
   maxDelayMs: number;
   /**

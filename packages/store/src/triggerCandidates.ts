@@ -8,9 +8,10 @@ interface CandidateRow {
   name: string;
   version: number;
   definition: JsonObject;
+  created_by: string | null;
 }
 
-const SELECT_LATEST = `SELECT p.id, p.application, p.name, p.version, v.definition
+const SELECT_LATEST = `SELECT p.id, p.application, p.name, p.version, v.definition, v.created_by
   FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id AND v.version = p.version
   WHERE p.deleted_at IS NULL`;
 
@@ -34,5 +35,5 @@ export async function selectTriggerCandidate(sql: SqlClient, pipelineId: string)
 }
 
 function toCandidate(row: CandidateRow): TriggerCandidate {
-  return { pipelineId: row.id, application: row.application, name: row.name, version: row.version, definition: row.definition };
+  return { pipelineId: row.id, application: row.application, name: row.name, version: row.version, definition: row.definition, savedBy: row.created_by };
 }

@@ -3,7 +3,7 @@ import { redBlackTasks, type RedBlackPlanOptions, type RedBlackTask } from './re
 import { isUp, type ServerGroupView } from './serverGroups';
 
 /**
- * Canary analysis (DESIGN.md "Strategies"): a baseline group (the production image) and a canary
+ * Canary analysis (docs/architecture.md "Strategies"): a baseline group (the production image) and a canary
  * group (the new image), both new and of the same size, run beside the production group. Traffic
  * moves to them in steps; after each step their metrics are compared over an interval, and the
  * judge's verdict decides: pass → next step, marginal → a person decides (or fail), fail → back to

@@ -42,7 +42,7 @@ describe('triggering a command-running pipeline needs EXECUTE on its application
     app.inject({
       method: 'POST',
       url: `/api/v1/pipelines/${pipelineId}/executions`,
-      headers: { 'content-type': 'application/json', authorization: token === undefined ? (undefined as unknown as string) : `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: token === undefined ? undefined : `Bearer ${token}` },
       payload: JSON.stringify({ trigger: { user: 'root' } }),
     });
   const executionCount = async () => Number((await database.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM executions')).rows[0]?.n);

@@ -47,7 +47,9 @@ async function startProvider(): Promise<{ issuer: string; server: Server }> {
     },
     extraTokenClaims: async (ctx) => ({ groups: groups[String(ctx.oidc.client?.clientId)] ?? [] }),
   });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  // Koa's handler answers its own errors (ctx.onerror): the server has nothing to await.
+  server.on('request', (request, response) => void handle(request, response));
   return { issuer, server };
 }
 

@@ -16,9 +16,22 @@ export interface TaskImplementation<Name extends string = string> {
   run(ctx: TaskContext): Promise<TaskResult>;
 }
 
-/** Keeps a task's name as a literal type, so the built-in task table can check it against the plans. */
+/**
+ * A task as the engine runs it: its name kept as a literal type, so the built-in task table can
+ * check it against the plans, and a TaskFailure thrown anywhere inside it ending it TERMINAL.
+ */
 export function defineTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
-  return task;
+  return {
+    ...task,
+    async run(ctx) {
+      try {
+        return await task.run(ctx);
+      } catch (error) {
+        if (error instanceof TaskFailure) return { status: 'TERMINAL', error: error.message };
+        throw error;
+      }
+    },
+  };
 }
 
 export interface TaskContext {
@@ -104,5 +117,13 @@ export class TransientTaskError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TransientTaskError';
+  }
+}
+
+/** A TERMINAL outcome decided inside a task's helpers, so that task bodies read as straight lines. */
+export class TaskFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskFailure';
   }
 }

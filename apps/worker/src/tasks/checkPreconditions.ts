@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
 import { defineTask, type TaskContext } from './Task';
-import { readContext } from './readContext';
+import { readFields } from './readFields';
 
 // Each precondition is read loosely here and judged one by one, so one malformed entry fails as
 // that entry (with its reason in the error) instead of hiding the verdict on the others.
@@ -116,9 +116,8 @@ function judge(precondition: Precondition, ctx: TaskContext): Verdict {
 export const checkPreconditionsTask = defineTask({
   name: 'checkPreconditions',
   async run(ctx) {
-    const read = readContext(preconditionsContext, ctx.stage.context, 'checkPreconditions');
-    if (!read.ok) return read.result;
-    const verdicts = read.value.preconditions.map((p) => judge(p, ctx));
+    const fields = readFields(preconditionsContext, ctx);
+    const verdicts = fields.preconditions.map((p) => judge(p, ctx));
     const outputs: JsonObject = {
       preconditions: verdicts.map(({ type, passed, message }) => ({ type, passed, message })),
     };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTask } from './Task';
-import { readContext } from './readContext';
+import { readFields } from './readFields';
 
 const variablesContext = z.object({
   variables: z.array(z.object({ key: z.string().min(1), value: z.unknown().optional() })).default([]),
@@ -10,11 +10,10 @@ const variablesContext = z.object({
 export const evaluateVariablesTask = defineTask({
   name: 'evaluateVariables',
   async run(ctx) {
-    const read = readContext(variablesContext, ctx.stage.context, 'evaluateVariables');
-    if (!read.ok) return read.result;
+    const fields = readFields(variablesContext, ctx);
     // fromEntries defines own properties, so a key like "__proto__" stays data instead of
     // rewriting the prototype; a later duplicate key wins, as in Spinnaker.
-    const outputs = Object.fromEntries(read.value.variables.map((v) => [v.key, v.value ?? null]));
+    const outputs = Object.fromEntries(fields.variables.map((v) => [v.key, v.value ?? null]));
     return { status: 'SUCCEEDED', outputs };
   },
 });

@@ -1,26 +1,17 @@
-import { z } from 'zod';
+import { waitFieldsSchema } from '@gantry/core';
 import { defineTask, type TaskResult } from './Task';
-import { readContext } from './readContext';
+import { readFields } from './readFields';
 
 /** Long waits re-check at least this often, so a skip or a cancel is never far behind. */
 export const MAX_WAIT_POLL_MS = 60_000;
-
-const waitContext = z.object({
-  // Spinnaker pipelines often carry the seconds as a string ("30"); expressions may too.
-  waitTime: z.union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(
-    z.number().nonnegative().finite(),
-  ),
-  skipRemainingWait: z.boolean().optional(),
-});
 
 /** `wait` stage: completes `waitTime` seconds after the task started, or at once when skipped. */
 export const waitTask = defineTask({
   name: 'wait',
   async run(ctx) {
-    const read = readContext(waitContext, ctx.stage.context, 'wait');
-    if (!read.ok) return read.result;
-    const { waitTime, skipRemainingWait } = read.value;
-    if (skipRemainingWait === true) return { status: 'SUCCEEDED' };
+    const { waitTime } = readFields(waitFieldsSchema, ctx);
+    // Not a field of the stage: the API sets it when someone skips the wait.
+    if (ctx.stage.context['skipRemainingWait'] === true) return { status: 'SUCCEEDED' };
 
     return waitFromStart(ctx.task.startTime, waitTime * 1000);
   },

@@ -2,7 +2,7 @@ import { stepJudgmentsOf } from '@gantry/core';
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
 import { defineTask, type TaskContext } from './Task';
-import { readContext } from './readContext';
+import { readFields } from './readFields';
 
 /** The API nudges the task the moment someone judges, so this slow poll is only a safety net. */
 export const JUDGMENT_POLL_MS = 5 * 60_000;
@@ -29,9 +29,8 @@ const judgmentContext = z.object({
 export const waitForJudgmentTask = defineTask({
   name: 'waitForJudgment',
   async run(ctx) {
-    const read = readContext(judgmentContext, ctx.stage.context, 'manualJudgment');
-    if (!read.ok) return read.result;
-    const { judgmentStatus, judgmentInput, lastModifiedBy, judgedAt } = read.value;
+    const fields = readFields(judgmentContext, ctx);
+    const { judgmentStatus, judgmentInput, lastModifiedBy, judgedAt } = fields;
     if (judgmentStatus === undefined || judgmentStatus === '') {
       return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS };
     }

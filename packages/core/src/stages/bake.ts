@@ -6,7 +6,7 @@ import { defineStageType } from './StageType';
 /**
  * `bake`: an image of `package` at `version` on `baseImage`, in the bake's region, copied to the
  * other listed regions. Field names follow Spinnaker's bake stage where it has them (`package`,
- * `regions`, `baseAmi`, `credentials`); `version` and `baseImage` are Gantry's (DESIGN.md).
+ * `regions`, `baseAmi`, `credentials`); `version` and `baseImage` are Gantry's own.
  */
 export const bakeFieldsSchema = z
   .looseObject({

@@ -21,6 +21,17 @@ export function exprOr<S extends z.ZodType>(schema: S) {
   return z.union([schema, expressionText]);
 }
 
+/**
+ * A stage's fields as a pipeline may hold them: each value of `shape` (the fields as tasks read
+ * them once expressions are resolved) may instead be a `${…}` expression. One shape gives both
+ * schemas, so no task re-declares its stage's fields.
+ */
+export function allowingExpressions<Shape extends Record<string, z.ZodType>>(shape: Shape): { [K in keyof Shape]: ReturnType<typeof exprOr<Shape[K]>> } {
+  return Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, exprOr(schema)])) as {
+    [K in keyof Shape]: ReturnType<typeof exprOr<Shape[K]>>;
+  };
+}
+
 /** Text that says something: blank or empty is refused. */
 export const nonEmptyText = z.string().trim().min(1, { error: 'must not be empty' });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exprOr, seconds } from './fields';
+import { allowingExpressions, seconds } from './fields';
 import { defineStageType } from './StageType';
 
 export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
@@ -16,7 +16,53 @@ const method = z.preprocess(
 );
 const statusCode = z.number().int().min(100).max(599);
 // Spinnaker keeps status lists as comma-separated text ("SUCCESS,OK").
-const statusList = exprOr(z.string());
+const statusList = z.string();
+
+const webhookShape = {
+  url: httpUrl,
+  method: method.default('GET'),
+  customHeaders: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  payload: z.unknown().optional(),
+  failFastStatusCodes: z.array(statusCode).optional(),
+  retryStatusCodes: z.array(statusCode).optional(),
+  waitForCompletion: z.boolean().default(false),
+  statusUrlResolution: z.enum(['getMethod', 'locationHeader', 'webhookResponse']).optional(),
+  statusUrlJsonPath: z.string().min(1).optional(),
+  statusJsonPath: z.string().min(1).optional(),
+  progressJsonPath: z.string().min(1).optional(),
+  successStatuses: statusList.optional(),
+  canceledStatuses: statusList.optional(),
+  terminalStatuses: statusList.optional(),
+  waitBeforeMonitor: seconds.optional(),
+  pollInterval: seconds.optional(),
+};
+
+interface MonitorFields {
+  waitForCompletion?: unknown;
+  statusUrlResolution?: unknown;
+  statusUrlJsonPath?: unknown;
+  statusJsonPath?: unknown;
+}
+
+// Monitoring needs to know where the status is; Spinnaker fails such a stage only at run time.
+function checkMonitoring(fields: MonitorFields, ctx: z.RefinementCtx): void {
+  if (fields.waitForCompletion !== true) return;
+  if (fields.statusJsonPath === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['statusJsonPath'], message: 'statusJsonPath is required when waitForCompletion is true' });
+  }
+  if (fields.statusUrlResolution === 'webhookResponse' && fields.statusUrlJsonPath === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['statusUrlJsonPath'],
+      message: 'statusUrlJsonPath is required when statusUrlResolution is webhookResponse',
+    });
+  }
+}
+
+/** The webhook stage's fields, as its tasks read them once expressions are resolved. */
+export const webhookFieldsSchema = z.looseObject(webhookShape).superRefine(checkMonitoring);
+
+export type WebhookFields = z.output<typeof webhookFieldsSchema>;
 
 /**
  * `webhook`: call an HTTP endpoint and, with `waitForCompletion`, poll a status URL until the JSON
@@ -25,42 +71,6 @@ const statusList = exprOr(z.string());
  */
 export const webhookStage = defineStageType({
   type: 'webhook',
-  fields: z
-    .looseObject({
-      url: exprOr(httpUrl),
-      method: exprOr(method).default('GET'),
-      customHeaders: exprOr(z.record(z.string(), exprOr(z.union([z.string(), z.array(z.string())])))).optional(),
-      payload: z.unknown().optional(),
-      failFastStatusCodes: exprOr(z.array(statusCode)).optional(),
-      retryStatusCodes: exprOr(z.array(statusCode)).optional(),
-      waitForCompletion: exprOr(z.boolean()).default(false),
-      statusUrlResolution: exprOr(z.enum(['getMethod', 'locationHeader', 'webhookResponse'])).optional(),
-      statusUrlJsonPath: exprOr(z.string().min(1)).optional(),
-      statusJsonPath: exprOr(z.string().min(1)).optional(),
-      progressJsonPath: exprOr(z.string().min(1)).optional(),
-      successStatuses: statusList.optional(),
-      canceledStatuses: statusList.optional(),
-      terminalStatuses: statusList.optional(),
-      waitBeforeMonitor: exprOr(seconds).optional(),
-      pollInterval: exprOr(seconds).optional(),
-    })
-    .superRefine((fields, ctx) => {
-      // Monitoring needs to know where the status is; Spinnaker fails such a stage only at run time.
-      if (fields.waitForCompletion !== true) return;
-      if (fields.statusJsonPath === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['statusJsonPath'],
-          message: 'statusJsonPath is required when waitForCompletion is true',
-        });
-      }
-      if (fields.statusUrlResolution === 'webhookResponse' && fields.statusUrlJsonPath === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['statusUrlJsonPath'],
-          message: 'statusUrlJsonPath is required when statusUrlResolution is webhookResponse',
-        });
-      }
-    }),
+  fields: z.looseObject(allowingExpressions(webhookShape)).superRefine(checkMonitoring),
   tasks: (fields) => (fields.waitForCompletion === true ? ['createWebhook', 'monitorWebhook'] : ['createWebhook']),
 });

@@ -12,6 +12,17 @@ export interface TriggerCandidate {
   name: string;
   version: number;
   definition: Record<string, unknown>;
+  /** Who saved this version: whom its automatic triggers run as when a trigger names no runAsUser. */
+  savedBy?: string | null;
+}
+
+/**
+ * Whom an automatic trigger runs as (Spinnaker's runAsUser): the service account the trigger
+ * names, else the principal who last saved the pipeline (recorded in the trigger).
+ */
+export function runAsOf(candidate: TriggerCandidate, trigger: Record<string, unknown>): { runAsUser: string } | Record<string, never> {
+  if (typeof trigger.runAsUser === 'string' && trigger.runAsUser !== '') return { runAsUser: trigger.runAsUser };
+  return typeof candidate.savedBy === 'string' ? { runAsUser: candidate.savedBy } : {};
 }
 
 /** What one event means for one pipeline: start it (with which trigger), or not and why. */
@@ -64,7 +75,8 @@ export function decideForPipeline<K extends TriggerKind>(
     else {
       const parameters = triggerParameters(parameterDefinitionsOf(candidate), answer.parameters);
       if (!parameters.ok) return { candidate, decision: 'skip', triggerIndex: index, reason: `trigger ${index} matched but ${parameters.reason}` };
-      return { candidate, decision: 'launch', triggerIndex: index, trigger: answer.trigger, parameters: parameters.parameters };
+      const runAs = runAsOf(candidate, raw);
+      return { candidate, decision: 'launch', triggerIndex: index, trigger: { ...answer.trigger, ...runAs }, parameters: parameters.parameters };
     }
   }
   return reasons.length === 0 ? undefined : { candidate, decision: 'skip', triggerIndex: null, reason: reasons.join('; ') };

@@ -71,7 +71,7 @@ interface Placement {
 
 /**
  * Server groups as EC2 Auto Scaling groups named `cluster-vNNN`, each with a launch template of
- * the same name (DESIGN.md "Providers"):
+ * the same name (docs/architecture.md "Providers"):
  * - traffic: the cluster's ELBv2 target groups. enable resumes AddToLoadBalancer and attaches
  *   them; disable detaches them and suspends AddToLoadBalancer, as Spinnaker does. A group created
  *   disabled has none attached; its `gantry:target-groups` tag remembers which to attach.

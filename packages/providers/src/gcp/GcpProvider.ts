@@ -56,7 +56,7 @@ interface Traffic {
 
 /**
  * Server groups as regional managed instance groups `cluster-vNNN` made from an instance template
- * `cluster-vNNN-<content hash>` (DESIGN.md "Providers"):
+ * `cluster-vNNN-<content hash>` (docs/architecture.md "Providers"):
  * - traffic: the backend service named by `settings.backendService` (kept in the template's
  *   metadata, Spinnaker's `backend-service-names`): enable adds the instance group as a backend
  *   (UTILIZATION, capacityScaler 1), disable removes it, weights set capacity scalers; every

@@ -47,7 +47,7 @@ const POD_PATCH_CONCURRENCY = 8;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
- * Server groups as apps/v1 Deployments named `cluster-vNNN` (DESIGN.md "Providers"):
+ * Server groups as apps/v1 Deployments named `cluster-vNNN` (docs/architecture.md "Providers"):
  * - traffic: the cluster's Service `<cluster>` selects pods labelled `gantry.io/traffic=enabled`;
  *   enable/disable set that label on the pod template (for pods to come) and on the running pods
  *   (so the Service switches at once, as Spinnaker does). In a real cluster the template change

@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +25,8 @@ let bed: LocalTestBed;
 let serial = 0;
 
 beforeAll(() => {
-  bed = localTestBed();
+  // The crash tests below run commands of their own; every other spec runs examples/app's gantry-app.json.
+  bed = localTestBed({ allowPipelineCommands: true });
 });
 
 afterAll(async () => {
@@ -47,10 +52,10 @@ function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, ti
   }, timeoutMs);
 }
 
-async function createUp(spec: ServerGroupSpec): Promise<ServerGroup> {
-  await bed.provider.createServerGroup(spec);
-  await eventually(() => bed.provider.health(refOf(spec)), (health) => health.up === spec.capacity.desired);
-  return (await bed.provider.getServerGroup(refOf(spec)))!;
+async function createUp(spec: ServerGroupSpec, on: LocalTestBed = bed): Promise<ServerGroup> {
+  await on.provider.createServerGroup(spec);
+  await eventually(() => on.provider.health(refOf(spec)), (health) => health.up === spec.capacity.desired);
+  return (await on.provider.getServerGroup(refOf(spec)))!;
 }
 
 /** One request through the proxy: its status and the server group that answered (null for the proxy's own answers). */
@@ -381,5 +386,61 @@ describe('LocalProvider across a Gantry crash', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('on an account without allowPipelineCommands (the default)', () => {
+  let guarded: LocalTestBed;
+  let scratch: string;
+  beforeAll(() => {
+    guarded = localTestBed({ account: 'local' });
+    scratch = mkdtempSync(join(tmpdir(), 'gantry-manifest-'));
+  });
+  afterAll(async () => {
+    await guarded?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('refuses a pipeline command, args or code-loading variable, naming the setting and the account; nothing runs', async () => {
+    const proof = join(scratch, `proof-${randomBytes(6).toString('hex')}`);
+    const spec = guarded.spec('guard-web', 0);
+    const asks: [Record<string, unknown>, RegExp][] = [
+      [{ command: '/bin/sh', args: ['-c', `id > ${proof}`] }, /settings\.command: account local runs only what the image declares in its gantry-app\.json/],
+      [{ args: ['-e', `require("fs").writeFileSync(${JSON.stringify(proof)}, "")`] }, /settings\.args: account local /],
+      [{ env: { NODE_OPTIONS: `--import=data:text/javascript,import fs from "fs"; fs.writeFileSync(${JSON.stringify(proof)}, "")` } }, /settings\.env\.NODE_OPTIONS: account local does not let a pipeline set NODE_OPTIONS/],
+    ];
+    for (const [settings, message] of asks) {
+      const error = await guarded.provider.createServerGroup({ ...spec, settings }).catch((caught: unknown) => caught);
+      expect(isProviderError(error, 'Fatal'), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).toContain('allowPipelineCommands: true');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(existsSync(proof)).toBe(false);
+    expect(guarded.pids()).toEqual([]);
+  });
+
+  it('runs what the image declares, with the pipeline env on top', { timeout: 60_000 }, async () => {
+    const spec = { ...guarded.spec('guard-web', 1), enabled: true };
+    const group = await createUp(spec, guarded);
+    expect(group.details?.command).toBe('node server.mjs');
+    expect(await (await fetch(proxyUrlOf(group))).json()).toMatchObject({ version: 'v1' });
+    await guarded.provider.destroy(refOf(spec));
+  });
+
+  it('bakes only a folder that declares what it runs; deploys only an image that does', async () => {
+    const bare = join(scratch, 'bare');
+    cpSync(EXAMPLE_APP_DIR, bare, { recursive: true });
+    rmSync(join(bare, 'gantry-app.json'));
+    const request = { account: 'local', package: 'bare', version: '1', settings: { appDir: bare } };
+    const unbaked = await guarded.provider.bake(request).catch((caught: unknown) => caught);
+    expect(isProviderError(unbaked, 'Fatal')).toBe(true);
+    expect((unbaked as Error).message).toMatch(/settings\.appDir: .*bare has no gantry-app\.json declaring what the app runs/);
+    const undeclared = await guarded.provider.createServerGroup({ ...guarded.spec('guard-bare', 0), image: bare }).catch((caught: unknown) => caught);
+    expect((undeclared as Error).message).toMatch(/image .*bare: the image declares no command: add gantry-app\.json/);
+
+    writeFileSync(join(bare, 'gantry-app.json'), '{"command": "node", "args": "server.mjs"}');
+    const broken = await guarded.provider.bake(request).catch((caught: unknown) => caught);
+    expect((broken as Error).message).toMatch(/settings\.appDir: .*gantry-app\.json: args: /);
   });
 });

@@ -7,6 +7,7 @@ import { serverGroupSpecProblem, settingsProblems } from '../validation';
 import { OperationScopes } from '../operationScopes';
 import type { CreateServerGroupBody, ServerGroupView } from './protocol';
 import { AgentClient, type Scope } from './agentClient';
+import { APP_MANIFEST, pipelineRunProblem, readAppManifest, runOf } from './appManifest';
 import { IMAGE_ID, bakeFolder } from './bake';
 import { localDataDir } from './dataDir';
 import { localBakeSettingsSchema, localServerGroupSettingsSchema } from './settings';
@@ -22,7 +23,7 @@ export interface LocalProviderOptions {
 }
 
 /**
- * Server groups as processes on this machine (DESIGN.md "Providers"): a detached local agent (one
+ * Server groups as processes on this machine (docs/architecture.md "Providers"): a detached local agent (one
  * per data dir, apps/local-agent) runs N instances of the group's command and a weighted reverse proxy
  * per cluster; this provider is its client. Because the agent is its own process, the proxies keep
  * serving while Gantry restarts. Bake copies a folder to a content-addressed image.
@@ -62,6 +63,13 @@ export class LocalProvider implements CloudProvider {
     if (folder === undefined) throw this.scopes.fatal(scope, 'settings.appDir (or baseImage) must name the folder to bake');
     const source = resolve(this.cwd, folder);
     if (!isDirectory(source)) throw this.scopes.fatal(scope, `settings.appDir: ${source} is not a folder`);
+    // The image must say what it runs (a deploy takes its command from nowhere else), so a folder
+    // that cannot is refused here rather than at every deploy of its image.
+    const manifest = readAppManifest(source);
+    if (manifest instanceof Error) throw this.scopes.fatal(scope, `settings.appDir: ${manifest.message}`);
+    if (manifest === null && this.account.allowPipelineCommands !== true) {
+      throw this.scopes.fatal(scope, `settings.appDir: ${source} has no ${APP_MANIFEST} declaring what the app runs ({"command": …, "args": […], "env": {…}})`);
+    }
     const baked = bakeFolder(source, join(this.dataDir, 'images'));
     return {
       id: baked.id,
@@ -78,16 +86,25 @@ export class LocalProvider implements CloudProvider {
     if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const parsed = localServerGroupSettingsSchema.safeParse(spec.settings ?? {});
     if (!parsed.success) throw this.scopes.fatal(scope, `invalid settings: ${settingsProblems(parsed.error)}`);
-    const { appDir: _appDir, proxyPort, ...run } = parsed.data;
+    const { appDir: _appDir, proxyPort, command, args, env, ...health } = parsed.data;
+    const pipeline = { command, args, env };
+    // Refused before anything else is looked at: the pipeline asked for what the account forbids.
+    const refused = pipelineRunProblem(pipeline, this.account);
+    if (refused !== undefined) throw this.scopes.fatal(scope, refused);
+    const imageDir = this.imageDir(spec.image, scope);
+    const manifest = readAppManifest(imageDir);
+    if (manifest instanceof Error) throw this.scopes.fatal(scope, `image ${spec.image}: ${manifest.message}`);
+    const run = runOf(manifest, pipeline);
+    if (typeof run === 'string') throw this.scopes.fatal(scope, `image ${spec.image}: ${run}`);
     const wantedPort = proxyPort ?? this.account.proxyPorts?.[spec.cluster];
     const body: CreateServerGroupBody = {
       application: spec.application,
       cluster: spec.cluster,
       image: spec.image,
-      imageDir: this.imageDir(spec.image, scope),
+      imageDir,
       capacity: spec.capacity,
       enabled: spec.enabled ?? false,
-      run,
+      run: { ...run, ...health },
       tags: spec.tags ?? {},
       ...(wantedPort === undefined ? {} : { proxyPort: wantedPort }),
       ...(this.account.portRange ? { portRange: this.account.portRange } : {}),

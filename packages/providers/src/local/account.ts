@@ -14,6 +14,12 @@ export const localAccountSchema = z.strictObject({
     .optional(),
   /** Fixed proxy ports by cluster (a deploy's settings.proxyPort wins). */
   proxyPorts: z.record(z.string().min(1), port).optional(),
+  /**
+   * Lets a pipeline's deploy settings choose the command (`command`, `args`, and variables such as
+   * NODE_OPTIONS): whoever edits a pipeline then runs any program as Gantry's user. Default: the
+   * command comes only from the image's gantry-app.json.
+   */
+  allowPipelineCommands: z.boolean().optional(),
 });
 
 export type LocalAccountConfig = z.output<typeof localAccountSchema>;

@@ -5,14 +5,17 @@ import { z } from 'zod';
  * misspelt key fails the deploy with its name instead of being silently ignored.
  */
 
-const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+export const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 export const portNumber = z.number().int().min(1).max(65535);
 
 export const localServerGroupSettingsSchema = z.strictObject({
-  /** The program each instance runs (looked up on PATH), e.g. `node`. */
-  command: z.string().min(1),
-  args: z.array(z.string()).default([]),
-  /** Added to the instance environment, after Gantry's own `PORT`, `GANTRY_SERVER_GROUP`, `GANTRY_IMAGE_DIR`. */
+  /**
+   * Instead of the image's gantry-app.json: only on an account with `allowPipelineCommands: true`
+   * (anywhere else a pipeline would choose what this machine runs).
+   */
+  command: z.string().min(1).optional(),
+  args: z.array(z.string()).optional(),
+  /** Added to the image's env (gantry-app.json), after Gantry's own `PORT`, `GANTRY_SERVER_GROUP`, `GANTRY_IMAGE_DIR`. */
   env: z.record(envVarName, z.string()).default({}),
   /** An HTTP GET answering 200 means the instance is up. */
   healthPath: z.string().startsWith('/').default('/health'),

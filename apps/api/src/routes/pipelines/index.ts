@@ -1,10 +1,11 @@
 import { ANY, PolicyViolationError, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
-import type { PipelineRepository } from '@gantry/store';
+import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
 import { signedIn } from '../../auth/access';
 import { onApplication, onPipeline } from '../../auth/resources';
+import { checkRunAs } from '../../auth/runAs';
 import { parseBodyWith } from '../../validation/validatorCompiler';
 import { definitionBefore, requestCronSync } from './cronSync';
 import {
@@ -23,6 +24,8 @@ export interface PipelineRoutesOptions {
   bus: MessageBus;
   /** The deploy policy's save-time rules, and the accounts (with their tags) they read; default none. */
   saveRules?: { rules: readonly SaveRule[]; accounts(): readonly PolicyAccount[] };
+  /** The service accounts a trigger's runAsUser may name (none with authentication off). */
+  serviceAccounts?: Pick<AuthStore, 'serviceAccount'>;
 }
 
 // parsePipelineDefinition checks what the schema cannot (refIds, requisites, cycles, stage types)
@@ -30,7 +33,7 @@ export interface PipelineRoutesOptions {
 const parseDefinition = parseBodyWith(parsePipelineDefinition);
 
 /** CRUD of pipelines and their version history under /pipelines. */
-export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, saveRules }) => {
+export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, saveRules, serviceAccounts }) => {
   const onPipelineOf = onPipeline(pipelines);
   const writeBody = onApplication('WRITE', (request) => (request.body as { application: string }).application);
 
@@ -45,6 +48,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
 
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition, config: writeBody }, async (request, reply) => {
     checkSaveRules(request.body);
+    await checkRunAs(request.principal, request.body, serviceAccounts);
     const pipeline = await pipelines.create(request.body, actorOf(request));
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
     return reply.code(201).send(pipeline);
@@ -54,6 +58,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   const writeBoth = onPipelineOf('WRITE', (request) => [(request.body as { application: string }).application]);
   app.put('/pipelines/:id', { schema: updatePipelineSchema, validatorCompiler: parseDefinition, config: writeBoth }, async (request) => {
     checkSaveRules(request.body);
+    await checkRunAs(request.principal, request.body, serviceAccounts);
     // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
     const before = await definitionBefore(pipelines, request.params.id);
     const pipeline = await pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);

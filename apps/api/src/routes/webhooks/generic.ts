@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { decideForPipeline, matchWebhookTrigger, webhookTriggerSchema, type TriggerCandidate } from '@gantry/core';
+import { UnauthorizedError, decideForPipeline, matchWebhookTrigger, webhookTriggerSchema, type TriggerCandidate } from '@gantry/core';
 import { TRIGGER_DUPLICATE, WebhookDeliveries, insertAudit, selectTriggerCandidates } from '@gantry/store';
 import { fireAndAnswer, redeliveryAnswer, type Answer, type TriggerEndpointDeps } from './answer';
 import { parsePayload } from './rawBody';
@@ -11,6 +11,38 @@ export interface WebhookRequest {
   raw: Buffer;
   headers: IncomingHttpHeaders;
   explain: boolean;
+  sender: Sender;
+}
+
+/**
+ * Who posts: a caller with an API (or OIDC) token, allowed when it may EXECUTE every application
+ * the delivery could start (`authorize` throws 403 otherwise); else an anonymous sender, who must
+ * sign for a source with a secret, and is refused by a source without one unless that is `open`.
+ */
+export type Sender = { authorize: (applications: string[]) => Promise<void> } | { open: boolean };
+
+/** Refused: the source has no secret to sign with and is not configured open. */
+export class UnauthenticatedSenderError extends UnauthorizedError {
+  constructor(readonly source: string) {
+    super(
+      `the "${source}" webhook source has no secret and is not open: sign deliveries (a trigger secret), send an API token with EXECUTE on the applications, or list the source in GANTRY_WEBHOOK_OPEN_SOURCES`,
+    );
+  }
+}
+
+/** The secrets a delivery counts as signed with: every one of the source's for an authorized token holder. */
+export async function senderProof(
+  deps: { secrets: SecretResolver; log: { warn(object: object, message: string): void } },
+  request: WebhookRequest,
+  candidates: readonly TriggerCandidate[],
+): Promise<Set<string>> {
+  if ('authorize' in request.sender) {
+    await request.sender.authorize([...new Set(candidates.map((candidate) => candidate.application))]);
+    return new Set(candidates.flatMap((candidate) => secretRefsOf(candidate, request.source)));
+  }
+  const verified = verifySignature(deps, request, candidates);
+  if (verified.size === 0 && !request.sender.open) throw new UnauthenticatedSenderError(request.source);
+  return verified;
 }
 
 /** Refused for want of a valid signature; the route answers 401 and nothing was started or recorded. */
@@ -34,7 +66,7 @@ export async function handleWebhookDelivery(
 ): Promise<Answer> {
   const { source } = request;
   const candidates = await selectTriggerCandidates(deps.pool, { type: 'webhook', source });
-  const verifiedSecrets = verifySignature(deps, request, candidates);
+  const verifiedSecrets = await senderProof(deps, request, candidates);
   const payload = parsePayload(request.raw, headerValue(request.headers, 'content-type'));
   const deliveryId = DELIVERY_HEADERS.map((name) => headerValue(request.headers, name)).find((id) => id !== undefined);
   const deliveries = new WebhookDeliveries(deps.pool);

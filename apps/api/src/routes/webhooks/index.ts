@@ -1,5 +1,6 @@
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository } from '@gantry/store';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { handleWebhookDelivery, UnsignedDeliveryError } from './generic';
@@ -15,6 +16,8 @@ export interface WebhookRoutesOptions {
   bus: MessageBus;
   /** The configuration's `secrets` map; GANTRY_SECRET_<REF> variables win over it. */
   secrets?: Readonly<Record<string, string>>;
+  /** Sources (`github`, `jenkins:<master>`, `*` for all) that anyone may post to without a signature or token. */
+  openSources?: readonly string[];
 }
 
 /** Triggers from outside: Jenkins build notifications and signed generic webhooks, under /webhooks. */
@@ -22,10 +25,18 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   const deps = { pool: options.pool, executions: options.executions, bus: options.bus };
   const secrets = secretResolver(options.secrets);
   captureRawBodies(app);
+  const openSources = new Set(options.openSources ?? []);
+  const isOpen = (source: string) => openSources.has('*') || openSources.has(source);
+  // A caller with a token triggers only what it may EXECUTE, whatever the source's own proof.
+  const tokenHolder = (request: FastifyRequest) =>
+    request.principal === undefined
+      ? undefined
+      : { authorize: (applications: string[]) => request.authorize(applications.map((name) => ({ kind: 'application' as const, name, action: 'EXECUTE' as const }))) };
 
   app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
-    const answer = await handleJenkinsNotification(deps, {
+    const answer = await handleJenkinsNotification({ ...deps, secrets }, {
       master: request.headers['x-jenkins-master'] ?? request.query.master,
+      sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: (master) => isOpen(`jenkins:${master}`) },
       // The typed body is the documented JSON; what arrives is the raw bytes (see captureRawBodies).
       raw: rawBodyOf(request.body),
       contentType: request.headers['content-type'],
@@ -38,7 +49,13 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     try {
       const answer = await handleWebhookDelivery(
         { ...deps, secrets, log: request.log },
-        { source: request.params.source, raw: rawBodyOf(request.body), headers: request.raw.headers, explain: request.query.explain ?? false },
+        {
+          source: request.params.source,
+          raw: rawBodyOf(request.body),
+          headers: request.raw.headers,
+          explain: request.query.explain ?? false,
+          sender: tokenHolder(request) ?? { open: isOpen(request.params.source) },
+        },
       );
       return await reply.code(answer.statusCode).send(answer.body);
     } catch (error) {

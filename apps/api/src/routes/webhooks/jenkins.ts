@@ -1,8 +1,10 @@
-import { ValidationError, decideForPipeline, jenkinsBuildEvent, jenkinsNotificationSchema, matchJenkinsTrigger } from '@gantry/core';
+import { timingSafeEqual } from 'node:crypto';
+import { UnauthorizedError, ValidationError, decideForPipeline, jenkinsBuildEvent, jenkinsNotificationSchema, matchJenkinsTrigger } from '@gantry/core';
 import { selectTriggerCandidates } from '@gantry/store';
 import { validationErrorFromZod } from '../../validation/zodIssues';
 import { fireAndAnswer, type Answer, type TriggerEndpointDeps } from './answer';
 import { parsePayload } from './rawBody';
+import type { SecretResolver } from './secrets';
 
 export interface JenkinsNotificationRequest {
   /** From X-Jenkins-Master, else ?master=. */
@@ -10,6 +12,20 @@ export interface JenkinsNotificationRequest {
   raw: Buffer;
   contentType: string | undefined;
   explain: boolean;
+  /** An authorized token holder, or the master's token as sent (X-Gantry-Token or ?token=) and whether the master is open. */
+  sender: { authorize: (applications: string[]) => Promise<void> } | { token: string | undefined; open: (master: string) => boolean };
+}
+
+/** The secret a Jenkins master proves itself with: Jenkins cannot sign, so it sends this token. */
+export const jenkinsTokenSecret = (master: string) => `jenkins-${master}`;
+
+function checkMasterToken(master: string, sent: string | undefined, expected: string | undefined): void {
+  const same = sent !== undefined && expected !== undefined && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!same) {
+    throw new UnauthorizedError(
+      `Jenkins master ${master}: send its token (the secret ${jenkinsTokenSecret(master)}) in X-Gantry-Token or ?token=, or an API token with EXECUTE on the applications`,
+    );
+  }
 }
 
 /**
@@ -18,17 +34,23 @@ export interface JenkinsNotificationRequest {
  * The launch key is master + job + build number (+ its timestamp when sent), so the plugin's
  * repeated posts (COMPLETED, then FINALIZED; retries) start each pipeline once per build.
  */
-export async function handleJenkinsNotification(deps: TriggerEndpointDeps, request: JenkinsNotificationRequest): Promise<Answer> {
+export async function handleJenkinsNotification(
+  deps: TriggerEndpointDeps & { secrets: SecretResolver },
+  request: JenkinsNotificationRequest,
+): Promise<Answer> {
   const master = request.master?.trim();
   if (master === undefined || master === '') {
     throw new ValidationError('which Jenkins master sent this? Set the X-Jenkins-Master header or ?master=', [
       { path: ['master'], message: 'name the Jenkins master in the X-Jenkins-Master header or the master query parameter' },
     ]);
   }
+  const { sender } = request;
+  if (!('authorize' in sender) && !sender.open(master)) checkMasterToken(master, sender.token, deps.secrets(jenkinsTokenSecret(master)));
   const parsed = jenkinsNotificationSchema.safeParse(parsePayload(request.raw, request.contentType));
   if (!parsed.success) throw validationErrorFromZod(parsed.error.issues);
   const event = jenkinsBuildEvent(master, parsed.data);
   const candidates = await selectTriggerCandidates(deps.pool, { type: 'jenkins', master });
+  if ('authorize' in sender) await sender.authorize([...new Set(candidates.map((candidate) => candidate.application))]);
   const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'jenkins', (trigger) => matchJenkinsTrigger(trigger, event)) ?? []);
   const { job } = event;
   const { answer } = await fireAndAnswer(deps, decisions, {

@@ -55,9 +55,11 @@ export const jenkinsSchema = {
     'Starts pipelines with a jenkins trigger on this master and job whose build ended as the trigger asks (default: phase COMPLETED, status SUCCESS). One execution per pipeline per build number.',
   headers: z.looseObject({
     'x-jenkins-master': z.string().min(1).max(200).optional().describe('The Jenkins master, as named in triggers (or ?master=)'),
+    'x-gantry-token': z.string().min(1).max(500).optional().describe("The master's token: the configured secret jenkins-<master> (or ?token=)"),
   }),
   querystring: z.object({
     master: z.string().min(1).max(200).optional().describe('The Jenkins master, when the notifier cannot set a header'),
+    token: z.string().min(1).max(500).optional().describe("The master's token (secret jenkins-<master>), when the notifier cannot set X-Gantry-Token"),
     explain,
   }),
   body: jenkinsNotificationSchema,

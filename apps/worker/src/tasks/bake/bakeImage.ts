@@ -1,7 +1,8 @@
 import { bakeFieldsSchema, bakePlaceOf } from '@gantry/core';
 import { defaultLocationOf, type Image } from '@gantry/providers';
 import { z } from 'zod';
-import { providerFor, readFields } from '../cloud/context';
+import { providerFor } from '../cloud/context';
+import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 
 /** Clouds take minutes to build an image; polling faster only spends API quota. */

@@ -2,7 +2,8 @@ import { canaryFieldsSchema, type CanaryFields } from '@gantry/core';
 import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskContext } from '../Task';
-import { chosenServerGroup, readFields, refOf, type ChosenServerGroup } from '../cloud/context';
+import { chosenServerGroup, refOf, type ChosenServerGroup } from '../cloud/context';
+import { readFields } from '../readFields';
 
 /**
  * The three groups of a canary stage as its first task recorded them: the canary (the stage's

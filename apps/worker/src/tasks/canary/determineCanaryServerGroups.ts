@@ -1,7 +1,8 @@
 import { clusterName, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
 import { chosenOutputs, clusterPlaceFor, clusterRefOf, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
-import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { serverGroupTask } from '../cloud/failures';
+import { TaskFailure } from '../Task';
 import { canaryFields } from './canaryGroups';
 
 /**

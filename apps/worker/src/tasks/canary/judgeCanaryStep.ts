@@ -2,7 +2,7 @@ import { createMetricSource, judge, type JudgeReport, type MetricSamples } from 
 import type { CanaryFields } from '@gantry/core';
 import type { ServerGroup } from '@gantry/providers';
 import type { TaskContext } from '../Task';
-import { TaskFailure } from '../cloud/failures';
+import { TaskFailure } from '../Task';
 import type { CanaryStageGroups } from './canaryGroups';
 
 interface StepWindow {

@@ -1,5 +1,6 @@
 import { clusterRefOf, describeServerGroup, providerFor, refOf } from '../cloud/context';
-import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { serverGroupTask } from '../cloud/failures';
+import { TaskFailure } from '../Task';
 import { ACT_AGAIN_MS } from '../cloud/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups } from './canaryGroups';
 

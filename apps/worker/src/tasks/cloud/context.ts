@@ -2,15 +2,7 @@ import { applicationOfCluster, type DeployCluster } from '@gantry/core';
 import { defaultLocationOf, type AccountProvider, type Capacity, type ClusterRef, type ServerGroupRef, type ServerGroupSpec } from '@gantry/providers';
 import { z } from 'zod';
 import type { TaskContext } from '../Task';
-import { describeIssues } from '../readContext';
-import { TaskFailure } from './failures';
-
-/** The stage's (resolved) fields through its type's own schema; a mismatch will not heal: TERMINAL. */
-export function readFields<S extends z.ZodType>(schema: S, ctx: TaskContext): z.output<S> {
-  const parsed = schema.safeParse(ctx.stage.context);
-  if (parsed.success) return parsed.data;
-  throw new TaskFailure(`invalid ${ctx.stage.type} stage: ${describeIssues(parsed.error, '(stage)')}`);
-}
+import { TaskFailure } from '../Task';
 
 /**
  * The server group a stage acts on, as its first task recorded it in the stage outputs. Every

@@ -1,19 +1,11 @@
 import { ValidationError } from '@gantry/core';
 import { UnknownAccountError, isProviderError } from '@gantry/providers';
-import { TransientTaskError, type TaskImplementation } from '../Task';
-
-/** A TERMINAL outcome decided inside a task's helpers, so that task bodies read as straight lines. */
-export class TaskFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TaskFailure';
-  }
-}
+import { TaskFailure, TransientTaskError, type TaskImplementation } from '../Task';
 
 export type FailureOutcome = { kind: 'retry'; message: string } | { kind: 'terminal'; message: string } | { kind: 'unexpected' };
 
 /**
- * What a failed server group step means for the engine (DESIGN.md "Providers"):
+ * What a failed server group step means for the engine (docs/architecture.md "Providers"):
  * - Throttled/Transient provider errors reach a task only after the registry's own retries gave up
  *   on them; they may still heal, so the engine retries the task with its (longer) backoff;
  * - Fatal, NotFound and Conflict will not heal by waiting: TERMINAL, with the provider's message,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
 import { TransientTaskError, defineTask } from '../Task';
-import { readContext } from '../readContext';
+import { readFields } from '../readFields';
 
 const pipelineContext = z.object({
   // Spinnaker requires it; defaulting to the parent's application covers the common same-app case.
@@ -14,10 +14,9 @@ const pipelineContext = z.object({
 export const startPipelineTask = defineTask({
   name: 'startPipeline',
   async run(ctx) {
-    const read = readContext(pipelineContext, ctx.stage.context, 'pipeline');
-    if (!read.ok) return read.result;
-    const application = read.value.application ?? ctx.execution.application;
-    const { pipeline } = read.value;
+    const fields = readFields(pipelineContext, ctx);
+    const application = fields.application ?? ctx.execution.application;
+    const { pipeline } = fields;
     const user = ctx.execution.trigger['user'];
     const trigger: JsonObject = {
       type: 'pipeline',
@@ -35,7 +34,7 @@ export const startPipelineTask = defineTask({
       ({ executionId } = await ctx.services.startPipeline({
         application,
         pipeline,
-        parameters: read.value.pipelineParameters ?? {},
+        parameters: fields.pipelineParameters ?? {},
         trigger,
         idempotencyKey: `${ctx.execution.id}:${ctx.stage.id}:${ctx.stage.attempt}`,
         parentExecutionId: ctx.execution.id,

@@ -1,5 +1,6 @@
 import { deployClusterOf, deployFieldsSchema } from '@gantry/core';
-import { chosenServerGroup, newServerGroupSpec, providerFor, readFields } from '../cloud/context';
+import { chosenServerGroup, newServerGroupSpec, providerFor } from '../cloud/context';
+import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 
 /**

@@ -1,6 +1,7 @@
 import { clusterName, deployClusterOf, deployFieldsSchema, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
-import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
+import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 
 /**

@@ -1,7 +1,9 @@
 import { targetFieldsSchema, targetOf } from '@gantry/core';
 import { describeTarget, selectTarget } from '@gantry/strategies';
-import { chosenOutputs, clusterPlaceFor, clusterRefOf, readFields, type ChosenServerGroup } from '../cloud/context';
-import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { chosenOutputs, clusterPlaceFor, clusterRefOf, type ChosenServerGroup } from '../cloud/context';
+import { readFields } from '../readFields';
+import { serverGroupTask } from '../cloud/failures';
+import { TaskFailure } from '../Task';
 
 /**
  * resize/enable/disable/destroy, step 1: resolves `target` (current, previous, oldest, largest…)

@@ -28,7 +28,7 @@ export {
   disableRolledBackServerGroupTask,
 };
 export { planRollback, planOutputs, type RollbackPlan } from './rollback/rollbackPlan';
-export { classifyFailure, TaskFailure } from '../cloud/failures';
+export { classifyFailure } from '../cloud/failures';
 
 /** The tasks of deploy (with its rollback.onFailure), resizeServerGroup, enableServerGroup, disableServerGroup, destroyServerGroup and rollbackCluster. */
 export const serverGroupTasks = [

@@ -3,7 +3,8 @@ import { describeHealth, type HighlanderStep, type RedBlackStep, type TrafficRem
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
 import { chosenServerGroup, clusterRefOf, describeServerGroup, providerFor, refOf, type ChosenServerGroup } from '../cloud/context';
-import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { serverGroupTask } from '../cloud/failures';
+import { TaskFailure } from '../Task';
 import { ACT_AGAIN_MS } from '../cloud/poll';
 import { guardTrafficRemoval } from './trafficGuard';
 

@@ -1,8 +1,10 @@
 import { resizeFieldsSchema, seconds, waitForUpTimeoutMs } from '@gantry/core';
 import { capacityMatches, describeHealth } from '@gantry/strategies';
 import { z } from 'zod';
-import { chosenServerGroup, describeServerGroup, providerFor, readFields, refOf } from '../cloud/context';
-import { TaskFailure, serverGroupTask } from '../cloud/failures';
+import { chosenServerGroup, describeServerGroup, providerFor, refOf } from '../cloud/context';
+import { readFields } from '../readFields';
+import { serverGroupTask } from '../cloud/failures';
+import { TaskFailure } from '../Task';
 import { nextPollMs, timeLeftMs } from '../cloud/poll';
 import { guardedByListing } from './trafficGuard';
 

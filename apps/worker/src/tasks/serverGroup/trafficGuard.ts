@@ -1,9 +1,8 @@
 import { applicationOfCluster, describeTrafficGuard, matchingTrafficGuard } from '@gantry/core';
 import type { CloudProvider, ServerGroup } from '@gantry/providers';
 import { checkTrafficRemoval, type TrafficRemoval } from '@gantry/strategies';
-import type { TaskContext } from '../Task';
+import { TaskFailure, type TaskContext } from '../Task';
 import { clusterRefOf, type ClusterPlace } from '../cloud/context';
-import { TaskFailure } from '../cloud/failures';
 
 /**
  * The deploy policy's traffic guards at the edge: before a step disables, destroys or sizes to 0

@@ -146,9 +146,9 @@ describe('createWebhook', () => {
     const error = expectTerminal(
       await createWebhookTask.run(webhookContext({ url: srv.origin, method: 'POST', waitForCompletion: true, statusUrlResolution: 'webhookResponse' })),
     );
-    expect(error).toContain('statusJsonPath: required when waitForCompletion is true');
+    expect(error).toContain('statusJsonPath: statusJsonPath is required when waitForCompletion is true');
     expect(error).toContain('successStatuses: required when waitForCompletion is true');
-    expect(error).toContain('statusUrlJsonPath: required when statusUrlResolution is webhookResponse');
+    expect(error).toContain('statusUrlJsonPath: statusUrlJsonPath is required when statusUrlResolution is webhookResponse');
     expect(expectTerminal(await createWebhookTask.run(webhookContext({ url: srv.origin, payload: { a: 1 } })))).toContain(
       'a GET request cannot carry a payload',
     );
@@ -251,9 +251,17 @@ describe('createWebhook', () => {
       expect(attempted).toEqual([url]);
     });
 
+    it('reads the stage through core\'s schema: a method the API refuses (OPTIONS) is refused before sending', async () => {
+      const srv = await serve((_req, res) => sendJson(res, 200, {}));
+      const error = expectTerminal(await createWebhookTask.run(webhookContext({ url: srv.origin, method: 'OPTIONS' })));
+      expect(error).toContain('invalid webhook stage: method:');
+      expect(srv.requests).toHaveLength(0);
+    });
+
+    // The stage's schema refuses them first (ssrfGuard.test.ts covers the guard's own refusal).
     it('refuses non-http schemes', async () => {
       const error = expectTerminal(await createWebhookTask.run(webhookContext({ url: 'file:///etc/passwd' })));
-      expect(error).toContain('scheme "file:" is not allowed');
+      expect(error).toContain('url: expected an http(s) URL');
     });
   });
 });

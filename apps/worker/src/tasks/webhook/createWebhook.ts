@@ -1,10 +1,10 @@
+import type { WebhookFields } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
-import { TransientTaskError, type TaskImplementation, type TaskResult } from '../Task';
-import { readContext } from '../readContext';
+import { TransientTaskError, defineTask, type TaskImplementation, type TaskResult } from '../Task';
 import { readJsonPath } from './jsonPath';
 import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
 import type { HostLookup } from './ssrfGuard';
-import { buildHeaders, classifyStatusCode, hasPayload, webhookContextSchema, type WebhookContext } from './webhookContext';
+import { buildHeaders, classifyStatusCode, hasPayload, readWebhookFields } from './webhookFields';
 
 export interface WebhookTaskOptions {
   /** DNS used by the SSRF guard; tests substitute names that resolve to forbidden addresses. */
@@ -13,12 +13,10 @@ export interface WebhookTaskOptions {
 
 /** `webhook` stage, step 1: sends the request once per stage attempt and records where to poll. */
 export function buildCreateWebhookTask(options: WebhookTaskOptions = {}): TaskImplementation<'createWebhook'> {
-  return {
+  return defineTask({
     name: 'createWebhook',
     async run(ctx) {
-      const read = readContext(webhookContextSchema, ctx.stage.context, 'webhook');
-      if (!read.ok) return read.result;
-      const config = read.value;
+      const config = readWebhookFields(ctx);
       const { method, url } = config;
       const what = `${method} ${url}`;
 
@@ -45,12 +43,12 @@ export function buildCreateWebhookTask(options: WebhookTaskOptions = {}): TaskIm
       if (outcome.kind === 'networkError') throw new TransientTaskError(`${what} failed: ${outcome.message}`);
       return { status: 'TERMINAL', error: undeliverable(outcome, url, what) };
     },
-  };
+  });
 }
 
 export const createWebhookTask = buildCreateWebhookTask();
 
-function judgeResponse(config: WebhookContext, response: ReceivedResponse): TaskResult {
+function judgeResponse(config: WebhookFields, response: ReceivedResponse): TaskResult {
   const what = `${config.method} ${config.url}`;
   const code = response.statusCode;
   const webhook = webhookOutput(response);
@@ -77,11 +75,12 @@ function judgeResponse(config: WebhookContext, response: ReceivedResponse): Task
 }
 
 function resolveStatusEndpoint(
-  config: WebhookContext,
+  config: WebhookFields,
   response: ReceivedResponse,
 ): { ok: true; url: string } | { ok: false; error: string } {
   let raw: string;
-  switch (config.statusUrlResolution) {
+  const resolution = config.statusUrlResolution ?? 'getMethod';
+  switch (resolution) {
     case 'getMethod':
       return { ok: true, url: config.url };
     case 'locationHeader': {

@@ -1,9 +1,9 @@
+import type { WebhookFields } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import { defineTask, type TaskContext, type TaskResult } from '../Task';
-import { readContext } from '../readContext';
 import { readJsonPath } from './jsonPath';
 import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
-import { buildHeaders, classifyStatusCode, webhookContextSchema, type WebhookContext } from './webhookContext';
+import { buildHeaders, classifyStatusCode, DEFAULT_POLL_INTERVAL_SEC, readWebhookFields, statusesOf } from './webhookFields';
 
 /** Consecutive failed polls (5xx, network) tolerated before the stage gives up. */
 export const MAX_CONSECUTIVE_POLL_FAILURES = 10;
@@ -12,15 +12,13 @@ export const MAX_CONSECUTIVE_POLL_FAILURES = 10;
 export const monitorWebhookTask = defineTask({
   name: 'monitorWebhook',
   async run(ctx) {
-    const read = readContext(webhookContextSchema, ctx.stage.context, 'webhook');
-    if (!read.ok) return read.result;
-    const config = read.value;
+    const config = readWebhookFields(ctx);
     const statusUrl = statusEndpointOf(ctx, config);
     if (statusUrl === undefined) {
       return { status: 'TERMINAL', error: `no status URL recorded by createWebhook for ${config.url} (webhook.statusEndpoint output missing)` };
     }
     const what = `GET ${statusUrl}`;
-    const pollMs = Math.max(1, Math.round(config.pollInterval * 1000));
+    const pollMs = Math.max(1, Math.round((config.pollInterval ?? DEFAULT_POLL_INTERVAL_SEC) * 1000));
 
     let headers: Headers;
     try {
@@ -56,7 +54,7 @@ export const monitorWebhookTask = defineTask({
   },
 });
 
-function judgeStatus(ctx: TaskContext, config: WebhookContext, what: string, response: ReceivedResponse, pollMs: number): TaskResult {
+function judgeStatus(ctx: TaskContext, config: WebhookFields, what: string, response: ReceivedResponse, pollMs: number): TaskResult {
   // The schema guarantees statusJsonPath whenever this task is planned (waitForCompletion).
   const statusPath = config.statusJsonPath ?? '$.status';
   const found = readJsonPath(response.body, statusPath);
@@ -75,11 +73,11 @@ function judgeStatus(ctx: TaskContext, config: WebhookContext, what: string, res
   };
 
   const normalized = status.trim().toLowerCase();
-  if (config.successStatuses.includes(normalized)) return { status: 'SUCCEEDED', outputs };
-  if (config.canceledStatuses.includes(normalized)) {
+  if (statusesOf(config.successStatuses).includes(normalized)) return { status: 'SUCCEEDED', outputs };
+  if (statusesOf(config.canceledStatuses).includes(normalized)) {
     return { status: 'TERMINAL', error: `canceled by remote: ${what} reported status "${status}"`, outputs };
   }
-  if (config.terminalStatuses.includes(normalized)) {
+  if (statusesOf(config.terminalStatuses).includes(normalized)) {
     return { status: 'TERMINAL', error: `${what} reported terminal status "${status}"`, outputs };
   }
   return { status: 'RUNNING', retryAfterMs: pollMs, outputs, state: { consecutiveFailures: 0 } };
@@ -95,11 +93,11 @@ function previousWebhookOutput(ctx: TaskContext): JsonObject {
   return isObject(webhook) ? webhook : {};
 }
 
-function statusEndpointOf(ctx: TaskContext, config: WebhookContext): string | undefined {
+function statusEndpointOf(ctx: TaskContext, config: WebhookFields): string | undefined {
   const recorded = previousWebhookOutput(ctx)['statusEndpoint'];
   if (typeof recorded === 'string' && recorded !== '') return recorded;
   // getMethod polls the webhook's own URL, which needs nothing from createWebhook.
-  return config.statusUrlResolution === 'getMethod' ? config.url : undefined;
+  return (config.statusUrlResolution ?? 'getMethod') === 'getMethod' ? config.url : undefined;
 }
 
 function consecutiveFailuresOf(ctx: TaskContext): number {

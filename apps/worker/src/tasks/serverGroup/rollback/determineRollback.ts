@@ -1,6 +1,7 @@
 import { rollbackClusterFieldsSchema, rollbackRequestOf } from '@gantry/core';
 import type { TaskContext } from '../../Task';
-import { chosenServerGroup, clusterPlaceFor, providerFor, readFields, refOf } from '../../cloud/context';
+import { chosenServerGroup, clusterPlaceFor, providerFor, refOf } from '../../cloud/context';
+import { readFields } from '../../readFields';
 import { serverGroupTask } from '../../cloud/failures';
 import { ROLLBACK_SKIPPED, planOutputs, planRollback } from './rollbackPlan';
 

@@ -3,8 +3,10 @@ import { nullIfNotFound, type CloudProvider, type ServerGroupRef } from '@gantry
 import { describeHealth, isRollbackPast, nextRollbackStep, type RollbackStep } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskContext, TaskResult } from '../../Task';
-import { clusterRefOf, providerFor, readFields, refOf } from '../../cloud/context';
-import { TaskFailure, serverGroupTask } from '../../cloud/failures';
+import { clusterRefOf, providerFor, refOf } from '../../cloud/context';
+import { readFields } from '../../readFields';
+import { serverGroupTask } from '../../cloud/failures';
+import { TaskFailure } from '../../Task';
 import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../../cloud/poll';
 import { describePlace, recordedPlan, type RollbackPlan } from './rollbackPlan';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { JsonObject } from '@gantry/store';
 import type { TaskContext } from '../../Task';
 import { clusterRefOf, type ChosenServerGroup } from '../../cloud/context';
-import { TaskFailure } from '../../cloud/failures';
+import { TaskFailure } from '../../Task';
 
 /**
  * A decided rollback, as its first task records it in the stage outputs. The restore tasks read

@@ -2,7 +2,7 @@ import { deployClusterOf, deployFieldsSchema, redBlackOptionsOf, strategyDelaysM
 import { gatesBefore, isPastRedBlack, nextRedBlackStep } from '@gantry/strategies';
 import type { TaskContext, TaskImplementation } from '../../Task';
 import { waitFromStart } from '../../wait';
-import { readFields } from '../../cloud/context';
+import { readFields } from '../../readFields';
 import { serverGroupTask } from '../../cloud/failures';
 import { oldGroupsTask, type LiveCluster } from '../oldGroupsTask';
 

@@ -13,7 +13,8 @@ import { nextRollingStep, servingOlderGroups, type RollingProgress, type Rolling
 import { z } from 'zod';
 import { TransientTaskError, type TaskResult } from '../../Task';
 import { JUDGMENT_POLL_MS, stepJudgment } from '../../waitForJudgment';
-import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, readFields, refOf, type ChosenServerGroup } from '../../cloud/context';
+import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, refOf, type ChosenServerGroup } from '../../cloud/context';
+import { readFields } from '../../readFields';
 import { classifyFailure, serverGroupTask } from '../../cloud/failures';
 import { readCluster } from '../oldGroupsTask';
 import { ACT_AGAIN_MS, nextPollMs } from '../../cloud/poll';

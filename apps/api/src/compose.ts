@@ -34,6 +34,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(infra.db.pool, place),
     idempotencyKeys: new IdempotencyKeys(infra.db.pool),
     rateLimits: { perPrincipal: config.rateLimitPerPrincipal, perAddress: config.rateLimitPerAddress },
+    deployPolicy: config.deployPolicy,
   });
 }
 

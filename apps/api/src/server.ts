@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { LoggerOptions } from 'pino';
+import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
@@ -53,6 +54,8 @@ export interface ServerDeps {
   idempotencyKeys?: IdempotencyKeys;
   /** Requests per second per caller (the configuration's rateLimitPer*); default none, for tests. */
   rateLimits?: RateLimits;
+  /** The configuration's deploy policy; the API applies its save-time rules. Default: none. */
+  deployPolicy?: DeployPolicy;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -71,6 +74,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installSecretRedaction(app, { pipelines: deps.pipelines, prefix: API_PREFIX });
   installSwagger(app, { bodyLimitBytes });
 
+  const providers = deps.providers ?? new ProviderRegistry([]);
   app.register(healthRoutes, { readiness: deps.readiness });
   if (deps.auth.mode === 'on') {
     const { store, oidc } = deps.auth;
@@ -80,6 +84,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     prefix: API_PREFIX,
     pipelines: deps.pipelines,
     bus: deps.bus,
+    saveRules: {
+      rules: (deps.deployPolicy ?? EMPTY_DEPLOY_POLICY).rules,
+      accounts: () => providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] })),
+    },
     ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
   });
   if (deps.triggers !== undefined) {
@@ -93,7 +101,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
-  const providers = deps.providers ?? new ProviderRegistry([]);
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });
   app.register(rollbackRoutes, {

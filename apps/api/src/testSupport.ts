@@ -82,6 +82,7 @@ export const unusedCommands: ExecutionCommands = {
   restartStage: unused,
   skipWait: unused,
   judge: unused,
+  overrideFreeze: unused,
 };
 const unusedBus: MessageBus = { send: unused, sendAll: unused, inFlight: unused, close: async () => undefined };
 

@@ -1,4 +1,4 @@
-import { secretResolver } from '@gantry/core';
+import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
@@ -42,6 +42,8 @@ export interface WorkerOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
   expressionLimits?: ExpressionLimits;
+  /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
+  deployPolicy?: DeployPolicy;
 }
 
 export interface RunningWorker {
@@ -67,6 +69,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
         providers: options.providers ?? new ProviderRegistry([]),
         secrets: secretResolver(options.secrets ?? {}, process.env),
+        policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,

@@ -22,6 +22,7 @@ export function startConfiguredWorker(
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
     secrets: config.secrets,
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
+    deployPolicy: config.deployPolicy,
     ...(providers === undefined ? {} : { providers }),
   });
 }

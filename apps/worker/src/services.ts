@@ -1,4 +1,4 @@
-import { NotFoundError, type SecretResolver } from '@gantry/core';
+import { NotFoundError, type DeployPolicy, type SecretResolver } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
@@ -12,6 +12,7 @@ export function createTaskServices(deps: {
   webhook: { allowedHosts: string[]; timeoutMs: number };
   providers: ProviderDirectory;
   secrets: SecretResolver;
+  policy: DeployPolicy;
 }): TaskServices {
   return {
     async startPipeline(input) {
@@ -47,5 +48,6 @@ export function createTaskServices(deps: {
     secrets: deps.secrets,
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
+    policy: deps.policy,
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EMPTY_DEPLOY_POLICY, deployPolicySchema } from '@gantry/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -94,6 +95,11 @@ export const configSchema = z.object({
   oidcGroupsClaim: z.string().min(1).default('groups'),
   /** How browsers reach this server (for the OIDC redirect to /auth/callback); default from each request. */
   publicUrl: url(['https:', 'http:']).optional(),
+  /**
+   * Traffic guards, freeze windows and save-time rules (README "Deploy policy"): a map in the YAML
+   * file, or a JSON object in GANTRY_DEPLOY_POLICY.
+   */
+  deployPolicy: z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), deployPolicySchema).default(EMPTY_DEPLOY_POLICY),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -130,6 +136,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   oidcClientSecret: 'GANTRY_OIDC_CLIENT_SECRET',
   oidcGroupsClaim: 'GANTRY_OIDC_GROUPS_CLAIM',
   publicUrl: 'GANTRY_PUBLIC_URL',
+  deployPolicy: 'GANTRY_DEPLOY_POLICY',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */
@@ -156,7 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]) as keyof GantryConfig;
       const source = key in fromEnv ? ENV_KEYS[key] : `${key} (in ${env.GANTRY_CONFIG_FILE})`;
-      return `${source}: ${issue.message}`;
+      // Nested settings (deployPolicy) say where inside them, e.g. `freezeWindows.0.timeZone`.
+      const inside = issue.path.slice(1).join('.');
+      return `${source}: ${inside === '' ? '' : `${inside}: `}${issue.message}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }

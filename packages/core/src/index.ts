@@ -56,3 +56,4 @@ export {
   type SecretResolver,
 } from './secrets';
 export * from './authorization';
+export * from './policy';

@@ -1,5 +1,7 @@
 import {
   ExpressionError,
+  FREEZE_STAGE_TYPES,
+  FREEZE_TASK,
   ValidationError,
   getStageType,
   isExpressionTrue,
@@ -7,6 +9,8 @@ import {
   resolveStage,
   stageExpressions,
   type CelEvaluator,
+  stageAccount,
+  windowCovers,
   type ExpressionScope,
   type StageDefinition,
 } from '@gantry/core';
@@ -54,7 +58,7 @@ export async function startStageLocked(
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
   const scope = expressionScope(execution, stages);
-  const plan = await planStage(stage, scope, ctx);
+  const plan = await planStage(stage, scope, ctx, execution.application);
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -92,7 +96,7 @@ type StagePlan =
   | { kind: 'run'; context: JsonObject; tasks: string[] };
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
-async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext): Promise<StagePlan> {
+async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext, application: string): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
   const definition = stage.definition as StageDefinition;
@@ -102,7 +106,7 @@ async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineCon
       return { kind: 'skip' };
     }
     const resolved = resolveStage(definition, scope, evaluate);
-    const tasks = type.tasks(resolved);
+    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -123,6 +127,13 @@ async function evaluateInSandbox(definition: StageDefinition, scope: ExpressionS
   const sources = [...new Set(stageExpressions(definition))];
   if (sources.length === 0) return undefined;
   return evaluatorOf(sources, await ctx.expressions.evaluate(sources, scope));
+}
+
+/** A deploy-type stage that a freeze window covers first waits out (or fails on) the freeze (checkFreezeWindows). */
+function freezeCheck(type: string, resolved: unknown, application: string, ctx: EngineContext): string[] {
+  if (!FREEZE_STAGE_TYPES.has(type)) return [];
+  const target = { application, account: stageAccount(resolved as Record<string, unknown>) };
+  return ctx.services.policy.freezeWindows.some((window) => windowCovers(window, target)) ? [FREEZE_TASK] : [];
 }
 
 function stageEvent(stage: StageRow): JsonObject {

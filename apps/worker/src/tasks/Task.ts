@@ -1,4 +1,4 @@
-import type { SecretResolver } from '@gantry/core';
+import type { DeployPolicy, SecretResolver } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { ClusterPlace, JsonObject } from '@gantry/store';
 
@@ -91,6 +91,8 @@ export interface TaskServices {
   providers: ProviderDirectory;
   /** Server groups of a cluster Gantry's records show were once healthy (what a rollback may restore). */
   knownHealthyServerGroups(place: ClusterPlace): Promise<ReadonlySet<string>>;
+  /** The configuration's deploy policy: traffic guards and freeze windows (README "Deploy policy"). */
+  policy: DeployPolicy;
 }
 
 /** What tasks and routes need of the provider registry (tests substitute their own). */

@@ -1,3 +1,4 @@
+import { EMPTY_DEPLOY_POLICY } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import type { TaskContext, TaskImplementation, TaskResult, TaskServices } from './Task';
 
@@ -48,6 +49,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
         accounts: () => [],
       },
       knownHealthyServerGroups: async () => new Set<string>(),
+      policy: EMPTY_DEPLOY_POLICY,
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

@@ -165,6 +165,11 @@ class FakeCommands implements ExecutionCommands {
     return { value: found, messages: [{ type: 'RunTask', executionId, stageId: found.id, taskId: 'task-1' }] };
   }
 
+  async overrideFreeze(executionId: string, stageRef: string, input: Actor & { reason: string }): Promise<CommandResult<StageView>> {
+    const found = await this.stageOf('overrideFreeze', executionId, stageRef, input);
+    return { value: found, messages: [{ type: 'RunTask', executionId, stageId: found.id, taskId: 'task-1' }] };
+  }
+
   async judge(
     executionId: string,
     stageRef: string,

@@ -1,4 +1,5 @@
 import { openQueue, type QueueBackendConfig } from './backend';
+import { fanOutPriorities } from './fairness';
 import type { EngineMessage, MessageBus, OutgoingMessage } from './messages';
 
 export function createMessageBus(config: QueueBackendConfig): MessageBus {
@@ -13,11 +14,12 @@ export function createMessageBus(config: QueueBackendConfig): MessageBus {
       // PostgreSQL backend (it builds temporary tables per call).
       if (messages.length === 0) return;
       if (messages.length === 1) return send(messages[0]!.message, messages[0]);
+      const priorities = fanOutPriorities(messages);
       await queue.addBulk(
-        messages.map(({ message, delayMs }) => ({
+        messages.map(({ message, delayMs }, i) => ({
           name: message.type,
           data: message,
-          opts: delayMs ? { delay: Math.ceil(delayMs) } : undefined,
+          opts: { ...(delayMs ? { delay: Math.ceil(delayMs) } : {}), ...(priorities[i] ? { priority: priorities[i] } : {}) },
         })),
       );
     },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const PURE = [
   { dir: 'packages/strategies', pure: [], libraries: [] },
   { dir: 'packages/canary', pure: [], libraries: ['zod'] },
-  { dir: 'packages/core', pure: ['packages/strategies', 'packages/canary'], libraries: ['zod', 'cron-parser', '@marcbachmann/cel-js'] },
+  { dir: 'packages/core', pure: ['packages/strategies', 'packages/canary'], libraries: ['zod', 'cron-parser', '@marcbachmann/cel-js', 're2-wasm'] },
 ];
 const PURE_TEST_LIBRARIES = ['vitest', 'node:fs', 'node:path', 'node:url'];
 

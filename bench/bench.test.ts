@@ -37,6 +37,8 @@ describe('npm run bench --quick', () => {
       const perBackend = result.results[backend] as {
         raw: { jobs: number; jobsPerSecond: number | null };
         engine: { executions: number; succeeded: number; transitions: number; transitionsPerSecond: number | null; schedulingLatencyMs: { p50: number; p99: number; count: number } | null };
+        engineWithoutOutbox: { executions: number; succeeded: number; transitions: number; transitionsPerSecond: number | null };
+        outboxCost: number | null;
         ratio: number | null;
       };
       expect(perBackend.raw.jobs).toBe(25);
@@ -46,14 +48,19 @@ describe('npm run bench --quick', () => {
       expect(perBackend.engine.transitionsPerSecond).toEqual(expect.any(Number));
       expect(perBackend.engine.schedulingLatencyMs).toMatchObject({ count: 20, p50: expect.any(Number), p99: expect.any(Number) });
       expect(perBackend.ratio).toEqual(expect.any(Number));
+      // The previous design ran the same work in the same run, so the outbox's cost is a ratio of two real runs.
+      expect(perBackend.engineWithoutOutbox).toMatchObject({ executions: 5, succeeded: 5, transitions: 25 });
+      expect(perBackend.outboxCost).toEqual(expect.any(Number));
     }
     expect(result.targets.map((t) => t.name)).toEqual([
       'redis: engine/raw throughput ratio',
       'redis: engine transitions/s',
       'redis: p99 scheduling latency',
+      'redis: outbox cost in transitions/s',
       'postgres: engine/raw throughput ratio',
       'postgres: engine transitions/s',
       'postgres: p99 scheduling latency',
+      'postgres: outbox cost in transitions/s',
     ]);
   });
 

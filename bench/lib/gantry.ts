@@ -44,6 +44,8 @@ export async function startBenchGantry(options: {
   concurrency?: number;
   /** Another MessageBus for the API and worker (bench/tools/busVariants.ts compares variants). */
   createBus?: (queue: QueueBackendConfig) => MessageBus;
+  /** false: the engine's previous design, follow-ups sent after commit with no outbox (engine-vs-bullmq compares them). */
+  outbox?: boolean;
 }): Promise<BenchGantry> {
   const bus = (options.createBus ?? createMessageBus)(options.queue);
   const pool = options.db.pool;
@@ -69,6 +71,7 @@ export async function startBenchGantry(options: {
         queue: options.queue,
         log: benchLog,
         concurrency: options.concurrency ?? WORKER_CONCURRENCY,
+        outbox: options.outbox ?? true,
       })
     : undefined;
   return {

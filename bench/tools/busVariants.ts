@@ -13,16 +13,17 @@ import { benchQueue, type BackendKind } from '../lib/queues';
  *   npx tsx bench/tools/busVariants.ts postgres [rounds]
  */
 function addPerMessageBus(config: QueueBackendConfig): MessageBus {
+  const current = createMessageBus(config);
   const { queue, close } = openQueue(config);
-  const options = (delayMs?: number) => (delayMs ? { delay: Math.ceil(delayMs) } : undefined);
   return {
-    async send(message, opts) {
-      await queue.add(message.type, message, options(opts?.delayMs));
-    },
+    ...current,
     async sendAll(messages) {
-      await Promise.all(messages.map(({ message, delayMs }) => queue.add(message.type, message, options(delayMs))));
+      await Promise.all(messages.map(({ message, delayMs }) => queue.add(message.type, message, delayMs ? { delay: Math.ceil(delayMs) } : undefined)));
     },
-    close,
+    async close() {
+      await close();
+      await current.close();
+    },
   };
 }
 

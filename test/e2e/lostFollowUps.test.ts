@@ -44,6 +44,7 @@ function losingEachSendOnce(bus: MessageBus): { bus: MessageBus; lost: () => num
         if (messages.length > 0) loseFirst(messages);
         await bus.sendAll(messages);
       },
+      inFlight: (limit) => bus.inFlight(limit),
       close: () => bus.close(),
     },
     lost: () => seen.size,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/providers/src/local/ports';
 import { readUntil } from '../support/eventually';
-import { spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
+import { processAuth, spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
 
 /** Gantry with nothing but Node: embedded PostgreSQL, and messages through BullMQ's PostgreSQL backend. */
 const ZERO_SERVICE = { DATABASE_URL: undefined, REDIS_URL: undefined, LOG_LEVEL: 'warn' };
@@ -27,7 +27,7 @@ describe('zero-service start', () => {
   const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? processAuth : { ...processAuth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return (await response.json()) as T;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer } from '../../apps/api/src';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
@@ -45,6 +46,8 @@ export async function startTestGantry(
     providers?: ProviderDirectory;
     /** Serve the webhook trigger routes (/webhooks/…), as production does. */
     webhooks?: boolean;
+    /** Traffic guards, freeze windows and save-time rules, for the API and the worker; default none. */
+    deployPolicy?: DeployPolicy;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -66,6 +69,7 @@ export async function startTestGantry(
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
     idempotencyKeys: new IdempotencyKeys(pool),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
+    ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
   });
   authenticateInjects(api, auth);
   await api.ready();
@@ -84,6 +88,7 @@ export async function startTestGantry(
           extraTasks: options.extraTasks,
           reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
           ...(options.providers === undefined ? {} : { providers: options.providers }),
+          ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

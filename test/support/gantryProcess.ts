@@ -16,10 +16,15 @@ export interface GantryProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The admin token a spawned Gantry gets through GANTRY_ADMIN_TOKEN unless `env` names its own (or unsets it). */
+export const PROCESS_ADMIN_TOKEN = 'gantry_test_process-admin-token';
+/** The Authorization header of PROCESS_ADMIN_TOKEN. */
+export const processAuth = { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}` } as const;
+
 /** `npm start` (or the API or a worker alone) as a real process (node + tsx loader, so a signal reaches Gantry itself). */
 export function spawnGantry(env: Record<string, string | undefined>, main: keyof typeof MAINS = 'gantry'): GantryProcess {
   const merged: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) merged[key] = value;
+  for (const [key, value] of Object.entries({ GANTRY_ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, ...process.env, ...env })) if (value !== undefined) merged[key] = value;
   const child = spawn(process.execPath, ['--import', 'tsx', MAINS[main]], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

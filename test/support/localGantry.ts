@@ -37,7 +37,7 @@ export async function startLocalGantry(options: { accountsYaml?: string } = {}):
     accountsFile = join(dataDir, 'accounts.yaml');
     writeFileSync(accountsFile, options.accountsYaml);
   }
-  const env = { DATABASE_URL: database.url, REDIS_URL: undefined, GANTRY_ACCOUNTS_FILE: accountsFile, GANTRY_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: database.url, REDIS_URL: undefined, GANTRY_ACCOUNTS_FILE: accountsFile, GANTRY_DATA_DIR: dataDir, GANTRY_ADMIN_TOKEN: undefined, PORT: String(port), LOG_LEVEL: 'warn' };
   const local = { gantry: spawnGantry(env) };
   await waitForReady(url, local.gantry);
   const agentDir = join(dataDir, 'local');

@@ -33,6 +33,8 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     clusterIndex: new PostgresClusterIndex(infra.db.pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(infra.db.pool, place),
     idempotencyKeys: new IdempotencyKeys(infra.db.pool),
+    rateLimits: { perPrincipal: config.rateLimitPerPrincipal, perAddress: config.rateLimitPerAddress },
+    deployPolicy: config.deployPolicy,
   });
 }
 

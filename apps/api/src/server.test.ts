@@ -26,6 +26,9 @@ const brokenBus: MessageBus = {
   sendAll: async () => {
     throw new Error('redis is down');
   },
+  inFlight: async () => {
+    throw new Error('redis is down');
+  },
   close: async () => undefined,
 };
 

@@ -1,12 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { LoggerOptions } from 'pino';
+import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { installRateLimit, type RateLimits } from './plugins/rateLimit';
+import { installSecretRedaction } from './plugins/secretRedaction';
+import { installSecurityHeaders } from './plugins/securityHeaders';
 import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
@@ -48,6 +52,10 @@ export interface ServerDeps {
   knownHealthyServerGroups?: (place: ClusterPlace) => Promise<ReadonlySet<string>>;
   /** Where the Idempotency-Keys of triggers and rollbacks are remembered; without it the header is not honoured. */
   idempotencyKeys?: IdempotencyKeys;
+  /** Requests per second per caller (the configuration's rateLimitPer*); default none, for tests. */
+  rateLimits?: RateLimits;
+  /** The configuration's deploy policy; the API applies its save-time rules. Default: none. */
+  deployPolicy?: DeployPolicy;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -60,9 +68,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installZodSchemas(app);
   installJsonBody(app);
   installErrorShape(app, { bodyLimitBytes });
+  installSecurityHeaders(app);
+  if (deps.rateLimits !== undefined) installRateLimit(app, deps.rateLimits);
   installStorableInput(app);
+  installSecretRedaction(app, { pipelines: deps.pipelines, prefix: API_PREFIX });
   installSwagger(app, { bodyLimitBytes });
 
+  const providers = deps.providers ?? new ProviderRegistry([]);
   app.register(healthRoutes, { readiness: deps.readiness });
   if (deps.auth.mode === 'on') {
     const { store, oidc } = deps.auth;
@@ -72,6 +84,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     prefix: API_PREFIX,
     pipelines: deps.pipelines,
     bus: deps.bus,
+    saveRules: {
+      rules: (deps.deployPolicy ?? EMPTY_DEPLOY_POLICY).rules,
+      accounts: () => providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] })),
+    },
     ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
   });
   if (deps.triggers !== undefined) {
@@ -85,7 +101,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
-  const providers = deps.providers ?? new ProviderRegistry([]);
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });
   app.register(rollbackRoutes, {

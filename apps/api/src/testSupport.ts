@@ -82,8 +82,9 @@ export const unusedCommands: ExecutionCommands = {
   restartStage: unused,
   skipWait: unused,
   judge: unused,
+  overrideFreeze: unused,
 };
-const unusedBus: MessageBus = { send: unused, sendAll: unused, close: async () => undefined };
+const unusedBus: MessageBus = { send: unused, sendAll: unused, inFlight: unused, close: async () => undefined };
 
 /**
  * Test-only: the API on the test's database with pipelines stored for real; the engine's store and

@@ -14,6 +14,7 @@ import { syncCronTriggers } from './handlers/SyncCronTriggers';
 import type { CronScheduleStore } from './triggers/CronSchedules';
 import type { EngineContext, Handler } from './engine/EngineContext';
 import { engineMessageSeconds, engineMessages } from './engine/metrics';
+import type { OutboxAcks } from './engine/outbox';
 
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
@@ -33,9 +34,11 @@ const HANDLERS: Omit<Handlers, 'SyncCronTriggers'> = {
 };
 
 /**
- * Handles one message: the handler commits its change, then the follow-up messages are sent. If the
- * process dies between the two, the queue redelivers this message and the handler, finding the
- * change already made, sends the follow-ups again — so no step is ever lost.
+ * Handles one message: the handler commits its change with the follow-up messages recorded in the
+ * outbox, then sends them and lets the outbox forget them. If the send fails (the queue is down),
+ * this message fails too and the queue retries it: the handler, finding the change already made,
+ * sends the follow-ups again. If the process dies, or the queue loses this message as well, the
+ * outbox relay sends the recorded follow-ups — so no step is ever lost.
  */
 export class Engine {
   private readonly handlers: Handlers;
@@ -44,6 +47,7 @@ export class Engine {
     private readonly ctx: EngineContext,
     private readonly bus: MessageBus,
     schedules: CronScheduleStore,
+    private readonly acks: OutboxAcks,
   ) {
     this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules) };
   }
@@ -54,6 +58,7 @@ export class Engine {
     try {
       const next: OutgoingMessage[] = await handler(message, this.ctx);
       await this.bus.sendAll(next);
+      this.acks.add(next);
       engineMessages.inc({ type: message.type, outcome: 'ok' });
     } catch (error) {
       engineMessages.inc({ type: message.type, outcome: 'error' });

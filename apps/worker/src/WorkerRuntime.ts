@@ -1,9 +1,12 @@
+import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
+import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
+import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { createTaskServices } from './services';
 import type { ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -30,6 +33,17 @@ export interface WorkerOptions {
   providers?: ProviderDirectory;
   /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
   cronResyncIntervalMs?: number;
+  /**
+   * Record the engine's next messages in the outbox (default). `false` is the design the outbox
+   * replaced, kept only so that `npm run bench` can measure what the outbox costs.
+   */
+  outbox?: boolean;
+  /** The configuration's `secrets` map (GANTRY_SECRET_<NAME> variables win over it); default none. */
+  secrets?: Readonly<Record<string, string>>;
+  /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
+  expressionLimits?: ExpressionLimits;
+  /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
+  deployPolicy?: DeployPolicy;
 }
 
 export interface RunningWorker {
@@ -43,6 +57,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const executions = new PostgresExecutionRepository(options.db.pool);
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
+  const expressions = new ExpressionSandbox(options.expressionLimits);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -53,14 +68,20 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
         providers: options.providers ?? new ProviderRegistry([]),
+        secrets: secretResolver(options.secrets ?? {}, process.env),
+        policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,
+      expressions,
       now: () => new Date(),
+      outbox: options.outbox ?? true,
     },
     options.bus,
     schedules,
+    new OutboxAcks(options.db.pool, options.log),
   );
+  const relay = startOutboxRelay({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: 1000, graceMs: 5000 });
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
   const lockDurationMs = options.lockDurationMs ?? 10_000;
@@ -90,9 +111,11 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     engine,
     async close() {
       stopReconciler();
+      await relay.stop();
       await cronResync.stop();
       await consumer.close();
       await schedules.close();
+      await expressions.close();
     },
   };
 }

@@ -18,7 +18,11 @@ export function startConfiguredWorker(
     log,
     concurrency: config.workerConcurrency,
     lockDurationMs: config.lockDurationMs,
+    reconcileIntervalMs: config.reconcileIntervalMs,
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
+    secrets: config.secrets,
+    expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
+    deployPolicy: config.deployPolicy,
     ...(providers === undefined ? {} : { providers }),
   });
 }

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@gantry/core';
+import { NotFoundError, type DeployPolicy, type SecretResolver } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
@@ -11,6 +11,8 @@ export function createTaskServices(deps: {
   bus: MessageBus;
   webhook: { allowedHosts: string[]; timeoutMs: number };
   providers: ProviderDirectory;
+  secrets: SecretResolver;
+  policy: DeployPolicy;
 }): TaskServices {
   return {
     async startPipeline(input) {
@@ -43,7 +45,9 @@ export function createTaskServices(deps: {
     },
     webhook: deps.webhook,
     fetch: globalThis.fetch,
+    secrets: deps.secrets,
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
+    policy: deps.policy,
   };
 }

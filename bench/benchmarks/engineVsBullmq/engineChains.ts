@@ -41,13 +41,22 @@ export async function runEngineChains(
     concurrency: number;
     timeoutMs: number;
     createBus?: (queue: QueueBackendConfig) => MessageBus;
+    outbox?: boolean;
   },
 ): Promise<EngineChainsResult> {
-  const gantry = await startBenchGantry({ db, queue, worker: true, concurrency: options.concurrency, createBus: options.createBus });
+  const gantry = await startBenchGantry({
+    db,
+    queue,
+    worker: true,
+    concurrency: options.concurrency,
+    createBus: options.createBus,
+    outbox: options.outbox,
+  });
   try {
     const pipelineId = await gantry.savePipeline({
       application: 'benchengine',
-      name: 'no-op-chain',
+      // Runs share a database (the two designs alternate in it): one pipeline each.
+      name: `no-op-chain-${Math.random().toString(36).slice(2, 10)}`,
       limitConcurrent: false,
       stages: linearStages(options.stages, () => NO_OP_STAGE),
     });

@@ -9,7 +9,14 @@ import { runRawChains, type RawChainsResult } from './rawChains';
 
 interface BackendResult {
   raw: RawChainsResult;
+  /** The engine as it ships: follow-ups recorded in the transactional outbox (median run). */
   engine: EngineChainsResult;
+  /** The design the outbox replaced: follow-ups sent after commit, nothing recorded (median run). */
+  engineWithoutOutbox: EngineChainsResult;
+  /** Transitions/s of each run, in the order they ran (the two designs alternate). */
+  engineRuns: { outbox: boolean; transitionsPerSecond: number | null }[];
+  /** 1 − engine ÷ engineWithoutOutbox transitions/s: what the outbox costs. */
+  outboxCost: number | null;
   /** engine transitions/s ÷ raw BullMQ jobs/s. */
   ratio: number | null;
 }
@@ -25,6 +32,7 @@ export const engineVsBullmq: Benchmark = {
       backends: BACKENDS,
       phaseTimeoutMs: options.quick ? 60_000 : 120_000,
       rawRepetitions: options.quick ? 1 : 3,
+      engineRepetitionsPerDesign: options.quick ? 1 : 3,
     };
     const results: Partial<Record<BackendKind, BackendResult>> = {};
     for (const backend of BACKENDS) {
@@ -41,10 +49,13 @@ export const engineVsBullmq: Benchmark = {
         target(`${backend}: engine/raw throughput ratio`, result.ratio, '>=', 0.25),
         target(`${backend}: engine transitions/s`, result.engine.transitionsPerSecond, '>=', 500),
         target(`${backend}: p99 scheduling latency`, result.engine.schedulingLatencyMs?.p99 ?? null, '<=', 50, 'ms'),
+        target(`${backend}: outbox cost in transitions/s`, result.outboxCost === null ? null : round(result.outboxCost * 100, 1), '<=', 20, '%'),
       );
       summary.push(
         [`${backend} raw BullMQ jobs/s`, String(result.raw.jobsPerSecond)],
         [`${backend} engine transitions/s`, String(result.engine.transitionsPerSecond)],
+        [`${backend} engine transitions/s without the outbox (previous design)`, String(result.engineWithoutOutbox.transitionsPerSecond)],
+        [`${backend} outbox cost`, result.outboxCost === null ? '-' : `${round(result.outboxCost * 100, 1)} %`],
         [`${backend} engine messages/s`, String(result.engine.messagesPerSecond)],
         [`${backend} ratio engine/raw`, String(result.ratio)],
         [
@@ -64,7 +75,14 @@ export const engineVsBullmq: Benchmark = {
 
 async function measureBackend(
   backend: BackendKind,
-  params: { stagesPerChain: number; chains: number; concurrency: number; phaseTimeoutMs: number; rawRepetitions: number },
+  params: {
+    stagesPerChain: number;
+    chains: number;
+    concurrency: number;
+    phaseTimeoutMs: number;
+    rawRepetitions: number;
+    engineRepetitionsPerDesign: number;
+  },
   options: BenchOptions,
 ): Promise<BackendResult> {
   // One database per backend, so the second run's rows never sit in the first one's tables.
@@ -80,20 +98,41 @@ async function measureBackend(
       repetitions: params.rawRepetitions,
     });
     options.log(`engine-vs-bullmq: ${backend} backend, Gantry engine (${params.chains} executions × ${params.stagesPerChain} stages)`);
-    const engine = await runEngineChains(database.db, engineQueue.config, {
-      executions: params.chains,
-      stages: params.stagesPerChain,
-      concurrency: params.concurrency,
-      timeoutMs: params.phaseTimeoutMs,
-    });
+    // Both designs in one run, alternating, so that a change in machine load hits both alike.
+    const runs: { outbox: boolean; result: EngineChainsResult }[] = [];
+    for (let repetition = 0; repetition < params.engineRepetitionsPerDesign; repetition++) {
+      for (const outbox of [false, true]) {
+        const result = await runEngineChains(database.db, engineQueue.config, {
+          executions: params.chains,
+          stages: params.stagesPerChain,
+          concurrency: params.concurrency,
+          timeoutMs: params.phaseTimeoutMs,
+          outbox,
+        });
+        runs.push({ outbox, result });
+      }
+    }
+    const engine = medianRun(runs.filter((run) => run.outbox).map((run) => run.result));
+    const engineWithoutOutbox = medianRun(runs.filter((run) => !run.outbox).map((run) => run.result));
     const ratio =
       raw.jobsPerSecond && engine.transitionsPerSecond !== null ? round(engine.transitionsPerSecond / raw.jobsPerSecond, 3) : null;
-    return { raw, engine, ratio };
+    const outboxCost =
+      engine.transitionsPerSecond !== null && engineWithoutOutbox.transitionsPerSecond
+        ? round(1 - engine.transitionsPerSecond / engineWithoutOutbox.transitionsPerSecond, 3)
+        : null;
+    const engineRuns = runs.map((run) => ({ outbox: run.outbox, transitionsPerSecond: run.result.transitionsPerSecond }));
+    return { raw, engine, engineWithoutOutbox, engineRuns, outboxCost, ratio };
   } finally {
     await rawQueue.cleanup().catch(() => undefined);
     await engineQueue.cleanup().catch(() => undefined);
     await database.drop();
   }
+}
+
+/** The run with the median transitions/s (the lower middle one for an even count). */
+function medianRun(runs: EngineChainsResult[]): EngineChainsResult {
+  const sorted = [...runs].sort((a, b) => (a.transitionsPerSecond ?? 0) - (b.transitionsPerSecond ?? 0));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 function cpuLine(cpu: CpuUsageReport): string {

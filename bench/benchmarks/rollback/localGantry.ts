@@ -26,7 +26,7 @@ export async function startBenchLocalGantry(): Promise<BenchLocalGantry> {
   const database = await createBenchDatabase({ poolMax: 1 });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = { DATABASE_URL: database.url, REDIS_URL: undefined, GANTRY_ACCOUNTS_FILE: undefined, GANTRY_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: database.url, REDIS_URL: undefined, GANTRY_ACCOUNTS_FILE: undefined, GANTRY_DATA_DIR: dataDir, GANTRY_ADMIN_TOKEN: undefined, PORT: String(port), LOG_LEVEL: 'warn' };
   const gantry = spawnGantry(env);
   const agentDir = join(dataDir, 'local');
   const close = async () => {

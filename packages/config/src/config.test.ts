@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('./.gantry/data');
     expect(config.queueSchema).toBe('bullmq');
     expect(config.port).toBe(8084);
+    expect(config.rateLimitPerPrincipal).toBe(50);
+    expect(config.rateLimitPerAddress).toBe(50);
   });
 
   it('lets the environment override the YAML file', () => {
@@ -53,5 +55,31 @@ describe('loadConfig', () => {
 
   it('masks passwords in URLs it prints', () => {
     expect(redactUrl('postgresql://gantry:secret@db:5432/gantry')).toBe('postgresql://gantry:***@db:5432/gantry');
+  });
+});
+
+describe('deployPolicy', () => {
+  it('is empty by default, and read from the YAML file or GANTRY_DEPLOY_POLICY', () => {
+    expect(loadConfig({}).deployPolicy).toEqual({ trafficGuards: {}, freezeWindows: [], rules: [] });
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-config-'));
+    const file = join(dir, 'gantry.yaml');
+    writeFileSync(
+      file,
+      'deployPolicy:\n  trafficGuards:\n    shop: [{account: k8s-prod, stack: prod}]\n  freezeWindows:\n    - {name: nights, accounts: [k8s-prod], weekly: [{days: [fri], start: "22:00", end: "06:00"}]}\n',
+    );
+    const fromFile = loadConfig({ GANTRY_CONFIG_FILE: file }).deployPolicy;
+    expect(fromFile.trafficGuards.shop).toEqual([{ account: 'k8s-prod', location: '*', stack: 'prod', detail: '*', enabled: true }]);
+    expect(fromFile.freezeWindows[0]).toMatchObject({ name: 'nights', timeZone: 'UTC', action: 'wait' });
+    const fromEnv = loadConfig({ GANTRY_DEPLOY_POLICY: JSON.stringify({ rules: [{ name: 'r', expression: 'true', message: 'm' }] }) });
+    expect(fromEnv.deployPolicy.rules).toEqual([{ name: 'r', expression: 'true', message: 'm' }]);
+  });
+
+  it('names the setting and the place inside it that is wrong', () => {
+    expect(() => loadConfig({ GANTRY_DEPLOY_POLICY: JSON.stringify({ freezeWindows: [{ name: 'x', accounts: ['a'], timeZone: 'Nowhere', ranges: [] }] }) })).toThrow(
+      /GANTRY_DEPLOY_POLICY: freezeWindows\.0\.timeZone: an IANA time zone/,
+    );
+    expect(() => loadConfig({ GANTRY_DEPLOY_POLICY: JSON.stringify({ rules: [{ name: 'r', expression: 'stages.size() >', message: 'm' }] }) })).toThrow(
+      /GANTRY_DEPLOY_POLICY: rules\.0\.expression: /,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EMPTY_DEPLOY_POLICY, deployPolicySchema } from '@gantry/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -56,6 +57,11 @@ export const configSchema = z.object({
   workerConcurrency: z.coerce.number().int().min(1).max(500).default(20),
   /** How soon a message held by a worker that died is handed to another one. */
   lockDurationMs: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * How often a worker looks for running work with no message in flight (lost with the queue, or
+   * by a process that died), and how long work must have been quiet to count as such.
+   */
+  reconcileIntervalMs: z.coerce.number().int().min(1000).default(30_000),
   webhookAllowedHosts: csv.default([]),
   webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
   /** Webhook sources anyone may post to unsigned and without a token (`github`, `jenkins:<master>`, `*`); default none. */
@@ -67,6 +73,14 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
+  /** Time for all the CEL expressions of one stage start; over it the stage fails naming the limit. */
+  expressionTimeoutMs: z.coerce.number().int().min(10).default(1000),
+  /** Heap of the thread that evaluates pipelines' CEL; over it the stage fails naming the limit. */
+  expressionMemoryMb: z.coerce.number().int().min(16).default(64),
+  /** API and webhook requests per second per authenticated principal; 0 turns the limit off. */
+  rateLimitPerPrincipal: z.coerce.number().int().min(0).default(50),
+  /** Requests per second per source address, for callers without credentials; 0 turns the limit off. */
+  rateLimitPerAddress: z.coerce.number().int().min(0).default(50),
   /** `off` only for a loopback HOST: every caller is then an anonymous admin. */
   auth: z.enum(['on', 'off']).default('on'),
   /** The first admin API token, chosen by the operator (containers, automation); else Gantry makes one on first start. */
@@ -81,6 +95,11 @@ export const configSchema = z.object({
   oidcGroupsClaim: z.string().min(1).default('groups'),
   /** How browsers reach this server (for the OIDC redirect to /auth/callback); default from each request. */
   publicUrl: url(['https:', 'http:']).optional(),
+  /**
+   * Traffic guards, freeze windows and save-time rules (README "Deploy policy"): a map in the YAML
+   * file, or a JSON object in GANTRY_DEPLOY_POLICY.
+   */
+  deployPolicy: z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), deployPolicySchema).default(EMPTY_DEPLOY_POLICY),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -98,11 +117,16 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   bodyLimitBytes: 'GANTRY_BODY_LIMIT_BYTES',
   workerConcurrency: 'GANTRY_WORKER_CONCURRENCY',
   lockDurationMs: 'GANTRY_LOCK_DURATION_MS',
+  reconcileIntervalMs: 'GANTRY_RECONCILE_INTERVAL_MS',
   webhookAllowedHosts: 'GANTRY_WEBHOOK_ALLOWED_HOSTS',
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',
   secrets: 'GANTRY_SECRETS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
+  expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
+  expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',
+  rateLimitPerPrincipal: 'GANTRY_RATE_LIMIT_PER_PRINCIPAL',
+  rateLimitPerAddress: 'GANTRY_RATE_LIMIT_PER_ADDRESS',
   auth: 'GANTRY_AUTH',
   adminToken: 'GANTRY_ADMIN_TOKEN',
   adminTokenFile: 'GANTRY_ADMIN_TOKEN_FILE',
@@ -112,6 +136,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   oidcClientSecret: 'GANTRY_OIDC_CLIENT_SECRET',
   oidcGroupsClaim: 'GANTRY_OIDC_GROUPS_CLAIM',
   publicUrl: 'GANTRY_PUBLIC_URL',
+  deployPolicy: 'GANTRY_DEPLOY_POLICY',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */
@@ -138,7 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]) as keyof GantryConfig;
       const source = key in fromEnv ? ENV_KEYS[key] : `${key} (in ${env.GANTRY_CONFIG_FILE})`;
-      return `${source}: ${issue.message}`;
+      // Nested settings (deployPolicy) say where inside them, e.g. `freezeWindows.0.timeZone`.
+      const inside = issue.path.slice(1).join('.');
+      return `${source}: ${inside === '' ? '' : `${inside}: `}${issue.message}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }

@@ -2,7 +2,7 @@
  * Errors the domain raises on purpose. The API maps `code` to an HTTP status; anything else that
  * escapes is a bug and is reported as INTERNAL without its stack.
  */
-export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHORIZED' | 'FORBIDDEN';
+export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'POLICY_VIOLATION';
 
 export class DomainError extends Error {
   constructor(
@@ -32,6 +32,13 @@ export class UnauthorizedError extends DomainError {
 export class ForbiddenError extends DomainError {
   constructor(message: string, details?: unknown) {
     super('FORBIDDEN', message, details);
+  }
+}
+
+/** A well-formed request the deploy policy refuses (a save-time rule): 422, naming the rules. */
+export class PolicyViolationError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('POLICY_VIOLATION', message, details);
   }
 }
 

@@ -33,9 +33,22 @@ export class ExpressionError extends Error {
   }
 }
 
+/**
+ * Evaluates one bare CEL source to a JSON-friendly value, throwing with cel-js's reason. The
+ * default evaluates in this thread; the worker hands in one that evaluated in a sandbox thread
+ * under a time and memory budget (see `templateExpressions`, `conditionExpressions`).
+ */
+export type CelEvaluator = (source: string) => unknown;
+
+/** Evaluates CEL over the scope here, converting the scope once, on first use. */
+export function celEvaluator(scope: ExpressionScope): CelEvaluator {
+  let context: Record<string, unknown> | undefined;
+  return (source) => fromCel(evaluateCel(source, (context ??= celContext(scope))));
+}
+
 /** Evaluates one bare CEL expression (no `${}`) and returns a JSON-friendly value. */
 export function evaluateExpression(source: string, scope: ExpressionScope): unknown {
-  return evaluateIn(source, celContext(scope), []);
+  return evaluateIn(source, celEvaluator(scope), []);
 }
 
 /**
@@ -43,17 +56,32 @@ export function evaluateExpression(source: string, scope: ExpressionScope): unkn
  * alone). A string that is exactly one expression takes the result's type; otherwise results are
  * written into the text, objects and lists as JSON.
  */
-export function resolveExpressions(value: unknown, scope: ExpressionScope): unknown {
-  return resolveIn(value, celContext(scope), []);
+export function resolveExpressions(value: unknown, scope: ExpressionScope, evaluate: CelEvaluator = celEvaluator(scope)): unknown {
+  return resolveIn(value, evaluate, []);
+}
+
+/** The CEL sources `resolveExpressions` would evaluate in `value`, in order (a template that does not scan has none). */
+export function templateExpressions(value: unknown): string[] {
+  if (typeof value === 'string') {
+    const scan = hasTemplateSyntax(value) ? scanTemplate(value) : undefined;
+    return scan?.ok ? scan.parts.flatMap((part) => (part.kind === 'expression' ? [part.source] : [])) : [];
+  }
+  if (Array.isArray(value)) return value.flatMap(templateExpressions);
+  if (isPlainObject(value)) return Object.values(value).flatMap(templateExpressions);
+  return [];
+}
+
+/** The CEL sources `isExpressionTrue` would evaluate for this condition. */
+export function conditionExpressions(source: string): string[] {
+  return hasTemplateSyntax(source) ? templateExpressions(source) : [source.trim()];
 }
 
 /**
  * Evaluates a `stageEnabled`-style condition, written bare (`parameters.env == "prod"`) or in
  * `${}`. Anything but a bool (or the text "true"/"false") is an error, never a silent skip.
  */
-export function isExpressionTrue(source: string, scope: ExpressionScope): boolean {
-  const context = celContext(scope);
-  const result = hasTemplateSyntax(source) ? resolveIn(source, context, []) : evaluateIn(source.trim(), context, []);
+export function isExpressionTrue(source: string, scope: ExpressionScope, evaluate: CelEvaluator = celEvaluator(scope)): boolean {
+  const result = hasTemplateSyntax(source) ? resolveIn(source, evaluate, []) : evaluateIn(source.trim(), evaluate, []);
   if (typeof result === 'boolean') return result;
   if (typeof result === 'string' && (result.trim() === 'true' || result.trim() === 'false')) {
     return result.trim() === 'true';
@@ -62,7 +90,7 @@ export function isExpressionTrue(source: string, scope: ExpressionScope): boolea
   throw new ExpressionError(expression, `expected a bool, got ${describe(result)}`);
 }
 
-function celContext(scope: ExpressionScope): Record<string, unknown> {
+export function celContext(scope: ExpressionScope): Record<string, unknown> {
   return {
     trigger: toCel(scope.trigger),
     parameters: toCel(scope.parameters),
@@ -71,31 +99,31 @@ function celContext(scope: ExpressionScope): Record<string, unknown> {
   };
 }
 
-function resolveIn(value: unknown, context: Record<string, unknown>, path: ValuePath): unknown {
-  if (typeof value === 'string') return resolveString(value, context, path);
-  if (Array.isArray(value)) return value.map((item, index) => resolveIn(item, context, [...path, index]));
+function resolveIn(value: unknown, evaluate: CelEvaluator, path: ValuePath): unknown {
+  if (typeof value === 'string') return resolveString(value, evaluate, path);
+  if (Array.isArray(value)) return value.map((item, index) => resolveIn(item, evaluate, [...path, index]));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) defineEntry(out, key, resolveIn(item, context, [...path, key]));
+    for (const [key, item] of Object.entries(value)) defineEntry(out, key, resolveIn(item, evaluate, [...path, key]));
     return out;
   }
   return value;
 }
 
-function resolveString(text: string, context: Record<string, unknown>, path: ValuePath): unknown {
+function resolveString(text: string, evaluate: CelEvaluator, path: ValuePath): unknown {
   if (!hasTemplateSyntax(text)) return text;
   const scan = scanTemplate(text);
   if (!scan.ok) throw new ExpressionError(text, scan.error, path, text);
   const sole = soleExpression(scan.parts);
-  if (sole !== undefined) return evaluateIn(sole, context, path);
+  if (sole !== undefined) return evaluateIn(sole, evaluate, path);
   return scan.parts
-    .map((part) => (part.kind === 'text' ? part.text : toText(evaluateIn(part.source, context, path))))
+    .map((part) => (part.kind === 'text' ? part.text : toText(evaluateIn(part.source, evaluate, path))))
     .join('');
 }
 
-function evaluateIn(source: string, context: Record<string, unknown>, path: ValuePath): unknown {
+function evaluateIn(source: string, evaluate: CelEvaluator, path: ValuePath): unknown {
   try {
-    return fromCel(evaluateCel(source, context));
+    return evaluate(source);
   } catch (error) {
     throw new ExpressionError(source, celErrorReason(error), path);
   }

@@ -22,7 +22,7 @@ export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields 
 export { pipelineStage } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
-export { resolveStage } from './stages/resolve';
+export { resolveStage, stageExpressions } from './stages/resolve';
 export {
   pipelineDefinitionSchema,
   stageDefinitionSchema,
@@ -34,9 +34,26 @@ export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefini
 export { validateDag, topologicalOrder, downstreamOf, initialStages } from './dag';
 export type { DagNode } from './dag';
 export { resolveParameters } from './parameters';
-export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath } from './expressions';
-export type { ExpressionScope, ValuePath } from './expressions';
+export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath, celEvaluator } from './expressions';
+export type { CelEvaluator, ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
+export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';
 export * from './naming';
+export {
+  REDACTED,
+  SECRET_NAME_ENDINGS,
+  isSecretName,
+  isSecretReference,
+  secretReferenceSchema,
+  redactSecrets,
+  restoreRedacted,
+  resolveSecretReferences,
+  secretResolver,
+  secretVariable,
+  MissingSecretError,
+  type SecretReference,
+  type SecretResolver,
+} from './secrets';
 export * from './authorization';
+export * from './policy';

@@ -8,7 +8,16 @@ import { z } from 'zod';
 const ACCOUNT_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export const accountName = z.string().regex(ACCOUNT_NAME, 'lower-case letters, digits, ".", "_" and "-"').max(128);
+const accountName = z.string().regex(ACCOUNT_NAME, 'lower-case letters, digits, ".", "_" and "-"').max(128);
+
+/**
+ * What every account has, whatever its cloud: a name, and tags that deploy policies read (e.g. a
+ * save-time rule about accounts tagged `prod`; README "Deploy policy").
+ */
+export const baseAccountShape = {
+  name: accountName,
+  tags: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'a tag: letters, digits, ".", "_", ":", "/" and "-"').max(63)).optional(),
+};
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' });
 

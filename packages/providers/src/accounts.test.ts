@@ -60,6 +60,12 @@ accounts:
     expect(() => parseAccounts(text, '/x/accounts.yaml')).toThrow(/invalid accounts file \/x\/accounts.yaml: accounts\[2\]\.namespace: /);
   });
 
+  it('reads tags on any provider, for deploy policies, and refuses odd ones', () => {
+    const accounts = parseAccounts('accounts:\n  - { name: k8s-prod, provider: kubernetes, tags: [prod, team:shop] }\n  - { name: local, provider: local }\n', 'f.yaml');
+    expect(accounts.map((account) => account.tags)).toEqual([['prod', 'team:shop'], undefined]);
+    expect(() => parseAccounts('accounts:\n  - { name: a, provider: local, tags: ["has space"] }\n', 'f.yaml')).toThrow(/accounts\[0\]\.tags\[0\]: a tag/);
+  });
+
   it('rejects duplicate names, naming both entries', () => {
     const text = 'accounts:\n  - { name: a, provider: local }\n  - { name: a, provider: kubernetes }\n';
     expect(() => parseAccounts(text, 'f.yaml')).toThrow(/accounts\[1\]\.name: duplicate account name a \(also accounts\[0\]\)/);

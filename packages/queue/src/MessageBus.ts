@@ -1,28 +1,42 @@
+import type { JobsOptions } from 'bullmq';
 import { openQueue, type QueueBackendConfig } from './backend';
 import { fanOutPriorities } from './fairness';
-import type { EngineMessage, MessageBus, OutgoingMessage } from './messages';
+import type { MessageBus, OutgoingMessage } from './messages';
 
 export function createMessageBus(config: QueueBackendConfig): MessageBus {
   const { queue, close } = openQueue(config);
-  const send = async (message: EngineMessage, options?: { delayMs?: number }) => {
-    await queue.add(message.type, message, options?.delayMs ? { delay: Math.ceil(options.delayMs) } : undefined);
-  };
   return {
-    send,
+    async send(message, options) {
+      await queue.add(message.type, message, jobOptions({ message, ...options }));
+    },
     async sendAll(messages: OutgoingMessage[]) {
       // Most handlers send one message; a bulk add costs far more than add for one job on the
       // PostgreSQL backend (it builds temporary tables per call).
       if (messages.length === 0) return;
-      if (messages.length === 1) return send(messages[0]!.message, messages[0]);
+      if (messages.length === 1) {
+        const [only] = messages as [OutgoingMessage];
+        await queue.add(only.message.type, only.message, jobOptions(only));
+        return;
+      }
       const priorities = fanOutPriorities(messages);
       await queue.addBulk(
-        messages.map(({ message, delayMs }, i) => ({
-          name: message.type,
-          data: message,
-          opts: { ...(delayMs ? { delay: Math.ceil(delayMs) } : {}), ...(priorities[i] ? { priority: priorities[i] } : {}) },
-        })),
+        messages.map((outgoing, i) => ({ name: outgoing.message.type, data: outgoing.message, opts: jobOptions(outgoing, priorities[i]) })),
       );
     },
+    async inFlight(limit) {
+      const jobs = await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'], 0, limit - 1);
+      return jobs.flatMap((job) => (job?.data ? [job.data] : []));
+    },
     close,
+  };
+}
+
+function jobOptions({ delayMs, outboxId }: OutgoingMessage, priority?: number): JobsOptions | undefined {
+  if (!delayMs && outboxId === undefined && priority === undefined) return undefined;
+  return {
+    ...(delayMs ? { delay: Math.ceil(delayMs) } : {}),
+    // BullMQ refuses a custom id that parses as an integer; a prefix keeps it a name.
+    ...(outboxId === undefined ? {} : { jobId: `outbox-${outboxId}` }),
+    ...(priority === undefined ? {} : { priority }),
   };
 }

@@ -31,11 +31,18 @@ export interface OutgoingMessage {
   message: EngineMessage;
   /** Deliver no earlier than this many milliseconds from now (polling, backoff). */
   delayMs?: number;
+  /**
+   * The engine's outbox row that recorded it. Its queue job id is derived from it, so relaying the
+   * row twice (the handler's send and the relay racing) makes one job.
+   */
+  outboxId?: string;
 }
 
 /** What the API and the handlers use to send messages; the backend (Redis or PostgreSQL) is hidden. */
 export interface MessageBus {
   send(message: EngineMessage, options?: { delayMs?: number }): Promise<void>;
   sendAll(messages: OutgoingMessage[]): Promise<void>;
+  /** Messages the queue holds (waiting, delayed, running), at most `limit`: what is in flight. */
+  inFlight(limit: number): Promise<EngineMessage[]>;
   close(): Promise<void>;
 }

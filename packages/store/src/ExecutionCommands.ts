@@ -1,5 +1,7 @@
 import {
   ConflictError,
+  FREEZE_OVERRIDE_CONTEXT,
+  FREEZE_TASK,
   NotFoundError,
   canRestart,
   isComplete,
@@ -180,6 +182,25 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         stageId: stage.id,
         actor: actorOf(input),
         data: step === undefined ? judgment : { ...judgment, step },
+      });
+      return this.nudgeRunningTask(sql, execution, stage);
+    });
+  }
+
+  overrideFreeze(executionId: string, stageKey: string, input: Actor & { reason: string }): Promise<CommandResult<StageView>> {
+    return this.onStage(executionId, stageKey, async (sql, execution, stage) => {
+      if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING') throw stageConflict(stage, 'override its freeze');
+      const waiting = (await selectTasks(sql, stage)).some((task) => task.name === FREEZE_TASK && task.status === 'RUNNING');
+      if (!waiting) throw new ConflictError(`stage ${stage.ref_id} is not waiting in a deploy freeze: nothing to override`, { stage: stage.ref_id, status: stage.status });
+      if (stage.context[FREEZE_OVERRIDE_CONTEXT] !== undefined) throw new ConflictError(`the freeze of stage ${stage.ref_id} is already overridden`, { stage: stage.ref_id });
+      const override = { user: actorOf(input), reason: input.reason, at: new Date().toISOString() };
+      await updateStage(sql, stage.id, { context: { ...stage.context, [FREEZE_OVERRIDE_CONTEXT]: override } });
+      await insertAudit(sql, {
+        type: 'FREEZE_OVERRIDDEN',
+        executionId: execution.id,
+        stageId: stage.id,
+        actor: override.user,
+        data: { refId: stage.ref_id, reason: input.reason, freeze: stage.outputs.freeze ?? null },
       });
       return this.nudgeRunningTask(sql, execution, stage);
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Status } from '@gantry/core';
+import { redactSecrets, type Status } from '@gantry/core';
 import type { SqlClient } from './database';
 import type { JsonObject } from './types';
 
@@ -65,6 +65,8 @@ export interface TaskRow {
   error: JsonObject | null;
   start_time: Date | null;
   end_time: Date | null;
+  /** When the task's next step is due: its start, or the delayed RunTask its last step sent. */
+  next_step_at: Date | null;
 }
 
 const JSON_COLUMNS = new Set(['trigger', 'parameters', 'definition', 'context', 'outputs', 'state', 'error']);
@@ -163,6 +165,7 @@ export async function insertTasks(
     error: null,
     start_time: position === 0 ? startTime : null,
     end_time: null,
+    next_step_at: null,
   }));
   if (tasks.length === 0) return tasks;
   await sql.query(
@@ -192,9 +195,10 @@ export interface AuditInput {
   data?: JsonObject;
 }
 
+/** The audit log is read by everyone who may read the execution: secret-named fields are stored redacted. */
 export async function insertAudit(sql: SqlClient, event: AuditInput): Promise<void> {
   await sql.query(
     'INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) VALUES ($1, $2, $3, $4, $5, $6)',
-    [event.executionId ?? null, event.pipelineId ?? null, event.stageId ?? null, event.type, event.actor ?? null, JSON.stringify(event.data ?? {})],
+    [event.executionId ?? null, event.pipelineId ?? null, event.stageId ?? null, event.type, event.actor ?? null, JSON.stringify(redactSecrets(event.data ?? {}))],
   );
 }

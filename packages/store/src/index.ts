@@ -13,4 +13,5 @@ export * from './WebhookDeliveries';
 export * from './IdempotencyKeys';
 export * from './fireTriggers';
 export * from './serverGroupRecords';
+export * from './outbox';
 export * from './AuthStore';

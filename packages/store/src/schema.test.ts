@@ -23,6 +23,7 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.task.findFirst()).resolves.toBeNull();
     await expect(prisma.auditEvent.findFirst()).resolves.toBeNull();
     await expect(prisma.webhookDelivery.findFirst()).resolves.toBeNull();
+    await expect(prisma.outboxMessage.findFirst()).resolves.toBeNull();
     await expect(prisma.apiToken.findFirst()).resolves.toBeNull();
     await expect(prisma.roleGrant.findFirst()).resolves.toBeNull();
     await expect(prisma.serviceAccount.findFirst()).resolves.toBeNull();
@@ -93,6 +94,7 @@ describe('migrations match schema.prisma', () => {
       error: { message: 'e' },
       startTime: at,
       endTime: at,
+      nextStepAt: at,
     };
     expect(await prisma.task.create({ data: task })).toEqual(task);
     const event = await prisma.auditEvent.create({
@@ -110,6 +112,8 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.webhookDelivery.create({ data: delivery })).toEqual(delivery);
     const pending = { source: 'github', deliveryId: 'second', executionIds: [], receivedAt: at, completedAt: null };
     expect(await prisma.webhookDelivery.create({ data: pending })).toEqual(pending);
+    const outbox = { id: randomUUID(), message: { type: 'StartExecution', executionId: execution.id }, deliverAt: at, createdAt: at };
+    expect(await prisma.outboxMessage.create({ data: outbox })).toEqual(outbox);
     const token = {
       id: randomUUID(),
       name: 'ci',

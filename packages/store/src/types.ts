@@ -153,4 +153,6 @@ export interface ExecutionCommands {
     stage: string,
     input: Actor & { judgmentStatus: 'continue' | 'stop'; judgmentInput?: string },
   ): Promise<CommandResult<StageView>>;
+  /** An admin's break-glass: a stage waiting in a deploy freeze goes on; who and why are audited. */
+  overrideFreeze(executionId: string, stage: string, input: Actor & { reason: string }): Promise<CommandResult<StageView>>;
 }

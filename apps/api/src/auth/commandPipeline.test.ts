@@ -35,6 +35,7 @@ describe('triggering a command-running pipeline needs EXECUTE on its application
   const bus: MessageBus = {
     send: async (message) => void sent.push(message),
     sendAll: async (messages) => void sent.push(...messages),
+    inFlight: async () => [],
     close: async () => undefined,
   };
 

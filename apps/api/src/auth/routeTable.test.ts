@@ -11,7 +11,7 @@ import { buildTestServer } from '../testSupport';
  * → 401 / 403 / success, walked from the server's own route table: a route added without a row in
  * ROUTE_CASES fails here, and one without an access declaration fails registration.
  */
-const silentBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, close: async () => undefined };
+const silentBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, inFlight: async () => [], close: async () => undefined };
 
 interface Fixture {
   pipelineId: string;
@@ -70,6 +70,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     ok: [202, 409],
   },
   'POST /api/v1/executions/:id/stages/:stageId/skip': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}/skip` }), needs: execute, ok: [202, 409] },
+  // Breaking a freeze is for admins only, even for a role that may run the application's pipelines.
+  'POST /api/v1/executions/:id/stages/:stageId/overrideFreeze': {
+    request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}/overrideFreeze`, body: { reason: 'incident 42' } }),
+    needs: 'admin',
+    ok: [202, 409],
+  },
   'POST /api/v1/executions/:id/stages/:stageId/judgment': {
     request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stages/${f.stageId}/judgment`, body: { judgmentStatus: 'continue' } }),
     needs: execute,

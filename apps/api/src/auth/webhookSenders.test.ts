@@ -11,7 +11,7 @@ const notification = JSON.stringify({
   url: 'job/checkout/job/checkout-build/',
   build: { number: 7, phase: 'COMPLETED', status: 'SUCCESS', url: 'job/checkout/job/checkout-build/7/', full_url: 'https://jenkins.example.com/job/checkout/job/checkout-build/7/' },
 });
-const silentBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, close: async () => undefined };
+const silentBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, inFlight: async () => [], close: async () => undefined };
 
 describe('webhook endpoints authenticate the sender', () => {
   let database: TestDatabase;

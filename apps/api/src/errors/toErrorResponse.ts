@@ -26,7 +26,7 @@ export interface ErrorContext {
   requestId: string;
 }
 
-const DOMAIN_STATUS = { VALIDATION: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 } as const;
+const DOMAIN_STATUS = { VALIDATION: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, POLICY_VIOLATION: 422 } as const;
 // Issues quoted in the message; the rest are only in details.
 const ISSUES_IN_MESSAGE = 3;
 

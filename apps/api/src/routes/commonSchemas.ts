@@ -12,12 +12,14 @@ export const errorResponseSchema = z
       code: z
         .string()
         .describe(
-          'BAD_JSON | VALIDATION | UNAUTHORIZED | FORBIDDEN | NOT_FOUND | CONFLICT | IDEMPOTENCY_KEY_REUSED | PAYLOAD_TOO_LARGE | UNSUPPORTED_MEDIA_TYPE | BAD_REQUEST | DATABASE_UNAVAILABLE | INTERNAL',
+          'BAD_JSON | VALIDATION | UNAUTHORIZED | FORBIDDEN | NOT_FOUND | CONFLICT | IDEMPOTENCY_KEY_REUSED | POLICY_VIOLATION | PAYLOAD_TOO_LARGE | UNSUPPORTED_MEDIA_TYPE | BAD_REQUEST | DATABASE_UNAVAILABLE | INTERNAL',
         ),
       message: z.string().describe('What went wrong; for VALIDATION it names the first offending fields'),
       details: z
         .unknown()
-        .describe('VALIDATION: {issues: [{path: (string|number)[], pathString, message}]}; INTERNAL: {requestId}'),
+        .describe(
+          'VALIDATION: {issues: [{path: (string|number)[], pathString, message}]}; POLICY_VIOLATION: {violations: [{rule, message}]}; INTERNAL: {requestId}',
+        ),
     }),
   })
   .meta({ id: 'ErrorResponse', description: 'Every error the API returns has this shape' });
@@ -30,7 +32,7 @@ const ERROR_DESCRIPTIONS = {
   409: 'CONFLICT (the current state does not allow it)',
   413: 'PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default)',
   415: 'UNSUPPORTED_MEDIA_TYPE (bodies must be application/json)',
-  422: 'IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used before with a different body)',
+  422: 'IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used before with a different body) or POLICY_VIOLATION (a save-time rule of the deploy policy refuses it; details.violations names each rule)',
   503: 'DATABASE_UNAVAILABLE (PostgreSQL is unreachable; retry after the Retry-After seconds)',
   500: 'INTERNAL (logged with details.requestId)',
 } as const;

@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '@gantry/queue';
 import type pg from 'pg';
 import type { TaskImplementation, TaskServices } from '../tasks/Task';
+import type { ExpressionSandbox } from './expressionSandbox';
 
 export interface RetryPolicy {
   /** Transient task failures retried before the task fails TERMINAL. */
@@ -22,10 +23,20 @@ export interface EngineContext {
   services: TaskServices;
   retry: RetryPolicy;
   log: EngineLogger;
+  /** Where pipelines' CEL is evaluated, under a time and memory limit. */
+  expressions: ExpressionSandbox;
   now(): Date;
+  /**
+   * Record each step's next messages in the outbox, in the step's transaction. Off only in the
+   * bench, to measure the design it replaced (send after commit, nothing recorded).
+   */
+  outbox: boolean;
 }
 
-/** A handler changes state in one transaction and answers with the messages to send after it commits. */
+/**
+ * A handler changes state in one transaction and answers with the messages to send after it commits
+ * (recorded in the outbox by that transaction when it runs through inEngineTransaction).
+ */
 export type Handler<M> = (message: M, ctx: EngineContext) => Promise<OutgoingMessage[]>;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 60_000 };

@@ -1,6 +1,7 @@
-import { inTransaction, lockExecution, type ExecutionRow, type SqlClient } from '@gantry/store';
+import { lockExecution, type ExecutionRow, type SqlClient } from '@gantry/store';
 import type { OutgoingMessage } from '@gantry/queue';
 import type { EngineContext } from './EngineContext';
+import { inEngineTransaction } from './outbox';
 
 /**
  * Runs a handler's step in one transaction that holds the execution's row lock. An execution that
@@ -11,7 +12,7 @@ export function inRunningExecution(
   executionId: string,
   step: (sql: SqlClient, execution: ExecutionRow) => Promise<OutgoingMessage[]>,
 ): Promise<OutgoingMessage[]> {
-  return inTransaction(ctx.pool, async (sql) => {
+  return inEngineTransaction(ctx, async (sql) => {
     const execution = await lockExecution(sql, executionId);
     if (!execution || execution.status !== 'RUNNING') return [];
     return step(sql, execution);

@@ -1,12 +1,13 @@
-import { inTransaction, insertAudit, lockExecution, selectStages } from '@gantry/store';
+import { insertAudit, lockExecution, selectStages } from '@gantry/store';
 import type { MessageOf } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
+import { inEngineTransaction } from '../engine/outbox';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
 import { followUpsOfEndedExecution } from './CompleteExecution';
 
 /** The API marked the execution CANCELED; this stops its running stages and lets a queued one start. */
 export const cancelExecution: Handler<MessageOf<'CancelExecution'>> = (message, ctx) =>
-  inTransaction(ctx.pool, async (sql) => {
+  inEngineTransaction(ctx, async (sql) => {
     const execution = await lockExecution(sql, message.executionId);
     if (!execution || !execution.canceled) return [];
     const stages = await selectStages(sql, execution.id);

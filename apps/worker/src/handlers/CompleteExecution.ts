@@ -1,6 +1,5 @@
 import { finalExecutionStatus, isComplete, isExecutionFinished } from '@gantry/core';
 import {
-  inTransaction,
   insertAudit,
   lockExecution,
   schedulable,
@@ -11,10 +10,11 @@ import {
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
+import { inEngineTransaction } from '../engine/outbox';
 import { isHalted } from '../engine/stagePolicy';
 
 export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (message, ctx) =>
-  inTransaction(ctx.pool, async (sql) => {
+  inEngineTransaction(ctx, async (sql) => {
     const execution = await lockExecution(sql, message.executionId);
     if (!execution) return [];
     if (execution.status === 'RUNNING') {

@@ -51,6 +51,8 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
       polls: task.polls + 1,
       retries: outcome.retries,
       state: result.state ?? task.state,
+      // When the delayed RunTask sent below is due: the reconciler re-sends it if it is overdue and gone.
+      next_step_at: complete ? null : new Date(now.getTime() + outcome.delayMs),
       ...(complete
         ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
         : {}),

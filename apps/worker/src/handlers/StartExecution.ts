@@ -1,10 +1,11 @@
-import { inTransaction, insertAudit, lockExecution, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
+import { insertAudit, lockExecution, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
 import { isExecutionFinished, startableStages } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
+import { inEngineTransaction } from '../engine/outbox';
 
 export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ctx) =>
-  inTransaction(ctx.pool, async (sql) => {
+  inEngineTransaction(ctx, async (sql) => {
     const execution = await lockExecution(sql, message.executionId);
     if (!execution) return [];
     // Already started (this message is a redelivery after a crash): re-send what starting sent.

@@ -1,13 +1,20 @@
 import {
   ExpressionError,
+  FREEZE_STAGE_TYPES,
+  FREEZE_TASK,
   ValidationError,
   getStageType,
   isExpressionTrue,
   prerequisitesMet,
   resolveStage,
+  stageExpressions,
+  type CelEvaluator,
+  stageAccount,
+  windowCovers,
   type ExpressionScope,
   type StageDefinition,
 } from '@gantry/core';
+import { evaluatorOf } from '@gantry/core/celBatch';
 import {
   insertAudit,
   insertTasks,
@@ -22,6 +29,7 @@ import {
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
+import { ExpressionLimitError } from '../engine/expressionSandbox';
 import { expressionScope, isHalted } from '../engine/stagePolicy';
 import { inRunningExecution } from '../engine/inRunningExecution';
 import { rerunRunningTask, runTaskMessage } from './taskMessages';
@@ -50,7 +58,7 @@ export async function startStageLocked(
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
   const scope = expressionScope(execution, stages);
-  const plan = planStage(stage, scope, ctx);
+  const plan = await planStage(stage, scope, ctx, execution.application);
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -88,16 +96,17 @@ type StagePlan =
   | { kind: 'run'; context: JsonObject; tasks: string[] };
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
-function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext): StagePlan {
+async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext, application: string): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
   const definition = stage.definition as StageDefinition;
   try {
-    if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope)) {
+    const evaluate = await evaluateInSandbox(definition, scope, ctx);
+    if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate)) {
       return { kind: 'skip' };
     }
-    const resolved = resolveStage(definition, scope);
-    const tasks = type.tasks(resolved);
+    const resolved = resolveStage(definition, scope, evaluate);
+    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -106,8 +115,25 @@ function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext):
       return { kind: 'fail', error: { message: error.message, expression: error.expression, reason: error.reason } };
     }
     if (error instanceof ValidationError) return { kind: 'fail', error: { message: error.message, issues: error.issues } };
+    if (error instanceof ExpressionLimitError) {
+      return { kind: 'fail', error: { message: error.message, ...(error.expression === undefined ? {} : { expression: error.expression }), reason: `exceeded ${error.limit}` } };
+    }
     throw error;
   }
+}
+
+/** Every expression the stage start needs, evaluated in the sandbox thread; the stage then resolves over the outcomes. */
+async function evaluateInSandbox(definition: StageDefinition, scope: ExpressionScope, ctx: EngineContext): Promise<CelEvaluator | undefined> {
+  const sources = [...new Set(stageExpressions(definition))];
+  if (sources.length === 0) return undefined;
+  return evaluatorOf(sources, await ctx.expressions.evaluate(sources, scope));
+}
+
+/** A deploy-type stage that a freeze window covers first waits out (or fails on) the freeze (checkFreezeWindows). */
+function freezeCheck(type: string, resolved: unknown, application: string, ctx: EngineContext): string[] {
+  if (!FREEZE_STAGE_TYPES.has(type)) return [];
+  const target = { application, account: stageAccount(resolved as Record<string, unknown>) };
+  return ctx.services.policy.freezeWindows.some((window) => windowCovers(window, target)) ? [FREEZE_TASK] : [];
 }
 
 function stageEvent(stage: StageRow): JsonObject {

@@ -1,3 +1,4 @@
+import type { DeployPolicy, SecretResolver } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { ClusterPlace, JsonObject } from '@gantry/store';
 
@@ -81,6 +82,8 @@ export interface TaskServices {
   getExecutionOutcome(executionId: string): Promise<{ status: string; outputs: JsonObject } | null>;
   webhook: { allowedHosts: string[]; timeoutMs: number };
   fetch: typeof fetch;
+  /** The configured secrets, for `{"secret": "name"}` references resolved at the moment of use. */
+  secrets: SecretResolver;
   /**
    * The configured accounts, each with its provider. Provider calls made through it are already
    * retried for Throttled/Transient errors; what still fails is the task's to classify.
@@ -88,6 +91,8 @@ export interface TaskServices {
   providers: ProviderDirectory;
   /** Server groups of a cluster Gantry's records show were once healthy (what a rollback may restore). */
   knownHealthyServerGroups(place: ClusterPlace): Promise<ReadonlySet<string>>;
+  /** The configuration's deploy policy: traffic guards and freeze windows (README "Deploy policy"). */
+  policy: DeployPolicy;
 }
 
 /** What tasks and routes need of the provider registry (tests substitute their own). */

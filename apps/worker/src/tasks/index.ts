@@ -3,6 +3,7 @@ import type { TaskImplementation } from './Task';
 import { TaskRegistry, taskTable, type TaskTable } from './TaskRegistry';
 import { bakeImageTask } from './bake/bakeImage';
 import { canaryTasks } from './canary';
+import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
@@ -18,6 +19,7 @@ export { TaskRegistry, UnknownTaskError, taskTable, type TaskTable } from './Tas
 export * from './serverGroup';
 export {
   bakeImageTask,
+  checkFreezeWindowsTask,
   checkPreconditionsTask,
   createWebhookTask,
   evaluateVariablesTask,
@@ -47,6 +49,8 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   bakeImageTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.
+  checkFreezeWindowsTask,
 );
 
 export const builtInTasks: readonly TaskImplementation[] = Object.values(builtInTaskTable);

@@ -1,3 +1,4 @@
+import { EMPTY_DEPLOY_POLICY } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import type { TaskContext, TaskImplementation, TaskResult, TaskServices } from './Task';
 
@@ -40,6 +41,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       startPipeline: () => Promise.reject(new Error('startPipeline is not set up in this test')),
       getExecutionOutcome: () => Promise.reject(new Error('getExecutionOutcome is not set up in this test')),
       fetch: globalThis.fetch,
+      secrets: () => undefined,
       providers: {
         forAccount: (name) => {
           throw new Error(`providers are not set up in this test (account ${name})`);
@@ -47,6 +49,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
         accounts: () => [],
       },
       knownHealthyServerGroups: async () => new Set<string>(),
+      policy: EMPTY_DEPLOY_POLICY,
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

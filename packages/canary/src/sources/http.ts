@@ -40,12 +40,19 @@ export async function getJson<T>(
   } catch {
     body = undefined;
   }
+  // Stage errors are shown to everyone who can read the execution, and the URL is pipeline input:
+  // an answer's own text is never echoed (it could be an internal page the URL was aimed at), only
+  // its shape, and an error message the source's API defines (`explain`).
+  const shape = `${response.headers.get('content-type') ?? 'no content type'}, ${Buffer.byteLength(text)} bytes`;
   if (!response.ok) {
-    const reason = options.explain(body) ?? (text.trim().slice(0, 200) || response.statusText);
+    const reason = options.explain(body) ?? `${response.statusText || 'error'} (${shape})`;
     throw new MetricSourceError(`${source} ${shown(url)}: HTTP ${response.status}: ${reason}`);
   }
-  if (body === undefined) throw new MetricSourceError(`${source} ${shown(url)}: the answer is not JSON: ${text.trim().slice(0, 200)}`);
+  if (body === undefined) throw new MetricSourceError(`${source} ${shown(url)}: the answer is not JSON (${shape})`);
   const parsed = options.answer.safeParse(body);
-  if (!parsed.success) throw new MetricSourceError(`${source} ${shown(url)}: unexpected answer (${options.expected}): ${JSON.stringify(body).slice(0, 200)}`);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') ?? '';
+    throw new MetricSourceError(`${source} ${shown(url)}: unexpected answer (${options.expected})${where === '' ? '' : ` at ${where}`} (${shape})`);
+  }
   return parsed.data;
 }

@@ -1,9 +1,10 @@
 import { describeIssue, ValidationError } from '../errors';
-import { resolveExpressions, type ExpressionScope } from '../expressions';
+import { conditionExpressions, resolveExpressions, templateExpressions, type CelEvaluator, type ExpressionScope } from '../expressions';
 import type { StageDefinition } from '../pipeline';
 import { toValidationIssues } from '../zodIssues';
 import { putLiteralsBack, setLiteralsAside } from './literalFields';
 import { getStageType } from './registry';
+import type { StageType } from './StageType';
 
 /**
  * A stage as it runs: every `${…}` resolved over `scope`, then its type's schema applied to the
@@ -11,15 +12,11 @@ import { getStageType } from './registry';
  * `stageEnabled` stays as written: it is decided separately, with `isExpressionTrue`.
  * Throws `ExpressionError` or `ValidationError` (paths relative to the stage).
  */
-export function resolveStage(stage: StageDefinition, scope: ExpressionScope): StageDefinition {
+export function resolveStage(stage: StageDefinition, scope: ExpressionScope, evaluate?: CelEvaluator): StageDefinition {
   const { stageEnabled, ...fields } = stage;
-  const stageType = getStageType(stage.type);
-  if (stageType === undefined) {
-    const message = `unknown stage type "${stage.type}"`;
-    throw new ValidationError(message, [{ path: ['type'], message }]);
-  }
+  const stageType = stageTypeOf(stage);
   const { rest, literals } = setLiteralsAside(fields, stageType.literalFields ?? []);
-  const resolved = { ...(putLiteralsBack(resolveExpressions(rest, scope), literals) as Record<string, unknown>) };
+  const resolved = { ...(putLiteralsBack(resolveExpressions(rest, scope, evaluate), literals) as Record<string, unknown>) };
   const parsed = stageType.fields.safeParse(resolved);
   if (!parsed.success) {
     const issues = toValidationIssues(parsed.error.issues);
@@ -36,4 +33,20 @@ export function resolveStage(stage: StageDefinition, scope: ExpressionScope): St
     requisiteStageRefIds: stage.requisiteStageRefIds,
     ...(stageEnabled === undefined ? {} : { stageEnabled }),
   } as StageDefinition;
+}
+
+/** Every CEL source starting the stage evaluates: its `stageEnabled` condition's, then its fields'. */
+export function stageExpressions(stage: StageDefinition): string[] {
+  const { stageEnabled, ...fields } = stage;
+  const { rest } = setLiteralsAside(fields, getStageType(stage.type)?.literalFields ?? []);
+  return [...(stageEnabled === undefined ? [] : conditionExpressions(stageEnabled.expression)), ...templateExpressions(rest)];
+}
+
+function stageTypeOf(stage: StageDefinition): StageType {
+  const stageType = getStageType(stage.type);
+  if (stageType === undefined) {
+    const message = `unknown stage type "${stage.type}"`;
+    throw new ValidationError(message, [{ path: ['type'], message }]);
+  }
+  return stageType;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretReferenceSchema } from '../secrets';
 import { allowingExpressions, seconds } from './fields';
 import { defineStageType } from './StageType';
 
@@ -21,7 +22,8 @@ const statusList = z.string();
 const webhookShape = {
   url: httpUrl,
   method: method.default('GET'),
-  customHeaders: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  // A header's value may be a {"secret": "name"} reference, resolved only when the request is sent.
+  customHeaders: z.record(z.string(), z.union([z.string(), z.array(z.string()), secretReferenceSchema])).optional(),
   payload: z.unknown().optional(),
   failFastStatusCodes: z.array(statusCode).optional(),
   retryStatusCodes: z.array(statusCode).optional(),

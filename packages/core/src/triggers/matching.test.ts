@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { activeCronTriggers, latestCronTick, matchCronTrigger } from './cron';
 import { decideForPipeline, type TriggerCandidate } from './decide';
 import { jenkinsBuildEvent, jenkinsNotificationSchema, matchJenkinsTrigger } from './jenkins';
-import { payloadMismatch, readPayloadPath } from './payloadConstraints';
+import { MAX_REGEX_CHARS, payloadConstraintIssues, payloadMismatch, readPayloadPath } from './payloadConstraints';
 import { matchPipelineTrigger, type FinishedExecution } from './pipelineCompletion';
 import { matchWebhookTrigger } from './webhook';
 
@@ -120,6 +120,28 @@ describe('payload constraints', () => {
       '"ref" is "refs/heads/release-2", not "refs/heads/main"; the payload has no "missing"; "repository" is not a single value',
     );
     expect(payloadMismatch({ ref: { regex: '^refs/tags/' } }, payload)).toBe('"ref" is "refs/heads/release-2", which does not match /^refs/tags//');
+  });
+
+  it('runs patterns in RE2: a catastrophic-backtracking pattern answers at once', () => {
+    // With JavaScript's backtracking engine this test would run for hours (2^40 ways to split the a's).
+    const evil = { name: 'a'.repeat(40) + '!' };
+    expect(payloadMismatch({ name: { regex: '^(a+)+$' } }, evil)).toBe(`"name" is "${evil.name}", which does not match /^(a+)+$/`);
+    expect(payloadMismatch({ name: { regex: '^(a+)+$' } }, { name: 'a'.repeat(40) })).toBeUndefined();
+  });
+
+  it('refuses at save time what RE2 cannot run in linear time, and over-long patterns', () => {
+    expect(payloadConstraintIssues({ a: { regex: '(x)\\1' }, b: { regex: '(?<=a)b' }, c: { regex: 'x'.repeat(MAX_REGEX_CHARS + 1) } })).toEqual([
+      { path: ['a', 'regex'], message: expect.stringMatching(/^invalid regex: .*no backreferences or lookaround/) },
+      { path: ['b', 'regex'], message: expect.stringMatching(/^invalid regex: .*no backreferences or lookaround/) },
+      { path: ['c', 'regex'], message: `invalid regex: the pattern is longer than ${MAX_REGEX_CHARS} characters` },
+    ]);
+  });
+
+  it('frees compiled patterns: thousands of distinct patterns do not exhaust the regex heap', () => {
+    // re2-wasm's heap is 16 MB outside the garbage collector: undeleted, these broke it after ~1,700.
+    const long = 'abcdefgh'.repeat(120);
+    for (let i = 0; i < 2500; i++) payloadMismatch({ ref: { regex: `^${i}${long}` } }, payload);
+    expect(payloadMismatch({ ref: { regex: '^refs/heads/release-2$' } }, payload)).toBeUndefined();
   });
 
   it('fires a webhook trigger only with its secret verified', () => {

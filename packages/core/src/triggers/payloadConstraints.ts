@@ -1,11 +1,12 @@
+import { RE2 } from 're2-wasm';
 import { z } from 'zod';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
 
 /**
  * A webhook trigger's `payloadConstraints`: `{"<dotted path>": <literal> | {"regex": "<pattern>"}}`.
- * A literal must equal the payload's value (compared as text, so `42` matches `"42"`); a regex is a
- * JavaScript pattern tested against the value's text (unanchored unless it says `^…$`). The object
+ * A literal must equal the payload's value (compared as text, so `42` matches `"42"`); a regex is an
+ * RE2 pattern tested against the value's text (unanchored unless it says `^…$`). The object
  * form, rather than Spinnaker's "every value is a regex" or a `/…/` string, keeps a literal that
  * happens to contain regex characters (a path "/", a version "1.2.3") meaning exactly what it says.
  */
@@ -21,8 +22,10 @@ export const payloadConstraintsSchema = z.record(z.string().min(1), payloadConst
 export type PayloadConstraint = z.output<typeof payloadConstraintSchema>;
 export type PayloadConstraints = z.output<typeof payloadConstraintsSchema>;
 
-// A pattern is written by a pipeline's author but tested against text anyone may post: values longer
-// than this never reach a regex, so a backtracking-prone pattern cannot stall the API on a huge input.
+// A pattern is written by a pipeline's author but tested against text anyone may post. Patterns run
+// in RE2 (linear time in the input, whatever the pattern: `^(a+)+$` cannot backtrack), which is why
+// backreferences and lookaround are refused at save time. Values longer than this are refused too,
+// which bounds the work per constraint.
 export const MAX_REGEX_INPUT_CHARS = 8192;
 
 /** Save-time check: every regex compiles. Paths are relative to the constraints object. */
@@ -55,7 +58,7 @@ function constraintMismatch(path: string, constraint: PayloadConstraint, value: 
   if (text.length > MAX_REGEX_INPUT_CHARS) return `"${path}" is longer than ${MAX_REGEX_INPUT_CHARS} characters`;
   // Compiled at save time already; a definition stored before that check is treated as a mismatch.
   if (regexProblem(constraint.regex) !== undefined) return `"${path}": invalid regex /${constraint.regex}/`;
-  return new RegExp(constraint.regex).test(text) ? undefined : `"${path}" is ${JSON.stringify(text)}, which does not match /${constraint.regex}/`;
+  return compile(constraint.regex).test(text) ? undefined : `"${path}" is ${JSON.stringify(text)}, which does not match /${constraint.regex}/`;
 }
 
 /**
@@ -73,11 +76,46 @@ export function readPayloadPath(payload: unknown, path: string): unknown {
   return current;
 }
 
+/** Longer patterns are refused at save time: RE2's work per character grows with the pattern. */
+export const MAX_REGEX_CHARS = 1000;
+
+// re2-wasm objects live in a fixed 16 MB WebAssembly heap that JavaScript's garbage collector does
+// not see: each must be deleted explicitly, or a few thousand compilations exhaust the heap and
+// break every later match. Recently used patterns stay compiled (matching a compiled one is the
+// cheap part: its first match builds RE2's DFA), the least recently used one is deleted.
+const COMPILED_CACHE_SIZE = 64;
+const compiled = new Map<string, RE2>();
+
+// RE2 only runs in unicode mode; JavaScript's `u` rules (e.g. no needless escapes) apply too.
+function compile(source: string): RE2 {
+  const cached = compiled.get(source);
+  if (cached !== undefined) {
+    compiled.delete(source);
+    compiled.set(source, cached);
+    return cached;
+  }
+  const regex = new RE2(source, 'u');
+  compiled.set(source, regex);
+  for (const [oldest, evicted] of compiled) {
+    if (compiled.size <= COMPILED_CACHE_SIZE) break;
+    compiled.delete(oldest);
+    deleteCompiled(evicted);
+  }
+  return regex;
+}
+
+/** Frees the pattern's WebAssembly memory (re2-wasm keeps its embind handle in a private field). */
+function deleteCompiled(regex: RE2): void {
+  (regex as unknown as { wrapper: { delete(): void } }).wrapper.delete();
+}
+
 function regexProblem(source: string): string | undefined {
+  if (source.length > MAX_REGEX_CHARS) return `the pattern is longer than ${MAX_REGEX_CHARS} characters`;
   try {
-    new RegExp(source);
+    compile(source);
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return `${message} (patterns run in RE2: no backreferences or lookaround)`;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountName, checkUniqueRegions, envReference, httpUrl } from '../accountFields';
+import { baseAccountShape, checkUniqueRegions, envReference, httpUrl } from '../accountFields';
 
 const awsRegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1');
 /** A region, with the network server groups are placed in there (Spinnaker: `regions: [{name}]`). */
@@ -16,7 +16,7 @@ const awsRegion = z.preprocess(
 
 export const awsAccountSchema = z
   .strictObject({
-    name: accountName,
+    ...baseAccountShape,
     provider: z.literal('aws'),
     /** The first region is where stages act unless they name another. */
     regions: z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountName, checkUniqueRegions, envReference, httpUrl, type ResolvePath } from '../accountFields';
+import { baseAccountShape, checkUniqueRegions, envReference, httpUrl, type ResolvePath } from '../accountFields';
 
 const gcpRegionName = z.string().regex(/^[a-z]+(-[a-z]+)+\d+$/, 'a GCP region such as us-central1');
 /** A region, with the zones its managed instance groups spread over (default: GCE's choice). */
@@ -13,7 +13,7 @@ const gcpRegion = z.preprocess(
 );
 export const gcpAccountSchema = z
   .strictObject({
-    name: accountName,
+    ...baseAccountShape,
     provider: z.literal('gcp'),
     project: z.string().regex(/^([a-z][-a-z0-9.]*:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'a GCP project id such as my-project-123'),
     /** The first region is where stages act unless they name another. */

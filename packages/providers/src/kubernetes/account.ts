@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountName, envReference, httpUrl, type ResolvePath } from '../accountFields';
+import { baseAccountShape, envReference, httpUrl, type ResolvePath } from '../accountFields';
 
 // Namespaces are DNS-1123 labels.
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -32,7 +32,7 @@ const kubernetesTraffic = z.strictObject({
 
 export const kubernetesAccountSchema = z
   .strictObject({
-    name: accountName,
+    ...baseAccountShape,
     provider: z.literal('kubernetes'),
     /** A kubeconfig file; relative paths are relative to the accounts file, `~/` is the home directory. */
     kubeconfig: z.string().min(1).optional(),

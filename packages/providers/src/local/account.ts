@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { accountName, type ResolvePath } from '../accountFields';
+import { baseAccountShape, type ResolvePath } from '../accountFields';
 
 const port = z.number().int().min(1).max(65535);
 export const localAccountSchema = z.strictObject({
-  name: accountName,
+  ...baseAccountShape,
   provider: z.literal('local'),
   /** Images, the local agent and its state; default `<GANTRY_DATA_DIR>/local`. Relative: to the accounts file. */
   dataDir: z.string().min(1).optional(),

@@ -165,6 +165,11 @@ class FakeCommands implements ExecutionCommands {
     return { value: found, messages: [{ type: 'RunTask', executionId, stageId: found.id, taskId: 'task-1' }] };
   }
 
+  async overrideFreeze(executionId: string, stageRef: string, input: Actor & { reason: string }): Promise<CommandResult<StageView>> {
+    const found = await this.stageOf('overrideFreeze', executionId, stageRef, input);
+    return { value: found, messages: [{ type: 'RunTask', executionId, stageId: found.id, taskId: 'task-1' }] };
+  }
+
   async judge(
     executionId: string,
     stageRef: string,
@@ -199,6 +204,9 @@ class RecordingBus implements MessageBus {
   }
   async sendAll(messages: OutgoingMessage[]): Promise<void> {
     this.sent.push(...messages.map((m) => m.message));
+  }
+  async inFlight(): Promise<EngineMessage[]> {
+    return [];
   }
   async close(): Promise<void> {}
 }

@@ -3,7 +3,7 @@ import { ANY } from '@gantry/core';
 import type { ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
-import { signedIn } from '../../auth/access';
+import { adminOnly, signedIn } from '../../auth/access';
 import { onExecution, toRunPipeline } from '../../auth/resources';
 import { dispatch, dispatchLaunch } from '../../dispatch';
 import { answerIdempotently } from '../../idempotency';
@@ -13,6 +13,7 @@ import {
   getExecutionSchema,
   judgmentSchema,
   listExecutionsSchema,
+  overrideFreezeSchema,
   patchStageSchema,
   pauseSchema,
   restartStageSchema,
@@ -102,6 +103,13 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
     const { judgmentStatus, judgmentInput } = request.body;
     const input = { user: actorOf(request), judgmentStatus, judgmentInput };
     return reply.code(202).send(await dispatch(bus, await commands.judge(id, stageId, input)));
+  });
+
+  // Breaking a freeze is for admins only: a team that may run its pipelines may not lift the freeze on them.
+  app.post('/executions/:id/stages/:stageId/overrideFreeze', { schema: overrideFreezeSchema, config: adminOnly }, async (request, reply) => {
+    const { id, stageId } = request.params;
+    const input = { user: actorOf(request), reason: request.body.reason };
+    return reply.code(202).send(await dispatch(bus, await commands.overrideFreeze(id, stageId, input)));
   });
 
   app.patch('/executions/:id/stages/:stageId', { schema: patchStageSchema, config: execute }, async (request, reply) => {

@@ -200,6 +200,11 @@ const stageCommand = {
 
 export const restartStageSchema = { ...stageCommand, summary: 'Restart a stage (and the stages after it)' };
 export const skipWaitSchema = { ...stageCommand, summary: 'Skip the rest of a wait stage' };
+export const overrideFreezeSchema = {
+  ...stageCommand,
+  summary: 'Break glass: let a stage waiting in a deploy freeze go on (admin only; audited with who and why)',
+  body: z.strictObject({ reason: z.string().trim().min(1, { error: 'say why the freeze is overridden' }).max(1000) }),
+};
 export const judgmentSchema = {
   ...stageCommand,
   summary: 'Answer a manual judgment (a manualJudgment stage, or a deploy waiting on its cluster.judgment)',

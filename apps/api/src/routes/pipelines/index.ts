@@ -1,4 +1,4 @@
-import { ANY, parsePipelineDefinition } from '@gantry/core';
+import { ANY, PolicyViolationError, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -22,6 +22,8 @@ export interface PipelineRoutesOptions {
   pipelines: PipelineRepository;
   /** Where cron schedule syncs are requested after a save or delete. */
   bus: MessageBus;
+  /** The deploy policy's save-time rules, and the accounts (with their tags) they read; default none. */
+  saveRules?: { rules: readonly SaveRule[]; accounts(): readonly PolicyAccount[] };
   /** The service accounts a trigger's runAsUser may name (none with authentication off). */
   serviceAccounts?: Pick<AuthStore, 'serviceAccount'>;
 }
@@ -31,11 +33,21 @@ export interface PipelineRoutesOptions {
 const parseDefinition = parseBodyWith(parsePipelineDefinition);
 
 /** CRUD of pipelines and their version history under /pipelines. */
-export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, serviceAccounts }) => {
+export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, saveRules, serviceAccounts }) => {
   const onPipelineOf = onPipeline(pipelines);
   const writeBody = onApplication('WRITE', (request) => (request.body as { application: string }).application);
 
+  /** Refuses a definition the deploy policy's rules do not admit (422 naming each rule), before anything is stored. */
+  function checkSaveRules(definition: PipelineDefinition): void {
+    if (saveRules === undefined) return;
+    const violations = saveRuleViolations(saveRules.rules, definition, saveRules.accounts());
+    if (violations.length === 0) return;
+    const message = violations.map((violation) => `${violation.rule}: ${violation.message}`).join('; ');
+    throw new PolicyViolationError(`the deploy policy refuses this pipeline: ${message}`, { violations });
+  }
+
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition, config: writeBody }, async (request, reply) => {
+    checkSaveRules(request.body);
     await checkRunAs(request.principal, request.body, serviceAccounts);
     const pipeline = await pipelines.create(request.body, actorOf(request));
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
@@ -45,8 +57,9 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   // Both applications: moving a pipeline needs WRITE where it is and where it goes.
   const writeBoth = onPipelineOf('WRITE', (request) => [(request.body as { application: string }).application]);
   app.put('/pipelines/:id', { schema: updatePipelineSchema, validatorCompiler: parseDefinition, config: writeBoth }, async (request) => {
-    // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
+    checkSaveRules(request.body);
     await checkRunAs(request.principal, request.body, serviceAccounts);
+    // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
     const before = await definitionBefore(pipelines, request.params.id);
     const pipeline = await pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);
     await requestCronSync(bus, pipeline.id, [before, pipeline.definition], request.log);

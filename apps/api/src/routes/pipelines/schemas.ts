@@ -49,7 +49,7 @@ export const createPipelineSchema = {
   summary: 'Create a pipeline (version 1)',
   headers: actorHeaders,
   body: definitionBody,
-  response: { 201: pipelineSchema, ...errorResponses(400, 409, 413, 415) },
+  response: { 201: pipelineSchema, ...errorResponses(400, 409, 413, 415, 422) },
 };
 
 export const updatePipelineSchema = {
@@ -59,7 +59,7 @@ export const updatePipelineSchema = {
   params: pipelineIdParams,
   querystring: updatePipelineQuery,
   body: definitionBody,
-  response: { 200: pipelineSchema, ...errorResponses(400, 404, 409, 413, 415) },
+  response: { 200: pipelineSchema, ...errorResponses(400, 404, 409, 413, 415, 422) },
 };
 
 export const getPipelineSchema = {

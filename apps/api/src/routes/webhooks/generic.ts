@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { UnauthorizedError, decideForPipeline, matchWebhookTrigger, webhookTriggerSchema, type TriggerCandidate } from '@gantry/core';
+import { UnauthorizedError, decideForPipeline, matchWebhookTrigger, webhookTriggerSchema, type SecretResolver, type TriggerCandidate } from '@gantry/core';
 import { TRIGGER_DUPLICATE, WebhookDeliveries, insertAudit, selectTriggerCandidates } from '@gantry/store';
 import { fireAndAnswer, redeliveryAnswer, type Answer, type TriggerEndpointDeps } from './answer';
 import { parsePayload } from './rawBody';
-import type { SecretResolver } from './secrets';
 import { signaturesOf, signedWith } from './signature';
 
 export interface WebhookRequest {

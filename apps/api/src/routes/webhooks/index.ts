@@ -1,3 +1,4 @@
+import { secretResolver } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository } from '@gantry/store';
 import type { FastifyRequest } from 'fastify';
@@ -8,7 +9,6 @@ import { handleJenkinsNotification } from './jenkins';
 import { captureRawBodies, rawBodyOf, rawBodyValidatorCompiler } from './rawBody';
 import { sender } from '../../auth/access';
 import { jenkinsSchema, webhookSchema } from './schemas';
-import { secretResolver } from './secrets';
 
 export interface WebhookRoutesOptions {
   pool: pg.Pool;
@@ -23,7 +23,7 @@ export interface WebhookRoutesOptions {
 /** Triggers from outside: Jenkins build notifications and signed generic webhooks, under /webhooks. */
 export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async (app, options) => {
   const deps = { pool: options.pool, executions: options.executions, bus: options.bus };
-  const secrets = secretResolver(options.secrets);
+  const secrets = secretResolver(options.secrets ?? {}, process.env);
   captureRawBodies(app);
   const openSources = new Set(options.openSources ?? []);
   const isOpen = (source: string) => openSources.has('*') || openSources.has(source);

@@ -4,7 +4,7 @@ import { selectTriggerCandidates } from '@gantry/store';
 import { validationErrorFromZod } from '../../validation/zodIssues';
 import { fireAndAnswer, type Answer, type TriggerEndpointDeps } from './answer';
 import { parsePayload } from './rawBody';
-import type { SecretResolver } from './secrets';
+import type { SecretResolver } from '@gantry/core';
 
 export interface JenkinsNotificationRequest {
   /** From X-Jenkins-Master, else ?master=. */

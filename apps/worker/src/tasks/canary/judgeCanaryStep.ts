@@ -3,6 +3,7 @@ import type { CanaryFields } from '@gantry/core';
 import type { ServerGroup } from '@gantry/providers';
 import type { TaskContext } from '../Task';
 import { TaskFailure } from '../Task';
+import { guardedFetch } from '../http/sendRequest';
 import type { CanaryStageGroups } from './canaryGroups';
 
 interface StepWindow {
@@ -21,7 +22,9 @@ export async function judgeCanaryStep(
   window: StepWindow,
 ): Promise<JudgeReport> {
   const { fields, groups, live } = analysis;
-  const source = createMetricSource(sourceConfig(fields.metricSource, live.canary), { fetch: ctx.services.fetch });
+  // Metric source URLs are pipeline input like a webhook's: the same guard, on every redirect too.
+  const fetch = guardedFetch({ fetch: ctx.services.fetch, allowedHosts: ctx.services.webhook.allowedHosts });
+  const source = createMetricSource(sourceConfig(fields.metricSource, live.canary), { fetch });
   const start = new Date(window.startMs);
   const end = new Date(window.endMs);
   const samples: Record<string, MetricSamples> = {};

@@ -1,11 +1,12 @@
 import { nullIfNotFound, type CloudProvider, type ServerGroup } from '@gantry/providers';
-import { describeHealth, type HighlanderStep, type RedBlackStep } from '@gantry/strategies';
+import { describeHealth, type HighlanderStep, type RedBlackStep, type TrafficRemoval } from '@gantry/strategies';
 import { z } from 'zod';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
 import { chosenServerGroup, clusterRefOf, describeServerGroup, providerFor, refOf, type ChosenServerGroup } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 import { TaskFailure } from '../Task';
 import { ACT_AGAIN_MS } from '../cloud/poll';
+import { guardTrafficRemoval } from './trafficGuard';
 
 /**
  * The deploy steps on the old server groups (disable, scale down, destroy), shared by every
@@ -56,7 +57,7 @@ export function oldGroupsTask<Name extends string, S extends OldGroupsStep>(spec
       // Which groups this task acted on, across runs, for the stage outputs.
       const acted = progressState.safeParse(ctx.task.state).data?.acted ?? [];
       if (step.kind === 'done' || spec.isPast(step, spec.until)) return { status: 'SUCCEEDED', outputs: { [spec.output]: acted } };
-      const result = await act(provider, chosen, live, step);
+      const result = await act(ctx, provider, chosen, live, step);
       // Recorded only for this task's own step: a later task may first repeat an earlier one.
       const names = step.kind === spec.until && 'serverGroups' in step ? [...new Set([...acted, ...step.serverGroups])] : acted;
       return { ...result, state: { acted: names } };
@@ -73,7 +74,13 @@ export async function readCluster(provider: CloudProvider, chosen: ChosenServerG
   return { newServerGroup, serverGroups };
 }
 
-async function act(provider: CloudProvider, chosen: ChosenServerGroup, live: LiveCluster, step: Exclude<OldGroupsStep, { kind: 'done' }>): Promise<TaskResult> {
+async function act(
+  ctx: TaskContext,
+  provider: CloudProvider,
+  chosen: ChosenServerGroup,
+  live: LiveCluster,
+  step: Exclude<OldGroupsStep, { kind: 'done' }>,
+): Promise<TaskResult> {
   const refuse = (why: string) => new TaskFailure(`the new server group ${describeServerGroup(chosen)} ${why}; refusing to touch the old server groups`);
   switch (step.kind) {
     case 'waitHealthy':
@@ -89,10 +96,12 @@ async function act(provider: CloudProvider, chosen: ChosenServerGroup, live: Liv
       // Not returned here: the plan runs each delay's task before these, and gatesBefore counts it passed.
       throw new TaskFailure(`the deploy's ${step.kind}Sec has not passed; refusing to touch the old server groups`);
     case 'disable':
+      guardOldGroups(ctx, chosen, live, 'disable', step.serverGroups);
       // A group deleted meanwhile (by a parallel run or a person) takes no traffic and has no instances: the goal is met.
       for (const name of step.serverGroups) await nullIfNotFound(provider.disable({ ...refOf(chosen), name }));
       break;
     case 'scaleDown':
+      guardOldGroups(ctx, chosen, live, 'resize to 0', step.serverGroups);
       for (const name of step.serverGroups) {
         const max = live.serverGroups.find((group) => group.name === name)?.capacity.max ?? 0;
         // Max is kept, so a rollback can size the group back up within its old bounds.
@@ -100,9 +109,16 @@ async function act(provider: CloudProvider, chosen: ChosenServerGroup, live: Liv
       }
       break;
     case 'destroy':
+      guardOldGroups(ctx, chosen, live, 'destroy', step.serverGroups);
       for (const name of step.serverGroups) await provider.destroy({ ...refOf(chosen), name });
       break;
   }
   // Look again shortly to see the effect: the next run moves on, or repeats an idempotent call.
   return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
+}
+
+/** The strategies' own steps respect the traffic guards too: the cluster they read is the one checked. */
+function guardOldGroups(ctx: TaskContext, chosen: ChosenServerGroup, live: LiveCluster, operation: TrafficRemoval['operation'], serverGroups: string[]): void {
+  const listing = live.serverGroups.some((group) => group.name === live.newServerGroup.name) ? live.serverGroups : [...live.serverGroups, live.newServerGroup];
+  guardTrafficRemoval(ctx, chosen, listing, { operation, serverGroups });
 }

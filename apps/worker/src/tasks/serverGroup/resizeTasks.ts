@@ -6,6 +6,7 @@ import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 import { TaskFailure } from '../Task';
 import { nextPollMs, timeLeftMs } from '../cloud/poll';
+import { guardedByListing } from './trafficGuard';
 
 /** `resizeServerGroup`, step 2: sets the capacity (idempotent: the same capacity again changes nothing). */
 export const resizeServerGroupTask = serverGroupTask({
@@ -14,7 +15,9 @@ export const resizeServerGroupTask = serverGroupTask({
     const chosen = chosenServerGroup(ctx);
     const { capacity } = readFields(resizeFieldsSchema, ctx);
     const wanted = { min: capacity.min, max: capacity.max, desired: capacity.desired };
-    await providerFor(ctx, chosen.account).provider.resize(refOf(chosen), wanted);
+    const { provider } = providerFor(ctx, chosen.account);
+    if (wanted.desired === 0) await guardedByListing(ctx, provider, chosen, { operation: 'resize to 0', serverGroups: [chosen.serverGroupName] });
+    await provider.resize(refOf(chosen), wanted);
     return { status: 'SUCCEEDED', outputs: { capacity: wanted } };
   },
 });

@@ -2,6 +2,7 @@ import { isProviderError } from '@gantry/providers';
 import { chosenServerGroup, providerFor, refOf } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 import { DESTROY_TIMEOUT_MS, nextPollMs } from '../cloud/poll';
+import { guardedByListing } from './trafficGuard';
 
 /**
  * The steps on one chosen server group (the deploy's new group, or a target stage's): each is a
@@ -26,8 +27,10 @@ export const disableServerGroupTask = serverGroupTask({
   name: 'disableServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
+    const { provider } = providerFor(ctx, chosen.account);
+    await guardedByListing(ctx, provider, chosen, { operation: 'disable', serverGroups: [chosen.serverGroupName] });
     try {
-      await providerFor(ctx, chosen.account).provider.disable(refOf(chosen));
+      await provider.disable(refOf(chosen));
     } catch (error) {
       if (!isProviderError(error, 'NotFound')) throw error;
       return { status: 'SUCCEEDED', outputs: { enabled: false, alreadyDestroyed: true } };
@@ -43,6 +46,7 @@ export const destroyServerGroupTask = serverGroupTask({
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
     const { provider } = providerFor(ctx, chosen.account);
+    await guardedByListing(ctx, provider, chosen, { operation: 'destroy', serverGroups: [chosen.serverGroupName] });
     await provider.destroy(refOf(chosen));
     if ((await provider.getServerGroup(refOf(chosen))) === null) return { status: 'SUCCEEDED', outputs: { destroyed: true } };
     return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, DESTROY_TIMEOUT_MS) };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TransientTaskError, type TaskResult } from '../Task';
 import { makeTaskContext, type ContextOverrides } from '../testContext';
 import { buildCreateWebhookTask, createWebhookTask } from './createWebhook';
-import { MAX_BODY_BYTES } from './sendRequest';
+import { MAX_BODY_BYTES } from '../http/sendRequest';
 import { recordingFetch, sendJson, serverPerTest, startTestServer } from '../../../../../test/support/testServer';
 
 const serve = serverPerTest();

@@ -2,8 +2,8 @@ import type { WebhookFields } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import { TransientTaskError, defineTask, type TaskImplementation, type TaskResult } from '../Task';
 import { readJsonPath } from './jsonPath';
-import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
-import type { HostLookup } from './ssrfGuard';
+import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from '../http/sendRequest';
+import type { HostLookup } from '../http/ssrfGuard';
 import { buildHeaders, classifyStatusCode, hasPayload, readWebhookFields } from './webhookFields';
 
 export interface WebhookTaskOptions {

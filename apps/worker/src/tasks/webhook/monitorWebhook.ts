@@ -2,7 +2,7 @@ import type { WebhookFields } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import { defineTask, type TaskContext, type TaskResult } from '../Task';
 import { readJsonPath } from './jsonPath';
-import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from './sendRequest';
+import { sendFromTask, snippet, undeliverable, type ReceivedResponse } from '../http/sendRequest';
 import { buildHeaders, classifyStatusCode, DEFAULT_POLL_INTERVAL_SEC, readWebhookFields, statusesOf } from './webhookFields';
 
 /** Consecutive failed polls (5xx, network) tolerated before the stage gives up. */

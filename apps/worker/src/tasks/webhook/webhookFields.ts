@@ -1,5 +1,5 @@
-import { webhookFieldsSchema, type WebhookFields } from '@gantry/core';
-import type { TaskContext } from '../Task';
+import { MissingSecretError, formatPath, resolveSecretReferences, webhookFieldsSchema, type WebhookFields } from '@gantry/core';
+import { TaskFailure, type TaskContext } from '../Task';
 import { readFields } from '../readFields';
 import { JsonPathSyntaxError, parseJsonPath } from './jsonPath';
 
@@ -27,8 +27,20 @@ const sendableWebhookSchema = webhookFieldsSchema.superRefine((fields, issues) =
   }
 });
 
+/**
+ * The fields with every `{"secret": "name"}` (in customHeaders or the payload) replaced by the
+ * configured secret. Only in memory, for the request about to be sent: the stage's stored context
+ * keeps the reference.
+ */
 export function readWebhookFields(ctx: TaskContext): WebhookFields {
-  return readFields(sendableWebhookSchema, ctx);
+  let context: Record<string, unknown>;
+  try {
+    context = resolveSecretReferences(ctx.stage.context, ctx.services.secrets) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof MissingSecretError)) throw error;
+    throw new TaskFailure(`webhook ${formatPath(error.path)}: ${error.message}`);
+  }
+  return readFields(sendableWebhookSchema, { ...ctx, stage: { ...ctx.stage, context } });
 }
 
 /** Spinnaker writes status lists comma-separated ("SUCCESS, DONE"); compared lower-cased. */
@@ -64,7 +76,11 @@ export function classifyStatusCode(code: number, fields: Pick<WebhookFields, 'fa
 export function buildHeaders(custom: WebhookFields['customHeaders'], gantry: Record<string, string>): Headers {
   const headers = new Headers();
   for (const [name, values] of Object.entries(custom ?? {})) {
-    for (const value of Array.isArray(values) ? values : [values]) headers.append(name, value);
+    for (const value of Array.isArray(values) ? values : [values]) {
+      // readWebhookFields resolved every {"secret": "name"} already; one left here is a bug, not a header.
+      if (typeof value !== 'string') throw new Error(`customHeaders.${name}: unresolved secret reference`);
+      headers.append(name, value);
+    }
   }
   for (const [name, value] of Object.entries(gantry)) headers.set(name, value);
   return headers;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkUrl, isAllowListed, isBlockedAddress, type HostLookup } from './ssrfGuard';
+import { checkUrl, type HostLookup } from './ssrfGuard';
 
 /** A DNS that knows a few names, and records what it was asked. */
 function fakeDns(records: Record<string, string[]>): { lookup: HostLookup; asked: string[] } {
@@ -33,6 +33,9 @@ describe('ssrfGuard', () => {
     'http://[fe80::1]/',
     'http://[febf::abcd]/',
     'http://[fd00:ec2::254]/',
+    'http://[2002:a9fe:a9fe::]/', // 6to4
+    'http://168.63.129.16/machine/?comp=goalstate', // Azure WireServer
+    'http://192.0.0.192/latest/', // Oracle Cloud
     'http://100.100.100.200/latest/meta-data/',
     'https://169.254.169.254:8443/',
   ])('refuses the link-local/metadata address %s without DNS', async (url) => {
@@ -110,23 +113,5 @@ describe('ssrfGuard', () => {
     expect((await checkUrl('http://link.local.corp.example/', options)).ok).toBe(true);
     // Other metadata targets stay refused.
     expect((await checkUrl('http://100.100.100.200/', options)).ok).toBe(false);
-  });
-
-  it('matches allow-list entries by whole labels, case-insensitively', () => {
-    expect(isAllowListed('a.corp.example', ['*.corp.example'])).toBe(true);
-    expect(isAllowListed('A.Corp.Example.', ['*.CORP.example'])).toBe(true);
-    expect(isAllowListed('evilcorp.example', ['*.corp.example'])).toBe(false);
-    expect(isAllowListed('corp.example', ['*.corp.example'])).toBe(false);
-    expect(isAllowListed('[fd00:ec2::254]', ['fd00:ec2::254'])).toBe(true);
-    expect(isAllowListed('anything', [''])).toBe(false);
-  });
-
-  it('classifies addresses', () => {
-    expect(isBlockedAddress('169.254.169.254')).toBe(true);
-    expect(isBlockedAddress('::ffff:169.254.169.254')).toBe(true);
-    expect(isBlockedAddress('::ffff:100.100.100.200')).toBe(true);
-    expect(isBlockedAddress('127.0.0.1')).toBe(false);
-    expect(isBlockedAddress('fec0::1')).toBe(false);
-    expect(isBlockedAddress('not-an-ip')).toBe(false);
   });
 });

@@ -15,6 +15,8 @@ export interface OutgoingRequest {
   method: string;
   headers: Headers;
   body?: string;
+  /** The caller's own cancellation, on top of the exchange's timeout. */
+  signal?: AbortSignal;
 }
 
 export interface SendOptions {
@@ -48,7 +50,27 @@ export type SendOutcome =
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<SendOutcome> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const sent = await followGuarded(request, options);
+  if (sent.kind !== 'answered') return sent;
+  try {
+    return { kind: 'response', response: await readResponse(sent.url, sent.response, options.maxBodyBytes ?? MAX_BODY_BYTES) };
+  } catch (error) {
+    return { kind: 'networkError', url: sent.url, message: describeFetchError(error, options.timeoutMs) };
+  }
+}
+
+/** The exchange's options; without a timeout, only the request's own signal ends it. */
+export type FollowOptions = Omit<SendOptions, 'maxBodyBytes' | 'timeoutMs'> & { timeoutMs?: number };
+
+export type GuardedOutcome = Exclude<SendOutcome, { kind: 'response' }> | { kind: 'answered'; url: string; response: Response };
+
+/**
+ * Sends the request, following redirects itself so that every hop passes the SSRF guard before
+ * anything is sent there. The answer's body is left unread, for the caller to read.
+ */
+export async function followGuarded(request: OutgoingRequest, options: FollowOptions): Promise<GuardedOutcome> {
+  const signals = [request.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s) => s !== undefined);
+  const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
   let { url, method, body } = request;
   const headers = new Headers(request.headers);
 
@@ -72,13 +94,7 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     }
 
     const location = response.headers.get('location');
-    if (!REDIRECT_STATUSES.has(response.status) || location === null) {
-      try {
-        return { kind: 'response', response: await readResponse(url, response, options.maxBodyBytes ?? MAX_BODY_BYTES) };
-      } catch (error) {
-        return { kind: 'networkError', url, message: describeFetchError(error, options.timeoutMs) };
-      }
-    }
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) return { kind: 'answered', url, response };
 
     await response.body?.cancel().catch(() => undefined);
     if (hop >= MAX_REDIRECTS) return { kind: 'tooManyRedirects', url };
@@ -98,6 +114,30 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     if (next.origin !== new URL(url).origin) headers.delete('authorization');
     url = next.href;
   }
+}
+
+/**
+ * A `fetch` for code that takes one (the canary's metric sources) whose every hop passes the SSRF
+ * guard. A refused or failed request rejects with the guard's words; the caller's own signal and
+ * the guard's timeout both apply.
+ */
+export function guardedFetch(options: FollowOptions): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const sent = await followGuarded(
+      {
+        url,
+        method: init?.method ?? 'GET',
+        headers: new Headers(init?.headers),
+        ...(typeof init?.body === 'string' ? { body: init.body } : {}),
+        ...(init?.signal ? { signal: init.signal } : {}),
+      },
+      options,
+    );
+    if (sent.kind === 'answered') return sent.response;
+    const reason = sent.kind === 'tooManyRedirects' ? `too many redirects (last hop ${sent.url})` : sent.kind === 'refused' ? sent.reason : sent.message;
+    throw new Error(sent.url === url ? reason : `${reason} (redirected to ${sent.url})`);
+  };
 }
 
 async function readResponse(url: string, response: Response, maxBytes: number): Promise<ReceivedResponse> {
@@ -143,9 +183,9 @@ function parseBody(text: string, contentType: string | null): unknown {
   }
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
+function describeFetchError(error: unknown, timeoutMs: number | undefined): string {
   if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+    if (error.name === 'TimeoutError') return timeoutMs === undefined ? 'timed out' : `timed out after ${timeoutMs} ms`;
     // undici reports "fetch failed" and hides the useful part (ECONNREFUSED, bad port…) in `cause`.
     const cause = error.cause;
     if (cause instanceof Error) {
@@ -158,7 +198,6 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   return String(error);
 }
 
-/** A short, single-line excerpt of a body for error messages. */
 /** The webhook tasks' send: the services' fetch, timeout and allow-list. */
 export function sendFromTask(
   request: OutgoingRequest,
@@ -183,6 +222,7 @@ export function undeliverable(
   return `${what} ${outcome.reason}${outcome.url === requestedUrl ? '' : ` (redirected to ${outcome.url})`}`;
 }
 
+/** A short, single-line excerpt of a body for error messages. */
 export function snippet(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;

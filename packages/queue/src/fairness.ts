@@ -20,8 +20,10 @@ export function fanOutPriorities(messages: readonly OutgoingMessage[]): (number 
   for (const { message } of messages) {
     if ('executionId' in message) perExecution.set(message.executionId, (perExecution.get(message.executionId) ?? 0) + 1);
   }
-  return messages.map(({ message }) => {
-    const fanOut = 'executionId' in message ? perExecution.get(message.executionId)! : 1;
-    return fanOut > FAN_OUT_WITHOUT_PRIORITY ? Math.min(fanOut, LOWEST_PRIORITY) : undefined;
-  });
+  return messages.map(({ message }) => fanOutPriority('executionId' in message ? perExecution.get(message.executionId)! : 1));
+}
+
+/** The priority of each message of a fan-out this big (undefined: none). */
+export function fanOutPriority(fanOut: number): number | undefined {
+  return fanOut > FAN_OUT_WITHOUT_PRIORITY ? Math.min(fanOut, LOWEST_PRIORITY) : undefined;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/testDatabase';
 import type { MessageBus } from '@gantry/queue';
-import { buildTestServer } from '../testSupport';
+import { asUser, buildTestServer, storeTestToken, testAuth } from '../testSupport';
 
 /** Rate limiting (@fastify/rate-limit) and security headers (@fastify/helmet) on the real server. */
 
@@ -40,6 +40,20 @@ describe('rate limiting', () => {
     expect((await get(app, '/api/v1/pipelines', {}, '10.0.0.2')).statusCode).toBe(200);
     expect((await get(app, '/healthz')).statusCode).toBe(200);
     expect((await get(app, '/readyz')).statusCode).not.toBe(429);
+    await app.close();
+  });
+
+  it('with authentication on, counts the principal, not the credential: two tokens of one user share a budget', async () => {
+    const auth = testAuth(database);
+    await storeTestToken(auth.store, 'carol');
+    await auth.store.ensureToken('gantry_second_token_of_carol', { name: 'carol', roles: ['admin'], createdBy: 'test' });
+    const app = buildTestServer(database, { auth, rateLimits: { perPrincipal: 2, perAddress: 100, windowMs: 60_000 }, triggers: { pool: database.db.pool }, bus: quietBus });
+    await app.ready();
+    expect((await get(app, '/api/v1/pipelines', asUser('carol'))).statusCode).toBe(200);
+    expect((await get(app, '/api/v1/pipelines', { authorization: 'Bearer gantry_second_token_of_carol' })).statusCode).toBe(200);
+    const refused = await get(app, '/api/v1/pipelines', asUser('carol'));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.message).toMatch(/from this principal/);
     await app.close();
   });
 

@@ -19,14 +19,15 @@ export interface RateLimits {
 const UNLIMITED_PATHS = new Set(['/healthz', '/readyz']);
 
 /**
- * Who is calling, for counting. THE ONE PLACE to switch to the authenticated principal once
- * authentication sets it (e.g. `request.principal?.id`): until then the credential itself stands
- * for the principal (a hash of the Authorization header, else of the session cookie), so each
- * token or session has its own budget; a request without one counts against its source address.
- * While credentials are not verified a client can vary them to get fresh budgets: verifying them
- * (and counting failed attempts by address) closes that.
+ * Who is calling, for counting: the authenticated principal (authentication's onRequest hook runs
+ * before this plugin's), so one caller has one budget whichever of its tokens or sessions it uses.
+ * With authentication off (loopback only) every caller is the same stand-in principal, so the
+ * credential stands for the caller instead (a hash of the Authorization header, else of the
+ * session cookie); a request without one counts against its source address.
  */
 export function rateLimitKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal !== undefined && principal.via !== 'auth-off') return `principal:${principal.via}:${principal.name}`;
   const credential = headerValue(request, 'authorization') ?? headerValue(request, 'cookie');
   if (credential !== undefined) return `principal:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`;
   return `address:${request.ip}`;

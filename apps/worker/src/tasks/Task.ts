@@ -21,14 +21,21 @@ export interface TaskImplementation<Name extends string = string> {
  * check it against the plans, and a TaskFailure thrown anywhere inside it ending it TERMINAL.
  */
 export function defineTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
+  return answeringFailures(task, (error) => {
+    if (error instanceof TaskFailure) return { status: 'TERMINAL', error: error.message };
+    throw error;
+  });
+}
+
+/** The task with what its run throws handed to `answer`, which returns a result or rethrows. */
+export function answeringFailures<Name extends string>(task: TaskImplementation<Name>, answer: (error: unknown) => TaskResult): TaskImplementation<Name> {
   return {
     ...task,
     async run(ctx) {
       try {
         return await task.run(ctx);
       } catch (error) {
-        if (error instanceof TaskFailure) return { status: 'TERMINAL', error: error.message };
-        throw error;
+        return answer(error);
       }
     },
   };

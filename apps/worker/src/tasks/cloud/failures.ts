@@ -1,6 +1,6 @@
 import { ValidationError } from '@gantry/core';
 import { UnknownAccountError, isProviderError } from '@gantry/providers';
-import { TaskFailure, TransientTaskError, type TaskImplementation } from '../Task';
+import { TaskFailure, TransientTaskError, answeringFailures, type TaskImplementation } from '../Task';
 
 export type FailureOutcome = { kind: 'retry'; message: string } | { kind: 'terminal'; message: string } | { kind: 'unexpected' };
 
@@ -25,22 +25,15 @@ export function classifyFailure(error: unknown): FailureOutcome {
 
 /** Wraps a server group task so that its failures are classified as above. */
 export function serverGroupTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
-  return {
-    ...task,
-    async run(ctx) {
-      try {
-        return await task.run(ctx);
-      } catch (error) {
-        const outcome = classifyFailure(error);
-        switch (outcome.kind) {
-          case 'retry':
-            throw new TransientTaskError(outcome.message, { cause: error });
-          case 'terminal':
-            return { status: 'TERMINAL', error: outcome.message };
-          case 'unexpected':
-            throw error;
-        }
-      }
-    },
-  };
+  return answeringFailures(task, (error) => {
+    const outcome = classifyFailure(error);
+    switch (outcome.kind) {
+      case 'retry':
+        throw new TransientTaskError(outcome.message, { cause: error });
+      case 'terminal':
+        return { status: 'TERMINAL', error: outcome.message };
+      case 'unexpected':
+        throw error;
+    }
+  });
 }

@@ -147,6 +147,15 @@ describe('error shape', () => {
     });
   });
 
+  it('a URL that does not decode (FST_ERR_BAD_URL) is 400 in the error shape', async () => {
+    const app = await server();
+    const response = await app.inject({ method: 'GET', url: '/api/v1/executions/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      error: { code: 'BAD_REQUEST', message: "'/api/v1/executions/%E0%A4%A' is not a valid url component", details: {} },
+    });
+  });
+
   it('an unexpected error is 500 INTERNAL with a generic message, no stack, and is logged', async () => {
     const app = await server();
     logged.length = 0;

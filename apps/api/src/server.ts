@@ -6,7 +6,7 @@ import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { installAuth, type AuthOptions } from './auth/installAuth';
-import { installErrorShape } from './plugins/errorShape';
+import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
 import { installRateLimit, type RateLimits } from './plugins/rateLimit';
 import { installSecretRedaction } from './plugins/secretRedaction';
@@ -61,7 +61,7 @@ export interface ServerDeps {
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const app = Fastify({ logger: deps.logger ?? true, bodyLimit: bodyLimitBytes });
+  const app = Fastify({ logger: deps.logger ?? true, bodyLimit: bodyLimitBytes, frameworkErrors: frameworkErrorShape({ bodyLimitBytes }) });
 
   // First: its onRoute check must see every route, and a request is identified before anything else.
   installAuth(app, deps.auth);

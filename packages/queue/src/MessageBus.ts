@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { openQueue, type QueueBackendConfig } from './backend';
+import { fanOutPriorities } from './fairness';
 import type { MessageBus, OutgoingMessage } from './messages';
 
 export function createMessageBus(config: QueueBackendConfig): MessageBus {
@@ -17,7 +18,10 @@ export function createMessageBus(config: QueueBackendConfig): MessageBus {
         await queue.add(only.message.type, only.message, jobOptions(only));
         return;
       }
-      await queue.addBulk(messages.map((outgoing) => ({ name: outgoing.message.type, data: outgoing.message, opts: jobOptions(outgoing) })));
+      const priorities = fanOutPriorities(messages);
+      await queue.addBulk(
+        messages.map((outgoing, i) => ({ name: outgoing.message.type, data: outgoing.message, opts: jobOptions(outgoing, priorities[i]) })),
+      );
     },
     async inFlight(limit) {
       const jobs = await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'], 0, limit - 1);
@@ -27,11 +31,12 @@ export function createMessageBus(config: QueueBackendConfig): MessageBus {
   };
 }
 
-function jobOptions({ delayMs, outboxId }: OutgoingMessage): JobsOptions | undefined {
-  if (!delayMs && outboxId === undefined) return undefined;
+function jobOptions({ delayMs, outboxId }: OutgoingMessage, priority?: number): JobsOptions | undefined {
+  if (!delayMs && outboxId === undefined && priority === undefined) return undefined;
   return {
     ...(delayMs ? { delay: Math.ceil(delayMs) } : {}),
     // BullMQ refuses a custom id that parses as an integer; a prefix keeps it a name.
     ...(outboxId === undefined ? {} : { jobId: `outbox-${outboxId}` }),
+    ...(priority === undefined ? {} : { priority }),
   };
 }

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../apps/api/src';
 import { startWorker, type RunningWorker } from '../../apps/worker/src';
-import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository } from '../../packages/store/src';
-import { silentLog, stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { apiStores, silentLog, stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 
 /**
  * Issue 14, "pipeline input cannot hurt the server": a catastrophic-backtracking regex in a webhook
@@ -31,10 +30,7 @@ describe('hostile pipeline input', () => {
     app = buildServer({
       // Authentication is not what this test is about: an API on loopback with it off.
       auth: { mode: 'off' },
-      pipelines: new PipelineRepository(gantry.database.db.prisma),
-      executions: new PostgresExecutionRepository(pool),
-      commands: new PostgresExecutionCommands(pool),
-      bus: gantry.bus,
+      ...apiStores(gantry.database, gantry.bus),
       readiness: async () => [],
       logger: false,
       triggers: { pool },

@@ -8,8 +8,7 @@ import { buildServer } from '../../apps/api/src';
 import { injectJson } from '../../apps/api/src/testSupport';
 import { startWorker, type RunningWorker } from '../../apps/worker/src';
 import { REDACTED } from '../../packages/core/src';
-import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository } from '../../packages/store/src';
-import { startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { apiStores, startTestGantry, type TestGantry } from '../support/gantryHarness';
 
 /**
  * Issue 14, secrets in pipelines: a webhook stage with an Authorization header (and a password in
@@ -65,14 +64,10 @@ describe('secrets in pipelines', () => {
       reconcileIntervalMs: 0,
       secrets: { 'ci-key': REFERENCED },
     });
-    const pool = gantry.database.db.pool;
     api = buildServer({
       // Authentication is not what this test is about: an API on loopback with it off.
       auth: { mode: 'off' },
-      pipelines: new PipelineRepository(gantry.database.db.prisma),
-      executions: new PostgresExecutionRepository(pool),
-      commands: new PostgresExecutionCommands(pool),
-      bus: gantry.bus,
+      ...apiStores(gantry.database, gantry.bus),
       readiness: async () => [],
       logger: { level: 'trace', stream: capture } as LoggerOptions,
     });

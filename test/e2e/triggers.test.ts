@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../apps/api/src';
 import { TEST_USER, asUser, storeTestToken, testAuth } from '../../apps/api/src/testSupport';
-import { PipelineRepository, PostgresExecutionCommands, PostgresExecutionRepository, type ExecutionDetail } from '../../packages/store/src';
+import type { ExecutionDetail } from '../../packages/store/src';
 import { waitUntil } from '../support/eventually';
-import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { apiStores, stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 
 // Resolved by ref "github-test" (GANTRY_SECRET_<REF>); the YAML-style map holds "builds-key".
@@ -73,10 +73,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
     await storeTestToken(auth.store, 'ana');
     app = buildServer({
       auth,
-      pipelines: new PipelineRepository(gantry.database.db.prisma),
-      executions: new PostgresExecutionRepository(pool),
-      commands: new PostgresExecutionCommands(pool),
-      bus: gantry.bus,
+      ...apiStores(gantry.database, gantry.bus),
       readiness: async () => [],
       logger: false,
       // Open to unsigned senders (the matching is under test here); sender authentication is in

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeployPolicy } from '../../packages/core/src';
-import { PostgresClusterIndex, buildServer } from '../../apps/api/src';
+import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
 import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
@@ -35,6 +35,17 @@ export interface TestGantry {
 
 export const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** The stores and bus every test API over a test database is built on; a test adds what it is about. */
+export function apiStores(database: TestDatabase, bus: MessageBus): Pick<ServerDeps, 'pipelines' | 'executions' | 'commands' | 'bus'> {
+  const pool = database.db.pool;
+  return {
+    pipelines: new PipelineRepository(database.db.prisma),
+    executions: new PostgresExecutionRepository(pool),
+    commands: new PostgresExecutionCommands(pool),
+    bus,
+  };
+}
+
 export async function startTestGantry(
   options: {
     backend?: QueueBackendKind;
@@ -54,14 +65,12 @@ export async function startTestGantry(
   const queue = testQueueConfig(options.backend ?? 'redis', database.url);
   const bus = createMessageBus(queue);
   const pool = database.db.pool;
-  const executions = new PostgresExecutionRepository(pool);
+  const stores = apiStores(database, bus);
+  const executions = stores.executions;
   const auth = testAuth(database);
   const api = buildServer({
     auth,
-    pipelines: new PipelineRepository(database.db.prisma),
-    executions,
-    commands: new PostgresExecutionCommands(pool),
-    bus,
+    ...stores,
     readiness: async () => [{ name: 'postgresql', ok: true }],
     logger: false,
     ...(options.providers === undefined ? {} : { providers: options.providers }),

@@ -38,6 +38,7 @@ export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTr
 export type { CelEvaluator, ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
+export * from './artifacts';
 export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';
 export * from './naming';
 export {

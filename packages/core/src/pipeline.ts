@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expectedArtifactIssues, expectedArtifactSchema } from './artifacts';
 import { isPlainObject } from './celValues';
 import { validateDagNodes, type IndexedDagNode } from './dag';
 import { describeIssue, ValidationError, type ValidationIssue } from './errors';
@@ -147,6 +148,13 @@ export const pipelineDefinitionSchema = z
       }, ALWAYS)
       .default([]),
     triggers: z.array(triggerDefinitionSchema).default([]),
+    /** What the pipeline needs from its triggers, bound when it starts (see artifacts.ts). */
+    expectedArtifacts: z
+      .array(expectedArtifactSchema)
+      .superRefine((value: unknown, ctx) => {
+        for (const issue of expectedArtifactIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }, ALWAYS)
+      .optional(),
     /** Spinnaker's switch: a disabled pipeline's triggers do not fire (it can still be started by hand). */
     disabled: z.boolean().optional(),
     limitConcurrent: z.boolean().default(true),

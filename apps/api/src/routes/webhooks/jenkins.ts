@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError, ValidationError, decideForPipeline, jenkinsBuildEvent, jenkinsNotificationSchema, matchJenkinsTrigger } from '@gantry/core';
 import { selectTriggerCandidates } from '@gantry/store';
-import { validationErrorFromZod } from '../../validation/zodIssues';
+import { parseNullsAsAbsent } from '../../validation/nullAsAbsent';
+import { attemptZod } from '../../validation/validatorCompiler';
 import { fireAndAnswer, type Answer, type TriggerEndpointDeps } from './answer';
 import { parsePayload } from './rawBody';
 import type { SecretResolver } from '@gantry/core';
@@ -46,9 +47,10 @@ export async function handleJenkinsNotification(
   }
   const { sender } = request;
   if (!('authorize' in sender) && !sender.open(master)) checkMasterToken(master, sender.token, deps.secrets(jenkinsTokenSecret(master)));
-  const parsed = jenkinsNotificationSchema.safeParse(parsePayload(request.raw, request.contentType));
-  if (!parsed.success) throw validationErrorFromZod(parsed.error.issues);
-  const event = jenkinsBuildEvent(master, parsed.data);
+  // The notifier sends `"status": null` until a build has a result (QUEUED, STARTED).
+  const parsed = parseNullsAsAbsent(parsePayload(request.raw, request.contentType), attemptZod(jenkinsNotificationSchema));
+  if (!parsed.ok) throw parsed.error;
+  const event = jenkinsBuildEvent(master, parsed.value);
   const candidates = await selectTriggerCandidates(deps.pool, { type: 'jenkins', master });
   if ('authorize' in sender) await sender.authorize([...new Set(candidates.map((candidate) => candidate.application))]);
   const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'jenkins', (trigger) => matchJenkinsTrigger(trigger, event)) ?? []);

@@ -99,6 +99,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     ok: [404],
   },
   'POST /api/v1/webhooks/jenkins': { request: () => ({ url: '/api/v1/webhooks/jenkins?master=ci', body: {} }), needs: 'sender', ok: [400] },
+  'POST /api/v1/webhooks/git/:host': { request: () => ({ url: '/api/v1/webhooks/git/github', body: {} }), needs: 'sender', ok: [200] },
+  'POST /api/v1/webhooks/docker/:source': { request: () => ({ url: '/api/v1/webhooks/docker/hub', body: {} }), needs: 'sender', ok: [200] },
+  'POST /api/v1/webhooks/pubsub/:system': { request: () => ({ url: '/api/v1/webhooks/pubsub/google', body: {} }), needs: 'sender', ok: [400] },
   'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
 };
 

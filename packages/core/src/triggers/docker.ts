@@ -38,6 +38,8 @@ export interface DockerPush {
   repository: string;
   tag: string;
   digest: string | undefined;
+  /** What names this push in its sender's records (a registry event's id, Docker Hub's callback URL): one push, one launch. */
+  eventId: string | undefined;
 }
 
 /** Docker Hub's registry host as Spinnaker's docker accounts name it. */
@@ -70,7 +72,9 @@ export function readDockerPushes(payload: unknown): { pushes: DockerPush[]; igno
     const tag = typeof pushData.tag === 'string' ? pushData.tag : '';
     const name = typeof repository.repo_name === 'string' ? repository.repo_name : '';
     if (tag === '' || name === '') return { pushes: [], ignored: ['the Docker Hub push names no tag or repository'] };
-    return { pushes: [{ registry: DOCKER_HUB, repository: normalizeRepository(DOCKER_HUB, name), tag, digest: undefined }], ignored: [] };
+    // Docker Hub's callback URL is unique to the push (it is where the receiver reports back).
+    const eventId = typeof payload.callback_url === 'string' && payload.callback_url !== '' ? payload.callback_url : undefined;
+    return { pushes: [{ registry: DOCKER_HUB, repository: normalizeRepository(DOCKER_HUB, name), tag, digest: undefined, eventId }], ignored: [] };
   }
   return { pushes: [], ignored: ['neither a Docker Hub webhook (push_data) nor a registry notification envelope (events)'] };
 }
@@ -94,7 +98,13 @@ function readRegistryEnvelope(events: unknown[]): { pushes: DockerPush[]; ignore
       continue;
     }
     const registry = normalizeRegistry(host);
-    pushes.push({ registry, repository: normalizeRepository(registry, repository), tag, digest: typeof target.digest === 'string' ? target.digest : undefined });
+    pushes.push({
+      registry,
+      repository: normalizeRepository(registry, repository),
+      tag,
+      digest: typeof target.digest === 'string' ? target.digest : undefined,
+      eventId: typeof event.id === 'string' && event.id !== '' ? event.id : undefined,
+    });
   }
   return { pushes, ignored };
 }

@@ -55,8 +55,18 @@ export interface GitPush {
   artifacts: Artifact[];
 }
 
-/** Why a payload is not a push a git trigger can act on (a ping, a tag, a pull request…). */
-export type GitPushReading = { push: GitPush } | { ignored: string };
+/**
+ * Why a payload is not a push a git trigger can act on (a ping, a tag, a pull request…), with the
+ * repository when the payload names it (its triggers' secrets still authenticate the sender).
+ */
+export type GitPushReading = { push: GitPush } | { ignored: string; repository?: GitRepository };
+
+/** A repository as git triggers name it. */
+export interface GitRepository {
+  source: GitSource;
+  project: string;
+  slug: string;
+}
 
 const ZERO_HASH = /^0+$/;
 
@@ -81,15 +91,16 @@ export function readGitPush(source: GitSource, payload: unknown, event: string |
 }
 
 function readGithubPush(payload: Record<string, unknown>, event: string | undefined): GitPushReading {
-  if (payload.hook_id !== undefined || event === 'ping') return { ignored: 'a GitHub ping' };
-  if (event !== undefined && event !== 'push') return { ignored: `a GitHub "${event}" event, not a push` };
-  const ref = text(payload.ref);
-  if (ref === undefined || !ref.startsWith('refs/heads/')) return { ignored: `${ref ?? 'no ref'} is not a branch` };
   const repository = record(payload.repository);
   const owner = record(repository.owner);
   const project = text(owner.name) ?? text(owner.login);
   const slug = text(repository.name);
   if (project === undefined || slug === undefined) return { ignored: 'the payload names no repository owner and name' };
+  const named = { source: 'github', project, slug } as const;
+  if (payload.hook_id !== undefined || event === 'ping') return { ignored: 'a GitHub ping', repository: named };
+  if (event !== undefined && event !== 'push') return { ignored: `a GitHub "${event}" event, not a push`, repository: named };
+  const ref = text(payload.ref);
+  if (ref === undefined || !ref.startsWith('refs/heads/')) return { ignored: `${ref ?? 'no ref'} is not a branch`, repository: named };
   const hash = text(payload.after) ?? '';
   return {
     push: {
@@ -186,13 +197,21 @@ function sameSource(trigger: GitSource, push: GitSource): boolean {
   return family(trigger) === family(push);
 }
 
+/** Whether a git trigger listens to the repository: same source family, project and slug, ignoring case. */
+export function gitTriggerListensTo(trigger: Pick<GitTrigger, 'source' | 'project' | 'slug'>, repository: GitRepository): boolean {
+  return (
+    sameSource(trigger.source, repository.source) &&
+    trigger.project.toLowerCase() === repository.project.toLowerCase() &&
+    trigger.slug.toLowerCase() === repository.slug.toLowerCase()
+  );
+}
+
 /**
  * Echo's GitEventHandler: same source, project and slug (ignoring case), a branch the trigger's
  * regex matches in full, and, when the trigger has a secret, a delivery proven with it.
  */
 export function matchGitTrigger(trigger: GitTrigger, push: GitPush, secretVerified: boolean, payload: unknown, user: string): TriggerMatch {
-  if (!sameSource(trigger.source, push.source)) return IRRELEVANT;
-  if (trigger.project.toLowerCase() !== push.project.toLowerCase() || trigger.slug.toLowerCase() !== push.slug.toLowerCase()) return IRRELEVANT;
+  if (!gitTriggerListensTo(trigger, push)) return IRRELEVANT;
   if (trigger.branch !== undefined && trigger.branch !== '' && !matchesWhole(trigger.branch, push.branch)) {
     return miss(`branch "${push.branch}" does not match /${trigger.branch}/`);
   }

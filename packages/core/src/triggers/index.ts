@@ -63,7 +63,18 @@ export {
 } from './pipelineCompletion';
 export { triggerParameters, type TriggerParameters } from './parameters';
 export { decideForPipeline, expectedArtifactIdsOf, type TriggerCandidate, type PipelineDecision } from './decide';
-export { gitTriggerSchema, readGitPush, matchGitTrigger, GIT_SOURCES, type GitTrigger, type GitSource, type GitPush, type GitPushReading } from './git';
+export {
+  gitTriggerSchema,
+  readGitPush,
+  matchGitTrigger,
+  gitTriggerListensTo,
+  GIT_SOURCES,
+  type GitTrigger,
+  type GitSource,
+  type GitPush,
+  type GitPushReading,
+  type GitRepository,
+} from './git';
 export {
   dockerTriggerSchema,
   readDockerPushes,

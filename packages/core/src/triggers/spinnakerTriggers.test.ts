@@ -49,7 +49,10 @@ describe('git pushes read as echo reads them', () => {
         },
       ],
     });
-    expect(readGitPush('github', fixture('github-push.json'), 'pull_request')).toEqual({ ignored: 'a GitHub "pull_request" event, not a push' });
+    expect(readGitPush('github', fixture('github-push.json'), 'pull_request')).toEqual({
+      ignored: 'a GitHub "pull_request" event, not a push',
+      repository: { source: 'github', project: 'binkkatal', slug: 'sample_app' },
+    });
   });
 
   it('GitLab: project namespace and name', () => {
@@ -102,7 +105,15 @@ describe('git pushes read as echo reads them', () => {
 describe('docker pushes', () => {
   it("Docker Hub's webhook: an official-style repository under its namespace, registry index.docker.io", () => {
     expect(readDockerPushes(fixture('dockerhub-build-notice.json'))).toEqual({
-      pushes: [{ registry: 'index.docker.io', repository: 'svendowideit/testhook', tag: 'latest', digest: undefined }],
+      pushes: [
+        {
+          registry: 'index.docker.io',
+          repository: 'svendowideit/testhook',
+          tag: 'latest',
+          digest: undefined,
+          eventId: 'https://registry.hub.docker.com/u/svendowideit/testhook/hook/2141b5bi5i5b02bec211i4eeih0242eg11000a/',
+        },
+      ],
       ignored: [],
     });
   });
@@ -116,12 +127,18 @@ describe('docker pushes', () => {
     const envelope = fixture('registry-notification-push.json') as { events: { target: Record<string, unknown> }[] };
     envelope.events[0]!.target.tag = '1.4.2';
     expect(readDockerPushes(envelope).pushes).toEqual([
-      { registry: 'registrycluster.local', repository: 'library/test', tag: '1.4.2', digest: 'sha256:fea8895f450959fa676bcc1df0611ea93823a735a01205fd8622846041d0c7cf' },
+      {
+        registry: 'registrycluster.local',
+        repository: 'library/test',
+        tag: '1.4.2',
+        digest: 'sha256:fea8895f450959fa676bcc1df0611ea93823a735a01205fd8622846041d0c7cf',
+        eventId: 'asdf-asdf-asdf-asdf-0',
+      },
     ]);
   });
 
   it("matches echo's rules: the tag regex in full; without one any tag but latest; a docker/image artifact", () => {
-    const push = { registry: 'index.docker.io', repository: 'library/nginx', tag: '1.27.3', digest: undefined };
+    const push = { registry: 'index.docker.io', repository: 'library/nginx', tag: '1.27.3', digest: undefined, eventId: undefined };
     const trigger = (extra: Record<string, unknown>) => dockerTriggerSchema.parse({ type: 'docker', account: 'dockerhub', repository: 'nginx', ...extra });
     expect(matchDockerTrigger(trigger({ registry: 'quay.io' }), push, 'u')).toEqual({ result: 'irrelevant' });
     expect(matchDockerTrigger(trigger({ tag: '1\\.27' }), push, 'u')).toMatchObject({ result: 'miss' });
@@ -181,7 +198,7 @@ describe('pubsub push messages', () => {
 
 describe('expectedArtifactIds on automatic triggers', () => {
   const expectedArtifacts = [{ id: 'img', displayName: 'nginx image', matchArtifact: { type: 'docker/image', name: 'index.docker.io/library/nginx' } }];
-  const push = { registry: 'index.docker.io', repository: 'library/nginx', tag: '1.27.3', digest: undefined };
+  const push = { registry: 'index.docker.io', repository: 'library/nginx', tag: '1.27.3', digest: undefined, eventId: undefined };
 
   it("fires only when one of the event's artifacts is expected, and carries the ids into the execution's trigger", () => {
     const pipeline = candidate([{ type: 'docker', repository: 'library/nginx', expectedArtifactIds: ['img'] }], { expectedArtifacts });

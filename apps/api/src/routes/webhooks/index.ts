@@ -1,14 +1,17 @@
 import { secretResolver } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository } from '@gantry/store';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import { handleDockerDelivery } from './docker';
 import { handleWebhookDelivery, UnsignedDeliveryError } from './generic';
+import { handleGitDelivery } from './git';
+import { handlePubsubPush } from './pubsub';
 import { handleJenkinsNotification } from './jenkins';
 import { captureRawBodies, rawBodyOf, rawBodyValidatorCompiler } from './rawBody';
 import { sender } from '../../auth/access';
-import { jenkinsSchema, webhookSchema } from './schemas';
+import { dockerWebhookSchema, gitWebhookSchema, jenkinsSchema, pubsubPushSchema, webhookSchema } from './schemas';
 
 export interface WebhookRoutesOptions {
   pool: pg.Pool;
@@ -20,7 +23,11 @@ export interface WebhookRoutesOptions {
   openSources?: readonly string[];
 }
 
-/** Triggers from outside: Jenkins build notifications and signed generic webhooks, under /webhooks. */
+/**
+ * Triggers from outside, under /webhooks: Jenkins build notifications, signed generic webhooks, and
+ * Spinnaker's git (/webhooks/git/<host>), docker (/webhooks/docker/<source>) and Pub/Sub push
+ * (/webhooks/pubsub/google) triggers.
+ */
 export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async (app, options) => {
   const deps = { pool: options.pool, executions: options.executions, bus: options.bus };
   const secrets = secretResolver(options.secrets ?? {}, process.env);
@@ -45,6 +52,55 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     return reply.code(answer.statusCode).send(answer.body);
   });
 
+  // A refused signature is answered here: the handlers throw before anything was started or recorded.
+  const unsigned = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    if (!(error instanceof UnsignedDeliveryError)) throw error;
+    request.log.info({ source: error.source }, 'webhook delivery refused: no valid signature');
+    return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: error.message, details: {} } });
+  };
+
+  app.post('/webhooks/git/:host', { schema: gitWebhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+    try {
+      const answer = await handleGitDelivery(
+        { ...deps, secrets, log: request.log },
+        {
+          host: request.params.host,
+          raw: rawBodyOf(request.body),
+          headers: request.raw.headers,
+          explain: request.query.explain ?? false,
+          sender: tokenHolder(request) ?? { open: isOpen(`git:${request.params.host}`) },
+        },
+      );
+      return await reply.code(answer.statusCode).send(answer.body);
+    } catch (error) {
+      return unsigned(request, reply, error);
+    }
+  });
+
+  app.post('/webhooks/docker/:source', { schema: dockerWebhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+    const { source } = request.params;
+    const answer = await handleDockerDelivery({ ...deps, secrets }, {
+      source,
+      raw: rawBodyOf(request.body),
+      contentType: request.headers['content-type'],
+      explain: request.query.explain ?? false,
+      sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: isOpen(`docker:${source}`) },
+    });
+    return reply.code(answer.statusCode).send(answer.body);
+  });
+
+  app.post('/webhooks/pubsub/:system', { schema: pubsubPushSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+    const { system } = request.params;
+    const answer = await handlePubsubPush({ ...deps, secrets }, {
+      system,
+      raw: rawBodyOf(request.body),
+      contentType: request.headers['content-type'],
+      explain: request.query.explain ?? false,
+      sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: isOpen(`pubsub:${system}`) },
+    });
+    return reply.code(answer.statusCode).send(answer.body);
+  });
+
   app.post('/webhooks/:source', { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
     try {
       const answer = await handleWebhookDelivery(
@@ -59,9 +115,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
       );
       return await reply.code(answer.statusCode).send(answer.body);
     } catch (error) {
-      if (!(error instanceof UnsignedDeliveryError)) throw error;
-      request.log.info({ source: error.source }, 'webhook delivery refused: no valid signature');
-      return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: error.message, details: {} } });
+      return unsigned(request, reply, error);
     }
   });
 };

@@ -24,8 +24,12 @@ export function parseNullsAsAbsent<T>(data: unknown, attempt: (input: unknown) =
     if (result.ok) return result;
     ({ issues } = result.error);
   }
-  // Removing the nulls did not help: a null where a value is required reads best as the sender wrote it.
-  return first;
+  // What still fails is reported as the sender wrote it (a required field is "null", not missing).
+  const failing = new Set(issues.map((issue) => JSON.stringify(issue.path)));
+  const remaining = first.error.issues.filter((issue) => failing.has(JSON.stringify(issue.path)));
+  return remaining.length === 0 || remaining.length === first.error.issues.length
+    ? first
+    : { ok: false, error: new ValidationError(first.error.message, remaining) };
 }
 
 /** For parsers that throw a ValidationError (the domain's `parse…Definition`). */

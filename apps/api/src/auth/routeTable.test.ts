@@ -102,6 +102,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/v1/webhooks/git/:host': { request: () => ({ url: '/api/v1/webhooks/git/github', body: {} }), needs: 'sender', ok: [200] },
   'POST /api/v1/webhooks/docker/:source': { request: () => ({ url: '/api/v1/webhooks/docker/hub', body: {} }), needs: 'sender', ok: [200] },
   'POST /api/v1/webhooks/pubsub/:system': { request: () => ({ url: '/api/v1/webhooks/pubsub/google', body: {} }), needs: 'sender', ok: [400] },
+  'POST /api/v1/webhooks/webhook/:source': { request: () => ({ url: '/api/v1/webhooks/webhook/github', body: {} }), needs: 'sender', ok: [200, 202] },
+  // Spinnaker Gate's paths, at the root.
+  'POST /webhooks/webhook/:source': { request: () => ({ url: '/webhooks/webhook/github', body: {} }), needs: 'sender', ok: [200, 202] },
+  'POST /webhooks/git/:host': { request: () => ({ url: '/webhooks/git/gitlab', body: {} }), needs: 'sender', ok: [200] },
+  'POST /pipelines/:application/:pipelineName': { request: () => ({ url: `/pipelines/${SHOP}/main`, body: {} }), needs: execute, ok: [202, 409] },
+  'GET /applications/:application/pipelineConfigs': { request: () => ({ url: `/applications/${SHOP}/pipelineConfigs` }), needs: read, ok: [200] },
   'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
 };
 

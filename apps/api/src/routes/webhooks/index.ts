@@ -21,12 +21,17 @@ export interface WebhookRoutesOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Sources (`github`, `jenkins:<master>`, `*` for all) that anyone may post to without a signature or token. */
   openSources?: readonly string[];
+  /**
+   * Only Spinnaker Gate's webhook paths (`/webhooks/webhook/<source>`, `/webhooks/git/<host>`),
+   * for registering at the root where scripts and hosts configured for Gate post.
+   */
+  gateOnly?: boolean;
 }
 
 /**
- * Triggers from outside, under /webhooks: Jenkins build notifications, signed generic webhooks, and
- * Spinnaker's git (/webhooks/git/<host>), docker (/webhooks/docker/<source>) and Pub/Sub push
- * (/webhooks/pubsub/google) triggers.
+ * Triggers from outside, under /webhooks: Jenkins build notifications, signed generic webhooks
+ * (also at echo's /webhooks/webhook/<source>), and Spinnaker's git (/webhooks/git/<host>), docker
+ * (/webhooks/docker/<source>) and Pub/Sub push (/webhooks/pubsub/google) triggers.
  */
 export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async (app, options) => {
   const deps = { pool: options.pool, executions: options.executions, bus: options.bus };
@@ -40,17 +45,19 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
       ? undefined
       : { authorize: (applications: string[]) => request.authorize(applications.map((name) => ({ kind: 'application' as const, name, action: 'EXECUTE' as const }))) };
 
-  app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
-    const answer = await handleJenkinsNotification({ ...deps, secrets }, {
-      master: request.headers['x-jenkins-master'] ?? request.query.master,
-      sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: (master) => isOpen(`jenkins:${master}`) },
-      // The typed body is the documented JSON; what arrives is the raw bytes (see captureRawBodies).
-      raw: rawBodyOf(request.body),
-      contentType: request.headers['content-type'],
-      explain: request.query.explain ?? false,
+  if (!options.gateOnly) {
+    app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+      const answer = await handleJenkinsNotification({ ...deps, secrets }, {
+        master: request.headers['x-jenkins-master'] ?? request.query.master,
+        sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: (master) => isOpen(`jenkins:${master}`) },
+        // The typed body is the documented JSON; what arrives is the raw bytes (see captureRawBodies).
+        raw: rawBodyOf(request.body),
+        contentType: request.headers['content-type'],
+        explain: request.query.explain ?? false,
+      });
+      return reply.code(answer.statusCode).send(answer.body);
     });
-    return reply.code(answer.statusCode).send(answer.body);
-  });
+  }
 
   // A refused signature is answered here: the handlers throw before anything was started or recorded.
   const unsigned = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
@@ -77,31 +84,33 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     }
   });
 
-  app.post('/webhooks/docker/:source', { schema: dockerWebhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
-    const { source } = request.params;
-    const answer = await handleDockerDelivery({ ...deps, secrets }, {
-      source,
-      raw: rawBodyOf(request.body),
-      contentType: request.headers['content-type'],
-      explain: request.query.explain ?? false,
-      sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: isOpen(`docker:${source}`) },
+  if (!options.gateOnly) {
+    app.post('/webhooks/docker/:source', { schema: dockerWebhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+      const { source } = request.params;
+      const answer = await handleDockerDelivery({ ...deps, secrets }, {
+        source,
+        raw: rawBodyOf(request.body),
+        contentType: request.headers['content-type'],
+        explain: request.query.explain ?? false,
+        sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: isOpen(`docker:${source}`) },
+      });
+      return reply.code(answer.statusCode).send(answer.body);
     });
-    return reply.code(answer.statusCode).send(answer.body);
-  });
 
-  app.post('/webhooks/pubsub/:system', { schema: pubsubPushSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
-    const { system } = request.params;
-    const answer = await handlePubsubPush({ ...deps, secrets }, {
-      system,
-      raw: rawBodyOf(request.body),
-      contentType: request.headers['content-type'],
-      explain: request.query.explain ?? false,
-      sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: isOpen(`pubsub:${system}`) },
+    app.post('/webhooks/pubsub/:system', { schema: pubsubPushSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+      const { system } = request.params;
+      const answer = await handlePubsubPush({ ...deps, secrets }, {
+        system,
+        raw: rawBodyOf(request.body),
+        contentType: request.headers['content-type'],
+        explain: request.query.explain ?? false,
+        sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: isOpen(`pubsub:${system}`) },
+      });
+      return reply.code(answer.statusCode).send(answer.body);
     });
-    return reply.code(answer.statusCode).send(answer.body);
-  });
+  }
 
-  app.post('/webhooks/:source', { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+  const generic = async (request: FastifyRequest<{ Params: { source: string }; Querystring: { explain?: boolean } }>, reply: FastifyReply) => {
     try {
       const answer = await handleWebhookDelivery(
         { ...deps, secrets, log: request.log },
@@ -117,5 +126,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     } catch (error) {
       return unsigned(request, reply, error);
     }
-  });
+  };
+  const route = { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender };
+  // Echo's (and Gate's) path for the same deliveries: `webhook` is the trigger type, then the source.
+  app.post('/webhooks/webhook/:source', route, generic);
+  if (!options.gateOnly) app.post('/webhooks/:source', route, generic);
 };

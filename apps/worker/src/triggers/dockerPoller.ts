@@ -3,6 +3,7 @@ import {
   dockerTriggerSchema,
   matchDockerTrigger,
   normalizeRegistry,
+  normalizeRepository,
   type DockerTrigger,
   type SecretResolver,
   type TriggerCandidate,
@@ -56,7 +57,9 @@ export async function pollRegistry(deps: DockerPollerDeps, registry: PolledRegis
   const candidates = (await selectTriggerCandidates(deps.pool, { type: 'docker' })).filter(
     (candidate) => watchingTriggers(candidate, registry, host).length > 0,
   );
-  const repositories = new Set(candidates.flatMap((candidate) => watchingTriggers(candidate, registry, host).map((trigger) => trigger.repository)));
+  const repositories = new Set(
+    candidates.flatMap((candidate) => watchingTriggers(candidate, registry, host).map((trigger) => normalizeRepository(host, trigger.repository))),
+  );
   const password = registry.passwordSecret === undefined ? undefined : deps.secrets(registry.passwordSecret);
   const client = new DockerRegistryClient({
     address: registry.address,

@@ -53,7 +53,7 @@ export function normalizeRegistry(registry: string): string {
 }
 
 /** A Docker Hub repository without an organisation is an official image, `library/<name>`. */
-function normalizeRepository(registry: string, repository: string): string {
+export function normalizeRepository(registry: string, repository: string): string {
   return registry === DOCKER_HUB && !repository.includes('/') ? `library/${repository}` : repository;
 }
 

@@ -80,6 +80,7 @@ export {
   readDockerPushes,
   matchDockerTrigger,
   normalizeRegistry,
+  normalizeRepository,
   DOCKER_HUB,
   type DockerTrigger,
   type DockerPush,

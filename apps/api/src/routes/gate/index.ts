@@ -1,4 +1,4 @@
-import { NotFoundError, permissionsToRun, redactSecrets } from '@gantry/core';
+import { NotFoundError, artifactSchema, permissionsToRun, redactSecrets } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository, PipelineRepository } from '@gantry/store';
 import type { FastifyRequest } from 'fastify';
@@ -24,7 +24,13 @@ const triggerSchema = {
   description:
     "The body is Gate's trigger map (`parameters`, `artifacts`, `expectedArtifactIds`, any other field kept on the trigger); `type` is always manual and `user` the caller. Answers Gate's `{ref: \"/pipelines/<execution id>\"}`.",
   params: nameParams,
-  body: z.looseObject({ parameters: z.record(z.string(), z.unknown()).optional() }).optional(),
+  body: z
+    .looseObject({
+      parameters: z.record(z.string(), z.unknown()).optional(),
+      artifacts: z.array(artifactSchema).optional(),
+      expectedArtifactIds: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
   response: { 202: z.object({ ref: z.string() }), ...errorResponses(400, 404, 409, 413, 415) },
 };
 

@@ -165,6 +165,9 @@ describe("Spinnaker's git, docker and pubsub triggers over HTTP", () => {
     });
     const run = (trigger: Record<string, unknown>) =>
       app.inject({ method: 'POST', url: `/api/v1/pipelines/${pipelineId}/executions`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ trigger }) });
+    const malformed = await run({ artifacts: [{ name: 'no type' }] });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ error: { details: { issues: [{ path: ['trigger', 'artifacts', 0, 'type'] }] } } });
     const refused = await run({ expectedArtifactIds: ['manifest'], artifacts: [{ type: 'http/file', reference: 'https://elsewhere/app.yml' }] });
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ error: { message: expect.stringContaining('"app manifest" (id manifest) could not be bound') } });

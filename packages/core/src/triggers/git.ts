@@ -86,7 +86,10 @@ export function readGitPush(source: GitSource, payload: unknown, event: string |
       return readGitlabPush(payload);
     case 'bitbucket':
     case 'stash':
-      return Array.isArray(payload.changes) ? readBitbucketServerPush(source, payload, event) : readBitbucketCloudPush(source, payload);
+      // Bitbucket Server lists `changes`; Stash's post-receive hook, its predecessor, `refChanges`.
+      return Array.isArray(payload.changes) || Array.isArray(payload.refChanges)
+        ? readBitbucketServerPush(source, payload, event)
+        : readBitbucketCloudPush(source, payload);
   }
 }
 
@@ -173,16 +176,19 @@ function readBitbucketServerPush(source: GitSource, payload: Record<string, unkn
   const project = text(record(repository.project).key);
   const slug = text(repository.slug);
   if (project === undefined || slug === undefined) return { ignored: 'the payload names no project key and repository slug' };
-  const change = record(Array.isArray(payload.changes) ? payload.changes[0] : undefined);
+  const changes = Array.isArray(payload.changes) ? payload.changes : Array.isArray(payload.refChanges) ? payload.refChanges : [];
+  const change = record(changes[0]);
   const ref = record(change.ref);
   if (text(ref.type) !== undefined && ref.type !== 'BRANCH') return { ignored: `a ${String(ref.type)} change, not a branch` };
+  const refId = text(ref.id) ?? text(change.refId) ?? '';
+  if (refId !== '' && !refId.startsWith('refs/heads/')) return { ignored: `${refId} is not a branch` };
   const hash = text(change.toHash) ?? '';
   return {
     push: {
       source,
       project,
       slug,
-      branch: (text(ref.id) ?? '').replace(/^refs\/heads\//, ''),
+      branch: refId.replace(/^refs\/heads\//, ''),
       hash,
       action: 'repo:refs_changed',
       deleted: change.type === 'DELETE' || ZERO_HASH.test(hash),

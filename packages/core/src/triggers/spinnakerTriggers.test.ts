@@ -82,6 +82,19 @@ describe('git pushes read as echo reads them', () => {
     expect(matchGitTrigger(trigger, push, false, {}, 'git:bitbucket')).toEqual({ result: 'miss', reason: 'the push deleted branch "feature/wip"' });
   });
 
+  it("Stash's post-receive hook (refChanges) reads like Bitbucket Server's", () => {
+    // The payload Atlassian documents for Stash's post-service webhook, as tools receiving it test with.
+    const stash = {
+      repository: { slug: 'iridium-parent', project: { key: 'IR' } },
+      refChanges: [{ refId: 'refs/heads/master', fromHash: '2c847c4e9c2421d038fff26ba82bc859ae6ebe20', toHash: 'f259e9032cdeb1e28d073e8a79a1fd6f9587f233', type: 'UPDATE' }],
+    };
+    expect(readGitPush('stash', stash, undefined)).toMatchObject({
+      push: { source: 'stash', project: 'IR', slug: 'iridium-parent', branch: 'master', hash: 'f259e9032cdeb1e28d073e8a79a1fd6f9587f233', deleted: false },
+    });
+    const tag = { ...stash, refChanges: [{ ...stash.refChanges[0], refId: 'refs/tags/v1' }] };
+    expect(readGitPush('stash', tag, undefined)).toEqual({ ignored: 'refs/tags/v1 is not a branch' });
+  });
+
   it('matches source, project and slug ignoring case, the branch regex against the whole branch, and a required secret', () => {
     const push = pushOf('github', 'github-push.json', 'push');
     const trigger = (extra: Record<string, unknown>) => gitTriggerSchema.parse({ type: 'git', source: 'github', project: 'BinkKatal', slug: 'sample_app', ...extra });

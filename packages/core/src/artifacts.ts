@@ -25,8 +25,6 @@ export const artifactSchema = z.looseObject({
 
 export type Artifact = z.output<typeof artifactSchema>;
 
-export const ARTIFACT_KINDS = ['docker/image', 'embedded/base64', 'http/file', 'gcs/object', 's3/object', 'github/file', 'gitlab/file', 'bitbucket/file'] as const;
-
 /** The fields an expected artifact's `matchArtifact` compares, each a regex over the whole value (kork's ExpectedArtifact.matches). */
 const MATCH_FIELDS = ['type', 'name', 'version', 'location', 'reference'] as const;
 

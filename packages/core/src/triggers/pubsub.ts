@@ -22,7 +22,9 @@ const spinnakerConstraintsSchema = z.record(z.string().min(1), z.string());
 export const pubsubTriggerSchema = z.looseObject({
   type: z.literal('pubsub'),
   enabled: z.boolean().default(true),
-  pubsubSystem: z.enum(PUBSUB_SYSTEMS).default('google'),
+  pubsubSystem: z
+    .enum(PUBSUB_SYSTEMS, { error: 'only Google Pub/Sub push subscriptions can trigger pipelines here ("google"); Amazon SNS/SQS is not supported' })
+    .default('google'),
   subscriptionName: z.string().min(1),
   payloadConstraints: spinnakerConstraintsSchema.optional(),
   attributeConstraints: spinnakerConstraintsSchema.optional(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_STRATEGIES } from '@gantry/strategies';
 import { check } from '../testSupport';
-import { deployClusterOf, deployStage, waitForUpTimeoutMs, type DeployFields } from './deploy';
+import { deployClusterOf, deployFieldsSchema, deployStage, waitForUpTimeoutMs, type DeployFields } from './deploy';
 import { locationOf } from './fields';
 
 const cluster = {
@@ -41,13 +41,20 @@ describe('deploy stage', () => {
   it('rejects an unknown strategy, listing the supported ones', () => {
     expect(check(deployStage, { cluster: { ...cluster, strategy: 'rainbow' } })).toEqual({
       ok: false,
-      issues: [{ path: ['cluster', 'strategy'], message: `unsupported strategy "rainbow": supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}` }],
+      issues: [{ path: ['cluster', 'strategy'], message: `unsupported strategy "rainbow": supported strategies are none, ${SUPPORTED_STRATEGIES.join(', ')}` }],
     });
-    const { strategy: _omitted, ...withoutStrategy } = cluster;
-    expect(check(deployStage, { cluster: withoutStrategy })).toEqual({
-      ok: false,
-      issues: [{ path: ['cluster', 'strategy'], message: `strategy is required: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}` }],
-    });
+  });
+
+  it('reads Spinnaker\'s "" or absent strategy as none (the new group takes traffic, old groups untouched) and a missing capacity as one instance', () => {
+    const { strategy: _omitted, capacity: _capacity, ...bare } = cluster;
+    for (const spelled of [bare, { ...bare, strategy: '' }, { ...bare, strategy: 'none' }]) {
+      const fields = deployFieldsSchema.parse({ clusters: [spelled] });
+      expect(deployClusterOf(fields)).toMatchObject({ strategy: 'none', capacity: { min: 1, max: 1, desired: 1 } });
+      expect(deployStage.tasks(fields)).toEqual(['determineServerGroupName', 'createServerGroup', 'waitForUpInstances', 'enableServerGroup']);
+    }
+    // Counts as text, as Spinnaker's UI writes them.
+    const texts = deployFieldsSchema.parse({ cluster: { ...cluster, capacity: { min: '1', max: '3', desired: '2' }, maxRemainingAsgs: '2' } });
+    expect(deployClusterOf(texts)).toMatchObject({ capacity: { min: 1, max: 3, desired: 2 }, maxRemainingAsgs: 2 });
   });
 
   it('checks names, capacity and location', () => {

@@ -10,8 +10,9 @@ import {
   capacitySchema,
   checkLocation,
   DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC,
+  deployStrategySchema,
   locationShape,
-  strategySchema,
+  NO_STRATEGY,
   waitForUpTimeoutSchema,
 } from './fields';
 import { checkStrategyFields, redBlackPlanOptionsOf, strategyShape } from './strategyFields';
@@ -28,9 +29,11 @@ export const deployClusterSchema = z
       .string()
       .regex(DETAIL_PART, { error: 'expected lower-case letters and digits, with single "-" between them' })
       .optional(),
-    strategy: strategySchema,
+    /** Spinnaker's `""` or none at all: no strategy (see deployStrategySchema). */
+    strategy: deployStrategySchema,
     image: nonEmptyText,
-    capacity: capacitySchema,
+    /** Absent: one instance, as Spinnaker's deploy dialog starts it. */
+    capacity: capacitySchema.default({ min: 1, max: 1, desired: 1 }),
     /** Provider-specific: ports, env, health check path, instance type… */
     settings: z.record(z.string(), z.unknown()).optional(),
     /** Red/black and rolling red/black options (see strategyFields.ts); highlander keeps only the new group whatever they say. */
@@ -92,13 +95,15 @@ const NEW_SERVER_GROUP_TASKS = ['determineServerGroupName', 'createServerGroup']
  * so a re-run after a crash finds (never duplicates) the group.
  */
 const STRATEGY_TASKS = {
+  // Spinnaker's "none": the new group comes up and takes traffic; the old groups are not touched.
+  [NO_STRATEGY]: () => ['waitForUpInstances', 'enableServerGroup'] as const,
   highlander: () => highlanderTasks(),
   redblack: (cluster) => redBlackTasks(redBlackPlanOptionsOf(cluster)),
   bluegreen: (cluster) => redBlackTasks(redBlackPlanOptionsOf(cluster)),
   rollingredblack: (cluster) => rollingRedBlackTasks(redBlackPlanOptionsOf(cluster)),
-} satisfies Record<Strategy, (cluster: DeployCluster) => string[]>;
+} satisfies Record<Strategy | typeof NO_STRATEGY, (cluster: DeployCluster) => readonly string[]>;
 
-type DeployTask = (typeof NEW_SERVER_GROUP_TASKS)[number] | ReturnType<(typeof STRATEGY_TASKS)[Strategy]>[number];
+type DeployTask = (typeof NEW_SERVER_GROUP_TASKS)[number] | ReturnType<(typeof STRATEGY_TASKS)[Strategy | typeof NO_STRATEGY]>[number];
 
 /**
  * `deploy`: a new server group `cluster-vNNN` running `image`, rolled out by `strategy`.
@@ -116,7 +121,7 @@ export const deployStage = defineStageType({
 });
 
 function planFor(cluster: DeployCluster): DeployTask[] {
-  const plan = (STRATEGY_TASKS as Record<string, ((cluster: DeployCluster) => DeployTask[]) | undefined>)[cluster.strategy];
+  const plan = (STRATEGY_TASKS as Record<string, ((cluster: DeployCluster) => readonly DeployTask[]) | undefined>)[cluster.strategy];
   // Validation refuses other strategies; this guards a caller that skipped it.
   if (plan === undefined) {
     const message = `unsupported strategy ${JSON.stringify(cluster.strategy)}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;

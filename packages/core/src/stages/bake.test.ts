@@ -31,6 +31,10 @@ describe('bake stage', () => {
     });
   });
 
+  it('bakes the newest version of the package when the stage names none, as Spinnaker\'s bake does', () => {
+    expect(check(bakeStage, { account: 'aws-prod', package: 'checkout', baseOs: 'trusty' })).toMatchObject({ ok: true, data: { version: 'latest' } });
+  });
+
   it('accepts expressions when saved', () => {
     expect(bakeStage.fields.safeParse({ account: 'a', package: 'p', version: '${trigger.buildInfo.number}' }).success).toBe(true);
   });

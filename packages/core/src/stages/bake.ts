@@ -8,6 +8,9 @@ import { defineStageType } from './StageType';
  * other listed regions. Field names follow Spinnaker's bake stage where it has them (`package`,
  * `regions`, `baseAmi`, `credentials`); `version` and `baseImage` are Gantry's own.
  */
+/** The version a bake without one installs: the package's newest, as Spinnaker's rosco does. */
+export const LATEST_PACKAGE_VERSION = 'latest';
+
 export const bakeFieldsSchema = z
   .looseObject({
     ...accountShape,
@@ -16,7 +19,11 @@ export const bakeFieldsSchema = z
     /** Every region the image must be available in. */
     regions: z.array(text).min(1, { error: 'list at least one region, or leave regions out' }).optional(),
     package: text,
-    version: z.union([text, z.number().transform(String)]),
+    /**
+     * Spinnaker's bake has no version: rosco installs the package's newest version (or the one the
+     * trigger's build names). Absent here means the same: `latest` (see LATEST_PACKAGE_VERSION).
+     */
+    version: z.union([text, z.number().transform(String)]).default(LATEST_PACKAGE_VERSION),
     baseImage: text.optional(),
     /** Spinnaker's name for the base image on AWS. */
     baseAmi: text.optional(),

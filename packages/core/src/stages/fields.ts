@@ -81,3 +81,11 @@ export function wholeNumber(min: number) {
 
 /** `seconds` that must be more than 0 (a timeout, an interval). */
 export const positiveSeconds = seconds.pipe(z.number().positive({ error: 'must be more than 0 seconds' }));
+
+/**
+ * One choice of a manual judgment, `{value}`; Spinnaker's older pipelines (and its pipeline DSLs)
+ * write the bare string, read as the same choice.
+ */
+export function judgmentInput<S extends z.ZodType>(value: S) {
+  return z.preprocess((input) => (typeof input === 'string' ? { value: input } : input), z.looseObject({ value }));
+}

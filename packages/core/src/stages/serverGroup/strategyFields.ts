@@ -6,7 +6,7 @@ import {
   type RedBlackOptions,
   type RedBlackPlanOptions,
 } from '@gantry/strategies';
-import { nonEmptyText, seconds, wholeNumber } from '../fields';
+import { judgmentInput as choice, nonEmptyText, seconds, wholeNumber } from '../fields';
 
 /**
  * The deploy cluster's strategy options, in Spinnaker's names where it has them (red/black:
@@ -16,7 +16,7 @@ import { nonEmptyText, seconds, wholeNumber } from '../fields';
  * stage, so a stage reads back as written; the functions below apply the defaults.
  */
 
-const judgmentInput = z.looseObject({ value: nonEmptyText });
+const judgmentInput = choice(nonEmptyText);
 
 export const strategyShape = {
   /** Resize the old groups to 0 once out of traffic (default true). */

@@ -52,6 +52,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /auth/session': { request: () => ({ url: '/auth/session', body: { token: 'gantry_unknown' } }), needs: 'open', ok: [401] },
   'DELETE /auth/session': { request: () => ({ url: '/auth/session' }), needs: 'open', ok: [204] },
   'POST /api/v1/pipelines': { request: () => ({ url: '/api/v1/pipelines', body: pipelineBody(`new-${Math.random()}`) }), needs: write, ok: [201] },
+  'POST /api/v1/pipelines/validate': { request: () => ({ url: '/api/v1/pipelines/validate', body: pipelineBody('checked') }), needs: write, ok: [200] },
   'PUT /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}`, body: pipelineBody('main') }), needs: write, ok: [200] },
   'GET /api/v1/pipelines': { request: () => ({ url: '/api/v1/pipelines' }), needs: 'signedIn', ok: [200] },
   'GET /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}` }), needs: read, ok: [200] },

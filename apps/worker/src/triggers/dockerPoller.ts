@@ -58,7 +58,9 @@ export async function pollRegistry(deps: DockerPollerDeps, registry: PolledRegis
     (candidate) => watchingTriggers(candidate, registry, host).length > 0,
   );
   const repositories = new Set(
-    candidates.flatMap((candidate) => watchingTriggers(candidate, registry, host).map((trigger) => normalizeRepository(host, trigger.repository))),
+    candidates.flatMap((candidate) =>
+      watchingTriggers(candidate, registry, host).flatMap((trigger) => (trigger.repository ? [normalizeRepository(host, trigger.repository)] : [])),
+    ),
   );
   const password = registry.passwordSecret === undefined ? undefined : deps.secrets(registry.passwordSecret);
   const client = new DockerRegistryClient({

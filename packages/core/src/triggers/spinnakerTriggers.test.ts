@@ -156,6 +156,8 @@ describe('docker pushes', () => {
     expect(matchDockerTrigger(trigger({ registry: 'quay.io' }), push, 'u')).toEqual({ result: 'irrelevant' });
     expect(matchDockerTrigger(trigger({ tag: '1\\.27' }), push, 'u')).toMatchObject({ result: 'miss' });
     expect(matchDockerTrigger(trigger({}), { ...push, tag: 'latest' }, 'u')).toMatchObject({ result: 'miss' });
+    // As echo does, a trigger without a repository (deck saves one while it is being filled in) never fires.
+    expect(matchDockerTrigger(dockerTriggerSchema.parse({ type: 'docker' }), push, 'u')).toEqual({ result: 'miss', reason: 'the trigger names no repository: it never fires' });
     expect(matchDockerTrigger(trigger({ registry: 'docker.io', tag: '1\\.27\\..*' }), push, 'docker:hub')).toEqual({
       result: 'match',
       trigger: {

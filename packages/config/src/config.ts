@@ -52,6 +52,8 @@ export const configSchema = z.object({
   /** Loopback by default: reaching Gantry from elsewhere is a decision (and needs auth on). */
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8084),
+  /** A standalone worker's /healthz, /readyz and /metrics (on HOST); 0 picks a free port. */
+  metricsPort: z.coerce.number().int().min(0).max(65535).default(9464),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
   workerConcurrency: z.coerce.number().int().min(1).max(500).default(20),
@@ -113,6 +115,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   queueSchema: 'GANTRY_QUEUE_SCHEMA',
   host: 'HOST',
   port: 'PORT',
+  metricsPort: 'GANTRY_METRICS_PORT',
   logLevel: 'LOG_LEVEL',
   bodyLimitBytes: 'GANTRY_BODY_LIMIT_BYTES',
   workerConcurrency: 'GANTRY_WORKER_CONCURRENCY',

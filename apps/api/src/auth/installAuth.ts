@@ -2,6 +2,7 @@ import {
   ADMIN_ROLE,
   ForbiddenError,
   UnauthorizedError,
+  ValidationError,
   describePermission,
   isAdmin,
   missingPermissions,
@@ -91,6 +92,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     if (access === undefined || access.kind === 'open') return;
     const credential = credentialOf(request);
     if (options.mode === 'off') {
+      // No identities at all: an on-behalf-of header has nothing to be recorded beside, and is ignored.
       request.principal = AUTH_OFF_PRINCIPAL;
       return;
     }
@@ -99,7 +101,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     if (credential === undefined) {
       throw new UnauthorizedError('authentication required: send Authorization: Bearer <API token or OIDC token>, or sign in at /auth/session');
     }
-    request.principal = await identify(credential);
+    request.principal = withOnBehalfOf(request, await identify(credential));
     checkCsrf(request, credential);
   });
 
@@ -129,5 +131,34 @@ export async function authenticate(options: { store: AuthStore; oidc?: OidcVerif
   }
   const found = await options.store.useToken(token);
   if (found === undefined) throw new UnauthorizedError('the API token is unknown, revoked or expired');
-  return { name: found.name, roles: found.roles, via: 'token' };
+  if (found.serviceAccount === null) return { name: found.name, roles: found.roles, via: 'token' };
+  // The account's roles as they are now: changing them changes what its tokens may do at once.
+  const account = await options.store.serviceAccount(found.serviceAccount);
+  if (account === undefined) throw new UnauthorizedError(`the API token's service account ${found.serviceAccount} no longer exists`);
+  return { name: account.name, roles: account.roles, via: 'service-account' };
+}
+
+/** The header in which a service account names the person it acts for (recorded, never used for access). */
+export const ON_BEHALF_OF_HEADER = 'x-gantry-on-behalf-of';
+const ON_BEHALF_OF = /^[^\p{Cc}]{1,200}$/u;
+
+/**
+ * A service account (a bot, a CI system) may say on whose behalf it acts: the audit log and the
+ * trigger record it beside the service account, which stays the actor and whose roles alone count.
+ * Anyone else sending it is told so (403) rather than having it silently dropped.
+ */
+function withOnBehalfOf(request: FastifyRequest, principal: Principal): Principal {
+  const header = request.headers[ON_BEHALF_OF_HEADER];
+  if (header === undefined) return principal;
+  const value = (Array.isArray(header) ? header.join(',') : header).trim();
+  if (principal.via !== 'service-account') {
+    throw new ForbiddenError(`${principal.name} is not a service account: only a service account's token may send X-Gantry-On-Behalf-Of`, {
+      missing: 'service account',
+    });
+  }
+  if (!ON_BEHALF_OF.test(value)) {
+    const message = 'must name someone in 1 to 200 characters, without control characters';
+    throw new ValidationError(`X-Gantry-On-Behalf-Of ${message}`, [{ path: ['headers', ON_BEHALF_OF_HEADER], message }]);
+  }
+  return { ...principal, onBehalfOf: value };
 }

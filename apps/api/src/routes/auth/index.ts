@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { UnauthorizedError, effectiveGrants, isAdmin } from '@gantry/core';
+import { UnauthorizedError, ValidationError, effectiveGrants, isAdmin } from '@gantry/core';
 import type { AuthStore } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
@@ -44,15 +44,26 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       name: principal.name,
       roles: [...principal.roles],
       via: principal.via,
+      ...(principal.onBehalfOf === undefined ? {} : { onBehalfOf: principal.onBehalfOf }),
       admin: isAdmin(principal.roles),
       grants: effectiveGrants(await store.grants(), principal.roles).map((grant) => ({ ...grant, actions: [...grant.actions] })),
     };
   });
 
   app.post('/api/v1/tokens', { schema: createTokenSchema, config: adminOnly }, async (request, reply) => {
-    const { name, roles, expiresAt } = request.body;
-    const { token, view } = await store.createToken({ name, roles, ...(expiresAt === undefined ? {} : { expiresAt }), createdBy: actorOf(request) });
-    request.log.info({ tokenId: view.id, name, roles }, 'API token created');
+    const { name, roles = [], expiresAt, serviceAccount } = request.body;
+    if (serviceAccount !== undefined && (await store.serviceAccount(serviceAccount)) === undefined) {
+      const message = `no service account ${serviceAccount} (an admin creates it with PUT /api/v1/serviceAccounts/${serviceAccount})`;
+      throw new ValidationError(`serviceAccount: ${message}`, [{ path: ['serviceAccount'], message }]);
+    }
+    const { token, view } = await store.createToken({
+      name,
+      roles,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(serviceAccount === undefined ? {} : { serviceAccount }),
+      createdBy: actorOf(request),
+    });
+    request.log.info({ tokenId: view.id, name, roles, serviceAccount }, 'API token created');
     return reply.code(201).send({ ...view, token });
   });
 

@@ -1,6 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
-import type { LoggerOptions } from 'pino';
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
@@ -35,8 +34,8 @@ export interface ServerDeps {
   bus: MessageBus;
   /** Checks of the dependencies (database, queue); /readyz answers 503 when one is not ok. */
   readiness: () => Promise<ReadinessCheck[]>;
-  /** Fastify's pino logger; default true (info level). Tests pass false. */
-  logger?: boolean | LoggerOptions;
+  /** Fastify's pino logger; default true (info level). Tests pass false (or a stream to read). */
+  logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
   /**

@@ -85,6 +85,9 @@ export const configSchema = z.object({
   rateLimitPerAddress: z.coerce.number().int().min(0).default(50),
   /** `off` only for a loopback HOST: every caller is then an anonymous admin. */
   auth: z.enum(['on', 'off']).default('on'),
+  /** Invalid credentials one source address may send per window before it gets 429 until the window ends; 0: no throttle. */
+  authFailureLimit: z.coerce.number().int().min(0).default(10),
+  authFailureWindowSeconds: z.coerce.number().int().min(1).default(300),
   /** The first admin API token, chosen by the operator (containers, automation); else Gantry makes one on first start. */
   adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
   /** A file holding the admin token (a mounted secret); read at start-up. */
@@ -131,6 +134,8 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   rateLimitPerPrincipal: 'GANTRY_RATE_LIMIT_PER_PRINCIPAL',
   rateLimitPerAddress: 'GANTRY_RATE_LIMIT_PER_ADDRESS',
   auth: 'GANTRY_AUTH',
+  authFailureLimit: 'GANTRY_AUTH_FAILURE_LIMIT',
+  authFailureWindowSeconds: 'GANTRY_AUTH_FAILURE_WINDOW_SECONDS',
   adminToken: 'GANTRY_ADMIN_TOKEN',
   adminTokenFile: 'GANTRY_ADMIN_TOKEN_FILE',
   oidcIssuer: 'GANTRY_OIDC_ISSUER',

@@ -16,13 +16,14 @@ import type { AuthStore } from '@gantry/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { declaredAccess, type RouteAccess } from './access';
 import { checkCsrf, credentialOf, type Credential } from './credentials';
+import { DEFAULT_SIGN_IN_LIMITS, FailedSignIns, type SignInFailureKind, type SignInLimits } from './failedSignIns';
 import { looksLikeJwt, type OidcVerifier } from './oidc';
 
 /**
  * `on` (the default): every route but the open ones needs an API token, an OIDC token or a session
  * cookie. `off` (GANTRY_AUTH=off, loopback HOST only): every caller is an anonymous admin.
  */
-export type AuthOptions = { mode: 'on'; store: AuthStore; oidc?: OidcVerifier } | { mode: 'off' };
+export type AuthOptions = { mode: 'on'; store: AuthStore; oidc?: OidcVerifier; signInLimits?: SignInLimits } | { mode: 'off' };
 
 /** Who everyone is with authentication off. */
 export const AUTH_OFF_PRINCIPAL: Principal = { name: 'anonymous', roles: [ADMIN_ROLE], via: 'auth-off' };
@@ -37,6 +38,11 @@ export interface DeclaredRoute {
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: readonly DeclaredRoute[];
+    /**
+     * The principal a credential proves, with failed sign-in accounting: an address that sent too
+     * many invalid credentials lately gets 429; each refusal is logged (never the credential) and counted.
+     */
+    signIn(request: FastifyRequest, credential: Credential): Promise<Principal>;
   }
   interface FastifyRequest {
     /** The authenticated caller; undefined only on open routes (and trigger endpoints a sender signed). */
@@ -63,7 +69,21 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     grantsOf.set(request, loaded);
     return loaded;
   };
-  const identify = (credential: Credential) => (options.mode === 'off' ? AUTH_OFF_PRINCIPAL : authenticate(options, credential));
+  const failedSignIns = options.mode === 'on' ? new FailedSignIns(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS) : undefined;
+  app.decorate('signIn', async (request: FastifyRequest, credential: Credential): Promise<Principal> => {
+    if (options.mode === 'off' || failedSignIns === undefined) return AUTH_OFF_PRINCIPAL;
+    failedSignIns.check(request.ip);
+    try {
+      return await authenticate(options, credential);
+    } catch (error) {
+      if (error instanceof UnauthorizedError) {
+        const kind = failureKind(credential);
+        const failures = failedSignIns.record(request.ip, kind);
+        request.log.warn({ address: request.ip, credential: credential.from, kind, failures, reason: error.message }, 'sign-in refused');
+      }
+      throw error;
+    }
+  });
 
   app.decorateRequest('principal', undefined);
   app.decorateRequest('authorize', async function authorize(this: FastifyRequest, required: readonly Permission[]) {
@@ -101,7 +121,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     if (credential === undefined) {
       throw new UnauthorizedError('authentication required: send Authorization: Bearer <API token or OIDC token>, or sign in at /auth/session');
     }
-    request.principal = withOnBehalfOf(request, await identify(credential));
+    request.principal = withOnBehalfOf(request, await app.signIn(request, credential));
     checkCsrf(request, credential);
   });
 
@@ -119,6 +139,11 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
 function requirePrincipal(request: FastifyRequest): Principal {
   if (request.principal === undefined) throw new UnauthorizedError('authentication required');
   return request.principal;
+}
+
+function failureKind(credential: Credential): SignInFailureKind {
+  if (credential.value === '') return 'malformed';
+  return looksLikeJwt(credential.value) ? 'oidc' : 'api-token';
 }
 
 /** The principal a credential proves: a live API token, else (when configured) a valid OIDC JWT. */

@@ -5,7 +5,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
 import { adminOnly, open, signedIn } from '../../auth/access';
 import { clearedSessionCookies, cookiesOf, sessionCookies } from '../../auth/credentials';
-import { authenticate } from '../../auth/installAuth';
 import type { OidcVerifier } from '../../auth/oidc';
 import {
   createTokenSchema,
@@ -97,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   // Open: this is how a browser gets a session in the first place.
   app.post('/auth/session', { schema: signInSchema, config: open }, async (request, reply) => {
-    const principal = await authenticate({ store, ...(oidc === undefined ? {} : { oidc }) }, { from: 'bearer', value: request.body.token });
+    const principal = await app.signIn(request, { from: 'bearer', value: request.body.token });
     const secure = request.protocol === 'https';
     reply.header('set-cookie', sessionCookies(request.body.token, b64url(randomBytes(24)), { secure, maxAgeSeconds: TOKEN_SESSION_SECONDS }));
     return { name: principal.name, roles: [...principal.roles] };

@@ -24,7 +24,7 @@ describe(`a deploy re-checks its principal's permissions before acting (${backen
 
   beforeAll(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 100 });
-    gantry = await startTestGantry({ backend, providers: testRegistry([kubernetesAccount(fake)]), recheckPermissions: true });
+    gantry = await startTestGantry({ backend, providers: testRegistry([kubernetesAccount(fake)]), recheckPermissions: true, webhooks: true });
     expect((await gantry.request('PUT', '/api/v1/roles/shop-ops', { grants: opsGrants })).status).toBe(200);
     ({ token: opsToken } = await gantry.auth.createToken({ name: 'ops', roles: ['shop-ops'], createdBy: 'test' }));
   });
@@ -75,5 +75,34 @@ describe(`a deploy re-checks its principal's permissions before acting (${backen
     const execution = await deployAsOps('kept', async () => undefined);
     expect(execution.status, JSON.stringify(execution.stages.map((s) => [s.refId, s.status, s.error]))).toBe('SUCCEEDED');
     expect(deploymentsOf(fake, 'shop-kept')).toEqual(['shop-kept-v000']);
+  });
+
+  it("an automatic trigger runs as its service account: the account's roles as they are now decide, and a deleted account deploys nothing", async () => {
+    // The service account may run the application but holds no account grant.
+    expect((await gantry.request('PUT', '/api/v1/roles/shop-runner', { grants: [opsGrants[0]] })).status).toBe(200);
+    expect((await gantry.request('PUT', '/api/v1/serviceAccounts/deployer', { roles: ['shop-runner'] })).status).toBe(200);
+    const source = `push-${Date.now()}`;
+    const saved = await gantry.request('POST', '/api/v1/pipelines', {
+      application: 'shop',
+      name: 'on-push',
+      triggers: [{ type: 'webhook', source, runAsUser: 'deployer' }],
+      stages: [deployStage('shop', 'auto', 'nginx:1')],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    const deliver = async () => {
+      const delivery = await gantry.request<{ executions: { id: string }[] }>('POST', `/api/v1/webhooks/${source}`, { ref: 'main' });
+      expect(delivery.status, JSON.stringify(delivery.body)).toBe(202);
+      return gantry.waitFor(delivery.body.executions[0]!.id, undefined, 45_000);
+    };
+
+    const refused = await deliver();
+    expect(refused.trigger).toMatchObject({ runAsUser: 'deployer' });
+    expect(refused.trigger).not.toHaveProperty('runAsRoles');
+    expect((stageOf(refused, 'deploy').error as { message?: string }).message).toMatch(/^deployer lacks EXECUTE on account k8s: /);
+
+    expect((await gantry.request('DELETE', '/api/v1/serviceAccounts/deployer')).status).toBe(204);
+    const orphaned = await deliver();
+    expect((stageOf(orphaned, 'deploy').error as { message?: string }).message).toBe('the execution runs as service account deployer, which no longer exists');
+    expect(deploymentsOf(fake, 'shop-auto')).toEqual([]);
   });
 });

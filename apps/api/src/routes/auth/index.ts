@@ -146,7 +146,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     if (!response.ok || tokens.id_token === undefined) {
       throw new UnauthorizedError(`the OIDC provider refused the sign-in: ${tokens.error ?? `HTTP ${response.status}`}`);
     }
-    await oidc.verify(tokens.id_token);
+    // Like any credential: verified, and counted against the address when refused.
+    await app.signIn(request, { from: 'bearer', value: tokens.id_token });
     const { exp } = JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
     const maxAgeSeconds = Math.max(60, Math.floor((exp ?? 0) - Date.now() / 1000));
     const cookies = sessionCookies(tokens.id_token, b64url(randomBytes(24)), { secure: request.protocol === 'https', maxAgeSeconds });

@@ -7,6 +7,7 @@ import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyK
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { withLogRedaction } from './plugins/logRedaction';
 import { installRateLimit, type RateLimits } from './plugins/rateLimit';
 import { installSecretRedaction } from './plugins/secretRedaction';
 import { installSecurityHeaders } from './plugins/securityHeaders';
@@ -60,7 +61,7 @@ export interface ServerDeps {
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const app = Fastify({ logger: deps.logger ?? true, bodyLimit: bodyLimitBytes, frameworkErrors: frameworkErrorShape({ bodyLimitBytes }) });
+  const app = Fastify({ logger: withLogRedaction(deps.logger ?? true), bodyLimit: bodyLimitBytes, frameworkErrors: frameworkErrorShape({ bodyLimitBytes }) });
 
   // First: its onRoute check must see every route, and a request is identified before anything else.
   installAuth(app, deps.auth);

@@ -1,4 +1,5 @@
 import {
+  DEPLOY_PERMISSION_TASK,
   ExpressionError,
   FREEZE_STAGE_TYPES,
   FREEZE_TASK,
@@ -114,7 +115,7 @@ async function planStage(
       return { kind: 'skip' };
     }
     const resolved = resolveStage(definition, scope, evaluate);
-    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
+    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...permissionCheck(stage.type, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -152,6 +153,11 @@ function freezeCheck(type: string, resolved: unknown, application: string, ctx: 
   if (!FREEZE_STAGE_TYPES.has(type)) return [];
   const target = { application, account: stageAccount(resolved as Record<string, unknown>) };
   return ctx.services.policy.freezeWindows.some((window) => windowCovers(window, target)) ? [FREEZE_TASK] : [];
+}
+
+/** With authentication on, a deploy-type stage re-checks its principal's permissions before acting (checkDeployPermissions), after any freeze wait. */
+function permissionCheck(type: string, ctx: EngineContext): string[] {
+  return FREEZE_STAGE_TYPES.has(type) && ctx.services.permissions !== undefined ? [DEPLOY_PERMISSION_TASK] : [];
 }
 
 function stageEvent(stage: StageRow): JsonObject {

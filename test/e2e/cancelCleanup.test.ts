@@ -4,7 +4,7 @@ import { startFakePrometheus, type FakePrometheus } from '../fakes/prometheus';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, gatewayAccount, routeWeights, servedServerGroups, testRegistry } from '../support/serverGroups';
-import type { ExecutionDetail, ExecutionSummary } from '../../packages/store/src';
+import { PostgresExecutionCommands, type ExecutionDetail, type ExecutionSummary } from '../../packages/store/src';
 
 /**
  * Cancel undoes traffic (issue 15, item 6; Orca's CancellableStage): an execution canceled while a
@@ -21,7 +21,8 @@ describe(`cancel runs the stage's cleanup (Kubernetes with Gateway API weights, 
   beforeAll(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 50 });
     prometheus = await startFakePrometheus((_group, index, metric) => (metric === 'error_rate' ? 1 + (index % 5) / 10 : 100 + (index % 7)));
-    gantry = await startTestGantry({ backend, providers: testRegistry([gatewayAccount(fake, 'k8s-gw')]) });
+    // The reconciler runs, for the cancel whose message is lost.
+    gantry = await startTestGantry({ backend, providers: testRegistry([gatewayAccount(fake, 'k8s-gw')]), reconcileIntervalMs: 1_000 });
   });
   afterAll(async () => {
     await gantry?.stop();
@@ -142,6 +143,21 @@ describe(`cancel runs the stage's cleanup (Kubernetes with Gateway API weights, 
       ['disableRolledBackServerGroup', 'SUCCEEDED'],
     ]);
     expect(served('rb-web')).toEqual([['rb-web-v000', 100]]);
+  });
+
+  it('a cancel whose message was lost (the API died after its commit): the reconciler sends it again and the cleanup runs', async () => {
+    await production('lost');
+    const executionId = await (
+      await pipeline('lost', gatewayDeploy('lost', 'registry.local/app:2', { strategy: 'rollingredblack', targetPercentages: [50, 100], delayBeforeNextStepSec: 600 }))
+    )();
+    await gantry.waitFor(executionId, () => routeWeights(fake, 'lost-web')?.['lost-web-v001'] === 50, 60_000);
+    // Committed, but the CancelExecution it returns is never sent.
+    const canceled = await new PostgresExecutionCommands(gantry.database.db.pool).cancel(executionId, { user: 'ana' });
+    expect(canceled.messages).toEqual([{ type: 'CancelExecution', executionId }]);
+    const execution = await gantry.waitFor(executionId, undefined, 60_000);
+    expect([execution.status, stageOf(execution, 'deploy').status]).toEqual(['CANCELED', 'CANCELED']);
+    expect(stageOf(execution, 'deploy').tasks.filter((task) => task.onFailure).map((task) => task.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(served('lost-web')).toEqual([['lost-web-v000', 100]]);
   });
 
   it('a stage with nothing to undo (a wait) is canceled at once, as before', async () => {

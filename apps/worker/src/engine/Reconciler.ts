@@ -107,12 +107,16 @@ export async function withoutMessagesInFlight(pool: pg.Pool, bus: MessageBus, st
   if (queued.length >= IN_FLIGHT_LIMIT) return [];
   const stages = new Set<string>();
   const executions = new Set<string>();
+  const cancels = new Set<string>();
   for (const message of [...outbox, ...queued]) {
     if ('stageId' in message) stages.add(message.stageId);
     if ('executionId' in message) executions.add(message.executionId);
+    if (message.type === 'CancelExecution') cancels.add(message.executionId);
   }
   const quiet = stalled.filter(({ message }) => {
     if ('stageId' in message) return !stages.has(message.stageId);
+    // A canceled execution's stage polls on (a delayed RunTask is queued) until the cancel is handled: only a cancel in flight counts.
+    if (message.type === 'CancelExecution') return !cancels.has(message.executionId);
     return !('executionId' in message) || !executions.has(message.executionId);
   });
   const tasks = quiet.flatMap(({ message, polls }) => (message.type === 'RunTask' && polls !== undefined ? [{ id: message.taskId, polls }] : []));

@@ -145,6 +145,27 @@ describe(`cancel runs the stage's cleanup (Kubernetes with Gateway API weights, 
     expect(served('rb-web')).toEqual([['rb-web-v000', 100]]);
   });
 
+  it('a stage that fails the pipeline halts a parallel rolling red/black the same way: its traffic is undone before the execution ends', async () => {
+    await production('halt');
+    const id = await gantry.savePipeline({
+      application: 'halt',
+      name: 'halt',
+      stages: [
+        gatewayDeploy('halt', 'registry.local/app:2', { strategy: 'rollingredblack', targetPercentages: [50, 100], delayBeforeNextStepSec: 600 }),
+        { refId: 'soak', type: 'wait', waitTime: 3 },
+        { refId: 'gate', type: 'checkPreconditions', requisiteStageRefIds: ['soak'], preconditions: [{ type: 'expression', context: { expression: false } }] },
+      ],
+    });
+    const execution = await gantry.waitFor(await gantry.trigger(id, {}), undefined, 60_000);
+    expect(execution.status).toBe('TERMINAL');
+    expect(stageOf(execution, 'gate').status).toBe('TERMINAL');
+    const deploy = stageOf(execution, 'deploy');
+    expect(deploy.status).toBe('CANCELED');
+    expect(deploy.error).toMatchObject({ message: 'stage gate failed the pipeline' });
+    expect(deploy.tasks.filter((task) => task.onFailure).map((task) => task.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(served('halt-web')).toEqual([['halt-web-v000', 100]]);
+  });
+
   it('a cancel whose message was lost (the API died after its commit): the reconciler sends it again and the cleanup runs', async () => {
     await production('lost');
     const executionId = await (

@@ -145,6 +145,21 @@ describe(`cancel runs the stage's cleanup (Kubernetes with Gateway API weights, 
     expect(served('rb-web')).toEqual([['rb-web-v000', 100]]);
   });
 
+  it('a paused rolling red/black, canceled: the cleanup runs all the same, and the old group serves alone', async () => {
+    await production('paused');
+    const executionId = await (
+      await pipeline('paused', gatewayDeploy('paused', 'registry.local/app:2', { strategy: 'rollingredblack', targetPercentages: [50, 100], delayBeforeNextStepSec: 600 }))
+    )();
+    await gantry.waitFor(executionId, () => routeWeights(fake, 'paused-web')?.['paused-web-v001'] === 50, 60_000);
+    expect((await gantry.request('POST', `/api/v1/executions/${executionId}/pause`, {})).status).toBe(202);
+    await gantry.waitFor(executionId, (e) => e.status === 'PAUSED' && stageOf(e, 'deploy').status === 'PAUSED');
+
+    const execution = await cancel(executionId);
+    expect([execution.status, stageOf(execution, 'deploy').status]).toEqual(['CANCELED', 'CANCELED']);
+    expect(stageOf(execution, 'deploy').tasks.filter((task) => task.onFailure).map((task) => task.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(served('paused-web')).toEqual([['paused-web-v000', 100]]);
+  });
+
   it('a stage that fails the pipeline halts a parallel rolling red/black the same way: its traffic is undone before the execution ends', async () => {
     await production('halt');
     const id = await gantry.savePipeline({

@@ -39,7 +39,7 @@ export async function findStalledWork(pool: pg.Pool, quietForMs: number): Promis
     ),
     pool.query<{ execution_id: string; id: string }>(
       `SELECT s.execution_id, s.id FROM stages s JOIN executions e ON e.id = s.execution_id
-       WHERE e.status = 'RUNNING' AND s.status = 'PAUSED' LIMIT 500`,
+       WHERE e.status = 'RUNNING' AND s.status = 'PAUSED' AND NOT e.canceled LIMIT 500`,
     ),
     // Canceled, but a stage is active and not cleaning up: the CancelExecution went missing. (Once it
     // is handled, an active stage of a canceled execution is RUNNING with only cleanup tasks left to

@@ -11,9 +11,8 @@ import { PostgresExecutionCommands, type ExecutionDetail, type ExecutionSummary 
  * stage has traffic half moved runs the stage's cleanup before it ends CANCELED, so production
  * serves alone again, as a failure's abort leaves it. The fake Kubernetes' HTTPRoute is the traffic.
  */
-const backend = QUEUE_BACKENDS[0] ?? 'redis';
-
-describe(`cancel runs the stage's cleanup (Kubernetes with Gateway API weights, ${backend} queue)`, () => {
+// Both backends: the re-drive of a lost cancel reads what each queue holds in flight.
+describe.each(QUEUE_BACKENDS)("cancel runs the stage's cleanup (Kubernetes with Gateway API weights, %s queue)", (backend) => {
   let fake: FakeKubernetes;
   let prometheus: FakePrometheus;
   let gantry: TestGantry;

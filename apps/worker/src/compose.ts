@@ -23,6 +23,7 @@ export function startConfiguredWorker(
     secrets: config.secrets,
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
     deployPolicy: config.deployPolicy,
+    dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     ...(providers === undefined ? {} : { providers }),
   });
 }

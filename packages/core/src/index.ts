@@ -1,6 +1,7 @@
 export * from './status';
 export * from './errors';
 export * from './scheduling';
+export { onCancel, cleansUpOnCancel, type CancelDecision, type CancelableStage, type CancelableTask } from './cancellation';
 export type { StageType, TaskNamesOf } from './stages/StageType';
 export { defineStageType } from './stages/StageType';
 export { registerStageType, getStageType, listStageTypes } from './stages/registry';

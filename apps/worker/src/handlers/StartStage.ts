@@ -55,7 +55,7 @@ export async function startStageLocked(
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
   if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage);
-  if (isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
+  if (execution.canceled || isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];

@@ -29,14 +29,26 @@ export {
   parameterDefinitionSchema,
   triggerDefinitionSchema,
   parsePipelineDefinition,
+  pipelineExpressionLanguage,
 } from './pipeline';
 export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
 export { validateDag, topologicalOrder, downstreamOf, initialStages } from './dag';
 export type { DagNode } from './dag';
 export { resolveParameters } from './parameters';
-export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath, celEvaluator } from './expressions';
-export type { CelEvaluator, ExpressionScope, ValuePath } from './expressions';
-export { expressionIssues, conditionIssues } from './expressionCheck';
+export {
+  ExpressionError,
+  evaluateExpression,
+  resolveExpressions,
+  isExpressionTrue,
+  formatPath,
+  celEvaluator,
+  expressionEvaluator,
+  EXPRESSION_LANGUAGES,
+} from './expressions';
+export type { CelEvaluator, ExpressionLanguage, ExpressionScope, ScopeStage, ValuePath } from './expressions';
+export { expressionIssues, conditionIssues, expressionProblem } from './expressionCheck';
+export { detectExpressionLanguage, SPINNAKER_MARKERS } from './expressionLanguage';
+export { spelEvaluator, spelProblem, SpelEvaluationError, SpelSyntaxError, type SpelOptions } from './spel';
 export * from './triggers';
 export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';
 export * from './naming';

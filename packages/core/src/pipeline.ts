@@ -3,6 +3,8 @@ import { isPlainObject } from './celValues';
 import { validateDagNodes, type IndexedDagNode } from './dag';
 import { describeIssue, ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
+import { detectExpressionLanguage } from './expressionLanguage';
+import { EXPRESSION_LANGUAGES, type ExpressionLanguage } from './expressions';
 import { APPLICATION_NAME } from './naming';
 import { setLiteralsAside } from './stages/literalFields';
 import { getStageType, listStageTypes } from './stages/registry';
@@ -87,7 +89,7 @@ export const stageDefinitionSchema = z
 
 function stageIssues(stage: unknown): ValidationIssue[] {
   if (!isPlainObject(stage)) return [];
-  return [...typeFieldIssues(stage), ...stageExpressionIssues(stage)];
+  return typeFieldIssues(stage);
 }
 
 function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
@@ -104,13 +106,14 @@ function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
   return parsed.success ? [] : toValidationIssues(parsed.error.issues);
 }
 
-function stageExpressionIssues(stage: Record<string, unknown>): ValidationIssue[] {
+/** A stage's expressions, checked in the pipeline's language (which the stage alone cannot know). */
+function stageExpressionIssues(stage: Record<string, unknown>, language: ExpressionLanguage): ValidationIssue[] {
   const { stageEnabled, ...fields } = stage;
   const condition = isPlainObject(stageEnabled) ? stageEnabled.expression : stageEnabled;
   const literalFields = typeof stage.type === 'string' ? (getStageType(stage.type)?.literalFields ?? []) : [];
   return [
-    ...expressionIssues(setLiteralsAside(fields, literalFields).rest, []),
-    ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled']) : []),
+    ...expressionIssues(setLiteralsAside(fields, literalFields).rest, [], language),
+    ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled'], language) : []),
   ];
 }
 
@@ -147,6 +150,11 @@ export const pipelineDefinitionSchema = z
       }, ALWAYS)
       .default([]),
     triggers: z.array(triggerDefinitionSchema).default([]),
+    /**
+     * The language of the pipeline's `${…}`. Absent, it is decided when the pipeline is saved
+     * (`detectExpressionLanguage`) and stored, so it is explicit from then on.
+     */
+    expressionLanguage: z.enum(EXPRESSION_LANGUAGES).optional(),
     /** Spinnaker's switch: a disabled pipeline's triggers do not fire (it can still be started by hand). */
     disabled: z.boolean().optional(),
     limitConcurrent: z.boolean().default(true),
@@ -159,14 +167,32 @@ export const pipelineDefinitionSchema = z
       }),
   })
   .superRefine((value: unknown, ctx) => {
-    for (const issue of dagIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  }, ALWAYS);
+    for (const issue of [...dagIssues(value), ...expressionIssuesOf(value)]) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }, ALWAYS)
+  // Stored resolved, so that the language never changes behind a pipeline's back.
+  .transform((pipeline) => Object.assign(pipeline, { expressionLanguage: pipelineExpressionLanguage(pipeline) }));
 
 export type PipelineDefinition = z.output<typeof pipelineDefinitionSchema>;
 
+/** The language a pipeline document's expressions are in: as it says, or as detected. */
+export function pipelineExpressionLanguage(pipeline: unknown): ExpressionLanguage {
+  const stated = isPlainObject(pipeline) ? pipeline.expressionLanguage : undefined;
+  return stated === 'cel' || stated === 'spel' ? stated : detectExpressionLanguage(pipeline);
+}
+
+/** Every stage's expressions in the document's language, wherever the rest of the document stands. */
+function expressionIssuesOf(pipeline: unknown): ValidationIssue[] {
+  if (!isPlainObject(pipeline) || !Array.isArray(pipeline.stages)) return [];
+  const language = pipelineExpressionLanguage(pipeline);
+  return pipeline.stages.flatMap((stage: unknown, index) =>
+    isPlainObject(stage) ? stageExpressionIssues(stage, language).map((issue) => ({ ...issue, path: ['stages', index, ...issue.path] })) : [],
+  );
+}
+
 /**
  * Validates and normalises a pipeline document (defaults applied, refIds as strings, type fields
- * parsed): the result is what gets stored. Throws a `ValidationError` listing every problem.
+ * parsed, the expression language resolved): the result is what gets stored. Throws a
+ * `ValidationError` listing every problem.
  */
 export function parsePipelineDefinition(input: unknown): PipelineDefinition {
   const result = pipelineDefinitionSchema.safeParse(input);

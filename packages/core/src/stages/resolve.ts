@@ -1,5 +1,5 @@
 import { describeIssue, ValidationError } from '../errors';
-import { conditionExpressions, resolveExpressions, templateExpressions, type CelEvaluator, type ExpressionScope } from '../expressions';
+import { conditionExpressions, resolveExpressions, templateExpressions, type CelEvaluator, type ExpressionLanguage, type ExpressionScope } from '../expressions';
 import type { StageDefinition } from '../pipeline';
 import { toValidationIssues } from '../zodIssues';
 import { putLiteralsBack, setLiteralsAside } from './literalFields';
@@ -12,11 +12,11 @@ import type { StageType } from './StageType';
  * `stageEnabled` stays as written: it is decided separately, with `isExpressionTrue`.
  * Throws `ExpressionError` or `ValidationError` (paths relative to the stage).
  */
-export function resolveStage(stage: StageDefinition, scope: ExpressionScope, evaluate?: CelEvaluator): StageDefinition {
+export function resolveStage(stage: StageDefinition, scope: ExpressionScope, evaluate?: CelEvaluator, language: ExpressionLanguage = 'cel'): StageDefinition {
   const { stageEnabled, ...fields } = stage;
   const stageType = stageTypeOf(stage);
   const { rest, literals } = setLiteralsAside(fields, stageType.literalFields ?? []);
-  const resolved = { ...(putLiteralsBack(resolveExpressions(rest, scope, evaluate), literals) as Record<string, unknown>) };
+  const resolved = { ...(putLiteralsBack(resolveExpressions(rest, scope, evaluate, language), literals) as Record<string, unknown>) };
   const parsed = stageType.fields.safeParse(resolved);
   if (!parsed.success) {
     const issues = toValidationIssues(parsed.error.issues);
@@ -35,11 +35,11 @@ export function resolveStage(stage: StageDefinition, scope: ExpressionScope, eva
   } as StageDefinition;
 }
 
-/** Every CEL source starting the stage evaluates: its `stageEnabled` condition's, then its fields'. */
-export function stageExpressions(stage: StageDefinition): string[] {
+/** Every source starting the stage evaluates: its `stageEnabled` condition's, then its fields'. */
+export function stageExpressions(stage: StageDefinition, language: ExpressionLanguage = 'cel'): string[] {
   const { stageEnabled, ...fields } = stage;
   const { rest } = setLiteralsAside(fields, getStageType(stage.type)?.literalFields ?? []);
-  return [...(stageEnabled === undefined ? [] : conditionExpressions(stageEnabled.expression)), ...templateExpressions(rest)];
+  return [...(stageEnabled === undefined ? [] : conditionExpressions(stageEnabled.expression, language)), ...templateExpressions(rest, language)];
 }
 
 function stageTypeOf(stage: StageDefinition): StageType {

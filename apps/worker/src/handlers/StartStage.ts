@@ -14,11 +14,12 @@ import {
   type ExpressionScope,
   type StageDefinition,
 } from '@gantry/core';
-import { evaluatorOf } from '@gantry/core/celBatch';
+import { evaluatorOf, type FetchedDocument } from '@gantry/core/celBatch';
 import {
   insertAudit,
   insertTasks,
   schedulable,
+  selectPipelineIds,
   selectStages,
   selectTasks,
   updateStage,
@@ -32,6 +33,7 @@ import type { EngineContext, Handler } from '../engine/EngineContext';
 import { ExpressionLimitError } from '../engine/expressionSandbox';
 import { expressionScope, isHalted } from '../engine/stagePolicy';
 import { inRunningExecution } from '../engine/inRunningExecution';
+import { MAX_BODY_BYTES, sendRequest } from '../tasks/http/sendRequest';
 import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
 export const startStage: Handler<MessageOf<'StartStage'>> = (message, ctx) =>
@@ -57,8 +59,8 @@ export async function startStageLocked(
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
-  const scope = expressionScope(execution, stages);
-  const plan = await planStage(stage, scope, ctx, execution.application);
+  const scope = expressionScope(execution, stages, stage);
+  const plan = await planStage(sql, stage, scope, ctx, execution);
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -96,17 +98,18 @@ type StagePlan =
   | { kind: 'run'; context: JsonObject; tasks: string[] };
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
-async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext, application: string): Promise<StagePlan> {
+async function planStage(sql: SqlClient, stage: StageRow, scope: ExpressionScope, ctx: EngineContext, execution: ExecutionRow): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
   const definition = stage.definition as StageDefinition;
+  const language = execution.expression_language;
   try {
-    const evaluate = await evaluateInSandbox(definition, scope, ctx);
-    if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate)) {
+    const evaluate = await evaluateInSandbox(sql, definition, scope, ctx, execution);
+    if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate, language)) {
       return { kind: 'skip' };
     }
-    const resolved = resolveStage(definition, scope, evaluate);
-    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
+    const resolved = resolveStage(definition, scope, evaluate, language);
+    const tasks = [...freezeCheck(stage.type, resolved, execution.application, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -122,11 +125,61 @@ async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineCon
   }
 }
 
-/** Every expression the stage start needs, evaluated in the sandbox thread; the stage then resolves over the outcomes. */
-async function evaluateInSandbox(definition: StageDefinition, scope: ExpressionScope, ctx: EngineContext): Promise<CelEvaluator | undefined> {
-  const sources = [...new Set(stageExpressions(definition))];
+/** URL reads (SpEL's `#fromUrl` and kin) one stage start may make, so that no expression can fetch without end. */
+export const MAX_URL_READS_PER_STAGE = 10;
+
+/**
+ * Every expression the stage start needs, evaluated in the sandbox thread; the stage then resolves
+ * over the outcomes. The thread does no I/O: an expression that reads a URL comes back asking for
+ * it, the URL is read here through the SSRF guard, and the expressions are evaluated again with
+ * its body (expressions are pure, so a repeat gives the same result).
+ */
+async function evaluateInSandbox(
+  sql: SqlClient,
+  definition: StageDefinition,
+  scope: ExpressionScope,
+  ctx: EngineContext,
+  execution: ExecutionRow,
+): Promise<CelEvaluator | undefined> {
+  const language = execution.expression_language;
+  const sources = [...new Set(stageExpressions(definition, language))];
   if (sources.length === 0) return undefined;
-  return evaluatorOf(sources, await ctx.expressions.evaluate(sources, scope));
+  const fullScope =
+    language === 'spel' && sources.some((source) => source.includes('#pipelineId'))
+      ? { ...scope, pipelineIds: await selectPipelineIds(sql, execution.application) }
+      : scope;
+  const documents: Record<string, FetchedDocument> = {};
+  for (;;) {
+    const outcomes = await ctx.expressions.evaluate(sources, fullScope, { language, documents });
+    const wanted = [...new Set(outcomes.flatMap((outcome) => (!outcome.ok && outcome.needs !== undefined ? [outcome.needs] : [])))];
+    if (wanted.length === 0) return evaluatorOf(sources, outcomes);
+    for (const url of wanted) {
+      documents[url] =
+        Object.keys(documents).length < MAX_URL_READS_PER_STAGE
+          ? await readUrl(url, ctx)
+          : { ok: false, reason: `a stage start reads at most ${MAX_URL_READS_PER_STAGE} URLs` };
+    }
+  }
+}
+
+/** A URL's body for an expression, through the same SSRF guard, timeout and size bound as webhooks. */
+async function readUrl(url: string, ctx: EngineContext): Promise<FetchedDocument> {
+  const { allowedHosts, timeoutMs } = ctx.services.webhook;
+  const sent = await sendRequest({ url, method: 'GET', headers: new Headers({ accept: 'application/json, application/yaml, text/plain, */*' }) }, { fetch: ctx.services.fetch, timeoutMs, allowedHosts });
+  switch (sent.kind) {
+    case 'response': {
+      const { statusCode, bodyText, bodyTruncated } = sent.response;
+      if (statusCode < 200 || statusCode >= 300) return { ok: false, reason: `HTTP ${statusCode}` };
+      if (bodyTruncated) return { ok: false, reason: `its body is larger than ${MAX_BODY_BYTES} bytes` };
+      return { ok: true, body: bodyText };
+    }
+    case 'refused':
+      return { ok: false, reason: sent.reason };
+    case 'networkError':
+      return { ok: false, reason: sent.message };
+    case 'tooManyRedirects':
+      return { ok: false, reason: `too many redirects (last hop ${sent.url})` };
+  }
 }
 
 /** A deploy-type stage that a freeze window covers first waits out (or fails on) the freeze (checkFreezeWindows). */

@@ -59,6 +59,8 @@ const HELPERS: Record<string, Helper> = {
   triggerResolvedArtifact: ([name], { root }) => triggerArtifact(root, 'name', requiredText(name, 'triggerResolvedArtifact')),
   triggerResolvedArtifactByType: ([type], { root }) => triggerArtifact(root, 'type', requiredText(type, 'triggerResolvedArtifactByType')),
   deployedServerGroups: (names, { stages }) => deployedServerGroups(stages, names.map((name) => requiredText(name, 'deployedServerGroups'))),
+  manifestLabelValue: ([stageName, kind, label], { stages }) =>
+    manifestLabelValue(stages, requiredText(stageName, 'manifestLabelValue'), requiredText(kind, 'manifestLabelValue'), requiredText(label, 'manifestLabelValue')),
 };
 
 /** The helper names, for messages and the save-time check. */
@@ -87,8 +89,20 @@ function triggerArtifact(root: SpelMap, field: 'name' | 'type', wanted: string):
   return artifacts.find((artifact) => isSpelMap(artifact) && artifact[field] === wanted) ?? fail(`no artifact with ${field} "${wanted}" in the trigger`);
 }
 
+/** A pod-template label of a manifest a deployManifest stage deployed (orca's ManifestLabelValue helper). */
+function manifestLabelValue(stages: SpelMap[], stageName: string, kind: string, label: string): SpelValue {
+  const stage = stages.find((candidate) => candidate.name === stageName && candidate.type === 'deployManifest');
+  if (stage === undefined) fail(`no deployManifest stage named "${stageName}"`);
+  const manifests = readKey(asMap(stage.outputs ?? null), 'manifests') ?? readKey(asMap(stage.context ?? null), 'manifests');
+  const manifest = (Array.isArray(manifests) ? manifests : []).find((candidate) => isSpelMap(candidate) && candidate.kind === kind);
+  if (manifest === undefined) fail(`stage "${stageName}" deployed no ${kind}`);
+  const labels = ['spec', 'template', 'metadata', 'labels'].reduce<SpelValue>((current, key) => readKey(asMap(current), key), manifest);
+  const value = readKey(asMap(labels), label);
+  return value ?? fail(`the ${kind} of stage "${stageName}" has no label "${label}"`);
+}
+
 /** Deploy stages' server groups (orca's `deploy.server.groups`), optionally of the named stages only. */
-function deployedServerGroups(stages: SpelMap[], names: string[]): SpelValue {
+export function deployedServerGroups(stages: SpelMap[], names: string[]): SpelValue {
   return stages
     .filter((stage) => stage.type === 'deploy' && (names.length === 0 || names.includes(javaText(stage.name ?? null))))
     .flatMap((stage) => {

@@ -1,6 +1,6 @@
 import type { ExpressionScope, ScopeStage } from '../expressions';
 import { evaluateSpel } from './evaluate';
-import { HELPER_NAMES, type SpelEnvironment } from './functions';
+import { HELPER_NAMES, deployedServerGroups, type SpelEnvironment } from './functions';
 import { parseSpel, type SpelNode } from './parser';
 import { fromSpel, isSpelMap, record, toSpel, type SpelMap, type SpelValue } from './values';
 
@@ -113,7 +113,7 @@ const FAILED = new Set(['TERMINAL', 'FAILED_CONTINUE']);
 
 /**
  * Orca's evaluation context for a stage: its own context, over which `trigger`, `parameters`
- * (the trigger's) and `execution` are set; a name in neither is looked up in the outputs of the
+ * (the trigger's), `execution` and the helper properties `scmInfo` and `deployedServerGroups` are set; a name in neither is looked up in the outputs of the
  * stage's upstream stages, nearest first (orca's StageContext), which is how an evaluateVariables
  * stage's `${new_image}` reaches the stages after it.
  */
@@ -137,6 +137,7 @@ export function spelEnvironment(scope: ExpressionScope, options: SpelOptions = {
     ['parameters', parameters],
     ['execution', execution],
     ['scmInfo', scmInfo(fullTrigger)],
+    ['deployedServerGroups', deployedServerGroups(stages, [])],
   ]);
   return {
     root,

@@ -46,6 +46,13 @@ const scope: ExpressionScope = {
     '5': { name: 'Canary Analysis', type: 'kayentaCanary', status: 'TERMINAL', context: { canaryScore: 95 }, outputs: {} },
     '7': { name: 'Job 4390', type: 'runJob', status: 'SUCCEEDED', outputs: { a: 'out-a' } },
     '8': { name: 'Get Deployment', type: 'findArtifactsFromResource', status: 'SUCCEEDED', outputs: { manifest: { spec: { replicas: 5 } } } },
+    '10': {
+      name: 'Deploy Manifest',
+      type: 'deployManifest',
+      status: 'SUCCEEDED',
+      context: { manifests: [{ kind: 'Deployment', spec: { template: { metadata: { labels: { version: 'v7', app: 'myapp' } } } } }] },
+      outputs: {},
+    },
     '9': { name: 'Webhook', type: 'webhook', status: 'SUCCEEDED', context: { webhook: { statusCode: 200 }, buildInfo: { config: { Labels: { revision: 'r42' } } } }, outputs: {} },
     '6': {
       name: 'Wait for it',
@@ -105,6 +112,8 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['REF', "#readYaml('a: 1\nb: [x, y]')['b'][0]", 'x'],
   ['REF', '#currentStage()["name"]', 'Wait for it'],
   ['REF', '#deployedServerGroups()[0]["serverGroup"]', 'myapp-prod-v005'],
+  ['REF', 'deployedServerGroups[0].region', 'us-east-1'],
+  ['REF', "#manifestLabelValue('Deploy Manifest', 'Deployment', 'version')", 'v7'],
   // The guide.
   ['GUIDE', 'execution.trigger.parameters["stack"]', 'prod'],
   ['GUIDE', 'execution.trigger.parameters.stack', 'prod'],
@@ -174,7 +183,7 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['SPRING', "trigger.artifacts.?[type == 'docker/image'].![reference][0].split('@')[0]", 'gcr.io/spinnaker-marketplace/orca'],
   ['SPRING', "parameters.stack.equalsIgnoreCase('PROD') && !parameters.region.isEmpty() == false", true],
   ['SPRING', "trigger.tag.indexOf('.') + trigger.tag.trim().length()", 8],
-  ['SPRING', "execution.stages.?[status == 'SUCCEEDED'].size()", 7],
+  ['SPRING', "execution.stages.?[status == 'SUCCEEDED'].size()", 8],
   ['SPRING', "-parameters.count", -7],
 ];
 

@@ -37,7 +37,7 @@ describe('SpEL pipelines in the engine', () => {
     stages,
   });
 
-  it('runs evaluateVariables → wait → evaluateVariables with helper functions, upstream outputs by name and a guarded URL read', async () => {
+  it('runs evaluateVariables → wait → evaluateVariables with helper functions, chained variables, upstream outputs by name and a guarded URL read', async () => {
     const id = await gantry.savePipeline(
       withUrl(
         spinnakerPipeline([
@@ -49,6 +49,8 @@ describe('SpEL pipelines in the engine', () => {
               { key: 'new_var', value: '${#toInt(parameters.n) * 2}' },
               { key: 'image', value: "${trigger['tag'] ?: 'latest'}" },
               { key: 'replicas', value: "${#jsonFromUrl('BASE/config.json')['replicas']}" },
+              // Variables are evaluated in order, each seeing the ones before it (orca's EvaluateVariablesStage).
+              { key: 'chained', value: "${image + '-' + new_var + '-' + replicas}" },
             ],
           },
           { refId: '2', name: 'Wait it out', type: 'wait', requisiteStageRefIds: ['1'], waitTime: '${new_var}' },
@@ -75,7 +77,7 @@ describe('SpEL pipelines in the engine', () => {
 
     const execution = await gantry.waitFor(await gantry.trigger(id, { n: '1' }));
     expect(execution.status).toBe('SUCCEEDED');
-    expect(stageOf(execution, '1').outputs).toMatchObject({ new_var: 2, image: 'latest', replicas: 3 });
+    expect(stageOf(execution, '1').outputs).toMatchObject({ new_var: 2, image: 'latest', replicas: 3, chained: 'latest-2-3' });
     expect(stageOf(execution, '2').context).toMatchObject({ waitTime: 2 });
     expect(stageOf(execution, '3').outputs).toEqual({ tagged: 'latest:2', waits: 1, waited: 2, succeeded: true, me: 'Summary' });
   });

@@ -39,6 +39,7 @@ export {
   ExpressionError,
   evaluateExpression,
   resolveExpressions,
+  templateExpressions,
   isExpressionTrue,
   formatPath,
   celEvaluator,

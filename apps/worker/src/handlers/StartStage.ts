@@ -6,8 +6,10 @@ import {
   getStageType,
   isExpressionTrue,
   prerequisitesMet,
+  resolveExpressions,
   resolveStage,
   stageExpressions,
+  templateExpressions,
   type CelEvaluator,
   stageAccount,
   windowCovers,
@@ -103,12 +105,16 @@ async function planStage(sql: SqlClient, stage: StageRow, scope: ExpressionScope
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
   const definition = stage.definition as StageDefinition;
   const language = execution.expression_language;
+  const session: EvaluationSession = { sql, ctx, execution, documents: {} };
+  // Orca evaluates a SpEL evaluateVariables stage's variables one at a time, each seeing the ones before it by name.
+  const chained = language === 'spel' && stage.type === 'evaluateVariables' && Array.isArray(definition.variables) ? ['variables'] : [];
   try {
-    const evaluate = await evaluateInSandbox(sql, definition, scope, ctx, execution);
+    const evaluate = await evaluateInSandbox(stageExpressions(definition, language, chained), scope, session);
     if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate, language)) {
       return { kind: 'skip' };
     }
-    const resolved = resolveStage(definition, scope, evaluate, language);
+    const resolvedFields = chained.length === 0 ? {} : { variables: await chainVariables(definition.variables as unknown[], scope, session) };
+    const resolved = resolveStage(definition, scope, evaluate, language, resolvedFields);
     const tasks = [...freezeCheck(stage.type, resolved, execution.application, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
@@ -128,27 +134,29 @@ async function planStage(sql: SqlClient, stage: StageRow, scope: ExpressionScope
 /** URL reads (SpEL's `#fromUrl` and kin) one stage start may make, so that no expression can fetch without end. */
 export const MAX_URL_READS_PER_STAGE = 10;
 
+/** What the evaluations of one stage start share: the URL bodies read so far. */
+interface EvaluationSession {
+  sql: SqlClient;
+  ctx: EngineContext;
+  execution: ExecutionRow;
+  documents: Record<string, FetchedDocument>;
+}
+
 /**
- * Every expression the stage start needs, evaluated in the sandbox thread; the stage then resolves
- * over the outcomes. The thread does no I/O: an expression that reads a URL comes back asking for
- * it, the URL is read here through the SSRF guard, and the expressions are evaluated again with
- * its body (expressions are pure, so a repeat gives the same result).
+ * The sources evaluated in the sandbox thread; the stage then resolves over the outcomes. The
+ * thread does no I/O: an expression that reads a URL comes back asking for it, the URL is read
+ * here through the SSRF guard, and the sources are evaluated again with its body (expressions are
+ * pure, so a repeat gives the same result).
  */
-async function evaluateInSandbox(
-  sql: SqlClient,
-  definition: StageDefinition,
-  scope: ExpressionScope,
-  ctx: EngineContext,
-  execution: ExecutionRow,
-): Promise<CelEvaluator | undefined> {
+async function evaluateInSandbox(sourceList: string[], scope: ExpressionScope, session: EvaluationSession): Promise<CelEvaluator | undefined> {
+  const { sql, ctx, execution, documents } = session;
   const language = execution.expression_language;
-  const sources = [...new Set(stageExpressions(definition, language))];
+  const sources = [...new Set(sourceList)];
   if (sources.length === 0) return undefined;
   const fullScope =
     language === 'spel' && sources.some((source) => source.includes('#pipelineId'))
       ? { ...scope, pipelineIds: await selectPipelineIds(sql, execution.application) }
       : scope;
-  const documents: Record<string, FetchedDocument> = {};
   for (;;) {
     const outcomes = await ctx.expressions.evaluate(sources, fullScope, { language, documents });
     const wanted = [...new Set(outcomes.flatMap((outcome) => (!outcome.ok && outcome.needs !== undefined ? [outcome.needs] : [])))];
@@ -160,6 +168,37 @@ async function evaluateInSandbox(
           : { ok: false, reason: `a stage start reads at most ${MAX_URL_READS_PER_STAGE} URLs` };
     }
   }
+}
+
+/**
+ * A SpEL evaluateVariables stage's variables, resolved in order: each one's value joins the stage's
+ * context under its key before the next is evaluated, as orca's EvaluateVariablesStage does.
+ */
+async function chainVariables(variables: unknown[], scope: ExpressionScope, session: EvaluationSession): Promise<unknown[]> {
+  const refId = scope.currentStage;
+  const current = refId === undefined ? undefined : scope.stages[refId];
+  if (refId === undefined || current === undefined) throw new Error('chainVariables needs the current stage in the scope');
+  const earlier: Record<string, unknown> = {};
+  const resolved: unknown[] = [];
+  for (const [index, variable] of variables.entries()) {
+    if (typeof variable !== 'object' || variable === null || Array.isArray(variable)) {
+      resolved.push(variable);
+      continue;
+    }
+    const { key, value: written } = variable as { key?: unknown; value?: unknown };
+    const chainedScope: ExpressionScope = { ...scope, stages: { ...scope.stages, [refId]: { ...current, context: { ...current.context, ...earlier } } } };
+    const evaluate = await evaluateInSandbox(templateExpressions(written, 'spel'), chainedScope, session);
+    let value: unknown;
+    try {
+      value = resolveExpressions(written, chainedScope, evaluate, 'spel');
+    } catch (error) {
+      if (error instanceof ExpressionError) throw new ExpressionError(error.expression, error.reason, ['variables', index, 'value', ...error.path]);
+      throw error;
+    }
+    if (typeof key === 'string') earlier[key] = value;
+    resolved.push({ ...variable, value });
+  }
+  return resolved;
 }
 
 /** A URL's body for an expression, through the same SSRF guard, timeout and size bound as webhooks. */

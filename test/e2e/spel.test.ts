@@ -68,6 +68,14 @@ describe('SpEL pipelines in the engine', () => {
               { key: 'me', value: '${#currentStage().name}' },
             ],
           },
+          {
+            refId: '4',
+            name: 'Check',
+            type: 'checkPreconditions',
+            requisiteStageRefIds: ['3'],
+            // Bare, as Spinnaker pipelines often write it: orca evaluates it as ${…}.
+            preconditions: [{ type: 'expression', context: { expression: "#stage('Summary').outputs.tagged == 'latest:2'" } }],
+          },
         ]),
         base,
       ),
@@ -80,6 +88,7 @@ describe('SpEL pipelines in the engine', () => {
     expect(stageOf(execution, '1').outputs).toMatchObject({ new_var: 2, image: 'latest', replicas: 3, chained: 'latest-2-3' });
     expect(stageOf(execution, '2').context).toMatchObject({ waitTime: 2 });
     expect(stageOf(execution, '3').outputs).toEqual({ tagged: 'latest:2', waits: 1, waited: 2, succeeded: true, me: 'Summary' });
+    expect(stageOf(execution, '4').status).toBe('SUCCEEDED');
   });
 
   it('fails a stage whose helper finds nothing, or whose URL the SSRF guard refuses, naming the expression', async () => {

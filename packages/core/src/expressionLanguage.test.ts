@@ -62,6 +62,14 @@ describe('the expression language of a pipeline', () => {
     ]);
   });
 
+  it("checks a SpEL pipeline's bare precondition expressions as orca reads them: as if in ${…}", () => {
+    const preconditions = (expression: string) => pipeline([{ refId: '1', type: 'checkPreconditions', preconditions: [{ type: 'expression', context: { expression } }] }], { parameterConfig: [] });
+    expect(parsePipelineDefinition(preconditions("#stage('Bake').status == 'SUCCEEDED'")).expressionLanguage).toBe('spel');
+    expect(issuesOf(preconditions("#stage('Bake'.status"))).toEqual([
+      { path: ['stages', 0, 'preconditions', 0, 'context', 'expression'], message: expect.stringMatching(/^invalid SpEL expression "\$\{#stage\('Bake'\.status\}": expected "\)"/) },
+    ]);
+  });
+
   it('scans SpEL strings as SpEL writes them: a doubled quote, no backslash escapes', () => {
     const quoted = pipeline([{ refId: '1', type: 'wait', waitTime: 5, comments: "${'it''s' + ' C:\\' + '}'}" }], { expressionLanguage: 'spel' });
     expect(parsePipelineDefinition(quoted).stages[0]?.comments).toBe("${'it''s' + ' C:\\' + '}'}");

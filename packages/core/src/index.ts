@@ -23,6 +23,7 @@ export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
 export { resolveStage, stageExpressions } from './stages/resolve';
+export { wrapBarePreconditions } from './stages/spelPreconditions';
 export {
   pipelineDefinitionSchema,
   stageDefinitionSchema,

@@ -7,6 +7,7 @@ import { detectExpressionLanguage } from './expressionLanguage';
 import { EXPRESSION_LANGUAGES, type ExpressionLanguage } from './expressions';
 import { APPLICATION_NAME } from './naming';
 import { setLiteralsAside } from './stages/literalFields';
+import { wrapBarePreconditions } from './stages/spelPreconditions';
 import { getStageType, listStageTypes } from './stages/registry';
 import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
 import { toValidationIssues } from './zodIssues';
@@ -107,7 +108,8 @@ function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
 }
 
 /** A stage's expressions, checked in the pipeline's language (which the stage alone cannot know). */
-function stageExpressionIssues(stage: Record<string, unknown>, language: ExpressionLanguage): ValidationIssue[] {
+function stageExpressionIssues(written: Record<string, unknown>, language: ExpressionLanguage): ValidationIssue[] {
+  const stage = language === 'spel' ? wrapBarePreconditions(written) : written;
   const { stageEnabled, ...fields } = stage;
   const condition = isPlainObject(stageEnabled) ? stageEnabled.expression : stageEnabled;
   const literalFields = typeof stage.type === 'string' ? (getStageType(stage.type)?.literalFields ?? []) : [];

@@ -10,6 +10,7 @@ import {
   resolveStage,
   stageExpressions,
   templateExpressions,
+  wrapBarePreconditions,
   type CelEvaluator,
   stageAccount,
   windowCovers,
@@ -103,8 +104,9 @@ type StagePlan =
 async function planStage(sql: SqlClient, stage: StageRow, scope: ExpressionScope, ctx: EngineContext, execution: ExecutionRow): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
-  const definition = stage.definition as StageDefinition;
   const language = execution.expression_language;
+  const written = stage.definition as StageDefinition;
+  const definition = language === 'spel' ? wrapBarePreconditions(written) : written;
   const session: EvaluationSession = { sql, ctx, execution, documents: {} };
   // Orca evaluates a SpEL evaluateVariables stage's variables one at a time, each seeing the ones before it by name.
   const chained = language === 'spel' && stage.type === 'evaluateVariables' && Array.isArray(definition.variables) ? ['variables'] : [];

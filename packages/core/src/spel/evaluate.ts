@@ -1,6 +1,6 @@
 import { fail } from './failure';
 import { callHelper, type SpelEnvironment } from './functions';
-import { callMethod, callStatic, construct, fullMatch, readKey } from './methods';
+import { callMethod, callStatic, construct, fullMatch, readKey, staticMethods } from './methods';
 import type { SpelNode } from './parser';
 import { SpelDouble, isDouble, isSpelMap, javaText, kindOf, numeric, record, spelEquals, type SpelMap, type SpelValue } from './values';
 
@@ -25,7 +25,7 @@ class Evaluation {
       case 'literal':
         return typeof node.value === 'object' && node.value !== null ? new SpelDouble(node.value.double) : node.value;
       case 'name':
-        return property(self, node.name, false);
+        return property(self, node.name);
       case 'variable':
         if (node.name === 'this') return self;
         if (node.name === 'root') return this.environment.root;
@@ -34,8 +34,9 @@ class Evaluation {
       case 'function':
         return callHelper(node.name, node.args.map((arg) => this.run(arg, self)), this.environment);
       case 'property': {
+        if (node.target.kind === 'type') return typeOnly(node.target.className);
         const target = this.run(node.target, self);
-        return target === null && node.safe ? null : property(target, node.name, node.target.kind === 'type');
+        return target === null && node.safe ? null : property(target, node.name);
       }
       case 'index':
         return this.index(node.target, node.index, self);
@@ -68,7 +69,7 @@ class Evaluation {
         return value === null || value === '' ? this.run(node.fallback, self) : value;
       }
       case 'type':
-        return fail(`T(${node.className}) can only be used to call one of its allowed static methods`);
+        return typeOnly(node.className);
       case 'new':
         return construct(node.className, this.args(node.args, self));
     }
@@ -142,8 +143,13 @@ function entry(key: string, value: SpelValue): SpelMap {
   ]);
 }
 
-function property(target: SpelValue, name: string, onType: boolean): SpelValue {
-  if (onType) fail(`properties of T(…) are not accessible in pipeline expressions`);
+/** `T(…)` used other than to call a static method: refused, naming why. */
+function typeOnly(className: string): never {
+  staticMethods(className);
+  return fail(`T(${className}) can only be used to call one of its allowed static methods`);
+}
+
+function property(target: SpelValue, name: string): SpelValue {
   if (target === null) fail(`cannot read property "${name}" of null (write ?. to get null instead)`);
   if (isSpelMap(target)) return mapKey(target, name);
   if (UNREACHABLE.has(name)) fail(`"${name}" is not accessible in pipeline expressions`);

@@ -50,6 +50,8 @@ const HELPERS: Record<string, Helper> = {
   jsonFromUrl: ([url], environment) => readJson(fetchText(requiredText(url, 'jsonFromUrl'), environment)),
   yamlFromUrl: ([url], environment) => readYaml(fetchText(requiredText(url, 'yamlFromUrl'), environment)),
   alphanumerical: ([text]) => requiredText(text, 'alphanumerical').replace(/[^A-Za-z0-9]/g, ''),
+  toBase64: ([text]) => toBase64(requiredText(text, 'toBase64')),
+  fromBase64: ([text]) => fromBase64(requiredText(text, 'fromBase64')),
   pipelineId: ([name], { pipelineIds, root }) => {
     const wanted = requiredText(name, 'pipelineId');
     const application = javaText(readKey(asMap(readKey(root, 'execution')), 'application'));
@@ -119,6 +121,23 @@ export function deployedServerGroups(stages: SpelMap[], names: string[]): SpelVa
         } satisfies SpelMap,
       ];
     });
+}
+
+/** Base64 of the text's UTF-8 bytes, as kork's #toBase64. */
+function toBase64(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function fromBase64(encoded: string): string {
+  let binary: string;
+  try {
+    binary = atob(encoded);
+  } catch {
+    return fail(`not base64: "${encoded.length > 40 ? `${encoded.slice(0, 40)}…` : encoded}"`);
+  }
+  return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
 }
 
 function fetchText(url: string, { fetch }: SpelEnvironment): string {

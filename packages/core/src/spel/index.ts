@@ -148,12 +148,14 @@ export function spelEnvironment(scope: ExpressionScope, options: SpelOptions = {
   };
 }
 
-/** Orca's `scmInfo`: the git details of the build that triggered the execution, or null. */
+/**
+ * Orca's `scmInfo`: the git details of the build that triggered the execution, or null. Of
+ * several, the first not on master (a Jenkins job that also checks out master names both).
+ */
 function scmInfo(trigger: SpelMap): SpelValue {
   const buildInfo = trigger.buildInfo;
-  const scm = isSpelMap(buildInfo) ? buildInfo.scm : null;
-  const first = Array.isArray(scm) ? scm[0] : undefined;
-  return isSpelMap(first) ? first : null;
+  const scm = isSpelMap(buildInfo) && Array.isArray(buildInfo.scm) ? buildInfo.scm.filter(isSpelMap) : [];
+  return scm.find((entry) => entry.branch !== 'master') ?? scm[0] ?? null;
 }
 
 function stageObject(refId: string, stage: ScopeStage): SpelMap {

@@ -171,12 +171,18 @@ function simpleName(className: string): string | undefined {
   return match?.[1];
 }
 
-export function callStatic(className: string, name: string, args: SpelValue[]): SpelValue {
+/** The static methods `T(className)` may call; fails naming the allowed classes when it may not be used. */
+export function staticMethods(className: string): MethodTable<null> {
   const simple = simpleName(className);
   const table = simple !== undefined && Object.hasOwn(STATIC_METHODS, simple) ? STATIC_METHODS[simple] : undefined;
   if (table === undefined) {
     fail(`T(${className}) is not allowed in pipeline expressions (allowed: ${Object.keys(STATIC_METHODS).map((known) => `T(${known})`).join(', ')})`);
   }
+  return table;
+}
+
+export function callStatic(className: string, name: string, args: SpelValue[]): SpelValue {
+  const table = staticMethods(className);
   const method = Object.hasOwn(table, name) ? table[name] : undefined;
   if (method === undefined) fail(`T(${className}).${name}() is not allowed (allowed: ${Object.keys(table).join(', ')})`);
   return method(null, args);

@@ -15,6 +15,8 @@ import { spelEvaluator, spelProblem } from './index';
  * - PUB1: a public canary pipeline (find_string id 18476232668): checkPreconditions/stageEnabled on canaryScore
  * - PUB2: a public generated pipeline (find_string id 2435237071): evaluateVariables deploymentResult + stageEnabled
  * - PUB3: skuid/dimsum README (find_string id 42004032141): webhook URL from a docker trigger
+ * - ORCA-SPEC: spinnaker/orca orca-core/src/test/groovy/com/netflix/spinnaker/orca/pipeline/util/ContextParameterProcessorSpec.groovy
+ *   @ea10cdc2c0c5be920838ac541641341507124f01 (its context: testArray, replaceMe, h1, hierarchy, replaceTest, withUpperCase, isempty, isnull)
  * - SPRING: Spring Framework reference, "Spring Expression Language" (operators, selection, projection, inline lists/maps)
  */
 const scope: ExpressionScope = {
@@ -59,7 +61,19 @@ const scope: ExpressionScope = {
       type: 'wait',
       status: 'NOT_STARTED',
       requisiteStageRefIds: ['4', '5'],
-      context: { waitTime: 30, instance: { size: 512 }, package: 'own-context' },
+      context: {
+        waitTime: 30,
+        instance: { size: 512 },
+        package: 'own-context',
+        testArray: ['good', { arrayVal: 'bad' }, [{ one: 'two' }]],
+        replaceMe: 'newValue',
+        h1: { h1: 'h1Val' },
+        hierarchy: { h2: 'hierarchyValue', h3: { h4: 'h4Val' } },
+        replaceTest: 'stack-with-hyphens',
+        withUpperCase: 'baconBacon',
+        isempty: '',
+        isnull: null,
+      },
       outputs: {},
     },
   },
@@ -150,6 +164,25 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['PUB3', "trigger['account']", 'dockerhub'],
   ['PUB3', "#stage('Webhook')['context']['buildInfo']['config']['Labels']['revision']", 'r42'],
   ['PUB3', "#stage('Webhook')['context']['webhook']['statusCode']", 200],
+  // Orca's own specification of its expression processing.
+  ['ORCA-SPEC', 'replaceMe', 'newValue'],
+  ['ORCA-SPEC', 'h1.h1', 'h1Val'],
+  ['ORCA-SPEC', 'hierarchy.h3.h4', 'h4Val'],
+  ['ORCA-SPEC', 'testArray[0]', 'good'],
+  ['ORCA-SPEC', 'testArray[1].arrayVal', 'bad'],
+  ['ORCA-SPEC', 'testArray[2][0].one', 'two'],
+  ['ORCA-SPEC', ' h1.h1 == "h1Val" ', true],
+  ['ORCA-SPEC', ' h1.h2  ?: 60 ', 60],
+  ['ORCA-SPEC', ' withUpperCase.toLowerCase() ', 'baconbacon'],
+  ['ORCA-SPEC', ' replaceTest.replaceAll("-","") ', 'stackwithhyphens'],
+  ['ORCA-SPEC', ' #alphanumerical(replaceTest) ', 'stackwithhyphens'],
+  ['ORCA-SPEC', '#readJson(\'{ "newValue":"two" }\')[#root.replaceMe]', 'two'],
+  ['ORCA-SPEC', ' "jeyrs!".replaceAll("\\W", "") ', 'jeyrs'],
+  ['ORCA-SPEC', 'noexists ?: "bacon"', 'bacon'],
+  ['ORCA-SPEC', 'isempty ?: "bacon"', 'bacon'],
+  ['ORCA-SPEC', 'isnull ?: "bacon"', 'bacon'],
+  ['ORCA-SPEC', '#toBase64("Yo Dawg")', 'WW8gRGF3Zw=='],
+  ['ORCA-SPEC', '#fromBase64("WW8gRGF3Zw==")', 'Yo Dawg'],
   // The language itself, as Spring documents it and as pipelines write it.
   ['SPRING', "trigger['nope']", null],
   ['SPRING', 'trigger.nope?.deeper', null],
@@ -200,6 +233,9 @@ describe('SpEL as Spinnaker pipelines use it', () => {
 
   it('writes results into text as Spring templates do', () => {
     expect(resolveExpressions('${trigger.repository}:${trigger.tag}', scope, undefined, 'spel')).toBe('org/app:v1.2.3');
+    // ORCA-SPEC: composite expressions, and a literal that holds template text.
+    expect(resolveExpressions('a.${replaceMe}.b.${replaceMe}', scope, undefined, 'spel')).toBe('a.newValue.b.newValue');
+    expect(resolveExpressions("a.${'${ESCAPED_LITERAL}'}.b.${replaceMe}", scope, undefined, 'spel')).toBe('a.${ESCAPED_LITERAL}.b.newValue');
     expect(resolveExpressions('x${trigger.nope}y', scope, undefined, 'spel')).toBe('xy');
     expect(resolveExpressions('${parameters.regions.split(",")}', scope, undefined, 'spel')).toEqual(['us-east-1', 'us-west-1', 'eu-west-1']);
     expect(resolveExpressions('regions: ${parameters.regions.split(",")}', scope, undefined, 'spel')).toBe('regions: us-east-1,us-west-1,eu-west-1');
@@ -273,6 +309,17 @@ describe('SpEL sandbox', () => {
     ['eval("1")', /calls a method on the root object/],
     ['process.exit(1)', /method exit\(\) is not allowed|cannot call method exit\(\) on null/],
     ['globalThis', /^$/], // reads the absent key "globalThis": null, no global
+    // ORCA-SPEC's own refusals.
+    ['T(java.lang.System).exit(1)', /T\(java\.lang\.System\) is not allowed/],
+    ['T(java.lang.Runtime).runtime.exit(1)', /T\(java\.lang\.Runtime\) is not allowed/],
+    ['T(String).CASE_INSENSITIVE_ORDER', /T\(String\) can only be used to call one of its allowed static methods/],
+    [" new java.net.URL('http://google.com').openConnection() ", /new java\.net\.URL\(…\) is not allowed/],
+    ["T(java.lang.Boolean).forName('java.net.URI').getSimpleName()", /T\(java\.lang\.Boolean\)\.forName\(\) is not allowed/],
+    [' new java.lang.Integer(1).wait(100000) ', /method wait\(\) is not allowed on a number/],
+    [' new java.lang.Integer(1).getClass().getSimpleName() ', /method getClass\(\) is not allowed on a number/],
+    ['replaceMe.getMetaClass()', /method getMetaClass\(\) is not allowed on a string/],
+    ['replaceMe.metaClass', /a string has no property "metaClass"/],
+    ['new rx.internal.util.RxThreadFactory("").newThread(null).getContextClassLoader().toString()', /new rx\.internal\.util\.RxThreadFactory\(…\) is not allowed/],
   ];
 
   it.each(PAYLOADS)('%s', (payload, reason) => {

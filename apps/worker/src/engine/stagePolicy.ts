@@ -21,11 +21,14 @@ export function stageTimeoutMs(stage: StageRow): number | undefined {
 }
 
 /**
- * What `${…}` expressions see when a stage starts: CEL reads `stages.<refId>.outputs`; SpEL also
- * reads each stage's name, type and context (`#stage('Bake')`, `execution.stages`) and, through
- * `currentStage`, the starting stage's own fields and its upstream outputs.
+ * What `${…}` expressions see when a stage starts: CEL reads `stages.<refId>.outputs` and
+ * `.status`; SpEL also reads each stage's name, type and context (`#stage('Bake')`,
+ * `execution.stages`) and, through `currentStage`, the starting stage's own fields and its
+ * upstream outputs. CEL pipelines get only what CEL reads (their `stages.x` maps stay as they were,
+ * and the sandbox thread is not sent every stage's context).
  */
 export function expressionScope(execution: ExecutionRow, stages: StageRow[], currentStage?: StageRow): ExpressionScope {
+  const spel = execution.expression_language === 'spel';
   return {
     trigger: execution.trigger,
     parameters: execution.parameters,
@@ -40,21 +43,23 @@ export function expressionScope(execution: ExecutionRow, stages: StageRow[], cur
     stages: Object.fromEntries(
       stages.map((stage) => [
         stage.ref_id,
-        {
-          status: stage.status,
-          outputs: stage.outputs,
-          id: stage.id,
-          name: stage.name,
-          type: stage.type,
-          // The fields as written until the stage starts, then as resolved.
-          context: { ...stage.definition, ...stage.context },
-          requisiteStageRefIds: stage.requisite_stage_ref_ids,
-          startTime: stage.start_time?.toISOString() ?? null,
-          endTime: stage.end_time?.toISOString() ?? null,
-        },
+        spel
+          ? {
+              status: stage.status,
+              outputs: stage.outputs,
+              id: stage.id,
+              name: stage.name,
+              type: stage.type,
+              // The fields as written until the stage starts, then as resolved.
+              context: { ...stage.definition, ...stage.context },
+              requisiteStageRefIds: stage.requisite_stage_ref_ids,
+              startTime: stage.start_time?.toISOString() ?? null,
+              endTime: stage.end_time?.toISOString() ?? null,
+            }
+          : { status: stage.status, outputs: stage.outputs },
       ]),
     ),
-    ...(currentStage === undefined ? {} : { currentStage: currentStage.ref_id }),
+    ...(spel && currentStage !== undefined ? { currentStage: currentStage.ref_id } : {}),
   };
 }
 

@@ -158,9 +158,13 @@ function resolveString(text: string, evaluate: CelEvaluator, path: ValuePath, la
   const scan = scanTemplate(text, language);
   if (!scan.ok) throw new ExpressionError(text, scan.error, path, text);
   const sole = soleExpression(scan.parts);
+  if (language === 'spel') {
+    // Orca keeps an expression that yields null as written (a shell's `${HOME}` in a script stays).
+    if (sole !== undefined) return evaluateIn(sole, evaluate, path) ?? text;
+    return scan.parts.map((part) => (part.kind === 'text' ? part.text : spelText(evaluateIn(part.source, evaluate, path), part.source))).join('');
+  }
   if (sole !== undefined) return evaluateIn(sole, evaluate, path);
-  const write = language === 'spel' ? spelText : toText;
-  return scan.parts.map((part) => (part.kind === 'text' ? part.text : write(evaluateIn(part.source, evaluate, path)))).join('');
+  return scan.parts.map((part) => (part.kind === 'text' ? part.text : toText(evaluateIn(part.source, evaluate, path)))).join('');
 }
 
 function evaluateIn(source: string, evaluate: CelEvaluator, path: ValuePath): unknown {
@@ -178,11 +182,11 @@ function toText(value: unknown): string {
 }
 
 /**
- * A SpEL result written into text as Spring's template does: null adds nothing, a list its
- * elements joined by commas, anything else its Java text.
+ * A SpEL result written into text as orca does: null leaves the expression as written, a list is
+ * its elements joined by commas (Spring's conversion), anything else its Java text.
  */
-function spelText(value: unknown): string {
-  if (value === null || value === undefined) return '';
+function spelText(value: unknown, source: string): string {
+  if (value === null || value === undefined) return `\${${source}}`;
   if (Array.isArray(value)) return value.map((item) => javaText(toSpel(item))).join(',');
   return javaText(toSpel(value));
 }

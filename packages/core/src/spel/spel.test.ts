@@ -236,7 +236,10 @@ describe('SpEL as Spinnaker pipelines use it', () => {
     // ORCA-SPEC: composite expressions, and a literal that holds template text.
     expect(resolveExpressions('a.${replaceMe}.b.${replaceMe}', scope, undefined, 'spel')).toBe('a.newValue.b.newValue');
     expect(resolveExpressions("a.${'${ESCAPED_LITERAL}'}.b.${replaceMe}", scope, undefined, 'spel')).toBe('a.${ESCAPED_LITERAL}.b.newValue');
-    expect(resolveExpressions('x${trigger.nope}y', scope, undefined, 'spel')).toBe('xy');
+    // ORCA-SPEC "leave unresolvable values": an expression that yields null stays as written.
+    expect(resolveExpressions('${notResolvable}', scope, undefined, 'spel')).toBe('${notResolvable}');
+    expect(resolveExpressions('a.${ENV1}.b.${replaceMe}', scope, undefined, 'spel')).toBe('a.${ENV1}.b.newValue');
+    expect(resolveExpressions({ command: ['sh', '-c', 'echo ${HOME} ${trigger.tag}'] }, scope, undefined, 'spel')).toEqual({ command: ['sh', '-c', 'echo ${HOME} v1.2.3'] });
     expect(resolveExpressions('${parameters.regions.split(",")}', scope, undefined, 'spel')).toEqual(['us-east-1', 'us-west-1', 'eu-west-1']);
     expect(resolveExpressions('regions: ${parameters.regions.split(",")}', scope, undefined, 'spel')).toBe('regions: us-east-1,us-west-1,eu-west-1');
     // A backslash is an ordinary character in a SpEL string, so this quote closes the literal.

@@ -19,6 +19,7 @@ import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex
 import { executionRoutes } from './routes/executions';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
+import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -92,7 +93,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
+    // Gate's webhook paths at the root, where hosts and scripts configured for Spinnaker post.
+    app.register(webhookRoutes, { ...deps.triggers, executions: deps.executions, bus: deps.bus, gateOnly: true });
   }
+  app.register(gateRoutes, { pipelines: deps.pipelines, executions: deps.executions, bus: deps.bus });
   app.register(executionRoutes, {
     prefix: API_PREFIX,
     executions: deps.executions,

@@ -12,6 +12,7 @@ import type { PermissionSource, ProviderDirectory, TaskImplementation } from './
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
+import { startDockerPolling, type PolledRegistry } from './triggers/dockerPoller';
 
 export interface WorkerOptions {
   db: Database;
@@ -49,6 +50,8 @@ export interface WorkerOptions {
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
    */
   permissions?: PermissionSource;
+  /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
+  dockerRegistries?: readonly PolledRegistry[];
 }
 
 export interface RunningWorker {
@@ -63,6 +66,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
   const expressions = new ExpressionSandbox(options.expressionLimits);
+  const secrets = secretResolver(options.secrets ?? {}, process.env);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -73,7 +77,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
         providers: options.providers ?? new ProviderRegistry([]),
-        secrets: secretResolver(options.secrets ?? {}, process.env),
+        secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
       }),
@@ -113,10 +117,12 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log: options.log,
     intervalMs: options.cronResyncIntervalMs ?? 300_000,
   });
+  const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
   return {
     engine,
     async close() {
       stopReconciler();
+      await dockerPolling.stop();
       await relay.stop();
       await cronResync.stop();
       await consumer.close();

@@ -25,6 +25,7 @@ export function startConfiguredWorker(
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
     deployPolicy: config.deployPolicy,
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
+    dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     ...(providers === undefined ? {} : { providers }),
   });
 }

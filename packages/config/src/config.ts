@@ -39,6 +39,25 @@ function parseJsonOr(text: string): unknown {
   }
 }
 
+/**
+ * Registries whose tags docker triggers poll (those that cannot push notifications), by the name
+ * triggers give as `account` (Spinnaker's docker registry account); a trigger naming the
+ * registry's host as `registry` finds it too. The password is a secret's name, never its value.
+ */
+const dockerRegistryMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'registry names are letters, digits, ., _ and -'),
+    z.strictObject({
+      address: url(['https:', 'http:']),
+      username: z.string().min(1).optional(),
+      /** The secret (GANTRY_SECRET_<NAME> or `secrets`) holding the password or access token. */
+      passwordSecret: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -').optional(),
+      pollIntervalSeconds: z.coerce.number().int().min(5).default(60),
+    }),
+  ),
+);
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -73,6 +92,7 @@ export const configSchema = z.object({
    * or a JSON object in GANTRY_SECRETS. A GANTRY_SECRET_<REF> variable wins over both.
    */
   secrets: secretMap.default({}),
+  dockerRegistries: dockerRegistryMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
   /** Time for all the CEL expressions of one stage start; over it the stage fails naming the limit. */
@@ -128,6 +148,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',
   secrets: 'GANTRY_SECRETS',
+  dockerRegistries: 'GANTRY_DOCKER_REGISTRIES',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
   expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',

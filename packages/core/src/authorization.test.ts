@@ -54,6 +54,8 @@ describe('authorization', () => {
     ];
     expect(stageAccounts(stages)).toEqual([ANY, 'aws-prod', 'k8s', 'local']);
     expect(permissionsToRun('shop', stages).filter((p) => p.kind === 'application').map((p) => p.name)).toEqual(['shop', 'billing']);
+    // A bake naming no account runs in whichever account of its cloud there is: it counts as any.
+    expect(stageAccounts([{ refId: 'b', type: 'bake', package: 'deck' }])).toEqual([ANY]);
     // Only an ANY grant (or admin) satisfies an expression account.
     expect(allows(grants, ['shop-ops'], { kind: 'account', name: ANY, action: 'EXECUTE' })).toBe(false);
   });

@@ -106,6 +106,9 @@ export function stageAccounts(stages: readonly unknown[]): string[] {
       const account = named(place.account ?? place.credentials);
       if (account !== undefined) accounts.add(account);
     }
+    // A bake that names no account runs in whichever account of its cloud there is (bakePlaceOf):
+    // like an expression, it counts as every account.
+    if (stage.type === 'bake' && stage.account === undefined && stage.credentials === undefined) accounts.add(ANY);
   }
   return [...accounts].sort();
 }

@@ -28,6 +28,8 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.roleGrant.findFirst()).resolves.toBeNull();
     await expect(prisma.serviceAccount.findFirst()).resolves.toBeNull();
     await expect(prisma.idempotencyKey.findFirst()).resolves.toBeNull();
+    await expect(prisma.dockerPolledRepository.findFirst()).resolves.toBeNull();
+    await expect(prisma.dockerTag.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -135,6 +137,10 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.idempotencyKey.create({ data: answered })).toEqual(answered);
     const running = { scope: 'POST /x ana', key: 'k2', requestHash: 'h', createdAt: at };
     expect(await prisma.idempotencyKey.create({ data: running })).toEqual({ ...running, statusCode: null, response: null, completedAt: null });
+    const polled = { registry: 'quay', repository: 'acme/app', primedAt: at };
+    expect(await prisma.dockerPolledRepository.create({ data: polled })).toEqual(polled);
+    const tag = { registry: 'quay', repository: 'acme/app', tag: '1.2.3', firstSeenAt: at, triggeredAt: at };
+    expect(await prisma.dockerTag.create({ data: tag })).toEqual(tag);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

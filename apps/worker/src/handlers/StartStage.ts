@@ -14,6 +14,7 @@ import {
   windowCovers,
   type ExpressionScope,
   type StageDefinition,
+  upstreamOf,
 } from '@gantry/core';
 import { evaluatorOf } from '@gantry/core/celBatch';
 import {
@@ -59,7 +60,7 @@ export async function startStageLocked(
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
   const scope = expressionScope(execution, stages);
-  const plan = await planStage(stage, scope, ctx, execution.application);
+  const plan = await planStage(stage, scope, ctx, execution.application, upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -97,11 +98,18 @@ type StagePlan =
   | { kind: 'run'; context: JsonObject; tasks: string[] };
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
-async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext, application: string): Promise<StagePlan> {
+async function planStage(
+  stage: StageRow,
+  scope: ExpressionScope,
+  ctx: EngineContext,
+  application: string,
+  upstream: readonly Record<string, unknown>[],
+): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
-  const definition = stage.definition as StageDefinition;
   try {
+    const stored = stage.definition as StageDefinition;
+    const definition = type.fromUpstream === undefined ? stored : (type.fromUpstream(stored, upstream) as StageDefinition);
     const evaluate = await evaluateInSandbox(definition, scope, ctx);
     if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate)) {
       return { kind: 'skip' };
@@ -121,6 +129,16 @@ async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineCon
     }
     throw error;
   }
+}
+
+/** The outputs of the stages `stage` waits for, directly or not, nearest first (StageType.fromUpstream). */
+function upstreamOutputs(stages: readonly StageRow[], stage: StageRow): Record<string, unknown>[] {
+  const nodes = stages.map((candidate) => ({ refId: candidate.ref_id, requisiteStageRefIds: candidate.requisite_stage_ref_ids }));
+  const byRef = new Map(stages.map((candidate) => [candidate.ref_id, candidate]));
+  return upstreamOf(nodes, stage.ref_id).flatMap((ref): Record<string, unknown>[] => {
+    const outputs = byRef.get(ref)?.outputs;
+    return outputs === undefined ? [] : [outputs];
+  });
 }
 
 /** Every expression the stage start needs, evaluated in the sandbox thread; the stage then resolves over the outcomes. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUSES } from '@gantry/core';
+import { STATUSES, artifactSchema } from '@gantry/core';
 import { actorHeaders, errorResponses, idempotentHeaders, uuid } from '../commonSchemas';
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -108,7 +108,11 @@ export const triggerBody = z
   .strictObject({
     parameters: jsonObject.optional().describe("Values for the pipeline's parameters"),
     trigger: z
-      .looseObject({ user: z.string().optional() })
+      .looseObject({
+        user: z.string().optional(),
+        artifacts: z.array(artifactSchema).optional().describe("Artifacts the pipeline's expectedArtifacts are bound from"),
+        expectedArtifactIds: z.array(z.string().min(1)).optional().describe('Expected artifacts that must bind, or the execution does not start'),
+      })
       .optional()
       .describe('Extra trigger fields; type is always "manual" and user defaults to X-Gantry-User'),
   })

@@ -1,4 +1,4 @@
-import { ANY, PolicyViolationError, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
+import { ANY, PolicyViolationError, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,6 +16,7 @@ import {
   listPipelinesSchema,
   listVersionsSchema,
   updatePipelineSchema,
+  validatePipelineSchema,
 } from './schemas';
 
 export interface PipelineRoutesOptions {
@@ -53,6 +54,11 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
     return reply.code(201).send(pipeline);
   });
+
+  // The report reveals no more than a save's answer would, so it needs what the save needs. The
+  // application as saving reads it (Spinnaker's names in any case).
+  const writeDocument = onApplication('WRITE', (request) => (request.body as { application: string }).application.toLowerCase());
+  app.post('/pipelines/validate', { schema: validatePipelineSchema, config: writeDocument }, async (request) => compatibilityReport(request.body));
 
   // Both applications: moving a pipeline needs WRITE where it is and where it goes.
   const writeBoth = onPipelineOf('WRITE', (request) => [(request.body as { application: string }).application]);

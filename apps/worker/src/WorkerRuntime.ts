@@ -45,13 +45,13 @@ export interface WorkerOptions {
   expressionLimits?: ExpressionLimits;
   /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
   deployPolicy?: DeployPolicy;
+  /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
+  dockerRegistries?: readonly PolledRegistry[];
   /**
    * With authentication on: the grants and service accounts a deploy-type stage's principal is
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
    */
   permissions?: PermissionSource;
-  /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
-  dockerRegistries?: readonly PolledRegistry[];
 }
 
 export interface RunningWorker {

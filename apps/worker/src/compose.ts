@@ -24,8 +24,8 @@ export function startConfiguredWorker(
     secrets: config.secrets,
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
     deployPolicy: config.deployPolicy,
-    ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
+    ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     ...(providers === undefined ? {} : { providers }),
   });
 }

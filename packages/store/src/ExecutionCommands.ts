@@ -4,6 +4,7 @@ import {
   FREEZE_TASK,
   NotFoundError,
   canRestart,
+  cleansUpOnCancel,
   isComplete,
   isExecutionFinished,
   JUDGMENT_TASK,
@@ -41,14 +42,17 @@ export class PostgresExecutionCommands implements ExecutionCommands {
 
   cancel(executionId: string, input: Actor & { reason?: string }): Promise<CommandResult<ExecutionSummary>> {
     return this.onExecution(executionId, async (sql, execution) => {
-      if (isComplete(execution.status)) throw conflict(execution, 'cancel');
-      const now = new Date();
+      // Canceled already, and cleaning up: a second cancel has nothing more to stop.
+      if (isComplete(execution.status) || execution.canceled) throw conflict(execution, 'cancel');
+      const stages = await selectStages(sql, execution.id);
+      // A stage that undoes what it leaves half done (a canary's abort, a deploy's rollback) does so
+      // in the worker: the execution stays RUNNING until that cleanup has ended, then turns CANCELED.
+      const cleansUp = stages.some((stage) => (stage.status === 'RUNNING' || stage.status === 'PAUSED') && cleansUpOnCancel(stage.type));
       await updateExecution(sql, execution.id, {
-        status: 'CANCELED',
         canceled: true,
         canceled_by: actorOf(input),
         cancellation_reason: input.reason ?? null,
-        end_time: now,
+        ...(cleansUp ? { status: 'RUNNING' } : { status: 'CANCELED', end_time: new Date() }),
       });
       await insertAudit(sql, {
         type: 'EXECUTION_CANCELED',
@@ -63,7 +67,8 @@ export class PostgresExecutionCommands implements ExecutionCommands {
 
   pause(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>> {
     return this.onExecution(executionId, async (sql, execution) => {
-      if (execution.status !== 'RUNNING') throw conflict(execution, 'pause');
+      // A canceled execution still RUNNING is cleaning up: pausing would leave its traffic half undone.
+      if (execution.status !== 'RUNNING' || execution.canceled) throw conflict(execution, 'pause');
       await updateExecution(sql, execution.id, { status: 'PAUSED', paused_by: actorOf(input), pause_time: new Date() });
       await sql.query(
         `UPDATE stages SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`,
@@ -256,7 +261,8 @@ function auditActor(input: Actor): { actor: string; onBehalfOf?: string } {
 }
 
 function conflict(execution: ExecutionRow, action: string): ConflictError {
-  return new ConflictError(`cannot ${action} execution ${execution.id}: it is ${execution.status}`, {
+  const state = execution.canceled && !isComplete(execution.status) ? 'canceled, its stages cleaning up' : execution.status;
+  return new ConflictError(`cannot ${action} execution ${execution.id}: it is ${state}`, {
     status: execution.status,
   });
 }

@@ -190,7 +190,12 @@ const executionCommand = {
   response: { 202: executionSummarySchema, ...errorResponses(400, 404, 409, 413, 415) },
 };
 
-export const cancelSchema = { ...executionCommand, summary: 'Cancel an execution', body: cancelBody };
+export const cancelSchema = {
+  ...executionCommand,
+  summary: 'Cancel an execution',
+  description: `${accepted}. A stage that moved traffic (a canary, a deploy) first undoes it: the execution stays RUNNING with \`canceled: true\` until that cleanup has ended, then turns CANCELED.`,
+  body: cancelBody,
+};
 export const pauseSchema = { ...executionCommand, summary: 'Pause an execution' };
 export const resumeSchema = { ...executionCommand, summary: 'Resume a paused execution' };
 

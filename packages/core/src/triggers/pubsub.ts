@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { artifactsIn } from '../artifacts';
+import { artifactsIn, type Artifact } from '../artifacts';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
 import { IRRELEVANT, miss, type TriggerMatch } from './match';
@@ -115,10 +115,40 @@ export function matchPubsubTrigger(trigger: PubsubTrigger, message: PubsubMessag
       payload: message.payload,
       attributes: message.attributes,
       parameters,
-      artifacts: artifactsIn(payload.artifacts),
+      artifacts: messageArtifacts(message),
     },
     parameters,
   };
+}
+
+/**
+ * The artifacts a message brings. Echo translates each subscription's messages with a configured
+ * format; Gantry recognises the formats by their shape: a payload's own `artifacts` list (CUSTOM),
+ * a Cloud Storage notification (attributes bucketId and objectId: a `gcs/object`), a Container
+ * Registry notification (`{action: "INSERT", digest, tag}`: a `docker/image`, by digest as
+ * Spinnaker's artifact format names images).
+ */
+export function messageArtifacts(message: Pick<PubsubMessage, 'payload' | 'attributes'>): Artifact[] {
+  const payload = isPlainObject(message.payload) ? message.payload : {};
+  if (Array.isArray(payload.artifacts)) return artifactsIn(payload.artifacts);
+  const { bucketId, objectId, objectGeneration } = message.attributes;
+  if (bucketId !== undefined && objectId !== undefined) {
+    const object = `gs://${bucketId}/${objectId}`;
+    return [{ type: 'gcs/object', name: object, reference: object, ...(objectGeneration === undefined ? {} : { version: objectGeneration }) }];
+  }
+  if (payload.action === 'INSERT') {
+    const digest = typeof payload.digest === 'string' ? payload.digest : undefined;
+    const tag = typeof payload.tag === 'string' ? payload.tag : undefined;
+    const [image, version] = digest !== undefined ? splitAt(digest, '@') : tag !== undefined ? splitAt(tag, ':') : [undefined, undefined];
+    if (image !== undefined && version !== undefined) return [{ type: 'docker/image', name: image, version, reference: digest ?? tag }];
+  }
+  return [];
+}
+
+/** `gcr.io/p/app@sha256:ab` at `@` → [`gcr.io/p/app`, `sha256:ab`]; the last separator, so a registry port stays in the name. */
+function splitAt(text: string, separator: string): [string, string] | [undefined, undefined] {
+  const at = text.lastIndexOf(separator);
+  return at <= 0 || at === text.length - 1 || text.slice(at).includes('/') ? [undefined, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 function constraintMismatches(what: string, constraints: Record<string, string> | undefined, values: unknown): string[] {

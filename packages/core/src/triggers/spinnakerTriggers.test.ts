@@ -4,7 +4,7 @@ import { decideForPipeline, type TriggerCandidate } from './decide';
 import { triggerDefinitionSchema } from './definition';
 import { dockerTriggerSchema, matchDockerTrigger, readDockerPushes } from './docker';
 import { gitTriggerSchema, matchGitTrigger, readGitPush, type GitPush } from './git';
-import { matchPubsubTrigger, pubsubTriggerSchema, readPubsubPush, type PubsubMessage } from './pubsub';
+import { matchPubsubTrigger, messageArtifacts, pubsubTriggerSchema, readPubsubPush, type PubsubMessage } from './pubsub';
 
 // Real payloads, byte for byte (test/fixtures/webhooks/SOURCES).
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../../test/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
@@ -208,6 +208,25 @@ describe('pubsub push messages', () => {
       trigger: { type: 'pubsub', messageId: '136969346945', parameters: { tag: '1.2' }, artifacts: [{ type: 'gcs/object', reference: 'gs://b/app.tgz' }] },
       parameters: { tag: '1.2' },
     });
+  });
+});
+
+describe("artifacts from Google's notification formats", () => {
+  // The shapes Cloud Storage and Container Registry publish (their documentation's fields).
+  it('a Cloud Storage notification is a gcs/object, a Container Registry insert a docker/image by digest', () => {
+    expect(
+      messageArtifacts({
+        attributes: { bucketId: 'acme-manifests', objectId: 'prod/app.yml', objectGeneration: '1733400000000000', eventType: 'OBJECT_FINALIZE', payloadFormat: 'JSON_API_V1' },
+        payload: { kind: 'storage#object', bucket: 'acme-manifests', name: 'prod/app.yml' },
+      }),
+    ).toEqual([{ type: 'gcs/object', name: 'gs://acme-manifests/prod/app.yml', reference: 'gs://acme-manifests/prod/app.yml', version: '1733400000000000' }]);
+    expect(
+      messageArtifacts({ attributes: {}, payload: { action: 'INSERT', digest: 'gcr.io/acme/app@sha256:29fee8e284', tag: 'gcr.io/acme/app:1.4.2' } }),
+    ).toEqual([{ type: 'docker/image', name: 'gcr.io/acme/app', version: 'sha256:29fee8e284', reference: 'gcr.io/acme/app@sha256:29fee8e284' }]);
+    expect(messageArtifacts({ attributes: {}, payload: { action: 'INSERT', tag: 'localhost:5000/app:7' } })).toEqual([
+      { type: 'docker/image', name: 'localhost:5000/app', version: '7', reference: 'localhost:5000/app:7' },
+    ]);
+    expect(messageArtifacts({ attributes: {}, payload: { action: 'DELETE', tag: 'gcr.io/acme/app:1.4.2' } })).toEqual([]);
   });
 });
 

@@ -126,7 +126,7 @@ export function matchPubsubTrigger(trigger: PubsubTrigger, message: PubsubMessag
  * format; Gantry recognises the formats by their shape: a payload's own `artifacts` list (CUSTOM),
  * a Cloud Storage notification (attributes bucketId and objectId: a `gcs/object`), a Container
  * Registry notification (`{action: "INSERT", digest, tag}`: a `docker/image`, by digest as
- * Spinnaker's artifact format names images).
+ * Spinnaker's artifact format names images), a Cloud Build notification (the images it pushed).
  */
 export function messageArtifacts(message: Pick<PubsubMessage, 'payload' | 'attributes'>): Artifact[] {
   const payload = isPlainObject(message.payload) ? message.payload : {};
@@ -135,6 +135,17 @@ export function messageArtifacts(message: Pick<PubsubMessage, 'payload' | 'attri
   if (bucketId !== undefined && objectId !== undefined) {
     const object = `gs://${bucketId}/${objectId}`;
     return [{ type: 'gcs/object', name: object, reference: object, ...(objectGeneration === undefined ? {} : { version: objectGeneration }) }];
+  }
+  // Cloud Build's build resource (attributes buildId and status): the images it pushed, by digest.
+  // The objects it uploads are named by glob patterns there, which only its manifest file resolves.
+  if (message.attributes.buildId !== undefined) {
+    const results = isPlainObject(payload.results) && Array.isArray(payload.results.images) ? payload.results.images : [];
+    return results.flatMap((image: unknown): Artifact[] => {
+      if (!isPlainObject(image) || typeof image.name !== 'string' || typeof image.digest !== 'string') return [];
+      const [name] = splitAt(image.name, ':');
+      const base = name ?? image.name;
+      return [{ type: 'docker/image', name: base, version: image.digest, reference: `${base}@${image.digest}` }];
+    });
   }
   if (payload.action === 'INSERT') {
     const digest = typeof payload.digest === 'string' ? payload.digest : undefined;

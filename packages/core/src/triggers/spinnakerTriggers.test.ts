@@ -227,6 +227,10 @@ describe("artifacts from Google's notification formats", () => {
       { type: 'docker/image', name: 'localhost:5000/app', version: '7', reference: 'localhost:5000/app:7' },
     ]);
     expect(messageArtifacts({ attributes: {}, payload: { action: 'DELETE', tag: 'gcr.io/acme/app:1.4.2' } })).toEqual([]);
+    const build = { id: 'b-1', status: 'SUCCESS', results: { images: [{ name: 'gcr.io/acme/helloworld:abc123', digest: 'sha256:9f8e', pushTiming: {} }] } };
+    expect(messageArtifacts({ attributes: { buildId: 'b-1', status: 'SUCCESS' }, payload: build })).toEqual([
+      { type: 'docker/image', name: 'gcr.io/acme/helloworld', version: 'sha256:9f8e', reference: 'gcr.io/acme/helloworld@sha256:9f8e' },
+    ]);
   });
 });
 

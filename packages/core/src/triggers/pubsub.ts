@@ -78,9 +78,15 @@ export function readPubsubPush(body: unknown): PubsubPushReading {
   return { message: { pubsubSystem: 'google', subscription: body.subscription, messageId, attributes, payload: parseData(text) } };
 }
 
+/** The data's JSON; its text when it is not JSON, or holds keys that would reach a prototype (kept inert as text). */
 function parseData(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)) {
+        throw new SyntaxError(`the key "${key}" is not allowed`);
+      }
+      return value;
+    });
   } catch {
     return text;
   }

@@ -8,7 +8,7 @@ import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSan
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { createTaskServices } from './services';
-import type { ProviderDirectory, TaskImplementation } from './tasks/Task';
+import type { PermissionSource, ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
@@ -47,6 +47,11 @@ export interface WorkerOptions {
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
   dockerRegistries?: readonly PolledRegistry[];
+  /**
+   * With authentication on: the grants and service accounts a deploy-type stage's principal is
+   * re-checked against before its provider calls (an AuthStore). Default: no re-check.
+   */
+  permissions?: PermissionSource;
 }
 
 export interface RunningWorker {
@@ -74,6 +79,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         providers: options.providers ?? new ProviderRegistry([]),
         secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
+        ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,

@@ -71,6 +71,8 @@ export const configSchema = z.object({
   /** Loopback by default: reaching Gantry from elsewhere is a decision (and needs auth on). */
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8084),
+  /** A standalone worker's /healthz, /readyz and /metrics (on HOST); 0 picks a free port. */
+  metricsPort: z.coerce.number().int().min(0).max(65535).default(9464),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
   workerConcurrency: z.coerce.number().int().min(1).max(500).default(20),
@@ -103,6 +105,9 @@ export const configSchema = z.object({
   rateLimitPerAddress: z.coerce.number().int().min(0).default(50),
   /** `off` only for a loopback HOST: every caller is then an anonymous admin. */
   auth: z.enum(['on', 'off']).default('on'),
+  /** Invalid credentials one source address may send per window before it gets 429 until the window ends; 0: no throttle. */
+  authFailureLimit: z.coerce.number().int().min(0).default(10),
+  authFailureWindowSeconds: z.coerce.number().int().min(1).default(300),
   /** The first admin API token, chosen by the operator (containers, automation); else Gantry makes one on first start. */
   adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
   /** A file holding the admin token (a mounted secret); read at start-up. */
@@ -133,6 +138,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   queueSchema: 'GANTRY_QUEUE_SCHEMA',
   host: 'HOST',
   port: 'PORT',
+  metricsPort: 'GANTRY_METRICS_PORT',
   logLevel: 'LOG_LEVEL',
   bodyLimitBytes: 'GANTRY_BODY_LIMIT_BYTES',
   workerConcurrency: 'GANTRY_WORKER_CONCURRENCY',
@@ -149,6 +155,8 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   rateLimitPerPrincipal: 'GANTRY_RATE_LIMIT_PER_PRINCIPAL',
   rateLimitPerAddress: 'GANTRY_RATE_LIMIT_PER_ADDRESS',
   auth: 'GANTRY_AUTH',
+  authFailureLimit: 'GANTRY_AUTH_FAILURE_LIMIT',
+  authFailureWindowSeconds: 'GANTRY_AUTH_FAILURE_WINDOW_SECONDS',
   adminToken: 'GANTRY_ADMIN_TOKEN',
   adminTokenFile: 'GANTRY_ADMIN_TOKEN_FILE',
   oidcIssuer: 'GANTRY_OIDC_ISSUER',

@@ -58,7 +58,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         type: 'EXECUTION_CANCELED',
         executionId: execution.id,
         pipelineId: execution.pipeline_id,
-        actor: actorOf(input),
+        ...auditActor(input),
         data: { reason: input.reason ?? null, previousStatus: execution.status },
       });
       return [{ type: 'CancelExecution', executionId: execution.id }];
@@ -75,7 +75,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         [execution.id],
       );
       await sql.query(`UPDATE tasks SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`, [execution.id]);
-      await insertAudit(sql, { type: 'EXECUTION_PAUSED', executionId: execution.id, actor: actorOf(input) });
+      await insertAudit(sql, { type: 'EXECUTION_PAUSED', executionId: execution.id, ...auditActor(input) });
       return [];
     });
   }
@@ -84,7 +84,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     return this.onExecution(executionId, async (sql, execution) => {
       if (execution.status !== 'PAUSED') throw conflict(execution, 'resume');
       await updateExecution(sql, execution.id, { status: 'RUNNING' });
-      await insertAudit(sql, { type: 'EXECUTION_RESUMED', executionId: execution.id, actor: actorOf(input) });
+      await insertAudit(sql, { type: 'EXECUTION_RESUMED', executionId: execution.id, ...auditActor(input) });
       const stages = await selectStages(sql, execution.id);
       const messages: EngineMessage[] = stages
         .filter((stage) => stage.status === 'PAUSED')
@@ -131,7 +131,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         type: 'STAGE_RESTARTED',
         executionId: execution.id,
         stageId: stage.id,
-        actor: actorOf(input),
+        ...auditActor(input),
         data: { refId: stage.ref_id, reset: [...reset], previousStatus: stage.status },
       });
       return [{ type: 'RestartStage', executionId: execution.id, stageId: stage.id }];
@@ -143,7 +143,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
       if (stage.type !== 'wait') throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a wait`);
       if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING') throw stageConflict(stage, 'skip its wait');
       await updateStage(sql, stage.id, { context: { ...stage.context, skipRemainingWait: true, lastModifiedBy: actorOf(input) } });
-      await insertAudit(sql, { type: 'WAIT_SKIPPED', executionId: execution.id, stageId: stage.id, actor: actorOf(input) });
+      await insertAudit(sql, { type: 'WAIT_SKIPPED', executionId: execution.id, stageId: stage.id, ...auditActor(input) });
       return this.nudgeRunningTask(sql, execution, stage);
     });
   }
@@ -185,7 +185,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         type: 'STAGE_JUDGED',
         executionId: execution.id,
         stageId: stage.id,
-        actor: actorOf(input),
+        ...auditActor(input),
         data: step === undefined ? judgment : { ...judgment, step },
       });
       return this.nudgeRunningTask(sql, execution, stage);
@@ -204,7 +204,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         type: 'FREEZE_OVERRIDDEN',
         executionId: execution.id,
         stageId: stage.id,
-        actor: override.user,
+        ...auditActor(input),
         data: { refId: stage.ref_id, reason: input.reason, freeze: stage.outputs.freeze ?? null },
       });
       return this.nudgeRunningTask(sql, execution, stage);
@@ -253,6 +253,11 @@ export class PostgresExecutionCommands implements ExecutionCommands {
 
 function actorOf(input: Actor): string {
   return input.user ?? 'anonymous';
+}
+
+/** The audit event's actor, and whom it acted for when a service account said so. */
+function auditActor(input: Actor): { actor: string; onBehalfOf?: string } {
+  return { actor: actorOf(input), ...(input.onBehalfOf === undefined ? {} : { onBehalfOf: input.onBehalfOf }) };
 }
 
 function conflict(execution: ExecutionRow, action: string): ConflictError {

@@ -131,7 +131,9 @@ describe('every route × {no token, token without the permission, token with it}
     const pool = database.db.pool;
     store = new AuthStore(pool);
     app = buildTestServer(database, {
-      auth: { mode: 'on', store },
+      // This one caller sends a made-up token to every route on purpose: no failed sign-in throttle
+      // (failedSignIns.test.ts is about that).
+      auth: { mode: 'on', store, signInLimits: { maxFailures: 0, windowMs: 1 } },
       executions: new PostgresExecutionRepository(pool),
       commands: new PostgresExecutionCommands(pool),
       bus: silentBus,

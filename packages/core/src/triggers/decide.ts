@@ -15,15 +15,18 @@ export interface TriggerCandidate {
   definition: Record<string, unknown>;
   /** Who saved this version: whom its automatic triggers run as when a trigger names no runAsUser. */
   savedBy?: string | null;
+  /** The saver's roles when it saved (recorded as the trigger's runAsRoles, re-checked before deploys). */
+  savedByRoles?: readonly string[] | null;
 }
 
 /**
  * Whom an automatic trigger runs as (Spinnaker's runAsUser): the service account the trigger
- * names, else the principal who last saved the pipeline (recorded in the trigger).
+ * names, else the principal who last saved the pipeline, with the roles it saved with (recorded
+ * in the trigger; see TRIGGER_IDENTITY_KEYS).
  */
-export function runAsOf(candidate: TriggerCandidate, trigger: Record<string, unknown>): { runAsUser: string } | Record<string, never> {
+export function runAsOf(candidate: TriggerCandidate, trigger: Record<string, unknown>): { runAsUser: string; runAsRoles?: string[] } | Record<string, never> {
   if (typeof trigger.runAsUser === 'string' && trigger.runAsUser !== '') return { runAsUser: trigger.runAsUser };
-  return typeof candidate.savedBy === 'string' ? { runAsUser: candidate.savedBy } : {};
+  return typeof candidate.savedBy === 'string' ? { runAsUser: candidate.savedBy, runAsRoles: [...(candidate.savedByRoles ?? [])] } : {};
 }
 
 /** What one event means for one pipeline: start it (with which trigger), or not and why. */

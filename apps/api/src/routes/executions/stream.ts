@@ -49,6 +49,8 @@ export const executionStreamRoutes: FastifyPluginAsyncZod<ExecutionStreamOptions
 
   app.get('/executions/:id/stream', { schema: streamExecutionSchema, config: onExecution(options.executions, 'READ') }, async (request, reply) => {
     const { id } = request.params;
+    // Admins skip the access check's read: an unknown execution is a 404 here too, not an endless stream.
+    await options.executions.get(id);
     const stream = new PassThrough();
     let pending: NodeJS.Timeout | undefined;
     const changed = () => {

@@ -1,17 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeTestToken } from '../../apps/api/src/testSupport';
+import { browserAvailable, launchBrowser, newPage, screenshot } from '../support/browser';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Set (e.g. to docs/screenshots) to keep the screenshots of each view; else they go to a temporary folder. */
-const SCREENSHOTS = join(ROOT, process.env.GANTRY_UI_SCREENSHOTS ?? '.gantry/ui-screenshots');
 /** The issue's budget for the first page load, compressed. */
 const FIRST_LOAD_BUDGET_BYTES = 500 * 1024;
 
@@ -32,8 +25,6 @@ const PIPELINE = {
   ],
 };
 
-if (!existsSync(CHROMIUM)) console.warn(`web UI browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
-
 /**
  * The web UI in a real browser (Debian's Chromium driven by playwright-core) against a whole Gantry:
  * sign in with a token, save a pipeline in the editor after its validation error shows at its field,
@@ -41,7 +32,7 @@ if (!existsSync(CHROMIUM)) console.warn(`web UI browser test skipped: no Chromiu
  * reads only the server-sent events, it does not poll), continue the manual judgment on a phone-sized
  * screen, see SUCCEEDED.
  */
-describe.skipIf(!existsSync(CHROMIUM))('the web UI in Chromium', () => {
+describe.skipIf(!browserAvailable('the web UI browser test'))('the web UI in Chromium', () => {
   let gantry: TestGantry;
   let browser: Browser;
   let page: Page;
@@ -49,19 +40,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the web UI in Chromium', () => {
   const firstLoad = { bytes: 0, requests: 0 };
 
   beforeAll(async () => {
-    // The page under test is the one the sources build now, not an older build.
-    execFileSync('npm', ['run', '-s', 'build:ui'], { cwd: ROOT, stdio: 'pipe' });
-    mkdirSync(SCREENSHOTS, { recursive: true });
     gantry = await startTestGantry();
     await storeTestToken(gantry.auth, 'ui-tester');
     await gantry.api.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(gantry.api.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.setDefaultTimeout(10_000);
+    browser = await launchBrowser();
+    page = await newPage(browser);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -97,7 +81,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web UI in Chromium', () => {
     const line = brokenText.split('\n').findIndex((text) => text.includes('"waitTime": -1')) + 1;
     expect(await issue.textContent()).toContain(`line ${line}`);
     expect(await page.locator('.dag .node.flagged').getAttribute('data-stage')).toBe('soak');
-    await page.screenshot({ path: join(SCREENSHOTS, 'editor-validation.png') });
+    await screenshot(page, 'editor-validation');
 
     await editor.fill(JSON.stringify(PIPELINE, null, 2));
     await page.getByText('Valid.').waitFor();
@@ -124,13 +108,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the web UI in Chromium', () => {
     await page.locator('[data-stage="soak"][data-status="SUCCEEDED"]').waitFor({ timeout: 15_000 });
     await page.locator('[data-stage="approve"][data-status="RUNNING"]').waitFor();
     await page.getByText('Approve waits for a manual judgment.').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'execution-judgment.png'), fullPage: true });
+    await screenshot(page, 'execution-judgment', true);
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-stage="approve"]').click();
     const judgment = page.getByRole('form', { name: 'Manual judgment' });
     await judgment.getByText('Ship 1.4.2 to us?').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'judgment-phone.png') });
+    await screenshot(page, 'judgment-phone');
     await judgment.getByRole('button', { name: 'Continue' }).click();
 
     await page.locator('#execution-title .badge', { hasText: 'succeeded' }).waitFor({ timeout: 15_000 });
@@ -138,7 +122,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web UI in Chromium', () => {
     for (const stage of ['soak', 'approve', 'announce']) await page.locator(`[data-stage="${stage}"][data-status="SUCCEEDED"]`).waitFor();
     await page.locator('[data-stage="announce"]').click();
     await page.getByText('"message": "released 1.4.2"').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'execution-succeeded.png'), fullPage: true });
+    await screenshot(page, 'execution-succeeded', true);
 
     const execution = await gantry.waitFor(executionId);
     expect(execution.status).toBe('SUCCEEDED');
@@ -153,10 +137,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the web UI in Chromium', () => {
     await page.getByRole('link', { name: 'uitest' }).waitFor();
     await page.getByRole('searchbox', { name: 'Search applications and pipelines' }).fill('relea');
     await page.locator('.card .badge', { hasText: 'succeeded' }).waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'applications.png') });
+    await screenshot(page, 'applications');
     await page.goto(`${url}/applications/uitest/pipelines`);
     await page.getByRole('list', { name: 'Stages' }).first().waitFor();
     expect(await page.getByRole('listitem', { name: /: succeeded$/ }).count()).toBe(3);
-    await page.screenshot({ path: join(SCREENSHOTS, 'pipelines.png') });
+    await screenshot(page, 'pipelines');
   });
 });

@@ -1,4 +1,5 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap, type Execution, type ExecutionSummary, type Pipeline, type Status } from '../api/client';
 import { ALL_STATUSES, FINISHED, durationMs, formatDuration, formatTime, statusLabel, text } from '../api/status';
@@ -6,7 +7,9 @@ import { useDenied } from '../auth';
 import { ErrorNote, StatusBadge } from '../components/Layout';
 import { StartDialog } from '../components/StartDialog';
 
+/** Rows per page; "Show more" adds a page (the API answers up to 500 at once). */
 const PAGE = 30;
+const MOST = 500;
 
 /**
  * An application's pipelines with their recent executions as rows of stage bars (Deck's view).
@@ -18,6 +21,7 @@ export function PipelinesPage() {
   const [params, setParams] = useSearchParams();
   const statuses = (params.get('status') ?? '').split(',').filter((s): s is Status => (ALL_STATUSES as string[]).includes(s));
   const pipelineFilter = params.get('pipeline') ?? '';
+  const [limit, setLimit] = useState(PAGE);
   const starting = params.get('start');
   const cannotRun = useDenied(app, 'EXECUTE');
   const cannotWrite = useDenied(app, 'WRITE');
@@ -26,7 +30,7 @@ export function PipelinesPage() {
     queryKey: ['pipelines', app],
     queryFn: async () => unwrap(await api.GET('/api/v1/pipelines', { params: { query: { application: app } } })).pipelines,
   });
-  const query = { application: app, limit: PAGE, ...(statuses.length ? { status: statuses.join(',') } : {}), ...(pipelineFilter ? { pipelineId: pipelineFilter } : {}) };
+  const query = { application: app, limit, ...(statuses.length ? { status: statuses.join(',') } : {}), ...(pipelineFilter ? { pipelineId: pipelineFilter } : {}) };
   const executions = useQuery({
     queryKey: ['executions', query],
     queryFn: async () => unwrap(await api.GET('/api/v1/executions', { params: { query } })).executions,
@@ -97,6 +101,11 @@ export function PipelinesPage() {
           cannotRun={cannotRun}
         />
       ))}
+      {executions.data?.length === limit && limit < MOST && (
+        <button type="button" onClick={() => setLimit((current) => Math.min(current + PAGE, MOST))}>
+          Show more executions
+        </button>
+      )}
       {startPipeline && <StartDialog app={app} pipeline={startPipeline} prefill={params} onClose={() => update({ start: undefined })} />}
     </section>
   );

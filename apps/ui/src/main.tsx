@@ -17,7 +17,7 @@ const queryClient = new QueryClient({
     queries: {
       // A 4xx will answer the same again, but for 429 (the API's rate limit, 50 requests/s per caller by
       // default, which a page of rows reading their executions can reach): anything else is worth a retry.
-      retry: (count, error) => (!(error instanceof ApiError && error.status < 500) || (error).status === 429) && count < 3,
+      retry: (count, error) => (!(error instanceof ApiError && error.status < 500) || error.status === 429) && count < 3,
       retryDelay: (count) => 500 * 2 ** count,
       refetchOnWindowFocus: true,
     },

@@ -111,6 +111,8 @@ export interface paths {
                             name: string;
                             roles: string[];
                             via: string;
+                            /** @description Whom a service account said it acts for (X-Gantry-On-Behalf-Of); recorded, never used for access */
+                            onBehalfOf?: string;
                             admin: boolean;
                             grants: {
                                 /** @enum {string} */
@@ -203,7 +205,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        roles: string[];
+                        /** @description The token's roles; none with serviceAccount */
+                        roles?: string[];
+                        /** @description The service account the token acts as: its roles are the account's as they are at each use, and it may send X-Gantry-On-Behalf-Of */
+                        serviceAccount?: string;
                         /** @description When the token stops working; default never */
                         expiresAt?: unknown;
                     };
@@ -226,6 +231,8 @@ export interface paths {
                             expiresAt: string | null;
                             revokedAt: string | null;
                             lastUsedAt: string | null;
+                            /** @description Set: the token acts as this service account, with its roles */
+                            serviceAccount: string | null;
                             token: string;
                         };
                     };
@@ -830,13 +837,50 @@ export interface paths {
                             [key: string]: unknown;
                         })[];
                         triggers?: ({
-                            /** @description One of manual, jenkins, webhook, cron, pipeline */
+                            /** @description One of manual, jenkins, webhook, cron, pipeline, git, docker, pubsub */
                             type: string;
                             /** @default true */
                             enabled?: boolean;
                         } & {
                             [key: string]: unknown;
                         })[];
+                        expectedArtifacts?: ({
+                            id: string;
+                            displayName?: string;
+                            matchArtifact: {
+                                type?: string;
+                                name?: string;
+                                version?: string;
+                                location?: string;
+                                reference?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            defaultArtifact?: {
+                                type: string;
+                                name?: string;
+                                version?: string;
+                                reference?: string;
+                                location?: string;
+                                artifactAccount?: string;
+                                customKind?: boolean;
+                                metadata?: {
+                                    [key: string]: unknown;
+                                };
+                                provenance?: string;
+                                uuid?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @default false */
+                            useDefaultArtifact?: boolean;
+                            /** @default false */
+                            usePriorArtifact?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @enum {string} */
+                        expressionLanguage?: "cel" | "spel";
                         disabled?: boolean;
                         /** @default true */
                         limitConcurrent?: boolean;
@@ -917,6 +961,82 @@ export interface paths {
                 };
                 /** @description IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used before with a different body) or POLICY_VIOLATION (a save-time rule of the deploy policy refuses it; details.violations names each rule) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report what Gantry makes of a pipeline document (Spinnaker's or its own), without saving it
+         * @description What loads (and how Spinnaker spellings are read), what is stored but has no effect, and what is unsupported, each with its path. Needs the permission saving the pipeline needs: WRITE on its application. See docs/spinnaker-compatibility.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A pipeline document as it would be saved */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The application the pipeline would be saved in (needed for the permission check) */
+                        application: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompatibilityReport"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1020,13 +1140,50 @@ export interface paths {
                             [key: string]: unknown;
                         })[];
                         triggers?: ({
-                            /** @description One of manual, jenkins, webhook, cron, pipeline */
+                            /** @description One of manual, jenkins, webhook, cron, pipeline, git, docker, pubsub */
                             type: string;
                             /** @default true */
                             enabled?: boolean;
                         } & {
                             [key: string]: unknown;
                         })[];
+                        expectedArtifacts?: ({
+                            id: string;
+                            displayName?: string;
+                            matchArtifact: {
+                                type?: string;
+                                name?: string;
+                                version?: string;
+                                location?: string;
+                                reference?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            defaultArtifact?: {
+                                type: string;
+                                name?: string;
+                                version?: string;
+                                reference?: string;
+                                location?: string;
+                                artifactAccount?: string;
+                                customKind?: boolean;
+                                metadata?: {
+                                    [key: string]: unknown;
+                                };
+                                provenance?: string;
+                                uuid?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @default false */
+                            useDefaultArtifact?: boolean;
+                            /** @default false */
+                            usePriorArtifact?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @enum {string} */
+                        expressionLanguage?: "cel" | "spel";
                         disabled?: boolean;
                         /** @default true */
                         limitConcurrent?: boolean;
@@ -1414,6 +1571,450 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/git/{host}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A push webhook from GitHub, GitLab or Bitbucket (Spinnaker echo's /webhooks/git/<host>)
+         * @description Starts pipelines with a git trigger on the pushed repository (source, project, slug) whose branch regex matches the pushed branch. A trigger with a secret fires only for a delivery proven with it: GitHub's X-Hub-Signature-256 (or X-Hub-Signature), Bitbucket's X-Hub-Signature, GitLab's X-Gitlab-Token; a delivery proven with none of the repository’s secrets is refused (401). Without secrets: an API token with EXECUTE, or the host listed as git:<host> in GANTRY_WEBHOOK_OPEN_SOURCES. Pings, tags and pull requests start nothing (200). A delivery id seen in the last 24 hours starts nothing again.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description List every pipeline that listens for this event with what happened to it, near misses with why */
+                    explain?: string;
+                };
+                header?: {
+                    /** @description GitHub's sha256=<hex HMAC-SHA256 of the body> */
+                    "x-hub-signature-256"?: string;
+                    /** @description GitHub's sha1=<hex HMAC-SHA1>, Bitbucket's sha256=<hex HMAC-SHA256> */
+                    "x-hub-signature"?: string;
+                    /** @description GitLab's secret token */
+                    "x-gitlab-token"?: string;
+                    "x-github-event"?: string;
+                    /** @description Bitbucket's event (repo:push, repo:refs_changed) */
+                    "x-event-key"?: string;
+                    "x-github-delivery"?: string;
+                    "x-gitlab-event-uuid"?: string;
+                    "x-request-uuid"?: string;
+                };
+                path: {
+                    /** @description github, gitlab, bitbucket (Cloud and Server) or stash */
+                    host: "github" | "gitlab" | "bitbucket" | "stash";
+                };
+                cookie?: never;
+            };
+            /** @description The host's push event JSON */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Nothing new started (no trigger matched, or a redelivery) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description At least one execution started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED: the source has a secret and the request carries no valid signature */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/docker/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A registry's push notification: Docker Hub's webhook or the Docker distribution registry's event envelope
+         * @description Starts pipelines with a docker trigger on the pushed repository (and registry) whose tag regex matches the pushed tag (without one: any tag but latest). The execution's trigger carries tag, registry, repository and a docker/image artifact. Each pushed tag starts each pipeline once.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The sender's token (secret docker-<source>), for senders that cannot set a header */
+                    token?: string;
+                    /** @description List every pipeline that listens for this event with what happened to it, near misses with why */
+                    explain?: string;
+                };
+                header?: {
+                    /** @description The sender's token: the configured secret docker-<source> (or ?token=) */
+                    "x-gantry-token"?: string;
+                };
+                path: {
+                    source: string;
+                };
+                cookie?: never;
+            };
+            /** @description Docker Hub webhook JSON, or {events: [...]} (application/vnd.docker.distribution.events.v1+json) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Nothing new started (no trigger matched, or a redelivery) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description At least one execution started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/pubsub/{system}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A message from a Google Pub/Sub push subscription
+         * @description Starts pipelines with a pubsub trigger on the message's subscription whose payloadConstraints (on the JSON of message.data) and attributeConstraints (on message.attributes) it meets, each a regex over the whole value. A message id seen in the last 24 hours starts nothing again.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The sender's token (secret pubsub-<system>), for senders that cannot set a header */
+                    token?: string;
+                    /** @description List every pipeline that listens for this event with what happened to it, near misses with why */
+                    explain?: string;
+                };
+                header?: {
+                    /** @description The sender's token: the configured secret pubsub-<system> (or ?token=) */
+                    "x-gantry-token"?: string;
+                };
+                path: {
+                    system: "google";
+                };
+                cookie?: never;
+            };
+            /** @description {message: {data: <base64>, attributes, messageId}, subscription: "projects/<p>/subscriptions/<name>"} */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Nothing new started (no trigger matched, or a redelivery) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description At least one execution started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/webhook/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A webhook delivery from any source (GitHub, GitLab, a script…)
+         * @description Starts pipelines with a webhook trigger on this source whose payloadConstraints the JSON payload meets. When a trigger of the source names a secret, the request must be signed: `X-Gantry-Signature: sha256=<hex>` or GitHub's `X-Hub-Signature-256`, the HMAC-SHA256 of the raw body; otherwise 401 and nothing starts. A delivery id (`X-GitHub-Delivery` or `X-Gantry-Delivery`) seen in the last 24 hours starts nothing and answers with the first delivery’s executions.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description List every pipeline that listens for this event with what happened to it, near misses with why */
+                    explain?: string;
+                };
+                header?: {
+                    /** @description sha256=<hex HMAC-SHA256 of the raw body> */
+                    "x-gantry-signature"?: string;
+                    /** @description GitHub's signature header, same format */
+                    "x-hub-signature-256"?: string;
+                    /** @description A unique id per delivery, for de-duplication */
+                    "x-gantry-delivery"?: string;
+                    /** @description GitHub's delivery id */
+                    "x-github-delivery"?: string;
+                };
+                path: {
+                    source: string;
+                };
+                cookie?: never;
+            };
+            /** @description Any JSON payload (or a form-encoded `payload=<json>`, as GitHub can send) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Nothing new started (no trigger matched, or a redelivery) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description At least one execution started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED: the source has a secret and the request carries no valid signature */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/{source}": {
         parameters: {
             query?: never;
@@ -1519,6 +2120,398 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/git/{host}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A push webhook from GitHub, GitLab or Bitbucket (Spinnaker echo's /webhooks/git/<host>)
+         * @description Starts pipelines with a git trigger on the pushed repository (source, project, slug) whose branch regex matches the pushed branch. A trigger with a secret fires only for a delivery proven with it: GitHub's X-Hub-Signature-256 (or X-Hub-Signature), Bitbucket's X-Hub-Signature, GitLab's X-Gitlab-Token; a delivery proven with none of the repository’s secrets is refused (401). Without secrets: an API token with EXECUTE, or the host listed as git:<host> in GANTRY_WEBHOOK_OPEN_SOURCES. Pings, tags and pull requests start nothing (200). A delivery id seen in the last 24 hours starts nothing again.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description List every pipeline that listens for this event with what happened to it, near misses with why */
+                    explain?: string;
+                };
+                header?: {
+                    /** @description GitHub's sha256=<hex HMAC-SHA256 of the body> */
+                    "x-hub-signature-256"?: string;
+                    /** @description GitHub's sha1=<hex HMAC-SHA1>, Bitbucket's sha256=<hex HMAC-SHA256> */
+                    "x-hub-signature"?: string;
+                    /** @description GitLab's secret token */
+                    "x-gitlab-token"?: string;
+                    "x-github-event"?: string;
+                    /** @description Bitbucket's event (repo:push, repo:refs_changed) */
+                    "x-event-key"?: string;
+                    "x-github-delivery"?: string;
+                    "x-gitlab-event-uuid"?: string;
+                    "x-request-uuid"?: string;
+                };
+                path: {
+                    /** @description github, gitlab, bitbucket (Cloud and Server) or stash */
+                    host: "github" | "gitlab" | "bitbucket" | "stash";
+                };
+                cookie?: never;
+            };
+            /** @description The host's push event JSON */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Nothing new started (no trigger matched, or a redelivery) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description At least one execution started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED: the source has a secret and the request carries no valid signature */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/webhook/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A webhook delivery from any source (GitHub, GitLab, a script…)
+         * @description Starts pipelines with a webhook trigger on this source whose payloadConstraints the JSON payload meets. When a trigger of the source names a secret, the request must be signed: `X-Gantry-Signature: sha256=<hex>` or GitHub's `X-Hub-Signature-256`, the HMAC-SHA256 of the raw body; otherwise 401 and nothing starts. A delivery id (`X-GitHub-Delivery` or `X-Gantry-Delivery`) seen in the last 24 hours starts nothing and answers with the first delivery’s executions.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description List every pipeline that listens for this event with what happened to it, near misses with why */
+                    explain?: string;
+                };
+                header?: {
+                    /** @description sha256=<hex HMAC-SHA256 of the raw body> */
+                    "x-gantry-signature"?: string;
+                    /** @description GitHub's signature header, same format */
+                    "x-hub-signature-256"?: string;
+                    /** @description A unique id per delivery, for de-duplication */
+                    "x-gantry-delivery"?: string;
+                    /** @description GitHub's delivery id */
+                    "x-github-delivery"?: string;
+                };
+                path: {
+                    source: string;
+                };
+                cookie?: never;
+            };
+            /** @description Any JSON payload (or a form-encoded `payload=<json>`, as GitHub can send) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Nothing new started (no trigger matched, or a redelivery) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description At least one execution started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResponse"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED: the source has a secret and the request carries no valid signature */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipelines/{application}/{pipelineName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spinnaker Gate's pipeline trigger: POST /pipelines/{application}/{pipelineName}
+         * @description The body is Gate's trigger map (`parameters`, `artifacts`, `expectedArtifactIds`, any other field kept on the trigger); `type` is always manual and `user` the caller. Answers Gate's `{ref: "/pipelines/<execution id>"}`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application: string;
+                    pipelineName: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        artifacts?: ({
+                            type: string;
+                            name?: string;
+                            version?: string;
+                            reference?: string;
+                            location?: string;
+                            artifactAccount?: string;
+                            customKind?: boolean;
+                            metadata?: {
+                                [key: string]: unknown;
+                            };
+                            provenance?: string;
+                            uuid?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        expectedArtifactIds?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ref: string;
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description CONFLICT (the current state does not allow it) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{application}/pipelineConfigs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spinnaker Gate's GET /applications/{application}/pipelineConfigs
+         * @description Every pipeline of the application at its latest version, in the saved (Spinnaker) form with `id`, `application`, `name` and `index`; secret-named fields redacted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pipelines/{id}/executions": {
         parameters: {
             query?: never;
@@ -1556,6 +2549,25 @@ export interface paths {
                         /** @description Extra trigger fields; type is always "manual" and user defaults to X-Gantry-User */
                         trigger?: {
                             user?: string;
+                            /** @description Artifacts the pipeline's expectedArtifacts are bound from */
+                            artifacts?: ({
+                                type: string;
+                                name?: string;
+                                version?: string;
+                                reference?: string;
+                                location?: string;
+                                artifactAccount?: string;
+                                customKind?: boolean;
+                                metadata?: {
+                                    [key: string]: unknown;
+                                };
+                                provenance?: string;
+                                uuid?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description Expected artifacts that must bind, or the execution does not start */
+                            expectedArtifactIds?: string[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -1825,7 +2837,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel an execution
-         * @description Accepted: the engine carries the change out asynchronously
+         * @description Accepted: the engine carries the change out asynchronously. A stage that moved traffic (a canary, a deploy) first undoes it: the execution stays RUNNING with `canceled: true` until that cleanup has ended, then turns CANCELED.
          */
         post: {
             parameters: {
@@ -2847,139 +3859,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/pipelines/validate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Check a pipeline definition as a save would, without saving it
-         * @description The same checks as POST /pipelines (schema, stage fields, refIds, requisites, cycles, expressions): 400 VALIDATION with `details.issues[].path` for each problem, else 200 with the definition as it would be stored. The web UI’s editor calls it as you type.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        application: string;
-                        name: string;
-                        description?: string;
-                        parameters?: ({
-                            name: string;
-                            /** @default false */
-                            required?: boolean;
-                            default?: unknown;
-                            description?: string;
-                            label?: string;
-                            hasOptions?: boolean;
-                            options?: ({
-                                value: string | number | boolean;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        triggers?: ({
-                            /** @description One of manual, jenkins, webhook, cron, pipeline */
-                            type: string;
-                            /** @default true */
-                            enabled?: boolean;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        disabled?: boolean;
-                        /** @default true */
-                        limitConcurrent?: boolean;
-                        /** @default false */
-                        keepWaitingPipelines?: boolean;
-                        stages: ({
-                            refId: string | number;
-                            type: string;
-                            name?: string;
-                            requisiteStageRefIds?: (string | number)[] | null;
-                            /** @default true */
-                            failPipeline?: boolean;
-                            /** @default false */
-                            continuePipeline?: boolean;
-                            /** @default false */
-                            completeOtherBranchesThenFail?: boolean;
-                            stageTimeoutMs?: number;
-                            stageEnabled?: string | ({
-                                /** @enum {string} */
-                                type: "expression";
-                                expression: string;
-                            } & {
-                                [key: string]: unknown;
-                            });
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            valid: true;
-                            definition: {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/executions/{id}/stream": {
         parameters: {
             query?: never;
@@ -3064,6 +3943,8 @@ export interface components {
             expiresAt: string | null;
             revokedAt: string | null;
             lastUsedAt: string | null;
+            /** @description Set: the token acts as this service account, with its roles */
+            serviceAccount: string | null;
         };
         ServiceAccount: {
             name: string;
@@ -3257,6 +4138,28 @@ export interface components {
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        CompatibilityReport: {
+            /** @description Whether saving this document succeeds; exactly then `unsupported` is empty */
+            accepted: boolean;
+            loads: {
+                path: (string | number)[];
+                /** @description The path joined with ".", e.g. stages.2.clusters.0.image */
+                pathString: string;
+                message: string;
+            }[];
+            ignored: {
+                path: (string | number)[];
+                /** @description The path joined with ".", e.g. stages.2.clusters.0.image */
+                pathString: string;
+                message: string;
+            }[];
+            unsupported: {
+                path: (string | number)[];
+                /** @description The path joined with ".", e.g. stages.2.clusters.0.image */
+                pathString: string;
+                message: string;
+            }[];
         };
         TriggerResponse: {
             /** @description The executions this event started (202), or had started before (200) */

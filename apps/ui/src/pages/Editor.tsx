@@ -35,6 +35,7 @@ export function EditorPage() {
   const [base, setBase] = useState<Pipeline | undefined>();
   const [text, setText] = useState(pipelineId === undefined ? STARTER(app) : '');
   const [issues, setIssues] = useState<Issue[]>([]);
+  const [notes, setNotes] = useState<Issue[]>([]);
   const [checking, setChecking] = useState(false);
   const [saveError, setSaveError] = useState<unknown>();
   const [saved, setSaved] = useState<string>();
@@ -60,27 +61,35 @@ export function EditorPage() {
     }
   }, [text]);
 
-  // Validation as you type: the API's own checks, a moment after the last keystroke.
+  // Validation as you type: the API's report on the document (what a save would refuse, with paths;
+  // what it would store without effect), a moment after the last keystroke.
   useEffect(() => {
     if (parsed.error) {
       setIssues([parsed.error]);
+      setNotes([]);
       return;
     }
     const abort = new AbortController();
     setChecking(true);
     const timer = setTimeout(() => {
+      const lines = jsonLines(text);
+      const at = (finding: { path: (string | number)[]; message: string }): Issue => ({
+        line: lineOf(lines, finding.path),
+        path: finding.path.join('.'),
+        message: finding.message,
+      });
       void api
         .POST('/api/v1/pipelines/validate', { body: parsed.value as never, signal: abort.signal })
         .then((result) => {
-          unwrap(result);
-          setIssues([]);
+          const report = unwrap(result);
+          setIssues(report.unsupported.map(at));
+          setNotes(report.ignored.map(at));
         })
         .catch((error: unknown) => {
           if (abort.signal.aborted) return;
-          const lines = jsonLines(text);
-          if (error instanceof ApiError && error.issues.length > 0) {
-            setIssues(error.issues.map((issue) => ({ line: lineOf(lines, issue.path), path: issue.path.join('.'), message: issue.message })));
-          } else setIssues([{ line: 1, path: '', message: error instanceof Error ? error.message : String(error) }]);
+          setNotes([]);
+          if (error instanceof ApiError && error.issues.length > 0) setIssues(error.issues.map(at));
+          else setIssues([{ line: 1, path: '', message: error instanceof Error ? error.message : String(error) }]);
         })
         .finally(() => !abort.signal.aborted && setChecking(false));
     }, 350);
@@ -194,6 +203,18 @@ export function EditorPage() {
                       line {issue.line}
                     </button>{' '}
                     <code>{issue.path || '(document)'}</code>: {issue.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {notes.length > 0 && (
+              <ul className="notes" aria-label="Stored without effect">
+                {notes.map((note) => (
+                  <li key={`${note.path}:${note.message}`}>
+                    <button type="button" className="link" onClick={() => goToLine(note.line)}>
+                      line {note.line}
+                    </button>{' '}
+                    <code>{note.path}</code>: {note.message}
                   </li>
                 ))}
               </ul>

@@ -5,6 +5,7 @@ import { api, unwrap, type Execution, type Stage } from '../api/client';
 import { FINISHED, durationMs, formatDuration, formatTime, statusLabel, text } from '../api/status';
 import { useExecutionStream } from '../api/stream';
 import { useDenied } from '../auth';
+import { CanaryReport } from '../components/CanaryReport';
 import { Dag } from '../components/Dag';
 import { ErrorNote, StatusBadge } from '../components/Layout';
 
@@ -240,6 +241,7 @@ function StagePanel({ execution, stage, now }: { execution: Execution; stage: St
           <pre>{typeof stage.error.message === 'string' ? stage.error.message : JSON.stringify(stage.error, null, 2)}</pre>
         </div>
       )}
+      <CanaryReport results={stage.outputs.canaryResults} />
       <h3>Tasks</h3>
       <table>
         <thead>

@@ -24,6 +24,8 @@ export interface ExpressionScope {
   currentStage?: string;
   /** The application's pipelines by name (SpEL's `#pipelineId`); filled only when an expression uses it. */
   pipelineIds?: Record<string, string>;
+  /** When the stage starts (ISO-8601): SpEL's `new Date()`, `LocalDate.now()`. */
+  now?: string;
 }
 
 /** One stage as expressions see it; the optional fields are what SpEL's `#stage(…)` and `execution.stages` show. */

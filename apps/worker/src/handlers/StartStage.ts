@@ -62,7 +62,7 @@ export async function startStageLocked(
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
-  const scope = expressionScope(execution, stages, stage);
+  const scope = expressionScope(execution, stages, stage, now);
   const plan = await planStage(sql, stage, scope, ctx, execution);
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });

@@ -19,6 +19,8 @@ export interface SpelEnvironment {
   pipelineIds?: Readonly<Record<string, string>>;
   /** The body of a URL; throws with the reason it cannot be had. */
   fetch?: (url: string) => string;
+  /** The stage start's time (epoch ms): what `new Date()` and `LocalDate.now()` read. */
+  now?: number;
 }
 
 type Helper = (args: SpelValue[], environment: SpelEnvironment) => SpelValue;

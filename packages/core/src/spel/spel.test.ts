@@ -78,6 +78,7 @@ const scope: ExpressionScope = {
     },
   },
   currentStage: '6',
+  now: '2026-12-05T19:47:03.250Z',
   pipelineIds: { 'Deploy to prod': '9b2395dc-7a2b-4845-b623-838bd74d059b' },
 };
 
@@ -164,6 +165,8 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['PUB3', "trigger['account']", 'dockerhub'],
   ['PUB3', "#stage('Webhook')['context']['buildInfo']['config']['Labels']['revision']", 'r42'],
   ['PUB3', "#stage('Webhook')['context']['webhook']['statusCode']", 200],
+  ['REF', 'new java.text.SimpleDateFormat("MM-dd-yyyy").format(new java.util.Date())', '12-05-2026'],
+  ['REF', 'T(java.time.LocalDate).now().plusDays(5).toString()', '2026-12-10'],
   // Orca's own specification of its expression processing.
   ['ORCA-SPEC', 'replaceMe', 'newValue'],
   ['ORCA-SPEC', 'h1.h1', 'h1Val'],
@@ -218,6 +221,14 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['SPRING', "trigger.tag.indexOf('.') + trigger.tag.trim().length()", 8],
   ['SPRING', "execution.stages.?[status == 'SUCCEEDED'].size()", 8],
   ['SPRING', "-parameters.count", -7],
+  ['SPRING', "new java.text.SimpleDateFormat(\"yyyyMMdd'T'HHmmss.SSS EEE MMM a z\").format(new java.util.Date())", '20261205T194703.250 Sat Dec PM UTC'],
+  ['SPRING', 'new java.util.Date().getTime()', Date.parse('2026-12-05T19:47:03.250Z')],
+  ['SPRING', 'new java.util.Date()', Date.parse('2026-12-05T19:47:03.250Z')],
+  ['SPRING', "'' + new java.util.Date()", 'Sat Dec 05 19:47:03 UTC 2026'],
+  ['SPRING', 'T(java.time.Instant).now().toString()', '2026-12-05T19:47:03.250Z'],
+  ['SPRING', 'T(java.time.LocalDate).of(2024, 1, 31).plusMonths(1).toString()', '2024-02-29'],
+  ['SPRING', "T(java.time.LocalDate).parse('2026-12-07').getDayOfWeek()", 'MONDAY'],
+  ['SPRING', "T(java.time.LocalDate).now().minusWeeks(1).isBefore(T(java.time.LocalDate).now())", true],
 ];
 
 describe('SpEL as Spinnaker pipelines use it', () => {
@@ -255,6 +266,8 @@ describe('SpEL as Spinnaker pipelines use it', () => {
     expect(fails("#judgment('Bake')")).toThrow('no manual judgment stage named "Bake"');
     expect(fails("#fromUrl('http://example.com')")).toThrow('reading URLs is not available here');
     expect(fails("'a'.matches('(a)\\1')")).toThrow('RE2');
+    expect(fails("new java.text.SimpleDateFormat('yyyy-ww').format(new java.util.Date())")).toThrow('the date pattern letter "w" is not supported');
+    expect(() => spelEvaluator({ ...scope, now: undefined })('new java.util.Date()')).toThrow('the current time is not available here');
   });
 
   it('reads URLs only through the fetcher it is given', () => {
@@ -268,7 +281,9 @@ describe('SpEL as Spinnaker pipelines use it', () => {
     expect(spelProblem("#stage('Bake'")).toMatch(/expected "\)"/);
     expect(spelProblem('#nope(1)')).toMatch(/unknown function #nope\(\)/);
     expect(spelProblem('a = 1')).toMatch(/assignment/);
-    expect(spelProblem("new java.util.Date()")).toMatch(/not allowed/);
+    expect(spelProblem('new java.util.Scanner(1)')).toMatch(/new java\.util\.Scanner\(…\) is not allowed/);
+    expect(spelProblem('new java.lang.Date()')).toMatch(/not allowed/); // Date lives in java.util
+    expect(spelProblem("new java.text.SimpleDateFormat('yyyy').format(new java.util.Date())")).toBeUndefined();
     expect(spelProblem('@bean.foo')).toMatch(/bean references/);
     expect(spelProblem('(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))')).toMatch(/nested deeper/);
   });

@@ -1,4 +1,5 @@
 import {
+  DEPLOY_PERMISSION_TASK,
   ExpressionError,
   FREEZE_STAGE_TYPES,
   FREEZE_TASK,
@@ -16,6 +17,7 @@ import {
   windowCovers,
   type ExpressionScope,
   type StageDefinition,
+  upstreamOf,
 } from '@gantry/core';
 import { evaluatorOf, type FetchedDocument } from '@gantry/core/celBatch';
 import {
@@ -58,12 +60,12 @@ export async function startStageLocked(
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
   if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage);
-  if (isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
+  if (execution.canceled || isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
   const scope = expressionScope(execution, stages, stage, now);
-  const plan = await planStage(sql, stage, scope, ctx, execution);
+  const plan = await planStage(sql, stage, scope, ctx, execution, upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -101,23 +103,31 @@ type StagePlan =
   | { kind: 'run'; context: JsonObject; tasks: string[] };
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
-async function planStage(sql: SqlClient, stage: StageRow, scope: ExpressionScope, ctx: EngineContext, execution: ExecutionRow): Promise<StagePlan> {
+async function planStage(
+  sql: SqlClient,
+  stage: StageRow,
+  scope: ExpressionScope,
+  ctx: EngineContext,
+  execution: ExecutionRow,
+  upstream: readonly Record<string, unknown>[],
+): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
   const language = execution.expression_language;
-  const written = stage.definition as StageDefinition;
-  const definition = language === 'spel' ? wrapBarePreconditions(written) : written;
   const session: EvaluationSession = { sql, ctx, execution, documents: {} };
-  // Orca evaluates a SpEL evaluateVariables stage's variables one at a time, each seeing the ones before it by name.
-  const chained = language === 'spel' && stage.type === 'evaluateVariables' && Array.isArray(definition.variables) ? ['variables'] : [];
   try {
+    const stored = stage.definition as StageDefinition;
+    const written = type.fromUpstream === undefined ? stored : (type.fromUpstream(stored, upstream) as StageDefinition);
+    const definition = language === 'spel' ? wrapBarePreconditions(written) : written;
+    // Orca evaluates a SpEL evaluateVariables stage's variables one at a time, each seeing the ones before it by name.
+    const chained = language === 'spel' && stage.type === 'evaluateVariables' && Array.isArray(definition.variables) ? ['variables'] : [];
     const evaluate = await evaluateInSandbox(stageExpressions(definition, language, chained), scope, session);
     if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate, language)) {
       return { kind: 'skip' };
     }
     const resolvedFields = chained.length === 0 ? {} : { variables: await chainVariables(definition.variables as unknown[], scope, session) };
     const resolved = resolveStage(definition, scope, evaluate, language, resolvedFields);
-    const tasks = [...freezeCheck(stage.type, resolved, execution.application, ctx), ...type.tasks(resolved)];
+    const tasks = [...freezeCheck(stage.type, resolved, execution.application, ctx), ...permissionCheck(stage.type, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -131,6 +141,16 @@ async function planStage(sql: SqlClient, stage: StageRow, scope: ExpressionScope
     }
     throw error;
   }
+}
+
+/** The outputs of the stages `stage` waits for, directly or not, nearest first (StageType.fromUpstream). */
+function upstreamOutputs(stages: readonly StageRow[], stage: StageRow): Record<string, unknown>[] {
+  const nodes = stages.map((candidate) => ({ refId: candidate.ref_id, requisiteStageRefIds: candidate.requisite_stage_ref_ids }));
+  const byRef = new Map(stages.map((candidate) => [candidate.ref_id, candidate]));
+  return upstreamOf(nodes, stage.ref_id).flatMap((ref): Record<string, unknown>[] => {
+    const outputs = byRef.get(ref)?.outputs;
+    return outputs === undefined ? [] : [outputs];
+  });
 }
 
 /**
@@ -237,6 +257,11 @@ function freezeCheck(type: string, resolved: unknown, application: string, ctx: 
   if (!FREEZE_STAGE_TYPES.has(type)) return [];
   const target = { application, account: stageAccount(resolved as Record<string, unknown>) };
   return ctx.services.policy.freezeWindows.some((window) => windowCovers(window, target)) ? [FREEZE_TASK] : [];
+}
+
+/** With authentication on, a deploy-type stage re-checks its principal's permissions before acting (checkDeployPermissions), after any freeze wait. */
+function permissionCheck(type: string, ctx: EngineContext): string[] {
+  return FREEZE_STAGE_TYPES.has(type) && ctx.services.permissions !== undefined ? [DEPLOY_PERMISSION_TASK] : [];
 }
 
 function stageEvent(stage: StageRow): JsonObject {

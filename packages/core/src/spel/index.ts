@@ -1,3 +1,4 @@
+import { upstreamOf } from '../dag';
 import type { ExpressionScope, ScopeStage } from '../expressions';
 import { evaluateSpel } from './evaluate';
 import { HELPER_NAMES, deployedServerGroups, type SpelEnvironment } from './functions';
@@ -178,16 +179,8 @@ function stageObject(refId: string, stage: ScopeStage): SpelMap {
 
 /** Outputs of every stage upstream of `refId`, farthest first, so that nearer ones win when merged. */
 function upstreamOutputs(refId: string, stages: ExpressionScope['stages']): Record<string, unknown>[] {
-  const order: string[] = [];
-  let frontier = stages[refId]?.requisiteStageRefIds ?? [];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const ref of frontier) {
-      if (order.includes(ref) || !Object.hasOwn(stages, ref)) continue;
-      order.push(ref);
-      next.push(...(stages[ref]?.requisiteStageRefIds ?? []));
-    }
-    frontier = next;
-  }
-  return order.reverse().map((ref) => stages[ref]?.outputs ?? {});
+  const nodes = Object.entries(stages).map(([ref, stage]) => ({ refId: ref, requisiteStageRefIds: stage.requisiteStageRefIds ?? [] }));
+  return upstreamOf(nodes, refId)
+    .reverse()
+    .map((ref) => stages[ref]?.outputs ?? {});
 }

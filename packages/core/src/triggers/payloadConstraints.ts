@@ -77,3 +77,15 @@ export function readPayloadPath(payload: unknown, path: string): unknown {
   }
   return current;
 }
+
+/**
+ * Whether the whole of `text` matches `pattern`: Java's `String.matches`, which is how Spinnaker
+ * reads its trigger fields (a git trigger's `branch`, a docker trigger's `tag`) and an expected
+ * artifact's match fields. Runs in RE2 like every pattern here; one that does not compile matches
+ * nothing (saving reports it).
+ */
+export function matchesWhole(pattern: string, text: string): boolean {
+  if (text.length > MAX_REGEX_INPUT_CHARS) return false;
+  const anchored = `^(?:${pattern})$`;
+  return re2Problem(anchored) === undefined && compileRe2(anchored).test(text);
+}

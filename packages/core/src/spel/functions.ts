@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { fail } from './failure';
 import { parseJavaBoolean, parseJavaDouble, parseJavaInt, readKey } from './methods';
-import { fromSpel, isSpelMap, javaText, kindOf, toSpel, type SpelMap, type SpelValue } from './values';
+import { fromSpel, isSpelMap, javaText, kindOf, record, toSpel, type SpelMap, type SpelValue } from './values';
 
 /**
  * Spinnaker's helper functions (`#stage('Bake')`, `#toInt(…)`…), with the meaning orca and
@@ -51,6 +51,7 @@ const HELPERS: Record<string, Helper> = {
   fromUrl: ([url], environment) => fetchText(requiredText(url, 'fromUrl'), environment),
   jsonFromUrl: ([url], environment) => readJson(fetchText(requiredText(url, 'jsonFromUrl'), environment)),
   yamlFromUrl: ([url], environment) => readYaml(fetchText(requiredText(url, 'yamlFromUrl'), environment)),
+  propertiesFromUrl: ([url], environment) => readProperties(fetchText(requiredText(url, 'propertiesFromUrl'), environment)),
   alphanumerical: ([text]) => requiredText(text, 'alphanumerical').replace(/[^A-Za-z0-9]/g, ''),
   toBase64: ([text]) => toBase64(requiredText(text, 'toBase64')),
   fromBase64: ([text]) => fromBase64(requiredText(text, 'fromBase64')),
@@ -161,6 +162,34 @@ function readYaml(text: string): SpelValue {
   } catch (error) {
     return fail(`not YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
+}
+
+/**
+ * A Java properties file (what Jenkins jobs archive) as a map: `key=value`, `key: value` or
+ * `key value`, `#`/`!` comments, a trailing backslash continuing the line.
+ */
+function readProperties(text: string): SpelValue {
+  const entries: [string, SpelValue][] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i += 1) {
+    let line = lines[i]!.replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    while (continues(line) && i + 1 < lines.length) {
+      i += 1;
+      line = line.slice(0, -1) + lines[i]!.replace(/^\s+/, '');
+    }
+    const match = /^((?:\\.|[^=:\s\\])*)\s*[=:\s]?\s*(.*)$/.exec(line)!;
+    const unescape = (part: string) => part.replace(/\\(.)/g, (_, ch: string) => ({ t: '\t', n: '\n', r: '\r', f: '\f' })[ch] ?? ch);
+    entries.push([unescape(match[1] ?? ''), unescape(match[2] ?? '')]);
+  }
+  return record(entries);
+}
+
+/** Whether a properties line ends in an odd number of backslashes (counted, not matched: no regex backtracking). */
+function continues(line: string): boolean {
+  let count = 0;
+  while (count < line.length && line[line.length - 1 - count] === '\\') count += 1;
+  return count % 2 === 1;
 }
 
 /** A helper's String parameter as SpEL converts the argument to it: null stays null. */

@@ -275,6 +275,8 @@ describe('SpEL as Spinnaker pipelines use it', () => {
     const withFetch = spelEvaluator(scope, { fetch: (url) => bodies[url] ?? 'missing' });
     expect(withFetch("#jsonFromUrl('https://config.example/app.json')['replicas']")).toBe(3);
     expect(withFetch("#fromUrl('https://config.example/app.json').contains('replicas')")).toBe(true);
+    bodies['https://ci.example/build.properties'] = '# archived by Jenkins\nversion=1.4.2\nimage.tag : v1.4.2-b7\nnotes=first \\\n  second\n! other comment\npath=C\\:\\\\app\n';
+    expect(withFetch("#propertiesFromUrl('https://ci.example/build.properties')")).toEqual({ version: '1.4.2', 'image.tag': 'v1.4.2-b7', notes: 'first second', path: 'C:\\app' });
   });
 
   it('reports at save time what can never evaluate', () => {

@@ -181,9 +181,11 @@ async function evaluateInSandbox(sourceList: string[], scope: ExpressionScope, s
   const language = execution.expression_language;
   const sources = [...new Set(sourceList)];
   if (sources.length === 0) return undefined;
+  // Pipeline ids are read only for the sources that ask: of this application, or of all for #pipelineIdInApplication.
+  const everyApplication = sources.some((source) => source.includes('#pipelineIdInApplication'));
   const fullScope =
     language === 'spel' && sources.some((source) => source.includes('#pipelineId'))
-      ? { ...scope, pipelineIds: await selectPipelineIds(sql, execution.application) }
+      ? { ...scope, pipelineIds: await selectPipelineIds(sql, everyApplication ? undefined : execution.application) }
       : scope;
   for (;;) {
     const outcomes = await ctx.expressions.evaluate(sources, fullScope, { language, documents });

@@ -15,8 +15,8 @@ export interface SpelEnvironment {
   stages: SpelMap[];
   /** The stage whose expressions these are, when there is one. */
   currentStage?: SpelMap;
-  /** The application's pipelines by name, for `#pipelineId`. */
-  pipelineIds?: Readonly<Record<string, string>>;
+  /** Pipeline ids by application, then name, for `#pipelineId` and `#pipelineIdInApplication`. */
+  pipelineIds?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The body of a URL; throws with the reason it cannot be had. */
   fetch?: (url: string) => string;
   /** The stage start's time (epoch ms): what `new Date()` and `LocalDate.now()` read. */
@@ -55,12 +55,10 @@ const HELPERS: Record<string, Helper> = {
   alphanumerical: ([text]) => requiredText(text, 'alphanumerical').replace(/[^A-Za-z0-9]/g, ''),
   toBase64: ([text]) => toBase64(requiredText(text, 'toBase64')),
   fromBase64: ([text]) => fromBase64(requiredText(text, 'fromBase64')),
-  pipelineId: ([name], { pipelineIds, root }) => {
-    const wanted = requiredText(name, 'pipelineId');
-    const application = javaText(readKey(asMap(readKey(root, 'execution')), 'application'));
-    const id = pipelineIds !== undefined && Object.hasOwn(pipelineIds, wanted) ? pipelineIds[wanted] : undefined;
-    return id ?? fail(`no pipeline named "${wanted}" in application ${application}`);
-  },
+  pipelineId: ([name], { pipelineIds, root }) =>
+    pipelineIdIn(pipelineIds, javaText(readKey(asMap(readKey(root, 'execution')), 'application')), requiredText(name, 'pipelineId')),
+  pipelineIdInApplication: ([name, application], { pipelineIds }) =>
+    pipelineIdIn(pipelineIds, requiredText(application, 'pipelineIdInApplication'), requiredText(name, 'pipelineIdInApplication')),
   triggerResolvedArtifact: ([name], { root }) => triggerArtifact(root, 'name', requiredText(name, 'triggerResolvedArtifact')),
   triggerResolvedArtifactByType: ([type], { root }) => triggerArtifact(root, 'type', requiredText(type, 'triggerResolvedArtifactByType')),
   deployedServerGroups: (names, { stages }) => deployedServerGroups(stages, names.map((name) => requiredText(name, 'deployedServerGroups'))),
@@ -75,6 +73,12 @@ export function callHelper(name: string, args: SpelValue[], environment: SpelEnv
   const helper = Object.hasOwn(HELPERS, name) ? HELPERS[name] : undefined;
   if (helper === undefined) fail(`unknown function #${name}() (known: ${HELPER_NAMES.map((known) => `#${known}`).join(', ')})`);
   return helper(args, environment);
+}
+
+function pipelineIdIn(pipelineIds: SpelEnvironment['pipelineIds'], application: string, name: string): string {
+  const names = pipelineIds !== undefined && Object.hasOwn(pipelineIds, application) ? pipelineIds[application] : undefined;
+  const id = names !== undefined && Object.hasOwn(names, name) ? names[name] : undefined;
+  return id ?? fail(`no pipeline named "${name}" in application ${application}`);
 }
 
 function judgment([id]: SpelValue[], { stages, root }: SpelEnvironment): SpelValue {

@@ -79,7 +79,7 @@ const scope: ExpressionScope = {
   },
   currentStage: '6',
   now: '2026-12-05T19:47:03.250Z',
-  pipelineIds: { 'Deploy to prod': '9b2395dc-7a2b-4845-b623-838bd74d059b' },
+  pipelineIds: { myapp: { 'Deploy to prod': '9b2395dc-7a2b-4845-b623-838bd74d059b' }, billing: { Release: 'c0ffee00-0000-4000-8000-000000000001' } },
 };
 
 const bakeStage = {
@@ -117,6 +117,7 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['REF', '#triggerResolvedArtifact("my-image")["reference"]', 'gcr.io/spinnaker-marketplace/orca@sha256:b48d'],
   ['REF', '#triggerResolvedArtifactByType("docker/image")["reference"]', 'gcr.io/spinnaker-marketplace/orca@sha256:b48d'],
   ['REF', '#pipelineId("Deploy to prod")', '9b2395dc-7a2b-4845-b623-838bd74d059b'],
+  ['REF', '#pipelineIdInApplication("Release", "billing")', 'c0ffee00-0000-4000-8000-000000000001'],
   ['REF', '#alphanumerical("new-release_1.2")', 'newrelease12'],
   ['REF', '#stageExists("Bake")', true],
   ['REF', '#stageExists("Nope")', false],

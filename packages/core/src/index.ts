@@ -31,6 +31,16 @@ export {
   parsePipelineDefinition,
 } from './pipeline';
 export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
+export {
+  DEFAULT_EXECUTION_WINDOW_TIMEZONE,
+  EXECUTION_WINDOW_TASK,
+  executionWindowOf,
+  executionWindowSchema,
+  executionWindowTasks,
+  jitterDelayMs,
+  nextWindowOpening,
+  type ExecutionWindow,
+} from './stages/executionWindow';
 export { compatibilityReport, IGNORED_PIPELINE_FIELDS, IGNORED_STAGE_FIELDS } from './compatibility';
 export type { CompatibilityFinding, CompatibilityReport } from './compatibility';
 export { validateDag, topologicalOrder, downstreamOf, initialStages, upstreamOf } from './dag';

@@ -4,6 +4,7 @@ import { validateDagNodes, type IndexedDagNode } from './dag';
 import { describeIssue, ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
 import { APPLICATION_NAME } from './naming';
+import { executionWindowIssues } from './stages/executionWindow';
 import { setLiteralsAside } from './stages/literalFields';
 import { getStageType, listStageTypes } from './stages/registry';
 import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
@@ -87,7 +88,7 @@ export const stageDefinitionSchema = z
 
 function stageIssues(stage: unknown): ValidationIssue[] {
   if (!isPlainObject(stage)) return [];
-  return [...typeFieldIssues(stage), ...stageExpressionIssues(stage)];
+  return [...typeFieldIssues(stage), ...executionWindowIssues(stage), ...stageExpressionIssues(stage)];
 }
 
 function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {

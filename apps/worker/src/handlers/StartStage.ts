@@ -1,5 +1,6 @@
 import {
   ExpressionError,
+  executionWindowTasks,
   FREEZE_STAGE_TYPES,
   FREEZE_TASK,
   ValidationError,
@@ -114,7 +115,8 @@ async function planStage(
       return { kind: 'skip' };
     }
     const resolved = resolveStage(definition, scope, evaluate);
-    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
+    // The execution window first (Spinnaker runs it as a stage before this one), then any freeze as it stands then.
+    const tasks = [...executionWindowTasks(resolved), ...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };

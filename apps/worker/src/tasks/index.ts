@@ -9,6 +9,7 @@ import { evaluateVariablesTask } from './evaluateVariables';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
+import { waitForExecutionWindowTask } from './waitForExecutionWindow';
 import { waitForJudgmentTask } from './waitForJudgment';
 import { serverGroupTasks } from './serverGroup';
 import { createWebhookTask } from './webhook/createWebhook';
@@ -26,6 +27,7 @@ export {
   monitorPipelineTask,
   monitorWebhookTask,
   startPipelineTask,
+  waitForExecutionWindowTask,
   waitForJudgmentTask,
   waitTask,
 };
@@ -51,6 +53,8 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   ...canaryTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.
   checkFreezeWindowsTask,
+  // Planned by the engine first in any stage with Spinnaker's restrictExecutionDuringTimeWindow.
+  waitForExecutionWindowTask,
 );
 
 export const builtInTasks: readonly TaskImplementation[] = Object.values(builtInTaskTable);

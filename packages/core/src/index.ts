@@ -41,6 +41,7 @@ export {
   nextWindowOpening,
   type ExecutionWindow,
 } from './stages/executionWindow';
+export { checkPipelineLock, lockOf, type PipelineLock } from './pipelineLock';
 export { compatibilityReport, IGNORED_PIPELINE_FIELDS, IGNORED_STAGE_FIELDS } from './compatibility';
 export type { CompatibilityFinding, CompatibilityReport } from './compatibility';
 export { validateDag, topologicalOrder, downstreamOf, initialStages, upstreamOf } from './dag';

@@ -308,6 +308,31 @@ describe('pipeline routes', () => {
     expect((await send('DELETE', `/api/v1/pipelines/${id}`)).statusCode).toBe(204);
   });
 
+  it('saves a pipeline whose accounts, Jenkins master and job, and downstream pipeline do not exist yet (checked when the stage runs)', async () => {
+    const response = await send('POST', '/api/v1/pipelines', {
+      application: 'shop',
+      name: 'names things to come',
+      triggers: [{ type: 'jenkins', master: 'jenkins-not-configured-yet', job: 'build/shop', enabled: true }],
+      stages: [
+        { refId: 'bake', type: 'bake', account: 'aws-not-yet', package: 'shop', version: '1' },
+        {
+          refId: 'deploy',
+          type: 'deploy',
+          requisiteStageRefIds: ['bake'],
+          cluster: { account: 'aws-not-yet', region: 'us-east-1', application: 'shop', strategy: 'redblack', capacity: { min: 1, max: 1, desired: 1 } },
+        },
+        { refId: 'next', type: 'pipeline', requisiteStageRefIds: ['deploy'], application: 'billing', pipeline: 'a-pipeline-not-saved-yet' },
+        {
+          refId: 'check',
+          type: 'checkPreconditions',
+          requisiteStageRefIds: ['deploy'],
+          preconditions: [{ type: 'clusterSize', context: { credentials: 'k8s-not-yet', cluster: 'shop', expected: 1 } }],
+        },
+      ],
+    });
+    expect(response.statusCode, response.body).toBe(201);
+  });
+
   describe('POST /pipelines/validate', () => {
     it('reports what loads, what is ignored and what is unsupported, with paths, and stores nothing', async () => {
       const before = await countStored();

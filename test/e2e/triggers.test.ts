@@ -437,8 +437,8 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
         name: uniqueName('bad'),
         stages: quickStages,
         triggers: [
-          { type: 'git', branch: 'main' },
-          { type: 'cron', expression: '0 */15 * * * * *' },
+          { type: 'travis', branch: 'main' },
+          { type: 'cron', expression: 'every fifteen minutes' },
           { type: 'cron', expression: '0 0 * * *', timezone: 'Europe/Atlantis' },
           { type: 'webhook', source: 'github', payloadConstraints: { ref: { regex: '^refs/heads/(main' } } },
         ],

@@ -2,7 +2,7 @@ import { ANY, PolicyViolationError, checkPipelineLock, compatibilityReport, pars
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf } from '../../actor';
+import { savedBy } from '../../actor';
 import { signedIn } from '../../auth/access';
 import { onApplication, onPipeline } from '../../auth/resources';
 import { checkRunAs } from '../../auth/runAs';
@@ -50,7 +50,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition, config: writeBody }, async (request, reply) => {
     checkSaveRules(request.body);
     await checkRunAs(request.principal, request.body, serviceAccounts);
-    const pipeline = await pipelines.create(request.body, actorOf(request));
+    const pipeline = await pipelines.create(request.body, savedBy(request));
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
     return reply.code(201).send(pipeline);
   });
@@ -68,7 +68,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
     // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
     const before = await definitionBefore(pipelines, request.params.id);
     checkPipelineLock(before, request.body);
-    const pipeline = await pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);
+    const pipeline = await pipelines.update(request.params.id, request.body, savedBy(request), request.query.expectedVersion);
     await requestCronSync(bus, pipeline.id, [before, pipeline.definition], request.log);
     return pipeline;
   });
@@ -93,7 +93,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   app.delete('/pipelines/:id', { schema: deletePipelineSchema, config: onPipelineOf('WRITE') }, async (request, reply) => {
     const before = await definitionBefore(pipelines, request.params.id);
     checkPipelineLock(before, undefined);
-    await pipelines.delete(request.params.id, actorOf(request));
+    await pipelines.delete(request.params.id, savedBy(request));
     await requestCronSync(bus, request.params.id, [before], request.log);
     return reply.code(204).send();
   });

@@ -148,7 +148,8 @@ type DeployTask = (typeof NEW_SERVER_GROUP_TASKS)[number] | ReturnType<(typeof S
  * `deploy.server.groups` ({location: [name]}); from the old groups' steps disabledServerGroups,
  * scaledDownServerGroups, destroyedServerGroups; rolling red/black adds completedPercentages.
  * With `rollback.onFailure`, a failed deploy adds its rollback's restoredServerGroup,
- * rolledBackServerGroup and rollbackDurationMs (or rollbackSkipped when its group never existed).
+ * rolledBackServerGroup and rollbackDurationMs (or rollbackSkipped when its group never existed);
+ * so does a canceled one, whatever `rollback` says.
  */
 export const deployStage = defineStageType({
   type: 'deploy',
@@ -156,6 +157,10 @@ export const deployStage = defineStageType({
   fromUpstream: imageFromUpstream,
   tasks: (fields) => planFor(deployClusterOf(fields)),
   onFailureTasks: (fields) => (fields.rollback?.onFailure === true ? [...DEPLOY_ROLLBACK_TASKS] : []),
+  // Canceled mid-rollout (traffic shared, or the old groups on their way out): the deploy's rollback
+  // puts the older healthy group back into traffic and takes the new one out. A deploy canceled
+  // before its group existed has nothing to undo (the rollback records that it was skipped).
+  cancelTasks: () => [...DEPLOY_ROLLBACK_TASKS],
 });
 
 function planFor(cluster: DeployCluster): DeployTask[] {

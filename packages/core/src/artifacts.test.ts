@@ -70,4 +70,13 @@ describe('binding expected artifacts at trigger time (orca ArtifactUtils.resolve
       }),
     ).toThrow(/expectedArtifacts\.0\.matchArtifact\.type: invalid regex/);
   });
+
+  it("keeps Deck's typeless default when it is not used, and refuses it when it is", () => {
+    const typeless = { id: 'image', matchArtifact: { type: 'docker/image' }, defaultArtifact: { kind: 'custom' } };
+    const pipeline = (entry: Record<string, unknown>) => ({ application: 'shop', name: 'p', expectedArtifacts: [entry], stages: [] });
+    expect(parsePipelineDefinition(pipeline(typeless)).expectedArtifacts).toEqual([expect.objectContaining({ defaultArtifact: { kind: 'custom' } })]);
+    expect(expectedArtifactIssues([{ ...typeless, useDefaultArtifact: true }])).toEqual([
+      { path: [0, 'defaultArtifact', 'type'], message: 'useDefaultArtifact is set: the default artifact needs a type' },
+    ]);
+  });
 });

@@ -42,7 +42,9 @@ export const expectedArtifactSchema = z.looseObject({
   id: z.string().min(1),
   displayName: z.string().optional(),
   matchArtifact: matchArtifactSchema,
-  defaultArtifact: artifactSchema.optional(),
+  // Deck leaves a typeless default (`{kind: "custom"}`, `{id}`) when useDefaultArtifact is off: kept
+  // as written, unused; with useDefaultArtifact its type is required (expectedArtifactIssues).
+  defaultArtifact: artifactSchema.partial({ type: true }).optional(),
   useDefaultArtifact: z.boolean().default(false),
   usePriorArtifact: z.boolean().default(false),
 });
@@ -70,6 +72,8 @@ export function expectedArtifactIssues(expected: unknown): ValidationIssue[] {
     }
     if (entry.useDefaultArtifact === true && !isPlainObject(entry.defaultArtifact)) {
       issues.push({ path: [index, 'defaultArtifact'], message: 'useDefaultArtifact is set but there is no defaultArtifact' });
+    } else if (entry.useDefaultArtifact === true && isPlainObject(entry.defaultArtifact) && typeof entry.defaultArtifact.type !== 'string') {
+      issues.push({ path: [index, 'defaultArtifact', 'type'], message: 'useDefaultArtifact is set: the default artifact needs a type' });
     }
     return issues;
   });
@@ -144,7 +148,8 @@ function bindOne(
     const prior = priorArtifacts().find((artifact) => artifactMatches(entry.matchArtifact, artifact));
     if (prior !== undefined) return { ok: true, artifact: prior };
   }
-  if (entry.useDefaultArtifact && entry.defaultArtifact !== undefined) return { ok: true, artifact: entry.defaultArtifact };
+  const fallback = entry.defaultArtifact;
+  if (entry.useDefaultArtifact && fallback?.type !== undefined) return { ok: true, artifact: { ...fallback, type: fallback.type } };
   const tried = ["the trigger's artifacts", ...(entry.usePriorArtifact ? ["the previous execution's"] : []), ...(entry.useDefaultArtifact ? ['a default'] : [])];
   return { ok: false, reason: `expected artifact ${name} could not be bound: nothing in ${tried.join(', ')} matches ${describeMatch(entry.matchArtifact)}` };
 }

@@ -50,6 +50,13 @@ describe('binding expected artifacts at trigger time (orca ArtifactUtils.resolve
     expect(bound).toMatchObject({ ok: true, resolvedExpectedArtifacts: [{ id: 'manifest', boundArtifact: { reference: 'https://cfg/app.yml' } }] });
   });
 
+  it("accepts deck's placeholder default when no default is used", () => {
+    expect(expectedArtifactSchema.safeParse({ id: 'x', matchArtifact: { type: 'embedded/base64' }, defaultArtifact: { kind: 'custom' }, useDefaultArtifact: false }).success).toBe(true);
+    expect(expectedArtifactIssues([{ id: 'x', matchArtifact: {}, defaultArtifact: { kind: 'custom' }, useDefaultArtifact: true }])).toEqual([
+      { path: [0, 'defaultArtifact', 'type'], message: 'the default artifact needs a type (useDefaultArtifact is set)' },
+    ]);
+  });
+
   it('saving checks ids, regexes and a default that is missing', () => {
     expect(
       expectedArtifactIssues([
@@ -69,14 +76,5 @@ describe('binding expected artifacts at trigger time (orca ArtifactUtils.resolve
         stages: [{ refId: '1', type: 'wait', waitTime: 1 }],
       }),
     ).toThrow(/expectedArtifacts\.0\.matchArtifact\.type: invalid regex/);
-  });
-
-  it("keeps Deck's typeless default when it is not used, and refuses it when it is", () => {
-    const typeless = { id: 'image', matchArtifact: { type: 'docker/image' }, defaultArtifact: { kind: 'custom' } };
-    const pipeline = (entry: Record<string, unknown>) => ({ application: 'shop', name: 'p', expectedArtifacts: [entry], stages: [] });
-    expect(parsePipelineDefinition(pipeline(typeless)).expectedArtifacts).toEqual([expect.objectContaining({ defaultArtifact: { kind: 'custom' } })]);
-    expect(expectedArtifactIssues([{ ...typeless, useDefaultArtifact: true }])).toEqual([
-      { path: [0, 'defaultArtifact', 'type'], message: 'useDefaultArtifact is set: the default artifact needs a type' },
-    ]);
   });
 });

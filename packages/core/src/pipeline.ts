@@ -4,7 +4,7 @@ import { validateDagNodes, type IndexedDagNode } from './dag';
 import { describeIssue, ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
 import { APPLICATION_NAME } from './naming';
-import { setLiteralsAside } from './stages/literalFields';
+import { literalFieldsOf, setLiteralsAside } from './stages/literalFields';
 import { getStageType, listStageTypes } from './stages/registry';
 import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
 import { toValidationIssues } from './zodIssues';
@@ -107,7 +107,7 @@ function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
 function stageExpressionIssues(stage: Record<string, unknown>): ValidationIssue[] {
   const { stageEnabled, ...fields } = stage;
   const condition = isPlainObject(stageEnabled) ? stageEnabled.expression : stageEnabled;
-  const literalFields = typeof stage.type === 'string' ? (getStageType(stage.type)?.literalFields ?? []) : [];
+  const literalFields = typeof stage.type === 'string' ? literalFieldsOf(getStageType(stage.type), fields) : [];
   return [
     ...expressionIssues(setLiteralsAside(fields, literalFields).rest, []),
     ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled']) : []),

@@ -74,6 +74,17 @@ describe.sequential('kubectl against the fake', () => {
     expect(deployment.metadata.labels.tier).toBe('frontend');
   });
 
+  it('lists the ReplicaSets of each revision and rolls back with rollout undo', async () => {
+    const replicaSets = JSON.parse(await kubectl('get', 'rs', '-l', 'app=web', '-o', 'json')) as { items: { metadata: { annotations: Record<string, string> }; spec: { template: { spec: { containers: { image: string }[] } } } }[] };
+    expect(replicaSets.items.map((rs) => [rs.metadata.annotations['deployment.kubernetes.io/revision'], rs.spec.template.spec.containers[0]?.image]).sort()).toEqual([['1', 'nginx'], ['2', 'nginx:1.27']]);
+    expect(await kubectl('rollout', 'history', 'deployment/web')).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    expect(await kubectl('rollout', 'undo', 'deployment/web')).toContain('deployment.apps/web rolled back');
+    const deployment = JSON.parse(await kubectl('get', 'deployment', 'web', '-o', 'json')) as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe('nginx');
+    // The template of revision 1 comes back as revision 3, as in a cluster.
+    await eventually(async () => (/\n2\s+<none>\n3\s+<none>/.test(await kubectl('rollout', 'history', 'deployment/web')) ? true : undefined), 10_000);
+  });
+
   it('creates a service and server-side-applies an HTTPRoute', async () => {
     expect(await kubectl('create', 'service', 'clusterip', 'web', '--tcp=80:8080')).toContain('service/web created');
     const manifest = join(home, 'route.yaml');

@@ -2,7 +2,7 @@
  * The resource types the fake serves: one table drives discovery, routing, error messages and
  * the per-type rules, so adding a type is one entry here (plus rules if it needs any).
  */
-export type FakeResourceName = 'namespaces' | 'pods' | 'services' | 'deployments' | 'httproutes';
+export type FakeResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'httproutes';
 
 export type Verb = 'create' | 'delete' | 'get' | 'list' | 'patch' | 'update';
 
@@ -49,8 +49,25 @@ export const RESOURCES: readonly ResourceType[] = [
     custom: false, deleteReturnsObject: true,
   },
   {
+    name: 'configmaps', group: '', version: 'v1', singular: 'configmap', kind: 'ConfigMap', namespaced: true,
+    shortNames: ['cm'], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    name: 'secrets', group: '', version: 'v1', singular: 'secret', kind: 'Secret', namespaced: true,
+    shortNames: [], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
     name: 'deployments', group: 'apps', version: 'v1', singular: 'deployment', kind: 'Deployment', namespaced: true,
     shortNames: ['deploy'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: true },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    // ReplicaSets belong to the Deployment controller (one per template, with its revision), as
+    // pods do: clients read them (`kubectl rollout undo` lists them) and may delete them.
+    name: 'replicasets', group: 'apps', version: 'v1', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
+    shortNames: ['rs'], categories: ['all'], verbs: ['delete', 'get', 'list'], subresources: { status: true, scale: false },
     custom: false, deleteReturnsObject: false,
   },
   {

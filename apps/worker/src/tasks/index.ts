@@ -10,6 +10,7 @@ import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
 import { waitForJudgmentTask } from './waitForJudgment';
+import { manifestTasks } from './manifest';
 import { serverGroupTasks } from './serverGroup';
 import { createWebhookTask } from './webhook/createWebhook';
 import { monitorWebhookTask } from './webhook/monitorWebhook';
@@ -49,6 +50,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   bakeImageTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  ...manifestTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.
   checkFreezeWindowsTask,
 );

@@ -2,7 +2,7 @@ import { describeIssue, ValidationError } from '../errors';
 import { conditionExpressions, resolveExpressions, templateExpressions, type CelEvaluator, type ExpressionScope } from '../expressions';
 import type { StageDefinition } from '../pipeline';
 import { toValidationIssues } from '../zodIssues';
-import { putLiteralsBack, setLiteralsAside } from './literalFields';
+import { literalFieldsOf, putLiteralsBack, setLiteralsAside } from './literalFields';
 import { getStageType } from './registry';
 import type { StageType } from './StageType';
 
@@ -15,7 +15,7 @@ import type { StageType } from './StageType';
 export function resolveStage(stage: StageDefinition, scope: ExpressionScope, evaluate?: CelEvaluator): StageDefinition {
   const { stageEnabled, ...fields } = stage;
   const stageType = stageTypeOf(stage);
-  const { rest, literals } = setLiteralsAside(fields, stageType.literalFields ?? []);
+  const { rest, literals } = setLiteralsAside(fields, literalFieldsOf(stageType, fields));
   const resolved = { ...(putLiteralsBack(resolveExpressions(rest, scope, evaluate), literals) as Record<string, unknown>) };
   const parsed = stageType.fields.safeParse(resolved);
   if (!parsed.success) {
@@ -38,7 +38,7 @@ export function resolveStage(stage: StageDefinition, scope: ExpressionScope, eva
 /** Every CEL source starting the stage evaluates: its `stageEnabled` condition's, then its fields'. */
 export function stageExpressions(stage: StageDefinition): string[] {
   const { stageEnabled, ...fields } = stage;
-  const { rest } = setLiteralsAside(fields, getStageType(stage.type)?.literalFields ?? []);
+  const { rest } = setLiteralsAside(fields, literalFieldsOf(getStageType(stage.type), fields));
   return [...(stageEnabled === undefined ? [] : conditionExpressions(stageEnabled.expression)), ...templateExpressions(rest)];
 }
 

@@ -1,4 +1,5 @@
 /** Per-type rules, looked up by resource name; pods have none because only the controller writes them. */
+import { ensureObject, isObject } from '../json';
 import type { FakeResourceName } from '../resources';
 import { deploymentRules } from './deployments';
 import { httpRouteRules } from './httproutes';
@@ -13,9 +14,27 @@ const podRules: ResourceRules = {
   validate: (object) => labelCauses(object.metadata.labels, 'metadata.labels'),
 };
 
+/** ConfigMaps and Secrets are data: the metadata checks, and Secret's `stringData` folded into `data` as the server does. */
+const configMapRules: ResourceRules = { ...podRules };
+const secretRules: ResourceRules = {
+  ...podRules,
+  applyDefaults(object) {
+    const stringData = object.stringData;
+    if (isObject(stringData)) {
+      const data = ensureObject(object, 'data');
+      for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+      delete object.stringData;
+    }
+    object.type ??= 'Opaque';
+  },
+};
+
 const RULES: Record<FakeResourceName, ResourceRules> = {
   namespaces: namespaceRules,
   pods: podRules,
+  configmaps: configMapRules,
+  secrets: secretRules,
+  replicasets: podRules,
   services: serviceRules,
   deployments: deploymentRules,
   httproutes: httpRouteRules,

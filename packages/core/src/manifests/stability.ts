@@ -96,7 +96,7 @@ function pod(object: Json): Stability {
   if (phase === 'Failed') return failed(`pod failed${typeof status.message === 'string' ? `: ${status.message}` : ''}`);
   if (phase === 'Succeeded') return STABLE;
   const ready = conditions(status).find((c) => c.type === 'Ready');
-  return phase === 'Running' && ready?.status === 'True' ? STABLE : waiting(`waiting for the pod to be ready (phase ${String(phase ?? 'unknown')})`);
+  return phase === 'Running' && ready?.status === 'True' ? STABLE : waiting(`waiting for the pod to be ready (phase ${typeof phase === 'string' ? phase : 'unknown'})`);
 }
 
 const RULES: Record<string, (object: Json) => Stability> = {

@@ -47,7 +47,7 @@ class JsonApi extends KubernetesObjectApi {
       context.setBody(JSON.stringify(body.value));
     }
     context.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
-    return this.requestPromise(context) as Promise<KubeJson>;
+    return this.requestPromise<KubeJson>(context);
   }
 
   protected override async processResponse(response: ResponseContext): Promise<never> {

@@ -15,10 +15,10 @@ export function boundArtifact(ctx: TaskContext, id: string): ManifestArtifact | 
   ];
   for (const place of places) {
     if (!Array.isArray(place)) continue;
-    const expected = place.find((candidate) => isPlainObject(candidate) && candidate.id === id);
+    const expected: unknown = place.find((candidate) => isPlainObject(candidate) && candidate.id === id);
     if (!isPlainObject(expected)) continue;
     const artifact = expected.boundArtifact ?? (expected.useDefaultArtifact === true ? expected.defaultArtifact : undefined);
-    if (isPlainObject(artifact)) return artifact as ManifestArtifact;
+    if (isPlainObject(artifact)) return artifact;
   }
   return undefined;
 }
@@ -51,5 +51,5 @@ export function manifestsInArtifact(artifact: ManifestArtifact): unknown[] {
 
 /** `kind: List` documents hold their manifests in `items`. */
 export function flattenLists(manifests: readonly unknown[]): unknown[] {
-  return manifests.flatMap((manifest) => (isPlainObject(manifest) && manifest.kind === 'List' && Array.isArray(manifest.items) ? manifest.items : [manifest]));
+  return manifests.flatMap((manifest): unknown[] => (isPlainObject(manifest) && manifest.kind === 'List' && Array.isArray(manifest.items) ? (manifest.items as unknown[]) : [manifest]));
 }

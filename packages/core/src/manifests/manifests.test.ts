@@ -3,7 +3,7 @@ import { checkManifest, canonicalJson, ManifestProblem, type Manifest } from './
 import { withMoniker } from './moniker';
 import { pickByCriteria } from './selection';
 import { stabilityOf } from './stability';
-import { bindImages, decideVersion, isVersioned, rewriteReferences, versionOf, versionsToPrune } from './versioning';
+import { bindImages, decideVersion, dockerImageArtifact, isVersioned, rewriteReferences, versionOf, versionsToPrune } from './versioning';
 
 const manifest = (kind: string, name: string, extra: Record<string, unknown> = {}): Manifest => ({ apiVersion: 'v1', kind, metadata: { name }, ...extra });
 
@@ -77,6 +77,14 @@ describe('versioning', () => {
     const { manifest: bound, bound: images } = bindImages(pod, [{ name: 'gcr.io/x/app', reference: 'gcr.io/x/app:1.2.3' }]);
     expect(images).toEqual(['gcr.io/x/app:1.2.3', 'gcr.io/x/app:1.2.3']);
     expect(JSON.stringify(bound)).toContain('gcr.io/x/application:1');
+  });
+});
+
+describe('docker image artifacts', () => {
+  it('splits name and version at the tag or digest, not at a registry port', () => {
+    expect(dockerImageArtifact('localhost:5000/app:1.2')).toEqual({ type: 'docker/image', name: 'localhost:5000/app', reference: 'localhost:5000/app:1.2', version: '1.2' });
+    expect(dockerImageArtifact('localhost:5000/app')).toEqual({ type: 'docker/image', name: 'localhost:5000/app', reference: 'localhost:5000/app' });
+    expect(dockerImageArtifact('app@sha256:abc')).toMatchObject({ name: 'app', version: 'sha256:abc' });
   });
 });
 

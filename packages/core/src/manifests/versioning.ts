@@ -110,33 +110,63 @@ export interface Renamed {
 }
 
 /**
+ * Calls `visit` with each place in `value` that names a ConfigMap or Secret: the object holding
+ * the name and the key it is under, so callers can read or replace it.
+ */
+function visitReferences(value: unknown, visit: (kind: 'ConfigMap' | 'Secret', holder: Record<string, unknown>, key: string) => void, parentKey?: string): void {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (parentKey === 'imagePullSecrets' && isPlainObject(item)) visit('Secret', item, 'name');
+      visitReferences(item, visit);
+    }
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const reference = parentKey === undefined ? undefined : REFERENCES[parentKey];
+  if (reference && typeof value[reference.key] === 'string') visit(reference.kind, value, reference.key);
+  for (const [key, child] of Object.entries(value)) visitReferences(child, visit, key);
+}
+
+/**
  * A copy of `manifest` whose references to the renamed ConfigMaps and Secrets name their new
  * versions, as Spinnaker rewrites the other manifests of the same stage.
  */
 export function rewriteReferences(manifest: Manifest, renamed: readonly Renamed[]): Manifest {
   const copy = deepCopy(manifest);
-  const lookup = (kind: string, name: unknown) => renamed.find((r) => sameKind(r.kind, kind) && r.from === name)?.to;
-  const walk = (value: unknown, parentKey: string | undefined): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) {
-        if (parentKey === 'imagePullSecrets' && isPlainObject(item)) {
-          const to = lookup('Secret', item.name);
-          if (to !== undefined) item.name = to;
-        }
-        walk(item, undefined);
-      }
-      return;
-    }
-    if (!isPlainObject(value)) return;
-    const reference = parentKey === undefined ? undefined : REFERENCES[parentKey];
-    if (reference) {
-      const to = lookup(reference.kind, value[reference.key]);
-      if (to !== undefined) value[reference.key] = to;
-    }
-    for (const [key, child] of Object.entries(value)) walk(child, key);
-  };
-  walk(copy, undefined);
+  visitReferences(copy, (kind, holder, key) => {
+    const to = renamed.find((r) => sameKind(r.kind, kind) && r.from === holder[key])?.to;
+    if (to !== undefined) holder[key] = to;
+  });
   return copy;
+}
+
+/** The ConfigMaps and Secrets a manifest refers to, each once. */
+export function referencedObjects(manifest: Record<string, unknown>): { kind: 'ConfigMap' | 'Secret'; name: string }[] {
+  const found = new Map<string, { kind: 'ConfigMap' | 'Secret'; name: string }>();
+  visitReferences(manifest, (kind, holder, key) => {
+    const name = String(holder[key]);
+    found.set(`${kind}/${name}`, { kind, name });
+  });
+  return [...found.values()];
+}
+
+/** Calls `visit` with every container and init container (with an image) in `value`. */
+function visitContainers(value: unknown, visit: (container: Record<string, unknown> & { image: string }) => void, parentKey?: string): void {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if ((parentKey === 'containers' || parentKey === 'initContainers') && isPlainObject(item) && typeof item.image === 'string') visit(item as Record<string, unknown> & { image: string });
+      visitContainers(item, visit);
+    }
+  } else if (isPlainObject(value)) {
+    for (const [key, child] of Object.entries(value)) visitContainers(child, visit, key);
+  }
+}
+
+/** The images of a manifest's containers and init containers, in order, each once. */
+export function containerImages(manifest: Record<string, unknown>): string[] {
+  const images = new Set<string>();
+  visitContainers(manifest, (container) => images.add(container.image));
+  return [...images];
 }
 
 export interface BoundImage {
@@ -159,23 +189,21 @@ function isImageOf(image: string, name: string): boolean {
 export function bindImages(manifest: Manifest, images: readonly BoundImage[]): { manifest: Manifest; bound: string[] } {
   const copy = deepCopy(manifest);
   const bound: string[] = [];
-  const walk = (value: unknown, parentKey: string | undefined): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) {
-        if ((parentKey === 'containers' || parentKey === 'initContainers') && isPlainObject(item) && typeof item.image === 'string') {
-          const image = item.image;
-          const match = images.find((candidate) => isImageOf(image, candidate.name));
-          if (match) {
-            item.image = match.reference;
-            bound.push(match.reference);
-          }
-        }
-        walk(item, undefined);
-      }
-      return;
+  visitContainers(copy, (container) => {
+    const match = images.find((candidate) => isImageOf(container.image, candidate.name));
+    if (match) {
+      container.image = match.reference;
+      bound.push(match.reference);
     }
-    if (isPlainObject(value)) for (const [key, child] of Object.entries(value)) walk(child, key);
-  };
-  walk(copy, undefined);
+  });
   return { manifest: copy, bound };
+}
+
+/** `gcr.io/x/app:1.2` → name `gcr.io/x/app`, version `1.2`; digests (`@sha256:…`) are versions too. */
+export function dockerImageArtifact(image: string): { type: 'docker/image'; name: string; reference: string; version?: string } {
+  const at = image.indexOf('@');
+  const tagAt = image.lastIndexOf(':');
+  const split = at !== -1 ? at : tagAt > image.lastIndexOf('/') ? tagAt : -1;
+  if (split === -1) return { type: 'docker/image', name: image, reference: image };
+  return { type: 'docker/image', name: image.slice(0, split), reference: image, version: image.slice(split + 1) };
 }

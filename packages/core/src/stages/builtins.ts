@@ -4,6 +4,7 @@ import { evaluateVariablesStage } from './evaluateVariables';
 import {
   deleteManifestStage,
   deployManifestStage,
+  findArtifactsFromResourceStage,
   patchManifestStage,
   rollingRestartManifestStage,
   scaleManifestStage,
@@ -46,6 +47,7 @@ export const BUILT_IN_STAGE_TYPES = [
   patchManifestStage,
   undoRolloutManifestStage,
   rollingRestartManifestStage,
+  findArtifactsFromResourceStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

@@ -2,6 +2,7 @@ import { deployManifestTask } from './deployManifest';
 import {
   deleteManifestTask,
   determineManifestTargetTask,
+  findArtifactsFromResourceTask,
   patchManifestTask,
   rollingRestartManifestTask,
   scaleManifestTask,
@@ -21,4 +22,5 @@ export const manifestTasks = [
   patchManifestTask,
   undoRolloutManifestTask,
   rollingRestartManifestTask,
+  findArtifactsFromResourceTask,
 ] as const;

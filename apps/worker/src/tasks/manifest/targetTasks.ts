@@ -1,6 +1,8 @@
 import {
   MONIKER_ANNOTATIONS,
   annotationsOf,
+  containerImages,
+  dockerImageArtifact,
   deleteManifestFieldsSchema,
   isPlainObject,
   manifestAccountFieldsSchema,
@@ -8,6 +10,8 @@ import {
   parseManifestName,
   patchManifestFieldsSchema,
   pickByCriteria,
+  referencedObjects,
+  spinnakerKind,
   sameKind,
   scaleManifestFieldsSchema,
   stableTimeoutFieldsSchema,
@@ -209,5 +213,21 @@ export const rollingRestartManifestTask = manifestTask({
     const patch = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } };
     await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'strategic', patch);
     return { status: 'SUCCEEDED', outputs: { restartedAt } };
+  },
+});
+
+/** `findArtifactsFromResource`: the recorded object and the artifacts it uses, for later stages to bind. */
+export const findArtifactsFromResourceTask = manifestTask({
+  name: 'findArtifactsFromResource',
+  async run(ctx) {
+    const client = manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
+    const { ref, live } = await liveTarget(ctx, client);
+    const artifacts = [
+      ...containerImages(live).map(dockerImageArtifact),
+      ...referencedObjects(live).map((object) => ({
+        type: `kubernetes/${spinnakerKind(object.kind)}`, name: object.name, reference: object.name, ...(ref.namespace === undefined ? {} : { location: ref.namespace }),
+      })),
+    ];
+    return { status: 'SUCCEEDED', outputs: { manifest: live, artifacts } };
   },
 });

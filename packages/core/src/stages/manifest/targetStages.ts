@@ -98,3 +98,14 @@ export const rollingRestartManifestStage = defineStageType({
   fields: allowExpressions(rollingRestartManifestFieldsSchema),
   tasks: () => [DETERMINE, 'rollingRestartManifest', 'waitForManifestStable'],
 });
+
+/**
+ * `findArtifactsFromResource`: reads a deployed object and puts the artifacts it uses in the
+ * outputs (`artifacts`: its container images as `docker/image`, the ConfigMaps and Secrets it
+ * refers to as `kubernetes/configMap` and `kubernetes/secret`), with the object as `manifest`.
+ */
+export const findArtifactsFromResourceStage = defineStageType({
+  type: 'findArtifactsFromResource',
+  fields: allowExpressions(manifestTargetFieldsSchema),
+  tasks: () => [DETERMINE, 'findArtifactsFromResource'],
+});

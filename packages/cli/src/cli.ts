@@ -4,14 +4,17 @@ import { canaryJudge, type JudgeFormat } from './commands/canaryJudge';
 import { localStop } from './commands/localStop';
 import { rollback } from './commands/rollback';
 import { trigger } from './commands/trigger';
+import { validatePipeline, type ValidateFormat } from './commands/validatePipeline';
 import { CliError, EXIT, type ExitCode } from './errors';
 import { DEFAULT_URL, GantryClient } from './gantryClient';
 import type { CliIo } from './io';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  success: the canary passed; the execution was created (with --wait: it SUCCEEDED)
+  0  success: the canary passed; the execution was created (with --wait: it SUCCEEDED);
+     the validated pipeline would be accepted
   1  failure: the canary failed or was marginal; the API refused (its message is printed);
+     the validated pipeline has unsupported parts;
      the execution ended other than SUCCEEDED; Gantry could not be reached
   2  bad input: usage error, unreadable file, invalid JSON, schema error (the field path is printed)
 
@@ -43,7 +46,7 @@ function apiOptions(command: Command, io: CliIo): Command {
     .addOption(new Option('--poll-ms <ms>', 'poll interval while waiting').default(1000).argParser(positiveMilliseconds).hideHelp());
 }
 
-function clientFor(options: ApiOptions, io: CliIo): GantryClient {
+function clientFor(options: Pick<ApiOptions, 'url'>, io: CliIo): GantryClient {
   // The API records the token's owner as acting: who sent it is not ours to claim.
   const token = localApiToken(io.env);
   return new GantryClient(options.url, io.fetch, token === undefined ? {} : { authorization: `Bearer ${token}` });
@@ -95,6 +98,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   ).action(async (app: string, cluster: string, options: ApiOptions & { account?: string; location?: string; serverGroup?: string; reason?: string }) => {
     exitCode = await rollback(clientFor(options, io), app, cluster, options, io, options);
   });
+
+  program
+    .command('pipeline')
+    .description('pipeline documents')
+    .command('validate')
+    .description("what Gantry makes of a pipeline document (Spinnaker's or its own) without saving it: what loads, is ignored, is unsupported")
+    .argument('<file>', 'a pipeline JSON document, or - for stdin')
+    .option('--application <app>', 'the application, for exports that name none (the API checks WRITE on it)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--url <url>', 'Gantry API base URL', io.env.GANTRY_URL ?? DEFAULT_URL)
+    .action(async (file: string, options: { application?: string; format: ValidateFormat; url: string }) => {
+      exitCode = await validatePipeline(clientFor({ url: options.url }, io), file, options, io);
+    });
 
   program
     .command('local')

@@ -1,6 +1,7 @@
 export * from './status';
 export * from './errors';
 export * from './scheduling';
+export { onCancel, cleansUpOnCancel, type CancelDecision, type CancelableStage, type CancelableTask } from './cancellation';
 export type { StageType, TaskNamesOf } from './stages/StageType';
 export { defineStageType } from './stages/StageType';
 export { registerStageType, getStageType, listStageTypes } from './stages/registry';
@@ -25,21 +26,38 @@ export * from './stages/serverGroup';
 export * from './stages/manifest';
 export * from './manifests';
 export { resolveStage, stageExpressions } from './stages/resolve';
+export { wrapBarePreconditions } from './stages/spelPreconditions';
 export {
   pipelineDefinitionSchema,
   stageDefinitionSchema,
   parameterDefinitionSchema,
   triggerDefinitionSchema,
   parsePipelineDefinition,
+  pipelineExpressionLanguage,
 } from './pipeline';
 export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
-export { validateDag, topologicalOrder, downstreamOf, initialStages } from './dag';
+export { compatibilityReport, IGNORED_PIPELINE_FIELDS, IGNORED_STAGE_FIELDS } from './compatibility';
+export type { CompatibilityFinding, CompatibilityReport } from './compatibility';
+export { validateDag, topologicalOrder, downstreamOf, initialStages, upstreamOf } from './dag';
 export type { DagNode } from './dag';
 export { resolveParameters } from './parameters';
-export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath, celEvaluator } from './expressions';
-export type { CelEvaluator, ExpressionScope, ValuePath } from './expressions';
-export { expressionIssues, conditionIssues } from './expressionCheck';
+export {
+  ExpressionError,
+  evaluateExpression,
+  resolveExpressions,
+  templateExpressions,
+  isExpressionTrue,
+  formatPath,
+  celEvaluator,
+  expressionEvaluator,
+  EXPRESSION_LANGUAGES,
+} from './expressions';
+export type { CelEvaluator, ExpressionLanguage, ExpressionScope, ScopeStage, ValuePath } from './expressions';
+export { expressionIssues, conditionIssues, expressionProblem } from './expressionCheck';
+export { detectExpressionLanguage, SPINNAKER_MARKERS } from './expressionLanguage';
+export { spelEvaluator, spelProblem, SpelEvaluationError, SpelSyntaxError, type SpelOptions } from './spel';
 export * from './triggers';
+export * from './artifacts';
 export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';
 export * from './naming';
 export {

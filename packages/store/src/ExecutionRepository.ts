@@ -5,12 +5,14 @@ import {
   ValidationError,
   resolveParameters,
   topologicalOrder,
+  type ExpressionLanguage,
   type PipelineDefinition,
 } from '@gantry/core';
 import type pg from 'pg';
 import { inSnapshot, inTransaction, type SqlClient } from './database';
 import { insertAudit, selectExecution, selectStages, type ExecutionRow, type TaskRow } from './executionRows';
 import { toExecutionSummary, toStageView } from './executionViews';
+import { bindTriggerArtifacts } from './triggerArtifacts';
 import { isUuid } from './uuid';
 import type {
   AuditEventRecord,
@@ -52,6 +54,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       const definition = versionRow.rows[0]?.definition;
       if (!definition) throw new NotFoundError(`pipeline ${row.id} has no version ${version}`);
       const parameters = resolveParameters(definition.parameters, request.parameters);
+      const trigger = await bindTriggerArtifacts(sql, row.id, definition, request.trigger);
       const refusesConcurrent = definition.limitConcurrent && !definition.keepWaitingPipelines;
       if (refusesConcurrent && !request.idempotencyKey) {
         await sql.query('SELECT id FROM pipelines WHERE id = $1 FOR UPDATE', [row.id]);
@@ -65,20 +68,22 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       const executionId = randomUUID();
       await sql.query(
         `INSERT INTO executions (id, pipeline_id, pipeline_version, application, pipeline_name, status, trigger, parameters,
-           limit_concurrent, keep_waiting_pipelines, idempotency_key, parent_execution_id)
-         VALUES ($1, $2, $3, $4, $5, 'NOT_STARTED', $6, $7, $8, $9, $10, $11)`,
+           limit_concurrent, keep_waiting_pipelines, idempotency_key, parent_execution_id, expression_language)
+         VALUES ($1, $2, $3, $4, $5, 'NOT_STARTED', $6, $7, $8, $9, $10, $11, $12)`,
         [
           executionId,
           row.id,
           version,
           definition.application,
           definition.name,
-          JSON.stringify(request.trigger),
+          JSON.stringify(trigger),
           JSON.stringify(parameters),
           definition.limitConcurrent,
           definition.keepWaitingPipelines,
           request.idempotencyKey ?? null,
           request.parentExecutionId ?? null,
+          // Versions saved before the field existed were CEL.
+          (definition.expressionLanguage as ExpressionLanguage | undefined) ?? 'cel',
         ],
       );
       const stages = definition.stages;
@@ -105,7 +110,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
         executionId,
         pipelineId: row.id,
         actor: request.actor ?? null,
-        data: { pipelineVersion: version, trigger: request.trigger },
+        data: { pipelineVersion: version, trigger },
       });
       return { id: executionId, created: true };
     });

@@ -3,7 +3,7 @@ import { checkManifest, canonicalJson, ManifestProblem, type Manifest } from './
 import { withMoniker } from './moniker';
 import { pickByCriteria } from './selection';
 import { stabilityOf } from './stability';
-import { bindImages, decideVersion, dockerImageArtifact, isVersioned, rewriteReferences, versionOf, versionsToPrune } from './versioning';
+import { bindImages, decideVersion, imageArtifactOf, isVersioned, rewriteReferences, versionOf, versionsToPrune } from './versioning';
 
 const manifest = (kind: string, name: string, extra: Record<string, unknown> = {}): Manifest => ({ apiVersion: 'v1', kind, metadata: { name }, ...extra });
 
@@ -82,9 +82,9 @@ describe('versioning', () => {
 
 describe('docker image artifacts', () => {
   it('splits name and version at the tag or digest, not at a registry port', () => {
-    expect(dockerImageArtifact('localhost:5000/app:1.2')).toEqual({ type: 'docker/image', name: 'localhost:5000/app', reference: 'localhost:5000/app:1.2', version: '1.2' });
-    expect(dockerImageArtifact('localhost:5000/app')).toEqual({ type: 'docker/image', name: 'localhost:5000/app', reference: 'localhost:5000/app' });
-    expect(dockerImageArtifact('app@sha256:abc')).toMatchObject({ name: 'app', version: 'sha256:abc' });
+    expect(imageArtifactOf('localhost:5000/app:1.2')).toEqual({ type: 'docker/image', name: 'localhost:5000/app', reference: 'localhost:5000/app:1.2', version: '1.2' });
+    expect(imageArtifactOf('localhost:5000/app')).toEqual({ type: 'docker/image', name: 'localhost:5000/app', reference: 'localhost:5000/app' });
+    expect(imageArtifactOf('app@sha256:abc')).toMatchObject({ name: 'app', version: 'sha256:abc' });
   });
 });
 

@@ -200,7 +200,7 @@ export function bindImages(manifest: Manifest, images: readonly BoundImage[]): {
 }
 
 /** `gcr.io/x/app:1.2` → name `gcr.io/x/app`, version `1.2`; digests (`@sha256:…`) are versions too. */
-export function dockerImageArtifact(image: string): { type: 'docker/image'; name: string; reference: string; version?: string } {
+export function imageArtifactOf(image: string): { type: 'docker/image'; name: string; reference: string; version?: string } {
   const at = image.indexOf('@');
   const tagAt = image.lastIndexOf(':');
   const split = at !== -1 ? at : tagAt > image.lastIndexOf('/') ? tagAt : -1;

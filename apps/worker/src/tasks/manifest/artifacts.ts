@@ -1,4 +1,4 @@
-import { isPlainObject, type ManifestArtifact } from '@gantry/core';
+import { artifactSchema, isPlainObject, type Artifact } from '@gantry/core';
 import { parseAllDocuments } from 'yaml';
 import { TaskFailure, type TaskContext } from '../Task';
 
@@ -7,7 +7,7 @@ import { TaskFailure, type TaskContext } from '../Task';
  * trigger or an earlier stage (a bake) bound to it, found in `resolvedExpectedArtifacts` (or
  * `expectedArtifacts`) of the trigger and of the stages' outputs.
  */
-export function boundArtifact(ctx: TaskContext, id: string): ManifestArtifact | undefined {
+export function boundArtifact(ctx: TaskContext, id: string): Artifact | undefined {
   const places: unknown[] = [
     ctx.execution.trigger.resolvedExpectedArtifacts,
     ctx.execution.trigger.expectedArtifacts,
@@ -18,12 +18,13 @@ export function boundArtifact(ctx: TaskContext, id: string): ManifestArtifact | 
     const expected: unknown = place.find((candidate) => isPlainObject(candidate) && candidate.id === id);
     if (!isPlainObject(expected)) continue;
     const artifact = expected.boundArtifact ?? (expected.useDefaultArtifact === true ? expected.defaultArtifact : undefined);
-    if (isPlainObject(artifact)) return artifact;
+    const parsed = artifactSchema.safeParse(artifact);
+    if (parsed.success) return parsed.data;
   }
   return undefined;
 }
 
-export function requireBoundArtifact(ctx: TaskContext, id: string, field: string): ManifestArtifact {
+export function requireBoundArtifact(ctx: TaskContext, id: string, field: string): Artifact {
   const artifact = boundArtifact(ctx, id);
   if (artifact === undefined) throw new TaskFailure(`${field}: no artifact is bound to expected artifact ${id} (by the trigger or an earlier stage)`);
   return artifact;
@@ -33,7 +34,7 @@ export function requireBoundArtifact(ctx: TaskContext, id: string, field: string
  * The manifests an artifact holds: YAML documents (a `List` is unpacked). Only artifacts that
  * carry their content are read so far: `embedded/base64`, what bakes produce.
  */
-export function manifestsInArtifact(artifact: ManifestArtifact): unknown[] {
+export function manifestsInArtifact(artifact: Artifact): unknown[] {
   if (artifact.type !== 'embedded/base64') {
     throw new TaskFailure(`manifest artifact ${artifact.name ?? ''} is of type ${String(artifact.type)}; only embedded/base64 artifacts can be deployed yet`);
   }

@@ -2,7 +2,7 @@ import {
   MONIKER_ANNOTATIONS,
   annotationsOf,
   containerImages,
-  dockerImageArtifact,
+  imageArtifactOf,
   deleteManifestFieldsSchema,
   isPlainObject,
   manifestAccountFieldsSchema,
@@ -223,7 +223,7 @@ export const findArtifactsFromResourceTask = manifestTask({
     const client = manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
     const { ref, live } = await liveTarget(ctx, client);
     const artifacts = [
-      ...containerImages(live).map(dockerImageArtifact),
+      ...containerImages(live).map(imageArtifactOf),
       ...referencedObjects(live).map((object) => ({
         type: `kubernetes/${spinnakerKind(object.kind)}`, name: object.name, reference: object.name, ...(ref.namespace === undefined ? {} : { location: ref.namespace }),
       })),

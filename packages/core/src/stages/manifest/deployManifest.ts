@@ -1,23 +1,10 @@
 import { z } from 'zod';
+import { artifactSchema } from '../../artifacts';
 import { isPlainObject } from '../../celValues';
 import { allowExpressions } from '../allowExpressions';
 import { checkAccount, nonEmptyText } from '../fields';
 import { defineStageType } from '../StageType';
 import { manifestAccountShape, stableTimeoutShape } from './fields';
-
-/**
- * An artifact as Spinnaker passes it between stages (kork's `Artifact`): what `manifestArtifact`
- * and `requiredArtifacts` hold, and what a bake or a trigger binds to an expected artifact's id.
- */
-export const artifactSchema = z.looseObject({
-  type: z.string().optional(),
-  name: z.string().optional(),
-  reference: z.string().optional(),
-  version: z.string().optional(),
-  artifactAccount: z.string().optional(),
-  location: z.string().optional(),
-});
-export type ManifestArtifact = z.output<typeof artifactSchema>;
 
 /** One manifest of `manifests`: any object; what it must hold (kind, metadata.name) is checked when it is deployed, naming it. */
 const manifestObject = z.record(z.string(), z.unknown(), { error: 'each manifest must be an object (a Kubernetes resource)' });

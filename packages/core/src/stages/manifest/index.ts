@@ -1,3 +1,3 @@
 export * from './fields';
-export { deployManifestStage, deployManifestFieldsSchema, deployManifestShape, artifactSchema, type DeployManifestFields, type ManifestArtifact } from './deployManifest';
+export { deployManifestStage, deployManifestFieldsSchema, deployManifestShape, type DeployManifestFields } from './deployManifest';
 export * from './targetStages';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
-import { artifactSchema } from './deployManifest';
+import { artifactSchema } from '../../artifacts';
 import { checkManifestSelector, countField, manifestSelectorShape, stableTimeoutShape } from './fields';
 
 /**

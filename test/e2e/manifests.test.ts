@@ -151,6 +151,23 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     );
   });
 
+  it('deploys a CRD and a custom resource of it in one stage: discovery learns the new kind', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'crontabs.stable.example.com' },
+      spec: {
+        group: 'stable.example.com', scope: 'Namespaced', names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', shortNames: ['ct'] },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    const cronTab = { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'nightly' }, spec: { cronSpec: '0 3 * * *', image: 'registry.local/backup:1' } };
+    const run = await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests: [cronTab, crd] }]);
+    const execution = await run();
+    expect(outcomeOf(execution)).toEqual(SUCCEEDED);
+    expect(stageOf(execution, 'deploy').outputs['outputs.manifestNamesByNamespace']).toEqual({ '': ['customResourceDefinition crontabs.stable.example.com'], [NAMESPACE]: ['cronTab nightly'] });
+    const listed = await get<{ items: { metadata: { name: string }; spec: { cronSpec: string } }[] }>('ct');
+    expect(listed.items.map((item) => [item.metadata.name, item.spec.cronSpec])).toEqual([['nightly', '0 3 * * *']]);
+  });
+
   it('refuses at save time what it cannot run: traffic management, a patch of the wrong shape, a bad manifest name', async () => {
     const save = (stage: Record<string, unknown>) => gantry.request<{ message: string }>('POST', '/api/v1/pipelines', { application: 'shop', name: `bad-${Math.random()}`, stages: [{ refId: 's', ...stage }] });
     const traffic = await save({ type: 'deployManifest', account: 'k8s', manifests: [service], trafficManagement: { enabled: true, options: { strategy: 'redblack', services: ['service web'] } } });

@@ -1,6 +1,6 @@
 /** Per-type rules, looked up by resource name; pods have none because only the controller writes them. */
 import { ensureObject, isObject } from '../json';
-import type { FakeResourceName } from '../resources';
+import type { BuiltInResourceName, FakeResourceName } from '../resources';
 import { deploymentRules } from './deployments';
 import { httpRouteRules } from './httproutes';
 import { namespaceRules } from './namespaces';
@@ -29,19 +29,21 @@ const secretRules: ResourceRules = {
   },
 };
 
-const RULES: Record<FakeResourceName, ResourceRules> = {
+const RULES: Record<BuiltInResourceName, ResourceRules> = {
   namespaces: namespaceRules,
   pods: podRules,
   configmaps: configMapRules,
   secrets: secretRules,
   replicasets: podRules,
+  customresourcedefinitions: podRules,
   services: serviceRules,
   deployments: deploymentRules,
   httproutes: httpRouteRules,
 };
 
+/** Custom resources get the metadata checks only: the fake does not validate against their schemas. */
 export function rulesFor(name: FakeResourceName): ResourceRules {
-  return RULES[name];
+  return (RULES as Record<string, ResourceRules | undefined>)[name] ?? podRules;
 }
 
 export type { ResourceRules } from './types';

@@ -27,7 +27,7 @@ import {
 import { isProviderError } from '@gantry/providers';
 import type { ApiResource, KubeJson, KubernetesManifests } from '@gantry/providers/kubernetes';
 import { readFields } from '../readFields';
-import { TaskFailure, type TaskContext } from '../Task';
+import { TaskFailure, TransientTaskError, type TaskContext } from '../Task';
 import { flattenLists, manifestsInArtifact, requireBoundArtifact } from './artifacts';
 import { MANIFEST_REFS, manifestTask, manifestsOf, namesByNamespace, refOf, spinnakerName, type ManifestRef } from './context';
 
@@ -85,9 +85,26 @@ interface Prepared {
   namespace: string | undefined;
 }
 
+/**
+ * The custom resources the stage's own CRDs define (served version first): a custom resource
+ * deployed with its CRD is not in discovery before the CRD is applied.
+ */
+function definedInStage(values: unknown[]): ApiResource[] {
+  return values.flatMap((value) => {
+    if (!isPlainObject(value) || value.kind !== 'CustomResourceDefinition' || !isPlainObject(value.spec)) return [];
+    const { group, names, scope, versions } = value.spec;
+    if (typeof group !== 'string' || !isPlainObject(names) || typeof names.kind !== 'string' || typeof names.plural !== 'string' || !Array.isArray(versions)) return [];
+    const { kind, plural } = names;
+    return versions.flatMap((version) => (isPlainObject(version) && typeof version.name === 'string' && version.served !== false
+      ? [{ apiVersion: `${group}/${version.name}`, kind, plural, namespaced: scope !== 'Cluster' }]
+      : []));
+  });
+}
+
 /** Checks every manifest and finds its resource and namespace; a bad one fails the stage naming it. */
 async function prepare(client: KubernetesManifests, values: unknown[], fields: DeployManifestFields): Promise<Prepared[]> {
   const prepared: Prepared[] = [];
+  const ownKinds = definedInStage(values);
   for (const [index, value] of values.entries()) {
     const manifest = checkManifest(value, index);
     const unsupported = UNSUPPORTED_STRATEGIES.find((annotation) => annotationsOf(manifest)[annotation] === 'true');
@@ -96,8 +113,10 @@ async function prepare(client: KubernetesManifests, values: unknown[], fields: D
     try {
       resource = await client.resourceFor(manifest.kind, manifest.apiVersion);
     } catch (error) {
-      if (isProviderError(error) && !error.retryable) throw new ManifestProblem(`${describeManifest(manifest, index)}: ${error.reason}`);
-      throw error;
+      const own = ownKinds.find((candidate) => candidate.kind === manifest.kind && candidate.apiVersion === manifest.apiVersion);
+      if (own !== undefined && isProviderError(error) && !error.retryable) resource = own;
+      else if (isProviderError(error) && !error.retryable) throw new ManifestProblem(`${describeManifest(manifest, index)}: ${error.reason}`);
+      else throw error;
     }
     const written = typeof manifest.metadata.namespace === 'string' && manifest.metadata.namespace !== '' ? manifest.metadata.namespace : undefined;
     const namespace = resource.namespaced ? (fields.namespaceOverride || written || client.defaultNamespace) : undefined;
@@ -218,6 +237,10 @@ export const deployManifestTask = manifestTask({
       try {
         applied.push(await client.apply({ ...item.manifest, metadata: { ...item.manifest.metadata, ...(item.namespace === undefined ? {} : { namespace: item.namespace }) } }));
       } catch (error) {
+        // A CRD applied a moment ago may not serve its kind yet: the task runs again (idempotently) until it does.
+        if (isProviderError(error) && error.kind === 'NotFound' && planned.some((other) => other.manifest.kind === 'CustomResourceDefinition')) {
+          throw new TransientTaskError(`${describeManifest(item.manifest, item.index)}: ${error.reason} (waiting for its CustomResourceDefinition to be established)`, { cause: error });
+        }
         // The API server's refusal (422 Invalid…) names the field; say which manifest it was about.
         if (isProviderError(error) && !error.retryable) throw new TaskFailure(`${describeManifest(item.manifest, item.index)}: ${error.reason}`);
         throw error;

@@ -116,13 +116,17 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect(await kubectl(fake.url, ['--namespace', NAMESPACE, 'rollout', 'history', 'deployment/api'])).toMatch(/\n2\s+<none>\n3\s+<none>/);
   });
 
-  it('scales with replicas given as text, patches, restarts, deletes and finds artifacts by Spinnaker manifest names', async () => {
+  it('scales with replicas given as text, patches, restarts, deletes (by name and by labels) and finds artifacts', async () => {
     const stages = [
       { refId: 'scale', type: 'scaleManifest', account: 'k8s', location: NAMESPACE, manifestName: 'deployment web', replicas: '3' },
       { refId: 'patch', type: 'patchManifest', account: 'k8s', location: NAMESPACE, manifestName: 'service web', requisiteStageRefIds: ['scale'], options: { mergeStrategy: 'merge' }, patchBody: { metadata: { labels: { tier: 'front' } } } },
       { refId: 'restart', type: 'rollingRestartManifest', account: 'k8s', location: NAMESPACE, manifestName: 'deployment web', requisiteStageRefIds: ['patch'] },
       { refId: 'delete', type: 'deleteManifest', account: 'k8s', location: NAMESPACE, manifestName: 'service web', requisiteStageRefIds: ['restart'], options: { cascading: true } },
       { refId: 'find', type: 'findArtifactsFromResource', account: 'k8s', cloudProvider: 'kubernetes', location: NAMESPACE, manifestName: 'deployment web', mode: 'static', requisiteStageRefIds: ['restart'] },
+      {
+        refId: 'deleteConfig', type: 'deleteManifest', account: 'k8s', location: NAMESPACE, mode: 'label', kinds: ['configMap'], requisiteStageRefIds: ['find'],
+        labelSelectors: { selectors: [{ kind: 'EQUALS', key: 'app.kubernetes.io/name', values: ['shop'] }, { kind: 'EXISTS', key: 'app.kubernetes.io/managed-by', values: [] }] },
+      },
     ];
     const run = await savedPipeline(gantry, 'shop', stages);
     const execution = await run();
@@ -133,6 +137,8 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect(web.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBe(stageOf(execution, 'restart').outputs.restartedAt);
     expect((await get<Listed>('services')).items.map((item) => item.metadata.name)).not.toContain('web');
     expect(stageOf(execution, 'delete').outputs['outputs.deletedManifests']).toEqual(['service web']);
+    expect(stageOf(execution, 'deleteConfig').outputs['outputs.deletedManifests']).toEqual(['configMap web-config-v000', 'configMap web-config-v001']);
+    expect((await get<Listed>('configmaps')).items.map((item) => item.metadata.name)).toEqual([]);
     expect(stageOf(execution, 'find').outputs.artifacts).toEqual([
       { type: 'docker/image', name: 'registry.local/web', reference: 'registry.local/web:1', version: '1' },
       { type: 'kubernetes/configMap', name: 'web-config-v001', reference: 'web-config-v001', location: NAMESPACE },

@@ -5,6 +5,7 @@ import {
   imageArtifactOf,
   deleteManifestFieldsSchema,
   isPlainObject,
+  labelSelectorText,
   manifestAccountFieldsSchema,
   manifestTargetFieldsSchema,
   parseManifestName,
@@ -48,6 +49,19 @@ async function dynamicTarget(client: KubernetesManifests, fields: ManifestTarget
   return refOf(resource, name, namespace);
 }
 
+/** deleteManifest `mode: label`: every object of the `kinds` whose labels match the selectors. */
+async function labelledTargets(client: KubernetesManifests, fields: ManifestTargetFields, namespace: string): Promise<ManifestRef[]> {
+  const selector = labelSelectorText(fields.labelSelectors ?? { selectors: [] });
+  const refs: ManifestRef[] = [];
+  for (const kind of fields.kinds ?? []) {
+    const resource = await client.resourceFor(kind);
+    for (const object of await client.list(resource, namespace, selector)) {
+      if (isPlainObject(object.metadata) && typeof object.metadata.name === 'string') refs.push(refOf(resource, object.metadata.name, namespace));
+    }
+  }
+  return refs;
+}
+
 /**
  * First task of every manifest stage that acts on a deployed object: finds it (static: by
  * `manifestName`; dynamic: by cluster and criteria) and records it in the outputs, where the next
@@ -60,14 +74,16 @@ export const determineManifestTargetTask = manifestTask({
     const client = manifestsOf(ctx, fields);
     const namespace = fields.location ?? client.defaultNamespace;
     client.checkNamespace(namespace, ctx.stage.type);
-    let ref: ManifestRef;
+    let refs: ManifestRef[];
     if (fields.mode === 'static') {
       const { kind, name } = parseManifestName(fields.manifestName ?? '');
-      ref = refOf(await client.resourceFor(kind), name, namespace);
+      refs = [refOf(await client.resourceFor(kind), name, namespace)];
+    } else if (fields.mode === 'dynamic') {
+      refs = [await dynamicTarget(client, fields, ctx.execution.application, namespace)];
     } else {
-      ref = await dynamicTarget(client, fields, ctx.execution.application, namespace);
+      refs = await labelledTargets(client, fields, namespace);
     }
-    return { status: 'SUCCEEDED', outputs: { [MANIFEST_REFS]: [ref], 'outputs.manifestNamesByNamespace': namesByNamespace([ref]), 'deploy.account.name': client.account.name } };
+    return { status: 'SUCCEEDED', outputs: { [MANIFEST_REFS]: refs, 'outputs.manifestNamesByNamespace': namesByNamespace(refs), 'deploy.account.name': client.account.name } };
   },
 });
 

@@ -48,7 +48,7 @@ export type ManifestCriteria = (typeof MANIFEST_CRITERIA)[number];
  */
 export const manifestSelectorShape = {
   ...manifestAccountShape,
-  mode: z.enum(['static', 'dynamic'], { error: 'mode is static (manifestName) or dynamic (cluster and criteria)' }).default('static'),
+  mode: z.enum(['static', 'dynamic', 'label'], { error: 'mode is static (manifestName), dynamic (cluster and criteria) or, for deleteManifest, label (kinds and labelSelectors)' }).default('static'),
   manifestName: manifestName.optional(),
   location: nonEmptyText.optional(),
   app: nonEmptyText.optional(),
@@ -57,17 +57,63 @@ export const manifestSelectorShape = {
   kind: nonEmptyText.optional(),
 };
 
+/**
+ * Spinnaker's label selectors (deleteManifest `mode: label`), as its UI writes them; each becomes
+ * one requirement of a Kubernetes label selector.
+ */
+export const LABEL_SELECTOR_KINDS = ['ANY', 'EQUALS', 'NOT_EQUALS', 'CONTAINS', 'NOT_CONTAINS', 'EXISTS', 'NOT_EXISTS'] as const;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+export const labelSelectorsShape = {
+  kinds: z.array(nonEmptyText).optional(),
+  labelSelectors: z
+    .looseObject({
+      selectors: z.array(z.looseObject({
+        kind: z.enum(LABEL_SELECTOR_KINDS),
+        key: z.string().regex(LABEL_KEY, { error: 'a label key' }),
+        values: z.array(z.string().regex(LABEL_VALUE, { error: 'a label value' })).default([]),
+      })),
+    })
+    .optional(),
+};
+
+export type LabelSelectors = NonNullable<z.output<typeof labelSelectorsShape.labelSelectors>>;
+
+/** The Kubernetes label selector (`app=web,tier in (a,b)`) of Spinnaker's selectors. */
+export function labelSelectorText(selectors: LabelSelectors): string {
+  return selectors.selectors.map(({ kind, key, values }) => {
+    switch (kind) {
+      case 'EQUALS': return `${key}=${values[0] ?? ''}`;
+      case 'NOT_EQUALS': return `${key}!=${values[0] ?? ''}`;
+      case 'CONTAINS': return `${key} in (${values.join(',')})`;
+      case 'NOT_CONTAINS': return `${key} notin (${values.join(',')})`;
+      case 'EXISTS':
+      case 'ANY': return key;
+      case 'NOT_EXISTS': return `!${key}`;
+    }
+  }).join(',');
+}
+
 interface SelectorFields {
   account?: string;
   credentials?: string;
-  mode: 'static' | 'dynamic';
+  mode: 'static' | 'dynamic' | 'label';
   manifestName?: string;
   cluster?: string;
   criteria?: string;
+  kinds?: string[];
+  labelSelectors?: LabelSelectors;
 }
 
 export function checkManifestSelector(fields: SelectorFields, ctx: z.RefinementCtx): void {
   checkAccount(fields, ctx);
+  if (fields.mode === 'label') {
+    if (fields.kinds === undefined || fields.kinds.length === 0) ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'kinds is required with mode label' });
+    if (fields.labelSelectors === undefined || fields.labelSelectors.selectors.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['labelSelectors'], message: 'labelSelectors.selectors is required with mode label' });
+    }
+  }
   if (fields.mode === 'static' && fields.manifestName === undefined) {
     ctx.addIssue({ code: 'custom', path: ['manifestName'], message: 'manifestName ("<kind> <name>") is required with mode static' });
   }

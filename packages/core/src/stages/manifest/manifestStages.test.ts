@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveStage } from '../resolve';
 import { check } from '../testSupport';
 import { deployManifestStage } from './deployManifest';
-import { parseManifestName } from './fields';
+import { labelSelectorText, parseManifestName } from './fields';
 import { deleteManifestStage, patchManifestStage, rollingRestartManifestStage, scaleManifestStage, undoRolloutManifestStage } from './targetStages';
 
 const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
@@ -32,6 +32,14 @@ describe('manifest stage types', () => {
     expect(check(undoRolloutManifestStage, { account: 'k8s', manifestName: 'deployment web', numRevisionsBack: '0' })).toMatchObject({ ok: false, issues: [{ path: ['numRevisionsBack'] }] });
     expect(check(rollingRestartManifestStage, { account: 'k8s', manifestName: 'web' })).toMatchObject({ ok: false, issues: [{ path: ['manifestName'], message: 'must be "<kind> <name>", e.g. "deployment web"' }] });
     expect(parseManifestName(' replicaSet web-v003 ')).toEqual({ kind: 'replicaSet', name: 'web-v003' });
+  });
+
+  it("deletes by Spinnaker's label selectors, and only deleteManifest may", () => {
+    const labels = { account: 'k8s', mode: 'label', kinds: ['deployment', 'service'], labelSelectors: { selectors: [{ kind: 'EQUALS', key: 'app', values: ['web'] }, { kind: 'NOT_CONTAINS', key: 'tier', values: ['a', 'b'] }, { kind: 'NOT_EXISTS', key: 'canary', values: [] }] } };
+    expect(check(deleteManifestStage, labels)).toMatchObject({ ok: true });
+    expect(check(deleteManifestStage, { ...labels, kinds: [] })).toMatchObject({ ok: false, issues: [{ path: ['kinds'] }] });
+    expect(check(scaleManifestStage, { ...labels, replicas: 1 })).toMatchObject({ ok: false, issues: [{ path: ['mode'] }] });
+    expect(labelSelectorText(labels.labelSelectors as never)).toBe('app=web,tier notin (a,b),!canary');
   });
 
   it('checks a patch against its merge strategy', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
 import { artifactSchema } from '../../artifacts';
-import { checkManifestSelector, countField, manifestSelectorShape, stableTimeoutShape } from './fields';
+import { checkManifestSelector, countField, labelSelectorsShape, manifestSelectorShape, stableTimeoutShape } from './fields';
 
 /**
  * The manifest stages that act on objects already deployed, each naming its target in
@@ -13,12 +13,24 @@ import { checkManifestSelector, countField, manifestSelectorShape, stableTimeout
  */
 const DETERMINE = 'determineManifestTarget';
 
-export const manifestTargetFieldsSchema = z.looseObject(manifestSelectorShape).superRefine(checkManifestSelector);
+/** Only deleteManifest acts on many objects at once (mode label); the others need one object. */
+function checkSingleTarget(fields: { mode: string }, ctx: z.RefinementCtx): void {
+  if (fields.mode === 'label') ctx.addIssue({ code: 'custom', path: ['mode'], message: 'mode label is for deleteManifest only; name one object (mode static or dynamic)' });
+}
+
+const singleTarget = (fields: Parameters<typeof checkManifestSelector>[0], ctx: z.RefinementCtx) => {
+  checkManifestSelector(fields, ctx);
+  checkSingleTarget(fields, ctx);
+};
+
+/** What determineManifestTarget reads: any stage's selector, label mode included. */
+export const manifestTargetFieldsSchema = z.looseObject({ ...manifestSelectorShape, ...labelSelectorsShape }).superRefine(checkManifestSelector);
 export type ManifestTargetFields = z.output<typeof manifestTargetFieldsSchema>;
 
 export const deleteManifestFieldsSchema = z
   .looseObject({
     ...manifestSelectorShape,
+    ...labelSelectorsShape,
     ...stableTimeoutShape,
     // `cascading: false` orphans what the object owns (a Deployment's ReplicaSets), as kubectl's --cascade=orphan.
     options: z.looseObject({ cascading: z.boolean().default(true), gracePeriodSeconds: countField.optional() }).optional(),
@@ -34,7 +46,7 @@ export const deleteManifestStage = defineStageType({
 
 export const scaleManifestFieldsSchema = z
   .looseObject({ ...manifestSelectorShape, ...stableTimeoutShape, replicas: countField })
-  .superRefine(checkManifestSelector);
+  .superRefine(singleTarget);
 
 /** `scaleManifest`: set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, then wait until it is stable. */
 export const scaleManifestStage = defineStageType({
@@ -58,7 +70,7 @@ export const patchManifestFieldsSchema = z
     requiredArtifacts: z.array(z.looseObject({ artifact: artifactSchema.optional() })).optional(),
   })
   .superRefine((fields, ctx) => {
-    checkManifestSelector(fields, ctx);
+    singleTarget(fields, ctx);
     const strategy = fields.options?.mergeStrategy ?? 'strategic';
     if (strategy === 'json' && !Array.isArray(fields.patchBody)) {
       ctx.addIssue({ code: 'custom', path: ['patchBody'], message: 'a json patch is a list of operations ({op, path, value})' });
@@ -77,7 +89,7 @@ export const patchManifestStage = defineStageType({
 
 export const undoRolloutManifestFieldsSchema = z
   .looseObject({ ...manifestSelectorShape, ...stableTimeoutShape, numRevisionsBack: countField.pipe(z.number().min(1, { error: 'must be at least 1' })).default(1) })
-  .superRefine(checkManifestSelector);
+  .superRefine(singleTarget);
 
 /**
  * `undoRolloutManifest`: put a Deployment's pod template back to the one `numRevisionsBack`
@@ -90,7 +102,7 @@ export const undoRolloutManifestStage = defineStageType({
   tasks: () => [DETERMINE, 'undoRolloutManifest', 'waitForManifestStable'],
 });
 
-export const rollingRestartManifestFieldsSchema = z.looseObject({ ...manifestSelectorShape, ...stableTimeoutShape }).superRefine(checkManifestSelector);
+export const rollingRestartManifestFieldsSchema = z.looseObject({ ...manifestSelectorShape, ...stableTimeoutShape }).superRefine(singleTarget);
 
 /** `rollingRestartManifest`: restart a Deployment's pods by a rollout (as `kubectl rollout restart`), then wait until it is stable. */
 export const rollingRestartManifestStage = defineStageType({
@@ -106,6 +118,6 @@ export const rollingRestartManifestStage = defineStageType({
  */
 export const findArtifactsFromResourceStage = defineStageType({
   type: 'findArtifactsFromResource',
-  fields: allowExpressions(manifestTargetFieldsSchema),
+  fields: allowExpressions(z.looseObject(manifestSelectorShape).superRefine(singleTarget)),
   tasks: () => [DETERMINE, 'findArtifactsFromResource'],
 });

@@ -107,7 +107,7 @@ export const deleteManifestTask = manifestTask({
       const resource = await client.resourceFor(ref.kind, ref.apiVersion);
       const gone = await client.delete(resource, ref.namespace, ref.name, {
         propagationPolicy: fields.options?.cascading === false ? 'Orphan' : 'Background',
-        ...(fields.options?.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: fields.options.gracePeriodSeconds }),
+        ...(fields.options?.gracePeriodSeconds === undefined || fields.options.gracePeriodSeconds === null ? {} : { gracePeriodSeconds: fields.options.gracePeriodSeconds }),
       });
       if (gone) deleted.push(spinnakerName(ref));
     }

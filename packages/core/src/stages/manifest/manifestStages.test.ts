@@ -26,7 +26,7 @@ describe('manifest stage types', () => {
   it('reads selectors: static names, dynamic cluster and criteria, numbers as text', () => {
     const scale = check(scaleManifestStage, { account: 'k8s', location: 'ns1', manifestName: 'deployment web', replicas: '0', mode: 'static' });
     expect(scale).toMatchObject({ ok: true, data: { replicas: 0 }, tasks: ['determineManifestTarget', 'scaleManifest', 'waitForManifestStable'] });
-    expect(check(deleteManifestStage, { account: 'k8s', mode: 'dynamic', app: 'shop', cluster: 'replicaSet web', criteria: 'second_newest', kind: 'replicaSet', options: { cascading: false } })).toMatchObject({ ok: true, tasks: ['determineManifestTarget', 'deleteManifest', 'waitForManifestDeleted'] });
+    expect(check(deleteManifestStage, { account: 'k8s', mode: 'dynamic', app: 'shop', cluster: 'replicaSet web', criteria: 'second_newest', kind: 'replicaSet', options: { cascading: false, gracePeriodSeconds: null } })).toMatchObject({ ok: true, tasks: ['determineManifestTarget', 'deleteManifest', 'waitForManifestDeleted'] });
     expect(check(deleteManifestStage, { account: 'k8s', mode: 'dynamic', cluster: 'replicaSet web' })).toMatchObject({ ok: false, issues: [{ path: ['criteria'] }] });
     expect(check(undoRolloutManifestStage, { credentials: 'k8s', location: 'staging', manifestName: 'deployment hostname', numRevisionsBack: 1, revision: null })).toMatchObject({ ok: true, data: { numRevisionsBack: 1 } });
     expect(check(undoRolloutManifestStage, { account: 'k8s', manifestName: 'deployment web', numRevisionsBack: '0' })).toMatchObject({ ok: false, issues: [{ path: ['numRevisionsBack'] }] });

@@ -33,7 +33,8 @@ export const deleteManifestFieldsSchema = z
     ...labelSelectorsShape,
     ...stableTimeoutShape,
     // `cascading: false` orphans what the object owns (a Deployment's ReplicaSets), as kubectl's --cascade=orphan.
-    options: z.looseObject({ cascading: z.boolean().default(true), gracePeriodSeconds: countField.optional() }).optional(),
+    // Spinnaker's UI leaves `gracePeriodSeconds: null` when it is not set.
+    options: z.looseObject({ cascading: z.boolean().default(true), gracePeriodSeconds: countField.nullish() }).optional(),
   })
   .superRefine(checkManifestSelector);
 

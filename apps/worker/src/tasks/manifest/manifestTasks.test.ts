@@ -45,6 +45,30 @@ describe('manifest tasks, repeated as after a crash', () => {
     expect(names('configmaps')).toEqual(['settings-v000', 'settings-v001']);
   });
 
+  it('deploys the manifests of a bound embedded/base64 artifact, with a bound docker image replacing the image', async () => {
+    const yaml = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: worker}', 'spec:', '  selector: {matchLabels: {app: worker}}',
+      '  template:', '    metadata: {labels: {app: worker}}', '    spec: {containers: [{name: worker, image: "registry.local/worker:placeholder"}]}', '---',
+      'apiVersion: v1', 'kind: Service', 'metadata: {name: worker}', 'spec: {selector: {app: worker}, ports: [{port: 80}]}'].join('\n');
+    const ctx = makeTaskContext({
+      execution: {
+        trigger: {
+          type: 'webhook',
+          resolvedExpectedArtifacts: [
+            { id: 'manifest', matchArtifact: { type: 'embedded/base64' }, boundArtifact: { type: 'embedded/base64', name: 'worker.yaml', reference: Buffer.from(yaml).toString('base64') } },
+            { id: 'image', matchArtifact: { type: 'docker/image' }, boundArtifact: { type: 'docker/image', name: 'registry.local/worker', reference: 'registry.local/worker:7.1', version: '7.1' } },
+          ],
+        },
+      },
+      stage: { type: 'deployManifest', context: { account: 'k8s', source: 'artifact', manifestArtifactId: 'manifest', manifestArtifactAccount: 'embedded-artifact', requiredArtifactIds: ['image'] } },
+      task: { name: 'deployManifest' },
+      services: { providers: registry },
+    });
+    expect(await deployManifestTask.run(ctx)).toMatchObject({ status: 'SUCCEEDED', outputs: { 'outputs.manifestNamesByNamespace': { ns1: ['service worker', 'deployment worker'] } } });
+    expect(JSON.stringify(fake.state.get('deployments', 'worker', 'ns1')?.spec)).toContain('"image":"registry.local/worker:7.1"');
+    const unbound = await deployManifestTask.run({ ...ctx, stage: { ...ctx.stage, context: { account: 'k8s', source: 'artifact', manifestArtifactId: 'nope' } } });
+    expect(unbound).toEqual({ status: 'TERMINAL', error: 'manifestArtifactId: no artifact is bound to expected artifact nope (by the trigger or an earlier stage)' });
+  });
+
   it('undoRolloutManifest records the revision before acting, so a repeat does not go back further', async () => {
     for (const image of ['api:1', 'api:2', 'api:3']) {
       expect(await deployManifestTask.run(deployContext([deployment(image)]))).toMatchObject({ status: 'SUCCEEDED' });

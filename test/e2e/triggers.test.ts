@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -361,6 +362,38 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
     });
   });
 
+  describe("Spinnaker's git and docker triggers", () => {
+    it('run the pipeline they start, their fields and bound artifacts visible to expressions', async () => {
+      // A real GitHub push (test/fixtures/webhooks/SOURCES), to a repository only this test listens to.
+      const slug = uniqueName('sample_app');
+      const push = readFileSync(new URL('../fixtures/webhooks/github-push.json', import.meta.url), 'utf8').replace('"name": "sample_app"', `"name": "${slug}"`);
+      const onPush = await savePipeline({
+        name: uniqueName('on-push'),
+        triggers: [{ type: 'git', source: 'github', project: 'binkkatal', slug, branch: 'master' }],
+        stages: [{ refId: 'read', type: 'evaluateVariables', variables: [{ key: 'commit', value: '${trigger.hash}' }, { key: 'file', value: '${trigger.artifacts[0].name}' }] }],
+      });
+      const pushed = await http<Answer>('POST', '/api/v1/webhooks/git/github', push, { 'x-github-event': 'push' });
+      expect(pushed.status, JSON.stringify(pushed.body)).toBe(202);
+      const fromPush = await gantry.waitFor(pushed.body.executions[0]!.id);
+      expect(fromPush).toMatchObject({ pipelineId: onPush, status: 'SUCCEEDED' });
+      expect(stageOf(fromPush, 'read').outputs).toMatchObject({ commit: 'fd489864e7642b48eaad6e3f155c10e46810ec72', file: '.razorops.yaml' });
+
+      const repository = `acme/${uniqueName('checkout')}`;
+      const onTag = await savePipeline({
+        name: uniqueName('on-tag'),
+        expectedArtifacts: [{ id: 'image', displayName: 'checkout image', matchArtifact: { type: 'docker/image', name: `index.docker.io/${repository}` } }],
+        triggers: [{ type: 'docker', registry: 'index.docker.io', repository, tag: 'v.*', expectedArtifactIds: ['image'] }],
+        stages: [{ refId: 'read', type: 'evaluateVariables', variables: [{ key: 'image', value: '${trigger.resolvedExpectedArtifacts[0].boundArtifact.reference}' }] }],
+      });
+      const hub = { callback_url: `https://registry.hub.docker.com/u/${repository}/hook/${uniqueName('h')}/`, push_data: { tag: 'v1.4.2' }, repository: { repo_name: repository } };
+      const tagged = await http<Answer>('POST', '/api/v1/webhooks/docker/hub', hub);
+      expect(tagged.status, JSON.stringify(tagged.body)).toBe(202);
+      const fromTag = await gantry.waitFor(tagged.body.executions[0]!.id);
+      expect(fromTag).toMatchObject({ pipelineId: onTag, status: 'SUCCEEDED' });
+      expect(stageOf(fromTag, 'read').outputs).toMatchObject({ image: `index.docker.io/${repository}:v1.4.2` });
+    });
+  });
+
   describe('pipeline completion', () => {
     it('chains A → B when A succeeds, and not when A fails', async () => {
       const upstreamName = uniqueName('build');
@@ -438,7 +471,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
         stages: quickStages,
         triggers: [
           { type: 'travis', branch: 'main' },
-          { type: 'cron', expression: '0 */15 * * * * *' },
+          { type: 'cron', expression: 'every fifteen minutes' },
           { type: 'cron', expression: '0 0 * * *', timezone: 'Europe/Atlantis' },
           { type: 'webhook', source: 'github', payloadConstraints: { ref: { regex: '^refs/heads/(main' } } },
         ],

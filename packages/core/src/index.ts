@@ -5,7 +5,7 @@ export { onCancel, cleansUpOnCancel, type CancelDecision, type CancelableStage, 
 export type { StageType, TaskNamesOf } from './stages/StageType';
 export { defineStageType } from './stages/StageType';
 export { registerStageType, getStageType, listStageTypes } from './stages/registry';
-export { exprOr, seconds, EXPRESSION_ALTERNATIVE } from './stages/fields';
+export { exprOr, seconds, accountOf, EXPRESSION_ALTERNATIVE } from './stages/fields';
 export { BUILT_IN_STAGE_TYPES, type BuiltInTaskName } from './stages/builtins';
 export { waitStage, waitFieldsSchema } from './stages/wait';
 export { manualJudgmentStage } from './stages/manualJudgment';
@@ -23,6 +23,8 @@ export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields 
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
+export * from './stages/manifest';
+export * from './manifests';
 export { resolveStage, stageExpressions } from './stages/resolve';
 export { wrapBarePreconditions } from './stages/spelPreconditions';
 export {
@@ -86,3 +88,4 @@ export {
 } from './secrets';
 export * from './authorization';
 export * from './policy';
+export { isPlainObject } from './celValues';

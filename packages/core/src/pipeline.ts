@@ -8,7 +8,7 @@ import { detectExpressionLanguage } from './expressionLanguage';
 import { EXPRESSION_LANGUAGES, type ExpressionLanguage } from './expressions';
 import { APPLICATION_NAME } from './naming';
 import { executionWindowIssues } from './stages/executionWindow';
-import { setLiteralsAside } from './stages/literalFields';
+import { literalFieldsOf, setLiteralsAside } from './stages/literalFields';
 import { wrapBarePreconditions } from './stages/spelPreconditions';
 import { getStageType, listStageTypes } from './stages/registry';
 import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
@@ -114,7 +114,7 @@ function stageExpressionIssues(written: Record<string, unknown>, language: Expre
   const stage = language === 'spel' ? wrapBarePreconditions(written) : written;
   const { stageEnabled, ...fields } = stage;
   const condition = isPlainObject(stageEnabled) ? stageEnabled.expression : stageEnabled;
-  const literalFields = typeof stage.type === 'string' ? (getStageType(stage.type)?.literalFields ?? []) : [];
+  const literalFields = typeof stage.type === 'string' ? literalFieldsOf(getStageType(stage.type), fields) : [];
   return [
     ...expressionIssues(setLiteralsAside(fields, literalFields).rest, [], language),
     ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled'], language) : []),

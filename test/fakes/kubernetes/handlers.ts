@@ -4,7 +4,8 @@
  */
 import { randomNameSuffix } from './generatedNames';
 import { isObject, stringAt, stringMap, type JsonObject } from './json';
-import { APPLY_PATCH, applyConfiguration, applyPatch } from './patching';
+import { APPLY_PATCH, applyConfiguration, applyPatch, mergeApplied } from './patching';
+import { fieldSet, managedEntries, removeDropped, withApplyEntry } from './ssa';
 import { PROTOBUF } from './protobuf';
 import { bodyText, isDryRun, parseJson, parseObjectBody, type ApiResponse, type ResourceRequest } from './request';
 import { apiVersionOf, RESOURCES, resourceByName, type Verb } from './resources';
@@ -88,13 +89,26 @@ export function replace(store: ObjectStore, request: ResourceRequest): ApiRespon
 
 export function patch(store: ObjectStore, request: ResourceRequest): ApiResponse {
   const { resource } = request;
-  // Server-side apply creates the object when it does not exist yet.
-  if (request.contentType === APPLY_PATCH && !store.get(resource, request.namespace ?? '', request.name ?? '')) {
+  const existing = store.get(resource, request.namespace ?? '', request.name ?? '');
+  if (request.contentType === APPLY_PATCH) {
     const applied = applyConfiguration(request);
     if (stringAt(applied, 'metadata', 'name') !== request.name) {
       throw badRequest(`the name of the object (${stringAt(applied, 'metadata', 'name') ?? ''}) does not match the name on the URL (${request.name ?? ''})`);
     }
-    return create(store, { ...request, contentType: 'application/json', body: Buffer.from(JSON.stringify(applied)) });
+    const manager = request.query.get('fieldManager') ?? '';
+    const fields = fieldSet(applied);
+    const managed = withApplyEntry(existing ?? {}, manager, apiVersionOf(resource), fields);
+    // Server-side apply creates the object when it does not exist yet.
+    if (!existing) {
+      const created = { ...applied, metadata: { ...(isObject(applied.metadata) ? applied.metadata : {}), managedFields: managed } };
+      return create(store, { ...request, contentType: 'application/json', body: Buffer.from(JSON.stringify(created)) });
+    }
+    const before = managedEntries(existing).find((entry) => entry.manager === manager && entry.operation === 'Apply')?.fieldsV1 ?? {};
+    const merged = mergeApplied(resource, removeDropped(existing, before, fields), applied);
+    if (!isObject(merged)) throw badRequest('the apply configuration did not produce an object');
+    const next = checkEnvelope(resource, merged);
+    next.metadata.managedFields = managed;
+    return { status: 200, body: commit(store, resource, prepareUpdate(resource, next, existing), existing, isDryRun(request)) };
   }
   const old = requireObject(store, request);
   const patched = applyPatch(resource, old, request);

@@ -1,18 +1,15 @@
-/** The real kubectl against the fake: discovery, protobuf creates, scale, table printing, delete. */
+/** The real kubectl (1.35, from the dev dependency: test/support/kubeTools.ts) against the fake: discovery, protobuf creates, scale, table printing, delete. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onPath } from '../../support/onPath';
+import { kubeTool } from '../../support/kubeTools';
 import { startFakeKubernetes, type FakeKubernetes } from './index';
 import { eventually } from './testSupport';
 
 const run = promisify(execFile);
-
-const kubectlOnPath = onPath('kubectl');
-if (!kubectlOnPath) console.warn('kubectl is not on PATH: skipping the kubectl tests against the fake Kubernetes API server');
 
 let fake: FakeKubernetes;
 let home: string;
@@ -29,7 +26,7 @@ afterAll(async () => {
 });
 
 async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--server', fake.url, '--cache-dir', join(home, 'cache'), '--namespace', 'default', ...args], {
+  const { stdout } = await run(kubeTool('kubectl'), ['--server', fake.url, '--cache-dir', join(home, 'cache'), '--namespace', 'default', ...args], {
     env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: join(home, 'config') },
     timeout: 30_000,
   });
@@ -45,14 +42,14 @@ async function getJson(...args: string[]): Promise<ListJson> {
 }
 
 describe.sequential('kubectl against the fake', () => {
-  it.skipIf(!kubectlOnPath)('creates a deployment (kubectl sends protobuf) and lists it as JSON', async () => {
+  it('creates a deployment (kubectl sends protobuf) and lists it as JSON', async () => {
     expect(await kubectl('create', 'deployment', 'web', '--image=nginx')).toContain('deployment.apps/web created');
     const list = await getJson('deployments');
     expect(list.items.map((d) => d.metadata.name)).toContain('web');
     expect(fake.requests().some((r) => r.method === 'POST' && r.contentType === 'application/vnd.kubernetes.protobuf')).toBe(true);
   });
 
-  it.skipIf(!kubectlOnPath)('scales it to 3 and the pods become ready', async () => {
+  it('scales it to 3 and the pods become ready', async () => {
     expect(await kubectl('scale', 'deployment', 'web', '--replicas=3')).toContain('deployment.apps/web scaled');
     const [web] = (await getJson('deployment', '--field-selector', 'metadata.name=web')).items;
     expect(web?.spec?.replicas).toBe(3);
@@ -62,14 +59,14 @@ describe.sequential('kubectl against the fake', () => {
     expect(pods.items.every((p) => p.status?.phase === 'Running' && p.metadata.name.startsWith('web-'))).toBe(true);
   });
 
-  it.skipIf(!kubectlOnPath)('prints tables like a cluster', async () => {
+  it('prints tables like a cluster', async () => {
     const table = await kubectl('get', 'pods', '-l', 'app=web');
     expect(table).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
     expect(table).toMatch(/web-\S+\s+1\/1\s+Running\s+0/);
     expect(await kubectl('get', 'deploy', 'web')).toMatch(/web\s+3\/3\s+3\s+3/);
   });
 
-  it.skipIf(!kubectlOnPath)('edits with set image (strategic merge patch) and patch --type merge', async () => {
+  it('edits with set image (strategic merge patch) and patch --type merge', async () => {
     await kubectl('set', 'image', 'deployment/web', 'nginx=nginx:1.27');
     await kubectl('patch', 'deployment', 'web', '--type', 'merge', '-p', '{"metadata":{"labels":{"tier":"frontend"}}}');
     const deployment = JSON.parse(await kubectl('get', 'deployment', 'web', '-o', 'json')) as { metadata: { labels: Record<string, string> }; spec: { template: { spec: { containers: { image: string }[] } } } };
@@ -77,7 +74,18 @@ describe.sequential('kubectl against the fake', () => {
     expect(deployment.metadata.labels.tier).toBe('frontend');
   });
 
-  it.skipIf(!kubectlOnPath)('creates a service and server-side-applies an HTTPRoute', async () => {
+  it('lists the ReplicaSets of each revision and rolls back with rollout undo', async () => {
+    const replicaSets = JSON.parse(await kubectl('get', 'rs', '-l', 'app=web', '-o', 'json')) as { items: { metadata: { annotations: Record<string, string> }; spec: { template: { spec: { containers: { image: string }[] } } } }[] };
+    expect(replicaSets.items.map((rs) => [rs.metadata.annotations['deployment.kubernetes.io/revision'], rs.spec.template.spec.containers[0]?.image]).sort()).toEqual([['1', 'nginx'], ['2', 'nginx:1.27']]);
+    expect(await kubectl('rollout', 'history', 'deployment/web')).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    expect(await kubectl('rollout', 'undo', 'deployment/web')).toContain('deployment.apps/web rolled back');
+    const deployment = JSON.parse(await kubectl('get', 'deployment', 'web', '-o', 'json')) as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe('nginx');
+    // The template of revision 1 comes back as revision 3, as in a cluster.
+    await eventually(async () => (/\n2\s+<none>\n3\s+<none>/.test(await kubectl('rollout', 'history', 'deployment/web')) ? true : undefined), 10_000);
+  });
+
+  it('creates a service and server-side-applies an HTTPRoute', async () => {
     expect(await kubectl('create', 'service', 'clusterip', 'web', '--tcp=80:8080')).toContain('service/web created');
     const manifest = join(home, 'route.yaml');
     writeFileSync(manifest, [
@@ -90,7 +98,7 @@ describe.sequential('kubectl against the fake', () => {
     expect((await getJson('services')).items.map((s) => s.metadata.name)).toEqual(['web']);
   });
 
-  it.skipIf(!kubectlOnPath)('deletes the deployment and its pods', async () => {
+  it('deletes the deployment and its pods', async () => {
     expect(await kubectl('delete', 'deployment', 'web')).toContain('deployment.apps "web" deleted');
     expect((await getJson('deployments')).items).toEqual([]);
     await eventually(async () => ((await getJson('pods', '-l', 'app=web')).items.length === 0 ? true : undefined), 10_000);

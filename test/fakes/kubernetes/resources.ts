@@ -1,8 +1,15 @@
 /**
  * The resource types the fake serves: one table drives discovery, routing, error messages and
- * the per-type rules, so adding a type is one entry here (plus rules if it needs any).
+ * the per-type rules, so adding a type is one entry here (plus rules if it needs any). Custom
+ * resources join the table when a CRD is stored; the table is per process (a test file), not per
+ * fake server.
  */
-export type FakeResourceName = 'namespaces' | 'pods' | 'services' | 'deployments' | 'httproutes';
+import { isObject, type JsonObject } from './json';
+
+/** The built-in types; custom resources defined through CRDs are served under their plural too. */
+export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'httproutes' | 'customresourcedefinitions';
+/** A built-in type, or the plural of a custom resource a test defined (`widgets`). */
+export type FakeResourceName = BuiltInResourceName | (string & {});
 
 export type Verb = 'create' | 'delete' | 'get' | 'list' | 'patch' | 'update';
 
@@ -30,7 +37,7 @@ export interface ResourceType {
 
 const READ_WRITE: Verb[] = ['create', 'delete', 'get', 'list', 'patch', 'update'];
 
-export const RESOURCES: readonly ResourceType[] = [
+const BUILT_IN: readonly ResourceType[] = [
   {
     name: 'namespaces', group: '', version: 'v1', singular: 'namespace', kind: 'Namespace', namespaced: false,
     shortNames: ['ns'], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
@@ -49,8 +56,25 @@ export const RESOURCES: readonly ResourceType[] = [
     custom: false, deleteReturnsObject: true,
   },
   {
+    name: 'configmaps', group: '', version: 'v1', singular: 'configmap', kind: 'ConfigMap', namespaced: true,
+    shortNames: ['cm'], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    name: 'secrets', group: '', version: 'v1', singular: 'secret', kind: 'Secret', namespaced: true,
+    shortNames: [], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
     name: 'deployments', group: 'apps', version: 'v1', singular: 'deployment', kind: 'Deployment', namespaced: true,
     shortNames: ['deploy'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: true },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    // ReplicaSets belong to the Deployment controller (one per template, with its revision), as
+    // pods do: clients read them (`kubectl rollout undo` lists them) and may delete them.
+    name: 'replicasets', group: 'apps', version: 'v1', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
+    shortNames: ['rs'], categories: ['all'], verbs: ['delete', 'get', 'list'], subresources: { status: true, scale: false },
     custom: false, deleteReturnsObject: false,
   },
   {
@@ -58,7 +82,40 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: true, shortNames: [], categories: ['gateway-api'], verbs: READ_WRITE,
     subresources: { status: true, scale: false }, custom: true, deleteReturnsObject: true,
   },
+  {
+    name: 'customresourcedefinitions', group: 'apiextensions.k8s.io', version: 'v1', singular: 'customresourcedefinition',
+    kind: 'CustomResourceDefinition', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], verbs: READ_WRITE,
+    subresources: { status: false, scale: false }, custom: false, deleteReturnsObject: true,
+  },
 ];
+
+/** Every type served now: the built-in ones and those the stored CRDs define (see syncCustomResources). */
+export const RESOURCES: ResourceType[] = [...BUILT_IN];
+
+/**
+ * Serves the custom resources the stored CRDs define (their first served version, as the only
+ * one), as the API server does once a CRD is established; types whose CRD went are no longer
+ * served. Returns the types that went, so their objects can be removed.
+ */
+export function syncCustomResources(definitions: readonly JsonObject[]): ResourceType[] {
+  const defined: ResourceType[] = definitions.flatMap((crd) => {
+    const spec = isObject(crd.spec) ? crd.spec : {};
+    const names = isObject(spec.names) ? spec.names : {};
+    const versions = Array.isArray(spec.versions) ? spec.versions.filter(isObject) : [];
+    const version = versions.find((v) => v.served !== false);
+    if (typeof spec.group !== 'string' || typeof names.plural !== 'string' || typeof names.kind !== 'string' || !version || typeof version.name !== 'string') return [];
+    const subresources = isObject(version.subresources) ? version.subresources : {};
+    return [{
+      name: names.plural, group: spec.group, version: version.name, singular: typeof names.singular === 'string' ? names.singular : names.kind.toLowerCase(),
+      kind: names.kind, namespaced: spec.scope !== 'Cluster', shortNames: Array.isArray(names.shortNames) ? names.shortNames.map(String) : [],
+      categories: Array.isArray(names.categories) ? names.categories.map(String) : [], verbs: READ_WRITE,
+      subresources: { status: subresources.status !== undefined, scale: false }, custom: true, deleteReturnsObject: true,
+    }];
+  });
+  const gone = RESOURCES.filter((r) => !BUILT_IN.includes(r) && !defined.some((d) => d.group === r.group && d.name === r.name));
+  RESOURCES.splice(0, RESOURCES.length, ...BUILT_IN, ...defined);
+  return gone;
+}
 
 export function resourceByName(name: FakeResourceName): ResourceType {
   const found = RESOURCES.find((r) => r.name === name);

@@ -9,12 +9,12 @@ import { FaultInjector, type FaultSpec } from './faults';
 import { handleResource } from './handlers';
 import type { JsonObject } from './json';
 import type { ResourceRequest } from './request';
-import { resourceByName, type FakeResourceName } from './resources';
+import { resourceByName, syncCustomResources, type FakeResourceName } from './resources';
 import { route } from './router';
 import { handleScale } from './scale';
 import { KubeError } from './status';
 import { toTable, wantsTable } from './table';
-import { ObjectStore, type KubeObject } from './store';
+import { ObjectStore, nameOf, namespaceOf, type KubeObject } from './store';
 import { admit } from './writes';
 
 export interface FakeKubernetesOptions {
@@ -63,6 +63,7 @@ export interface FakeKubernetes {
 }
 
 const SEED_NAMESPACES = ['default', 'ns1'];
+const CRDS = resourceByName('customresourcedefinitions');
 
 function send(res: ServerResponse, status: number, body: JsonObject, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -82,6 +83,8 @@ function seed(store: ObjectStore): void {
 
 export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): Promise<FakeKubernetes> {
   const store = new ObjectStore();
+  // A new fake serves no custom resources, whatever an earlier one in this process had.
+  syncCustomResources([]);
   seed(store);
   const controller = new DeploymentController(store, options.readyDelayMs ?? 50);
   const faults = new FaultInjector();
@@ -109,6 +112,10 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
       }
       const request: ResourceRequest = { ...target, method, query: url.searchParams, contentType, body: requestBody };
       const response = target.subresource === 'scale' ? handleScale(store, request) : handleResource(store, request);
+      if (target.resource.name === 'customresourcedefinitions' && method !== 'GET') {
+        // Deleting a CRD deletes its objects, as the API server does.
+        for (const gone of syncCustomResources(store.list(CRDS))) for (const object of store.list(gone)) store.remove(gone, namespaceOf(object), nameOf(object));
+      }
       const table = method === 'GET' && target.subresource === undefined && wantsTable(req.headers.accept);
       const body = table ? toTable(target.resource, response.body, url.searchParams.get('includeObject')) : response.body;
       send(res, response.status, body, response.headers);

@@ -62,10 +62,13 @@ export class ObjectStore {
       .map(([, object]) => clone(object));
   }
 
-  /** Stores a new object, filling the server-owned metadata. Returns what was stored. */
-  create(resource: ResourceType, object: KubeObject): KubeObject {
+  /**
+   * Stores a new object, filling the server-owned metadata. Returns what was stored. The
+   * controller passes the uid of the objects it makes, so their owners' references stay derivable.
+   */
+  create(resource: ResourceType, object: KubeObject, uid: string = randomUUID()): KubeObject {
     const metadata = ensureObject(object, 'metadata');
-    metadata.uid = randomUUID();
+    metadata.uid = uid;
     metadata.creationTimestamp = timestamp();
     return this.write(resource, object);
   }

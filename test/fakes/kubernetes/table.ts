@@ -76,6 +76,15 @@ const COLUMNS: Record<string, Column[]> = {
     AGE,
     { name: 'Selector', type: 'string', priority: 1, cell: (o) => selector(stringMap(objectAt(o, 'spec', 'selector'))) },
   ],
+  configmaps: [NAME, { name: 'Data', type: 'integer', cell: (o) => Object.keys(objectAt(o, 'data') ?? {}).length + Object.keys(objectAt(o, 'binaryData') ?? {}).length }, AGE],
+  secrets: [NAME, { name: 'Type', type: 'string', cell: (o) => stringAt(o, 'type') ?? '' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(objectAt(o, 'data') ?? {}).length }, AGE],
+  replicasets: [
+    NAME,
+    { name: 'Desired', type: 'integer', cell: (o) => count(o, 'spec', 'replicas') },
+    { name: 'Current', type: 'integer', cell: (o) => count(o, 'status', 'replicas') },
+    { name: 'Ready', type: 'integer', cell: (o) => count(o, 'status', 'readyReplicas') },
+    AGE,
+  ],
   namespaces: [NAME, { name: 'Status', type: 'string', cell: (o) => stringAt(o, 'status', 'phase') ?? '' }, AGE],
   httproutes: [NAME, { name: 'Hostnames', type: 'string', cell: (o) => joined(arrayAt(o, 'spec', 'hostnames') ?? []) }, AGE],
 };

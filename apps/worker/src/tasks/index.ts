@@ -12,6 +12,7 @@ import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
 import { waitForExecutionWindowTask } from './waitForExecutionWindow';
 import { waitForJudgmentTask } from './waitForJudgment';
+import { manifestTasks } from './manifest';
 import { serverGroupTasks } from './serverGroup';
 import { createWebhookTask } from './webhook/createWebhook';
 import { monitorWebhookTask } from './webhook/monitorWebhook';
@@ -53,6 +54,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   bakeImageTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  ...manifestTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.
   checkFreezeWindowsTask,
   // Planned by the engine next in every deploy-type stage when authentication is on.

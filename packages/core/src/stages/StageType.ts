@@ -14,8 +14,12 @@ export interface StageType<F extends z.ZodType = z.ZodType, Task extends string 
    * types: the worker's table of built-in tasks is typed by them (`TaskNamesOf`).
    */
   tasks(fields: z.infer<F>): Task[];
-  /** Fields whose `${…}` the stage fills in itself: neither checked nor resolved as expressions. */
-  readonly literalFields?: readonly LiteralFieldPattern[];
+  /**
+   * Fields whose `${…}` the stage fills in itself, or keeps as written: neither checked nor
+   * resolved as expressions. A function decides from the stage's fields as written (a
+   * deployManifest with `skipExpressionEvaluation`).
+   */
+  readonly literalFields?: readonly LiteralFieldPattern[] | ((fields: Record<string, unknown>) => readonly LiteralFieldPattern[]);
   /**
    * Tasks the engine runs, in order, when one of `tasks` ends TERMINAL (a deploy's rollback): they
    * clean up after the failure, and the stage still ends with it. None when absent.

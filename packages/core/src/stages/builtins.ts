@@ -1,6 +1,15 @@
 import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
+import {
+  deleteManifestStage,
+  deployManifestStage,
+  findArtifactsFromResourceStage,
+  patchManifestStage,
+  rollingRestartManifestStage,
+  scaleManifestStage,
+  undoRolloutManifestStage,
+} from './manifest';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { canaryStage } from './serverGroup/canary';
@@ -32,6 +41,13 @@ export const BUILT_IN_STAGE_TYPES = [
   disableServerGroupStage,
   destroyServerGroupStage,
   rollbackClusterStage,
+  deployManifestStage,
+  deleteManifestStage,
+  scaleManifestStage,
+  patchManifestStage,
+  undoRolloutManifestStage,
+  rollingRestartManifestStage,
+  findArtifactsFromResourceStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

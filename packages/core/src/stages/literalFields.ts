@@ -3,11 +3,20 @@ import { defineEntry, isPlainObject } from '../celValues';
 /**
  * Fields a stage type keeps as written: their `${…}` are not Gantry expressions but templates the
  * stage fills in itself (a canary metric query's `${scope}`). A pattern is a path whose `*` matches
- * any key or index, e.g. `['canaryConfig', 'metrics', '*', 'query']`.
+ * any key or index, e.g. `['canaryConfig', 'metrics', '*', 'query']`, and whose `**` any depth.
  */
 export type LiteralFieldPattern = readonly string[];
 
 type Path = (string | number)[];
+
+/** The literal field patterns of a stage type for one stage's fields as written. */
+export function literalFieldsOf(
+  stageType: { literalFields?: readonly LiteralFieldPattern[] | ((fields: Record<string, unknown>) => readonly LiteralFieldPattern[]) } | undefined,
+  fields: Record<string, unknown>,
+): readonly LiteralFieldPattern[] {
+  const declared = stageType?.literalFields ?? [];
+  return typeof declared === 'function' ? declared(fields) : declared;
+}
 
 interface Literal {
   path: Path;
@@ -39,6 +48,11 @@ function matches(value: unknown, pattern: LiteralFieldPattern, at: Path): Path[]
     : isPlainObject(value)
       ? Object.entries(value)
       : [];
+  // `**` matches any depth, itself included: every string under a field (a manifest's text).
+  if (head === '**') {
+    const here = tail.length === 0 ? (typeof value === 'string' ? [at] : []) : matches(value, tail, at);
+    return [...here, ...children.flatMap(([key, child]) => matches(child, pattern, [...at, key]))];
+  }
   return children
     .filter(([key]) => head === '*' || key === head)
     .filter(([, child]) => tail.length > 0 || typeof child === 'string')

@@ -2,7 +2,7 @@ import { describeIssue, ValidationError } from '../errors';
 import { conditionExpressions, resolveExpressions, templateExpressions, type CelEvaluator, type ExpressionLanguage, type ExpressionScope } from '../expressions';
 import type { StageDefinition } from '../pipeline';
 import { toValidationIssues } from '../zodIssues';
-import { putLiteralsBack, setLiteralsAside } from './literalFields';
+import { literalFieldsOf, putLiteralsBack, setLiteralsAside } from './literalFields';
 import { getStageType } from './registry';
 import type { StageType } from './StageType';
 
@@ -23,7 +23,7 @@ export function resolveStage(
 ): StageDefinition {
   const { stageEnabled, ...fields } = stage;
   const stageType = stageTypeOf(stage);
-  const { rest, literals } = setLiteralsAside(withoutFields(fields, resolvedFields), stageType.literalFields ?? []);
+  const { rest, literals } = setLiteralsAside(withoutFields(fields, resolvedFields), literalFieldsOf(stageType, fields));
   const resolved = { ...(putLiteralsBack(resolveExpressions(rest, scope, evaluate, language), literals) as Record<string, unknown>), ...resolvedFields };
   const parsed = stageType.fields.safeParse(resolved);
   if (!parsed.success) {
@@ -47,7 +47,7 @@ export function resolveStage(
 export function stageExpressions(stage: StageDefinition, language: ExpressionLanguage = 'cel', resolvedFields: readonly string[] = []): string[] {
   const { stageEnabled, ...fields } = stage;
   const kept = Object.fromEntries(Object.entries(fields).filter(([key]) => !resolvedFields.includes(key)));
-  const { rest } = setLiteralsAside(kept, getStageType(stage.type)?.literalFields ?? []);
+  const { rest } = setLiteralsAside(kept, literalFieldsOf(getStageType(stage.type), fields));
   return [...(stageEnabled === undefined ? [] : conditionExpressions(stageEnabled.expression, language)), ...templateExpressions(rest, language)];
 }
 

@@ -9,3 +9,4 @@ export {
   type KubernetesServerGroupSettingsInput,
 } from './settings';
 export { pinImage } from './manifests';
+export { manifestsFor, KubernetesManifests, FIELD_MANAGER, type ApiResource, type KubeJson, type PatchKind } from './manifestClient';

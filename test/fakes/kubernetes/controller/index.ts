@@ -4,7 +4,7 @@
  * timer for the next pod that becomes ready or deployment that runs out of time (see ReconcileLoop).
  */
 import { ReconcileLoop } from '../../reconcileLoop';
-import { deepEqual, numberAt, objectAt, stringAt, stringMap } from '../json';
+import { arrayAt, clone, deepEqual, isObject, numberAt, objectAt, stringAt, stringMap, type JsonObject } from '../json';
 import { resourceByName } from '../resources';
 import { nameOf, namespaceOf, type KubeObject, type ObjectStore } from '../store';
 import { deploymentStatus } from './deploymentStatus';
@@ -22,13 +22,41 @@ export type ReadinessPredicate = (deployment: DeploymentInfo) => boolean;
 
 const DEPLOYMENTS = resourceByName('deployments');
 const PODS = resourceByName('pods');
+const REPLICA_SETS = resourceByName('replicasets');
 const REVISION = 'deployment.kubernetes.io/revision';
 
 interface RolloutMemory {
   generation: number;
   readyUpdated: number;
   lastProgressAt: number;
-  revisions: Map<string, number>;
+}
+
+function ownerUid(object: KubeObject): string | undefined {
+  const owner = (arrayAt(object, 'metadata', 'ownerReferences') ?? []).find((o) => isObject(o) && o.controller === true);
+  return isObject(owner) && typeof owner.uid === 'string' ? owner.uid : undefined;
+}
+
+/** The ReplicaSet of the deployment's current template: its labels and selector plus `pod-template-hash`. */
+function newReplicaSet(deployment: KubeObject, hash: string): KubeObject {
+  const template = clone(objectAt(deployment, 'spec', 'template') ?? {});
+  const templateMetadata = isObject(template.metadata) ? template.metadata : {};
+  templateMetadata.labels = { ...stringMap(templateMetadata.labels), 'pod-template-hash': hash };
+  template.metadata = templateMetadata;
+  const selector = clone(objectAt(deployment, 'spec', 'selector') ?? {});
+  selector.matchLabels = { ...stringMap(selector.matchLabels), 'pod-template-hash': hash };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: replicaSetName(deployment, hash),
+      namespace: namespaceOf(deployment),
+      generation: 1,
+      labels: stringMap(templateMetadata.labels),
+      annotations: { 'deployment.kubernetes.io/desired-replicas': String(numberAt(deployment, 'spec', 'replicas') ?? 1) },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: nameOf(deployment), uid: String(deployment.metadata.uid), controller: true, blockOwnerDeletion: true }],
+    },
+    spec: { replicas: 0, selector, template },
+  };
 }
 
 export class DeploymentController {
@@ -100,13 +128,12 @@ export class DeploymentController {
     const hash = templateHash(objectAt(deployment, 'spec', 'template'));
     const desired = numberAt(deployment, 'spec', 'replicas') ?? 1;
     const generation = numberAt(deployment, 'metadata', 'generation') ?? 1;
-    const memory = this.memory.get(uid) ?? { generation: 0, readyUpdated: 0, lastProgressAt: now, revisions: new Map<string, number>() };
+    const memory = this.memory.get(uid) ?? { generation: 0, readyUpdated: 0, lastProgressAt: now };
     this.memory.set(uid, memory);
     if (memory.generation !== generation) {
       memory.generation = generation;
       memory.lastProgressAt = now;
     }
-    if (!memory.revisions.has(hash)) memory.revisions.set(hash, Math.max(0, ...memory.revisions.values()) + 1);
     let wakeAt = Infinity;
 
     // Kubelet: pods past the ready delay become ready, or crash-loop when a test says so.
@@ -155,7 +182,7 @@ export class DeploymentController {
     const status = deploymentStatus(deployment, {
       desired, total: pods.length, updated, ready, newReplicaSet: replicaSetName(deployment, hash), complete, deadlineExceeded,
     });
-    const revision = String(memory.revisions.get(hash) ?? 1);
+    const revision = this.syncReplicaSets(deployment, hash, desired);
     const annotations = stringMap(deployment.metadata.annotations);
     const statusChanged = !deepEqual(status, deployment.status);
     if (statusChanged || annotations[REVISION] !== revision) {
@@ -168,6 +195,47 @@ export class DeploymentController {
       }
     }
     return wakeAt;
+  }
+
+  private replicaSetsOf(deployment: KubeObject): KubeObject[] {
+    const uid = String(deployment.metadata.uid);
+    return this.store.list(REPLICA_SETS, namespaceOf(deployment)).filter((rs) => ownerUid(rs) === uid);
+  }
+
+  /**
+   * The ReplicaSets of a deployment, one per template it has had, as the real controller keeps
+   * them: the current template's is the newest revision (a template seen before, i.e. a rollback,
+   * becomes the newest again), old ones keep their template and scale to the pods they still
+   * have; past `revisionHistoryLimit` empty old ones go. Returns the current revision.
+   */
+  private syncReplicaSets(deployment: KubeObject, hash: string, desired: number): string {
+    const owned = this.replicaSetsOf(deployment);
+    const revisionOf = (rs: KubeObject) => Number(stringMap(rs.metadata.annotations)[REVISION] ?? 0);
+    const highest = Math.max(0, ...owned.map(revisionOf));
+    const name = replicaSetName(deployment, hash);
+    const existing = owned.find((rs) => nameOf(rs) === name);
+    const revision = existing !== undefined && revisionOf(existing) === highest ? highest : highest + 1;
+    const current = existing ?? this.store.create(REPLICA_SETS, newReplicaSet(deployment, hash), replicaSetUid(String(deployment.metadata.uid), hash));
+    const pods = this.podsOf(deployment);
+    const all = existing === undefined ? [...owned, current] : owned;
+    for (const rs of all) {
+      const rsHash = stringMap(objectAt(rs, 'metadata', 'labels'))['pod-template-hash'] ?? '';
+      const mine = pods.filter((pod) => podHash(pod) === rsHash);
+      const isCurrent = nameOf(rs) === name;
+      const next = clone(rs);
+      next.metadata.annotations = { ...stringMap(rs.metadata.annotations), [REVISION]: String(isCurrent ? revision : revisionOf(rs)) };
+      (next.spec as JsonObject).replicas = isCurrent ? desired : mine.length;
+      const ready = mine.filter(isReady).length;
+      const status: JsonObject = { replicas: mine.length, observedGeneration: numberAt(rs, 'metadata', 'generation') ?? 1 };
+      if (mine.length > 0) status.fullyLabeledReplicas = mine.length;
+      if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
+      next.status = status;
+      if (!deepEqual(next, rs)) this.store.write(REPLICA_SETS, next);
+    }
+    const limit = numberAt(deployment, 'spec', 'revisionHistoryLimit') ?? 10;
+    const empty = all.filter((rs) => nameOf(rs) !== name && !pods.some((pod) => podHash(pod) === stringMap(objectAt(rs, 'metadata', 'labels'))['pod-template-hash']));
+    for (const rs of empty.sort((a, b) => revisionOf(b) - revisionOf(a)).slice(limit)) this.store.remove(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
+    return String(revision);
   }
 
   private writePod(pod: KubeObject, change: (pod: KubeObject) => void): void {
@@ -186,8 +254,10 @@ export class DeploymentController {
     this.store.remove(PODS, namespaceOf(pod), nameOf(pod));
   }
 
-  /** Garbage collection: pods whose Deployment is gone (deleted, or recreated with a new uid). */
+  /** Garbage collection: pods and ReplicaSets whose Deployment is gone (deleted, or recreated with a new uid). */
   private collectOrphans(deployments: KubeObject[]): void {
+    const uids = new Set(deployments.map((d) => String(d.metadata.uid)));
+    for (const rs of this.store.list(REPLICA_SETS)) if (!uids.has(ownerUid(rs) ?? '')) this.store.remove(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
     for (const pod of this.store.list(PODS)) {
       const owner = ownerOf(pod);
       const deployment = deployments.find((d) => namespaceOf(d) === namespaceOf(pod) && owner?.name === replicaSetName(d, podHash(pod)));

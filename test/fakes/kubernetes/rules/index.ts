@@ -1,5 +1,6 @@
 /** Per-type rules, looked up by resource name; pods have none because only the controller writes them. */
-import type { FakeResourceName } from '../resources';
+import { ensureObject, isObject } from '../json';
+import type { BuiltInResourceName, FakeResourceName } from '../resources';
 import { deploymentRules } from './deployments';
 import { httpRouteRules } from './httproutes';
 import { namespaceRules } from './namespaces';
@@ -13,16 +14,36 @@ const podRules: ResourceRules = {
   validate: (object) => labelCauses(object.metadata.labels, 'metadata.labels'),
 };
 
-const RULES: Record<FakeResourceName, ResourceRules> = {
+/** ConfigMaps and Secrets are data: the metadata checks, and Secret's `stringData` folded into `data` as the server does. */
+const configMapRules: ResourceRules = { ...podRules };
+const secretRules: ResourceRules = {
+  ...podRules,
+  applyDefaults(object) {
+    const stringData = object.stringData;
+    if (isObject(stringData)) {
+      const data = ensureObject(object, 'data');
+      for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+      delete object.stringData;
+    }
+    object.type ??= 'Opaque';
+  },
+};
+
+const RULES: Record<BuiltInResourceName, ResourceRules> = {
   namespaces: namespaceRules,
   pods: podRules,
+  configmaps: configMapRules,
+  secrets: secretRules,
+  replicasets: podRules,
+  customresourcedefinitions: podRules,
   services: serviceRules,
   deployments: deploymentRules,
   httproutes: httpRouteRules,
 };
 
+/** Custom resources get the metadata checks only: the fake does not validate against their schemas. */
 export function rulesFor(name: FakeResourceName): ResourceRules {
-  return RULES[name];
+  return (RULES as Record<string, ResourceRules | undefined>)[name] ?? podRules;
 }
 
 export type { ResourceRules } from './types';

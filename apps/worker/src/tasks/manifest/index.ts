@@ -1,0 +1,26 @@
+import { deployManifestTask } from './deployManifest';
+import {
+  deleteManifestTask,
+  determineManifestTargetTask,
+  findArtifactsFromResourceTask,
+  patchManifestTask,
+  rollingRestartManifestTask,
+  scaleManifestTask,
+  undoRolloutManifestTask,
+  waitForManifestDeletedTask,
+} from './targetTasks';
+import { waitForManifestStableTask } from './waitForManifestStable';
+
+/** The tasks of the Kubernetes manifest stages (docs/architecture.md "Kubernetes manifests"). */
+export const manifestTasks = [
+  deployManifestTask,
+  waitForManifestStableTask,
+  determineManifestTargetTask,
+  deleteManifestTask,
+  waitForManifestDeletedTask,
+  scaleManifestTask,
+  patchManifestTask,
+  undoRolloutManifestTask,
+  rollingRestartManifestTask,
+  findArtifactsFromResourceTask,
+] as const;

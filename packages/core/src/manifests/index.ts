@@ -1,0 +1,5 @@
+export * from './manifest';
+export * from './versioning';
+export * from './moniker';
+export * from './stability';
+export * from './selection';

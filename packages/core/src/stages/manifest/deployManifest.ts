@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { artifactSchema } from '../../artifacts';
+import { isPlainObject } from '../../celValues';
+import { allowExpressions } from '../allowExpressions';
+import { checkAccount, nonEmptyText } from '../fields';
+import { defineStageType } from '../StageType';
+import { manifestAccountShape, stableTimeoutShape } from './fields';
+
+/** One manifest of `manifests`: any object; what it must hold (kind, metadata.name) is checked when it is deployed, naming it. */
+const manifestObject = z.record(z.string(), z.unknown(), { error: 'each manifest must be an object (a Kubernetes resource)' });
+
+const requiredArtifact = z.looseObject({ artifact: artifactSchema.optional(), expectedArtifact: z.looseObject({ id: z.string().optional() }).optional() });
+
+/**
+ * Red/black and friends for ReplicaSets behind Services. Accepted in its Spinnaker shape so
+ * pipelines load, but only `enabled: false` runs: a stage that asks for traffic management is
+ * refused at start (see `checkDeployManifest`) rather than deployed without it.
+ */
+const trafficManagement = z.looseObject({
+  enabled: z.boolean().default(false),
+  options: z
+    .looseObject({
+      enableTraffic: z.boolean().optional(),
+      namespace: z.string().optional(),
+      services: z.array(z.string()).optional(),
+      strategy: z.enum(['redblack', 'bluegreen', 'highlander', 'none']).optional(),
+    })
+    .optional(),
+});
+
+export const deployManifestShape = {
+  ...manifestAccountShape,
+  ...stableTimeoutShape,
+  source: z.enum(['text', 'artifact'], { error: 'source is text (manifests) or artifact (manifestArtifact or manifestArtifactId)' }).default('text'),
+  manifests: z.array(manifestObject).optional(),
+  manifestArtifactId: nonEmptyText.optional(),
+  manifestArtifact: artifactSchema.optional(),
+  manifestArtifactAccount: z.string().optional(),
+  namespaceOverride: z.string().optional(),
+  moniker: z.looseObject({ app: nonEmptyText.optional(), cluster: z.string().optional() }).optional(),
+  skipExpressionEvaluation: z.boolean().optional(),
+  requiredArtifactIds: z.array(z.string()).optional(),
+  requiredArtifacts: z.array(requiredArtifact).optional(),
+  trafficManagement: trafficManagement.optional(),
+};
+
+interface DeploySource {
+  account?: string;
+  credentials?: string;
+  source: 'text' | 'artifact';
+  manifests?: unknown[];
+  manifestArtifactId?: string;
+  manifestArtifact?: unknown;
+  trafficManagement?: { enabled: boolean };
+}
+
+function checkDeployManifest(fields: DeploySource, ctx: z.RefinementCtx): void {
+  checkAccount(fields, ctx);
+  if (fields.source === 'text' && fields.manifests === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['manifests'], message: 'manifests is required with source text' });
+  }
+  if (fields.source === 'artifact' && fields.manifestArtifactId === undefined && !isPlainObject(fields.manifestArtifact)) {
+    ctx.addIssue({ code: 'custom', path: ['manifestArtifactId'], message: 'manifestArtifactId or manifestArtifact is required with source artifact' });
+  }
+  if (fields.trafficManagement?.enabled === true) {
+    ctx.addIssue({ code: 'custom', path: ['trafficManagement', 'enabled'], message: 'traffic management of ReplicaSets is not supported yet: deploy with trafficManagement.enabled false' });
+  }
+}
+
+/** The deployManifest stage's fields, as its tasks read them once expressions are resolved. */
+export const deployManifestFieldsSchema = z.looseObject(deployManifestShape).superRefine(checkDeployManifest);
+export type DeployManifestFields = z.output<typeof deployManifestFieldsSchema>;
+
+/**
+ * `deployManifest`: server-side apply of Kubernetes manifests (from `manifests` or an artifact),
+ * versioning ConfigMaps, Secrets, ReplicaSets and Pods as `-vNNN`, then waiting until every
+ * deployed object is stable.
+ */
+export const deployManifestStage = defineStageType({
+  type: 'deployManifest',
+  fields: allowExpressions(deployManifestFieldsSchema),
+  tasks: () => ['deployManifest', 'waitForManifestStable'],
+  // Spinnaker's skipExpressionEvaluation: the manifests are deployed as written, `${…}` and all
+  // (a ConfigMap holding a shell or Helm template).
+  literalFields: (fields) => (fields.skipExpressionEvaluation === true ? [['manifests', '**']] : []),
+});

@@ -1,0 +1,3 @@
+export * from './fields';
+export { deployManifestStage, deployManifestFieldsSchema, deployManifestShape, type DeployManifestFields } from './deployManifest';
+export * from './targetStages';

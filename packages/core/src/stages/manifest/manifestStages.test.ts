@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { resolveStage } from '../resolve';
+import { check } from '../testSupport';
+import { deployManifestStage } from './deployManifest';
+import { labelSelectorText, parseManifestName } from './fields';
+import { deleteManifestStage, patchManifestStage, rollingRestartManifestStage, scaleManifestStage, undoRolloutManifestStage } from './targetStages';
+
+const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
+
+describe('manifest stage types', () => {
+  it("accepts Spinnaker's deployManifest shapes: text, artifact by id or inline, credentials, moniker, required artifacts", () => {
+    expect(check(deployManifestStage, { account: 'k8s', cloudProvider: 'kubernetes', source: 'text', manifests: [service], moniker: { app: 'shop' }, namespaceOverride: '', skipExpressionEvaluation: false, trafficManagement: { enabled: false, options: { enableTraffic: false, services: [] } } }))
+      .toMatchObject({ ok: true, tasks: ['deployManifest', 'waitForManifestStable'] });
+    expect(check(deployManifestStage, { credentials: 'k8s', source: 'artifact', manifestArtifactId: 'a1b2', manifestArtifactAccount: 'embedded-artifact', requiredArtifactIds: ['img'] })).toMatchObject({ ok: true });
+    expect(check(deployManifestStage, { account: 'k8s', source: 'artifact', manifestArtifact: { type: 'embedded/base64', reference: 'a2luZDogU2VydmljZQ==' } })).toMatchObject({ ok: true });
+  });
+
+  it('names what is missing or unsupported', () => {
+    expect(check(deployManifestStage, { account: 'k8s', source: 'text' })).toMatchObject({ ok: false, issues: [{ path: ['manifests'], message: 'manifests is required with source text' }] });
+    expect(check(deployManifestStage, { account: 'k8s', source: 'artifact' })).toMatchObject({ ok: false, issues: [{ path: ['manifestArtifactId'] }] });
+    expect(check(deployManifestStage, { manifests: [service] })).toMatchObject({ ok: false, issues: [{ path: ['account'] }] });
+    expect(check(deployManifestStage, { account: 'k8s', manifests: [service], trafficManagement: { enabled: true } })).toMatchObject({ ok: false, issues: [{ path: ['trafficManagement', 'enabled'] }] });
+    expect(check(deployManifestStage, { account: 'k8s', manifests: [service], cloudProvider: 'aws' })).toMatchObject({ ok: false, issues: [{ path: ['cloudProvider'] }] });
+  });
+
+  it('reads selectors: static names, dynamic cluster and criteria, numbers as text', () => {
+    const scale = check(scaleManifestStage, { account: 'k8s', location: 'ns1', manifestName: 'deployment web', replicas: '0', mode: 'static' });
+    expect(scale).toMatchObject({ ok: true, data: { replicas: 0 }, tasks: ['determineManifestTarget', 'scaleManifest', 'waitForManifestStable'] });
+    expect(check(deleteManifestStage, { account: 'k8s', mode: 'dynamic', app: 'shop', cluster: 'replicaSet web', criteria: 'second_newest', kind: 'replicaSet', options: { cascading: false, gracePeriodSeconds: null } })).toMatchObject({ ok: true, tasks: ['determineManifestTarget', 'deleteManifest', 'waitForManifestDeleted'] });
+    expect(check(deleteManifestStage, { account: 'k8s', mode: 'dynamic', cluster: 'replicaSet web' })).toMatchObject({ ok: false, issues: [{ path: ['criteria'] }] });
+    expect(check(undoRolloutManifestStage, { credentials: 'k8s', location: 'staging', manifestName: 'deployment hostname', numRevisionsBack: 1, revision: null })).toMatchObject({ ok: true, data: { numRevisionsBack: 1 } });
+    expect(check(undoRolloutManifestStage, { account: 'k8s', manifestName: 'deployment web', numRevisionsBack: '0' })).toMatchObject({ ok: false, issues: [{ path: ['numRevisionsBack'] }] });
+    expect(check(rollingRestartManifestStage, { account: 'k8s', manifestName: 'web' })).toMatchObject({ ok: false, issues: [{ path: ['manifestName'], message: 'must be "<kind> <name>", e.g. "deployment web"' }] });
+    expect(parseManifestName(' replicaSet web-v003 ')).toEqual({ kind: 'replicaSet', name: 'web-v003' });
+  });
+
+  it("deletes by Spinnaker's label selectors, and only deleteManifest may", () => {
+    const labels = { account: 'k8s', mode: 'label', kinds: ['deployment', 'service'], labelSelectors: { selectors: [{ kind: 'EQUALS', key: 'app', values: ['web'] }, { kind: 'NOT_CONTAINS', key: 'tier', values: ['a', 'b'] }, { kind: 'NOT_EXISTS', key: 'canary', values: [] }] } };
+    expect(check(deleteManifestStage, labels)).toMatchObject({ ok: true });
+    expect(check(deleteManifestStage, { ...labels, kinds: [] })).toMatchObject({ ok: false, issues: [{ path: ['kinds'] }] });
+    expect(check(scaleManifestStage, { ...labels, replicas: 1 })).toMatchObject({ ok: false, issues: [{ path: ['mode'] }] });
+    expect(labelSelectorText(labels.labelSelectors as never)).toBe('app=web,tier notin (a,b),!canary');
+  });
+
+  it('checks a patch against its merge strategy', () => {
+    const base = { account: 'k8s', manifestName: 'deployment web', location: 'ns1' };
+    expect(check(patchManifestStage, { ...base, patchBody: { spec: { replicas: 2 } }, options: { mergeStrategy: 'strategic', record: true } })).toMatchObject({ ok: true });
+    expect(check(patchManifestStage, { ...base, patchBody: [{ op: 'replace', path: '/spec/replicas', value: 2 }], options: { mergeStrategy: 'json' } })).toMatchObject({ ok: true });
+    expect(check(patchManifestStage, { ...base, patchBody: [{ op: 'replace' }] })).toMatchObject({ ok: false, issues: [{ path: ['patchBody'] }] });
+  });
+
+  it('keeps manifests as written with skipExpressionEvaluation, resolves them otherwise', () => {
+    const stage = (skip: boolean) => ({ refId: 'd', type: 'deployManifest', requisiteStageRefIds: [], account: 'k8s', skipExpressionEvaluation: skip, manifests: [{ ...service, metadata: { name: '${parameters.name}' } }] });
+    const scope = { parameters: { name: 'api' }, trigger: {}, stages: {} } as never;
+    expect(resolveStage(stage(false) as never, scope)).toMatchObject({ manifests: [{ metadata: { name: 'api' } }] });
+    expect(resolveStage(stage(true) as never, scope)).toMatchObject({ manifests: [{ metadata: { name: '${parameters.name}' } }] });
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * The Kubernetes manifest stages end to end: pipelines saved through the API run on a worker
+ * against the fake API server, and the real kubectl 1.35 reads back what Gantry deployed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
+import { outcomeOf, savedPipeline, SUCCEEDED } from '../support/cloudStages';
+import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { kubectl } from '../support/kubeTools';
+import { QUEUE_BACKENDS } from '../support/queueBackends';
+import { NAMESPACE, kubernetesAccount, testRegistry } from '../support/serverGroups';
+
+const backend = QUEUE_BACKENDS[0] ?? 'redis';
+
+interface Listed {
+  items: { metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> } }[];
+}
+
+const configMap = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'web-config' },
+  data: { greeting: '${parameters.greeting}' },
+};
+
+const deployment = (image: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: {
+        containers: [{ name: 'web', image, volumeMounts: [{ name: 'config', mountPath: '/etc/web' }], envFrom: [{ configMapRef: { name: 'web-config' } }] }],
+        volumes: [{ name: 'config', configMap: { name: 'web-config' } }],
+      },
+    },
+  },
+});
+
+const service = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web' },
+  spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+};
+
+describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} queue)`, () => {
+  let fake: FakeKubernetes;
+  let gantry: TestGantry;
+  const get = async <T>(...args: string[]): Promise<T> => JSON.parse(await kubectl(fake.url, ['--namespace', NAMESPACE, 'get', ...args, '-o', 'json'])) as T;
+
+  beforeAll(async () => {
+    fake = await startFakeKubernetes({ readyDelayMs: 50 });
+    gantry = await startTestGantry({ backend, providers: testRegistry([kubernetesAccount(fake)]) });
+  });
+  afterAll(async () => {
+    await gantry?.stop();
+    await fake?.close();
+  });
+
+  it('deploys a ConfigMap, the Deployment mounting it and a Service; a changed ConfigMap becomes -v001, the Deployment follows, the Service is left alone', async () => {
+    const deploy = await savedPipeline(gantry, 'shop', [{
+      refId: 'deploy', type: 'deployManifest', account: 'k8s', cloudProvider: 'kubernetes', source: 'text',
+      moniker: { app: 'shop' }, manifests: [configMap, deployment('registry.local/web:1'), service],
+    }]);
+
+    const first = await deploy({ greeting: 'hello' });
+    expect(outcomeOf(first)).toEqual(SUCCEEDED);
+    // A figure for the README, not a check: trigger to stable of a 3-manifest deploy (2 pods ready after 50 ms each).
+    console.info(`deployManifest of 3 manifests, trigger to stable: ${(first.endTime?.getTime() ?? 0) - first.buildTime.getTime()} ms`);
+    expect(stageOf(first, 'deploy').outputs['outputs.manifestNamesByNamespace']).toEqual({ [NAMESPACE]: ['configMap web-config-v000', 'service web', 'deployment web'] });
+    const mounted = async () => (await get<{ spec: { template: { spec: { volumes: { configMap: { name: string } }[]; containers: { envFrom: { configMapRef: { name: string } }[] }[] } } } }>('deployment', 'web')).spec.template.spec;
+    expect((await mounted()).volumes[0]?.configMap.name).toBe('web-config-v000');
+    const status = (await get<{ status: { readyReplicas?: number } }>('deployment', 'web')).status;
+    expect(status.readyReplicas).toBe(2);
+
+    const requestsBefore = fake.requests().length;
+    const second = await deploy({ greeting: 'bonjour' });
+    expect(outcomeOf(second)).toEqual(SUCCEEDED);
+    const configMaps = (await get<Listed>('configmaps')).items.filter((item) => item.metadata.name.startsWith('web-config'));
+    expect(configMaps.map((item) => item.metadata.name)).toEqual(['web-config-v000', 'web-config-v001']);
+    expect(configMaps[1]?.metadata.annotations).toMatchObject({
+      'artifact.spinnaker.io/name': 'web-config', 'artifact.spinnaker.io/version': 'v001', 'moniker.spinnaker.io/application': 'shop',
+      'moniker.spinnaker.io/cluster': 'configMap web-config', 'moniker.spinnaker.io/sequence': '1',
+    });
+    expect(configMaps[1]?.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'gantry', 'app.kubernetes.io/name': 'shop' });
+    expect((await mounted()).volumes[0]?.configMap.name).toBe('web-config-v001');
+    expect((await mounted()).containers[0]?.envFrom[0]?.configMapRef.name).toBe('web-config-v001');
+    expect(stageOf(second, 'deploy').outputs['outputs.unchangedManifests']).toEqual(['service web']);
+    const secondRun = fake.requests().slice(requestsBefore - fake.requests().length);
+    expect(secondRun.filter((request) => request.method === 'PATCH' && request.path.includes('/services/'))).toEqual([]);
+    expect(secondRun.some((request) => request.method === 'PATCH' && request.contentType === 'application/apply-patch+yaml' && request.path.includes('fieldManager=gantry'))).toBe(true);
+
+    // The same content again is the same version: nothing new is deployed.
+    const third = await deploy({ greeting: 'bonjour' });
+    expect(outcomeOf(third)).toEqual(SUCCEEDED);
+    expect(stageOf(third, 'deploy').outputs['outputs.unchangedManifests']).toEqual(['configMap web-config-v001', 'service web', 'deployment web']);
+    expect((await get<Listed>('configmaps')).items.filter((item) => item.metadata.name.startsWith('web-config'))).toHaveLength(2);
+  });
+
+  it('undoes a bad rollout: the Deployment is back on the previous template and the stage names the revision', async () => {
+    const api = (image: string) => ({ ...deployment(image), metadata: { name: 'api' }, spec: { ...deployment(image).spec, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image }] } } } });
+    const deploy = await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests: [api('registry.local/api:${parameters.version}')] }]);
+    expect(outcomeOf(await deploy({ version: '1' }))).toEqual(SUCCEEDED);
+    expect(outcomeOf(await deploy({ version: '2' }))).toEqual(SUCCEEDED);
+
+    const undo = await savedPipeline(gantry, 'shop', [{ refId: 'undo', type: 'undoRolloutManifest', account: 'k8s', cloudProvider: 'kubernetes', location: NAMESPACE, mode: 'static', manifestName: 'deployment api', numRevisionsBack: '1' }]);
+    const undone = await undo();
+    expect(outcomeOf(undone)).toEqual(SUCCEEDED);
+    expect(stageOf(undone, 'undo').outputs).toMatchObject({ revision: 1 });
+    const image = (await get<{ spec: { template: { spec: { containers: { image: string }[] } } } }>('deployment', 'api')).spec.template.spec.containers[0]?.image;
+    expect(image).toBe('registry.local/api:1');
+    expect(await kubectl(fake.url, ['--namespace', NAMESPACE, 'rollout', 'history', 'deployment/api'])).toMatch(/\n2\s+<none>\n3\s+<none>/);
+  });
+
+  it('scales with replicas given as text, patches, restarts, deletes (by name and by labels) and finds artifacts', async () => {
+    const stages = [
+      { refId: 'scale', type: 'scaleManifest', account: 'k8s', location: NAMESPACE, manifestName: 'deployment web', replicas: '3' },
+      { refId: 'patch', type: 'patchManifest', account: 'k8s', location: NAMESPACE, manifestName: 'service web', requisiteStageRefIds: ['scale'], options: { mergeStrategy: 'merge' }, patchBody: { metadata: { labels: { tier: 'front' } } } },
+      { refId: 'restart', type: 'rollingRestartManifest', account: 'k8s', location: NAMESPACE, manifestName: 'deployment web', requisiteStageRefIds: ['patch'] },
+      { refId: 'delete', type: 'deleteManifest', account: 'k8s', location: NAMESPACE, manifestName: 'service web', requisiteStageRefIds: ['restart'], options: { cascading: true } },
+      { refId: 'find', type: 'findArtifactsFromResource', account: 'k8s', cloudProvider: 'kubernetes', location: NAMESPACE, manifestName: 'deployment web', mode: 'static', requisiteStageRefIds: ['restart'] },
+      {
+        refId: 'deleteConfig', type: 'deleteManifest', account: 'k8s', location: NAMESPACE, mode: 'label', kinds: ['configMap'], requisiteStageRefIds: ['find'],
+        labelSelectors: { selectors: [{ kind: 'EQUALS', key: 'app.kubernetes.io/name', values: ['shop'] }, { kind: 'EXISTS', key: 'app.kubernetes.io/managed-by', values: [] }] },
+      },
+    ];
+    const run = await savedPipeline(gantry, 'shop', stages);
+    const execution = await run();
+    expect(outcomeOf(execution)).toEqual(SUCCEEDED);
+    const web = await get<{ spec: { replicas: number; template: { metadata: { annotations: Record<string, string> } } }; status: { readyReplicas?: number } }>('deployment', 'web');
+    expect(web.spec.replicas).toBe(3);
+    expect(web.status.readyReplicas).toBe(3);
+    expect(web.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBe(stageOf(execution, 'restart').outputs.restartedAt);
+    expect((await get<Listed>('services')).items.map((item) => item.metadata.name)).not.toContain('web');
+    expect(stageOf(execution, 'delete').outputs['outputs.deletedManifests']).toEqual(['service web']);
+    expect(stageOf(execution, 'deleteConfig').outputs['outputs.deletedManifests']).toEqual(['configMap web-config-v000', 'configMap web-config-v001']);
+    expect((await get<Listed>('configmaps')).items.map((item) => item.metadata.name)).toEqual([]);
+    expect(stageOf(execution, 'find').outputs.artifacts).toEqual([
+      { type: 'docker/image', name: 'registry.local/web', reference: 'registry.local/web:1', version: '1' },
+      { type: 'kubernetes/configMap', name: 'web-config-v001', reference: 'web-config-v001', location: NAMESPACE },
+    ]);
+  });
+
+  it('fails a deploy naming the manifest and the reason: no kind, a kind the cluster does not serve, what the API server refuses', async () => {
+    const failing = async (manifests: unknown[]) => {
+      const run = await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests }]);
+      return (outcomeOf(await run()).errors.deploy as { message: string }).message;
+    };
+    expect(await failing([{ apiVersion: 'v1', metadata: { name: 'nameless' } }])).toBe('manifests[0] (<no kind> nameless): kind is missing');
+    expect(await failing([service, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toBe(
+      'manifests[1] (Widget w): the cluster does not serve kind Widget in example.com/v1 (not in its API discovery: a missing CRD?)',
+    );
+    expect(await failing([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken' }, spec: { selector: { matchLabels: { app: 'x' } } } }])).toMatch(
+      /^manifests\[0\] \(Deployment broken\): Invalid: Deployment.apps "broken" is invalid: spec.template: Required value/,
+    );
+  });
+
+  it('deploys a CRD and a custom resource of it in one stage: discovery learns the new kind', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'crontabs.stable.example.com' },
+      spec: {
+        group: 'stable.example.com', scope: 'Namespaced', names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', shortNames: ['ct'] },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    const cronTab = { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'nightly' }, spec: { cronSpec: '0 3 * * *', image: 'registry.local/backup:1' } };
+    const run = await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests: [cronTab, crd] }]);
+    const execution = await run();
+    expect(outcomeOf(execution)).toEqual(SUCCEEDED);
+    expect(stageOf(execution, 'deploy').outputs['outputs.manifestNamesByNamespace']).toEqual({ '': ['customResourceDefinition crontabs.stable.example.com'], [NAMESPACE]: ['cronTab nightly'] });
+    const listed = await get<{ items: { metadata: { name: string }; spec: { cronSpec: string } }[] }>('ct');
+    expect(listed.items.map((item) => [item.metadata.name, item.spec.cronSpec])).toEqual([['nightly', '0 3 * * *']]);
+  });
+
+  it('refuses at save time what it cannot run: traffic management, a patch of the wrong shape, a bad manifest name', async () => {
+    const save = (stage: Record<string, unknown>) => gantry.request<{ message: string }>('POST', '/api/v1/pipelines', { application: 'shop', name: `bad-${Math.random()}`, stages: [{ refId: 's', ...stage }] });
+    const traffic = await save({ type: 'deployManifest', account: 'k8s', manifests: [service], trafficManagement: { enabled: true, options: { strategy: 'redblack', services: ['service web'] } } });
+    expect(traffic.status).toBe(400);
+    expect(JSON.stringify(traffic.body)).toContain('traffic management of ReplicaSets is not supported yet');
+    const patch = await save({ type: 'patchManifest', account: 'k8s', manifestName: 'deployment web', options: { mergeStrategy: 'json' }, patchBody: { spec: {} } });
+    expect(JSON.stringify(patch.body)).toContain('a json patch is a list of operations');
+    const name = await save({ type: 'scaleManifest', account: 'k8s', manifestName: 'web', replicas: 1 });
+    expect(JSON.stringify(name.body)).toContain('must be \\"<kind> <name>\\"');
+  });
+});

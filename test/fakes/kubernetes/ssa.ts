@@ -1,0 +1,62 @@
+/**
+ * Server-side apply's field ownership, simplified: each manager's applied fields are recorded in
+ * `metadata.managedFields` (FieldsV1, lists as one field), and a field a manager applied before
+ * but leaves out now is removed from the object, as the API server does when no other manager
+ * owns it. The configuration itself is merged like a strategic merge patch (see patching.ts).
+ * Not modelled: conflicts between managers, list items owned one by one, managers of other
+ * operations (Update).
+ */
+import { clone, deepEqual, isObject, type JsonObject } from './json';
+import { timestamp } from './store';
+
+/** Identity fields are never removed by ownership. */
+const IDENTITY = new Set(['apiVersion', 'kind', 'metadata.name', 'metadata.namespace', 'metadata.managedFields', 'status']);
+
+/** FieldsV1 of a configuration: `{"f:spec": {"f:replicas": {}}}`; lists and scalars are leaves. */
+export function fieldSet(config: JsonObject, at = ''): JsonObject {
+  const set: JsonObject = {};
+  for (const [key, value] of Object.entries(config)) {
+    const path = at === '' ? key : `${at}.${key}`;
+    if (IDENTITY.has(path)) continue;
+    set[`f:${key}`] = isObject(value) && Object.keys(value).length > 0 ? fieldSet(value, path) : {};
+  }
+  return set;
+}
+
+/** `object` without the fields `before` has and `after` lacks. */
+export function removeDropped(object: JsonObject, before: JsonObject, after: JsonObject): JsonObject {
+  const result = clone(object);
+  const walk = (target: JsonObject, was: JsonObject, now: JsonObject | undefined): void => {
+    for (const [field, child] of Object.entries(was)) {
+      const key = field.slice(2);
+      const kept = now?.[field];
+      if (kept === undefined) {
+        delete target[key];
+      } else if (isObject(child) && Object.keys(child).length > 0 && isObject(target[key]) && isObject(kept)) {
+        walk(target[key], child, kept);
+      }
+    }
+  };
+  walk(result, before, after);
+  return result;
+}
+
+interface ManagedEntry extends JsonObject {
+  manager: string;
+  fieldsV1: JsonObject;
+}
+
+export function managedEntries(object: JsonObject): ManagedEntry[] {
+  const metadata = isObject(object.metadata) ? object.metadata : {};
+  const entries = Array.isArray(metadata.managedFields) ? metadata.managedFields : [];
+  return entries.filter((entry): entry is ManagedEntry => isObject(entry) && typeof entry.manager === 'string' && isObject(entry.fieldsV1));
+}
+
+/** The object's managedFields with `manager`'s Apply entry set to `fields`. */
+export function withApplyEntry(object: JsonObject, manager: string, apiVersion: string, fields: JsonObject): JsonObject[] {
+  const entries = managedEntries(object);
+  const mine = entries.find((entry) => entry.manager === manager && entry.operation === 'Apply');
+  // The same fields applied again change nothing, not even the entry's time: a no-op apply is no write.
+  if (mine !== undefined && deepEqual(mine.fieldsV1, fields)) return entries;
+  return [...entries.filter((entry) => entry !== mine), { manager, operation: 'Apply', apiVersion, time: timestamp(), fieldsType: 'FieldsV1', fieldsV1: fields }];
+}

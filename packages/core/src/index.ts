@@ -75,3 +75,5 @@ export {
 } from './secrets';
 export * from './authorization';
 export * from './policy';
+// Kayenta canary configs: the API stores them, the kayentaCanary stage reads them.
+export { kayentaCanaryConfigSchema, storedKayentaCanaryConfigSchema, type KayentaCanaryConfig } from '@gantry/canary';

@@ -16,3 +16,4 @@ export * from './serverGroupRecords';
 export * from './outbox';
 export * from './AuthStore';
 export * from './DockerTags';
+export * from './CanaryConfigRepository';

@@ -73,6 +73,13 @@ export const kayentaCanaryConfigSchema = z
     });
   });
 
+/** A config Gantry stores (`/api/v1/canaryConfigs`): it must name its applications, which decide who may read and change it. */
+export const storedKayentaCanaryConfigSchema = kayentaCanaryConfigSchema.superRefine((config, ctx) => {
+  if (config.applications === undefined || config.applications.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['applications'], message: 'a stored canary config names at least one application' });
+  }
+});
+
 export const kayentaScoreThresholdsSchema = thresholdsSchema;
 export type KayentaCanaryAnalysis = z.infer<typeof kayentaCanaryAnalysisSchema>;
 export type KayentaMetricConfig = z.infer<typeof kayentaMetricConfigSchema>;

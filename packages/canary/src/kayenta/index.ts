@@ -19,6 +19,7 @@ export {
   kayentaCanaryConfigSchema,
   kayentaMetricConfigSchema,
   kayentaScoreThresholdsSchema,
+  storedKayentaCanaryConfigSchema,
   type KayentaCanaryAnalysis,
   type KayentaCanaryConfig,
   type KayentaMetricConfig,

@@ -3,6 +3,7 @@ import { StartupError, type Infrastructure } from '@gantry/runtime';
 import {
   AuthStore,
   CanaryConfigRepository,
+  ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
   PostgresExecutionCommands,
@@ -37,6 +38,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     rateLimits: { perPrincipal: config.rateLimitPerPrincipal, perAddress: config.rateLimitPerAddress },
     deployPolicy: config.deployPolicy,
     canaryConfigs: new CanaryConfigRepository(infra.db.pool),
+    executionChanges: new ExecutionChanges(infra.db.url),
   });
 }
 

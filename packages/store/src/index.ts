@@ -15,5 +15,6 @@ export * from './fireTriggers';
 export * from './serverGroupRecords';
 export * from './outbox';
 export * from './AuthStore';
+export * from './ExecutionChanges';
 export * from './DockerTags';
 export * from './CanaryConfigRepository';

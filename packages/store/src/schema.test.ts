@@ -32,6 +32,7 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.dockerTag.findFirst()).resolves.toBeNull();
     await expect(prisma.canaryConfig.findFirst()).resolves.toBeNull();
     await expect(prisma.canaryConfigVersion.findFirst()).resolves.toBeNull();
+    await expect(prisma.dockerRegistryPoll.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -148,6 +149,8 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.canaryConfig.create({ data: canaryConfig })).toEqual(canaryConfig);
     const canaryVersion = { configId: canaryConfig.id, version: 1, document: { name: 'golden' }, createdBy: 'ana', createdAt: at };
     expect(await prisma.canaryConfigVersion.create({ data: canaryVersion })).toEqual(canaryVersion);
+    const poll = { registry: 'quay', polledAt: at };
+    expect(await prisma.dockerRegistryPoll.create({ data: poll })).toEqual(poll);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

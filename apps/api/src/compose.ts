@@ -2,6 +2,7 @@ import type { GantryConfig } from '@gantry/config';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
 import {
   AuthStore,
+  CanaryConfigRepository,
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
@@ -36,6 +37,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     idempotencyKeys: new IdempotencyKeys(infra.db.pool),
     rateLimits: { perPrincipal: config.rateLimitPerPrincipal, perAddress: config.rateLimitPerAddress },
     deployPolicy: config.deployPolicy,
+    canaryConfigs: new CanaryConfigRepository(infra.db.pool),
     executionChanges: new ExecutionChanges(infra.db.url),
   });
 }

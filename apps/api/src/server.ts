@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
+import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
@@ -16,6 +16,7 @@ import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
 import { authRoutes } from './routes/auth';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
+import { canaryConfigRoutes } from './routes/canaryConfigs';
 import { executionRoutes } from './routes/executions';
 import { executionStreamRoutes } from './routes/executions/stream';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
@@ -59,6 +60,8 @@ export interface ServerDeps {
   rateLimits?: RateLimits;
   /** The configuration's deploy policy; the API applies its save-time rules. Default: none. */
   deployPolicy?: DeployPolicy;
+  /** Where Kayenta canary configs are stored; without it /canaryConfigs is not served. */
+  canaryConfigs?: CanaryConfigRepository;
   /** PostgreSQL's notifications of execution changes (LISTEN); with it, GET /executions/:id/stream is served. */
   executionChanges?: ExecutionChanges;
   /** Where the web UI's build is (default apps/ui/dist). */
@@ -111,6 +114,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
+  if (deps.canaryConfigs !== undefined) app.register(canaryConfigRoutes, { prefix: API_PREFIX, canaryConfigs: deps.canaryConfigs });
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });
   app.register(rollbackRoutes, {

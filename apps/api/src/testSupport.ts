@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { MessageBus } from '@gantry/queue';
-import { AuthStore, PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
+import { AuthStore, CanaryConfigRepository, PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
 import type { TestDatabase } from '../../../test/support/testDatabase';
 import type { AuthOptions } from './auth/installAuth';
 import { buildServer, type ServerDeps } from './server';
@@ -96,6 +96,7 @@ export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps
   const app = buildServer({
     auth,
     pipelines: new PipelineRepository(database.db.prisma),
+    canaryConfigs: new CanaryConfigRepository(database.db.pool),
     executions: unusedExecutions,
     commands: unusedCommands,
     bus: unusedBus,

@@ -34,3 +34,4 @@ export {
   type LocalProxySourceConfig,
   type StaticSourceConfig,
 } from './sources';
+export * from './kayenta';

@@ -89,3 +89,5 @@ export {
 export * from './authorization';
 export * from './policy';
 export { isPlainObject } from './celValues';
+// Kayenta canary configs: the API stores them, the kayentaCanary stage reads them.
+export { kayentaCanaryConfigSchema, storedKayentaCanaryConfigSchema, type KayentaCanaryConfig } from '@gantry/canary';

@@ -17,3 +17,4 @@ export * from './outbox';
 export * from './AuthStore';
 export * from './ExecutionChanges';
 export * from './DockerTags';
+export * from './CanaryConfigRepository';

@@ -30,6 +30,8 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.idempotencyKey.findFirst()).resolves.toBeNull();
     await expect(prisma.dockerPolledRepository.findFirst()).resolves.toBeNull();
     await expect(prisma.dockerTag.findFirst()).resolves.toBeNull();
+    await expect(prisma.canaryConfig.findFirst()).resolves.toBeNull();
+    await expect(prisma.canaryConfigVersion.findFirst()).resolves.toBeNull();
     await expect(prisma.dockerRegistryPoll.findFirst()).resolves.toBeNull();
   });
 
@@ -143,6 +145,10 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.dockerPolledRepository.create({ data: polled })).toEqual(polled);
     const tag = { registry: 'quay', repository: 'acme/app', tag: '1.2.3', firstSeenAt: at, triggeredAt: at };
     expect(await prisma.dockerTag.create({ data: tag })).toEqual(tag);
+    const canaryConfig = { id: randomUUID(), name: 'golden', applications: ['app', 'web'], version: 1, deletedAt: at, createdAt: at, updatedAt: at };
+    expect(await prisma.canaryConfig.create({ data: canaryConfig })).toEqual(canaryConfig);
+    const canaryVersion = { configId: canaryConfig.id, version: 1, document: { name: 'golden' }, createdBy: 'ana', createdAt: at };
+    expect(await prisma.canaryConfigVersion.create({ data: canaryVersion })).toEqual(canaryVersion);
     const poll = { registry: 'quay', polledAt: at };
     expect(await prisma.dockerRegistryPoll.create({ data: poll })).toEqual(poll);
   });

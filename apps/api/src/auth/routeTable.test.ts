@@ -19,6 +19,8 @@ interface Fixture {
   executionId: string;
   stageId: string;
   tokenId: string;
+  canaryConfigId: string;
+  doomedCanaryConfigId: string;
 }
 
 interface RouteCase {
@@ -36,6 +38,13 @@ const read = [{ kind: 'application', name: SHOP, actions: ['READ'] }] as const s
 const write = [{ kind: 'application', name: SHOP, actions: ['WRITE'] }] as const satisfies Omit<Grant, 'role'>[];
 const execute = [{ kind: 'application', name: SHOP, actions: ['EXECUTE'] }] as const satisfies Omit<Grant, 'role'>[];
 const pipelineBody = (name: string) => ({ application: SHOP, name, stages: [{ refId: 'w', type: 'wait', waitTime: 1 }] });
+const canaryConfigBody = (name: string) => ({
+  name,
+  applications: [SHOP],
+  judge: { name: 'NetflixACAJudge-v1.0' },
+  metrics: [{ name: 'cpu', query: { type: 'prometheus', metricName: 'cpu' }, groups: ['system'], analysisConfigurations: { canary: { direction: 'increase' } } }],
+  classifier: { groupWeights: { system: 100 } },
+});
 
 /** One row per METHOD + URL pattern the server registers (HEAD routes follow their GET). */
 export const ROUTE_CASES: Record<string, RouteCase> = {
@@ -62,6 +71,13 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/v1/pipelines/:id/versions/:version': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}/versions/1` }), needs: read, ok: [200] },
   'DELETE /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.doomedPipelineId}` }), needs: write, ok: [204] },
   'POST /api/v1/pipelines/:id/executions': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}/executions`, body: {} }), needs: execute, ok: [202] },
+  'POST /api/v1/canaryConfigs': { request: () => ({ url: '/api/v1/canaryConfigs', body: canaryConfigBody(`new-${Math.random()}`) }), needs: write, ok: [201] },
+  'PUT /api/v1/canaryConfigs/:id': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}`, body: canaryConfigBody('main') }), needs: write, ok: [200] },
+  'GET /api/v1/canaryConfigs': { request: () => ({ url: '/api/v1/canaryConfigs' }), needs: 'signedIn', ok: [200] },
+  'GET /api/v1/canaryConfigs/:id': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}` }), needs: read, ok: [200] },
+  'GET /api/v1/canaryConfigs/:id/versions': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}/versions` }), needs: read, ok: [200] },
+  'GET /api/v1/canaryConfigs/:id/versions/:version': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}/versions/1` }), needs: read, ok: [200] },
+  'DELETE /api/v1/canaryConfigs/:id': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.doomedCanaryConfigId}` }), needs: write, ok: [204] },
   'GET /api/v1/executions': { request: () => ({ url: '/api/v1/executions' }), needs: 'signedIn', ok: [200] },
   'GET /api/v1/executions/:id': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}` }), needs: read, ok: [200] },
   'GET /api/v1/executions/:id/events': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/events` }), needs: read, ok: [200] },
@@ -169,7 +185,17 @@ describe('every route × {no token, token without the permission, token with it}
     const { id: executionId, stages } = execution.json<{ id: string; stages: { id: string }[] }>();
     const tokenId = (await store.createToken({ name: 'to-revoke', roles: [], createdBy: 'test' })).view.id;
     const doomed = await app.inject({ method: 'POST', url: '/api/v1/pipelines', headers: admin, payload: JSON.stringify(pipelineBody('doomed')) });
-    fixture = { pipelineId, doomedPipelineId: doomed.json<{ id: string }>().id, executionId, stageId: stages[0]?.id ?? '', tokenId };
+    const canaryConfig = await app.inject({ method: 'POST', url: '/api/v1/canaryConfigs', headers: admin, payload: JSON.stringify(canaryConfigBody('main')) });
+    const doomedCanaryConfig = await app.inject({ method: 'POST', url: '/api/v1/canaryConfigs', headers: admin, payload: JSON.stringify(canaryConfigBody('doomed')) });
+    fixture = {
+      pipelineId,
+      doomedPipelineId: doomed.json<{ id: string }>().id,
+      executionId,
+      stageId: stages[0]?.id ?? '',
+      tokenId,
+      canaryConfigId: canaryConfig.json<{ id: string }>().id,
+      doomedCanaryConfigId: doomedCanaryConfig.json<{ id: string }>().id,
+    };
   });
   afterAll(async () => {
     await app?.close();

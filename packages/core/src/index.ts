@@ -57,3 +57,5 @@ export {
 } from './secrets';
 export * from './authorization';
 export * from './policy';
+export * from './spinnakerImport';
+export { isPlainObject } from './celValues';

@@ -17,6 +17,7 @@ import { installZodSchemas } from './plugins/zodSchemas';
 import { authRoutes } from './routes/auth';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
 import { executionRoutes } from './routes/executions';
+import { gateRoutes } from './routes/gate';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
 import { webhookRoutes } from './routes/webhooks';
@@ -92,7 +93,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
+    app.register(webhookRoutes, { ...deps.triggers, executions: deps.executions, bus: deps.bus, gatePaths: true });
   }
+  // Gate's paths (no /api/v1): what talked to Spinnaker's Gate keeps working.
+  app.register(gateRoutes, {
+    pipelines: deps.pipelines,
+    executions: deps.executions,
+    bus: deps.bus,
+    ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
+  });
   app.register(executionRoutes, {
     prefix: API_PREFIX,
     executions: deps.executions,

@@ -100,6 +100,15 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
   'POST /api/v1/webhooks/jenkins': { request: () => ({ url: '/api/v1/webhooks/jenkins?master=ci', body: {} }), needs: 'sender', ok: [400] },
   'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
+  // Gate's paths (routes/gate, and the webhook handlers at Gate's path): the same checks as the native routes.
+  'GET /applications/:application/pipelineConfigs': { request: () => ({ url: `/applications/${SHOP}/pipelineConfigs` }), needs: read, ok: [200] },
+  'GET /applications/:application/pipelineConfigs/:pipelineName': {
+    request: () => ({ url: `/applications/${SHOP}/pipelineConfigs/main` }),
+    needs: read,
+    ok: [200],
+  },
+  'POST /pipelines/:application/:pipelineName': { request: () => ({ url: `/pipelines/${SHOP}/main`, body: { type: 'manual' } }), needs: execute, ok: [202] },
+  'POST /webhooks/webhook/:source': { request: () => ({ url: '/webhooks/webhook/github', body: {} }), needs: 'sender', ok: [200, 202] },
 };
 
 describe('every route × {no token, token without the permission, token with it}', () => {

@@ -18,6 +18,12 @@ export interface WebhookRoutesOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Sources (`github`, `jenkins:<master>`, `*` for all) that anyone may post to without a signature or token. */
   openSources?: readonly string[];
+  /**
+   * Serve Gate's paths for these handlers instead (registered without the /api/v1 prefix), so what
+   * posted to Spinnaker's Gate posts here unchanged: `POST /webhooks/webhook/{source}`. Gate has
+   * no Jenkins endpoint (igor polls Jenkins).
+   */
+  gatePaths?: boolean;
 }
 
 /** Triggers from outside: Jenkins build notifications and signed generic webhooks, under /webhooks. */
@@ -33,7 +39,8 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
       ? undefined
       : { authorize: (applications: string[]) => request.authorize(applications.map((name) => ({ kind: 'application' as const, name, action: 'EXECUTE' as const }))) };
 
-  app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+  const gate = options.gatePaths === true;
+  if (!gate) app.post('/webhooks/jenkins', { schema: jenkinsSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
     const answer = await handleJenkinsNotification({ ...deps, secrets }, {
       master: request.headers['x-jenkins-master'] ?? request.query.master,
       sender: tokenHolder(request) ?? { token: request.headers['x-gantry-token'] ?? request.query.token, open: (master) => isOpen(`jenkins:${master}`) },
@@ -45,7 +52,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     return reply.code(answer.statusCode).send(answer.body);
   });
 
-  app.post('/webhooks/:source', { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
+  app.post(gate ? '/webhooks/webhook/:source' : '/webhooks/:source', { schema: webhookSchema, validatorCompiler: rawBodyValidatorCompiler, config: sender }, async (request, reply) => {
     try {
       const answer = await handleWebhookDelivery(
         { ...deps, secrets, log: request.log },

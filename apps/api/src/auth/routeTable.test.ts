@@ -101,6 +101,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/v1/webhooks/jenkins': { request: () => ({ url: '/api/v1/webhooks/jenkins?master=ci', body: {} }), needs: 'sender', ok: [400] },
   'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
   // Gate's paths (routes/gate, and the webhook handlers at Gate's path): the same checks as the native routes.
+  'GET /version': { request: () => ({ url: '/version' }), needs: 'signedIn', ok: [200] },
   'GET /applications/:application/pipelineConfigs': { request: () => ({ url: `/applications/${SHOP}/pipelineConfigs` }), needs: read, ok: [200] },
   'GET /applications/:application/pipelineConfigs/:pipelineName': {
     request: () => ({ url: `/applications/${SHOP}/pipelineConfigs/main` }),

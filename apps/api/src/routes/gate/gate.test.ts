@@ -4,6 +4,7 @@ import type { MessageBus } from '@gantry/queue';
 import { AuthStore, IdempotencyKeys, PostgresExecutionCommands, PostgresExecutionRepository } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
 import { buildTestServer } from '../../testSupport';
+import { GATE_API_VERSION } from '.';
 
 const quietBus: MessageBus = { send: async () => undefined, sendAll: async () => undefined, inFlight: async () => [], close: async () => undefined };
 
@@ -64,6 +65,13 @@ describe("Gate's paths", () => {
     });
   }
   const get = (url: string, token = tokens.admin) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+
+  it('GET /version answers, as spin requires before every command, to a signed-in caller', async () => {
+    const version = await get('/version', tokens.reader);
+    expect(version.statusCode).toBe(200);
+    expect(version.json()).toEqual({ version: GATE_API_VERSION });
+    expect((await app.inject({ method: 'GET', url: '/version', headers: { authorization: undefined } })).statusCode).toBe(401);
+  });
 
   it('POST /pipelines/{application}/{pipelineName} starts the pipeline and answers 202 {ref}, the caller recorded whatever the body says', async () => {
     // spin pipeline execute -a app -n one -p foo=baz -t artifacts.json

@@ -4,10 +4,10 @@ import type { ExecutionRepository, IdempotencyKeys, PipelineRecord, PipelineRepo
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
-import { needs } from '../../auth/access';
+import { needs, signedIn } from '../../auth/access';
 import { dispatchLaunch } from '../../dispatch';
 import { answerIdempotently } from '../../idempotency';
-import { gateGetPipelineConfigSchema, gateListPipelineConfigsSchema, gateTriggerSchema } from './schemas';
+import { gateGetPipelineConfigSchema, gateListPipelineConfigsSchema, gateTriggerSchema, gateVersionSchema } from './schemas';
 
 export interface GateRoutesOptions {
   pipelines: Pick<PipelineRepository, 'list'>;
@@ -15,6 +15,9 @@ export interface GateRoutesOptions {
   bus: MessageBus;
   idempotencyKeys?: IdempotencyKeys;
 }
+
+/** What GET /version answers: Gate answers its build; this says whose API it is. */
+export const GATE_API_VERSION = 'gantry (Gate API subset)';
 
 interface GatePath {
   application: string;
@@ -60,6 +63,9 @@ function pipelineConfig(pipeline: PipelineRecord, index: number) {
  */
 export const gateRoutes: FastifyPluginAsyncZod<GateRoutesOptions> = async (app, options) => {
   const { pipelines } = options;
+
+  // spin reads nothing from the answer, it only needs the call to succeed (spin's cmd/gateclient/client.go).
+  app.get('/version', { schema: gateVersionSchema, config: signedIn }, async () => ({ version: GATE_API_VERSION }));
   const onApplication = (action: Action) => needs(`${action} on the application`, (request) => [{ kind: 'application', name: applicationOf(request), action }]);
 
   app.get('/applications/:application/pipelineConfigs', { schema: gateListPipelineConfigsSchema, config: onApplication('READ') }, async (request) => {

@@ -49,3 +49,9 @@ export const gateTriggerSchema = {
   body: gateTriggerBody,
   response: { 202: z.object({ ref: z.string() }), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 503) },
 };
+
+export const gateVersionSchema = {
+  tags,
+  summary: "Gate's GET /version: spin calls it before every command to check that Gate is reachable",
+  response: { 200: z.object({ version: z.string() }), ...errorResponses(401) },
+};

@@ -12,5 +12,6 @@ ENV GANTRY_DATA_DIR=/data
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
-EXPOSE 8084
+# 8084: the API (npm start, start:api); 9464: a standalone worker's probes and metrics (GANTRY_METRICS_PORT).
+EXPOSE 8084 9464
 CMD ["npm", "start"]

@@ -112,6 +112,27 @@ describe(`AWS end to end (fake AWS APIs, real SDK, ${backend} queue)`, () => {
     expect(stageOf(second, 'deploy').outputs).toMatchObject({ serverGroupName: 'shop-baked-v001', image: baked.imageId, destroyedServerGroups: ['shop-baked-v000'] });
   });
 
+  it("deploys what the bake before it made when the deploy names no image; strategy \"\" leaves the old group as it is (Spinnaker's shapes)", async () => {
+    const [bake] = bakeThenDeploy(where, { package: 'shop', baseImage }, 'shop', 'pasted', settings);
+    const deploy = regionDeployStage(where, 'shop', 'pasted', 'replaced below', settings, { requisiteStageRefIds: ['bake'] });
+    const { image: _image, ...imageless } = deploy.cluster;
+    const run = await savedPipeline(gantry, 'shop', [bake, { ...deploy, cluster: { ...imageless, strategy: '' } }]);
+
+    const first = await run({ version: '1.0.0' });
+    expect(outcomeOf(first)).toEqual(SUCCEEDED);
+    const baked = stageOf(first, 'bake').outputs as { imageId: string };
+    expect(stageOf(first, 'deploy').outputs).toMatchObject({ serverGroupName: 'shop-pasted-v000', image: baked.imageId });
+
+    const second = await run({ version: '2.0.0' });
+    expect(outcomeOf(second)).toEqual(SUCCEEDED);
+    const rebaked = stageOf(second, 'bake').outputs as { imageId: string };
+    expect(rebaked.imageId).not.toBe(baked.imageId);
+    expect(stageOf(second, 'deploy').outputs).toMatchObject({ serverGroupName: 'shop-pasted-v001', image: rebaked.imageId });
+    // No strategy: the new group joined the old one, which was neither disabled nor destroyed.
+    expect(autoScalingGroupsOf(fake, 'shop-pasted')).toEqual(['shop-pasted-v000', 'shop-pasted-v001']);
+    expect(stageOf(second, 'deploy').outputs).not.toHaveProperty('disabledServerGroups');
+  });
+
   it('bakes for two regions: an AMI id per region, the copy available in the second', async () => {
     const run = await savedPipeline(gantry, 'shop', [
       { refId: 'bake', type: 'bake', account: 'aws', regions: [AWS_REGION, AWS_COPY_REGION], package: 'cart', version: '2.0.0', baseImage },

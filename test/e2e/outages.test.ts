@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/providers/src/local/ports';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/privatePostgres';
 import { startPrivateRedis, type PrivateRedis } from '../support/privateRedis';
-import { spawnGantry, waitForReady, type GantryProcess } from '../support/gantryProcess';
+import { spawnGantry, waitForOutput, waitForReady, type GantryProcess } from '../support/gantryProcess';
 import { QUEUE_BACKENDS, type QueueBackendKind } from '../support/queueBackends';
 
 /**
@@ -193,15 +193,6 @@ function countedInLogs(processes: GantryProcess[], from: number[], message: stri
     }
   });
   return total;
-}
-
-async function waitForOutput(process: GantryProcess, text: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!process.output().includes(text)) {
-    if (process.process.exitCode !== null) throw new Error(`process exited: ${process.output()}`);
-    if (Date.now() > deadline) throw new Error(`no "${text}" in: ${process.output()}`);
-    await sleep(100);
-  }
 }
 
 /** Polls until every execution ended or the deadline passed; a query that fails (PostgreSQL still coming back) is retried. */

@@ -109,4 +109,39 @@ describe(`rolling red/black whose worker is killed (fake Kubernetes, ${backend} 
     expect(enabled('shop-undo-v000')).toBe('true');
     expect(enabled('shop-undo-v001')).toBe('false');
   }, 120_000);
+
+  it('finishes the cleanup of a cancel cut off by the death of its worker: the old group serves alone, the execution CANCELED', async () => {
+    const { fake, gantry } = suite;
+    const deploy = await rollingPipeline('cancel', 600);
+    const first = await worker();
+    expect((await gantry.waitFor(await deploy('1'), undefined, 45_000)).status).toBe('SUCCEEDED');
+
+    const id = await deploy('2');
+    await gantry.waitFor(id, () => routeWeights(fake, 'shop-cancel')?.['shop-cancel-v001'] === 25, 30_000);
+    // The route cannot be written: the rollback the cancel starts gets stuck taking v001 out of traffic.
+    const isRouteWrite = (r: { method: string; path: string }) => r.method === 'PUT' && r.path.includes('/httproutes/shop-cancel');
+    const writesBefore = fake.requests().filter(isRouteWrite).length;
+    fake.injectFault({ method: 'PUT', pathPattern: /\/httproutes\/shop-cancel$/, status: 503, times: 100_000 });
+    try {
+      expect((await gantry.request('POST', `/api/v1/executions/${id}/cancel`, {})).status).toBe(202);
+      await gantry.waitFor(id, () => fake.requests().filter(isRouteWrite).length > writesBefore, 30_000);
+      const midway = await gantry.waitFor(id, () => true);
+      expect([midway.status, midway.canceled, stageOf(midway, 'deploy').status]).toEqual(['RUNNING', true, 'RUNNING']);
+      await first.kill('SIGKILL');
+      fake.clearFaults();
+      await worker();
+      const execution = await gantry.waitFor(id, undefined, 60_000);
+      expect([execution.status, stageOf(execution, 'deploy').status]).toEqual(['CANCELED', 'CANCELED']);
+      expect(stageOf(execution, 'deploy').tasks.filter((task) => task.onFailure).map((task) => [task.name, task.status])).toEqual([
+        ['determineDeployRollback', 'SUCCEEDED'],
+        ['restoreServerGroup', 'SUCCEEDED'],
+        ['disableRolledBackServerGroup', 'SUCCEEDED'],
+      ]);
+    } finally {
+      fake.clearFaults();
+    }
+    expect(routeWeights(fake, 'shop-cancel')).toEqual({ 'shop-cancel-v000': 100 });
+    expect(enabled('shop-cancel-v000')).toBe('true');
+    expect(enabled('shop-cancel-v001')).toBe('false');
+  }, 120_000);
 });

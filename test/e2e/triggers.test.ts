@@ -437,7 +437,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
         name: uniqueName('bad'),
         stages: quickStages,
         triggers: [
-          { type: 'git', branch: 'main' },
+          { type: 'travis', branch: 'main' },
           { type: 'cron', expression: '0 */15 * * * * *' },
           { type: 'cron', expression: '0 0 * * *', timezone: 'Europe/Atlantis' },
           { type: 'webhook', source: 'github', payloadConstraints: { ref: { regex: '^refs/heads/(main' } } },

@@ -59,6 +59,8 @@ export async function startTestGantry(
     webhooks?: boolean;
     /** Traffic guards, freeze windows and save-time rules, for the API and the worker; default none. */
     deployPolicy?: DeployPolicy;
+    /** The worker re-checks deploy-type stages' permissions against the test's grants, as production does with auth on. */
+    recheckPermissions?: boolean;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -98,6 +100,7 @@ export async function startTestGantry(
           reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
           ...(options.providers === undefined ? {} : { providers: options.providers }),
           ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
+          ...(options.recheckPermissions === true ? { permissions: auth.store } : {}),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -51,3 +51,13 @@ export async function waitForReady(baseUrl: string, gantry: GantryProcess, timeo
   }
   throw new Error(`gantry did not become ready: ${gantry.output()}`);
 }
+
+/** Waits until the process has written `text` (e.g. "worker started"); fails if it exits first. */
+export async function waitForOutput(gantry: GantryProcess, text: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!gantry.output().includes(text)) {
+    if (gantry.process.exitCode !== null) throw new Error(`process exited: ${gantry.output()}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" in: ${gantry.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

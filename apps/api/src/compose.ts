@@ -41,7 +41,8 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
 /** Authentication as configured: off (loopback only, checked by loadConfig), or tokens plus OIDC when an issuer is set. */
 export function authOptions(config: GantryConfig, store: AuthStore): AuthOptions {
   if (config.auth === 'off') return { mode: 'off' };
-  if (config.oidcIssuer === undefined) return { mode: 'on', store };
+  const signInLimits = { maxFailures: config.authFailureLimit, windowMs: config.authFailureWindowSeconds * 1000 };
+  if (config.oidcIssuer === undefined) return { mode: 'on', store, signInLimits };
   const oidc = new OidcVerifier({
     issuer: config.oidcIssuer,
     audience: config.oidcAudience ?? (config.oidcClientId as string),
@@ -49,7 +50,7 @@ export function authOptions(config: GantryConfig, store: AuthStore): AuthOptions
     ...(config.oidcClientId === undefined ? {} : { clientId: config.oidcClientId }),
     ...(config.oidcClientSecret === undefined ? {} : { clientSecret: config.oidcClientSecret }),
   });
-  return { mode: 'on', store, oidc };
+  return { mode: 'on', store, oidc, signInLimits };
 }
 
 /** Listens on HOST:PORT; a port already taken is the operator's to fix, so it is said in one line. */

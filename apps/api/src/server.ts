@@ -1,6 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
-import type { LoggerOptions } from 'pino';
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
@@ -8,6 +7,7 @@ import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyK
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
+import { withLogRedaction } from './plugins/logRedaction';
 import { installRateLimit, type RateLimits } from './plugins/rateLimit';
 import { installSecretRedaction } from './plugins/secretRedaction';
 import { installSecurityHeaders } from './plugins/securityHeaders';
@@ -17,9 +17,9 @@ import { installZodSchemas } from './plugins/zodSchemas';
 import { authRoutes } from './routes/auth';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
 import { executionRoutes } from './routes/executions';
-import { gateRoutes } from './routes/gate';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
+import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -36,8 +36,8 @@ export interface ServerDeps {
   bus: MessageBus;
   /** Checks of the dependencies (database, queue); /readyz answers 503 when one is not ok. */
   readiness: () => Promise<ReadinessCheck[]>;
-  /** Fastify's pino logger; default true (info level). Tests pass false. */
-  logger?: boolean | LoggerOptions;
+  /** Fastify's pino logger; default true (info level). Tests pass false (or a stream to read). */
+  logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
   /**
@@ -62,7 +62,7 @@ export interface ServerDeps {
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const app = Fastify({ logger: deps.logger ?? true, bodyLimit: bodyLimitBytes, frameworkErrors: frameworkErrorShape({ bodyLimitBytes }) });
+  const app = Fastify({ logger: withLogRedaction(deps.logger ?? true), bodyLimit: bodyLimitBytes, frameworkErrors: frameworkErrorShape({ bodyLimitBytes }) });
 
   // First: its onRoute check must see every route, and a request is identified before anything else.
   installAuth(app, deps.auth);
@@ -93,9 +93,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
-    app.register(webhookRoutes, { ...deps.triggers, executions: deps.executions, bus: deps.bus, gatePaths: true });
+    // Gate's webhook paths at the root, where hosts and scripts configured for Spinnaker post.
+    app.register(webhookRoutes, { ...deps.triggers, executions: deps.executions, bus: deps.bus, gateOnly: true });
   }
-  // Gate's paths (no /api/v1): what talked to Spinnaker's Gate keeps working.
   app.register(gateRoutes, {
     pipelines: deps.pipelines,
     executions: deps.executions,

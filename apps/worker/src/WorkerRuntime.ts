@@ -8,10 +8,11 @@ import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSan
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { createTaskServices } from './services';
-import type { ProviderDirectory, TaskImplementation } from './tasks/Task';
+import type { PermissionSource, ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
+import { startDockerPolling, type PolledRegistry } from './triggers/dockerPoller';
 
 export interface WorkerOptions {
   db: Database;
@@ -44,6 +45,13 @@ export interface WorkerOptions {
   expressionLimits?: ExpressionLimits;
   /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
   deployPolicy?: DeployPolicy;
+  /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
+  dockerRegistries?: readonly PolledRegistry[];
+  /**
+   * With authentication on: the grants and service accounts a deploy-type stage's principal is
+   * re-checked against before its provider calls (an AuthStore). Default: no re-check.
+   */
+  permissions?: PermissionSource;
 }
 
 export interface RunningWorker {
@@ -58,6 +66,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
   const expressions = new ExpressionSandbox(options.expressionLimits);
+  const secrets = secretResolver(options.secrets ?? {}, process.env);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -68,8 +77,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
         providers: options.providers ?? new ProviderRegistry([]),
-        secrets: secretResolver(options.secrets ?? {}, process.env),
+        secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
+        ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,
@@ -107,10 +117,12 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log: options.log,
     intervalMs: options.cronResyncIntervalMs ?? 300_000,
   });
+  const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
   return {
     engine,
     async close() {
       stopReconciler();
+      await dockerPolling.stop();
       await relay.stop();
       await cronResync.stop();
       await consumer.close();

@@ -1,5 +1,6 @@
 import type { GantryConfig } from '@gantry/config';
 import type { Infrastructure } from '@gantry/runtime';
+import { AuthStore } from '@gantry/store';
 import type { EngineLogger } from './engine/EngineContext';
 import type { ProviderDirectory } from './tasks/Task';
 import { startWorker, type RunningWorker } from './WorkerRuntime';
@@ -23,6 +24,8 @@ export function startConfiguredWorker(
     secrets: config.secrets,
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
     deployPolicy: config.deployPolicy,
+    dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
+    ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     ...(providers === undefined ? {} : { providers }),
   });
 }

@@ -2,7 +2,7 @@ import { NotFoundError, type DeployPolicy, type SecretResolver } from '@gantry/c
 import type { MessageBus } from '@gantry/queue';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
-import type { ProviderDirectory, TaskServices } from './tasks/Task';
+import type { PermissionSource, ProviderDirectory, TaskServices } from './tasks/Task';
 
 /** What tasks reach beyond their own stage: other pipelines and executions, outbound HTTP, clouds. */
 export function createTaskServices(deps: {
@@ -13,6 +13,7 @@ export function createTaskServices(deps: {
   providers: ProviderDirectory;
   secrets: SecretResolver;
   policy: DeployPolicy;
+  permissions?: PermissionSource;
 }): TaskServices {
   return {
     async startPipeline(input) {
@@ -49,5 +50,6 @@ export function createTaskServices(deps: {
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
     policy: deps.policy,
+    ...(deps.permissions === undefined ? {} : { permissions: deps.permissions }),
   };
 }

@@ -5,6 +5,7 @@ import { importSpinnaker } from './commands/importSpinnaker';
 import { localStop } from './commands/localStop';
 import { rollback } from './commands/rollback';
 import { trigger } from './commands/trigger';
+import { validatePipeline, type ValidateFormat } from './commands/validatePipeline';
 import { CliError, EXIT, type ExitCode } from './errors';
 import { DEFAULT_URL, GantryClient } from './gantryClient';
 import { GateClient, type GateCredentials } from './gateClient';
@@ -12,8 +13,10 @@ import type { CliIo } from './io';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  success: the canary passed; the execution was created (with --wait: it SUCCEEDED)
+  0  success: the canary passed; the execution was created (with --wait: it SUCCEEDED);
+     the validated pipeline would be accepted
   1  failure: the canary failed or was marginal; the API refused (its message is printed);
+     the validated pipeline has unsupported parts;
      the execution ended other than SUCCEEDED; Gantry could not be reached
   2  bad input: usage error, unreadable file, invalid JSON, schema error (the field path is printed)
 
@@ -68,7 +71,7 @@ function gateCredentials(options: GateOptions, env: CliIo['env']): GateCredentia
   return token === undefined ? { kind: 'none' } : { kind: 'bearer', token };
 }
 
-function clientFor(options: ApiOptions, io: CliIo): GantryClient {
+function clientFor(options: Pick<ApiOptions, 'url'>, io: CliIo): GantryClient {
   // The API records the token's owner as acting: who sent it is not ours to claim.
   const token = localApiToken(io.env);
   return new GantryClient(options.url, io.fetch, token === undefined ? {} : { authorization: `Bearer ${token}` });
@@ -141,7 +144,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         options: GateOptions & { url: string; application: string[]; dryRun: boolean; saveUnsupported?: string; format: 'text' | 'json' },
       ) => {
         const gate = new GateClient(options.gate, io.fetch, gateCredentials(options, io.env));
-        const gantry = clientFor({ url: options.url, wait: false, pollMs: 0 }, io);
+        const gantry = clientFor({ url: options.url }, io);
         exitCode = await importSpinnaker(gate, gantry, {
           dryRun: options.dryRun,
           applications: options.application,
@@ -150,6 +153,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }, io);
       },
     );
+
+  program
+    .command('pipeline')
+    .description('pipeline documents')
+    .command('validate')
+    .description("what Gantry makes of a pipeline document (Spinnaker's or its own) without saving it: what loads, is ignored, is unsupported")
+    .argument('<file>', 'a pipeline JSON document, or - for stdin')
+    .option('--application <app>', 'the application, for exports that name none (the API checks WRITE on it)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--url <url>', 'Gantry API base URL', io.env.GANTRY_URL ?? DEFAULT_URL)
+    .action(async (file: string, options: { application?: string; format: ValidateFormat; url: string }) => {
+      exitCode = await validatePipeline(clientFor({ url: options.url }, io), file, options, io);
+    });
 
   program
     .command('local')

@@ -39,6 +39,25 @@ function parseJsonOr(text: string): unknown {
   }
 }
 
+/**
+ * Registries whose tags docker triggers poll (those that cannot push notifications), by the name
+ * triggers give as `account` (Spinnaker's docker registry account); a trigger naming the
+ * registry's host as `registry` finds it too. The password is a secret's name, never its value.
+ */
+const dockerRegistryMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'registry names are letters, digits, ., _ and -'),
+    z.strictObject({
+      address: url(['https:', 'http:']),
+      username: z.string().min(1).optional(),
+      /** The secret (GANTRY_SECRET_<NAME> or `secrets`) holding the password or access token. */
+      passwordSecret: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -').optional(),
+      pollIntervalSeconds: z.coerce.number().int().min(5).default(60),
+    }),
+  ),
+);
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -52,6 +71,8 @@ export const configSchema = z.object({
   /** Loopback by default: reaching Gantry from elsewhere is a decision (and needs auth on). */
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8084),
+  /** A standalone worker's /healthz, /readyz and /metrics (on HOST); 0 picks a free port. */
+  metricsPort: z.coerce.number().int().min(0).max(65535).default(9464),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
   workerConcurrency: z.coerce.number().int().min(1).max(500).default(20),
@@ -71,6 +92,7 @@ export const configSchema = z.object({
    * or a JSON object in GANTRY_SECRETS. A GANTRY_SECRET_<REF> variable wins over both.
    */
   secrets: secretMap.default({}),
+  dockerRegistries: dockerRegistryMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
   /** Time for all the CEL expressions of one stage start; over it the stage fails naming the limit. */
@@ -83,6 +105,9 @@ export const configSchema = z.object({
   rateLimitPerAddress: z.coerce.number().int().min(0).default(50),
   /** `off` only for a loopback HOST: every caller is then an anonymous admin. */
   auth: z.enum(['on', 'off']).default('on'),
+  /** Invalid credentials one source address may send per window before it gets 429 until the window ends; 0: no throttle. */
+  authFailureLimit: z.coerce.number().int().min(0).default(10),
+  authFailureWindowSeconds: z.coerce.number().int().min(1).default(300),
   /** The first admin API token, chosen by the operator (containers, automation); else Gantry makes one on first start. */
   adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
   /** A file holding the admin token (a mounted secret); read at start-up. */
@@ -113,6 +138,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   queueSchema: 'GANTRY_QUEUE_SCHEMA',
   host: 'HOST',
   port: 'PORT',
+  metricsPort: 'GANTRY_METRICS_PORT',
   logLevel: 'LOG_LEVEL',
   bodyLimitBytes: 'GANTRY_BODY_LIMIT_BYTES',
   workerConcurrency: 'GANTRY_WORKER_CONCURRENCY',
@@ -122,12 +148,15 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',
   secrets: 'GANTRY_SECRETS',
+  dockerRegistries: 'GANTRY_DOCKER_REGISTRIES',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
   expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',
   rateLimitPerPrincipal: 'GANTRY_RATE_LIMIT_PER_PRINCIPAL',
   rateLimitPerAddress: 'GANTRY_RATE_LIMIT_PER_ADDRESS',
   auth: 'GANTRY_AUTH',
+  authFailureLimit: 'GANTRY_AUTH_FAILURE_LIMIT',
+  authFailureWindowSeconds: 'GANTRY_AUTH_FAILURE_WINDOW_SECONDS',
   adminToken: 'GANTRY_ADMIN_TOKEN',
   adminTokenFile: 'GANTRY_ADMIN_TOKEN_FILE',
   oidcIssuer: 'GANTRY_OIDC_ISSUER',

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ANY, allows, describePermission, missingPermissions, mayRunAs, permissionsToRun, readable, stageAccounts, type Grant } from './authorization';
+import {
+  ANY,
+  allows,
+  describePermission,
+  executionPrincipal,
+  missingPermissions,
+  missingToDeploy,
+  mayRunAs,
+  permissionsToRun,
+  readable,
+  stageAccounts,
+  triggerIdentity,
+  withoutTriggerIdentity,
+  type Grant,
+} from './authorization';
+import { runAsOf } from './triggers/decide';
 
 const grants: Grant[] = [
   { role: 'shop-dev', kind: 'application', name: 'shop', actions: ['WRITE'] },
@@ -39,6 +54,8 @@ describe('authorization', () => {
     ];
     expect(stageAccounts(stages)).toEqual([ANY, 'aws-prod', 'k8s', 'local']);
     expect(permissionsToRun('shop', stages).filter((p) => p.kind === 'application').map((p) => p.name)).toEqual(['shop', 'billing']);
+    // A bake naming no account runs in whichever account of its cloud there is: it counts as any.
+    expect(stageAccounts([{ refId: 'b', type: 'bake', package: 'deck' }])).toEqual([ANY]);
     // Only an ANY grant (or admin) satisfies an expression account.
     expect(allows(grants, ['shop-ops'], { kind: 'account', name: ANY, action: 'EXECUTE' })).toBe(false);
   });
@@ -54,5 +71,34 @@ describe('authorization', () => {
     expect(mayRunAs(['shop-ops', 'shop-dev'], ['shop-ops'])).toBe(true);
     expect(mayRunAs(['shop-dev'], ['shop-ops'])).toBe(false);
     expect(mayRunAs(['admin'], ['anything'])).toBe(true);
+  });
+
+  it('reads whom an execution acts as from its trigger: a service account, the saver with its saved roles, or who started it', () => {
+    expect(executionPrincipal({ type: 'webhook', runAsUser: 'deployer' })).toEqual({ kind: 'serviceAccount', name: 'deployer' });
+    expect(executionPrincipal({ type: 'cron', runAsUser: 'ana', runAsRoles: ['shop-ops', 7] })).toEqual({ kind: 'recorded', name: 'ana', roles: ['shop-ops'] });
+    expect(executionPrincipal({ type: 'manual', user: 'bo', userRoles: ['shop-dev'] })).toEqual({ kind: 'recorded', name: 'bo', roles: ['shop-dev'] });
+    // A trigger recorded before roles were (or with authentication off): the name, and no roles.
+    expect(executionPrincipal({ type: 'manual', user: 'anonymous' })).toEqual({ kind: 'recorded', name: 'anonymous', roles: [] });
+    expect(executionPrincipal({ type: 'manual' })).toBeUndefined();
+  });
+
+  it("an automatic trigger without runAsUser records the saver's roles; one with it records only the service account", () => {
+    const candidate = { pipelineId: 'p', application: 'shop', name: 'n', version: 1, definition: {}, savedBy: 'ana', savedByRoles: ['shop-ops'] };
+    expect(runAsOf(candidate, {})).toEqual({ runAsUser: 'ana', runAsRoles: ['shop-ops'] });
+    expect(runAsOf(candidate, { runAsUser: 'deployer' })).toEqual({ runAsUser: 'deployer' });
+  });
+
+  it("a request body cannot set an execution's identity; a child pipeline inherits its parent's", () => {
+    const sent = { type: 'manual', user: 'root', userRoles: ['admin'], runAsUser: 'deployer', runAsRoles: ['admin'], onBehalfOf: 'x', note: 'kept' };
+    expect(withoutTriggerIdentity(sent)).toEqual({ type: 'manual', note: 'kept' });
+    expect(triggerIdentity(sent)).toEqual({ user: 'root', userRoles: ['admin'], runAsUser: 'deployer', runAsRoles: ['admin'], onBehalfOf: 'x' });
+  });
+
+  it('re-checks a resolved deploy stage: EXECUTE on the application and on the account it resolved to', () => {
+    const stage = { type: 'deploy', cluster: { account: 'local', application: 'shop' } };
+    expect(missingToDeploy(grants, ['shop-ops'], 'shop', stage)).toBeUndefined();
+    expect(missingToDeploy(grants, ['shop-ops'], 'shop', { ...stage, cluster: { account: 'prod' } })).toEqual({ kind: 'account', name: 'prod', action: 'EXECUTE' });
+    expect(missingToDeploy(grants, ['shop-dev'], 'shop', stage)).toEqual({ kind: 'application', name: 'shop', action: 'EXECUTE' });
+    expect(missingToDeploy(grants, ['admin'], 'shop', stage)).toBeUndefined();
   });
 });

@@ -106,6 +106,9 @@ export function stageAccounts(stages: readonly unknown[]): string[] {
       const account = named(place.account ?? place.credentials);
       if (account !== undefined) accounts.add(account);
     }
+    // A bake that names no account runs in whichever account of its cloud there is (bakePlaceOf):
+    // like an expression, it counts as every account.
+    if (stage.type === 'bake' && stage.account === undefined && stage.credentials === undefined) accounts.add(ANY);
   }
   return [...accounts].sort();
 }
@@ -135,3 +138,54 @@ export function permissionsToRun(application: string, stages: readonly unknown[]
 export function mayRunAs(userRoles: readonly string[], serviceAccountRoles: readonly string[]): boolean {
   return isAdmin(userRoles) || serviceAccountRoles.every((role) => userRoles.includes(role));
 }
+
+/**
+ * The trigger fields that say whom an execution acts as. Gantry writes them (the API from the
+ * authenticated caller, the trigger handlers from the pipeline's runAsUser or saver); a caller's
+ * request body never supplies them.
+ * - `user`, `userRoles`: who started it by hand, and that principal's roles then;
+ * - `runAsUser`: whom an automatic trigger runs as; with `runAsRoles` it is the principal who saved
+ *   the pipeline, with the roles it had then; without, a service account (roles read when checked);
+ * - `onBehalfOf`: whom a service account said it acted for (recorded, never used for access).
+ */
+export const TRIGGER_IDENTITY_KEYS = ['user', 'userRoles', 'runAsUser', 'runAsRoles', 'onBehalfOf'] as const;
+
+/** A trigger without the identity fields (what a caller may send in a request body). */
+export function withoutTriggerIdentity(trigger: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...trigger };
+  for (const key of TRIGGER_IDENTITY_KEYS) delete rest[key];
+  return rest;
+}
+
+/** Only the identity fields of a trigger (a child pipeline acts as its parent did). */
+export function triggerIdentity(trigger: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(TRIGGER_IDENTITY_KEYS.filter((key) => trigger[key] !== undefined).map((key) => [key, trigger[key]]));
+}
+
+/** Whom an execution acts as: a service account (its roles are read when checked), or a principal with the roles recorded. */
+export type ExecutionPrincipal = { kind: 'serviceAccount'; name: string } | { kind: 'recorded'; name: string; roles: string[] };
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+/** The principal an execution's trigger records (see TRIGGER_IDENTITY_KEYS); undefined when it records none. */
+export function executionPrincipal(trigger: Record<string, unknown>): ExecutionPrincipal | undefined {
+  const { runAsUser, runAsRoles, user, userRoles } = trigger;
+  if (typeof runAsUser === 'string' && runAsUser !== '') {
+    return Array.isArray(runAsRoles) ? { kind: 'recorded', name: runAsUser, roles: strings(runAsRoles) } : { kind: 'serviceAccount', name: runAsUser };
+  }
+  if (typeof user === 'string' && user !== '') return { kind: 'recorded', name: user, roles: strings(userRoles) };
+  return undefined;
+}
+
+/**
+ * What a deploy-type stage needs of the principal its execution acts as, checked again right
+ * before its provider calls (grants may have been revoked since the save or the trigger): EXECUTE
+ * on the application, on the applications its clusters name and on its account, as resolved now.
+ * The answer names the first missing permission, or undefined when all are held.
+ */
+export function missingToDeploy(grants: readonly Grant[], roles: readonly string[], application: string, resolvedStage: Record<string, unknown>): Permission | undefined {
+  return missingPermissions(grants, roles, permissionsToRun(application, [resolvedStage]))[0];
+}
+
+/** The task the engine puts in a deploy-type stage (after any freeze wait) when authentication is on. */
+export const DEPLOY_PERMISSION_TASK = 'checkDeployPermissions';

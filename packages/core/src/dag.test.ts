@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downstreamOf, initialStages, topologicalOrder, validateDag, type DagNode } from './dag';
+import { downstreamOf, initialStages, upstreamOf, topologicalOrder, validateDag, type DagNode } from './dag';
 import { ValidationError } from './errors';
 
 const node = (refId: string, ...requisiteStageRefIds: string[]): DagNode => ({ refId, requisiteStageRefIds });
@@ -105,5 +105,13 @@ describe('downstreamOf', () => {
   it('has nothing for an unknown refId and never includes the stage itself', () => {
     expect(downstreamOf(diamond, 'ghost')).toEqual([]);
     expect(downstreamOf([node('a', 'b'), node('b', 'a')], 'a')).toEqual(['b']);
+  });
+});
+
+describe('upstreamOf', () => {
+  it('returns what a stage waits for, directly or not, nearest first', () => {
+    expect(upstreamOf(diamond, 'verify')).toEqual(['deployEast', 'deployWest', 'bake']);
+    expect(upstreamOf(diamond, 'bake')).toEqual([]);
+    expect(upstreamOf(diamond, 'ghost')).toEqual([]);
   });
 });

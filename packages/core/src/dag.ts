@@ -64,6 +64,22 @@ export function downstreamOf(stages: readonly DagNode[], refId: string): string[
   return uniqueRefs(stages).filter((ref) => found.has(ref));
 }
 
+/**
+ * refIds of every stage `refId` directly or transitively waits for, nearest first (breadth-first
+ * over requisites): where a stage looks for what earlier stages produced, the closest winning.
+ */
+export function upstreamOf(stages: readonly DagNode[], refId: string): string[] {
+  const requisites = new Map(stages.map((stage) => [stage.refId, stage.requisiteStageRefIds]));
+  const found: string[] = [];
+  const queue = [...(requisites.get(refId) ?? [])];
+  for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
+    if (ref === refId || found.includes(ref)) continue;
+    found.push(ref);
+    queue.push(...(requisites.get(ref) ?? []));
+  }
+  return found;
+}
+
 function assertDag(stages: readonly DagNode[]): void {
   const issues = validateDag(stages);
   const [first] = issues;

@@ -1,6 +1,7 @@
 export * from './status';
 export * from './errors';
 export * from './scheduling';
+export { onCancel, cleansUpOnCancel, type CancelDecision, type CancelableStage, type CancelableTask } from './cancellation';
 export type { StageType, TaskNamesOf } from './stages/StageType';
 export { defineStageType } from './stages/StageType';
 export { registerStageType, getStageType, listStageTypes } from './stages/registry';
@@ -31,13 +32,16 @@ export {
   parsePipelineDefinition,
 } from './pipeline';
 export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
-export { validateDag, topologicalOrder, downstreamOf, initialStages } from './dag';
+export { compatibilityReport, IGNORED_PIPELINE_FIELDS, IGNORED_STAGE_FIELDS } from './compatibility';
+export type { CompatibilityFinding, CompatibilityReport } from './compatibility';
+export { validateDag, topologicalOrder, downstreamOf, initialStages, upstreamOf } from './dag';
 export type { DagNode } from './dag';
 export { resolveParameters } from './parameters';
 export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath, celEvaluator } from './expressions';
 export type { CelEvaluator, ExpressionScope, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues } from './expressionCheck';
 export * from './triggers';
+export * from './artifacts';
 export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';
 export * from './naming';
 export {

@@ -199,12 +199,47 @@ describe('parsePipelineDefinition', () => {
       issue(['parameters', 0, 'name'], /expected string/),
       issue(['parameters', 0, 'required'], /expected boolean/),
       issue(['triggers', 0, 'type'], /expected string/),
-      issue(['stages'], 'a pipeline needs at least one stage'),
     ]);
     expect(rejection({ application: 'a', name: 'x'.repeat(201), stages: [{ refId: 'a', type: 'wait', waitTime: 1 }] }).issues).toEqual([
       issue(['name'], /too big/i),
     ]);
     expect(rejection('nope').issues).toEqual([issue([], /expected object/)]);
+  });
+
+  it('reads Spinnaker exports: stages without refId run in order, parameterConfig is parameters, application names in any case', () => {
+    const parsed = parsePipelineDefinition({
+      application: 'MyApp',
+      name: 'old export',
+      parameterConfig: [{ name: 'tag', default: 'latest', required: true, hasOptions: false, options: [{ value: '' }], pinned: true }],
+      stages: [
+        { type: 'wait', waitTime: 1 },
+        { type: 'wait', waitTime: 2 },
+        { type: 'wait', waitTime: 3, requisiteStageRefIds: ['1'] },
+      ],
+    });
+    expect(parsed.application).toBe('myapp');
+    expect(parsed.parameters).toEqual([expect.objectContaining({ name: 'tag', default: 'latest', required: true, pinned: true })]);
+    expect(parsed.parameterConfig).toEqual(parsed.parameters);
+    expect(parsed.stages.map((stage) => [stage.refId, stage.requisiteStageRefIds])).toEqual([
+      ['1', []],
+      ['2', ['1']],
+      ['3', ['1']],
+    ]);
+    // Saved again (as stored, both lists present and equal) it reads the same.
+    expect(parsePipelineDefinition(parsed)).toEqual(parsed);
+  });
+
+  it('refuses a pipeline where only some stages have a refId, and parameterConfig that disagrees with parameters', () => {
+    const mixed = rejection(pipelineWith([{ refId: 'a', type: 'wait', waitTime: 1 }, { type: 'wait', waitTime: 1 }]));
+    expect(mixed.issues).toEqual([issue(['stages', 1, 'refId'], /expected string/)]);
+    const disagreeing = rejection(
+      pipelineWith([{ refId: 'a', type: 'wait', waitTime: 1 }], { parameters: [{ name: 'a' }], parameterConfig: [{ name: 'b' }] }),
+    );
+    expect(disagreeing.issues).toEqual([issue(['parameterConfig'], /differs from parameters/)]);
+  });
+
+  it('accepts a pipeline without stages, as Spinnaker does', () => {
+    expect(parsePipelineDefinition({ application: 'a', name: 'empty', stages: [] }).stages).toEqual([]);
   });
 
   it('rejects duplicate parameter names', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expectedArtifactIssues, expectedArtifactSchema } from './artifacts';
 import { isPlainObject } from './celValues';
 import { validateDagNodes, type IndexedDagNode } from './dag';
 import { describeIssue, ValidationError, type ValidationIssue } from './errors';
@@ -133,7 +134,7 @@ export type ParameterDefinition = z.output<typeof parameterDefinitionSchema>;
 // where the pipeline model lives.
 export { triggerDefinitionSchema, type TriggerDefinition };
 
-export const pipelineDefinitionSchema = z
+const pipelineShapeSchema = z
   .looseObject({
     application: z.string().regex(APPLICATION_NAME, { message: 'expected an application name ([a-z][a-z0-9]*)' }),
     name: z.string().min(1).max(200),
@@ -147,22 +148,75 @@ export const pipelineDefinitionSchema = z
       }, ALWAYS)
       .default([]),
     triggers: z.array(triggerDefinitionSchema).default([]),
+    /** What the pipeline needs from its triggers, bound when it starts (see artifacts.ts). */
+    expectedArtifacts: z
+      .array(expectedArtifactSchema)
+      .superRefine((value: unknown, ctx) => {
+        for (const issue of expectedArtifactIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }, ALWAYS)
+      .optional(),
     /** Spinnaker's switch: a disabled pipeline's triggers do not fire (it can still be started by hand). */
     disabled: z.boolean().optional(),
     limitConcurrent: z.boolean().default(true),
     keepWaitingPipelines: z.boolean().default(false),
+    // Spinnaker saves and runs a pipeline with no stages (an empty execution that succeeds); so does Gantry.
     stages: z
       .array(stageDefinitionSchema)
-      .min(1, { message: 'a pipeline needs at least one stage' })
       .max(MAX_STAGES_PER_PIPELINE, {
         message: `a pipeline has at most ${MAX_STAGES_PER_PIPELINE} stages (split it into pipelines that trigger each other)`,
       }),
   })
   .superRefine((value: unknown, ctx) => {
-    for (const issue of dagIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of [...dagIssues(value), ...parameterConfigIssues(value)]) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
   }, ALWAYS);
 
-export type PipelineDefinition = z.output<typeof pipelineDefinitionSchema>;
+/** Two parameter lists that disagree would leave one silently unused. */
+function parameterConfigIssues(pipeline: unknown): ValidationIssue[] {
+  if (!isPlainObject(pipeline) || pipeline.parameterConfig === undefined || pipeline.parameterConfig === pipeline.parameters) return [];
+  // Compared as read (defaults applied, option values as text): a stored pipeline holds both, one normalised.
+  const read = (list: unknown) => JSON.stringify(z.array(parameterDefinitionSchema).safeParse(list).data ?? list);
+  if (read(pipeline.parameterConfig) === read(pipeline.parameters)) return [];
+  return [{ path: ['parameterConfig'], message: 'differs from parameters: give one list of parameters (Spinnaker calls it parameterConfig)' }];
+}
+
+/**
+ * A pipeline document, Gantry's or Spinnaker's: Spinnaker's spellings are read as Gantry's
+ * (`fromSpinnakerShape`) before the checks, and the stored definition keeps every other field.
+ */
+export const pipelineDefinitionSchema = z.preprocess(fromSpinnakerShape, pipelineShapeSchema);
+
+export type PipelineDefinition = z.output<typeof pipelineShapeSchema>;
+
+/**
+ * What Spinnaker writes differently, read as Gantry reads it:
+ * - `application` in any case: Spinnaker lower-cases application names (front50 stores them
+ *   upper-cased and every other service compares them case-blind), so `myApp` is `myapp`.
+ * - `parameterConfig`, Spinnaker's parameter list, is `parameters` (same fields); both given must agree.
+ * - stages without `refId` (exports from before Spinnaker had parallel stages): each gets its
+ *   position (1, 2, …) as refId and, unless it names `requisiteStageRefIds`, runs after the stage
+ *   before it, as Spinnaker ran them. A pipeline where only some stages have a refId is left as it
+ *   is, and refused naming the ones without.
+ */
+function fromSpinnakerShape(input: unknown): unknown {
+  if (!isPlainObject(input)) return input;
+  const pipeline: Record<string, unknown> = { ...input };
+  if (typeof pipeline.application === 'string') pipeline.application = pipeline.application.toLowerCase();
+  if (pipeline.parameterConfig !== undefined && pipeline.parameters === undefined) pipeline.parameters = pipeline.parameterConfig;
+  if (Array.isArray(pipeline.stages)) pipeline.stages = withPositionalRefIds(pipeline.stages);
+  return pipeline;
+}
+
+function withPositionalRefIds(stages: readonly unknown[]): unknown[] {
+  const withoutRefId = (stage: unknown) => isPlainObject(stage) && (stage.refId === undefined || stage.refId === null);
+  if (stages.length === 0 || !stages.every(withoutRefId)) return [...stages];
+  return stages.map((stage, index) => {
+    const old = stage as Record<string, unknown>;
+    const requisites = old.requisiteStageRefIds ?? (index === 0 ? [] : [String(index)]);
+    return { ...old, refId: String(index + 1), requisiteStageRefIds: requisites };
+  });
+}
 
 /**
  * Validates and normalises a pipeline document (defaults applied, refIds as strings, type fields

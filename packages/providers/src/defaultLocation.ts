@@ -16,3 +16,13 @@ export function defaultLocationOf(account: AccountConfig): string | undefined {
       return undefined;
   }
 }
+
+/**
+ * The image a bake of `baseOs` starts from in `location`, from the account's bakery table
+ * (aws: `regions[].baseImages`); undefined when the account lists none for it.
+ */
+export function baseImageFor(account: AccountConfig, location: string | undefined, baseOs: string): string | undefined {
+  if (account.provider !== 'aws') return undefined;
+  const region = account.regions.find((candidate) => candidate.name === (location ?? defaultLocationOf(account)));
+  return region?.baseImages?.[baseOs];
+}

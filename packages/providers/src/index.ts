@@ -10,3 +10,4 @@ export * from './ProviderRegistry';
 export * from './LazyProvider';
 // Pure (no SDK): lets tests and tools recognise what the AWS provider made without loading the SDK.
 export { TAGS as AWS_TAGS } from './aws/tags';
+export { DockerRegistryClient, RegistryError, parseChallenge, type RegistryCredentials, type DockerRegistryClientOptions } from './dockerRegistry/client';

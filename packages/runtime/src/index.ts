@@ -7,3 +7,5 @@ export * from './startupError';
 export * from './embeddedPostgres';
 export * from './bootstrap';
 export * from './providers';
+export * from './readiness';
+export * from './healthServer';

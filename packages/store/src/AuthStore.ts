@@ -17,6 +17,8 @@ export interface ApiTokenView {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** Set: the token acts as this service account (its roles are the account's, read at each use). */
+  serviceAccount: string | null;
 }
 
 export interface ServiceAccountView {
@@ -35,6 +37,7 @@ interface TokenRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  service_account: string | null;
 }
 
 /** SHA-256 is enough here: tokens are 256 random bits, so there is nothing to guess or to salt. */
@@ -58,17 +61,27 @@ function tokenView(row: TokenRow): ApiTokenView {
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(row.last_used_at),
+    serviceAccount: row.service_account,
   };
 }
 
-const TOKEN_COLUMNS = 'id, name, roles, created_by, created_at, expires_at, revoked_at, last_used_at';
+const TOKEN_COLUMNS = 'id, name, roles, created_by, created_at, expires_at, revoked_at, last_used_at, service_account';
+
+export interface NewToken {
+  name: string;
+  roles: string[];
+  expiresAt?: Date;
+  createdBy: string;
+  /** The service account the token acts as (the caller checks it exists; the foreign key refuses one that does not). */
+  serviceAccount?: string;
+}
 
 /** API tokens, role grants and service accounts (tables api_tokens, role_grants, service_accounts). */
 export class AuthStore {
   constructor(private readonly pool: pg.Pool) {}
 
   /** A new token; the answer is the only place its value ever appears. */
-  async createToken(input: { name: string; roles: string[]; expiresAt?: Date; createdBy: string }): Promise<{ token: string; view: ApiTokenView }> {
+  async createToken(input: NewToken): Promise<{ token: string; view: ApiTokenView }> {
     const token = newToken();
     const view = await this.insertToken(token, input);
     return { token, view };
@@ -83,11 +96,11 @@ export class AuthStore {
     );
   }
 
-  private async insertToken(token: string, input: { name: string; roles: string[]; expiresAt?: Date; createdBy: string }): Promise<ApiTokenView> {
+  private async insertToken(token: string, input: NewToken): Promise<ApiTokenView> {
     const { rows } = await this.pool.query<TokenRow>(
-      `INSERT INTO api_tokens (id, name, token_hash, roles, created_by, expires_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)
+      `INSERT INTO api_tokens (id, name, token_hash, roles, created_by, expires_at, service_account) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6)
        RETURNING ${TOKEN_COLUMNS}`,
-      [input.name, hashToken(token), input.roles, input.createdBy, input.expiresAt ?? null],
+      [input.name, hashToken(token), input.roles, input.createdBy, input.expiresAt ?? null, input.serviceAccount ?? null],
     );
     return tokenView(rows[0] as TokenRow);
   }

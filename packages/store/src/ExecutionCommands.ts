@@ -4,6 +4,7 @@ import {
   FREEZE_TASK,
   NotFoundError,
   canRestart,
+  cleansUpOnCancel,
   isComplete,
   isExecutionFinished,
   JUDGMENT_TASK,
@@ -41,20 +42,23 @@ export class PostgresExecutionCommands implements ExecutionCommands {
 
   cancel(executionId: string, input: Actor & { reason?: string }): Promise<CommandResult<ExecutionSummary>> {
     return this.onExecution(executionId, async (sql, execution) => {
-      if (isComplete(execution.status)) throw conflict(execution, 'cancel');
-      const now = new Date();
+      // Canceled already, and cleaning up: a second cancel has nothing more to stop.
+      if (isComplete(execution.status) || execution.canceled) throw conflict(execution, 'cancel');
+      const stages = await selectStages(sql, execution.id);
+      // A stage that undoes what it leaves half done (a canary's abort, a deploy's rollback) does so
+      // in the worker: the execution stays RUNNING until that cleanup has ended, then turns CANCELED.
+      const cleansUp = stages.some((stage) => (stage.status === 'RUNNING' || stage.status === 'PAUSED') && cleansUpOnCancel(stage.type));
       await updateExecution(sql, execution.id, {
-        status: 'CANCELED',
         canceled: true,
         canceled_by: actorOf(input),
         cancellation_reason: input.reason ?? null,
-        end_time: now,
+        ...(cleansUp ? { status: 'RUNNING' } : { status: 'CANCELED', end_time: new Date() }),
       });
       await insertAudit(sql, {
         type: 'EXECUTION_CANCELED',
         executionId: execution.id,
         pipelineId: execution.pipeline_id,
-        actor: actorOf(input),
+        ...auditActor(input),
         data: { reason: input.reason ?? null, previousStatus: execution.status },
       });
       return [{ type: 'CancelExecution', executionId: execution.id }];
@@ -63,14 +67,15 @@ export class PostgresExecutionCommands implements ExecutionCommands {
 
   pause(executionId: string, input: Actor): Promise<CommandResult<ExecutionSummary>> {
     return this.onExecution(executionId, async (sql, execution) => {
-      if (execution.status !== 'RUNNING') throw conflict(execution, 'pause');
+      // A canceled execution still RUNNING is cleaning up: pausing would leave its traffic half undone.
+      if (execution.status !== 'RUNNING' || execution.canceled) throw conflict(execution, 'pause');
       await updateExecution(sql, execution.id, { status: 'PAUSED', paused_by: actorOf(input), pause_time: new Date() });
       await sql.query(
         `UPDATE stages SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`,
         [execution.id],
       );
       await sql.query(`UPDATE tasks SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`, [execution.id]);
-      await insertAudit(sql, { type: 'EXECUTION_PAUSED', executionId: execution.id, actor: actorOf(input) });
+      await insertAudit(sql, { type: 'EXECUTION_PAUSED', executionId: execution.id, ...auditActor(input) });
       return [];
     });
   }
@@ -79,7 +84,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     return this.onExecution(executionId, async (sql, execution) => {
       if (execution.status !== 'PAUSED') throw conflict(execution, 'resume');
       await updateExecution(sql, execution.id, { status: 'RUNNING' });
-      await insertAudit(sql, { type: 'EXECUTION_RESUMED', executionId: execution.id, actor: actorOf(input) });
+      await insertAudit(sql, { type: 'EXECUTION_RESUMED', executionId: execution.id, ...auditActor(input) });
       const stages = await selectStages(sql, execution.id);
       const messages: EngineMessage[] = stages
         .filter((stage) => stage.status === 'PAUSED')
@@ -126,7 +131,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         type: 'STAGE_RESTARTED',
         executionId: execution.id,
         stageId: stage.id,
-        actor: actorOf(input),
+        ...auditActor(input),
         data: { refId: stage.ref_id, reset: [...reset], previousStatus: stage.status },
       });
       return [{ type: 'RestartStage', executionId: execution.id, stageId: stage.id }];
@@ -138,7 +143,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
       if (stage.type !== 'wait') throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a wait`);
       if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING') throw stageConflict(stage, 'skip its wait');
       await updateStage(sql, stage.id, { context: { ...stage.context, skipRemainingWait: true, lastModifiedBy: actorOf(input) } });
-      await insertAudit(sql, { type: 'WAIT_SKIPPED', executionId: execution.id, stageId: stage.id, actor: actorOf(input) });
+      await insertAudit(sql, { type: 'WAIT_SKIPPED', executionId: execution.id, stageId: stage.id, ...auditActor(input) });
       return this.nudgeRunningTask(sql, execution, stage);
     });
   }
@@ -180,7 +185,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         type: 'STAGE_JUDGED',
         executionId: execution.id,
         stageId: stage.id,
-        actor: actorOf(input),
+        ...auditActor(input),
         data: step === undefined ? judgment : { ...judgment, step },
       });
       return this.nudgeRunningTask(sql, execution, stage);
@@ -199,7 +204,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         type: 'FREEZE_OVERRIDDEN',
         executionId: execution.id,
         stageId: stage.id,
-        actor: override.user,
+        ...auditActor(input),
         data: { refId: stage.ref_id, reason: input.reason, freeze: stage.outputs.freeze ?? null },
       });
       return this.nudgeRunningTask(sql, execution, stage);
@@ -250,8 +255,14 @@ function actorOf(input: Actor): string {
   return input.user ?? 'anonymous';
 }
 
+/** The audit event's actor, and whom it acted for when a service account said so. */
+function auditActor(input: Actor): { actor: string; onBehalfOf?: string } {
+  return { actor: actorOf(input), ...(input.onBehalfOf === undefined ? {} : { onBehalfOf: input.onBehalfOf }) };
+}
+
 function conflict(execution: ExecutionRow, action: string): ConflictError {
-  return new ConflictError(`cannot ${action} execution ${execution.id}: it is ${execution.status}`, {
+  const state = execution.canceled && !isComplete(execution.status) ? 'canceled, its stages cleaning up' : execution.status;
+  return new ConflictError(`cannot ${action} execution ${execution.id}: it is ${state}`, {
     status: execution.status,
   });
 }

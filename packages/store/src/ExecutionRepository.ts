@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { inSnapshot, inTransaction, type SqlClient } from './database';
 import { insertAudit, selectExecution, selectStages, type ExecutionRow, type TaskRow } from './executionRows';
 import { toExecutionSummary, toStageView } from './executionViews';
+import { bindTriggerArtifacts } from './triggerArtifacts';
 import { isUuid } from './uuid';
 import type {
   AuditEventRecord,
@@ -52,6 +53,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       const definition = versionRow.rows[0]?.definition;
       if (!definition) throw new NotFoundError(`pipeline ${row.id} has no version ${version}`);
       const parameters = resolveParameters(definition.parameters, request.parameters);
+      const trigger = await bindTriggerArtifacts(sql, row.id, definition, request.trigger);
       const refusesConcurrent = definition.limitConcurrent && !definition.keepWaitingPipelines;
       if (refusesConcurrent && !request.idempotencyKey) {
         await sql.query('SELECT id FROM pipelines WHERE id = $1 FOR UPDATE', [row.id]);
@@ -73,7 +75,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
           version,
           definition.application,
           definition.name,
-          JSON.stringify(request.trigger),
+          JSON.stringify(trigger),
           JSON.stringify(parameters),
           definition.limitConcurrent,
           definition.keepWaitingPipelines,
@@ -105,7 +107,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
         executionId,
         pipelineId: row.id,
         actor: request.actor ?? null,
-        data: { pipelineVersion: version, trigger: request.trigger },
+        data: { pipelineVersion: version, trigger },
       });
       return { id: executionId, created: true };
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, type PipelineDefinition } from '@gantry/core';
 import type { Prisma as PrismaClient } from './database';
 import { Prisma } from './generated/prisma/client';
-import type { JsonObject, PipelineRecord, PipelineVersionRecord } from './types';
+import type { JsonObject, PipelineRecord, PipelineVersionRecord, SavedBy } from './types';
 import { isUuid } from './uuid';
 
 export const PIPELINE_SAVED = 'PIPELINE_SAVED';
@@ -29,7 +29,7 @@ export class PipelineRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Version 1, or revives a deleted pipeline of the same application+name with its next version. */
-  async create(definition: PipelineDefinition, actor?: string): Promise<PipelineRecord> {
+  async create(definition: PipelineDefinition, actor?: SavedBy): Promise<PipelineRecord> {
     const json = toJsonObject(definition);
     const { application, name } = definition;
     return this.write(async (tx) => {
@@ -63,7 +63,7 @@ export class PipelineRepository {
   async update(
     id: string,
     definition: PipelineDefinition,
-    actor?: string,
+    actor?: SavedBy,
     expectedVersion?: number,
   ): Promise<PipelineRecord> {
     const json = toJsonObject(definition);
@@ -129,12 +129,13 @@ export class PipelineRepository {
   }
 
   /** Soft delete: the pipeline disappears from reads; its versions and executions stay. */
-  async delete(id: string, actor?: string): Promise<void> {
+  async delete(id: string, actor?: SavedBy): Promise<void> {
     await this.write(async (tx) => {
       const current = await lockById(tx, id);
       await tx.pipeline.update({ where: { id }, data: { deletedAt: new Date() } });
+      const { name, onBehalfOf } = savedBy(actor);
       await tx.auditEvent.create({
-        data: { pipelineId: id, type: PIPELINE_DELETED, actor: actor ?? null, data: { version: current.version } },
+        data: { pipelineId: id, type: PIPELINE_DELETED, actor: name, data: { version: current.version, ...onBehalfOf } },
       });
     });
   }
@@ -184,15 +185,22 @@ async function appendVersion(
   pipelineId: string,
   version: number,
   definition: JsonObject,
-  actor: string | undefined,
+  actor: SavedBy | undefined,
   now: Date,
 ): Promise<void> {
+  const { name, roles, onBehalfOf } = savedBy(actor);
   await tx.pipelineVersion.create({
-    data: { pipelineId, version, definition: toInputJson(definition), createdBy: actor ?? null, createdAt: now },
+    data: { pipelineId, version, definition: toInputJson(definition), createdBy: name, createdByRoles: [...roles], createdAt: now },
   });
   await tx.auditEvent.create({
-    data: { pipelineId, type: PIPELINE_SAVED, actor: actor ?? null, data: { version }, createdAt: now },
+    data: { pipelineId, type: PIPELINE_SAVED, actor: name, data: { version, ...onBehalfOf }, createdAt: now },
   });
+}
+
+/** The columns a saver fills: its name, its roles (none known for a bare name) and whom it acted for. */
+function savedBy(actor: SavedBy | undefined): { name: string | null; roles: readonly string[]; onBehalfOf: { onBehalfOf?: string } } {
+  if (actor === undefined || typeof actor === 'string') return { name: actor ?? null, roles: [], onBehalfOf: {} };
+  return { name: actor.name, roles: actor.roles ?? [], onBehalfOf: actor.onBehalfOf === undefined ? {} : { onBehalfOf: actor.onBehalfOf } };
 }
 
 function pipelineNotFound(id: string): NotFoundError {

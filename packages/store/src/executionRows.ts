@@ -192,6 +192,8 @@ export interface AuditInput {
   pipelineId?: string | null;
   stageId?: string | null;
   actor?: string | null;
+  /** Whom a service account actor acts for; stored in `data.onBehalfOf`. */
+  onBehalfOf?: string;
   data?: JsonObject;
 }
 
@@ -199,6 +201,13 @@ export interface AuditInput {
 export async function insertAudit(sql: SqlClient, event: AuditInput): Promise<void> {
   await sql.query(
     'INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) VALUES ($1, $2, $3, $4, $5, $6)',
-    [event.executionId ?? null, event.pipelineId ?? null, event.stageId ?? null, event.type, event.actor ?? null, JSON.stringify(redactSecrets(event.data ?? {}))],
+    [
+      event.executionId ?? null,
+      event.pipelineId ?? null,
+      event.stageId ?? null,
+      event.type,
+      event.actor ?? null,
+      JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) })),
+    ],
   );
 }

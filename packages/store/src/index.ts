@@ -15,3 +15,4 @@ export * from './fireTriggers';
 export * from './serverGroupRecords';
 export * from './outbox';
 export * from './AuthStore';
+export * from './DockerTags';

@@ -28,6 +28,8 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.roleGrant.findFirst()).resolves.toBeNull();
     await expect(prisma.serviceAccount.findFirst()).resolves.toBeNull();
     await expect(prisma.idempotencyKey.findFirst()).resolves.toBeNull();
+    await expect(prisma.dockerPolledRepository.findFirst()).resolves.toBeNull();
+    await expect(prisma.dockerTag.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -35,7 +37,7 @@ describe('migrations match schema.prisma', () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     const pipeline = { id: randomUUID(), application: 'app', name: 'p', version: 2, deletedAt: at, createdAt: at, updatedAt: at };
     expect(await prisma.pipeline.create({ data: pipeline })).toEqual(pipeline);
-    const version = { pipelineId: pipeline.id, version: 2, definition: { stages: [{ refId: 'a' }] }, createdBy: 'ana', createdAt: at };
+    const version = { pipelineId: pipeline.id, version: 2, definition: { stages: [{ refId: 'a' }] }, createdBy: 'ana', createdByRoles: ['ops'], createdAt: at };
     expect(await prisma.pipelineVersion.create({ data: version })).toEqual(version);
     const execution = {
       id: randomUUID(),
@@ -114,6 +116,8 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.webhookDelivery.create({ data: pending })).toEqual(pending);
     const outbox = { id: randomUUID(), message: { type: 'StartExecution', executionId: execution.id }, deliverAt: at, createdAt: at };
     expect(await prisma.outboxMessage.create({ data: outbox })).toEqual(outbox);
+    const serviceAccount = { name: 'ci-bot', roles: ['deployers'], createdBy: 'ana', createdAt: at };
+    expect(await prisma.serviceAccount.create({ data: serviceAccount })).toEqual(serviceAccount);
     const token = {
       id: randomUUID(),
       name: 'ci',
@@ -124,16 +128,19 @@ describe('migrations match schema.prisma', () => {
       expiresAt: at,
       revokedAt: at,
       lastUsedAt: at,
+      serviceAccount: 'ci-bot',
     };
     expect(await prisma.apiToken.create({ data: token })).toEqual(token);
     const grant = { role: 'deployers', kind: 'account', name: 'local', actions: ['READ', 'EXECUTE'], updatedBy: 'ana', updatedAt: at };
     expect(await prisma.roleGrant.create({ data: grant })).toEqual(grant);
-    const serviceAccount = { name: 'ci-bot', roles: ['deployers'], createdBy: 'ana', createdAt: at };
-    expect(await prisma.serviceAccount.create({ data: serviceAccount })).toEqual(serviceAccount);
     const answered = { scope: 'POST /x ana', key: 'k', requestHash: 'h', statusCode: 202, response: { id: 'e' }, createdAt: at, completedAt: at };
     expect(await prisma.idempotencyKey.create({ data: answered })).toEqual(answered);
     const running = { scope: 'POST /x ana', key: 'k2', requestHash: 'h', createdAt: at };
     expect(await prisma.idempotencyKey.create({ data: running })).toEqual({ ...running, statusCode: null, response: null, completedAt: null });
+    const polled = { registry: 'quay', repository: 'acme/app', primedAt: at };
+    expect(await prisma.dockerPolledRepository.create({ data: polled })).toEqual(polled);
+    const tag = { registry: 'quay', repository: 'acme/app', tag: '1.2.3', firstSeenAt: at, triggeredAt: at };
+    expect(await prisma.dockerTag.create({ data: tag })).toEqual(tag);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

@@ -9,9 +9,10 @@ interface CandidateRow {
   version: number;
   definition: JsonObject;
   created_by: string | null;
+  created_by_roles: string[] | null;
 }
 
-const SELECT_LATEST = `SELECT p.id, p.application, p.name, p.version, v.definition, v.created_by
+const SELECT_LATEST = `SELECT p.id, p.application, p.name, p.version, v.definition, v.created_by, v.created_by_roles
   FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id AND v.version = p.version
   WHERE p.deleted_at IS NULL`;
 
@@ -35,5 +36,5 @@ export async function selectTriggerCandidate(sql: SqlClient, pipelineId: string)
 }
 
 function toCandidate(row: CandidateRow): TriggerCandidate {
-  return { pipelineId: row.id, application: row.application, name: row.name, version: row.version, definition: row.definition, savedBy: row.created_by };
+  return { pipelineId: row.id, application: row.application, name: row.name, version: row.version, definition: row.definition, savedBy: row.created_by, savedByRoles: row.created_by_roles };
 }

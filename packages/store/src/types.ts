@@ -136,9 +136,15 @@ export interface ExecutionRepository {
   audit(executionId: string): Promise<AuditEventRecord[]>;
 }
 
+/** Who acts: the authenticated principal's name, and whom a service account said it acts for. */
 export interface Actor {
   user?: string;
+  /** Recorded beside the actor in the audit log (`data.onBehalfOf`); never an identity. */
+  onBehalfOf?: string;
 }
+
+/** Who saves a pipeline version: a name, or the principal with the roles its automatic triggers then run with. */
+export type SavedBy = string | { name: string; roles?: readonly string[]; onBehalfOf?: string };
 
 /** Operator actions: each checks the state allows it (ConflictError otherwise) and records an audit event. */
 export interface ExecutionCommands {

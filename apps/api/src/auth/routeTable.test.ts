@@ -52,6 +52,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /auth/session': { request: () => ({ url: '/auth/session', body: { token: 'gantry_unknown' } }), needs: 'open', ok: [401] },
   'DELETE /auth/session': { request: () => ({ url: '/auth/session' }), needs: 'open', ok: [204] },
   'POST /api/v1/pipelines': { request: () => ({ url: '/api/v1/pipelines', body: pipelineBody(`new-${Math.random()}`) }), needs: write, ok: [201] },
+  'POST /api/v1/pipelines/validate': { request: () => ({ url: '/api/v1/pipelines/validate', body: pipelineBody('checked') }), needs: write, ok: [200] },
   'PUT /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}`, body: pipelineBody('main') }), needs: write, ok: [200] },
   'GET /api/v1/pipelines': { request: () => ({ url: '/api/v1/pipelines' }), needs: 'signedIn', ok: [200] },
   'GET /api/v1/pipelines/:id': { request: (f) => ({ url: `/api/v1/pipelines/${f.pipelineId}` }), needs: read, ok: [200] },
@@ -99,17 +100,22 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     ok: [404],
   },
   'POST /api/v1/webhooks/jenkins': { request: () => ({ url: '/api/v1/webhooks/jenkins?master=ci', body: {} }), needs: 'sender', ok: [400] },
-  'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
-  // Gate's paths (routes/gate, and the webhook handlers at Gate's path): the same checks as the native routes.
-  'GET /version': { request: () => ({ url: '/version' }), needs: 'signedIn', ok: [200] },
+  'POST /api/v1/webhooks/git/:host': { request: () => ({ url: '/api/v1/webhooks/git/github', body: {} }), needs: 'sender', ok: [200] },
+  'POST /api/v1/webhooks/docker/:source': { request: () => ({ url: '/api/v1/webhooks/docker/hub', body: {} }), needs: 'sender', ok: [200] },
+  'POST /api/v1/webhooks/pubsub/:system': { request: () => ({ url: '/api/v1/webhooks/pubsub/google', body: {} }), needs: 'sender', ok: [400] },
+  'POST /api/v1/webhooks/webhook/:source': { request: () => ({ url: '/api/v1/webhooks/webhook/github', body: {} }), needs: 'sender', ok: [200, 202] },
+  // Spinnaker Gate's paths, at the root.
+  'POST /webhooks/webhook/:source': { request: () => ({ url: '/webhooks/webhook/github', body: {} }), needs: 'sender', ok: [200, 202] },
+  'POST /webhooks/git/:host': { request: () => ({ url: '/webhooks/git/gitlab', body: {} }), needs: 'sender', ok: [200] },
+  'POST /pipelines/:application/:pipelineName': { request: () => ({ url: `/pipelines/${SHOP}/main`, body: {} }), needs: execute, ok: [202, 409] },
   'GET /applications/:application/pipelineConfigs': { request: () => ({ url: `/applications/${SHOP}/pipelineConfigs` }), needs: read, ok: [200] },
   'GET /applications/:application/pipelineConfigs/:pipelineName': {
     request: () => ({ url: `/applications/${SHOP}/pipelineConfigs/main` }),
     needs: read,
     ok: [200],
   },
-  'POST /pipelines/:application/:pipelineName': { request: () => ({ url: `/pipelines/${SHOP}/main`, body: { type: 'manual' } }), needs: execute, ok: [202] },
-  'POST /webhooks/webhook/:source': { request: () => ({ url: '/webhooks/webhook/github', body: {} }), needs: 'sender', ok: [200, 202] },
+  'GET /version': { request: () => ({ url: '/version' }), needs: 'signedIn', ok: [200] },
+  'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
 };
 
 describe('every route × {no token, token without the permission, token with it}', () => {
@@ -131,7 +137,9 @@ describe('every route × {no token, token without the permission, token with it}
     const pool = database.db.pool;
     store = new AuthStore(pool);
     app = buildTestServer(database, {
-      auth: { mode: 'on', store },
+      // This one caller sends a made-up token to every route on purpose: no failed sign-in throttle
+      // (failedSignIns.test.ts is about that).
+      auth: { mode: 'on', store, signInLimits: { maxFailures: 0, windowMs: 1 } },
       executions: new PostgresExecutionRepository(pool),
       commands: new PostgresExecutionCommands(pool),
       bus: silentBus,

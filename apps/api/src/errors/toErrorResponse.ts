@@ -3,6 +3,7 @@ import { isProviderError, type ProviderError } from '@gantry/providers';
 import { isDatabaseUnavailable } from '@gantry/store';
 import { BadJsonError } from './BadJsonError';
 import { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
+import { TooManyFailedSignInsError } from './TooManyFailedSignInsError';
 
 /** The one error body the API ever sends. */
 export interface ErrorBody {
@@ -55,6 +56,12 @@ export function toErrorResponse(error: unknown, context: ErrorContext): ErrorRes
   }
   if (error instanceof BadJsonError) return clientError(400, 'BAD_JSON', error.message, {});
   if (error instanceof IdempotencyKeyReusedError) return clientError(422, 'IDEMPOTENCY_KEY_REUSED', error.message, { idempotencyKey: error.key });
+  if (error instanceof TooManyFailedSignInsError) {
+    return {
+      ...clientError(429, 'TOO_MANY_FAILED_SIGN_INS', error.message, { failures: error.failures, retryAfterSeconds: error.retryAfterSeconds }),
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    };
+  }
   if (isProviderError(error)) return fromProviderError(error);
   const fastifyCode = stringProperty(error, 'code');
   if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

@@ -11,8 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
  */
 export function installSecretRedaction(app: FastifyInstance, options: { pipelines: PipelineRepository; prefix: string }): void {
   const { prefix } = options;
-  // Gate's pipelineConfigs paths (routes/gate) answer definitions too, outside the prefix.
-  const shown = [`${prefix}/pipelines`, `${prefix}/executions`, '/applications/:application/pipelineConfigs'];
+  const shown = [`${prefix}/pipelines`, `${prefix}/executions`];
   app.addHook('preSerialization', async (request, _reply, payload) => {
     const route = routeOf(request);
     return shown.some((prefix) => route.startsWith(prefix)) ? redactSecrets(payload) : payload;

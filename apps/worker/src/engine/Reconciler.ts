@@ -39,11 +39,19 @@ export async function findStalledWork(pool: pg.Pool, quietForMs: number): Promis
     ),
     pool.query<{ execution_id: string; id: string }>(
       `SELECT s.execution_id, s.id FROM stages s JOIN executions e ON e.id = s.execution_id
-       WHERE e.status = 'RUNNING' AND s.status = 'PAUSED' LIMIT 500`,
+       WHERE e.status = 'RUNNING' AND s.status = 'PAUSED' AND NOT e.canceled LIMIT 500`,
     ),
+    // Canceled, but a stage is active and not cleaning up: the CancelExecution went missing. (Once it
+    // is handled, an active stage of a canceled execution is RUNNING with only cleanup tasks left to
+    // run, and they are re-driven like any task.)
     pool.query<{ id: string }>(
       `SELECT DISTINCT e.id FROM executions e JOIN stages s ON s.execution_id = e.id
-       WHERE e.canceled AND e.end_time < $1 AND s.status IN ('RUNNING', 'PAUSED') LIMIT 500`,
+       WHERE e.canceled AND s.status IN ('RUNNING', 'PAUSED')
+         AND EXISTS (SELECT 1 FROM audit_events a WHERE a.execution_id = e.id AND a.type = 'EXECUTION_CANCELED' AND a.created_at < $1)
+         AND (e.status <> 'RUNNING' OR s.status = 'PAUSED'
+              OR EXISTS (SELECT 1 FROM tasks t WHERE t.stage_id = s.id AND t.attempt = s.attempt AND NOT t.on_failure
+                         AND t.status IN ('RUNNING', 'PAUSED', 'NOT_STARTED')))
+       LIMIT 500`,
       [cutoff],
     ),
     // A running task whose next step is overdue: its RunTask (a poll, a retry's backoff) went missing.
@@ -51,7 +59,7 @@ export async function findStalledWork(pool: pg.Pool, quietForMs: number): Promis
       `SELECT t.execution_id, t.stage_id, t.id, t.polls FROM tasks t
        JOIN stages s ON s.id = t.stage_id AND s.attempt = t.attempt
        JOIN executions e ON e.id = t.execution_id
-       WHERE t.status = 'RUNNING' AND s.status = 'RUNNING' AND e.status = 'RUNNING'
+       WHERE t.status = 'RUNNING' AND s.status = 'RUNNING' AND e.status = 'RUNNING' AND (t.on_failure OR NOT e.canceled)
          AND COALESCE(t.next_step_at, t.start_time, s.start_time) < $1
        LIMIT 500`,
       [cutoff],
@@ -99,12 +107,16 @@ export async function withoutMessagesInFlight(pool: pg.Pool, bus: MessageBus, st
   if (queued.length >= IN_FLIGHT_LIMIT) return [];
   const stages = new Set<string>();
   const executions = new Set<string>();
+  const cancels = new Set<string>();
   for (const message of [...outbox, ...queued]) {
     if ('stageId' in message) stages.add(message.stageId);
     if ('executionId' in message) executions.add(message.executionId);
+    if (message.type === 'CancelExecution') cancels.add(message.executionId);
   }
   const quiet = stalled.filter(({ message }) => {
     if ('stageId' in message) return !stages.has(message.stageId);
+    // A canceled execution's stage polls on (a delayed RunTask is queued) until the cancel is handled: only a cancel in flight counts.
+    if (message.type === 'CancelExecution') return !cancels.has(message.executionId);
     return !('executionId' in message) || !executions.has(message.executionId);
   });
   const tasks = quiet.flatMap(({ message, polls }) => (message.type === 'RunTask' && polls !== undefined ? [{ id: message.taskId, polls }] : []));

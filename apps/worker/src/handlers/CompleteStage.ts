@@ -89,10 +89,11 @@ async function afterStage(
 ): Promise<OutgoingMessage[]> {
   const finish: OutgoingMessage[] = [{ message: { type: 'CompleteExecution', executionId: execution.id } }];
   if (haltsExecutionNow(stage.status, failurePolicyOf(stage))) {
-    await cancelActiveStages(sql, execution.id, stages, ctx.now(), `stage ${stage.ref_id} failed the pipeline`);
-    return finish;
+    // Stages that clean up after themselves are still RUNNING meanwhile, so the execution ends after them.
+    return [...(await cancelActiveStages(sql, execution.id, stages, ctx.now(), `stage ${stage.ref_id} failed the pipeline`)), ...finish];
   }
-  if (isHalted(stages)) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;
+  // Canceled while stages cleaned up: nothing new starts, and the last one to finish ends the execution.
+  if (isHalted(stages) || execution.canceled) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;
   const view = schedulable(stages);
   // Running already: an earlier delivery of this step started them, and a crash may have lost what it sent.
   // Skipped too: starting skipped them and sent their CompleteStage, which would start what comes after them.

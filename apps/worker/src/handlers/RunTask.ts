@@ -36,6 +36,9 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
   const stage = stages.find((s) => s.id === message.stageId);
   if (!execution || !stage || !task) return [];
   if (execution.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
+  // Canceled, cleaning up: only cleanup tasks take steps. A task of the stage's own that still runs
+  // means the cancel was not handled yet (its message lost): this sends it again.
+  if (execution.canceled && !task.on_failure && !isComplete(task.status)) return [{ message: { type: 'CancelExecution', executionId: execution.id } }];
   // Finished by an earlier delivery of this message whose follow-up was lost in a crash (which may
   // have completed the stage too).
   if (isComplete(task.status)) return [{ message: { type: 'CompleteTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];

@@ -9,7 +9,11 @@ export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ct
     const execution = await lockExecution(sql, message.executionId);
     if (!execution) return [];
     // Already started (this message is a redelivery after a crash): re-send what starting sent.
-    if (execution.status === 'RUNNING') return stagesToStart(execution.id, await selectStages(sql, execution.id));
+    if (execution.status === 'RUNNING') {
+      // Canceled while its stages cleaned up: no stage starts any more; the execution only has to end.
+      if (execution.canceled) return [{ message: { type: 'CompleteExecution', executionId: execution.id } }];
+      return stagesToStart(execution.id, await selectStages(sql, execution.id));
+    }
     if (execution.status !== 'NOT_STARTED') return [];
     if (execution.limit_concurrent) {
       // The pipeline row lock orders concurrent starts of one pipeline.

@@ -1,4 +1,5 @@
 import {
+  DEPLOY_PERMISSION_TASK,
   ExpressionError,
   FREEZE_STAGE_TYPES,
   FREEZE_TASK,
@@ -13,6 +14,7 @@ import {
   windowCovers,
   type ExpressionScope,
   type StageDefinition,
+  upstreamOf,
 } from '@gantry/core';
 import { evaluatorOf } from '@gantry/core/celBatch';
 import {
@@ -53,12 +55,12 @@ export async function startStageLocked(
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
   if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage);
-  if (isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
+  if (execution.canceled || isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
   const scope = expressionScope(execution, stages);
-  const plan = await planStage(stage, scope, ctx, execution.application);
+  const plan = await planStage(stage, scope, ctx, execution.application, upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -96,17 +98,24 @@ type StagePlan =
   | { kind: 'run'; context: JsonObject; tasks: string[] };
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
-async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineContext, application: string): Promise<StagePlan> {
+async function planStage(
+  stage: StageRow,
+  scope: ExpressionScope,
+  ctx: EngineContext,
+  application: string,
+  upstream: readonly Record<string, unknown>[],
+): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
-  const definition = stage.definition as StageDefinition;
   try {
+    const stored = stage.definition as StageDefinition;
+    const definition = type.fromUpstream === undefined ? stored : (type.fromUpstream(stored, upstream) as StageDefinition);
     const evaluate = await evaluateInSandbox(definition, scope, ctx);
     if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate)) {
       return { kind: 'skip' };
     }
     const resolved = resolveStage(definition, scope, evaluate);
-    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...type.tasks(resolved)];
+    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...permissionCheck(stage.type, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -122,6 +131,16 @@ async function planStage(stage: StageRow, scope: ExpressionScope, ctx: EngineCon
   }
 }
 
+/** The outputs of the stages `stage` waits for, directly or not, nearest first (StageType.fromUpstream). */
+function upstreamOutputs(stages: readonly StageRow[], stage: StageRow): Record<string, unknown>[] {
+  const nodes = stages.map((candidate) => ({ refId: candidate.ref_id, requisiteStageRefIds: candidate.requisite_stage_ref_ids }));
+  const byRef = new Map(stages.map((candidate) => [candidate.ref_id, candidate]));
+  return upstreamOf(nodes, stage.ref_id).flatMap((ref): Record<string, unknown>[] => {
+    const outputs = byRef.get(ref)?.outputs;
+    return outputs === undefined ? [] : [outputs];
+  });
+}
+
 /** Every expression the stage start needs, evaluated in the sandbox thread; the stage then resolves over the outcomes. */
 async function evaluateInSandbox(definition: StageDefinition, scope: ExpressionScope, ctx: EngineContext): Promise<CelEvaluator | undefined> {
   const sources = [...new Set(stageExpressions(definition))];
@@ -134,6 +153,11 @@ function freezeCheck(type: string, resolved: unknown, application: string, ctx: 
   if (!FREEZE_STAGE_TYPES.has(type)) return [];
   const target = { application, account: stageAccount(resolved as Record<string, unknown>) };
   return ctx.services.policy.freezeWindows.some((window) => windowCovers(window, target)) ? [FREEZE_TASK] : [];
+}
+
+/** With authentication on, a deploy-type stage re-checks its principal's permissions before acting (checkDeployPermissions), after any freeze wait. */
+function permissionCheck(type: string, ctx: EngineContext): string[] {
+  return FREEZE_STAGE_TYPES.has(type) && ctx.services.permissions !== undefined ? [DEPLOY_PERMISSION_TASK] : [];
 }
 
 function stageEvent(stage: StageRow): JsonObject {

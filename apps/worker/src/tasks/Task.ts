@@ -1,6 +1,6 @@
 import type { DeployPolicy, SecretResolver } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
-import type { ClusterPlace, JsonObject } from '@gantry/store';
+import type { AuthStore, ClusterPlace, JsonObject } from '@gantry/store';
 
 /**
  * A task is one resumable step of a stage. The engine calls `run` until it returns a complete
@@ -100,7 +100,15 @@ export interface TaskServices {
   knownHealthyServerGroups(place: ClusterPlace): Promise<ReadonlySet<string>>;
   /** The configuration's deploy policy: traffic guards and freeze windows (README "Deploy policy"). */
   policy: DeployPolicy;
+  /**
+   * Role grants and service accounts, for re-checking a deploy's permissions before its provider
+   * calls (checkDeployPermissions). Unset with authentication off: nothing is re-checked.
+   */
+  permissions?: PermissionSource;
 }
+
+/** Where the worker reads the current grants and service accounts (an AuthStore). */
+export type PermissionSource = Pick<AuthStore, 'grants' | 'serviceAccount'>;
 
 /** What tasks and routes need of the provider registry (tests substitute their own). */
 export type ProviderDirectory = Pick<ProviderRegistry, 'forAccount' | 'accounts'>;

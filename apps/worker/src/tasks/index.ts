@@ -3,6 +3,7 @@ import type { TaskImplementation } from './Task';
 import { TaskRegistry, taskTable, type TaskTable } from './TaskRegistry';
 import { bakeImageTask } from './bake/bakeImage';
 import { canaryTasks } from './canary';
+import { checkDeployPermissionsTask } from './checkDeployPermissions';
 import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
@@ -19,6 +20,7 @@ export { TaskRegistry, UnknownTaskError, taskTable, type TaskTable } from './Tas
 export * from './serverGroup';
 export {
   bakeImageTask,
+  checkDeployPermissionsTask,
   checkFreezeWindowsTask,
   checkPreconditionsTask,
   createWebhookTask,
@@ -51,6 +53,8 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   ...canaryTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.
   checkFreezeWindowsTask,
+  // Planned by the engine next in every deploy-type stage when authentication is on.
+  checkDeployPermissionsTask,
 );
 
 export const builtInTasks: readonly TaskImplementation[] = Object.values(builtInTaskTable);

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_CONFIDENCE, canaryConfigSchema, judge, type CanaryConfig, type JudgeReport, type MetricReport } from '@gantry/canary';
 import { formatPath } from '@gantry/core';
 import { z } from 'zod';
 import { CliError, EXIT, type ExitCode } from '../errors';
-import type { CliIo } from '../io';
+import { readInput, type CliIo } from '../io';
 import { formatTable } from '../table';
 
 /** A series in JSON: null stands for a missing value (NaN), which the metric's nanStrategy handles. */
@@ -15,16 +14,6 @@ const judgeInputSchema = z.strictObject({
 });
 
 export type JudgeFormat = 'json' | 'table';
-
-async function readInput(file: string, io: CliIo): Promise<string> {
-  if (file === '-') return io.readStdin();
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`${file}: cannot read: ${code ?? (error as Error).message}`, EXIT.BAD_INPUT);
-  }
-}
 
 function parseInput(text: string, file: string) {
   let json: unknown;

@@ -2,6 +2,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { z } from 'zod';
 import { celErrorReason } from '../cel';
 import { isPlainObject, toCel } from '../celValues';
+import { upstreamOf } from '../dag';
 
 /**
  * Save-time policies: CEL rules from the configuration that every pipeline must satisfy when it is
@@ -92,11 +93,12 @@ interface PolicyStage {
 function policyStages(definition: unknown, accounts: readonly PolicyAccount[]): PolicyStage[] {
   const stages = isPlainObject(definition) && Array.isArray(definition.stages) ? definition.stages.filter(isPlainObject) : [];
   const byRef = new Map(stages.map((stage) => [String(stage.refId), stage]));
+  const nodes = stages.map((stage) => ({ refId: String(stage.refId), requisiteStageRefIds: requisitesOf(stage) }));
   const tagsOf = new Map(accounts.map((account) => [account.name, [...account.tags]]));
   const everyTag = [...new Set(accounts.flatMap((account) => account.tags))].sort();
   return stages.map((stage) => {
     const account = stageAccount(stage);
-    const upstream = upstreamOf(String(stage.refId), byRef);
+    const upstream = upstreamOf(nodes, String(stage.refId)).sort();
     return {
       refId: String(stage.refId),
       type: String(stage.type),
@@ -120,16 +122,4 @@ export function stageAccount(stage: Record<string, unknown>): string | undefined
 
 function requisitesOf(stage: Record<string, unknown>): string[] {
   return Array.isArray(stage.requisiteStageRefIds) ? stage.requisiteStageRefIds.map(String) : [];
-}
-
-function upstreamOf(refId: string, byRef: ReadonlyMap<string, Record<string, unknown>>): string[] {
-  const seen = new Set<string>();
-  const pending = [...requisitesOf(byRef.get(refId) ?? {})];
-  while (pending.length > 0) {
-    const next = pending.pop()!;
-    if (seen.has(next)) continue;
-    seen.add(next);
-    pending.push(...requisitesOf(byRef.get(next) ?? {}));
-  }
-  return [...seen].sort();
 }

@@ -21,6 +21,19 @@ export interface StageType<F extends z.ZodType = z.ZodType, Task extends string 
    * clean up after the failure, and the stage still ends with it. None when absent.
    */
   onFailureTasks?(fields: z.infer<F>): Task[];
+  /**
+   * Tasks the engine runs, in order, when the execution is canceled while a task of the stage is
+   * unfinished (Orca's CancellableStage, made durable): they undo what the stage left half done
+   * (traffic moved to a canary), and the stage ends CANCELED once they are done. None when absent.
+   */
+  cancelTasks?(fields: z.infer<F>): Task[];
+  /**
+   * Fills, at stage start and before expressions resolve, what a Spinnaker stage takes from the
+   * stages before it (a deploy's image from a bake's `deploymentDetails`). `upstream` holds the
+   * outputs of the stages it waits for, directly or not, nearest first. Throws a ValidationError
+   * naming the field when nothing upstream gives it. Absent: the stage takes nothing.
+   */
+  fromUpstream?(stage: Record<string, unknown>, upstream: readonly Record<string, unknown>[]): Record<string, unknown>;
 }
 
 /**

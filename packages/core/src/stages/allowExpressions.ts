@@ -14,11 +14,15 @@ import { hasTemplateSyntax } from '../template';
  * Checks that need the real value (cross-field refinements) are skipped by zod anyway while a
  * field under them failed.
  */
-export function allowExpressions<S extends z.ZodType>(schema: S) {
+export function allowExpressions<S extends z.ZodType>(
+  schema: S,
+  /** Paths a stage may leave out when saved because it fills them at start (`StageType.fromUpstream`). */
+  filledAtStart: (path: readonly PropertyKey[], input: unknown) => boolean = () => false,
+) {
   return z.unknown().transform((input, ctx): z.output<S> => {
     const parsed = schema.safeParse(input);
     if (parsed.success) return parsed.data;
-    const real = parsed.error.issues.filter((issue) => !isUnderExpression(input, issue.path));
+    const real = parsed.error.issues.filter((issue) => !isUnderExpression(input, issue.path) && !filledAtStart(issue.path, input));
     for (const issue of real) ctx.addIssue({ ...issue });
     // Only reached with expressions left: the value is stored as written, defaults are applied
     // at stage start. Nothing reads it as z.output<S> before that.

@@ -6,21 +6,18 @@ describe('bake stage', () => {
   it('plans one polling task and builds in the first region, copying to the others', () => {
     const fields = { account: 'aws-prod', regions: ['us-east-1', 'eu-west-1', 'us-east-1'], package: 'checkout', version: 7, baseAmi: 'ami-0abc' };
     expect(check(bakeStage, fields)).toMatchObject({ ok: true, tasks: ['bakeImage'], data: { version: '7' } });
-    expect(bakePlaceOf(bakeFieldsSchema.parse(fields))).toEqual({ account: 'aws-prod', region: 'us-east-1', copyTo: ['eu-west-1'] });
+    expect(bakePlaceOf(bakeFieldsSchema.parse(fields))).toEqual({ account: 'aws-prod', cloud: 'aws', region: 'us-east-1', copyTo: ['eu-west-1'] });
   });
 
   it('takes region as the build region and Spinnaker credentials as the account', () => {
-    const fields = { credentials: 'gcp', region: 'europe-west1', regions: ['us-central1'], package: 'p', version: '1.2' };
-    expect(bakePlaceOf(bakeFieldsSchema.parse(fields))).toEqual({ account: 'gcp', region: 'europe-west1', copyTo: ['us-central1'] });
+    const fields = { credentials: 'gcp', cloudProviderType: 'gce', region: 'europe-west1', regions: ['us-central1'], package: 'p', version: '1.2' };
+    expect(bakePlaceOf(bakeFieldsSchema.parse(fields))).toEqual({ account: 'gcp', cloud: 'gcp', region: 'europe-west1', copyTo: ['us-central1'] });
   });
 
   it('names each missing or contradictory field', () => {
     expect(check(bakeStage, { package: '', version: '1' })).toEqual({
       ok: false,
-      issues: [
-        { path: ['package'], message: 'must not be empty' },
-        { path: ['account'], message: 'account is required (Spinnaker calls it credentials)' },
-      ],
+      issues: [{ path: ['package'], message: 'must not be empty' }],
     });
     expect(check(bakeStage, { account: 'a', credentials: 'b', package: 'p', version: '1', baseImage: 'x', baseAmi: 'y' })).toEqual({
       ok: false,
@@ -29,6 +26,15 @@ describe('bake stage', () => {
         { path: ['baseAmi'], message: 'names a different base image than baseImage (x)' },
       ],
     });
+  });
+
+  it('bakes the newest version of the package when the stage names none, as Spinnaker\'s bake does', () => {
+    expect(check(bakeStage, { account: 'aws-prod', package: 'checkout', baseOs: 'trusty' })).toMatchObject({ ok: true, data: { version: 'latest' } });
+  });
+
+  it("accepts Spinnaker's bake without account: the one account of its cloud bakes it (aws unless cloudProviderType says)", () => {
+    const fields = bakeFieldsSchema.parse({ package: 'deck', baseOs: 'ubuntu', region: 'us-east-1' });
+    expect(bakePlaceOf(fields)).toEqual({ account: undefined, cloud: 'aws', region: 'us-east-1', copyTo: [] });
   });
 
   it('accepts expressions when saved', () => {

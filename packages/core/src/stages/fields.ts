@@ -60,14 +60,32 @@ export function accountOf(fields: AccountFields): string {
   return fields.account ?? fields.credentials ?? '';
 }
 
+/** Numeric text ("30", "2") as the number it spells; anything else as it is, for the schema to judge. */
+function numericText(value: unknown): unknown {
+  return typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+}
+
 /**
  * Seconds as Spinnaker stores them: usually a number, sometimes numeric text ("30") in pipelines
  * exported from its UI.
  */
-export const seconds = z.preprocess(
-  (value) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value),
-  z.number().min(0),
-);
+export const seconds = z.preprocess(numericText, z.number().min(0));
+
+/**
+ * A whole number of at least `min`, also as numeric text: Spinnaker's UI writes counts such as
+ * `maxRemainingAsgs: "2"` or capacities `"desired": "1"` as text, and its Jackson mapping reads them as numbers.
+ */
+export function wholeNumber(min: number) {
+  return z.preprocess(numericText, z.number().int().min(min));
+}
 
 /** `seconds` that must be more than 0 (a timeout, an interval). */
 export const positiveSeconds = seconds.pipe(z.number().positive({ error: 'must be more than 0 seconds' }));
+
+/**
+ * One choice of a manual judgment, `{value}`; Spinnaker's older pipelines (and its pipeline DSLs)
+ * write the bare string, read as the same choice.
+ */
+export function judgmentInput<S extends z.ZodType>(value: S) {
+  return z.preprocess((input) => (typeof input === 'string' ? { value: input } : input), z.looseObject({ value }));
+}

@@ -14,6 +14,13 @@ describe('manualJudgment stage', () => {
     expect(check(manualJudgmentStage, {})).toEqual({ ok: true, data: {}, tasks: ['waitForJudgment'] });
   });
 
+  it('reads judgment inputs written as plain strings as the same choices', () => {
+    expect(check(manualJudgmentStage, { judgmentInputs: ['Approve', { value: 'Reject' }] })).toMatchObject({
+      ok: true,
+      data: { judgmentInputs: [{ value: 'Approve' }, { value: 'Reject' }] },
+    });
+  });
+
   it('rejects judgment inputs without a text value', () => {
     expect(check(manualJudgmentStage, { judgmentInputs: [{ value: 'ok' }, { value: '' }, {}] })).toMatchObject({
       ok: false,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exprOr } from './fields';
+import { exprOr, judgmentInput } from './fields';
 import { defineStageType } from './StageType';
 
 /**
@@ -10,7 +10,7 @@ export const manualJudgmentStage = defineStageType({
   type: 'manualJudgment',
   fields: z.looseObject({
     instructions: exprOr(z.string()).optional(),
-    judgmentInputs: exprOr(z.array(z.looseObject({ value: exprOr(z.string().min(1)) }))).optional(),
+    judgmentInputs: exprOr(z.array(judgmentInput(exprOr(z.string().min(1))))).optional(),
     notifications: z.array(z.unknown()).optional(),
     propagateAuthenticationContext: exprOr(z.boolean()).optional(),
   }),

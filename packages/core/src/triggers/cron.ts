@@ -23,9 +23,38 @@ export const cronTriggerSchema = z.looseObject({
 
 export type CronTrigger = z.output<typeof cronTriggerSchema>;
 
-/** The expression a cron trigger runs on, whichever key it was written under. */
+/**
+ * The expression a cron trigger runs on, whichever key it was written under, in the form the
+ * scheduler reads (a Quartz expression converted, see `fromQuartz`).
+ */
 export function cronExpressionOf(trigger: Pick<CronTrigger, 'expression' | 'cronExpression'>): string {
-  return (trigger.expression ?? trigger.cronExpression ?? '').trim();
+  const written = (trigger.expression ?? trigger.cronExpression ?? '').trim();
+  const converted = fromQuartz(written);
+  return 'expression' in converted ? converted.expression : written;
+}
+
+/**
+ * Spinnaker's cron triggers are Quartz expressions: seconds first, an optional 7th field for the
+ * year, `?` for "no specific value", and days of the week numbered 1 (Sunday) to 7, where
+ * cron-parser counts 0 (Sunday) to 6. An expression is read as Quartz when it has 7 fields or a
+ * `?` (Quartz requires one in day-of-month or day-of-week); its numeric weekdays are then shifted
+ * down by one and a year of `*` or `?` (every year) is dropped. A specific year cannot be
+ * scheduled and is a problem naming it; anything else is returned unchanged.
+ */
+export function fromQuartz(expression: string): { expression: string } | { problem: string } {
+  const fields = expression.trim().split(/\s+/);
+  const quartz = fields.length === 7 || (fields.length === 6 && fields.includes('?'));
+  if (!quartz) return { expression };
+  if (fields.length === 7) {
+    const year = fields.pop()!;
+    if (year !== '*' && year !== '?') {
+      return { problem: `Quartz year field "${year}" is not supported: Gantry schedules every year (use * or leave the 7th field out)` };
+    }
+  }
+  // Weekday numbers stand at the start of the field or after "," or "-"; a number after "/" is a
+  // step and one after "#" the week of the month, both kept.
+  const weekdays = fields[5]!.replace(/(^|[,-])([1-7])(?=$|[,\-/#L])/g, (_match, before: string, day: string) => `${before}${Number(day) - 1}`);
+  return { expression: [...fields.slice(0, 5), weekdays].join(' ') };
 }
 
 export function cronTimezoneOf(trigger: Pick<CronTrigger, 'timezone'>): string {
@@ -52,19 +81,21 @@ export function cronTriggerIssues(trigger: unknown): ValidationIssue[] {
   return issues;
 }
 
-/** Why the expression is not a 5- or 6-field cron expression, or undefined when it is one. */
-export function cronProblem(expression: string, timezone: string = DEFAULT_CRON_TIMEZONE): string | undefined {
+/** Why the expression is not a 5- or 6-field cron expression (or a Quartz one), or undefined when it is one. */
+export function cronProblem(written: string, timezone: string = DEFAULT_CRON_TIMEZONE): string | undefined {
+  const converted = fromQuartz(written);
+  if ('problem' in converted) return `invalid cron expression "${written}": ${converted.problem}`;
+  const { expression } = converted;
   const fields = expression.trim().split(/\s+/).length;
-  // Gantry promises 5 or 6 fields (a Quartz year field would be silently misread); cron-parser's
-  // @daily-style names are one field and fine.
+  // cron-parser's @daily-style names are one field and fine.
   if (!expression.trim().startsWith('@') && fields !== 5 && fields !== 6) {
-    return `invalid cron expression "${expression}": expected 5 fields (minute hour day month weekday) or 6 (seconds first), got ${fields}`;
+    return `invalid cron expression "${written}": expected 5 fields (minute hour day month weekday), 6 (seconds first) or Quartz's 7 (a year last), got ${fields}`;
   }
   try {
     CronExpressionParser.parse(expression, { tz: timezone }).next();
     return undefined;
   } catch (error) {
-    return `invalid cron expression "${expression}": ${error instanceof Error ? error.message : String(error)}`;
+    return `invalid cron expression "${written}": ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { anyArtifactExpected, artifactsIn, expectedArtifactSchema } from '../artifacts';
 import { isPlainObject } from '../celValues';
 import { parameterDefinitionSchema } from '../pipeline';
 import { triggerDefinitionSchema, type TriggerKind, type TriggerOfKind } from './definition';
@@ -14,15 +15,18 @@ export interface TriggerCandidate {
   definition: Record<string, unknown>;
   /** Who saved this version: whom its automatic triggers run as when a trigger names no runAsUser. */
   savedBy?: string | null;
+  /** The saver's roles when it saved (recorded as the trigger's runAsRoles, re-checked before deploys). */
+  savedByRoles?: readonly string[] | null;
 }
 
 /**
  * Whom an automatic trigger runs as (Spinnaker's runAsUser): the service account the trigger
- * names, else the principal who last saved the pipeline (recorded in the trigger).
+ * names, else the principal who last saved the pipeline, with the roles it saved with (recorded
+ * in the trigger; see TRIGGER_IDENTITY_KEYS).
  */
-export function runAsOf(candidate: TriggerCandidate, trigger: Record<string, unknown>): { runAsUser: string } | Record<string, never> {
+export function runAsOf(candidate: TriggerCandidate, trigger: Record<string, unknown>): { runAsUser: string; runAsRoles?: string[] } | Record<string, never> {
   if (typeof trigger.runAsUser === 'string' && trigger.runAsUser !== '') return { runAsUser: trigger.runAsUser };
-  return typeof candidate.savedBy === 'string' ? { runAsUser: candidate.savedBy } : {};
+  return typeof candidate.savedBy === 'string' ? { runAsUser: candidate.savedBy, runAsRoles: [...(candidate.savedByRoles ?? [])] } : {};
 }
 
 /** What one event means for one pipeline: start it (with which trigger), or not and why. */
@@ -72,11 +76,16 @@ export function decideForPipeline<K extends TriggerKind>(
     if (candidate.definition.disabled === true) reasons.push(`trigger ${index}: the pipeline is disabled`);
     else if (!trigger.enabled) reasons.push(`trigger ${index} is disabled`);
     else if (answer.result === 'miss') reasons.push(`trigger ${index}: ${answer.reason}`);
-    else {
+    else if (!eventArtifactsExpected(candidate, raw, answer.trigger)) {
+      reasons.push(`trigger ${index}: none of the event's artifacts is one of the trigger's expectedArtifactIds`);
+    } else {
       const parameters = triggerParameters(parameterDefinitionsOf(candidate), answer.parameters);
       if (!parameters.ok) return { candidate, decision: 'skip', triggerIndex: index, reason: `trigger ${index} matched but ${parameters.reason}` };
       const runAs = runAsOf(candidate, raw);
-      return { candidate, decision: 'launch', triggerIndex: index, trigger: { ...answer.trigger, ...runAs }, parameters: parameters.parameters };
+      // Carried into the execution's trigger, where binding the pipeline's expected artifacts reads them.
+      const required = expectedArtifactIdsOf(raw);
+      const trigger = { ...answer.trigger, ...runAs, ...(required.length === 0 ? {} : { expectedArtifactIds: required }) };
+      return { candidate, decision: 'launch', triggerIndex: index, trigger, parameters: parameters.parameters };
     }
   }
   return reasons.length === 0 ? undefined : { candidate, decision: 'skip', triggerIndex: null, reason: reasons.join('; ') };
@@ -85,4 +94,21 @@ export function decideForPipeline<K extends TriggerKind>(
 function parameterDefinitionsOf(candidate: TriggerCandidate) {
   const parsed = parameterListSchema.safeParse(candidate.definition.parameters ?? []);
   return parsed.success ? parsed.data : [];
+}
+
+/** A trigger's `expectedArtifactIds`: the pipeline's expected artifacts it must bind to start. */
+export function expectedArtifactIdsOf(trigger: Record<string, unknown>): string[] {
+  const ids = trigger.expectedArtifactIds;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && id !== '') : [];
+}
+
+/**
+ * Echo's check, for events that carry artifacts: a trigger with expectedArtifactIds fires only
+ * when one of the event's artifacts is one it expects (binding proper happens at launch).
+ */
+function eventArtifactsExpected(candidate: TriggerCandidate, raw: Record<string, unknown>, trigger: Record<string, unknown>): boolean {
+  const required = expectedArtifactIdsOf(raw);
+  if (required.length === 0 || !Array.isArray(trigger.artifacts)) return true;
+  const expected = z.array(expectedArtifactSchema).safeParse(candidate.definition.expectedArtifacts ?? []);
+  return anyArtifactExpected(expected.success ? expected.data : [], required, artifactsIn(trigger.artifacts));
 }

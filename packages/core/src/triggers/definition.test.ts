@@ -44,7 +44,7 @@ describe('trigger definitions', () => {
     expect(
       issuesOf(
         pipelineWith([
-          { type: 'git', source: 'x' },
+          { type: 'travis', source: 'x' },
           { type: 'cron', expression: '61 * * * *' },
           { type: 'cron', expression: '* * *' },
           { type: 'cron', expression: '0 * * * *', timezone: 'Mars/Olympus' },
@@ -53,7 +53,7 @@ describe('trigger definitions', () => {
         ]),
       ),
     ).toEqual([
-      { path: ['triggers', 0, 'type'], message: expect.stringMatching(/^unknown trigger type "git" \(known types: manual, jenkins, webhook, cron, pipeline\)$/) },
+      { path: ['triggers', 0, 'type'], message: expect.stringMatching(/^unknown trigger type "travis" \(known types: manual, jenkins, webhook, cron, pipeline, git, docker, pubsub\)$/) },
       { path: ['triggers', 1, 'expression'], message: expect.stringMatching(/61/) },
       { path: ['triggers', 2, 'expression'], message: expect.stringMatching(/expected 5 fields .* got 3/) },
       { path: ['triggers', 3, 'timezone'], message: expect.stringMatching(/unknown timezone "Mars\/Olympus"/) },

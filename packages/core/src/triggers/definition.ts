@@ -3,9 +3,12 @@ import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
 import { toValidationIssues } from '../zodIssues';
 import { cronTriggerIssues, cronTriggerSchema } from './cron';
+import { dockerTriggerIssues, dockerTriggerSchema } from './docker';
+import { gitTriggerIssues, gitTriggerSchema } from './git';
 import { jenkinsTriggerSchema } from './jenkins';
 import { payloadConstraintIssues } from './payloadConstraints';
 import { pipelineTriggerSchema } from './pipelineCompletion';
+import { pubsubTriggerIssues, pubsubTriggerSchema } from './pubsub';
 import { webhookTriggerSchema } from './webhook';
 
 /** `{type: "manual"}`: documents that people start the pipeline (the API's trigger endpoint always works). */
@@ -25,6 +28,9 @@ const TRIGGER_KINDS = {
   },
   cron: { schema: cronTriggerSchema, issues: cronTriggerIssues },
   pipeline: { schema: pipelineTriggerSchema, issues: (): ValidationIssue[] => [] },
+  git: { schema: gitTriggerSchema, issues: gitTriggerIssues },
+  docker: { schema: dockerTriggerSchema, issues: dockerTriggerIssues },
+  pubsub: { schema: pubsubTriggerSchema, issues: pubsubTriggerIssues },
 } as const;
 
 export type TriggerKind = keyof typeof TRIGGER_KINDS;

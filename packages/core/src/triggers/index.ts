@@ -34,6 +34,7 @@ export {
   payloadMismatch,
   readPayloadPath,
   MAX_REGEX_INPUT_CHARS,
+  matchesWhole,
   type PayloadConstraint,
   type PayloadConstraints,
 } from './payloadConstraints';
@@ -61,4 +62,36 @@ export {
   type CompletionStatus,
 } from './pipelineCompletion';
 export { triggerParameters, type TriggerParameters } from './parameters';
-export { decideForPipeline, type TriggerCandidate, type PipelineDecision } from './decide';
+export { decideForPipeline, expectedArtifactIdsOf, type TriggerCandidate, type PipelineDecision } from './decide';
+export {
+  gitTriggerSchema,
+  readGitPush,
+  matchGitTrigger,
+  gitTriggerListensTo,
+  GIT_SOURCES,
+  type GitTrigger,
+  type GitSource,
+  type GitPush,
+  type GitPushReading,
+  type GitRepository,
+} from './git';
+export {
+  dockerTriggerSchema,
+  readDockerPushes,
+  matchDockerTrigger,
+  normalizeRegistry,
+  normalizeRepository,
+  DOCKER_HUB,
+  type DockerTrigger,
+  type DockerPush,
+} from './docker';
+export {
+  pubsubTriggerSchema,
+  readPubsubPush,
+  matchPubsubTrigger,
+  subscriptionShortName,
+  PUBSUB_SYSTEMS,
+  type PubsubTrigger,
+  type PubsubMessage,
+  type PubsubPushReading,
+} from './pubsub';

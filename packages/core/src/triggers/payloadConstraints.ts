@@ -109,7 +109,8 @@ function deleteCompiled(regex: RE2): void {
   (regex as unknown as { wrapper: { delete(): void } }).wrapper.delete();
 }
 
-function regexProblem(source: string): string | undefined {
+/** Why a pattern cannot run (too long, not RE2), or undefined when it compiles. */
+export function regexProblem(source: string): string | undefined {
   if (source.length > MAX_REGEX_CHARS) return `the pattern is longer than ${MAX_REGEX_CHARS} characters`;
   try {
     compile(source);
@@ -118,4 +119,16 @@ function regexProblem(source: string): string | undefined {
     const message = error instanceof Error ? error.message : String(error);
     return `${message} (patterns run in RE2: no backreferences or lookaround)`;
   }
+}
+
+/**
+ * Whether the whole of `text` matches `pattern`: Java's `String.matches`, which is how Spinnaker
+ * reads its trigger fields (a git trigger's `branch`, a docker trigger's `tag`) and an expected
+ * artifact's match fields. Runs in RE2 like every pattern here; one that does not compile matches
+ * nothing (saving reports it).
+ */
+export function matchesWhole(pattern: string, text: string): boolean {
+  if (text.length > MAX_REGEX_INPUT_CHARS) return false;
+  const anchored = `^(?:${pattern})$`;
+  return regexProblem(anchored) === undefined && compile(anchored).test(text);
 }

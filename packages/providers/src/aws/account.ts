@@ -11,6 +11,11 @@ const awsRegion = z.preprocess(
     subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id (subnet-…)')).min(1).optional(),
     availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+[a-z]$/, 'an availability zone such as us-east-1a')).min(1).optional(),
     securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-…)')).min(1).optional(),
+    /**
+     * The AMI a bake starts from for each `baseOs` name (ubuntu, trusty…), as Spinnaker's bakery
+     * (rosco) is configured: a Spinnaker bake names a baseOs, not an image.
+     */
+    baseImages: z.record(z.string().min(1), z.string().regex(/^ami-[0-9a-f]+$/, 'an AMI id (ami-…)')).optional(),
   }),
 );
 

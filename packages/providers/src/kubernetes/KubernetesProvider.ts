@@ -139,7 +139,11 @@ export class KubernetesProvider implements CloudProvider {
 
   async disable(ref: ServerGroupRef): Promise<void> {
     const scope = this.scopes.forServerGroup(ref, 'disable');
-    await this.routeToEnabledGroups(await this.setTraffic(ref.name, false, scope), scope);
+    // The route stops sending it traffic first, then its labels say disabled: the view reads the
+    // labels, so a call cut off in between (a failed route write, a crash) reads as not done and is
+    // repeated whole. The other order left a group that read as disabled still in the route.
+    await this.routeToEnabledGroups(await this.requireDeployment(ref.name, scope), scope, { leaving: true });
+    await this.setTraffic(ref.name, false, scope);
   }
 
   /**
@@ -198,7 +202,7 @@ export class KubernetesProvider implements CloudProvider {
     const service = await this.kube.find(serviceScope, (k) => k.core.readNamespacedService({ name: ref.name, namespace }, k.options));
     if (service?.metadata?.labels?.[LABELS.serverGroup] === ref.name) {
       // Out of the route first: a backend whose Service is gone makes the gateway answer 500s.
-      if (deployment !== null) await this.routeToEnabledGroups(deployment, scope, { deleting: true });
+      if (deployment !== null) await this.routeToEnabledGroups(deployment, scope, { leaving: true });
       await this.kube.find(serviceScope, (k) => k.core.deleteNamespacedService({ name: ref.name, namespace }, k.options));
     }
   }
@@ -230,17 +234,17 @@ export class KubernetesProvider implements CloudProvider {
   /**
    * Gateway mode: enable and disable end any explicit split (as red/black wants: enable the new
    * group, disable the old, and the new one has all the traffic); the route sends equal shares to
-   * the cluster's enabled groups, leaving out one being deleted. Service mode needs nothing more:
+   * the cluster's enabled groups, leaving out one being deleted or disabled. Service mode needs nothing more:
    * the Service follows the labels.
    */
-  private async routeToEnabledGroups(deployment: V1Deployment, scope: Scope, { deleting = false } = {}): Promise<void> {
+  private async routeToEnabledGroups(deployment: V1Deployment, scope: Scope, { leaving = false } = {}): Promise<void> {
     if (this.account.traffic.mode !== 'gatewayHttpRoute') return;
     const labels = deployment.metadata?.labels ?? {};
     const cluster: ClusterRef = { account: this.account.name, location: scope.namespace, application: labels[LABELS.application] ?? '', cluster: labels[LABELS.cluster] ?? '' };
-    // A group being destroyed leaves the route whatever its annotations say.
-    const leaving = deleting ? deployment.metadata?.name : undefined;
+    // A group being destroyed or disabled leaves the route whatever its annotations say.
+    const left = leaving ? deployment.metadata?.name : undefined;
     const live = (await this.deploymentsOf(cluster.cluster, scope)).filter(
-      (candidate) => !candidate.metadata?.deletionTimestamp && candidate.metadata?.name !== leaving,
+      (candidate) => !candidate.metadata?.deletionTimestamp && candidate.metadata?.name !== left,
     );
     const enabled = live.filter((candidate) => candidate.metadata?.annotations?.[ANNOTATIONS.enabled] === 'true');
     const weights = evenWeights(enabled.map((candidate) => candidate.metadata?.name ?? ''));

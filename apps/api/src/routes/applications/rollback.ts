@@ -4,7 +4,7 @@ import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { chooseRollback } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf } from '../../actor';
+import { triggerIdentityOf } from '../../actor';
 import { dispatchLaunch } from '../../dispatch';
 import { answerIdempotently } from '../../idempotency';
 import { onApplicationInPath } from '../../auth/resources';
@@ -67,14 +67,14 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
       if (other !== undefined) {
         throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
       }
-      const user = actorOf(request);
+      const identity = triggerIdentityOf(request);
       const execution = await dispatchLaunch(
         bus,
         await executions.launch({
           pipelineId,
           trigger: {
             type: 'rollback',
-            user,
+            ...identity,
             requestedAt: requestedAt.toISOString(),
             cluster,
             ...(body.reason === undefined ? {} : { reason: body.reason }),
@@ -85,7 +85,7 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
             serverGroupName: body.serverGroupName ?? '',
             reason: body.reason ?? '',
           },
-          actor: user,
+          actor: identity.user,
           ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
         }),
         request.log,

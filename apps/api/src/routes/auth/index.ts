@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { UnauthorizedError, effectiveGrants, isAdmin } from '@gantry/core';
+import { UnauthorizedError, ValidationError, effectiveGrants, isAdmin } from '@gantry/core';
 import type { AuthStore } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../actor';
 import { adminOnly, open, signedIn } from '../../auth/access';
 import { clearedSessionCookies, cookiesOf, sessionCookies } from '../../auth/credentials';
-import { authenticate } from '../../auth/installAuth';
 import type { OidcVerifier } from '../../auth/oidc';
 import {
   createTokenSchema,
@@ -44,15 +43,26 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       name: principal.name,
       roles: [...principal.roles],
       via: principal.via,
+      ...(principal.onBehalfOf === undefined ? {} : { onBehalfOf: principal.onBehalfOf }),
       admin: isAdmin(principal.roles),
       grants: effectiveGrants(await store.grants(), principal.roles).map((grant) => ({ ...grant, actions: [...grant.actions] })),
     };
   });
 
   app.post('/api/v1/tokens', { schema: createTokenSchema, config: adminOnly }, async (request, reply) => {
-    const { name, roles, expiresAt } = request.body;
-    const { token, view } = await store.createToken({ name, roles, ...(expiresAt === undefined ? {} : { expiresAt }), createdBy: actorOf(request) });
-    request.log.info({ tokenId: view.id, name, roles }, 'API token created');
+    const { name, roles = [], expiresAt, serviceAccount } = request.body;
+    if (serviceAccount !== undefined && (await store.serviceAccount(serviceAccount)) === undefined) {
+      const message = `no service account ${serviceAccount} (an admin creates it with PUT /api/v1/serviceAccounts/${serviceAccount})`;
+      throw new ValidationError(`serviceAccount: ${message}`, [{ path: ['serviceAccount'], message }]);
+    }
+    const { token, view } = await store.createToken({
+      name,
+      roles,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(serviceAccount === undefined ? {} : { serviceAccount }),
+      createdBy: actorOf(request),
+    });
+    request.log.info({ tokenId: view.id, name, roles, serviceAccount }, 'API token created');
     return reply.code(201).send({ ...view, token });
   });
 
@@ -86,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   // Open: this is how a browser gets a session in the first place.
   app.post('/auth/session', { schema: signInSchema, config: open }, async (request, reply) => {
-    const principal = await authenticate({ store, ...(oidc === undefined ? {} : { oidc }) }, { from: 'bearer', value: request.body.token });
+    const principal = await app.signIn(request, { from: 'bearer', value: request.body.token });
     const secure = request.protocol === 'https';
     reply.header('set-cookie', sessionCookies(request.body.token, b64url(randomBytes(24)), { secure, maxAgeSeconds: TOKEN_SESSION_SECONDS }));
     return { name: principal.name, roles: [...principal.roles] };
@@ -136,7 +146,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     if (!response.ok || tokens.id_token === undefined) {
       throw new UnauthorizedError(`the OIDC provider refused the sign-in: ${tokens.error ?? `HTTP ${response.status}`}`);
     }
-    await oidc.verify(tokens.id_token);
+    // Like any credential: verified, and counted against the address when refused.
+    await app.signIn(request, { from: 'bearer', value: tokens.id_token });
     const { exp } = JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
     const maxAgeSeconds = Math.max(60, Math.floor((exp ?? 0) - Date.now() / 1000));
     const cookies = sessionCookies(tokens.id_token, b64url(randomBytes(24)), { secure: request.protocol === 'https', maxAgeSeconds });

@@ -21,6 +21,7 @@ const tokenViewSchema = z
     expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),
+    serviceAccount: z.string().nullable().describe('Set: the token acts as this service account, with its roles'),
   })
   .meta({ id: 'ApiToken' });
 
@@ -38,6 +39,7 @@ export const meSchema = {
       name: z.string(),
       roles: z.array(z.string()),
       via: z.string(),
+      onBehalfOf: z.string().optional().describe('Whom a service account said it acts for (X-Gantry-On-Behalf-Of); recorded, never used for access'),
       admin: z.boolean(),
       grants: z.array(grantSchema.extend({ role: z.string() })),
     }),
@@ -50,8 +52,18 @@ export const createTokenSchema = {
   summary: 'Create an API token (admin); the token is in this answer only',
   body: z.object({
     name: z.string().min(1).max(200),
-    roles,
+    roles: roles.optional().describe("The token's roles; none with serviceAccount"),
+    serviceAccount: roleName
+      .optional()
+      .describe('The service account the token acts as: its roles are the account\'s as they are at each use, and it may send X-Gantry-On-Behalf-Of'),
     expiresAt: z.coerce.date().optional().describe('When the token stops working; default never'),
+  }).superRefine((body, ctx) => {
+    if (body.serviceAccount === undefined && body.roles === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['roles'], message: 'required (or serviceAccount, for a token that acts as a service account)' });
+    }
+    if (body.serviceAccount !== undefined && (body.roles?.length ?? 0) > 0) {
+      ctx.addIssue({ code: 'custom', path: ['roles'], message: "a service account's token has the service account's roles: leave roles out" });
+    }
   }),
   response: { 201: tokenViewSchema.extend({ token: z.string() }), ...errorResponses(400, 401, 403) },
 };

@@ -268,7 +268,7 @@ describe('POST /pipelines/:id/executions', () => {
       {
         pipelineId: KNOWN_PIPELINE,
         // The token names the user, whatever the body claims; a trigger cannot claim to be another kind.
-        trigger: { user: 'alice', note: 'hotfix', type: 'manual' },
+        trigger: { user: 'alice', userRoles: ['admin'], note: 'hotfix', type: 'manual' },
         parameters: { version: '1.2.3' },
         actor: 'alice',
         idempotencyKey: 'deploy-42',

@@ -1,8 +1,8 @@
 import type { MessageBus } from '@gantry/queue';
-import { ANY } from '@gantry/core';
+import { ANY, withoutTriggerIdentity } from '@gantry/core';
 import type { ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf } from '../../actor';
+import { actingAs, triggerIdentityOf } from '../../actor';
 import { adminOnly, signedIn } from '../../auth/access';
 import { onExecution, toRunPipeline } from '../../auth/resources';
 import { dispatch, dispatchLaunch } from '../../dispatch';
@@ -44,13 +44,13 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
   app.post('/pipelines/:id/executions', { schema: triggerSchema, config: toRunPipeline(options.pipelines) }, async (request, reply) => {
     const { parameters = {}, trigger = {} } = request.body ?? {};
     // A manual trigger records who pressed the button: the authenticated caller, whatever the body claims.
-    const user = actorOf(request);
+    const identity = triggerIdentityOf(request);
     return answerIdempotently(request, reply, options.idempotencyKeys, async (launchKey) => {
       const launched = await executions.launch({
         pipelineId: request.params.id,
-        trigger: { ...trigger, type: 'manual', user },
+        trigger: { ...withoutTriggerIdentity(trigger), type: 'manual', ...identity },
         parameters,
-        actor: user,
+        actor: identity.user,
         ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
       });
       return { statusCode: 202, body: await dispatchLaunch(bus, launched, request.log) };
@@ -72,54 +72,54 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
   });
 
   app.post('/executions/:id/cancel', { schema: cancelSchema, config: execute }, async (request, reply) => {
-    const input = { user: actorOf(request), reason: request.body?.reason };
+    const input = { ...actingAs(request), reason: request.body?.reason };
     return reply.code(202).send(await dispatch(bus, await commands.cancel(request.params.id, input)));
   });
 
   app.post('/executions/:id/pause', { schema: pauseSchema, config: execute }, async (request, reply) => {
-    const input = { user: actorOf(request) };
+    const input = actingAs(request);
     return reply.code(202).send(await dispatch(bus, await commands.pause(request.params.id, input)));
   });
 
   app.post('/executions/:id/resume', { schema: resumeSchema, config: execute }, async (request, reply) => {
-    const input = { user: actorOf(request) };
+    const input = actingAs(request);
     return reply.code(202).send(await dispatch(bus, await commands.resume(request.params.id, input)));
   });
 
   app.post('/executions/:id/stages/:stageId/restart', { schema: restartStageSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
-    const stage = await dispatch(bus, await commands.restartStage(id, stageId, { user: actorOf(request) }));
+    const stage = await dispatch(bus, await commands.restartStage(id, stageId, actingAs(request)));
     return reply.code(202).send(stage);
   });
 
   app.post('/executions/:id/stages/:stageId/skip', { schema: skipWaitSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
-    const stage = await dispatch(bus, await commands.skipWait(id, stageId, { user: actorOf(request) }));
+    const stage = await dispatch(bus, await commands.skipWait(id, stageId, actingAs(request)));
     return reply.code(202).send(stage);
   });
 
   app.post('/executions/:id/stages/:stageId/judgment', { schema: judgmentSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
     const { judgmentStatus, judgmentInput } = request.body;
-    const input = { user: actorOf(request), judgmentStatus, judgmentInput };
+    const input = { ...actingAs(request), judgmentStatus, judgmentInput };
     return reply.code(202).send(await dispatch(bus, await commands.judge(id, stageId, input)));
   });
 
   // Breaking a freeze is for admins only: a team that may run its pipelines may not lift the freeze on them.
   app.post('/executions/:id/stages/:stageId/overrideFreeze', { schema: overrideFreezeSchema, config: adminOnly }, async (request, reply) => {
     const { id, stageId } = request.params;
-    const input = { user: actorOf(request), reason: request.body.reason };
+    const input = { ...actingAs(request), reason: request.body.reason };
     return reply.code(202).send(await dispatch(bus, await commands.overrideFreeze(id, stageId, input)));
   });
 
   app.patch('/executions/:id/stages/:stageId', { schema: patchStageSchema, config: execute }, async (request, reply) => {
     const { id, stageId } = request.params;
     const { judgmentStatus, judgmentInput } = request.body;
-    const user = actorOf(request);
+    const actor = actingAs(request);
     // The schema admits exactly one of the two shapes.
     const result = judgmentStatus
-      ? await commands.judge(id, stageId, { user, judgmentStatus, judgmentInput })
-      : await commands.skipWait(id, stageId, { user });
+      ? await commands.judge(id, stageId, { ...actor, judgmentStatus, judgmentInput })
+      : await commands.skipWait(id, stageId, actor);
     return reply.code(202).send(await dispatch(bus, result));
   });
 };

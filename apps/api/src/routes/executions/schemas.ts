@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUSES } from '@gantry/core';
+import { STATUSES, artifactSchema } from '@gantry/core';
 import { actorHeaders, errorResponses, idempotentHeaders, uuid } from '../commonSchemas';
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -108,7 +108,11 @@ export const triggerBody = z
   .strictObject({
     parameters: jsonObject.optional().describe("Values for the pipeline's parameters"),
     trigger: z
-      .looseObject({ user: z.string().optional() })
+      .looseObject({
+        user: z.string().optional(),
+        artifacts: z.array(artifactSchema).optional().describe("Artifacts the pipeline's expectedArtifacts are bound from"),
+        expectedArtifactIds: z.array(z.string().min(1)).optional().describe('Expected artifacts that must bind, or the execution does not start'),
+      })
       .optional()
       .describe('Extra trigger fields; type is always "manual" and user defaults to X-Gantry-User'),
   })
@@ -186,7 +190,12 @@ const executionCommand = {
   response: { 202: executionSummarySchema, ...errorResponses(400, 404, 409, 413, 415) },
 };
 
-export const cancelSchema = { ...executionCommand, summary: 'Cancel an execution', body: cancelBody };
+export const cancelSchema = {
+  ...executionCommand,
+  summary: 'Cancel an execution',
+  description: `${accepted}. A stage that moved traffic (a canary, a deploy) first undoes it: the execution stays RUNNING with \`canceled: true\` until that cleanup has ended, then turns CANCELED.`,
+  body: cancelBody,
+};
 export const pauseSchema = { ...executionCommand, summary: 'Pause an execution' };
 export const resumeSchema = { ...executionCommand, summary: 'Resume a paused execution' };
 

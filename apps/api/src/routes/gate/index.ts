@@ -1,104 +1,125 @@
-import { NotFoundError, gantryApplicationName, permissionsToRun, type Action } from '@gantry/core';
+import { NotFoundError, artifactSchema, gantryApplicationName, permissionsToRun, redactSecrets } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository, IdempotencyKeys, PipelineRecord, PipelineRepository } from '@gantry/store';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf } from '../../actor';
 import { needs, signedIn } from '../../auth/access';
+import { onApplication } from '../../auth/resources';
 import { dispatchLaunch } from '../../dispatch';
 import { answerIdempotently } from '../../idempotency';
-import { gateGetPipelineConfigSchema, gateListPipelineConfigsSchema, gateTriggerSchema, gateVersionSchema } from './schemas';
+import { errorResponses, idempotentHeaders } from '../commonSchemas';
+import { gateGetPipelineConfigSchema, gateVersionSchema } from './schemas';
 
 export interface GateRoutesOptions {
-  pipelines: Pick<PipelineRepository, 'list'>;
-  executions: Pick<ExecutionRepository, 'launch'>;
+  pipelines: Pick<PipelineRepository, 'findByName' | 'list'>;
+  executions: ExecutionRepository;
   bus: MessageBus;
+  /** Where Idempotency-Keys of triggers are remembered (as for the native trigger); without it the header is not honoured. */
   idempotencyKeys?: IdempotencyKeys;
 }
 
-/** What GET /version answers: Gate answers its build; this says whose API it is. */
+/** What GET /version answers: Gate answers its build; spin reads nothing from it. */
 export const GATE_API_VERSION = 'gantry (Gate API subset)';
 
-interface GatePath {
-  application: string;
-  pipelineName?: string;
-}
+const nameParams = z.object({ application: z.string().min(1).max(200), pipelineName: z.string().min(1).max(200) });
+
+const triggerSchema = {
+  tags: ['gate'],
+  summary: "Spinnaker Gate's pipeline trigger: POST /pipelines/{application}/{pipelineName}",
+  description:
+    "The body is Gate's trigger map (`parameters`, `artifacts`, `expectedArtifactIds`, any other field kept on the trigger); `type` is always manual and `user` the caller. Answers Gate's `{ref: \"/pipelines/<execution id>\"}`.",
+  headers: idempotentHeaders,
+  params: nameParams,
+  body: z
+    .looseObject({
+      parameters: z.record(z.string(), z.unknown()).optional(),
+      artifacts: z.array(artifactSchema).optional(),
+      expectedArtifactIds: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  response: { 202: z.object({ ref: z.string() }), ...errorResponses(400, 404, 409, 413, 415) },
+};
+
+const pipelineConfigsSchema = {
+  tags: ['gate'],
+  summary: "Spinnaker Gate's GET /applications/{application}/pipelineConfigs",
+  description: 'Every pipeline of the application at its latest version, in the saved (Spinnaker) form with `id`, `application`, `name`, `index` and `updateTs`; secret-named fields redacted.',
+  params: z.object({ application: z.string().min(1).max(200) }),
+  response: { 200: z.array(z.record(z.string(), z.unknown())), ...errorResponses(400) },
+};
+
+const paramsOf = (request: FastifyRequest) => request.params as z.output<typeof nameParams>;
 
 /**
- * The application a Gate path names, as `gantry import spinnaker` named it: Spinnaker is case-blind
- * and the import drops "-", "_" and "." (a name that maps to nothing is left as it is, and matches nothing).
+ * The application a Gate path names, as `gantry import spinnaker` named it: Spinnaker compares names
+ * case-blind and the import drops "-", "_" and "." (a name that maps to nothing is left as it is, and matches nothing).
  */
 function applicationOf(request: FastifyRequest): string {
-  const { application } = request.params as GatePath;
+  const { application } = request.params as { application: string };
   const mapped = gantryApplicationName(application);
   return mapped.ok ? mapped.name : application;
 }
 
-/** The pipeline a Gate path names: by name in its application, or by Gantry id (Gate takes either). */
-async function pipelineOf(pipelines: Pick<PipelineRepository, 'list'>, request: FastifyRequest): Promise<PipelineRecord> {
-  const application = applicationOf(request);
-  const nameOrId = (request.params as GatePath).pipelineName ?? '';
-  const listed = await pipelines.list({ application });
-  const pipeline = listed.find((candidate) => candidate.name === nameOrId) ?? listed.find((candidate) => candidate.id === nameOrId);
-  if (pipeline === undefined) throw new NotFoundError(`no pipeline "${nameOrId}" in application ${application}`, { application, pipelineName: nameOrId });
-  return pipeline;
-}
-
-/** A stored pipeline in Gate's shape: its definition with Gantry's id, its position and front50's updateTs. */
-function pipelineConfig(pipeline: PipelineRecord, index: number) {
-  return {
-    ...pipeline.definition,
-    id: pipeline.id,
-    application: pipeline.application,
-    name: pipeline.name,
-    index,
-    updateTs: String(pipeline.updatedAt.getTime()),
-  };
+/** A stored pipeline as Gate serves it: the saved (Spinnaker) form with Gantry's id, its position, front50's updateTs, secrets redacted. */
+function pipelineConfig(pipeline: PipelineRecord, index: number): Record<string, unknown> {
+  // Redaction keeps an object an object; the check only satisfies the type.
+  const redacted = redactSecrets(pipeline.definition);
+  const definition = typeof redacted === 'object' && redacted !== null ? redacted : {};
+  return { ...definition, id: pipeline.id, application: pipeline.application, name: pipeline.name, index, updateTs: String(pipeline.updatedAt.getTime()) };
 }
 
 /**
- * A subset of Gate's API (Spinnaker's gateway), at Gate's paths, so scripts, Jenkins jobs and spin
- * that talked to Gate keep working against Gantry: thin adapters over the native routes' stores and
- * permission checks (READ to read, EXECUTE on the application and accounts to trigger).
+ * The subset of Spinnaker Gate's API that scripts and Jenkins jobs call, at Gate's own paths (no
+ * /api/v1), behind the same authentication: triggering a pipeline by application and name, and
+ * listing an application's pipeline configs. Gate's webhook paths are the webhook routes'.
  */
-export const gateRoutes: FastifyPluginAsyncZod<GateRoutesOptions> = async (app, options) => {
-  const { pipelines } = options;
-
-  // spin reads nothing from the answer, it only needs the call to succeed (spin's cmd/gateclient/client.go).
-  app.get('/version', { schema: gateVersionSchema, config: signedIn }, async () => ({ version: GATE_API_VERSION }));
-  const onApplication = (action: Action) => needs(`${action} on the application`, (request) => [{ kind: 'application', name: applicationOf(request), action }]);
-
-  app.get('/applications/:application/pipelineConfigs', { schema: gateListPipelineConfigsSchema, config: onApplication('READ') }, async (request) => {
-    const listed = await pipelines.list({ application: applicationOf(request) });
-    return listed.map(pipelineConfig);
-  });
-
-  app.get('/applications/:application/pipelineConfigs/:pipelineName', { schema: gateGetPipelineConfigSchema, config: onApplication('READ') }, async (request) => {
-    const pipeline = await pipelineOf(pipelines, request);
-    const listed = await pipelines.list({ application: pipeline.application });
-    return pipelineConfig(pipeline, listed.findIndex((candidate) => candidate.id === pipeline.id));
-  });
-
+export const gateRoutes: FastifyPluginAsyncZod<GateRoutesOptions> = async (app, { pipelines, executions, bus, idempotencyKeys }) => {
+  // By name, or by id: Gate's path parameter is pipelineNameOrId.
+  const find = async (request: FastifyRequest) => {
+    const { pipelineName } = paramsOf(request);
+    const application = applicationOf(request);
+    const pipeline =
+      (await pipelines.findByName(application, pipelineName)) ?? (await pipelines.list({ application })).find((candidate) => candidate.id === pipelineName);
+    if (pipeline === undefined || pipeline === null) throw new NotFoundError(`no pipeline "${pipelineName}" in application ${application}`, { application, pipelineName });
+    return pipeline;
+  };
   const toRun = needs("EXECUTE on the pipeline's application and on each account its stages use", async (request) => {
-    const { application, definition } = await pipelineOf(pipelines, request);
+    const { application, definition } = await find(request);
     return permissionsToRun(application, Array.isArray(definition.stages) ? definition.stages : []);
   });
 
-  app.post('/pipelines/:application/:pipelineName', { schema: gateTriggerSchema, config: toRun }, async (request, reply) => {
-    const pipeline = await pipelineOf(pipelines, request);
-    // Gate's body is the trigger itself; its type and user are not the caller's to choose.
-    const { parameters = {}, type: _type, user: _user, ...trigger } = request.body ?? {};
+  app.post('/pipelines/:application/:pipelineName', { schema: triggerSchema, config: toRun }, async (request, reply) => {
+    const { parameters = {}, ...trigger } = request.body ?? {};
+    const pipeline = await find(request);
     const user = actorOf(request);
-    return answerIdempotently(request, reply, options.idempotencyKeys, async (launchKey) => {
-      const launched = await options.executions.launch({
+    // A Jenkins job retried with the same Idempotency-Key starts one execution, as on the native trigger.
+    return answerIdempotently(request, reply, idempotencyKeys, async (launchKey) => {
+      const launched = await executions.launch({
         pipelineId: pipeline.id,
         trigger: { ...trigger, type: 'manual', user },
         parameters,
         actor: user,
         ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
       });
-      const execution = await dispatchLaunch(options.bus, launched, request.log);
+      const execution = await dispatchLaunch(bus, launched, request.log);
       return { statusCode: 202, body: { ref: `/pipelines/${execution.id}` } };
     });
   });
+
+  app.get(
+    '/applications/:application/pipelineConfigs',
+    { schema: pipelineConfigsSchema, config: onApplication('READ', applicationOf) },
+    async (request) => (await pipelines.list({ application: applicationOf(request) })).map(pipelineConfig),
+  );
+
+  app.get('/applications/:application/pipelineConfigs/:pipelineName', { schema: gateGetPipelineConfigSchema, config: onApplication('READ', applicationOf) }, async (request) => {
+    const pipeline = await find(request);
+    const listed = await pipelines.list({ application: pipeline.application });
+    return pipelineConfig(pipeline, listed.findIndex((candidate) => candidate.id === pipeline.id));
+  });
+
+  // spin reads nothing from the answer; it only needs the call to succeed (spin's cmd/gateclient/client.go).
+  app.get('/version', { schema: gateVersionSchema, config: signedIn }, async () => ({ version: GATE_API_VERSION }));
 };

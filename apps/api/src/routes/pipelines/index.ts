@@ -1,8 +1,8 @@
-import { ANY, PolicyViolationError, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
+import { ANY, PolicyViolationError, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf } from '../../actor';
+import { savedBy } from '../../actor';
 import { signedIn } from '../../auth/access';
 import { onApplication, onPipeline } from '../../auth/resources';
 import { checkRunAs } from '../../auth/runAs';
@@ -16,6 +16,7 @@ import {
   listPipelinesSchema,
   listVersionsSchema,
   updatePipelineSchema,
+  validatePipelineSchema,
 } from './schemas';
 
 export interface PipelineRoutesOptions {
@@ -49,10 +50,15 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition, config: writeBody }, async (request, reply) => {
     checkSaveRules(request.body);
     await checkRunAs(request.principal, request.body, serviceAccounts);
-    const pipeline = await pipelines.create(request.body, actorOf(request));
+    const pipeline = await pipelines.create(request.body, savedBy(request));
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
     return reply.code(201).send(pipeline);
   });
+
+  // The report reveals no more than a save's answer would, so it needs what the save needs. The
+  // application as saving reads it (Spinnaker's names in any case).
+  const writeDocument = onApplication('WRITE', (request) => (request.body as { application: string }).application.toLowerCase());
+  app.post('/pipelines/validate', { schema: validatePipelineSchema, config: writeDocument }, async (request) => compatibilityReport(request.body));
 
   // Both applications: moving a pipeline needs WRITE where it is and where it goes.
   const writeBoth = onPipelineOf('WRITE', (request) => [(request.body as { application: string }).application]);
@@ -61,7 +67,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
     await checkRunAs(request.principal, request.body, serviceAccounts);
     // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
     const before = await definitionBefore(pipelines, request.params.id);
-    const pipeline = await pipelines.update(request.params.id, request.body, actorOf(request), request.query.expectedVersion);
+    const pipeline = await pipelines.update(request.params.id, request.body, savedBy(request), request.query.expectedVersion);
     await requestCronSync(bus, pipeline.id, [before, pipeline.definition], request.log);
     return pipeline;
   });
@@ -85,7 +91,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
 
   app.delete('/pipelines/:id', { schema: deletePipelineSchema, config: onPipelineOf('WRITE') }, async (request, reply) => {
     const before = await definitionBefore(pipelines, request.params.id);
-    await pipelines.delete(request.params.id, actorOf(request));
+    await pipelines.delete(request.params.id, savedBy(request));
     await requestCronSync(bus, request.params.id, [before], request.log);
     return reply.code(204).send();
   });

@@ -288,4 +288,33 @@ describe('pipeline routes', () => {
       expect(await countStored()).toEqual(before);
     });
   });
+
+  describe('POST /pipelines/validate', () => {
+    it('reports what loads, what is ignored and what is unsupported, with paths, and stores nothing', async () => {
+      const before = await countStored();
+      const response = await send('POST', '/api/v1/pipelines/validate', {
+        application: 'Shop',
+        name: 'pasted from Spinnaker',
+        lastModifiedBy: 'someone@example.com',
+        parameterConfig: [{ name: 'tag', default: 'latest' }],
+        stages: [
+          { type: 'wait', waitTime: 30 },
+          { type: 'deployManifest', account: 'k8s' },
+        ],
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const report = response.json<{ accepted: boolean; loads: { pathString: string }[]; ignored: { pathString: string }[]; unsupported: { pathString: string; message: string }[] }>();
+      expect(report.accepted).toBe(false);
+      expect(report.loads.map((finding) => finding.pathString)).toEqual(['parameterConfig', 'stages.0']);
+      expect(report.ignored.map((finding) => finding.pathString)).toEqual(['lastModifiedBy']);
+      expect(report.unsupported).toEqual([expect.objectContaining({ pathString: 'stages.1.type', message: expect.stringMatching(/unknown stage type "deployManifest"/) })]);
+      expect(await countStored()).toEqual(before);
+    });
+
+    it('400 naming application when the document has none (the permission check needs it)', async () => {
+      const response = await send('POST', '/api/v1/pipelines/validate', { name: 'x', stages: [] });
+      expect(response.statusCode).toBe(400);
+      expect(issuePaths(response)).toEqual([['application']]);
+    });
+  });
 });

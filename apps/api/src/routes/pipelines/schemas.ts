@@ -97,3 +97,31 @@ export const deletePipelineSchema = {
   params: pipelineIdParams,
   response: { 204: z.undefined().describe('Deleted'), ...errorResponses(400, 404) },
 };
+
+const finding = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  pathString: z.string().describe('The path joined with ".", e.g. stages.2.clusters.0.image'),
+  message: z.string(),
+});
+
+export const validatePipelineSchema = {
+  tags: ['pipelines'],
+  summary: 'Report what Gantry makes of a pipeline document (Spinnaker\'s or its own), without saving it',
+  description:
+    'What loads (and how Spinnaker spellings are read), what is stored but has no effect, and what is unsupported, each with its path. ' +
+    'Needs the permission saving the pipeline needs: WRITE on its application. See docs/spinnaker-compatibility.md.',
+  body: z
+    .looseObject({ application: z.string().min(1).describe('The application the pipeline would be saved in (needed for the permission check)') })
+    .describe('A pipeline document as it would be saved'),
+  response: {
+    200: z
+      .object({
+        accepted: z.boolean().describe('Whether saving this document succeeds; exactly then `unsupported` is empty'),
+        loads: z.array(finding),
+        ignored: z.array(finding),
+        unsupported: z.array(finding),
+      })
+      .meta({ id: 'CompatibilityReport' }),
+    ...errorResponses(400, 413, 415),
+  },
+};

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { UnauthorizedError, decideForPipeline, matchWebhookTrigger, webhookTriggerSchema, type SecretResolver, type TriggerCandidate } from '@gantry/core';
-import { TRIGGER_DUPLICATE, WebhookDeliveries, insertAudit, selectTriggerCandidates } from '@gantry/store';
-import { fireAndAnswer, redeliveryAnswer, type Answer, type TriggerEndpointDeps } from './answer';
+import { selectTriggerCandidates } from '@gantry/store';
+import type { Answer, TriggerEndpointDeps } from './answer';
+import { deliver } from './deliver';
 import { parsePayload } from './rawBody';
 import { signaturesOf, signedWith } from './signature';
 
@@ -46,8 +47,11 @@ export async function senderProof(
 
 /** Refused for want of a valid signature; the route answers 401 and nothing was started or recorded. */
 export class UnsignedDeliveryError extends Error {
-  constructor(readonly source: string) {
-    super(`the "${source}" webhook requires a valid X-Gantry-Signature or X-Hub-Signature-256 (sha256=<hex HMAC-SHA256 of the body>)`);
+  constructor(
+    readonly source: string,
+    message = `the "${source}" webhook requires a valid X-Gantry-Signature or X-Hub-Signature-256 (sha256=<hex HMAC-SHA256 of the body>)`,
+  ) {
+    super(message);
     this.name = 'UnsignedDeliveryError';
   }
 }
@@ -68,37 +72,16 @@ export async function handleWebhookDelivery(
   const verifiedSecrets = await senderProof(deps, request, candidates);
   const payload = parsePayload(request.raw, headerValue(request.headers, 'content-type'));
   const deliveryId = DELIVERY_HEADERS.map((name) => headerValue(request.headers, name)).find((id) => id !== undefined);
-  const deliveries = new WebhookDeliveries(deps.pool);
-  const claim = deliveryId === undefined ? undefined : await deliveries.claim(source, deliveryId);
-  if (claim?.state === 'seen' && deliveryId !== undefined) {
-    for (const execution of claim.executions) {
-      await insertAudit(deps.pool, {
-        type: TRIGGER_DUPLICATE,
-        pipelineId: execution.pipelineId,
-        executionId: execution.id,
-        actor: `webhook:${source}`,
-        data: { trigger: 'webhook', triggerIndex: null, matched: true, reason: 'redelivery', event: { source, deliveryId } },
-      });
-    }
-    return redeliveryAnswer(deliveryId, claim.executions, request.explain);
-  }
-  const delivery = { source, payload, user: `webhook:${source}`, deliveryId, verifiedSecrets };
-  const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'webhook', (trigger) => matchWebhookTrigger(trigger, delivery)) ?? []);
-  const { answer, outcomes } = await fireAndAnswer(deps, decisions, {
+  const webhookDelivery = { source, payload, user: `webhook:${source}`, deliveryId, verifiedSecrets };
+  return deliver(deps, {
     kind: 'webhook',
     actor: `webhook:${source}`,
-    event: { source, deliveryId: deliveryId ?? null, signedWith: [...verifiedSecrets] },
-    // Without a delivery id every post is a new event; with one, the epoch ties retries of it together.
-    idempotencyKey: (decision) =>
-      claim === undefined ? undefined : `webhook:${source}:${deliveryId}:${claim.epoch.getTime()}:${decision.candidate.pipelineId}`,
+    claimScope: source,
     deliveryId,
     explain: request.explain,
+    event: { source, deliveryId: deliveryId ?? null, signedWith: [...verifiedSecrets] },
+    decide: () => candidates.flatMap((candidate) => decideForPipeline(candidate, 'webhook', (trigger) => matchWebhookTrigger(trigger, webhookDelivery)) ?? []),
   });
-  if (claim !== undefined && deliveryId !== undefined) {
-    const executionIds = outcomes.flatMap((outcome) => (outcome.executionId === undefined ? [] : [outcome.executionId]));
-    await deliveries.complete(source, deliveryId, claim.epoch, executionIds);
-  }
-  return answer;
 }
 
 /**
@@ -135,7 +118,7 @@ function secretRefsOf(candidate: TriggerCandidate, source: string): string[] {
   });
 }
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined || first.trim() === '' ? undefined : first.trim();

@@ -1,9 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
-import { UnauthorizedError, ValidationError, decideForPipeline, jenkinsBuildEvent, jenkinsNotificationSchema, matchJenkinsTrigger } from '@gantry/core';
+import { ValidationError, decideForPipeline, jenkinsBuildEvent, jenkinsNotificationSchema, matchJenkinsTrigger } from '@gantry/core';
 import { selectTriggerCandidates } from '@gantry/store';
-import { validationErrorFromZod } from '../../validation/zodIssues';
+import { parseNullsAsAbsent } from '../../validation/nullAsAbsent';
+import { attemptZod } from '../../validation/validatorCompiler';
 import { fireAndAnswer, type Answer, type TriggerEndpointDeps } from './answer';
 import { parsePayload } from './rawBody';
+import { checkSenderToken } from './senderToken';
 import type { SecretResolver } from '@gantry/core';
 
 export interface JenkinsNotificationRequest {
@@ -19,14 +20,6 @@ export interface JenkinsNotificationRequest {
 /** The secret a Jenkins master proves itself with: Jenkins cannot sign, so it sends this token. */
 export const jenkinsTokenSecret = (master: string) => `jenkins-${master}`;
 
-function checkMasterToken(master: string, sent: string | undefined, expected: string | undefined): void {
-  const same = sent !== undefined && expected !== undefined && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-  if (!same) {
-    throw new UnauthorizedError(
-      `Jenkins master ${master}: send its token (the secret ${jenkinsTokenSecret(master)}) in X-Gantry-Token or ?token=, or an API token with EXECUTE on the applications`,
-    );
-  }
-}
 
 /**
  * One Notification plugin post: every pipeline with a jenkins trigger on this master and job is
@@ -45,10 +38,11 @@ export async function handleJenkinsNotification(
     ]);
   }
   const { sender } = request;
-  if (!('authorize' in sender) && !sender.open(master)) checkMasterToken(master, sender.token, deps.secrets(jenkinsTokenSecret(master)));
-  const parsed = jenkinsNotificationSchema.safeParse(parsePayload(request.raw, request.contentType));
-  if (!parsed.success) throw validationErrorFromZod(parsed.error.issues);
-  const event = jenkinsBuildEvent(master, parsed.data);
+  if (!('authorize' in sender) && !sender.open(master)) checkSenderToken(`Jenkins master ${master}`, jenkinsTokenSecret(master), sender.token, deps.secrets(jenkinsTokenSecret(master)));
+  // The notifier sends `"status": null` until a build has a result (QUEUED, STARTED).
+  const parsed = parseNullsAsAbsent(parsePayload(request.raw, request.contentType), attemptZod(jenkinsNotificationSchema));
+  if (!parsed.ok) throw parsed.error;
+  const event = jenkinsBuildEvent(master, parsed.value);
   const candidates = await selectTriggerCandidates(deps.pool, { type: 'jenkins', master });
   if ('authorize' in sender) await sender.authorize([...new Set(candidates.map((candidate) => candidate.application))]);
   const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'jenkins', (trigger) => matchJenkinsTrigger(trigger, event)) ?? []);

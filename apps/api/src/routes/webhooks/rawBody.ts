@@ -8,11 +8,13 @@ import { zodValidatorCompiler } from '../../validation/validatorCompiler';
 /**
  * Webhook bodies stay bytes until the handler has checked their signature: an HMAC is over the
  * exact bytes sent, which re-serialised JSON would not reproduce. Only this plugin's routes are
- * affected (content type parsers are encapsulated); JSON and GitHub's form encoding are accepted.
+ * affected (content type parsers are encapsulated); JSON (also the registry's event media types) and GitHub's form encoding are accepted.
  */
 export function captureRawBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer' }, (_request, body, done) => {
+  // The Docker distribution registry posts its event envelopes as JSON under their own media types.
+  const types = ['application/json', 'application/x-www-form-urlencoded', 'application/vnd.docker.distribution.events.v1+json', 'application/vnd.docker.distribution.events.v2+json'];
+  app.addContentTypeParser(types, { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
   });
 }

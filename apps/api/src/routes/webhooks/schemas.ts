@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WEBHOOK_SOURCE, jenkinsNotificationSchema } from '@gantry/core';
+import { GIT_SOURCES, PUBSUB_SYSTEMS, WEBHOOK_SOURCE, jenkinsNotificationSchema } from '@gantry/core';
 import { errorResponseSchema, errorResponses, uuid } from '../commonSchemas';
 
 const explain = z
@@ -87,4 +87,63 @@ export const webhookSchema = {
   querystring: z.object({ explain }),
   body: z.record(z.string(), z.unknown()).describe('Any JSON payload (or a form-encoded `payload=<json>`, as GitHub can send)'),
   response: { ...answers, ...unauthorized, ...errorResponses(400, 413, 415) },
+};
+
+const tokenHeaders = (secret: string) =>
+  z.looseObject({
+    'x-gantry-token': z.string().min(1).max(500).optional().describe(`The sender's token: the configured secret ${secret} (or ?token=)`),
+  });
+const tokenQuery = (secret: string) =>
+  z.object({
+    token: z.string().min(1).max(500).optional().describe(`The sender's token (secret ${secret}), for senders that cannot set a header`),
+    explain,
+  });
+
+export const gitWebhookSchema = {
+  tags: ['triggers'],
+  summary: "A push webhook from GitHub, GitLab or Bitbucket (Spinnaker echo's /webhooks/git/<host>)",
+  description: [
+    "Starts pipelines with a git trigger on the pushed repository (source, project, slug) whose branch regex matches the pushed branch.",
+    "A trigger with a secret fires only for a delivery proven with it: GitHub's X-Hub-Signature-256 (or X-Hub-Signature), Bitbucket's X-Hub-Signature, GitLab's X-Gitlab-Token;",
+    'a delivery proven with none of the repository’s secrets is refused (401). Without secrets: an API token with EXECUTE, or the host listed as git:<host> in GANTRY_WEBHOOK_OPEN_SOURCES.',
+    'Pings, tags and pull requests start nothing (200). A delivery id seen in the last 24 hours starts nothing again.',
+  ].join(' '),
+  headers: z.looseObject({
+    'x-hub-signature-256': z.string().optional().describe("GitHub's sha256=<hex HMAC-SHA256 of the body>"),
+    'x-hub-signature': z.string().optional().describe("GitHub's sha1=<hex HMAC-SHA1>, Bitbucket's sha256=<hex HMAC-SHA256>"),
+    'x-gitlab-token': z.string().optional().describe("GitLab's secret token"),
+    'x-github-event': z.string().optional(),
+    'x-event-key': z.string().optional().describe("Bitbucket's event (repo:push, repo:refs_changed)"),
+    'x-github-delivery': z.string().min(1).max(200).optional(),
+    'x-gitlab-event-uuid': z.string().min(1).max(200).optional(),
+    'x-request-uuid': z.string().min(1).max(200).optional(),
+  }),
+  params: z.object({ host: z.enum(GIT_SOURCES).describe('github, gitlab, bitbucket (Cloud and Server) or stash') }),
+  querystring: z.object({ explain }),
+  body: z.record(z.string(), z.unknown()).describe("The host's push event JSON"),
+  response: { ...answers, ...unauthorized, ...errorResponses(400, 403, 413, 415) },
+};
+
+export const dockerWebhookSchema = {
+  tags: ['triggers'],
+  summary: "A registry's push notification: Docker Hub's webhook or the Docker distribution registry's event envelope",
+  description:
+    "Starts pipelines with a docker trigger on the pushed repository (and registry) whose tag regex matches the pushed tag (without one: any tag but latest). The execution's trigger carries tag, registry, repository and a docker/image artifact. Each pushed tag starts each pipeline once.",
+  headers: tokenHeaders('docker-<source>'),
+  params: z.object({ source: z.string().regex(WEBHOOK_SOURCE, { message: 'a source is letters, digits, ".", "_" and "-" (at most 100)' }) }),
+  querystring: tokenQuery('docker-<source>'),
+  body: z.record(z.string(), z.unknown()).describe('Docker Hub webhook JSON, or {events: [...]} (application/vnd.docker.distribution.events.v1+json)'),
+  response: { ...answers, ...errorResponses(400, 401, 403, 413, 415) },
+};
+
+export const pubsubPushSchema = {
+  tags: ['triggers'],
+  summary: 'A message from a Google Pub/Sub push subscription',
+  description:
+    "Starts pipelines with a pubsub trigger on the message's subscription whose payloadConstraints (on the JSON of message.data) and attributeConstraints (on message.attributes) it meets, each a regex over the whole value. A message id seen in the last 24 hours starts nothing again.",
+  headers: tokenHeaders('pubsub-<system>'),
+  params: z.object({ system: z.enum(PUBSUB_SYSTEMS) }),
+  querystring: tokenQuery('pubsub-<system>'),
+  body: z.record(z.string(), z.unknown()).describe('{message: {data: <base64>, attributes, messageId}, subscription: "projects/<p>/subscriptions/<name>"}'),
+  response: { ...answers, ...errorResponses(400, 401, 403, 413, 415) },
 };

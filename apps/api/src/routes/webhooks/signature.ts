@@ -26,3 +26,28 @@ export function signedWith(body: Buffer, signatures: readonly Buffer[], secret: 
   // timingSafeEqual needs equal lengths; every parsed signature is 32 bytes, checked anyway.
   return signatures.some((signature) => signature.length === expected.length && timingSafeEqual(signature, expected));
 }
+
+const HUB_SIGNATURE = /^(sha1|sha256)=([0-9a-f]+)$/i;
+
+/**
+ * Whether a git host's delivery is signed with `secret`: GitHub's X-Hub-Signature-256 (or Gantry's
+ * header), or X-Hub-Signature, which GitHub fills with an HMAC-SHA1 (what Spinnaker's echo checks)
+ * and Bitbucket Server and Cloud with an HMAC-SHA256.
+ */
+export function signedByHost(body: Buffer, headers: IncomingHttpHeaders, secret: string): boolean {
+  if (signedWith(body, signaturesOf(headers), secret)) return true;
+  const header = headers['x-hub-signature'];
+  const [, algorithm, hex] = HUB_SIGNATURE.exec((Array.isArray(header) ? header[0] : header)?.trim() ?? '') ?? [];
+  if (algorithm === undefined || hex === undefined) return false;
+  const expected = createHmac(algorithm.toLowerCase(), secret).update(body).digest();
+  const sent = Buffer.from(hex, 'hex');
+  return sent.length === expected.length && timingSafeEqual(sent, expected);
+}
+
+/** A shared token (GitLab's X-Gitlab-Token, a sender's X-Gantry-Token) compared in constant time. */
+export function tokenMatches(sent: string | undefined, expected: string | undefined): boolean {
+  if (sent === undefined || expected === undefined) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,9 +1,10 @@
 import { bakeFieldsSchema, bakePlaceOf } from '@gantry/core';
-import { defaultLocationOf, type Image } from '@gantry/providers';
+import { baseImageFor, defaultLocationOf, type AccountConfig, type Image } from '@gantry/providers';
 import { z } from 'zod';
 import { providerFor } from '../cloud/context';
 import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
+import { TaskFailure, type TaskContext } from '../Task';
 
 /** Clouds take minutes to build an image; polling faster only spends API quota. */
 const POLL_MS = 2_000;
@@ -26,9 +27,9 @@ export const bakeImageTask = serverGroupTask({
   async run(ctx) {
     const fields = readFields(bakeFieldsSchema, ctx);
     const place = bakePlaceOf(fields);
-    const { account, provider } = providerFor(ctx, place.account);
+    const { account, provider } = providerFor(ctx, place.account ?? bakeryAccount(ctx, place.cloud));
     const region = place.region ?? defaultLocationOf(account);
-    const baseImage = fields.baseImage ?? fields.baseAmi;
+    const baseImage = fields.baseImage ?? fields.baseAmi ?? (fields.baseOs === undefined ? undefined : bakeryBaseImage(account, region, fields.baseOs));
     const image = await provider.bake({
       account: account.name,
       ...(region === undefined ? {} : { location: region }),
@@ -43,6 +44,25 @@ export const bakeImageTask = serverGroupTask({
     return { status: 'SUCCEEDED', state: { reused }, outputs: bakeOutputs(image, region ?? account.name, fields.package, reused, account.provider) };
   },
 });
+
+/**
+ * The account a bake that names none runs in: the one account of its cloud, as Spinnaker's rosco
+ * bakes in the one account it is configured with. None or several: the stage fails naming `account`.
+ */
+function bakeryAccount(ctx: TaskContext, cloud: string): string {
+  const candidates = ctx.services.providers.accounts().filter((account) => account.provider === cloud);
+  if (candidates.length === 1) return candidates[0]!.name;
+  const found = candidates.length === 0 ? `there is no ${cloud} account` : `there are ${candidates.length} ${cloud} accounts (${candidates.map((account) => account.name).join(', ')})`;
+  throw new TaskFailure(`the bake names no account and ${found}: name one in account (Spinnaker: credentials), or set cloudProviderType`);
+}
+
+/** A Spinnaker bake's baseOs, as the account's bakery table maps it; none listed fails naming both. */
+function bakeryBaseImage(account: AccountConfig, region: string | undefined, baseOs: string): string {
+  const image = baseImageFor(account, region, baseOs);
+  if (image !== undefined) return image;
+  const where = region === undefined ? '' : ` in ${region}`;
+  throw new TaskFailure(`no base image for baseOs "${baseOs}"${where}: give baseAmi (baseImage), or list it in account ${account.name}'s regions[].baseImages`);
+}
 
 function bakeOutputs(image: Image, region: string, packageName: string, reused: boolean, cloudProvider: string) {
   const regions = image.regions ?? { [region]: image.id };

@@ -1,4 +1,4 @@
-import { pipelineFieldsSchema } from '@gantry/core';
+import { pipelineFieldsSchema, triggerIdentity } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
 import { TransientTaskError, defineTask } from '../Task';
 import { readFields } from '../readFields';
@@ -8,7 +8,6 @@ export const startPipelineTask = defineTask({
   name: 'startPipeline',
   async run(ctx) {
     const { application, pipeline, pipelineParameters } = readFields(pipelineFieldsSchema, ctx);
-    const user = ctx.execution.trigger['user'];
     const trigger: JsonObject = {
       type: 'pipeline',
       parentExecutionId: ctx.execution.id,
@@ -16,7 +15,8 @@ export const startPipelineTask = defineTask({
       parentPipelineApplication: ctx.execution.application,
       parentPipelineId: ctx.execution.pipelineId,
       parentPipelineName: ctx.execution.pipelineName,
-      ...(typeof user === 'string' ? { user } : {}),
+      // The child acts as its parent does: same principal, same roles, re-checked before its deploys too.
+      ...(triggerIdentity(ctx.execution.trigger) as JsonObject),
     };
 
     let executionId: string;

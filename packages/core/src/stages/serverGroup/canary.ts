@@ -52,4 +52,6 @@ export const canaryStage = defineStageType({
   tasks: (fields) => canaryTasks(redBlackPlanOptionsOf(fields.cluster)),
   // Whatever fails the stage (a timeout, a provider error), production takes all traffic again.
   onFailureTasks: () => [CANARY_ABORT_TASK],
+  // A cancel is undone like a failure: production serves alone again, baseline and canary go.
+  cancelTasks: () => [CANARY_ABORT_TASK],
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_STRATEGIES } from '@gantry/strategies';
 import { check } from '../testSupport';
-import { deployClusterOf, deployStage, waitForUpTimeoutMs, type DeployFields } from './deploy';
+import { deployClusterOf, deployFieldsSchema, deployStage, imageFromUpstream, waitForUpTimeoutMs, type DeployFields } from './deploy';
 import { locationOf } from './fields';
 
 const cluster = {
@@ -41,13 +41,45 @@ describe('deploy stage', () => {
   it('rejects an unknown strategy, listing the supported ones', () => {
     expect(check(deployStage, { cluster: { ...cluster, strategy: 'rainbow' } })).toEqual({
       ok: false,
-      issues: [{ path: ['cluster', 'strategy'], message: `unsupported strategy "rainbow": supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}` }],
+      issues: [{ path: ['cluster', 'strategy'], message: `unsupported strategy "rainbow": supported strategies are none, ${SUPPORTED_STRATEGIES.join(', ')}` }],
     });
-    const { strategy: _omitted, ...withoutStrategy } = cluster;
-    expect(check(deployStage, { cluster: withoutStrategy })).toEqual({
+  });
+
+  it('saves a deploy without image, which takes at start what the nearest bake before it made for its region', () => {
+    const { image: _image, ...imageless } = cluster;
+    const aws = { ...imageless, namespace: undefined, availabilityZones: { 'us-west-1': ['us-west-1a', 'us-west-1c'] } };
+    // Spinnaker's older shape: the account on the stage, the region only in availabilityZones.
+    const { account: _account, ...accountless } = aws;
+    const saved = check(deployStage, { account: 'aws-test', cluster: accountless });
+    expect(saved).toMatchObject({ ok: true });
+    const bakes = [
+      { deploymentDetails: [{ region: 'us-east-1', imageId: 'ami-east' }, { region: 'us-west-1', imageId: 'ami-west' }] },
+      { deploymentDetails: [{ region: 'us-west-1', imageId: 'ami-older' }] },
+    ];
+    const filled = imageFromUpstream({ clusters: [aws] }, bakes);
+    const fields = deployFieldsSchema.parse(filled);
+    expect(deployClusterOf(fields)).toMatchObject({ image: 'ami-west', region: 'us-west-1' });
+    const oldShape = deployFieldsSchema.parse({ account: 'aws-test', cluster: { ...accountless, image: 'ami-1' } });
+    expect(deployClusterOf(oldShape)).toMatchObject({ account: 'aws-test', region: 'us-west-1' });
+    // Named images are kept; none upstream for the region fails naming the field.
+    expect(imageFromUpstream({ cluster }, bakes)).toEqual({ cluster });
+    expect(() => imageFromUpstream({ cluster: { ...aws, availabilityZones: { 'eu-west-1': [] } } }, bakes)).toThrow(/cluster.image|no image/);
+    expect(check(deployStage, { cluster: { ...aws, availabilityZones: { a: [], b: [] } } })).toMatchObject({
       ok: false,
-      issues: [{ path: ['cluster', 'strategy'], message: `strategy is required: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}` }],
+      issues: [{ path: ['cluster', 'availabilityZones'], message: 'one region per stage: Gantry deploys to one location at a time' }],
     });
+  });
+
+  it('reads Spinnaker\'s "" or absent strategy as none (the new group takes traffic, old groups untouched) and a missing capacity as one instance', () => {
+    const { strategy: _omitted, capacity: _capacity, ...bare } = cluster;
+    for (const spelled of [bare, { ...bare, strategy: '' }, { ...bare, strategy: 'none' }]) {
+      const fields = deployFieldsSchema.parse({ clusters: [spelled] });
+      expect(deployClusterOf(fields)).toMatchObject({ strategy: 'none', capacity: { min: 1, max: 1, desired: 1 } });
+      expect(deployStage.tasks(fields)).toEqual(['determineServerGroupName', 'createServerGroup', 'waitForUpInstances', 'enableServerGroup']);
+    }
+    // Counts as text, as Spinnaker's UI writes them.
+    const texts = deployFieldsSchema.parse({ cluster: { ...cluster, capacity: { min: '1', max: '3', desired: '2' }, maxRemainingAsgs: '2' } });
+    expect(deployClusterOf(texts)).toMatchObject({ capacity: { min: 1, max: 3, desired: 2 }, maxRemainingAsgs: 2 });
   });
 
   it('checks names, capacity and location', () => {

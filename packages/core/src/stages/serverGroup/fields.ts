@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { nonEmptyText as text, positiveSeconds } from '../fields';
+import { nonEmptyText as text, positiveSeconds, wholeNumber } from '../fields';
 import { DYNAMIC_TARGETS, SPINNAKER_TARGETS, SUPPORTED_STRATEGIES, parseTarget } from '@gantry/strategies';
 import { clusterOfServerGroup, isClusterName } from './names';
 
-/** An instance count. */
-const count = z.number().int().min(0);
+/** An instance count (numeric text too, as Spinnaker's UI writes it). */
+const count = wholeNumber(0);
 
 /** `{min, max, desired}` with min ≤ desired ≤ max, as Spinnaker writes it. */
 export const capacitySchema = z
@@ -82,12 +82,25 @@ export function checkServerGroupInCluster(fields: { serverGroupName?: string; cl
   }
 }
 
-const strategyMessage = (input: unknown) =>
-  `${input === undefined ? 'strategy is required' : `unsupported strategy ${JSON.stringify(input)}`}: supported strategies are ${SUPPORTED_STRATEGIES.join(', ')}`;
+const strategyMessage = (input: unknown, supported: readonly string[] = SUPPORTED_STRATEGIES) =>
+  `${input === undefined ? 'strategy is required' : `unsupported strategy ${JSON.stringify(input)}`}: supported strategies are ${supported.join(', ')}`;
 
 export const strategySchema = z
   .string({ error: (issue) => strategyMessage(issue.input) })
   .refine((value) => (SUPPORTED_STRATEGIES as readonly string[]).includes(value), { error: (issue) => strategyMessage(issue.input) });
+
+/**
+ * A deploy's strategy: one of the strategies, or Spinnaker's "none" (`strategy: ""` or no strategy
+ * at all), which creates the new group and puts it in traffic, leaving the old groups as they are.
+ */
+export const NO_STRATEGY = 'none';
+const DEPLOY_STRATEGIES: readonly string[] = [NO_STRATEGY, ...SUPPORTED_STRATEGIES];
+
+export const deployStrategySchema = z
+  .string({ error: (issue) => strategyMessage(issue.input, DEPLOY_STRATEGIES) })
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? NO_STRATEGY : value))
+  .refine((value) => DEPLOY_STRATEGIES.includes(value), { error: (issue) => strategyMessage(issue.input, DEPLOY_STRATEGIES) });
 
 const TARGET_SPELLINGS = [...DYNAMIC_TARGETS, ...Object.keys(SPINNAKER_TARGETS)];
 

@@ -6,7 +6,7 @@ import {
   type RedBlackOptions,
   type RedBlackPlanOptions,
 } from '@gantry/strategies';
-import { nonEmptyText, seconds } from '../fields';
+import { judgmentInput as choice, nonEmptyText, seconds, wholeNumber } from '../fields';
 
 /**
  * The deploy cluster's strategy options, in Spinnaker's names where it has them (red/black:
@@ -16,7 +16,7 @@ import { nonEmptyText, seconds } from '../fields';
  * stage, so a stage reads back as written; the functions below apply the defaults.
  */
 
-const judgmentInput = z.looseObject({ value: nonEmptyText });
+const judgmentInput = choice(nonEmptyText);
 
 export const strategyShape = {
   /** Resize the old groups to 0 once out of traffic (default true). */
@@ -26,9 +26,9 @@ export const strategyShape = {
   /** Seconds the disabled old groups keep their instances before the scale-down (default 0). */
   delayBeforeScaleDownSec: seconds.optional(),
   /** Groups the cluster keeps after the deploy, the new one included (default 2). */
-  maxRemainingServerGroups: z.number().int().min(1).optional(),
+  maxRemainingServerGroups: wholeNumber(1).optional(),
   /** Spinnaker's name for maxRemainingServerGroups. */
-  maxRemainingAsgs: z.number().int().min(1).optional(),
+  maxRemainingAsgs: wholeNumber(1).optional(),
   /** Rolling red/black: the new group's share of traffic at each step, increasing, ending at 100 (default 10, 25, 50, 100). */
   targetPercentages: z
     .array(z.number())

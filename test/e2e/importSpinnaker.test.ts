@@ -89,6 +89,9 @@ describe('gantry import spinnaker', () => {
     const byName = new Map(first.entries.map((entry) => [`${entry.kind} ${entry.name}`, entry]));
     // Gantry's own refusal, word for word: the stage type it does not know.
     expect(byName.get('pipeline cloudfoundryapp/bake-cf-manifest')?.reason).toMatch(/^POST \/pipelines: HTTP 400 .*unknown stage type "bakeCloudFoundryManifest"/);
+    // Gantry's compatibility report on each document, front50's bookkeeping left out.
+    expect(byName.get('pipeline app/derp1')?.changes).toEqual(['kept without effect: stages.0.comments: text shown beside the stage']);
+    expect(byName.get('pipeline compute/Simple Wait Pipeline')?.changes).toEqual([]);
     expect(byName.get('permissions app')?.changes).toEqual(['admin-group: READ, WRITE, EXECUTE', 'user-group: READ']);
     expect(byName.get('permissions compute')?.changes[0]).toMatch(/^no permissions in Spinnaker/);
     expect(byName.get('pipelineTemplate newSpelTemplate (global)')?.reason).toMatch(/no pipeline templates/);
@@ -121,6 +124,8 @@ describe('gantry import spinnaker', () => {
     const dryRun = await importOnce('--dry-run');
     expect(dryRun.dryRun).toBe(true);
     expect(outcomes(dryRun)['pipeline app/derp1']).toBe('would update');
+    // What the save would refuse, a dry run says from Gantry's compatibility report.
+    expect(dryRun.entries.find((entry) => entry.name === 'cloudfoundryapp/bake-cf-manifest')?.reason).toMatch(/^unsupported: stages\.0\.type: /);
     expect((await storedPipelines()).find((pipeline) => pipeline.name === 'derp1')?.version).toBe(1);
 
     const third = await importOnce();

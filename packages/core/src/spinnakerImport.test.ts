@@ -62,7 +62,7 @@ describe('the import mark', () => {
   const document = { id: 'pipeline1', application: 'app', name: 'derp1', stages: [{ refId: '1', type: 'wait', waitTime: 30 }], updateTs: '1526578883109', lastModifiedBy: 'a@b' };
 
   it('compares documents whatever their key order and front50 bookkeeping', () => {
-    const resaved = { updateTs: '1700000000000', lastModifiedBy: 'someone', stages: [{ type: 'wait', waitTime: 30, refId: '1' }], name: 'derp1', application: 'app', id: 'pipeline1' };
+    const resaved = { index: 3, updateTs: '1700000000000', lastModifiedBy: 'someone', stages: [{ type: 'wait', waitTime: 30, refId: '1' }], name: 'derp1', application: 'app', id: 'pipeline1' };
     expect(comparableDocument(resaved)).toBe(comparableDocument(document));
     expect(comparableDocument({ ...document, stages: [{ refId: '1', type: 'wait', waitTime: 45 }] })).not.toBe(comparableDocument(document));
   });

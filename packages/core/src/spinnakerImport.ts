@@ -81,8 +81,13 @@ function sameActions(a: readonly Action[], b: readonly Action[]): boolean {
   return a.length === b.length && a.every((action) => b.includes(action));
 }
 
-/** Fields Spinnaker rewrites on every save in front50 whatever changed: not part of what is compared. */
-const VOLATILE_PIPELINE_FIELDS = new Set(['updateTs', 'lastModifiedBy', 'createTs']);
+/**
+ * Front50's bookkeeping on a pipeline: rewritten on saves whatever changed (`index` when pipelines
+ * are reordered in Deck), so not part of what is compared, and not worth reporting as kept without
+ * effect. `id` is compared (and kept in the import mark to follow renames).
+ */
+export const SPINNAKER_BOOKKEEPING_FIELDS: readonly string[] = ['id', 'index', 'updateTs', 'lastModifiedBy', 'createTs'];
+const VOLATILE_PIPELINE_FIELDS = new Set(SPINNAKER_BOOKKEEPING_FIELDS.filter((field) => field !== 'id'));
 
 /** Where the import mark lives in a saved definition (a field Gantry stores and otherwise ignores). */
 export const IMPORT_MARK_FIELD = 'importedFrom';

@@ -8,6 +8,7 @@ import {
   importMarkOf,
   importedPipeline,
   isPlainObject,
+  SPINNAKER_BOOKKEEPING_FIELDS,
   matchStoredPipeline,
   rolesToUpdate,
   type Grant,
@@ -181,6 +182,14 @@ async function importPipelines(
     const mark = { system: 'spinnaker' as const, id: text(document.id) ?? null, digest: digestOf(document) };
     const body = importedPipeline(document, application, mark);
     const match = matchStoredPipeline(pipelines, document);
+    const unchanged = match !== undefined && importMarkOf(match.definition)?.digest === mark.digest && match.definition.application === application;
+    // Gantry's compatibility report says what a save would refuse (so a dry run can) and what it would keep without effect.
+    const compat = unchanged || (match !== undefined && importMarkOf(match.definition) === undefined) ? undefined : await compatibility(gantry, body);
+    changes.push(...(compat?.ignored ?? []));
+    if (dryRun && compat?.refused !== undefined) {
+      entry('not brought', changes, compat.refused);
+      continue;
+    }
     if (match === undefined) {
       if (dryRun) {
         entry('would create', changes);
@@ -191,12 +200,11 @@ async function importPipelines(
       else entry('not brought', changes, created.refusal);
       continue;
     }
-    const before = importMarkOf(match.definition);
-    if (before === undefined) {
+    if (importMarkOf(match.definition) === undefined) {
       entry('not brought', changes, `Gantry already has a pipeline "${match.name}" in "${application}" that was not imported from Spinnaker: rename or delete one of them`);
       continue;
     }
-    if (before.digest === mark.digest && match.definition.application === application) {
+    if (unchanged) {
       entry('unchanged', changes);
       continue;
     }
@@ -210,6 +218,19 @@ async function importPipelines(
     if (updated.ok) entry('updated', changes);
     else entry('not brought', changes, updated.refusal);
   }
+}
+
+/** Gantry's POST /pipelines/validate for a document: the fields it keeps without effect, and why a save would refuse it. */
+async function compatibility(gantry: GantryClient, body: Record<string, unknown>): Promise<{ ignored: string[]; refused?: string }> {
+  const answer = await gantry.tryRequest('POST', '/pipelines/validate', body);
+  // A Gantry without the endpoint, or a refusal of the document itself, leaves the save to say it.
+  if (!answer.ok || !isPlainObject(answer.json)) return { ignored: [] };
+  const findings = (key: string) =>
+    objects(isPlainObject(answer.json) ? answer.json[key] : undefined)
+      .filter((finding) => !SPINNAKER_BOOKKEEPING_FIELDS.includes(String(finding.pathString)))
+      .map((finding) => `${String(finding.pathString)}: ${String(finding.message)}`);
+  const ignored = findings('ignored').map((finding) => `kept without effect: ${finding}`);
+  return answer.json.accepted === false ? { ignored, refused: `unsupported: ${findings('unsupported').join('; ')}` } : { ignored };
 }
 
 async function importTemplates(gate: GateClient, report: ImportEntry[], saveTo: string | undefined): Promise<void> {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeTestToken } from '../../apps/api/src/testSupport';
 import type { ImportEntry } from '../../packages/cli/src/commands/importSpinnaker';
 import { runGantry } from '../../packages/cli/src/testSupport';
-import { gateFixture, startFakeGate, type FakeGate } from '../fakes/gate';
+import { GATE_TLS_DIR, gateFixture, startFakeGate, type FakeGate } from '../fakes/gate';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
 
 const CANARY_ID = '3f3dbcc1-002d-458c-b181-be4aa809922a';
@@ -161,11 +161,11 @@ describe('gantry import spinnaker', () => {
     expect(run).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'gantry: Gate refused the credentials at GET /applications (HTTP 401): check --gate-user/--gate-password, --gate-token or --gate-cookie\n',
+      stderr: 'gantry: Gate refused the credentials at GET /applications (HTTP 401): check --gate-user/--gate-password, --gate-token, --gate-cookie or --gate-cert\n',
     });
     const both = await runGantry(['import', 'spinnaker', '--gate', gate.url, ...BASIC, '--gate-token', 't', '--url', url]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toBe('gantry: give one of --gate-user (with --gate-password), --gate-token and --gate-cookie\n');
+    expect(both.stderr).toBe('gantry: give one of --gate-user (with --gate-password), --gate-token, --gate-cookie and --gate-cert (with --gate-key)\n');
   });
 
   it('signs in to Gate with a bearer token ($GATE_TOKEN) or a session cookie', async () => {
@@ -182,6 +182,23 @@ describe('gantry import spinnaker', () => {
     } finally {
       await bearerGate.close();
       await cookieGate.close();
+    }
+  });
+
+  it("signs in to Gate's X.509 port with a client certificate, and is refused with one its CA did not sign", async () => {
+    const x509Gate = await startFakeGate({ kind: 'x509' }, gateDocuments());
+    const tls = (file: string) => join(GATE_TLS_DIR, file);
+    try {
+      const signed = await runGantry(['import', 'spinnaker', '--gate', x509Gate.url, '--gate-cert', tls('client.pem'), '--gate-key', tls('client.key'), '--gate-ca', tls('ca.pem'), '--url', url, '--dry-run']);
+      expect(signed.stderr).toBe('');
+      expect(signed.stdout).toContain('pipeline compute/Simple Wait Pipeline: unchanged\n');
+      const stranger = await runGantry(['import', 'spinnaker', '--gate', x509Gate.url, '--gate-cert', tls('stranger.pem'), '--gate-key', tls('stranger.key'), '--gate-ca', tls('ca.pem'), '--url', url]);
+      expect(stranger.code).toBe(1);
+      expect(stranger.stderr).toMatch(/^gantry: Gate refused the credentials at GET \/applications \(HTTP 401\)/);
+      const plain = await runGantry(['import', 'spinnaker', '--gate', gate.url, '--gate-cert', tls('client.pem'), '--gate-key', tls('client.key'), '--url', url]);
+      expect(plain).toMatchObject({ code: 2, stderr: 'gantry: --gate-cert: a client certificate needs an https:// Gate URL\n' });
+    } finally {
+      await x509Gate.close();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { localApiToken } from '@gantry/config';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { canaryJudge, type JudgeFormat } from './commands/canaryJudge';
@@ -55,12 +56,28 @@ interface GateOptions {
   gatePassword?: string;
   gateToken?: string;
   gateCookie?: string;
+  gateCert?: string;
+  gateKey?: string;
+  gateCa?: string;
+}
+
+async function readPem(option: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`${option} ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT.BAD_INPUT);
+  }
 }
 
 /** At most one way to sign in to Gate; a password without a user (or the reverse) is a usage error. */
-function gateCredentials(options: GateOptions, env: CliIo['env']): GateCredentials {
-  const ways = [options.gateUser !== undefined, options.gateToken !== undefined, options.gateCookie !== undefined].filter(Boolean).length;
-  if (ways > 1) throw new CliError('give one of --gate-user (with --gate-password), --gate-token and --gate-cookie', EXIT.BAD_INPUT);
+async function gateCredentials(options: GateOptions, env: CliIo['env']): Promise<GateCredentials> {
+  const ways = [options.gateUser, options.gateToken, options.gateCookie, options.gateCert].filter((way) => way !== undefined).length;
+  if (ways > 1) throw new CliError('give one of --gate-user (with --gate-password), --gate-token, --gate-cookie and --gate-cert (with --gate-key)', EXIT.BAD_INPUT);
+  if (options.gateCert !== undefined) {
+    if (options.gateKey === undefined) throw new CliError('--gate-cert needs --gate-key', EXIT.BAD_INPUT);
+    const ca = options.gateCa === undefined ? undefined : await readPem('--gate-ca', options.gateCa);
+    return { kind: 'x509', cert: await readPem('--gate-cert', options.gateCert), key: await readPem('--gate-key', options.gateKey), ...(ca === undefined ? {} : { ca }) };
+  }
   if (options.gateUser !== undefined) {
     const password = options.gatePassword ?? env.GATE_PASSWORD;
     if (password === undefined) throw new CliError('--gate-user needs --gate-password (or $GATE_PASSWORD)', EXIT.BAD_INPUT);
@@ -134,6 +151,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--gate-password <password>', 'Gate basic-auth password (default $GATE_PASSWORD)')
     .option('--gate-token <token>', 'a bearer token for Gate, e.g. an OAuth2 access token (default $GATE_TOKEN when no other credential is given)')
     .option('--gate-cookie <cookie>', "a Gate session cookie from a signed-in browser, e.g. 'SESSION=…'")
+    .option('--gate-cert <file>', "a PEM client certificate for Gate's X.509 sign-in (with --gate-key)")
+    .option('--gate-key <file>', "the client certificate's PEM private key")
+    .option('--gate-ca <file>', "the PEM CA that signed Gate's server certificate, when it is a private one (with --gate-cert)")
     .option('-a, --application <name>', 'only this Spinnaker application (repeatable; default all)', collect, [])
     .option('--dry-run', 'read and compare only: say what would be created or updated, save nothing', false)
     .option('--save-unsupported <dir>', 'write the pipeline templates and canary configs Gantry cannot hold as JSON files under this folder')
@@ -143,7 +163,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       async (
         options: GateOptions & { url: string; application: string[]; dryRun: boolean; saveUnsupported?: string; format: 'text' | 'json' },
       ) => {
-        const gate = new GateClient(options.gate, io.fetch, gateCredentials(options, io.env));
+        const gate = new GateClient(options.gate, io.fetch, await gateCredentials(options, io.env));
         const gantry = clientFor({ url: options.url }, io);
         exitCode = await importSpinnaker(gate, gantry, {
           dryRun: options.dryRun,

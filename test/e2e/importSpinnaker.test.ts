@@ -201,4 +201,42 @@ describe('gantry import spinnaker', () => {
       await x509Gate.close();
     }
   });
+
+  it('renames applications as Gantry needs, refuses clashes and vanished ones, and gives one role the grants of several applications', async () => {
+    // Test-made lists and application answers (Gate's shapes), around Deck's real pipeline document.
+    const withReaders = (name: string) => JSON.stringify({ attributes: { name, permissions: { READ: ['dev'] } } });
+    const odd = await startFakeGate({ kind: 'bearer', token: 't' }, {
+      '/applications': JSON.stringify([{ name: 'Hello-World' }, { name: 'helloworld' }, { name: 'gone' }, { name: '9lives' }, { name: 'other' }]),
+      '/applications/Hello-World': withReaders('Hello-World'),
+      '/applications/Hello-World/pipelineConfigs': gateFixture('deck-core-manual-execution-pipelineConfigs.json'),
+      '/applications/helloworld': withReaders('helloworld'),
+      '/applications/other': withReaders('other'),
+      '/applications/other/pipelineConfigs': '[]',
+    });
+    try {
+      const run = await runGantry(['import', 'spinnaker', '--gate', odd.url, '--gate-token', 't', '--url', url, '--format', 'json']);
+      expect(run.stderr).toBe('');
+      const report = JSON.parse(run.stdout) as Report;
+      const entry = (key: string) => report.entries.find((candidate) => `${candidate.kind} ${candidate.name}` === key);
+      expect(entry('application Hello-World')).toMatchObject({ outcome: 'brought', changes: expect.arrayContaining(['application name "Hello-World" → "helloworld"']) });
+      expect(entry('pipeline Hello-World/Simple Wait Pipeline')).toMatchObject({
+        outcome: 'created',
+        changes: expect.arrayContaining(['its "application" was "compute", it is saved under "helloworld"']),
+      });
+      expect(entry('application helloworld')).toMatchObject({ outcome: 'not brought', reason: 'its Gantry name "helloworld" is already that of Spinnaker application "Hello-World"' });
+      expect(entry('application gone')).toMatchObject({ outcome: 'not brought', reason: 'Gate lists it but answers 404 for it (deleted meanwhile?)' });
+      expect(entry('application 9lives')?.outcome).toBe('not brought');
+      expect(entry('permissions Hello-World')).toMatchObject({ outcome: 'updated', changes: expect.arrayContaining(['dev: READ, EXECUTE']) });
+      const roles = await gantry.request<{ grants: { role: string; name: string; actions: string[] }[] }>('GET', '/api/v1/roles');
+      expect(roles.body.grants.filter((grant) => grant.role === 'dev').map((grant) => [grant.name, grant.actions])).toEqual([
+        ['helloworld', ['READ', 'EXECUTE']],
+        ['other', ['READ', 'EXECUTE']],
+      ]);
+      // Gate's paths read the application as the import named it.
+      const configs = await gantry.request<{ name: string }[]>('GET', '/applications/Hello-World/pipelineConfigs');
+      expect(configs.body.map((config) => config.name)).toEqual(['Simple Wait Pipeline']);
+    } finally {
+      await odd.close();
+    }
+  });
 });

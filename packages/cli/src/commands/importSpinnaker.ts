@@ -81,10 +81,14 @@ export async function importSpinnaker(gate: GateClient, gantry: GantryClient, op
       report.push({ kind: 'application', name: spinnakerName, outcome: 'not brought', changes: [], reason });
       continue;
     }
+    const detail = await gate.getIfServed(`/applications/${encodeURIComponent(spinnakerName)}`);
+    if (detail === undefined) {
+      report.push({ kind: 'application', name: spinnakerName, outcome: 'not brought', changes: [], reason: 'Gate lists it but answers 404 for it (deleted meanwhile?)' });
+      continue;
+    }
     taken.set(mapped.name, spinnakerName);
     const application = mapped.name;
     const renamed = mapped.changed ? [`application name "${spinnakerName}" → "${application}"`] : [];
-    const detail = await gate.get(`/applications/${encodeURIComponent(spinnakerName)}`);
     // GET /applications/{app} answers {attributes, clusters}; older Gates the attributes alone.
     const attributes = isPlainObject(detail) && isPlainObject(detail.attributes) ? detail.attributes : isPlainObject(detail) ? detail : {};
     report.push({
@@ -140,18 +144,23 @@ async function importPermissions(
     entry('unchanged', [...notes, ...described]);
     return existing;
   }
-  if (!dryRun) {
-    for (const [role, list] of updates) {
-      const body = { grants: list.map(({ kind, name, actions }) => ({ kind, name, actions })) };
-      const saved = await gantry.tryRequest('PUT', `/roles/${encodeURIComponent(role)}`, body);
-      if (!saved.ok) {
-        entry('not brought', notes, saved.refusal);
-        return existing;
-      }
+  // What the roles hold now: each saved role's new list replaces its old one, so later applications build on it.
+  let held = existing;
+  const saved = (role: string, list: Grant[]) => [...held.filter((grant) => grant.role !== role), ...list];
+  for (const [role, list] of updates) {
+    if (dryRun) {
+      held = saved(role, list);
+      continue;
     }
+    const answer = await gantry.tryRequest('PUT', `/roles/${encodeURIComponent(role)}`, { grants: list.map(({ kind, name, actions }) => ({ kind, name, actions })) });
+    if (!answer.ok) {
+      entry('not brought', notes, answer.refusal);
+      return held;
+    }
+    held = saved(role, list);
   }
   entry(dryRun ? 'would update' : 'updated', [...notes, ...described]);
-  return [...existing.filter((grant) => !updates.has(grant.role)), ...[...updates.values()].flat()];
+  return held;
 }
 
 async function importPipelines(

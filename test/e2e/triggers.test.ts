@@ -438,7 +438,7 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
         stages: quickStages,
         triggers: [
           { type: 'travis', branch: 'main' },
-          { type: 'cron', expression: '0 */15 * * * * *' },
+          { type: 'cron', expression: 'every fifteen minutes' },
           { type: 'cron', expression: '0 0 * * *', timezone: 'Europe/Atlantis' },
           { type: 'webhook', source: 'github', payloadConstraints: { ref: { regex: '^refs/heads/(main' } } },
         ],

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isPlainObject } from './celValues';
 import type { ValidationIssue } from './errors';
-import { matchesWhole, regexProblem } from './triggers/payloadConstraints';
+import { matchesWhole } from './triggers/payloadConstraints';
+import { re2Problem } from './re2';
 
 /**
  * An artifact as Spinnaker passes them around (kork's `Artifact`): a reference to something that
@@ -64,7 +65,7 @@ export function expectedArtifactIssues(expected: unknown): ValidationIssue[] {
     for (const field of MATCH_FIELDS) {
       const pattern = match[field];
       if (typeof pattern !== 'string' || pattern === '') continue;
-      const problem = regexProblem(pattern);
+      const problem = re2Problem(pattern);
       if (problem !== undefined) issues.push({ path: [index, 'matchArtifact', field], message: `invalid regex: ${problem}` });
     }
     if (entry.useDefaultArtifact === true && !isPlainObject(entry.defaultArtifact)) {

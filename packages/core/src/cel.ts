@@ -37,3 +37,13 @@ export function celProblem(source: string): string | undefined {
     return celErrorReason(error);
   }
 }
+
+/** Why the source is not even CEL syntax (unknown names aside), or undefined. */
+export function celSyntaxProblem(source: string): string | undefined {
+  try {
+    environment.parse(source);
+    return undefined;
+  } catch (error) {
+    return celErrorReason(error);
+  }
+}

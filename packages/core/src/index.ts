@@ -24,12 +24,14 @@ export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
 export { resolveStage, stageExpressions } from './stages/resolve';
+export { wrapBarePreconditions } from './stages/spelPreconditions';
 export {
   pipelineDefinitionSchema,
   stageDefinitionSchema,
   parameterDefinitionSchema,
   triggerDefinitionSchema,
   parsePipelineDefinition,
+  pipelineExpressionLanguage,
 } from './pipeline';
 export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
 export { compatibilityReport, IGNORED_PIPELINE_FIELDS, IGNORED_STAGE_FIELDS } from './compatibility';
@@ -37,9 +39,21 @@ export type { CompatibilityFinding, CompatibilityReport } from './compatibility'
 export { validateDag, topologicalOrder, downstreamOf, initialStages, upstreamOf } from './dag';
 export type { DagNode } from './dag';
 export { resolveParameters } from './parameters';
-export { ExpressionError, evaluateExpression, resolveExpressions, isExpressionTrue, formatPath, celEvaluator } from './expressions';
-export type { CelEvaluator, ExpressionScope, ValuePath } from './expressions';
-export { expressionIssues, conditionIssues } from './expressionCheck';
+export {
+  ExpressionError,
+  evaluateExpression,
+  resolveExpressions,
+  templateExpressions,
+  isExpressionTrue,
+  formatPath,
+  celEvaluator,
+  expressionEvaluator,
+  EXPRESSION_LANGUAGES,
+} from './expressions';
+export type { CelEvaluator, ExpressionLanguage, ExpressionScope, ScopeStage, ValuePath } from './expressions';
+export { expressionIssues, conditionIssues, expressionProblem } from './expressionCheck';
+export { detectExpressionLanguage, SPINNAKER_MARKERS } from './expressionLanguage';
+export { spelEvaluator, spelProblem, SpelEvaluationError, SpelSyntaxError, type SpelOptions } from './spel';
 export * from './triggers';
 export * from './artifacts';
 export { isAllowListed, isBlockedAddress, isMetadataHostName, normalizeHost } from './outboundAddress';

@@ -81,6 +81,7 @@ describe('parsePipelineDefinition', () => {
     expect(parsePipelineDefinition(designPipeline)).toEqual({
       application: 'checkout',
       name: 'deploy-prod',
+      expressionLanguage: 'cel',
       parameters: [{ name: 'version', required: true }],
       triggers: [{ type: 'jenkins', enabled: true, master: 'ci', job: 'checkout-build' }],
       limitConcurrent: true,

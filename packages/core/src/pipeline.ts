@@ -4,8 +4,11 @@ import { isPlainObject } from './celValues';
 import { validateDagNodes, type IndexedDagNode } from './dag';
 import { describeIssue, ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
+import { detectExpressionLanguage } from './expressionLanguage';
+import { EXPRESSION_LANGUAGES, type ExpressionLanguage } from './expressions';
 import { APPLICATION_NAME } from './naming';
 import { setLiteralsAside } from './stages/literalFields';
+import { wrapBarePreconditions } from './stages/spelPreconditions';
 import { getStageType, listStageTypes } from './stages/registry';
 import { triggerDefinitionSchema, type TriggerDefinition } from './triggers/definition';
 import { toValidationIssues } from './zodIssues';
@@ -88,7 +91,7 @@ export const stageDefinitionSchema = z
 
 function stageIssues(stage: unknown): ValidationIssue[] {
   if (!isPlainObject(stage)) return [];
-  return [...typeFieldIssues(stage), ...stageExpressionIssues(stage)];
+  return typeFieldIssues(stage);
 }
 
 function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
@@ -105,13 +108,15 @@ function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {
   return parsed.success ? [] : toValidationIssues(parsed.error.issues);
 }
 
-function stageExpressionIssues(stage: Record<string, unknown>): ValidationIssue[] {
+/** A stage's expressions, checked in the pipeline's language (which the stage alone cannot know). */
+function stageExpressionIssues(written: Record<string, unknown>, language: ExpressionLanguage): ValidationIssue[] {
+  const stage = language === 'spel' ? wrapBarePreconditions(written) : written;
   const { stageEnabled, ...fields } = stage;
   const condition = isPlainObject(stageEnabled) ? stageEnabled.expression : stageEnabled;
   const literalFields = typeof stage.type === 'string' ? (getStageType(stage.type)?.literalFields ?? []) : [];
   return [
-    ...expressionIssues(setLiteralsAside(fields, literalFields).rest, []),
-    ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled']) : []),
+    ...expressionIssues(setLiteralsAside(fields, literalFields).rest, [], language),
+    ...(typeof condition === 'string' && condition !== '' ? conditionIssues(condition, ['stageEnabled'], language) : []),
   ];
 }
 
@@ -155,6 +160,11 @@ const pipelineShapeSchema = z
         for (const issue of expectedArtifactIssues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
       }, ALWAYS)
       .optional(),
+    /**
+     * The language of the pipeline's `${…}`. Absent, it is decided when the pipeline is saved
+     * (`detectExpressionLanguage`) and stored, so it is explicit from then on.
+     */
+    expressionLanguage: z.enum(EXPRESSION_LANGUAGES).optional(),
     /** Spinnaker's switch: a disabled pipeline's triggers do not fire (it can still be started by hand). */
     disabled: z.boolean().optional(),
     limitConcurrent: z.boolean().default(true),
@@ -167,10 +177,12 @@ const pipelineShapeSchema = z
       }),
   })
   .superRefine((value: unknown, ctx) => {
-    for (const issue of [...dagIssues(value), ...parameterConfigIssues(value)]) {
+    for (const issue of [...dagIssues(value), ...parameterConfigIssues(value), ...expressionIssuesOf(value)]) {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     }
-  }, ALWAYS);
+  }, ALWAYS)
+  // Stored resolved, so that the language never changes behind a pipeline's back.
+  .transform((pipeline) => Object.assign(pipeline, { expressionLanguage: pipelineExpressionLanguage(pipeline) }));
 
 /** Two parameter lists that disagree would leave one silently unused. */
 function parameterConfigIssues(pipeline: unknown): ValidationIssue[] {
@@ -218,9 +230,25 @@ function withPositionalRefIds(stages: readonly unknown[]): unknown[] {
   });
 }
 
+/** The language a pipeline document's expressions are in: as it says, or as detected. */
+export function pipelineExpressionLanguage(pipeline: unknown): ExpressionLanguage {
+  const stated = isPlainObject(pipeline) ? pipeline.expressionLanguage : undefined;
+  return stated === 'cel' || stated === 'spel' ? stated : detectExpressionLanguage(pipeline);
+}
+
+/** Every stage's expressions in the document's language, wherever the rest of the document stands. */
+function expressionIssuesOf(pipeline: unknown): ValidationIssue[] {
+  if (!isPlainObject(pipeline) || !Array.isArray(pipeline.stages)) return [];
+  const language = pipelineExpressionLanguage(pipeline);
+  return pipeline.stages.flatMap((stage: unknown, index) =>
+    isPlainObject(stage) ? stageExpressionIssues(stage, language).map((issue) => ({ ...issue, path: ['stages', index, ...issue.path] })) : [],
+  );
+}
+
 /**
  * Validates and normalises a pipeline document (defaults applied, refIds as strings, type fields
- * parsed): the result is what gets stored. Throws a `ValidationError` listing every problem.
+ * parsed, the expression language resolved): the result is what gets stored. Throws a
+ * `ValidationError` listing every problem.
  */
 export function parsePipelineDefinition(input: unknown): PipelineDefinition {
   const result = pipelineDefinitionSchema.safeParse(input);

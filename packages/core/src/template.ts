@@ -1,7 +1,10 @@
+import type { ExpressionLanguage } from './expressions';
+
 /**
  * Splits a string into literal text and `${ … }` expression parts. Only the template syntax is
- * handled here; what an expression means is the CEL evaluator's business.
+ * handled here; what an expression means is the evaluator's business (CEL or SpEL).
  */
+
 export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expression'; source: string };
 
 export type TemplateScan = { ok: true; parts: TemplatePart[] } | { ok: false; error: string };
@@ -13,7 +16,12 @@ export function hasTemplateSyntax(text: string): boolean {
   return text.includes(OPEN);
 }
 
-export function scanTemplate(text: string): TemplateScan {
+/**
+ * The parts of a template. String literals inside an expression are skipped as its language
+ * writes them: CEL's have backslash escapes (and raw and triple-quoted forms), SpEL's only double
+ * their quote (`'it''s'`), so a backslash before a SpEL quote is an ordinary character.
+ */
+export function scanTemplate(text: string, language: ExpressionLanguage = 'cel'): TemplateScan {
   const parts: TemplatePart[] = [];
   let cursor = 0;
   while (cursor < text.length) {
@@ -21,7 +29,7 @@ export function scanTemplate(text: string): TemplateScan {
     if (start === -1) break;
     if (start > cursor) parts.push({ kind: 'text', text: text.slice(cursor, start) });
     const bodyStart = start + OPEN.length;
-    const end = findClosingBrace(text, bodyStart);
+    const end = findClosingBrace(text, bodyStart, language);
     if (end === -1) {
       return { ok: false, error: `unterminated expression starting at "${preview(text.slice(start))}"` };
     }
@@ -48,15 +56,15 @@ export function soleExpression(parts: readonly TemplatePart[]): string | undefin
 
 /**
  * Index of the `}` that closes an expression whose body starts at `from`, or -1. Braces inside
- * CEL string literals do not count, and map literals nest, so `${ {"a": "}"}.a }` works.
+ * string literals do not count, and map literals nest, so `${ {"a": "}"}.a }` works.
  */
-function findClosingBrace(text: string, from: number): number {
+function findClosingBrace(text: string, from: number, language: ExpressionLanguage): number {
   let depth = 0;
   let i = from;
   while (i < text.length) {
     const ch = text[i];
     if (ch === '"' || ch === "'") {
-      i = skipStringLiteral(text, i);
+      i = language === 'spel' ? skipSpelString(text, i) : skipStringLiteral(text, i);
       if (i === -1) return -1;
       continue;
     }
@@ -87,6 +95,12 @@ function skipStringLiteral(text: string, start: number): number {
     i += 1;
   }
   return -1;
+}
+
+/** Index just past the SpEL string literal opening at `start` (a doubled quote scans as two literals), or -1. */
+function skipSpelString(text: string, start: number): number {
+  const end = text.indexOf(text[start] ?? "'", start + 1);
+  return end === -1 ? -1 : end + 1;
 }
 
 function preview(text: string): string {

@@ -5,6 +5,7 @@ import {
   ValidationError,
   resolveParameters,
   topologicalOrder,
+  type ExpressionLanguage,
   type PipelineDefinition,
 } from '@gantry/core';
 import type pg from 'pg';
@@ -67,8 +68,8 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       const executionId = randomUUID();
       await sql.query(
         `INSERT INTO executions (id, pipeline_id, pipeline_version, application, pipeline_name, status, trigger, parameters,
-           limit_concurrent, keep_waiting_pipelines, idempotency_key, parent_execution_id)
-         VALUES ($1, $2, $3, $4, $5, 'NOT_STARTED', $6, $7, $8, $9, $10, $11)`,
+           limit_concurrent, keep_waiting_pipelines, idempotency_key, parent_execution_id, expression_language)
+         VALUES ($1, $2, $3, $4, $5, 'NOT_STARTED', $6, $7, $8, $9, $10, $11, $12)`,
         [
           executionId,
           row.id,
@@ -81,6 +82,8 @@ export class PostgresExecutionRepository implements ExecutionRepository {
           definition.keepWaitingPipelines,
           request.idempotencyKey ?? null,
           request.parentExecutionId ?? null,
+          // Versions saved before the field existed were CEL.
+          (definition.expressionLanguage as ExpressionLanguage | undefined) ?? 'cel',
         ],
       );
       const stages = definition.stages;

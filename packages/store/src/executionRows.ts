@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { redactSecrets, type Status } from '@gantry/core';
+import { redactSecrets, type ExpressionLanguage, type Status } from '@gantry/core';
 import type { SqlClient } from './database';
 import type { JsonObject } from './types';
 
@@ -19,6 +19,8 @@ export interface ExecutionRow {
   parameters: JsonObject;
   limit_concurrent: boolean;
   keep_waiting_pipelines: boolean;
+  /** 'cel' or 'spel': the language of the pipeline version it launched from. */
+  expression_language: ExpressionLanguage;
   idempotency_key: string | null;
   parent_execution_id: string | null;
   canceled: boolean;
@@ -84,6 +86,12 @@ export async function selectExecution(sql: SqlClient, id: string): Promise<Execu
 export async function selectStages(sql: SqlClient, executionId: string): Promise<StageRow[]> {
   const { rows } = await sql.query<StageRow>('SELECT * FROM stages WHERE execution_id = $1 ORDER BY ref_id', [executionId]);
   return rows;
+}
+
+/** The application's live pipelines by name (SpEL's `#pipelineId`). */
+export async function selectPipelineIds(sql: SqlClient, application: string): Promise<Record<string, string>> {
+  const { rows } = await sql.query<{ id: string; name: string }>('SELECT id, name FROM pipelines WHERE application = $1 AND deleted_at IS NULL', [application]);
+  return Object.fromEntries(rows.map((row) => [row.name, row.id]));
 }
 
 export async function selectStage(sql: SqlClient, id: string): Promise<StageRow | null> {

@@ -50,6 +50,7 @@ describe('migrations match schema.prisma', () => {
       parameters: { v: '1' },
       limitConcurrent: true,
       keepWaitingPipelines: true,
+      expressionLanguage: 'spel',
       idempotencyKey: 'key-1',
       parentExecutionId: randomUUID(),
       canceled: true,

@@ -47,6 +47,28 @@ describe('ExpressionSandbox', () => {
     expect((error as Error).message).toMatch(/exceeded the time limit of 500 ms/);
   });
 
+  it('holds SpEL to the same time limit: nested selections of 40^5 steps are ended, the next job runs', async () => {
+    const s = sandbox({ timeoutMs: 500, memoryMb: 64 });
+    const spelList = `{${Array.from({ length: 40 }, (_, i) => i).join(', ')}}`;
+    const nested = Array.from({ length: 4 }).reduce<string>((inner) => `${spelList}.?[${inner}.size() > 0]`, `${spelList}.?[true]`);
+    const expensive = `${nested}.size()`;
+    const error = await s.evaluate([expensive], scope, { language: 'spel' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExpressionLimitError);
+    expect((error as Error).message).toBe(`expression "\${${expensive}}" exceeded the time limit of 500 ms (GANTRY_EXPRESSION_TIMEOUT_MS)`);
+    expect(await s.evaluate(["#toInt('2') * parameters.count", "parameters['nope'] ?: trigger.user"], scope, { language: 'spel' })).toEqual([
+      { ok: true, value: 6 },
+      { ok: true, value: 'ana' },
+    ]);
+  });
+
+  it('asks for a URL a SpEL expression reads instead of reading it, and evaluates with the body once given', async () => {
+    const s = sandbox();
+    const source = "#jsonFromUrl('https://config.example/app.json')['replicas']";
+    expect(await s.evaluate([source], scope, { language: 'spel' })).toEqual([{ ok: false, reason: expect.any(String), needs: 'https://config.example/app.json' }]);
+    const documents = { 'https://config.example/app.json': { ok: true as const, body: '{"replicas": 4}' } };
+    expect(await s.evaluate([source], scope, { language: 'spel', documents })).toEqual([{ ok: true, value: 4 }]);
+  });
+
   it('ends an expression over the memory limit, naming the limit', async () => {
     const s = sandbox({ timeoutMs: 120_000, memoryMb: 24 });
     const hog = `${list}.map(a, ${list}.map(b, ${list}.map(c, ${list}.map(d, "gantry-" + string(a) + string(b)))))`;

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { CelOutcome } from '@gantry/core/celBatch';
+import type { BatchOptions, CelOutcome } from '@gantry/core/celBatch';
 import type { ExpressionScope } from '@gantry/core';
 
 /**
- * CEL written in pipelines runs here, in a thread of its own, never on the worker's event loop:
+ * Expressions written in pipelines (CEL or SpEL) run here, in a thread of its own, never on the worker's event loop:
  * an expression that computes for long (nested comprehensions over big lists, a `matches()` with
  * a backtracking pattern) or allocates without end cannot stall the worker's other executions, its
  * health probe or its queue locks, nor crash the process. Each stage start gets `timeoutMs` for
@@ -51,8 +51,8 @@ export class ExpressionSandbox {
   constructor(private readonly limits: ExpressionLimits = DEFAULT_EXPRESSION_LIMITS) {}
 
   /** Each source's value or error; rejects with ExpressionLimitError when a limit is hit. */
-  evaluate(sources: string[], scope: ExpressionScope): Promise<CelOutcome[]> {
-    const job = this.queue.then(() => this.run(sources, scope));
+  evaluate(sources: string[], scope: ExpressionScope, options: BatchOptions = {}): Promise<CelOutcome[]> {
+    const job = this.queue.then(() => this.run(sources, scope, options));
     this.queue = job.catch(() => undefined);
     return job;
   }
@@ -64,7 +64,7 @@ export class ExpressionSandbox {
     await thread?.worker.terminate();
   }
 
-  private async run(sources: string[], scope: ExpressionScope): Promise<CelOutcome[]> {
+  private async run(sources: string[], scope: ExpressionScope, options: BatchOptions): Promise<CelOutcome[]> {
     if (this.closed) throw new Error('the expression sandbox is closed');
     const thread = this.thread ?? this.start();
     await thread.ready;
@@ -94,7 +94,7 @@ export class ExpressionSandbox {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ sources, scope });
+      worker.postMessage({ sources, scope, options });
     });
   }
 

@@ -20,8 +20,15 @@ export function stageTimeoutMs(stage: StageRow): number | undefined {
   return typeof value === 'number' && value > 0 ? value : undefined;
 }
 
-/** What `${…}` expressions see when a stage starts. */
-export function expressionScope(execution: ExecutionRow, stages: StageRow[]): ExpressionScope {
+/**
+ * What `${…}` expressions see when a stage starts: CEL reads `stages.<refId>.outputs` and
+ * `.status`; SpEL also reads each stage's name, type and context (`#stage('Bake')`,
+ * `execution.stages`) and, through `currentStage`, the starting stage's own fields and its
+ * upstream outputs. CEL pipelines get only what CEL reads (their `stages.x` maps stay as they were,
+ * and the sandbox thread is not sent every stage's context).
+ */
+export function expressionScope(execution: ExecutionRow, stages: StageRow[], currentStage?: StageRow): ExpressionScope {
+  const spel = execution.expression_language === 'spel';
   return {
     trigger: execution.trigger,
     parameters: execution.parameters,
@@ -33,7 +40,26 @@ export function expressionScope(execution: ExecutionRow, stages: StageRow[]): Ex
       status: execution.status,
       startTime: execution.start_time?.toISOString() ?? null,
     },
-    stages: Object.fromEntries(stages.map((stage) => [stage.ref_id, { status: stage.status, outputs: stage.outputs }])),
+    stages: Object.fromEntries(
+      stages.map((stage) => [
+        stage.ref_id,
+        spel
+          ? {
+              status: stage.status,
+              outputs: stage.outputs,
+              id: stage.id,
+              name: stage.name,
+              type: stage.type,
+              // The fields as written until the stage starts, then as resolved.
+              context: { ...stage.definition, ...stage.context },
+              requisiteStageRefIds: stage.requisite_stage_ref_ids,
+              startTime: stage.start_time?.toISOString() ?? null,
+              endTime: stage.end_time?.toISOString() ?? null,
+            }
+          : { status: stage.status, outputs: stage.outputs },
+      ]),
+    ),
+    ...(spel && currentStage !== undefined ? { currentStage: currentStage.ref_id } : {}),
   };
 }
 

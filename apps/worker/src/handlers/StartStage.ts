@@ -7,8 +7,11 @@ import {
   getStageType,
   isExpressionTrue,
   prerequisitesMet,
+  resolveExpressions,
   resolveStage,
   stageExpressions,
+  templateExpressions,
+  wrapBarePreconditions,
   type CelEvaluator,
   stageAccount,
   windowCovers,
@@ -16,11 +19,12 @@ import {
   type StageDefinition,
   upstreamOf,
 } from '@gantry/core';
-import { evaluatorOf } from '@gantry/core/celBatch';
+import { evaluatorOf, type FetchedDocument } from '@gantry/core/celBatch';
 import {
   insertAudit,
   insertTasks,
   schedulable,
+  selectPipelineIds,
   selectStages,
   selectTasks,
   updateStage,
@@ -34,6 +38,7 @@ import type { EngineContext, Handler } from '../engine/EngineContext';
 import { ExpressionLimitError } from '../engine/expressionSandbox';
 import { expressionScope, isHalted } from '../engine/stagePolicy';
 import { inRunningExecution } from '../engine/inRunningExecution';
+import { MAX_BODY_BYTES, sendRequest } from '../tasks/http/sendRequest';
 import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
 export const startStage: Handler<MessageOf<'StartStage'>> = (message, ctx) =>
@@ -59,8 +64,8 @@ export async function startStageLocked(
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
-  const scope = expressionScope(execution, stages);
-  const plan = await planStage(stage, scope, ctx, execution.application, upstreamOutputs(stages, stage));
+  const scope = expressionScope(execution, stages, stage);
+  const plan = await planStage(sql, stage, scope, ctx, execution, upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     stage.status = 'SKIPPED';
@@ -99,23 +104,30 @@ type StagePlan =
 
 /** Resolves the stage's expressions, validates its fields and asks its type which tasks to run. */
 async function planStage(
+  sql: SqlClient,
   stage: StageRow,
   scope: ExpressionScope,
   ctx: EngineContext,
-  application: string,
+  execution: ExecutionRow,
   upstream: readonly Record<string, unknown>[],
 ): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
+  const language = execution.expression_language;
+  const session: EvaluationSession = { sql, ctx, execution, documents: {} };
   try {
     const stored = stage.definition as StageDefinition;
-    const definition = type.fromUpstream === undefined ? stored : (type.fromUpstream(stored, upstream) as StageDefinition);
-    const evaluate = await evaluateInSandbox(definition, scope, ctx);
-    if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate)) {
+    const written = type.fromUpstream === undefined ? stored : (type.fromUpstream(stored, upstream) as StageDefinition);
+    const definition = language === 'spel' ? wrapBarePreconditions(written) : written;
+    // Orca evaluates a SpEL evaluateVariables stage's variables one at a time, each seeing the ones before it by name.
+    const chained = language === 'spel' && stage.type === 'evaluateVariables' && Array.isArray(definition.variables) ? ['variables'] : [];
+    const evaluate = await evaluateInSandbox(stageExpressions(definition, language, chained), scope, session);
+    if (definition.stageEnabled !== undefined && !isExpressionTrue(definition.stageEnabled.expression, scope, evaluate, language)) {
       return { kind: 'skip' };
     }
-    const resolved = resolveStage(definition, scope, evaluate);
-    const tasks = [...freezeCheck(stage.type, resolved, application, ctx), ...permissionCheck(stage.type, ctx), ...type.tasks(resolved)];
+    const resolvedFields = chained.length === 0 ? {} : { variables: await chainVariables(definition.variables as unknown[], scope, session) };
+    const resolved = resolveStage(definition, scope, evaluate, language, resolvedFields);
+    const tasks = [...freezeCheck(stage.type, resolved, execution.application, ctx), ...permissionCheck(stage.type, ctx), ...type.tasks(resolved)];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -141,11 +153,94 @@ function upstreamOutputs(stages: readonly StageRow[], stage: StageRow): Record<s
   });
 }
 
-/** Every expression the stage start needs, evaluated in the sandbox thread; the stage then resolves over the outcomes. */
-async function evaluateInSandbox(definition: StageDefinition, scope: ExpressionScope, ctx: EngineContext): Promise<CelEvaluator | undefined> {
-  const sources = [...new Set(stageExpressions(definition))];
+/** URL reads (SpEL's `#fromUrl` and kin) one stage start may make, so that no expression can fetch without end. */
+export const MAX_URL_READS_PER_STAGE = 10;
+
+/** What the evaluations of one stage start share: the URL bodies read so far. */
+interface EvaluationSession {
+  sql: SqlClient;
+  ctx: EngineContext;
+  execution: ExecutionRow;
+  documents: Record<string, FetchedDocument>;
+}
+
+/**
+ * The sources evaluated in the sandbox thread; the stage then resolves over the outcomes. The
+ * thread does no I/O: an expression that reads a URL comes back asking for it, the URL is read
+ * here through the SSRF guard, and the sources are evaluated again with its body (expressions are
+ * pure, so a repeat gives the same result).
+ */
+async function evaluateInSandbox(sourceList: string[], scope: ExpressionScope, session: EvaluationSession): Promise<CelEvaluator | undefined> {
+  const { sql, ctx, execution, documents } = session;
+  const language = execution.expression_language;
+  const sources = [...new Set(sourceList)];
   if (sources.length === 0) return undefined;
-  return evaluatorOf(sources, await ctx.expressions.evaluate(sources, scope));
+  const fullScope =
+    language === 'spel' && sources.some((source) => source.includes('#pipelineId'))
+      ? { ...scope, pipelineIds: await selectPipelineIds(sql, execution.application) }
+      : scope;
+  for (;;) {
+    const outcomes = await ctx.expressions.evaluate(sources, fullScope, { language, documents });
+    const wanted = [...new Set(outcomes.flatMap((outcome) => (!outcome.ok && outcome.needs !== undefined ? [outcome.needs] : [])))];
+    if (wanted.length === 0) return evaluatorOf(sources, outcomes);
+    for (const url of wanted) {
+      documents[url] =
+        Object.keys(documents).length < MAX_URL_READS_PER_STAGE
+          ? await readUrl(url, ctx)
+          : { ok: false, reason: `a stage start reads at most ${MAX_URL_READS_PER_STAGE} URLs` };
+    }
+  }
+}
+
+/**
+ * A SpEL evaluateVariables stage's variables, resolved in order: each one's value joins the stage's
+ * context under its key before the next is evaluated, as orca's EvaluateVariablesStage does.
+ */
+async function chainVariables(variables: unknown[], scope: ExpressionScope, session: EvaluationSession): Promise<unknown[]> {
+  const refId = scope.currentStage;
+  const current = refId === undefined ? undefined : scope.stages[refId];
+  if (refId === undefined || current === undefined) throw new Error('chainVariables needs the current stage in the scope');
+  const earlier: Record<string, unknown> = {};
+  const resolved: unknown[] = [];
+  for (const [index, variable] of variables.entries()) {
+    if (typeof variable !== 'object' || variable === null || Array.isArray(variable)) {
+      resolved.push(variable);
+      continue;
+    }
+    const { key, value: written } = variable as { key?: unknown; value?: unknown };
+    const chainedScope: ExpressionScope = { ...scope, stages: { ...scope.stages, [refId]: { ...current, context: { ...current.context, ...earlier } } } };
+    const evaluate = await evaluateInSandbox(templateExpressions(written, 'spel'), chainedScope, session);
+    let value: unknown;
+    try {
+      value = resolveExpressions(written, chainedScope, evaluate, 'spel');
+    } catch (error) {
+      if (error instanceof ExpressionError) throw new ExpressionError(error.expression, error.reason, ['variables', index, 'value', ...error.path]);
+      throw error;
+    }
+    if (typeof key === 'string') earlier[key] = value;
+    resolved.push({ ...variable, value });
+  }
+  return resolved;
+}
+
+/** A URL's body for an expression, through the same SSRF guard, timeout and size bound as webhooks. */
+async function readUrl(url: string, ctx: EngineContext): Promise<FetchedDocument> {
+  const { allowedHosts, timeoutMs } = ctx.services.webhook;
+  const sent = await sendRequest({ url, method: 'GET', headers: new Headers({ accept: 'application/json, application/yaml, text/plain, */*' }) }, { fetch: ctx.services.fetch, timeoutMs, allowedHosts });
+  switch (sent.kind) {
+    case 'response': {
+      const { statusCode, bodyText, bodyTruncated } = sent.response;
+      if (statusCode < 200 || statusCode >= 300) return { ok: false, reason: `HTTP ${statusCode}` };
+      if (bodyTruncated) return { ok: false, reason: `its body is larger than ${MAX_BODY_BYTES} bytes` };
+      return { ok: true, body: bodyText };
+    }
+    case 'refused':
+      return { ok: false, reason: sent.reason };
+    case 'networkError':
+      return { ok: false, reason: sent.message };
+    case 'tooManyRedirects':
+      return { ok: false, reason: `too many redirects (last hop ${sent.url})` };
+  }
 }
 
 /** A deploy-type stage that a freeze window covers first waits out (or fails on) the freeze (checkFreezeWindows). */

@@ -3,7 +3,8 @@ import { dockerImageArtifact } from '../artifacts';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
 import { IRRELEVANT, miss, type TriggerMatch } from './match';
-import { matchesWhole, regexProblem } from './payloadConstraints';
+import { matchesWhole } from './payloadConstraints';
+import { re2Problem } from '../re2';
 
 /**
  * Spinnaker's `{type: "docker", registry?, account?, organization?, repository, tag?}`: a new tag
@@ -28,7 +29,7 @@ export type DockerTrigger = z.output<typeof dockerTriggerSchema>;
 export function dockerTriggerIssues(trigger: Record<string, unknown>): ValidationIssue[] {
   const { tag } = trigger;
   if (typeof tag !== 'string' || tag.trim() === '') return [];
-  const problem = regexProblem(tag.trim());
+  const problem = re2Problem(tag.trim());
   return problem === undefined ? [] : [{ path: ['tag'], message: `invalid regex: ${problem}` }];
 }
 

@@ -3,7 +3,8 @@ import type { Artifact } from '../artifacts';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
 import { IRRELEVANT, miss, type TriggerMatch } from './match';
-import { matchesWhole, regexProblem } from './payloadConstraints';
+import { matchesWhole } from './payloadConstraints';
+import { re2Problem } from '../re2';
 import { SECRET_REF } from './webhook';
 
 /** The hosts echo's git webhook understands; `stash` is Bitbucket Server's old name in Spinnaker. */
@@ -37,7 +38,7 @@ export type GitTrigger = z.output<typeof gitTriggerSchema>;
 export function gitTriggerIssues(trigger: Record<string, unknown>): ValidationIssue[] {
   const { branch } = trigger;
   if (typeof branch !== 'string' || branch === '') return [];
-  const problem = regexProblem(branch);
+  const problem = re2Problem(branch);
   return problem === undefined ? [] : [{ path: ['branch'], message: `invalid regex: ${problem}` }];
 }
 

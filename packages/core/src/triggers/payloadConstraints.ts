@@ -1,7 +1,9 @@
-import { RE2 } from 're2-wasm';
 import { z } from 'zod';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
+import { compileRe2, re2Problem } from '../re2';
+
+export { MAX_REGEX_CHARS } from '../re2';
 
 /**
  * A webhook trigger's `payloadConstraints`: `{"<dotted path>": <literal> | {"regex": "<pattern>"}}`.
@@ -33,7 +35,7 @@ export function payloadConstraintIssues(constraints: unknown): ValidationIssue[]
   if (!isPlainObject(constraints)) return [];
   return Object.entries(constraints).flatMap(([key, constraint]): ValidationIssue[] => {
     if (!isPlainObject(constraint) || typeof constraint.regex !== 'string' || constraint.regex === '') return [];
-    const problem = regexProblem(constraint.regex);
+    const problem = re2Problem(constraint.regex);
     return problem === undefined ? [] : [{ path: [key, 'regex'], message: `invalid regex: ${problem}` }];
   });
 }
@@ -57,8 +59,8 @@ function constraintMismatch(path: string, constraint: PayloadConstraint, value: 
   }
   if (text.length > MAX_REGEX_INPUT_CHARS) return `"${path}" is longer than ${MAX_REGEX_INPUT_CHARS} characters`;
   // Compiled at save time already; a definition stored before that check is treated as a mismatch.
-  if (regexProblem(constraint.regex) !== undefined) return `"${path}": invalid regex /${constraint.regex}/`;
-  return compile(constraint.regex).test(text) ? undefined : `"${path}" is ${JSON.stringify(text)}, which does not match /${constraint.regex}/`;
+  if (re2Problem(constraint.regex) !== undefined) return `"${path}": invalid regex /${constraint.regex}/`;
+  return compileRe2(constraint.regex).test(text) ? undefined : `"${path}" is ${JSON.stringify(text)}, which does not match /${constraint.regex}/`;
 }
 
 /**
@@ -76,51 +78,6 @@ export function readPayloadPath(payload: unknown, path: string): unknown {
   return current;
 }
 
-/** Longer patterns are refused at save time: RE2's work per character grows with the pattern. */
-export const MAX_REGEX_CHARS = 1000;
-
-// re2-wasm objects live in a fixed 16 MB WebAssembly heap that JavaScript's garbage collector does
-// not see: each must be deleted explicitly, or a few thousand compilations exhaust the heap and
-// break every later match. Recently used patterns stay compiled (matching a compiled one is the
-// cheap part: its first match builds RE2's DFA), the least recently used one is deleted.
-const COMPILED_CACHE_SIZE = 64;
-const compiled = new Map<string, RE2>();
-
-// RE2 only runs in unicode mode; JavaScript's `u` rules (e.g. no needless escapes) apply too.
-function compile(source: string): RE2 {
-  const cached = compiled.get(source);
-  if (cached !== undefined) {
-    compiled.delete(source);
-    compiled.set(source, cached);
-    return cached;
-  }
-  const regex = new RE2(source, 'u');
-  compiled.set(source, regex);
-  for (const [oldest, evicted] of compiled) {
-    if (compiled.size <= COMPILED_CACHE_SIZE) break;
-    compiled.delete(oldest);
-    deleteCompiled(evicted);
-  }
-  return regex;
-}
-
-/** Frees the pattern's WebAssembly memory (re2-wasm keeps its embind handle in a private field). */
-function deleteCompiled(regex: RE2): void {
-  (regex as unknown as { wrapper: { delete(): void } }).wrapper.delete();
-}
-
-/** Why a pattern cannot run (too long, not RE2), or undefined when it compiles. */
-export function regexProblem(source: string): string | undefined {
-  if (source.length > MAX_REGEX_CHARS) return `the pattern is longer than ${MAX_REGEX_CHARS} characters`;
-  try {
-    compile(source);
-    return undefined;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return `${message} (patterns run in RE2: no backreferences or lookaround)`;
-  }
-}
-
 /**
  * Whether the whole of `text` matches `pattern`: Java's `String.matches`, which is how Spinnaker
  * reads its trigger fields (a git trigger's `branch`, a docker trigger's `tag`) and an expected
@@ -130,5 +87,5 @@ export function regexProblem(source: string): string | undefined {
 export function matchesWhole(pattern: string, text: string): boolean {
   if (text.length > MAX_REGEX_INPUT_CHARS) return false;
   const anchored = `^(?:${pattern})$`;
-  return regexProblem(anchored) === undefined && compile(anchored).test(text);
+  return re2Problem(anchored) === undefined && compileRe2(anchored).test(text);
 }

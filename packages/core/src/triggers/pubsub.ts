@@ -3,7 +3,8 @@ import { artifactsIn } from '../artifacts';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
 import { IRRELEVANT, miss, type TriggerMatch } from './match';
-import { matchesWhole, readPayloadPath, regexProblem } from './payloadConstraints';
+import { matchesWhole, readPayloadPath } from './payloadConstraints';
+import { re2Problem } from '../re2';
 
 /** Pub/Sub systems a push subscription can deliver from; Spinnaker also knows `amazon` (SNS/SQS, pulled). */
 export const PUBSUB_SYSTEMS = ['google'] as const;
@@ -36,7 +37,7 @@ export function pubsubTriggerIssues(trigger: Record<string, unknown>): Validatio
     const constraints = trigger[field];
     if (!isPlainObject(constraints)) return [];
     return Object.entries(constraints).flatMap(([key, pattern]): ValidationIssue[] => {
-      const problem = typeof pattern === 'string' ? regexProblem(pattern) : undefined;
+      const problem = typeof pattern === 'string' ? re2Problem(pattern) : undefined;
       return problem === undefined ? [] : [{ path: [field, key], message: `invalid regex: ${problem}` }];
     });
   });

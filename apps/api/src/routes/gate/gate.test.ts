@@ -47,13 +47,13 @@ describe("Spinnaker Gate's paths keep scripts and Jenkins jobs working", () => {
       method: 'POST',
       url: `/pipelines/shop/${encodeURIComponent('Deploy to prod')}`,
       headers: json,
-      payload: JSON.stringify({ type: 'manual', user: 'someone-else', parameters: { tag: '1.4.2' }, dryRun: false }),
+      payload: JSON.stringify({ type: 'manual', user: 'someone-else', userRoles: ['forged'], parameters: { tag: '1.4.2' }, dryRun: false }),
     });
     expect(started.statusCode, started.body).toBe(202);
     const { ref } = started.json<{ ref: string }>();
     expect(ref).toMatch(/^\/pipelines\/[0-9a-f-]{36}$/);
     const execution = await executions.get(ref.slice('/pipelines/'.length));
-    expect(execution).toMatchObject({ pipelineId, parameters: { tag: '1.4.2' }, trigger: { type: 'manual', user: TEST_USER, dryRun: false } });
+    expect(execution).toMatchObject({ pipelineId, parameters: { tag: '1.4.2' }, trigger: { type: 'manual', user: TEST_USER, userRoles: ['admin'], dryRun: false } });
     const missing = await app.inject({ method: 'POST', url: '/pipelines/shop/nope', headers: json, payload: '{}' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: { message: 'no pipeline "nope" in application shop' } });

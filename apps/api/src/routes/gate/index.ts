@@ -1,10 +1,10 @@
-import { NotFoundError, artifactSchema, gantryApplicationName, permissionsToRun, redactSecrets } from '@gantry/core';
+import { NotFoundError, artifactSchema, gantryApplicationName, permissionsToRun, redactSecrets, withoutTriggerIdentity } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository, IdempotencyKeys, PipelineRecord, PipelineRepository } from '@gantry/store';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../../actor';
+import { triggerIdentityOf } from '../../actor';
 import { needs, signedIn } from '../../auth/access';
 import { onApplication } from '../../auth/resources';
 import { dispatchLaunch } from '../../dispatch';
@@ -93,14 +93,15 @@ export const gateRoutes: FastifyPluginAsyncZod<GateRoutesOptions> = async (app, 
   app.post('/pipelines/:application/:pipelineName', { schema: triggerSchema, config: toRun }, async (request, reply) => {
     const { parameters = {}, ...trigger } = request.body ?? {};
     const pipeline = await find(request);
-    const user = actorOf(request);
+    // As the API's own trigger: the authenticated caller and its roles, whatever the body claims.
+    const identity = triggerIdentityOf(request);
     // A Jenkins job retried with the same Idempotency-Key starts one execution, as on the native trigger.
     return answerIdempotently(request, reply, idempotencyKeys, async (launchKey) => {
       const launched = await executions.launch({
         pipelineId: pipeline.id,
-        trigger: { ...trigger, type: 'manual', user },
+        trigger: { ...withoutTriggerIdentity(trigger), type: 'manual', ...identity },
         parameters,
-        actor: user,
+        actor: identity.user,
         ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
       });
       const execution = await dispatchLaunch(bus, launched, request.log);

@@ -232,6 +232,10 @@ describe('gantry import spinnaker', () => {
         ['helloworld', ['READ', 'EXECUTE']],
         ['other', ['READ', 'EXECUTE']],
       ]);
+      // Deleted in Spinnaker: reported, Gantry's copy kept.
+      odd.setDocument('/applications/Hello-World/pipelineConfigs', '[]');
+      const again = JSON.parse((await runGantry(['import', 'spinnaker', '--gate', odd.url, '--gate-token', 't', '--url', url, '--format', 'json', '-a', 'hello-world'])).stdout) as Report;
+      expect(again.entries.find((candidate) => candidate.kind === 'pipeline')).toMatchObject({ name: 'Hello-World/Simple Wait Pipeline', outcome: 'gone from Spinnaker' });
       // Gate's paths read the application as the import named it.
       const configs = await gantry.request<{ name: string }[]>('GET', '/applications/Hello-World/pipelineConfigs');
       expect(configs.body.map((config) => config.name)).toEqual(['Simple Wait Pipeline']);

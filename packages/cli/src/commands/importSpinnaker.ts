@@ -20,7 +20,8 @@ import type { CliIo } from '../io';
 
 export type ImportKind = 'application' | 'permissions' | 'pipeline' | 'pipelineTemplate' | 'canaryConfig';
 /** `brought`: an application, which Gantry holds as a name (its pipelines and grants carry it). */
-export type ImportOutcome = 'brought' | 'created' | 'updated' | 'unchanged' | 'would create' | 'would update' | 'not brought';
+/** `gone from Spinnaker`: imported before, no longer in Spinnaker; Gantry's copy is kept (deleting is left to a person). */
+export type ImportOutcome = 'brought' | 'created' | 'updated' | 'unchanged' | 'would create' | 'would update' | 'not brought' | 'gone from Spinnaker';
 
 /** One line of the report: what happened to one Spinnaker object, what was changed on the way, and why not when not. */
 export interface ImportEntry {
@@ -175,6 +176,7 @@ async function importPipelines(
   const documents = objects(await gate.get(`/applications/${encodeURIComponent(spinnakerName)}/pipelineConfigs`));
   const stored = await gantry.request('GET', `/pipelines?application=${encodeURIComponent(application)}`);
   const pipelines = (isPlainObject(stored) && Array.isArray(stored.pipelines) ? stored.pipelines : []) as StoredPipeline[];
+  const seen = new Set<string>();
   for (const document of documents) {
     const name = `${spinnakerName}/${text(document.name) ?? '(no name)'}`;
     const entry = (outcome: ImportOutcome, changes: string[], reason?: string) =>
@@ -191,6 +193,7 @@ async function importPipelines(
     const mark = { system: 'spinnaker' as const, id: text(document.id) ?? null, digest: digestOf(document) };
     const body = importedPipeline(document, application, mark);
     const match = matchStoredPipeline(pipelines, document);
+    if (match !== undefined) seen.add(match.id);
     const unchanged = match !== undefined && importMarkOf(match.definition)?.digest === mark.digest && match.definition.application === application;
     // Gantry's compatibility report says what a save would refuse (so a dry run can) and what it would keep without effect.
     const compat = unchanged || (match !== undefined && importMarkOf(match.definition) === undefined) ? undefined : await compatibility(gantry, body);
@@ -226,6 +229,15 @@ async function importPipelines(
     const updated = await gantry.tryRequest('PUT', `/pipelines/${match.id}?expectedVersion=${match.version}`, body);
     if (updated.ok) entry('updated', changes);
     else entry('not brought', changes, updated.refusal);
+  }
+  for (const pipeline of pipelines.filter((candidate) => !seen.has(candidate.id) && importMarkOf(candidate.definition) !== undefined)) {
+    report.push({
+      kind: 'pipeline',
+      name: `${spinnakerName}/${pipeline.name}`,
+      outcome: 'gone from Spinnaker',
+      changes: [],
+      reason: 'imported before, no longer in Spinnaker: kept in Gantry (delete it there if it should go)',
+    });
   }
 }
 
@@ -287,5 +299,6 @@ function textReport(report: readonly ImportEntry[], dryRun: boolean): string {
   const summary = dryRun
     ? `dry run: ${count('would create')} to create, ${count('would update')} to update, ${count('unchanged')} unchanged, ${count('not brought')} not brought`
     : `${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('not brought')} not brought`;
-  return `${lines.join('\n')}\n${summary}\n`;
+  const gone = count('gone from Spinnaker');
+  return `${lines.join('\n')}\n${summary}${gone === 0 ? '' : `, ${gone} gone from Spinnaker`}\n`;
 }

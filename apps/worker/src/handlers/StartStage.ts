@@ -1,6 +1,7 @@
 import {
   DEPLOY_PERMISSION_TASK,
   ExpressionError,
+  executionWindowTasks,
   FREEZE_STAGE_TYPES,
   FREEZE_TASK,
   ValidationError,
@@ -127,7 +128,13 @@ async function planStage(
     }
     const resolvedFields = chained.length === 0 ? {} : { variables: await chainVariables(definition.variables as unknown[], scope, session) };
     const resolved = resolveStage(definition, scope, evaluate, language, resolvedFields);
-    const tasks = [...freezeCheck(stage.type, resolved, execution.application, ctx), ...permissionCheck(stage.type, ctx), ...type.tasks(resolved)];
+    // The execution window first (Spinnaker runs it as a stage before this one), then any freeze as it stands then.
+    const tasks = [
+      ...executionWindowTasks(resolved),
+      ...freezeCheck(stage.type, resolved, execution.application, ctx),
+      ...permissionCheck(stage.type, ctx),
+      ...type.tasks(resolved),
+    ];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };

@@ -10,6 +10,7 @@ import { evaluateVariablesTask } from './evaluateVariables';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
+import { waitForExecutionWindowTask } from './waitForExecutionWindow';
 import { waitForJudgmentTask } from './waitForJudgment';
 import { serverGroupTasks } from './serverGroup';
 import { createWebhookTask } from './webhook/createWebhook';
@@ -28,6 +29,7 @@ export {
   monitorPipelineTask,
   monitorWebhookTask,
   startPipelineTask,
+  waitForExecutionWindowTask,
   waitForJudgmentTask,
   waitTask,
 };
@@ -55,6 +57,8 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   checkFreezeWindowsTask,
   // Planned by the engine next in every deploy-type stage when authentication is on.
   checkDeployPermissionsTask,
+  // Planned by the engine first in any stage with Spinnaker's restrictExecutionDuringTimeWindow.
+  waitForExecutionWindowTask,
 );
 
 export const builtInTasks: readonly TaskImplementation[] = Object.values(builtInTaskTable);

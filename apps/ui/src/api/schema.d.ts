@@ -1283,7 +1283,7 @@ export interface paths {
             };
         };
         post?: never;
-        /** Delete a pipeline (its executions keep their history) */
+        /** Delete a pipeline (its executions keep their history); a locked one is refused (409) until unlocked */
         delete: {
             parameters: {
                 query?: never;
@@ -1316,6 +1316,15 @@ export interface paths {
                 };
                 /** @description NOT_FOUND */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description CONFLICT (the current state does not allow it) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

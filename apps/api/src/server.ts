@@ -105,7 +105,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // Gate's webhook paths at the root, where hosts and scripts configured for Spinnaker post.
     app.register(webhookRoutes, { ...deps.triggers, executions: deps.executions, bus: deps.bus, gateOnly: true });
   }
-  app.register(gateRoutes, { pipelines: deps.pipelines, executions: deps.executions, bus: deps.bus });
+  app.register(gateRoutes, {
+    pipelines: deps.pipelines,
+    executions: deps.executions,
+    bus: deps.bus,
+    ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
+  });
   app.register(executionRoutes, {
     prefix: API_PREFIX,
     executions: deps.executions,

@@ -1,12 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { localApiToken } from '@gantry/config';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { canaryJudge, type JudgeFormat } from './commands/canaryJudge';
+import { importSpinnaker } from './commands/importSpinnaker';
 import { localStop } from './commands/localStop';
 import { rollback } from './commands/rollback';
 import { trigger } from './commands/trigger';
 import { validatePipeline, type ValidateFormat } from './commands/validatePipeline';
 import { CliError, EXIT, type ExitCode } from './errors';
 import { DEFAULT_URL, GantryClient } from './gantryClient';
+import { GateClient, type GateCredentials } from './gateClient';
 import type { CliIo } from './io';
 
 const EXIT_CODES_HELP = `
@@ -19,6 +22,7 @@ Exit codes:
   2  bad input: usage error, unreadable file, invalid JSON, schema error (the field path is printed)
 
 Environment:
+  GATE_PASSWORD, GATE_TOKEN  defaults for import spinnaker's --gate-password and --gate-token
   GANTRY_URL   default for --url (${DEFAULT_URL})
   GANTRY_TOKEN  the API token to send (Authorization: Bearer); default: the admin token Gantry's
                 first start wrote to $GANTRY_DATA_DIR/admin-token (./.gantry/data/admin-token)`;
@@ -44,6 +48,44 @@ function apiOptions(command: Command, io: CliIo): Command {
     .option('--url <url>', 'Gantry API base URL', io.env.GANTRY_URL ?? DEFAULT_URL)
     .option('--wait', 'wait until the execution ends; exit 0 only if it SUCCEEDED', false)
     .addOption(new Option('--poll-ms <ms>', 'poll interval while waiting').default(1000).argParser(positiveMilliseconds).hideHelp());
+}
+
+interface GateOptions {
+  gate: string;
+  gateUser?: string;
+  gatePassword?: string;
+  gateToken?: string;
+  gateCookie?: string;
+  gateCert?: string;
+  gateKey?: string;
+  gateCa?: string;
+}
+
+async function readPem(option: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`${option} ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT.BAD_INPUT);
+  }
+}
+
+/** At most one way to sign in to Gate; a password without a user (or the reverse) is a usage error. */
+async function gateCredentials(options: GateOptions, env: CliIo['env']): Promise<GateCredentials> {
+  const ways = [options.gateUser, options.gateToken, options.gateCookie, options.gateCert].filter((way) => way !== undefined).length;
+  if (ways > 1) throw new CliError('give one of --gate-user (with --gate-password), --gate-token, --gate-cookie and --gate-cert (with --gate-key)', EXIT.BAD_INPUT);
+  if (options.gateCert !== undefined) {
+    if (options.gateKey === undefined) throw new CliError('--gate-cert needs --gate-key', EXIT.BAD_INPUT);
+    const ca = options.gateCa === undefined ? undefined : await readPem('--gate-ca', options.gateCa);
+    return { kind: 'x509', cert: await readPem('--gate-cert', options.gateCert), key: await readPem('--gate-key', options.gateKey), ...(ca === undefined ? {} : { ca }) };
+  }
+  if (options.gateUser !== undefined) {
+    const password = options.gatePassword ?? env.GATE_PASSWORD;
+    if (password === undefined) throw new CliError('--gate-user needs --gate-password (or $GATE_PASSWORD)', EXIT.BAD_INPUT);
+    return { kind: 'basic', user: options.gateUser, password };
+  }
+  if (options.gateCookie !== undefined) return { kind: 'cookie', cookie: options.gateCookie };
+  const token = options.gateToken ?? env.GATE_TOKEN;
+  return token === undefined ? { kind: 'none' } : { kind: 'bearer', token };
 }
 
 function clientFor(options: Pick<ApiOptions, 'url'>, io: CliIo): GantryClient {
@@ -98,6 +140,39 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   ).action(async (app: string, cluster: string, options: ApiOptions & { account?: string; location?: string; serverGroup?: string; reason?: string }) => {
     exitCode = await rollback(clientFor(options, io), app, cluster, options, io, options);
   });
+
+  program
+    .command('import')
+    .description('bring objects from another system into Gantry')
+    .command('spinnaker')
+    .description("read a running Spinnaker's applications (with permissions), pipelines, pipeline templates and canary configs through Gate and save what Gantry can hold; re-runs save only what changed")
+    .requiredOption('--gate <url>', "Gate's base URL, e.g. https://gate.example.com or http://localhost:8084")
+    .option('--gate-user <user>', 'Gate basic-auth user')
+    .option('--gate-password <password>', 'Gate basic-auth password (default $GATE_PASSWORD)')
+    .option('--gate-token <token>', 'a bearer token for Gate, e.g. an OAuth2 access token (default $GATE_TOKEN when no other credential is given)')
+    .option('--gate-cookie <cookie>', "a Gate session cookie from a signed-in browser, e.g. 'SESSION=…'")
+    .option('--gate-cert <file>', "a PEM client certificate for Gate's X.509 sign-in (with --gate-key)")
+    .option('--gate-key <file>', "the client certificate's PEM private key")
+    .option('--gate-ca <file>', "the PEM CA that signed Gate's server certificate, when it is a private one (with --gate-cert)")
+    .option('-a, --application <name>', 'only this Spinnaker application (repeatable; default all)', collect, [])
+    .option('--dry-run', 'read and compare only: say what would be created or updated, save nothing', false)
+    .option('--save-unsupported <dir>', 'write the pipeline templates and canary configs Gantry cannot hold as JSON files under this folder')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--url <url>', 'Gantry API base URL', io.env.GANTRY_URL ?? DEFAULT_URL)
+    .action(
+      async (
+        options: GateOptions & { url: string; application: string[]; dryRun: boolean; saveUnsupported?: string; format: 'text' | 'json' },
+      ) => {
+        const gate = new GateClient(options.gate, io.fetch, await gateCredentials(options, io.env));
+        const gantry = clientFor({ url: options.url }, io);
+        exitCode = await importSpinnaker(gate, gantry, {
+          dryRun: options.dryRun,
+          applications: options.application,
+          format: options.format,
+          ...(options.saveUnsupported === undefined ? {} : { saveUnsupported: options.saveUnsupported }),
+        }, io);
+      },
+    );
 
   program
     .command('pipeline')

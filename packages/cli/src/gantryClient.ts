@@ -23,7 +23,18 @@ export class GantryClient {
     this.base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
   }
 
-  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  async request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+    const answer = await this.tryRequest(method, path, body);
+    if (!answer.ok) throw new CliError(answer.refusal, EXIT.FAILED);
+    return answer.json;
+  }
+
+  /** Like `request`, but a refusal (any non-2xx) is returned with its status and one-line reason instead of thrown. */
+  async tryRequest(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+  ): Promise<{ ok: true; json: unknown } | { ok: false; status: number; refusal: string }> {
     const url = `${this.base}/api/v1${path}`;
     let response: Response;
     try {
@@ -46,9 +57,9 @@ export class GantryClient {
     if (!response.ok) {
       const apiError = apiErrorSchema.safeParse(json);
       const reason = apiError.success ? `${apiError.data.error.code}: ${apiError.data.error.message}` : text.trim().slice(0, 200) || response.statusText;
-      throw new CliError(`${method} ${path}: HTTP ${response.status} ${reason.replace(/\s*\n\s*/g, ' ')}`, EXIT.FAILED);
+      return { ok: false, status: response.status, refusal: `${method} ${path}: HTTP ${response.status} ${reason.replace(/\s*\n\s*/g, ' ')}` };
     }
     if (json === undefined) throw new CliError(`${method} ${path}: the answer is not JSON: ${text.trim().slice(0, 200)}`, EXIT.FAILED);
-    return json;
+    return { ok: true, json };
   }
 }

@@ -91,3 +91,4 @@ export * from './policy';
 export { isPlainObject } from './celValues';
 // Kayenta canary configs: the API stores them, the kayentaCanary stage reads them.
 export { kayentaCanaryConfigSchema, storedKayentaCanaryConfigSchema, type KayentaCanaryConfig } from '@gantry/canary';
+export * from './spinnakerImport';

@@ -133,6 +133,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /webhooks/git/:host': { request: () => ({ url: '/webhooks/git/gitlab', body: {} }), needs: 'sender', ok: [200] },
   'POST /pipelines/:application/:pipelineName': { request: () => ({ url: `/pipelines/${SHOP}/main`, body: {} }), needs: execute, ok: [202, 409] },
   'GET /applications/:application/pipelineConfigs': { request: () => ({ url: `/applications/${SHOP}/pipelineConfigs` }), needs: read, ok: [200] },
+  'GET /applications/:application/pipelineConfigs/:pipelineName': {
+    request: () => ({ url: `/applications/${SHOP}/pipelineConfigs/main` }),
+    needs: read,
+    ok: [200],
+  },
+  'GET /version': { request: () => ({ url: '/version' }), needs: 'signedIn', ok: [200] },
   'POST /api/v1/webhooks/:source': { request: () => ({ url: '/api/v1/webhooks/github', body: {} }), needs: 'sender', ok: [200, 202] },
 };
 

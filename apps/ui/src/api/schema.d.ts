@@ -2369,7 +2369,12 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                    /** @description Repeating the request with the same key (within 24 hours, by the same user) answers as the first one did and starts nothing new; the same key with a different body is refused with 422 IDEMPOTENCY_KEY_REUSED */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     application: string;
                     pipelineName: string;
@@ -2478,7 +2483,7 @@ export interface paths {
         };
         /**
          * Spinnaker Gate's GET /applications/{application}/pipelineConfigs
-         * @description Every pipeline of the application at its latest version, in the saved (Spinnaker) form with `id`, `application`, `name` and `index`; secret-named fields redacted.
+         * @description Every pipeline of the application at its latest version, in the saved (Spinnaker) form with `id`, `application`, `name`, `index` and `updateTs`; secret-named fields redacted.
          */
         get: {
             parameters: {
@@ -2504,6 +2509,115 @@ export interface paths {
                 };
                 /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{application}/pipelineConfigs/{pipelineName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spinnaker Gate's GET /applications/{application}/pipelineConfigs/{pipelineName} (spin pipeline get)
+         * @description One pipeline in the form GET /applications/{application}/pipelineConfigs lists it; by name, or by id as Gate also takes.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application: string;
+                    pipelineName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Spinnaker Gate's GET /version: spin calls it before every command to check that Gate is reachable */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: string;
+                        };
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };

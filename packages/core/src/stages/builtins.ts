@@ -1,6 +1,7 @@
 import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
+import { jenkinsStage } from './jenkins';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { canaryStage } from './serverGroup/canary';
@@ -23,6 +24,7 @@ export const BUILT_IN_STAGE_TYPES = [
   checkPreconditionsStage,
   evaluateVariablesStage,
   webhookStage,
+  jenkinsStage,
   pipelineStage,
   bakeStage,
   deployStage,

@@ -5,7 +5,7 @@ COPY package.json package-lock.json tsconfig.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY apps ./apps
 COPY packages ./packages
-# Dev dependencies stay: the server runs TypeScript through tsx, and `prisma generate` runs at install.
+# Dev dependencies stay: the server runs TypeScript through tsx; `prisma generate` and the web UI build (Vite) run at install.
 RUN npm ci --include=dev && npm cache clean --force
 # Without DATABASE_URL Gantry runs an embedded PostgreSQL with its data here.
 ENV GANTRY_DATA_DIR=/data

@@ -6,7 +6,7 @@ import { layerRules } from './eslint.layers.js';
 const TESTS = ['**/*.test.ts', 'test/**', 'bench/**', 'examples/**'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'packages/store/src/generated/**', 'bench/results/**', '.gantry/**'] },
+  { ignores: ['**/node_modules/**', 'apps/ui/dist/**', 'packages/store/src/generated/**', 'bench/results/**', '.gantry/**'] },
   js.configs.recommended,
   // Type-aware: no-floating-promises and no-misused-promises see every promise the engine makes.
   ...tseslint.configs.recommendedTypeChecked,

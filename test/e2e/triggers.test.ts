@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -358,6 +359,38 @@ describe.each(QUEUE_BACKENDS)('triggers on the %s queue backend, over HTTP', (ba
       });
       expect(response.status).toBe(202);
       expect((await executionsOf(pipelineId))[0]!.trigger).toMatchObject({ payload: { release: { tag_name: 'v2.7.0' } } });
+    });
+  });
+
+  describe("Spinnaker's git and docker triggers", () => {
+    it('run the pipeline they start, their fields and bound artifacts visible to expressions', async () => {
+      // A real GitHub push (test/fixtures/webhooks/SOURCES), to a repository only this test listens to.
+      const slug = uniqueName('sample_app');
+      const push = readFileSync(new URL('../fixtures/webhooks/github-push.json', import.meta.url), 'utf8').replace('"name": "sample_app"', `"name": "${slug}"`);
+      const onPush = await savePipeline({
+        name: uniqueName('on-push'),
+        triggers: [{ type: 'git', source: 'github', project: 'binkkatal', slug, branch: 'master' }],
+        stages: [{ refId: 'read', type: 'evaluateVariables', variables: [{ key: 'commit', value: '${trigger.hash}' }, { key: 'file', value: '${trigger.artifacts[0].name}' }] }],
+      });
+      const pushed = await http<Answer>('POST', '/api/v1/webhooks/git/github', push, { 'x-github-event': 'push' });
+      expect(pushed.status, JSON.stringify(pushed.body)).toBe(202);
+      const fromPush = await gantry.waitFor(pushed.body.executions[0]!.id);
+      expect(fromPush).toMatchObject({ pipelineId: onPush, status: 'SUCCEEDED' });
+      expect(stageOf(fromPush, 'read').outputs).toMatchObject({ commit: 'fd489864e7642b48eaad6e3f155c10e46810ec72', file: '.razorops.yaml' });
+
+      const repository = `acme/${uniqueName('checkout')}`;
+      const onTag = await savePipeline({
+        name: uniqueName('on-tag'),
+        expectedArtifacts: [{ id: 'image', displayName: 'checkout image', matchArtifact: { type: 'docker/image', name: `index.docker.io/${repository}` } }],
+        triggers: [{ type: 'docker', registry: 'index.docker.io', repository, tag: 'v.*', expectedArtifactIds: ['image'] }],
+        stages: [{ refId: 'read', type: 'evaluateVariables', variables: [{ key: 'image', value: '${trigger.resolvedExpectedArtifacts[0].boundArtifact.reference}' }] }],
+      });
+      const hub = { callback_url: `https://registry.hub.docker.com/u/${repository}/hook/${uniqueName('h')}/`, push_data: { tag: 'v1.4.2' }, repository: { repo_name: repository } };
+      const tagged = await http<Answer>('POST', '/api/v1/webhooks/docker/hub', hub);
+      expect(tagged.status, JSON.stringify(tagged.body)).toBe(202);
+      const fromTag = await gantry.waitFor(tagged.body.executions[0]!.id);
+      expect(fromTag).toMatchObject({ pipelineId: onTag, status: 'SUCCEEDED' });
+      expect(stageOf(fromTag, 'read').outputs).toMatchObject({ image: `index.docker.io/${repository}:v1.4.2` });
     });
   });
 

@@ -5,6 +5,7 @@ import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/te
 import { startWorker, type JenkinsMasterSetting, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
+  ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
   type AuthStore,
@@ -83,6 +84,7 @@ export async function startTestGantry(
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
     idempotencyKeys: new IdempotencyKeys(pool),
+    executionChanges: new ExecutionChanges(database.url),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
   });

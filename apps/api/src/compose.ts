@@ -2,6 +2,7 @@ import type { GantryConfig } from '@gantry/config';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
 import {
   AuthStore,
+  ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
   PostgresExecutionCommands,
@@ -35,6 +36,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     idempotencyKeys: new IdempotencyKeys(infra.db.pool),
     rateLimits: { perPrincipal: config.rateLimitPerPrincipal, perAddress: config.rateLimitPerAddress },
     deployPolicy: config.deployPolicy,
+    executionChanges: new ExecutionChanges(infra.db.url),
   });
 }
 

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { ClusterPlace, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
+import type { ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
@@ -17,8 +17,10 @@ import { installZodSchemas } from './plugins/zodSchemas';
 import { authRoutes } from './routes/auth';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
 import { executionRoutes } from './routes/executions';
+import { executionStreamRoutes } from './routes/executions/stream';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
+import { uiRoutes } from './routes/ui';
 import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -57,6 +59,10 @@ export interface ServerDeps {
   rateLimits?: RateLimits;
   /** The configuration's deploy policy; the API applies its save-time rules. Default: none. */
   deployPolicy?: DeployPolicy;
+  /** PostgreSQL's notifications of execution changes (LISTEN); with it, GET /executions/:id/stream is served. */
+  executionChanges?: ExecutionChanges;
+  /** Where the web UI's build is (default apps/ui/dist). */
+  uiDistDir?: string;
 }
 
 /** The HTTP API, ready for `inject()` or `listen()` (the caller starts and stops it). */
@@ -116,6 +122,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     knownHealthy: deps.knownHealthyServerGroups ?? (async () => new Set<string>()),
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
+  });
+  if (deps.executionChanges !== undefined) {
+    app.register(executionStreamRoutes, { prefix: API_PREFIX, executions: deps.executions, changes: deps.executionChanges });
+  }
+  app.register(uiRoutes, {
+    oidcLogin: deps.auth.mode === 'on' && deps.auth.oidc?.settings.clientId !== undefined,
+    ...(deps.uiDistDir === undefined ? {} : { distDir: deps.uiDistDir }),
   });
   return app;
 }

@@ -58,6 +58,16 @@ describe('loadConfig', () => {
   });
 });
 
+describe('dockerRegistries', () => {
+  it('are none by default, read as JSON from GANTRY_DOCKER_REGISTRIES, the password only by secret name', () => {
+    expect(loadConfig({}).dockerRegistries).toEqual({});
+    const config = loadConfig({ GANTRY_DOCKER_REGISTRIES: '{"quay": {"address": "https://quay.io", "username": "robot", "passwordSecret": "quay-robot"}}' });
+    expect(config.dockerRegistries).toEqual({ quay: { address: 'https://quay.io', username: 'robot', passwordSecret: 'quay-robot', pollIntervalSeconds: 60 } });
+    expect(() => loadConfig({ GANTRY_DOCKER_REGISTRIES: '{"quay": {"address": "https://quay.io", "password": "in clear"}}' })).toThrow(/GANTRY_DOCKER_REGISTRIES: quay: Unrecognized key: "password"/);
+    expect(() => loadConfig({ GANTRY_DOCKER_REGISTRIES: '{"quay": {"address": "quay.io"}}' })).toThrow(/GANTRY_DOCKER_REGISTRIES: quay\.address: must be a https: or http: URL/);
+  });
+});
+
 describe('deployPolicy', () => {
   it('is empty by default, and read from the YAML file or GANTRY_DEPLOY_POLICY', () => {
     expect(loadConfig({}).deployPolicy).toEqual({ trafficGuards: {}, freezeWindows: [], rules: [] });

@@ -50,6 +50,13 @@ describe('binding expected artifacts at trigger time (orca ArtifactUtils.resolve
     expect(bound).toMatchObject({ ok: true, resolvedExpectedArtifacts: [{ id: 'manifest', boundArtifact: { reference: 'https://cfg/app.yml' } }] });
   });
 
+  it("accepts deck's placeholder default when no default is used", () => {
+    expect(expectedArtifactSchema.safeParse({ id: 'x', matchArtifact: { type: 'embedded/base64' }, defaultArtifact: { kind: 'custom' }, useDefaultArtifact: false }).success).toBe(true);
+    expect(expectedArtifactIssues([{ id: 'x', matchArtifact: {}, defaultArtifact: { kind: 'custom' }, useDefaultArtifact: true }])).toEqual([
+      { path: [0, 'defaultArtifact', 'type'], message: 'the default artifact needs a type (useDefaultArtifact is set)' },
+    ]);
+  });
+
   it('saving checks ids, regexes and a default that is missing', () => {
     expect(
       expectedArtifactIssues([

@@ -26,8 +26,6 @@ export const artifactSchema = z.looseObject({
 
 export type Artifact = z.output<typeof artifactSchema>;
 
-export const ARTIFACT_KINDS = ['docker/image', 'embedded/base64', 'http/file', 'gcs/object', 's3/object', 'github/file', 'gitlab/file', 'bitbucket/file'] as const;
-
 /** The fields an expected artifact's `matchArtifact` compares, each a regex over the whole value (kork's ExpectedArtifact.matches). */
 const MATCH_FIELDS = ['type', 'name', 'version', 'location', 'reference'] as const;
 
@@ -42,7 +40,9 @@ export const expectedArtifactSchema = z.looseObject({
   id: z.string().min(1),
   displayName: z.string().optional(),
   matchArtifact: matchArtifactSchema,
-  defaultArtifact: artifactSchema.optional(),
+  // Deck saves `{"kind": "custom"}` here when no default is used: a default is only checked for
+  // what it must have (its type) when `useDefaultArtifact` asks for it (expectedArtifactIssues).
+  defaultArtifact: artifactSchema.partial({ type: true }).optional(),
   useDefaultArtifact: z.boolean().default(false),
   usePriorArtifact: z.boolean().default(false),
 });
@@ -70,6 +70,8 @@ export function expectedArtifactIssues(expected: unknown): ValidationIssue[] {
     }
     if (entry.useDefaultArtifact === true && !isPlainObject(entry.defaultArtifact)) {
       issues.push({ path: [index, 'defaultArtifact'], message: 'useDefaultArtifact is set but there is no defaultArtifact' });
+    } else if (entry.useDefaultArtifact === true && isPlainObject(entry.defaultArtifact) && typeof entry.defaultArtifact.type !== 'string') {
+      issues.push({ path: [index, 'defaultArtifact', 'type'], message: 'the default artifact needs a type (useDefaultArtifact is set)' });
     }
     return issues;
   });
@@ -144,7 +146,8 @@ function bindOne(
     const prior = priorArtifacts().find((artifact) => artifactMatches(entry.matchArtifact, artifact));
     if (prior !== undefined) return { ok: true, artifact: prior };
   }
-  if (entry.useDefaultArtifact && entry.defaultArtifact !== undefined) return { ok: true, artifact: entry.defaultArtifact };
+  const fallback = entry.useDefaultArtifact ? artifactSchema.safeParse(entry.defaultArtifact) : undefined;
+  if (fallback?.success === true) return { ok: true, artifact: fallback.data };
   const tried = ["the trigger's artifacts", ...(entry.usePriorArtifact ? ["the previous execution's"] : []), ...(entry.useDefaultArtifact ? ['a default'] : [])];
   return { ok: false, reason: `expected artifact ${name} could not be bound: nothing in ${tried.join(', ')} matches ${describeMatch(entry.matchArtifact)}` };
 }

@@ -35,6 +35,21 @@ export class DockerTags {
     });
   }
 
+  /**
+   * Whether this process should poll `registry` now: true for the one process that moves its last
+   * poll time on, when the previous poll (by anyone) is at least `intervalMs` old.
+   */
+  async claimPoll(registry: string, intervalMs: number): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO docker_registry_polls (registry, polled_at) VALUES ($1, now())
+       ON CONFLICT (registry) DO UPDATE SET polled_at = now()
+       WHERE docker_registry_polls.polled_at <= now() - make_interval(secs => $2::double precision / 1000)
+       RETURNING registry`,
+      [registry, intervalMs],
+    );
+    return rows.length > 0;
+  }
+
   /** The tag's triggers have fired (their launches are idempotent, so a repeat before this is harmless). */
   async fired(registry: string, repository: string, tag: string): Promise<void> {
     await this.pool.query(`UPDATE docker_tags SET triggered_at = now() WHERE registry = $1 AND repository = $2 AND tag = $3 AND triggered_at IS NULL`, [

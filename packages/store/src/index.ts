@@ -15,4 +15,5 @@ export * from './fireTriggers';
 export * from './serverGroupRecords';
 export * from './outbox';
 export * from './AuthStore';
+export * from './ExecutionChanges';
 export * from './DockerTags';

@@ -30,6 +30,7 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.idempotencyKey.findFirst()).resolves.toBeNull();
     await expect(prisma.dockerPolledRepository.findFirst()).resolves.toBeNull();
     await expect(prisma.dockerTag.findFirst()).resolves.toBeNull();
+    await expect(prisma.dockerRegistryPoll.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -142,6 +143,8 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.dockerPolledRepository.create({ data: polled })).toEqual(polled);
     const tag = { registry: 'quay', repository: 'acme/app', tag: '1.2.3', firstSeenAt: at, triggeredAt: at };
     expect(await prisma.dockerTag.create({ data: tag })).toEqual(tag);
+    const poll = { registry: 'quay', polledAt: at };
+    expect(await prisma.dockerRegistryPoll.create({ data: poll })).toEqual(poll);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Grant } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
-import { AuthStore, PostgresExecutionCommands, PostgresExecutionRepository } from '@gantry/store';
+import { AuthStore, ExecutionChanges, PostgresExecutionCommands, PostgresExecutionRepository } from '@gantry/store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/testDatabase';
 import { buildTestServer } from '../testSupport';
 
@@ -27,6 +27,8 @@ interface RouteCase {
   needs: Omit<Grant, 'role'>[] | 'admin' | 'signedIn' | 'open' | 'sender';
   /** Statuses that mean "let through" for this request (the handler's own answers). */
   ok: number[];
+  /** The answer is an endless event stream: its status is read, then the test hangs up. */
+  stream?: true;
 }
 
 const SHOP = 'shop';
@@ -99,6 +101,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     needs: execute,
     ok: [404],
   },
+  'GET /api/v1/executions/:id/stream': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stream` }), needs: read, ok: [200], stream: true },
+  // The web UI's page and assets (404 while the UI is not built): the page asks /api/v1/me itself.
+  'GET /': { request: () => ({ url: '/' }), needs: 'open', ok: [200, 404] },
+  'GET /applications': { request: () => ({ url: '/applications' }), needs: 'open', ok: [200, 404] },
+  'GET /applications/*': { request: () => ({ url: `/applications/${SHOP}/pipelines` }), needs: 'open', ok: [200, 404] },
+  'GET /assets/*': { request: () => ({ url: '/assets/none.js' }), needs: 'open', ok: [404] },
   'POST /api/v1/webhooks/jenkins': { request: () => ({ url: '/api/v1/webhooks/jenkins?master=ci', body: {} }), needs: 'sender', ok: [400] },
   'POST /api/v1/webhooks/git/:host': { request: () => ({ url: '/api/v1/webhooks/git/github', body: {} }), needs: 'sender', ok: [200] },
   'POST /api/v1/webhooks/docker/:source': { request: () => ({ url: '/api/v1/webhooks/docker/hub', body: {} }), needs: 'sender', ok: [200] },
@@ -123,7 +131,13 @@ describe('every route × {no token, token without the permission, token with it}
     const { url, body } = routeCase.request(fixture);
     const headers: Record<string, string | undefined> = { authorization: token === undefined ? undefined : `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return app.inject({ method: method as 'GET', url, headers: headers as Record<string, string>, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+    const options = { method: method as 'GET', url, headers: headers as Record<string, string>, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) };
+    if (routeCase.stream !== true) return app.inject(options);
+    const response = await app.inject({ ...options, payloadAsStream: true });
+    let text = '';
+    if (response.statusCode !== 200) for await (const chunk of response.stream()) text += String(chunk);
+    response.stream().destroy();
+    return Object.assign(response, { body: text, json: () => JSON.parse(text) });
   };
 
   beforeAll(async () => {
@@ -139,6 +153,7 @@ describe('every route × {no token, token without the permission, token with it}
       bus: silentBus,
       triggers: { pool },
       readiness: async () => [],
+      executionChanges: new ExecutionChanges(database.url),
     });
     await app.ready();
     tokens.admin = (await store.createToken({ name: 'root', roles: ['admin'], createdBy: 'test' })).token;

@@ -4,7 +4,7 @@ import type { MessageBus } from '@gantry/queue';
 import { PipelineRepository, PostgresExecutionRepository } from '@gantry/store';
 import { DockerRegistryFake } from '../../../../test/fakes/dockerRegistry/registry';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/testDatabase';
-import { pollRegistry, type DockerPollerDeps, type PolledRegistry } from './dockerPoller';
+import { pollIfDue, pollRegistry, type DockerPollerDeps, type PolledRegistry } from './dockerPoller';
 
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sent: unknown[] = [];
@@ -118,5 +118,15 @@ describe('docker triggers by polling a registry (Registry HTTP API v2, token cha
     expect(refused.started).toBe(0);
     expect(warnings).toEqual([{ registry: 'private-registry', repository: 'acme/checkout', reason: expect.stringContaining('token service') }]);
     expect(await new PostgresExecutionRepository(database.db.pool).list({ pipelineId })).toMatchObject({ executions: [{}, {}] });
+  });
+
+  it('however many workers poll, one of them polls a registry per interval', async () => {
+    const leased = { ...polled, name: 'lease-test' };
+    const rounds = await Promise.all([pollIfDue(deps, leased), pollIfDue(deps, leased), pollIfDue(deps, leased)]);
+    expect(rounds.filter((round) => round !== undefined)).toEqual([{ repositories: 0, started: 0 }]);
+    expect(await pollIfDue(deps, leased)).toBeUndefined();
+    // Once the interval has passed (here: the last poll moved back by 60 s), the next caller polls.
+    await database.db.pool.query(`UPDATE docker_registry_polls SET polled_at = polled_at - interval '60 seconds' WHERE registry = 'lease-test'`);
+    expect(await pollIfDue(deps, leased)).toEqual({ repositories: 0, started: 0 });
   });
 });

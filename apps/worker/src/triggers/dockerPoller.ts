@@ -58,7 +58,9 @@ export async function pollRegistry(deps: DockerPollerDeps, registry: PolledRegis
     (candidate) => watchingTriggers(candidate, registry, host).length > 0,
   );
   const repositories = new Set(
-    candidates.flatMap((candidate) => watchingTriggers(candidate, registry, host).map((trigger) => normalizeRepository(host, trigger.repository))),
+    candidates.flatMap((candidate) =>
+      watchingTriggers(candidate, registry, host).flatMap((trigger) => (trigger.repository ? [normalizeRepository(host, trigger.repository)] : [])),
+    ),
   );
   const password = registry.passwordSecret === undefined ? undefined : deps.secrets(registry.passwordSecret);
   const client = new DockerRegistryClient({
@@ -101,14 +103,23 @@ export async function pollRegistry(deps: DockerPollerDeps, registry: PolledRegis
   return { repositories: repositories.size, started };
 }
 
+/**
+ * One poll of the registry if it is due: however many processes call this, one of them polls per
+ * interval (its lease is 90% of the interval, so timers that drift a little do not skip a round).
+ */
+export async function pollIfDue(deps: DockerPollerDeps, registry: PolledRegistry): Promise<{ repositories: number; started: number } | undefined> {
+  const due = await new DockerTags(deps.pool).claimPoll(registry.name, registry.pollIntervalSeconds * 900);
+  return due ? pollRegistry(deps, registry) : undefined;
+}
+
 /** Polls every configured registry at its interval until stopped; a poll never overlaps the previous one of its registry. */
 export function startDockerPolling(deps: DockerPollerDeps, registries: readonly PolledRegistry[]): { stop(): Promise<void> } {
   const running = new Map<string, Promise<void>>();
   const timers = registries.map((registry) => {
     const poll = () => {
       if (running.has(registry.name)) return;
-      const done = pollRegistry(deps, registry)
-        .then(({ started }) => (started > 0 ? deps.log.info({ registry: registry.name, started }, 'docker tags polled: new tags started pipelines') : undefined))
+      const done = pollIfDue(deps, registry)
+        .then((polled) => (polled !== undefined && polled.started > 0 ? deps.log.info({ registry: registry.name, started: polled.started }, 'docker tags polled: new tags started pipelines') : undefined))
         .catch((error: unknown) => deps.log.error({ err: error, registry: registry.name }, 'docker registry poll failed; the next one retries'))
         .finally(() => running.delete(registry.name));
       running.set(registry.name, done);

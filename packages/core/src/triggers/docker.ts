@@ -19,7 +19,8 @@ export const dockerTriggerSchema = z.looseObject({
   registry: z.string().min(1).optional(),
   account: z.string().optional(),
   organization: z.string().optional(),
-  repository: z.string().min(1),
+  /** Echo ignores a docker trigger without one (it never fires); so does Gantry, saying why. */
+  repository: z.string().optional(),
   tag: z.string().optional(),
   expectedArtifactIds: z.array(z.string()).optional(),
 });
@@ -112,6 +113,7 @@ function readRegistryEnvelope(events: unknown[]): { pushes: DockerPush[]; ignore
 
 /** Echo's DockerEventHandler, with the registry matched by host since a webhook has no Spinnaker account. */
 export function matchDockerTrigger(trigger: DockerTrigger, push: DockerPush, user: string): TriggerMatch {
+  if (trigger.repository === undefined || trigger.repository === '') return miss('the trigger names no repository: it never fires');
   const registry = normalizeRegistry(push.registry);
   if (trigger.registry !== undefined && normalizeRegistry(trigger.registry) !== registry) return IRRELEVANT;
   if (normalizeRepository(registry, trigger.repository) !== push.repository) return IRRELEVANT;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { artifactsIn } from '../artifacts';
+import { artifactsIn, type Artifact } from '../artifacts';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
 import { IRRELEVANT, miss, type TriggerMatch } from './match';
@@ -23,7 +23,9 @@ const spinnakerConstraintsSchema = z.record(z.string().min(1), z.string());
 export const pubsubTriggerSchema = z.looseObject({
   type: z.literal('pubsub'),
   enabled: z.boolean().default(true),
-  pubsubSystem: z.enum(PUBSUB_SYSTEMS).default('google'),
+  pubsubSystem: z
+    .enum(PUBSUB_SYSTEMS, { error: 'only Google Pub/Sub push subscriptions can trigger pipelines here ("google"); Amazon SNS/SQS is not supported' })
+    .default('google'),
   subscriptionName: z.string().min(1),
   payloadConstraints: spinnakerConstraintsSchema.optional(),
   attributeConstraints: spinnakerConstraintsSchema.optional(),
@@ -76,9 +78,15 @@ export function readPubsubPush(body: unknown): PubsubPushReading {
   return { message: { pubsubSystem: 'google', subscription: body.subscription, messageId, attributes, payload: parseData(text) } };
 }
 
+/** The data's JSON; its text when it is not JSON, or holds keys that would reach a prototype (kept inert as text). */
 function parseData(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)) {
+        throw new SyntaxError(`the key "${key}" is not allowed`);
+      }
+      return value;
+    });
   } catch {
     return text;
   }
@@ -113,10 +121,51 @@ export function matchPubsubTrigger(trigger: PubsubTrigger, message: PubsubMessag
       payload: message.payload,
       attributes: message.attributes,
       parameters,
-      artifacts: artifactsIn(payload.artifacts),
+      artifacts: messageArtifacts(message),
     },
     parameters,
   };
+}
+
+/**
+ * The artifacts a message brings. Echo translates each subscription's messages with a configured
+ * format; Gantry recognises the formats by their shape: a payload's own `artifacts` list (CUSTOM),
+ * a Cloud Storage notification (attributes bucketId and objectId: a `gcs/object`), a Container
+ * Registry notification (`{action: "INSERT", digest, tag}`: a `docker/image`, by digest as
+ * Spinnaker's artifact format names images), a Cloud Build notification (the images it pushed).
+ */
+export function messageArtifacts(message: Pick<PubsubMessage, 'payload' | 'attributes'>): Artifact[] {
+  const payload = isPlainObject(message.payload) ? message.payload : {};
+  if (Array.isArray(payload.artifacts)) return artifactsIn(payload.artifacts);
+  const { bucketId, objectId, objectGeneration } = message.attributes;
+  if (bucketId !== undefined && objectId !== undefined) {
+    const object = `gs://${bucketId}/${objectId}`;
+    return [{ type: 'gcs/object', name: object, reference: object, ...(objectGeneration === undefined ? {} : { version: objectGeneration }) }];
+  }
+  // Cloud Build's build resource (attributes buildId and status): the images it pushed, by digest.
+  // The objects it uploads are named by glob patterns there, which only its manifest file resolves.
+  if (message.attributes.buildId !== undefined) {
+    const results = isPlainObject(payload.results) && Array.isArray(payload.results.images) ? payload.results.images : [];
+    return results.flatMap((image: unknown): Artifact[] => {
+      if (!isPlainObject(image) || typeof image.name !== 'string' || typeof image.digest !== 'string') return [];
+      const [name] = splitAt(image.name, ':');
+      const base = name ?? image.name;
+      return [{ type: 'docker/image', name: base, version: image.digest, reference: `${base}@${image.digest}` }];
+    });
+  }
+  if (payload.action === 'INSERT') {
+    const digest = typeof payload.digest === 'string' ? payload.digest : undefined;
+    const tag = typeof payload.tag === 'string' ? payload.tag : undefined;
+    const [image, version] = digest !== undefined ? splitAt(digest, '@') : tag !== undefined ? splitAt(tag, ':') : [undefined, undefined];
+    if (image !== undefined && version !== undefined) return [{ type: 'docker/image', name: image, version, reference: digest ?? tag }];
+  }
+  return [];
+}
+
+/** `gcr.io/p/app@sha256:ab` at `@` → [`gcr.io/p/app`, `sha256:ab`]; the last separator, so a registry port stays in the name. */
+function splitAt(text: string, separator: string): [string, string] | [undefined, undefined] {
+  const at = text.lastIndexOf(separator);
+  return at <= 0 || at === text.length - 1 || text.slice(at).includes('/') ? [undefined, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 function constraintMismatches(what: string, constraints: Record<string, string> | undefined, values: unknown): string[] {

@@ -4,7 +4,7 @@ import { decideForPipeline, type TriggerCandidate } from './decide';
 import { triggerDefinitionSchema } from './definition';
 import { dockerTriggerSchema, matchDockerTrigger, readDockerPushes } from './docker';
 import { gitTriggerSchema, matchGitTrigger, readGitPush, type GitPush } from './git';
-import { matchPubsubTrigger, pubsubTriggerSchema, readPubsubPush, type PubsubMessage } from './pubsub';
+import { matchPubsubTrigger, messageArtifacts, pubsubTriggerSchema, readPubsubPush, type PubsubMessage } from './pubsub';
 
 // Real payloads, byte for byte (test/fixtures/webhooks/SOURCES).
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../../test/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
@@ -156,6 +156,8 @@ describe('docker pushes', () => {
     expect(matchDockerTrigger(trigger({ registry: 'quay.io' }), push, 'u')).toEqual({ result: 'irrelevant' });
     expect(matchDockerTrigger(trigger({ tag: '1\\.27' }), push, 'u')).toMatchObject({ result: 'miss' });
     expect(matchDockerTrigger(trigger({}), { ...push, tag: 'latest' }, 'u')).toMatchObject({ result: 'miss' });
+    // As echo does, a trigger without a repository (deck saves one while it is being filled in) never fires.
+    expect(matchDockerTrigger(dockerTriggerSchema.parse({ type: 'docker' }), push, 'u')).toEqual({ result: 'miss', reason: 'the trigger names no repository: it never fires' });
     expect(matchDockerTrigger(trigger({ registry: 'docker.io', tag: '1\\.27\\..*' }), push, 'docker:hub')).toEqual({
       result: 'match',
       trigger: {
@@ -206,6 +208,29 @@ describe('pubsub push messages', () => {
       trigger: { type: 'pubsub', messageId: '136969346945', parameters: { tag: '1.2' }, artifacts: [{ type: 'gcs/object', reference: 'gs://b/app.tgz' }] },
       parameters: { tag: '1.2' },
     });
+  });
+});
+
+describe("artifacts from Google's notification formats", () => {
+  // The shapes Cloud Storage and Container Registry publish (their documentation's fields).
+  it('a Cloud Storage notification is a gcs/object, a Container Registry insert a docker/image by digest', () => {
+    expect(
+      messageArtifacts({
+        attributes: { bucketId: 'acme-manifests', objectId: 'prod/app.yml', objectGeneration: '1733400000000000', eventType: 'OBJECT_FINALIZE', payloadFormat: 'JSON_API_V1' },
+        payload: { kind: 'storage#object', bucket: 'acme-manifests', name: 'prod/app.yml' },
+      }),
+    ).toEqual([{ type: 'gcs/object', name: 'gs://acme-manifests/prod/app.yml', reference: 'gs://acme-manifests/prod/app.yml', version: '1733400000000000' }]);
+    expect(
+      messageArtifacts({ attributes: {}, payload: { action: 'INSERT', digest: 'gcr.io/acme/app@sha256:29fee8e284', tag: 'gcr.io/acme/app:1.4.2' } }),
+    ).toEqual([{ type: 'docker/image', name: 'gcr.io/acme/app', version: 'sha256:29fee8e284', reference: 'gcr.io/acme/app@sha256:29fee8e284' }]);
+    expect(messageArtifacts({ attributes: {}, payload: { action: 'INSERT', tag: 'localhost:5000/app:7' } })).toEqual([
+      { type: 'docker/image', name: 'localhost:5000/app', version: '7', reference: 'localhost:5000/app:7' },
+    ]);
+    expect(messageArtifacts({ attributes: {}, payload: { action: 'DELETE', tag: 'gcr.io/acme/app:1.4.2' } })).toEqual([]);
+    const build = { id: 'b-1', status: 'SUCCESS', results: { images: [{ name: 'gcr.io/acme/helloworld:abc123', digest: 'sha256:9f8e', pushTiming: {} }] } };
+    expect(messageArtifacts({ attributes: { buildId: 'b-1', status: 'SUCCESS' }, payload: build })).toEqual([
+      { type: 'docker/image', name: 'gcr.io/acme/helloworld', version: 'sha256:9f8e', reference: 'gcr.io/acme/helloworld@sha256:9f8e' },
+    ]);
   });
 });
 

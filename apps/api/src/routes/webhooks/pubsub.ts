@@ -2,6 +2,7 @@ import { ValidationError, decideForPipeline, matchPubsubTrigger, readPubsubPush,
 import { selectTriggerCandidates } from '@gantry/store';
 import type { Answer, TriggerEndpointDeps } from './answer';
 import { deliver } from './deliver';
+import { unstorableText } from '../../validation/storableText';
 import { parsePayload } from './rawBody';
 import { checkSenderToken, type TokenSender } from './senderToken';
 
@@ -28,6 +29,9 @@ export async function handlePubsubPush(deps: TriggerEndpointDeps & { secrets: Se
   const reading = readPubsubPush(parsePayload(request.raw, request.contentType));
   if ('invalid' in reading) throw new ValidationError(reading.invalid.message, [reading.invalid]);
   const { message } = reading;
+  // The decoded data is stored with the executions it starts, like any request body.
+  const issues = unstorableText({ data: message.payload, attributes: message.attributes }, ['message']);
+  if (issues.length > 0) throw new ValidationError('the message holds text that cannot be stored', issues);
   const candidates = await selectTriggerCandidates(deps.pool, { type: 'pubsub' });
   const decisions = candidates.flatMap((candidate) => decideForPipeline(candidate, 'pubsub', (trigger) => matchPubsubTrigger(trigger, message, actor)) ?? []);
   if ('authorize' in sender) await sender.authorize([...new Set(decisions.map((decision) => decision.candidate.application))]);

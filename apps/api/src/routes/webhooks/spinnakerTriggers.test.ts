@@ -151,6 +151,11 @@ describe("Spinnaker's git, docker and pubsub triggers over HTTP", () => {
     });
     const redelivered = await post(`/api/v1/webhooks/pubsub/google?token=${PUBSUB_TOKEN}`, body);
     expect(redelivered.json<Answer>()).toMatchObject({ duplicate: true });
+    // A NUL hidden in the base64 data cannot be stored: 400 naming it, not a failed INSERT.
+    const nul = JSON.stringify({ message: { data: Buffer.from('{"status":"a\\u0000b"}').toString('base64'), messageId: 'nul-1' }, subscription: 'projects/p/subscriptions/mysubscription' });
+    const refused = await post(`/api/v1/webhooks/pubsub/google?token=${PUBSUB_TOKEN}`, nul);
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json()).toMatchObject({ error: { details: { issues: [{ path: ['message', 'data', 'status'] }] } } });
     const bad = await post(`/api/v1/webhooks/pubsub/google?token=${PUBSUB_TOKEN}`, '{"subscription":"projects/p/subscriptions/s"}');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('message');

@@ -1,0 +1,73 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
+import { eventually } from '../../../test/support/eventually';
+import { ExecutionChanges } from './ExecutionChanges';
+
+/** Polls until the assertion holds. */
+const until = (assertion: () => void) => eventually(async () => (assertion(), true));
+
+/** The migration's triggers notify each commit; every process's ExecutionChanges hears it, and hears again after losing its connection. */
+describe('ExecutionChanges', () => {
+  let database: TestDatabase;
+  let executionId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const pool = database.db.pool;
+    const pipeline = await pool.query<{ id: string }>(
+      `INSERT INTO pipelines (id, application, name, version, created_at, updated_at) VALUES (gen_random_uuid(), 'shop', 'p', 1, now(), now()) RETURNING id`,
+    );
+    const execution = await pool.query<{ id: string }>(
+      `INSERT INTO executions (id, pipeline_id, pipeline_version, application, pipeline_name, status, trigger, parameters, build_time)
+       VALUES (gen_random_uuid(), $1, 1, 'shop', 'p', 'NOT_STARTED', '{}', '{}', now()) RETURNING id`,
+      [pipeline.rows[0]?.id],
+    );
+    executionId = execution.rows[0]?.id ?? '';
+  });
+  afterAll(() => database.drop());
+
+  it('tells every subscriber of every process once per commit, and only about its execution', async () => {
+    const [one, two] = [new ExecutionChanges(database.url), new ExecutionChanges(database.url)];
+    const heard = { one: 0, two: 0, other: 0 };
+    await one.subscribe(executionId, () => heard.one++);
+    await two.subscribe(executionId, () => heard.two++);
+    await two.subscribe('00000000-0000-4000-8000-000000000000', () => heard.other++);
+    const client = await database.db.pool.connect();
+    try {
+      // Three changes in one transaction (the execution, a stage, an audit event) are one notification.
+      await client.query('BEGIN');
+      await client.query(`UPDATE executions SET status = 'RUNNING' WHERE id = $1`, [executionId]);
+      await client.query(
+        `INSERT INTO stages (id, execution_id, ref_id, type, name, definition, status) VALUES (gen_random_uuid(), $1, 'w', 'wait', 'w', '{}', 'RUNNING')`,
+        [executionId],
+      );
+      await client.query(`INSERT INTO audit_events (execution_id, type) VALUES ($1, 'TEST')`, [executionId]);
+      expect(heard).toEqual({ one: 0, two: 0, other: 0 });
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    await until(() => expect(heard).toEqual({ one: 1, two: 1, other: 0 }));
+    await one.close();
+    await two.close();
+  });
+
+  it('re-listens after its connection is cut, and tells subscribers to read again (changes meanwhile are lost)', async () => {
+    const changes = new ExecutionChanges(database.url, 50);
+    let heard = 0;
+    const unsubscribe = await changes.subscribe(executionId, () => heard++);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN gantry_execution' AND datname = current_database()`);
+    await until(() => expect(heard).toBe(1));
+    await admin.query(`UPDATE executions SET status = 'SUCCEEDED' WHERE id = $1`, [executionId]);
+    await until(() => expect(heard).toBe(2));
+    unsubscribe();
+    await admin.query(`UPDATE executions SET status = 'RUNNING' WHERE id = $1`, [executionId]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toBe(2);
+    await admin.end();
+    await changes.close();
+  });
+});

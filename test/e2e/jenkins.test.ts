@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeJenkins, type FakeJenkins } from '../fakes/jenkins';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
@@ -27,10 +28,15 @@ describe('jenkins stage through the engine', () => {
         flaky: { result: 'UNSTABLE', durationMs: 20 },
         slow: { durationMs: 600_000 },
         held: { holdInQueue: true },
+        // The job of the real pipeline below: no parameters, so it is queued through `build`.
+        'springboot-microservice-build': { durationMs: 20 },
       },
     });
     gantry = await startTestGantry({
-      jenkinsMasters: [{ name: 'ci', address: jenkins.url, username: 'spinnaker', apiTokenSecret: 'jenkins-ci-token' }],
+      jenkinsMasters: [
+        { name: 'ci', address: jenkins.url, username: 'spinnaker', apiTokenSecret: 'jenkins-ci-token' },
+        { name: 'k8s-jenkins', address: jenkins.url, username: 'spinnaker', apiTokenSecret: 'jenkins-ci-token' },
+      ],
       secrets: { 'jenkins-ci-token': '11aa22bb33cc' },
     });
   });
@@ -51,6 +57,7 @@ describe('jenkins stage through the engine', () => {
         job: 'team/app',
         parameters: { VERSION: '1.4.2', FLAVOR: 'fancy' },
         propertyFile: 'out/build.properties',
+        expectedArtifacts: [{ id: 'app-image', matchArtifact: { type: 'docker/image', name: 'registry/app' } }],
       },
       { refId: 'after', type: 'evaluateVariables', requisiteStageRefIds: ['build'], variables: [{ key: 'deployed', value: '${stages.build.outputs.version}' }] },
     ]);
@@ -60,6 +67,7 @@ describe('jenkins stage through the engine', () => {
       version: '1.4.2',
       flavor: 'fancy',
       propertyFileContents: { version: '1.4.2', flavor: 'fancy' },
+      expectedArtifacts: [{ id: 'app-image', matchArtifact: { type: 'docker/image', name: 'registry/app' } }],
       buildInfo: {
         name: 'team/app',
         result: 'SUCCESS',
@@ -76,6 +84,15 @@ describe('jenkins stage through the engine', () => {
     expect(builds[0]?.parameters?.GANTRY_EXECUTION_ID).toMatch(new RegExp(`^${execution.id}:${build.id}:\\d+$`));
     // The POST went to buildWithParameters of the folder's job, with a crumb (the fake refuses it otherwise).
     expect(jenkins.requests().some((r) => r.method === 'POST' && r.path === '/job/team/job/app/buildWithParameters')).toBe(true);
+  });
+
+  it("runs the jenkins stage of a real Spinnaker pipeline (opencloudcx's springboot pipeline) as it is written", async () => {
+    const pipeline = JSON.parse(readFileSync(new URL('../fixtures/spinnaker/opencloudcx-springboot-pipeline.json', import.meta.url), 'utf8')) as { stages: Record<string, unknown>[] };
+    const stage = pipeline.stages.find((candidate) => candidate.type === 'jenkins')!;
+    const execution = await run([stage]);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(stageOf(execution, String(stage.refId)).outputs).toMatchObject({ buildInfo: { name: 'springboot-microservice-build', result: 'SUCCESS' } });
+    expect(jenkins.requests().filter((r) => r.method === 'POST' && r.path === '/job/springboot-microservice-build/build')).toHaveLength(1);
   });
 
   it('fails the stage for a FAILURE build, naming the build URL', async () => {

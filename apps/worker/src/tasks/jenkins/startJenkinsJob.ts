@@ -49,7 +49,9 @@ export const startJenkinsJobTask = jenkinsTask({
       if (!job.buildable) throw new TaskFailure(`${label} is not buildable (it may be disabled)`);
       const marker = `${ctx.execution.id}:${ctx.stage.id}:${ctx.stage.attempt}`;
       const recorded: JenkinsLaunch = { nextBuildNumber: job.nextBuildNumber, parameters: parametersToSend(job, fields.parameters, marker, label) };
-      return { status: 'RUNNING', retryAfterMs: 1, outputs: { jenkinsLaunch: recorded as unknown as JsonObject } };
+      // Not bound to the build's artifacts yet (orca's BindProducedArtifactsTask): kept in the outputs for later stages.
+      const expected = fields.expectedArtifacts.length === 0 ? {} : { expectedArtifacts: fields.expectedArtifacts as unknown as JsonObject[] };
+      return { status: 'RUNNING', retryAfterMs: 1, outputs: { jenkinsLaunch: recorded as unknown as JsonObject, ...expected } };
     }
     const found = await findLaunched(client, fields.job, launch);
     if (found?.queueItem !== undefined) return { status: 'SUCCEEDED', outputs: { queuedBuild: found.queueItem } };

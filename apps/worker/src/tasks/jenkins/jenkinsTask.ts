@@ -2,20 +2,30 @@ import { jenkinsFieldsSchema, jenkinsJobPath, type JenkinsFields } from '@gantry
 import { JenkinsError, type JenkinsClient, type JenkinsParameters } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { readFields } from '../readFields';
-import { TaskFailure, TransientTaskError, answeringFailures, defineTask, type TaskContext, type TaskImplementation } from '../Task';
+import { nextPollMs, timeLeftMs } from '../cloud/poll';
+import { TaskFailure, TransientTaskError, defineTask, type TaskContext, type TaskImplementation } from '../Task';
 
 /**
  * A jenkins stage task: Jenkins errors a retry may heal (5xx, unreachable) are retried by the
- * engine; the rest (credentials refused, no such job) end the stage naming the master.
+ * engine; the rest (credentials refused, no such job) end the stage naming the master. A polling
+ * task (`pollsFor`: its timeout) rides out an outage for as long as it may poll, as orca's monitor
+ * tasks keep RUNNING on Jenkins's 5xx: a Jenkins restart takes longer than the engine's retries.
  */
-export function jenkinsTask<Name extends string>(task: TaskImplementation<Name>): TaskImplementation<Name> {
-  return answeringFailures(defineTask(task), (error) => {
-    if (error instanceof JenkinsError) {
-      if (error.kind === 'transient') throw new TransientTaskError(error.message, { cause: error });
-      return { status: 'TERMINAL', error: error.message };
-    }
-    throw error;
-  });
+export function jenkinsTask<Name extends string>(task: TaskImplementation<Name>, options: { pollsFor?: number } = {}): TaskImplementation<Name> {
+  const defined = defineTask(task);
+  return {
+    ...defined,
+    async run(ctx) {
+      try {
+        return await defined.run(ctx);
+      } catch (error) {
+        if (!(error instanceof JenkinsError)) throw error;
+        if (error.kind === 'fatal') return { status: 'TERMINAL', error: error.message };
+        if (options.pollsFor === undefined) throw new TransientTaskError(error.message, { cause: error });
+        return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, timeLeftMs(ctx.task, options.pollsFor)), state: { lastError: error.message } };
+      }
+    },
+  };
 }
 
 export interface JenkinsStep {

@@ -33,4 +33,4 @@ export const monitorJenkinsJobTask = jenkinsTask({
         return { status: 'TERMINAL', error: `${label}: build #${number} ended ${buildInfo.result ?? 'without a result'} (${buildInfo.url})`, outputs };
     }
   },
-});
+}, { pollsFor: BUILD_TIMEOUT_MS });

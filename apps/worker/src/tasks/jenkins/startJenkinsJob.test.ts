@@ -2,6 +2,8 @@ import { JenkinsClient } from '@gantry/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeJenkins, type FakeJenkins } from '../../../../../test/fakes/jenkins';
 import { makeTaskContext, nextRun, nextTask } from '../testContext';
+import { TransientTaskError } from '../Task';
+import { monitorJenkinsJobTask } from './monitorJenkinsJob';
 import { startJenkinsJobTask } from './startJenkinsJob';
 import { stopJenkinsJobTask } from './stopJenkinsJob';
 import { waitForJenkinsJobStartTask } from './waitForJenkinsJobStart';
@@ -72,5 +74,22 @@ describe('startJenkinsJob across a crash', () => {
     const queued = await startJenkinsJobTask.run(nextRun(first, await startJenkinsJobTask.run(first)));
     const waiting = await waitForJenkinsJobStartTask.run(nextTask(first, queued, 'waitForJenkinsJobStart'));
     expect(waiting).toMatchObject({ status: 'RUNNING', outputs: { queuedBuildWhy: 'In the quiet period.' } });
+  });
+});
+
+describe('jenkins polling through an outage', () => {
+  it('monitorJenkinsJob keeps polling while the master is unreachable, and start lets the engine retry', async () => {
+    const gone = await startFakeJenkins({ user: 'u', apiToken: 't', jobs: { app: {} } });
+    const address = gone.url;
+    await gone.close();
+    const ctx = (name: string) =>
+      makeTaskContext({
+        stage: { type: 'jenkins', context: { master: 'ci', job: 'app' }, outputs: { buildNumber: 3, queuedBuild: 9 } },
+        task: { name },
+        services: { jenkins: (master) => new JenkinsClient({ master: { name: master, address, username: 'u', apiToken: 't' } }) },
+      });
+    const polled = await monitorJenkinsJobTask.run(ctx('monitorJenkinsJob'));
+    expect(polled).toMatchObject({ status: 'RUNNING', state: { lastError: expect.stringMatching(/^Jenkins master ci could not be reached/) } });
+    await expect(startJenkinsJobTask.run(ctx('startJenkinsJob'))).rejects.toThrow(TransientTaskError);
   });
 });

@@ -41,4 +41,4 @@ export const waitForJenkinsJobStartTask = jenkinsTask({
     if (build !== null) outputs.buildInfo = buildInfoOf(build, fields.job);
     return { status: 'SUCCEEDED', outputs };
   },
-});
+}, { pollsFor: QUEUE_TIMEOUT_MS });

@@ -18,6 +18,7 @@ describe('@gantry/core entry point', () => {
       'disableServerGroup',
       'destroyServerGroup',
       'rollbackCluster',
+      'jenkins',
     ]);
   });
 

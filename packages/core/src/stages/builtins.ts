@@ -24,7 +24,6 @@ export const BUILT_IN_STAGE_TYPES = [
   checkPreconditionsStage,
   evaluateVariablesStage,
   webhookStage,
-  jenkinsStage,
   pipelineStage,
   bakeStage,
   deployStage,
@@ -34,6 +33,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableServerGroupStage,
   destroyServerGroupStage,
   rollbackClusterStage,
+  jenkinsStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

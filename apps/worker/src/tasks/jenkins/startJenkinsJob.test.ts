@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeJenkins, type FakeJenkins } from '../../../../../test/fakes/jenkins';
 import { makeTaskContext, nextRun, nextTask } from '../testContext';
 import { TransientTaskError } from '../Task';
+import { getJenkinsBuildPropertiesTask } from './getJenkinsBuildProperties';
 import { monitorJenkinsJobTask } from './monitorJenkinsJob';
 import { startJenkinsJobTask } from './startJenkinsJob';
 import { stopJenkinsJobTask } from './stopJenkinsJob';
@@ -91,5 +92,44 @@ describe('jenkins polling through an outage', () => {
     const polled = await monitorJenkinsJobTask.run(ctx('monitorJenkinsJob'));
     expect(polled).toMatchObject({ status: 'RUNNING', state: { lastError: expect.stringMatching(/^Jenkins master ci could not be reached/) } });
     await expect(startJenkinsJobTask.run(ctx('startJenkinsJob'))).rejects.toThrow(TransientTaskError);
+  });
+});
+
+describe('jenkins tasks at the edges', () => {
+  let jenkins: FakeJenkins;
+  beforeAll(async () => {
+    jenkins = await startFakeJenkins({ user: 'u', apiToken: 't', queueDelayMs: 0, jobs: { app: { durationMs: 0, artifacts: { 'ok.properties': 'a=1' } } } });
+  });
+  afterAll(() => jenkins?.close());
+  const ctx = (name: string, context: Record<string, unknown>, outputs: Record<string, unknown> = {}) =>
+    makeTaskContext({
+      stage: { type: 'jenkins', context: { master: 'ci', job: 'app', ...context }, outputs: outputs },
+      task: { name },
+      services: { jenkins: (master) => new JenkinsClient({ master: { name: master, address: jenkins.url, username: 'u', apiToken: 't' } }) },
+    });
+
+  it('the cancel task looks a few times for a build a start still in flight may queue, then ends finding none', async () => {
+    let run = ctx('stopJenkinsJob', {}, { jenkinsLaunch: { nextBuildNumber: 50, parameters: null } });
+    const results = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await stopJenkinsJobTask.run(run);
+      results.push(result.status);
+      run = nextRun(run, result);
+    }
+    expect(results).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'SUCCEEDED']);
+    expect(jenkins.stops()).toEqual([]);
+  });
+
+  it('a property file the build did not archive fails the stage naming it', async () => {
+    const start = ctx('startJenkinsJob', {});
+    const queued = await startJenkinsJobTask.run(nextRun(start, await startJenkinsJobTask.run(start)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = await waitForJenkinsJobStartTask.run(nextTask(start, queued, 'waitForJenkinsJobStart'));
+    const number = started.outputs?.buildNumber;
+    expect(number).toEqual(expect.any(Number));
+    const missing = await getJenkinsBuildPropertiesTask.run(ctx('getJenkinsBuildProperties', { propertyFile: 'nope.properties' }, { buildNumber: number }));
+    expect(missing).toEqual({ status: 'TERMINAL', error: `job app on Jenkins master ci: build #${String(number)} archived no property file nope.properties` });
+    const found = await getJenkinsBuildPropertiesTask.run(ctx('getJenkinsBuildProperties', { propertyFile: 'ok.properties' }, { buildNumber: number }));
+    expect(found).toEqual({ status: 'SUCCEEDED', outputs: { a: '1', propertyFileContents: { a: '1' } } });
   });
 });

@@ -68,6 +68,34 @@ describe('operator controls through the API', () => {
     expect((await gantry.request('POST', `/api/v1/executions/${executionId}/stages/w/skip`, {})).status).toBe(409);
   });
 
+  it("waits for a stage's execution window (Spinnaker's restrictedExecutionWindow) and lets the skip end the wait", async () => {
+    const now = new Date();
+    const later = (now.getUTCHours() + 2) % 24;
+    const closed = { timezone: 'UTC', whitelist: [{ startHour: later, startMin: 0, endHour: later, endMin: 30 }] };
+    const open = { timezone: 'UTC', days: [now.getUTCDay() + 1, ((now.getUTCDay() + 1) % 7) + 1] };
+    const restricted = (refId: string, window: unknown, requisiteStageRefIds: string[] = []) => ({
+      refId,
+      type: 'evaluateVariables',
+      requisiteStageRefIds,
+      variables: [{ key: refId, value: 1 }],
+      restrictExecutionDuringTimeWindow: true,
+      restrictedExecutionWindow: window,
+    });
+    const id = await gantry.savePipeline({ application: 'ops', name: name(), stages: [restricted('open', open), restricted('closed', closed, ['open'])] });
+    const executionId = await gantry.trigger(id);
+    const waiting = await gantry.waitFor(executionId, (e) => (stageOf(e, 'closed').outputs as { executionWindow?: { status: string } }).executionWindow?.status === 'waiting');
+    // The open window let its stage through at once; the closed one waits for its next start.
+    expect(stageOf(waiting, 'open')).toMatchObject({ status: 'SUCCEEDED', outputs: { open: 1, executionWindow: { status: 'open' } } });
+    const until = new Date((stageOf(waiting, 'closed').outputs as { executionWindow: { until: string } }).executionWindow.until);
+    expect(until.getUTCHours()).toBe(later);
+    expect(until.getUTCMinutes()).toBe(0);
+    expect(stageOf(waiting, 'closed').outputs).not.toHaveProperty('closed');
+    expect((await gantry.request('POST', `/api/v1/executions/${executionId}/stages/closed/skip`, {})).status).toBe(202);
+    const done = await gantry.waitFor(executionId);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(stageOf(done, 'closed').outputs).toMatchObject({ closed: 1, executionWindow: { status: 'skipped' } });
+  });
+
   it('records a manual judgment (who, when, input) and continues; stop fails the stage', async () => {
     const id = await gantry.savePipeline({
       application: 'ops',

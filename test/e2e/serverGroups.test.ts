@@ -265,6 +265,6 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
       stages: [deployStage('shop', 'web', 'img', { cluster: { ...deployStage('shop', 'web', 'img').cluster, strategy: 'rainbow' } })],
     });
     expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain('stages.0.cluster.strategy: unsupported strategy "rainbow": supported strategies are highlander, redblack');
+    expect(response.body.error.message).toContain('stages.0.cluster.strategy: unsupported strategy "rainbow": supported strategies are none, highlander, redblack');
   });
 });

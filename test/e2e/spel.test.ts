@@ -66,6 +66,9 @@ describe('SpEL pipelines in the engine', () => {
               { key: 'waited', value: "${#stage('Wait it out').context.waitTime}" },
               { key: 'succeeded', value: "${#stage('Wait it out').hasSucceeded}" },
               { key: 'me', value: '${#currentStage().name}' },
+              { key: 'stamp', value: '${new java.text.SimpleDateFormat("yyyyMMdd").format(new java.util.Date())}' },
+              { key: 'self', value: '${#pipelineId(execution.name)}' },
+              { key: 'selfByApplication', value: "${#pipelineIdInApplication(execution.name, 'checkout')}" },
             ],
           },
           {
@@ -87,7 +90,7 @@ describe('SpEL pipelines in the engine', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(stageOf(execution, '1').outputs).toMatchObject({ new_var: 2, image: 'latest', replicas: 3, chained: 'latest-2-3' });
     expect(stageOf(execution, '2').context).toMatchObject({ waitTime: 2 });
-    expect(stageOf(execution, '3').outputs).toEqual({ tagged: 'latest:2', waits: 1, waited: 2, succeeded: true, me: 'Summary' });
+    expect(stageOf(execution, '3').outputs).toEqual({ tagged: 'latest:2', waits: 1, waited: 2, succeeded: true, me: 'Summary', stamp: expect.stringMatching(/^20\d{6}$/), self: id, selfByApplication: id });
     expect(stageOf(execution, '4').status).toBe('SUCCEEDED');
   });
 

@@ -22,8 +22,10 @@ export interface ExpressionScope {
   stages: Record<string, ScopeStage>;
   /** The refId of the stage whose expressions these are (SpEL: its context, upstream outputs, `#currentStage`). */
   currentStage?: string;
-  /** The application's pipelines by name (SpEL's `#pipelineId`); filled only when an expression uses it. */
-  pipelineIds?: Record<string, string>;
+  /** Pipeline ids by application, then name (SpEL's `#pipelineId`); filled only when an expression uses it. */
+  pipelineIds?: Record<string, Record<string, string>>;
+  /** When the stage starts (ISO-8601): SpEL's `new Date()`, `LocalDate.now()`. */
+  now?: string;
 }
 
 /** One stage as expressions see it; the optional fields are what SpEL's `#stage(…)` and `execution.stages` show. */

@@ -36,6 +36,17 @@ export {
   pipelineExpressionLanguage,
 } from './pipeline';
 export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
+export {
+  DEFAULT_EXECUTION_WINDOW_TIMEZONE,
+  EXECUTION_WINDOW_TASK,
+  executionWindowOf,
+  executionWindowSchema,
+  executionWindowTasks,
+  jitterDelayMs,
+  nextWindowOpening,
+  type ExecutionWindow,
+} from './stages/executionWindow';
+export { checkPipelineLock, lockOf, type PipelineLock } from './pipelineLock';
 export { compatibilityReport, IGNORED_PIPELINE_FIELDS, IGNORED_STAGE_FIELDS } from './compatibility';
 export type { CompatibilityFinding, CompatibilityReport } from './compatibility';
 export { validateDag, topologicalOrder, downstreamOf, initialStages, upstreamOf } from './dag';

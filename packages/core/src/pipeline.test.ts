@@ -178,7 +178,7 @@ describe('parsePipelineDefinition', () => {
     const [bake, deploy] = designPipeline.stages;
     const custom = { ...designPipeline, stages: [bake, { ...deploy, cluster: { ...deploy!.cluster, strategy: 'custom' } }] };
     expect(rejection(custom).issues).toEqual([
-      issue(['stages', 1, 'cluster', 'strategy'], /^unsupported strategy "custom": supported strategies are highlander, redblack, /),
+      issue(['stages', 1, 'cluster', 'strategy'], /^unsupported strategy "custom": supported strategies are none, highlander, redblack, /),
     ]);
   });
 

@@ -7,6 +7,7 @@ import { conditionIssues, expressionIssues } from './expressionCheck';
 import { detectExpressionLanguage } from './expressionLanguage';
 import { EXPRESSION_LANGUAGES, type ExpressionLanguage } from './expressions';
 import { APPLICATION_NAME } from './naming';
+import { executionWindowIssues } from './stages/executionWindow';
 import { setLiteralsAside } from './stages/literalFields';
 import { wrapBarePreconditions } from './stages/spelPreconditions';
 import { getStageType, listStageTypes } from './stages/registry';
@@ -91,7 +92,7 @@ export const stageDefinitionSchema = z
 
 function stageIssues(stage: unknown): ValidationIssue[] {
   if (!isPlainObject(stage)) return [];
-  return typeFieldIssues(stage);
+  return [...typeFieldIssues(stage), ...executionWindowIssues(stage)];
 }
 
 function typeFieldIssues(stage: Record<string, unknown>): ValidationIssue[] {

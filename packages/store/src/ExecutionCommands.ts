@@ -1,4 +1,5 @@
 import {
+  EXECUTION_WINDOW_TASK,
   ConflictError,
   FREEZE_OVERRIDE_CONTEXT,
   FREEZE_TASK,
@@ -140,7 +141,11 @@ export class PostgresExecutionCommands implements ExecutionCommands {
 
   skipWait(executionId: string, stageKey: string, input: Actor): Promise<CommandResult<StageView>> {
     return this.onStage(executionId, stageKey, async (sql, execution, stage) => {
-      if (stage.type !== 'wait') throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a wait`);
+      // A wait stage, or any stage still waiting for its execution window (Spinnaker's skipRemainingWait).
+      const inWindow = stage.type !== 'wait' && (await selectTasks(sql, stage)).some((task) => task.name === EXECUTION_WINDOW_TASK && task.status === 'RUNNING');
+      if (stage.type !== 'wait' && !inWindow) {
+        throw new ConflictError(`stage ${stage.ref_id} is a ${stage.type} stage, not a wait, and is not waiting for its execution window`);
+      }
       if (stage.status !== 'RUNNING' || execution.status !== 'RUNNING') throw stageConflict(stage, 'skip its wait');
       await updateStage(sql, stage.id, { context: { ...stage.context, skipRemainingWait: true, lastModifiedBy: actorOf(input) } });
       await insertAudit(sql, { type: 'WAIT_SKIPPED', executionId: execution.id, stageId: stage.id, ...auditActor(input) });

@@ -88,10 +88,15 @@ export async function selectStages(sql: SqlClient, executionId: string): Promise
   return rows;
 }
 
-/** The application's live pipelines by name (SpEL's `#pipelineId`). */
-export async function selectPipelineIds(sql: SqlClient, application: string): Promise<Record<string, string>> {
-  const { rows } = await sql.query<{ id: string; name: string }>('SELECT id, name FROM pipelines WHERE application = $1 AND deleted_at IS NULL', [application]);
-  return Object.fromEntries(rows.map((row) => [row.name, row.id]));
+/** Live pipelines' ids by application, then name (SpEL's `#pipelineId`); of one application, or of all. */
+export async function selectPipelineIds(sql: SqlClient, application?: string): Promise<Record<string, Record<string, string>>> {
+  const { rows } = await sql.query<{ id: string; name: string; application: string }>(
+    `SELECT id, name, application FROM pipelines WHERE deleted_at IS NULL${application === undefined ? '' : ' AND application = $1'}`,
+    application === undefined ? [] : [application],
+  );
+  const byApplication: Record<string, Record<string, string>> = {};
+  for (const row of rows) (byApplication[row.application] ??= {})[row.name] = row.id;
+  return byApplication;
 }
 
 export async function selectStage(sql: SqlClient, id: string): Promise<StageRow | null> {

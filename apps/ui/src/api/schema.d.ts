@@ -857,7 +857,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             defaultArtifact?: {
-                                type: string;
+                                type?: string;
                                 name?: string;
                                 version?: string;
                                 reference?: string;
@@ -1160,7 +1160,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             defaultArtifact?: {
-                                type: string;
+                                type?: string;
                                 name?: string;
                                 version?: string;
                                 reference?: string;

@@ -27,7 +27,7 @@ export function stageTimeoutMs(stage: StageRow): number | undefined {
  * upstream outputs. CEL pipelines get only what CEL reads (their `stages.x` maps stay as they were,
  * and the sandbox thread is not sent every stage's context).
  */
-export function expressionScope(execution: ExecutionRow, stages: StageRow[], currentStage?: StageRow): ExpressionScope {
+export function expressionScope(execution: ExecutionRow, stages: StageRow[], currentStage?: StageRow, now?: Date): ExpressionScope {
   const spel = execution.expression_language === 'spel';
   return {
     trigger: execution.trigger,
@@ -60,6 +60,7 @@ export function expressionScope(execution: ExecutionRow, stages: StageRow[], cur
       ]),
     ),
     ...(spel && currentStage !== undefined ? { currentStage: currentStage.ref_id } : {}),
+    ...(spel && now !== undefined ? { now: now.toISOString() } : {}),
   };
 }
 

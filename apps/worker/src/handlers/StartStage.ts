@@ -1,6 +1,7 @@
 import {
   DEPLOY_PERMISSION_TASK,
   ExpressionError,
+  executionWindowTasks,
   FREEZE_STAGE_TYPES,
   FREEZE_TASK,
   ValidationError,
@@ -64,7 +65,7 @@ export async function startStageLocked(
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
-  const scope = expressionScope(execution, stages, stage);
+  const scope = expressionScope(execution, stages, stage, now);
   const plan = await planStage(sql, stage, scope, ctx, execution, upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
@@ -127,7 +128,13 @@ async function planStage(
     }
     const resolvedFields = chained.length === 0 ? {} : { variables: await chainVariables(definition.variables as unknown[], scope, session) };
     const resolved = resolveStage(definition, scope, evaluate, language, resolvedFields);
-    const tasks = [...freezeCheck(stage.type, resolved, execution.application, ctx), ...permissionCheck(stage.type, ctx), ...type.tasks(resolved)];
+    // The execution window first (Spinnaker runs it as a stage before this one), then any freeze as it stands then.
+    const tasks = [
+      ...executionWindowTasks(resolved),
+      ...freezeCheck(stage.type, resolved, execution.application, ctx),
+      ...permissionCheck(stage.type, ctx),
+      ...type.tasks(resolved),
+    ];
     const missing = tasks.filter((name) => !ctx.task(name));
     if (missing.length > 0) return { kind: 'fail', error: { message: `no implementation for task(s) ${missing.join(', ')}` } };
     return { kind: 'run', context: resolved, tasks };
@@ -153,15 +160,21 @@ function upstreamOutputs(stages: readonly StageRow[], stage: StageRow): Record<s
   });
 }
 
-/** URL reads (SpEL's `#fromUrl` and kin) one stage start may make, so that no expression can fetch without end. */
+/**
+ * URL reads (SpEL's `#fromUrl` and kin) one stage start may make, and the time they may take
+ * together: the stage start holds its execution's row lock meanwhile, so no expression can fetch
+ * without end or hold the execution for long.
+ */
 export const MAX_URL_READS_PER_STAGE = 10;
+export const URL_READS_BUDGET_MS = 15_000;
 
-/** What the evaluations of one stage start share: the URL bodies read so far. */
+/** What the evaluations of one stage start share: the URL bodies read so far, and when reading must stop. */
 interface EvaluationSession {
   sql: SqlClient;
   ctx: EngineContext;
   execution: ExecutionRow;
   documents: Record<string, FetchedDocument>;
+  readDeadline?: number;
 }
 
 /**
@@ -175,20 +188,18 @@ async function evaluateInSandbox(sourceList: string[], scope: ExpressionScope, s
   const language = execution.expression_language;
   const sources = [...new Set(sourceList)];
   if (sources.length === 0) return undefined;
+  // Pipeline ids are read only for the sources that ask: of this application, or of all for #pipelineIdInApplication.
+  const everyApplication = sources.some((source) => source.includes('#pipelineIdInApplication'));
   const fullScope =
     language === 'spel' && sources.some((source) => source.includes('#pipelineId'))
-      ? { ...scope, pipelineIds: await selectPipelineIds(sql, execution.application) }
+      ? { ...scope, pipelineIds: await selectPipelineIds(sql, everyApplication ? undefined : execution.application) }
       : scope;
   for (;;) {
     const outcomes = await ctx.expressions.evaluate(sources, fullScope, { language, documents });
     const wanted = [...new Set(outcomes.flatMap((outcome) => (!outcome.ok && outcome.needs !== undefined ? [outcome.needs] : [])))];
     if (wanted.length === 0) return evaluatorOf(sources, outcomes);
-    for (const url of wanted) {
-      documents[url] =
-        Object.keys(documents).length < MAX_URL_READS_PER_STAGE
-          ? await readUrl(url, ctx)
-          : { ok: false, reason: `a stage start reads at most ${MAX_URL_READS_PER_STAGE} URLs` };
-    }
+    session.readDeadline ??= Date.now() + URL_READS_BUDGET_MS;
+    for (const url of wanted) documents[url] = await readWithin(url, session);
   }
 }
 
@@ -223,9 +234,16 @@ async function chainVariables(variables: unknown[], scope: ExpressionScope, sess
   return resolved;
 }
 
-/** A URL's body for an expression, through the same SSRF guard, timeout and size bound as webhooks. */
-async function readUrl(url: string, ctx: EngineContext): Promise<FetchedDocument> {
-  const { allowedHosts, timeoutMs } = ctx.services.webhook;
+async function readWithin(url: string, session: EvaluationSession): Promise<FetchedDocument> {
+  if (Object.keys(session.documents).length >= MAX_URL_READS_PER_STAGE) return { ok: false, reason: `a stage start reads at most ${MAX_URL_READS_PER_STAGE} URLs` };
+  const left = (session.readDeadline ?? 0) - Date.now();
+  if (left <= 0) return { ok: false, reason: `a stage start has ${URL_READS_BUDGET_MS} ms for reading URLs, and they are spent` };
+  return readUrl(url, session.ctx, Math.min(left, session.ctx.services.webhook.timeoutMs));
+}
+
+/** A URL's body for an expression, through the same SSRF guard and size bound as webhooks. */
+async function readUrl(url: string, ctx: EngineContext, timeoutMs: number): Promise<FetchedDocument> {
+  const { allowedHosts } = ctx.services.webhook;
   const sent = await sendRequest({ url, method: 'GET', headers: new Headers({ accept: 'application/json, application/yaml, text/plain, */*' }) }, { fetch: ctx.services.fetch, timeoutMs, allowedHosts });
   switch (sent.kind) {
     case 'response': {

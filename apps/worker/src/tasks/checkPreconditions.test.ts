@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPreconditionsTask } from './checkPreconditions';
+import { MemoryProvider, memoryDirectory } from './cloud/testProvider';
 import { makeTaskContext } from './testContext';
 
 const stages = {
@@ -74,15 +75,43 @@ describe('checkPreconditions task', () => {
     // pipeline carry on as if the check had passed.
     const result = await run([
       { type: 'expression', context: { expression: true }, failPipeline: false },
-      { type: 'clusterSize', context: {}, failPipeline: false },
+      { type: 'instanceCount', context: {}, failPipeline: false },
     ]);
     expect(result.status).toBe('TERMINAL');
     if (result.status !== 'TERMINAL') return;
     expect(result.error).toContain('preconditions.1.type');
-    expect(result.error).toContain("Expected 'expression' | 'stageStatus'");
+    expect(result.error).toContain("Expected 'expression' | 'stageStatus' | 'clusterSize'");
   });
 
   it('succeeds with no preconditions', async () => {
     expect(await run([])).toEqual({ status: 'SUCCEEDED', outputs: { preconditions: [] } });
+  });
+});
+
+describe("Spinnaker's clusterSize precondition", () => {
+  const provider = new MemoryProvider();
+  provider.seed('shop-prod-v000', { enabled: false });
+  provider.seed('shop-prod-v001');
+  const runAgainst = (context: Record<string, unknown>, failPipeline = true) =>
+    checkPreconditionsTask.run(
+      makeTaskContext({
+        stage: { context: { preconditions: [{ type: 'clusterSize', context: { credentials: 'k8s', cluster: 'shop-prod', regions: ['ns1'], ...context }, failPipeline }] } },
+        services: { providers: memoryDirectory(provider) },
+      }),
+    );
+
+  it('counts the server groups of the cluster in each region through the provider', async () => {
+    expect(await runAgainst({ comparison: '==', expected: 2 })).toMatchObject({ status: 'SUCCEEDED', outputs: { preconditions: [{ passed: true }] } });
+    expect(await runAgainst({ comparison: '==', expected: 1, onlyEnabledServerGroups: true })).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await runAgainst({ comparison: '>', expected: 2 }, false)).toEqual({
+      status: 'FAILED_CONTINUE',
+      error: '1 of 1 precondition(s) failed: #1 clusterSize: cluster shop-prod: expected > 2 server groups in ns1, found 2: [shop-prod-v000, shop-prod-v001]',
+      outputs: { preconditions: [expect.objectContaining({ passed: false })] },
+    });
+  });
+
+  it('fails naming an account that does not exist (saving did not check it) or a manifest cluster', async () => {
+    expect(await runAgainst({ credentials: 'nowhere', expected: 1 })).toMatchObject({ status: 'TERMINAL', error: expect.stringMatching(/unknown account nowhere/) });
+    expect(await runAgainst({ cluster: 'replicaSet shop', expected: 1 })).toMatchObject({ status: 'TERMINAL', error: expect.stringMatching(/"replicaSet shop" is not a server group cluster/) });
   });
 });

@@ -11,6 +11,7 @@ import { jenkinsTasks } from './jenkins';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
+import { waitForExecutionWindowTask } from './waitForExecutionWindow';
 import { waitForJudgmentTask } from './waitForJudgment';
 import { serverGroupTasks } from './serverGroup';
 import { createWebhookTask } from './webhook/createWebhook';
@@ -29,6 +30,7 @@ export {
   monitorPipelineTask,
   monitorWebhookTask,
   startPipelineTask,
+  waitForExecutionWindowTask,
   waitForJudgmentTask,
   waitTask,
 };
@@ -57,6 +59,8 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   checkFreezeWindowsTask,
   // Planned by the engine next in every deploy-type stage when authentication is on.
   checkDeployPermissionsTask,
+  // Planned by the engine first in any stage with Spinnaker's restrictExecutionDuringTimeWindow.
+  waitForExecutionWindowTask,
 );
 
 export const builtInTasks: readonly TaskImplementation[] = Object.values(builtInTaskTable);

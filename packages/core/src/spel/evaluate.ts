@@ -1,6 +1,6 @@
 import { fail } from './failure';
 import { callHelper, type SpelEnvironment } from './functions';
-import { callMethod, callStatic, construct, fullMatch, readKey, staticMethods } from './methods';
+import { callMethod, callStatic, construct, fullMatch, readKey, staticMethods, type Clock } from './methods';
 import type { SpelNode } from './parser';
 import { SpelDouble, isDouble, isSpelMap, javaText, kindOf, numeric, record, spelEquals, type SpelMap, type SpelValue } from './values';
 
@@ -17,7 +17,12 @@ export function evaluateSpel(node: SpelNode, environment: SpelEnvironment): Spel
 }
 
 class Evaluation {
-  constructor(private readonly environment: SpelEnvironment) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly environment: SpelEnvironment) {
+    const { now } = environment;
+    this.clock = () => now ?? fail('the current time is not available here');
+  }
 
   /** `self` is the active object: the root, or the element a selection or projection is looking at. */
   run(node: SpelNode, self: SpelValue): SpelValue {
@@ -41,7 +46,7 @@ class Evaluation {
       case 'index':
         return this.index(node.target, node.index, self);
       case 'method': {
-        if (node.target.kind === 'type') return callStatic(node.target.className, node.name, this.args(node.args, self));
+        if (node.target.kind === 'type') return callStatic(node.target.className, node.name, this.args(node.args, self), this.clock);
         const target = this.run(node.target, self);
         if (target === null && node.safe) return null;
         return callMethod(target, node.name, this.args(node.args, self));
@@ -71,7 +76,7 @@ class Evaluation {
       case 'type':
         return typeOnly(node.className);
       case 'new':
-        return construct(node.className, this.args(node.args, self));
+        return construct(node.className, this.args(node.args, self), this.clock);
     }
   }
 

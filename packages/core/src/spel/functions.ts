@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { fail } from './failure';
 import { parseJavaBoolean, parseJavaDouble, parseJavaInt, readKey } from './methods';
-import { fromSpel, isSpelMap, javaText, kindOf, toSpel, type SpelMap, type SpelValue } from './values';
+import { fromSpel, isSpelMap, javaText, kindOf, record, toSpel, type SpelMap, type SpelValue } from './values';
 
 /**
  * Spinnaker's helper functions (`#stage('Bake')`, `#toInt(…)`…), with the meaning orca and
@@ -15,10 +15,12 @@ export interface SpelEnvironment {
   stages: SpelMap[];
   /** The stage whose expressions these are, when there is one. */
   currentStage?: SpelMap;
-  /** The application's pipelines by name, for `#pipelineId`. */
-  pipelineIds?: Readonly<Record<string, string>>;
+  /** Pipeline ids by application, then name, for `#pipelineId` and `#pipelineIdInApplication`. */
+  pipelineIds?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The body of a URL; throws with the reason it cannot be had. */
   fetch?: (url: string) => string;
+  /** The stage start's time (epoch ms): what `new Date()` and `LocalDate.now()` read. */
+  now?: number;
 }
 
 type Helper = (args: SpelValue[], environment: SpelEnvironment) => SpelValue;
@@ -49,15 +51,14 @@ const HELPERS: Record<string, Helper> = {
   fromUrl: ([url], environment) => fetchText(requiredText(url, 'fromUrl'), environment),
   jsonFromUrl: ([url], environment) => readJson(fetchText(requiredText(url, 'jsonFromUrl'), environment)),
   yamlFromUrl: ([url], environment) => readYaml(fetchText(requiredText(url, 'yamlFromUrl'), environment)),
+  propertiesFromUrl: ([url], environment) => readProperties(fetchText(requiredText(url, 'propertiesFromUrl'), environment)),
   alphanumerical: ([text]) => requiredText(text, 'alphanumerical').replace(/[^A-Za-z0-9]/g, ''),
   toBase64: ([text]) => toBase64(requiredText(text, 'toBase64')),
   fromBase64: ([text]) => fromBase64(requiredText(text, 'fromBase64')),
-  pipelineId: ([name], { pipelineIds, root }) => {
-    const wanted = requiredText(name, 'pipelineId');
-    const application = javaText(readKey(asMap(readKey(root, 'execution')), 'application'));
-    const id = pipelineIds !== undefined && Object.hasOwn(pipelineIds, wanted) ? pipelineIds[wanted] : undefined;
-    return id ?? fail(`no pipeline named "${wanted}" in application ${application}`);
-  },
+  pipelineId: ([name], { pipelineIds, root }) =>
+    pipelineIdIn(pipelineIds, javaText(readKey(asMap(readKey(root, 'execution')), 'application')), requiredText(name, 'pipelineId')),
+  pipelineIdInApplication: ([name, application], { pipelineIds }) =>
+    pipelineIdIn(pipelineIds, requiredText(application, 'pipelineIdInApplication'), requiredText(name, 'pipelineIdInApplication')),
   triggerResolvedArtifact: ([name], { root }) => triggerArtifact(root, 'name', requiredText(name, 'triggerResolvedArtifact')),
   triggerResolvedArtifactByType: ([type], { root }) => triggerArtifact(root, 'type', requiredText(type, 'triggerResolvedArtifactByType')),
   deployedServerGroups: (names, { stages }) => deployedServerGroups(stages, names.map((name) => requiredText(name, 'deployedServerGroups'))),
@@ -72,6 +73,12 @@ export function callHelper(name: string, args: SpelValue[], environment: SpelEnv
   const helper = Object.hasOwn(HELPERS, name) ? HELPERS[name] : undefined;
   if (helper === undefined) fail(`unknown function #${name}() (known: ${HELPER_NAMES.map((known) => `#${known}`).join(', ')})`);
   return helper(args, environment);
+}
+
+function pipelineIdIn(pipelineIds: SpelEnvironment['pipelineIds'], application: string, name: string): string {
+  const names = pipelineIds !== undefined && Object.hasOwn(pipelineIds, application) ? pipelineIds[application] : undefined;
+  const id = names !== undefined && Object.hasOwn(names, name) ? names[name] : undefined;
+  return id ?? fail(`no pipeline named "${name}" in application ${application}`);
 }
 
 function judgment([id]: SpelValue[], { stages, root }: SpelEnvironment): SpelValue {
@@ -159,6 +166,34 @@ function readYaml(text: string): SpelValue {
   } catch (error) {
     return fail(`not YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
+}
+
+/**
+ * A Java properties file (what Jenkins jobs archive) as a map: `key=value`, `key: value` or
+ * `key value`, `#`/`!` comments, a trailing backslash continuing the line.
+ */
+function readProperties(text: string): SpelValue {
+  const entries: [string, SpelValue][] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i += 1) {
+    let line = lines[i]!.replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    while (continues(line) && i + 1 < lines.length) {
+      i += 1;
+      line = line.slice(0, -1) + lines[i]!.replace(/^\s+/, '');
+    }
+    const match = /^((?:\\.|[^=:\s\\])*)\s*[=:\s]?\s*(.*)$/.exec(line)!;
+    const unescape = (part: string) => part.replace(/\\(.)/g, (_, ch: string) => ({ t: '\t', n: '\n', r: '\r', f: '\f' })[ch] ?? ch);
+    entries.push([unescape(match[1] ?? ''), unescape(match[2] ?? '')]);
+  }
+  return record(entries);
+}
+
+/** Whether a properties line ends in an odd number of backslashes (counted, not matched: no regex backtracking). */
+function continues(line: string): boolean {
+  let count = 0;
+  while (count < line.length && line[line.length - 1 - count] === '\\') count += 1;
+  return count % 2 === 1;
 }
 
 /** A helper's String parameter as SpEL converts the argument to it: null stays null. */

@@ -1,6 +1,8 @@
+import { upstreamOf } from '../dag';
 import type { ExpressionScope, ScopeStage } from '../expressions';
 import { evaluateSpel } from './evaluate';
 import { HELPER_NAMES, deployedServerGroups, type SpelEnvironment } from './functions';
+import { classProblem } from './methods';
 import { parseSpel, type SpelNode } from './parser';
 import { fromSpel, isSpelMap, record, toSpel, type SpelMap, type SpelValue } from './values';
 
@@ -59,11 +61,9 @@ function staticProblem(node: SpelNode): string | undefined {
     return `unknown function #${node.name}() (known: ${HELPER_NAMES.map((name) => `#${name}`).join(', ')})`;
   }
   if (node.kind === 'new' || node.kind === 'type') {
-    // Evaluating with no arguments would need the data; the class is what save time can judge.
-    const className = node.className;
-    if (!/^(?:java\.lang\.)?(String|Integer|Long|Double|Boolean|Math)$/.test(className) || (node.kind === 'new' && className.endsWith('Math'))) {
-      return node.kind === 'new' ? `new ${className}(…) is not allowed in pipeline expressions` : `T(${className}) is not allowed in pipeline expressions`;
-    }
+    // The class is what save time can judge; the arguments need the data.
+    const problem = classProblem(node.kind === 'new' ? 'new' : 'T', node.className);
+    if (problem !== undefined) return problem;
   }
   for (const child of children(node)) {
     const problem = staticProblem(child);
@@ -145,6 +145,7 @@ export function spelEnvironment(scope: ExpressionScope, options: SpelOptions = {
     ...(current === undefined ? {} : { currentStage: current }),
     ...(scope.pipelineIds === undefined ? {} : { pipelineIds: scope.pipelineIds }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(scope.now === undefined ? {} : { now: Date.parse(scope.now) }),
   };
 }
 
@@ -178,16 +179,8 @@ function stageObject(refId: string, stage: ScopeStage): SpelMap {
 
 /** Outputs of every stage upstream of `refId`, farthest first, so that nearer ones win when merged. */
 function upstreamOutputs(refId: string, stages: ExpressionScope['stages']): Record<string, unknown>[] {
-  const order: string[] = [];
-  let frontier = stages[refId]?.requisiteStageRefIds ?? [];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const ref of frontier) {
-      if (order.includes(ref) || !Object.hasOwn(stages, ref)) continue;
-      order.push(ref);
-      next.push(...(stages[ref]?.requisiteStageRefIds ?? []));
-    }
-    frontier = next;
-  }
-  return order.reverse().map((ref) => stages[ref]?.outputs ?? {});
+  const nodes = Object.entries(stages).map(([ref, stage]) => ({ refId: ref, requisiteStageRefIds: stage.requisiteStageRefIds ?? [] }));
+  return upstreamOf(nodes, refId)
+    .reverse()
+    .map((ref) => stages[ref]?.outputs ?? {});
 }

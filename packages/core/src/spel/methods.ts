@@ -1,5 +1,6 @@
 import { compileRe2 } from '../re2';
 import { fail } from './failure';
+import { SpelDate, SpelDateFormat, SpelLocalDate, dayOfWeek, formatDate, localDateOf, parseLocalDate, plusMonths } from './time';
 import { SpelDouble, isDouble, isSpelMap, javaText, kindOf, numeric, record, spelEquals, type SpelMap, type SpelValue } from './values';
 
 /**
@@ -109,10 +110,56 @@ const BOOLEAN_METHODS: MethodTable<boolean> = {
   equals: (self, [other]) => other === self,
 };
 
+const DATE_METHODS: MethodTable<SpelDate> = {
+  getTime: (self) => self.epochMs,
+  toEpochMilli: (self) => self.epochMs,
+  getEpochSecond: (self) => Math.floor(self.epochMs / 1000),
+  toInstant: (self) => new SpelDate(self.epochMs, true),
+  plusSeconds: (self, [seconds]) => new SpelDate(self.epochMs + intArg(seconds, 'plusSeconds') * 1000, self.instant),
+  minusSeconds: (self, [seconds]) => new SpelDate(self.epochMs - intArg(seconds, 'minusSeconds') * 1000, self.instant),
+  plusMillis: (self, [millis]) => new SpelDate(self.epochMs + intArg(millis, 'plusMillis'), self.instant),
+  before: (self, [other]) => self.epochMs < dateArg(other, 'before').epochMs,
+  after: (self, [other]) => self.epochMs > dateArg(other, 'after').epochMs,
+  isBefore: (self, [other]) => self.epochMs < dateArg(other, 'isBefore').epochMs,
+  isAfter: (self, [other]) => self.epochMs > dateArg(other, 'isAfter').epochMs,
+  equals: (self, [other]) => spelEquals(self, other ?? null),
+  toString: (self: SpelDate) => javaText(self),
+};
+
+const LOCAL_DATE_METHODS: MethodTable<SpelLocalDate> = {
+  plusDays: (self, [days]) => new SpelLocalDate(self.epochDay + intArg(days, 'plusDays')),
+  minusDays: (self, [days]) => new SpelLocalDate(self.epochDay - intArg(days, 'minusDays')),
+  plusWeeks: (self, [weeks]) => new SpelLocalDate(self.epochDay + 7 * intArg(weeks, 'plusWeeks')),
+  minusWeeks: (self, [weeks]) => new SpelLocalDate(self.epochDay - 7 * intArg(weeks, 'minusWeeks')),
+  plusMonths: (self, [months]) => plusMonths(self, intArg(months, 'plusMonths')),
+  minusMonths: (self, [months]) => plusMonths(self, -intArg(months, 'minusMonths')),
+  plusYears: (self, [years]) => plusMonths(self, 12 * intArg(years, 'plusYears')),
+  minusYears: (self, [years]) => plusMonths(self, -12 * intArg(years, 'minusYears')),
+  getYear: (self) => self.utc.getUTCFullYear(),
+  getMonthValue: (self) => self.utc.getUTCMonth() + 1,
+  getDayOfMonth: (self) => self.utc.getUTCDate(),
+  getDayOfWeek: (self) => dayOfWeek(self),
+  isBefore: (self, [other]) => self.epochDay < localDateArg(other, 'isBefore').epochDay,
+  isAfter: (self, [other]) => self.epochDay > localDateArg(other, 'isAfter').epochDay,
+  equals: (self, [other]) => spelEquals(self, other ?? null),
+  toString: (self: SpelLocalDate) => javaText(self),
+};
+
+const DATE_FORMAT_METHODS: MethodTable<SpelDateFormat> = {
+  format: (self, [date]) => formatDate(dateArg(date, 'format').epochMs, self.pattern),
+  toPattern: (self) => self.pattern,
+};
+
 /** Calls an allowed method; anything else fails naming what is allowed on that kind of value. */
 export function callMethod(target: SpelValue, name: string, args: SpelValue[]): SpelValue {
   const table: Record<string, Method> | undefined =
-    typeof target === 'string'
+    target instanceof SpelDate
+      ? DATE_METHODS
+      : target instanceof SpelLocalDate
+        ? LOCAL_DATE_METHODS
+        : target instanceof SpelDateFormat
+          ? DATE_FORMAT_METHODS
+          : typeof target === 'string'
       ? STRING_METHODS
       : Array.isArray(target)
         ? LIST_METHODS
@@ -131,19 +178,32 @@ export function callMethod(target: SpelValue, name: string, args: SpelValue[]): 
   return method(target as never, args);
 }
 
+/** The stage start's time, in epoch milliseconds (what `now()` and `new Date()` read). */
+export type Clock = () => number;
+
 /** `T(…)`: only these classes, and only these of their static methods. */
-const STATIC_METHODS: Record<string, MethodTable<null>> = {
+const STATIC_METHODS: Record<string, MethodTable<Clock>> = {
   String: {
-    valueOf: (_: null, [value]: SpelValue[]) => javaText(value ?? null),
+    valueOf: (_: Clock, [value]: SpelValue[]) => javaText(value ?? null),
     join: (_, [separator, ...items]) => {
       const list = items.length === 1 && Array.isArray(items[0]) ? items[0] : items;
       return list.map((item) => javaText(item)).join(stringArg(separator, 'join'));
     },
   },
-  Integer: { parseInt: (_, [text]) => parseJavaInt(text), valueOf: (_: null, [text]: SpelValue[]) => parseJavaInt(text) },
-  Long: { parseLong: (_, [text]) => parseJavaInt(text), valueOf: (_: null, [text]: SpelValue[]) => parseJavaInt(text) },
-  Double: { parseDouble: (_, [text]) => parseJavaDouble(text), valueOf: (_: null, [text]: SpelValue[]) => parseJavaDouble(text) },
-  Boolean: { parseBoolean: (_, [text]) => parseJavaBoolean(text), valueOf: (_: null, [text]: SpelValue[]) => parseJavaBoolean(text) },
+  Integer: { parseInt: (_, [text]) => parseJavaInt(text), valueOf: (_: Clock, [text]: SpelValue[]) => parseJavaInt(text) },
+  Long: { parseLong: (_, [text]) => parseJavaInt(text), valueOf: (_: Clock, [text]: SpelValue[]) => parseJavaInt(text) },
+  Double: { parseDouble: (_, [text]) => parseJavaDouble(text), valueOf: (_: Clock, [text]: SpelValue[]) => parseJavaDouble(text) },
+  Boolean: { parseBoolean: (_, [text]) => parseJavaBoolean(text), valueOf: (_: Clock, [text]: SpelValue[]) => parseJavaBoolean(text) },
+  LocalDate: {
+    now: (clock) => new SpelLocalDate(Math.floor(clock() / 86_400_000)),
+    of: (_, [year, month, day]) => localDateOf(intArg(year, 'of'), intArg(month, 'of'), intArg(day, 'of')),
+    parse: (_, [text]) => parseLocalDate(stringArg(text, 'parse')),
+  },
+  Instant: {
+    now: (clock) => new SpelDate(clock(), true),
+    ofEpochMilli: (_, [millis]) => new SpelDate(intArg(millis, 'ofEpochMilli'), true),
+    ofEpochSecond: (_, [seconds]) => new SpelDate(intArg(seconds, 'ofEpochSecond') * 1000, true),
+  },
   Math: {
     abs: (_, [value]) => mapNumber(value, Math.abs, 'abs'),
     max: (_, [a, b]) => (numberArg(a, 'max') >= numberArg(b, 'max') ? a! : b!),
@@ -156,8 +216,10 @@ const STATIC_METHODS: Record<string, MethodTable<null>> = {
   },
 };
 
-/** The classes `new` may create: Java's boxed values and strings, nothing that acts. */
-const CONSTRUCTORS: Record<string, (args: SpelValue[]) => SpelValue> = {
+/** The classes `new` may create: Java's boxed values, strings and date values, nothing that acts. */
+const CONSTRUCTORS: Record<string, (args: SpelValue[], clock: Clock) => SpelValue> = {
+  Date: ([millis], clock) => new SpelDate(millis === undefined ? clock() : intArg(millis, 'new Date'), false),
+  SimpleDateFormat: ([pattern]) => new SpelDateFormat(stringArg(pattern, 'new SimpleDateFormat')),
   Integer: ([value]) => (typeof value === 'number' ? value : parseJavaInt(value)),
   Long: ([value]) => (typeof value === 'number' ? value : parseJavaInt(value)),
   Double: ([value]) => (numeric(value ?? null) === undefined ? parseJavaDouble(value) : new SpelDouble(numeric(value!)!)),
@@ -165,34 +227,56 @@ const CONSTRUCTORS: Record<string, (args: SpelValue[]) => SpelValue> = {
   String: ([value]) => (value === undefined ? '' : stringArg(value, 'new String')),
 };
 
-/** `java.lang.Integer` and `Integer` name the same class; no other package is reachable. */
+/** Each class pipelines may name, in its own package: `java.lang.Integer` and `Integer` are one class. */
+const PACKAGE_OF: Record<string, string> = {
+  String: 'java.lang',
+  Integer: 'java.lang',
+  Long: 'java.lang',
+  Double: 'java.lang',
+  Boolean: 'java.lang',
+  Math: 'java.lang',
+  Date: 'java.util',
+  SimpleDateFormat: 'java.text',
+  LocalDate: 'java.time',
+  Instant: 'java.time',
+};
+
 function simpleName(className: string): string | undefined {
-  const match = /^(?:java\.lang\.)?([A-Za-z]+)$/.exec(className);
-  return match?.[1];
+  const match = /^(?:([a-z]+(?:\.[a-z]+)*)\.)?([A-Za-z]+)$/.exec(className);
+  const [, pkg, simple] = match ?? [];
+  if (simple === undefined || !Object.hasOwn(PACKAGE_OF, simple)) return undefined;
+  return pkg === undefined || pkg === PACKAGE_OF[simple] ? simple : undefined;
+}
+
+/** Why `new className(…)` or `T(className)` may not be written, or undefined (the save-time check). */
+export function classProblem(use: 'new' | 'T', className: string): string | undefined {
+  const simple = simpleName(className);
+  const allowed = use === 'new' ? CONSTRUCTORS : STATIC_METHODS;
+  if (simple !== undefined && Object.hasOwn(allowed, simple)) return undefined;
+  const names = Object.keys(allowed);
+  return use === 'new'
+    ? `new ${className}(…) is not allowed in pipeline expressions (allowed: ${names.map((known) => `new ${known}(…)`).join(', ')})`
+    : `T(${className}) is not allowed in pipeline expressions (allowed: ${names.map((known) => `T(${known})`).join(', ')})`;
 }
 
 /** The static methods `T(className)` may call; fails naming the allowed classes when it may not be used. */
-export function staticMethods(className: string): MethodTable<null> {
-  const simple = simpleName(className);
-  const table = simple !== undefined && Object.hasOwn(STATIC_METHODS, simple) ? STATIC_METHODS[simple] : undefined;
-  if (table === undefined) {
-    fail(`T(${className}) is not allowed in pipeline expressions (allowed: ${Object.keys(STATIC_METHODS).map((known) => `T(${known})`).join(', ')})`);
-  }
-  return table;
+export function staticMethods(className: string): MethodTable<Clock> {
+  const problem = classProblem('T', className);
+  if (problem !== undefined) fail(problem);
+  return STATIC_METHODS[simpleName(className)!]!;
 }
 
-export function callStatic(className: string, name: string, args: SpelValue[]): SpelValue {
+export function callStatic(className: string, name: string, args: SpelValue[], clock: Clock): SpelValue {
   const table = staticMethods(className);
   const method = Object.hasOwn(table, name) ? table[name] : undefined;
   if (method === undefined) fail(`T(${className}).${name}() is not allowed (allowed: ${Object.keys(table).join(', ')})`);
-  return method(null, args);
+  return method(clock, args);
 }
 
-export function construct(className: string, args: SpelValue[]): SpelValue {
-  const simple = simpleName(className);
-  const create = simple !== undefined && Object.hasOwn(CONSTRUCTORS, simple) ? CONSTRUCTORS[simple] : undefined;
-  if (create === undefined) fail(`new ${className}(…) is not allowed in pipeline expressions (allowed: ${Object.keys(CONSTRUCTORS).map((known) => `new ${known}(…)`).join(', ')})`);
-  return create(args);
+export function construct(className: string, args: SpelValue[], clock: Clock): SpelValue {
+  const problem = classProblem('new', className);
+  if (problem !== undefined) fail(problem);
+  return CONSTRUCTORS[simpleName(className)!]!(args, clock);
 }
 
 /** A map's value for a key: null when absent (Spinnaker's map accessor), never an inherited property. */
@@ -238,6 +322,16 @@ function numberArg(value: SpelValue | undefined, method: string): number {
   const number = numeric(value ?? null);
   if (number === undefined) fail(`${method}() needs a number, got ${value === undefined ? 'none' : kindOf(value)}`);
   return number;
+}
+
+function dateArg(value: SpelValue | undefined, method: string): SpelDate {
+  if (!(value instanceof SpelDate)) fail(`${method}() needs a Date, got ${value === undefined ? 'none' : kindOf(value)}`);
+  return value;
+}
+
+function localDateArg(value: SpelValue | undefined, method: string): SpelLocalDate {
+  if (!(value instanceof SpelLocalDate)) fail(`${method}() needs a LocalDate, got ${value === undefined ? 'none' : kindOf(value)}`);
+  return value;
 }
 
 function listArg(value: SpelValue | undefined, method: string): SpelValue[] {

@@ -78,7 +78,8 @@ const scope: ExpressionScope = {
     },
   },
   currentStage: '6',
-  pipelineIds: { 'Deploy to prod': '9b2395dc-7a2b-4845-b623-838bd74d059b' },
+  now: '2026-12-05T19:47:03.250Z',
+  pipelineIds: { myapp: { 'Deploy to prod': '9b2395dc-7a2b-4845-b623-838bd74d059b' }, billing: { Release: 'c0ffee00-0000-4000-8000-000000000001' } },
 };
 
 const bakeStage = {
@@ -116,6 +117,7 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['REF', '#triggerResolvedArtifact("my-image")["reference"]', 'gcr.io/spinnaker-marketplace/orca@sha256:b48d'],
   ['REF', '#triggerResolvedArtifactByType("docker/image")["reference"]', 'gcr.io/spinnaker-marketplace/orca@sha256:b48d'],
   ['REF', '#pipelineId("Deploy to prod")', '9b2395dc-7a2b-4845-b623-838bd74d059b'],
+  ['REF', '#pipelineIdInApplication("Release", "billing")', 'c0ffee00-0000-4000-8000-000000000001'],
   ['REF', '#alphanumerical("new-release_1.2")', 'newrelease12'],
   ['REF', '#stageExists("Bake")', true],
   ['REF', '#stageExists("Nope")', false],
@@ -164,6 +166,8 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['PUB3', "trigger['account']", 'dockerhub'],
   ['PUB3', "#stage('Webhook')['context']['buildInfo']['config']['Labels']['revision']", 'r42'],
   ['PUB3', "#stage('Webhook')['context']['webhook']['statusCode']", 200],
+  ['REF', 'new java.text.SimpleDateFormat("MM-dd-yyyy").format(new java.util.Date())', '12-05-2026'],
+  ['REF', 'T(java.time.LocalDate).now().plusDays(5).toString()', '2026-12-10'],
   // Orca's own specification of its expression processing.
   ['ORCA-SPEC', 'replaceMe', 'newValue'],
   ['ORCA-SPEC', 'h1.h1', 'h1Val'],
@@ -218,6 +222,14 @@ const TABLE: [source: string, expression: string, expected: unknown][] = [
   ['SPRING', "trigger.tag.indexOf('.') + trigger.tag.trim().length()", 8],
   ['SPRING', "execution.stages.?[status == 'SUCCEEDED'].size()", 8],
   ['SPRING', "-parameters.count", -7],
+  ['SPRING', "new java.text.SimpleDateFormat(\"yyyyMMdd'T'HHmmss.SSS EEE MMM a z\").format(new java.util.Date())", '20261205T194703.250 Sat Dec PM UTC'],
+  ['SPRING', 'new java.util.Date().getTime()', Date.parse('2026-12-05T19:47:03.250Z')],
+  ['SPRING', 'new java.util.Date()', Date.parse('2026-12-05T19:47:03.250Z')],
+  ['SPRING', "'' + new java.util.Date()", 'Sat Dec 05 19:47:03 UTC 2026'],
+  ['SPRING', 'T(java.time.Instant).now().toString()', '2026-12-05T19:47:03.250Z'],
+  ['SPRING', 'T(java.time.LocalDate).of(2024, 1, 31).plusMonths(1).toString()', '2024-02-29'],
+  ['SPRING', "T(java.time.LocalDate).parse('2026-12-07').getDayOfWeek()", 'MONDAY'],
+  ['SPRING', "T(java.time.LocalDate).now().minusWeeks(1).isBefore(T(java.time.LocalDate).now())", true],
 ];
 
 describe('SpEL as Spinnaker pipelines use it', () => {
@@ -255,6 +267,8 @@ describe('SpEL as Spinnaker pipelines use it', () => {
     expect(fails("#judgment('Bake')")).toThrow('no manual judgment stage named "Bake"');
     expect(fails("#fromUrl('http://example.com')")).toThrow('reading URLs is not available here');
     expect(fails("'a'.matches('(a)\\1')")).toThrow('RE2');
+    expect(fails("new java.text.SimpleDateFormat('yyyy-ww').format(new java.util.Date())")).toThrow('the date pattern letter "w" is not supported');
+    expect(() => spelEvaluator({ ...scope, now: undefined })('new java.util.Date()')).toThrow('the current time is not available here');
   });
 
   it('reads URLs only through the fetcher it is given', () => {
@@ -262,13 +276,17 @@ describe('SpEL as Spinnaker pipelines use it', () => {
     const withFetch = spelEvaluator(scope, { fetch: (url) => bodies[url] ?? 'missing' });
     expect(withFetch("#jsonFromUrl('https://config.example/app.json')['replicas']")).toBe(3);
     expect(withFetch("#fromUrl('https://config.example/app.json').contains('replicas')")).toBe(true);
+    bodies['https://ci.example/build.properties'] = '# archived by Jenkins\nversion=1.4.2\nimage.tag : v1.4.2-b7\nnotes=first \\\n  second\n! other comment\npath=C\\:\\\\app\n';
+    expect(withFetch("#propertiesFromUrl('https://ci.example/build.properties')")).toEqual({ version: '1.4.2', 'image.tag': 'v1.4.2-b7', notes: 'first second', path: 'C:\\app' });
   });
 
   it('reports at save time what can never evaluate', () => {
     expect(spelProblem("#stage('Bake'")).toMatch(/expected "\)"/);
     expect(spelProblem('#nope(1)')).toMatch(/unknown function #nope\(\)/);
     expect(spelProblem('a = 1')).toMatch(/assignment/);
-    expect(spelProblem("new java.util.Date()")).toMatch(/not allowed/);
+    expect(spelProblem('new java.util.Scanner(1)')).toMatch(/new java\.util\.Scanner\(…\) is not allowed/);
+    expect(spelProblem('new java.lang.Date()')).toMatch(/not allowed/); // Date lives in java.util
+    expect(spelProblem("new java.text.SimpleDateFormat('yyyy').format(new java.util.Date())")).toBeUndefined();
     expect(spelProblem('@bean.foo')).toMatch(/bean references/);
     expect(spelProblem('(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))')).toMatch(/nested deeper/);
   });

@@ -1,13 +1,15 @@
 import { defineEntry, isPlainObject } from '../celValues';
+import { SpelDate, SpelDateFormat, SpelLocalDate, dateText, localDateText } from './time';
 
 /**
  * The values SpEL computes with, as Spinnaker's pipelines see them through Jackson: JSON data,
  * with Java's distinction between whole numbers (`int`/`long`: JS numbers here) and reals
  * (`double`: `SpelDouble`), because it decides what `/` and text conversion do (`7 / 2` is 3,
  * `7.0 / 2` is 3.5, `#toFloat('2')` prints as "2.0"). Maps are plain records; nothing else (no
- * function, no class instance) is ever a value, so no expression can reach one.
+ * function, no class instance but the date values of `time.ts`) is ever a value, so no expression
+ * can reach one.
  */
-export type SpelValue = null | boolean | string | number | SpelDouble | SpelValue[] | SpelMap;
+export type SpelValue = null | boolean | string | number | SpelDouble | SpelDate | SpelLocalDate | SpelDateFormat | SpelValue[] | SpelMap;
 export interface SpelMap {
   [key: string]: SpelValue;
 }
@@ -44,6 +46,9 @@ export function toSpel(value: unknown): SpelValue {
 /** A result as JSON: doubles become numbers (non-finite ones text, which JSON cannot hold). */
 export function fromSpel(value: SpelValue): unknown {
   if (value instanceof SpelDouble) return Number.isFinite(value.value) ? value.value : javaText(value);
+  // Jackson writes a Date as its epoch milliseconds; the others are written as their text.
+  if (value instanceof SpelDate && !value.instant) return value.epochMs;
+  if (value instanceof SpelDate || value instanceof SpelLocalDate || value instanceof SpelDateFormat) return javaText(value);
   if (Array.isArray(value)) return value.map(fromSpel);
   if (isSpelMap(value)) {
     const out: Record<string, unknown> = {};
@@ -67,6 +72,9 @@ export function record(entries: Iterable<[string, SpelValue]>): SpelMap {
 export function javaText(value: SpelValue): string {
   if (value === null) return 'null';
   if (value instanceof SpelDouble) return javaDoubleText(value.value);
+  if (value instanceof SpelDate) return dateText(value);
+  if (value instanceof SpelLocalDate) return localDateText(value);
+  if (value instanceof SpelDateFormat) return `SimpleDateFormat(${value.pattern})`;
   if (Array.isArray(value)) return `[${value.map(javaText).join(', ')}]`;
   if (isSpelMap(value)) return `{${Object.entries(value).map(([key, item]) => `${key}=${javaText(item)}`).join(', ')}}`;
   return String(value);
@@ -89,6 +97,15 @@ export function spelEquals(left: SpelValue, right: SpelValue): boolean {
   const a = numeric(left);
   const b = numeric(right);
   if (a !== undefined || b !== undefined) return a === b;
+  if (left instanceof SpelDate || right instanceof SpelDate) {
+    return left instanceof SpelDate && right instanceof SpelDate && left.instant === right.instant && left.epochMs === right.epochMs;
+  }
+  if (left instanceof SpelLocalDate || right instanceof SpelLocalDate) {
+    return left instanceof SpelLocalDate && right instanceof SpelLocalDate && left.epochDay === right.epochDay;
+  }
+  if (left instanceof SpelDateFormat || right instanceof SpelDateFormat) {
+    return left instanceof SpelDateFormat && right instanceof SpelDateFormat && left.pattern === right.pattern;
+  }
   if (Array.isArray(left) || Array.isArray(right)) {
     return Array.isArray(left) && Array.isArray(right) && left.length === right.length && left.every((item, index) => spelEquals(item, right[index]!));
   }
@@ -104,6 +121,9 @@ export function spelEquals(left: SpelValue, right: SpelValue): boolean {
 export function kindOf(value: SpelValue): string {
   if (value === null) return 'null';
   if (value instanceof SpelDouble) return 'a number';
+  if (value instanceof SpelDate) return value.instant ? 'an Instant' : 'a Date';
+  if (value instanceof SpelLocalDate) return 'a LocalDate';
+  if (value instanceof SpelDateFormat) return 'a SimpleDateFormat';
   if (Array.isArray(value)) return 'a list';
   if (isSpelMap(value)) return 'a map';
   if (typeof value === 'number') return 'a number';

@@ -25,8 +25,13 @@ export const bakeFieldsSchema = z
      */
     version: z.union([text, z.number().transform(String)]).default(LATEST_PACKAGE_VERSION),
     baseImage: text.optional(),
-    /** Spinnaker's name for the base image on AWS. */
-    baseAmi: text.optional(),
+    /** Spinnaker's name for the base image on AWS; Deck writes "" for none. */
+    baseAmi: z.preprocess((value) => (value === '' ? undefined : value), text.optional()),
+    /** Rosco's lookup of a base image by name: not done by Gantry, so refused rather than ignored. */
+    baseName: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.undefined({ error: 'a base image looked up by name is not supported: give its id as baseAmi (baseImage), or baseOs with the account\'s bakery table' }),
+    ),
     /**
      * Spinnaker's base OS name (ubuntu, trusty…): without baseImage/baseAmi, the image the
      * account's bakery table lists for it in the bake's region (aws: `regions[].baseImages`).

@@ -34,7 +34,7 @@ describe('checkPreconditions stage', () => {
     const result = check(checkPreconditionsStage, {
       preconditions: [
         { type: 'expression', context: {} },
-        { type: 'clusterSize', context: {} },
+        { type: 'instanceCount', context: {} },
         { type: 'stageStatus', context: { stageStatus: 'SUCCEEDED' } },
         { type: 'stageStatus', context: { stageRefId: 'a' } },
       ],
@@ -46,13 +46,29 @@ describe('checkPreconditions stage', () => {
           path: ['preconditions', 0, 'context', 'expression'],
           message: 'Invalid input: expected string or boolean, received undefined',
         },
-        { path: ['preconditions', 1, 'type'], message: "Invalid discriminator value. Expected 'expression' | 'stageStatus'" },
+        { path: ['preconditions', 1, 'type'], message: "Invalid discriminator value. Expected 'expression' | 'stageStatus' | 'clusterSize'" },
         { path: ['preconditions', 2, 'context', 'stageRefId'], message: 'stageRefId (or stageName) is required' },
         {
           path: ['preconditions', 3, 'context', 'stageStatus'],
           message: 'Invalid input: expected string or array, received undefined (or a string containing a ${…} expression)',
         },
       ],
+    });
+  });
+
+  it("accepts Spinnaker's clusterSize, with Deck's defaults (== 1) and numbers as text", () => {
+    const clusterSize = { type: 'clusterSize', context: { credentials: 'k8s', cluster: 'shop-prod', regions: ['ns1'], expected: '2' } };
+    expect(check(checkPreconditionsStage, { preconditions: [clusterSize] })).toMatchObject({
+      ok: true,
+      data: { preconditions: [{ context: { comparison: '==', expected: 2, onlyEnabledServerGroups: false } }] },
+    });
+    expect(check(checkPreconditionsStage, { preconditions: [{ type: 'clusterSize', context: { credentials: 'k8s', cluster: 'shop', comparison: '!=' } }] })).toMatchObject({
+      ok: false,
+      issues: [{ path: ['preconditions', 0, 'context', 'comparison'], message: 'one of < <= == >= > (or a string containing a ${…} expression)' }],
+    });
+    expect(check(checkPreconditionsStage, { preconditions: [{ type: 'clusterSize', context: { cluster: 'shop' } }] })).toMatchObject({
+      ok: false,
+      issues: [{ path: ['preconditions', 0, 'context', 'credentials'] }],
     });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exprOr } from './fields';
+import { accountShape, exprOr, wholeNumber } from './fields';
 import { defineStageType } from './StageType';
 
 // `expression` is usually "${…}", which is resolved to a bool when the stage starts.
@@ -27,12 +27,39 @@ const stageStatusPrecondition = z.looseObject({
   failPipeline: exprOr(z.boolean()).default(true),
 });
 
+export const CLUSTER_SIZE_COMPARISONS = ['<', '<=', '==', '>=', '>'] as const;
+export type ClusterSizeComparison = (typeof CLUSTER_SIZE_COMPARISONS)[number];
+
+/**
+ * Spinnaker's `clusterSize`: the number of server groups of `cluster` in each of `regions` (the
+ * account's default location when none), only the enabled ones with `onlyEnabledServerGroups`,
+ * compared with `expected`. Asked of the provider when the stage runs; an account that does not
+ * exist yet fails the precondition then, naming it.
+ */
+const clusterSizePrecondition = z.looseObject({
+  type: z.literal('clusterSize'),
+  context: z
+    .looseObject({
+      ...accountShape,
+      cluster: exprOr(z.string().min(1)),
+      regions: exprOr(z.array(z.string().min(1))).optional(),
+      comparison: exprOr(z.enum(CLUSTER_SIZE_COMPARISONS, { error: `one of ${CLUSTER_SIZE_COMPARISONS.join(' ')}` })).default('=='),
+      expected: exprOr(wholeNumber(0)).default(1),
+      onlyEnabledServerGroups: exprOr(z.boolean()).default(false),
+    })
+    .refine((context) => context.account !== undefined || context.credentials !== undefined, {
+      message: 'credentials (or account) is required: the account of the cluster',
+      path: ['credentials'],
+    }),
+  failPipeline: exprOr(z.boolean()).default(true),
+});
+
 /**
  * The checkPreconditions stage's fields. Each leaf already admits a `${…}` expression (`exprOr`),
  * so the same schema checks them at save time and for its task once they are resolved.
  */
 export const checkPreconditionsFieldsSchema = z.looseObject({
-  preconditions: z.array(z.discriminatedUnion('type', [expressionPrecondition, stageStatusPrecondition])),
+  preconditions: z.array(z.discriminatedUnion('type', [expressionPrecondition, stageStatusPrecondition, clusterSizePrecondition])),
 });
 
 export type Precondition = z.output<typeof checkPreconditionsFieldsSchema>['preconditions'][number];

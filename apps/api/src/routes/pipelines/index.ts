@@ -1,4 +1,4 @@
-import { ANY, PolicyViolationError, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
+import { ANY, PolicyViolationError, checkPipelineLock, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -67,6 +67,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
     await checkRunAs(request.principal, request.body, serviceAccounts);
     // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
     const before = await definitionBefore(pipelines, request.params.id);
+    checkPipelineLock(before, request.body);
     const pipeline = await pipelines.update(request.params.id, request.body, savedBy(request), request.query.expectedVersion);
     await requestCronSync(bus, pipeline.id, [before, pipeline.definition], request.log);
     return pipeline;
@@ -91,6 +92,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
 
   app.delete('/pipelines/:id', { schema: deletePipelineSchema, config: onPipelineOf('WRITE') }, async (request, reply) => {
     const before = await definitionBefore(pipelines, request.params.id);
+    checkPipelineLock(before, undefined);
     await pipelines.delete(request.params.id, savedBy(request));
     await requestCronSync(bus, request.params.id, [before], request.log);
     return reply.code(204).send();

@@ -289,6 +289,50 @@ describe('pipeline routes', () => {
     });
   });
 
+  it("honours Spinnaker's lock: saves keep it unless allowUnlockUi, and a locked pipeline is not deleted (409 naming locked)", async () => {
+    const lock = { ui: true, allowUnlockUi: false, description: 'managed by dinghy' };
+    const created = await send('POST', '/api/v1/pipelines', pipeline('locked', { locked: lock }));
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    // A pipeline-as-code tool saves the whole definition, lock included: allowed.
+    expect((await send('PUT', `/api/v1/pipelines/${id}`, pipeline('locked', { locked: lock, description: 'v2' }))).statusCode).toBe(200);
+    const unlocking = await send('PUT', `/api/v1/pipelines/${id}`, pipeline('locked'));
+    expect(unlocking.statusCode).toBe(409);
+    expect(unlocking.json<ErrorBody>().error.message).toMatch(/^the pipeline is locked \(managed by dinghy\) and its lock does not allow unlocking/);
+    const deleting = await send('DELETE', `/api/v1/pipelines/${id}`);
+    expect(deleting.statusCode).toBe(409);
+    expect(deleting.json<ErrorBody>().error.message).toMatch(/unlock it .* before deleting it/);
+    // A lock that allows unlocking: unlock, then delete.
+    expect((await send('PUT', `/api/v1/pipelines/${id}`, pipeline('locked', { locked: { ...lock, allowUnlockUi: true } }))).statusCode).toBe(200);
+    expect((await send('PUT', `/api/v1/pipelines/${id}`, pipeline('locked'))).statusCode).toBe(200);
+    expect((await send('DELETE', `/api/v1/pipelines/${id}`)).statusCode).toBe(204);
+  });
+
+  it('saves a pipeline whose accounts, Jenkins master and job, and downstream pipeline do not exist yet (checked when the stage runs)', async () => {
+    const response = await send('POST', '/api/v1/pipelines', {
+      application: 'shop',
+      name: 'names things to come',
+      triggers: [{ type: 'jenkins', master: 'jenkins-not-configured-yet', job: 'build/shop', enabled: true }],
+      stages: [
+        { refId: 'bake', type: 'bake', account: 'aws-not-yet', package: 'shop', version: '1' },
+        {
+          refId: 'deploy',
+          type: 'deploy',
+          requisiteStageRefIds: ['bake'],
+          cluster: { account: 'aws-not-yet', region: 'us-east-1', application: 'shop', strategy: 'redblack', capacity: { min: 1, max: 1, desired: 1 } },
+        },
+        { refId: 'next', type: 'pipeline', requisiteStageRefIds: ['deploy'], application: 'billing', pipeline: 'a-pipeline-not-saved-yet' },
+        {
+          refId: 'check',
+          type: 'checkPreconditions',
+          requisiteStageRefIds: ['deploy'],
+          preconditions: [{ type: 'clusterSize', context: { credentials: 'k8s-not-yet', cluster: 'shop', expected: 1 } }],
+        },
+      ],
+    });
+    expect(response.statusCode, response.body).toBe(201);
+  });
+
   describe('POST /pipelines/validate', () => {
     it('reports what loads, what is ignored and what is unsupported, with paths, and stores nothing', async () => {
       const before = await countStored();

@@ -92,10 +92,10 @@ export const getVersionSchema = {
 
 export const deletePipelineSchema = {
   tags: ['pipelines'],
-  summary: 'Delete a pipeline (its executions keep their history)',
+  summary: 'Delete a pipeline (its executions keep their history); a locked one is refused (409) until unlocked',
   headers: actorHeaders,
   params: pipelineIdParams,
-  response: { 204: z.undefined().describe('Deleted'), ...errorResponses(400, 404) },
+  response: { 204: z.undefined().describe('Deleted'), ...errorResponses(400, 404, 409) },
 };
 
 const finding = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskContext, TaskImplementation } from '../Task';
-import { makeTaskContext, nextTask, runUntilComplete } from '../testContext';
+import { makeTaskContext, nextRun, nextTask, runUntilComplete } from '../testContext';
 import { determineTargetServerGroupTask } from './determineTargetServerGroup';
 import { classifyFailure } from '../cloud/failures';
 import { TaskFailure } from '../Task';
@@ -111,13 +111,29 @@ describe('server group target stages, task by task', () => {
     const ctx = stage(provider, 'resizeServerGroup', { cluster: 'app', target: 'current', capacity: { min: 1, max: 4, desired: 3 } });
     const chosen = await determineTargetServerGroupTask.run(ctx);
     const resizeCtx = nextTask(ctx, chosen, 'resizeServerGroup');
-    const resized = await resizeServerGroupTask.run(resizeCtx);
+    // The first run decides the capacity from the group as it is and records it; the next sets it.
+    const decided = await resizeServerGroupTask.run(resizeCtx);
+    expect(decided).toMatchObject({ status: 'RUNNING', state: { capacity: { min: 1, max: 4, desired: 3 } } });
+    expect(provider.log).toEqual([]);
+    const resized = await resizeServerGroupTask.run(nextRun(resizeCtx, decided));
     expect(resized).toEqual({ status: 'SUCCEEDED', outputs: { capacity: { min: 1, max: 4, desired: 3 } } });
-    const waitCtx = nextTask(resizeCtx, resized, 'waitForCapacityMatch');
+    const waitCtx = nextTask(nextRun(resizeCtx, decided), resized, 'waitForCapacityMatch');
     expect((await waitForCapacityMatchTask.run(waitCtx)).status).toBe('RUNNING');
     provider.setUp('app-v002', 3);
     expect(await waitForCapacityMatchTask.run(waitCtx)).toMatchObject({ status: 'SUCCEEDED', outputs: { health: { up: 3, desired: 3 } } });
     expect(provider.log).toEqual(['resize app-v002 3']);
+  });
+
+  it("scales by Spinnaker's relative actions from the group's capacity, once: a re-run does not scale again", async () => {
+    const provider = cluster();
+    const ctx = stage(provider, 'resizeServerGroup', { cluster: 'app', target: 'current', action: 'scale_up', resizeType: 'pct', scalePct: 50, capacity: {} });
+    const chosenCtx = nextTask(ctx, await determineTargetServerGroupTask.run(ctx), 'resizeServerGroup');
+    const decided = await resizeServerGroupTask.run(chosenCtx);
+    const before = (decided.outputs as { previousCapacity: { desired: number } }).previousCapacity;
+    expect(decided.state).toEqual({ capacity: { min: expect.any(Number), max: expect.any(Number), desired: before.desired + Math.ceil(before.desired / 2) } });
+    const again = nextRun(chosenCtx, decided);
+    expect(await resizeServerGroupTask.run(again)).toEqual(await resizeServerGroupTask.run(again));
+    expect(provider.log).toEqual([`resize app-v002 ${before.desired + Math.ceil(before.desired / 2)}`, `resize app-v002 ${before.desired + Math.ceil(before.desired / 2)}`]);
   });
 
   it('times out a resize that does not settle', async () => {
@@ -127,8 +143,11 @@ describe('server group target stages, task by task', () => {
       capacity: { min: 0, max: 4, desired: 4 },
       waitForUpTimeoutSec: 1,
     });
-    const outputs = { serverGroupName: 'app-v002', account: 'k8s', location: 'ns1', cluster: 'app' };
-    await resizeServerGroupTask.run({ ...ctx, stage: { ...ctx.stage, outputs } });
+    const chosen = { serverGroupName: 'app-v002', account: 'k8s', location: 'ns1', cluster: 'app' };
+    const resizeCtx = { ...ctx, stage: { ...ctx.stage, outputs: chosen } };
+    const decided = await resizeServerGroupTask.run(resizeCtx);
+    await resizeServerGroupTask.run(nextRun(resizeCtx, decided));
+    const outputs = { ...chosen, capacity: { min: 0, max: 4, desired: 4 } };
     const late = { ...ctx, stage: { ...ctx.stage, outputs }, task: { ...ctx.task, startTime: new Date(Date.now() - 1_500) } };
     expect(await waitForCapacityMatchTask.run(late)).toMatchObject({
       status: 'TERMINAL',

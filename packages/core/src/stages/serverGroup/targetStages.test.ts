@@ -73,15 +73,18 @@ describe('server group target stages', () => {
     });
   });
 
-  it('resizes exactly, to a valid capacity', () => {
+  it('resizes exactly, to a valid capacity, or by Spinnaker\'s other actions', () => {
     expect(check(resizeServerGroupStage, base)).toMatchObject({ ok: false, issues: [{ path: ['capacity'] }] });
-    expect(check(resizeServerGroupStage, { ...base, capacity: { min: 3, max: 2, desired: 2 }, action: 'scale_up' })).toEqual({
+    expect(check(resizeServerGroupStage, { ...base, capacity: { min: 3, max: 2, desired: 2 } })).toEqual({
       ok: false,
-      issues: [
-        { path: ['capacity', 'min'], message: 'min (3) is above max (2)' },
-        { path: ['action'], message: 'only exact resizes are supported: action scale_exact, with capacity' },
-      ],
+      issues: [{ path: ['capacity', 'min'], message: 'min (3) is above max (2)' }],
     });
+    expect(check(resizeServerGroupStage, { ...base, capacity: {}, action: 'scale_up', resizeType: 'pct', scalePct: '50' })).toMatchObject({
+      ok: true,
+      data: { action: 'scale_up', scalePct: 50 },
+    });
+    expect(check(resizeServerGroupStage, { ...base, capacity: { desired: 2 } })).toMatchObject({ ok: true, data: { action: 'scale_exact' } });
+    expect(check(resizeServerGroupStage, { ...base, action: 'scale_sideways' })).toMatchObject({ ok: false, issues: [{ path: ['action'] }] });
     expect(check(resizeServerGroupStage, { ...base, capacity: { min: 0, max: 5, desired: '${parameters.n}' } }).ok).toBe(true);
   });
 

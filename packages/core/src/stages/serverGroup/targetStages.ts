@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { RESIZE_ACTIONS } from '@gantry/strategies';
 import { allowExpressions } from '../allowExpressions';
+import { wholeNumber } from '../fields';
 import { defineStageType } from '../StageType';
 import { capacitySchema, waitForUpShape } from './fields';
 import { checkTargetFields, targetShape } from './target';
@@ -32,16 +34,36 @@ export const destroyServerGroupStage = defineStageType({
   tasks: () => [DETERMINE, 'disableServerGroup', 'destroyServerGroup'],
 });
 
+const count = wholeNumber(0);
+
+/**
+ * resizeServerGroup's fields, in Spinnaker's names: `action` scale_exact (default) to `capacity`
+ * (fields left out keep the group's), scale_up / scale_down by `scalePct` or `scaleNum`, or
+ * scale_to_cluster; `resizeType` (pct, incr) says which of the two counts. See resizedCapacity.
+ */
 export const resizeFieldsSchema = z
   .looseObject({
     ...targetShape,
-    capacity: capacitySchema,
+    action: z.enum(RESIZE_ACTIONS, { error: `one of ${RESIZE_ACTIONS.join(', ')}` }).default('scale_exact'),
+    resizeType: z.enum(['exact', 'pct', 'incr'], { error: 'one of exact, pct, incr' }).optional(),
+    capacity: z.looseObject({ min: count.optional(), max: count.optional(), desired: count.optional() }).optional(),
+    scalePct: count.optional(),
+    scaleNum: count.optional(),
     ...waitForUpShape,
-    // Spinnaker's other resize kinds (scale_up/scale_down by percent or count, scale_to_cluster) are not here yet.
-    action: z.literal('scale_exact', { error: 'only exact resizes are supported: action scale_exact, with capacity' }).optional(),
-    resizeType: z.literal('exact', { error: 'only exact resizes are supported: resizeType exact, with capacity' }).optional(),
   })
-  .superRefine(checkTargetFields);
+  .superRefine((fields, ctx) => {
+    checkTargetFields(fields, ctx);
+    const { capacity, action } = fields;
+    const given = capacity === undefined ? [] : (['min', 'max', 'desired'] as const).filter((key) => capacity[key] !== undefined);
+    if (action === 'scale_exact' && given.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['capacity'], message: 'give the capacity to resize to (min, max, desired), or another action' });
+    }
+    // A complete capacity must hold together; a partial one is completed from the group at run time.
+    if (action === 'scale_exact' && given.length === 3) {
+      const parsed = capacitySchema.safeParse(capacity);
+      for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ ...issue, path: ['capacity', ...issue.path] });
+    }
+  });
 
 export type ResizeFields = z.output<typeof resizeFieldsSchema>;
 

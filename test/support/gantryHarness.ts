@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
-import { startWorker, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
+import { startWorker, type JenkinsMasterSetting, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
   ExecutionChanges,
@@ -62,6 +62,10 @@ export async function startTestGantry(
     deployPolicy?: DeployPolicy;
     /** The worker re-checks deploy-type stages' permissions against the test's grants, as production does with auth on. */
     recheckPermissions?: boolean;
+    /** Jenkins masters for jenkins stages (the configuration's jenkinsMasters); default none. */
+    jenkinsMasters?: readonly JenkinsMasterSetting[];
+    /** The worker's secrets (the configuration's `secrets`); default none. */
+    secrets?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -103,6 +107,8 @@ export async function startTestGantry(
           ...(options.providers === undefined ? {} : { providers: options.providers }),
           ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
           ...(options.recheckPermissions === true ? { permissions: auth.store } : {}),
+          ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
+          ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -7,7 +7,7 @@ import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
-import { createTaskServices } from './services';
+import { createTaskServices, type JenkinsMasterSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
@@ -47,6 +47,8 @@ export interface WorkerOptions {
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
   dockerRegistries?: readonly PolledRegistry[];
+  /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
+  jenkinsMasters?: readonly JenkinsMasterSetting[];
   /**
    * With authentication on: the grants and service accounts a deploy-type stage's principal is
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
@@ -79,6 +81,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         providers: options.providers ?? new ProviderRegistry([]),
         secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
+        jenkinsMasters: options.jenkinsMasters ?? [],
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,

@@ -25,6 +25,7 @@ export function startConfiguredWorker(
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
     deployPolicy: config.deployPolicy,
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
+    jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     ...(providers === undefined ? {} : { providers }),
   });

@@ -1,8 +1,18 @@
 import { NotFoundError, type DeployPolicy, type SecretResolver } from '@gantry/core';
+import { JenkinsClient } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
 import type { PermissionSource, ProviderDirectory, TaskServices } from './tasks/Task';
+
+/** One Jenkins master, as configured (`jenkinsMasters`). */
+export interface JenkinsMasterSetting {
+  name: string;
+  address: string;
+  username?: string;
+  /** The secret holding the user's API token. */
+  apiTokenSecret?: string;
+}
 
 /** What tasks reach beyond their own stage: other pipelines and executions, outbound HTTP, clouds. */
 export function createTaskServices(deps: {
@@ -14,7 +24,9 @@ export function createTaskServices(deps: {
   secrets: SecretResolver;
   policy: DeployPolicy;
   permissions?: PermissionSource;
+  jenkinsMasters?: readonly JenkinsMasterSetting[];
 }): TaskServices {
+  const masters = new Map((deps.jenkinsMasters ?? []).map((master) => [master.name, master]));
   return {
     async startPipeline(input) {
       const { rows } = await deps.pool.query<{ id: string }>(
@@ -50,6 +62,20 @@ export function createTaskServices(deps: {
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
     policy: deps.policy,
+    jenkins(name) {
+      const master = masters.get(name);
+      if (master === undefined) return undefined;
+      const apiToken = master.apiTokenSecret === undefined ? undefined : deps.secrets(master.apiTokenSecret);
+      return new JenkinsClient({
+        master: {
+          name,
+          address: master.address,
+          ...(master.username === undefined ? {} : { username: master.username }),
+          ...(apiToken === undefined ? {} : { apiToken }),
+        },
+        timeoutMs: deps.webhook.timeoutMs,
+      });
+    },
     ...(deps.permissions === undefined ? {} : { permissions: deps.permissions }),
   };
 }

@@ -58,6 +58,16 @@ describe('loadConfig', () => {
   });
 });
 
+describe('jenkinsMasters', () => {
+  it('are none by default, read as JSON from GANTRY_JENKINS_MASTERS, the API token only by secret name', () => {
+    expect(loadConfig({}).jenkinsMasters).toEqual({});
+    const config = loadConfig({ GANTRY_JENKINS_MASTERS: '{"ci": {"address": "https://jenkins.example.com", "username": "spinnaker", "apiTokenSecret": "jenkins-ci-api"}}' });
+    expect(config.jenkinsMasters).toEqual({ ci: { address: 'https://jenkins.example.com', username: 'spinnaker', apiTokenSecret: 'jenkins-ci-api' } });
+    expect(() => loadConfig({ GANTRY_JENKINS_MASTERS: '{"ci": {"address": "https://j", "apiToken": "11aa"}}' })).toThrow(/GANTRY_JENKINS_MASTERS/);
+    expect(() => loadConfig({ GANTRY_JENKINS_MASTERS: '{"ci": {"address": "ftp://j"}}' })).toThrow(/GANTRY_JENKINS_MASTERS: ci\.address: must be a https: or http: URL/);
+  });
+});
+
 describe('dockerRegistries', () => {
   it('are none by default, read as JSON from GANTRY_DOCKER_REGISTRIES, the password only by secret name', () => {
     expect(loadConfig({}).dockerRegistries).toEqual({});

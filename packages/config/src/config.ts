@@ -58,6 +58,24 @@ const dockerRegistryMap = z.preprocess(
   ),
 );
 
+/**
+ * Jenkins masters jenkins stages run jobs on, by the name stages give as `master` (Spinnaker's
+ * igor masters; the jenkins trigger's master names are the same). The API token is a secret's
+ * name, never its value.
+ */
+const jenkinsMasterMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'master names are letters, digits, ., _ and -'),
+    z.strictObject({
+      address: url(['https:', 'http:']),
+      username: z.string().min(1).optional(),
+      /** The secret (GANTRY_SECRET_<NAME> or `secrets`) holding the user's API token. */
+      apiTokenSecret: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -').optional(),
+    }),
+  ),
+);
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -93,6 +111,7 @@ export const configSchema = z.object({
    */
   secrets: secretMap.default({}),
   dockerRegistries: dockerRegistryMap.default({}),
+  jenkinsMasters: jenkinsMasterMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
   /** Time for all the CEL expressions of one stage start; over it the stage fails naming the limit. */
@@ -149,6 +168,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',
   secrets: 'GANTRY_SECRETS',
   dockerRegistries: 'GANTRY_DOCKER_REGISTRIES',
+  jenkinsMasters: 'GANTRY_JENKINS_MASTERS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
   expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',

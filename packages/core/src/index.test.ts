@@ -18,6 +18,14 @@ describe('@gantry/core entry point', () => {
       'disableServerGroup',
       'destroyServerGroup',
       'rollbackCluster',
+      'deployManifest',
+      'deleteManifest',
+      'scaleManifest',
+      'patchManifest',
+      'undoRolloutManifest',
+      'rollingRestartManifest',
+      'findArtifactsFromResource',
+      'jenkins',
     ]);
   });
 

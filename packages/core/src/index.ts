@@ -19,6 +19,8 @@ export {
 } from './stages/judgments';
 export { checkPreconditionsStage, checkPreconditionsFieldsSchema, type Precondition } from './stages/checkPreconditions';
 export { evaluateVariablesStage, evaluateVariablesFieldsSchema } from './stages/evaluateVariables';
+export { jenkinsStage, jenkinsFieldsSchema, JENKINS_STOP_TASK, type JenkinsFields } from './stages/jenkins';
+export * from './jenkins/jenkins';
 export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';

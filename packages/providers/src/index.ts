@@ -11,3 +11,14 @@ export * from './LazyProvider';
 // Pure (no SDK): lets tests and tools recognise what the AWS provider made without loading the SDK.
 export { TAGS as AWS_TAGS } from './aws/tags';
 export { DockerRegistryClient, RegistryError, parseChallenge, type RegistryCredentials, type DockerRegistryClientOptions } from './dockerRegistry/client';
+export {
+  JenkinsClient,
+  JenkinsError,
+  queueItemIdOf,
+  type JenkinsMaster,
+  type JenkinsClientOptions,
+  type JenkinsJob,
+  type JenkinsQueueItem,
+  type JenkinsBuildSummary,
+  type JenkinsParameters,
+} from './jenkins/client';

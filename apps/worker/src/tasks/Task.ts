@@ -1,5 +1,5 @@
 import type { DeployPolicy, SecretResolver } from '@gantry/core';
-import type { ProviderRegistry } from '@gantry/providers';
+import type { JenkinsClient, ProviderRegistry } from '@gantry/providers';
 import type { AuthStore, ClusterPlace, JsonObject } from '@gantry/store';
 
 /**
@@ -100,6 +100,11 @@ export interface TaskServices {
   knownHealthyServerGroups(place: ClusterPlace): Promise<ReadonlySet<string>>;
   /** The configuration's deploy policy: traffic guards and freeze windows (README "Deploy policy"). */
   policy: DeployPolicy;
+  /**
+   * A client for the configured Jenkins master of that name (`jenkinsMasters`), its API token
+   * read from the secrets now; undefined when no master has the name.
+   */
+  jenkins(master: string): JenkinsClient | undefined;
   /**
    * Role grants and service accounts, for re-checking a deploy's permissions before its provider
    * calls (checkDeployPermissions). Unset with authentication off: nothing is re-checked.

@@ -7,6 +7,7 @@ import { checkDeployPermissionsTask } from './checkDeployPermissions';
 import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
+import { jenkinsTasks } from './jenkins';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
@@ -55,6 +56,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   ...serverGroupTasks,
   ...canaryTasks,
   ...manifestTasks,
+  ...jenkinsTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.
   checkFreezeWindowsTask,
   // Planned by the engine next in every deploy-type stage when authentication is on.

@@ -50,6 +50,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       },
       knownHealthyServerGroups: async () => new Set<string>(),
       policy: EMPTY_DEPLOY_POLICY,
+      jenkins: () => undefined,
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

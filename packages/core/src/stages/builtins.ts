@@ -10,6 +10,7 @@ import {
   scaleManifestStage,
   undoRolloutManifestStage,
 } from './manifest';
+import { jenkinsStage } from './jenkins';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { canaryStage } from './serverGroup/canary';
@@ -48,6 +49,7 @@ export const BUILT_IN_STAGE_TYPES = [
   undoRolloutManifestStage,
   rollingRestartManifestStage,
   findArtifactsFromResourceStage,
+  jenkinsStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

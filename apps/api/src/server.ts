@@ -15,7 +15,7 @@ import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
 import { installZodSchemas } from './plugins/zodSchemas';
 import { authRoutes } from './routes/auth';
-import { applicationRoutes, emptyClusterIndex, rollbackRoutes, type ClusterIndex } from './routes/applications';
+import { applicationRoutes, emptyClusterIndex, rollbackRoutes, serverGroupActionRoutes, type ClusterIndex } from './routes/applications';
 import { canaryConfigRoutes } from './routes/canaryConfigs';
 import { executionRoutes } from './routes/executions';
 import { executionStreamRoutes } from './routes/executions/stream';
@@ -130,6 +130,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     executions: deps.executions,
     bus: deps.bus,
     knownHealthy: deps.knownHealthyServerGroups ?? (async () => new Set<string>()),
+    ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
+  });
+  app.register(serverGroupActionRoutes, {
+    prefix: API_PREFIX,
+    providers,
+    clusterIndex,
+    pipelines: deps.pipelines,
+    executions: deps.executions,
+    bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
   if (deps.executionChanges !== undefined) {

@@ -117,6 +117,21 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     needs: execute,
     ok: [404],
   },
+  'POST /api/v1/applications/:app/clusters/:cluster/serverGroups/:serverGroup/enable': {
+    request: () => ({ url: `/api/v1/applications/${SHOP}/clusters/${SHOP}-web/serverGroups/${SHOP}-web-v000/enable`, body: {} }),
+    needs: execute,
+    ok: [404],
+  },
+  'POST /api/v1/applications/:app/clusters/:cluster/serverGroups/:serverGroup/disable': {
+    request: () => ({ url: `/api/v1/applications/${SHOP}/clusters/${SHOP}-web/serverGroups/${SHOP}-web-v000/disable`, body: {} }),
+    needs: execute,
+    ok: [404],
+  },
+  'POST /api/v1/applications/:app/clusters/:cluster/serverGroups/:serverGroup/resize': {
+    request: () => ({ url: `/api/v1/applications/${SHOP}/clusters/${SHOP}-web/serverGroups/${SHOP}-web-v000/resize`, body: { capacity: { min: 1, max: 2, desired: 1 } } }),
+    needs: execute,
+    ok: [404],
+  },
   'GET /api/v1/executions/:id/stream': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stream` }), needs: read, ok: [200], stream: true },
   // The web UI's page and assets (404 while the UI is not built): the page asks /api/v1/me itself.
   'GET /': { request: () => ({ url: '/' }), needs: 'open', ok: [200, 404] },

@@ -3982,6 +3982,350 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{app}/clusters/{cluster}/serverGroups/{serverGroup}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a server group into traffic
+         * @description Creates an audited execution of the system pipeline "<action> <cluster>" (one at a time per cluster and action, later ones wait) whose stage acts on the server group, so the deploy policy's traffic guards apply as in any pipeline.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                    /** @description Repeating the request with the same key (within 24 hours, by the same user) answers as the first one did and starts nothing new; the same key with a different body is refused with 422 IDEMPOTENCY_KEY_REUSED */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    app: string;
+                    cluster: string;
+                    serverGroup: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The account the cluster is in; required only when it is in several */
+                        account?: string;
+                        /** @description Namespace or region; default: wherever the cluster is (or the account's own) */
+                        location?: string;
+                        /** @description Why, for the audit trail */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerGroupActionAccepted"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description CONFLICT (the current state does not allow it) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used before with a different body) or POLICY_VIOLATION (a save-time rule of the deploy policy refuses it; details.violations names each rule) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PROVIDER_ERROR: the cloud refused the call; the message names provider, operation, account, location and resource */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PROVIDER_UNAVAILABLE: the cloud is throttling or unreachable; try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{app}/clusters/{cluster}/serverGroups/{serverGroup}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a server group out of traffic
+         * @description Creates an audited execution of the system pipeline "<action> <cluster>" (one at a time per cluster and action, later ones wait) whose stage acts on the server group, so the deploy policy's traffic guards apply as in any pipeline.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                    /** @description Repeating the request with the same key (within 24 hours, by the same user) answers as the first one did and starts nothing new; the same key with a different body is refused with 422 IDEMPOTENCY_KEY_REUSED */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    app: string;
+                    cluster: string;
+                    serverGroup: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The account the cluster is in; required only when it is in several */
+                        account?: string;
+                        /** @description Namespace or region; default: wherever the cluster is (or the account's own) */
+                        location?: string;
+                        /** @description Why, for the audit trail */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerGroupActionAccepted"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description CONFLICT (the current state does not allow it) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used before with a different body) or POLICY_VIOLATION (a save-time rule of the deploy policy refuses it; details.violations names each rule) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PROVIDER_ERROR: the cloud refused the call; the message names provider, operation, account, location and resource */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PROVIDER_UNAVAILABLE: the cloud is throttling or unreachable; try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{app}/clusters/{cluster}/serverGroups/{serverGroup}/resize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a server group's capacity
+         * @description Creates an audited execution of the system pipeline "<action> <cluster>" (one at a time per cluster and action, later ones wait) whose stage acts on the server group, so the deploy policy's traffic guards apply as in any pipeline.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                    /** @description Repeating the request with the same key (within 24 hours, by the same user) answers as the first one did and starts nothing new; the same key with a different body is refused with 422 IDEMPOTENCY_KEY_REUSED */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    app: string;
+                    cluster: string;
+                    serverGroup: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The account the cluster is in; required only when it is in several */
+                        account?: string;
+                        /** @description Namespace or region; default: wherever the cluster is (or the account's own) */
+                        location?: string;
+                        /** @description Why, for the audit trail */
+                        reason?: string;
+                        capacity: {
+                            min: number;
+                            max: number;
+                            desired: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerGroupActionAccepted"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description CONFLICT (the current state does not allow it) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used before with a different body) or POLICY_VIOLATION (a save-time rule of the deploy policy refuses it; details.violations names each rule) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PROVIDER_ERROR: the cloud refused the call; the message names provider, operation, account, location and resource */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PROVIDER_UNAVAILABLE: the cloud is throttling or unreachable; try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/executions/{id}/stream": {
         parameters: {
             query?: never;
@@ -4123,6 +4467,18 @@ export interface components {
             restoredServerGroup: string;
             /** @description The group that leaves traffic */
             rolledBackServerGroup: string;
+        };
+        ServerGroupActionAccepted: {
+            /** @description The execution that carries out the action */
+            id: string;
+            status: string;
+            application: string;
+            cluster: string;
+            serverGroup: string;
+            /** @enum {string} */
+            action: "enable" | "disable" | "resize";
+            account: string;
+            location: string | null;
         };
         Task: {
             id: string;

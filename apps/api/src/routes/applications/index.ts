@@ -8,6 +8,7 @@ import { listClustersSchema, listServerGroupsSchema } from './schemas';
 
 export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex } from './clusterIndex';
 export { rollbackRoutes, type RollbackRoutesOptions } from './rollback';
+export { serverGroupActionRoutes, type ServerGroupActionRoutesOptions } from './serverGroupActions';
 
 export interface ApplicationRoutesOptions {
   providers: Pick<ProviderRegistry, 'forAccount' | 'accounts'>;

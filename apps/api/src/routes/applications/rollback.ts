@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
+import { ConflictError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
@@ -9,7 +9,8 @@ import { dispatchLaunch } from '../../dispatch';
 import { answerIdempotently } from '../../idempotency';
 import { onApplicationInPath } from '../../auth/resources';
 import type { ClusterIndex } from './clusterIndex';
-import { checkClusterOf, livePlaces, placesOf, type LivePlace } from './places';
+import { checkClusterOf } from './places';
+import { findLiveCluster, systemPipelineId } from './systemPipelines';
 import { rollbackSchema } from './schemas';
 
 export interface RollbackRoutesOptions {
@@ -52,7 +53,7 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
       if (body.account !== undefined) providers.forAccount(body.account);
       const requestedAt = new Date();
 
-      const { place, serverGroups } = await findCluster(cluster, body);
+      const { place, serverGroups } = await findLiveCluster(providers, clusterIndex, cluster, body, 'roll back');
       await request.authorize([{ kind: 'account', name: place.account, action: 'EXECUTE' }]);
       const choice = chooseRollback({
         serverGroups,
@@ -61,7 +62,7 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
       });
       if (!choice.ok) throw new ConflictError(`cannot roll back cluster ${cluster}: ${choice.reason}`, place);
 
-      const pipelineId = await rollbackPipeline(application, cluster);
+      const pipelineId = await systemPipelineId(pipelines, rollbackPipelineDefinition(application, cluster));
       const running = await executions.list({ pipelineId, statuses: [...ACTIVE], limit: 1 });
       const other = running.executions[0];
       if (other !== undefined) {
@@ -105,32 +106,6 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
       };
     }),
   );
-
-  /** The one place the cluster has live server groups; 404 when none, 400 when several and the body does not pick one. */
-  async function findCluster(cluster: string, filter: { account?: string; location?: string }): Promise<LivePlace> {
-    const [first, ...others] = await livePlaces(providers, await placesOf(providers, clusterIndex, cluster, filter));
-    if (first === undefined) throw new NotFoundError(`cluster ${cluster} has no live server groups in any known account or location`, { cluster });
-    if (others.length > 0) {
-      const where = [first, ...others].map(({ place }) => `${place.account}${place.location === undefined ? '' : `/${place.location}`}`).join(', ');
-      const message = `cluster ${cluster} is live in several places (${where}): name the account and location to roll back`;
-      throw new ValidationError(message, [{ path: ['account'], message }]);
-    }
-    return first;
-  }
-
-  /** The system pipeline of the cluster's rollbacks, saved on first use (a concurrent first use finds the other's). */
-  async function rollbackPipeline(application: string, cluster: string): Promise<string> {
-    const definition = rollbackPipelineDefinition(application, cluster);
-    const existing = await pipelines.findByName(application, definition.name);
-    if (existing !== null) return existing.id;
-    try {
-      return (await pipelines.create(definition, 'gantry')).id;
-    } catch (error) {
-      const saved = error instanceof ConflictError ? await pipelines.findByName(application, definition.name) : null;
-      if (saved === null) throw error;
-      return saved.id;
-    }
-  }
 };
 
 function rollbackPipelineDefinition(application: string, cluster: string): PipelineDefinition {

@@ -128,3 +128,60 @@ export const rollbackSchema = {
     ...providerErrorResponses,
   },
 };
+
+export const serverGroupParams = clusterParams.extend({
+  serverGroup: z
+    .string()
+    .refine((value) => clusterOfServerGroup(value) !== undefined, { error: 'must be a server group name: <cluster>-vNNN, e.g. checkout-prod-v007' }),
+});
+
+const serverGroupActionShape = {
+  account: z.string().min(1).max(128).optional().describe('The account the cluster is in; required only when it is in several'),
+  location: z.string().min(1).max(128).optional().describe("Namespace or region; default: wherever the cluster is (or the account's own)"),
+  reason: z.string().max(1000).optional().describe('Why, for the audit trail'),
+};
+
+export const serverGroupActionBody = z.object(serverGroupActionShape).strict();
+
+export const resizeBody = z
+  .object({
+    ...serverGroupActionShape,
+    capacity: z
+      .object({ min: z.number().int().min(0), max: z.number().int().min(0), desired: z.number().int().min(0) })
+      .strict()
+      .refine((capacity) => capacity.min <= capacity.desired && capacity.desired <= capacity.max, { error: 'must satisfy min <= desired <= max' }),
+  })
+  .strict();
+
+export const serverGroupActionResponseSchema = z
+  .object({
+    id: z.string().describe('The execution that carries out the action'),
+    status: z.string(),
+    application: z.string(),
+    cluster: z.string(),
+    serverGroup: z.string(),
+    action: z.enum(['enable', 'disable', 'resize']),
+    account: z.string(),
+    location: z.string().nullable(),
+  })
+  .meta({ id: 'ServerGroupActionAccepted' });
+
+const serverGroupActionSchema = <Body extends z.ZodType>(summary: string, body: Body) => ({
+  tags: ['applications'],
+  summary,
+  description:
+    'Creates an audited execution of the system pipeline "<action> <cluster>" (one at a time per cluster and action, later ones wait) ' +
+    "whose stage acts on the server group, so the deploy policy's traffic guards apply as in any pipeline.",
+  params: serverGroupParams,
+  headers: idempotentHeaders,
+  body,
+  response: {
+    202: serverGroupActionResponseSchema,
+    ...errorResponses(400, 404, 409, 422, 503),
+    ...providerErrorResponses,
+  },
+});
+
+export const enableServerGroupSchema = serverGroupActionSchema('Put a server group into traffic', serverGroupActionBody.optional());
+export const disableServerGroupSchema = serverGroupActionSchema('Take a server group out of traffic', serverGroupActionBody.optional());
+export const resizeServerGroupSchema = serverGroupActionSchema('Set a server group\'s capacity', resizeBody);

@@ -5,7 +5,7 @@ import { storeTestToken } from '../../apps/api/src/testSupport';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { browserAvailable, launchBrowser, newPage, screenshot, signIn } from '../support/browser';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
-import { kubernetesAccount, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, kubernetesAccount, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
 
 /**
  * The clusters view in Chromium against a Gantry deploying to the Kubernetes fake: the server groups
@@ -61,5 +61,24 @@ describe.skipIf(!browserAvailable('the clusters view browser test'))('the cluste
     await page.locator('.cluster tbody tr.in-traffic', { hasText: 'shop-web-v000' }).waitFor();
     expect(await page.locator('.cluster tbody tr.in-traffic').count()).toBe(1);
     expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']);
+  });
+
+  it('resizes a server group and puts another into traffic from their rows, each as an execution', async () => {
+    await page.getByRole('link', { name: 'Clusters' }).click();
+    const row = page.locator('.cluster tbody tr', { hasText: 'shop-web-v000' });
+    await row.getByRole('button', { name: 'Resize' }).click();
+    const form = row.getByRole('form', { name: 'Resize shop-web-v000' });
+    await form.getByLabel('max').fill('3');
+    await form.getByLabel('desired').fill('3');
+    await form.getByRole('button', { name: 'Resize shop-web-v000' }).click();
+    await page.waitForURL(/\/applications\/shop\/executions\/[0-9a-f-]+/);
+    await page.locator('#execution-title .badge', { hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
+    expect(fake.state.get('deployments', 'shop-web-v000', NAMESPACE)?.spec).toMatchObject({ replicas: 3 });
+
+    await page.getByRole('link', { name: 'Clusters' }).click();
+    await page.locator('.cluster tbody tr', { hasText: 'shop-web-v001' }).getByRole('button', { name: 'Enable' }).click();
+    await page.waitForURL(/\/applications\/shop\/executions\/[0-9a-f-]+/);
+    await page.locator('#execution-title .badge', { hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
+    expect(fake.state.get('deployments', 'shop-web-v001', NAMESPACE)?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'true' });
   });
 });

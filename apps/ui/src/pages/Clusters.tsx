@@ -96,6 +96,7 @@ function ClusterSection({ app, cluster }: { app: string; cluster: Cluster }) {
             <th scope="col">Health</th>
             <th scope="col">Traffic</th>
             <th scope="col">Created</th>
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -113,10 +114,85 @@ function ClusterSection({ app, cluster }: { app: string; cluster: Cluster }) {
               </td>
               <td>{group.enabled ? `enabled${typeof group.details.weight === 'number' ? ` (${group.details.weight}%)` : ''}` : 'disabled'}</td>
               <td>{formatTime(group.createdAt)}</td>
+              <td>
+                <GroupActions app={app} cluster={cluster.name} group={group} where={query} denied={denied} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+type Where = { account: string; location?: string };
+
+/**
+ * Enable or disable, and resize, one server group. Each starts an audited execution (the API's
+ * system pipelines), whose page it opens: that is where the outcome shows, a traffic guard's refusal included.
+ */
+function GroupActions({ app, cluster, group, where, denied }: { app: string; cluster: string; group: ServerGroup; where: Where; denied: string | undefined }) {
+  const navigate = useNavigate();
+  const [resizing, setResizing] = useState(false);
+  const [capacity, setCapacity] = useState(group.capacity);
+  const path = { app, cluster, serverGroup: group.name };
+  const opened = { onSuccess: (answer: { id: string }) => void navigate(`/applications/${app}/executions/${answer.id}`) };
+  const toggle = useMutation({
+    mutationFn: async () => {
+      const body = { ...where, reason: 'from the web UI' };
+      const answer = group.enabled
+        ? await api.POST('/api/v1/applications/{app}/clusters/{cluster}/serverGroups/{serverGroup}/disable', { params: { path }, body })
+        : await api.POST('/api/v1/applications/{app}/clusters/{cluster}/serverGroups/{serverGroup}/enable', { params: { path }, body });
+      return unwrap(answer);
+    },
+    ...opened,
+  });
+  const resize = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/applications/{app}/clusters/{cluster}/serverGroups/{serverGroup}/resize', {
+          params: { path },
+          body: { ...where, capacity, reason: 'from the web UI' },
+        }),
+      ),
+    ...opened,
+  });
+  const incoherent = capacity.min > capacity.desired || capacity.desired > capacity.max ? 'needs min ≤ desired ≤ max' : undefined;
+  const field = (key: 'min' | 'desired' | 'max') => (
+    <label>
+      {key}{' '}
+      <input
+        type="number"
+        min={0}
+        value={capacity[key]}
+        onChange={(event) => setCapacity({ ...capacity, [key]: Math.max(0, Math.trunc(Number(event.target.value))) })}
+        style={{ width: '4em' }}
+      />
+    </label>
+  );
+  return (
+    <div>
+      <button type="button" disabled={denied !== undefined || toggle.isPending} title={denied} onClick={() => toggle.mutate()}>
+        {group.enabled ? 'Disable' : 'Enable'}
+      </button>{' '}
+      <button type="button" disabled={denied !== undefined} title={denied} onClick={() => setResizing(!resizing)} aria-expanded={resizing}>
+        Resize
+      </button>
+      {resizing && (
+        <form
+          aria-label={`Resize ${group.name}`}
+          onSubmit={(event) => {
+            event.preventDefault();
+            resize.mutate();
+          }}
+        >
+          {field('min')} {field('desired')} {field('max')}{' '}
+          <button type="submit" disabled={incoherent !== undefined || resize.isPending} title={incoherent}>
+            Resize {group.name}
+          </button>
+        </form>
+      )}
+      <ErrorNote error={toggle.error ?? resize.error} />
+    </div>
   );
 }

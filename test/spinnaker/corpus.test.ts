@@ -1,9 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestServer, injectJson } from '../../apps/api/src/testSupport';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { describe, expect, it } from 'vitest';
+import { injectJson, useTestServer } from '../../apps/api/src/testSupport';
 
 /**
  * Issue 16's acceptance: real Spinnaker pipelines (test/fixtures/spinnaker, each file byte for byte
@@ -78,19 +76,7 @@ function documentedReasons(): Set<string> {
   return new Set([...section.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1]!));
 }
 
-let database: TestDatabase;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  app = buildTestServer(database);
-  await app.ready();
-});
-
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
+const server = useTestServer();
 
 describe('the Spinnaker corpus', () => {
   it('saves at least 90 % of real pipelines and refuses the rest naming a documented reason', async () => {
@@ -100,12 +86,12 @@ describe('the Spinnaker corpus', () => {
     const serverErrors: string[] = [];
     let accepted = 0;
     for (const document of documents) {
-      const response = await injectJson(app, 'POST', '/api/v1/pipelines', document.body);
+      const response = await injectJson(server.app, 'POST', '/api/v1/pipelines', document.body);
       if (response.statusCode === 201) {
         accepted += 1;
         // Several documents share an application and a name (Spinnaker's own fixtures reuse them):
         // each is judged alone, not refused as a duplicate of the one before.
-        const deleted = await injectJson(app, 'DELETE', `/api/v1/pipelines/${response.json<{ id: string }>().id}`);
+        const deleted = await injectJson(server.app, 'DELETE', `/api/v1/pipelines/${response.json<{ id: string }>().id}`);
         expect(deleted.statusCode).toBe(204);
         continue;
       }

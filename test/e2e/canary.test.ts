@@ -87,6 +87,9 @@ describe(`canary stage on Kubernetes with Gateway API weights (${backend} queue)
         { step: 2, percent: 50, result: 'pass', score: 100 },
       ],
     });
+    // Each metric carries both sides' box plot numbers, which the web UI's report draws.
+    const summary = { min: expect.any(Number), q1: expect.any(Number), median: expect.any(Number), q3: expect.any(Number), max: expect.any(Number) };
+    expect(stageOf(execution, 'canary').outputs).toMatchObject({ canaryResults: [{ metrics: expect.arrayContaining([expect.objectContaining({ baselineSummary: summary, canarySummary: summary })]) }, {}] });
     // The baseline is gone, the canary takes all traffic, the old production stays for a rollback.
     expect(deploymentsOf(fake, 'good-web')).toEqual(['good-web-v000', 'good-web-v002']);
     expect(routeWeights(fake, 'good-web')).toMatchObject({ 'good-web-v002': 100 });

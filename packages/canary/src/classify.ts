@@ -1,6 +1,7 @@
 import { DEFAULT_MINIMUM_POINTS, type CanaryMetricConfig, type MetricClassification, type MetricReport, type MetricSamples } from './config';
 import { hodgesLehmann } from './hodgesLehmann';
 import { mannWhitneyU } from './mannWhitney';
+import { summarize } from './summary';
 
 /** NaN and ±Infinity (Prometheus answers "NaN" and "+Inf") dropped, or counted as 0 with 'replace' (Kayenta's two strategies). */
 export function cleanSamples(values: readonly number[], nanStrategy: 'remove' | 'replace' = 'remove'): number[] {
@@ -33,7 +34,16 @@ const percent = (ratio: number) => `${((ratio - 1) * 100).toFixed(1)} %`;
 export function classifyMetric(metric: CanaryMetricConfig, samples: MetricSamples | undefined, confidence: number): MetricReport {
   const baseline = cleanSamples(samples?.baseline ?? [], metric.nanStrategy);
   const canary = cleanSamples(samples?.canary ?? [], metric.nanStrategy);
-  const base = { name: metric.name, ...(metric.group === undefined ? {} : { group: metric.group }), baselineCount: baseline.length, canaryCount: canary.length };
+  const baselineSummary = summarize(baseline);
+  const canarySummary = summarize(canary);
+  const base = {
+    name: metric.name,
+    ...(metric.group === undefined ? {} : { group: metric.group }),
+    baselineCount: baseline.length,
+    canaryCount: canary.length,
+    ...(baselineSummary === undefined ? {} : { baselineSummary }),
+    ...(canarySummary === undefined ? {} : { canarySummary }),
+  };
   const minimumPoints = metric.minimumPoints ?? DEFAULT_MINIMUM_POINTS;
   if (baseline.length < minimumPoints || canary.length < minimumPoints) {
     return {

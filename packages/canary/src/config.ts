@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SampleSummary } from './summary';
 
 export const METRIC_DIRECTIONS = ['increase', 'decrease', 'either'] as const;
 /** Which change of a metric is bad (Kayenta's `direction`). */
@@ -88,6 +89,9 @@ export interface MetricReport {
   ci: [number, number];
   baselineCount: number;
   canaryCount: number;
+  /** Each side's five-number summary (the report's box plots); absent for a side without data. */
+  baselineSummary?: SampleSummary;
+  canarySummary?: SampleSummary;
   /** Mean(canary) / mean(baseline), Kayenta's effect size; NaN when either mean is 0. */
   meanRatio: number;
   reason?: string;

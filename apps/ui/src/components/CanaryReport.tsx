@@ -9,7 +9,17 @@ interface Metric {
   ci?: [number | null, number | null];
   baselineCount?: number;
   canaryCount?: number;
+  baselineSummary?: Summary;
+  canarySummary?: Summary;
   reason?: string;
+}
+
+interface Summary {
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
 }
 
 interface Step {
@@ -46,6 +56,7 @@ export function CanaryReport({ results }: { results: unknown }) {
                 <th scope="col">p-value</th>
                 <th scope="col">Shift (canary − baseline) and CI</th>
                 <th scope="col">Points (baseline / canary)</th>
+                <th scope="col">Baseline vs canary</th>
                 <th scope="col">Why</th>
               </tr>
             </thead>
@@ -66,6 +77,9 @@ export function CanaryReport({ results }: { results: unknown }) {
                   <td>
                     {text(metric.baselineCount)} / {text(metric.canaryCount)}
                   </td>
+                  <td>
+                    <BoxPlots name={metric.name ?? ''} baseline={metric.baselineSummary} canary={metric.canarySummary} />
+                  </td>
                   <td>{metric.reason}</td>
                 </tr>
               ))}
@@ -74,5 +88,42 @@ export function CanaryReport({ results }: { results: unknown }) {
         </div>
       ))}
     </section>
+  );
+}
+
+const WIDTH = 160;
+const ROW = 14;
+
+/**
+ * Baseline's and canary's samples as two box plots (min, quartiles, median, max) on one scale:
+ * the shift the table states in numbers, seen. Plain SVG: a chart library would outweigh the page.
+ */
+function BoxPlots({ name, baseline, canary }: { name: string; baseline: Summary | undefined; canary: Summary | undefined }) {
+  const sides = [
+    { label: 'baseline', summary: baseline, className: 'box-baseline' },
+    { label: 'canary', summary: canary, className: 'box-canary' },
+  ].filter((side): side is { label: string; summary: Summary; className: string } => side.summary !== undefined);
+  if (sides.length === 0) return <span className="muted">no data</span>;
+  const low = Math.min(...sides.map((side) => side.summary.min));
+  const high = Math.max(...sides.map((side) => side.summary.max));
+  // A constant metric still gets a visible scale: its boxes sit in the middle.
+  const span = high - low || Math.abs(high) || 1;
+  const x = (value: number) => 4 + ((value - (high === low ? low - span / 2 : low)) / span) * (WIDTH - 8);
+  const describe = sides.map(({ label, summary }) => `${label} median ${number(summary.median)} (quartiles ${number(summary.q1)}–${number(summary.q3)}, range ${number(summary.min)}–${number(summary.max)})`);
+  return (
+    <svg width={WIDTH} height={ROW * 2 + 4} role="img" aria-label={`${name}: ${describe.join('; ')}`}>
+      <title>{describe.join('\n')}</title>
+      {sides.map(({ label, summary, className }) => {
+        const top = (label === 'baseline' ? 0 : ROW) + 2;
+        const middle = top + ROW / 2;
+        return (
+          <g key={label} className={className} data-side={label}>
+            <line x1={x(summary.min)} x2={x(summary.max)} y1={middle} y2={middle} stroke="currentColor" />
+            <rect x={x(summary.q1)} y={top + 2} width={Math.max(1, x(summary.q3) - x(summary.q1))} height={ROW - 4} fill="currentColor" fillOpacity={0.3} stroke="currentColor" />
+            <line x1={x(summary.median)} x2={x(summary.median)} y1={top + 1} y2={top + ROW - 1} stroke="currentColor" strokeWidth={2} />
+          </g>
+        );
+      })}
+    </svg>
   );
 }

@@ -178,6 +178,8 @@ function stepResult(step: number, percent: number, report: JudgeReport): JsonObj
       ci: metric.ci,
       baselineCount: metric.baselineCount,
       canaryCount: metric.canaryCount,
+      ...(metric.baselineSummary === undefined ? {} : { baselineSummary: { ...metric.baselineSummary } }),
+      ...(metric.canarySummary === undefined ? {} : { canarySummary: { ...metric.canarySummary } }),
       ...(metric.reason === undefined ? {} : { reason: metric.reason }),
     })),
   };

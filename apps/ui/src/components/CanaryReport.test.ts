@@ -1,0 +1,32 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { CanaryReport } from './CanaryReport';
+
+describe('CanaryReport', () => {
+  it("draws each metric's baseline and canary as box plots on one scale, named for screen readers", () => {
+    const results = [
+      {
+        step: 1,
+        percent: 10,
+        score: 50,
+        result: 'fail',
+        metrics: [
+          {
+            name: 'latency',
+            classification: 'High',
+            baselineSummary: { min: 0, q1: 10, median: 20, q3: 30, max: 40 },
+            canarySummary: { min: 40, q1: 50, median: 60, q3: 70, max: 80 },
+          },
+          { name: 'errors', classification: 'NodataFail' },
+        ],
+      },
+    ];
+    const html = renderToStaticMarkup(createElement(CanaryReport, { results }));
+    expect(html).toContain('aria-label="latency: baseline median 20.0 (quartiles 10.0–30.0, range 0.00–40.0); canary median 60.0 (quartiles 50.0–70.0, range 40.0–80.0)"');
+    // Scale 0–80 over x 4–156: the baseline's median at 20 is x 42, the canary's at 60 is x 118.
+    expect(html).toMatch(/data-side="baseline">.*<line x1="42" x2="42"/);
+    expect(html).toMatch(/data-side="canary">.*<line x1="118" x2="118"/);
+    expect(html).toContain('no data');
+  });
+});

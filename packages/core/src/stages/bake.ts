@@ -27,11 +27,11 @@ export const bakeFieldsSchema = z
     baseImage: text.optional(),
     /** Spinnaker's name for the base image on AWS; Deck writes "" for none. */
     baseAmi: z.preprocess((value) => (value === '' ? undefined : value), text.optional()),
-    /** Rosco's lookup of a base image by name: not done by Gantry, so refused rather than ignored. */
-    baseName: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.undefined({ error: 'a base image looked up by name is not supported: give its id as baseAmi (baseImage), or baseOs with the account\'s bakery table' }),
-    ),
+    /**
+     * Rosco's `base_name`: the stem of the baked image's name in place of the package's (its
+     * image name factory's `baseName ?: package`); Deck writes "" for none.
+     */
+    baseName: z.preprocess((value) => (value === '' ? undefined : value), text.optional()),
     /**
      * Spinnaker's base OS name (ubuntu, trusty…): without baseImage/baseAmi, the image the
      * account's bakery table lists for it in the bake's region (aws: `regions[].baseImages`).

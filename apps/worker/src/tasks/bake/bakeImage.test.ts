@@ -34,6 +34,13 @@ describe('bakeImage for a bake that names no account (Spinnaker\'s bakes have no
     expect(requests).toEqual([expect.objectContaining({ account: 'bakery', location: 'us-east-1', package: 'deck', version: 'latest', baseImage: 'ami-base' })]);
   });
 
+  it("names the image after baseName, as rosco does, when the stage gives one", async () => {
+    const { requests, providers } = bakery([{ name: 'bakery', provider: 'aws' }]);
+    const ctx = makeTaskContext({ stage: { type: 'bake', context: { ...spinnakerBake, baseName: 'deckbase' } }, task: { name: 'bakeImage' }, services: { providers } });
+    expect(await bakeImageTask.run(ctx)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(requests).toEqual([expect.objectContaining({ package: 'deck', baseName: 'deckbase' })]);
+  });
+
   it('fails naming account when its cloud has no account or several', async () => {
     for (const accounts of [[], [{ name: 'a', provider: 'aws' as const }, { name: 'b', provider: 'aws' as const }]]) {
       const { requests, providers } = bakery(accounts);

@@ -36,6 +36,7 @@ export const bakeImageTask = serverGroupTask({
       package: fields.package,
       version: fields.version,
       ...(baseImage === undefined ? {} : { baseImage }),
+      ...(fields.baseName === undefined ? {} : { baseName: fields.baseName }),
       ...(place.copyTo.length === 0 ? {} : { copyTo: place.copyTo }),
       ...(fields.settings === undefined ? {} : { settings: fields.settings }),
     });

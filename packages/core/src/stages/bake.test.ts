@@ -43,6 +43,18 @@ describe('bake stage', () => {
     });
   });
 
+  it("takes the package from one packageArtifactIds artifact instead of package, as Spinnaker's bake can", () => {
+    expect(check(bakeStage, { baseOs: 'trusty', packageArtifactIds: ['8a61'] })).toMatchObject({ ok: true, data: { packageArtifactIds: ['8a61'] } });
+    const issues = (fields: Record<string, unknown>) => {
+      const checked = check(bakeStage, fields);
+      return checked.ok ? [] : checked.issues.map((issue) => issue.path.join('.'));
+    };
+    expect(issues({ baseOs: 'trusty' })).toEqual(['package']);
+    expect(issues({ baseOs: 'trusty', packageArtifactIds: [] })).toEqual(['package']);
+    expect(issues({ baseOs: 'trusty', packageArtifactIds: ['a', 'b'] })).toEqual(['packageArtifactIds']);
+    expect(issues({ baseOs: 'trusty', package: 'p', packageArtifactIds: ['a'] })).toEqual(['packageArtifactIds']);
+  });
+
   it('accepts expressions when saved', () => {
     expect(bakeStage.fields.safeParse({ account: 'a', package: 'p', version: '${trigger.buildInfo.number}' }).success).toBe(true);
   });

@@ -18,7 +18,13 @@ export const bakeFieldsSchema = z
     region: text.optional(),
     /** Every region the image must be available in. */
     regions: z.array(text).min(1, { error: 'list at least one region, or leave regions out' }).optional(),
-    package: text,
+    /** Absent: the one package `packageArtifactIds` names (rosco's package artifacts). */
+    package: text.optional(),
+    /**
+     * Spinnaker's packages as artifacts: ids of expected artifacts bound by the trigger or an
+     * earlier stage, each a package (`name`, `version`). Gantry bakes one package, so one id.
+     */
+    packageArtifactIds: z.array(text).max(1, { error: 'Gantry bakes one package: name one artifact' }).optional(),
     /**
      * Spinnaker's bake has no version: rosco installs the package's newest version (or the one the
      * trigger's build names). Absent here means the same: `latest` (see LATEST_PACKAGE_VERSION).
@@ -46,6 +52,12 @@ export const bakeFieldsSchema = z
   .superRefine((fields, ctx) => {
     // No account at all is Spinnaker's bake (see bakePlaceOf); one given twice must agree.
     if (fields.account !== undefined || fields.credentials !== undefined) checkAccount(fields, ctx);
+    if (fields.package === undefined && (fields.packageArtifactIds ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['package'], message: 'package is required (or the artifact of one in packageArtifactIds)' });
+    }
+    if (fields.package !== undefined && (fields.packageArtifactIds ?? []).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['packageArtifactIds'], message: `names a package artifact as well as package (${fields.package}): Gantry bakes one package` });
+    }
     if (fields.baseImage !== undefined && fields.baseAmi !== undefined && fields.baseImage !== fields.baseAmi) {
       ctx.addIssue({ code: 'custom', path: ['baseAmi'], message: `names a different base image than baseImage (${fields.baseImage})` });
     }

@@ -124,7 +124,8 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
       { refId: 'delete', type: 'deleteManifest', account: 'k8s', location: NAMESPACE, manifestName: 'service web', requisiteStageRefIds: ['restart'], options: { cascading: true } },
       { refId: 'find', type: 'findArtifactsFromResource', account: 'k8s', cloudProvider: 'kubernetes', location: NAMESPACE, manifestName: 'deployment web', mode: 'static', requisiteStageRefIds: ['restart'] },
       {
-        refId: 'deleteConfig', type: 'deleteManifest', account: 'k8s', location: NAMESPACE, mode: 'label', kinds: ['configMap'], requisiteStageRefIds: ['find'],
+        // Without a mode, as Spinnaker's codelab pipelines write a delete by labels.
+        refId: 'deleteConfig', type: 'deleteManifest', account: 'k8s', location: NAMESPACE, kinds: ['configMap'], requisiteStageRefIds: ['find'],
         labelSelectors: { selectors: [{ kind: 'EQUALS', key: 'app.kubernetes.io/name', values: ['shop'] }, { kind: 'EXISTS', key: 'app.kubernetes.io/managed-by', values: [] }] },
       },
     ];

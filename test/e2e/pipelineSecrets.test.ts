@@ -2,7 +2,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { LoggerOptions } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../apps/api/src';
 import { injectJson } from '../../apps/api/src/testSupport';
@@ -69,7 +68,7 @@ describe('secrets in pipelines', () => {
       auth: { mode: 'off' },
       ...apiStores(gantry.database, gantry.bus),
       readiness: async () => [],
-      logger: { level: 'trace', stream: capture } as LoggerOptions,
+      logger: { level: 'trace', stream: capture },
     });
     await api.ready();
   });

@@ -1,7 +1,8 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { MessageBus } from '@gantry/queue';
 import { AuthStore, CanaryConfigRepository, PipelineRepository, type ExecutionCommands, type ExecutionRepository } from '@gantry/store';
-import type { TestDatabase } from '../../../test/support/testDatabase';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import type { AuthOptions } from './auth/installAuth';
 import { buildServer, type ServerDeps } from './server';
 
@@ -91,6 +92,24 @@ const unusedBus: MessageBus = { send: unused, sendAll: unused, inFlight: unused,
  * queue are `unused` stand-ins unless `deps` gives them. Silent, with no readiness checks;
  * authentication on, every request sending an admin token (`authenticateInjects`).
  */
+/**
+ * Test-only: a test file's API (`buildTestServer`) over its own database, built before the file's
+ * tests and closed after them; `server.app` and `server.database` are set by the time a test runs.
+ */
+export function useTestServer(): { app: FastifyInstance; database: TestDatabase } {
+  const server = {} as { app: FastifyInstance; database: TestDatabase };
+  beforeAll(async () => {
+    server.database = await createTestDatabase();
+    server.app = buildTestServer(server.database);
+    await server.app.ready();
+  });
+  afterAll(async () => {
+    await server.app?.close();
+    await server.database?.drop();
+  });
+  return server;
+}
+
 export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps> = {}): FastifyInstance {
   const auth = deps.auth ?? testAuth(database);
   const app = buildServer({

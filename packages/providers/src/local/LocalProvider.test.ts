@@ -321,10 +321,18 @@ describe('LocalProvider', () => {
     const start = Date.now();
     const statuses = [];
     for (let i = 0; i < 40; i++) statuses.push((await hit(proxyUrlOf(group))).status);
-    const end = Date.now() + 1;
     expect(statuses.filter((status) => status === 500)).toHaveLength(10);
 
-    const metrics = await (await fetch(String(group.details?.metricsUrl))).text();
+    // The proxy records a request when the upstream's answer ends, which can be just after the
+    // client has read it: wait until all 40 are recorded before closing the sampled window.
+    const counted = `gantry_proxy_request_duration_seconds_count{cluster="${cluster}",server_group="${spec.name}"} 40`;
+    let metrics = '';
+    for (let tries = 0; tries < 100; tries++) {
+      metrics = await (await fetch(String(group.details?.metricsUrl))).text();
+      if (metrics.includes(counted)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const end = Date.now() + 1;
     expect(metrics).toContain(`gantry_proxy_requests_total{cluster="${cluster}",server_group="${spec.name}",code="200"} 30`);
     expect(metrics).toContain(`gantry_proxy_requests_total{cluster="${cluster}",server_group="${spec.name}",code="500"} 10`);
     expect(metrics).toContain(`gantry_proxy_request_errors_total{cluster="${cluster}",server_group="${spec.name}",code="500"} 10`);

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
-import { buildTestServer, injectJson } from '../../testSupport';
+import { describe, expect, it } from 'vitest';
+import { injectJson, useTestServer } from '../../testSupport';
 
 /** Kayenta's own canary config documents (test/fixtures/kayenta/SOURCES), stored and read back as they are. */
 const FIXTURES = join(__dirname, '../../../../../test/fixtures/kayenta');
@@ -11,21 +9,9 @@ const kayentaDocument = (file: string): Record<string, unknown> => JSON.parse(re
 /** Kayenta's ad-hoc documents name no application; a stored one must (Kayenta stores them under one too). */
 const withApplications = (file: string, applications: string[]): Record<string, unknown> => ({ ...kayentaDocument(file), applications });
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const server = useTestServer();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  app = buildTestServer(database);
-  await app.ready();
-});
-
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
-
-const send = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => injectJson(app, method, url, body);
+const send = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => injectJson(server.app, method, url, body);
 const issuePaths = (body: { error: { details: { issues: { pathString: string }[] } } }) => body.error.details.issues.map((issue) => issue.pathString);
 
 describe('/api/v1/canaryConfigs', () => {

@@ -1,22 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../../../../test/support/testDatabase';
-import { TEST_USER, asUser, buildTestServer, injectJson } from '../../testSupport';
+import { describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { TEST_USER, asUser, injectJson, useTestServer } from '../../testSupport';
 
-let database: TestDatabase;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // Pipeline routes never reach the engine: its stand-ins fail loudly if they do.
-  app = buildTestServer(database);
-  await app.ready();
-});
-
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
+const server = useTestServer();
 
 interface ErrorBody {
   error: { code: string; message: string; details: { issues?: { path: (string | number)[]; pathString: string; message: string }[] } };
@@ -35,7 +21,7 @@ function pipeline(name: string, overrides: Record<string, unknown> = {}): Record
 }
 
 function send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse> {
-  return injectJson(app, method, url, body, headers);
+  return injectJson(server.app, method, url, body, headers);
 }
 
 async function create(name: string): Promise<{ id: string; version: number }> {
@@ -46,8 +32,8 @@ async function create(name: string): Promise<{ id: string; version: number }> {
 
 async function countStored(): Promise<{ pipelines: number; versions: number }> {
   return {
-    pipelines: await database.db.prisma.pipeline.count(),
-    versions: await database.db.prisma.pipelineVersion.count(),
+    pipelines: await server.database.db.prisma.pipeline.count(),
+    versions: await server.database.db.prisma.pipelineVersion.count(),
   };
 }
 
@@ -97,7 +83,7 @@ describe('pipeline routes', () => {
       expect(gone.statusCode).toBe(404);
       expect(gone.json<ErrorBody>().error.code).toBe('NOT_FOUND');
     }
-    const audit = await database.db.prisma.auditEvent.findMany({ where: { pipelineId: body.id }, orderBy: { id: 'asc' } });
+    const audit = await server.database.db.prisma.auditEvent.findMany({ where: { pipelineId: body.id }, orderBy: { id: 'asc' } });
     expect(audit.map((event) => [event.type, event.actor])).toEqual([
       ['PIPELINE_SAVED', 'alice'],
       ['PIPELINE_SAVED', TEST_USER],
@@ -238,7 +224,7 @@ describe('pipeline routes', () => {
 
     it('415 for a body that is not JSON', async () => {
       const before = await countStored();
-      const response = await app.inject({
+      const response = await server.app.inject({
         method: 'POST',
         url: '/api/v1/pipelines',
         headers: { 'content-type': 'text/plain' },
@@ -343,7 +329,7 @@ describe('pipeline routes', () => {
         parameterConfig: [{ name: 'tag', default: 'latest' }],
         stages: [
           { type: 'wait', waitTime: 30 },
-          { type: 'deployManifest', account: 'k8s' },
+          { type: 'metricSetMixer', account: 'k8s' },
         ],
       });
       expect(response.statusCode, response.body).toBe(200);
@@ -351,7 +337,7 @@ describe('pipeline routes', () => {
       expect(report.accepted).toBe(false);
       expect(report.loads.map((finding) => finding.pathString)).toEqual(['parameterConfig', 'stages.0']);
       expect(report.ignored.map((finding) => finding.pathString)).toEqual(['lastModifiedBy']);
-      expect(report.unsupported).toEqual([expect.objectContaining({ pathString: 'stages.1.type', message: expect.stringMatching(/unknown stage type "deployManifest"/) })]);
+      expect(report.unsupported).toEqual([expect.objectContaining({ pathString: 'stages.1.type', message: expect.stringMatching(/unknown stage type "metricSetMixer"/) })]);
       expect(await countStored()).toEqual(before);
     });
 

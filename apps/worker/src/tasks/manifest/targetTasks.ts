@@ -15,6 +15,7 @@ import {
   spinnakerKind,
   sameKind,
   scaleManifestFieldsSchema,
+  selectorMode,
   stableTimeoutFieldsSchema,
   stableTimeoutMs,
   undoRolloutManifestFieldsSchema,
@@ -75,10 +76,11 @@ export const determineManifestTargetTask = manifestTask({
     const namespace = fields.location ?? client.defaultNamespace;
     client.checkNamespace(namespace, ctx.stage.type);
     let refs: ManifestRef[];
-    if (fields.mode === 'static') {
+    const mode = selectorMode(fields);
+    if (mode === 'static') {
       const { kind, name } = parseManifestName(fields.manifestName ?? '');
       refs = [refOf(await client.resourceFor(kind), name, namespace)];
-    } else if (fields.mode === 'dynamic') {
+    } else if (mode === 'dynamic') {
       refs = [await dynamicTarget(client, fields, ctx.execution.application, namespace)];
     } else {
       refs = await labelledTargets(client, fields, namespace);

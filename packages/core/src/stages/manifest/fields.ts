@@ -26,6 +26,12 @@ export const MANIFEST_NAME = /^(\S+) (\S+)$/;
 
 export const manifestName = z.string().trim().regex(MANIFEST_NAME, { error: 'must be "<kind> <name>", e.g. "deployment web"' });
 
+/**
+ * A stage's `manifestName`: Spinnaker's UI leaves `" "` behind when a stage is switched to
+ * `mode: dynamic` (and clouddriver treats a blank name as no name), so a blank one is absent.
+ */
+const optionalManifestName = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), manifestName.optional());
+
 export interface ManifestCoordinates {
   kind: string;
   name: string;
@@ -48,8 +54,9 @@ export type ManifestCriteria = (typeof MANIFEST_CRITERIA)[number];
  */
 export const manifestSelectorShape = {
   ...manifestAccountShape,
-  mode: z.enum(['static', 'dynamic', 'label'], { error: 'mode is static (manifestName), dynamic (cluster and criteria) or, for deleteManifest, label (kinds and labelSelectors)' }).default('static'),
-  manifestName: manifestName.optional(),
+  // Absent in older pipelines: selectorMode decides from the other fields.
+  mode: z.enum(['static', 'dynamic', 'label'], { error: 'mode is static (manifestName), dynamic (cluster and criteria) or, for deleteManifest, label (kinds and labelSelectors)' }).optional(),
+  manifestName: optionalManifestName,
   location: nonEmptyText.optional(),
   app: nonEmptyText.optional(),
   cluster: manifestName.optional(),
@@ -98,7 +105,7 @@ export function labelSelectorText(selectors: LabelSelectors): string {
 interface SelectorFields {
   account?: string;
   credentials?: string;
-  mode: 'static' | 'dynamic' | 'label';
+  mode?: ManifestSelectorMode;
   manifestName?: string;
   cluster?: string;
   criteria?: string;
@@ -106,18 +113,31 @@ interface SelectorFields {
   labelSelectors?: LabelSelectors;
 }
 
+export type ManifestSelectorMode = 'static' | 'dynamic' | 'label';
+
+/**
+ * The selector mode, `mode` when given. Pipelines written before deck had a mode for deletes
+ * (Spinnaker's codelabs) give `kinds` and `labelSelectors` without a `manifestName`, and
+ * clouddriver deletes by labels when no name is given: so does Gantry. Otherwise static.
+ */
+export function selectorMode(fields: { mode?: ManifestSelectorMode; manifestName?: string; labelSelectors?: unknown }): ManifestSelectorMode {
+  if (fields.mode !== undefined) return fields.mode;
+  return fields.manifestName === undefined && fields.labelSelectors !== undefined ? 'label' : 'static';
+}
+
 export function checkManifestSelector(fields: SelectorFields, ctx: z.RefinementCtx): void {
   checkAccount(fields, ctx);
-  if (fields.mode === 'label') {
+  const mode = selectorMode(fields);
+  if (mode === 'label') {
     if (fields.kinds === undefined || fields.kinds.length === 0) ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'kinds is required with mode label' });
     if (fields.labelSelectors === undefined || fields.labelSelectors.selectors.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['labelSelectors'], message: 'labelSelectors.selectors is required with mode label' });
     }
   }
-  if (fields.mode === 'static' && fields.manifestName === undefined) {
+  if (mode === 'static' && fields.manifestName === undefined) {
     ctx.addIssue({ code: 'custom', path: ['manifestName'], message: 'manifestName ("<kind> <name>") is required with mode static' });
   }
-  if (fields.mode === 'dynamic') {
+  if (mode === 'dynamic') {
     if (fields.cluster === undefined) ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'cluster ("<kind> <name>") is required with mode dynamic' });
     if (fields.criteria === undefined) ctx.addIssue({ code: 'custom', path: ['criteria'], message: `criteria (${MANIFEST_CRITERIA.join(', ')}) is required with mode dynamic` });
   }

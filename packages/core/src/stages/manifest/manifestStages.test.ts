@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveStage } from '../resolve';
 import { check } from '../testSupport';
 import { deployManifestStage } from './deployManifest';
-import { labelSelectorText, parseManifestName } from './fields';
+import { labelSelectorText, parseManifestName, selectorMode } from './fields';
 import { deleteManifestStage, patchManifestStage, rollingRestartManifestStage, scaleManifestStage, undoRolloutManifestStage } from './targetStages';
 
 const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
@@ -40,6 +40,18 @@ describe('manifest stage types', () => {
     expect(check(deleteManifestStage, { ...labels, kinds: [] })).toMatchObject({ ok: false, issues: [{ path: ['kinds'] }] });
     expect(check(scaleManifestStage, { ...labels, replicas: 1 })).toMatchObject({ ok: false, issues: [{ path: ['mode'] }] });
     expect(labelSelectorText(labels.labelSelectors as never)).toBe('app=web,tier notin (a,b),!canary');
+  });
+
+  it("reads selectors as older pipelines and deck write them: labels without a mode, a blank manifestName with mode dynamic", () => {
+    // Spinnaker's codelab (codelab-kayenta-promotion.json): no mode, no manifestName: clouddriver deletes by labels.
+    const codelab = { account: 'k8s', cloudProvider: 'kubernetes', kinds: ['deployment'], labelSelectors: { selectors: [{ key: 'canary', kind: 'EQUALS', values: ['true'] }] }, location: 'production', options: { cascading: true } };
+    expect(check(deleteManifestStage, codelab)).toMatchObject({ ok: true });
+    expect(selectorMode(codelab)).toBe('label');
+    expect(selectorMode({ manifestName: 'deployment web' })).toBe('static');
+    // solutions-bluegreen.json: deck leaves manifestName " " after switching to mode dynamic.
+    const dynamic = { account: 'k8s', app: 'helloworld', cluster: 'replicaSet helloworld', criteria: 'second_newest', kind: 'replicaSet', location: 'default', manifestName: ' ', mode: 'dynamic', replicas: 1 };
+    expect(check(scaleManifestStage, dynamic)).toMatchObject({ ok: true, data: { mode: 'dynamic', replicas: 1 } });
+    expect(check(scaleManifestStage, { ...dynamic, mode: 'static' })).toMatchObject({ ok: false, issues: [{ path: ['manifestName'], message: 'manifestName ("<kind> <name>") is required with mode static' }] });
   });
 
   it('checks a patch against its merge strategy', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { allowExpressions } from '../allowExpressions';
 import { defineStageType } from '../StageType';
 import { artifactSchema } from '../../artifacts';
-import { checkManifestSelector, countField, labelSelectorsShape, manifestSelectorShape, stableTimeoutShape } from './fields';
+import { checkManifestSelector, countField, labelSelectorsShape, manifestSelectorShape, selectorMode, stableTimeoutShape } from './fields';
 
 /**
  * The manifest stages that act on objects already deployed, each naming its target in
@@ -14,8 +14,8 @@ import { checkManifestSelector, countField, labelSelectorsShape, manifestSelecto
 const DETERMINE = 'determineManifestTarget';
 
 /** Only deleteManifest acts on many objects at once (mode label); the others need one object. */
-function checkSingleTarget(fields: { mode: string }, ctx: z.RefinementCtx): void {
-  if (fields.mode === 'label') ctx.addIssue({ code: 'custom', path: ['mode'], message: 'mode label is for deleteManifest only; name one object (mode static or dynamic)' });
+function checkSingleTarget(fields: Parameters<typeof selectorMode>[0], ctx: z.RefinementCtx): void {
+  if (selectorMode(fields) === 'label') ctx.addIssue({ code: 'custom', path: ['mode'], message: 'mode label is for deleteManifest only; name one object (mode static or dynamic)' });
 }
 
 const singleTarget = (fields: Parameters<typeof checkManifestSelector>[0], ctx: z.RefinementCtx) => {

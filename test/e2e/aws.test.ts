@@ -133,6 +133,46 @@ describe(`AWS end to end (fake AWS APIs, real SDK, ${backend} queue)`, () => {
     expect(stageOf(second, 'deploy').outputs).not.toHaveProperty('disabledServerGroups');
   });
 
+  it("findAmi (Spinnaker's shape) takes the image the cluster's oldest or newest group runs, and a deploy without image deploys it", async () => {
+    const [bake] = bakeThenDeploy(where, { package: 'found', baseImage }, 'shop', 'found', settings);
+    const deploy = regionDeployStage(where, 'shop', 'found', 'replaced below', settings, { requisiteStageRefIds: ['bake'] });
+    const { image: _image, ...imageless } = deploy.cluster;
+    const source = await savedPipeline(gantry, 'shop', [bake, { ...deploy, cluster: { ...imageless, strategy: '' } }]);
+    const images: string[] = [];
+    for (const version of ['1.0.0', '2.0.0']) {
+      const execution = await source({ version });
+      expect(outcomeOf(execution)).toEqual(SUCCEEDED);
+      images.push((stageOf(execution, 'bake').outputs as { imageId: string }).imageId);
+    }
+    expect(autoScalingGroupsOf(fake, 'shop-found')).toEqual(['shop-found-v000', 'shop-found-v001']);
+
+    for (const [selectionStrategy, expected, stack] of [['OLDEST', images[0], 'old'], ['NEWEST', images[1], 'new']] as const) {
+      const findAmi = { refId: 'find', type: 'findAmi', selectionStrategy, onlyEnabled: true, cluster: 'shop-found', account: 'aws', regions: [AWS_REGION] };
+      const copy = regionDeployStage(where, 'shop', stack, 'replaced below', settings, { requisiteStageRefIds: ['find'] });
+      const { image: _copyImage, ...copyWithoutImage } = copy.cluster;
+      const execution = await (await savedPipeline(gantry, 'shop', [findAmi, { ...copy, cluster: copyWithoutImage }]))();
+      expect(outcomeOf(execution)).toEqual(SUCCEEDED);
+      expect(stageOf(execution, 'find').outputs).toMatchObject({
+        deploymentDetails: [{ ami: expected, imageId: expected, region: AWS_REGION, cloudProviderType: 'aws' }],
+        amiDetails: [{ ami: expected, region: AWS_REGION }],
+      });
+      expect(stageOf(execution, 'deploy').outputs).toMatchObject({ serverGroupName: `shop-${stack}-v000`, image: expected });
+    }
+
+    // FAIL: two groups to choose from is an error naming them, and nothing is deployed.
+    const failing = await savedPipeline(gantry, 'shop', [{ refId: 'find', type: 'findImage', selectionStrategy: 'FAIL', cluster: 'shop-found', credentials: 'aws', regions: [AWS_REGION] }]);
+    const failed = await failing();
+    expect(outcomeOf(failed)).toEqual({
+      status: 'TERMINAL',
+      errors: {
+        find: {
+          task: 'findImageFromCluster',
+          message: `no image for cluster shop-found in ${AWS_REGION}: 2 server groups (shop-found-v001, shop-found-v000) and selectionStrategy FAIL in account aws`,
+        },
+      },
+    });
+  });
+
   it('bakes for two regions: an AMI id per region, the copy available in the second', async () => {
     const run = await savedPipeline(gantry, 'shop', [
       { refId: 'bake', type: 'bake', account: 'aws', regions: [AWS_REGION, AWS_COPY_REGION], package: 'cart', version: '2.0.0', baseImage },

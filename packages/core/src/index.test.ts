@@ -11,6 +11,8 @@ describe('@gantry/core entry point', () => {
       'webhook',
       'pipeline',
       'bake',
+      'findImage',
+      'findAmi',
       'deploy',
       'canary',
       'resizeServerGroup',

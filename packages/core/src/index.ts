@@ -19,6 +19,16 @@ export {
 } from './stages/judgments';
 export { checkPreconditionsStage, checkPreconditionsFieldsSchema, type Precondition } from './stages/checkPreconditions';
 export { evaluateVariablesStage, evaluateVariablesFieldsSchema } from './stages/evaluateVariables';
+export {
+  findImageStage,
+  findAmiStage,
+  findImageFieldsSchema,
+  selectImageSource,
+  IMAGE_SELECTION_STRATEGIES,
+  type FindImageFields,
+  type ImageCandidate,
+  type ImageSelectionStrategy,
+} from './stages/findImage';
 export { jenkinsStage, jenkinsFieldsSchema, JENKINS_STOP_TASK, type JenkinsFields } from './stages/jenkins';
 export * from './jenkins/jenkins';
 export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';

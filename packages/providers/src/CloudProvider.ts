@@ -81,6 +81,8 @@ export interface BakeRequest {
   package: string;
   version: string;
   baseImage?: string;
+  /** The image name's stem instead of the package (Spinnaker's bake `baseName`, rosco's `base_name`). */
+  baseName?: string;
   /** Further regions the image must be available in (aws copies the AMI there). */
   copyTo?: string[];
   settings?: Record<string, unknown>;

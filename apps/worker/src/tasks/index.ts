@@ -7,6 +7,7 @@ import { checkDeployPermissionsTask } from './checkDeployPermissions';
 import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
+import { findImageFromClusterTask } from './findImage/findImageFromCluster';
 import { jenkinsTasks } from './jenkins';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
@@ -28,6 +29,7 @@ export {
   checkPreconditionsTask,
   createWebhookTask,
   evaluateVariablesTask,
+  findImageFromClusterTask,
   monitorPipelineTask,
   monitorWebhookTask,
   startPipelineTask,
@@ -38,7 +40,7 @@ export {
 
 /**
  * The tasks of the built-in stage types: the generic ones (wait, manualJudgment, checkPreconditions,
- * evaluateVariables, webhook, pipeline, bake), the server group ones (deploy and its strategies,
+ * evaluateVariables, webhook, pipeline, bake, findImage), the server group ones (deploy and its strategies,
  * resize, enable, disable, destroy, rollbackCluster) and the canary's. Typed by the stage types:
  * `BuiltInTaskName` is every name their plans can return, so a planned task without an
  * implementation here, or one filed under another name, does not compile.
@@ -53,6 +55,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   startPipelineTask,
   monitorPipelineTask,
   bakeImageTask,
+  findImageFromClusterTask,
   ...serverGroupTasks,
   ...canaryTasks,
   ...manifestTasks,

@@ -35,12 +35,24 @@ describe('bake stage', () => {
   it("accepts Spinnaker's bake without account: the one account of its cloud bakes it (aws unless cloudProviderType says)", () => {
     const fields = bakeFieldsSchema.parse({ package: 'deck', baseOs: 'ubuntu', region: 'us-east-1' });
     expect(bakePlaceOf(fields)).toEqual({ account: undefined, cloud: 'aws', region: 'us-east-1', copyTo: [] });
-    // Deck's "" is no base AMI; a base image by name is refused, naming the field, rather than ignored.
-    expect(check(bakeStage, { package: 'rush', baseOs: 'trusty', baseAmi: '' })).toMatchObject({ ok: true });
+    // Deck's "" is no base AMI (and no baseName); baseName is rosco's stem of the baked image's name.
+    expect(check(bakeStage, { package: 'rush', baseOs: 'trusty', baseAmi: '', baseName: '' })).toMatchObject({ ok: true, data: { baseName: undefined } });
     expect(check(bakeStage, { package: 'rush', baseAmi: '', baseName: 'trustybase-x86_64-201502030013-ebs' })).toMatchObject({
-      ok: false,
-      issues: [{ path: ['baseName'], message: expect.stringMatching(/^a base image looked up by name is not supported/) }],
+      ok: true,
+      data: { baseName: 'trustybase-x86_64-201502030013-ebs' },
     });
+  });
+
+  it("takes the package from one packageArtifactIds artifact instead of package, as Spinnaker's bake can", () => {
+    expect(check(bakeStage, { baseOs: 'trusty', packageArtifactIds: ['8a61'] })).toMatchObject({ ok: true, data: { packageArtifactIds: ['8a61'] } });
+    const issues = (fields: Record<string, unknown>) => {
+      const checked = check(bakeStage, fields);
+      return checked.ok ? [] : checked.issues.map((issue) => issue.path.join('.'));
+    };
+    expect(issues({ baseOs: 'trusty' })).toEqual(['package']);
+    expect(issues({ baseOs: 'trusty', packageArtifactIds: [] })).toEqual(['package']);
+    expect(issues({ baseOs: 'trusty', packageArtifactIds: ['a', 'b'] })).toEqual(['packageArtifactIds']);
+    expect(issues({ baseOs: 'trusty', package: 'p', packageArtifactIds: ['a'] })).toEqual(['packageArtifactIds']);
   });
 
   it('accepts expressions when saved', () => {

@@ -18,7 +18,13 @@ export const bakeFieldsSchema = z
     region: text.optional(),
     /** Every region the image must be available in. */
     regions: z.array(text).min(1, { error: 'list at least one region, or leave regions out' }).optional(),
-    package: text,
+    /** Absent: the one package `packageArtifactIds` names (rosco's package artifacts). */
+    package: text.optional(),
+    /**
+     * Spinnaker's packages as artifacts: ids of expected artifacts bound by the trigger or an
+     * earlier stage, each a package (`name`, `version`). Gantry bakes one package, so one id.
+     */
+    packageArtifactIds: z.array(text).max(1, { error: 'Gantry bakes one package: name one artifact' }).optional(),
     /**
      * Spinnaker's bake has no version: rosco installs the package's newest version (or the one the
      * trigger's build names). Absent here means the same: `latest` (see LATEST_PACKAGE_VERSION).
@@ -27,11 +33,11 @@ export const bakeFieldsSchema = z
     baseImage: text.optional(),
     /** Spinnaker's name for the base image on AWS; Deck writes "" for none. */
     baseAmi: z.preprocess((value) => (value === '' ? undefined : value), text.optional()),
-    /** Rosco's lookup of a base image by name: not done by Gantry, so refused rather than ignored. */
-    baseName: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.undefined({ error: 'a base image looked up by name is not supported: give its id as baseAmi (baseImage), or baseOs with the account\'s bakery table' }),
-    ),
+    /**
+     * Rosco's `base_name`: the stem of the baked image's name in place of the package's (its
+     * image name factory's `baseName ?: package`); Deck writes "" for none.
+     */
+    baseName: z.preprocess((value) => (value === '' ? undefined : value), text.optional()),
     /**
      * Spinnaker's base OS name (ubuntu, trusty…): without baseImage/baseAmi, the image the
      * account's bakery table lists for it in the bake's region (aws: `regions[].baseImages`).
@@ -46,6 +52,12 @@ export const bakeFieldsSchema = z
   .superRefine((fields, ctx) => {
     // No account at all is Spinnaker's bake (see bakePlaceOf); one given twice must agree.
     if (fields.account !== undefined || fields.credentials !== undefined) checkAccount(fields, ctx);
+    if (fields.package === undefined && (fields.packageArtifactIds ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['package'], message: 'package is required (or the artifact of one in packageArtifactIds)' });
+    }
+    if (fields.package !== undefined && (fields.packageArtifactIds ?? []).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['packageArtifactIds'], message: `names a package artifact as well as package (${fields.package}): Gantry bakes one package` });
+    }
     if (fields.baseImage !== undefined && fields.baseAmi !== undefined && fields.baseImage !== fields.baseAmi) {
       ctx.addIssue({ code: 'custom', path: ['baseAmi'], message: `names a different base image than baseImage (${fields.baseImage})` });
     }

@@ -1,6 +1,7 @@
 import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
+import { findAmiStage, findImageStage } from './findImage';
 import {
   deleteManifestStage,
   deployManifestStage,
@@ -35,6 +36,8 @@ export const BUILT_IN_STAGE_TYPES = [
   webhookStage,
   pipelineStage,
   bakeStage,
+  findImageStage,
+  findAmiStage,
   deployStage,
   canaryStage,
   resizeServerGroupStage,

@@ -89,7 +89,7 @@ export class AmiBaker {
       throw this.aws.error('Fatal', scope, `baseImage (Spinnaker: baseAmi) must be an AMI id (ami-…), got ${JSON.stringify(request.baseImage ?? null)}`);
     }
     const copyTo = [...new Set(request.copyTo ?? [])].filter((name) => name !== region.name).map((name) => regionOf(name).name);
-    const inputs: BakeInputs = { package: request.package, version: request.version, baseImage: request.baseImage, region: region.name };
+    const inputs: BakeInputs = { package: request.package, version: request.version, baseImage: request.baseImage, region: region.name, baseName: request.baseName };
     const key = bakeKey(inputs);
     const name = amiName(inputs, key);
     return { inputs, key, name, settings: settings.data, region, copyTo, scope: { ...scope, resource: { type: 'image', name } } };

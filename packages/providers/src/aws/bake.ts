@@ -7,6 +7,8 @@ export interface BakeInputs {
   version: string;
   baseImage: string;
   region: string;
+  /** Rosco's `base_name`: the image name's stem instead of the package's; part of the key when given. */
+  baseName?: string | undefined;
 }
 
 /**
@@ -15,7 +17,9 @@ export interface BakeInputs {
  * client token and AMI name limits).
  */
 export function bakeKey(inputs: BakeInputs): string {
-  const canonical = JSON.stringify([inputs.package, inputs.version, inputs.baseImage, inputs.region]);
+  const identity = [inputs.package, inputs.version, inputs.baseImage, inputs.region];
+  // Only a named bake adds its name: the keys (and so the images found) of every other bake stay as they were.
+  const canonical = JSON.stringify(inputs.baseName === undefined ? identity : [...identity, inputs.baseName]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
@@ -23,8 +27,8 @@ export function bakeKey(inputs: BakeInputs): string {
  * `checkout-1.2.3-<key 12>`: readable in the console, unique per key. AMI names allow letters,
  * digits, spaces and `()[] ./-'@_` (3–128 characters); anything else becomes `_`.
  */
-export function amiName(inputs: Pick<BakeInputs, 'package' | 'version'>, key: string): string {
-  const readable = `${inputs.package}-${inputs.version}`.replace(/[^A-Za-z0-9()[\] ./'@_-]/g, '_').slice(0, 100);
+export function amiName(inputs: Pick<BakeInputs, 'package' | 'version' | 'baseName'>, key: string): string {
+  const readable = `${inputs.baseName ?? inputs.package}-${inputs.version}`.replace(/[^A-Za-z0-9()[\] ./'@_-]/g, '_').slice(0, 100);
   return `${readable}-${key.slice(0, 12)}`;
 }
 

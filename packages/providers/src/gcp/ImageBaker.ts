@@ -79,7 +79,7 @@ export class GceImageBaker {
     const settings = gcpBakeSettingsSchema.safeParse(request.settings ?? {});
     if (!settings.success) throw this.gce.error('Fatal', scope, `invalid settings: ${settingsProblems(settings.error)}`);
     if (request.baseImage === undefined || request.baseImage.trim() === '') throw this.gce.error('Fatal', scope, 'baseImage is required: the image the bake starts from');
-    const inputs: BakeInputs = { project: this.account.project, package: request.package, version: request.version, baseImage: request.baseImage, settings: settings.data };
+    const inputs: BakeInputs = { project: this.account.project, package: request.package, version: request.version, baseImage: request.baseImage, settings: settings.data, baseName: request.baseName };
     const key = bakeKey(inputs);
     const name = imageName(inputs, key);
     const builder = builderName(key);

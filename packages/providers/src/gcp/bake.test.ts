@@ -11,6 +11,7 @@ describe('gcp bake', () => {
     expect(bakeKey({ ...inputs, version: '1.2.4' })).not.toBe(key);
     expect(bakeKey({ ...inputs, baseImage: 'other' })).not.toBe(key);
     expect(bakeKey({ ...inputs, settings: { family: 'web' } })).not.toBe(key);
+    expect(bakeKey({ ...inputs, baseName: 'base' })).not.toBe(key);
   });
 
   it('names the image deterministically and validly', () => {
@@ -19,6 +20,7 @@ describe('gcp bake', () => {
     const long = imageName({ package: 'X'.repeat(80), version: '9' }, key);
     expect(long).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
     expect(imageName({ package: '7zip', version: '1' }, key)).toMatch(/^image-7zip-1-/);
+    expect(imageName({ ...inputs, baseName: 'Trusty_Base' }, key)).toBe(`trusty-base-1-2-3-${key.slice(0, 16)}`);
   });
 
   it('builds the image from the boot disk of the builder, with family and labels, and a filter that finds it again', () => {

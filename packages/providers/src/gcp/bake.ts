@@ -21,17 +21,19 @@ export interface BakeInputs {
   version: string;
   baseImage: string;
   settings: GcpBakeSettings;
+  /** Rosco's `base_name`: the image name's stem instead of the package's; part of the key when given. */
+  baseName?: string | undefined;
 }
 
 export function bakeKey(inputs: BakeInputs): string {
   const sourceImage = imagePath(inputs.project, inputs.baseImage);
-  return sha256Hex(canonicalJson({ package: inputs.package, version: inputs.version, sourceImage, family: inputs.settings.family ?? null, labels: inputs.settings.labels ?? {} })).slice(0, KEY_LENGTH);
+  return sha256Hex(canonicalJson({ package: inputs.package, version: inputs.version, sourceImage, family: inputs.settings.family ?? null, labels: inputs.settings.labels ?? {}, ...(inputs.baseName === undefined ? {} : { baseName: inputs.baseName }) })).slice(0, KEY_LENGTH);
 }
 
 /** `<package>-<version>-<16 hex of the key>`, cut to 63: a re-run inserts the same name. */
-export function imageName(inputs: Pick<BakeInputs, 'package' | 'version'>, key: string): string {
+export function imageName(inputs: Pick<BakeInputs, 'package' | 'version' | 'baseName'>, key: string): string {
   const suffix = `-${key.slice(0, 16)}`;
-  let stem = `${inputs.package}-${inputs.version}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
+  let stem = `${inputs.baseName ?? inputs.package}-${inputs.version}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
   if (!/^[a-z]/.test(stem)) stem = `image-${stem}`;
   return `${stem.slice(0, MAX_NAME_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
 }

@@ -34,6 +34,33 @@ describe('bakeImage for a bake that names no account (Spinnaker\'s bakes have no
     expect(requests).toEqual([expect.objectContaining({ account: 'bakery', location: 'us-east-1', package: 'deck', version: 'latest', baseImage: 'ami-base' })]);
   });
 
+  it("names the image after baseName, as rosco does, when the stage gives one", async () => {
+    const { requests, providers } = bakery([{ name: 'bakery', provider: 'aws' }]);
+    const ctx = makeTaskContext({ stage: { type: 'bake', context: { ...spinnakerBake, baseName: 'deckbase' } }, task: { name: 'bakeImage' }, services: { providers } });
+    expect(await bakeImageTask.run(ctx)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(requests).toEqual([expect.objectContaining({ package: 'deck', baseName: 'deckbase' })]);
+  });
+
+  it('bakes the package the artifact of packageArtifactIds names, bound by the trigger; fails naming the id when none is bound', async () => {
+    const { package: _package, ...byArtifact } = spinnakerBake;
+    const context = { ...byArtifact, packageArtifactIds: ['pkg'] };
+    const trigger = {
+      type: 'webhook',
+      resolvedExpectedArtifacts: [{ id: 'pkg', boundArtifact: { type: 'deb/package', name: 'wget', version: '1.18-5' } }],
+    };
+    const { requests, providers } = bakery([{ name: 'bakery', provider: 'aws' }]);
+    const bound = makeTaskContext({ stage: { type: 'bake', context }, task: { name: 'bakeImage' }, services: { providers }, execution: { trigger } });
+    expect(await bakeImageTask.run(bound)).toMatchObject({ status: 'SUCCEEDED', outputs: { deploymentDetails: [{ package: 'wget' }] } });
+    expect(requests).toEqual([expect.objectContaining({ package: 'wget', version: '1.18-5' })]);
+
+    const unbound = makeTaskContext({ stage: { type: 'bake', context }, task: { name: 'bakeImage' }, services: { providers } });
+    expect(await bakeImageTask.run(unbound)).toEqual({
+      status: 'TERMINAL',
+      error: 'packageArtifactIds: no artifact is bound to expected artifact pkg (by the trigger or an earlier stage)',
+    });
+    expect(requests).toHaveLength(1);
+  });
+
   it('fails naming account when its cloud has no account or several', async () => {
     for (const accounts of [[], [{ name: 'a', provider: 'aws' as const }, { name: 'b', provider: 'aws' as const }]]) {
       const { requests, providers } = bakery(accounts);

@@ -1,7 +1,8 @@
-import { bakeFieldsSchema, bakePlaceOf } from '@gantry/core';
+import { bakeFieldsSchema, bakePlaceOf, type BakeFields } from '@gantry/core';
 import { baseImageFor, defaultLocationOf, type AccountConfig, type Image } from '@gantry/providers';
 import { z } from 'zod';
 import { providerFor } from '../cloud/context';
+import { requireBoundArtifact } from '../manifest/artifacts';
 import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 import { TaskFailure, type TaskContext } from '../Task';
@@ -30,20 +31,34 @@ export const bakeImageTask = serverGroupTask({
     const { account, provider } = providerFor(ctx, place.account ?? bakeryAccount(ctx, place.cloud));
     const region = place.region ?? defaultLocationOf(account);
     const baseImage = fields.baseImage ?? fields.baseAmi ?? (fields.baseOs === undefined ? undefined : bakeryBaseImage(account, region, fields.baseOs));
+    const release = packageRelease(ctx, fields);
     const image = await provider.bake({
       account: account.name,
       ...(region === undefined ? {} : { location: region }),
-      package: fields.package,
-      version: fields.version,
+      ...release,
       ...(baseImage === undefined ? {} : { baseImage }),
+      ...(fields.baseName === undefined ? {} : { baseName: fields.baseName }),
       ...(place.copyTo.length === 0 ? {} : { copyTo: place.copyTo }),
       ...(fields.settings === undefined ? {} : { settings: fields.settings }),
     });
     const reused = bakeState.safeParse(ctx.task.state).data?.reused ?? image.reused;
     if (image.state === 'pending') return { status: 'RUNNING', retryAfterMs: POLL_MS, state: { reused }, outputs: { imageId: image.id } };
-    return { status: 'SUCCEEDED', state: { reused }, outputs: bakeOutputs(image, region ?? account.name, fields.package, reused, account.provider) };
+    return { status: 'SUCCEEDED', state: { reused }, outputs: bakeOutputs(image, region ?? account.name, release.package, reused, account.provider) };
   },
 });
+
+/**
+ * The package and version to install: the stage's, or those of the artifact its
+ * `packageArtifactIds` names (bound by the trigger or an earlier stage, as Orca resolves them for
+ * rosco); an artifact without a version installs the stage's `version`.
+ */
+function packageRelease(ctx: TaskContext, fields: BakeFields): { package: string; version: string } {
+  const [artifactId] = fields.packageArtifactIds ?? [];
+  if (fields.package !== undefined || artifactId === undefined) return { package: fields.package ?? '', version: fields.version };
+  const artifact = requireBoundArtifact(ctx, artifactId, 'packageArtifactIds');
+  if (artifact.name === undefined || artifact.name === '') throw new TaskFailure(`packageArtifactIds: the artifact bound to ${artifactId} (${artifact.type}) names no package (its name is empty)`);
+  return { package: artifact.name, version: artifact.version === undefined || artifact.version === '' ? fields.version : artifact.version };
+}
 
 /**
  * The account a bake that names none runs in: the one account of its cloud, as Spinnaker's rosco

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/providers/src/local/ports';
@@ -11,6 +12,11 @@ import { createTestDatabase, testQueuePrefix, type TestDatabase } from '../suppo
  * the API and of every worker is probed. The API and two workers are the real separate processes
  * (`start:api`, `start:worker`): anything that blocked a process's event loop would show in its
  * probes' answer times, and a worker's probes are on its own port (GANTRY_METRICS_PORT).
+ *
+ * The bound is on Gantry, not on the machine: a control process (a bare HTTP server doing nothing
+ * else) is probed alongside, and a Gantry probe over the bound is excused only when a control
+ * probe overlapping it was slow too (the whole machine stalled, e.g. CI's two cores busy). A
+ * blocked event loop shows as slow Gantry probes beside fast control probes.
  */
 
 const list = `[${Array.from({ length: 40 }, (_, i) => i).join(', ')}]`;
@@ -32,6 +38,7 @@ describe('hostile pipeline input against the API and two worker processes', () =
   /** Each process's /healthz, by name. */
   const probeTargets: Record<string, string> = {};
   let env: Record<string, string | undefined>;
+  let control: ChildProcess | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -56,8 +63,13 @@ describe('hostile pipeline input against the API and two worker processes', () =
       probeTargets[name] = `http://127.0.0.1:${metricsPort}/healthz`;
       await waitForOutput(worker, 'worker started');
     }
+    const controlPort = await freePort();
+    control = spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${controlPort}, '127.0.0.1', () => console.log('up'))`]);
+    await new Promise((resolve) => control!.stdout!.once('data', resolve));
+    probeTargets.control = `http://127.0.0.1:${controlPort}/`;
   }, 180_000);
   afterAll(async () => {
+    control?.kill('SIGKILL');
     await Promise.all(processes.map((process) => process.kill('SIGTERM')));
     await database?.drop();
   });
@@ -82,17 +94,23 @@ describe('hostile pipeline input against the API and two worker processes', () =
     }
   }
 
-  /** Probes every process's /healthz every 20 ms until stopped; answers each one's answer times. */
-  function probeAll(): { stop(): Promise<Record<string, number[]>> } {
+  /** One probe: when it was sent and how long the answer took (ms, on performance.now()'s clock). */
+  interface Probe {
+    at: number;
+    ms: number;
+  }
+
+  /** Probes every process's /healthz every 20 ms until stopped; answers each one's probes. */
+  function probeAll(): { stop(): Promise<Record<string, Probe[]>> } {
     let running = true;
     const loops = Object.entries(probeTargets).map(async ([name, url]) => {
-      const times: number[] = [];
+      const times: Probe[] = [];
       while (running) {
         const started = performance.now();
         const response = await fetch(url);
         await response.text();
         expect(response.status, `${name} /healthz`).toBe(200);
-        times.push(performance.now() - started);
+        times.push({ at: started, ms: performance.now() - started });
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return [name, times] as const;
@@ -105,10 +123,10 @@ describe('hostile pipeline input against the API and two worker processes', () =
     };
   }
 
-  const describeTimes = (times: Record<string, number[]>) =>
+  const describeTimes = (times: Record<string, Probe[]>) =>
     Object.entries(times)
       .map(([name, t]) => {
-        const sorted = [...t].sort((a, b) => a - b);
+        const sorted = t.map((probe) => probe.ms).sort((a, b) => a - b);
         return `${name}: ${sorted.length} probes, p95 ${(sorted[Math.floor(sorted.length * 0.95)] ?? 0).toFixed(1)} ms, slowest ${(sorted.at(-1) ?? 0).toFixed(1)} ms`;
       })
       .join('; ');
@@ -160,10 +178,13 @@ describe('hostile pipeline input against the API and two worker processes', () =
     );
     expect(Number(starts[0]!.n)).toBe(executions.length);
     console.info(`/healthz idle: ${describeTimes(idle)}\n/healthz during hostile input: ${describeTimes(hostile)}`);
-    for (const [name, times] of Object.entries(hostile)) {
+    const { control: controlProbes = [], ...gantry } = hostile;
+    const overlaps = (a: Probe, b: Probe) => a.at < b.at + b.ms && b.at < a.at + a.ms;
+    const machineStalled = (probe: Probe) => controlProbes.some((c) => overlaps(c, probe) && c.ms >= HEALTHZ_BOUND_MS / 2);
+    for (const [name, times] of Object.entries(gantry)) {
       expect(times.length, `${name} answered too few probes`).toBeGreaterThan(10);
-      const slow = times.filter((ms) => ms >= HEALTHZ_BOUND_MS);
-      expect(slow, `${name}: probes at or over ${HEALTHZ_BOUND_MS} ms`).toEqual([]);
+      const slow = times.filter((probe) => probe.ms >= HEALTHZ_BOUND_MS && !machineStalled(probe)).map((probe) => probe.ms);
+      expect(slow, `${name}: probes at or over ${HEALTHZ_BOUND_MS} ms while the control process answered at once`).toEqual([]);
     }
   }, 300_000);
 

@@ -7,7 +7,7 @@
 import { isObject, type JsonObject } from './json';
 
 /** The built-in types; custom resources defined through CRDs are served under their plural too. */
-export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'httproutes' | 'customresourcedefinitions';
+export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'jobs' | 'httproutes' | 'customresourcedefinitions';
 /** A built-in type, or the plural of a custom resource a test defined (`widgets`). */
 export type FakeResourceName = BuiltInResourceName | (string & {});
 
@@ -76,6 +76,12 @@ const BUILT_IN: readonly ResourceType[] = [
     name: 'replicasets', group: 'apps', version: 'v1', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
     shortNames: ['rs'], categories: ['all'], verbs: ['delete', 'get', 'list'], subresources: { status: true, scale: false },
     custom: false, deleteReturnsObject: false,
+  },
+  {
+    // Jobs run their pods through the simulated Job controller (controller/jobs.ts).
+    name: 'jobs', group: 'batch', version: 'v1', singular: 'job', kind: 'Job', namespaced: true,
+    shortNames: [], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: true,
   },
   {
     name: 'httproutes', group: 'gateway.networking.k8s.io', version: 'v1', singular: 'httproute', kind: 'HTTPRoute',

@@ -12,7 +12,7 @@ export type Route =
     resource: ResourceType;
     namespace: string | undefined;
     name: string | undefined;
-    subresource: 'status' | 'scale' | undefined;
+    subresource: 'status' | 'scale' | 'log' | undefined;
   };
 
 function resourceRoute(group: string, version: string, rest: string[]): Route {
@@ -31,6 +31,8 @@ function resourceRoute(group: string, version: string, rest: string[]): Route {
 }
 
 function withSubresource(resource: ResourceType, namespace: string | undefined, name: string | undefined, sub: string | undefined): Route {
+  // A pod's `log` is what `kubectl logs` reads (text, not JSON; served by server.ts).
+  if (sub === 'log' && resource.name === 'pods' && name !== undefined) return { kind: 'resource', resource, namespace, name, subresource: sub };
   if (sub !== undefined && sub !== 'status' && sub !== 'scale') throw notFound(resource, name ?? '');
   if (sub === 'scale' && !resource.subresources.scale) throw notFound(resource, name ?? '');
   return { kind: 'resource', resource, namespace, name, subresource: sub };

@@ -5,14 +5,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
 import { DeploymentController, type ReadinessPredicate } from './controller/index';
+import { JobController } from './controller/jobs';
 import { FaultInjector, type FaultSpec } from './faults';
 import { handleResource } from './handlers';
-import type { JsonObject } from './json';
+import { arrayAt, isObject, type JsonObject } from './json';
 import type { ResourceRequest } from './request';
 import { resourceByName, syncCustomResources, type FakeResourceName } from './resources';
 import { route } from './router';
 import { handleScale } from './scale';
-import { KubeError } from './status';
+import { badRequest, KubeError, notFound } from './status';
 import { toTable, wantsTable } from './table';
 import { ObjectStore, nameOf, namespaceOf, type KubeObject } from './store';
 import { admit } from './writes';
@@ -81,12 +82,32 @@ function seed(store: ObjectStore): void {
   }
 }
 
+/**
+ * `GET …/pods/<name>/log`, as `kubectl logs` reads it: the container's output so far (a Job
+ * pod's, see controller/jobs.ts; other pods print nothing), `tailLines` honoured; a pod of
+ * several containers needs `container`, as the real API server says.
+ */
+function podLog(store: ObjectStore, jobs: JobController, namespace: string, name: string, query: URLSearchParams): string {
+  const pods = resourceByName('pods');
+  const pod = store.get(pods, namespace, name);
+  if (!pod) throw notFound(pods, name);
+  const containers = (arrayAt(pod, 'spec', 'containers') ?? []).filter(isObject).map((c) => String(c.name ?? ''));
+  const container = query.get('container') ?? (containers.length === 1 ? containers[0] : undefined);
+  if (container === undefined) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+  if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  const lines = (jobs.logOf(namespace, name, container) ?? '').split(/(?<=\n)/).filter((line) => line !== '');
+  const tail = Number(query.get('tailLines') ?? NaN);
+  return (Number.isInteger(tail) && tail >= 0 ? lines.slice(lines.length - tail) : lines).join('');
+}
+
 export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): Promise<FakeKubernetes> {
   const store = new ObjectStore();
   // A new fake serves no custom resources, whatever an earlier one in this process had.
   syncCustomResources([]);
   seed(store);
   const controller = new DeploymentController(store, options.readyDelayMs ?? 50);
+  let readyDelayMs = options.readyDelayMs ?? 50;
+  const jobs = new JobController(store, () => readyDelayMs);
   const faults = new FaultInjector();
   const log = new RequestLog<RequestRecord>();
   let serverAddress = '127.0.0.1';
@@ -110,7 +131,13 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
         send(res, 200, target.body);
         return;
       }
-      const request: ResourceRequest = { ...target, method, query: url.searchParams, contentType, body: requestBody };
+      const { subresource } = target;
+      if (subresource === 'log') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end(podLog(store, jobs, target.namespace ?? '', target.name ?? '', url.searchParams));
+        return;
+      }
+      const request: ResourceRequest = { ...target, subresource, method, query: url.searchParams, contentType, body: requestBody };
       const response = target.subresource === 'scale' ? handleScale(store, request) : handleResource(store, request);
       if (target.resource.name === 'customresourcedefinitions' && method !== 'GET') {
         // Deleting a CRD deletes its objects, as the API server does.
@@ -136,9 +163,13 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     port,
     close: () => {
       controller.stop();
+      jobs.stop();
       return closeServer(server);
     },
-    setReadyDelay: (ms) => controller.setReadyDelay(ms),
+    setReadyDelay: (ms) => {
+      readyDelayMs = ms;
+      controller.setReadyDelay(ms);
+    },
     failReadiness: (predicate) => controller.failReadiness(predicate),
     injectFault: (fault) => faults.add(fault),
     setThrottleRate: (rate) => faults.setThrottleRate(rate),

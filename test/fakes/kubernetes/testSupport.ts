@@ -5,6 +5,7 @@ export interface Clients {
   core: k8s.CoreV1Api;
   apps: k8s.AppsV1Api;
   custom: k8s.CustomObjectsApi;
+  batch: k8s.BatchV1Api;
 }
 
 /** As in FACTS.md: an explicit cluster, no credentials, namespace ns1 by default. */
@@ -16,7 +17,7 @@ export function clientsFor(url: string): Clients {
     contexts: [{ name: 'fake', cluster: 'fake', user: 'nobody', namespace: 'ns1' }],
     currentContext: 'fake',
   });
-  return { core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), custom: kc.makeApiClient(k8s.CustomObjectsApi) };
+  return { core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), custom: kc.makeApiClient(k8s.CustomObjectsApi), batch: kc.makeApiClient(k8s.BatchV1Api) };
 }
 
 export const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);

@@ -259,6 +259,8 @@ export class DeploymentController {
     const uids = new Set(deployments.map((d) => String(d.metadata.uid)));
     for (const rs of this.store.list(REPLICA_SETS)) if (!uids.has(ownerUid(rs) ?? '')) this.store.remove(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
     for (const pod of this.store.list(PODS)) {
+      // A Job's pods are the Job controller's (jobs.ts).
+      if ((arrayAt(pod, 'metadata', 'ownerReferences') ?? []).some((o) => isObject(o) && o.kind === 'Job')) continue;
       const owner = ownerOf(pod);
       const deployment = deployments.find((d) => namespaceOf(d) === namespaceOf(pod) && owner?.name === replicaSetName(d, podHash(pod)));
       if (!owner || !deployment || owner.uid !== replicaSetUid(String(deployment.metadata.uid), podHash(pod))) this.removePod(pod);

@@ -29,12 +29,24 @@ const secretRules: ResourceRules = {
   },
 };
 
+/** Jobs get the defaults the API server writes (one pod to completion, six retries). */
+const jobRules: ResourceRules = {
+  ...podRules,
+  applyDefaults(object) {
+    const spec = ensureObject(object, 'spec');
+    spec.backoffLimit ??= 6;
+    spec.completions ??= 1;
+    spec.parallelism ??= 1;
+  },
+};
+
 const RULES: Record<BuiltInResourceName, ResourceRules> = {
   namespaces: namespaceRules,
   pods: podRules,
   configmaps: configMapRules,
   secrets: secretRules,
   replicasets: podRules,
+  jobs: jobRules,
   customresourcedefinitions: podRules,
   services: serviceRules,
   deployments: deploymentRules,

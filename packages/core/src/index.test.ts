@@ -27,6 +27,7 @@ describe('@gantry/core entry point', () => {
       'undoRolloutManifest',
       'rollingRestartManifest',
       'findArtifactsFromResource',
+      'runJobManifest',
       'jenkins',
     ]);
   });

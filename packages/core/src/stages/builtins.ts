@@ -5,6 +5,7 @@ import { findAmiStage, findImageStage } from './findImage';
 import {
   deleteManifestStage,
   deployManifestStage,
+  runJobManifestStage,
   findArtifactsFromResourceStage,
   patchManifestStage,
   rollingRestartManifestStage,
@@ -52,6 +53,7 @@ export const BUILT_IN_STAGE_TYPES = [
   undoRolloutManifestStage,
   rollingRestartManifestStage,
   findArtifactsFromResourceStage,
+  runJobManifestStage,
   jenkinsStage,
 ] as const satisfies readonly StageType[];
 

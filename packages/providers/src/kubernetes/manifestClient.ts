@@ -52,6 +52,8 @@ class JsonApi extends KubernetesObjectApi {
 
   protected override async processResponse(response: ResponseContext): Promise<never> {
     const text = await response.body.text();
+    // Pod logs are the one text answer (`…/pods/<name>/log`): handed back as `{ text }`.
+    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299 && (response.headers['content-type'] ?? '').startsWith('text/plain')) return { text } as never;
     if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return (text.trim() === '' ? {} : JSON.parse(text)) as never;
     throw new ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', text, response.headers);
   }
@@ -135,6 +137,15 @@ export class KubernetesManifests {
       this.api.send(HttpMethod.DELETE, this.path(resource, namespace, name), {}, { contentType: 'application/json', value: body }),
     ));
     return deleted !== null;
+  }
+
+  /** The last `tailLines` lines of one container's log (what `kubectl logs --tail` shows). */
+  async logs(namespace: string, pod: string, container: string, tailLines: number): Promise<string> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
+    const answer = await this.call('logs', namespace, pod, { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true }, () =>
+      this.api.send(HttpMethod.GET, path, { container, tailLines: String(tailLines) }),
+    );
+    return typeof answer.text === 'string' ? answer.text : '';
   }
 
   private path(resource: ApiResource, namespace: string | undefined, name?: string): string {

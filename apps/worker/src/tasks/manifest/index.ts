@@ -1,4 +1,5 @@
 import { deployManifestTask } from './deployManifest';
+import { runJobTask, waitOnJobCompletionTask } from './runJob';
 import {
   deleteManifestTask,
   determineManifestTargetTask,
@@ -23,4 +24,6 @@ export const manifestTasks = [
   undoRolloutManifestTask,
   rollingRestartManifestTask,
   findArtifactsFromResourceTask,
+  runJobTask,
+  waitOnJobCompletionTask,
 ] as const;

@@ -1,3 +1,4 @@
 export * from './fields';
 export { deployManifestStage, deployManifestFieldsSchema, deployManifestShape, type DeployManifestFields } from './deployManifest';
 export * from './targetStages';
+export * from './runJobManifest';

@@ -3,6 +3,7 @@ import { resolveStage } from '../resolve';
 import { check } from '../testSupport';
 import { deployManifestStage } from './deployManifest';
 import { labelSelectorText, parseManifestName, selectorMode } from './fields';
+import { runJobManifestStage } from './runJobManifest';
 import { deleteManifestStage, patchManifestStage, rollingRestartManifestStage, scaleManifestStage, undoRolloutManifestStage } from './targetStages';
 
 const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
@@ -66,5 +67,21 @@ describe('manifest stage types', () => {
     const scope = { parameters: { name: 'api' }, trigger: {}, stages: {} } as never;
     expect(resolveStage(stage(false) as never, scope)).toMatchObject({ manifests: [{ metadata: { name: 'api' } }] });
     expect(resolveStage(stage(true) as never, scope)).toMatchObject({ manifests: [{ metadata: { name: '${parameters.name}' } }] });
+  });
+});
+
+describe('runJobManifest fields', () => {
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: {} };
+
+  it('accepts Spinnaker\'s shape, the Job in manifest or a one-element manifests', () => {
+    expect(check(runJobManifestStage, { account: 'default', credentials: 'default', alias: 'runJob', application: 'shop', cloudProvider: 'kubernetes', source: 'text', consumeArtifactSource: 'propertyFile', propertyFile: 'migrate', manifest: job })).toMatchObject({ ok: true });
+    expect(check(runJobManifestStage, { credentials: 'k8s', manifests: [job] })).toMatchObject({ ok: true });
+  });
+
+  it('refuses what it cannot run, naming the field', () => {
+    expect(check(runJobManifestStage, { account: 'k8s' })).toMatchObject({ ok: false, issues: [{ path: ['manifest'] }] });
+    expect(check(runJobManifestStage, { account: 'k8s', source: 'artifact', manifestArtifactId: 'a' })).toMatchObject({ ok: false, issues: [{ path: ['source'] }] });
+    expect(check(runJobManifestStage, { account: 'k8s', manifest: job, consumeArtifactSource: 'artifact' })).toMatchObject({ ok: false, issues: [{ path: ['consumeArtifactSource'] }] });
+    expect(check(runJobManifestStage, { account: 'k8s', manifest: job, consumeArtifactSource: 'propertyFile' })).toMatchObject({ ok: false, issues: [{ path: ['propertyFile'] }] });
   });
 });

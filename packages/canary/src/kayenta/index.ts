@@ -25,3 +25,15 @@ export {
   type KayentaMetricConfig,
   type KayentaScoreThresholds,
 } from './config';
+export { KAYENTA_PROMETHEUS_SCOPE_LABEL, kayentaPrometheusQuery, type KayentaQueryResult, type KayentaScope } from './prometheusQuery';
+export {
+  kayentaFinalOutcome,
+  kayentaIntervalOutcome,
+  kayentaSchedule,
+  parseIsoDurationMs,
+  type KayentaInterval,
+  type KayentaOutcome,
+  type KayentaSchedule,
+  type KayentaScheduleInput,
+  type KayentaStageThresholds,
+} from './schedule';

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kayentaSchedule } from '@gantry/canary';
+import { describe, expect, it } from 'vitest';
+import { kayentaCanaryFieldsSchema, kayentaScheduleInputOf } from './kayentaCanary';
+
+const CORPUS = join(__dirname, '../../../../test/fixtures/spinnaker');
+const kayentaStageOf = (file: string): unknown => {
+  const pipeline = JSON.parse(readFileSync(join(CORPUS, file), 'utf8')) as { stages: { type: string }[] };
+  return pipeline.stages.find((stage) => stage.type === 'kayentaCanary');
+};
+const T0 = Date.parse('2026-12-05T12:00:00Z');
+const MIN = 60_000;
+
+describe('kayentaCanaryFieldsSchema', () => {
+  it('reads the real codelab pipeline\'s stage (numeric text, null thresholds, PT0H5M) into one five-minute interval', () => {
+    const fields = kayentaCanaryFieldsSchema.parse(kayentaStageOf('solutions-kayenta-automated-canary-1-10.json'));
+    expect(fields.analysisType).toBe('realTime');
+    expect(fields.canaryConfig.scoreThresholds).toEqual({ marginal: null, pass: null });
+    expect(fields.canaryConfig.scopes[0]).toMatchObject({ scopeName: 'default', controlScope: 'sampleapp-baseline', experimentScope: 'sampleapp-canary', step: 60 });
+    const schedule = kayentaSchedule(kayentaScheduleInputOf(fields), T0);
+    expect(schedule).toEqual({ ok: true, intervals: [{ index: 1, startMs: T0, endMs: T0 + 5 * MIN, notBeforeMs: T0 + 5 * MIN }] });
+  });
+
+  const base = { canaryConfig: { canaryConfigId: 'cfg', scopes: [{ controlScope: 'a-baseline', experimentScope: 'a-canary' }], lifetimeHours: '1', canaryAnalysisIntervalMins: 15 } };
+
+  it('defaults Orca\'s thresholds and reads lifetimeHours', () => {
+    const fields = kayentaCanaryFieldsSchema.parse(base);
+    expect(fields.canaryConfig.scoreThresholds).toEqual({ marginal: 50, pass: 75 });
+    const schedule = kayentaSchedule(kayentaScheduleInputOf(fields), T0);
+    expect(schedule.ok && schedule.intervals.length).toBe(4);
+  });
+
+  it.each([
+    [{ ...base, analysisType: 'realTimeAutomatic' }, 'analysisType', /realTimeAutomatic .* is not supported/],
+    [{ ...base, analysisType: 'later' }, 'analysisType', /realTime or retrospective/],
+    [{ ...base, analysisType: 'retrospective' }, 'canaryConfig.scopes.0.startTimeIso', /window it looks back at/],
+    [{ canaryConfig: { ...base.canaryConfig, lifetimeHours: undefined } }, 'canaryConfig.lifetimeDuration', /needs lifetimeDuration/],
+    [{ canaryConfig: { ...base.canaryConfig, lifetimeDuration: '1 hour' } }, 'canaryConfig.lifetimeDuration', /ISO-8601 duration/],
+    [{ canaryConfig: { ...base.canaryConfig, canaryConfigId: '' } }, 'canaryConfig.canaryConfigId', /empty/],
+    [{ canaryConfig: { ...base.canaryConfig, scoreThresholds: { marginal: 150 } } }, 'canaryConfig.scoreThresholds.marginal', /100/],
+    [{ canaryConfig: { ...base.canaryConfig, scopes: [{ controlScope: 'a', experimentScope: 'b', startTimeIso: 'noon' }] } }, 'canaryConfig.scopes.0.startTimeIso', /ISO-8601 instant/],
+  ])('refuses %j naming %s', (stage, path, message) => {
+    const result = kayentaCanaryFieldsSchema.safeParse(stage);
+    expect(result.success).toBe(false);
+    const issue = result.error?.issues.find((i) => i.path.join('.') === path);
+    expect(issue?.message).toMatch(message);
+  });
+});

@@ -219,6 +219,10 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect((outcomeOf(refused).errors.disable as { message: string }).message).toBe(
       `replicaSet frontend-other-v000 in ${NAMESPACE}: Service frontend-all selects by app, which the ReplicaSet's own selector uses: removing it would orphan the pods (give the Service a label of its own)`,
     );
+    // As clouddriver, the stage's own loadBalancers list replaces the annotation's.
+    const overridden = await (await savedPipeline(gantry, 'shop', [{ refId: 'disable', type: 'disableManifest', account: 'k8s', location: NAMESPACE, manifestName: 'replicaSet frontend-other-v000', loadBalancers: ['service frontend'] }]))();
+    expect(outcomeOf(overridden)).toEqual(SUCCEEDED);
+    expect(stageOf(overridden, 'disable').outputs).toMatchObject({ loadBalancers: ['service frontend'], patchedPods: 2 });
   });
 
   it('refuses at save time what it cannot run: traffic management, a patch of the wrong shape, a bad manifest name', async () => {

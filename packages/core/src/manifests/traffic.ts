@@ -28,9 +28,14 @@ export function loadBalancersOf(object: Record<string, unknown>): string[] {
     throw new ManifestProblem(`annotation ${LOAD_BALANCERS_ANNOTATION} is not JSON: ${text}`);
   }
   if (!Array.isArray(parsed)) throw new ManifestProblem(`annotation ${LOAD_BALANCERS_ANNOTATION} must be a JSON list such as ["service web"]`);
-  return parsed.map((entry) => {
+  return serviceNamesOf(parsed, `annotation ${LOAD_BALANCERS_ANNOTATION}`);
+}
+
+/** The names of `["service web", …]` (the annotation's or a stage's `loadBalancers`); a ManifestProblem naming `where` otherwise. */
+export function serviceNamesOf(entries: readonly unknown[], where: string): string[] {
+  return entries.map((entry) => {
     const match = typeof entry === 'string' ? /^\s*service\s+(\S+)\s*$/i.exec(entry) : null;
-    if (!match?.[1]) throw new ManifestProblem(`annotation ${LOAD_BALANCERS_ANNOTATION}: ${JSON.stringify(entry)} is not "service <name>" (only Services route traffic)`);
+    if (!match?.[1]) throw new ManifestProblem(`${where}: ${JSON.stringify(entry)} is not "service <name>" (only Services route traffic)`);
     return match[1];
   });
 }

@@ -2,6 +2,7 @@ import {
   MONIKER_ANNOTATIONS,
   ManifestProblem,
   loadBalancersOf,
+  serviceNamesOf,
   podLabelsOf,
   serviceSelectorOf,
   sharedSelectorKeys,
@@ -279,12 +280,14 @@ function trafficTask<Name extends 'enableManifest' | 'disableManifest'>(name: Na
   return manifestTask({
     name,
     async run(ctx) {
-      const client = manifestsOf(ctx, readFields(trafficManifestFieldsSchema, ctx));
+      const fields = readFields(trafficManifestFieldsSchema, ctx);
+      const client = manifestsOf(ctx, fields);
       const { ref, live } = await liveTarget(ctx, client);
       if (!/^replicaset$/i.test(ref.kind)) throw failOn(ref, `${name} acts on ReplicaSets (their traffic.spinnaker.io/load-balancers Services), not on a ${ref.kind}`);
       let serviceNames: string[];
       try {
-        serviceNames = loadBalancersOf(live);
+        const given = fields.loadBalancers ?? [];
+        serviceNames = given.length > 0 ? serviceNamesOf(given, 'loadBalancers') : loadBalancersOf(live);
       } catch (error) {
         if (error instanceof ManifestProblem) throw failOn(ref, error.message);
         throw error;

@@ -123,7 +123,14 @@ export const findArtifactsFromResourceStage = defineStageType({
   tasks: () => [DETERMINE, 'findArtifactsFromResource'],
 });
 
-export const trafficManifestFieldsSchema = z.looseObject({ ...manifestSelectorShape, ...stableTimeoutShape }).superRefine(singleTarget);
+export const trafficManifestFieldsSchema = z
+  .looseObject({
+    ...manifestSelectorShape,
+    ...stableTimeoutShape,
+    // clouddriver's description field: when given and not empty, these Services instead of the annotation's.
+    loadBalancers: z.array(z.string().regex(/^\s*service\s+\S+\s*$/i, { error: 'must be "service <name>"' })).optional(),
+  })
+  .superRefine(singleTarget);
 
 /**
  * `enableManifest`: puts a ReplicaSet back behind the Services of its

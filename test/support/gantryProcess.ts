@@ -24,7 +24,9 @@ export const processAuth = { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}` } as
 /** `npm start` (or the API or a worker alone) as a real process (node + tsx loader, so a signal reaches Gantry itself). */
 export function spawnGantry(env: Record<string, string | undefined>, main: keyof typeof MAINS = 'gantry'): GantryProcess {
   const merged: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ GANTRY_ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, ...process.env, ...env })) if (value !== undefined) merged[key] = value;
+  // Tests run several workers on one machine: each takes a free probe port unless the test names one.
+  const defaults = { GANTRY_ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, ...(main === 'worker' ? { GANTRY_METRICS_PORT: '0' } : {}) };
+  for (const [key, value] of Object.entries({ ...defaults, ...process.env, ...env })) if (value !== undefined) merged[key] = value;
   const child = spawn(process.execPath, ['--import', 'tsx', MAINS[main]], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

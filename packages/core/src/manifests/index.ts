@@ -3,3 +3,4 @@ export * from './versioning';
 export * from './moniker';
 export * from './stability';
 export * from './selection';
+export * from './traffic';

@@ -5,6 +5,8 @@ import { findAmiStage, findImageStage } from './findImage';
 import {
   deleteManifestStage,
   deployManifestStage,
+  disableManifestStage,
+  enableManifestStage,
   findArtifactsFromResourceStage,
   patchManifestStage,
   rollingRestartManifestStage,
@@ -52,6 +54,8 @@ export const BUILT_IN_STAGE_TYPES = [
   undoRolloutManifestStage,
   rollingRestartManifestStage,
   findArtifactsFromResourceStage,
+  enableManifestStage,
+  disableManifestStage,
   jenkinsStage,
 ] as const satisfies readonly StageType[];
 

@@ -2,6 +2,8 @@ import { deployManifestTask } from './deployManifest';
 import {
   deleteManifestTask,
   determineManifestTargetTask,
+  disableManifestTask,
+  enableManifestTask,
   findArtifactsFromResourceTask,
   patchManifestTask,
   rollingRestartManifestTask,
@@ -23,4 +25,6 @@ export const manifestTasks = [
   undoRolloutManifestTask,
   rollingRestartManifestTask,
   findArtifactsFromResourceTask,
+  enableManifestTask,
+  disableManifestTask,
 ] as const;

@@ -177,6 +177,54 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect(listed.items.map((item) => [item.metadata.name, item.spec.cronSpec])).toEqual([['nightly', '0 3 * * *']]);
   });
 
+  it('disables a ReplicaSet out of its Service and enables it back (pod template and pods relabelled), refusing a Service that selects by the ReplicaSet\'s own selector', async () => {
+    const serving = 'serving.example.io/frontend';
+    const frontend = (services: string[]) => ({
+      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      metadata: { name: 'frontend', annotations: { 'traffic.spinnaker.io/load-balancers': JSON.stringify(services) } },
+      spec: {
+        replicas: 2, selector: { matchLabels: { app: 'frontend' } },
+        template: { metadata: { labels: { app: 'frontend', [serving]: 'true' } }, spec: { containers: [{ name: 'frontend', image: 'registry.local/frontend:1' }] } },
+      },
+    });
+    const frontendService = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend' }, spec: { selector: { [serving]: 'true' }, ports: [{ port: 80 }] } };
+    const deploy = await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', moniker: { app: 'shop' }, manifests: [frontendService, frontend(['service frontend'])] }]);
+    expect(outcomeOf(await deploy())).toEqual(SUCCEEDED);
+    const selected = async () => (await get<Listed>('pods', '-l', `${serving}=true`)).items.map((pod) => pod.metadata.name).filter((name) => name.startsWith('frontend-v000'));
+    const templateLabels = async () => (await get<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>('replicaset', 'frontend-v000')).spec.template.metadata.labels;
+    expect(await selected()).toHaveLength(2);
+
+    const disable = await savedPipeline(gantry, 'shop', [{ refId: 'disable', type: 'disableManifest', account: 'k8s', cloudProvider: 'kubernetes', location: NAMESPACE, mode: 'static', manifestName: 'replicaSet frontend-v000' }]);
+    const disabled = await disable();
+    expect(outcomeOf(disabled)).toEqual(SUCCEEDED);
+    expect(stageOf(disabled, 'disable').outputs).toMatchObject({ loadBalancers: ['service frontend'], patchedPods: 2 });
+    expect(await selected()).toEqual([]);
+    expect(await templateLabels()).not.toHaveProperty([serving]);
+    // The pods are kept (disabled, not deleted); disabling again changes nothing.
+    expect((await get<Listed>('pods', '-l', 'app=frontend')).items).toHaveLength(2);
+    const again = await disable();
+    expect(outcomeOf(again)).toEqual(SUCCEEDED);
+    expect(stageOf(again, 'disable').outputs).toMatchObject({ patchedPods: 0 });
+
+    // Spinnaker's dynamic selector: the newest ReplicaSet of the cluster.
+    const enable = await savedPipeline(gantry, 'shop', [{ refId: 'enable', type: 'enableManifest', account: 'k8s', location: NAMESPACE, mode: 'dynamic', cluster: 'replicaSet frontend', criteria: 'newest', kind: 'replicaSet' }]);
+    expect(outcomeOf(await enable())).toEqual(SUCCEEDED);
+    expect(await selected()).toHaveLength(2);
+    expect(await templateLabels()).toMatchObject({ app: 'frontend', [serving]: 'true' });
+
+    const byOwnSelector = { ...frontendService, metadata: { name: 'frontend-all' }, spec: { selector: { app: 'frontend' }, ports: [{ port: 80 }] } };
+    const other = { ...frontend(['service frontend-all']), metadata: { name: 'frontend-other', annotations: { 'traffic.spinnaker.io/load-balancers': '["service frontend-all"]' } } };
+    expect(outcomeOf(await (await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests: [byOwnSelector, other] }]))())).toEqual(SUCCEEDED);
+    const refused = await (await savedPipeline(gantry, 'shop', [{ refId: 'disable', type: 'disableManifest', account: 'k8s', location: NAMESPACE, manifestName: 'replicaSet frontend-other-v000' }]))();
+    expect((outcomeOf(refused).errors.disable as { message: string }).message).toBe(
+      `replicaSet frontend-other-v000 in ${NAMESPACE}: Service frontend-all selects by app, which the ReplicaSet's own selector uses: removing it would orphan the pods (give the Service a label of its own)`,
+    );
+    // As clouddriver, the stage's own loadBalancers list replaces the annotation's.
+    const overridden = await (await savedPipeline(gantry, 'shop', [{ refId: 'disable', type: 'disableManifest', account: 'k8s', location: NAMESPACE, manifestName: 'replicaSet frontend-other-v000', loadBalancers: ['service frontend'] }]))();
+    expect(outcomeOf(overridden)).toEqual(SUCCEEDED);
+    expect(stageOf(overridden, 'disable').outputs).toMatchObject({ loadBalancers: ['service frontend'], patchedPods: 2 });
+  });
+
   it('refuses at save time what it cannot run: traffic management, a patch of the wrong shape, a bad manifest name', async () => {
     const save = (stage: Record<string, unknown>) => gantry.request<{ message: string }>('POST', '/api/v1/pipelines', { application: 'shop', name: `bad-${Math.random()}`, stages: [{ refId: 's', ...stage }] });
     const traffic = await save({ type: 'deployManifest', account: 'k8s', manifests: [service], trafficManagement: { enabled: true, options: { strategy: 'redblack', services: ['service web'] } } });

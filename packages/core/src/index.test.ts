@@ -27,6 +27,8 @@ describe('@gantry/core entry point', () => {
       'undoRolloutManifest',
       'rollingRestartManifest',
       'findArtifactsFromResource',
+      'enableManifest',
+      'disableManifest',
       'runJobManifest',
       'jenkins',
     ]);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { startFakeKubernetes, type FakeKubernetes } from './index';
-import { apiError, clientsFor, deployment, eventually, mergePatch, strategicMergePatch, type Clients } from './testSupport';
+import { apiError, clientsFor, deployment, eventually, jsonPatch, mergePatch, strategicMergePatch, type Clients } from './testSupport';
 
 let fake: FakeKubernetes;
 let k: Clients;
@@ -163,6 +163,35 @@ describe('simulated deployment controller', () => {
 
     const create = await apiError(k.core.createNamespacedPod({ namespace, body: { metadata: { name: 'manual' }, spec: { containers: [{ name: 'c', image: 'x' }] } } }));
     expect(create.code).toBe(405);
+  });
+
+  it('runs the pods of a standalone ReplicaSet, keeps pod labels a client patched, and collects them with it', async () => {
+    const body = {
+      metadata: { name: 'solo-v000' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'solo' } }, template: { metadata: { labels: { app: 'solo', serving: 'yes' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+    };
+    await k.apps.createNamespacedReplicaSet({ namespace, body });
+    const created = await eventually(async () => {
+      const list = await pods('solo');
+      return list.length === 2 && list.every(isReady) ? list : undefined;
+    });
+    expect(created[0]?.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', name: 'solo-v000', controller: true });
+    const rs = await eventually(async () => {
+      const read = await k.apps.readNamespacedReplicaSet({ name: 'solo-v000', namespace });
+      return read.status?.readyReplicas === 2 ? read : undefined;
+    });
+    expect(rs.status).toMatchObject({ replicas: 2, availableReplicas: 2 });
+
+    const name = created[0]?.metadata?.name ?? '';
+    await k.core.patchNamespacedPod({ name, namespace, body: [{ op: 'remove', path: '/metadata/labels/serving' }] }, jsonPatch);
+    const relabelled = await eventually(async () => {
+      const list = await pods('solo');
+      return list.length === 2 ? list.find((p) => p.metadata?.name === name) : undefined;
+    });
+    expect(relabelled?.metadata?.labels).toEqual({ app: 'solo' });
+
+    await k.apps.deleteNamespacedReplicaSet({ name: 'solo-v000', namespace });
+    await eventually(async () => ((await pods('solo')).length === 0 ? true : undefined));
   });
 
   it('exposes stored objects to tests through state', async () => {

@@ -44,10 +44,11 @@ const BUILT_IN: readonly ResourceType[] = [
     custom: false, deleteReturnsObject: false,
   },
   {
-    // Pods belong to the simulated controller: clients may read them, and delete them to simulate
-    // a lost instance (the controller replaces it), but not create or edit them.
+    // Pods belong to the simulated controller: clients may read them, delete them to simulate a
+    // lost instance (the controller replaces it) and patch them (Spinnaker's disableManifest
+    // relabels pods out of a Service), but not create them.
     name: 'pods', group: '', version: 'v1', singular: 'pod', kind: 'Pod', namespaced: true,
-    shortNames: ['po'], categories: ['all'], verbs: ['delete', 'get', 'list'], subresources: { status: false, scale: false },
+    shortNames: ['po'], categories: ['all'], verbs: ['delete', 'get', 'list', 'patch'], subresources: { status: false, scale: false },
     custom: false, deleteReturnsObject: true,
   },
   {
@@ -71,10 +72,11 @@ const BUILT_IN: readonly ResourceType[] = [
     custom: false, deleteReturnsObject: false,
   },
   {
-    // ReplicaSets belong to the Deployment controller (one per template, with its revision), as
-    // pods do: clients read them (`kubectl rollout undo` lists them) and may delete them.
+    // A Deployment's ReplicaSets belong to its controller (one per template, with its revision);
+    // clients also write standalone ones (Spinnaker deploys versioned ReplicaSets), whose pods
+    // the controller creates too.
     name: 'replicasets', group: 'apps', version: 'v1', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
-    shortNames: ['rs'], categories: ['all'], verbs: ['delete', 'get', 'list'], subresources: { status: true, scale: false },
+    shortNames: ['rs'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
     custom: false, deleteReturnsObject: false,
   },
   {

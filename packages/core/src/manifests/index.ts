@@ -3,4 +3,5 @@ export * from './versioning';
 export * from './moniker';
 export * from './stability';
 export * from './selection';
+export * from './traffic';
 export * from './jobs';

@@ -5,6 +5,8 @@ import { findAmiStage, findImageStage } from './findImage';
 import {
   deleteManifestStage,
   deployManifestStage,
+  disableManifestStage,
+  enableManifestStage,
   runJobManifestStage,
   findArtifactsFromResourceStage,
   patchManifestStage,
@@ -53,6 +55,8 @@ export const BUILT_IN_STAGE_TYPES = [
   undoRolloutManifestStage,
   rollingRestartManifestStage,
   findArtifactsFromResourceStage,
+  enableManifestStage,
+  disableManifestStage,
   runJobManifestStage,
   jenkinsStage,
 ] as const satisfies readonly StageType[];

@@ -8,7 +8,7 @@ import { arrayAt, clone, deepEqual, isObject, numberAt, objectAt, stringAt, stri
 import { resourceByName } from '../resources';
 import { nameOf, namespaceOf, type KubeObject, type ObjectStore } from '../store';
 import { deploymentStatus } from './deploymentStatus';
-import { isFailing, isReady, markFailing, markReady, newPod, ownerOf, podHash, replicaSetName, replicaSetUid, templateHash } from './pods';
+import { isFailing, isReady, markFailing, markReady, newPod, ownerOf, podHash, podOf, replicaSetName, replicaSetUid, templateHash } from './pods';
 
 export interface DeploymentInfo {
   namespace: string;
@@ -94,6 +94,7 @@ export class DeploymentController {
     const deployments = this.store.list(DEPLOYMENTS);
     const live = new Set(deployments.map((d) => String(d.metadata.uid)));
     for (const deployment of deployments) wakeAt = Math.min(wakeAt, this.reconcileDeployment(deployment, now));
+    for (const rs of this.store.list(REPLICA_SETS)) if (ownerUid(rs) === undefined) wakeAt = Math.min(wakeAt, this.reconcileReplicaSet(rs, now));
     this.collectOrphans(deployments);
     for (const uid of this.memory.keys()) if (!live.has(uid)) this.memory.delete(uid);
     return wakeAt;
@@ -197,6 +198,42 @@ export class DeploymentController {
     return wakeAt;
   }
 
+  /**
+   * A standalone ReplicaSet (one a client wrote, no Deployment owning it): its pods, created
+   * from its template as they are now, scale to `replicas` and become ready after the delay.
+   * Pods keep the labels they were created with or patched to, as in a cluster.
+   */
+  private reconcileReplicaSet(rs: KubeObject, now: number): number {
+    const uid = String(rs.metadata.uid);
+    const mine = () => this.store.list(PODS, namespaceOf(rs)).filter((pod) => ownerOf(pod)?.uid === uid);
+    const desired = numberAt(rs, 'spec', 'replicas') ?? 1;
+    let wakeAt = Infinity;
+    for (const pod of mine()) {
+      if (isReady(pod)) continue;
+      const readyAt = this.born(pod) + this.readyDelayMs;
+      if (now < readyAt) wakeAt = Math.min(wakeAt, readyAt);
+      else this.writePod(pod, markReady);
+    }
+    let pods = mine();
+    for (let i = pods.length; i < desired; i++) {
+      const stored = this.store.create(PODS, podOf({ name: nameOf(rs), uid, namespace: namespaceOf(rs) }, objectAt(rs, 'spec', 'template') ?? {}, {}, this.allocateIp()));
+      this.bornAt.set(String(stored.metadata.uid), Date.now());
+      wakeAt = Math.min(wakeAt, Date.now() + this.readyDelayMs);
+    }
+    if (pods.length > desired) this.deletePods(pods, pods.length - desired);
+    pods = mine();
+    const ready = pods.filter(isReady).length;
+    const status: JsonObject = { replicas: pods.length, observedGeneration: numberAt(rs, 'metadata', 'generation') ?? 1 };
+    if (pods.length > 0) status.fullyLabeledReplicas = pods.length;
+    if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
+    const fresh = this.store.get(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
+    if (fresh && fresh.metadata.resourceVersion === rs.metadata.resourceVersion && !deepEqual(status, fresh.status)) {
+      fresh.status = status;
+      this.store.write(REPLICA_SETS, fresh);
+    }
+    return wakeAt;
+  }
+
   private replicaSetsOf(deployment: KubeObject): KubeObject[] {
     const uid = String(deployment.metadata.uid);
     return this.store.list(REPLICA_SETS, namespaceOf(deployment)).filter((rs) => ownerUid(rs) === uid);
@@ -254,14 +291,19 @@ export class DeploymentController {
     this.store.remove(PODS, namespaceOf(pod), nameOf(pod));
   }
 
-  /** Garbage collection: pods and ReplicaSets whose Deployment is gone (deleted, or recreated with a new uid). */
+  /** Garbage collection: pods and ReplicaSets whose Deployment or standalone ReplicaSet is gone (deleted, or recreated with a new uid). */
   private collectOrphans(deployments: KubeObject[]): void {
     const uids = new Set(deployments.map((d) => String(d.metadata.uid)));
-    for (const rs of this.store.list(REPLICA_SETS)) if (!uids.has(ownerUid(rs) ?? '')) this.store.remove(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
+    for (const rs of this.store.list(REPLICA_SETS)) {
+      const owner = ownerUid(rs);
+      if (owner !== undefined && !uids.has(owner)) this.store.remove(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
+    }
+    const standalone = new Set(this.store.list(REPLICA_SETS).filter((rs) => ownerUid(rs) === undefined).map((rs) => String(rs.metadata.uid)));
     for (const pod of this.store.list(PODS)) {
       // A Job's pods are the Job controller's (jobs.ts).
       if ((arrayAt(pod, 'metadata', 'ownerReferences') ?? []).some((o) => isObject(o) && o.kind === 'Job')) continue;
       const owner = ownerOf(pod);
+      if (owner !== undefined && standalone.has(owner.uid)) continue;
       const deployment = deployments.find((d) => namespaceOf(d) === namespaceOf(pod) && owner?.name === replicaSetName(d, podHash(pod)));
       if (!owner || !deployment || owner.uid !== replicaSetUid(String(deployment.metadata.uid), podHash(pod))) this.removePod(pod);
     }

@@ -42,17 +42,18 @@ export function ownerOf(pod: KubeObject): { name: string; uid: string } | undefi
 }
 
 export function newPod(deployment: KubeObject, hash: string, podIP: string): KubeObject {
-  const template = objectAt(deployment, 'spec', 'template') ?? {};
-  const rsName = replicaSetName(deployment, hash);
+  const owner = { name: replicaSetName(deployment, hash), uid: replicaSetUid(stringAt(deployment, 'metadata', 'uid') ?? '', hash), namespace: namespaceOf(deployment) };
+  return podOf(owner, objectAt(deployment, 'spec', 'template') ?? {}, { 'pod-template-hash': hash }, podIP);
+}
+
+/** A pod of a ReplicaSet (a Deployment's, or a standalone one) from its template, plus `extraLabels`. */
+export function podOf(owner: { name: string; uid: string; namespace: string }, template: JsonObject, extraLabels: Record<string, string>, podIP: string): KubeObject {
   const metadata: JsonObject = {
-    name: `${rsName}-${randomNameSuffix()}`,
-    generateName: `${rsName}-`,
-    namespace: namespaceOf(deployment),
-    labels: { ...stringMap(objectAt(template, 'metadata', 'labels')), 'pod-template-hash': hash },
-    ownerReferences: [{
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName,
-      uid: replicaSetUid(stringAt(deployment, 'metadata', 'uid') ?? '', hash), controller: true, blockOwnerDeletion: true,
-    }],
+    name: `${owner.name}-${randomNameSuffix()}`,
+    generateName: `${owner.name}-`,
+    namespace: owner.namespace,
+    labels: { ...stringMap(objectAt(template, 'metadata', 'labels')), ...extraLabels },
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }],
   };
   const annotations = objectAt(template, 'metadata', 'annotations');
   if (annotations) metadata.annotations = annotations;

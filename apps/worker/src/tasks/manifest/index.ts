@@ -3,6 +3,8 @@ import { runJobTask, waitOnJobCompletionTask } from './runJob';
 import {
   deleteManifestTask,
   determineManifestTargetTask,
+  disableManifestTask,
+  enableManifestTask,
   findArtifactsFromResourceTask,
   patchManifestTask,
   rollingRestartManifestTask,
@@ -24,6 +26,8 @@ export const manifestTasks = [
   undoRolloutManifestTask,
   rollingRestartManifestTask,
   findArtifactsFromResourceTask,
+  enableManifestTask,
+  disableManifestTask,
   runJobTask,
   waitOnJobCompletionTask,
 ] as const;

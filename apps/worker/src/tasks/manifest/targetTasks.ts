@@ -1,5 +1,15 @@
 import {
   MONIKER_ANNOTATIONS,
+  ManifestProblem,
+  loadBalancersOf,
+  serviceNamesOf,
+  podLabelsOf,
+  serviceSelectorOf,
+  sharedSelectorKeys,
+  templateLabelsOf,
+  trafficLabelPatch,
+  trafficManifestFieldsSchema,
+  type TrafficAction,
   annotationsOf,
   containerImages,
   imageArtifactOf,
@@ -249,3 +259,64 @@ export const findArtifactsFromResourceTask = manifestTask({
     return { status: 'SUCCEEDED', outputs: { manifest: live, artifacts } };
   },
 });
+
+/** The pods a ReplicaSet controls: those its selector matches and it owns (as `kubectl get pods -l` then the owner). */
+async function podsOf(client: KubernetesManifests, ref: ManifestRef, replicaSet: KubeJson): Promise<KubeJson[]> {
+  const uid = isPlainObject(replicaSet.metadata) ? replicaSet.metadata.uid : undefined;
+  const matchLabels = isPlainObject(replicaSet.spec) && isPlainObject(replicaSet.spec.selector) && isPlainObject(replicaSet.spec.selector.matchLabels) ? replicaSet.spec.selector.matchLabels : {};
+  const selector = Object.entries(matchLabels).map(([key, value]) => `${key}=${String(value)}`).join(',');
+  const pods = await client.list(await client.resourceFor('Pod', 'v1'), ref.namespace, selector === '' ? undefined : selector);
+  return pods.filter((pod) => isPlainObject(pod.metadata) && Array.isArray(pod.metadata.ownerReferences) && pod.metadata.ownerReferences.some((owner) => isPlainObject(owner) && owner.uid === uid));
+}
+
+/**
+ * `enableManifest` / `disableManifest` (clouddriver's enable/disable manifest operation): for
+ * each Service of the ReplicaSet's `traffic.spinnaker.io/load-balancers` annotation, JSON
+ * patches add (enable) or remove (disable) the Service's selector labels on the pod template,
+ * so future pods follow, and on the pods it has now. Each patch is computed from the live
+ * labels, so a re-run after a crash patches only what is left.
+ */
+function trafficTask<Name extends 'enableManifest' | 'disableManifest'>(name: Name, action: TrafficAction) {
+  return manifestTask({
+    name,
+    async run(ctx) {
+      const fields = readFields(trafficManifestFieldsSchema, ctx);
+      const client = manifestsOf(ctx, fields);
+      const { ref, live } = await liveTarget(ctx, client);
+      if (!/^replicaset$/i.test(ref.kind)) throw failOn(ref, `${name} acts on ReplicaSets (their traffic.spinnaker.io/load-balancers Services), not on a ${ref.kind}`);
+      let serviceNames: string[];
+      try {
+        const given = fields.loadBalancers ?? [];
+        serviceNames = given.length > 0 ? serviceNamesOf(given, 'loadBalancers') : loadBalancersOf(live);
+      } catch (error) {
+        if (error instanceof ManifestProblem) throw failOn(ref, error.message);
+        throw error;
+      }
+      if (serviceNames.length === 0) throw failOn(ref, 'has no traffic.spinnaker.io/load-balancers annotation naming its Services ("service <name>")');
+      const serviceResource = await client.resourceFor('Service', 'v1');
+      const selectors: Record<string, string>[] = [];
+      for (const serviceName of serviceNames) {
+        const service = await client.get(serviceResource, ref.namespace, serviceName);
+        if (service === null) throw failOn(ref, `its Service ${serviceName} does not exist`);
+        const shared = sharedSelectorKeys(service, live);
+        if (shared.length > 0) throw failOn(ref, `Service ${serviceName} selects by ${shared.join(', ')}, which the ReplicaSet's own selector uses: removing it would orphan the pods (give the Service a label of its own)`);
+        selectors.push(serviceSelectorOf(service));
+      }
+      const selector = Object.assign({}, ...selectors) as Record<string, string>;
+      const templatePatch = trafficLabelPatch(templateLabelsOf(live), '/spec/template/metadata/labels', selector, action);
+      if (templatePatch.length > 0) await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'json', templatePatch);
+      const podResource = await client.resourceFor('Pod', 'v1');
+      let patchedPods = 0;
+      for (const pod of await podsOf(client, ref, live)) {
+        const podPatch = trafficLabelPatch(podLabelsOf(pod), '/metadata/labels', selector, action);
+        if (podPatch.length === 0 || !isPlainObject(pod.metadata) || typeof pod.metadata.name !== 'string') continue;
+        await client.patch(podResource, ref.namespace, pod.metadata.name, 'json', podPatch);
+        patchedPods++;
+      }
+      return { status: 'SUCCEEDED', outputs: { loadBalancers: serviceNames.map((s) => `service ${s}`), patchedPods, 'outputs.manifestNamesByNamespace': namesByNamespace([ref]) } };
+    },
+  });
+}
+
+export const enableManifestTask = trafficTask('enableManifest', 'enable');
+export const disableManifestTask = trafficTask('disableManifest', 'disable');

@@ -122,3 +122,30 @@ export const findArtifactsFromResourceStage = defineStageType({
   fields: allowExpressions(z.looseObject(manifestSelectorShape).superRefine(singleTarget)),
   tasks: () => [DETERMINE, 'findArtifactsFromResource'],
 });
+
+export const trafficManifestFieldsSchema = z
+  .looseObject({
+    ...manifestSelectorShape,
+    ...stableTimeoutShape,
+    // clouddriver's description field: when given and not empty, these Services instead of the annotation's.
+    loadBalancers: z.array(z.string().regex(/^\s*service\s+\S+\s*$/i, { error: 'must be "service <name>"' })).optional(),
+  })
+  .superRefine(singleTarget);
+
+/**
+ * `enableManifest`: puts a ReplicaSet back behind the Services of its
+ * `traffic.spinnaker.io/load-balancers` annotation (their selector labels on its pod template
+ * and pods), then waits until it is stable.
+ */
+export const enableManifestStage = defineStageType({
+  type: 'enableManifest',
+  fields: allowExpressions(trafficManifestFieldsSchema),
+  tasks: () => [DETERMINE, 'enableManifest', 'waitForManifestStable'],
+});
+
+/** `disableManifest`: takes a ReplicaSet out of its Services (removes their selector labels from its template and pods), keeping its pods. */
+export const disableManifestStage = defineStageType({
+  type: 'disableManifest',
+  fields: allowExpressions(trafficManifestFieldsSchema),
+  tasks: () => [DETERMINE, 'disableManifest', 'waitForManifestStable'],
+});

@@ -45,7 +45,8 @@ describe(`server group actions on Kubernetes (fake API server, ${backend} queue)
 
   it('disable, enable and resize run as audited executions that change the cluster', async () => {
     await deployed('web');
-    expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']);
+    // Enabling relabels the running pods and rolls the template: the old pods go as the new ones come.
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), { timeout: 5_000, interval: 25 });
 
     const disabled = await act('shop-web', 'shop-web-v000', 'disable', { reason: 'maintenance' });
     expect(disabled.status).toBe(202);
@@ -79,7 +80,8 @@ describe(`server group actions on Kubernetes (fake API server, ${backend} queue)
     const execution = await gantry.waitFor(accepted.body.id, undefined, 45_000);
     expect(execution.status).toBe('TERMINAL');
     expect(JSON.stringify(stageOf(execution, 'disable'))).toMatch(/traffic guard/i);
-    expect(servedServerGroups(fake, 'shop-guarded')).toEqual(['shop-guarded-v000', 'shop-guarded-v000']);
+    // Enabling relabels the running pods and rolls the template: the old pods go as the new ones come.
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-guarded')).toEqual(['shop-guarded-v000', 'shop-guarded-v000']), { timeout: 5_000, interval: 25 });
   });
 
   it('refuses a group that is not live (404), of another cluster or an incoherent capacity (400, naming the field)', async () => {

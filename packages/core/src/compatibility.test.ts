@@ -14,11 +14,11 @@ describe('compatibilityReport', () => {
       triggers: [{ type: 'cron', cronExpression: '0 0 12 ? * 2 *', enabled: true }],
       stages: [
         { type: 'wait', waitTime: '30', comments: 'let caches warm' },
-        { type: 'deployManifest', account: 'k8s', manifests: [] },
+        { type: 'metricSetMixer', account: 'k8s' },
       ],
     });
     expect(report.accepted).toBe(false);
-    expect(report.unsupported).toEqual([expect.objectContaining({ path: ['stages', 1, 'type'], message: expect.stringMatching(/unknown stage type "deployManifest"/) })]);
+    expect(report.unsupported).toEqual([expect.objectContaining({ path: ['stages', 1, 'type'], message: expect.stringMatching(/unknown stage type "metricSetMixer"/) })]);
     expect(report.loads.map((finding) => finding.pathString)).toEqual(['parameterConfig', 'stages.0', 'triggers.0']);
     expect(report.loads[1]?.message).toBe('wait stage (no refId: runs as stage 1, after the stage before it)');
     expect(report.ignored.map((finding) => finding.pathString)).toEqual(['id', 'updateTs', 'spelEvaluator', 'notifications', 'stages.0.comments']);

@@ -168,7 +168,7 @@ describe('parsePipelineDefinition', () => {
   it('consults the registry at call time', () => {
     const scanning = pipelineWith([{ refId: 'scan', type: 'scanImage', image: 'registry.local/app:1' }]);
     expect(rejection(scanning).issues).toEqual([
-      issue(['stages', 0, 'type'], /^unknown stage type "scanImage" \(known types: wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, bake, deploy, /),
+      issue(['stages', 0, 'type'], /^unknown stage type "scanImage" \(known types: wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, bake, /),
     ]);
     withPluginTypes();
     expect(parsePipelineDefinition(scanning).stages).toHaveLength(1);

@@ -8,7 +8,8 @@ let gce: Clients;
 const project = 'gantry-test';
 
 beforeAll(async () => {
-  fake = await startFakeGcp({ operationDelayMs: 30 });
+  // Long enough that the insert's answer is still PENDING on a loaded machine; one wait pays it.
+  fake = await startFakeGcp({ operationDelayMs: 300 });
   gce = clientsFor(fake);
 });
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { startFakePrometheus, type FakePrometheus } from '../fakes/prometheus';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, deploymentsOf, gatewayAccount, routeWeights, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, SETTLED, deploymentsOf, deployStage, gatewayAccount, routeWeights, servedServerGroups, testRegistry } from '../support/serverGroups';
 import { PostgresExecutionCommands, type ExecutionDetail, type ExecutionSummary } from '../../packages/store/src';
 
 /**
@@ -120,7 +120,7 @@ describe.each(QUEUE_BACKENDS)("cancel runs the stage's cleanup (Kubernetes with 
       ['disableRolledBackServerGroup', 'SUCCEEDED'],
     ]);
     expect(served('roll-web')).toEqual([['roll-web-v000', 100]]);
-    expect(servedServerGroups(fake, 'roll-web').filter((group) => group !== 'roll-web-v000')).toEqual([]);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'roll-web').filter((group) => group !== 'roll-web-v000')).toEqual([]), SETTLED);
     // Kept, out of traffic, for someone to look at: the rollback disables, it does not destroy.
     expect(deploymentsOf(fake, 'roll-web')).toEqual(['roll-web-v000', 'roll-web-v001']);
   });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, deploymentsOf, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, SETTLED, deploymentsOf, deployStage, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
 import { asUser } from '../../apps/api/src/testSupport';
 import { deployPolicySchema } from '../../packages/core/src';
 import { accountSchema } from '../../packages/providers/src';
@@ -119,7 +119,7 @@ describe(`deploy policy on Kubernetes (fake API server, ${backend} queue)`, () =
       message:
         'the traffic guard of guarded {account: k8s, location: *, stack: prod, detail: *} protects cluster guarded-prod (account k8s, location ns1): disable of guarded-prod-v000 would leave the cluster with no enabled server group with instances up (serving now: guarded-prod-v000)',
     });
-    expect(servedServerGroups(fake, 'guarded-prod')).toEqual(['guarded-prod-v000', 'guarded-prod-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'guarded-prod')).toEqual(['guarded-prod-v000', 'guarded-prod-v000']), SETTLED);
   });
 
   it("lets a red/black whose new group is up replace the old one, and stops a highlander whose new group serves nothing", async () => {
@@ -130,7 +130,7 @@ describe(`deploy policy on Kubernetes (fake API server, ${backend} queue)`, () =
     expect(stageOf(second, 'deploy').outputs).toMatchObject({ disabledServerGroups: ['guarded-rb-v000'] });
     // No window covers this application: the stage plans no freeze check.
     expect(stageOf(second, 'deploy').tasks[0]?.name).toBe('determineServerGroupName');
-    expect(servedServerGroups(fake, 'guarded-rb')).toEqual(['guarded-rb-v001', 'guarded-rb-v001']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'guarded-rb')).toEqual(['guarded-rb-v001', 'guarded-rb-v001']), SETTLED);
 
     // A highlander whose new group came up with no instance: replacing the old group would leave nothing serving.
     const empty = deployStage('guarded', 'prod', 'registry.local/guarded:2');
@@ -141,7 +141,7 @@ describe(`deploy policy on Kubernetes (fake API server, ${backend} queue)`, () =
       task: 'disableOldServerGroups',
       message: expect.stringContaining('disable of guarded-prod-v000 would leave the cluster with no enabled server group with instances up'),
     });
-    expect(servedServerGroups(fake, 'guarded-prod')).toEqual(['guarded-prod-v000', 'guarded-prod-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'guarded-prod')).toEqual(['guarded-prod-v000', 'guarded-prod-v000']), SETTLED);
   });
 
   it('a freeze window with action wait holds a deploy until an admin overrides it; who and why are audited', async () => {

@@ -70,6 +70,8 @@ describe('hostile pipeline input against the API and two worker processes', () =
   }, 180_000);
   afterAll(async () => {
     control?.kill('SIGKILL');
+    // A process that died during the tests says why.
+    for (const gantry of processes) if (gantry.process.exitCode !== null || gantry.process.signalCode !== null) console.error(`exited ${String(gantry.process.exitCode ?? gantry.process.signalCode)}:\n${gantry.output().slice(-4000)}`);
     await Promise.all(processes.map((process) => process.kill('SIGTERM')));
     await database?.drop();
   });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { isReady } from '../fakes/kubernetes/controller/pods';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { eventually } from '../support/eventually';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, deploymentsOf, kubernetesAccount, labelsOf, redBlackDeployStage, servedPods, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, SETTLED, deploymentsOf, deployStage, kubernetesAccount, labelsOf, redBlackDeployStage, servedPods, servedServerGroups, testRegistry } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
 import { asUser } from '../../apps/api/src/testSupport';
 
@@ -56,7 +56,7 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
     const cluster = `shop-${stack}`;
     expect(deploymentsOf(fake, cluster)).toEqual([`${cluster}-v000`, `${cluster}-v001`]);
     expect(fake.state.get('deployments', `${cluster}-v000`, NAMESPACE)?.spec).toMatchObject({ replicas: 0 });
-    expect(servedServerGroups(fake, cluster)).toEqual([`${cluster}-v001`, `${cluster}-v001`]);
+    await vi.waitFor(() => expect(servedServerGroups(fake, cluster)).toEqual([`${cluster}-v001`, `${cluster}-v001`]), SETTLED);
   }
 
   it('POST rollback: 202 with the execution, which brings v000 back at v001 capacity and takes v001 out of traffic', async () => {
@@ -85,7 +85,7 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
     });
     expect(stage.tasks.map((task) => task.name)).toEqual(['determineRollbackServerGroups', 'restoreServerGroup', 'disableRolledBackServerGroup']);
     // The Service selects v000's two pods and nothing else; v001 stays, out of traffic, for diagnosis.
-    expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), SETTLED);
     expect(deploymentsOf(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v001']);
 
     const events = await gantry.request<{ events: { type: string; actor: string | null; data: Record<string, unknown> }[] }>(
@@ -166,7 +166,7 @@ describe(`rollback on Kubernetes (fake API server, ${backend} queue)`, () => {
       ['restoreServerGroup', 'SUCCEEDED'],
       ['disableRolledBackServerGroup', 'SUCCEEDED'],
     ]);
-    expect(servedServerGroups(fake, 'shop-guarded')).toEqual(['shop-guarded-v000', 'shop-guarded-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-guarded')).toEqual(['shop-guarded-v000', 'shop-guarded-v000']), SETTLED);
     expect(fake.state.get('deployments', 'shop-guarded-v001', NAMESPACE)?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'false' });
   }, 120_000);
   it('a redblack deploy with rollback.onFailure whose new group fails after taking traffic: the old group takes it back alone', async () => {

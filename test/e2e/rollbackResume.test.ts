@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stageOf } from '../support/gantryHarness';
 import { killableWorkerSuite } from '../support/killableWorkers';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deploymentsOf, redBlackDeployStage, servedServerGroups } from '../support/serverGroups';
+import { NAMESPACE, SETTLED, deploymentsOf, redBlackDeployStage, servedServerGroups } from '../support/serverGroups';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 
@@ -25,7 +25,7 @@ describe(`a rollback whose worker is killed (fake Kubernetes, ${backend} queue)`
       stages: [redBlackDeployStage('shop', 'crash', 'registry.local/shop:${parameters.version}')],
     });
     for (const version of ['1', '2']) expect((await gantry.waitFor(await gantry.trigger(pipelineId, { version }), undefined, 45_000)).status).toBe('SUCCEEDED');
-    expect(servedServerGroups(fake, 'shop-crash')).toEqual(['shop-crash-v001', 'shop-crash-v001']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-crash')).toEqual(['shop-crash-v001', 'shop-crash-v001']), SETTLED);
     const uids = Object.fromEntries(['shop-crash-v000', 'shop-crash-v001'].map((name) => [name, fake.state.get('deployments', name, NAMESPACE)?.metadata.uid]));
 
     // v000's pods do not get ready yet, so the worker sits polling in restoreServerGroup…
@@ -56,7 +56,7 @@ describe(`a rollback whose worker is killed (fake Kubernetes, ${backend} queue)`
       rolledBackServerGroup: 'shop-crash-v001',
       rollbackDurationMs: expect.any(Number),
     });
-    expect(servedServerGroups(fake, 'shop-crash')).toEqual(['shop-crash-v000', 'shop-crash-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-crash')).toEqual(['shop-crash-v000', 'shop-crash-v000']), SETTLED);
     // The same two Deployments, nothing created or deleted by the rollback.
     expect(deploymentsOf(fake, 'shop-crash')).toEqual(['shop-crash-v000', 'shop-crash-v001']);
     for (const [name, uid] of Object.entries(uids)) expect(fake.state.get('deployments', name, NAMESPACE)?.metadata.uid).toBe(uid);

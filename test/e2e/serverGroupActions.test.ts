@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, kubernetesAccount, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, SETTLED, deployStage, kubernetesAccount, servedServerGroups, testRegistry } from '../support/serverGroups';
 import { asUser } from '../../apps/api/src/testSupport';
 import { deployPolicySchema } from '../../packages/core/src';
 
@@ -46,7 +46,7 @@ describe(`server group actions on Kubernetes (fake API server, ${backend} queue)
   it('disable, enable and resize run as audited executions that change the cluster', async () => {
     await deployed('web');
     // Enabling relabels the running pods and rolls the template: the old pods go as the new ones come.
-    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), { timeout: 5_000, interval: 25 });
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), SETTLED);
 
     const disabled = await act('shop-web', 'shop-web-v000', 'disable', { reason: 'maintenance' });
     expect(disabled.status).toBe(202);
@@ -59,11 +59,11 @@ describe(`server group actions on Kubernetes (fake API server, ${backend} queue)
     });
     expect(stageOf(execution, 'disable').outputs).toMatchObject({ serverGroupName: 'shop-web-v000', enabled: false });
     // The fake relabels pods by rolling them: the Service settles in moments.
-    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual([]), { timeout: 5_000, interval: 25 });
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual([]), SETTLED);
 
     const enabled = await act('shop-web', 'shop-web-v000', 'enable');
     expect(stageOf(await gantry.waitFor(enabled.body.id, undefined, 45_000), 'enable')).toMatchObject({ status: 'SUCCEEDED', outputs: { enabled: true } });
-    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), { timeout: 5_000, interval: 25 });
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), SETTLED);
 
     const resized = await act('shop-web', 'shop-web-v000', 'resize', { capacity: { min: 3, max: 3, desired: 3 } });
     expect(resized.status).toBe(202);
@@ -81,7 +81,7 @@ describe(`server group actions on Kubernetes (fake API server, ${backend} queue)
     expect(execution.status).toBe('TERMINAL');
     expect(JSON.stringify(stageOf(execution, 'disable'))).toMatch(/traffic guard/i);
     // Enabling relabels the running pods and rolls the template: the old pods go as the new ones come.
-    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-guarded')).toEqual(['shop-guarded-v000', 'shop-guarded-v000']), { timeout: 5_000, interval: 25 });
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-guarded')).toEqual(['shop-guarded-v000', 'shop-guarded-v000']), SETTLED);
   });
 
   it('refuses a group that is not live (404), of another cluster or an incoherent capacity (400, naming the field)', async () => {

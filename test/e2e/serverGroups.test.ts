@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import {
-  NAMESPACE,
-  TRAFFIC_LABEL,
-  deployStage,
-  deploymentsOf,
-  kubernetesAccount,
-  labelsOf,
-  servedServerGroups,
-  testRegistry,
-} from '../support/serverGroups';
+import { NAMESPACE, SETTLED, TRAFFIC_LABEL, deploymentsOf, deployStage, kubernetesAccount, labelsOf, servedServerGroups, testRegistry } from '../support/serverGroups';
 import type { ExecutionDetail } from '../../packages/store/src';
 import type { ProviderRegistry } from '../../packages/providers/src';
 
@@ -66,7 +57,7 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
       location: NAMESPACE,
       'deploy.server.groups': { [NAMESPACE]: ['shop-web-v000'] },
     });
-    expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), SETTLED);
 
     const requestsBefore = fake.requests().length;
     const second = await deploy({ version: '2' });
@@ -103,7 +94,7 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
 
     expect(deploymentsOf(fake, 'shop-web')).toEqual(['shop-web-v001']);
     // The cluster's Service (traffic=enabled) now selects v001's pods and nothing else.
-    expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v001', 'shop-web-v001']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v001', 'shop-web-v001']), SETTLED);
   });
 
   it('fails an unhealthy rollout after waitForUpTimeoutSec and never disables the serving group', async () => {
@@ -132,7 +123,7 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
     // v000 was never touched: still enabled and the only group the Service selects.
     const v000 = fake.state.get('deployments', 'shop-bad-v000', NAMESPACE);
     expect(v000?.metadata.annotations).toMatchObject({ 'gantry.io/enabled': 'true' });
-    expect(servedServerGroups(fake, 'shop-bad')).toEqual(['shop-bad-v000', 'shop-bad-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-bad')).toEqual(['shop-bad-v000', 'shop-bad-v000']), SETTLED);
     expect(deploymentsOf(fake, 'shop-bad')).toEqual(['shop-bad-v000', 'shop-bad-v001']);
     expect(labelsOf(fake.state.list('pods', NAMESPACE).find((pod) => labelsOf(pod)['gantry.io/server-group'] === 'shop-bad-v001')!)[TRAFFIC_LABEL]).toBe(
       'disabled',
@@ -172,7 +163,7 @@ describe(`server group stages on Kubernetes (fake API server, ${backend} queue)`
     });
     // Nothing was touched: v001 keeps serving.
     expect(deploymentsOf(fake, 'shop-flaky')).toEqual(['shop-flaky-v001']);
-    expect(servedServerGroups(fake, 'shop-flaky')).toEqual(['shop-flaky-v001', 'shop-flaky-v001']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-flaky')).toEqual(['shop-flaky-v001', 'shop-flaky-v001']), SETTLED);
   });
 
   it('resizes, disables, enables and destroys by target; the API lists the live groups with health', async () => {

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stageOf } from '../support/gantryHarness';
 import { killableWorkerSuite } from '../support/killableWorkers';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
-import { NAMESPACE, deployStage, deploymentsOf, servedServerGroups } from '../support/serverGroups';
+import { NAMESPACE, SETTLED, deploymentsOf, deployStage, servedServerGroups } from '../support/serverGroups';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 const isDeploymentPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path.endsWith(`/namespaces/${NAMESPACE}/deployments`);
@@ -53,7 +53,7 @@ describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, 
     expect(fake.state.get('deployments', 'shop-resume-v001', NAMESPACE)?.metadata.uid).toBe(uid);
     const posts = fake.requests().filter(isDeploymentPost).length;
     expect(posts - postsBefore).toBe(1);
-    expect(servedServerGroups(fake, 'shop-resume')).toEqual(['shop-resume-v001', 'shop-resume-v001']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-resume')).toEqual(['shop-resume-v001', 'shop-resume-v001']), SETTLED);
   }, 120_000);
 
   it('resumes a create cut off after the Deployment was made: the next worker adopts it, no second group', async () => {
@@ -91,6 +91,6 @@ describe(`a deploy whose worker is killed (fake Kubernetes, ${backend} queue)`, 
     expect(fake.requests().filter(isDeploymentPost).length - postsBefore).toBeGreaterThanOrEqual(2);
     expect(deploymentsOf(fake, 'shop-adopt')).toEqual(['shop-adopt-v000']);
     expect(fake.state.get('deployments', 'shop-adopt-v000', NAMESPACE)?.metadata.uid).toBe(uid);
-    expect(servedServerGroups(fake, 'shop-adopt')).toEqual(['shop-adopt-v000', 'shop-adopt-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-adopt')).toEqual(['shop-adopt-v000', 'shop-adopt-v000']), SETTLED);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { QUEUE_BACKENDS } from '../support/queueBackends';
 import {
   NAMESPACE,
   SERVER_GROUP_LABEL,
+  SETTLED,
   TRAFFIC_LABEL,
   deployStage,
   deploymentsOf,
@@ -63,7 +64,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     const deploy = await deployPipeline('rb', { strategy: 'redblack', delayBeforeScaleDownSec: 3 });
     const first = await finished(await deploy('1'));
     expect(first.status).toBe('SUCCEEDED');
-    expect(servedServerGroups(fake, 'shop-rb')).toEqual(['shop-rb-v000', 'shop-rb-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-rb')).toEqual(['shop-rb-v000', 'shop-rb-v000']), SETTLED);
 
     const secondId = await deploy('2');
     // During the delay: v001 serves alone, v000 is out of traffic but still has its 2 instances.
@@ -96,7 +97,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     });
     expect(replicasOf('shop-rb-v000')).toBe(0);
     expect(deploymentsOf(fake, 'shop-rb')).toEqual(['shop-rb-v000', 'shop-rb-v001']);
-    expect(servedServerGroups(fake, 'shop-rb')).toEqual(['shop-rb-v001', 'shop-rb-v001']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-rb')).toEqual(['shop-rb-v001', 'shop-rb-v001']), SETTLED);
 
     // maxRemainingServerGroups (default 2): the third deploy keeps v001 (scaled down) and v002.
     const third = await finished(await deploy('3'));
@@ -110,7 +111,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     });
     expect(deploymentsOf(fake, 'shop-rb')).toEqual(['shop-rb-v001', 'shop-rb-v002']);
     expect(replicasOf('shop-rb-v001')).toBe(0);
-    expect(servedServerGroups(fake, 'shop-rb')).toEqual(['shop-rb-v002', 'shop-rb-v002']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-rb')).toEqual(['shop-rb-v002', 'shop-rb-v002']), SETTLED);
   });
 
   it('blue/green with a judgment: the new group waits up and out of traffic; continue switches, stop leaves the old group serving', async () => {
@@ -122,13 +123,13 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
 
     const firstId = await deploy('1');
     await awaitingJudgment(firstId);
-    expect(servedServerGroups(fake, 'shop-bg')).toEqual([]);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-bg')).toEqual([]), SETTLED);
     expect((await judge(firstId, { judgmentStatus: 'continue', judgmentInput: 'maybe' })).status).toBe(409);
     expect((await judge(firstId, { judgmentStatus: 'continue', judgmentInput: 'looks good' })).status).toBe(202);
     const first = await finished(firstId);
     expect(first.status).toBe('SUCCEEDED');
     expect(stageOf(first, 'deploy').outputs).toMatchObject({ judgmentStatus: 'continue', judgmentInput: 'looks good', lastModifiedBy: 'ana' });
-    expect(servedServerGroups(fake, 'shop-bg')).toEqual(['shop-bg-v000', 'shop-bg-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-bg')).toEqual(['shop-bg-v000', 'shop-bg-v000']), SETTLED);
     // Over: no judgment is waiting any more.
     expect((await judge(firstId, { judgmentStatus: 'stop' })).status).toBe(409);
 
@@ -137,12 +138,12 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     // v001 is up and waits out of traffic while v000 serves.
     const v001Pods = fake.state.list('pods', NAMESPACE).filter((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] === 'shop-bg-v001');
     expect(v001Pods.map((pod) => labelsOf(pod)[TRAFFIC_LABEL])).toEqual(['disabled', 'disabled']);
-    expect(servedServerGroups(fake, 'shop-bg')).toEqual(['shop-bg-v000', 'shop-bg-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-bg')).toEqual(['shop-bg-v000', 'shop-bg-v000']), SETTLED);
     expect((await judge(secondId, { judgmentStatus: 'stop', judgmentInput: 'broken' })).status).toBe(202);
     const second = await finished(secondId);
     expect(second.status).toBe('TERMINAL');
     expect(stageOf(second, 'deploy').error).toMatchObject({ task: 'waitForJudgment', message: 'judged "stop" by ana' });
-    expect(servedServerGroups(fake, 'shop-bg')).toEqual(['shop-bg-v000', 'shop-bg-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-bg')).toEqual(['shop-bg-v000', 'shop-bg-v000']), SETTLED);
     expect(enabledAnnotation('shop-bg-v001')).toMatchObject({ 'gantry.io/enabled': 'false' });
 
     // A deploy that asks for no judgment refuses one.
@@ -236,7 +237,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     expect(replicas).toEqual([2, 1, 2]);
     expect(replicasOf('shop-ratio-v001')).toBe(2);
     expect(replicasOf('shop-ratio-v000')).toBe(0);
-    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-ratio')).toEqual(['shop-ratio-v001', 'shop-ratio-v001']), { timeout: 5_000, interval: 25 });
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-ratio')).toEqual(['shop-ratio-v001', 'shop-ratio-v001']), SETTLED);
   });
 
   it('rolling red/black: a new group failing mid-way gets its traffic undone, the old group serving all of it, and the stage fails naming the step', async () => {
@@ -280,7 +281,7 @@ describe(`red/black and rolling red/black on Kubernetes (fake API server, ${back
     expect(routeWeights(fake, 'shop-undo')).toEqual({ 'shop-undo-v000': 100 });
     expect(enabledAnnotation('shop-undo-v000')).toMatchObject({ 'gantry.io/enabled': 'true' });
     expect(replicasOf('shop-undo-v000')).toBe(2);
-    expect(servedServerGroups(fake, 'shop-undo').filter((group) => group === 'shop-undo-v000')).toEqual(['shop-undo-v000', 'shop-undo-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-undo').filter((group) => group === 'shop-undo-v000')).toEqual(['shop-undo-v000', 'shop-undo-v000']), SETTLED);
     expect(enabledAnnotation('shop-undo-v001')).toMatchObject({ 'gantry.io/enabled': 'false' });
     expect(templateTrafficLabel('shop-undo-v001')).toBe('disabled');
     expect(deploymentsOf(fake, 'shop-undo')).toEqual(['shop-undo-v000', 'shop-undo-v001']);

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storeTestToken } from '../../apps/api/src/testSupport';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { browserAvailable, launchBrowser, newPage, screenshot, signIn } from '../support/browser';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
-import { NAMESPACE, kubernetesAccount, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
+import { NAMESPACE, SETTLED, kubernetesAccount, redBlackDeployStage, servedServerGroups, testRegistry } from '../support/serverGroups';
 
 /**
  * The clusters view in Chromium against a Gantry deploying to the Kubernetes fake: the server groups
@@ -47,7 +47,7 @@ describe.skipIf(!browserAvailable('the clusters view browser test'))('the cluste
     await page.locator('.cluster tbody tr.in-traffic', { hasText: 'shop-web-v001' }).waitFor();
     expect(await rows.count()).toBe(2);
     expect(await rows.first().textContent()).toContain('registry.local/shop:2');
-    expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v001', 'shop-web-v001']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v001', 'shop-web-v001']), SETTLED);
     await screenshot(page, 'clusters');
 
     await page.getByRole('button', { name: 'Roll back' }).click();
@@ -60,7 +60,7 @@ describe.skipIf(!browserAvailable('the clusters view browser test'))('the cluste
     await page.getByRole('link', { name: 'Clusters' }).click();
     await page.locator('.cluster tbody tr.in-traffic', { hasText: 'shop-web-v000' }).waitFor();
     expect(await page.locator('.cluster tbody tr.in-traffic').count()).toBe(1);
-    expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']);
+    await vi.waitFor(() => expect(servedServerGroups(fake, 'shop-web')).toEqual(['shop-web-v000', 'shop-web-v000']), SETTLED);
   });
 
   it('resizes a server group and puts another into traffic from their rows, each as an execution', async () => {

@@ -49,6 +49,12 @@ export function deploymentsOf(fake: FakeKubernetes, cluster: string): string[] {
 }
 
 /** Which server groups the pods the cluster's Service selects belong to (one entry per pod). */
+/**
+ * How long a served-pods check waits for the cluster to settle: an enable relabels the running
+ * pods and rolls the template, so old and new pods both serve until the rollout ends, as in a cluster.
+ */
+export const SETTLED = { timeout: 5_000, interval: 25 } as const;
+
 export function servedServerGroups(fake: FakeKubernetes, cluster: string): string[] {
   return servedPods(fake, cluster)
     .map((pod) => labelsOf(pod)[SERVER_GROUP_LABEL] ?? '?')

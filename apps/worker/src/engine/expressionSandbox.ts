@@ -122,6 +122,9 @@ export class ExpressionSandbox {
     });
     const thread = { worker, ready };
     ready.catch(() => this.discard(thread));
+    // A thread can still fail after its job let go of it (out of memory while being terminated
+    // after a timeout): an 'error' with no listener would crash the whole worker process.
+    worker.on('error', () => this.discard(thread));
     this.thread = thread;
     return thread;
   }

@@ -4,13 +4,11 @@ import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import { chooseRollback } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { triggerIdentityOf } from '../../actor';
-import { dispatchLaunch } from '../../dispatch';
 import { answerIdempotently } from '../../idempotency';
 import { onApplicationInPath } from '../../auth/resources';
 import type { ClusterIndex } from './clusterIndex';
 import { checkClusterOf } from './places';
-import { findLiveCluster, systemPipelineId } from './systemPipelines';
+import { findLiveCluster, launchClusterAction, systemPipelineId } from './systemPipelines';
 import { rollbackSchema } from './schemas';
 
 export interface RollbackRoutesOptions {
@@ -36,7 +34,7 @@ const ACTIVE = ['NOT_STARTED', 'RUNNING', 'PAUSED'] as const;
  * failed execution; the execution decides again when it runs.
  */
 export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = async (app, options) => {
-  const { providers, clusterIndex, pipelines, executions, bus } = options;
+  const { providers, clusterIndex, pipelines, executions } = options;
 
   // EXECUTE on the application here; on the cluster's account once the handler has found it.
   const execute = onApplicationInPath('EXECUTE');
@@ -68,29 +66,13 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
       if (other !== undefined) {
         throw new ConflictError(`a rollback of cluster ${cluster} is already running (execution ${other.id})`, { executionId: other.id });
       }
-      const identity = triggerIdentityOf(request);
-      const execution = await dispatchLaunch(
-        bus,
-        await executions.launch({
-          pipelineId,
-          trigger: {
-            type: 'rollback',
-            ...identity,
-            requestedAt: requestedAt.toISOString(),
-            cluster,
-            ...(body.reason === undefined ? {} : { reason: body.reason }),
-          },
-          parameters: {
-            account: place.account,
-            location: place.location ?? '',
-            serverGroupName: body.serverGroupName ?? '',
-            reason: body.reason ?? '',
-          },
-          actor: identity.user,
-          ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
-        }),
-        request.log,
-      );
+      const execution = await launchClusterAction(options, request, {
+        pipelineId,
+        place,
+        trigger: { type: 'rollback', requestedAt: requestedAt.toISOString(), cluster, ...(body.reason === undefined ? {} : { reason: body.reason }) },
+        parameters: { serverGroupName: body.serverGroupName ?? '', reason: body.reason ?? '' },
+        launchKey,
+      });
       return {
         statusCode: 202,
         body: {

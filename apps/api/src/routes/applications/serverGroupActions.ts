@@ -1,14 +1,12 @@
 import { NotFoundError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { triggerIdentityOf } from '../../actor';
-import { dispatchLaunch } from '../../dispatch';
 import { answerIdempotently } from '../../idempotency';
 import { onApplicationInPath } from '../../auth/resources';
 import { checkClusterOf } from './places';
 import type { RollbackRoutesOptions } from './rollback';
 import { disableServerGroupSchema, enableServerGroupSchema, resizeServerGroupSchema } from './schemas';
-import { findLiveCluster, systemPipelineId } from './systemPipelines';
+import { findLiveCluster, launchClusterAction, systemPipelineId } from './systemPipelines';
 
 export type ServerGroupActionRoutesOptions = Omit<RollbackRoutesOptions, 'knownHealthy'>;
 
@@ -26,7 +24,7 @@ interface Capacity {
  * the deploy policy's traffic guards exactly as a pipeline's enable/disable/resize stage does.
  */
 export const serverGroupActionRoutes: FastifyPluginAsyncZod<ServerGroupActionRoutesOptions> = async (app, options) => {
-  const { providers, clusterIndex, pipelines, executions, bus } = options;
+  const { providers, clusterIndex, pipelines } = options;
   // EXECUTE on the application here; on the cluster's account once the handler has found it.
   const execute = onApplicationInPath('EXECUTE');
   const path = '/applications/:app/clusters/:cluster/serverGroups/:serverGroup';
@@ -61,32 +59,18 @@ export const serverGroupActionRoutes: FastifyPluginAsyncZod<ServerGroupActionRou
       throw new NotFoundError(`server group ${serverGroup} is not live in cluster ${cluster} (${place.account})`, { serverGroup });
     }
     const pipelineId = await systemPipelineId(pipelines, actionPipelineDefinition(application, cluster, action));
-    const identity = triggerIdentityOf(request);
     const capacity = body.capacity;
-    const execution = await dispatchLaunch(
-      bus,
-      await executions.launch({
-        pipelineId,
-        trigger: {
-          type: 'serverGroupAction',
-          ...identity,
-          action,
-          cluster,
-          serverGroup,
-          ...(body.reason === undefined ? {} : { reason: body.reason }),
-        },
-        parameters: {
-          account: place.account,
-          location: place.location ?? '',
-          serverGroupName: serverGroup,
-          reason: body.reason ?? '',
-          ...(capacity === undefined ? {} : { min: String(capacity.min), max: String(capacity.max), desired: String(capacity.desired) }),
-        },
-        actor: identity.user,
-        ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
-      }),
-      request.log,
-    );
+    const execution = await launchClusterAction(options, request, {
+      pipelineId,
+      place,
+      trigger: { type: 'serverGroupAction', action, cluster, serverGroup, ...(body.reason === undefined ? {} : { reason: body.reason }) },
+      parameters: {
+        serverGroupName: serverGroup,
+        reason: body.reason ?? '',
+        ...(capacity === undefined ? {} : { min: String(capacity.min), max: String(capacity.max), desired: String(capacity.desired) }),
+      },
+      launchKey,
+    });
     return {
       statusCode: 202,
       body: {

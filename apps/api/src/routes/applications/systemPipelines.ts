@@ -1,6 +1,10 @@
 import { ConflictError, NotFoundError, ValidationError, type PipelineDefinition } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
-import type { PipelineRepository } from '@gantry/store';
+import type { MessageBus } from '@gantry/queue';
+import type { ClusterPlace, ExecutionRepository, JsonObject, PipelineRepository } from '@gantry/store';
+import type { FastifyRequest } from 'fastify';
+import { triggerIdentityOf } from '../../actor';
+import { dispatchLaunch } from '../../dispatch';
 import type { ClusterIndex } from './clusterIndex';
 import { livePlaces, placesOf, type LivePlace } from './places';
 
@@ -39,4 +43,28 @@ export async function systemPipelineId(pipelines: PipelineRepository, definition
     if (saved === null) throw error;
     return saved.id;
   }
+}
+
+/**
+ * Starts a cluster action's system pipeline as the caller, at the place found, and hands it to the
+ * queue: the trigger carries the caller's identity, the parameters the place's account and location.
+ */
+export async function launchClusterAction(
+  deps: { executions: ExecutionRepository; bus: MessageBus },
+  request: FastifyRequest,
+  action: { pipelineId: string; place: ClusterPlace; trigger: JsonObject & { type: string }; parameters: Record<string, string>; launchKey: string | undefined },
+): Promise<{ id: string; status: string }> {
+  const identity = triggerIdentityOf(request);
+  const { pipelineId, place, trigger, parameters, launchKey } = action;
+  return dispatchLaunch(
+    deps.bus,
+    await deps.executions.launch({
+      pipelineId,
+      trigger: { ...trigger, ...identity },
+      parameters: { account: place.account, location: place.location ?? '', ...parameters },
+      actor: identity.user,
+      ...(launchKey === undefined ? {} : { idempotencyKey: launchKey }),
+    }),
+    request.log,
+  );
 }

@@ -46,7 +46,6 @@ export {
   parameterDefinitionSchema,
   triggerDefinitionSchema,
   parsePipelineDefinition,
-  pipelineExpressionLanguage,
 } from './pipeline';
 export type { PipelineDefinition, StageDefinition, StageEnabled, ParameterDefinition, TriggerDefinition } from './pipeline';
 export {

@@ -181,9 +181,7 @@ const pipelineShapeSchema = z
     for (const issue of [...dagIssues(value), ...parameterConfigIssues(value), ...expressionIssuesOf(value)]) {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     }
-  }, ALWAYS)
-  // Stored resolved, so that the language never changes behind a pipeline's back.
-  .transform((pipeline) => Object.assign(pipeline, { expressionLanguage: pipelineExpressionLanguage(pipeline) }));
+  }, ALWAYS);
 
 /** Two parameter lists that disagree would leave one silently unused. */
 function parameterConfigIssues(pipeline: unknown): ValidationIssue[] {
@@ -218,6 +216,8 @@ function fromSpinnakerShape(input: unknown): unknown {
   if (typeof pipeline.application === 'string') pipeline.application = pipeline.application.toLowerCase();
   if (pipeline.parameterConfig !== undefined && pipeline.parameters === undefined) pipeline.parameters = pipeline.parameterConfig;
   if (Array.isArray(pipeline.stages)) pipeline.stages = withPositionalRefIds(pipeline.stages);
+  // Decided once and stored, so that the language never changes behind a pipeline's back.
+  pipeline.expressionLanguage ??= detectExpressionLanguage(pipeline);
   return pipeline;
 }
 
@@ -232,7 +232,7 @@ function withPositionalRefIds(stages: readonly unknown[]): unknown[] {
 }
 
 /** The language a pipeline document's expressions are in: as it says, or as detected. */
-export function pipelineExpressionLanguage(pipeline: unknown): ExpressionLanguage {
+function pipelineExpressionLanguage(pipeline: unknown): ExpressionLanguage {
   const stated = isPlainObject(pipeline) ? pipeline.expressionLanguage : undefined;
   return stated === 'cel' || stated === 'spel' ? stated : detectExpressionLanguage(pipeline);
 }

@@ -54,13 +54,12 @@ function watchingTriggers(candidate: TriggerCandidate, registry: PolledRegistry,
  */
 export async function pollRegistry(deps: DockerPollerDeps, registry: PolledRegistry): Promise<{ repositories: number; started: number }> {
   const host = normalizeRegistry(registry.address);
-  const candidates = (await selectTriggerCandidates(deps.pool, { type: 'docker' })).filter(
-    (candidate) => watchingTriggers(candidate, registry, host).length > 0,
-  );
+  const watching = (await selectTriggerCandidates(deps.pool, { type: 'docker' }))
+    .map((candidate) => ({ candidate, triggers: watchingTriggers(candidate, registry, host) }))
+    .filter(({ triggers }) => triggers.length > 0);
+  const candidates = watching.map(({ candidate }) => candidate);
   const repositories = new Set(
-    candidates.flatMap((candidate) =>
-      watchingTriggers(candidate, registry, host).flatMap((trigger) => (trigger.repository ? [normalizeRepository(host, trigger.repository)] : [])),
-    ),
+    watching.flatMap(({ triggers }) => triggers.flatMap((trigger) => (trigger.repository ? [normalizeRepository(host, trigger.repository)] : []))),
   );
   const password = registry.passwordSecret === undefined ? undefined : deps.secrets(registry.passwordSecret);
   const client = new DockerRegistryClient({

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { isPlainObject } from '../celValues';
 import type { ValidationIssue } from '../errors';
+import { isTimeZone } from '../zonedTime';
 import { IRRELEVANT, type TriggerMatch } from './match';
 
 /** Cron ticks are computed in this zone unless the trigger names another. */
@@ -99,14 +100,9 @@ export function cronProblem(written: string, timezone: string = DEFAULT_CRON_TIM
   }
 }
 
+// cron-parser's own error for a bad zone is cryptic.
 function timezoneProblem(timezone: string): string | undefined {
-  try {
-    // Intl knows the IANA zones the runtime has; cron-parser's own error for a bad zone is cryptic.
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return undefined;
-  } catch {
-    return `unknown timezone "${timezone}" (expected an IANA name such as "UTC" or "Europe/Paris")`;
-  }
+  return isTimeZone(timezone) ? undefined : `unknown timezone "${timezone}" (expected an IANA name such as "UTC" or "Europe/Paris")`;
 }
 
 /**

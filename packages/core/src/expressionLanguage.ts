@@ -8,7 +8,7 @@ import { spelProblem } from './spel';
  * one of them was written for Spinnaker, so its `${…}` are SpEL. `limitConcurrent` and
  * `keepWaitingPipelines` are Spinnaker's too but Gantry pipelines use them, so they decide nothing.
  */
-export const SPINNAKER_MARKERS = ['spelEvaluator', 'parameterConfig', 'expectedArtifacts', 'lastModifiedBy', 'updateTs', 'schema', 'appConfig'] as const;
+const SPINNAKER_MARKERS = ['spelEvaluator', 'parameterConfig', 'expectedArtifacts', 'lastModifiedBy', 'updateTs', 'schema', 'appConfig'] as const;
 
 /**
  * The language of a pipeline that does not say (`expressionLanguage` absent): SpEL when it carries

@@ -58,7 +58,7 @@ export {
   nextWindowOpening,
   type ExecutionWindow,
 } from './stages/executionWindow';
-export { checkPipelineLock, lockOf, type PipelineLock } from './pipelineLock';
+export { checkPipelineLock, type PipelineLock } from './pipelineLock';
 export { compatibilityReport, IGNORED_PIPELINE_FIELDS, IGNORED_STAGE_FIELDS } from './compatibility';
 export type { CompatibilityFinding, CompatibilityReport } from './compatibility';
 export { validateDag, topologicalOrder, downstreamOf, initialStages, upstreamOf } from './dag';
@@ -77,7 +77,7 @@ export {
 } from './expressions';
 export type { CelEvaluator, ExpressionLanguage, ExpressionScope, ScopeStage, ValuePath } from './expressions';
 export { expressionIssues, conditionIssues, expressionProblem } from './expressionCheck';
-export { detectExpressionLanguage, SPINNAKER_MARKERS } from './expressionLanguage';
+export { detectExpressionLanguage } from './expressionLanguage';
 export { spelEvaluator, spelProblem, SpelEvaluationError, SpelSyntaxError, type SpelOptions } from './spel';
 export * from './triggers';
 export * from './artifacts';

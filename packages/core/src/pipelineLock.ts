@@ -14,7 +14,7 @@ export interface PipelineLock {
   description?: string;
 }
 
-export function lockOf(definition: unknown): PipelineLock | undefined {
+function lockOf(definition: unknown): PipelineLock | undefined {
   if (!isPlainObject(definition) || !isPlainObject(definition.locked) || definition.locked.ui !== true) return undefined;
   const { allowUnlockUi, description } = definition.locked;
   return { ui: true, allowUnlockUi: allowUnlockUi === true, ...(typeof description === 'string' && description !== '' ? { description } : {}) };

@@ -17,7 +17,7 @@ export interface StalledWork {
 }
 
 /** What looks stalled from the database alone: quiet for longer than `quietForMs`. */
-export async function findStalledWork(pool: pg.Pool, quietForMs: number): Promise<StalledWork[]> {
+async function findStalledWork(pool: pg.Pool, quietForMs: number): Promise<StalledWork[]> {
   const cutoff = new Date(Date.now() - quietForMs);
   const [notStarted, idle, paused, canceled, tasks, settled] = await Promise.all([
     pool.query<{ id: string }>(
@@ -99,7 +99,7 @@ const IN_FLIGHT_LIMIT = 20_000;
  * queue for the same stage (or, for an execution-wide message, for the same execution), and for a
  * task, no step taken since it was found.
  */
-export async function withoutMessagesInFlight(pool: pg.Pool, bus: MessageBus, stalled: StalledWork[]): Promise<StalledWork[]> {
+async function withoutMessagesInFlight(pool: pg.Pool, bus: MessageBus, stalled: StalledWork[]): Promise<StalledWork[]> {
   if (stalled.length === 0) return [];
   // The outbox first: a row deleted after this read was in the queue before it, so the queue read sees it.
   const outbox = (await pendingOutboxMessages(pool, IN_FLIGHT_LIMIT)) as unknown as EngineMessage[];

@@ -129,7 +129,7 @@ export const rollbackSchema = {
   },
 };
 
-export const serverGroupParams = clusterParams.extend({
+const serverGroupParams = clusterParams.extend({
   serverGroup: z
     .string()
     .refine((value) => clusterOfServerGroup(value) !== undefined, { error: 'must be a server group name: <cluster>-vNNN, e.g. checkout-prod-v007' }),
@@ -153,7 +153,7 @@ export const resizeBody = z
   })
   .strict();
 
-export const serverGroupActionResponseSchema = z
+const serverGroupActionResponseSchema = z
   .object({
     id: z.string().describe('The execution that carries out the action'),
     status: z.string(),

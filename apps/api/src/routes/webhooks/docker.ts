@@ -14,7 +14,7 @@ export interface DockerDeliveryRequest {
   sender: TokenSender;
 }
 
-export const dockerTokenSecret = (source: string) => `docker-${source}`;
+const dockerTokenSecret = (source: string) => `docker-${source}`;
 
 /**
  * A registry's push notification (Docker Hub's webhook, or the Docker distribution registry's

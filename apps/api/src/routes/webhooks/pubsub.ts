@@ -14,7 +14,7 @@ export interface PubsubPushRequest {
   sender: TokenSender;
 }
 
-export const pubsubTokenSecret = (system: string) => `pubsub-${system}`;
+const pubsubTokenSecret = (system: string) => `pubsub-${system}`;
 
 /**
  * One message from a Pub/Sub push subscription. Pub/Sub delivers at least once: the message id is

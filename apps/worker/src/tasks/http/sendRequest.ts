@@ -68,7 +68,7 @@ export type GuardedOutcome = Exclude<SendOutcome, { kind: 'response' }> | { kind
  * Sends the request, following redirects itself so that every hop passes the SSRF guard before
  * anything is sent there. The answer's body is left unread, for the caller to read.
  */
-export async function followGuarded(request: OutgoingRequest, options: FollowOptions): Promise<GuardedOutcome> {
+async function followGuarded(request: OutgoingRequest, options: FollowOptions): Promise<GuardedOutcome> {
   const signals = [request.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s) => s !== undefined);
   const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
   let { url, method, body } = request;

@@ -14,7 +14,7 @@ export const EXECUTION_MARKER_PARAMETER = 'GANTRY_EXECUTION_ID';
  * refuses parameters; one with definitions gets `buildWithParameters` (its defaults fill in what
  * the stage leaves out), and a choice must be one of the job's choices.
  */
-export function parametersToSend(job: JenkinsJob, given: Record<string, string | number | boolean | null>, marker: string, label: string): JenkinsParameters | null {
+function parametersToSend(job: JenkinsJob, given: Record<string, string | number | boolean | null>, marker: string, label: string): JenkinsParameters | null {
   const parameters = Object.fromEntries(Object.entries(given).flatMap(([name, value]) => (value === null ? [] : [[name, String(value)]])));
   if (job.parameterDefinitions.length === 0) {
     if (Object.keys(parameters).length > 0) throw new TaskFailure(`${label} takes no parameters, but the stage passes ${Object.keys(parameters).join(', ')}`);

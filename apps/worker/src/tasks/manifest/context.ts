@@ -19,7 +19,7 @@ export function manifestTask<Name extends string>(task: TaskImplementation<Name>
 }
 
 /** An object a stage deployed or acts on, as its tasks record it in the stage outputs. */
-export const manifestRefSchema = z.object({
+const manifestRefSchema = z.object({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
   name: z.string().min(1),

@@ -5,7 +5,6 @@ import {
   ValidationError,
   resolveParameters,
   topologicalOrder,
-  type ExpressionLanguage,
   type PipelineDefinition,
 } from '@gantry/core';
 import type pg from 'pg';
@@ -83,7 +82,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
           request.idempotencyKey ?? null,
           request.parentExecutionId ?? null,
           // Versions saved before the field existed were CEL.
-          (definition.expressionLanguage as ExpressionLanguage | undefined) ?? 'cel',
+          definition.expressionLanguage ?? 'cel',
         ],
       );
       const stages = definition.stages;

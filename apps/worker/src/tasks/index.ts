@@ -8,6 +8,7 @@ import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { findImageFromClusterTask } from './findImage/findImageFromCluster';
+import { findArtifactFromExecutionTask } from './artifacts/findArtifactFromExecution';
 import { jenkinsTasks } from './jenkins';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
@@ -56,6 +57,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   monitorPipelineTask,
   bakeImageTask,
   findImageFromClusterTask,
+  findArtifactFromExecutionTask,
   ...serverGroupTasks,
   ...canaryTasks,
   ...manifestTasks,

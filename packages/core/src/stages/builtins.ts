@@ -2,6 +2,7 @@ import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
+import { findArtifactFromExecutionStage } from './findArtifactFromExecution';
 import {
   deleteManifestStage,
   deployManifestStage,
@@ -59,6 +60,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableManifestStage,
   runJobManifestStage,
   jenkinsStage,
+  findArtifactFromExecutionStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

@@ -9,6 +9,7 @@ import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { findImageFromClusterTask } from './findImage/findImageFromCluster';
 import { jenkinsTasks } from './jenkins';
+import { kayentaTasks } from './kayenta';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
@@ -58,6 +59,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   findImageFromClusterTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  ...kayentaTasks,
   ...manifestTasks,
   ...jenkinsTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.

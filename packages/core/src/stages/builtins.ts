@@ -15,6 +15,7 @@ import {
   undoRolloutManifestStage,
 } from './manifest';
 import { jenkinsStage } from './jenkins';
+import { kayentaCanaryStage } from './kayentaCanary';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { canaryStage } from './serverGroup/canary';
@@ -59,6 +60,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableManifestStage,
   runJobManifestStage,
   jenkinsStage,
+  kayentaCanaryStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

@@ -48,7 +48,7 @@ const newRelicAnswer = z.object({
 const newRelicError = z.object({ error: z.string() });
 
 function queryOf(result: KayentaQueryResult, source: string): string {
-  if (!result.ok) throw new MetricSourceError(`${source}: ${result.message}`);
+  if (!result.ok) throw new MetricSourceError(`${source}: ${result.message}`, true);
   return result.query;
 }
 
@@ -60,7 +60,7 @@ function queryOf(result: KayentaQueryResult, source: string): string {
 export async function fetchKayentaSeries(account: KayentaMetricsAccount, request: KayentaFetch, deps: HttpDeps): Promise<KayentaSeries> {
   const source = `${account.type} account ${account.name}`;
   const type = (request.metric.query as { type?: unknown }).type;
-  if (type !== account.type) throw new MetricSourceError(`metric ${request.metric.name} is a ${String(type)} query, but metrics account ${account.name} is ${account.type}`);
+  if (type !== account.type) throw new MetricSourceError(`metric ${request.metric.name} is a ${String(type)} query, but metrics account ${account.name} is ${account.type}`, true);
   const base = account.address.replace(/\/+$/, '');
   switch (account.type) {
     case 'prometheus': {
@@ -80,7 +80,7 @@ export async function fetchKayentaSeries(account: KayentaMetricsAccount, request
         expected: 'a success matrix',
       });
       const series = answer.data.result;
-      if (series.length > 1) throw new MetricSourceError(`${source}: the query of metric ${request.metric.name} for ${request.scope.scope} returned ${series.length} series; aggregate it to one`);
+      if (series.length > 1) throw new MetricSourceError(`${source}: the query of metric ${request.metric.name} for ${request.scope.scope} returned ${series.length} series; aggregate it to one`, true);
       return { query, values: (series[0]?.values ?? []).map(([, value]) => Number(value)) };
     }
     case 'datadog': {
@@ -100,7 +100,7 @@ export async function fetchKayentaSeries(account: KayentaMetricsAccount, request
         expected: 'a series list',
       });
       const values = datadogSeriesValues(answer);
-      if (!values.ok) throw new MetricSourceError(`${source}: metric ${request.metric.name} for ${request.scope.scope}: ${values.message}`);
+      if (!values.ok) throw new MetricSourceError(`${source}: metric ${request.metric.name} for ${request.scope.scope}: ${values.message}`, true);
       return { query, values: values.values };
     }
     case 'newrelic': {

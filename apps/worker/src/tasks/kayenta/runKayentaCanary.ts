@@ -59,6 +59,7 @@ export const runKayentaCanaryTask = defineTask({
     } catch (error) {
       if (!(error instanceof MetricSourceError)) throw error;
       const metricErrors = state.metricErrors + 1;
+      if (error.permanent) throw new TaskFailure(`canary interval ${interval.index}: ${error.message}`);
       if (metricErrors >= MAX_METRIC_ERRORS) throw new TaskFailure(`canary interval ${interval.index}: metrics could not be read ${metricErrors} times in a row: ${error.message}`);
       return { status: 'RUNNING', retryAfterMs: 1_000 * 2 ** metricErrors, state: { ...state, metricErrors } as unknown as JsonObject };
     }
@@ -100,7 +101,7 @@ function outputsOf(fields: KayentaCanaryFields, state: State): JsonObject {
   return {
     ...(fields.canaryConfig.canaryConfigId === undefined ? {} : { canaryConfigId: fields.canaryConfig.canaryConfigId }),
     canaryScores: state.scores,
-    canaryIntervals: state.results as JsonObject[],
+    canaryIntervals: state.results,
     intervalsPlanned: state.intervals.length,
   };
 }
@@ -185,7 +186,7 @@ function intervalResult(interval: KayentaInterval, of: number, result: KayentaJu
       experiment: { ...metric.experiment, query: queries[metric.name]?.experiment ?? null },
       ...(metric.comparison === undefined ? {} : { comparison: { ...metric.comparison, band: [...metric.comparison.band] } }),
     })),
-  } as JsonObject;
+  };
 }
 
 /** "(interval 1 of 1: score 0, Fail: error_rate High (…), latency Pass (…))" for errors and the outputs. */

@@ -21,7 +21,7 @@ function prometheus(experiment: (i: number) => number, seen: string[]): typeof f
     const canary = query.includes('checkout-canary');
     const values = Array.from({ length: 6 }, (_, i) => [i, String(canary ? experiment(i) : 1 + (i % 3) / 10)]);
     return new Response(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values }] } }), { headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
+  });
 }
 
 const stage = {
@@ -38,10 +38,10 @@ const stage = {
   },
 };
 
-function context(clock: TaskClock, fetch: typeof fetch) {
+function context(clock: TaskClock, fetcher: typeof fetch) {
   return makeTaskContext({
     stage: { type: 'kayentaCanary', context: stage },
-    services: { clock, fetch, metricsAccount: (name) => (name === 'prom' ? { name, type: 'prometheus', address: 'http://prometheus:9090' } : undefined) },
+    services: { clock, fetch: fetcher, metricsAccount: (name) => (name === 'prom' ? { name, type: 'prometheus', address: 'http://prometheus:9090' } : undefined) },
   });
 }
 

@@ -43,6 +43,8 @@ export interface WorkerOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
   expressionLimits?: ExpressionLimits;
+  /** Start the expression thread with the worker (processes serving traffic), not at the first expression (tests). */
+  warmExpressions?: boolean;
   /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
@@ -72,6 +74,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
   const expressions = new ExpressionSandbox(options.expressionLimits);
+  if (options.warmExpressions === true) expressions.warm();
   const secrets = secretResolver(options.secrets ?? {}, process.env);
   const engine = new Engine(
     {

@@ -12,6 +12,7 @@ import { findArtifactFromExecutionTask } from './artifacts/findArtifactFromExecu
 import { jenkinsTasks } from './jenkins';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
+import { savePipelineTask } from './pipeline/savePipeline';
 import { waitTask } from './wait';
 import { waitForExecutionWindowTask } from './waitForExecutionWindow';
 import { waitForJudgmentTask } from './waitForJudgment';
@@ -55,6 +56,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   monitorWebhookTask,
   startPipelineTask,
   monitorPipelineTask,
+  savePipelineTask,
   bakeImageTask,
   findImageFromClusterTask,
   findArtifactFromExecutionTask,

@@ -18,6 +18,7 @@ import {
 import { jenkinsStage } from './jenkins';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
+import { savePipelineStage } from './savePipeline';
 import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
 import { rollbackClusterStage } from './serverGroup/rollback';
@@ -61,6 +62,7 @@ export const BUILT_IN_STAGE_TYPES = [
   runJobManifestStage,
   jenkinsStage,
   findArtifactFromExecutionStage,
+  savePipelineStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

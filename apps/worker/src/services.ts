@@ -1,9 +1,11 @@
 import { NotFoundError, hasCronTriggers, type DeployPolicy, type SecretResolver } from '@gantry/core';
+import type { KayentaMetricsAccount } from '@gantry/canary';
+import type { GantryConfig } from '@gantry/config';
 import { JenkinsClient } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject, type PipelineRepository } from '@gantry/store';
+import { CanaryConfigRepository, knownHealthyServerGroups, type ExecutionRepository, type JsonObject, type PipelineRepository } from '@gantry/store';
 import type pg from 'pg';
-import type { PermissionSource, ProviderDirectory, TaskServices } from './tasks/Task';
+import { SYSTEM_CLOCK, type PermissionSource, type ProviderDirectory, type TaskClock, type TaskServices } from './tasks/Task';
 
 /** One Jenkins master, as configured (`jenkinsMasters`). */
 export interface JenkinsMasterSetting {
@@ -13,6 +15,9 @@ export interface JenkinsMasterSetting {
   /** The secret holding the user's API token. */
   apiTokenSecret?: string;
 }
+
+/** One metrics account, as configured (`metricsAccounts`): secrets by name. */
+export type MetricsAccountSetting = GantryConfig['metricsAccounts'][string] & { name: string };
 
 /** What tasks reach beyond their own stage: other pipelines and executions, outbound HTTP, clouds. */
 export function createTaskServices(deps: {
@@ -27,8 +32,12 @@ export function createTaskServices(deps: {
   policy: DeployPolicy;
   permissions?: PermissionSource;
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  metricsAccounts?: readonly MetricsAccountSetting[];
+  clock?: TaskClock;
 }): TaskServices {
   const masters = new Map((deps.jenkinsMasters ?? []).map((master) => [master.name, master]));
+  const metricsAccounts = new Map((deps.metricsAccounts ?? []).map((account) => [account.name, account]));
+  const canaryConfigs = new CanaryConfigRepository(deps.pool);
   return {
     async startPipeline(input) {
       const pipeline = await findPipeline(deps.pool, input.application, input.pipeline);
@@ -107,6 +116,19 @@ export function createTaskServices(deps: {
         timeoutMs: deps.webhook.timeoutMs,
       });
     },
+    metricsAccount(name) {
+      const account = metricsAccounts.get(name);
+      return account === undefined ? undefined : withSecrets(account, deps.secrets);
+    },
+    async canaryConfig(id) {
+      try {
+        return (await canaryConfigs.get(id)).document;
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }
+    },
+    clock: deps.clock ?? SYSTEM_CLOCK,
     ...(deps.permissions === undefined ? {} : { permissions: deps.permissions }),
   };
 }
@@ -119,4 +141,29 @@ async function findPipeline(pool: pg.Pool, application: string, pipeline: string
     [application, pipeline],
   );
   return rows[0];
+}
+
+/** The account with its secrets read now; a secret that is not set fails naming it (never its value). */
+function withSecrets(account: MetricsAccountSetting, secrets: SecretResolver): KayentaMetricsAccount {
+  const secret = (name: string, what: string) => {
+    const value = secrets(name);
+    if (value === undefined) throw new Error(`metrics account ${account.name}: the secret ${name} (its ${what}) is not set`);
+    return value;
+  };
+  switch (account.type) {
+    case 'prometheus':
+      return { name: account.name, type: 'prometheus', address: account.address, ...(account.scopeLabel === undefined ? {} : { scopeLabel: account.scopeLabel }) };
+    case 'datadog':
+      return { name: account.name, type: 'datadog', address: account.address, apiKey: secret(account.apiKeySecret, 'API key'), applicationKey: secret(account.applicationKeySecret, 'application key') };
+    case 'newrelic':
+      return {
+        name: account.name,
+        type: 'newrelic',
+        address: account.address,
+        apiKey: secret(account.apiKeySecret, 'query key'),
+        accountId: account.accountId,
+        ...(account.defaultScopeKey === undefined ? {} : { defaultScopeKey: account.defaultScopeKey }),
+        ...(account.defaultLocationKey === undefined ? {} : { defaultLocationKey: account.defaultLocationKey }),
+      };
+  }
 }

@@ -33,6 +33,7 @@ describe('@gantry/core entry point', () => {
       'jenkins',
       'findArtifactFromExecution',
       'savePipeline',
+      'kayentaCanary',
     ]);
   });
 

@@ -10,6 +10,7 @@ import { evaluateVariablesTask } from './evaluateVariables';
 import { findImageFromClusterTask } from './findImage/findImageFromCluster';
 import { findArtifactFromExecutionTask } from './artifacts/findArtifactFromExecution';
 import { jenkinsTasks } from './jenkins';
+import { kayentaTasks } from './kayenta';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { savePipelineTask } from './pipeline/savePipeline';
@@ -62,6 +63,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   findArtifactFromExecutionTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  ...kayentaTasks,
   ...manifestTasks,
   ...jenkinsTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.

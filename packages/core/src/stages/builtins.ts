@@ -16,6 +16,7 @@ import {
   undoRolloutManifestStage,
 } from './manifest';
 import { jenkinsStage } from './jenkins';
+import { kayentaCanaryStage } from './kayentaCanary';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { savePipelineStage } from './savePipeline';
@@ -63,6 +64,7 @@ export const BUILT_IN_STAGE_TYPES = [
   jenkinsStage,
   findArtifactFromExecutionStage,
   savePipelineStage,
+  kayentaCanaryStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

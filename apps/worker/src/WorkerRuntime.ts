@@ -1,7 +1,7 @@
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
-import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
+import { PipelineRepository, PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
@@ -82,6 +82,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       task: (name) => tasks.find(name),
       services: createTaskServices({
         pool: options.db.pool,
+        pipelines: new PipelineRepository(options.db.prisma),
         executions,
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },

@@ -6,7 +6,7 @@ import { jsonLines, lineDiff, lineOf } from '../api/jsonLines';
 import { text as asText } from '../api/status';
 import { useDenied } from '../auth';
 import { Dag } from '../components/Dag';
-import { ErrorNote } from '../components/Layout';
+import { DeniedNote, ErrorNote } from '../components/Layout';
 
 interface Issue {
   line: number;
@@ -61,11 +61,21 @@ export function EditorPage() {
     }
   }, [text]);
 
+  const definition = parsed.value as { application?: string; stages?: unknown } | undefined;
+  const application = typeof definition?.application === 'string' ? definition.application : app;
+  const denied = useDenied(application, 'WRITE');
+
   // Validation as you type: the API's report on the document (what a save would refuse, with paths;
-  // what it would store without effect), a moment after the last keystroke.
+  // what it would store without effect), a moment after the last keystroke. Checking asks for the
+  // right to save (WRITE): a reader sees the JSON, its graph and its history unchecked.
   useEffect(() => {
     if (parsed.error) {
       setIssues([parsed.error]);
+      setNotes([]);
+      return;
+    }
+    if (denied !== undefined) {
+      setIssues([]);
       setNotes([]);
       return;
     }
@@ -97,11 +107,8 @@ export function EditorPage() {
       clearTimeout(timer);
       abort.abort();
     };
-  }, [parsed, text]);
+  }, [parsed, text, denied]);
 
-  const definition = parsed.value as { application?: string; stages?: unknown } | undefined;
-  const application = typeof definition?.application === 'string' ? definition.application : app;
-  const denied = useDenied(application, 'WRITE');
   const lineCount = text.split('\n').length;
   const flaggedLines = new Set(issues.map((issue) => issue.line));
   const flaggedStages = new Set(issues.map((issue) => /^stages\.(\d+)/.exec(issue.path)?.[1]).filter((index) => index !== undefined).map(Number));
@@ -158,6 +165,7 @@ export function EditorPage() {
           Save
         </button>
       </div>
+      <DeniedNote reason={denied} />
       {saved && (
         <p className="ok" role="status">
           {saved}
@@ -194,7 +202,7 @@ export function EditorPage() {
         <div className="side">
           <div id="issues" aria-live="polite">
             {issues.length === 0 ? (
-              <p className="ok">{checking ? 'Checking…' : 'Valid.'}</p>
+              <p className={denied === undefined ? 'ok' : 'muted'}>{denied !== undefined ? 'Not checked: checking is for who may save.' : checking ? 'Checking…' : 'Valid.'}</p>
             ) : (
               <ul className="issues" aria-label="Problems">
                 {issues.map((issue) => (

@@ -139,14 +139,14 @@ describe.skipIf(!browserAvailable('the web UI access browser test'))('the web UI
     await waiting.getByText('Night shift waits for Go ahead.').waitFor();
     expect(await unnamedControls(page)).toEqual([]);
     // Usable on the phone: nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await screenshot(page, 'execution-waiting-phone');
 
     // The keyboard alone reaches Continue (Tab from the top of the page), and one key press answers.
     const proceed = page.getByRole('form', { name: 'Manual judgment' }).getByRole('button', { name: 'Continue' });
     await proceed.waitFor();
     let presses = 0;
-    while (!(await proceed.evaluate((element) => element === document.activeElement))) {
+    while (!(await proceed.evaluate((element) => element === element.ownerDocument.activeElement))) {
       expect(++presses, 'Tab presses to reach Continue').toBeLessThan(60);
       await page.keyboard.press('Tab');
     }

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, unwrap, type Pipeline } from '../api/client';
-import { jsonLines, lineDiff, lineOf } from '../api/jsonLines';
+import { jsonLines, lineDiff, lineOf, orderedLike } from '../api/jsonLines';
 import { text as asText } from '../api/status';
 import { useDenied } from '../auth';
 import { Dag } from '../components/Dag';
@@ -254,6 +254,16 @@ function History({ pipeline, current, onRestore }: { pipeline: Pipeline; current
   const [chosen, setChosen] = useState<number>();
   const version = versions.data?.find((v) => v.version === chosen);
   const text = version ? JSON.stringify(version.definition, null, 2) : undefined;
+  // Compared in the editor's key order and layout when its text parses, so only real changes show.
+  const editing = (() => {
+    try {
+      return JSON.parse(current) as unknown;
+    } catch {
+      return undefined;
+    }
+  })();
+  const before = version && editing !== undefined ? JSON.stringify(orderedLike(version.definition, editing), null, 2) : text;
+  const after = editing !== undefined ? JSON.stringify(editing, null, 2) : current;
   return (
     <section aria-labelledby="history-title" className="history">
       <h2 id="history-title">History</h2>
@@ -277,7 +287,7 @@ function History({ pipeline, current, onRestore }: { pipeline: Pipeline; current
             </button>
           </p>
           <pre className="diff" aria-label={`Differences between version ${version.version} and the editor`}>
-            {lineDiff(text, current).map((line, index) => (
+            {lineDiff(before ?? text, after).map((line, index) => (
               <div key={index} className={line.kind === '+' ? 'added' : line.kind === '-' ? 'removed' : undefined}>
                 {line.kind} {line.text}
               </div>

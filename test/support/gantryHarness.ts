@@ -3,9 +3,10 @@ import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import type { OidcVerifier } from '../../apps/api/src/auth/oidc';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
-import { startWorker, type JenkinsMasterSetting, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
+import { startWorker, type JenkinsMasterSetting, type MetricsAccountSetting, type ProviderDirectory, type RunningWorker, type TaskClock, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
+  CanaryConfigRepository,
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
@@ -71,6 +72,10 @@ export async function startTestGantry(
     oidc?: OidcVerifier;
     /** This server's URL as browsers reach it (the OIDC redirect URI is registered with the provider before the server listens). */
     publicUrl?: string;
+    /** Metrics accounts for kayentaCanary stages (the configuration's metricsAccounts); default none. */
+    metricsAccounts?: readonly MetricsAccountSetting[];
+    /** The clock tasks wait towards instants by (a faster one runs a canary's minutes in moments). */
+    clock?: TaskClock;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -89,6 +94,7 @@ export async function startTestGantry(
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
     idempotencyKeys: new IdempotencyKeys(pool),
+    canaryConfigs: new CanaryConfigRepository(pool),
     executionChanges: new ExecutionChanges(database.url),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
@@ -115,6 +121,8 @@ export async function startTestGantry(
           ...(options.recheckPermissions === true ? { permissions: auth.store } : {}),
           ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
           ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+          ...(options.metricsAccounts === undefined ? {} : { metricsAccounts: options.metricsAccounts }),
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -1,6 +1,6 @@
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
-import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
+import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
@@ -98,7 +98,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
   const lockDurationMs = options.lockDurationMs ?? 10_000;
-  const consumer = startMessageConsumer(options.queue, (message) => engine.handle(message), {
+  const consumer = startMessageConsumer(options.queue, (message, trace) => engine.handle(message, trace), {
     concurrency: options.concurrency ?? 20,
     lockDurationMs,
     stalledIntervalMs: Math.max(1000, Math.round(lockDurationMs / 2)),
@@ -106,7 +106,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     onError: (error, message) =>
       isDatabaseUnavailable(error)
         ? options.log.warn({ reason: error.message, message }, 'PostgreSQL is unreachable; the queue retries the message')
-        : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
+        : error instanceof NewerMessageVersionError
+          ? options.log.warn({ reason: error.message }, 'a newer worker wrote this message; it is left on the queue for one')
+          : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
   });
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
   const stopReconciler =

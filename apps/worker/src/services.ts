@@ -1,6 +1,7 @@
 import { NotFoundError, type DeployPolicy, type SecretResolver } from '@gantry/core';
 import { JenkinsClient } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
+import { tracedFetch } from '@gantry/telemetry';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
 import type { PermissionSource, ProviderDirectory, TaskServices } from './tasks/Task';
@@ -57,7 +58,7 @@ export function createTaskServices(deps: {
       return { status: execution.status, outputs: Object.assign({}, ...stages.rows.map((row) => row.outputs)) as JsonObject };
     },
     webhook: deps.webhook,
-    fetch: globalThis.fetch,
+    fetch: tracedFetch(globalThis.fetch),
     secrets: deps.secrets,
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),

@@ -17,7 +17,8 @@ describe('tracing is off unless the standard variables configure an exporter', (
   });
 
   it('off: nothing starts, a span wrapper is a plain call in the same context, messages carry no trace, logs no ids', async () => {
-    const tracing = startTracing('test', {});
+    expect(tracingConfigured(process.env)).toBe(false);
+    const tracing = startTracing('test');
     expect(tracing.enabled).toBe(false);
     expect(isTracing()).toBe(false);
     const outer = context.active();

@@ -29,6 +29,11 @@ export function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
 
 export interface Tracing {
   enabled: boolean;
+  /**
+   * Turns the span wrappers off and on again without stopping the SDK (an SDK cannot be started
+   * twice in a process): `npm run bench` alternates the two paths in one process with it.
+   */
+  setActive(active: boolean): void;
   /** Flushes the spans not yet exported (call at shutdown, after the last span ended). */
   shutdown(): Promise<void>;
 }
@@ -39,8 +44,10 @@ export interface Tracing {
  * the service (unless `OTEL_SERVICE_NAME` does) and keeps metrics and logs out of it (metrics are
  * Prometheus's, at /metrics; logs are pino's, carrying the trace ids).
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
-  if (!tracingConfigured(env)) return { enabled: false, shutdown: async () => undefined };
+export function startTracing(serviceName: string): Tracing {
+  // The SDK reads its settings from process.env itself, so this decision reads the same place.
+  const env = process.env;
+  if (!tracingConfigured(env)) return { enabled: false, setActive: () => undefined, shutdown: async () => undefined };
   const sdk = new NodeSDK({
     ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
     metricReaders: [],
@@ -51,6 +58,9 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   tracing = true;
   return {
     enabled: true,
+    setActive(active) {
+      tracing = active;
+    },
     async shutdown() {
       tracing = false;
       await sdk.shutdown();

@@ -1,12 +1,13 @@
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
-import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
+import { PostgresExecutionRepository, isDatabaseUnavailable, type Database, type RetentionPolicy } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
+import { startRetentionPrune } from './engine/retention';
 import { createTaskServices, type JenkinsMasterSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -43,6 +44,8 @@ export interface WorkerOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
   expressionLimits?: ExpressionLimits;
+  /** How long finished executions and audit events are kept (pruned hourly); default: forever. */
+  retention?: RetentionPolicy;
   /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
@@ -122,11 +125,18 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log: options.log,
     intervalMs: options.cronResyncIntervalMs ?? 300_000,
   });
+  const stopPrune = startRetentionPrune({
+    pool: options.db.pool,
+    policy: options.retention ?? { maxAgeDays: 0, keepPerPipeline: 0 },
+    log: options.log,
+    intervalMs: 3_600_000,
+  });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
   return {
     engine,
     async close() {
       stopReconciler();
+      await stopPrune();
       await dockerPolling.stop();
       await relay.stop();
       await cronResync.stop();

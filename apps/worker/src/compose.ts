@@ -22,6 +22,7 @@ export function startConfiguredWorker(
     concurrency: config.workerConcurrency,
     lockDurationMs: config.lockDurationMs,
     reconcileIntervalMs: config.reconcileIntervalMs,
+    retention: { maxAgeDays: config.retentionDays, keepPerPipeline: config.retentionPerPipeline },
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
     secrets: config.secrets,
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },

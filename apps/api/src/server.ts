@@ -13,6 +13,7 @@ import { installSecretRedaction } from './plugins/secretRedaction';
 import { installSecurityHeaders } from './plugins/securityHeaders';
 import { installStorableInput } from './plugins/storableInput';
 import { installSwagger } from './plugins/swagger';
+import { installTracing } from './plugins/tracing';
 import { installZodSchemas } from './plugins/zodSchemas';
 import { authRoutes } from './routes/auth';
 import { applicationRoutes, emptyClusterIndex, rollbackRoutes, serverGroupActionRoutes, type ClusterIndex } from './routes/applications';
@@ -73,6 +74,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({ logger: withLogRedaction(deps.logger ?? true), bodyLimit: bodyLimitBytes, frameworkErrors: frameworkErrorShape({ bodyLimitBytes }) });
 
+  // The request's span first, so authentication and everything after it are inside it.
+  installTracing(app);
   // First: its onRoute check must see every route, and a request is identified before anything else.
   installAuth(app, deps.auth);
   installZodSchemas(app);

@@ -1,4 +1,5 @@
 import type { EngineMessage, MessageBus, OutgoingMessage } from '@gantry/queue';
+import { ATTR, failSpan, inMessageSpan, type TraceCarrier } from '@gantry/telemetry';
 import { cancelExecution } from './handlers/CancelExecution';
 import { completeExecution } from './handlers/CompleteExecution';
 import { completeStage } from './handlers/CompleteStage';
@@ -52,19 +53,32 @@ export class Engine {
     this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules) };
   }
 
-  async handle(message: EngineMessage): Promise<void> {
-    const handler = this.handlers[message.type] as Handler<EngineMessage>;
-    const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
-    try {
-      const next: OutgoingMessage[] = await handler(message, this.ctx);
-      await this.bus.sendAll(next);
-      this.acks.add(next);
-      engineMessages.inc({ type: message.type, outcome: 'ok' });
-    } catch (error) {
-      engineMessages.inc({ type: message.type, outcome: 'error' });
-      throw error;
-    } finally {
-      stopTimer();
-    }
+  /** Handles one message in a span of the execution's trace (`trace`, the one the message carries). */
+  handle(message: EngineMessage, trace?: TraceCarrier): Promise<void> {
+    return inMessageSpan(`engine ${message.type}`, trace, messageAttributes(message), async (span) => {
+      const handler = this.handlers[message.type] as Handler<EngineMessage>;
+      const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
+      try {
+        const next: OutgoingMessage[] = await handler(message, this.ctx);
+        await this.bus.sendAll(next);
+        this.acks.add(next);
+        engineMessages.inc({ type: message.type, outcome: 'ok' });
+      } catch (error) {
+        engineMessages.inc({ type: message.type, outcome: 'error' });
+        failSpan(span, error);
+        throw error;
+      } finally {
+        stopTimer();
+      }
+    });
   }
+}
+
+function messageAttributes(message: EngineMessage) {
+  return {
+    [ATTR.message]: message.type,
+    [ATTR.executionId]: 'executionId' in message ? message.executionId : undefined,
+    [ATTR.stageId]: 'stageId' in message ? message.stageId : undefined,
+    [ATTR.pipelineId]: 'pipelineId' in message ? message.pipelineId : undefined,
+  };
 }

@@ -1,12 +1,13 @@
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
-import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
-import { PipelineRepository, PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
+import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
+import { PipelineRepository, PostgresExecutionRepository, isDatabaseUnavailable, type Database, type RetentionPolicy } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
+import { startRetentionPrune } from './engine/retention';
 import { createTaskServices, type JenkinsMasterSetting, type MetricsAccountSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskClock, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -45,6 +46,8 @@ export interface WorkerOptions {
   expressionLimits?: ExpressionLimits;
   /** Start the expression thread with the worker (processes serving traffic), not at the first expression (tests). */
   warmExpressions?: boolean;
+  /** How long finished executions and audit events are kept (pruned hourly); default: forever. */
+  retention?: RetentionPolicy;
   /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
@@ -108,7 +111,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
   const lockDurationMs = options.lockDurationMs ?? 10_000;
-  const consumer = startMessageConsumer(options.queue, (message) => engine.handle(message), {
+  const consumer = startMessageConsumer(options.queue, (message, trace) => engine.handle(message, trace), {
     concurrency: options.concurrency ?? 20,
     lockDurationMs,
     stalledIntervalMs: Math.max(1000, Math.round(lockDurationMs / 2)),
@@ -116,7 +119,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     onError: (error, message) =>
       isDatabaseUnavailable(error)
         ? options.log.warn({ reason: error.message, message }, 'PostgreSQL is unreachable; the queue retries the message')
-        : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
+        : error instanceof NewerMessageVersionError
+          ? options.log.warn({ reason: error.message }, 'a newer worker wrote this message; it is left on the queue for one')
+          : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
   });
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
   const stopReconciler =
@@ -130,11 +135,18 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log: options.log,
     intervalMs: options.cronResyncIntervalMs ?? 300_000,
   });
+  const stopPrune = startRetentionPrune({
+    pool: options.db.pool,
+    policy: options.retention ?? { maxAgeDays: 0, keepPerPipeline: 0 },
+    log: options.log,
+    intervalMs: 3_600_000,
+  });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
   return {
     engine,
     async close() {
       stopReconciler();
+      await stopPrune();
       await dockerPolling.stop();
       await relay.stop();
       await cronResync.stop();

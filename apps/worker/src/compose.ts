@@ -1,18 +1,20 @@
 import type { GantryConfig } from '@gantry/config';
 import type { Infrastructure } from '@gantry/runtime';
+import { reportQueueDepth } from '@gantry/queue';
 import { AuthStore } from '@gantry/store';
 import type { EngineLogger } from './engine/EngineContext';
 import type { ProviderDirectory } from './tasks/Task';
 import { startWorker, type RunningWorker } from './WorkerRuntime';
 
-/** A worker wired to real storage, messaging and accounts, with the configured limits. */
+/** A worker wired to real storage, messaging and accounts, with the configured limits; its /metrics report the queue's depth. */
 export function startConfiguredWorker(
   infra: Infrastructure,
   config: GantryConfig,
   log: EngineLogger,
   providers?: ProviderDirectory,
 ): RunningWorker {
-  return startWorker({
+  const stopDepth = reportQueueDepth(infra.queue);
+  const worker = startWorker({
     db: infra.db,
     bus: infra.bus,
     queue: infra.queue,
@@ -20,6 +22,7 @@ export function startConfiguredWorker(
     concurrency: config.workerConcurrency,
     lockDurationMs: config.lockDurationMs,
     reconcileIntervalMs: config.reconcileIntervalMs,
+    retention: { maxAgeDays: config.retentionDays, keepPerPipeline: config.retentionPerPipeline },
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
     secrets: config.secrets,
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
@@ -31,4 +34,11 @@ export function startConfiguredWorker(
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     ...(providers === undefined ? {} : { providers }),
   });
+  return {
+    engine: worker.engine,
+    async close() {
+      await worker.close();
+      await stopDepth();
+    },
+  };
 }

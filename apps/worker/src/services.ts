@@ -3,6 +3,7 @@ import type { KayentaMetricsAccount } from '@gantry/canary';
 import type { GantryConfig } from '@gantry/config';
 import { JenkinsClient } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
+import { tracedFetch } from '@gantry/telemetry';
 import { CanaryConfigRepository, knownHealthyServerGroups, type ExecutionRepository, type JsonObject, type PipelineRepository } from '@gantry/store';
 import type pg from 'pg';
 import { SYSTEM_CLOCK, type PermissionSource, type ProviderDirectory, type TaskClock, type TaskServices } from './tasks/Task';
@@ -97,7 +98,7 @@ export function createTaskServices(deps: {
       },
     },
     webhook: deps.webhook,
-    fetch: globalThis.fetch,
+    fetch: tracedFetch(globalThis.fetch),
     secrets: deps.secrets,
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),

@@ -138,6 +138,10 @@ export const configSchema = z.object({
    * by a process that died), and how long work must have been quiet to count as such.
    */
   reconcileIntervalMs: z.coerce.number().int().min(1000).default(30_000),
+  /** Finished executions (and audit events) older than this many days are pruned by the workers; 0 keeps them. */
+  retentionDays: z.coerce.number().int().min(0).default(0),
+  /** Only the newest this many finished executions of each pipeline are kept; 0 keeps them all. */
+  retentionPerPipeline: z.coerce.number().int().min(0).default(0),
   webhookAllowedHosts: csv.default([]),
   webhookTimeoutMs: z.coerce.number().int().positive().default(30_000),
   /** Webhook sources anyone may post to unsigned and without a token (`github`, `jenkins:<master>`, `*`); default none. */
@@ -201,6 +205,8 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   workerConcurrency: 'GANTRY_WORKER_CONCURRENCY',
   lockDurationMs: 'GANTRY_LOCK_DURATION_MS',
   reconcileIntervalMs: 'GANTRY_RECONCILE_INTERVAL_MS',
+  retentionDays: 'GANTRY_RETENTION_DAYS',
+  retentionPerPipeline: 'GANTRY_RETENTION_PER_PIPELINE',
   webhookAllowedHosts: 'GANTRY_WEBHOOK_ALLOWED_HOSTS',
   webhookTimeoutMs: 'GANTRY_WEBHOOK_TIMEOUT_MS',
   webhookOpenSources: 'GANTRY_WEBHOOK_OPEN_SOURCES',

@@ -1,3 +1,5 @@
+import type { TraceCarrier } from '@gantry/telemetry';
+
 /**
  * The engine's messages (Orca's vocabulary). Each says what to do next; PostgreSQL holds the truth,
  * so a message that no longer applies is dropped by its handler.
@@ -36,6 +38,8 @@ export interface OutgoingMessage {
    * row twice (the handler's send and the relay racing) makes one job.
    */
   outboxId?: string;
+  /** The trace it belongs to, when already decided (an outbox row relayed); else the sender's (`currentTrace`). */
+  trace?: TraceCarrier;
 }
 
 /** What the API and the handlers use to send messages; the backend (Redis or PostgreSQL) is hidden. */

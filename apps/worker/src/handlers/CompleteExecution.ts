@@ -10,6 +10,7 @@ import {
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
+import { executionsFinished } from '../engine/metrics';
 import { inEngineTransaction } from '../engine/outbox';
 import { isHalted } from '../engine/stagePolicy';
 
@@ -24,6 +25,7 @@ export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (messa
       if (!isExecutionFinished(view) && !((isHalted(stages) || execution.canceled) && !active)) return [];
       const status = finalExecutionStatus(view, execution.canceled);
       await updateExecution(sql, execution.id, { status, end_time: ctx.now() });
+      executionsFinished.inc({ application: execution.application, pipeline: execution.pipeline_name, status });
       await insertAudit(sql, {
         type: 'EXECUTION_COMPLETED',
         executionId: execution.id,

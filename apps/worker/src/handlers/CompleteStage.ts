@@ -1,3 +1,4 @@
+import { annotateStage } from '@gantry/telemetry';
 import { haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
 import {
   insertAudit,
@@ -12,6 +13,7 @@ import {
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
+import { observeStageEnd } from '../engine/metrics';
 import { startStageLocked } from './StartStage';
 import { failurePolicyOf, isHalted } from '../engine/stagePolicy';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
@@ -37,11 +39,13 @@ export async function completeStageLocked(
   const stages = current?.stages ?? (await selectStages(sql, execution.id));
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
+  annotateStage({ id: stage.id, refId: stage.ref_id, type: stage.type });
   if (stage.status === 'RUNNING') {
     const outcome = stageOutcome(stage, current?.tasks ?? (await selectTasks(sql, stage)));
     if (!outcome) return [];
     const status = stageStatusAfter(outcome.status, failurePolicyOf(stage));
     await updateStage(sql, stage.id, { status, end_time: now, error: outcome.error ?? stage.error });
+    observeStageEnd(stage, execution.application, status, now);
     await insertAudit(sql, {
       type: 'STAGE_COMPLETED',
       executionId: execution.id,

@@ -1,3 +1,4 @@
+import { annotateStage } from '@gantry/telemetry';
 import {
   DEPLOY_PERMISSION_TASK,
   ExpressionError,
@@ -60,6 +61,7 @@ export async function startStageLocked(
   const stages = current ?? (await selectStages(sql, execution.id));
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
+  annotateStage({ id: stage.id, refId: stage.ref_id, type: stage.type });
   if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage);
   if (execution.canceled || isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
 

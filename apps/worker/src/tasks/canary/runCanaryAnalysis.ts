@@ -18,6 +18,7 @@ import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../cloud/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups, type CanaryStageGroups } from './canaryGroups';
 import { judgeCanaryStep } from './judgeCanaryStep';
 import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
+import { canaryVerdicts, rollbackSeconds } from '../../engine/metrics';
 
 /** Longest single wait between looks, so a cancel or a failing group is noticed within it. */
 const MAX_WAIT_MS = 15_000;
@@ -108,6 +109,7 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
         return metricsUnavailable(progress, error);
       }
       const judged = recordVerdict(progress, report.result);
+      canaryVerdicts.inc({ result: report.result });
       const next: Progress = {
         ...judged,
         metricErrors: 0,
@@ -122,6 +124,7 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
       await provider.setTrafficWeights(clusterRefOf(groups.canary), action.weights);
       // Traffic is back on production from here: what the rollback is measured by (not the destroys).
       const restored = progress.rollbackStartedAt === undefined ? { rollbackDurationMs: Date.now() - next.rollbackStartedAt } : {};
+      if (restored.rollbackDurationMs !== undefined) rollbackSeconds.observe({ kind: 'canary' }, restored.rollbackDurationMs / 1000);
       for (const name of action.destroy) await provider.destroy({ ...refOf(groups.canary), name });
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), ...restored, canaryWeights: action.weights } };
     }

@@ -38,12 +38,7 @@ export function createTaskServices(deps: {
   const canaryConfigs = new CanaryConfigRepository(deps.pool);
   return {
     async startPipeline(input) {
-      const { rows } = await deps.pool.query<{ id: string }>(
-        `SELECT id FROM pipelines WHERE application = $1 AND (id::text = $2 OR name = $2) AND deleted_at IS NULL
-         ORDER BY (id::text = $2) DESC LIMIT 1`,
-        [input.application, input.pipeline],
-      );
-      const pipeline = rows[0];
+      const pipeline = await findPipeline(deps.pool, input.application, input.pipeline);
       if (!pipeline) throw new NotFoundError(`pipeline ${input.application}/${input.pipeline} not found`);
       const launched = await deps.executions.launch({
         pipelineId: pipeline.id,
@@ -64,6 +59,22 @@ export function createTaskServices(deps: {
         [executionId],
       );
       return { status: execution.status, outputs: Object.assign({}, ...stages.rows.map((row) => row.outputs)) as JsonObject };
+    },
+    async latestExecution(input) {
+      const pipeline = await findPipeline(deps.pool, input.application, input.pipeline);
+      if (pipeline === undefined) return null;
+      const { rows } = await deps.pool.query<{ id: string; trigger: JsonObject }>(
+        `SELECT id, trigger FROM executions WHERE pipeline_id = $1 AND status = ANY($2::text[])
+         ORDER BY start_time DESC NULLS LAST, id DESC LIMIT 1`,
+        [pipeline.id, input.statuses],
+      );
+      const execution = rows[0];
+      if (execution === undefined) return { pipelineId: pipeline.id, execution: null };
+      const stages = await deps.pool.query<{ refId: string; outputs: JsonObject }>(
+        'SELECT ref_id AS "refId", outputs FROM stages WHERE execution_id = $1 ORDER BY start_time NULLS LAST, ref_id',
+        [execution.id],
+      );
+      return { pipelineId: pipeline.id, execution: { id: execution.id, trigger: execution.trigger, stages: stages.rows } };
     },
     webhook: deps.webhook,
     fetch: globalThis.fetch,
@@ -100,6 +111,16 @@ export function createTaskServices(deps: {
     clock: deps.clock ?? SYSTEM_CLOCK,
     ...(deps.permissions === undefined ? {} : { permissions: deps.permissions }),
   };
+}
+
+/** A pipeline of `application` by id or, failing that, by name (an id wins over a name that looks like one). */
+async function findPipeline(pool: pg.Pool, application: string, pipeline: string): Promise<{ id: string } | undefined> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM pipelines WHERE application = $1 AND (id::text = $2 OR name = $2) AND deleted_at IS NULL
+     ORDER BY (id::text = $2) DESC LIMIT 1`,
+    [application, pipeline],
+  );
+  return rows[0];
 }
 
 /** The account with its secrets read now; a secret that is not set fails naming it (never its value). */

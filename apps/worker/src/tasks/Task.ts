@@ -86,6 +86,15 @@ export interface TaskServices {
     idempotencyKey: string;
     parentExecutionId: string;
   }): Promise<{ executionId: string }>;
+  /**
+   * The latest execution (by start time) of a pipeline of `application`, named by id or name, whose
+   * status is one of `statuses`: its trigger and its stages' outputs in the order they ran. Null
+   * when there is no such pipeline; `execution` null when it has no such execution.
+   */
+  latestExecution(input: { application: string; pipeline: string; statuses: readonly string[] }): Promise<{
+    pipelineId: string;
+    execution: { id: string; trigger: JsonObject; stages: { refId: string; outputs: JsonObject }[] } | null;
+  } | null>;
   /** Status and stage outputs of another execution (null when it does not exist). */
   getExecutionOutcome(executionId: string): Promise<{ status: string; outputs: JsonObject } | null>;
   webhook: { allowedHosts: string[]; timeoutMs: number };

@@ -8,6 +8,7 @@ import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { findImageFromClusterTask } from './findImage/findImageFromCluster';
+import { findArtifactFromExecutionTask } from './artifacts/findArtifactFromExecution';
 import { jenkinsTasks } from './jenkins';
 import { kayentaTasks } from './kayenta';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
@@ -57,6 +58,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   monitorPipelineTask,
   bakeImageTask,
   findImageFromClusterTask,
+  findArtifactFromExecutionTask,
   ...serverGroupTasks,
   ...canaryTasks,
   ...kayentaTasks,

@@ -40,6 +40,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
     services: {
       startPipeline: () => Promise.reject(new Error('startPipeline is not set up in this test')),
       getExecutionOutcome: () => Promise.reject(new Error('getExecutionOutcome is not set up in this test')),
+      latestExecution: () => Promise.reject(new Error('latestExecution is not set up in this test')),
       fetch: globalThis.fetch,
       secrets: () => undefined,
       providers: {

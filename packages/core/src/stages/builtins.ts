@@ -2,6 +2,7 @@ import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
+import { findArtifactFromExecutionStage } from './findArtifactFromExecution';
 import {
   deleteManifestStage,
   deployManifestStage,
@@ -60,6 +61,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableManifestStage,
   runJobManifestStage,
   jenkinsStage,
+  findArtifactFromExecutionStage,
   kayentaCanaryStage,
 ] as const satisfies readonly StageType[];
 

@@ -58,6 +58,24 @@ describe('loadConfig', () => {
   });
 });
 
+describe('metricsAccounts', () => {
+  it('reads Prometheus, Datadog (default address) and New Relic accounts, secrets by name', () => {
+    const config = loadConfig({
+      GANTRY_METRICS_ACCOUNTS:
+        '{"prom": {"type": "prometheus", "address": "http://prometheus:9090"}, "dd": {"type": "datadog", "apiKeySecret": "dd-api", "applicationKeySecret": "dd-app"}, "nr": {"type": "newrelic", "apiKeySecret": "nr", "accountId": "123"}}',
+    });
+    expect(config.metricsAccounts).toEqual({
+      prom: { type: 'prometheus', address: 'http://prometheus:9090' },
+      dd: { type: 'datadog', address: 'https://api.datadoghq.com', apiKeySecret: 'dd-api', applicationKeySecret: 'dd-app' },
+      nr: { type: 'newrelic', address: 'https://insights-api.newrelic.com', apiKeySecret: 'nr', accountId: '123' },
+    });
+  });
+
+  it('refuses a key given as a value instead of a secret name, naming the field', () => {
+    expect(() => loadConfig({ GANTRY_METRICS_ACCOUNTS: '{"dd": {"type": "datadog", "apiKey": "abc", "apiKeySecret": "x", "applicationKeySecret": "y"}}' })).toThrow(/GANTRY_METRICS_ACCOUNTS.*apiKey/);
+  });
+});
+
 describe('jenkinsMasters', () => {
   it('are none by default, read as JSON from GANTRY_JENKINS_MASTERS, the API token only by secret name', () => {
     expect(loadConfig({}).jenkinsMasters).toEqual({});

@@ -18,3 +18,4 @@ export * from './AuthStore';
 export * from './ExecutionChanges';
 export * from './DockerTags';
 export * from './CanaryConfigRepository';
+export * from './notifications';

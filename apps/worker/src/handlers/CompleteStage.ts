@@ -1,6 +1,7 @@
-import { haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
+import { completionEvent, haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
 import {
   insertAudit,
+  recordExecutionEvent,
   schedulable,
   selectStages,
   selectTasks,
@@ -49,6 +50,8 @@ export async function completeStageLocked(
       data: { refId: stage.ref_id, attempt: stage.attempt, status },
     });
     stage.status = status;
+    const event = completionEvent('stage', status);
+    if (event !== undefined) await recordExecutionEvent(sql, { event, execution, stage, status });
   } else if (!isComplete(stage.status)) {
     return [];
   }

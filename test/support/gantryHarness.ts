@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
+import type { SlackJudgmentSettings } from '../../apps/api/src/routes/notifications';
 import { startWorker, type JenkinsMasterSetting, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
@@ -66,6 +67,8 @@ export async function startTestGantry(
     jenkinsMasters?: readonly JenkinsMasterSetting[];
     /** The worker's secrets (the configuration's `secrets`); default none. */
     secrets?: Readonly<Record<string, string>>;
+    /** Who may judge from Slack and the signing secret of its callbacks; default: nobody, no secret. */
+    slackJudgment?: SlackJudgmentSettings;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -87,6 +90,7 @@ export async function startTestGantry(
     executionChanges: new ExecutionChanges(database.url),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
+    notifications: { pool, slack: options.slackJudgment ?? { users: {} } },
   });
   authenticateInjects(api, auth);
   await api.ready();

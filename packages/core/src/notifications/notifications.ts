@@ -101,15 +101,15 @@ function isSendable(type: string): type is NotificationType {
 }
 
 /** Problems with a document's notifications, by path, for the save-time report (unsent types, unknown events). */
-export function notificationProblems(notifications: unknown, path: string): { path: string; message: string }[] {
+export function notificationProblems(notifications: unknown, path: (string | number)[]): { path: (string | number)[]; message: string }[] {
   if (!Array.isArray(notifications)) return [];
   return notifications.flatMap((raw, i) => {
     const parsed = notificationSchema.safeParse(raw);
-    if (!parsed.success) return [{ path: `${path}[${i}]`, message: 'a notification needs a type and an address' }];
-    const problems: { path: string; message: string }[] = [];
-    if (!isSendable(parsed.data.type)) problems.push({ path: `${path}[${i}].type`, message: `notifications of type ${parsed.data.type} are not sent (Gantry sends ${NOTIFICATION_TYPES.join(', ')})` });
+    if (!parsed.success) return [{ path: [...path, i], message: 'a notification needs a type and an address; this one is never sent' }];
+    const problems: { path: (string | number)[]; message: string }[] = [];
+    if (!isSendable(parsed.data.type)) problems.push({ path: [...path, i, 'type'], message: `notifications of type ${parsed.data.type} are not sent (Gantry sends ${NOTIFICATION_TYPES.join(', ')})` });
     for (const when of parsed.data.when) {
-      if (!(NOTIFICATION_EVENTS as readonly string[]).includes(when)) problems.push({ path: `${path}[${i}].when`, message: `unknown event ${when}` });
+      if (!(NOTIFICATION_EVENTS as readonly string[]).includes(when)) problems.push({ path: [...path, i, 'when'], message: `unknown event ${when}: never sent` });
     }
     return problems;
   });

@@ -216,6 +216,11 @@ describe('notifications from real workers, killed meanwhile', () => {
     expect(teamsFailures.map((row) => row.execution_id).sort()).toEqual([...ids].sort());
     // Not retried, and the webhook URL's path (its credential) is not shown.
     expect(teamsFailures.every((row) => !row.data.willRetry && row.data.error.startsWith('HTTP 404') && !row.data.address.includes('gone'))).toBe(true);
+    // The execution's view of its notifications says the same, without the webhook URL's credential.
+    const view = await gantry.request<{ notifications: { type: string; status: string; address: string; lastError: string | null }[] }>('GET', `/api/v1/executions/${ids[0]}/notifications`);
+    expect(view.status).toBe(200);
+    expect(view.body.notifications.filter((n) => n.status === 'FAILED')).toEqual([expect.objectContaining({ type: 'microsoftteams', address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/…$/), lastError: expect.stringContaining('HTTP 404') })]);
+    expect(view.body.notifications.filter((n) => n.status === 'SENT')).toHaveLength(11);
     // Slack's two 429s: recorded, retried after Retry-After, and delivered (every message arrived above).
     expect(failed.rows.filter((row) => row.data.type === 'slack').map((row) => row.data.willRetry)).toEqual([true, true]);
     await Promise.all(pair.map((worker) => worker.kill('SIGTERM')));

@@ -131,6 +131,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       prefix: API_PREFIX,
       ...deps.notifications,
       commands: deps.commands,
+      executions: deps.executions,
       bus: deps.bus,
       ...(authStore === undefined ? {} : { grants: () => authStore.grants() }),
     });

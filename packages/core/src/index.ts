@@ -114,6 +114,7 @@ export {
   notificationProblems,
   renderNotification,
   completionEvent,
+  shownAddress,
   type Notification,
   type NotificationType,
   type NotificationEvent,

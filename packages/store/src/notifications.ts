@@ -5,6 +5,7 @@ import {
   judgmentRequestOf,
   plannedNotifications,
   renderNotification,
+  shownAddress,
   type ApplicationNotifications,
   type NotificationEvent,
   type NotificationFacts,
@@ -168,24 +169,26 @@ export async function markNotificationFailed(sql: SqlClient, id: string, error: 
   );
 }
 
+export type NotificationStatus = 'PENDING' | 'SENT' | 'FAILED';
+
 export interface NotificationDeliveryView {
   event: string;
   type: string;
   address: string;
-  status: string;
+  status: NotificationStatus;
   attempts: number;
   lastError: string | null;
   stageId: string | null;
   sentAt: string | null;
 }
 
-/** An execution's notifications and how their sending went, for its view. */
+/** An execution's notifications and how their sending went (URL addresses shown by origin only). */
 export async function selectExecutionNotifications(sql: SqlClient, executionId: string): Promise<NotificationDeliveryView[]> {
   const { rows } = await sql.query<{
     event: string;
     type: string;
     address: string;
-    status: string;
+    status: NotificationStatus;
     attempts: number;
     last_error: string | null;
     stage_id: string | null;
@@ -194,7 +197,7 @@ export async function selectExecutionNotifications(sql: SqlClient, executionId: 
   return rows.map((row) => ({
     event: row.event,
     type: row.type,
-    address: row.address,
+    address: shownAddress(row.address),
     status: row.status,
     attempts: row.attempts,
     lastError: row.last_error,

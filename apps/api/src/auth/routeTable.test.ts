@@ -138,6 +138,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     needs: write,
     ok: [200],
   },
+  'GET /api/v1/executions/:id/notifications': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/notifications` }), needs: read, ok: [200] },
   // Only Slack's signature lets a judgment through: an API token, even the admin's, is not Slack.
   'POST /api/v1/notifications/slack/interactions': { request: () => ({ url: '/api/v1/notifications/slack/interactions', body: {} }), needs: 'sender', ok: [401] },
   'GET /api/v1/executions/:id/stream': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stream` }), needs: read, ok: [200], stream: true },

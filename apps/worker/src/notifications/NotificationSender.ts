@@ -1,3 +1,4 @@
+import { shownAddress } from '@gantry/core';
 import { inTransaction, insertAudit, lockDueNotification, markNotificationFailed, markNotificationSent, type DueNotification } from '@gantry/store';
 import type pg from 'pg';
 import { backoffDelay, type EngineLogger, type RetryPolicy } from '../engine/EngineContext';
@@ -77,14 +78,4 @@ export function startNotificationSender(options: NotificationSenderOptions): { s
 
 function failureData(due: DueNotification, attempts: number, error: string, final: boolean) {
   return { event: due.event, type: due.type, address: shownAddress(due.address), attempts, error: error.slice(0, 500), willRetry: !final };
-}
-
-/** A URL address (a Slack or Teams webhook) holds its own credential in the path: only its origin is shown. */
-export function shownAddress(address: string): string {
-  try {
-    const url = new URL(address);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? `${url.origin}/…` : address;
-  } catch {
-    return address;
-  }
 }

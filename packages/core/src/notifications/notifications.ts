@@ -184,3 +184,13 @@ export function completionEvent(level: 'pipeline' | 'stage', status: string): No
   if (level === 'pipeline' && status === 'CANCELED') return 'pipeline.failed';
   return undefined;
 }
+
+/** A URL address (a Slack, Teams or Google Chat webhook) holds its credential in its path and query: only its origin is shown. */
+export function shownAddress(address: string): string {
+  try {
+    const url = new URL(address);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? `${url.origin}/…` : address;
+  } catch {
+    return address;
+  }
+}

@@ -12,15 +12,23 @@ import {
   type Permission,
 } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
-import { enqueueNotifications, saveApplicationNotifications, selectApplicationNotifications, selectExecution, type ExecutionCommands } from '@gantry/store';
+import {
+  enqueueNotifications,
+  saveApplicationNotifications,
+  selectApplicationNotifications,
+  selectExecution,
+  selectExecutionNotifications,
+  type ExecutionCommands,
+  type ExecutionRepository,
+} from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { sender } from '../../auth/access';
-import { onApplicationInPath } from '../../auth/resources';
+import { onApplicationInPath, onExecution } from '../../auth/resources';
 import { actingAs } from '../../actor';
 import { dispatch } from '../../dispatch';
 import { captureRawBodies, rawBodyOf, rawBodyValidatorCompiler } from '../webhooks/rawBody';
-import { getApplicationNotificationsSchema, putApplicationNotificationsSchema, slackInteractionSchema } from './schemas';
+import { executionNotificationsSchema, getApplicationNotificationsSchema, putApplicationNotificationsSchema, slackInteractionSchema } from './schemas';
 
 export interface SlackJudgmentSettings {
   /** The Slack app's signing secret; unset, every callback is refused. */
@@ -32,6 +40,7 @@ export interface SlackJudgmentSettings {
 export interface NotificationRoutesOptions {
   pool: pg.Pool;
   commands: ExecutionCommands;
+  executions: ExecutionRepository;
   bus: MessageBus;
   /** The role grants a Slack user's roles are checked against (the AuthStore); none with auth off. */
   grants?: () => Promise<Grant[]>;
@@ -52,6 +61,10 @@ export const notificationRoutes: FastifyPluginAsyncZod<NotificationRoutesOptions
     await saveApplicationNotifications(options.pool, request.params.app, request.body, actingAs(request).user);
     return request.body;
   });
+
+  app.get('/executions/:id/notifications', { schema: executionNotificationsSchema, config: onExecution(options.executions, 'READ') }, async (request) => ({
+    notifications: await selectExecutionNotifications(options.pool, request.params.id),
+  }));
 
   // Slack posts form-encoded bytes whose signature is over those exact bytes.
   await app.register(async (slack) => {

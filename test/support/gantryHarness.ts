@@ -3,6 +3,7 @@ import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import type { OidcVerifier } from '../../apps/api/src/auth/oidc';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
+import type { SlackJudgmentSettings } from '../../apps/api/src/routes/notifications';
 import { startWorker, type JenkinsMasterSetting, type MetricsAccountSetting, type ProviderDirectory, type RunningWorker, type TaskClock, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
@@ -72,6 +73,8 @@ export async function startTestGantry(
     oidc?: OidcVerifier;
     /** This server's URL as browsers reach it (the OIDC redirect URI is registered with the provider before the server listens). */
     publicUrl?: string;
+    /** Who may judge from Slack and the signing secret of its callbacks; default: nobody, no secret. */
+    slackJudgment?: SlackJudgmentSettings;
     /** Metrics accounts for kayentaCanary stages (the configuration's metricsAccounts); default none. */
     metricsAccounts?: readonly MetricsAccountSetting[];
     /** The clock tasks wait towards instants by (a faster one runs a canary's minutes in moments). */
@@ -99,6 +102,7 @@ export async function startTestGantry(
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    notifications: { pool, slack: options.slackJudgment ?? { users: {} } },
   });
   authenticateInjects(api, auth);
   await api.ready();

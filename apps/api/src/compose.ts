@@ -1,4 +1,5 @@
 import type { GantryConfig } from '@gantry/config';
+import { secretResolver } from '@gantry/core';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
 import {
   AuthStore,
@@ -16,6 +17,7 @@ import { ensureAdminToken } from './auth/adminToken';
 import type { AuthOptions } from './auth/installAuth';
 import { OidcVerifier } from './auth/oidc';
 import { PostgresClusterIndex } from './routes/applications';
+import type { SlackJudgmentSettings } from './routes/notifications';
 import { buildServer } from './server';
 
 /** The API wired to real storage, messaging and the configured accounts (openProviderRegistry). */
@@ -39,6 +41,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     deployPolicy: config.deployPolicy,
     canaryConfigs: new CanaryConfigRepository(infra.db.pool),
     executionChanges: new ExecutionChanges(infra.db.url),
+    notifications: { pool: infra.db.pool, slack: slackJudgment(config) },
   });
 }
 
@@ -85,4 +88,11 @@ export async function startApiServer(
     throw error;
   }
   return app;
+}
+
+/** Who may judge from Slack, and the secret Slack signs its callbacks with. */
+function slackJudgment(config: GantryConfig): SlackJudgmentSettings {
+  const slack = config.notifications.slack;
+  const signingSecret = slack?.signingSecretSecret === undefined ? undefined : secretResolver(config.secrets, process.env)(slack.signingSecretSecret);
+  return { users: slack?.users ?? {}, ...(signingSecret === undefined ? {} : { signingSecret }) };
 }

@@ -25,6 +25,7 @@ import { pipelineRoutes } from './routes/pipelines';
 import { uiRoutes } from './routes/ui';
 import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
+import { notificationRoutes, type SlackJudgmentSettings } from './routes/notifications';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const API_PREFIX = '/api/v1';
@@ -65,6 +66,11 @@ export interface ServerDeps {
   canaryConfigs?: CanaryConfigRepository;
   /** PostgreSQL's notifications of execution changes (LISTEN); with it, GET /executions/:id/stream is served. */
   executionChanges?: ExecutionChanges;
+  /**
+   * Application default notifications and Slack's judgment callback (the configuration's
+   * notifications.slack); without it those routes are not served.
+   */
+  notifications?: { pool: pg.Pool; slack: SlackJudgmentSettings };
   /** Where the web UI's build is (default apps/ui/dist). */
   uiDistDir?: string;
 }
@@ -122,6 +128,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
+  if (deps.notifications !== undefined) {
+    const authStore = deps.auth.mode === 'on' ? deps.auth.store : undefined;
+    app.register(notificationRoutes, {
+      prefix: API_PREFIX,
+      ...deps.notifications,
+      commands: deps.commands,
+      executions: deps.executions,
+      bus: deps.bus,
+      ...(authStore === undefined ? {} : { grants: () => authStore.grants() }),
+    });
+  }
   if (deps.canaryConfigs !== undefined) app.register(canaryConfigRoutes, { prefix: API_PREFIX, canaryConfigs: deps.canaryConfigs });
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });

@@ -14,6 +14,15 @@ import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
 import { startDockerPolling, type PolledRegistry } from './triggers/dockerPoller';
+import { createChannels, type ChannelSettings } from './notifications/channels';
+import { startNotificationSender } from './notifications/NotificationSender';
+
+/** Where notifications go and how they are retried (the configuration's `notifications`). */
+export interface WorkerNotificationSettings extends Omit<ChannelSettings, 'http'> {
+  pollIntervalMs: number;
+  maxAttempts: number;
+  retry?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
+}
 
 export interface WorkerOptions {
   db: Database;
@@ -63,6 +72,8 @@ export interface WorkerOptions {
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
    */
   permissions?: PermissionSource;
+  /** Notification channels; default: none configured (Slack and Teams webhook URLs, Google Chat and webhooks still work). */
+  notifications?: WorkerNotificationSettings;
 }
 
 export interface RunningWorker {
@@ -141,6 +152,16 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log: options.log,
     intervalMs: 3_600_000,
   });
+  const notifications = options.notifications ?? { pollIntervalMs: 1000, maxAttempts: 8 };
+  const webhook = options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 };
+  const notificationSender = startNotificationSender({
+    pool: options.db.pool,
+    channels: createChannels({ ...notifications, http: { allowedHosts: webhook.allowedHosts, timeoutMs: Math.min(webhook.timeoutMs, 15_000), fetch: globalThis.fetch } }),
+    log: options.log,
+    intervalMs: notifications.pollIntervalMs,
+    maxAttempts: notifications.maxAttempts,
+    retry: notifications.retry ?? { baseDelayMs: 2000, maxDelayMs: 300_000 },
+  });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
   return {
     engine,
@@ -148,6 +169,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       stopReconciler();
       await stopPrune();
       await dockerPolling.stop();
+      await notificationSender.stop();
       await relay.stop();
       await cronResync.stop();
       await consumer.close();

@@ -113,6 +113,33 @@ const metricsAccountMap = z.preprocess(
   ),
 );
 
+/**
+ * Where notifications go out (README "Notifications"): Slack's bot token and signing secret, the
+ * SMTP server, the generic webhooks' signing secret, each a secret's name, never its value; and
+ * which Slack users may judge as which Gantry principal.
+ */
+export const notificationSettingsSchema = z.strictObject({
+  slack: z
+    .strictObject({
+      /** The bot token (xoxb-…) chat.postMessage sends with; without it only incoming-webhook addresses work. */
+      botTokenSecret: secretName.optional(),
+      /** The app's signing secret: without it the judgment buttons' callback answers 401 to everyone. */
+      signingSecretSecret: secretName.optional(),
+      apiUrl: url(['https:', 'http:']).default('https://slack.com/api'),
+      /** Slack user id → the Gantry user and roles a judgment from that Slack user is made as. */
+      users: z.record(z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id (U… or W…)'), z.strictObject({ user: z.string().min(1), roles: z.array(z.string().min(1)).default([]) })).default({}),
+    })
+    .optional(),
+  smtp: z.strictObject({ url: url(['smtp:', 'smtps:']), from: z.string().min(3) }).optional(),
+  /** The secret generic webhook notifications are signed with (X-Gantry-Signature: sha256=…). */
+  webhookSigningSecret: secretName.optional(),
+  /** How often each worker looks for notifications to send. */
+  pollIntervalMs: z.coerce.number().int().min(50).default(1000),
+  /** Attempts before a notification is given up (an audit event on the execution says so). */
+  maxAttempts: z.coerce.number().int().min(1).max(50).default(8),
+});
+export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -186,6 +213,8 @@ export const configSchema = z.object({
    * file, or a JSON object in GANTRY_DEPLOY_POLICY.
    */
   deployPolicy: z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), deployPolicySchema).default(EMPTY_DEPLOY_POLICY),
+  /** Notification channels (a map in the YAML file, or a JSON object in GANTRY_NOTIFICATIONS). */
+  notifications: z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), notificationSettingsSchema).default(notificationSettingsSchema.parse({})),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -231,6 +260,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   oidcGroupsClaim: 'GANTRY_OIDC_GROUPS_CLAIM',
   publicUrl: 'GANTRY_PUBLIC_URL',
   deployPolicy: 'GANTRY_DEPLOY_POLICY',
+  notifications: 'GANTRY_NOTIFICATIONS',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */

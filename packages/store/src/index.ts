@@ -19,3 +19,4 @@ export * from './ExecutionChanges';
 export * from './DockerTags';
 export * from './CanaryConfigRepository';
 export * from './retention';
+export * from './notifications';

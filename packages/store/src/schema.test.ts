@@ -33,6 +33,8 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.canaryConfig.findFirst()).resolves.toBeNull();
     await expect(prisma.canaryConfigVersion.findFirst()).resolves.toBeNull();
     await expect(prisma.dockerRegistryPoll.findFirst()).resolves.toBeNull();
+    await expect(prisma.notificationDelivery.findFirst()).resolves.toBeNull();
+    await expect(prisma.applicationNotification.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -151,6 +153,25 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.canaryConfigVersion.create({ data: canaryVersion })).toEqual(canaryVersion);
     const poll = { registry: 'quay', polledAt: at };
     expect(await prisma.dockerRegistryPoll.create({ data: poll })).toEqual(poll);
+    const notification = {
+      id: randomUUID(),
+      key: `${execution.id}:-:pipeline.complete:slack:deploys`,
+      executionId: execution.id,
+      stageId: stage.id,
+      event: 'pipeline.complete',
+      type: 'slack',
+      address: 'deploys',
+      message: { subject: 's', text: 't' },
+      status: 'FAILED',
+      attempts: 3,
+      nextAttemptAt: at,
+      lastError: 'HTTP 404',
+      sentAt: at,
+      createdAt: at,
+    };
+    expect(await prisma.notificationDelivery.create({ data: notification })).toEqual(notification);
+    const defaults = { application: 'app', notifications: { slack: [{ address: 'deploys', when: ['pipeline.failed'] }] }, updatedBy: 'ana', updatedAt: at };
+    expect(await prisma.applicationNotification.create({ data: defaults })).toEqual(defaults);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

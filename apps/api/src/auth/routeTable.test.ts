@@ -132,6 +132,15 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     needs: execute,
     ok: [404],
   },
+  'GET /api/v1/applications/:app/notifications': { request: () => ({ url: `/api/v1/applications/${SHOP}/notifications` }), needs: read, ok: [200] },
+  'PUT /api/v1/applications/:app/notifications': {
+    request: () => ({ url: `/api/v1/applications/${SHOP}/notifications`, body: { slack: [{ address: 'deploys', when: ['pipeline.failed'] }] } }),
+    needs: write,
+    ok: [200],
+  },
+  'GET /api/v1/executions/:id/notifications': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/notifications` }), needs: read, ok: [200] },
+  // Only Slack's signature lets a judgment through: an API token, even the admin's, is not Slack.
+  'POST /api/v1/notifications/slack/interactions': { request: () => ({ url: '/api/v1/notifications/slack/interactions', body: {} }), needs: 'sender', ok: [401] },
   'GET /api/v1/executions/:id/stream': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stream` }), needs: read, ok: [200], stream: true },
   // The web UI's page and assets (404 while the UI is not built): the page asks /api/v1/me itself.
   'GET /': { request: () => ({ url: '/' }), needs: 'open', ok: [200, 404] },

@@ -1,3 +1,4 @@
+import type { PipelineRepositorySetting } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
@@ -7,6 +8,7 @@ import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
+import { PipelineRepositorySyncer, startPipelineRepositoryPolling } from './gitops/PipelineRepositorySyncer';
 import { createTaskServices, type JenkinsMasterSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -47,6 +49,8 @@ export interface WorkerOptions {
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
   dockerRegistries?: readonly PolledRegistry[];
+  /** Git repositories whose files are the pipelines (the configuration's pipelinesRepo* and pipelineRepositories); default none. */
+  pipelineRepositories?: readonly PipelineRepositorySetting[];
   /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
   jenkinsMasters?: readonly JenkinsMasterSetting[];
   /**
@@ -69,6 +73,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const schedules = CronSchedules.open(options.queue);
   const expressions = new ExpressionSandbox(options.expressionLimits);
   const secrets = secretResolver(options.secrets ?? {}, process.env);
+  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -93,6 +98,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     options.bus,
     schedules,
     new OutboxAcks(options.db.pool, options.log),
+    repositories,
   );
   const relay = startOutboxRelay({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: 1000, graceMs: 5000 });
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
@@ -121,11 +127,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     intervalMs: options.cronResyncIntervalMs ?? 300_000,
   });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
+  const repositoryPolling = startPipelineRepositoryPolling(repositories, (messages) => options.bus.sendAll(messages), options.log);
   return {
     engine,
     async close() {
       stopReconciler();
       await dockerPolling.stop();
+      await repositoryPolling.stop();
       await relay.stop();
       await cronResync.stop();
       await consumer.close();

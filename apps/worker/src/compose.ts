@@ -1,4 +1,4 @@
-import type { GantryConfig } from '@gantry/config';
+import { pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
 import type { Infrastructure } from '@gantry/runtime';
 import { AuthStore } from '@gantry/store';
 import type { EngineLogger } from './engine/EngineContext';
@@ -26,6 +26,7 @@ export function startConfiguredWorker(
     deployPolicy: config.deployPolicy,
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
+    pipelineRepositories: pipelineRepositoriesOf(config),
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     ...(providers === undefined ? {} : { providers }),
   });

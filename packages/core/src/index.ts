@@ -104,3 +104,4 @@ export { isPlainObject } from './celValues';
 // Kayenta canary configs: the API stores them, the kayentaCanary stage reads them.
 export { kayentaCanaryConfigSchema, storedKayentaCanaryConfigSchema, type KayentaCanaryConfig } from '@gantry/canary';
 export * from './spinnakerImport';
+export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { PipelineRepositorySetting } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
@@ -8,6 +9,7 @@ import {
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
+  PipelineRepositorySyncs,
   type AuthStore,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
@@ -64,8 +66,10 @@ export async function startTestGantry(
     recheckPermissions?: boolean;
     /** Jenkins masters for jenkins stages (the configuration's jenkinsMasters); default none. */
     jenkinsMasters?: readonly JenkinsMasterSetting[];
-    /** The worker's secrets (the configuration's `secrets`); default none. */
+    /** The worker's secrets (the configuration's `secrets`), also the API's webhook secrets; default none. */
     secrets?: Readonly<Record<string, string>>;
+    /** Git repositories pipelines are synced from, for the API and the worker; default none. */
+    pipelineRepositories?: readonly PipelineRepositorySetting[];
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -85,7 +89,10 @@ export async function startTestGantry(
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
     idempotencyKeys: new IdempotencyKeys(pool),
     executionChanges: new ExecutionChanges(database.url),
-    ...(options.webhooks === true ? { triggers: { pool } } : {}),
+    ...(options.webhooks === true ? { triggers: { pool, ...(options.secrets === undefined ? {} : { secrets: options.secrets }) } } : {}),
+    ...(options.pipelineRepositories === undefined
+      ? {}
+      : { pipelineRepositories: { settings: options.pipelineRepositories, syncs: new PipelineRepositorySyncs(database.db.prisma) } }),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
   });
   authenticateInjects(api, auth);
@@ -109,6 +116,7 @@ export async function startTestGantry(
           ...(options.recheckPermissions === true ? { permissions: auth.store } : {}),
           ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
           ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+          ...(options.pipelineRepositories === undefined ? {} : { pipelineRepositories: options.pipelineRepositories }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -12,8 +12,9 @@ export interface GitSource {
   credentials?: { username: string; password: string };
 }
 
-/** Pipeline files larger than this are not pipelines; git's answer is capped so a huge blob cannot exhaust memory. */
+/** git's answers are capped so a huge tree or blob cannot exhaust memory: a listing, and all pipeline files of a commit together. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 
 /**
  * A private bare copy of one branch, fetched with the `git` program (the same tool, protocols and
@@ -42,9 +43,30 @@ export class GitMirror {
       const prefix = normalizeFolder(folder);
       const listed = await this.git(dir, ['ls-tree', '-r', '-z', '--name-only', commit, ...(prefix === '' ? [] : ['--', prefix])]);
       const paths = listed.split('\0').filter((path) => path !== '' && isPipelineFile(path, prefix)).sort();
+      if (paths.length === 0) return [];
+      // One `cat-file --batch` for every file: each answer is `<oid> blob <size>\n<bytes>\n`.
+      const output = await this.gitBytes(dir, ['cat-file', '--batch'], paths.map((path) => `${commit}:${path}\n`).join(''));
       const files: RepositoryFile[] = [];
-      for (const path of paths) files.push({ path, text: await this.git(dir, ['cat-file', 'blob', `${commit}:${path}`]) });
+      let offset = 0;
+      for (const path of paths) {
+        const headerEnd = output.indexOf(0x0a, offset);
+        const header = output.subarray(offset, headerEnd).toString('utf8').split(' ');
+        const size = Number.parseInt(header[2] ?? '', 10);
+        if (header[1] !== 'blob' || !Number.isFinite(size)) throw new Error(`git cat-file of ${path} at ${commit} answered '${header.join(' ')}'`);
+        files.push({ path, text: output.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8') });
+        offset = headerEnd + 1 + size + 1;
+      }
       return files;
+    });
+  }
+
+  private gitBytes(dir: string, args: string[], input: string): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const child = execFile('git', ['-C', dir, ...args], { env: this.environment(), encoding: 'buffer', maxBuffer: MAX_BATCH_BYTES, timeout: 120_000 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`git ${args[0] ?? ''} of ${redact(this.source.url)} failed: ${(stderr.toString() || error.message).trim()}`));
+        else resolve(stdout);
+      });
+      child.stdin?.end(input);
     });
   }
 

@@ -9,8 +9,8 @@ import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSan
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { PipelineRepositorySyncer, startPipelineRepositoryPolling } from './gitops/PipelineRepositorySyncer';
-import { createTaskServices, type JenkinsMasterSetting } from './services';
-import type { PermissionSource, ProviderDirectory, TaskImplementation } from './tasks/Task';
+import { createTaskServices, type JenkinsMasterSetting, type MetricsAccountSetting } from './services';
+import type { PermissionSource, ProviderDirectory, TaskClock, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
@@ -53,6 +53,10 @@ export interface WorkerOptions {
   pipelineRepositories?: readonly PipelineRepositorySetting[];
   /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  /** Metrics accounts kayentaCanary stages read (the configuration's metricsAccounts); default none. */
+  metricsAccounts?: readonly MetricsAccountSetting[];
+  /** The clock tasks wait towards instants by; default the system's (tests run a faster one). */
+  clock?: TaskClock;
   /**
    * With authentication on: the grants and service accounts a deploy-type stage's principal is
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
@@ -87,6 +91,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
         jenkinsMasters: options.jenkinsMasters ?? [],
+        metricsAccounts: options.metricsAccounts ?? [],
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,

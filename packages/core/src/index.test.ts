@@ -31,6 +31,8 @@ describe('@gantry/core entry point', () => {
       'disableManifest',
       'runJobManifest',
       'jenkins',
+      'findArtifactFromExecution',
+      'kayentaCanary',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { EMPTY_DEPLOY_POLICY } from '@gantry/core';
 import type { JsonObject } from '@gantry/store';
-import type { TaskContext, TaskImplementation, TaskResult, TaskServices } from './Task';
+import { SYSTEM_CLOCK, type TaskContext, type TaskImplementation, type TaskResult, type TaskServices } from './Task';
 
 /** Test-only: builds TaskContexts and replays results the way the engine's RunTask handler does. */
 
@@ -40,6 +40,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
     services: {
       startPipeline: () => Promise.reject(new Error('startPipeline is not set up in this test')),
       getExecutionOutcome: () => Promise.reject(new Error('getExecutionOutcome is not set up in this test')),
+      latestExecution: () => Promise.reject(new Error('latestExecution is not set up in this test')),
       fetch: globalThis.fetch,
       secrets: () => undefined,
       providers: {
@@ -51,6 +52,9 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       knownHealthyServerGroups: async () => new Set<string>(),
       policy: EMPTY_DEPLOY_POLICY,
       jenkins: () => undefined,
+      metricsAccount: () => undefined,
+      canaryConfig: async () => undefined,
+      clock: SYSTEM_CLOCK,
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

@@ -2,6 +2,7 @@ import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
+import { findArtifactFromExecutionStage } from './findArtifactFromExecution';
 import {
   deleteManifestStage,
   deployManifestStage,
@@ -15,6 +16,7 @@ import {
   undoRolloutManifestStage,
 } from './manifest';
 import { jenkinsStage } from './jenkins';
+import { kayentaCanaryStage } from './kayentaCanary';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { canaryStage } from './serverGroup/canary';
@@ -59,6 +61,8 @@ export const BUILT_IN_STAGE_TYPES = [
   disableManifestStage,
   runJobManifestStage,
   jenkinsStage,
+  findArtifactFromExecutionStage,
+  kayentaCanaryStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

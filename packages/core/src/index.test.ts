@@ -32,6 +32,7 @@ describe('@gantry/core entry point', () => {
       'runJobManifest',
       'jenkins',
       'findArtifactFromExecution',
+      'savePipeline',
       'kayentaCanary',
     ]);
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { PipelineRepositorySetting } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import type { OidcVerifier } from '../../apps/api/src/auth/oidc';
@@ -11,6 +12,7 @@ import {
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
+  PipelineRepositorySyncs,
   type AuthStore,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
@@ -67,8 +69,10 @@ export async function startTestGantry(
     recheckPermissions?: boolean;
     /** Jenkins masters for jenkins stages (the configuration's jenkinsMasters); default none. */
     jenkinsMasters?: readonly JenkinsMasterSetting[];
-    /** The worker's secrets (the configuration's `secrets`); default none. */
+    /** The worker's secrets (the configuration's `secrets`), also the API's webhook secrets; default none. */
     secrets?: Readonly<Record<string, string>>;
+    /** Git repositories pipelines are synced from, for the API and the worker; default none. */
+    pipelineRepositories?: readonly PipelineRepositorySetting[];
     /** An OpenID provider to accept ID tokens from and, with its clientId, to sign browsers in through (/auth/login). */
     oidc?: OidcVerifier;
     /** This server's URL as browsers reach it (the OIDC redirect URI is registered with the provider before the server listens). */
@@ -99,7 +103,10 @@ export async function startTestGantry(
     idempotencyKeys: new IdempotencyKeys(pool),
     canaryConfigs: new CanaryConfigRepository(pool),
     executionChanges: new ExecutionChanges(database.url),
-    ...(options.webhooks === true ? { triggers: { pool } } : {}),
+    ...(options.webhooks === true ? { triggers: { pool, ...(options.secrets === undefined ? {} : { secrets: options.secrets }) } } : {}),
+    ...(options.pipelineRepositories === undefined
+      ? {}
+      : { pipelineRepositories: { settings: options.pipelineRepositories, syncs: new PipelineRepositorySyncs(database.db.prisma) } }),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     notifications: { pool, slack: options.slackJudgment ?? { users: {} } },
@@ -125,6 +132,7 @@ export async function startTestGantry(
           ...(options.recheckPermissions === true ? { permissions: auth.store } : {}),
           ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
           ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+          ...(options.pipelineRepositories === undefined ? {} : { pipelineRepositories: options.pipelineRepositories }),
           ...(options.metricsAccounts === undefined ? {} : { metricsAccounts: options.metricsAccounts }),
           ...(options.clock === undefined ? {} : { clock: options.clock }),
         });

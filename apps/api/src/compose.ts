@@ -1,4 +1,4 @@
-import type { GantryConfig } from '@gantry/config';
+import { pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
 import { secretResolver } from '@gantry/core';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
 import {
@@ -7,6 +7,7 @@ import {
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
+  PipelineRepositorySyncs,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
   knownHealthyServerGroups,
@@ -40,6 +41,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     rateLimits: { perPrincipal: config.rateLimitPerPrincipal, perAddress: config.rateLimitPerAddress },
     deployPolicy: config.deployPolicy,
     canaryConfigs: new CanaryConfigRepository(infra.db.pool),
+    pipelineRepositories: { settings: pipelineRepositoriesOf(config), syncs: new PipelineRepositorySyncs(infra.db.prisma) },
     executionChanges: new ExecutionChanges(infra.db.url),
     notifications: { pool: infra.db.pool, slack: slackJudgment(config) },
   });

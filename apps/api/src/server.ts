@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
+import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository, PipelineRepositorySyncs } from '@gantry/store';
+import type { PipelineRepositorySetting } from '@gantry/config';
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
@@ -22,6 +23,7 @@ import { executionRoutes } from './routes/executions';
 import { executionStreamRoutes } from './routes/executions/stream';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
+import { pipelineRepositoryRoutes } from './routes/pipelineRepositories';
 import { uiRoutes } from './routes/ui';
 import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
@@ -71,6 +73,8 @@ export interface ServerDeps {
    * notifications.slack); without it those routes are not served.
    */
   notifications?: { pool: pg.Pool; slack: SlackJudgmentSettings };
+  /** Git repositories pipelines are synced from (the configuration's pipelinesRepo* and pipelineRepositories) and their reports; default none. */
+  pipelineRepositories?: { settings: readonly PipelineRepositorySetting[]; syncs: Pick<PipelineRepositorySyncs, 'reports'> };
   /** Where the web UI's build is (default apps/ui/dist). */
   uiDistDir?: string;
 }
@@ -108,6 +112,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       accounts: () => providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] })),
     },
     ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
+  });
+  app.register(pipelineRepositoryRoutes, {
+    prefix: API_PREFIX,
+    repositories: deps.pipelineRepositories?.settings ?? [],
+    syncs: deps.pipelineRepositories?.syncs ?? { reports: async () => [] },
+    bus: deps.bus,
+    ...(deps.triggers?.secrets === undefined ? {} : { secrets: deps.triggers.secrets }),
   });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });

@@ -1,3 +1,4 @@
+import type { PipelineRepositorySetting } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
@@ -8,6 +9,7 @@ import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSan
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { startRetentionPrune } from './engine/retention';
+import { PipelineRepositorySyncer, startPipelineRepositoryPolling } from './gitops/PipelineRepositorySyncer';
 import { createTaskServices, type JenkinsMasterSetting, type MetricsAccountSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskClock, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -61,6 +63,8 @@ export interface WorkerOptions {
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
   dockerRegistries?: readonly PolledRegistry[];
+  /** Git repositories whose files are the pipelines (the configuration's pipelinesRepo* and pipelineRepositories); default none. */
+  pipelineRepositories?: readonly PipelineRepositorySetting[];
   /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
   jenkinsMasters?: readonly JenkinsMasterSetting[];
   /** Metrics accounts kayentaCanary stages read (the configuration's metricsAccounts); default none. */
@@ -90,6 +94,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const expressions = new ExpressionSandbox(options.expressionLimits);
   if (options.warmExpressions === true) expressions.warm();
   const secrets = secretResolver(options.secrets ?? {}, process.env);
+  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -117,6 +122,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     options.bus,
     schedules,
     new OutboxAcks(options.db.pool, options.log),
+    repositories,
   );
   const relay = startOutboxRelay({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: 1000, graceMs: 5000 });
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
@@ -163,6 +169,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     retry: notifications.retry ?? { baseDelayMs: 2000, maxDelayMs: 300_000 },
   });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
+  const repositoryPolling = startPipelineRepositoryPolling(repositories, (messages) => options.bus.sendAll(messages), options.log);
   return {
     engine,
     async close() {
@@ -170,6 +177,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       await stopPrune();
       await dockerPolling.stop();
       await notificationSender.stop();
+      await repositoryPolling.stop();
       await relay.stop();
       await cronResync.stop();
       await consumer.close();

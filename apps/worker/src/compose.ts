@@ -1,4 +1,4 @@
-import type { GantryConfig } from '@gantry/config';
+import { pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
 import { secretResolver, type SecretResolver } from '@gantry/core';
 import type { Infrastructure } from '@gantry/runtime';
 import { reportQueueDepth } from '@gantry/queue';
@@ -31,6 +31,7 @@ export function startConfiguredWorker(
     deployPolicy: config.deployPolicy,
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
+    pipelineRepositories: pipelineRepositoriesOf(config),
     metricsAccounts: Object.entries(config.metricsAccounts).map(([name, account]) => ({ name, ...account })),
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     notifications: notificationSettings(config, secretResolver(config.secrets, process.env)),

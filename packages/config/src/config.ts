@@ -140,6 +140,29 @@ export const notificationSettingsSchema = z.strictObject({
 });
 export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
 
+/**
+ * Git repositories whose pipeline files (JSON or YAML, Gantry's or Spinnaker's shape) are the
+ * pipelines (README "Pipelines from git"), by a name pipelines and webhooks refer to. Secrets are
+ * names, never values.
+ */
+const pipelineRepositoryMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'repository names are letters, digits, ., _ and -'),
+    z.strictObject({
+      url: url(['https:', 'http:', 'file:', 'ssh:']),
+      branch: z.string().min(1).default('main'),
+      path: z.string().default('pipelines/'),
+      intervalSeconds: z.coerce.number().int().min(5).default(60),
+      /** HTTP basic auth: the user (default `git`) and the secret holding its password or access token. */
+      username: z.string().min(1).optional(),
+      passwordSecret: secretName.optional(),
+      /** The secret push webhooks are signed with (GitHub, Bitbucket) or carry (GitLab's X-Gitlab-Token). */
+      webhookSecret: secretName.optional(),
+    }),
+  ),
+);
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -180,6 +203,14 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   dockerRegistries: dockerRegistryMap.default({}),
   jenkinsMasters: jenkinsMasterMap.default({}),
+  pipelineRepositories: pipelineRepositoryMap.default({}),
+  /** The first pipelines repository (named `default`) by environment variables alone. */
+  pipelinesRepoUrl: url(['https:', 'http:', 'file:', 'ssh:']).optional(),
+  pipelinesRepoBranch: z.string().min(1).default('main'),
+  pipelinesRepoPath: z.string().default('pipelines/'),
+  pipelinesRepoIntervalSec: z.coerce.number().int().min(5).default(60),
+  pipelinesRepoWebhookSecret: secretName.optional(),
+  pipelinesRepoPasswordSecret: secretName.optional(),
   metricsAccounts: metricsAccountMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
@@ -242,6 +273,13 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   secrets: 'GANTRY_SECRETS',
   dockerRegistries: 'GANTRY_DOCKER_REGISTRIES',
   jenkinsMasters: 'GANTRY_JENKINS_MASTERS',
+  pipelineRepositories: 'GANTRY_PIPELINE_REPOSITORIES',
+  pipelinesRepoUrl: 'GANTRY_PIPELINES_REPO_URL',
+  pipelinesRepoBranch: 'GANTRY_PIPELINES_REPO_BRANCH',
+  pipelinesRepoPath: 'GANTRY_PIPELINES_REPO_PATH',
+  pipelinesRepoIntervalSec: 'GANTRY_PIPELINES_REPO_INTERVAL_SEC',
+  pipelinesRepoWebhookSecret: 'GANTRY_PIPELINES_REPO_WEBHOOK_SECRET',
+  pipelinesRepoPasswordSecret: 'GANTRY_PIPELINES_REPO_PASSWORD_SECRET',
   metricsAccounts: 'GANTRY_METRICS_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
@@ -359,4 +397,27 @@ export function localApiToken(env: NodeJS.ProcessEnv = process.env): string | un
   } catch {
     return undefined;
   }
+}
+
+/** A configured pipelines repository, with its name. */
+export type PipelineRepositorySetting = z.infer<typeof pipelineRepositoryMap>[string] & { name: string };
+
+/** The pipelines repositories: GANTRY_PIPELINES_REPO_* first (as `default`), then the map. */
+export function pipelineRepositoriesOf(config: GantryConfig): PipelineRepositorySetting[] {
+  const first: PipelineRepositorySetting[] =
+    config.pipelinesRepoUrl === undefined
+      ? []
+      : [
+          {
+            name: 'default',
+            url: config.pipelinesRepoUrl,
+            branch: config.pipelinesRepoBranch,
+            path: config.pipelinesRepoPath,
+            intervalSeconds: config.pipelinesRepoIntervalSec,
+            ...(config.pipelinesRepoWebhookSecret === undefined ? {} : { webhookSecret: config.pipelinesRepoWebhookSecret }),
+            ...(config.pipelinesRepoPasswordSecret === undefined ? {} : { passwordSecret: config.pipelinesRepoPasswordSecret }),
+          },
+        ];
+  const named = Object.entries(config.pipelineRepositories).map(([name, setting]) => ({ name, ...setting }));
+  return [...first, ...named.filter((repository) => !(first.length > 0 && repository.name === 'default'))];
 }

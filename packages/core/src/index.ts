@@ -146,3 +146,4 @@ export {
   SLACK_SIGNATURE_WINDOW_SECONDS,
   type SlackJudgmentCallback,
 } from './notifications/channels';
+export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';

@@ -23,3 +23,4 @@ export {
   type JenkinsBuildSummary,
   type JenkinsParameters,
 } from './jenkins/client';
+export { GitMirror, type GitSource } from './git/GitMirror';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ArtifactAccountConfig } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
@@ -66,6 +67,8 @@ export async function startTestGantry(
     jenkinsMasters?: readonly JenkinsMasterSetting[];
     /** The worker's secrets (the configuration's `secrets`); default none. */
     secrets?: Readonly<Record<string, string>>;
+    /** Artifact accounts for bakes and deploys (the configuration's artifactAccounts); default the built-in two. */
+    artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -109,6 +112,7 @@ export async function startTestGantry(
           ...(options.recheckPermissions === true ? { permissions: auth.store } : {}),
           ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
           ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+          ...(options.artifactAccounts === undefined ? {} : { artifactAccounts: options.artifactAccounts }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -1,3 +1,4 @@
+import type { ArtifactAccountConfig } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
@@ -49,6 +50,8 @@ export interface WorkerOptions {
   dockerRegistries?: readonly PolledRegistry[];
   /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  /** Artifact accounts bakes and deploys fetch through (the configuration's artifactAccounts); default the built-in two. */
+  artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   /**
    * With authentication on: the grants and service accounts a deploy-type stage's principal is
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
@@ -82,6 +85,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
         jenkinsMasters: options.jenkinsMasters ?? [],
+        artifactAccounts: options.artifactAccounts ?? {},
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,

@@ -26,6 +26,7 @@ export function startConfiguredWorker(
     deployPolicy: config.deployPolicy,
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
+    artifactAccounts: config.artifactAccounts,
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     ...(providers === undefined ? {} : { providers }),
   });

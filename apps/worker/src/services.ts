@@ -1,5 +1,6 @@
 import { NotFoundError, type DeployPolicy, type SecretResolver } from '@gantry/core';
-import { JenkinsClient } from '@gantry/providers';
+import type { ArtifactAccountConfig } from '@gantry/config';
+import { ArtifactAccounts, JenkinsClient } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import { knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
 import type pg from 'pg';
@@ -25,8 +26,10 @@ export function createTaskServices(deps: {
   policy: DeployPolicy;
   permissions?: PermissionSource;
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
 }): TaskServices {
   const masters = new Map((deps.jenkinsMasters ?? []).map((master) => [master.name, master]));
+  const artifacts = new ArtifactAccounts({ accounts: deps.artifactAccounts ?? {}, secret: deps.secrets, timeoutMs: deps.webhook.timeoutMs });
   return {
     async startPipeline(input) {
       const { rows } = await deps.pool.query<{ id: string }>(
@@ -76,6 +79,7 @@ export function createTaskServices(deps: {
         timeoutMs: deps.webhook.timeoutMs,
       });
     },
+    artifacts,
     ...(deps.permissions === undefined ? {} : { permissions: deps.permissions }),
   };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EMPTY_DEPLOY_POLICY, deployPolicySchema } from '@gantry/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { artifactAccountMap } from './artifactAccounts';
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -112,6 +113,8 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   dockerRegistries: dockerRegistryMap.default({}),
   jenkinsMasters: jenkinsMasterMap.default({}),
+  /** Artifact accounts bakes and deploys fetch through (README "Artifact accounts"); the built-in two need no entry. */
+  artifactAccounts: artifactAccountMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
   /** Time for all the CEL expressions of one stage start; over it the stage fails naming the limit. */
@@ -169,6 +172,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   secrets: 'GANTRY_SECRETS',
   dockerRegistries: 'GANTRY_DOCKER_REGISTRIES',
   jenkinsMasters: 'GANTRY_JENKINS_MASTERS',
+  artifactAccounts: 'GANTRY_ARTIFACT_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
   expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',

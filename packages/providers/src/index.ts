@@ -22,3 +22,4 @@ export {
   type JenkinsBuildSummary,
   type JenkinsParameters,
 } from './jenkins/client';
+export { ArtifactAccounts, ArtifactError, type ArtifactAccountsOptions } from './artifacts/ArtifactAccounts';

@@ -1,5 +1,5 @@
 import type { DeployPolicy, SecretResolver } from '@gantry/core';
-import type { JenkinsClient, ProviderRegistry } from '@gantry/providers';
+import type { ArtifactAccounts, JenkinsClient, ProviderRegistry } from '@gantry/providers';
 import type { AuthStore, ClusterPlace, JsonObject } from '@gantry/store';
 
 /**
@@ -105,6 +105,8 @@ export interface TaskServices {
    * read from the secrets now; undefined when no master has the name.
    */
   jenkins(master: string): JenkinsClient | undefined;
+  /** The artifact accounts (the built-in two and the configured `artifactAccounts`), secrets read at the moment of use. */
+  artifacts: ArtifactAccounts;
   /**
    * Role grants and service accounts, for re-checking a deploy's permissions before its provider
    * calls (checkDeployPermissions). Unset with authentication off: nothing is re-checked.

@@ -1,4 +1,5 @@
 import { EMPTY_DEPLOY_POLICY } from '@gantry/core';
+import { ArtifactAccounts } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import type { TaskContext, TaskImplementation, TaskResult, TaskServices } from './Task';
 
@@ -51,6 +52,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       knownHealthyServerGroups: async () => new Set<string>(),
       policy: EMPTY_DEPLOY_POLICY,
       jenkins: () => undefined,
+      artifacts: new ArtifactAccounts({ accounts: {}, secret: () => undefined }),
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

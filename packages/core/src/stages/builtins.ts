@@ -3,6 +3,7 @@ import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
 import {
+  bakeManifestStage,
   deleteManifestStage,
   deployManifestStage,
   disableManifestStage,
@@ -58,6 +59,7 @@ export const BUILT_IN_STAGE_TYPES = [
   enableManifestStage,
   disableManifestStage,
   runJobManifestStage,
+  bakeManifestStage,
   jenkinsStage,
 ] as const satisfies readonly StageType[];
 

@@ -1,3 +1,4 @@
+import { bakeManifestTask } from './bakeManifest';
 import { deployManifestTask } from './deployManifest';
 import { runJobTask, waitOnJobCompletionTask } from './runJob';
 import {
@@ -30,4 +31,5 @@ export const manifestTasks = [
   disableManifestTask,
   runJobTask,
   waitOnJobCompletionTask,
+  bakeManifestTask,
 ] as const;

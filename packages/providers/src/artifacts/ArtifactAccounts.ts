@@ -117,9 +117,10 @@ export class ArtifactAccounts {
   }
 
   private accountFor(artifact: Artifact, accountName: string | undefined): { name: string; account: Account } {
-    const name = accountName !== undefined && accountName !== '' ? accountName : artifact.artifactAccount;
+    // An embedded artifact carries its content: it needs no account named.
+    const name = (accountName !== undefined && accountName !== '' ? accountName : artifact.artifactAccount) ?? (artifact.type === 'embedded/base64' ? EMBEDDED_ARTIFACT_ACCOUNT : undefined);
     let account: Account | undefined;
-    if (name === EMBEDDED_ARTIFACT_ACCOUNT || (name === undefined && artifact.type === 'embedded/base64')) account = { type: 'embedded' };
+    if (name === EMBEDDED_ARTIFACT_ACCOUNT) account = { type: 'embedded' };
     else if (name === NO_AUTH_HTTP_ACCOUNT) account = { type: 'http' };
     else if (name !== undefined) account = this.options.accounts[name];
     if (name === undefined) throw new ArtifactError(`${describe(artifact)}: no artifact account (give the input's account or the artifact's artifactAccount)`, 'fatal');

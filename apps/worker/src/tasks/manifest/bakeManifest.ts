@@ -80,8 +80,9 @@ function run(command: string, args: string[], cwd: string, what: string): Promis
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         return reject(new TaskFailure(`${what}: ${command} is not installed (put it on PATH or name it in ${command.endsWith('helm') ? 'GANTRY_HELM_BIN' : 'GANTRY_KUBECTL_BIN'})`));
       }
-      // Helm and kustomize say what is wrong on their last lines of stderr ("Error: … required value …").
-      const reason = stderr.trim().split('\n').slice(-3).join(' ').replace(/\s+/g, ' ') || error.message;
+      // Helm and kustomize say what is wrong on a line starting "Error:" (Helm adds advice after it).
+      const lines = stderr.trim().split('\n');
+      const reason = (lines.find((line) => line.startsWith('Error:')) ?? lines.slice(-3).join(' ')).replace(/\s+/g, ' ').trim() || error.message;
       reject(new TaskFailure(`${what} failed: ${reason}`));
     });
   });

@@ -59,6 +59,7 @@ describe(`bakeManifest (Helm 4, kubectl 1.35, artifact accounts, ${backend} queu
         charts: { type: 'helm', repository: `${files.url}/charts`, plainHttp: false, username: 'helm', passwordSecret: 'charts-password' },
         github: { type: 'github', tokenSecret: 'github-token' },
         repos: { type: 'gitRepo', username: 'deploy', passwordSecret: 'git-password' },
+        files: { type: 'http', username: 'helm', passwordSecret: 'charts-password' },
       },
     });
   });
@@ -172,5 +173,15 @@ describe(`bakeManifest (Helm 4, kubectl 1.35, artifact accounts, ${backend} queu
     expect((await get<{ spec: { template: { spec: { containers: { image: string }[] } } } }>('deployment', 'gitshop')).spec.template.spec.containers[0]?.image).toBe('registry.local/shop:2.0');
     expect((await get<{ spec: { replicas: number } }>('deployment', 'prod-shop')).spec.replicas).toBe(3);
     expect(stageOf(done, 'deployKustomize').outputs['outputs.manifestNamesByNamespace']).toEqual({ [NAMESPACE]: [expect.stringMatching(/^configMap prod-shop-config-\w+-v000$/), 'deployment prod-shop'] });
+  });
+
+  it('deploys manifests from an http/file artifact fetched through its artifact account', async () => {
+    const url = files.serveFile('/manifests/notes.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  text: from a file\n');
+    const run = await savedPipeline(gantry, 'shop', [{
+      refId: 'deploy', type: 'deployManifest', account: 'k8s', source: 'artifact', manifestArtifactAccount: 'files',
+      manifestArtifact: { type: 'http/file', reference: url },
+    }]);
+    expect(outcomeOf(await run())).toEqual(SUCCEEDED);
+    expect(await kubectl(fake.url, ['--namespace', NAMESPACE, 'get', 'configmap', 'notes-v000', '-o', 'jsonpath={.data.text}'])).toBe('from a file');
   });
 });

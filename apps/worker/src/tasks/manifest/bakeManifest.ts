@@ -16,11 +16,11 @@ import {
   type BakeInputArtifact,
   type BakeManifestFields,
 } from '@gantry/core';
-import { ArtifactError, type ArtifactAccounts } from '@gantry/providers';
+import type { ArtifactAccounts } from '@gantry/providers';
 import { readFields } from '../readFields';
 import type { JsonObject } from '@gantry/store';
-import { TaskFailure, TransientTaskError, defineTask, type TaskContext } from '../Task';
-import { requireBoundArtifact } from './artifacts';
+import { TaskFailure, defineTask, type TaskContext } from '../Task';
+import { artifactFailure, downloadArtifact, requireBoundArtifact } from './artifacts';
 
 /** Rendering a chart or a kustomization is quick; one that takes longer is stuck (a template loop, a remote base that hangs). */
 const RENDER_TIMEOUT_MS = 120_000;
@@ -40,22 +40,6 @@ function inputArtifact(ctx: TaskContext, input: BakeInputArtifact, field: string
   }
   if (input.artifact === undefined) throw new TaskFailure(`${field}: names no expected artifact (id) and gives no artifact`);
   return input.artifact;
-}
-
-function artifactFailure(error: unknown, field: string): never {
-  if (error instanceof ArtifactError) {
-    if (error.kind === 'transient') throw new TransientTaskError(`${field}: ${error.message}`, { cause: error });
-    throw new TaskFailure(`${field}: ${error.message}`);
-  }
-  throw error;
-}
-
-async function download(accounts: ArtifactAccounts, artifact: Artifact, input: BakeInputArtifact, field: string): Promise<Buffer> {
-  try {
-    return await accounts.download(artifact, input.account);
-  } catch (error) {
-    return artifactFailure(error, field);
-  }
 }
 
 /** Clones a git/repo input and returns the folder `path` names inside it, refusing one outside. */
@@ -100,13 +84,13 @@ async function renderHelm(ctx: TaskContext, fields: BakeManifestFields, work: st
   } else {
     // A packaged chart (helm/chart, an http/file or github/file .tgz): Helm reads the archive as it is.
     chartPath = join(work, 'chart.tgz');
-    await writeFile(chartPath, await download(accounts, chart, chartInput, 'inputArtifacts[0]'));
+    await writeFile(chartPath, await downloadArtifact(ctx, chart, chartInput.account, 'inputArtifacts[0]'));
   }
   const valuesPaths: string[] = [];
   for (const [index, input] of valuesInputs.entries()) {
     const field = `inputArtifacts[${index + 1}]`;
     const path = join(work, `values-${index + 1}.yaml`);
-    await writeFile(path, await download(accounts, inputArtifact(ctx, input, field), input, field));
+    await writeFile(path, await downloadArtifact(ctx, inputArtifact(ctx, input, field), input.account, field));
     valuesPaths.push(path);
   }
   const args = helmTemplateArgs({

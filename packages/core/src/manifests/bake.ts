@@ -24,7 +24,8 @@ export interface HelmTemplateInput {
  * `helm template <release> <chart>` as rosco builds it for HELM3 (HELM2 pipelines render the same
  * way: only Helm 3 and later are run). Values files in order, then the overrides, which Helm
  * applies over every values file. Each override is its own `--set-string` (or `--set` with
- * `rawOverrides`) so that one value's commas cannot be read as another key.
+ * `rawOverrides`); a value is passed as written, so Helm reads its commas, braces and backslashes
+ * as it reads rosco's (`{a,b}` is a list, `a\,b` an escaped comma), and pipelines keep their meaning.
  */
 export function helmTemplateArgs(input: HelmTemplateInput): string[] {
   const args = ['template', input.releaseName, input.chartPath];

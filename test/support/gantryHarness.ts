@@ -3,9 +3,10 @@ import type { ArtifactAccountConfig } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
-import { startWorker, type JenkinsMasterSetting, type ProviderDirectory, type RunningWorker, type TaskImplementation } from '../../apps/worker/src';
+import { startWorker, type JenkinsMasterSetting, type MetricsAccountSetting, type ProviderDirectory, type RunningWorker, type TaskClock, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
+  CanaryConfigRepository,
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
@@ -69,6 +70,10 @@ export async function startTestGantry(
     secrets?: Readonly<Record<string, string>>;
     /** Artifact accounts for bakes and deploys (the configuration's artifactAccounts); default the built-in two. */
     artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
+    /** Metrics accounts for kayentaCanary stages (the configuration's metricsAccounts); default none. */
+    metricsAccounts?: readonly MetricsAccountSetting[];
+    /** The clock tasks wait towards instants by (a faster one runs a canary's minutes in moments). */
+    clock?: TaskClock;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -87,6 +92,7 @@ export async function startTestGantry(
     clusterIndex: new PostgresClusterIndex(pool),
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(pool, place),
     idempotencyKeys: new IdempotencyKeys(pool),
+    canaryConfigs: new CanaryConfigRepository(pool),
     executionChanges: new ExecutionChanges(database.url),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
@@ -113,6 +119,8 @@ export async function startTestGantry(
           ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
           ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
           ...(options.artifactAccounts === undefined ? {} : { artifactAccounts: options.artifactAccounts }),
+          ...(options.metricsAccounts === undefined ? {} : { metricsAccounts: options.metricsAccounts }),
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

@@ -8,8 +8,8 @@ import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
-import { createTaskServices, type JenkinsMasterSetting } from './services';
-import type { PermissionSource, ProviderDirectory, TaskImplementation } from './tasks/Task';
+import { createTaskServices, type JenkinsMasterSetting, type MetricsAccountSetting } from './services';
+import type { PermissionSource, ProviderDirectory, TaskClock, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
@@ -52,6 +52,10 @@ export interface WorkerOptions {
   jenkinsMasters?: readonly JenkinsMasterSetting[];
   /** Artifact accounts bakes and deploys fetch through (the configuration's artifactAccounts); default the built-in two. */
   artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
+  /** Metrics accounts kayentaCanary stages read (the configuration's metricsAccounts); default none. */
+  metricsAccounts?: readonly MetricsAccountSetting[];
+  /** The clock tasks wait towards instants by; default the system's (tests run a faster one). */
+  clock?: TaskClock;
   /**
    * With authentication on: the grants and service accounts a deploy-type stage's principal is
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
@@ -86,6 +90,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
         jenkinsMasters: options.jenkinsMasters ?? [],
         artifactAccounts: options.artifactAccounts ?? {},
+        metricsAccounts: options.metricsAccounts ?? [],
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,

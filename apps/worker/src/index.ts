@@ -2,4 +2,4 @@ export * from './WorkerRuntime';
 export * from './tasks';
 export type { RetryPolicy, EngineLogger } from './engine/EngineContext';
 export * from './compose';
-export type { JenkinsMasterSetting } from './services';
+export type { JenkinsMasterSetting, MetricsAccountSetting } from './services';

@@ -34,5 +34,9 @@ export {
   type PrometheusSourceConfig,
   type LocalProxySourceConfig,
   type StaticSourceConfig,
+  fetchKayentaSeries,
+  type KayentaFetch,
+  type KayentaMetricsAccount,
+  type KayentaSeries,
 } from './sources';
 export * from './kayenta';

@@ -77,6 +77,43 @@ const jenkinsMasterMap = z.preprocess(
   ),
 );
 
+/**
+ * Metrics accounts kayentaCanary stages read by `metricsAccountName` (Kayenta's
+ * `kayenta.<source>.accounts[]`): the source, its base URL, and for Datadog and New Relic the
+ * secrets holding the keys (names, never values).
+ */
+const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -');
+const metricsAccountMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'account names are letters, digits, ., _ and -'),
+    z.discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('prometheus'),
+        address: url(['https:', 'http:']),
+        /** The label an instance's name is in, for gce_instance scopes (Kayenta's default `instance`). */
+        scopeLabel: z.string().min(1).optional(),
+      }),
+      z.strictObject({
+        type: z.literal('datadog'),
+        address: url(['https:', 'http:']).default('https://api.datadoghq.com'),
+        apiKeySecret: secretName,
+        applicationKeySecret: secretName,
+      }),
+      z.strictObject({
+        type: z.literal('newrelic'),
+        address: url(['https:', 'http:']).default('https://insights-api.newrelic.com'),
+        /** The secret holding the Insights query key (sent as X-Query-Key). */
+        apiKeySecret: secretName,
+        /** The New Relic account id (Kayenta's `applicationKey`). */
+        accountId: z.string().regex(/^[0-9]+$/, 'a New Relic account id is digits'),
+        defaultScopeKey: z.string().min(1).optional(),
+        defaultLocationKey: z.string().min(1).optional(),
+      }),
+    ]),
+  ),
+);
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -115,6 +152,7 @@ export const configSchema = z.object({
   jenkinsMasters: jenkinsMasterMap.default({}),
   /** Artifact accounts bakes and deploys fetch through (README "Artifact accounts"); the built-in two need no entry. */
   artifactAccounts: artifactAccountMap.default({}),
+  metricsAccounts: metricsAccountMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
   /** Time for all the CEL expressions of one stage start; over it the stage fails naming the limit. */
@@ -173,6 +211,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   dockerRegistries: 'GANTRY_DOCKER_REGISTRIES',
   jenkinsMasters: 'GANTRY_JENKINS_MASTERS',
   artifactAccounts: 'GANTRY_ARTIFACT_ACCOUNTS',
+  metricsAccounts: 'GANTRY_METRICS_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
   expressionMemoryMb: 'GANTRY_EXPRESSION_MEMORY_MB',

@@ -5,7 +5,6 @@ import {
   describePermission,
   executionPrincipal,
   missingPermissions,
-  missingToDeploy,
   mayRunAs,
   permissionsToRun,
   readable,
@@ -96,9 +95,9 @@ describe('authorization', () => {
 
   it('re-checks a resolved deploy stage: EXECUTE on the application and on the account it resolved to', () => {
     const stage = { type: 'deploy', cluster: { account: 'local', application: 'shop' } };
-    expect(missingToDeploy(grants, ['shop-ops'], 'shop', stage)).toBeUndefined();
-    expect(missingToDeploy(grants, ['shop-ops'], 'shop', { ...stage, cluster: { account: 'prod' } })).toEqual({ kind: 'account', name: 'prod', action: 'EXECUTE' });
-    expect(missingToDeploy(grants, ['shop-dev'], 'shop', stage)).toEqual({ kind: 'application', name: 'shop', action: 'EXECUTE' });
-    expect(missingToDeploy(grants, ['admin'], 'shop', stage)).toBeUndefined();
+    expect(missingPermissions(grants, ['shop-ops'], permissionsToRun('shop', [stage]))[0]).toBeUndefined();
+    expect(missingPermissions(grants, ['shop-ops'], permissionsToRun('shop', [{ ...stage, cluster: { account: 'prod' } }]))[0]).toEqual({ kind: 'account', name: 'prod', action: 'EXECUTE' });
+    expect(missingPermissions(grants, ['shop-dev'], permissionsToRun('shop', [stage]))[0]).toEqual({ kind: 'application', name: 'shop', action: 'EXECUTE' });
+    expect(missingPermissions(grants, ['admin'], permissionsToRun('shop', [stage]))[0]).toBeUndefined();
   });
 });

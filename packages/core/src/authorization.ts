@@ -177,15 +177,5 @@ export function executionPrincipal(trigger: Record<string, unknown>): ExecutionP
   return undefined;
 }
 
-/**
- * What a deploy-type stage needs of the principal its execution acts as, checked again right
- * before its provider calls (grants may have been revoked since the save or the trigger): EXECUTE
- * on the application, on the applications its clusters name and on its account, as resolved now.
- * The answer names the first missing permission, or undefined when all are held.
- */
-export function missingToDeploy(grants: readonly Grant[], roles: readonly string[], application: string, resolvedStage: Record<string, unknown>): Permission | undefined {
-  return missingPermissions(grants, roles, permissionsToRun(application, [resolvedStage]))[0];
-}
-
 /** The task the engine puts in a deploy-type stage (after any freeze wait) when authentication is on. */
 export const DEPLOY_PERMISSION_TASK = 'checkDeployPermissions';

@@ -29,8 +29,18 @@ export {
   type ImageCandidate,
   type ImageSelectionStrategy,
 } from './stages/findImage';
+export {
+  findArtifactFromExecutionStage,
+  findArtifactFromExecutionFieldsSchema,
+  expectedArtifactsOf,
+  admittedStatuses,
+  artifactsOfExecution,
+  bindFromExecution,
+  type FindArtifactFromExecutionFields,
+  type ExecutionArtifactSource,
+} from './stages/findArtifactFromExecution';
 export { jenkinsStage, jenkinsFieldsSchema, JENKINS_STOP_TASK, type JenkinsFields } from './stages/jenkins';
-export { kayentaCanaryFieldsSchema, kayentaScheduleInputOf, type KayentaCanaryFields } from './stages/kayentaCanary';
+export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaScheduleInputOf, type KayentaCanaryFields } from './stages/kayentaCanary';
 export * from './jenkins/jenkins';
 export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';

@@ -1,6 +1,6 @@
 import { ValidationError } from '@gantry/core';
 import { describe, expect, it } from 'vitest';
-import { clusterName, nextSequence, parseClusterName, parseServerGroupName, resourceNameProblem, serverGroupName } from './naming';
+import { APPLICATION_NAME, clusterName, nextSequence, parseClusterName, parseServerGroupName, resourceNameProblem, serverGroupName } from './naming';
 
 describe('clusterName (Frigga)', () => {
   it('joins application, stack and detail', () => {
@@ -17,6 +17,9 @@ describe('clusterName (Frigga)', () => {
     expect(() => clusterName('checkout', 'pr-od')).toThrow(/stack "pr-od"/);
     expect(() => clusterName('checkout', 'prod', 'Canary')).toThrow(/detail/);
     expect(() => clusterName('1app')).toThrow(/application/);
+    // A valid application name, but Frigga would read `composition-app-prod` as application `composition`.
+    expect(APPLICATION_NAME.test('composition-app')).toBe(true);
+    expect(() => clusterName('composition-app', 'prod')).toThrow(/no "-"/);
   });
 
   it('keeps room for -vNNN within 63 characters', () => {

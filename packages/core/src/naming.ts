@@ -13,7 +13,19 @@ const SEQUENCE_SUFFIX_LENGTH = 5;
 export const MAX_CLUSTER_NAME_LENGTH = MAX_RESOURCE_NAME_LENGTH - SEQUENCE_SUFFIX_LENGTH;
 export const SEQUENCE_COUNT = 1000;
 
-export const APPLICATION_NAME = /^[a-z][a-z0-9]*$/;
+/**
+ * An application's name: front50 admits letters, digits, `.`, `_` and `-` (and compares names
+ * case-blind, which is why Gantry's are lower case); Gantry takes lower-case letters and digits with
+ * single `-` between them, a name that fits a URL, a Kubernetes label value and a moniker's `app`.
+ */
+export const APPLICATION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export const APPLICATION_NAME_RULE = 'lower-case letters and digits, starting with a letter, with single "-" between them';
+/**
+ * The application part of a cluster name (Frigga's): no `-`, since Frigga splits `app-stack-detail`
+ * at the first `-`. An application with a dash is a valid application whose server-group clusters
+ * Frigga would read as another application's; the stages that name such clusters refuse it.
+ */
+export const CLUSTER_APPLICATION = /^[a-z][a-z0-9]*$/;
 // Frigga: the stack has no hyphen, so that `app-stack-detail` splits unambiguously; the detail may.
 export const STACK = /^[a-z0-9]+$/;
 export const DETAIL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -37,7 +49,9 @@ export function resourceNameProblem(name: string): string | undefined {
 /** `app`, `app-stack`, `app--detail` or `app-stack-detail`. Throws a ValidationError naming the bad part. */
 export function clusterName(application: string, stack?: string, detail?: string): string {
   const issues: { path: string[]; message: string }[] = [];
-  if (!APPLICATION_NAME.test(application)) issues.push({ path: ['application'], message: `"${application}" must match ${APPLICATION_NAME.source}` });
+  if (!CLUSTER_APPLICATION.test(application)) {
+    issues.push({ path: ['application'], message: `"${application}" must be lower-case letters and digits (no "-": a cluster name's first "-" ends its application)` });
+  }
   if (stack !== undefined && stack !== '' && !STACK.test(stack)) {
     issues.push({ path: ['stack'], message: `"${stack}" must be lower-case letters and digits (no "-": it separates stack from detail)` });
   }
@@ -58,7 +72,7 @@ export function clusterName(application: string, stack?: string, detail?: string
 export function parseClusterName(cluster: string): ClusterNameParts | null {
   const [application = '', stack = '', ...rest] = cluster.split('-');
   const detail = rest.join('-');
-  if (!APPLICATION_NAME.test(application)) return null;
+  if (!CLUSTER_APPLICATION.test(application)) return null;
   if (stack !== '' && !STACK.test(stack)) return null;
   if (detail !== '' && !DETAIL.test(detail)) return null;
   if (rest.length > 0 && detail === '') return null; // a trailing "-"

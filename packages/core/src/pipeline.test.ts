@@ -192,10 +192,10 @@ describe('parsePipelineDefinition', () => {
   });
 
   it('reports schema errors of the pipeline with zod-style paths', () => {
-    const error = rejection({ application: 'Check-out', name: '', parameters: [{ required: 'yes' }], triggers: [{}], stages: [] });
+    const error = rejection({ application: 'check--out', name: '', parameters: [{ required: 'yes' }], triggers: [{}], stages: [] });
     expect(error.code).toBe('VALIDATION');
     expect(error.issues).toEqual([
-      issue(['application'], 'expected an application name ([a-z][a-z0-9]*)'),
+      issue(['application'], 'expected an application name (lower-case letters and digits, starting with a letter, with single "-" between them)'),
       issue(['name'], /too small/i),
       issue(['parameters', 0, 'name'], /expected string/),
       issue(['parameters', 0, 'required'], /expected boolean/),

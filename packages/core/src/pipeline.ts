@@ -6,7 +6,7 @@ import { describeIssue, ValidationError, type ValidationIssue } from './errors';
 import { conditionIssues, expressionIssues } from './expressionCheck';
 import { detectExpressionLanguage } from './expressionLanguage';
 import { EXPRESSION_LANGUAGES, type ExpressionLanguage } from './expressions';
-import { APPLICATION_NAME } from './naming';
+import { APPLICATION_NAME, APPLICATION_NAME_RULE } from './naming';
 import { executionWindowIssues } from './stages/executionWindow';
 import { literalFieldsOf, setLiteralsAside } from './stages/literalFields';
 import { wrapBarePreconditions } from './stages/spelPreconditions';
@@ -142,7 +142,7 @@ export { triggerDefinitionSchema, type TriggerDefinition };
 
 const pipelineShapeSchema = z
   .looseObject({
-    application: z.string().regex(APPLICATION_NAME, { message: 'expected an application name ([a-z][a-z0-9]*)' }),
+    application: z.string().regex(APPLICATION_NAME, { message: `expected an application name (${APPLICATION_NAME_RULE})` }),
     name: z.string().min(1).max(200),
     description: z.string().optional(),
     parameters: z

@@ -3,16 +3,17 @@ import type { Grant } from './authorization';
 import { comparableDocument, gantryApplicationName, grantsFromSpinnakerPermissions, importMarkOf, importedPipeline, matchStoredPipeline, rolesToUpdate } from './spinnakerImport';
 
 describe('gantryApplicationName', () => {
-  it('lower-cases (Spinnaker compares names case-blind) and drops the "-", "_" and "." Deck admits', () => {
+  it('lower-cases (Spinnaker compares names case-blind) and drops the "_" and "." front50 admits, keeping "-"', () => {
     expect(gantryApplicationName('app')).toEqual({ ok: true, name: 'app', changed: false });
     expect(gantryApplicationName('MyApp')).toEqual({ ok: true, name: 'myapp', changed: true });
-    expect(gantryApplicationName('hello-world_v2.web')).toEqual({ ok: true, name: 'helloworldv2web', changed: true });
+    expect(gantryApplicationName('hello-world_v2.web')).toEqual({ ok: true, name: 'hello-worldv2web', changed: true });
+    expect(gantryApplicationName('composition-app')).toEqual({ ok: true, name: 'composition-app', changed: false });
   });
 
   it('refuses, saying why, a name that still is not one', () => {
     const mapped = gantryApplicationName('9lives');
     expect(mapped.ok).toBe(false);
-    expect(mapped.ok ? '' : mapped.reason).toBe('"9lives" cannot be a Gantry application name (^[a-z][a-z0-9]*$), even without "-", "_" and "."');
+    expect(mapped.ok ? '' : mapped.reason).toBe('"9lives" cannot be a Gantry application name (lower-case letters and digits, starting with a letter, with single "-" between them), even without "_" and "."');
   });
 });
 

@@ -5,20 +5,20 @@
  */
 import { ACTIONS, type Action, type Grant } from './authorization';
 import { isPlainObject } from './celValues';
-import { APPLICATION_NAME } from './naming';
+import { APPLICATION_NAME, APPLICATION_NAME_RULE } from './naming';
 
 export type ApplicationNameMapping = { ok: true; name: string; changed: boolean } | { ok: false; reason: string };
 
 /**
  * Gantry's name for a Spinnaker application. Spinnaker compares names case-blind (front50 stores
- * them upper-cased), so lower-casing changes nothing; Deck also admits `-`, `_` and `.`, which
- * Gantry's names (`[a-z][a-z0-9]*`, the first part of every cluster name) cannot hold: those are dropped.
+ * them upper-cased), so lower-casing changes nothing; front50 also admits `_` and `.`, which Gantry's
+ * names (APPLICATION_NAME) cannot hold: those are dropped. A `-` is kept, as Spinnaker keeps it.
  */
 export function gantryApplicationName(spinnakerName: string): ApplicationNameMapping {
   const lower = spinnakerName.toLowerCase();
-  const name = lower.replace(/[-_.]/g, '');
+  const name = lower.replace(/[_.]/g, '');
   if (!APPLICATION_NAME.test(name)) {
-    return { ok: false, reason: `"${spinnakerName}" cannot be a Gantry application name (${APPLICATION_NAME.source}), even without "-", "_" and "."` };
+    return { ok: false, reason: `"${spinnakerName}" cannot be a Gantry application name (${APPLICATION_NAME_RULE}), even without "_" and "."` };
   }
   return { ok: true, name, changed: name !== spinnakerName };
 }

@@ -78,7 +78,11 @@ export interface BakeRequest {
   account: string;
   /** The region (aws/gcp) the image is built in; the account's default when absent. */
   location?: string;
-  package: string;
+  /**
+   * Absent: rosco's bake of an empty package, nothing installed, the base image as the builder
+   * leaves it (named `all-…`, or by `baseName`).
+   */
+  package?: string;
   version: string;
   baseImage?: string;
   /** The image name's stem instead of the package (Spinnaker's bake `baseName`, rosco's `base_name`). */

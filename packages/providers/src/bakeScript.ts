@@ -1,9 +1,27 @@
 import { z } from 'zod';
 
-/** What to install on a builder machine: the package and its exact version. */
+/**
+ * What to install on a builder machine: the package and its exact version. No package is rosco's
+ * bake of an empty `package_name`: nothing is installed and the image is the base image as the
+ * builder leaves it (rosco's install step gets an empty package list).
+ */
 export interface PackageRelease {
-  package: string;
+  package?: string | undefined;
   version: string;
+}
+
+/**
+ * The readable stem of a baked image's name: `<baseName or package>-<version>`; without a package,
+ * rosco's `all` (its image name factory writes `[baseName-]all-<release>-<baseOs>`), or the baseName.
+ */
+export function releaseStem(inputs: PackageRelease & { baseName?: string | undefined }): string {
+  if (inputs.package === undefined) return inputs.baseName ?? 'all';
+  return `${inputs.baseName ?? inputs.package}-${inputs.version}`;
+}
+
+/** `checkout 1.2.3`, or what a bake of no package makes, for descriptions and messages. */
+export function describeRelease(inputs: PackageRelease): string {
+  return inputs.package === undefined ? 'no package (the base image as is)' : `${inputs.package} ${inputs.version}`;
 }
 
 function shellQuote(text: string): string {
@@ -17,6 +35,7 @@ function shellQuote(text: string): string {
  * taken: a failed install leaves the builder running and no image is made.
  */
 export function installPackageScript(inputs: PackageRelease): string {
+  if (inputs.package === undefined) return ['#!/bin/sh', 'set -eu', '# gantry bake: no package, the base image as is', 'shutdown -h now', ''].join('\n');
   const pkg = shellQuote(inputs.package);
   const version = shellQuote(inputs.version);
   return [

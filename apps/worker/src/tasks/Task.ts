@@ -1,4 +1,5 @@
 import type { DeployPolicy, SecretResolver } from '@gantry/core';
+import type { KayentaMetricsAccount } from '@gantry/canary';
 import type { ArtifactAccounts, JenkinsClient, ProviderRegistry } from '@gantry/providers';
 import type { AuthStore, ClusterPlace, JsonObject } from '@gantry/store';
 
@@ -85,6 +86,15 @@ export interface TaskServices {
     idempotencyKey: string;
     parentExecutionId: string;
   }): Promise<{ executionId: string }>;
+  /**
+   * The latest execution (by start time) of a pipeline of `application`, named by id or name, whose
+   * status is one of `statuses`: its trigger and its stages' outputs in the order they ran. Null
+   * when there is no such pipeline; `execution` null when it has no such execution.
+   */
+  latestExecution(input: { application: string; pipeline: string; statuses: readonly string[] }): Promise<{
+    pipelineId: string;
+    execution: { id: string; trigger: JsonObject; stages: { refId: string; outputs: JsonObject }[] } | null;
+  } | null>;
   /** Status and stage outputs of another execution (null when it does not exist). */
   getExecutionOutcome(executionId: string): Promise<{ status: string; outputs: JsonObject } | null>;
   webhook: { allowedHosts: string[]; timeoutMs: number };
@@ -108,11 +118,31 @@ export interface TaskServices {
   /** The artifact accounts (the built-in two and the configured `artifactAccounts`), secrets read at the moment of use. */
   artifacts: ArtifactAccounts;
   /**
+   * The configured metrics account of that name (`metricsAccounts`) with its secrets read now;
+   * undefined when none has the name. Throws, naming the secret, when a secret is not set.
+   */
+  metricsAccount(name: string): KayentaMetricsAccount | undefined;
+  /** The stored canary config (its latest version, Kayenta's JSON) with that id; undefined when there is none. */
+  canaryConfig(id: string): Promise<JsonObject | undefined>;
+  /** The time schedules are measured by (tests run it faster than the wall clock). */
+  clock: TaskClock;
+  /**
    * Role grants and service accounts, for re-checking a deploy's permissions before its provider
    * calls (checkDeployPermissions). Unset with authentication off: nothing is re-checked.
    */
   permissions?: PermissionSource;
 }
+
+/**
+ * A clock for tasks that wait towards instants (a kayentaCanary's intervals): `now` in ms, and the
+ * real delay before a poll for a wait of `ms` on this clock.
+ */
+export interface TaskClock {
+  now(): number;
+  delayFor(ms: number): number;
+}
+
+export const SYSTEM_CLOCK: TaskClock = { now: () => Date.now(), delayFor: (ms) => ms };
 
 /** Where the worker reads the current grants and service accounts (an AuthStore). */
 export type PermissionSource = Pick<AuthStore, 'grants' | 'serviceAccount'>;

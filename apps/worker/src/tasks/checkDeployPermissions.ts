@@ -1,4 +1,5 @@
-import { DEPLOY_PERMISSION_TASK, describePermission, executionPrincipal, missingToDeploy } from '@gantry/core';
+import { DEPLOY_PERMISSION_TASK, describePermission, permissionsToRun } from '@gantry/core';
+import { checkPrincipal } from './principal';
 import type { TaskImplementation } from './Task';
 
 /**
@@ -7,31 +8,18 @@ import type { TaskImplementation } from './Task';
  * service account, the saver with the roles it saved with, or who started it by hand) must still
  * hold EXECUTE on the application and on the account the stage resolved to. Grants can be revoked
  * between the save or the trigger and this moment, as Fiat re-checks in Spinnaker. The decision is
- * core's (missingToDeploy); this task only reads the grants and the service account as they are now.
+ * core's (permissionsToRun, via checkPrincipal); this task only reads the grants and the service account as they are now.
  */
 export const checkDeployPermissionsTask: TaskImplementation = {
   name: DEPLOY_PERMISSION_TASK,
   async run(ctx) {
-    const source = ctx.services.permissions;
-    // Planned only when the worker has a permission source; a worker reconfigured since has nothing to check against.
-    if (source === undefined) return { status: 'SUCCEEDED' };
-    const principal = executionPrincipal(ctx.execution.trigger);
-    if (principal === undefined) {
-      return { status: 'TERMINAL', error: 'the execution records no principal to check permissions for (no trigger.user or trigger.runAsUser): nothing deploys on behalf of no one' };
-    }
-    let roles: readonly string[];
-    if (principal.kind === 'serviceAccount') {
-      const account = await source.serviceAccount(principal.name);
-      if (account === undefined) return { status: 'TERMINAL', error: `the execution runs as service account ${principal.name}, which no longer exists` };
-      roles = account.roles;
-    } else {
-      roles = principal.roles;
-    }
-    const missing = missingToDeploy(await source.grants(), roles, ctx.execution.application, ctx.stage.context);
-    if (missing === undefined) return { status: 'SUCCEEDED' };
+    // Planned only when the worker has a permission source; a worker reconfigured since has nothing to check against (checkPrincipal: ok).
+    const checked = await checkPrincipal(ctx, permissionsToRun(ctx.execution.application, [ctx.stage.context]), 'deploys');
+    if (checked.ok) return { status: 'SUCCEEDED' };
+    if ('error' in checked) return { status: 'TERMINAL', error: checked.error };
     return {
       status: 'TERMINAL',
-      error: `${principal.name} lacks ${describePermission(missing)}: the deploy's permissions are checked again before it acts, and this one is missing (revoked since the pipeline was saved or started?)`,
+      error: `${checked.principal} lacks ${describePermission(checked.missing)}: the deploy's permissions are checked again before it acts, and this one is missing (revoked since the pipeline was saved or started?)`,
     };
   },
 };

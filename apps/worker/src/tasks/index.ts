@@ -8,7 +8,9 @@ import { checkFreezeWindowsTask } from './checkFreezeWindows';
 import { checkPreconditionsTask } from './checkPreconditions';
 import { evaluateVariablesTask } from './evaluateVariables';
 import { findImageFromClusterTask } from './findImage/findImageFromCluster';
+import { findArtifactFromExecutionTask } from './artifacts/findArtifactFromExecution';
 import { jenkinsTasks } from './jenkins';
+import { kayentaTasks } from './kayenta';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
 import { waitTask } from './wait';
@@ -56,8 +58,10 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   monitorPipelineTask,
   bakeImageTask,
   findImageFromClusterTask,
+  findArtifactFromExecutionTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  ...kayentaTasks,
   ...manifestTasks,
   ...jenkinsTasks,
   // Planned by the engine (not a stage type) first in a deploy-type stage a freeze window covers.

@@ -1,7 +1,7 @@
 import { EMPTY_DEPLOY_POLICY } from '@gantry/core';
 import { ArtifactAccounts } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
-import type { TaskContext, TaskImplementation, TaskResult, TaskServices } from './Task';
+import { SYSTEM_CLOCK, type TaskContext, type TaskImplementation, type TaskResult, type TaskServices } from './Task';
 
 /** Test-only: builds TaskContexts and replays results the way the engine's RunTask handler does. */
 
@@ -41,6 +41,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
     services: {
       startPipeline: () => Promise.reject(new Error('startPipeline is not set up in this test')),
       getExecutionOutcome: () => Promise.reject(new Error('getExecutionOutcome is not set up in this test')),
+      latestExecution: () => Promise.reject(new Error('latestExecution is not set up in this test')),
       fetch: globalThis.fetch,
       secrets: () => undefined,
       providers: {
@@ -53,6 +54,9 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       policy: EMPTY_DEPLOY_POLICY,
       jenkins: () => undefined,
       artifacts: new ArtifactAccounts({ accounts: {}, secret: () => undefined }),
+      metricsAccount: () => undefined,
+      canaryConfig: async () => undefined,
+      clock: SYSTEM_CLOCK,
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

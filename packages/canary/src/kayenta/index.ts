@@ -25,7 +25,10 @@ export {
   type KayentaMetricConfig,
   type KayentaScoreThresholds,
 } from './config';
-export { KAYENTA_PROMETHEUS_SCOPE_LABEL, kayentaPrometheusQuery, type KayentaQueryResult, type KayentaScope } from './prometheusQuery';
+export { KAYENTA_PROMETHEUS_SCOPE_LABEL, kayentaPrometheusQuery } from './prometheusQuery';
+export { expandCustomFilter, type KayentaQueryResult, type KayentaScope } from './templates';
+export { kayentaDatadogQuery, datadogSeriesValues, type DatadogTimeSeries } from './datadogQuery';
+export { kayentaNewRelicQuery, newRelicSeriesValues, type NewRelicScopeKeys, type NewRelicTimeSeries } from './newRelicQuery';
 export {
   kayentaFinalOutcome,
   kayentaIntervalOutcome,

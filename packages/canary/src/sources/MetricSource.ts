@@ -17,9 +17,16 @@ export interface MetricSource {
   fetch(query: MetricQuery): Promise<number[]>;
 }
 
-/** A metric source could not answer: the message names the source, the URL and the reason. */
+/**
+ * A metric source could not answer: the message names the source, the URL and the reason.
+ * `permanent` when asking again cannot help (the source refused the query or the credentials: a
+ * 4xx other than 429), so a caller need not wait out its retries.
+ */
 export class MetricSourceError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly permanent = false,
+  ) {
     super(message);
     this.name = 'MetricSourceError';
   }

@@ -46,7 +46,8 @@ export async function getJson<T>(
   const shape = `${response.headers.get('content-type') ?? 'no content type'}, ${Buffer.byteLength(text)} bytes`;
   if (!response.ok) {
     const reason = options.explain(body) ?? `${response.statusText || 'error'} (${shape})`;
-    throw new MetricSourceError(`${source} ${shown(url)}: HTTP ${response.status}: ${reason}`);
+    const permanent = response.status >= 400 && response.status < 500 && response.status !== 429;
+    throw new MetricSourceError(`${source} ${shown(url)}: HTTP ${response.status}: ${reason}`, permanent);
   }
   if (body === undefined) throw new MetricSourceError(`${source} ${shown(url)}: the answer is not JSON (${shape})`);
   const parsed = options.answer.safeParse(body);

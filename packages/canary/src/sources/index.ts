@@ -32,3 +32,4 @@ export { MetricSourceError, type MetricQuery, type MetricSource } from './Metric
 export { LOCAL_PROXY_METRICS, type LocalProxySourceConfig } from './localProxy';
 export { renderPromQl, type PrometheusSourceConfig } from './prometheus';
 export type { StaticSourceConfig } from './static';
+export { fetchKayentaSeries, type KayentaFetch, type KayentaMetricsAccount, type KayentaSeries } from './kayenta';

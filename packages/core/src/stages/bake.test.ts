@@ -15,10 +15,7 @@ describe('bake stage', () => {
   });
 
   it('names each missing or contradictory field', () => {
-    expect(check(bakeStage, { package: '', version: '1' })).toEqual({
-      ok: false,
-      issues: [{ path: ['package'], message: 'must not be empty' }],
-    });
+    expect(check(bakeStage, { package: ' ', version: '1' })).toMatchObject({ ok: false, issues: [{ path: ['package'] }] });
     expect(check(bakeStage, { account: 'a', credentials: 'b', package: 'p', version: '1', baseImage: 'x', baseAmi: 'y' })).toEqual({
       ok: false,
       issues: [
@@ -26,6 +23,14 @@ describe('bake stage', () => {
         { path: ['baseAmi'], message: 'names a different base image than baseImage (x)' },
       ],
     });
+  });
+
+  it('bakes no package when the stage names none (or "", as Deck leaves it): rosco bakes the base image as is', () => {
+    for (const fields of [{ baseOs: 'trusty', baseLabel: 'release', region: 'us-west-2' }, { package: '', baseOs: 'trusty' }]) {
+      const checked = check(bakeStage, fields);
+      expect(checked.ok).toBe(true);
+      expect(checked.ok && (checked.data as { package?: string }).package).toBeUndefined();
+    }
   });
 
   it('bakes the newest version of the package when the stage names none, as Spinnaker\'s bake does', () => {
@@ -49,8 +54,7 @@ describe('bake stage', () => {
       const checked = check(bakeStage, fields);
       return checked.ok ? [] : checked.issues.map((issue) => issue.path.join('.'));
     };
-    expect(issues({ baseOs: 'trusty' })).toEqual(['package']);
-    expect(issues({ baseOs: 'trusty', packageArtifactIds: [] })).toEqual(['package']);
+    expect(issues({ baseOs: 'trusty', packageArtifactIds: [] })).toEqual([]);
     expect(issues({ baseOs: 'trusty', packageArtifactIds: ['a', 'b'] })).toEqual(['packageArtifactIds']);
     expect(issues({ baseOs: 'trusty', package: 'p', packageArtifactIds: ['a'] })).toEqual(['packageArtifactIds']);
   });

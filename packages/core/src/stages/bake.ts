@@ -18,8 +18,11 @@ export const bakeFieldsSchema = z
     region: text.optional(),
     /** Every region the image must be available in. */
     regions: z.array(text).min(1, { error: 'list at least one region, or leave regions out' }).optional(),
-    /** Absent: the one package `packageArtifactIds` names (rosco's package artifacts). */
-    package: text.optional(),
+    /**
+     * Absent: the one package `packageArtifactIds` names (rosco's package artifacts); neither is
+     * rosco's bake of an empty package: nothing installed, the base image as is (named `all-…`).
+     */
+    package: z.preprocess((value) => (value === '' ? undefined : value), text.optional()),
     /**
      * Spinnaker's packages as artifacts: ids of expected artifacts bound by the trigger or an
      * earlier stage, each a package (`name`, `version`). Gantry bakes one package, so one id.
@@ -52,9 +55,6 @@ export const bakeFieldsSchema = z
   .superRefine((fields, ctx) => {
     // No account at all is Spinnaker's bake (see bakePlaceOf); one given twice must agree.
     if (fields.account !== undefined || fields.credentials !== undefined) checkAccount(fields, ctx);
-    if (fields.package === undefined && (fields.packageArtifactIds ?? []).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['package'], message: 'package is required (or the artifact of one in packageArtifactIds)' });
-    }
     if (fields.package !== undefined && (fields.packageArtifactIds ?? []).length > 0) {
       ctx.addIssue({ code: 'custom', path: ['packageArtifactIds'], message: `names a package artifact as well as package (${fields.package}): Gantry bakes one package` });
     }

@@ -2,6 +2,7 @@ import { bakeStage } from './bake';
 import { checkPreconditionsStage } from './checkPreconditions';
 import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
+import { findArtifactFromExecutionStage } from './findArtifactFromExecution';
 import {
   bakeManifestStage,
   deleteManifestStage,
@@ -16,6 +17,7 @@ import {
   undoRolloutManifestStage,
 } from './manifest';
 import { jenkinsStage } from './jenkins';
+import { kayentaCanaryStage } from './kayentaCanary';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { canaryStage } from './serverGroup/canary';
@@ -61,6 +63,8 @@ export const BUILT_IN_STAGE_TYPES = [
   runJobManifestStage,
   bakeManifestStage,
   jenkinsStage,
+  findArtifactFromExecutionStage,
+  kayentaCanaryStage,
 ] as const satisfies readonly StageType[];
 
 /** Every task a built-in stage type plans: the worker must implement each (its task table is typed by this). */

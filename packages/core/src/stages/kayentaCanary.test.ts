@@ -38,6 +38,8 @@ describe('kayentaCanaryFieldsSchema', () => {
     [{ canaryConfig: { ...base.canaryConfig, lifetimeHours: undefined } }, 'canaryConfig.lifetimeDuration', /needs lifetimeDuration/],
     [{ canaryConfig: { ...base.canaryConfig, lifetimeDuration: '1 hour' } }, 'canaryConfig.lifetimeDuration', /ISO-8601 duration/],
     [{ canaryConfig: { ...base.canaryConfig, canaryConfigId: '' } }, 'canaryConfig.canaryConfigId', /empty/],
+    [{ canaryConfig: { ...base.canaryConfig, canaryConfigId: undefined } }, 'canaryConfig.canaryConfigId', /either canaryConfigId .* or canaryConfig/],
+    [{ canaryConfig: { ...base.canaryConfig, canaryConfig: { name: 'x', metrics: [] } } }, 'canaryConfig.canaryConfig.metrics', /at least one metric/],
     [{ canaryConfig: { ...base.canaryConfig, scoreThresholds: { marginal: 150 } } }, 'canaryConfig.scoreThresholds.marginal', /100/],
     [{ canaryConfig: { ...base.canaryConfig, scopes: [{ controlScope: 'a', experimentScope: 'b', startTimeIso: 'noon' }] } }, 'canaryConfig.scopes.0.startTimeIso', /ISO-8601 instant/],
   ])('refuses %j naming %s', (stage, path, message) => {

@@ -1,6 +1,8 @@
-import { parseIsoDurationMs, type KayentaScheduleInput } from '@gantry/canary';
+import { kayentaCanaryConfigSchema, parseIsoDurationMs, type KayentaScheduleInput } from '@gantry/canary';
 import { z } from 'zod';
+import { allowExpressions } from './allowExpressions';
 import { nonEmptyText, seconds, wholeNumber } from './fields';
+import { defineStageType } from './StageType';
 
 const HOUR_MS = 3_600_000;
 
@@ -24,9 +26,11 @@ const scopeSchema = z.looseObject({
 const threshold = z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), z.number().min(0).max(100).nullable().optional());
 
 /**
- * `kayentaCanary`'s fields (Orca's KayentaCanaryContext). `realTimeAutomatic`, where the stage
- * also deploys and destroys the baseline and canary server groups, is refused naming the field.
- * Not a registered stage type yet: no task runs it.
+ * `kayentaCanary`'s fields (Orca's KayentaCanaryContext). The canary config is a stored one
+ * (`canaryConfigId`, looked up when the stage runs, as Orca asks Kayenta then) or given inline as
+ * `canaryConfig.canaryConfig` (Kayenta's ad-hoc request body). `realTimeAutomatic`, where the
+ * stage also deploys and destroys the baseline and canary server groups, is refused naming the
+ * field.
  */
 export const kayentaCanaryFieldsSchema = z
   .looseObject({
@@ -38,7 +42,9 @@ export const kayentaCanaryFieldsSchema = z
         else if (value !== 'realTime' && value !== 'retrospective') ctx.addIssue({ code: 'custom', message: 'must be realTime or retrospective' });
       }),
     canaryConfig: z.looseObject({
-      canaryConfigId: nonEmptyText,
+      canaryConfigId: nonEmptyText.optional(),
+      /** An inline Kayenta canary config, instead of a stored one. */
+      canaryConfig: kayentaCanaryConfigSchema.optional(),
       metricsAccountName: z.string().optional(),
       storageAccountName: z.string().optional(),
       scopes: z.array(scopeSchema).min(1, 'at least one scope is needed'),
@@ -54,6 +60,10 @@ export const kayentaCanaryFieldsSchema = z
     }),
   })
   .superRefine((fields, ctx) => {
+    const { canaryConfigId, canaryConfig: inline } = fields.canaryConfig;
+    if ((canaryConfigId === undefined) === (inline === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['canaryConfig', 'canaryConfigId'], message: 'give either canaryConfigId (a stored canary config) or canaryConfig (an inline one), not both or neither' });
+    }
     const first = fields.canaryConfig.scopes[0];
     if (fields.analysisType === 'retrospective') {
       for (const key of ['startTimeIso', 'endTimeIso'] as const) {
@@ -83,3 +93,15 @@ export function kayentaScheduleInputOf(fields: KayentaCanaryFields): KayentaSche
     ...(endMs === undefined ? {} : { endMs }),
   };
 }
+
+/**
+ * `kayentaCanary` (Orca's KayentaCanaryStage): judges the experiment against the control in
+ * intervals with Kayenta's rules. One task drives the whole schedule: it waits (as engine polls)
+ * until each interval's data exists, reads every metric from the metrics account, judges, records
+ * the interval's result in the outputs and ends the stage on a failing interval or after the last.
+ */
+export const kayentaCanaryStage = defineStageType({
+  type: 'kayentaCanary',
+  fields: allowExpressions(kayentaCanaryFieldsSchema),
+  tasks: () => ['runKayentaCanary' as const],
+});

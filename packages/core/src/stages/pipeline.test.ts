@@ -26,7 +26,7 @@ describe('pipeline stage', () => {
     expect(check(pipelineStage, { application: 'Checkout' })).toEqual({
       ok: false,
       issues: [
-        { path: ['application'], message: 'expected an application name ([a-z][a-z0-9]*)' },
+        { path: ['application'], message: 'expected an application name (lower-case letters and digits, starting with a letter, with single "-" between them)' },
         {
           path: ['pipeline'],
           message: 'Invalid input: expected string, received undefined (or a string containing a ${…} expression)',

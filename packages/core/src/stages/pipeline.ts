@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { allowingExpressions } from './fields';
+import { APPLICATION_NAME, APPLICATION_NAME_RULE } from '../naming';
 import { defineStageType } from './StageType';
 
 const pipelineShape = {
-  application: z.string().regex(/^[a-z][a-z0-9]*$/, { message: 'expected an application name ([a-z][a-z0-9]*)' }),
+  application: z.string().regex(APPLICATION_NAME, { message: `expected an application name (${APPLICATION_NAME_RULE})` }),
   pipeline: z.string().min(1),
   pipelineParameters: z.record(z.string(), z.unknown()).optional(),
   waitForCompletion: z.boolean().default(true),

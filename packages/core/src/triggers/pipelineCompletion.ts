@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPLICATION_NAME } from '../naming';
+import { APPLICATION_NAME, APPLICATION_NAME_RULE } from '../naming';
 import type { Status } from '../status';
 import { IRRELEVANT, miss, type TriggerMatch } from './match';
 
@@ -20,7 +20,7 @@ export const MAX_PIPELINE_TRIGGER_DEPTH = 20;
 export const pipelineTriggerSchema = z.looseObject({
   type: z.literal('pipeline'),
   enabled: z.boolean().default(true),
-  application: z.string().regex(APPLICATION_NAME, { message: 'expected an application name ([a-z][a-z0-9]*)' }),
+  application: z.string().regex(APPLICATION_NAME, { message: `expected an application name (${APPLICATION_NAME_RULE})` }),
   pipeline: z.string().min(1),
   status: z.array(z.enum([...COMPLETION_STATUSES, 'successful', 'cancelled'])).min(1).optional(),
 });

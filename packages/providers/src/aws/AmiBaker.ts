@@ -13,7 +13,7 @@ import type { AwsAccountConfig, AwsRegionConfig } from './account';
 import type { BakeRequest, Image } from '../CloudProvider';
 import { isProviderError } from '../errors';
 import { settingsProblems } from '../validation';
-import { DEFAULT_INSTALL_TIMEOUT_SEC, installOverdue, installOverdueReason, installPackageScript } from '../bakeScript';
+import { DEFAULT_INSTALL_TIMEOUT_SEC, describeRelease, installOverdue, installOverdueReason, installPackageScript, releaseStem } from '../bakeScript';
 import { amiName, bakeKey, builderClientToken, type BakeInputs } from './bake';
 import type { AwsClient, Scope } from './client';
 import { encodeUserData, instanceProfileSpec } from './launchTemplate';
@@ -82,7 +82,7 @@ export class AmiBaker {
   }
 
   private plan(request: BakeRequest, region: AwsRegionConfig, regionOf: (name: string) => AwsRegionConfig): BakeJob {
-    const scope: Scope = { operation: 'bake', region: region.name, resource: { type: 'image', name: `${request.package}-${request.version}` } };
+    const scope: Scope = { operation: 'bake', region: region.name, resource: { type: 'image', name: releaseStem(request) } };
     const settings = awsBakeSettingsSchema.safeParse(request.settings ?? {});
     if (!settings.success) throw this.aws.error('Fatal', scope, `invalid settings: ${settingsProblems(settings.error)}`);
     if (request.baseImage === undefined || !/^ami-[0-9a-f]+$/.test(request.baseImage)) {
@@ -135,7 +135,7 @@ export class AmiBaker {
             SourceImageId: source.ImageId ?? '',
             SourceRegion: job.region.name,
             Name: job.name,
-            Description: source.Description ?? `${job.inputs.package} ${job.inputs.version}`,
+            Description: source.Description ?? describeRelease(job.inputs),
             ClientToken: job.key,
             TagSpecifications: [{ ResourceType: 'image', Tags: this.imageTags(job) }],
           }),
@@ -155,7 +155,7 @@ export class AmiBaker {
           new CreateImageCommand({
             InstanceId: builder.InstanceId ?? '',
             Name: job.name,
-            Description: `${job.inputs.package} ${job.inputs.version} on ${job.inputs.baseImage}, baked by Gantry`,
+            Description: `${describeRelease(job.inputs)} on ${job.inputs.baseImage}, baked by Gantry`,
             TagSpecifications: [{ ResourceType: 'image', Tags: this.imageTags(job) }],
           }),
         ),
@@ -226,7 +226,7 @@ export class AmiBaker {
   private imageTags(job: BakeJob): Tag[] {
     return toTagList({
       [TAGS.bakeKey]: job.key,
-      [TAGS.package]: job.inputs.package,
+      ...(job.inputs.package === undefined ? {} : { [TAGS.package]: job.inputs.package }),
       [TAGS.version]: job.inputs.version,
       [TAGS.baseImage]: job.inputs.baseImage,
     });

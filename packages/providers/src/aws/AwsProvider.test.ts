@@ -354,6 +354,21 @@ describe('AwsProvider against the fake AWS', () => {
     expect(fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package)).toHaveLength(1);
   });
 
+  it("bakes no package as rosco does: the base image as is, nothing installed, named after baseName or 'all'", async () => {
+    const request = { account: 'aws-test', location: REGION, version: 'latest', baseImage, baseName: `bare${++serial}` };
+    const first = await provider().bake(request);
+    expect(first).toMatchObject({ reused: false, state: 'pending', name: expect.stringMatching(new RegExp(`^${request.baseName}-[0-9a-f]{12}$`)) });
+    const builder = fake.instances(REGION).find((instance) => instance.imageId === baseImage && Buffer.from(instance.userData ?? '', 'base64').toString().includes('no package'));
+    const script = Buffer.from(builder?.userData ?? '', 'base64').toString();
+    expect(script).not.toMatch(/install/);
+    expect(script.trimEnd().endsWith('shutdown -h now')).toBe(true);
+    const done = await readUntil(() => provider().bake(request), (image) => image.state === 'available', SETTLE_TIMEOUT_MS);
+    const ami = fake.images(REGION).find((image) => image.imageId === done.id);
+    expect(ami?.sourceInstanceId).toBe(builder?.instanceId);
+    expect(ami?.tags.has('gantry:package')).toBe(false);
+    expect(await provider().bake(request)).toMatchObject({ id: done.id, reused: true });
+  });
+
   it('takes no image of a builder whose install failed (it never powers itself off), and gives up on it after installTimeoutSec', async () => {
     const request = { account: 'aws-test', location: REGION, package: `broken${++serial}`, version: '1.0.0', baseImage, settings: { installTimeoutSec: 2 } };
     const builders = () => fake.instances(REGION).filter((instance) => instance.tags.get('gantry:package') === request.package);

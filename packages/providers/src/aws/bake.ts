@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { releaseStem } from '../bakeScript';
 
 /** Pure parts of baking an AMI: the key that identifies one, its name, the builder's client token. */
 
 export interface BakeInputs {
-  package: string;
+  /** Absent: a bake of no package (see PackageRelease). */
+  package?: string | undefined;
   version: string;
   baseImage: string;
   region: string;
@@ -17,7 +19,8 @@ export interface BakeInputs {
  * client token and AMI name limits).
  */
 export function bakeKey(inputs: BakeInputs): string {
-  const identity = [inputs.package, inputs.version, inputs.baseImage, inputs.region];
+  // No package keys as "", which no package is named: it cannot collide with a bake of one.
+  const identity = [inputs.package ?? '', inputs.version, inputs.baseImage, inputs.region];
   // Only a named bake adds its name: the keys (and so the images found) of every other bake stay as they were.
   const canonical = JSON.stringify(inputs.baseName === undefined ? identity : [...identity, inputs.baseName]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
@@ -28,7 +31,7 @@ export function bakeKey(inputs: BakeInputs): string {
  * digits, spaces and `()[] ./-'@_` (3–128 characters); anything else becomes `_`.
  */
 export function amiName(inputs: Pick<BakeInputs, 'package' | 'version' | 'baseName'>, key: string): string {
-  const readable = `${inputs.baseName ?? inputs.package}-${inputs.version}`.replace(/[^A-Za-z0-9()[\] ./'@_-]/g, '_').slice(0, 100);
+  const readable = releaseStem(inputs).replace(/[^A-Za-z0-9()[\] ./'@_-]/g, '_').slice(0, 100);
   return `${readable}-${key.slice(0, 12)}`;
 }
 

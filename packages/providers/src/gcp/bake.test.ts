@@ -31,7 +31,7 @@ describe('gcp bake', () => {
       sourceDisk: disk,
       labels: { package: 'checkout', version: '1-2-3', 'gantry-bake-key': key },
     });
-    expect(imageFamily('Web_App', {})).toBe('web-app');
+    expect(imageFamily({ package: 'Web_App', version: '1', settings: {} })).toBe('web-app');
     expect(bakeKeyFilter(key)).toBe(`labels.gantry-bake-key = "${key}"`);
   });
 

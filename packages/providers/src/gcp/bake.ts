@@ -1,5 +1,5 @@
 import type { protos } from '@google-cloud/compute';
-import { installPackageScript } from '../bakeScript';
+import { describeRelease, installPackageScript, releaseStem } from '../bakeScript';
 import type { ImageState } from '../CloudProvider';
 import { BAKE_LABELS, MAX_NAME_LENGTH, METADATA, canonicalJson, imagePath, labelValue, networkPath, sha256Hex, subnetworkPath } from './names';
 import type { GcpBakeSettings } from './settings';
@@ -17,7 +17,8 @@ const KEY_LENGTH = 32;
 
 export interface BakeInputs {
   project: string;
-  package: string;
+  /** Absent: a bake of no package (see PackageRelease). */
+  package?: string | undefined;
   version: string;
   baseImage: string;
   settings: GcpBakeSettings;
@@ -27,35 +28,36 @@ export interface BakeInputs {
 
 export function bakeKey(inputs: BakeInputs): string {
   const sourceImage = imagePath(inputs.project, inputs.baseImage);
-  return sha256Hex(canonicalJson({ package: inputs.package, version: inputs.version, sourceImage, family: inputs.settings.family ?? null, labels: inputs.settings.labels ?? {}, ...(inputs.baseName === undefined ? {} : { baseName: inputs.baseName }) })).slice(0, KEY_LENGTH);
+  return sha256Hex(canonicalJson({ package: inputs.package ?? '', version: inputs.version, sourceImage, family: inputs.settings.family ?? null, labels: inputs.settings.labels ?? {}, ...(inputs.baseName === undefined ? {} : { baseName: inputs.baseName }) })).slice(0, KEY_LENGTH);
 }
 
 /** `<package>-<version>-<16 hex of the key>`, cut to 63: a re-run inserts the same name. */
 export function imageName(inputs: Pick<BakeInputs, 'package' | 'version' | 'baseName'>, key: string): string {
   const suffix = `-${key.slice(0, 16)}`;
-  let stem = `${inputs.baseName ?? inputs.package}-${inputs.version}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
+  let stem = releaseStem(inputs).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
   if (!/^[a-z]/.test(stem)) stem = `image-${stem}`;
   return `${stem.slice(0, MAX_NAME_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
 }
 
-/** The family: settings.family, else the package name made a valid GCE name. */
-export function imageFamily(packageName: string, settings: GcpBakeSettings): string {
+/** The family: settings.family, else the package name (without one, the name's stem) made a valid GCE name. */
+export function imageFamily(inputs: Pick<BakeInputs, 'package' | 'version' | 'baseName' | 'settings'>): string {
+  const { settings } = inputs;
   if (settings.family !== undefined) return settings.family;
-  const name = packageName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
+  const name = (inputs.package ?? releaseStem(inputs)).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
   return (/^[a-z]/.test(name) ? name : `pkg-${name}`).slice(0, MAX_NAME_LENGTH).replace(/-+$/, '');
 }
 
 function bakeLabels(inputs: BakeInputs, key: string): Record<string, string> {
-  return { [BAKE_LABELS.package]: labelValue(inputs.package), [BAKE_LABELS.version]: labelValue(inputs.version), [BAKE_LABELS.bakeKey]: key };
+  return { [BAKE_LABELS.package]: labelValue(inputs.package ?? ''), [BAKE_LABELS.version]: labelValue(inputs.version), [BAKE_LABELS.bakeKey]: key };
 }
 
 /** The image, taken from the builder's boot disk once the builder powered itself off. */
 export function buildImage(inputs: BakeInputs, key: string, sourceDisk: string): GceImage {
   return {
     name: imageName(inputs, key),
-    family: imageFamily(inputs.package, inputs.settings),
+    family: imageFamily(inputs),
     sourceDisk,
-    description: `Gantry bake of ${inputs.package} ${inputs.version} on ${inputs.baseImage}`,
+    description: `Gantry bake of ${describeRelease(inputs)} on ${inputs.baseImage}`,
     labels: { ...(inputs.settings.labels ?? {}), ...bakeLabels(inputs, key) },
   };
 }
@@ -84,7 +86,7 @@ export function buildBuilder(inputs: BakeInputs, key: string, placement: Builder
   const machineType = placement.machineType.includes('/') ? placement.machineType : `zones/${zone}/machineTypes/${placement.machineType}`;
   return {
     name: builderName(key),
-    description: `Gantry image builder: ${inputs.package} ${inputs.version} on ${inputs.baseImage}`,
+    description: `Gantry image builder: ${describeRelease(inputs)} on ${inputs.baseImage}`,
     machineType,
     labels: bakeLabels(inputs, key),
     disks: [{ boot: true, autoDelete: true, type: 'PERSISTENT', initializeParams: { sourceImage: imagePath(project, inputs.baseImage) } }],

@@ -82,7 +82,8 @@ export class KubernetesProvider implements CloudProvider {
     if (digest !== undefined && (typeof digest !== 'string' || !IMAGE_DIGEST.test(digest))) {
       throw this.scopes.fatal(scope, `settings.imageDigest must be sha256:<64 hex digits>, got ${JSON.stringify(digest)}`);
     }
-    const name = request.baseImage ?? `${request.package}:${request.version}`;
+    const name = request.baseImage ?? (request.package === undefined ? undefined : `${request.package}:${request.version}`);
+    if (name === undefined) throw this.scopes.fatal(scope, 'a bake of no package needs baseImage: the container image to deploy as is');
     const id = this.pin(name, digest, scope);
     // Spinnaker's "bake" for Kubernetes renders manifests; the image itself is built by CI.
     return { id, name, reused: true, details: { pinned: id.includes('@sha256:'), note: 'kubernetes has no bake: the container image is deployed as is' } };

@@ -5,6 +5,7 @@ import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, S
 import type { LocalAccountConfig } from './account';
 import { serverGroupSpecProblem, settingsProblems } from '../validation';
 import { OperationScopes } from '../operationScopes';
+import { releaseStem } from '../bakeScript';
 import type { CreateServerGroupBody, ServerGroupView } from './protocol';
 import { AgentClient, type Scope } from './agentClient';
 import { APP_MANIFEST, pipelineRunProblem, readAppManifest, runOf } from './appManifest';
@@ -55,7 +56,7 @@ export class LocalProvider implements CloudProvider {
 
   /** Synchronous and idempotent: the image is available when this returns. */
   async bake(request: BakeRequest): Promise<Image> {
-    const scope: Scope = { operation: 'bake', resource: { type: 'image', name: `${request.package}:${request.version}` } };
+    const scope: Scope = { operation: 'bake', resource: { type: 'image', name: request.package === undefined ? releaseStem(request) : `${request.package}:${request.version}` } };
     this.scopes.check(request.account, scope);
     const settings = localBakeSettingsSchema.safeParse(request.settings ?? {});
     if (!settings.success) throw this.scopes.fatal(scope, `invalid settings: ${settingsProblems(settings.error)}`);
@@ -73,7 +74,7 @@ export class LocalProvider implements CloudProvider {
     const baked = bakeFolder(source, join(this.dataDir, 'images'));
     return {
       id: baked.id,
-      name: `${request.package}-${request.version}`,
+      name: request.package === undefined ? releaseStem(request) : `${request.package}-${request.version}`,
       reused: baked.reused,
       state: 'available',
       details: { path: baked.path, source },

@@ -1,4 +1,4 @@
-import { APPLICATION_NAME, clusterOfServerGroup } from '@gantry/core';
+import { APPLICATION_NAME, APPLICATION_NAME_RULE, clusterOfServerGroup } from '@gantry/core';
 import { z } from 'zod';
 import { errorResponseSchema, errorResponses, idempotentHeaders } from '../commonSchemas';
 
@@ -8,7 +8,7 @@ const name = (what: string, pattern: RegExp, example: string) =>
 const clusterName = name('a cluster name (application[-stack[-detail]])', /^[a-z][a-z0-9]*(-[a-z0-9-]*)?$/, 'checkout-prod');
 
 export const applicationParams = z.object({
-  app: name('an application name ([a-z][a-z0-9]*)', APPLICATION_NAME, 'checkout'),
+  app: name(`an application name (${APPLICATION_NAME_RULE})`, APPLICATION_NAME, 'checkout'),
 });
 
 export const clusterParams = applicationParams.extend({ cluster: clusterName });

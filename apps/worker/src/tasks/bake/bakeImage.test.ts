@@ -41,6 +41,17 @@ describe('bakeImage for a bake that names no account (Spinnaker\'s bakes have no
     expect(requests).toEqual([expect.objectContaining({ package: 'deck', baseName: 'deckbase' })]);
   });
 
+  it('asks the provider for a bake of no package when the stage names none (rosco: the base image as is)', async () => {
+    const { requests, providers } = bakery([{ name: 'bakery', provider: 'aws' }]);
+    const { package: _package, ...bare } = spinnakerBake;
+    const ctx = makeTaskContext({ stage: { type: 'bake', context: bare }, task: { name: 'bakeImage' }, services: { providers } });
+    const result = await bakeImageTask.run(ctx);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', outputs: { imageId: 'ami-123', deploymentDetails: [{ imageId: 'ami-123', region: 'us-east-1' }] } });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).not.toHaveProperty('package');
+    expect(requests[0]).toMatchObject({ account: 'bakery', baseImage: 'ami-base' });
+  });
+
   it('bakes the package the artifact of packageArtifactIds names, bound by the trigger; fails naming the id when none is bound', async () => {
     const { package: _package, ...byArtifact } = spinnakerBake;
     const context = { ...byArtifact, packageArtifactIds: ['pkg'] };

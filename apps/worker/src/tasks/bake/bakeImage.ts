@@ -52,9 +52,11 @@ export const bakeImageTask = serverGroupTask({
  * `packageArtifactIds` names (bound by the trigger or an earlier stage, as Orca resolves them for
  * rosco); an artifact without a version installs the stage's `version`.
  */
-function packageRelease(ctx: TaskContext, fields: BakeFields): { package: string; version: string } {
+function packageRelease(ctx: TaskContext, fields: BakeFields): { package?: string; version: string } {
   const [artifactId] = fields.packageArtifactIds ?? [];
-  if (fields.package !== undefined || artifactId === undefined) return { package: fields.package ?? '', version: fields.version };
+  if (fields.package !== undefined) return { package: fields.package, version: fields.version };
+  // Neither: rosco's bake of no package (BakeRequest.package).
+  if (artifactId === undefined) return { version: fields.version };
   const artifact = requireBoundArtifact(ctx, artifactId, 'packageArtifactIds');
   if (artifact.name === undefined || artifact.name === '') throw new TaskFailure(`packageArtifactIds: the artifact bound to ${artifactId} (${artifact.type}) names no package (its name is empty)`);
   return { package: artifact.name, version: artifact.version === undefined || artifact.version === '' ? fields.version : artifact.version };
@@ -79,7 +81,7 @@ function bakeryBaseImage(account: AccountConfig, region: string | undefined, bas
   throw new TaskFailure(`no base image for baseOs "${baseOs}"${where}: give baseAmi (baseImage), or list it in account ${account.name}'s regions[].baseImages`);
 }
 
-function bakeOutputs(image: Image, region: string, packageName: string, reused: boolean, cloudProvider: string) {
+function bakeOutputs(image: Image, region: string, packageName: string | undefined, reused: boolean, cloudProvider: string) {
   const regions = image.regions ?? { [region]: image.id };
   return {
     imageId: image.id,
@@ -93,7 +95,7 @@ function bakeOutputs(image: Image, region: string, packageName: string, reused: 
       ami: id,
       imageName: image.name,
       region: where,
-      package: packageName,
+      ...(packageName === undefined ? {} : { package: packageName }),
       cloudProviderType: cloudProvider,
     })),
   };

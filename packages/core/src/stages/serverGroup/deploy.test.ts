@@ -92,7 +92,10 @@ describe('deploy stage', () => {
     expect(check(deployStage, { cluster: bad })).toEqual({
       ok: false,
       issues: [
-        { path: ['cluster', 'application'], message: 'expected an application name ([a-z][a-z0-9]*)' },
+        {
+          path: ['cluster', 'application'],
+          message: 'expected lower-case letters and digits: a cluster name (application-stack-detail) cannot tell an application with "-" from its stack',
+        },
         { path: ['cluster', 'stack'], message: 'expected lower-case letters and digits (no "-": it separates stack from detail)' },
         { path: ['cluster', 'capacity', 'desired'], message: 'desired (5) must be between min (1) and max (4)' },
       ],

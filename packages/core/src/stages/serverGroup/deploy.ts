@@ -23,7 +23,9 @@ export const deployClusterSchema = z
   .looseObject({
     account: nonEmptyText,
     ...locationShape,
-    application: z.string().regex(APPLICATION_PART, { error: 'expected an application name ([a-z][a-z0-9]*)' }),
+    application: z.string().regex(APPLICATION_PART, {
+      error: 'expected lower-case letters and digits: a cluster name (application-stack-detail) cannot tell an application with "-" from its stack',
+    }),
     // Spinnaker writes "" for "no stack"; it is accepted and means the same.
     stack: z.string().regex(STACK_PART, { error: 'expected lower-case letters and digits (no "-": it separates stack from detail)' }).optional(),
     freeFormDetails: z

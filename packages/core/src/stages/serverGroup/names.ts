@@ -4,7 +4,7 @@ import { DETAIL, STACK, parseClusterName, parseServerGroupName } from '../../nam
  * The naming rules (../../naming) as stage fields need them. Spinnaker writes "" for "no stack" or
  * "no detail", so those parts also accept the empty string here.
  */
-export { APPLICATION_NAME as APPLICATION_PART, applicationOfCluster } from '../../naming';
+export { CLUSTER_APPLICATION as APPLICATION_PART, applicationOfCluster } from '../../naming';
 export const STACK_PART = new RegExp(`^(?:${STACK.source.slice(1, -1)})?$`);
 export const DETAIL_PART = new RegExp(`^(?:${DETAIL.source.slice(1, -1)})?$`);
 

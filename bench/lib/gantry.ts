@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '@gantry/api';
+import type { ProviderRegistry } from '@gantry/providers';
 import { startWorker, type RunningWorker } from '@gantry/worker';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
 import {
@@ -46,6 +47,8 @@ export async function startBenchGantry(options: {
   createBus?: (queue: QueueBackendConfig) => MessageBus;
   /** false: the engine's previous design, follow-ups sent after commit with no outbox (engine-vs-bullmq compares them). */
   outbox?: boolean;
+  /** The worker's cloud accounts (manifest-deploy's Kubernetes fake); none by default. */
+  providers?: ProviderRegistry;
 }): Promise<BenchGantry> {
   const bus = (options.createBus ?? createMessageBus)(options.queue);
   const pool = options.db.pool;
@@ -72,6 +75,7 @@ export async function startBenchGantry(options: {
         log: benchLog,
         concurrency: options.concurrency ?? WORKER_CONCURRENCY,
         outbox: options.outbox ?? true,
+        ...(options.providers === undefined ? {} : { providers: options.providers }),
       })
     : undefined;
   return {

@@ -179,16 +179,18 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
 
   it('disables a ReplicaSet out of its Service and enables it back (pod template and pods relabelled), refusing a Service that selects by the ReplicaSet\'s own selector', async () => {
     const serving = 'serving.example.io/frontend';
-    const frontend = (services: string[]) => ({
+    const frontend = (name: string, annotations: Record<string, string>, labels: Record<string, string>) => ({
       apiVersion: 'apps/v1', kind: 'ReplicaSet',
-      metadata: { name: 'frontend', annotations: { 'traffic.spinnaker.io/load-balancers': JSON.stringify(services) } },
+      metadata: { name, annotations },
       spec: {
         replicas: 2, selector: { matchLabels: { app: 'frontend' } },
-        template: { metadata: { labels: { app: 'frontend', [serving]: 'true' } }, spec: { containers: [{ name: 'frontend', image: 'registry.local/frontend:1' }] } },
+        template: { metadata: { labels: { app: 'frontend', ...labels } }, spec: { containers: [{ name: 'frontend', image: 'registry.local/frontend:1' }] } },
       },
     });
     const frontendService = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend' }, spec: { selector: { [serving]: 'true' }, ports: [{ port: 80 }] } };
-    const deploy = await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', moniker: { app: 'shop' }, manifests: [frontendService, frontend(['service frontend'])] }]);
+    // As clouddriver, the deploy attaches the annotation's Service: its selector joins the pod template's labels.
+    const annotated = frontend('frontend', { 'traffic.spinnaker.io/load-balancers': '["service frontend"]' }, {});
+    const deploy = await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', moniker: { app: 'shop' }, manifests: [frontendService, annotated] }]);
     expect(outcomeOf(await deploy())).toEqual(SUCCEEDED);
     const selected = async () => (await get<Listed>('pods', '-l', `${serving}=true`)).items.map((pod) => pod.metadata.name).filter((name) => name.startsWith('frontend-v000'));
     const templateLabels = async () => (await get<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>('replicaset', 'frontend-v000')).spec.template.metadata.labels;
@@ -212,10 +214,17 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect(await selected()).toHaveLength(2);
     expect(await templateLabels()).toMatchObject({ app: 'frontend', [serving]: 'true' });
 
+    // A template that sets the Service's labels itself is refused when the deploy would attach it (clouddriver's caveat).
+    const selfServing = frontend('frontend-self', { 'traffic.spinnaker.io/load-balancers': '["service frontend"]' }, { [serving]: 'true' });
+    const caveat = await (await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests: [selfServing] }]))();
+    expect((outcomeOf(caveat).errors.deploy as { message: string }).message).toBe(
+      `manifests[0] (ReplicaSet frontend-self): Service frontend selects by ${serving}, which the pod template already sets: Spinnaker's traffic management adds the Service's selector labels itself (remove them from the template)`,
+    );
+
     const byOwnSelector = { ...frontendService, metadata: { name: 'frontend-all' }, spec: { selector: { app: 'frontend' }, ports: [{ port: 80 }] } };
-    const other = { ...frontend(['service frontend-all']), metadata: { name: 'frontend-other', annotations: { 'traffic.spinnaker.io/load-balancers': '["service frontend-all"]' } } };
+    const other = frontend('frontend-other', {}, { [serving]: 'true' });
     expect(outcomeOf(await (await savedPipeline(gantry, 'shop', [{ refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests: [byOwnSelector, other] }]))())).toEqual(SUCCEEDED);
-    const refused = await (await savedPipeline(gantry, 'shop', [{ refId: 'disable', type: 'disableManifest', account: 'k8s', location: NAMESPACE, manifestName: 'replicaSet frontend-other-v000' }]))();
+    const refused = await (await savedPipeline(gantry, 'shop', [{ refId: 'disable', type: 'disableManifest', account: 'k8s', location: NAMESPACE, manifestName: 'replicaSet frontend-other-v000', loadBalancers: ['service frontend-all'] }]))();
     expect((outcomeOf(refused).errors.disable as { message: string }).message).toBe(
       `replicaSet frontend-other-v000 in ${NAMESPACE}: Service frontend-all selects by app, which the ReplicaSet's own selector uses: removing it would orphan the pods (give the Service a label of its own)`,
     );
@@ -225,11 +234,60 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect(stageOf(overridden, 'disable').outputs).toMatchObject({ loadBalancers: ['service frontend'], patchedPods: 2 });
   });
 
-  it('refuses at save time what it cannot run: traffic management, a patch of the wrong shape, a bad manifest name', async () => {
+  it('red/black of ReplicaSets with trafficManagement: the Service selects only the new ReplicaSet\'s pods, the old one is disabled, not deleted; a rollback serves the old one again; highlander deletes the old ones', async () => {
+    const checkoutService = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'checkout' }, spec: { selector: { 'serving.example.io/checkout': 'true' }, ports: [{ port: 80 }] } };
+    const checkout = {
+      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'checkout' },
+      spec: {
+        replicas: 2, selector: { matchLabels: { app: 'checkout' } },
+        template: { metadata: { labels: { app: 'checkout' } }, spec: { containers: [{ name: 'checkout', image: 'registry.local/checkout:${parameters.version}' }] } },
+      },
+    };
+    const deployWith = (strategy: string) => savedPipeline(gantry, 'shop', [{
+      refId: 'deploy', type: 'deployManifest', account: 'k8s', cloudProvider: 'kubernetes', source: 'text', moniker: { app: 'shop' }, manifests: [checkoutService, checkout],
+      trafficManagement: { enabled: true, options: { enableTraffic: true, namespace: NAMESPACE, services: ['service checkout'], strategy } },
+    }]);
+    /** The pods the Service selects, by their ReplicaSet: read the selector from the Service, then the pods, with kubectl. */
+    const served = async () => {
+      const selector = (await get<{ spec: { selector: Record<string, string> } }>('service', 'checkout')).spec.selector;
+      const pods = await get<Listed>('pods', '-l', Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(','));
+      return [...new Set(pods.items.map((pod) => pod.metadata.name.replace(/-[^-]+$/, '')))].sort();
+    };
+    const replicaSets = async () => (await get<Listed>('replicasets', '-l', 'app.kubernetes.io/name=shop')).items.map((item) => item.metadata.name).filter((name) => name.startsWith('checkout-')).sort();
+
+    const redBlack = await deployWith('redblack');
+    const first = await redBlack({ version: '1' });
+    expect(outcomeOf(first)).toEqual(SUCCEEDED);
+    expect(await served()).toEqual(['checkout-v000']);
+    const annotations = (await get<Listed['items'][number]>('replicaset', 'checkout-v000')).metadata.annotations;
+    expect(annotations).toMatchObject({ 'traffic.spinnaker.io/load-balancers': '["service checkout"]', 'moniker.spinnaker.io/cluster': 'replicaSet checkout' });
+
+    const second = await redBlack({ version: '2' });
+    expect(outcomeOf(second)).toEqual(SUCCEEDED);
+    expect(stageOf(second, 'deploy').outputs).toMatchObject({ 'outputs.disabledManifests': ['replicaSet checkout-v000'], 'outputs.deletedManifests': [] });
+    expect(await served()).toEqual(['checkout-v001']);
+    // Disabled, not deleted: the old ReplicaSet and its two pods are still there, out of the Service.
+    expect(await replicaSets()).toEqual(['checkout-v000', 'checkout-v001']);
+    expect((await get<{ status: { readyReplicas: number } }>('replicaset', 'checkout-v000')).status.readyReplicas).toBe(2);
+
+    // Version 1 again is the same content: v000 is reused, served again, and v001 disabled.
+    const rollback = await redBlack({ version: '1' });
+    expect(outcomeOf(rollback)).toEqual(SUCCEEDED);
+    expect(stageOf(rollback, 'deploy').outputs).toMatchObject({ 'outputs.unchangedManifests': ['service checkout', 'replicaSet checkout-v000'], 'outputs.disabledManifests': ['replicaSet checkout-v001'] });
+    expect(await served()).toEqual(['checkout-v000']);
+
+    const highlander = await (await deployWith('highlander'))({ version: '3' });
+    expect(outcomeOf(highlander)).toEqual(SUCCEEDED);
+    expect(stageOf(highlander, 'deploy').outputs['outputs.deletedManifests']).toEqual(['replicaSet checkout-v000', 'replicaSet checkout-v001']);
+    expect(await replicaSets()).toEqual(['checkout-v002']);
+    expect(await served()).toEqual(['checkout-v002']);
+  });
+
+  it('refuses at save time what it cannot run: a load balancer that is not a Service, a patch of the wrong shape, a bad manifest name', async () => {
     const save = (stage: Record<string, unknown>) => gantry.request<{ message: string }>('POST', '/api/v1/pipelines', { application: 'shop', name: `bad-${Math.random()}`, stages: [{ refId: 's', ...stage }] });
-    const traffic = await save({ type: 'deployManifest', account: 'k8s', manifests: [service], trafficManagement: { enabled: true, options: { strategy: 'redblack', services: ['service web'] } } });
+    const traffic = await save({ type: 'deployManifest', account: 'k8s', manifests: [service], trafficManagement: { enabled: true, options: { strategy: 'redblack', services: ['ingress web'] } } });
     expect(traffic.status).toBe(400);
-    expect(JSON.stringify(traffic.body)).toContain('traffic management of ReplicaSets is not supported yet');
+    expect(JSON.stringify(traffic.body)).toContain('\\"ingress web\\" is not \\"service <name>\\"');
     const patch = await save({ type: 'patchManifest', account: 'k8s', manifestName: 'deployment web', options: { mergeStrategy: 'json' }, patchBody: { spec: {} } });
     expect(JSON.stringify(patch.body)).toContain('a json patch is a list of operations');
     const name = await save({ type: 'scaleManifest', account: 'k8s', manifestName: 'web', replicas: 1 });

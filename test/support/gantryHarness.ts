@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ArtifactAccountConfig } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
+import type { OidcVerifier } from '../../apps/api/src/auth/oidc';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
 import { startWorker, type JenkinsMasterSetting, type MetricsAccountSetting, type ProviderDirectory, type RunningWorker, type TaskClock, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
@@ -70,6 +71,10 @@ export async function startTestGantry(
     secrets?: Readonly<Record<string, string>>;
     /** Artifact accounts for bakes and deploys (the configuration's artifactAccounts); default the built-in two. */
     artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
+    /** An OpenID provider to accept ID tokens from and, with its clientId, to sign browsers in through (/auth/login). */
+    oidc?: OidcVerifier;
+    /** This server's URL as browsers reach it (the OIDC redirect URI is registered with the provider before the server listens). */
+    publicUrl?: string;
     /** Metrics accounts for kayentaCanary stages (the configuration's metricsAccounts); default none. */
     metricsAccounts?: readonly MetricsAccountSetting[];
     /** The clock tasks wait towards instants by (a faster one runs a canary's minutes in moments). */
@@ -82,7 +87,7 @@ export async function startTestGantry(
   const pool = database.db.pool;
   const stores = apiStores(database, bus);
   const executions = stores.executions;
-  const auth = testAuth(database);
+  const auth = { ...testAuth(database), ...(options.oidc === undefined ? {} : { oidc: options.oidc }) };
   const api = buildServer({
     auth,
     ...stores,
@@ -96,6 +101,7 @@ export async function startTestGantry(
     executionChanges: new ExecutionChanges(database.url),
     ...(options.webhooks === true ? { triggers: { pool } } : {}),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
   });
   authenticateInjects(api, auth);
   await api.ready();

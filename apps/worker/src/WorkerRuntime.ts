@@ -2,7 +2,7 @@ import type { ArtifactAccountConfig } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
-import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
+import { PipelineRepository, PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
@@ -44,6 +44,8 @@ export interface WorkerOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
   expressionLimits?: ExpressionLimits;
+  /** Start the expression thread with the worker (processes serving traffic), not at the first expression (tests). */
+  warmExpressions?: boolean;
   /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
@@ -75,6 +77,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
   const expressions = new ExpressionSandbox(options.expressionLimits);
+  if (options.warmExpressions === true) expressions.warm();
   const secrets = secretResolver(options.secrets ?? {}, process.env);
   const engine = new Engine(
     {
@@ -82,6 +85,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       task: (name) => tasks.find(name),
       services: createTaskServices({
         pool: options.db.pool,
+        pipelines: new PipelineRepository(options.db.prisma),
         executions,
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },

@@ -23,6 +23,7 @@ export function startConfiguredWorker(
     webhook: { allowedHosts: config.webhookAllowedHosts, timeoutMs: config.webhookTimeoutMs },
     secrets: config.secrets,
     expressionLimits: { timeoutMs: config.expressionTimeoutMs, memoryMb: config.expressionMemoryMb },
+    warmExpressions: true,
     deployPolicy: config.deployPolicy,
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),

@@ -32,6 +32,9 @@ describe('@gantry/core entry point', () => {
       'runJobManifest',
       'bakeManifest',
       'jenkins',
+      'findArtifactFromExecution',
+      'savePipeline',
+      'kayentaCanary',
     ]);
   });
 

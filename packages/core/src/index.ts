@@ -39,6 +39,7 @@ export {
   type FindArtifactFromExecutionFields,
   type ExecutionArtifactSource,
 } from './stages/findArtifactFromExecution';
+export { savePipelineStage, savePipelineFieldsSchema, pipelineToSave, type SavePipelineFields } from './stages/savePipeline';
 export { jenkinsStage, jenkinsFieldsSchema, JENKINS_STOP_TASK, type JenkinsFields } from './stages/jenkins';
 export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaScheduleInputOf, type KayentaCanaryFields } from './stages/kayentaCanary';
 export * from './jenkins/jenkins';

@@ -5,3 +5,4 @@ export type { DeploymentInfo, ReadinessPredicate } from './controller/index';
 export type { FaultSpec } from './faults';
 export type { FakeResourceName } from './resources';
 export type { KubeObject } from './store';
+export type { FakeToken } from './authn';

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
+import { authorize, type FakeToken } from './authn';
 import { DeploymentController, type ReadinessPredicate } from './controller/index';
 import { JobController } from './controller/jobs';
 import { FaultInjector, type FaultSpec } from './faults';
@@ -23,6 +24,8 @@ export interface FakeKubernetesOptions {
   port?: number;
   /** How long a new pod takes to become ready; 50 ms by default. */
   readyDelayMs?: number;
+  /** Bearer tokens it accepts (authn.ts); absent: no authentication, every request is let through. */
+  tokens?: Record<string, FakeToken>;
 }
 
 export interface RequestRecord {
@@ -122,6 +125,7 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
       const fault = faults.take({ method, path: url.pathname });
       if (fault) throw fault;
       const target = route(method, url.pathname, url.searchParams, serverAddress);
+      authorize(options.tokens, req.headers, method, target);
       if (target.kind === 'health') {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         res.end('ok');

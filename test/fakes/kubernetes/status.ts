@@ -6,7 +6,7 @@ import type { JsonObject } from './json';
 import { qualifiedName, type ResourceType } from './resources';
 
 export type StatusReason =
-  | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Forbidden' | 'TooManyRequests' | 'InternalError'
+  | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Forbidden' | 'Unauthorized' | 'TooManyRequests' | 'InternalError'
   | 'ServiceUnavailable' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed' | 'UnsupportedMediaType';
 
 export interface FieldCause {

@@ -5,7 +5,7 @@ import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
 import { formatTime } from '../api/status';
 import { useDenied } from '../auth';
-import { ErrorNote } from '../components/Layout';
+import { DeniedNote, ErrorNote } from '../components/Layout';
 
 type Cluster = components['schemas']['Cluster'];
 type ServerGroup = components['schemas']['ServerGroup'];
@@ -18,9 +18,11 @@ export function ClustersPage() {
     queryFn: async () => unwrap(await api.GET('/api/v1/applications/{app}/clusters', { params: { path: { app } } })).clusters,
     refetchInterval: 5_000,
   });
+  const denied = useDenied(app, 'EXECUTE');
   return (
     <section aria-labelledby="clusters-title">
       <h1 id="clusters-title">Clusters of {app}</h1>
+      <DeniedNote reason={denied} />
       <ErrorNote error={clusters.error} />
       {clusters.data?.length === 0 && <p>No live clusters: deploy one with a pipeline.</p>}
       {(clusters.data ?? []).map((cluster) => (

@@ -42,6 +42,10 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       startPipeline: () => Promise.reject(new Error('startPipeline is not set up in this test')),
       getExecutionOutcome: () => Promise.reject(new Error('getExecutionOutcome is not set up in this test')),
       latestExecution: () => Promise.reject(new Error('latestExecution is not set up in this test')),
+      pipelines: {
+        find: () => Promise.reject(new Error('pipelines are not set up in this test')),
+        save: () => Promise.reject(new Error('pipelines are not set up in this test')),
+      },
       fetch: globalThis.fetch,
       secrets: () => undefined,
       providers: {

@@ -1,5 +1,5 @@
 import { isPlainObject } from '../celValues';
-import { ManifestProblem, annotationsOf, labelsOf } from './manifest';
+import { ManifestProblem, annotationsOf, labelsOf, sameKind, type Manifest } from './manifest';
 
 /**
  * Spinnaker's traffic management of ReplicaSets (clouddriver's enable/disable manifest
@@ -92,4 +92,94 @@ export function templateLabelsOf(workload: Record<string, unknown>): Record<stri
 /** A pod's labels, undefined when it has none. */
 export function podLabelsOf(pod: Record<string, unknown>): Record<string, string> | undefined {
   return isPlainObject(pod.metadata) && isPlainObject(pod.metadata.labels) ? labelsOf(pod) : undefined;
+}
+
+/**
+ * How a deploy of manifests is to treat traffic, as orca hands it to clouddriver: with
+ * `trafficManagement.enabled`, its services, whether new ReplicaSets get traffic, and what happens
+ * to the cluster's older ReplicaSets; without it, traffic is enabled (the annotation a manifest
+ * carries itself still attaches its Services), and nothing happens to older ones.
+ */
+export type TrafficStrategy = 'redblack' | 'bluegreen' | 'highlander' | 'none';
+
+export interface StageTraffic {
+  services: string[];
+  enableTraffic: boolean;
+  strategy: TrafficStrategy;
+}
+
+export interface TrafficManagementFields {
+  enabled: boolean;
+  options?: { enableTraffic?: boolean; services?: string[]; strategy?: TrafficStrategy };
+}
+
+export function stageTraffic(trafficManagement: TrafficManagementFields | undefined): StageTraffic {
+  if (trafficManagement?.enabled !== true) return { services: [], enableTraffic: true, strategy: 'none' };
+  const options = trafficManagement.options ?? {};
+  return { services: options.services ?? [], enableTraffic: options.enableTraffic ?? false, strategy: options.strategy ?? 'none' };
+}
+
+/** The kinds clouddriver routes traffic to (its CanReceiveTraffic handlers). */
+export function receivesTraffic(kind: string): boolean {
+  return sameKind(kind, 'ReplicaSet');
+}
+
+/**
+ * The Services a ReplicaSet of the stage is attached to: the stage's `services` written into its
+ * `traffic.spinnaker.io/load-balancers` annotation (a manifest that already names other ones is
+ * refused, as clouddriver does), or the annotation it carries. Services are `"service <name>"`.
+ */
+export function withLoadBalancers(manifest: Manifest, traffic: StageTraffic): { manifest: Manifest; services: string[] } {
+  const written = loadBalancersOf(manifest);
+  if (traffic.services.length === 0) return { manifest, services: written };
+  const wanted = serviceNamesOf(traffic.services, 'trafficManagement.options.services');
+  if (LOAD_BALANCERS_ANNOTATION in annotationsOf(manifest) && JSON.stringify(written) !== JSON.stringify(wanted)) {
+    throw new ManifestProblem(`its annotation ${LOAD_BALANCERS_ANNOTATION} names ${JSON.stringify(written)}, not the stage's services ${JSON.stringify(wanted)}`);
+  }
+  const annotations = { ...annotationsOf(manifest), [LOAD_BALANCERS_ANNOTATION]: JSON.stringify(traffic.services) };
+  return { manifest: { ...manifest, metadata: { ...manifest.metadata, annotations } }, services: wanted };
+}
+
+/**
+ * clouddriver's attach of a Service to a workload when traffic is enabled: the Service's selector
+ * is added to the pod template's labels. A Service without a selector, or one whose selector keys
+ * the template already has, is refused: Spinnaker owns those labels (it removes them to disable),
+ * so a template that sets them itself would be served again on every deploy.
+ */
+export function attachService(manifest: Manifest, service: Record<string, unknown>, serviceName: string): Manifest {
+  const selector = serviceSelectorOf(service);
+  if (Object.keys(selector).length === 0) throw new ManifestProblem(`Service ${serviceName} has no selector: it cannot route traffic to the ReplicaSet`);
+  const labels = templateLabelsOf(manifest) ?? {};
+  const common = Object.keys(selector).filter((key) => key in labels);
+  if (common.length > 0) {
+    throw new ManifestProblem(`Service ${serviceName} selects by ${common.join(', ')}, which the pod template already sets: Spinnaker's traffic management adds the Service's selector labels itself (remove them from the template)`);
+  }
+  const spec = isPlainObject(manifest.spec) ? manifest.spec : {};
+  const template = isPlainObject(spec.template) ? spec.template : {};
+  const metadata = isPlainObject(template.metadata) ? template.metadata : {};
+  return { ...manifest, spec: { ...spec, template: { ...template, metadata: { ...metadata, labels: { ...labels, ...selector } } } } };
+}
+
+/** What a deploy does to an older ReplicaSet of the cluster it deployed into. */
+export type OldReplicaSetAction = 'disable' | 'delete' | 'disableThenDelete';
+
+/**
+ * orca's DeployManifestStage after a deploy under traffic management: red/black and blue/green
+ * disable the older ReplicaSets (kept, to roll back to), except one that never became ready and
+ * is neither stable nor failed, which is deleted; highlander disables then deletes them all.
+ */
+export function oldReplicaSetAction(strategy: TrafficStrategy, old: Record<string, unknown>, stability: 'stable' | 'waiting' | 'failed'): OldReplicaSetAction | undefined {
+  if (strategy === 'none') return undefined;
+  if (strategy === 'highlander') return 'disableThenDelete';
+  const status = isPlainObject(old.status) ? old.status : {};
+  const serving = typeof status.readyReplicas === 'number' && status.readyReplicas > 0 && typeof status.availableReplicas === 'number' && status.availableReplicas > 0;
+  return !serving && stability === 'waiting' ? 'delete' : 'disable';
+}
+
+/** clouddriver refuses a red/black deploy of a manifest that keeps fewer than 2 versions: the old one it disables would be pruned. */
+export function checkRolloutStrategy(manifest: Manifest, strategy: TrafficStrategy): void {
+  const kept = Number(annotationsOf(manifest)['strategy.spinnaker.io/max-version-history']);
+  if (strategy === 'redblack' && Number.isFinite(kept) && kept < 2) {
+    throw new ManifestProblem('strategy.spinnaker.io/max-version-history is below 2, which red/black cannot honour (it keeps the old version, disabled): raise it to 2 or more');
+  }
 }

@@ -20,6 +20,7 @@ import { jenkinsStage } from './jenkins';
 import { kayentaCanaryStage } from './kayentaCanary';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
+import { savePipelineStage } from './savePipeline';
 import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
 import { rollbackClusterStage } from './serverGroup/rollback';
@@ -64,6 +65,7 @@ export const BUILT_IN_STAGE_TYPES = [
   bakeManifestStage,
   jenkinsStage,
   findArtifactFromExecutionStage,
+  savePipelineStage,
   kayentaCanaryStage,
 ] as const satisfies readonly StageType[];
 

@@ -77,7 +77,12 @@ function planOf(fields: CanaryFields): CanaryAnalysisPlan {
 
 async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): Promise<TaskResult> {
   const { fields, groups, provider, progress } = analysis;
-  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results, canaryStep: next.step });
+  // canaryStepStartedAt: when the current step's traffic split began, so a reader can tell when it will be judged.
+  const outputs = (next: Progress): JsonObject => ({
+    canaryResults: next.results,
+    canaryStep: next.step,
+    ...(next.stepStartedAt === undefined ? {} : { canaryStepStartedAt: new Date(next.stepStartedAt).toISOString() }),
+  });
   switch (action.kind) {
     case 'waitHealthy': {
       const timeoutMs = waitForUpTimeoutMs(fields);
@@ -106,7 +111,7 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
       const next: Progress = {
         ...judged,
         metricErrors: 0,
-        results: [...progress.results, stepResult(action.step, fields.steps[action.step] ?? 0, report)],
+        results: [...progress.results, stepResult(action.step, fields.steps[action.step] ?? 0, { startMs, endMs: action.endMs }, report)],
       };
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), canaryScore: report.score } };
     }
@@ -162,10 +167,13 @@ function awaitJudgment(ctx: TaskContext, progress: Progress): TaskResult {
   return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS, state: { ...progress, awaitingJudgment: true }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: step } };
 }
 
-function stepResult(step: number, percent: number, report: JudgeReport): JsonObject {
+/** What the stage's output keeps of a step's judgment; the web UI's canary report draws it (series over `start`–`end`). */
+function stepResult(step: number, percent: number, window: { startMs: number; endMs: number }, report: JudgeReport): JsonObject {
   return {
     step: step + 1,
     percent,
+    start: new Date(window.startMs).toISOString(),
+    end: new Date(window.endMs).toISOString(),
     score: report.score,
     result: report.result,
     ...(report.reason === undefined ? {} : { reason: report.reason }),
@@ -180,6 +188,8 @@ function stepResult(step: number, percent: number, report: JudgeReport): JsonObj
       canaryCount: metric.canaryCount,
       ...(metric.baselineSummary === undefined ? {} : { baselineSummary: { ...metric.baselineSummary } }),
       ...(metric.canarySummary === undefined ? {} : { canarySummary: { ...metric.canarySummary } }),
+      baselineSeries: metric.baselineSeries,
+      canarySeries: metric.canarySeries,
       ...(metric.reason === undefined ? {} : { reason: metric.reason }),
     })),
   };

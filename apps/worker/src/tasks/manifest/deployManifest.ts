@@ -16,6 +16,7 @@ import {
   maxVersionHistory,
   rewriteReferences,
   spinnakerKind,
+  stageTraffic,
   versionOf,
   versionsToPrune,
   withMoniker,
@@ -29,6 +30,7 @@ import type { ApiResource, KubeJson, KubernetesManifests } from '@gantry/provide
 import { readFields } from '../readFields';
 import { TaskFailure, TransientTaskError, type TaskContext } from '../Task';
 import { flattenLists, manifestsInArtifact, requireBoundArtifact } from './artifacts';
+import { setTraffic, withStageTraffic } from './traffic';
 import { MANIFEST_REFS, manifestTask, manifestsOf, namesByNamespace, refOf, spinnakerName, type ManifestRef } from './context';
 
 /** The content a deployed object was applied with, to tell changed from unchanged without comparing server defaults. */
@@ -83,6 +85,8 @@ interface Prepared {
   manifest: Manifest;
   resource: ApiResource;
   namespace: string | undefined;
+  /** The Services a ReplicaSet is attached to (its traffic.spinnaker.io/load-balancers). */
+  services: string[];
 }
 
 /**
@@ -103,7 +107,7 @@ function definedInStage(values: unknown[]): ApiResource[] {
 
 /** Checks every manifest and finds its resource and namespace; a bad one fails the stage naming it. */
 async function prepare(client: KubernetesManifests, values: unknown[], fields: DeployManifestFields): Promise<Prepared[]> {
-  const prepared: Prepared[] = [];
+  const prepared: Omit<Prepared, 'services'>[] = [];
   const ownKinds = definedInStage(values);
   for (const [index, value] of values.entries()) {
     const manifest = checkManifest(value, index);
@@ -123,7 +127,7 @@ async function prepare(client: KubernetesManifests, values: unknown[], fields: D
     if (namespace !== undefined) client.checkNamespace(namespace, 'deployManifest');
     prepared.push({ index, manifest, resource, namespace });
   }
-  return prepared;
+  return withStageTraffic(client, prepared, stageTraffic(fields.trafficManagement));
 }
 
 interface Planned extends Prepared {
@@ -244,6 +248,15 @@ export const deployManifestTask = manifestTask({
         // The API server's refusal (422 Invalid…) names the field; say which manifest it was about.
         if (isProviderError(error) && !error.retryable) throw new TaskFailure(`${describeManifest(item.manifest, item.index)}: ${error.reason}`);
         throw error;
+      }
+    }
+    // A ReplicaSet redeployed unchanged (a rollback to an identical version) may have been disabled
+    // since: with traffic enabled it serves again, as clouddriver's re-apply would make it.
+    if (stageTraffic(fields.trafficManagement).enableTraffic) {
+      for (const item of planned.filter((candidate) => candidate.unchanged && candidate.services.length > 0)) {
+        const ref = refOf(item.resource, item.name, item.namespace);
+        const live = await client.get(item.resource, item.namespace, item.name);
+        if (live !== null) await setTraffic(client, ref, live, item.services, 'enable');
       }
     }
     const pruned: string[] = [];

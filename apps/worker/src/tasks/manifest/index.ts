@@ -13,12 +13,14 @@ import {
   undoRolloutManifestTask,
   waitForManifestDeletedTask,
 } from './targetTasks';
+import { retireOldReplicaSetsTask } from './traffic';
 import { waitForManifestStableTask } from './waitForManifestStable';
 
 /** The tasks of the Kubernetes manifest stages (docs/architecture.md "Kubernetes manifests"). */
 export const manifestTasks = [
   deployManifestTask,
   waitForManifestStableTask,
+  retireOldReplicaSetsTask,
   determineManifestTargetTask,
   deleteManifestTask,
   waitForManifestDeletedTask,

@@ -3,11 +3,6 @@ import {
   ManifestProblem,
   loadBalancersOf,
   serviceNamesOf,
-  podLabelsOf,
-  serviceSelectorOf,
-  sharedSelectorKeys,
-  templateLabelsOf,
-  trafficLabelPatch,
   trafficManifestFieldsSchema,
   type TrafficAction,
   annotationsOf,
@@ -36,6 +31,7 @@ import { z } from 'zod';
 import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../cloud/poll';
 import { readFields } from '../readFields';
 import { TaskFailure, type TaskContext } from '../Task';
+import { setTraffic } from './traffic';
 import { MANIFEST_REFS, describeRef, failOn, manifestTask, manifestsOf, namesByNamespace, recordedRefs, refOf, spinnakerName, type ManifestRef } from './context';
 
 /** Finds the object of a `mode: dynamic` stage: the cluster's objects by moniker, then the criteria. */
@@ -260,21 +256,11 @@ export const findArtifactsFromResourceTask = manifestTask({
   },
 });
 
-/** The pods a ReplicaSet controls: those its selector matches and it owns (as `kubectl get pods -l` then the owner). */
-async function podsOf(client: KubernetesManifests, ref: ManifestRef, replicaSet: KubeJson): Promise<KubeJson[]> {
-  const uid = isPlainObject(replicaSet.metadata) ? replicaSet.metadata.uid : undefined;
-  const matchLabels = isPlainObject(replicaSet.spec) && isPlainObject(replicaSet.spec.selector) && isPlainObject(replicaSet.spec.selector.matchLabels) ? replicaSet.spec.selector.matchLabels : {};
-  const selector = Object.entries(matchLabels).map(([key, value]) => `${key}=${String(value)}`).join(',');
-  const pods = await client.list(await client.resourceFor('Pod', 'v1'), ref.namespace, selector === '' ? undefined : selector);
-  return pods.filter((pod) => isPlainObject(pod.metadata) && Array.isArray(pod.metadata.ownerReferences) && pod.metadata.ownerReferences.some((owner) => isPlainObject(owner) && owner.uid === uid));
-}
-
 /**
  * `enableManifest` / `disableManifest` (clouddriver's enable/disable manifest operation): for
- * each Service of the ReplicaSet's `traffic.spinnaker.io/load-balancers` annotation, JSON
- * patches add (enable) or remove (disable) the Service's selector labels on the pod template,
- * so future pods follow, and on the pods it has now. Each patch is computed from the live
- * labels, so a re-run after a crash patches only what is left.
+ * each Service of the ReplicaSet's `traffic.spinnaker.io/load-balancers` annotation (or the
+ * stage's `loadBalancers`), the Service's selector labels are added to or removed from the pod
+ * template and the pods (`setTraffic`).
  */
 function trafficTask<Name extends 'enableManifest' | 'disableManifest'>(name: Name, action: TrafficAction) {
   return manifestTask({
@@ -293,26 +279,7 @@ function trafficTask<Name extends 'enableManifest' | 'disableManifest'>(name: Na
         throw error;
       }
       if (serviceNames.length === 0) throw failOn(ref, 'has no traffic.spinnaker.io/load-balancers annotation naming its Services ("service <name>")');
-      const serviceResource = await client.resourceFor('Service', 'v1');
-      const selectors: Record<string, string>[] = [];
-      for (const serviceName of serviceNames) {
-        const service = await client.get(serviceResource, ref.namespace, serviceName);
-        if (service === null) throw failOn(ref, `its Service ${serviceName} does not exist`);
-        const shared = sharedSelectorKeys(service, live);
-        if (shared.length > 0) throw failOn(ref, `Service ${serviceName} selects by ${shared.join(', ')}, which the ReplicaSet's own selector uses: removing it would orphan the pods (give the Service a label of its own)`);
-        selectors.push(serviceSelectorOf(service));
-      }
-      const selector = Object.assign({}, ...selectors) as Record<string, string>;
-      const templatePatch = trafficLabelPatch(templateLabelsOf(live), '/spec/template/metadata/labels', selector, action);
-      if (templatePatch.length > 0) await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'json', templatePatch);
-      const podResource = await client.resourceFor('Pod', 'v1');
-      let patchedPods = 0;
-      for (const pod of await podsOf(client, ref, live)) {
-        const podPatch = trafficLabelPatch(podLabelsOf(pod), '/metadata/labels', selector, action);
-        if (podPatch.length === 0 || !isPlainObject(pod.metadata) || typeof pod.metadata.name !== 'string') continue;
-        await client.patch(podResource, ref.namespace, pod.metadata.name, 'json', podPatch);
-        patchedPods++;
-      }
+      const patchedPods = await setTraffic(client, ref, live, serviceNames, action);
       return { status: 'SUCCEEDED', outputs: { loadBalancers: serviceNames.map((s) => `service ${s}`), patchedPods, 'outputs.manifestNamesByNamespace': namesByNamespace([ref]) } };
     },
   });

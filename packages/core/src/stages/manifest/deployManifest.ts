@@ -3,6 +3,7 @@ import { artifactSchema } from '../../artifacts';
 import { isPlainObject } from '../../celValues';
 import { allowExpressions } from '../allowExpressions';
 import { checkAccount, nonEmptyText } from '../fields';
+import type { TrafficManagementFields } from '../../manifests/traffic';
 import { defineStageType } from '../StageType';
 import { manifestAccountShape, stableTimeoutShape } from './fields';
 
@@ -12,9 +13,10 @@ const manifestObject = z.record(z.string(), z.unknown(), { error: 'each manifest
 const requiredArtifact = z.looseObject({ artifact: artifactSchema.optional(), expectedArtifact: z.looseObject({ id: z.string().optional() }).optional() });
 
 /**
- * Red/black and friends for ReplicaSets behind Services. Accepted in its Spinnaker shape so
- * pipelines load, but only `enabled: false` runs: a stage that asks for traffic management is
- * refused at start (see `checkDeployManifest`) rather than deployed without it.
+ * Spinnaker's traffic management of ReplicaSets behind Services (orca's DeployManifestContext):
+ * the Services the new ReplicaSets are attached to, whether they get traffic at once, and what
+ * happens to the cluster's older ReplicaSets after the deploy (`core/manifests/traffic.ts`).
+ * `namespace` is deck's, where it lists the Services; they are looked up in the ReplicaSet's.
  */
 const trafficManagement = z.looseObject({
   enabled: z.boolean().default(false),
@@ -51,7 +53,7 @@ interface DeploySource {
   manifests?: unknown[];
   manifestArtifactId?: string;
   manifestArtifact?: unknown;
-  trafficManagement?: { enabled: boolean };
+  trafficManagement?: TrafficManagementFields;
 }
 
 function checkDeployManifest(fields: DeploySource, ctx: z.RefinementCtx): void {
@@ -62,8 +64,10 @@ function checkDeployManifest(fields: DeploySource, ctx: z.RefinementCtx): void {
   if (fields.source === 'artifact' && fields.manifestArtifactId === undefined && !isPlainObject(fields.manifestArtifact)) {
     ctx.addIssue({ code: 'custom', path: ['manifestArtifactId'], message: 'manifestArtifactId or manifestArtifact is required with source artifact' });
   }
-  if (fields.trafficManagement?.enabled === true) {
-    ctx.addIssue({ code: 'custom', path: ['trafficManagement', 'enabled'], message: 'traffic management of ReplicaSets is not supported yet: deploy with trafficManagement.enabled false' });
+  for (const [index, service] of (fields.trafficManagement?.options?.services ?? []).entries()) {
+    if (!/^\s*service\s+\S+\s*$/i.test(service) && !service.includes('${')) {
+      ctx.addIssue({ code: 'custom', path: ['trafficManagement', 'options', 'services', index], message: `${JSON.stringify(service)} is not "service <name>" (only Services route traffic)` });
+    }
   }
 }
 
@@ -74,12 +78,17 @@ export type DeployManifestFields = z.output<typeof deployManifestFieldsSchema>;
 /**
  * `deployManifest`: server-side apply of Kubernetes manifests (from `manifests` or an artifact),
  * versioning ConfigMaps, Secrets, ReplicaSets and Pods as `-vNNN`, then waiting until every
- * deployed object is stable.
+ * deployed object is stable; under a traffic strategy, the cluster's older ReplicaSets are then
+ * disabled or deleted (`retireOldReplicaSets`).
  */
 export const deployManifestStage = defineStageType({
   type: 'deployManifest',
   fields: allowExpressions(deployManifestFieldsSchema),
-  tasks: () => ['deployManifest', 'waitForManifestStable'],
+  tasks: (fields) => [
+    'deployManifest',
+    'waitForManifestStable',
+    ...(fields.trafficManagement?.enabled === true && (fields.trafficManagement.options?.strategy ?? 'none') !== 'none' ? (['retireOldReplicaSets'] as const) : []),
+  ],
   // Spinnaker's skipExpressionEvaluation: the manifests are deployed as written, `${…}` and all
   // (a ConfigMap holding a shell or Helm template).
   literalFields: (fields) => (fields.skipExpressionEvaluation === true ? [['manifests', '**']] : []),

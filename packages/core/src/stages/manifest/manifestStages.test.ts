@@ -16,11 +16,19 @@ describe('manifest stage types', () => {
     expect(check(deployManifestStage, { account: 'k8s', source: 'artifact', manifestArtifact: { type: 'embedded/base64', reference: 'a2luZDogU2VydmljZQ==' } })).toMatchObject({ ok: true });
   });
 
+  it("plans orca's steps after a deploy under traffic management: the old ReplicaSets are retired unless the strategy is none", () => {
+    const traffic = (strategy: string) => ({ account: 'k8s', manifests: [service], trafficManagement: { enabled: true, options: { enableTraffic: true, services: ['service web'], strategy } } });
+    expect(check(deployManifestStage, traffic('redblack'))).toMatchObject({ ok: true, tasks: ['deployManifest', 'waitForManifestStable', 'retireOldReplicaSets'] });
+    expect(check(deployManifestStage, traffic('highlander'))).toMatchObject({ ok: true, tasks: ['deployManifest', 'waitForManifestStable', 'retireOldReplicaSets'] });
+    expect(check(deployManifestStage, traffic('none'))).toMatchObject({ ok: true, tasks: ['deployManifest', 'waitForManifestStable'] });
+    expect(check(deployManifestStage, { ...traffic('redblack'), trafficManagement: { enabled: false, options: { strategy: 'redblack' } } })).toMatchObject({ ok: true, tasks: ['deployManifest', 'waitForManifestStable'] });
+  });
+
   it('names what is missing or unsupported', () => {
     expect(check(deployManifestStage, { account: 'k8s', source: 'text' })).toMatchObject({ ok: false, issues: [{ path: ['manifests'], message: 'manifests is required with source text' }] });
     expect(check(deployManifestStage, { account: 'k8s', source: 'artifact' })).toMatchObject({ ok: false, issues: [{ path: ['manifestArtifactId'] }] });
     expect(check(deployManifestStage, { manifests: [service] })).toMatchObject({ ok: false, issues: [{ path: ['account'] }] });
-    expect(check(deployManifestStage, { account: 'k8s', manifests: [service], trafficManagement: { enabled: true } })).toMatchObject({ ok: false, issues: [{ path: ['trafficManagement', 'enabled'] }] });
+    expect(check(deployManifestStage, { account: 'k8s', manifests: [service], trafficManagement: { enabled: true, options: { services: ['ingress web'] } } })).toMatchObject({ ok: false, issues: [{ path: ['trafficManagement', 'options', 'services', 0] }] });
     expect(check(deployManifestStage, { account: 'k8s', manifests: [service], cloudProvider: 'aws' })).toMatchObject({ ok: false, issues: [{ path: ['cloudProvider'] }] });
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { PipelineRepositorySetting } from '../../packages/config/src';
+import type { ArtifactAccountConfig, PipelineRepositorySetting } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import type { OidcVerifier } from '../../apps/api/src/auth/oidc';
@@ -73,6 +73,8 @@ export async function startTestGantry(
     secrets?: Readonly<Record<string, string>>;
     /** Git repositories pipelines are synced from, for the API and the worker; default none. */
     pipelineRepositories?: readonly PipelineRepositorySetting[];
+    /** Artifact accounts for bakes and deploys (the configuration's artifactAccounts); default the built-in two. */
+    artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
     /** An OpenID provider to accept ID tokens from and, with its clientId, to sign browsers in through (/auth/login). */
     oidc?: OidcVerifier;
     /** This server's URL as browsers reach it (the OIDC redirect URI is registered with the provider before the server listens). */
@@ -133,6 +135,7 @@ export async function startTestGantry(
           ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
           ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
           ...(options.pipelineRepositories === undefined ? {} : { pipelineRepositories: options.pipelineRepositories }),
+          ...(options.artifactAccounts === undefined ? {} : { artifactAccounts: options.artifactAccounts }),
           ...(options.metricsAccounts === undefined ? {} : { metricsAccounts: options.metricsAccounts }),
           ...(options.clock === undefined ? {} : { clock: options.clock }),
         });

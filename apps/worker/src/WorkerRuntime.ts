@@ -1,4 +1,4 @@
-import type { PipelineRepositorySetting } from '@gantry/config';
+import type { ArtifactAccountConfig, PipelineRepositorySetting } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
@@ -67,6 +67,8 @@ export interface WorkerOptions {
   pipelineRepositories?: readonly PipelineRepositorySetting[];
   /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  /** Artifact accounts bakes and deploys fetch through (the configuration's artifactAccounts); default the built-in two. */
+  artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   /** Metrics accounts kayentaCanary stages read (the configuration's metricsAccounts); default none. */
   metricsAccounts?: readonly MetricsAccountSetting[];
   /** The clock tasks wait towards instants by; default the system's (tests run a faster one). */
@@ -109,6 +111,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
         jenkinsMasters: options.jenkinsMasters ?? [],
+        artifactAccounts: options.artifactAccounts ?? {},
         metricsAccounts: options.metricsAccounts ?? [],
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),

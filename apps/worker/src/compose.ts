@@ -32,6 +32,7 @@ export function startConfiguredWorker(
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
     pipelineRepositories: pipelineRepositoriesOf(config),
+    artifactAccounts: config.artifactAccounts,
     metricsAccounts: Object.entries(config.metricsAccounts).map(([name, account]) => ({ name, ...account })),
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
     notifications: notificationSettings(config, secretResolver(config.secrets, process.env)),

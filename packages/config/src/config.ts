@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EMPTY_DEPLOY_POLICY, deployPolicySchema } from '@gantry/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { artifactAccountMap } from './artifactAccounts';
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -211,6 +212,8 @@ export const configSchema = z.object({
   pipelinesRepoIntervalSec: z.coerce.number().int().min(5).default(60),
   pipelinesRepoWebhookSecret: secretName.optional(),
   pipelinesRepoPasswordSecret: secretName.optional(),
+  /** Artifact accounts bakes and deploys fetch through (README "Artifact accounts"); the built-in two need no entry. */
+  artifactAccounts: artifactAccountMap.default({}),
   metricsAccounts: metricsAccountMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
@@ -280,6 +283,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   pipelinesRepoIntervalSec: 'GANTRY_PIPELINES_REPO_INTERVAL_SEC',
   pipelinesRepoWebhookSecret: 'GANTRY_PIPELINES_REPO_WEBHOOK_SECRET',
   pipelinesRepoPasswordSecret: 'GANTRY_PIPELINES_REPO_PASSWORD_SECRET',
+  artifactAccounts: 'GANTRY_ARTIFACT_ACCOUNTS',
   metricsAccounts: 'GANTRY_METRICS_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',

@@ -30,6 +30,7 @@ describe('@gantry/core entry point', () => {
       'enableManifest',
       'disableManifest',
       'runJobManifest',
+      'bakeManifest',
       'jenkins',
       'findArtifactFromExecution',
       'savePipeline',

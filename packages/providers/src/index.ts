@@ -24,3 +24,4 @@ export {
   type JenkinsParameters,
 } from './jenkins/client';
 export { GitMirror, type GitSource } from './git/GitMirror';
+export { ArtifactAccounts, ArtifactError, type ArtifactAccountsOptions } from './artifacts/ArtifactAccounts';

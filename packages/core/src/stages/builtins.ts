@@ -4,6 +4,7 @@ import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
 import { findArtifactFromExecutionStage } from './findArtifactFromExecution';
 import {
+  bakeManifestStage,
   deleteManifestStage,
   deployManifestStage,
   disableManifestStage,
@@ -61,6 +62,7 @@ export const BUILT_IN_STAGE_TYPES = [
   enableManifestStage,
   disableManifestStage,
   runJobManifestStage,
+  bakeManifestStage,
   jenkinsStage,
   findArtifactFromExecutionStage,
   savePipelineStage,

@@ -4,6 +4,7 @@ import { GitMirror } from '@gantry/providers';
 import type { OutgoingMessage } from '@gantry/queue';
 import { PipelineRepositorySyncs, type Database, type SyncReport } from '@gantry/store';
 import type { EngineLogger } from '../engine/EngineContext';
+import { startPolling } from '../engine/polling';
 
 /** What a sync came to: the report of the head commit, and whether this call applied it (or found it done). */
 export interface SyncOutcome {
@@ -73,26 +74,10 @@ export function startPipelineRepositoryPolling(
   send: (messages: OutgoingMessage[]) => Promise<void>,
   log: EngineLogger,
 ): { stop(): Promise<void> } {
-  const running = new Map<string, Promise<void>>();
-  const timers = syncer.repositories.map((repository) => {
-    const poll = () => {
-      if (running.has(repository.name)) return;
-      const done = syncer
-        .sync(repository.name)
-        .then((outcome) => (outcome === undefined ? undefined : send(outcome.messages)))
-        .catch((error: unknown) => log.error({ err: error, repository: repository.name }, 'pipelines repository sync failed; the next one retries'))
-        .finally(() => running.delete(repository.name));
-      running.set(repository.name, done);
-    };
-    poll();
-    const timer = setInterval(poll, repository.intervalSeconds * 1000);
-    timer.unref();
-    return timer;
-  });
-  return {
-    async stop() {
-      for (const timer of timers) clearInterval(timer);
-      await Promise.all(running.values());
-    },
-  };
+  return startPolling(syncer.repositories, (repository) =>
+    syncer
+      .sync(repository.name)
+      .then((outcome) => (outcome === undefined ? undefined : send(outcome.messages)))
+      .catch((error: unknown) => log.error({ err: error, repository: repository.name }, 'pipelines repository sync failed; the next one retries')),
+  );
 }

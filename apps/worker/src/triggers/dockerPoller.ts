@@ -13,6 +13,7 @@ import type { MessageBus } from '@gantry/queue';
 import { DockerTags, PostgresExecutionRepository, fireTriggers, selectTriggerCandidates } from '@gantry/store';
 import type pg from 'pg';
 import type { EngineLogger } from '../engine/EngineContext';
+import { startPolling } from '../engine/polling';
 
 /** One registry to poll, as configured (`dockerRegistries`). */
 export interface PolledRegistry {
@@ -113,25 +114,10 @@ export async function pollIfDue(deps: DockerPollerDeps, registry: PolledRegistry
 
 /** Polls every configured registry at its interval until stopped; a poll never overlaps the previous one of its registry. */
 export function startDockerPolling(deps: DockerPollerDeps, registries: readonly PolledRegistry[]): { stop(): Promise<void> } {
-  const running = new Map<string, Promise<void>>();
-  const timers = registries.map((registry) => {
-    const poll = () => {
-      if (running.has(registry.name)) return;
-      const done = pollIfDue(deps, registry)
-        .then((polled) => (polled !== undefined && polled.started > 0 ? deps.log.info({ registry: registry.name, started: polled.started }, 'docker tags polled: new tags started pipelines') : undefined))
-        .catch((error: unknown) => deps.log.error({ err: error, registry: registry.name }, 'docker registry poll failed; the next one retries'))
-        .finally(() => running.delete(registry.name));
-      running.set(registry.name, done);
-    };
-    poll();
-    const timer = setInterval(poll, registry.pollIntervalSeconds * 1000);
-    timer.unref();
-    return timer;
-  });
-  return {
-    async stop() {
-      for (const timer of timers) clearInterval(timer);
-      await Promise.all(running.values());
-    },
-  };
+  const polled = registries.map((registry) => ({ ...registry, intervalSeconds: registry.pollIntervalSeconds }));
+  return startPolling(polled, (registry) =>
+    pollIfDue(deps, registry)
+      .then((outcome) => (outcome !== undefined && outcome.started > 0 ? deps.log.info({ registry: registry.name, started: outcome.started }, 'docker tags polled: new tags started pipelines') : undefined))
+      .catch((error: unknown) => deps.log.error({ err: error, registry: registry.name }, 'docker registry poll failed; the next one retries')),
+  );
 }

@@ -194,6 +194,27 @@ describe('simulated deployment controller', () => {
     await eventually(async () => ((await pods('solo')).length === 0 ? true : undefined));
   });
 
+  it('runs a DaemonSet\'s pod on the one node, replaces it when the template changes, and reports what Spinnaker\'s rule reads', async () => {
+    const daemonSet = (image: string) => ({
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace },
+      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image }] } } },
+    });
+    await k.apps.createNamespacedDaemonSet({ namespace, body: daemonSet('agent:1') });
+    const settled = (generation: number) => eventually(async () => {
+      const status = (await k.apps.readNamespacedDaemonSet({ name: 'agent', namespace })).status;
+      return status?.observedGeneration === generation && status.numberAvailable === 1 && status.updatedNumberScheduled === 1 ? status : undefined;
+    });
+    expect(await settled(1)).toMatchObject({ desiredNumberScheduled: 1, currentNumberScheduled: 1, numberReady: 1 });
+    const first = await pods('agent');
+    expect(first.map((pod) => pod.metadata?.ownerReferences?.[0]?.kind)).toEqual(['DaemonSet']);
+    await k.apps.replaceNamespacedDaemonSet({ name: 'agent', namespace, body: { ...daemonSet('agent:2'), metadata: { name: 'agent', namespace, resourceVersion: (await k.apps.readNamespacedDaemonSet({ name: 'agent', namespace })).metadata?.resourceVersion } } });
+    await settled(2);
+    const second = await pods('agent');
+    expect(second.map((pod) => pod.spec?.containers[0]?.image)).toEqual(['agent:2']);
+    await k.apps.deleteNamespacedDaemonSet({ name: 'agent', namespace });
+    await eventually(async () => ((await pods('agent')).length === 0 ? true : undefined));
+  });
+
   it('exposes stored objects to tests through state', async () => {
     await eventually(async () => (fake.state.list('pods', namespace).some((p) => p.metadata.name?.toString().startsWith('web-')) ? true : undefined));
     expect(fake.state.get('deployments', 'web', namespace)?.metadata.name).toBe('web');

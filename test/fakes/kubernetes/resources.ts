@@ -7,7 +7,7 @@
 import { isObject, type JsonObject } from './json';
 
 /** The built-in types; custom resources defined through CRDs are served under their plural too. */
-export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'jobs' | 'httproutes' | 'customresourcedefinitions';
+export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'daemonsets' | 'jobs' | 'ingresses' | 'httproutes' | 'customresourcedefinitions';
 /** A built-in type, or the plural of a custom resource a test defined (`widgets`). */
 export type FakeResourceName = BuiltInResourceName | (string & {});
 
@@ -78,6 +78,19 @@ const BUILT_IN: readonly ResourceType[] = [
     name: 'replicasets', group: 'apps', version: 'v1', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
     shortNames: ['rs'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
     custom: false, deleteReturnsObject: false,
+  },
+  {
+    // One pod per node of the fake's single node (controller/index.ts), replaced when the template changes.
+    name: 'daemonsets', group: 'apps', version: 'v1', singular: 'daemonset', kind: 'DaemonSet', namespaced: true,
+    shortNames: ['ds'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    // Stored as written: the fake has no ingress controller, so no load balancer fills its status
+    // (Spinnaker counts an Ingress stable once applied).
+    name: 'ingresses', group: 'networking.k8s.io', version: 'v1', singular: 'ingress', kind: 'Ingress', namespaced: true,
+    shortNames: ['ing'], categories: [], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: true,
   },
   {
     // Jobs run their pods through the simulated Job controller (controller/jobs.ts).

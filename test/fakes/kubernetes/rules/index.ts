@@ -46,6 +46,8 @@ const RULES: Record<BuiltInResourceName, ResourceRules> = {
   configmaps: configMapRules,
   secrets: secretRules,
   replicasets: podRules,
+  daemonsets: podRules,
+  ingresses: podRules,
   jobs: jobRules,
   customresourcedefinitions: podRules,
   services: serviceRules,

@@ -7,7 +7,7 @@
 import { isObject, type JsonObject } from './json';
 
 /** The built-in types; custom resources defined through CRDs are served under their plural too. */
-export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'daemonsets' | 'jobs' | 'ingresses' | 'httproutes' | 'customresourcedefinitions';
+export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'daemonsets' | 'statefulsets' | 'jobs' | 'ingresses' | 'networkpolicies' | 'httproutes' | 'customresourcedefinitions';
 /** A built-in type, or the plural of a custom resource a test defined (`widgets`). */
 export type FakeResourceName = BuiltInResourceName | (string & {});
 
@@ -84,6 +84,18 @@ const BUILT_IN: readonly ResourceType[] = [
     name: 'daemonsets', group: 'apps', version: 'v1', singular: 'daemonset', kind: 'DaemonSet', namespaced: true,
     shortNames: ['ds'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
     custom: false, deleteReturnsObject: false,
+  },
+  {
+    // Pods `<name>-<ordinal>`, rolled from the highest ordinal down (controller/index.ts).
+    name: 'statefulsets', group: 'apps', version: 'v1', singular: 'statefulset', kind: 'StatefulSet', namespaced: true,
+    shortNames: ['sts'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    // Stored as written: the fake enforces no network policy.
+    name: 'networkpolicies', group: 'networking.k8s.io', version: 'v1', singular: 'networkpolicy', kind: 'NetworkPolicy', namespaced: true,
+    shortNames: ['netpol'], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: true,
   },
   {
     // Stored as written: the fake has no ingress controller, so no load balancer fills its status

@@ -4,9 +4,10 @@ import { embeddedStartup } from './benchmarks/embeddedStartup';
 import { engineVsBullmq } from './benchmarks/engineVsBullmq';
 import { manifestDeploy } from './benchmarks/manifestDeploy';
 import { rollback } from './benchmarks/rollback';
+import { tracingOverhead } from './benchmarks/tracingOverhead';
 import { uiRender } from './benchmarks/ui';
 import { waitingScale } from './benchmarks/waitingScale';
 import type { Benchmark } from './lib/result';
 
 /** In run order: the cheap, self-contained ones first so a quick look fails fast. */
-export const BENCHMARKS: readonly Benchmark[] = [engineVsBullmq, embeddedStartup, apiLatency, waitingScale, canaryPower, rollback, uiRender, manifestDeploy];
+export const BENCHMARKS: readonly Benchmark[] = [engineVsBullmq, tracingOverhead, embeddedStartup, apiLatency, waitingScale, canaryPower, rollback, uiRender, manifestDeploy];

@@ -126,6 +126,27 @@ describe('kayentaCanary stage through the engine', () => {
     });
   });
 
+  it('judges a past window at once (retrospective), in intervals from the scope\'s start and end', async () => {
+    experimentErrors = (index) => 1 + (index % 3) / 10;
+    const configId = await storeConfig(solutionConfigOnPrometheus());
+    const stage = solutionStage(configId);
+    const config = stage.canaryConfig as { scopes: Record<string, unknown>[] };
+    stage.analysisType = 'retrospective';
+    config.scopes[0]!.startTimeIso = '2026-12-01T10:00:00Z';
+    config.scopes[0]!.endTimeIso = '2026-12-01T10:10:00Z';
+    const execution = await run([stage]);
+    const judged = stageOf(execution, String(stage.refId));
+    expect(judged.status).toBe('SUCCEEDED');
+    // PT0H5M's lifetime is the window's ten minutes here; intervals of five, each from the start.
+    expect(judged.outputs).toMatchObject({
+      canaryScores: [100, 100],
+      canaryIntervals: [
+        { startTimeIso: '2026-12-01T10:00:00.000Z', endTimeIso: '2026-12-01T10:05:00.000Z' },
+        { startTimeIso: '2026-12-01T10:00:00.000Z', endTimeIso: '2026-12-01T10:10:00.000Z' },
+      ],
+    });
+  });
+
   it('fails at run time, naming it, when the canary config does not exist (the save accepted it)', async () => {
     const execution = await run([solutionStage('0b9f3c1e-4d2a-4f6b-8a7c-1e2d3c4b5a69')]);
     const stage = stageOf(execution, '11');

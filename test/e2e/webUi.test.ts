@@ -105,7 +105,7 @@ describe.skipIf(!browserAvailable('the web UI browser test'))('the web UI in Chr
 
     // Only the event stream tells this page of changes: the stage turns green without a reload.
     await page.locator('.live.live').waitFor();
-    await page.locator('[data-stage="soak"][data-status="SUCCEEDED"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-stage="soak"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-stage="approve"][data-status="RUNNING"]').waitFor();
     await page.getByText('Approve waits for a manual judgment.').waitFor();
     await screenshot(page, 'execution-judgment', true);
@@ -130,6 +130,33 @@ describe.skipIf(!browserAvailable('the web UI browser test'))('the web UI in Chr
     expect(execution.stages.find((stage) => stage.refId === 'approve')?.outputs).toMatchObject({ judgmentStatus: 'continue' });
     const events = await gantry.request<{ events: { type: string; actor: string | null }[] }>('GET', `/api/v1/executions/${executionId}/events`);
     expect(events.body.events.filter((event) => event.actor === 'ui-tester').map((event) => event.type)).toEqual(expect.arrayContaining([expect.stringMatching(/JUDG/)]));
+  });
+
+  it("keeps each saved version: the editor diffs one against its text and restores it, and the restore saves as a new version", async () => {
+    const [pipeline] = (await gantry.request<{ pipelines: { id: string }[] }>('GET', '/api/v1/pipelines?application=uitest')).body.pipelines;
+    await page.goto(`${url}/applications/uitest/pipelines/${pipeline!.id}/edit`);
+    const editor = page.getByLabel('Pipeline definition (JSON)');
+    await page.getByRole('heading', { name: 'Edit release' }).waitFor();
+    const longer = { ...PIPELINE, stages: PIPELINE.stages.map((stage) => (stage.refId === 'soak' ? { ...stage, waitTime: 2 } : stage)) };
+    await editor.fill(JSON.stringify(longer, null, 2));
+    await page.getByText('Valid.').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved version 2.').waitFor();
+
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByRole('button', { name: 'v1', exact: true }).click();
+    const diff = history.getByLabel('Differences between version 1 and the editor');
+    await diff.locator('.removed', { hasText: '"waitTime": 1' }).waitFor();
+    await diff.locator('.added', { hasText: '"waitTime": 2' }).waitFor();
+    await screenshot(page, 'editor-history', true);
+
+    await history.getByRole('button', { name: 'Restore v1 into the editor' }).click();
+    expect(await editor.inputValue()).toContain('"waitTime": 1');
+    await page.getByText('Valid.').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved version 3.').waitFor();
+    const versions = await gantry.request<{ versions: { version: number; definition: { stages: { waitTime?: number }[] } }[] }>('GET', `/api/v1/pipelines/${pipeline!.id}/versions`);
+    expect(versions.body.versions.map((version) => [version.version, version.definition.stages[0]?.waitTime])).toEqual(expect.arrayContaining([[1, 1], [2, 2], [3, 1]]));
   });
 
   it('lists the application with its last execution, and its executions as rows of stage bars', async () => {

@@ -1,11 +1,15 @@
 import type { MessageBus } from '@gantry/queue';
 import type { CommandResult } from '@gantry/store';
+import { ATTR, annotateSpan } from '@gantry/telemetry';
 
 /**
  * Sends the messages a committed state change decided on, then hands back its value. Every command
  * result goes through here: dropping its messages would leave the execution waiting forever.
  */
 export async function dispatch<T>(bus: MessageBus, result: CommandResult<T>): Promise<T> {
+  // The request's span names the execution it moved, as every span of an execution does.
+  const moved = result.messages.find((message) => 'executionId' in message);
+  if (moved !== undefined && 'executionId' in moved) annotateSpan({ [ATTR.executionId]: moved.executionId });
   await bus.sendAll(result.messages.map((message) => ({ message })));
   return result.value;
 }

@@ -4,7 +4,7 @@ import { startConfiguredWorker } from '@gantry/worker';
 
 /** `npm start`: the API and a worker in one process, for a single machine. */
 runMain('gantry', async () => {
-  const { config, log, infra, providers } = await bootstrap('gantry');
+  const { config, log, infra, providers, tracing } = await bootstrap('gantry');
   const app = await startApiServer(infra, config, providers);
   const worker = startConfiguredWorker(infra, config, log, providers);
   log.info(`gantry listening on http://${config.host}:${config.port} (docs at /docs)`);
@@ -13,5 +13,6 @@ runMain('gantry', async () => {
     await app.close();
     await worker.close();
     await infra.close();
+    await tracing.shutdown();
   }, log);
 });

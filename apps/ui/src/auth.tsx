@@ -85,7 +85,8 @@ function SignIn({ reason }: { reason: string | undefined }) {
       </form>
       {oidcLogin() && (
         <p>
-          <a className="button" href="/auth/login">
+          {/* Back to this very page once signed in: a shared link survives the sign-in. */}
+          <a className="button" href={`/auth/login?returnTo=${encodeURIComponent(window.location.pathname + window.location.search)}`}>
             Sign in with single sign-on (OIDC)
           </a>
         </p>

@@ -1,4 +1,5 @@
 import type { EngineMessage, MessageBus, OutgoingMessage } from '@gantry/queue';
+import { ATTR, failSpan, inMessageSpan, type TraceCarrier } from '@gantry/telemetry';
 import { cancelExecution } from './handlers/CancelExecution';
 import { completeExecution } from './handlers/CompleteExecution';
 import { completeStage } from './handlers/CompleteStage';
@@ -11,6 +12,8 @@ import { startExecution } from './handlers/StartExecution';
 import { startDownstreamPipelines } from './handlers/StartDownstreamPipelines';
 import { startStage } from './handlers/StartStage';
 import { syncCronTriggers } from './handlers/SyncCronTriggers';
+import { syncPipelineRepository } from './handlers/SyncPipelineRepository';
+import type { PipelineRepositorySyncer } from './gitops/PipelineRepositorySyncer';
 import type { CronScheduleStore } from './triggers/CronSchedules';
 import type { EngineContext, Handler } from './engine/EngineContext';
 import { engineMessageSeconds, engineMessages } from './engine/metrics';
@@ -18,8 +21,9 @@ import type { OutboxAcks } from './engine/outbox';
 
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
-// SyncCronTriggers is bound per engine, to the queue connection that holds the schedules.
-const HANDLERS: Omit<Handlers, 'SyncCronTriggers'> = {
+// SyncCronTriggers is bound per engine, to the queue connection that holds the schedules;
+// SyncPipelineRepository to the configured repositories.
+const HANDLERS: Omit<Handlers, 'SyncCronTriggers' | 'SyncPipelineRepository'> = {
   StartExecution: startExecution,
   StartStage: startStage,
   RunTask: runTask,
@@ -48,23 +52,37 @@ export class Engine {
     private readonly bus: MessageBus,
     schedules: CronScheduleStore,
     private readonly acks: OutboxAcks,
+    repositories?: PipelineRepositorySyncer,
   ) {
-    this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules) };
+    this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules), SyncPipelineRepository: syncPipelineRepository(repositories) };
   }
 
-  async handle(message: EngineMessage): Promise<void> {
-    const handler = this.handlers[message.type] as Handler<EngineMessage>;
-    const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
-    try {
-      const next: OutgoingMessage[] = await handler(message, this.ctx);
-      await this.bus.sendAll(next);
-      this.acks.add(next);
-      engineMessages.inc({ type: message.type, outcome: 'ok' });
-    } catch (error) {
-      engineMessages.inc({ type: message.type, outcome: 'error' });
-      throw error;
-    } finally {
-      stopTimer();
-    }
+  /** Handles one message in a span of the execution's trace (`trace`, the one the message carries). */
+  handle(message: EngineMessage, trace?: TraceCarrier): Promise<void> {
+    return inMessageSpan(`engine ${message.type}`, trace, messageAttributes(message), async (span) => {
+      const handler = this.handlers[message.type] as Handler<EngineMessage>;
+      const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
+      try {
+        const next: OutgoingMessage[] = await handler(message, this.ctx);
+        await this.bus.sendAll(next);
+        this.acks.add(next);
+        engineMessages.inc({ type: message.type, outcome: 'ok' });
+      } catch (error) {
+        engineMessages.inc({ type: message.type, outcome: 'error' });
+        failSpan(span, error);
+        throw error;
+      } finally {
+        stopTimer();
+      }
+    });
   }
+}
+
+function messageAttributes(message: EngineMessage) {
+  return {
+    [ATTR.message]: message.type,
+    [ATTR.executionId]: 'executionId' in message ? message.executionId : undefined,
+    [ATTR.stageId]: 'stageId' in message ? message.stageId : undefined,
+    [ATTR.pipelineId]: 'pipelineId' in message ? message.pipelineId : undefined,
+  };
 }

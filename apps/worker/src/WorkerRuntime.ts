@@ -1,18 +1,30 @@
+import type { ArtifactAccountConfig, PipelineRepositorySetting } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
-import { startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
-import { PostgresExecutionRepository, isDatabaseUnavailable, type Database } from '@gantry/store';
+import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
+import { PipelineRepository, PostgresExecutionRepository, isDatabaseUnavailable, type Database, type RetentionPolicy } from '@gantry/store';
 import { DEFAULT_RETRY_POLICY, type EngineLogger, type RetryPolicy } from './engine/EngineContext';
 import { Engine } from './Engine';
 import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSandbox';
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
+import { startRetentionPrune } from './engine/retention';
+import { PipelineRepositorySyncer, startPipelineRepositoryPolling } from './gitops/PipelineRepositorySyncer';
 import { createTaskServices, type JenkinsMasterSetting, type MetricsAccountSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskClock, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
 import { startDockerPolling, type PolledRegistry } from './triggers/dockerPoller';
+import { createChannels, type ChannelSettings } from './notifications/channels';
+import { startNotificationSender } from './notifications/NotificationSender';
+
+/** Where notifications go and how they are retried (the configuration's `notifications`). */
+export interface WorkerNotificationSettings extends Omit<ChannelSettings, 'http'> {
+  pollIntervalMs: number;
+  maxAttempts: number;
+  retry?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
+}
 
 export interface WorkerOptions {
   db: Database;
@@ -43,12 +55,20 @@ export interface WorkerOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Time and memory for a stage start's expressions (DEFAULT_EXPRESSION_LIMITS). */
   expressionLimits?: ExpressionLimits;
+  /** Start the expression thread with the worker (processes serving traffic), not at the first expression (tests). */
+  warmExpressions?: boolean;
+  /** How long finished executions and audit events are kept (pruned hourly); default: forever. */
+  retention?: RetentionPolicy;
   /** Traffic guards and freeze windows (the configuration's deployPolicy); default: none. */
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
   dockerRegistries?: readonly PolledRegistry[];
+  /** Git repositories whose files are the pipelines (the configuration's pipelinesRepo* and pipelineRepositories); default none. */
+  pipelineRepositories?: readonly PipelineRepositorySetting[];
   /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  /** Artifact accounts bakes and deploys fetch through (the configuration's artifactAccounts); default the built-in two. */
+  artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   /** Metrics accounts kayentaCanary stages read (the configuration's metricsAccounts); default none. */
   metricsAccounts?: readonly MetricsAccountSetting[];
   /** The clock tasks wait towards instants by; default the system's (tests run a faster one). */
@@ -58,6 +78,8 @@ export interface WorkerOptions {
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
    */
   permissions?: PermissionSource;
+  /** Notification channels; default: none configured (Slack and Teams webhook URLs, Google Chat and webhooks still work). */
+  notifications?: WorkerNotificationSettings;
 }
 
 export interface RunningWorker {
@@ -72,13 +94,16 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Cron triggers are job schedulers on the engine's queue; this connection adds and removes them.
   const schedules = CronSchedules.open(options.queue);
   const expressions = new ExpressionSandbox(options.expressionLimits);
+  if (options.warmExpressions === true) expressions.warm();
   const secrets = secretResolver(options.secrets ?? {}, process.env);
+  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log);
   const engine = new Engine(
     {
       pool: options.db.pool,
       task: (name) => tasks.find(name),
       services: createTaskServices({
         pool: options.db.pool,
+        pipelines: new PipelineRepository(options.db.prisma),
         executions,
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
@@ -86,6 +111,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
         jenkinsMasters: options.jenkinsMasters ?? [],
+        artifactAccounts: options.artifactAccounts ?? {},
         metricsAccounts: options.metricsAccounts ?? [],
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
@@ -99,12 +125,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     options.bus,
     schedules,
     new OutboxAcks(options.db.pool, options.log),
+    repositories,
   );
   const relay = startOutboxRelay({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: 1000, graceMs: 5000 });
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
   const lockDurationMs = options.lockDurationMs ?? 10_000;
-  const consumer = startMessageConsumer(options.queue, (message) => engine.handle(message), {
+  const consumer = startMessageConsumer(options.queue, (message, trace) => engine.handle(message, trace), {
     concurrency: options.concurrency ?? 20,
     lockDurationMs,
     stalledIntervalMs: Math.max(1000, Math.round(lockDurationMs / 2)),
@@ -112,7 +139,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     onError: (error, message) =>
       isDatabaseUnavailable(error)
         ? options.log.warn({ reason: error.message, message }, 'PostgreSQL is unreachable; the queue retries the message')
-        : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
+        : error instanceof NewerMessageVersionError
+          ? options.log.warn({ reason: error.message }, 'a newer worker wrote this message; it is left on the queue for one')
+          : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
   });
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
   const stopReconciler =
@@ -126,12 +155,32 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log: options.log,
     intervalMs: options.cronResyncIntervalMs ?? 300_000,
   });
+  const stopPrune = startRetentionPrune({
+    pool: options.db.pool,
+    policy: options.retention ?? { maxAgeDays: 0, keepPerPipeline: 0 },
+    log: options.log,
+    intervalMs: 3_600_000,
+  });
+  const notifications = options.notifications ?? { pollIntervalMs: 1000, maxAttempts: 8 };
+  const webhook = options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 };
+  const notificationSender = startNotificationSender({
+    pool: options.db.pool,
+    channels: createChannels({ ...notifications, http: { allowedHosts: webhook.allowedHosts, timeoutMs: Math.min(webhook.timeoutMs, 15_000), fetch: globalThis.fetch } }),
+    log: options.log,
+    intervalMs: notifications.pollIntervalMs,
+    maxAttempts: notifications.maxAttempts,
+    retry: notifications.retry ?? { baseDelayMs: 2000, maxDelayMs: 300_000 },
+  });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
+  const repositoryPolling = startPipelineRepositoryPolling(repositories, (messages) => options.bus.sendAll(messages), options.log);
   return {
     engine,
     async close() {
       stopReconciler();
+      await stopPrune();
       await dockerPolling.stop();
+      await notificationSender.stop();
+      await repositoryPolling.stop();
       await relay.stop();
       await cronResync.stop();
       await consumer.close();

@@ -4,7 +4,7 @@ import { startConfiguredWorker } from './compose';
 
 /** A worker alone (scale-out: many of these share one PostgreSQL and one Redis). */
 runMain('gantry-worker', async () => {
-  const { config, log, infra, providers } = await bootstrap('gantry-worker');
+  const { config, log, infra, providers, tracing } = await bootstrap('gantry-worker');
   // Probes first: a taken GANTRY_METRICS_PORT stops the worker before it takes any message.
   const health = await startHealthServer({
     host: config.host,
@@ -21,5 +21,6 @@ runMain('gantry-worker', async () => {
     await worker.close();
     await health.close();
     await infra.close();
+    await tracing.shutdown();
   }, log);
 });

@@ -1,9 +1,10 @@
-import { NotFoundError, type DeployPolicy, type SecretResolver } from '@gantry/core';
+import { NotFoundError, hasCronTriggers, type DeployPolicy, type SecretResolver } from '@gantry/core';
 import type { KayentaMetricsAccount } from '@gantry/canary';
-import type { GantryConfig } from '@gantry/config';
-import { JenkinsClient } from '@gantry/providers';
+import type { ArtifactAccountConfig, GantryConfig } from '@gantry/config';
+import { ArtifactAccounts, JenkinsClient } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import { CanaryConfigRepository, knownHealthyServerGroups, type ExecutionRepository, type JsonObject } from '@gantry/store';
+import { tracedFetch } from '@gantry/telemetry';
+import { CanaryConfigRepository, knownHealthyServerGroups, type ExecutionRepository, type JsonObject, type PipelineRepository } from '@gantry/store';
 import type pg from 'pg';
 import { SYSTEM_CLOCK, type PermissionSource, type ProviderDirectory, type TaskClock, type TaskServices } from './tasks/Task';
 
@@ -22,6 +23,8 @@ export type MetricsAccountSetting = GantryConfig['metricsAccounts'][string] & { 
 /** What tasks reach beyond their own stage: other pipelines and executions, outbound HTTP, clouds. */
 export function createTaskServices(deps: {
   pool: pg.Pool;
+  /** Where savePipeline stages store pipelines (the API's store). */
+  pipelines: PipelineRepository;
   executions: ExecutionRepository;
   bus: MessageBus;
   webhook: { allowedHosts: string[]; timeoutMs: number };
@@ -30,10 +33,12 @@ export function createTaskServices(deps: {
   policy: DeployPolicy;
   permissions?: PermissionSource;
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   metricsAccounts?: readonly MetricsAccountSetting[];
   clock?: TaskClock;
 }): TaskServices {
   const masters = new Map((deps.jenkinsMasters ?? []).map((master) => [master.name, master]));
+  const artifacts = new ArtifactAccounts({ accounts: deps.artifactAccounts ?? {}, secret: deps.secrets, timeoutMs: deps.webhook.timeoutMs });
   const metricsAccounts = new Map((deps.metricsAccounts ?? []).map((account) => [account.name, account]));
   const canaryConfigs = new CanaryConfigRepository(deps.pool);
   return {
@@ -76,8 +81,26 @@ export function createTaskServices(deps: {
       );
       return { pipelineId: pipeline.id, execution: { id: execution.id, trigger: execution.trigger, stages: stages.rows } };
     },
+    pipelines: {
+      async find({ id, application, name }) {
+        const { rows } = await deps.pool.query<{ id: string }>(
+          `SELECT id FROM pipelines WHERE deleted_at IS NULL AND (id::text = $1 OR (application = $2 AND name = $3))
+           ORDER BY (id::text = $1) DESC LIMIT 1`,
+          [id ?? '', application, name],
+        );
+        return rows[0] === undefined ? null : deps.pipelines.get(rows[0].id);
+      },
+      async save({ definition, actor, existing }) {
+        const saved = existing === undefined ? await deps.pipelines.create(definition, actor) : await deps.pipelines.update(existing.id, definition, actor, existing.version);
+        // As the API does after a save; a lost message is caught up by the workers' periodic resync.
+        if (hasCronTriggers(saved.definition) || (existing !== undefined && hasCronTriggers(existing.definition))) {
+          await deps.bus.send({ type: 'SyncCronTriggers', pipelineId: saved.id }).catch(() => undefined);
+        }
+        return saved;
+      },
+    },
     webhook: deps.webhook,
-    fetch: globalThis.fetch,
+    fetch: tracedFetch(globalThis.fetch),
     secrets: deps.secrets,
     providers: deps.providers,
     knownHealthyServerGroups: (place) => knownHealthyServerGroups(deps.pool, place),
@@ -96,6 +119,7 @@ export function createTaskServices(deps: {
         timeoutMs: deps.webhook.timeoutMs,
       });
     },
+    artifacts,
     metricsAccount(name) {
       const account = metricsAccounts.get(name);
       return account === undefined ? undefined : withSecrets(account, deps.secrets);

@@ -1,7 +1,7 @@
 import { DEFAULT_MINIMUM_POINTS, type CanaryMetricConfig, type MetricClassification, type MetricReport, type MetricSamples } from './config';
 import { hodgesLehmann } from './hodgesLehmann';
 import { mannWhitneyU } from './mannWhitney';
-import { summarize } from './summary';
+import { downsample, summarize } from './summary';
 
 /** NaN and ±Infinity (Prometheus answers "NaN" and "+Inf") dropped, or counted as 0 with 'replace' (Kayenta's two strategies). */
 export function cleanSamples(values: readonly number[], nanStrategy: 'remove' | 'replace' = 'remove'): number[] {
@@ -43,6 +43,9 @@ export function classifyMetric(metric: CanaryMetricConfig, samples: MetricSample
     canaryCount: canary.length,
     ...(baselineSummary === undefined ? {} : { baselineSummary }),
     ...(canarySummary === undefined ? {} : { canarySummary }),
+    // From the values as read, gaps included: the series is drawn against time, not ranked.
+    baselineSeries: downsample(samples?.baseline ?? []),
+    canarySeries: downsample(samples?.canary ?? []),
   };
   const minimumPoints = metric.minimumPoints ?? DEFAULT_MINIMUM_POINTS;
   if (baseline.length < minimumPoints || canary.length < minimumPoints) {

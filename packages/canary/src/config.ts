@@ -92,6 +92,9 @@ export interface MetricReport {
   /** Each side's five-number summary (the report's box plots); absent for a side without data. */
   baselineSummary?: SampleSummary;
   canarySummary?: SampleSummary;
+  /** Each side's values over the window, in time order, downsampled (`downsample`): the report's time series. */
+  baselineSeries: (number | null)[];
+  canarySeries: (number | null)[];
   /** Mean(canary) / mean(baseline), Kayenta's effect size; NaN when either mean is 0. */
   meanRatio: number;
   reason?: string;

@@ -16,7 +16,7 @@ export {
 } from './config';
 export { judge } from './judge';
 export { classifyMetric, cleanSamples, meanRatio } from './classify';
-export { summarize, type SampleSummary } from './summary';
+export { SERIES_POINTS, downsample, summarize, type SampleSummary } from './summary';
 export { mannWhitneyU, type MannWhitneyResult } from './mannWhitney';
 export { hodgesLehmann, type HodgesLehmannResult } from './hodgesLehmann';
 export { erfc, normalCdf, normalSf, normalQuantile } from './normal';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyMetric } from './classify';
 import { canaryMetricConfigSchema } from './config';
-import { summarize } from './summary';
+import { downsample, summarize } from './summary';
 
 describe('summarize', () => {
   it('gives the quartiles by linear interpolation (numpy.percentile of [1, 2, 3, 4, 10])', () => {
@@ -25,5 +25,25 @@ describe('classifyMetric reports each side summarized', () => {
     const empty = classifyMetric(metric, { baseline: [1, 2, 3], canary: [] }, 0.99);
     expect(empty.canarySummary).toBeUndefined();
     expect(empty.baselineSummary).toMatchObject({ median: 2 });
+  });
+});
+
+describe('downsample', () => {
+  it('keeps a short series as it is, gaps as null', () => {
+    expect(downsample([1, Number.NaN, 3])).toEqual([1, null, 3]);
+    expect(downsample([])).toEqual([]);
+  });
+
+  it('cuts a long series into consecutive buckets, each the mean of its finite values', () => {
+    // 10 values into 4 buckets: [0,1], [2,3,4], [5,6], [7,8,9] (floor(i*10/4) boundaries 0, 2, 5, 7, 10).
+    expect(downsample([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4)).toEqual([0.5, 3, 5.5, 8]);
+    expect(downsample([Number.NaN, Number.NaN, 4, 6], 2)).toEqual([null, 5]);
+    expect(downsample(Array.from({ length: 1000 }, (_, i) => i))).toHaveLength(60);
+  });
+
+  it('is what classifyMetric reports of each side over time, before NaNs are dropped', () => {
+    const metric = canaryMetricConfigSchema.parse({ name: 'latency', direction: 'increase', minimumPoints: 1 });
+    const report = classifyMetric(metric, { baseline: [1, Number.NaN, 3], canary: [2, 2] }, 0.99);
+    expect(report).toMatchObject({ baselineSeries: [1, null, 3], canarySeries: [2, 2], baselineCount: 2 });
   });
 });

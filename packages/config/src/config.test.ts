@@ -58,6 +58,24 @@ describe('loadConfig', () => {
   });
 });
 
+describe('metricsAccounts', () => {
+  it('reads Prometheus, Datadog (default address) and New Relic accounts, secrets by name', () => {
+    const config = loadConfig({
+      GANTRY_METRICS_ACCOUNTS:
+        '{"prom": {"type": "prometheus", "address": "http://prometheus:9090"}, "dd": {"type": "datadog", "apiKeySecret": "dd-api", "applicationKeySecret": "dd-app"}, "nr": {"type": "newrelic", "apiKeySecret": "nr", "accountId": "123"}}',
+    });
+    expect(config.metricsAccounts).toEqual({
+      prom: { type: 'prometheus', address: 'http://prometheus:9090' },
+      dd: { type: 'datadog', address: 'https://api.datadoghq.com', apiKeySecret: 'dd-api', applicationKeySecret: 'dd-app' },
+      nr: { type: 'newrelic', address: 'https://insights-api.newrelic.com', apiKeySecret: 'nr', accountId: '123' },
+    });
+  });
+
+  it('refuses a key given as a value instead of a secret name, naming the field', () => {
+    expect(() => loadConfig({ GANTRY_METRICS_ACCOUNTS: '{"dd": {"type": "datadog", "apiKey": "abc", "apiKeySecret": "x", "applicationKeySecret": "y"}}' })).toThrow(/GANTRY_METRICS_ACCOUNTS.*apiKey/);
+  });
+});
+
 describe('jenkinsMasters', () => {
   it('are none by default, read as JSON from GANTRY_JENKINS_MASTERS, the API token only by secret name', () => {
     expect(loadConfig({}).jenkinsMasters).toEqual({});
@@ -65,6 +83,18 @@ describe('jenkinsMasters', () => {
     expect(config.jenkinsMasters).toEqual({ ci: { address: 'https://jenkins.example.com', username: 'spinnaker', apiTokenSecret: 'jenkins-ci-api' } });
     expect(() => loadConfig({ GANTRY_JENKINS_MASTERS: '{"ci": {"address": "https://j", "apiToken": "11aa"}}' })).toThrow(/GANTRY_JENKINS_MASTERS/);
     expect(() => loadConfig({ GANTRY_JENKINS_MASTERS: '{"ci": {"address": "ftp://j"}}' })).toThrow(/GANTRY_JENKINS_MASTERS: ci\.address: must be a https: or http: URL/);
+  });
+});
+
+describe('artifactAccounts', () => {
+  it('are none but the built-in two by default, read as JSON from GANTRY_ARTIFACT_ACCOUNTS, credentials only by secret name', () => {
+    expect(loadConfig({}).artifactAccounts).toEqual({});
+    const config = loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"charts": {"type": "helm", "repository": "oci://ghcr.io/acme", "username": "robot", "passwordSecret": "ghcr"}, "repos": {"type": "gitRepo", "tokenSecret": "gh"}}' });
+    expect(config.artifactAccounts).toEqual({ charts: { type: 'helm', repository: 'oci://ghcr.io/acme', plainHttp: false, username: 'robot', passwordSecret: 'ghcr' }, repos: { type: 'gitRepo', tokenSecret: 'gh' } });
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"files": {"type": "http", "password": "in clear"}}' })).toThrow(/GANTRY_ARTIFACT_ACCOUNTS: files: Unrecognized key: "password"/);
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"charts": {"type": "helm", "repository": "charts.example.com"}}' })).toThrow(/GANTRY_ARTIFACT_ACCOUNTS: charts\.repository: must be an http\(s\):\/\/ chart repository or an oci:\/\/ registry path/);
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"s3": {"type": "s3"}}' })).toThrow(/GANTRY_ARTIFACT_ACCOUNTS: s3\.type: type is http, github, gitlab, helm or gitRepo/);
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"embedded-artifact": {"type": "http"}}' })).toThrow(/embedded-artifact is built in and cannot be configured/);
   });
 });
 

@@ -30,8 +30,10 @@ describe('@gantry/core entry point', () => {
       'enableManifest',
       'disableManifest',
       'runJobManifest',
+      'bakeManifest',
       'jenkins',
       'findArtifactFromExecution',
+      'savePipeline',
       'kayentaCanary',
     ]);
   });

@@ -21,45 +21,46 @@ export type ProviderOperation = Exclude<keyof CloudProvider, 'kind'>;
 export abstract class ForwardingProvider implements CloudProvider {
   abstract readonly kind: ProviderKind;
 
-  protected abstract forward<T>(operation: ProviderOperation, call: (provider: CloudProvider) => Promise<T>): Promise<T>;
+  /** `target` is what the call acts on (its location is where), for wrappers that report calls. */
+  protected abstract forward<T>(operation: ProviderOperation, call: (provider: CloudProvider) => Promise<T>, target: { location?: string }): Promise<T>;
 
   bake(request: BakeRequest): Promise<Image> {
-    return this.forward('bake', (provider) => provider.bake(request));
+    return this.forward('bake', (provider) => provider.bake(request), request);
   }
 
   createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
-    return this.forward('createServerGroup', (provider) => provider.createServerGroup(spec));
+    return this.forward('createServerGroup', (provider) => provider.createServerGroup(spec), spec);
   }
 
   getServerGroup(ref: ServerGroupRef): Promise<ServerGroup | null> {
-    return this.forward('getServerGroup', (provider) => provider.getServerGroup(ref));
+    return this.forward('getServerGroup', (provider) => provider.getServerGroup(ref), ref);
   }
 
   listServerGroups(cluster: ClusterRef): Promise<ServerGroup[]> {
-    return this.forward('listServerGroups', (provider) => provider.listServerGroups(cluster));
+    return this.forward('listServerGroups', (provider) => provider.listServerGroups(cluster), cluster);
   }
 
   resize(ref: ServerGroupRef, capacity: Capacity): Promise<void> {
-    return this.forward('resize', (provider) => provider.resize(ref, capacity));
+    return this.forward('resize', (provider) => provider.resize(ref, capacity), ref);
   }
 
   enable(ref: ServerGroupRef): Promise<void> {
-    return this.forward('enable', (provider) => provider.enable(ref));
+    return this.forward('enable', (provider) => provider.enable(ref), ref);
   }
 
   disable(ref: ServerGroupRef): Promise<void> {
-    return this.forward('disable', (provider) => provider.disable(ref));
+    return this.forward('disable', (provider) => provider.disable(ref), ref);
   }
 
   setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
-    return this.forward('setTrafficWeights', (provider) => provider.setTrafficWeights(cluster, weights));
+    return this.forward('setTrafficWeights', (provider) => provider.setTrafficWeights(cluster, weights), cluster);
   }
 
   destroy(ref: ServerGroupRef): Promise<void> {
-    return this.forward('destroy', (provider) => provider.destroy(ref));
+    return this.forward('destroy', (provider) => provider.destroy(ref), ref);
   }
 
   health(ref: ServerGroupRef): Promise<Health> {
-    return this.forward('health', (provider) => provider.health(ref));
+    return this.forward('health', (provider) => provider.health(ref), ref);
   }
 }

@@ -5,6 +5,7 @@ import type { CloudProvider, ServerGroup } from './CloudProvider';
 import { ProviderError, isProviderError, type ProviderErrorKind } from './errors';
 import { KubernetesProvider } from './kubernetes/KubernetesProvider';
 import { LazyProvider } from './LazyProvider';
+import { ObservedProvider } from './ObservedProvider';
 import { ProviderRegistry, UnknownAccountError } from './ProviderRegistry';
 import { RetryingProvider } from './RetryingProvider';
 import type { RetryOptions } from './retry';
@@ -46,13 +47,19 @@ function flakyProvider(failures: ProviderErrorKind[]): CloudProvider & { calls: 
   };
 }
 
+/** The registry's provider: reported (ObservedProvider) around retried (RetryingProvider). */
+function retrying(provider: CloudProvider): RetryingProvider {
+  return (provider as ObservedProvider).inner as RetryingProvider;
+}
+
 describe('ProviderRegistry', () => {
   it('builds the kubernetes provider, wrapped in retries, once per account', async () => {
     const registry = new ProviderRegistry(accounts, {}, { env: {} });
     const first = registry.forAccount('k8s');
     expect(first.account.name).toBe('k8s');
-    expect(first.provider).toBeInstanceOf(RetryingProvider);
-    const inner = (first.provider as RetryingProvider).inner;
+    expect(first.provider).toBeInstanceOf(ObservedProvider);
+    expect(retrying(first.provider)).toBeInstanceOf(RetryingProvider);
+    const inner = retrying(first.provider).inner;
     // The Kubernetes client is loaded on the first call, not when the account is looked up.
     expect(inner).toBeInstanceOf(LazyProvider);
     expect(await (inner as LazyProvider).provider()).toBeInstanceOf(KubernetesProvider);
@@ -70,7 +77,7 @@ describe('ProviderRegistry', () => {
   it('takes factories per provider kind and says when a kind has none yet', () => {
     const local = flakyProvider([]);
     const registry = new ProviderRegistry(accounts, { local: (account) => (account.name === 'local' ? local : flakyProvider([])), aws: undefined });
-    expect((registry.forAccount('local').provider as RetryingProvider).inner).toBe(local);
+    expect(retrying(registry.forAccount('local').provider).inner).toBe(local);
     expect(() => registry.forAccount('aws-prod')).toThrow(/aws\/connect: no aws provider is available.*\(account aws-prod\)/);
   });
 
@@ -91,7 +98,7 @@ describe('ProviderRegistry', () => {
     await provider.health({ account: 'local', name: 'app-v000' });
     expect(observed).toEqual(['health Throttled 1']);
     expect(configured).toEqual(['registry 1']);
-    expect((provider as RetryingProvider).inner).toBe((registry.forAccount('local').provider as RetryingProvider).inner);
+    expect(retrying(provider).inner).toBe(retrying(registry.forAccount('local').provider).inner);
   });
 });
 

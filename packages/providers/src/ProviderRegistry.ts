@@ -4,6 +4,7 @@ import type { CloudProvider, ProviderKind } from './CloudProvider';
 import { ProviderError } from './errors';
 import { LazyProvider } from './LazyProvider';
 import { DEFAULT_RETRY_OPTIONS, type RetryEvent, type RetryOptions } from './retry';
+import { ObservedProvider } from './ObservedProvider';
 import { RetryingProvider } from './RetryingProvider';
 
 export interface ProviderFactoryContext {
@@ -49,7 +50,7 @@ export interface ProviderRegistryOptions {
 
 export interface AccountProvider {
   account: AccountConfig;
-  /** Every call is retried (RetryingProvider). */
+  /** Every call is retried (RetryingProvider) and reported: a span and metrics (ObservedProvider). */
   provider: CloudProvider;
 }
 
@@ -117,7 +118,7 @@ export class ProviderRegistry {
   forAccount(name: string, observer: RetryObserver = {}): AccountProvider {
     const entry = this.entry(name);
     if (observer.onRetry === undefined) return { account: entry.account, provider: entry.provider };
-    return { account: entry.account, provider: new RetryingProvider(entry.inner, this.retryOptions(), observer.onRetry) };
+    return { account: entry.account, provider: this.wrap(entry.account, entry.inner, observer.onRetry) };
   }
 
   private entry(name: string): CachedAccount {
@@ -126,9 +127,13 @@ export class ProviderRegistry {
     const account = this.byName.get(name);
     if (!account) throw new UnknownAccountError(name, [...this.byName.keys()].sort());
     const inner = this.build(account);
-    const entry = { account, inner, provider: new RetryingProvider(inner, this.retryOptions()) };
+    const entry = { account, inner, provider: this.wrap(account, inner) };
     this.cache.set(name, entry);
     return entry;
+  }
+
+  private wrap(account: AccountConfig, inner: CloudProvider, onRetry?: (event: RetryEvent) => void): CloudProvider {
+    return new ObservedProvider(new RetryingProvider(inner, this.retryOptions(), onRetry), account.name);
   }
 
   private retryOptions(): RetryOptions {

@@ -6,6 +6,7 @@ export * from './trafficWeights';
 export * from './accounts';
 export * from './defaultLocation';
 export * from './RetryingProvider';
+export * from './ObservedProvider';
 export * from './ProviderRegistry';
 export * from './LazyProvider';
 // Pure (no SDK): lets tests and tools recognise what the AWS provider made without loading the SDK.
@@ -22,3 +23,5 @@ export {
   type JenkinsBuildSummary,
   type JenkinsParameters,
 } from './jenkins/client';
+export { GitMirror, type GitSource } from './git/GitMirror';
+export { ArtifactAccounts, ArtifactError, type ArtifactAccountsOptions } from './artifacts/ArtifactAccounts';

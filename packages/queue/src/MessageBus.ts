@@ -1,5 +1,7 @@
 import type { JobsOptions } from 'bullmq';
+import { currentTrace } from '@gantry/telemetry';
 import { openQueue, type QueueBackendConfig } from './backend';
+import { seal } from './envelope';
 import { fanOutPriorities } from './fairness';
 import type { MessageBus, OutgoingMessage } from './messages';
 
@@ -7,7 +9,7 @@ export function createMessageBus(config: QueueBackendConfig): MessageBus {
   const { queue, close } = openQueue(config);
   return {
     async send(message, options) {
-      await queue.add(message.type, message, jobOptions({ message, ...options }));
+      await queue.add(message.type, seal(message, currentTrace()), jobOptions({ message, ...options }));
     },
     async sendAll(messages: OutgoingMessage[]) {
       // Most handlers send one message; a bulk add costs far more than add for one job on the
@@ -15,12 +17,17 @@ export function createMessageBus(config: QueueBackendConfig): MessageBus {
       if (messages.length === 0) return;
       if (messages.length === 1) {
         const [only] = messages as [OutgoingMessage];
-        await queue.add(only.message.type, only.message, jobOptions(only));
+        await queue.add(only.message.type, seal(only.message, only.trace ?? currentTrace()), jobOptions(only));
         return;
       }
       const priorities = fanOutPriorities(messages);
+      const trace = currentTrace();
       await queue.addBulk(
-        messages.map((outgoing, i) => ({ name: outgoing.message.type, data: outgoing.message, opts: jobOptions(outgoing, priorities[i]) })),
+        messages.map((outgoing, i) => ({
+          name: outgoing.message.type,
+          data: seal(outgoing.message, outgoing.trace ?? trace),
+          opts: jobOptions(outgoing, priorities[i]),
+        })),
       );
     },
     async inFlight(limit) {

@@ -1,5 +1,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { openWorker, type ConsumerOptions, type QueueBackendConfig } from './backend';
+import type { TraceCarrier } from '@gantry/telemetry';
+import { MESSAGE_VERSION, unseal } from './envelope';
+import { messageLagSeconds } from './metrics';
 import type { EngineMessage } from './messages';
 
 export interface MessageConsumer {
@@ -7,7 +10,20 @@ export interface MessageConsumer {
   close(): Promise<void>;
 }
 
-export type MessageHandler = (message: EngineMessage) => Promise<void>;
+/** Handles one message; `trace` is the trace it belongs to, when it carries one. */
+export type MessageHandler = (message: EngineMessage, trace?: TraceCarrier) => Promise<void>;
+
+/**
+ * A message written by a newer Gantry than this worker (a rolling upgrade in progress). It is put
+ * back, for as long as it takes, never counted as a failure: a newer worker, or this one's
+ * replacement, takes it.
+ */
+export class NewerMessageVersionError extends Error {
+  constructor(readonly version: number) {
+    super(`message schema version ${version} is newer than this worker's ${MESSAGE_VERSION}; left for a newer worker`);
+    this.name = 'NewerMessageVersionError';
+  }
+}
 
 /** A message that keeps failing for a reason other than an outage is given up after this many attempts. */
 export const MAX_FAILED_ATTEMPTS = 25;
@@ -20,13 +36,18 @@ export interface MessageConsumerOptions extends Partial<ConsumerOptions> {
    * MAX_FAILED_ATTEMPTS times, so a bug does not retry forever.
    */
   isOutage?: (error: unknown) => boolean;
+  /** The newest message schema version this consumer reads (tests play an older worker with it). */
+  understands?: number;
 }
 
 export function startMessageConsumer(config: QueueBackendConfig, handle: MessageHandler, options: MessageConsumerOptions = {}): MessageConsumer {
   const isOutage = options.isOutage ?? (() => false);
   const run = async (job: Job<EngineMessage>) => {
+    const opened = unseal(job.data, options.understands);
+    if (opened.kind === 'newer') throw new NewerMessageVersionError(opened.version);
+    if (job.attemptsMade === 0) messageLagSeconds.observe({ backend: config.kind }, Math.max(0, Date.now() - job.timestamp - (job.opts.delay ?? 0)) / 1000);
     try {
-      await handle(withScheduledTime(job));
+      await handle(withScheduledTime({ id: job.id, data: opened.message, opts: job.opts }), opened.trace);
     } catch (error) {
       if (job.attemptsMade + 1 >= MAX_FAILED_ATTEMPTS && !isOutage(error)) {
         throw new UnrecoverableError(`gave up after ${job.attemptsMade + 1} attempts: ${error instanceof Error ? error.message : String(error)}`);

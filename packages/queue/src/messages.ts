@@ -1,3 +1,5 @@
+import type { TraceCarrier } from '@gantry/telemetry';
+
 /**
  * The engine's messages (Orca's vocabulary). Each says what to do next; PostgreSQL holds the truth,
  * so a message that no longer applies is dropped by its handler.
@@ -21,7 +23,9 @@ export type EngineMessage =
    */
   | { type: 'CronTick'; pipelineId: string; triggerIndex: number; expression: string; timezone: string; tick?: number }
   /** Make the queue's cron schedules for this pipeline match its latest version (or remove them). */
-  | { type: 'SyncCronTriggers'; pipelineId: string };
+  | { type: 'SyncCronTriggers'; pipelineId: string }
+  /** Sync the pipelines of a configured git repository with its branch's head (a push webhook asks). */
+  | { type: 'SyncPipelineRepository'; repository: string };
 
 export type EngineMessageType = EngineMessage['type'];
 
@@ -36,6 +40,8 @@ export interface OutgoingMessage {
    * row twice (the handler's send and the relay racing) makes one job.
    */
   outboxId?: string;
+  /** The trace it belongs to, when already decided (an outbox row relayed); else the sender's (`currentTrace`). */
+  trace?: TraceCarrier;
 }
 
 /** What the API and the handlers use to send messages; the backend (Redis or PostgreSQL) is hidden. */

@@ -1,41 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthStore } from '@gantry/store';
+import { OIDC_CLIENT_ID as CLIENT_ID, reservePublicUrl, startOidcProvider } from '../../../../test/support/oidcProvider';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/testDatabase';
 import { buildTestServer } from '../testSupport';
 import { OidcVerifier } from './oidc';
 
-const CLIENT_ID = 'gantry-web';
 const GROUPS: Record<string, string[]> = { ana: ['shop-ops'] };
-
-/**
- * The browser sign-in, end to end: Gantry's /auth/login sends the browser to a real OpenID
- * provider (the `oidc-provider` package, its development login page), the user signs in and
- * consents, the provider redirects to /auth/callback with a code, Gantry redeems it with its PKCE
- * verifier and sets the session cookie; the API then takes the cookie like a bearer token.
- */
-async function startProvider(redirectUri: string): Promise<{ issuer: string; server: Server }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      // A public client (no secret): the code is bound to the browser by PKCE alone.
-      { client_id: CLIENT_ID, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'none' },
-    ],
-    features: { devInteractions: { enabled: true } },
-    // Identity providers put the groups in the ID token when told to (a Keycloak mapper, an Okta claim).
-    conformIdTokenClaims: false,
-    claims: { openid: ['sub'], profile: ['preferred_username', 'groups'], email: ['email'] },
-    findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id, preferred_username: id, groups: GROUPS[id] ?? [] }) }),
-  });
-  const handle = provider.callback();
-  server.on('request', (request, response) => void handle(request, response));
-  return { issuer, server };
-}
 
 /** What a browser keeps per site: its cookies (names are distinct enough here to ignore paths). */
 class CookieJar {
@@ -72,7 +44,7 @@ async function browse(startUrl: string, gantryOrigin: string, login: string): Pr
     if (response.status >= 300 && response.status < 400 && location !== null) {
       url = new URL(location, url);
       init = {};
-      if (url.origin === gantryOrigin && url.pathname === '/') return { gantry: jarOf(url), landedOn: url.pathname };
+      if (url.origin === gantryOrigin && !url.pathname.startsWith('/auth/')) return { gantry: jarOf(url), landedOn: `${url.pathname}${url.search}` };
       continue;
     }
     const html = await response.text();
@@ -89,6 +61,12 @@ async function browse(startUrl: string, gantryOrigin: string, login: string): Pr
   throw new Error('the sign-in did not come back to Gantry in 20 steps');
 }
 
+/**
+ * The browser sign-in, end to end: Gantry's /auth/login sends the browser to a real OpenID
+ * provider (the `oidc-provider` package, its development login page), the user signs in and
+ * consents, the provider redirects to /auth/callback with a code, Gantry redeems it with its PKCE
+ * verifier and sets the session cookie; the API then takes the cookie like a bearer token.
+ */
 describe('OIDC browser sign-in (authorization code + PKCE) against a real OpenID provider', () => {
   let database: TestDatabase;
   let app: FastifyInstance;
@@ -101,12 +79,9 @@ describe('OIDC browser sign-in (authorization code + PKCE) against a real OpenID
     const store = new AuthStore(database.db.pool);
     await store.setRoleGrants('shop-ops', [{ kind: 'application', name: 'shop', actions: ['WRITE', 'EXECUTE'] }], 'test');
     // The redirect URI must be registered with the provider before Gantry knows the provider: take a port first.
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
-    const port = (holder.address() as AddressInfo).port;
-    await new Promise((resolve) => holder.close(resolve));
-    base = `http://127.0.0.1:${port}`;
-    provider = await startProvider(`${base}/auth/callback`);
+    const { url, port } = await reservePublicUrl();
+    base = url;
+    provider = await startOidcProvider(`${base}/auth/callback`, GROUPS);
     const oidc = new OidcVerifier({ issuer: provider.issuer, audience: CLIENT_ID, groupsClaim: 'groups', clientId: CLIENT_ID });
     app = buildTestServer(database, { auth: { mode: 'on', store, oidc }, publicUrl: base });
     await app.listen({ port, host: '127.0.0.1' });
@@ -147,6 +122,16 @@ describe('OIDC browser sign-in (authorization code + PKCE) against a real OpenID
       body: JSON.stringify({ application: 'billing', name: 'x', stages: [{ refId: 'w', type: 'wait', waitTime: 1 }] }),
     });
     expect(elsewhere.status).toBe(403);
+  });
+
+  it('brings the browser back to the page that asked for the sign-in, and only to a path of this server', async () => {
+    const shared = '/applications/shop/executions/0b3e?stage=deploy';
+    expect((await browse(`${base}/auth/login?returnTo=${encodeURIComponent(shared)}`, base, 'ana')).landedOn).toBe(shared);
+    for (const elsewhere of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+      const refused = await fetch(`${base}/auth/login?returnTo=${encodeURIComponent(elsewhere)}`, { redirect: 'manual' });
+      expect(refused.status, elsewhere).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { details: { issues: [{ path: ['returnTo'] }] } } });
+    }
   });
 
   it('refuses a callback that did not start at /auth/login (state mismatch), and a forged code', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLines, lineDiff, lineOf } from './jsonLines';
+import { jsonLines, lineDiff, lineOf, orderedLike } from './jsonLines';
 
 describe('jsonLines', () => {
   const text = JSON.stringify({ application: 'shop', stages: [{ refId: 'a', type: 'wait', waitTime: -1 }, { refId: 'b', tags: ['x', { deep: true }] }] }, null, 2);
@@ -30,5 +30,16 @@ describe('lineDiff', () => {
       { kind: '+', text: 'd' },
     ]);
     expect(lineDiff('same', 'same')).toEqual([{ kind: ' ', text: 'same' }]);
+  });
+});
+
+describe('orderedLike', () => {
+  it("puts a stored version's keys in the editor's order at every depth, so a diff shows only what changed", () => {
+    const stored = { stages: [{ waitTime: 1, refId: 'a', extra: true }], name: 'p', application: 'shop' };
+    const editor = { application: 'shop', name: 'p', stages: [{ refId: 'a', waitTime: 2 }] };
+    const ordered = orderedLike(stored, editor);
+    expect(JSON.stringify(ordered)).toBe('{"application":"shop","name":"p","stages":[{"refId":"a","waitTime":1,"extra":true}]}');
+    const diff = lineDiff(JSON.stringify(ordered, null, 2), JSON.stringify(editor, null, 2)).filter((line) => line.kind !== ' ');
+    expect(diff.map((line) => `${line.kind}${line.text.trim()}`)).toEqual(['+"waitTime": 2', '-"waitTime": 1,', '-"extra": true']);
   });
 });

@@ -96,3 +96,18 @@ export function lineDiff(before: string, after: string): { kind: ' ' | '-' | '+'
   }
   return out;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `value` with its object keys in the order `like` has them (keys `like` lacks after them), at every
+ * depth: a stored version's JSON keeps the server's key order, so without this a diff against the
+ * editor's text would show every moved key as removed and added.
+ */
+export function orderedLike(value: unknown, like: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => orderedLike(item, Array.isArray(like) ? like[index] : undefined));
+  if (!isObject(value)) return value;
+  const template = isObject(like) ? like : {};
+  const keys = [...Object.keys(template).filter((key) => key in value), ...Object.keys(value).filter((key) => !(key in template))];
+  return Object.fromEntries(keys.map((key) => [key, orderedLike(value[key], template[key])]));
+}

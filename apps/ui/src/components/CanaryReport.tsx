@@ -11,6 +11,8 @@ interface Metric {
   canaryCount?: number;
   baselineSummary?: Summary;
   canarySummary?: Summary;
+  baselineSeries?: (number | null)[];
+  canarySeries?: (number | null)[];
   reason?: string;
 }
 
@@ -25,6 +27,9 @@ interface Summary {
 interface Step {
   step?: number;
   percent?: number;
+  /** The step's metric window (ISO times), which the series span. */
+  start?: string;
+  end?: string;
   score?: number;
   result?: string;
   reason?: string;
@@ -34,7 +39,10 @@ interface Step {
 const RESULT_STATUS: Record<string, string> = { pass: 'SUCCEEDED', marginal: 'PAUSED', fail: 'TERMINAL' };
 const number = (value: number | null | undefined, digits = 3) => (typeof value === 'number' && Number.isFinite(value) ? value.toPrecision(digits) : '—');
 
-/** A canary stage's judgments (its `canaryResults` output): per step the score and verdict, per metric the classification and why. */
+/**
+ * A canary stage's judgments (its `canaryResults` output): per step the score and verdict, per metric
+ * the classification and why, baseline and canary over the step's window and their distributions.
+ */
 export function CanaryReport({ results }: { results: unknown }) {
   if (!Array.isArray(results) || results.length === 0) return null;
   return (
@@ -47,6 +55,9 @@ export function CanaryReport({ results }: { results: unknown }) {
             <span className={`badge status-${RESULT_STATUS[step.result ?? ''] ?? 'none'}`}>{step.result}</span>
             {step.reason ? ` — ${step.reason}` : ''}
           </p>
+          <p className="legend muted">
+            <span className="box-baseline">■</span> baseline <span className="box-canary">■</span> canary
+          </p>
           <table>
             <caption className="visually-hidden">Metrics of canary step {step.step}</caption>
             <thead>
@@ -56,7 +67,8 @@ export function CanaryReport({ results }: { results: unknown }) {
                 <th scope="col">p-value</th>
                 <th scope="col">Shift (canary − baseline) and CI</th>
                 <th scope="col">Points (baseline / canary)</th>
-                <th scope="col">Baseline vs canary</th>
+                <th scope="col">Over time (baseline, canary)</th>
+                <th scope="col">Distributions (baseline, canary)</th>
                 <th scope="col">Why</th>
               </tr>
             </thead>
@@ -78,6 +90,9 @@ export function CanaryReport({ results }: { results: unknown }) {
                     {text(metric.baselineCount)} / {text(metric.canaryCount)}
                   </td>
                   <td>
+                    <TimeSeries name={metric.name ?? ''} start={step.start} end={step.end} baseline={metric.baselineSeries} canary={metric.canarySeries} />
+                  </td>
+                  <td>
                     <BoxPlots name={metric.name ?? ''} baseline={metric.baselineSummary} canary={metric.canarySummary} />
                   </td>
                   <td>{metric.reason}</td>
@@ -93,6 +108,48 @@ export function CanaryReport({ results }: { results: unknown }) {
 
 const WIDTH = 160;
 const ROW = 14;
+const CHART_HEIGHT = 40;
+
+const finite = (values: readonly (number | null)[] | undefined) => (values ?? []).filter((value): value is number => value !== null && Number.isFinite(value));
+const clock = (iso: string | undefined) => (iso === undefined ? '' : new Date(iso).toLocaleTimeString());
+
+/**
+ * Baseline's and canary's values across the step's window as two lines on one scale (each point a
+ * bucket's mean; a null is a gap, the line breaks there). Plain SVG, like the box plots.
+ */
+function TimeSeries(props: { name: string; start: string | undefined; end: string | undefined; baseline: (number | null)[] | undefined; canary: (number | null)[] | undefined }) {
+  const { name, start, end } = props;
+  const sides = [
+    { label: 'baseline', values: props.baseline ?? [], className: 'box-baseline' },
+    { label: 'canary', values: props.canary ?? [], className: 'box-canary' },
+  ];
+  const all = sides.flatMap((side) => finite(side.values));
+  if (all.length === 0) return <span className="muted">no data</span>;
+  const low = Math.min(...all);
+  const high = Math.max(...all);
+  const span = high - low || Math.abs(high) || 1;
+  const y = (value: number) => CHART_HEIGHT - 3 - ((value - (high === low ? low - span / 2 : low)) / span) * (CHART_HEIGHT - 6);
+  const paths = sides.map(({ label, values, className }) => {
+    const x = (index: number) => 2 + (values.length <= 1 ? (WIDTH - 4) / 2 : (index / (values.length - 1)) * (WIDTH - 4));
+    // A gap starts a new segment (M) instead of joining across the missing bucket.
+    const d = values
+      .flatMap((value, index) => (value === null ? [] : [`${index === 0 || values[index - 1] === null ? 'M' : 'L'}${x(index).toFixed(1)},${y(value).toFixed(1)}`]))
+      .join(' ');
+    const shown = finite(values);
+    const describe = shown.length === 0 ? `${label} no data` : `${label} ${number(shown[0])} to ${number(shown[shown.length - 1])} (${values.length} points)`;
+    return { label, className, d, describe };
+  });
+  const window = start && end ? ` from ${clock(start)} to ${clock(end)}` : '';
+  const label = `${name} over time${window}: ${paths.map((path) => path.describe).join('; ')}`;
+  return (
+    <svg width={WIDTH} height={CHART_HEIGHT} role="img" aria-label={label} className="series">
+      <title>{label}</title>
+      {paths.map(({ label: side, className, d }) => (
+        <path key={side} className={className} data-side={side} d={d} fill="none" stroke="currentColor" strokeWidth={1.5} />
+      ))}
+    </svg>
+  );
+}
 
 /**
  * Baseline's and canary's samples as two box plots (min, quartiles, median, max) on one scale:

@@ -50,3 +50,16 @@ export function ErrorNote({ error }: { error: unknown }) {
     </p>
   );
 }
+
+/**
+ * Why the view's buttons are disabled, said once in words beside them: a disabled button's title
+ * (its accessible description) is not seen on a phone, which has no hover.
+ */
+export function DeniedNote({ reason }: { reason: string | undefined }) {
+  if (reason === undefined) return null;
+  return (
+    <p className="muted denied" role="note">
+      Read only here: {reason}.
+    </p>
+  );
+}

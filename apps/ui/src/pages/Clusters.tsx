@@ -5,7 +5,7 @@ import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
 import { formatTime } from '../api/status';
 import { useDenied } from '../auth';
-import { ErrorNote } from '../components/Layout';
+import { DeniedNote, ErrorNote } from '../components/Layout';
 
 type Cluster = components['schemas']['Cluster'];
 type ServerGroup = components['schemas']['ServerGroup'];
@@ -21,9 +21,11 @@ export function ClustersPage() {
   });
   const live = clusters.data?.clusters ?? [];
   const manifests = clusters.data?.manifests ?? [];
+  const denied = useDenied(app, 'EXECUTE');
   return (
     <section aria-labelledby="clusters-title">
       <h1 id="clusters-title">Clusters of {app}</h1>
+      <DeniedNote reason={denied} />
       <ErrorNote error={clusters.error} />
       {clusters.data !== undefined && live.length === 0 && manifests.length === 0 && <p>No live clusters: deploy one with a pipeline.</p>}
       {live.map((cluster) => (

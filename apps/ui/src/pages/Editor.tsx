@@ -2,11 +2,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, unwrap, type Pipeline } from '../api/client';
-import { jsonLines, lineDiff, lineOf } from '../api/jsonLines';
+import { jsonLines, lineDiff, lineOf, orderedLike } from '../api/jsonLines';
 import { text as asText } from '../api/status';
 import { useDenied } from '../auth';
 import { Dag } from '../components/Dag';
-import { ErrorNote } from '../components/Layout';
+import { DeniedNote, ErrorNote } from '../components/Layout';
 
 interface Issue {
   line: number;
@@ -61,11 +61,21 @@ export function EditorPage() {
     }
   }, [text]);
 
+  const definition = parsed.value as { application?: string; stages?: unknown } | undefined;
+  const application = typeof definition?.application === 'string' ? definition.application : app;
+  const denied = useDenied(application, 'WRITE');
+
   // Validation as you type: the API's report on the document (what a save would refuse, with paths;
-  // what it would store without effect), a moment after the last keystroke.
+  // what it would store without effect), a moment after the last keystroke. Checking asks for the
+  // right to save (WRITE): a reader sees the JSON, its graph and its history unchecked.
   useEffect(() => {
     if (parsed.error) {
       setIssues([parsed.error]);
+      setNotes([]);
+      return;
+    }
+    if (denied !== undefined) {
+      setIssues([]);
       setNotes([]);
       return;
     }
@@ -97,11 +107,8 @@ export function EditorPage() {
       clearTimeout(timer);
       abort.abort();
     };
-  }, [parsed, text]);
+  }, [parsed, text, denied]);
 
-  const definition = parsed.value as { application?: string; stages?: unknown } | undefined;
-  const application = typeof definition?.application === 'string' ? definition.application : app;
-  const denied = useDenied(application, 'WRITE');
   const lineCount = text.split('\n').length;
   const flaggedLines = new Set(issues.map((issue) => issue.line));
   const flaggedStages = new Set(issues.map((issue) => /^stages\.(\d+)/.exec(issue.path)?.[1]).filter((index) => index !== undefined).map(Number));
@@ -158,6 +165,7 @@ export function EditorPage() {
           Save
         </button>
       </div>
+      <DeniedNote reason={denied} />
       {saved && (
         <p className="ok" role="status">
           {saved}
@@ -194,7 +202,7 @@ export function EditorPage() {
         <div className="side">
           <div id="issues" aria-live="polite">
             {issues.length === 0 ? (
-              <p className="ok">{checking ? 'Checking…' : 'Valid.'}</p>
+              <p className={denied === undefined ? 'ok' : 'muted'}>{denied !== undefined ? 'Not checked: checking is for who may save.' : checking ? 'Checking…' : 'Valid.'}</p>
             ) : (
               <ul className="issues" aria-label="Problems">
                 {issues.map((issue) => (
@@ -246,6 +254,16 @@ function History({ pipeline, current, onRestore }: { pipeline: Pipeline; current
   const [chosen, setChosen] = useState<number>();
   const version = versions.data?.find((v) => v.version === chosen);
   const text = version ? JSON.stringify(version.definition, null, 2) : undefined;
+  // Compared in the editor's key order and layout when its text parses, so only real changes show.
+  const editing = (() => {
+    try {
+      return JSON.parse(current) as unknown;
+    } catch {
+      return undefined;
+    }
+  })();
+  const before = version && editing !== undefined ? JSON.stringify(orderedLike(version.definition, editing), null, 2) : text;
+  const after = editing !== undefined ? JSON.stringify(editing, null, 2) : current;
   return (
     <section aria-labelledby="history-title" className="history">
       <h2 id="history-title">History</h2>
@@ -269,7 +287,7 @@ function History({ pipeline, current, onRestore }: { pipeline: Pipeline; current
             </button>
           </p>
           <pre className="diff" aria-label={`Differences between version ${version.version} and the editor`}>
-            {lineDiff(text, current).map((line, index) => (
+            {lineDiff(before ?? text, after).map((line, index) => (
               <div key={index} className={line.kind === '+' ? 'added' : line.kind === '-' ? 'removed' : undefined}>
                 {line.kind} {line.text}
               </div>

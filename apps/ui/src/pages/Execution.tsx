@@ -7,7 +7,7 @@ import { useExecutionStream } from '../api/stream';
 import { useDenied } from '../auth';
 import { CanaryReport } from '../components/CanaryReport';
 import { Dag } from '../components/Dag';
-import { ErrorNote, StatusBadge } from '../components/Layout';
+import { DeniedNote, ErrorNote, StatusBadge } from '../components/Layout';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -32,6 +32,7 @@ export function ExecutionPage() {
   const running = execution.data !== undefined && !FINISHED.has(execution.data.status);
   const stream = useExecutionStream(id, execution.data === undefined || running);
   const now = useNow(running);
+  const denied = useDenied(app, 'EXECUTE');
   if (execution.isPending) return <p role="status">Loading…</p>;
   if (execution.error) return <ErrorNote error={execution.error} />;
   const data = execution.data;
@@ -52,6 +53,7 @@ export function ExecutionPage() {
         </span>
         <ExecutionControls execution={data} />
       </div>
+      <DeniedNote reason={denied} />
       {Object.keys(data.parameters).length > 0 && (
         <dl className="parameters" aria-label="Parameters">
           {Object.entries(data.parameters).map(([key, value]) => (
@@ -111,6 +113,26 @@ function judgmentOf(stage: Stage): { instructions?: string; options: string[]; s
   };
 }
 
+/** When a stage waiting for its execution window (Spinnaker's restrictExecutionDuringTimeWindow) may start, if it waits for one now. */
+function executionWindowUntil(stage: Stage): string | undefined {
+  const window = isRecord(stage.outputs.executionWindow) ? stage.outputs.executionWindow : undefined;
+  const waiting = stage.status === 'RUNNING' && runningTask(stage)?.name === 'waitForExecutionWindow';
+  return waiting && window?.status === 'waiting' && typeof window.until === 'string' ? window.until : undefined;
+}
+
+/** A canary between judgments: which step, its traffic, and when its interval of metrics is judged. */
+function canaryWait(stage: Stage, now: number): string {
+  const task = runningTask(stage)?.name ?? '';
+  if (task !== 'runCanaryAnalysis') return `${stage.name}: the canary's ${task} runs before the analysis.`;
+  const steps = Array.isArray(stage.context.steps) ? stage.context.steps : [];
+  const index = typeof stage.outputs.canaryStep === 'number' ? stage.outputs.canaryStep : 0;
+  const interval = Number(stage.context.intervalSec ?? 60);
+  const warmup = Number(stage.context.warmupSec ?? 0);
+  const started = typeof stage.outputs.canaryStepStartedAt === 'string' ? Date.parse(stage.outputs.canaryStepStartedAt) : undefined;
+  const left = started === undefined ? '' : `, judged in ${formatDuration(Math.max(0, started + (warmup + interval) * 1000 - now))}`;
+  return `${stage.name} waits for canary step ${index + 1} of ${steps.length} (${text(steps[index])} % of traffic): its metrics are collected for intervalSec ${interval} s after warmupSec ${warmup} s${left}.`;
+}
+
 /** Why nothing moves: each waiting stage and what it waits for. */
 function Waiting({ execution, now }: { execution: Execution; now: number }) {
   const pipeline = useQuery({
@@ -118,38 +140,49 @@ function Waiting({ execution, now }: { execution: Execution; now: number }) {
     queryFn: async () => unwrap(await api.GET('/api/v1/pipelines/{id}', { params: { path: { id: execution.pipelineId } } })),
     enabled: execution.status === 'NOT_STARTED',
   });
+  const limited = execution.status === 'NOT_STARTED' && pipeline.data !== undefined && pipeline.data.definition.limitConcurrent !== false;
+  // The execution that holds the pipeline's one slot, to link to it.
+  const ahead = useQuery({
+    queryKey: ['executions', execution.pipelineId, 'ahead'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/executions', { params: { query: { pipelineId: execution.pipelineId, status: 'RUNNING,PAUSED', limit: 1 } } })).executions,
+    enabled: limited,
+  });
+  const blocker = ahead.data?.[0];
   const reasons: string[] = [];
-  if (execution.status === 'NOT_STARTED') {
-    reasons.push(
-      pipeline.data?.definition.limitConcurrent === false
-        ? 'Queued: waiting for a worker to start it.'
-        : 'Queued: another execution of this pipeline is running and the pipeline has limitConcurrent, so this one starts when it ends.',
-    );
-  }
+  if (execution.status === 'NOT_STARTED' && !limited) reasons.push('Queued: waiting for a worker to start it.');
   if (execution.status === 'PAUSED') reasons.push(`Paused${execution.pausedBy ? ` by ${execution.pausedBy}` : ''}: resume it to go on.`);
   if (execution.status === 'RUNNING') {
     const byRef = new Map(execution.stages.map((stage) => [stage.refId, stage]));
     for (const stage of execution.stages) {
       const judgment = judgmentOf(stage);
       const freeze = isRecord(stage.outputs.freeze) ? stage.outputs.freeze : undefined;
+      const window = executionWindowUntil(stage);
       if (judgment) reasons.push(`${stage.name} waits for a manual judgment${judgment.step ? ` (${judgment.step})` : ''}.`);
       else if (freeze?.status === 'waiting') reasons.push(`${stage.name} waits for a deploy freeze window to end${typeof freeze.message === 'string' ? `: ${freeze.message}` : ''}.`);
+      else if (window) reasons.push(`${stage.name} waits for its execution window, which opens at ${formatTime(window)} (in ${formatDuration(Date.parse(window) - now)}); Skip wait starts it now.`);
       else if (stage.status === 'RUNNING' && stage.type === 'wait') {
         const total = Number(stage.context.waitTime);
         const left = stage.startTime && Number.isFinite(total) ? total * 1000 - (now - Date.parse(stage.startTime)) : undefined;
         reasons.push(`${stage.name} waits ${left === undefined ? '' : `${formatDuration(Math.max(0, left))} more `}(waitTime ${total} s).`);
       } else if (stage.status === 'RUNNING' && stage.type === 'canary' && runningTask(stage)) {
-        reasons.push(`${stage.name}: the canary ${runningTask(stage)?.name} (the step's interval of metrics must pass).`);
+        reasons.push(canaryWait(stage, now));
       } else if (stage.status === 'NOT_STARTED') {
         const pending = stage.requisiteStageRefIds.map((ref) => byRef.get(ref)).filter((s): s is Stage => s !== undefined && !FINISHED.has(s.status));
         if (pending.length > 0 && pending.every((s) => s.status !== 'NOT_STARTED')) reasons.push(`${stage.name} waits for ${pending.map((s) => s.name).join(', ')}.`);
       }
     }
   }
-  if (reasons.length === 0) return null;
+  if (reasons.length === 0 && !limited) return null;
   return (
     <section className="waiting" aria-label="Why it is waiting">
       <ul>
+        {limited && (
+          <li>
+            Queued: the pipeline has limitConcurrent and keepWaitingPipelines, so this execution starts when{' '}
+            {blocker ? <Link to={`/applications/${execution.application}/executions/${blocker.id}`}>the running one ({formatTime(blocker.startTime ?? blocker.buildTime)})</Link> : 'the running one'} ends.
+          </li>
+        )}
         {reasons.map((reason) => (
           <li key={reason}>{reason}</li>
         ))}
@@ -217,7 +250,7 @@ function StagePanel({ execution, stage, now }: { execution: Execution; stage: St
           {stage.type} · {formatDuration(durationMs(stage.startTime, stage.endTime, now))}
         </span>
         <span className="spacer" />
-        {stage.status === 'RUNNING' && stage.type === 'wait' && (
+        {stage.status === 'RUNNING' && (stage.type === 'wait' || executionWindowUntil(stage) !== undefined) && (
           <button type="button" disabled={denied !== undefined} title={denied} onClick={() => command.mutate(() => api.POST('/api/v1/executions/{id}/stages/{stageId}/skip', stagePath))}>
             Skip wait
           </button>

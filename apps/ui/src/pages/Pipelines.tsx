@@ -4,7 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap, type Execution, type ExecutionSummary, type Pipeline, type Status } from '../api/client';
 import { ALL_STATUSES, FINISHED, durationMs, formatDuration, formatTime, statusLabel, text } from '../api/status';
 import { useDenied } from '../auth';
-import { ErrorNote, StatusBadge } from '../components/Layout';
+import { DeniedNote, ErrorNote, StatusBadge } from '../components/Layout';
 import { StartDialog } from '../components/StartDialog';
 
 /** Rows per page; "Show more" adds a page (the API answers up to 500 at once). */
@@ -65,10 +65,18 @@ export function PipelinesPage() {
     <section aria-labelledby="pipelines-title">
       <div className="toolbar">
         <h1 id="pipelines-title">Pipelines of {app}</h1>
-        <Link className={`button${cannotWrite ? ' disabled' : ''}`} to={`/applications/${app}/pipelines/new`} aria-disabled={cannotWrite !== undefined} title={cannotWrite}>
-          New pipeline
-        </Link>
+        {cannotWrite === undefined ? (
+          <Link className="button" to={`/applications/${app}/pipelines/new`}>
+            New pipeline
+          </Link>
+        ) : (
+          // A link cannot be disabled: a disabled button keeps the place and says why.
+          <button type="button" disabled title={cannotWrite}>
+            New pipeline
+          </button>
+        )}
       </div>
+      <DeniedNote reason={[cannotRun, cannotWrite].filter((reason) => reason !== undefined).join('; ') || undefined} />
       <fieldset className="filters">
         <legend>Filter executions</legend>
         <label>

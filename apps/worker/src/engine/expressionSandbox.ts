@@ -57,6 +57,16 @@ export class ExpressionSandbox {
     return job;
   }
 
+  /**
+   * Starts the thread now rather than at the first expression: loading the evaluator takes seconds
+   * on a busy machine, which would otherwise delay the first stage that has an expression.
+   */
+  warm(): void {
+    if (this.closed || this.thread !== undefined) return;
+    // A thread that fails to start is discarded; the first job starts another and reports why.
+    this.start().ready.catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const thread = this.thread;

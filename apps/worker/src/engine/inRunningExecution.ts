@@ -1,5 +1,6 @@
 import { lockExecution, type ExecutionRow, type SqlClient } from '@gantry/store';
 import type { OutgoingMessage } from '@gantry/queue';
+import { ATTR, annotateSpan } from '@gantry/telemetry';
 import type { EngineContext } from './EngineContext';
 import { inEngineTransaction } from './outbox';
 
@@ -15,6 +16,8 @@ export function inRunningExecution(
   return inEngineTransaction(ctx, async (sql) => {
     const execution = await lockExecution(sql, executionId);
     if (!execution || execution.status !== 'RUNNING') return [];
+    // The message's span learns whose execution it moved (the message names only its id).
+    annotateSpan({ [ATTR.application]: execution.application, [ATTR.pipelineId]: execution.pipeline_id });
     return step(sql, execution);
   });
 }

@@ -1,4 +1,5 @@
-import type { EngineMessage, MessageBus, OutgoingMessage } from '@gantry/queue';
+import { seal, type EngineMessage, type MessageBus, type OutgoingMessage } from '@gantry/queue';
+import { currentTrace } from '@gantry/telemetry';
 import { deleteOutbox, inTransaction, insertOutbox, relayOutbox, type SqlClient } from '@gantry/store';
 import type pg from 'pg';
 import type { EngineContext, EngineLogger } from './EngineContext';
@@ -19,7 +20,8 @@ async function recordInOutbox(sql: SqlClient, next: OutgoingMessage[], ctx: Engi
   if (!ctx.outbox || next.length === 0) return next;
   const records = await insertOutbox(
     sql,
-    next.map(({ message, delayMs }) => ({ message, delayMs })),
+    // Sealed as the queue would: the row keeps the version and trace it was decided in, whoever relays it.
+    next.map(({ message, delayMs, trace }) => ({ message: seal(message, trace ?? currentTrace()), delayMs })),
     ctx.now(),
   );
   return next.map((outgoing, i) => ({ ...outgoing, outboxId: records[i]!.id }));

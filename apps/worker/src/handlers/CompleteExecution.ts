@@ -1,7 +1,8 @@
-import { finalExecutionStatus, isComplete, isExecutionFinished } from '@gantry/core';
+import { completionEvent, finalExecutionStatus, isComplete, isExecutionFinished } from '@gantry/core';
 import {
   insertAudit,
   lockExecution,
+  recordExecutionEvent,
   schedulable,
   selectStages,
   updateExecution,
@@ -10,6 +11,7 @@ import {
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
+import { executionsFinished } from '../engine/metrics';
 import { inEngineTransaction } from '../engine/outbox';
 import { isHalted } from '../engine/stagePolicy';
 
@@ -24,12 +26,15 @@ export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (messa
       if (!isExecutionFinished(view) && !((isHalted(stages) || execution.canceled) && !active)) return [];
       const status = finalExecutionStatus(view, execution.canceled);
       await updateExecution(sql, execution.id, { status, end_time: ctx.now() });
+      executionsFinished.inc({ application: execution.application, pipeline: execution.pipeline_name, status });
       await insertAudit(sql, {
         type: 'EXECUTION_COMPLETED',
         executionId: execution.id,
         pipelineId: execution.pipeline_id,
         data: { status },
       });
+      const event = completionEvent('pipeline', status);
+      if (event !== undefined) await recordExecutionEvent(sql, { event, execution, status });
     } else if (!isComplete(execution.status)) {
       return [];
     }

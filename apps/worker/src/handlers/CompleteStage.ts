@@ -1,6 +1,8 @@
-import { haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
+import { annotateStage } from '@gantry/telemetry';
+import { completionEvent, haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
 import {
   insertAudit,
+  recordExecutionEvent,
   schedulable,
   selectStages,
   selectTasks,
@@ -12,6 +14,7 @@ import {
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
+import { observeStageEnd } from '../engine/metrics';
 import { startStageLocked } from './StartStage';
 import { failurePolicyOf, isHalted } from '../engine/stagePolicy';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
@@ -37,11 +40,13 @@ export async function completeStageLocked(
   const stages = current?.stages ?? (await selectStages(sql, execution.id));
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
+  annotateStage({ id: stage.id, refId: stage.ref_id, type: stage.type });
   if (stage.status === 'RUNNING') {
     const outcome = stageOutcome(stage, current?.tasks ?? (await selectTasks(sql, stage)));
     if (!outcome) return [];
     const status = stageStatusAfter(outcome.status, failurePolicyOf(stage));
     await updateStage(sql, stage.id, { status, end_time: now, error: outcome.error ?? stage.error });
+    observeStageEnd(stage, execution.application, status, now);
     await insertAudit(sql, {
       type: 'STAGE_COMPLETED',
       executionId: execution.id,
@@ -49,6 +54,8 @@ export async function completeStageLocked(
       data: { refId: stage.ref_id, attempt: stage.attempt, status },
     });
     stage.status = status;
+    const event = completionEvent('stage', status);
+    if (event !== undefined) await recordExecutionEvent(sql, { event, execution, stage, status });
   } else if (!isComplete(stage.status)) {
     return [];
   }

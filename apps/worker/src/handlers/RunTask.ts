@@ -21,6 +21,7 @@ import { inRunningExecution } from '../engine/inRunningExecution';
 import { completeTaskLocked } from './CompleteTask';
 import { TransientTaskError, type ProviderDirectory, type TaskContext, type TaskResult } from '../tasks/Task';
 import type { RetryEvent } from '@gantry/providers';
+import { ATTR, failSpan, inSpan } from '@gantry/telemetry';
 
 /**
  * Runs one step of a task outside any transaction (it may call slow external systems), then
@@ -122,7 +123,12 @@ async function step(
   }
   try {
     const providers = observedProviders(ctx.services.providers, (event) => providerRetries.push(event));
-    const result = await implementation.run(taskContext(execution, stage, stages, task, ctx, providers));
+    const result = await inSpan(`task ${task.name}`, taskAttributes(execution, stage, task), async (span) => {
+      const answer = await implementation.run(taskContext(execution, stage, stages, task, ctx, providers));
+      span?.setAttribute('gantry.task.status', answer.status);
+      if (answer.status === 'TERMINAL') failSpan(span, answer.error);
+      return answer;
+    });
     const delayMs = result.status === 'RUNNING' ? Math.max(0, Math.min(result.retryAfterMs, remaining)) : 0;
     return { result, retries: 0, delayMs, providerRetries };
   } catch (error) {
@@ -143,6 +149,19 @@ async function step(
     const suffix = error instanceof TransientTaskError ? ` (gave up after ${task.retries} retries)` : '';
     return terminal(task, `${task.name}: ${reason}${suffix}`, providerRetries);
   }
+}
+
+/** Who a task's span (and every span under it: provider calls, HTTP requests) works for. */
+function taskAttributes(execution: ExecutionRow, stage: StageRow, task: TaskRow) {
+  return {
+    [ATTR.executionId]: execution.id,
+    [ATTR.application]: execution.application,
+    [ATTR.pipelineId]: execution.pipeline_id,
+    [ATTR.stageId]: stage.id,
+    [ATTR.stageRefId]: stage.ref_id,
+    [ATTR.stageType]: stage.type,
+    [ATTR.task]: task.name,
+  };
 }
 
 function terminal(task: TaskRow, error: string, providerRetries: RetryEvent[]): StepOutcome {

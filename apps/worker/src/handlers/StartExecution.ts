@@ -1,7 +1,8 @@
-import { insertAudit, lockExecution, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
+import { insertAudit, lockExecution, recordExecutionEvent, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
 import { isExecutionFinished, startableStages } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
+import { executionsFinished, executionsStarted } from '../engine/metrics';
 import { inEngineTransaction } from '../engine/outbox';
 
 export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ctx) =>
@@ -34,11 +35,14 @@ export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ct
           end_time: ctx.now(),
         });
         await insertAudit(sql, { type: 'EXECUTION_CANCELED', executionId: execution.id, data: { reason: 'limitConcurrent' } });
+        executionsFinished.inc({ application: execution.application, pipeline: execution.pipeline_name, status: 'CANCELED' });
         return [];
       }
     }
     await updateExecution(sql, execution.id, { status: 'RUNNING', start_time: ctx.now() });
+    executionsStarted.inc({ application: execution.application, pipeline: execution.pipeline_name });
     await insertAudit(sql, { type: 'EXECUTION_STARTED', executionId: execution.id, pipelineId: execution.pipeline_id });
+    await recordExecutionEvent(sql, { event: 'pipeline.starting', execution });
     return stagesToStart(execution.id, await selectStages(sql, execution.id));
   });
 

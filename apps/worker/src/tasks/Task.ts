@@ -1,7 +1,7 @@
-import type { DeployPolicy, SecretResolver } from '@gantry/core';
+import type { DeployPolicy, PipelineDefinition, SecretResolver } from '@gantry/core';
 import type { KayentaMetricsAccount } from '@gantry/canary';
-import type { JenkinsClient, ProviderRegistry } from '@gantry/providers';
-import type { AuthStore, ClusterPlace, JsonObject } from '@gantry/store';
+import type { ArtifactAccounts, JenkinsClient, ProviderRegistry } from '@gantry/providers';
+import type { AuthStore, ClusterPlace, JsonObject, PipelineRecord, SavedBy } from '@gantry/store';
 
 /**
  * A task is one resumable step of a stage. The engine calls `run` until it returns a complete
@@ -95,6 +95,16 @@ export interface TaskServices {
     pipelineId: string;
     execution: { id: string; trigger: JsonObject; stages: { refId: string; outputs: JsonObject }[] } | null;
   } | null>;
+  /**
+   * Pipelines as a savePipeline stage saves them: `find` reads the stored one with this id, else the
+   * live one of this application and name; `save` creates it, or appends a version to `existingId`,
+   * as `actor` (ValidationError / ConflictError as the store throws them), then asks the workers to
+   * sync cron schedules when it has (or had) a cron trigger.
+   */
+  pipelines: {
+    find(input: { id?: string; application: string; name: string }): Promise<PipelineRecord | null>;
+    save(input: { definition: PipelineDefinition; actor: SavedBy; existing?: PipelineRecord }): Promise<PipelineRecord>;
+  };
   /** Status and stage outputs of another execution (null when it does not exist). */
   getExecutionOutcome(executionId: string): Promise<{ status: string; outputs: JsonObject } | null>;
   webhook: { allowedHosts: string[]; timeoutMs: number };
@@ -115,6 +125,8 @@ export interface TaskServices {
    * read from the secrets now; undefined when no master has the name.
    */
   jenkins(master: string): JenkinsClient | undefined;
+  /** The artifact accounts (the built-in two and the configured `artifactAccounts`), secrets read at the moment of use. */
+  artifacts: ArtifactAccounts;
   /**
    * The configured metrics account of that name (`metricsAccounts`) with its secrets read now;
    * undefined when none has the name. Throws, naming the secret, when a secret is not set.

@@ -13,6 +13,7 @@ import { jenkinsTasks } from './jenkins';
 import { kayentaTasks } from './kayenta';
 import { monitorPipelineTask } from './pipeline/monitorPipeline';
 import { startPipelineTask } from './pipeline/startPipeline';
+import { savePipelineTask } from './pipeline/savePipeline';
 import { waitTask } from './wait';
 import { waitForExecutionWindowTask } from './waitForExecutionWindow';
 import { waitForJudgmentTask } from './waitForJudgment';
@@ -56,6 +57,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   monitorWebhookTask,
   startPipelineTask,
   monitorPipelineTask,
+  savePipelineTask,
   bakeImageTask,
   findImageFromClusterTask,
   findArtifactFromExecutionTask,

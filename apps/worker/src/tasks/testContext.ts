@@ -1,4 +1,5 @@
 import { EMPTY_DEPLOY_POLICY } from '@gantry/core';
+import { ArtifactAccounts } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { SYSTEM_CLOCK, type TaskContext, type TaskImplementation, type TaskResult, type TaskServices } from './Task';
 
@@ -41,6 +42,10 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       startPipeline: () => Promise.reject(new Error('startPipeline is not set up in this test')),
       getExecutionOutcome: () => Promise.reject(new Error('getExecutionOutcome is not set up in this test')),
       latestExecution: () => Promise.reject(new Error('latestExecution is not set up in this test')),
+      pipelines: {
+        find: () => Promise.reject(new Error('pipelines are not set up in this test')),
+        save: () => Promise.reject(new Error('pipelines are not set up in this test')),
+      },
       fetch: globalThis.fetch,
       secrets: () => undefined,
       providers: {
@@ -52,6 +57,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       knownHealthyServerGroups: async () => new Set<string>(),
       policy: EMPTY_DEPLOY_POLICY,
       jenkins: () => undefined,
+      artifacts: new ArtifactAccounts({ accounts: {}, secret: () => undefined }),
       metricsAccount: () => undefined,
       canaryConfig: async () => undefined,
       clock: SYSTEM_CLOCK,

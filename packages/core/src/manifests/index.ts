@@ -6,3 +6,4 @@ export * from './selection';
 export * from './traffic';
 export * from './jobs';
 export * from './clusterView';
+export * from './bake';

@@ -4,6 +4,7 @@ import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
 import { findArtifactFromExecutionStage } from './findArtifactFromExecution';
 import {
+  bakeManifestStage,
   deleteManifestStage,
   deployManifestStage,
   disableManifestStage,
@@ -19,6 +20,7 @@ import { jenkinsStage } from './jenkins';
 import { kayentaCanaryStage } from './kayentaCanary';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
+import { savePipelineStage } from './savePipeline';
 import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
 import { rollbackClusterStage } from './serverGroup/rollback';
@@ -60,8 +62,10 @@ export const BUILT_IN_STAGE_TYPES = [
   enableManifestStage,
   disableManifestStage,
   runJobManifestStage,
+  bakeManifestStage,
   jenkinsStage,
   findArtifactFromExecutionStage,
+  savePipelineStage,
   kayentaCanaryStage,
 ] as const satisfies readonly StageType[];
 

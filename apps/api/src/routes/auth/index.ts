@@ -124,12 +124,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       code_challenge_method: 'S256',
     }).toString();
     const secure = request.protocol === 'https' ? '; Secure' : '';
-    reply.header('set-cookie', `${OIDC_STATE_COOKIE}=${state}.${verifier}; HttpOnly; Path=/auth; SameSite=Lax; Max-Age=600${secure}`);
+    // The page to come back to rides in the same short-lived cookie as the PKCE verifier (base64url: no '.' in it).
+    const back = b64url(Buffer.from(request.query.returnTo ?? '/'));
+    reply.header('set-cookie', `${OIDC_STATE_COOKIE}=${state}.${verifier}.${back}; HttpOnly; Path=/auth; SameSite=Lax; Max-Age=600${secure}`);
     return reply.redirect(url.toString(), 302);
   });
 
   app.get('/auth/callback', { schema: oidcCallbackSchema, config: open }, async (request, reply) => {
-    const [state, verifier] = (cookiesOf(request).get(OIDC_STATE_COOKIE) ?? '').split('.');
+    const [state, verifier, back] = (cookiesOf(request).get(OIDC_STATE_COOKIE) ?? '').split('.');
     if (state === undefined || verifier === undefined || state !== request.query.state) {
       throw new UnauthorizedError('the sign-in did not start here or took too long (state mismatch): start again at /auth/login');
     }
@@ -152,6 +154,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     const maxAgeSeconds = Math.max(60, Math.floor((exp ?? 0) - Date.now() / 1000));
     const cookies = sessionCookies(tokens.id_token, b64url(randomBytes(24)), { secure: request.protocol === 'https', maxAgeSeconds });
     reply.header('set-cookie', [...cookies, `${OIDC_STATE_COOKIE}=; Path=/auth; Max-Age=0`]);
-    return reply.redirect('/', 302);
+    const returnTo = Buffer.from(back ?? '', 'base64url').toString('utf8');
+    // Checked again on the way out: the cookie is ours, but a path is all it may name.
+    return reply.redirect(oidcLoginSchema.querystring.shape.returnTo.safeParse(returnTo).success && returnTo !== '' ? returnTo : '/', 302);
   });
 };

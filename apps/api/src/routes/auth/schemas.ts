@@ -133,6 +133,15 @@ export const oidcLoginSchema = {
   tags,
   summary: "Browser sign-in through the OIDC provider (authorization code with PKCE)",
   hide: false,
+  querystring: z.object({
+    // A path of this server only (one leading slash, no backslash): never a redirect to another site.
+    returnTo: z
+      .string()
+      .max(2000)
+      .regex(/^\/(?![/\\])[^\\]*$/, 'a path on this server, starting with a single /')
+      .optional()
+      .describe('Where the browser goes once signed in (the page that asked for the sign-in); default /'),
+  }),
 };
 
 export const oidcCallbackSchema = {

@@ -18,6 +18,7 @@ import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../cloud/poll';
 import { canaryFields, canaryStageGroups, liveCanaryGroups, type CanaryStageGroups } from './canaryGroups';
 import { judgeCanaryStep } from './judgeCanaryStep';
 import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
+import { canaryVerdicts, rollbackSeconds } from '../../engine/metrics';
 
 /** Longest single wait between looks, so a cancel or a failing group is noticed within it. */
 const MAX_WAIT_MS = 15_000;
@@ -77,7 +78,12 @@ function planOf(fields: CanaryFields): CanaryAnalysisPlan {
 
 async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): Promise<TaskResult> {
   const { fields, groups, provider, progress } = analysis;
-  const outputs = (next: Progress): JsonObject => ({ canaryResults: next.results, canaryStep: next.step });
+  // canaryStepStartedAt: when the current step's traffic split began, so a reader can tell when it will be judged.
+  const outputs = (next: Progress): JsonObject => ({
+    canaryResults: next.results,
+    canaryStep: next.step,
+    ...(next.stepStartedAt === undefined ? {} : { canaryStepStartedAt: new Date(next.stepStartedAt).toISOString() }),
+  });
   switch (action.kind) {
     case 'waitHealthy': {
       const timeoutMs = waitForUpTimeoutMs(fields);
@@ -103,10 +109,11 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
         return metricsUnavailable(progress, error);
       }
       const judged = recordVerdict(progress, report.result);
+      canaryVerdicts.inc({ result: report.result });
       const next: Progress = {
         ...judged,
         metricErrors: 0,
-        results: [...progress.results, stepResult(action.step, fields.steps[action.step] ?? 0, report)],
+        results: [...progress.results, stepResult(action.step, fields.steps[action.step] ?? 0, { startMs, endMs: action.endMs }, report)],
       };
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), canaryScore: report.score } };
     }
@@ -117,6 +124,7 @@ async function act(ctx: TaskContext, analysis: Analysis, action: CanaryAction): 
       await provider.setTrafficWeights(clusterRefOf(groups.canary), action.weights);
       // Traffic is back on production from here: what the rollback is measured by (not the destroys).
       const restored = progress.rollbackStartedAt === undefined ? { rollbackDurationMs: Date.now() - next.rollbackStartedAt } : {};
+      if (restored.rollbackDurationMs !== undefined) rollbackSeconds.observe({ kind: 'canary' }, restored.rollbackDurationMs / 1000);
       for (const name of action.destroy) await provider.destroy({ ...refOf(groups.canary), name });
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: next, outputs: { ...outputs(next), ...restored, canaryWeights: action.weights } };
     }
@@ -162,10 +170,13 @@ function awaitJudgment(ctx: TaskContext, progress: Progress): TaskResult {
   return { status: 'RUNNING', retryAfterMs: JUDGMENT_POLL_MS, state: { ...progress, awaitingJudgment: true }, outputs: { [AWAITING_JUDGMENT_OUTPUT]: step } };
 }
 
-function stepResult(step: number, percent: number, report: JudgeReport): JsonObject {
+/** What the stage's output keeps of a step's judgment; the web UI's canary report draws it (series over `start`–`end`). */
+function stepResult(step: number, percent: number, window: { startMs: number; endMs: number }, report: JudgeReport): JsonObject {
   return {
     step: step + 1,
     percent,
+    start: new Date(window.startMs).toISOString(),
+    end: new Date(window.endMs).toISOString(),
     score: report.score,
     result: report.result,
     ...(report.reason === undefined ? {} : { reason: report.reason }),
@@ -180,6 +191,8 @@ function stepResult(step: number, percent: number, report: JudgeReport): JsonObj
       canaryCount: metric.canaryCount,
       ...(metric.baselineSummary === undefined ? {} : { baselineSummary: { ...metric.baselineSummary } }),
       ...(metric.canarySummary === undefined ? {} : { canarySummary: { ...metric.canarySummary } }),
+      baselineSeries: metric.baselineSeries,
+      canarySeries: metric.canarySeries,
       ...(metric.reason === undefined ? {} : { reason: metric.reason }),
     })),
   };

@@ -1,0 +1,172 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  createContextKey,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { isTracing } from './tracing';
+
+/** Span attribute names (Gantry's own, namespaced; the rest are OpenTelemetry's semantic conventions). */
+export const ATTR = {
+  executionId: 'gantry.execution.id',
+  application: 'gantry.application',
+  pipelineId: 'gantry.pipeline.id',
+  stageId: 'gantry.stage.id',
+  stageRefId: 'gantry.stage.ref_id',
+  stageType: 'gantry.stage.type',
+  task: 'gantry.task.name',
+  message: 'gantry.message.type',
+  provider: 'gantry.provider',
+  operation: 'gantry.operation',
+  account: 'gantry.account',
+  location: 'gantry.location',
+} as const;
+
+/**
+ * The attributes a span hands down to every span under it in the same process: who the work is
+ * for. A provider call thereby carries its execution, stage and task without being told.
+ */
+const INHERITED: readonly string[] = [ATTR.executionId, ATTR.application, ATTR.pipelineId, ATTR.stageId, ATTR.stageRefId, ATTR.stageType, ATTR.task];
+
+const INHERITED_KEY = createContextKey('gantry inherited span attributes');
+/** The context of the execution's trace root, which every message sent from here carries. */
+const ROOT_KEY = createContextKey('gantry execution trace root');
+
+export type SpanAttributes = Record<string, string | number | boolean | null | undefined>;
+
+export { SpanKind };
+
+export interface SpanOptions {
+  kind?: SpanKind;
+  /** The parent; by default the active context. */
+  parent?: Context;
+}
+
+/**
+ * Runs `work` in a span named `name`, ended when the work settles (an exception marks it failed).
+ * With tracing off this is a direct call: `span` is undefined and no context is switched.
+ */
+export function inSpan<T>(name: string, attributes: SpanAttributes, work: (span?: Span) => Promise<T>, options: SpanOptions = {}): Promise<T> {
+  if (!isTracing()) return work();
+  const parent = options.parent ?? context.active();
+  const inherited = parent.getValue(INHERITED_KEY) as Attributes | undefined;
+  const all: Attributes = { ...inherited, ...defined(attributes) };
+  const handedDown = pick(all, INHERITED);
+  const scope = parent.setValue(INHERITED_KEY, handedDown);
+  return trace.getTracer('gantry').startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: all }, scope, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      failSpan(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Marks a span failed: an exception, or an outcome the work reports without throwing (a TERMINAL task, a 5xx). */
+export function failSpan(span: Span | undefined, error: unknown): void {
+  if (span === undefined) return;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
+/** W3C trace context as it travels in a queue message or an HTTP request. */
+export interface TraceCarrier {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/**
+ * The trace a message sent now belongs to: the execution's root when this runs inside a message's
+ * span (so every message of an execution names the same root, and the trace stays a shallow tree
+ * however long the execution polls), else the active span (the API request or trigger that
+ * launches an execution becomes its root). Undefined with tracing off.
+ */
+export function currentTrace(): TraceCarrier | undefined {
+  if (!isTracing()) return undefined;
+  const active = context.active();
+  const carrier: TraceCarrier = {};
+  propagation.inject((active.getValue(ROOT_KEY) as Context | undefined) ?? active, carrier);
+  return carrier.traceparent === undefined ? undefined : carrier;
+}
+
+/**
+ * Runs a message's handling in a span under the trace the message carries. A message without one
+ * (sent before tracing was on, or re-created by the reconciler) starts a trace, and the messages
+ * it sends continue that one.
+ */
+export function inMessageSpan<T>(name: string, carried: TraceCarrier | undefined, attributes: SpanAttributes, work: (span?: Span) => Promise<T>): Promise<T> {
+  if (!isTracing()) return work();
+  const remote = carried?.traceparent === undefined ? undefined : propagation.extract(ROOT_CONTEXT, carried);
+  if (remote !== undefined) {
+    return inSpan(name, attributes, work, { kind: SpanKind.CONSUMER, parent: remote.setValue(ROOT_KEY, remote) });
+  }
+  return inSpan(name, attributes, (span) => context.with(context.active().setValue(ROOT_KEY, context.active()), () => work(span)), {
+    kind: SpanKind.CONSUMER,
+    parent: ROOT_CONTEXT,
+  });
+}
+
+/** The active context with the trace context of incoming HTTP headers (`traceparent`) as parent. */
+export function contextFromHeaders(headers: Record<string, string | string[] | undefined>): Context {
+  return propagation.extract(context.active(), headers);
+}
+
+/** Adds the active span's `traceparent` (and `tracestate`) to outgoing HTTP headers. */
+export function injectTraceHeaders(headers: Headers): void {
+  if (!isTracing()) return;
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  for (const [name, value] of Object.entries(carrier)) headers.set(name, value);
+}
+
+/** The ids a log line carries: the active span's trace and span, and the execution it works for. */
+export function logCorrelation(): Record<string, string> {
+  if (!isTracing()) return {};
+  const active = context.active();
+  const span = trace.getSpan(active)?.spanContext();
+  const inherited = active.getValue(INHERITED_KEY) as Attributes | undefined;
+  const executionId = inherited?.[ATTR.executionId];
+  return {
+    ...(span === undefined ? {} : { trace_id: span.traceId, span_id: span.spanId }),
+    ...(typeof executionId === 'string' ? { executionId } : {}),
+  };
+}
+
+function defined(attributes: SpanAttributes): Attributes {
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) if (value !== undefined && value !== null) out[key] = value;
+  return out;
+}
+
+function pick(attributes: Attributes, keys: readonly string[]): Attributes {
+  const out: Attributes = {};
+  for (const key of keys) if (attributes[key] !== undefined) out[key] = attributes[key];
+  return out;
+}
+
+/** Adds attributes to the active span once the work has learned them (the execution's application after its row is read). */
+export function annotateSpan(attributes: SpanAttributes): void {
+  if (!isTracing()) return;
+  trace.getActiveSpan()?.setAttributes(defined(attributes));
+}
+
+/**
+ * Adds a stage's ref id and type to the active span if that span is about this stage (its message
+ * named it): a handler that also starts the stages a completion unblocks does not relabel its span.
+ */
+export function annotateStage(stage: { id: string; refId: string; type: string }): void {
+  if (!isTracing()) return;
+  const inherited = context.active().getValue(INHERITED_KEY) as Attributes | undefined;
+  if (inherited?.[ATTR.stageId] !== stage.id) return;
+  trace.getActiveSpan()?.setAttributes({ [ATTR.stageRefId]: stage.refId, [ATTR.stageType]: stage.type });
+}

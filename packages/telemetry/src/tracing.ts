@@ -1,0 +1,69 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+/**
+ * Whether this process traces. Read by every span wrapper first, so that with tracing off a
+ * wrapper is one branch and a direct call: no span objects, no context switches.
+ */
+let tracing = false;
+
+export function isTracing(): boolean {
+  return tracing;
+}
+
+/**
+ * Tracing is off unless the standard variables ask for an exporter: `OTEL_TRACES_EXPORTER`
+ * (`otlp`, `zipkin`, `console`, comma-separated; `none` is off) or an OTLP endpoint
+ * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, exporter `otlp`).
+ * `OTEL_SDK_DISABLED=true` wins over both. The SDK's own default (export to a local collector
+ * when nothing is set) would make every unconfigured install pay for spans nobody reads.
+ */
+export function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (exporters.length > 0) return exporters.some((name) => name !== 'none');
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
+export interface Tracing {
+  enabled: boolean;
+  /**
+   * Turns the span wrappers off and on again without stopping the SDK (an SDK cannot be started
+   * twice in a process): `npm run bench` alternates the two paths in one process with it.
+   */
+  setActive(active: boolean): void;
+  /** Flushes the spans not yet exported (call at shutdown, after the last span ended). */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the OpenTelemetry SDK when the environment configures it. Exporters, endpoints, headers,
+ * sampler, batching and propagators are the SDK's standard `OTEL_*` variables; Gantry only names
+ * the service (unless `OTEL_SERVICE_NAME` does) and keeps metrics and logs out of it (metrics are
+ * Prometheus's, at /metrics; logs are pino's, carrying the trace ids).
+ */
+export function startTracing(serviceName: string): Tracing {
+  // The SDK reads its settings from process.env itself, so this decision reads the same place.
+  const env = process.env;
+  if (!tracingConfigured(env)) return { enabled: false, setActive: () => undefined, shutdown: async () => undefined };
+  const sdk = new NodeSDK({
+    ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [],
+  });
+  sdk.start();
+  tracing = true;
+  return {
+    enabled: true,
+    setActive(active) {
+      tracing = active;
+    },
+    async shutdown() {
+      tracing = false;
+      await sdk.shutdown();
+    },
+  };
+}

@@ -3,6 +3,8 @@ import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, deployStage, deploymentsOf, kubernetesAccount, testRegistry } from '../support/serverGroups';
+import { EXAMPLE_APP_DIR, localTestBed, type LocalTestBed } from '../support/localTestBed';
+import { ProviderRegistry } from '../../packages/providers/src';
 
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 
@@ -58,5 +60,44 @@ describe(`cloneServerGroup on Kubernetes (fake API server, ${backend} queue)`, (
     expect(execution.status).toBe('TERMINAL');
     expect(JSON.stringify(stageOf(execution, 'clone').error)).toContain(`source server group shop-gone-v004 does not exist (account k8s, location ${NAMESPACE})`);
     expect(deploymentsOf(fake, 'shop-gone')).toEqual([]);
+  });
+});
+
+/** The same on the local provider: real processes of examples/app, the copy's instances answering before the stage succeeds. */
+describe(`cloneServerGroup on the local provider (${backend} queue)`, () => {
+  let bed: LocalTestBed;
+  let gantry: TestGantry;
+
+  beforeAll(async () => {
+    bed = localTestBed({ account: 'local' });
+    const providers = new ProviderRegistry([bed.provider.account], { local: () => bed.provider }, { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 2_000 } });
+    gantry = await startTestGantry({ backend, providers });
+  });
+  afterAll(async () => {
+    await gantry?.stop();
+    await bed?.close();
+  });
+
+  it("clones the current group of targetCluster with its capacity (useSourceCapacity) and brings it up", { timeout: 120_000 }, async () => {
+    const source = {
+      refId: 'deploy',
+      type: 'deploy',
+      waitForUpTimeoutSec: 60,
+      cluster: { account: 'local', application: 'demo', stack: 'web', strategy: 'highlander', image: EXAMPLE_APP_DIR, capacity: { min: 2, max: 2, desired: 2 } },
+    };
+    const deployed = await gantry.savePipeline({ application: 'demo', name: 'deploy', stages: [source] });
+    expect((await gantry.waitFor(await gantry.trigger(deployed, {}), undefined, 90_000)).status).toBe('SUCCEEDED');
+
+    const clone = { refId: 'clone', type: 'cloneServerGroup', application: 'demo', stack: 'web', credentials: 'local', targetCluster: 'demo-web', target: 'current_asg_dynamic', useSourceCapacity: true, capacity: { min: 1, max: 1, desired: 1 }, waitForUpTimeoutSec: 60 };
+    const id = await gantry.savePipeline({ application: 'demo', name: 'clone', stages: [clone] });
+    const execution = await gantry.waitFor(await gantry.trigger(id, {}), undefined, 90_000);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(stageOf(execution, 'clone').outputs).toMatchObject({
+      serverGroupName: 'demo-web-v001',
+      cloneSource: { serverGroupName: 'demo-web-v000', capacity: { desired: 2 } },
+      health: { up: 2, desired: 2 },
+    });
+    const groups = await bed.provider.listServerGroups({ account: 'local', application: 'demo', cluster: 'demo-web' });
+    expect(groups.map((group) => [group.name, group.image])).toEqual(expect.arrayContaining([['demo-web-v001', EXAMPLE_APP_DIR]]));
   });
 });

@@ -11,6 +11,7 @@ const FAULT = [
   'test/e2e/databaseOutage.test.ts',
   'test/e2e/durability.test.ts',
   'test/e2e/webhookKillLoop.test.ts',
+  'test/e2e/notifications.test.ts',
   'test/e2e/*Resume.test.ts',
 ];
 const UNIT = ['packages/core/**/*.test.ts', 'packages/strategies/**/*.test.ts', 'packages/canary/**/*.test.ts', 'packages/config/**/*.test.ts'];

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { ArtifactAccountConfig, PipelineRepositorySetting } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import type { OidcVerifier } from '../../apps/api/src/auth/oidc';
 import { authenticateInjects, injectJson, testAuth } from '../../apps/api/src/testSupport';
+import type { SlackJudgmentSettings } from '../../apps/api/src/routes/notifications';
 import { startWorker, type JenkinsMasterSetting, type MetricsAccountSetting, type ProviderDirectory, type RunningWorker, type TaskClock, type TaskImplementation } from '../../apps/worker/src';
 import { createMessageBus, type MessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import {
@@ -10,6 +12,7 @@ import {
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
+  PipelineRepositorySyncs,
   type AuthStore,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
@@ -66,12 +69,18 @@ export async function startTestGantry(
     recheckPermissions?: boolean;
     /** Jenkins masters for jenkins stages (the configuration's jenkinsMasters); default none. */
     jenkinsMasters?: readonly JenkinsMasterSetting[];
-    /** The worker's secrets (the configuration's `secrets`); default none. */
+    /** The worker's secrets (the configuration's `secrets`), also the API's webhook secrets; default none. */
     secrets?: Readonly<Record<string, string>>;
+    /** Git repositories pipelines are synced from, for the API and the worker; default none. */
+    pipelineRepositories?: readonly PipelineRepositorySetting[];
+    /** Artifact accounts for bakes and deploys (the configuration's artifactAccounts); default the built-in two. */
+    artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
     /** An OpenID provider to accept ID tokens from and, with its clientId, to sign browsers in through (/auth/login). */
     oidc?: OidcVerifier;
     /** This server's URL as browsers reach it (the OIDC redirect URI is registered with the provider before the server listens). */
     publicUrl?: string;
+    /** Who may judge from Slack and the signing secret of its callbacks; default: nobody, no secret. */
+    slackJudgment?: SlackJudgmentSettings;
     /** Metrics accounts for kayentaCanary stages (the configuration's metricsAccounts); default none. */
     metricsAccounts?: readonly MetricsAccountSetting[];
     /** The clock tasks wait towards instants by (a faster one runs a canary's minutes in moments). */
@@ -96,9 +105,13 @@ export async function startTestGantry(
     idempotencyKeys: new IdempotencyKeys(pool),
     canaryConfigs: new CanaryConfigRepository(pool),
     executionChanges: new ExecutionChanges(database.url),
-    ...(options.webhooks === true ? { triggers: { pool } } : {}),
+    ...(options.webhooks === true ? { triggers: { pool, ...(options.secrets === undefined ? {} : { secrets: options.secrets }) } } : {}),
+    ...(options.pipelineRepositories === undefined
+      ? {}
+      : { pipelineRepositories: { settings: options.pipelineRepositories, syncs: new PipelineRepositorySyncs(database.db.prisma) } }),
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    notifications: { pool, slack: options.slackJudgment ?? { users: {} } },
   });
   authenticateInjects(api, auth);
   await api.ready();
@@ -121,6 +134,8 @@ export async function startTestGantry(
           ...(options.recheckPermissions === true ? { permissions: auth.store } : {}),
           ...(options.jenkinsMasters === undefined ? {} : { jenkinsMasters: options.jenkinsMasters }),
           ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+          ...(options.pipelineRepositories === undefined ? {} : { pipelineRepositories: options.pipelineRepositories }),
+          ...(options.artifactAccounts === undefined ? {} : { artifactAccounts: options.artifactAccounts }),
           ...(options.metricsAccounts === undefined ? {} : { metricsAccounts: options.metricsAccounts }),
           ...(options.clock === undefined ? {} : { clock: options.clock }),
         });

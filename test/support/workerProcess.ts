@@ -1,4 +1,4 @@
-import { startWorker } from '../../apps/worker/src';
+import { startWorker, type WorkerNotificationSettings } from '../../apps/worker/src';
 import { createMessageBus, type QueueBackendConfig } from '../../packages/queue/src';
 import { openProviderRegistry } from '../../packages/runtime/src';
 import { connectDatabase } from '../../packages/store/src';
@@ -27,6 +27,8 @@ const worker = startWorker({
   extraTasks: [recordEffectTask],
   // The server group tests hand their accounts over the way production does: GANTRY_ACCOUNTS_FILE.
   providers: openProviderRegistry({}),
+  // The notification tests hand over their channels (fakes) as the configuration would.
+  ...(process.env.GANTRY_TEST_NOTIFICATIONS === undefined ? {} : { notifications: JSON.parse(process.env.GANTRY_TEST_NOTIFICATIONS) as WorkerNotificationSettings }),
 });
 process.stdout.write('worker ready\n');
 process.on('SIGTERM', () => {

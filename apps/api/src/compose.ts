@@ -1,4 +1,5 @@
-import type { GantryConfig } from '@gantry/config';
+import { pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
+import { secretResolver } from '@gantry/core';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
 import {
   AuthStore,
@@ -6,6 +7,7 @@ import {
   ExecutionChanges,
   IdempotencyKeys,
   PipelineRepository,
+  PipelineRepositorySyncs,
   PostgresExecutionCommands,
   PostgresExecutionRepository,
   knownHealthyServerGroups,
@@ -16,6 +18,7 @@ import { ensureAdminToken } from './auth/adminToken';
 import type { AuthOptions } from './auth/installAuth';
 import { OidcVerifier } from './auth/oidc';
 import { PostgresClusterIndex } from './routes/applications';
+import type { SlackJudgmentSettings } from './routes/notifications';
 import { buildServer } from './server';
 
 /** The API wired to real storage, messaging and the configured accounts (openProviderRegistry). */
@@ -38,7 +41,9 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     rateLimits: { perPrincipal: config.rateLimitPerPrincipal, perAddress: config.rateLimitPerAddress },
     deployPolicy: config.deployPolicy,
     canaryConfigs: new CanaryConfigRepository(infra.db.pool),
+    pipelineRepositories: { settings: pipelineRepositoriesOf(config), syncs: new PipelineRepositorySyncs(infra.db.prisma) },
     executionChanges: new ExecutionChanges(infra.db.url),
+    notifications: { pool: infra.db.pool, slack: slackJudgment(config) },
   });
 }
 
@@ -85,4 +90,11 @@ export async function startApiServer(
     throw error;
   }
   return app;
+}
+
+/** Who may judge from Slack, and the secret Slack signs its callbacks with. */
+function slackJudgment(config: GantryConfig): SlackJudgmentSettings {
+  const slack = config.notifications.slack;
+  const signingSecret = slack?.signingSecretSecret === undefined ? undefined : secretResolver(config.secrets, process.env)(slack.signingSecretSecret);
+  return { users: slack?.users ?? {}, ...(signingSecret === undefined ? {} : { signingSecret }) };
 }

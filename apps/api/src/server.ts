@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
-import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
+import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository, PipelineRepositorySyncs } from '@gantry/store';
+import type { PipelineRepositorySetting } from '@gantry/config';
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
@@ -22,9 +23,11 @@ import { executionRoutes } from './routes/executions';
 import { executionStreamRoutes } from './routes/executions/stream';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
+import { pipelineRepositoryRoutes } from './routes/pipelineRepositories';
 import { uiRoutes } from './routes/ui';
 import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
+import { notificationRoutes, type SlackJudgmentSettings } from './routes/notifications';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const API_PREFIX = '/api/v1';
@@ -65,6 +68,13 @@ export interface ServerDeps {
   canaryConfigs?: CanaryConfigRepository;
   /** PostgreSQL's notifications of execution changes (LISTEN); with it, GET /executions/:id/stream is served. */
   executionChanges?: ExecutionChanges;
+  /**
+   * Application default notifications and Slack's judgment callback (the configuration's
+   * notifications.slack); without it those routes are not served.
+   */
+  notifications?: { pool: pg.Pool; slack: SlackJudgmentSettings };
+  /** Git repositories pipelines are synced from (the configuration's pipelinesRepo* and pipelineRepositories) and their reports; default none. */
+  pipelineRepositories?: { settings: readonly PipelineRepositorySetting[]; syncs: Pick<PipelineRepositorySyncs, 'reports'> };
   /** Where the web UI's build is (default apps/ui/dist). */
   uiDistDir?: string;
 }
@@ -103,6 +113,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     },
     ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
   });
+  app.register(pipelineRepositoryRoutes, {
+    prefix: API_PREFIX,
+    repositories: deps.pipelineRepositories?.settings ?? [],
+    syncs: deps.pipelineRepositories?.syncs ?? { reports: async () => [] },
+    bus: deps.bus,
+    ...(deps.triggers?.secrets === undefined ? {} : { secrets: deps.triggers.secrets }),
+  });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
     // Gate's webhook paths at the root, where hosts and scripts configured for Spinnaker post.
@@ -122,6 +139,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
   });
+  if (deps.notifications !== undefined) {
+    const authStore = deps.auth.mode === 'on' ? deps.auth.store : undefined;
+    app.register(notificationRoutes, {
+      prefix: API_PREFIX,
+      ...deps.notifications,
+      commands: deps.commands,
+      executions: deps.executions,
+      bus: deps.bus,
+      ...(authStore === undefined ? {} : { grants: () => authStore.grants() }),
+    });
+  }
   if (deps.canaryConfigs !== undefined) app.register(canaryConfigRoutes, { prefix: API_PREFIX, canaryConfigs: deps.canaryConfigs });
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });

@@ -121,6 +121,7 @@ export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps
     bus: unusedBus,
     readiness: async () => [],
     logger: false,
+    notifications: { pool: database.db.pool, slack: { users: {} } },
     ...deps,
   });
   return authenticateInjects(app, auth);

@@ -12,6 +12,8 @@ import { startExecution } from './handlers/StartExecution';
 import { startDownstreamPipelines } from './handlers/StartDownstreamPipelines';
 import { startStage } from './handlers/StartStage';
 import { syncCronTriggers } from './handlers/SyncCronTriggers';
+import { syncPipelineRepository } from './handlers/SyncPipelineRepository';
+import type { PipelineRepositorySyncer } from './gitops/PipelineRepositorySyncer';
 import type { CronScheduleStore } from './triggers/CronSchedules';
 import type { EngineContext, Handler } from './engine/EngineContext';
 import { engineMessageSeconds, engineMessages } from './engine/metrics';
@@ -19,8 +21,9 @@ import type { OutboxAcks } from './engine/outbox';
 
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
-// SyncCronTriggers is bound per engine, to the queue connection that holds the schedules.
-const HANDLERS: Omit<Handlers, 'SyncCronTriggers'> = {
+// SyncCronTriggers is bound per engine, to the queue connection that holds the schedules;
+// SyncPipelineRepository to the configured repositories.
+const HANDLERS: Omit<Handlers, 'SyncCronTriggers' | 'SyncPipelineRepository'> = {
   StartExecution: startExecution,
   StartStage: startStage,
   RunTask: runTask,
@@ -49,8 +52,9 @@ export class Engine {
     private readonly bus: MessageBus,
     schedules: CronScheduleStore,
     private readonly acks: OutboxAcks,
+    repositories?: PipelineRepositorySyncer,
   ) {
-    this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules) };
+    this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules), SyncPipelineRepository: syncPipelineRepository(repositories) };
   }
 
   /** Handles one message in a span of the execution's trace (`trace`, the one the message carries). */

@@ -1,3 +1,4 @@
+import type { ArtifactAccountConfig, PipelineRepositorySetting } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
@@ -8,12 +9,22 @@ import { ExpressionSandbox, type ExpressionLimits } from './engine/expressionSan
 import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { startRetentionPrune } from './engine/retention';
+import { PipelineRepositorySyncer, startPipelineRepositoryPolling } from './gitops/PipelineRepositorySyncer';
 import { createTaskServices, type JenkinsMasterSetting, type MetricsAccountSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskClock, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
 import { CronSchedules } from './triggers/CronSchedules';
 import { startCronResync } from './triggers/cronResync';
 import { startDockerPolling, type PolledRegistry } from './triggers/dockerPoller';
+import { createChannels, type ChannelSettings } from './notifications/channels';
+import { startNotificationSender } from './notifications/NotificationSender';
+
+/** Where notifications go and how they are retried (the configuration's `notifications`). */
+export interface WorkerNotificationSettings extends Omit<ChannelSettings, 'http'> {
+  pollIntervalMs: number;
+  maxAttempts: number;
+  retry?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
+}
 
 export interface WorkerOptions {
   db: Database;
@@ -52,8 +63,12 @@ export interface WorkerOptions {
   deployPolicy?: DeployPolicy;
   /** Registries whose tags docker triggers poll (the configuration's dockerRegistries); default none. */
   dockerRegistries?: readonly PolledRegistry[];
+  /** Git repositories whose files are the pipelines (the configuration's pipelinesRepo* and pipelineRepositories); default none. */
+  pipelineRepositories?: readonly PipelineRepositorySetting[];
   /** Jenkins masters jenkins stages run jobs on (the configuration's jenkinsMasters); default none. */
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  /** Artifact accounts bakes and deploys fetch through (the configuration's artifactAccounts); default the built-in two. */
+  artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   /** Metrics accounts kayentaCanary stages read (the configuration's metricsAccounts); default none. */
   metricsAccounts?: readonly MetricsAccountSetting[];
   /** The clock tasks wait towards instants by; default the system's (tests run a faster one). */
@@ -63,6 +78,8 @@ export interface WorkerOptions {
    * re-checked against before its provider calls (an AuthStore). Default: no re-check.
    */
   permissions?: PermissionSource;
+  /** Notification channels; default: none configured (Slack and Teams webhook URLs, Google Chat and webhooks still work). */
+  notifications?: WorkerNotificationSettings;
 }
 
 export interface RunningWorker {
@@ -79,6 +96,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const expressions = new ExpressionSandbox(options.expressionLimits);
   if (options.warmExpressions === true) expressions.warm();
   const secrets = secretResolver(options.secrets ?? {}, process.env);
+  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -93,6 +111,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         secrets,
         policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
         jenkinsMasters: options.jenkinsMasters ?? [],
+        artifactAccounts: options.artifactAccounts ?? {},
         metricsAccounts: options.metricsAccounts ?? [],
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
@@ -106,6 +125,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     options.bus,
     schedules,
     new OutboxAcks(options.db.pool, options.log),
+    repositories,
   );
   const relay = startOutboxRelay({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: 1000, graceMs: 5000 });
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
@@ -141,13 +161,26 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log: options.log,
     intervalMs: 3_600_000,
   });
+  const notifications = options.notifications ?? { pollIntervalMs: 1000, maxAttempts: 8 };
+  const webhook = options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 };
+  const notificationSender = startNotificationSender({
+    pool: options.db.pool,
+    channels: createChannels({ ...notifications, http: { allowedHosts: webhook.allowedHosts, timeoutMs: Math.min(webhook.timeoutMs, 15_000), fetch: globalThis.fetch } }),
+    log: options.log,
+    intervalMs: notifications.pollIntervalMs,
+    maxAttempts: notifications.maxAttempts,
+    retry: notifications.retry ?? { baseDelayMs: 2000, maxDelayMs: 300_000 },
+  });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
+  const repositoryPolling = startPipelineRepositoryPolling(repositories, (messages) => options.bus.sendAll(messages), options.log);
   return {
     engine,
     async close() {
       stopReconciler();
       await stopPrune();
       await dockerPolling.stop();
+      await notificationSender.stop();
+      await repositoryPolling.stop();
       await relay.stop();
       await cronResync.stop();
       await consumer.close();

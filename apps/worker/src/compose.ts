@@ -1,10 +1,11 @@
-import type { GantryConfig } from '@gantry/config';
+import { pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
+import { secretResolver, type SecretResolver } from '@gantry/core';
 import type { Infrastructure } from '@gantry/runtime';
 import { reportQueueDepth } from '@gantry/queue';
 import { AuthStore } from '@gantry/store';
 import type { EngineLogger } from './engine/EngineContext';
 import type { ProviderDirectory } from './tasks/Task';
-import { startWorker, type RunningWorker } from './WorkerRuntime';
+import { startWorker, type RunningWorker, type WorkerNotificationSettings } from './WorkerRuntime';
 
 /** A worker wired to real storage, messaging and accounts, with the configured limits; its /metrics report the queue's depth. */
 export function startConfiguredWorker(
@@ -30,8 +31,11 @@ export function startConfiguredWorker(
     deployPolicy: config.deployPolicy,
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
+    pipelineRepositories: pipelineRepositoriesOf(config),
+    artifactAccounts: config.artifactAccounts,
     metricsAccounts: Object.entries(config.metricsAccounts).map(([name, account]) => ({ name, ...account })),
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),
+    notifications: notificationSettings(config, secretResolver(config.secrets, process.env)),
     ...(providers === undefined ? {} : { providers }),
   });
   return {
@@ -40,5 +44,20 @@ export function startConfiguredWorker(
       await worker.close();
       await stopDepth();
     },
+  };
+}
+
+/** The configured channels with their secrets read (a secret named but not set leaves its channel unconfigured). */
+function notificationSettings(config: GantryConfig, secrets: SecretResolver): WorkerNotificationSettings {
+  const { slack, smtp, webhookSigningSecret, pollIntervalMs, maxAttempts } = config.notifications;
+  const botToken = slack?.botTokenSecret === undefined ? undefined : secrets(slack.botTokenSecret);
+  const signing = webhookSigningSecret === undefined ? undefined : secrets(webhookSigningSecret);
+  return {
+    pollIntervalMs,
+    maxAttempts,
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+    ...(slack === undefined ? {} : { slack: { apiUrl: slack.apiUrl, ...(botToken === undefined ? {} : { botToken }) } }),
+    ...(smtp === undefined ? {} : { smtp }),
+    ...(signing === undefined ? {} : { webhookSigningSecret: signing }),
   };
 }

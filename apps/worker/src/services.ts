@@ -1,7 +1,7 @@
 import { NotFoundError, hasCronTriggers, type DeployPolicy, type SecretResolver } from '@gantry/core';
 import type { KayentaMetricsAccount } from '@gantry/canary';
-import type { GantryConfig } from '@gantry/config';
-import { JenkinsClient } from '@gantry/providers';
+import type { ArtifactAccountConfig, GantryConfig } from '@gantry/config';
+import { ArtifactAccounts, JenkinsClient } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import { tracedFetch } from '@gantry/telemetry';
 import { CanaryConfigRepository, knownHealthyServerGroups, type ExecutionRepository, type JsonObject, type PipelineRepository } from '@gantry/store';
@@ -33,10 +33,12 @@ export function createTaskServices(deps: {
   policy: DeployPolicy;
   permissions?: PermissionSource;
   jenkinsMasters?: readonly JenkinsMasterSetting[];
+  artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   metricsAccounts?: readonly MetricsAccountSetting[];
   clock?: TaskClock;
 }): TaskServices {
   const masters = new Map((deps.jenkinsMasters ?? []).map((master) => [master.name, master]));
+  const artifacts = new ArtifactAccounts({ accounts: deps.artifactAccounts ?? {}, secret: deps.secrets, timeoutMs: deps.webhook.timeoutMs });
   const metricsAccounts = new Map((deps.metricsAccounts ?? []).map((account) => [account.name, account]));
   const canaryConfigs = new CanaryConfigRepository(deps.pool);
   return {
@@ -117,6 +119,7 @@ export function createTaskServices(deps: {
         timeoutMs: deps.webhook.timeoutMs,
       });
     },
+    artifacts,
     metricsAccount(name) {
       const account = metricsAccounts.get(name);
       return account === undefined ? undefined : withSecrets(account, deps.secrets);

@@ -179,12 +179,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('pipeline documents')
     .command('validate')
     .description("what Gantry makes of a pipeline document (Spinnaker's or its own) without saving it: what loads, is ignored, is unsupported")
-    .argument('<file>', 'a pipeline JSON document, or - for stdin')
+    .argument('<files...>', 'pipeline documents (JSON or YAML), directories of them (every .json/.yaml/.yml under it, as a pipelines repository is synced), or - for stdin (JSON)')
     .option('--application <app>', 'the application, for exports that name none (the API checks WRITE on it)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--url <url>', 'Gantry API base URL', io.env.GANTRY_URL ?? DEFAULT_URL)
-    .action(async (file: string, options: { application?: string; format: ValidateFormat; url: string }) => {
-      exitCode = await validatePipeline(clientFor({ url: options.url }, io), file, options, io);
+    .action(async (files: string[], options: { application?: string; format: ValidateFormat; url: string }) => {
+      exitCode = await validatePipeline(clientFor({ url: options.url }, io), files, options, io);
     });
 
   program

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,5 +61,29 @@ describe('gantry pipeline validate', () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(message);
     }
+  });
+
+  it('checks a folder of JSON and YAML files as a pull request holds them: every file, exit 1 when one is refused, 2 when one is not a pipeline', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gantry-validate-dir-'));
+    mkdirSync(join(folder, 'team'));
+    writeFileSync(join(folder, 'a.yaml'), 'application: shop\nname: a\nstages:\n  - type: wait\n    waitTime: 1\n');
+    writeFileSync(join(folder, 'team', 'b.json'), JSON.stringify({ application: 'shop', name: 'b', stages: [{ type: 'deployManifest' }] }));
+    writeFileSync(join(folder, 'README.md'), 'not a pipeline');
+    const refused = await runGantry(['pipeline', 'validate', folder, '--url', api.origin]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`== ${join(folder, 'a.yaml')}\n`);
+    expect(refused.stdout).toContain(`== ${join(folder, 'team', 'b.json')}\n`);
+    expect(refused.stdout).not.toContain('README');
+    expect(JSON.parse(api.requests.at(-2)!.body)).toMatchObject({ application: 'shop', name: 'a' });
+
+    writeFileSync(join(folder, 'broken.yml'), 'a: [');
+    const broken = await runGantry(['pipeline', 'validate', folder, '--format', 'json', '--url', api.origin]);
+    expect(broken.code).toBe(2);
+    const files = (JSON.parse(broken.stdout) as { files: { file: string; error?: string; report?: { accepted: boolean } }[] }).files;
+    expect(files.map((entry) => [entry.file.slice(folder.length), entry.error === undefined ? entry.report?.accepted : 'error'])).toEqual([
+      ['/a.yaml', true],
+      ['/broken.yml', 'error'],
+      ['/team/b.json', false],
+    ]);
   });
 });

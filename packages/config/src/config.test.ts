@@ -86,6 +86,18 @@ describe('jenkinsMasters', () => {
   });
 });
 
+describe('artifactAccounts', () => {
+  it('are none but the built-in two by default, read as JSON from GANTRY_ARTIFACT_ACCOUNTS, credentials only by secret name', () => {
+    expect(loadConfig({}).artifactAccounts).toEqual({});
+    const config = loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"charts": {"type": "helm", "repository": "oci://ghcr.io/acme", "username": "robot", "passwordSecret": "ghcr"}, "repos": {"type": "gitRepo", "tokenSecret": "gh"}}' });
+    expect(config.artifactAccounts).toEqual({ charts: { type: 'helm', repository: 'oci://ghcr.io/acme', plainHttp: false, username: 'robot', passwordSecret: 'ghcr' }, repos: { type: 'gitRepo', tokenSecret: 'gh' } });
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"files": {"type": "http", "password": "in clear"}}' })).toThrow(/GANTRY_ARTIFACT_ACCOUNTS: files: Unrecognized key: "password"/);
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"charts": {"type": "helm", "repository": "charts.example.com"}}' })).toThrow(/GANTRY_ARTIFACT_ACCOUNTS: charts\.repository: must be an http\(s\):\/\/ chart repository or an oci:\/\/ registry path/);
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"s3": {"type": "s3"}}' })).toThrow(/GANTRY_ARTIFACT_ACCOUNTS: s3\.type: type is http, github, gitlab, helm or gitRepo/);
+    expect(() => loadConfig({ GANTRY_ARTIFACT_ACCOUNTS: '{"embedded-artifact": {"type": "http"}}' })).toThrow(/embedded-artifact is built in and cannot be configured/);
+  });
+});
+
 describe('dockerRegistries', () => {
   it('are none by default, read as JSON from GANTRY_DOCKER_REGISTRIES, the password only by secret name', () => {
     expect(loadConfig({}).dockerRegistries).toEqual({});

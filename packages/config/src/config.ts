@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EMPTY_DEPLOY_POLICY, deployPolicySchema } from '@gantry/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { artifactAccountMap } from './artifactAccounts';
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -113,6 +114,56 @@ const metricsAccountMap = z.preprocess(
   ),
 );
 
+/**
+ * Where notifications go out (README "Notifications"): Slack's bot token and signing secret, the
+ * SMTP server, the generic webhooks' signing secret, each a secret's name, never its value; and
+ * which Slack users may judge as which Gantry principal.
+ */
+export const notificationSettingsSchema = z.strictObject({
+  slack: z
+    .strictObject({
+      /** The bot token (xoxb-…) chat.postMessage sends with; without it only incoming-webhook addresses work. */
+      botTokenSecret: secretName.optional(),
+      /** The app's signing secret: without it the judgment buttons' callback answers 401 to everyone. */
+      signingSecretSecret: secretName.optional(),
+      apiUrl: url(['https:', 'http:']).default('https://slack.com/api'),
+      /** Slack user id → the Gantry user and roles a judgment from that Slack user is made as. */
+      users: z.record(z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id (U… or W…)'), z.strictObject({ user: z.string().min(1), roles: z.array(z.string().min(1)).default([]) })).default({}),
+    })
+    .optional(),
+  smtp: z.strictObject({ url: url(['smtp:', 'smtps:']), from: z.string().min(3) }).optional(),
+  /** The secret generic webhook notifications are signed with (X-Gantry-Signature: sha256=…). */
+  webhookSigningSecret: secretName.optional(),
+  /** How often each worker looks for notifications to send. */
+  pollIntervalMs: z.coerce.number().int().min(50).default(1000),
+  /** Attempts before a notification is given up (an audit event on the execution says so). */
+  maxAttempts: z.coerce.number().int().min(1).max(50).default(8),
+});
+export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
+
+/**
+ * Git repositories whose pipeline files (JSON or YAML, Gantry's or Spinnaker's shape) are the
+ * pipelines (README "Pipelines from git"), by a name pipelines and webhooks refer to. Secrets are
+ * names, never values.
+ */
+const pipelineRepositoryMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'repository names are letters, digits, ., _ and -'),
+    z.strictObject({
+      url: url(['https:', 'http:', 'file:', 'ssh:']),
+      branch: z.string().min(1).default('main'),
+      path: z.string().default('pipelines/'),
+      intervalSeconds: z.coerce.number().int().min(5).default(60),
+      /** HTTP basic auth: the user (default `git`) and the secret holding its password or access token. */
+      username: z.string().min(1).optional(),
+      passwordSecret: secretName.optional(),
+      /** The secret push webhooks are signed with (GitHub, Bitbucket) or carry (GitLab's X-Gitlab-Token). */
+      webhookSecret: secretName.optional(),
+    }),
+  ),
+);
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -153,6 +204,16 @@ export const configSchema = z.object({
   secrets: secretMap.default({}),
   dockerRegistries: dockerRegistryMap.default({}),
   jenkinsMasters: jenkinsMasterMap.default({}),
+  pipelineRepositories: pipelineRepositoryMap.default({}),
+  /** The first pipelines repository (named `default`) by environment variables alone. */
+  pipelinesRepoUrl: url(['https:', 'http:', 'file:', 'ssh:']).optional(),
+  pipelinesRepoBranch: z.string().min(1).default('main'),
+  pipelinesRepoPath: z.string().default('pipelines/'),
+  pipelinesRepoIntervalSec: z.coerce.number().int().min(5).default(60),
+  pipelinesRepoWebhookSecret: secretName.optional(),
+  pipelinesRepoPasswordSecret: secretName.optional(),
+  /** Artifact accounts bakes and deploys fetch through (README "Artifact accounts"); the built-in two need no entry. */
+  artifactAccounts: artifactAccountMap.default({}),
   metricsAccounts: metricsAccountMap.default({}),
   /** The accounts file (packages/providers loadAccounts); unset: ./accounts.yaml when it exists. */
   accountsFile: z.string().min(1).optional(),
@@ -186,6 +247,8 @@ export const configSchema = z.object({
    * file, or a JSON object in GANTRY_DEPLOY_POLICY.
    */
   deployPolicy: z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), deployPolicySchema).default(EMPTY_DEPLOY_POLICY),
+  /** Notification channels (a map in the YAML file, or a JSON object in GANTRY_NOTIFICATIONS). */
+  notifications: z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), notificationSettingsSchema).default(notificationSettingsSchema.parse({})),
 });
 
 export type GantryConfig = z.infer<typeof configSchema>;
@@ -213,6 +276,14 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   secrets: 'GANTRY_SECRETS',
   dockerRegistries: 'GANTRY_DOCKER_REGISTRIES',
   jenkinsMasters: 'GANTRY_JENKINS_MASTERS',
+  pipelineRepositories: 'GANTRY_PIPELINE_REPOSITORIES',
+  pipelinesRepoUrl: 'GANTRY_PIPELINES_REPO_URL',
+  pipelinesRepoBranch: 'GANTRY_PIPELINES_REPO_BRANCH',
+  pipelinesRepoPath: 'GANTRY_PIPELINES_REPO_PATH',
+  pipelinesRepoIntervalSec: 'GANTRY_PIPELINES_REPO_INTERVAL_SEC',
+  pipelinesRepoWebhookSecret: 'GANTRY_PIPELINES_REPO_WEBHOOK_SECRET',
+  pipelinesRepoPasswordSecret: 'GANTRY_PIPELINES_REPO_PASSWORD_SECRET',
+  artifactAccounts: 'GANTRY_ARTIFACT_ACCOUNTS',
   metricsAccounts: 'GANTRY_METRICS_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
   expressionTimeoutMs: 'GANTRY_EXPRESSION_TIMEOUT_MS',
@@ -231,6 +302,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   oidcGroupsClaim: 'GANTRY_OIDC_GROUPS_CLAIM',
   publicUrl: 'GANTRY_PUBLIC_URL',
   deployPolicy: 'GANTRY_DEPLOY_POLICY',
+  notifications: 'GANTRY_NOTIFICATIONS',
 };
 
 /** A configuration problem, worded for the operator: which setting, and what is wrong with it. */
@@ -329,4 +401,27 @@ export function localApiToken(env: NodeJS.ProcessEnv = process.env): string | un
   } catch {
     return undefined;
   }
+}
+
+/** A configured pipelines repository, with its name. */
+export type PipelineRepositorySetting = z.infer<typeof pipelineRepositoryMap>[string] & { name: string };
+
+/** The pipelines repositories: GANTRY_PIPELINES_REPO_* first (as `default`), then the map. */
+export function pipelineRepositoriesOf(config: GantryConfig): PipelineRepositorySetting[] {
+  const first: PipelineRepositorySetting[] =
+    config.pipelinesRepoUrl === undefined
+      ? []
+      : [
+          {
+            name: 'default',
+            url: config.pipelinesRepoUrl,
+            branch: config.pipelinesRepoBranch,
+            path: config.pipelinesRepoPath,
+            intervalSeconds: config.pipelinesRepoIntervalSec,
+            ...(config.pipelinesRepoWebhookSecret === undefined ? {} : { webhookSecret: config.pipelinesRepoWebhookSecret }),
+            ...(config.pipelinesRepoPasswordSecret === undefined ? {} : { passwordSecret: config.pipelinesRepoPasswordSecret }),
+          },
+        ];
+  const named = Object.entries(config.pipelineRepositories).map(([name, setting]) => ({ name, ...setting }));
+  return [...first, ...named.filter((repository) => !(first.length > 0 && repository.name === 'default'))];
 }

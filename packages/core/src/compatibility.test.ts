@@ -19,9 +19,9 @@ describe('compatibilityReport', () => {
     });
     expect(report.accepted).toBe(false);
     expect(report.unsupported).toEqual([expect.objectContaining({ path: ['stages', 1, 'type'], message: expect.stringMatching(/unknown stage type "metricSetMixer"/) })]);
-    expect(report.loads.map((finding) => finding.pathString)).toEqual(['parameterConfig', 'stages.0', 'triggers.0']);
-    expect(report.loads[1]?.message).toBe('wait stage (no refId: runs as stage 1, after the stage before it)');
-    expect(report.ignored.map((finding) => finding.pathString)).toEqual(['id', 'updateTs', 'spelEvaluator', 'notifications', 'stages.0.comments']);
+    expect(report.loads.map((finding) => finding.pathString)).toEqual(['parameterConfig', 'notifications', 'stages.0', 'triggers.0']);
+    expect(report.loads[2]?.message).toBe('wait stage (no refId: runs as stage 1, after the stage before it)');
+    expect(report.ignored.map((finding) => finding.pathString)).toEqual(['id', 'updateTs', 'spelEvaluator', 'stages.0.comments']);
   });
 
   it('accepts what saving accepts, with nothing unsupported', () => {

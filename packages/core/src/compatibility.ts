@@ -1,6 +1,7 @@
 import { isPlainObject } from './celValues';
 import { ValidationError } from './errors';
 import { parsePipelineDefinition } from './pipeline';
+import { notificationProblems } from './notifications/notifications';
 
 /** One finding of the compatibility report: where in the document (`stages.2.clusters.0.image`) and what. */
 export interface CompatibilityFinding {
@@ -37,7 +38,6 @@ export const IGNORED_PIPELINE_FIELDS: Readonly<Record<string, string>> = {
   stageCounter: "Deck's counter for the next stage's refId",
   parallel: 'marks pipelines whose stages carry refIds (all of today\'s); stages without one run in order',
   executionEngine: "Spinnaker's engine generation (v2, v3)",
-  notifications: 'stored and shown with the pipeline; Gantry does not send them yet',
   roles: 'Spinnaker keeps permissions on the application; so does Gantry',
 };
 
@@ -49,9 +49,9 @@ export const IGNORED_STAGE_FIELDS: Readonly<Record<string, string>> = {
   comments: 'text shown beside the stage',
   user: 'who last edited the stage in Deck',
   cloudProviderType: "Deck's provider hint; the account decides the provider",
-  notifications: 'stored and shown with the stage; Gantry does not send them yet',
-  sendNotifications: 'switches the stage notifications, which Gantry stores but does not send yet',
 };
+
+const SENT_NOTIFICATIONS = 'sent on the events each names (Slack, email, webhook, Microsoft Teams, Google Chat; README "Notifications")';
 
 /** Spinnaker spellings read as Gantry's, reported under "loads" so a reader sees what they became. */
 const READ_AS: Readonly<Record<string, string>> = {
@@ -69,6 +69,7 @@ export function compatibilityReport(document: unknown): CompatibilityReport {
     const readAs = READ_AS[key];
     if (readAs !== undefined) report.loads.push(finding([key], readAs));
   }
+  addNotifications(report, document.notifications, ['notifications']);
   const stages = Array.isArray(document.stages) ? document.stages : [];
   const positional = stages.length > 0 && stages.every((stage) => isPlainObject(stage) && (stage.refId === undefined || stage.refId === null));
   stages.forEach((stage: unknown, index) => {
@@ -82,6 +83,10 @@ export function compatibilityReport(document: unknown): CompatibilityReport {
     for (const key of Object.keys(stage)) {
       const ignored = IGNORED_STAGE_FIELDS[key];
       if (ignored !== undefined && stage[key] !== undefined) report.ignored.push(finding(['stages', index, key], ignored));
+    }
+    addNotifications(report, stage.notifications, ['stages', index, 'notifications']);
+    if (Array.isArray(stage.notifications) && stage.notifications.length > 0 && stage.sendNotifications !== true && type !== 'manualJudgment') {
+      report.ignored.push(finding(['stages', index, 'sendNotifications'], 'not true: the stage notifications are not sent for stage events (as in Spinnaker)'));
     }
   });
   const triggers = Array.isArray(document.triggers) ? document.triggers : [];
@@ -100,6 +105,12 @@ function refusals(document: unknown): CompatibilityFinding[] {
     if (!(error instanceof ValidationError)) throw error;
     return error.issues.map((issue) => finding(issue.path, issue.message));
   }
+}
+
+function addNotifications(report: CompatibilityReport, notifications: unknown, path: (string | number)[]): void {
+  if (!Array.isArray(notifications) || notifications.length === 0) return;
+  report.loads.push(finding(path, SENT_NOTIFICATIONS));
+  for (const problem of notificationProblems(notifications, path)) report.ignored.push(finding(problem.path, problem.message));
 }
 
 function finding(path: (string | number)[], message: string): CompatibilityFinding {

@@ -31,6 +31,7 @@ describe('@gantry/core entry point', () => {
       'enableManifest',
       'disableManifest',
       'runJobManifest',
+      'bakeManifest',
       'jenkins',
       'findArtifactFromExecution',
       'savePipeline',

@@ -115,3 +115,35 @@ export { isPlainObject } from './celValues';
 // Kayenta canary configs: the API stores them, the kayentaCanary stage reads them.
 export { kayentaCanaryConfigSchema, storedKayentaCanaryConfigSchema, type KayentaCanaryConfig } from '@gantry/canary';
 export * from './spinnakerImport';
+export {
+  NOTIFICATION_TYPES,
+  NOTIFICATION_EVENTS,
+  notificationSchema,
+  applicationNotificationsSchema,
+  applicationNotificationList,
+  plannedNotifications,
+  notificationProblems,
+  renderNotification,
+  completionEvent,
+  shownAddress,
+  type Notification,
+  type NotificationType,
+  type NotificationEvent,
+  type NotificationTarget,
+  type NotificationFacts,
+  type NotificationMessage,
+  type ApplicationNotifications,
+  type PlannedNotification,
+} from './notifications/notifications';
+export {
+  slackBody,
+  slackReplacementBody,
+  teamsBody,
+  googleChatBody,
+  emailText,
+  readSlackJudgment,
+  slackTimestampFresh,
+  SLACK_SIGNATURE_WINDOW_SECONDS,
+  type SlackJudgmentCallback,
+} from './notifications/channels';
+export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';

@@ -23,3 +23,5 @@ export {
   type JenkinsBuildSummary,
   type JenkinsParameters,
 } from './jenkins/client';
+export { GitMirror, type GitSource } from './git/GitMirror';
+export { ArtifactAccounts, ArtifactError, type ArtifactAccountsOptions } from './artifacts/ArtifactAccounts';

@@ -23,7 +23,9 @@ export type EngineMessage =
    */
   | { type: 'CronTick'; pipelineId: string; triggerIndex: number; expression: string; timezone: string; tick?: number }
   /** Make the queue's cron schedules for this pipeline match its latest version (or remove them). */
-  | { type: 'SyncCronTriggers'; pipelineId: string };
+  | { type: 'SyncCronTriggers'; pipelineId: string }
+  /** Sync the pipelines of a configured git repository with its branch's head (a push webhook asks). */
+  | { type: 'SyncPipelineRepository'; repository: string };
 
 export type EngineMessageType = EngineMessage['type'];
 

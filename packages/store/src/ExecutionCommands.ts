@@ -18,6 +18,7 @@ import {
 import type { EngineMessage } from '@gantry/queue';
 import type pg from 'pg';
 import { inTransaction, type SqlClient } from './database';
+import { recordExecutionEvent } from './notifications';
 import {
   insertAudit,
   lockExecution,
@@ -193,6 +194,15 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         ...auditActor(input),
         data: step === undefined ? judgment : { ...judgment, step },
       });
+      if (stage.type === 'manualJudgment') {
+        await recordExecutionEvent(sql, {
+          event: input.judgmentStatus === 'continue' ? 'manualJudgmentContinue' : 'manualJudgmentStop',
+          execution,
+          stage: { ...stage, context },
+          judgedBy: judgment.lastModifiedBy,
+          judgmentInput: judgment.judgmentInput,
+        });
+      }
       return this.nudgeRunningTask(sql, execution, stage);
     });
   }

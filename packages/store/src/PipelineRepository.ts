@@ -14,6 +14,9 @@ interface LockedPipeline {
   id: string;
   version: number;
   deletedAt: Date | null;
+  name: string;
+  gitRepository: string | null;
+  gitPath: string | null;
 }
 
 // Only the version the pipeline row points at is needed to build a PipelineRecord; versions only grow.
@@ -71,6 +74,7 @@ export class PipelineRepository {
     return this.write(async (tx) => {
       const now = new Date();
       const current = await lockById(tx, id);
+      refuseGitManaged(current);
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
         throw new ConflictError(
           `pipeline ${id} is at version ${current.version}, not the expected version ${expectedVersion}`,
@@ -132,6 +136,7 @@ export class PipelineRepository {
   async delete(id: string, actor?: SavedBy): Promise<void> {
     await this.write(async (tx) => {
       const current = await lockById(tx, id);
+      refuseGitManaged(current);
       await tx.pipeline.update({ where: { id }, data: { deletedAt: new Date() } });
       const { name, onBehalfOf } = savedBy(actor);
       await tx.auditEvent.create({
@@ -175,25 +180,47 @@ export class PipelineRepository {
 async function lockById(tx: Tx, id: string): Promise<LockedPipeline> {
   if (!isUuid(id)) throw pipelineNotFound(id);
   const [row] = await tx.$queryRaw<LockedPipeline[]>`
-    SELECT id, version, deleted_at AS "deletedAt" FROM pipelines WHERE id = ${id}::uuid FOR UPDATE`;
+    SELECT id, version, deleted_at AS "deletedAt", name, git_repository AS "gitRepository", git_path AS "gitPath"
+    FROM pipelines WHERE id = ${id}::uuid FOR UPDATE`;
   if (!row || row.deletedAt) throw pipelineNotFound(id);
   return row;
 }
 
-async function appendVersion(
+/**
+ * A pipeline synced from git changes only through its repository: an API edit would be overwritten
+ * by the next sync, or silently diverge from what review approved.
+ */
+function refuseGitManaged(pipeline: LockedPipeline): void {
+  if (pipeline.gitRepository === null) return;
+  throw new ConflictError(
+    `pipeline '${pipeline.name}' is managed by git repository '${pipeline.gitRepository}' (${pipeline.gitPath ?? 'its file'}): change it there`,
+    { id: pipeline.id, repository: pipeline.gitRepository, path: pipeline.gitPath },
+  );
+}
+
+export async function appendVersion(
   tx: Tx,
   pipelineId: string,
   version: number,
   definition: JsonObject,
   actor: SavedBy | undefined,
   now: Date,
+  git?: { commit: string; path: string },
 ): Promise<void> {
   const { name, roles, onBehalfOf } = savedBy(actor);
   await tx.pipelineVersion.create({
-    data: { pipelineId, version, definition: toInputJson(definition), createdBy: name, createdByRoles: [...roles], createdAt: now },
+    data: {
+      pipelineId,
+      version,
+      definition: toInputJson(definition),
+      createdBy: name,
+      createdByRoles: [...roles],
+      createdAt: now,
+      ...(git === undefined ? {} : { gitCommit: git.commit }),
+    },
   });
   await tx.auditEvent.create({
-    data: { pipelineId, type: PIPELINE_SAVED, actor: name, data: { version, ...onBehalfOf }, createdAt: now },
+    data: { pipelineId, type: PIPELINE_SAVED, actor: name, data: { version, ...onBehalfOf, ...(git ?? {}) }, createdAt: now },
   });
 }
 
@@ -214,6 +241,8 @@ interface PipelineRow {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  gitRepository: string | null;
+  gitPath: string | null;
 }
 
 interface VersionRow {
@@ -222,9 +251,10 @@ interface VersionRow {
   definition: Prisma.JsonValue;
   createdBy: string | null;
   createdAt: Date;
+  gitCommit: string | null;
 }
 
-function pipelineFields(row: PipelineRow): Omit<PipelineRecord, 'definition'> {
+function pipelineFields(row: PipelineRow, gitCommit: string | null = null): Omit<PipelineRecord, 'definition'> {
   return {
     id: row.id,
     application: row.application,
@@ -232,6 +262,7 @@ function pipelineFields(row: PipelineRow): Omit<PipelineRecord, 'definition'> {
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    ...(row.gitRepository === null ? {} : { source: { repository: row.gitRepository, path: row.gitPath ?? '', commit: gitCommit } }),
   };
 }
 
@@ -241,7 +272,7 @@ function toPipelineRecord(row: PipelineRow & { versions: VersionRow[] }): Pipeli
   if (!latest || latest.version !== row.version) {
     throw new Error(`pipeline ${row.id} has no row for its version ${row.version}`);
   }
-  return { ...pipelineFields(row), definition: asJsonObject(latest.definition, row.id) };
+  return { ...pipelineFields(row, latest.gitCommit), definition: asJsonObject(latest.definition, row.id) };
 }
 
 function toVersionRecord(row: VersionRow): PipelineVersionRecord {
@@ -251,16 +282,17 @@ function toVersionRecord(row: VersionRow): PipelineVersionRecord {
     definition: asJsonObject(row.definition, row.pipelineId),
     createdBy: row.createdBy,
     createdAt: row.createdAt,
+    ...(row.gitCommit === null ? {} : { gitCommit: row.gitCommit }),
   };
 }
 
 /** A JSON round trip, so what we return is exactly what a later read returns (no undefined, no Dates). */
-function toJsonObject(definition: PipelineDefinition): JsonObject {
+export function toJsonObject(definition: PipelineDefinition): JsonObject {
   const json: unknown = JSON.parse(JSON.stringify(definition));
   return asJsonObject(json, `${definition.application}/${definition.name}`);
 }
 
-function asJsonObject(value: unknown, owner: string): JsonObject {
+export function asJsonObject(value: unknown, owner: string): JsonObject {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new Error(`pipeline ${owner}: a definition must be a JSON object`);
   }

@@ -33,14 +33,17 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.canaryConfig.findFirst()).resolves.toBeNull();
     await expect(prisma.canaryConfigVersion.findFirst()).resolves.toBeNull();
     await expect(prisma.dockerRegistryPoll.findFirst()).resolves.toBeNull();
+    await expect(prisma.notificationDelivery.findFirst()).resolves.toBeNull();
+    await expect(prisma.applicationNotification.findFirst()).resolves.toBeNull();
+    await expect(prisma.pipelineRepositorySync.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
     const { prisma } = database.db;
     const at = new Date('2026-01-02T03:04:05.678Z');
-    const pipeline = { id: randomUUID(), application: 'app', name: 'p', version: 2, deletedAt: at, createdAt: at, updatedAt: at };
+    const pipeline = { id: randomUUID(), application: 'app', name: 'p', version: 2, deletedAt: at, createdAt: at, updatedAt: at, gitRepository: 'repo', gitPath: 'pipelines/p.yaml' };
     expect(await prisma.pipeline.create({ data: pipeline })).toEqual(pipeline);
-    const version = { pipelineId: pipeline.id, version: 2, definition: { stages: [{ refId: 'a' }] }, createdBy: 'ana', createdByRoles: ['ops'], createdAt: at };
+    const version = { pipelineId: pipeline.id, version: 2, definition: { stages: [{ refId: 'a' }] }, createdBy: 'ana', createdByRoles: ['ops'], createdAt: at, gitCommit: 'c0ffee' };
     expect(await prisma.pipelineVersion.create({ data: version })).toEqual(version);
     const execution = {
       id: randomUUID(),
@@ -151,6 +154,27 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.canaryConfigVersion.create({ data: canaryVersion })).toEqual(canaryVersion);
     const poll = { registry: 'quay', polledAt: at };
     expect(await prisma.dockerRegistryPoll.create({ data: poll })).toEqual(poll);
+    const notification = {
+      id: randomUUID(),
+      key: `${execution.id}:-:pipeline.complete:slack:deploys`,
+      executionId: execution.id,
+      stageId: stage.id,
+      event: 'pipeline.complete',
+      type: 'slack',
+      address: 'deploys',
+      message: { subject: 's', text: 't' },
+      status: 'FAILED',
+      attempts: 3,
+      nextAttemptAt: at,
+      lastError: 'HTTP 404',
+      sentAt: at,
+      createdAt: at,
+    };
+    expect(await prisma.notificationDelivery.create({ data: notification })).toEqual(notification);
+    const defaults = { application: 'app', notifications: { slack: [{ address: 'deploys', when: ['pipeline.failed'] }] }, updatedBy: 'ana', updatedAt: at };
+    expect(await prisma.applicationNotification.create({ data: defaults })).toEqual(defaults);
+    const sync = { repository: 'repo', commit: 'c0ffee', applied: false, report: { files: [] }, createdAt: at };
+    expect(await prisma.pipelineRepositorySync.create({ data: sync })).toEqual(sync);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

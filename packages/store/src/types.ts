@@ -14,6 +14,15 @@ export interface PipelineRecord {
   definition: JsonObject;
   createdAt: Date;
   updatedAt: Date;
+  /** Set for a pipeline synced from a git repository: where its latest version was read. */
+  source?: PipelineSource;
+}
+
+/** The configured repository (by name), the file and the commit a git-managed pipeline comes from. */
+export interface PipelineSource {
+  repository: string;
+  path: string;
+  commit: string | null;
 }
 
 export interface PipelineVersionRecord {
@@ -22,6 +31,8 @@ export interface PipelineVersionRecord {
   definition: JsonObject;
   createdBy: string | null;
   createdAt: Date;
+  /** The commit a git-synced version was read at. */
+  gitCommit?: string;
 }
 
 export interface TaskView {

@@ -4,10 +4,13 @@
  * challenge until the client brings a token from the realm (`/token`, which wants HTTP Basic
  * credentials and answers `{token, access_token, expires_in}`), or, in `basic` mode, a
  * `WWW-Authenticate: Basic realm=…` challenge. Tag lists page with `?n=` and a
- * `Link: <…>; rel="next"` header, as the distribution registry does.
+ * `Link: <…>; rel="next"` header, as the distribution registry does. A Helm chart pushed with
+ * `pushHelmChart` is served as `helm push` stores it: an OCI image manifest
+ * (`/v2/<name>/manifests/<tag>`) whose layer of media type
+ * `application/vnd.cncf.helm.chart.content.v1.tar+gzip` is the chart's `.tgz` (`/v2/<name>/blobs/<digest>`).
  */
 import { createServer, type Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { closeServer, listenLocal, RequestLog } from '../httpServer';
 
 export interface RegistryFakeOptions {
@@ -30,6 +33,8 @@ const SERVICE = 'registry.fake';
 export class DockerRegistryFake {
   private readonly tags = new Map<string, string[]>();
   private readonly tokens = new Map<string, string>(); // token → the scope it grants
+  private readonly manifests = new Map<string, string>(); // `<name>:<tag>` → manifest JSON
+  private readonly blobs = new Map<string, Buffer>(); // `<name>@<digest>` → content
   readonly requests = new RequestLog<RegistryRequest>();
   private server: Server | undefined;
   port = 0;
@@ -47,6 +52,22 @@ export class DockerRegistryFake {
     this.tags.set(repository, tags);
   }
 
+  /** `helm push chart.tgz oci://<registry>/<path>`: the chart under `<repository>:<tag>`. */
+  pushHelmChart(repository: string, tag: string, chart: Buffer): void {
+    const digest = (content: Buffer | string) => `sha256:${createHash('sha256').update(content).digest('hex')}`;
+    const config = Buffer.from(JSON.stringify({ name: repository.split('/').at(-1), version: tag, apiVersion: 'v2' }));
+    this.blobs.set(`${repository}@${digest(config)}`, config);
+    this.blobs.set(`${repository}@${digest(chart)}`, chart);
+    this.manifests.set(`${repository}:${tag}`, JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', digest: digest(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', digest: digest(chart), size: chart.length }],
+      annotations: { 'org.opencontainers.image.title': repository.split('/').at(-1), 'org.opencontainers.image.version': tag },
+    }));
+    this.push(repository, tag);
+  }
+
   async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', this.address);
@@ -57,14 +78,24 @@ export class DockerRegistryFake {
       };
       if (url.pathname === '/token') return this.token(req.headers.authorization, url, answer);
       const tagsPath = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
-      const scope = tagsPath === null ? undefined : `repository:${tagsPath[1]}:pull`;
-      if (url.pathname !== '/v2/' && tagsPath === null) return answer(404, { errors: [{ code: 'NOT_FOUND', message: 'unknown path' }] });
+      const contentPath = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname);
+      const repository = tagsPath?.[1] ?? contentPath?.[1];
+      const scope = repository === undefined ? undefined : `repository:${repository}:pull`;
+      if (url.pathname !== '/v2/' && tagsPath === null && contentPath === null) return answer(404, { errors: [{ code: 'NOT_FOUND', message: 'unknown path' }] });
       if (!this.authorized(req.headers.authorization, scope)) {
         const challenge =
           this.options.auth === 'basic'
             ? `Basic realm="${SERVICE}"`
             : `Bearer realm="${this.address}/token",service="${SERVICE}"${scope === undefined ? '' : `,scope="${scope}"`}`;
-        return answer(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: scope === undefined ? null : [{ Type: 'repository', Name: tagsPath?.[1], Action: 'pull' }] }] }, { 'www-authenticate': challenge });
+        return answer(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: scope === undefined ? null : [{ Type: 'repository', Name: repository, Action: 'pull' }] }] }, { 'www-authenticate': challenge });
+      }
+      if (contentPath !== null) {
+        const [kind, reference] = [contentPath[2], decodeURIComponent(contentPath[3] ?? '')];
+        const content = kind === 'manifests' ? this.manifests.get(`${repository ?? ''}:${reference}`) : this.blobs.get(`${repository ?? ''}@${reference}`);
+        if (content === undefined) return answer(404, { errors: [{ code: kind === 'manifests' ? 'MANIFEST_UNKNOWN' : 'BLOB_UNKNOWN', message: `${kind === 'manifests' ? 'manifest' : 'blob'} unknown`, detail: { name: repository, reference } }] });
+        this.requests.add({ method: req.method ?? 'GET', path: url.pathname, status: 200 });
+        res.writeHead(200, { 'content-type': kind === 'manifests' ? 'application/vnd.oci.image.manifest.v1+json' : 'application/octet-stream', 'docker-distribution-api-version': 'registry/2.0' });
+        return res.end(content);
       }
       if (tagsPath === null) return answer(200, {});
       const name = tagsPath[1] ?? '';

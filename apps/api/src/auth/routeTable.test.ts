@@ -77,6 +77,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/v1/canaryConfigs/:id': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}` }), needs: read, ok: [200] },
   'GET /api/v1/canaryConfigs/:id/versions': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}/versions` }), needs: read, ok: [200] },
   'GET /api/v1/canaryConfigs/:id/versions/:version': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}/versions/1` }), needs: read, ok: [200] },
+  'GET /api/v1/pipelineRepositories': { request: () => ({ url: '/api/v1/pipelineRepositories' }), needs: 'signedIn', ok: [200] },
+  'GET /api/v1/pipelineRepositories/:repository/syncs': { request: () => ({ url: '/api/v1/pipelineRepositories/none/syncs' }), needs: 'signedIn', ok: [404] },
+  'POST /api/v1/pipelineRepositories/:repository/sync': { request: () => ({ url: '/api/v1/pipelineRepositories/none/sync', body: {} }), needs: 'admin', ok: [404] },
+  'POST /api/v1/webhooks/pipelines/:repository': { request: () => ({ url: '/api/v1/webhooks/pipelines/none', body: {} }), needs: 'sender', ok: [404] },
   'DELETE /api/v1/canaryConfigs/:id': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.doomedCanaryConfigId}` }), needs: write, ok: [204] },
   'GET /api/v1/executions': { request: () => ({ url: '/api/v1/executions' }), needs: 'signedIn', ok: [200] },
   'GET /api/v1/executions/:id': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}` }), needs: read, ok: [200] },
@@ -132,6 +136,15 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     needs: execute,
     ok: [404],
   },
+  'GET /api/v1/applications/:app/notifications': { request: () => ({ url: `/api/v1/applications/${SHOP}/notifications` }), needs: read, ok: [200] },
+  'PUT /api/v1/applications/:app/notifications': {
+    request: () => ({ url: `/api/v1/applications/${SHOP}/notifications`, body: { slack: [{ address: 'deploys', when: ['pipeline.failed'] }] } }),
+    needs: write,
+    ok: [200],
+  },
+  'GET /api/v1/executions/:id/notifications': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/notifications` }), needs: read, ok: [200] },
+  // Only Slack's signature lets a judgment through: an API token, even the admin's, is not Slack.
+  'POST /api/v1/notifications/slack/interactions': { request: () => ({ url: '/api/v1/notifications/slack/interactions', body: {} }), needs: 'sender', ok: [401] },
   'GET /api/v1/executions/:id/stream': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/stream` }), needs: read, ok: [200], stream: true },
   // The web UI's page and assets (404 while the UI is not built): the page asks /api/v1/me itself.
   'GET /': { request: () => ({ url: '/' }), needs: 'open', ok: [200, 404] },

@@ -1454,6 +1454,312 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pipelineRepositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The git repositories pipelines are synced from, with each one’s last sync */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            repositories: {
+                                name: string;
+                                /** @description Without credentials */
+                                url: string;
+                                branch: string;
+                                path: string;
+                                intervalSeconds: number;
+                                /** @description Where its push webhook posts */
+                                webhookPath: string;
+                                lastSync: components["schemas"]["PipelineSyncReport"] | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelineRepositories/{repository}/syncs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pipelines repository's sync reports, newest first (one per commit, with the errors per file) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            syncs: components["schemas"]["PipelineSyncReport"][];
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelineRepositories/{repository}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync a pipelines repository now (a worker fetches its branch head) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            queued: true;
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/pipelines/{repository}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A push webhook from GitHub, GitLab or Bitbucket for a pipelines repository
+         * @description Proven with the repository's webhookSecret: GitHub's X-Hub-Signature-256 (or X-Hub-Signature), Bitbucket's X-Hub-Signature, GitLab's X-Gitlab-Token; or sent with an admin API token. A push to the configured branch queues a sync (202); other events and branches are answered 200 and do nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-hub-signature-256"?: string;
+                    "x-hub-signature"?: string;
+                    "x-gitlab-token"?: string;
+                    "x-github-event"?: string;
+                    "x-gitlab-event"?: string;
+                    "x-event-key"?: string;
+                };
+                path: {
+                    repository: string;
+                };
+                cookie?: never;
+            };
+            /** @description The host's push event, byte for byte */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            queued: false;
+                            reason: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            queued: true;
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/jenkins": {
         parameters: {
             query?: never;
@@ -4606,6 +4912,15 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description Set when the pipeline is synced from git: edit it there (the API refuses with 409) */
+            source?: {
+                /** @description The configured pipelines repository */
+                repository: string;
+                /** @description The file in it */
+                path: string;
+                /** @description The commit the latest version was read at */
+                commit: string | null;
+            };
         };
         PipelineVersion: {
             /** Format: uuid */
@@ -4617,6 +4932,8 @@ export interface components {
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description The commit a version synced from git was read at */
+            gitCommit?: string;
         };
         CompatibilityReport: {
             /** @description Whether saving this document succeeds; exactly then `unsupported` is empty */
@@ -4639,6 +4956,26 @@ export interface components {
                 pathString: string;
                 message: string;
             }[];
+        };
+        PipelineSyncReport: {
+            repository: string;
+            commit: string;
+            /** @description All of the commit was applied; false: none of it (see the files in error) */
+            applied: boolean;
+            files: {
+                path: string;
+                /**
+                 * @description notApplied: the file is fine but another file of its commit is in error, so nothing of the commit was applied
+                 * @enum {string}
+                 */
+                outcome: "created" | "updated" | "unchanged" | "disabled" | "error" | "notApplied";
+                pipelineId?: string;
+                application?: string;
+                name?: string;
+                version?: number;
+                errors?: string[];
+            }[];
+            syncedAt: string;
         };
         TriggerResponse: {
             /** @description The executions this event started (202), or had started before (200) */

@@ -1,7 +1,8 @@
-import { finalExecutionStatus, isComplete, isExecutionFinished } from '@gantry/core';
+import { completionEvent, finalExecutionStatus, isComplete, isExecutionFinished } from '@gantry/core';
 import {
   insertAudit,
   lockExecution,
+  recordExecutionEvent,
   schedulable,
   selectStages,
   updateExecution,
@@ -32,6 +33,8 @@ export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (messa
         pipelineId: execution.pipeline_id,
         data: { status },
       });
+      const event = completionEvent('pipeline', status);
+      if (event !== undefined) await recordExecutionEvent(sql, { event, execution, status });
     } else if (!isComplete(execution.status)) {
       return [];
     }

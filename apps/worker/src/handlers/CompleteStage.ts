@@ -1,7 +1,8 @@
 import { annotateStage } from '@gantry/telemetry';
-import { haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
+import { completionEvent, haltsExecutionNow, isComplete, isExecutionFinished, stageStatusAfter, startableStages } from '@gantry/core';
 import {
   insertAudit,
+  recordExecutionEvent,
   schedulable,
   selectStages,
   selectTasks,
@@ -53,6 +54,8 @@ export async function completeStageLocked(
       data: { refId: stage.ref_id, attempt: stage.attempt, status },
     });
     stage.status = status;
+    const event = completionEvent('stage', status);
+    if (event !== undefined) await recordExecutionEvent(sql, { event, execution, stage, status });
   } else if (!isComplete(stage.status)) {
     return [];
   }

@@ -1,4 +1,4 @@
-import { insertAudit, lockExecution, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
+import { insertAudit, lockExecution, recordExecutionEvent, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
 import { isExecutionFinished, startableStages } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
@@ -42,6 +42,7 @@ export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ct
     await updateExecution(sql, execution.id, { status: 'RUNNING', start_time: ctx.now() });
     executionsStarted.inc({ application: execution.application, pipeline: execution.pipeline_name });
     await insertAudit(sql, { type: 'EXECUTION_STARTED', executionId: execution.id, pipelineId: execution.pipeline_id });
+    await recordExecutionEvent(sql, { event: 'pipeline.starting', execution });
     return stagesToStart(execution.id, await selectStages(sql, execution.id));
   });
 

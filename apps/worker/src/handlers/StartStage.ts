@@ -25,6 +25,7 @@ import { evaluatorOf, type FetchedDocument } from '@gantry/core/celBatch';
 import {
   insertAudit,
   insertTasks,
+  recordExecutionEvent,
   schedulable,
   selectPipelineIds,
   selectStages,
@@ -80,12 +81,16 @@ export async function startStageLocked(
     await updateStage(sql, stage.id, { status: 'RUNNING', start_time: now, error: plan.error });
     stage.status = 'RUNNING';
     await insertAudit(sql, { type: 'STAGE_STARTED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
+    await recordExecutionEvent(sql, { event: 'stage.starting', execution, stage });
     return complete;
   }
   await updateStage(sql, stage.id, { status: 'RUNNING', start_time: now, context: plan.context, error: null });
   stage.status = 'RUNNING';
   const tasks = await insertTasks(sql, stage, plan.tasks, now);
   await insertAudit(sql, { type: 'STAGE_STARTED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
+  await recordExecutionEvent(sql, { event: 'stage.starting', execution, stage });
+  // The judgment's own notifications (orca's ManualJudgmentStage) announce that it awaits an answer.
+  if (stage.type === 'manualJudgment') await recordExecutionEvent(sql, { event: 'manualJudgment', execution, stage: { ...stage, context: plan.context } });
   const first = tasks[0];
   if (!first) return complete;
   return [runTaskMessage(first)];

@@ -1,6 +1,6 @@
 import type { DeployPolicy, PipelineDefinition, SecretResolver } from '@gantry/core';
 import type { KayentaMetricsAccount } from '@gantry/canary';
-import type { JenkinsClient, ProviderRegistry } from '@gantry/providers';
+import type { ArtifactAccounts, JenkinsClient, ProviderRegistry } from '@gantry/providers';
 import type { AuthStore, ClusterPlace, JsonObject, PipelineRecord, SavedBy } from '@gantry/store';
 
 /**
@@ -125,6 +125,8 @@ export interface TaskServices {
    * read from the secrets now; undefined when no master has the name.
    */
   jenkins(master: string): JenkinsClient | undefined;
+  /** The artifact accounts (the built-in two and the configured `artifactAccounts`), secrets read at the moment of use. */
+  artifacts: ArtifactAccounts;
   /**
    * The configured metrics account of that name (`metricsAccounts`) with its secrets read now;
    * undefined when none has the name. Throws, naming the secret, when a secret is not set.

@@ -1,4 +1,5 @@
 import { EMPTY_DEPLOY_POLICY } from '@gantry/core';
+import { ArtifactAccounts } from '@gantry/providers';
 import type { JsonObject } from '@gantry/store';
 import { SYSTEM_CLOCK, type TaskContext, type TaskImplementation, type TaskResult, type TaskServices } from './Task';
 
@@ -56,6 +57,7 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       knownHealthyServerGroups: async () => new Set<string>(),
       policy: EMPTY_DEPLOY_POLICY,
       jenkins: () => undefined,
+      artifacts: new ArtifactAccounts({ accounts: {}, secret: () => undefined }),
       metricsAccount: () => undefined,
       canaryConfig: async () => undefined,
       clock: SYSTEM_CLOCK,

@@ -5,3 +5,4 @@ export * from './stability';
 export * from './selection';
 export * from './traffic';
 export * from './jobs';
+export * from './bake';

@@ -4,6 +4,7 @@ import { evaluateVariablesStage } from './evaluateVariables';
 import { findAmiStage, findImageStage } from './findImage';
 import { findArtifactFromExecutionStage } from './findArtifactFromExecution';
 import {
+  bakeManifestStage,
   deleteManifestStage,
   deployManifestStage,
   disableManifestStage,
@@ -63,6 +64,7 @@ export const BUILT_IN_STAGE_TYPES = [
   enableManifestStage,
   disableManifestStage,
   runJobManifestStage,
+  bakeManifestStage,
   jenkinsStage,
   findArtifactFromExecutionStage,
   savePipelineStage,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Reads a repository's tags through the Docker Registry HTTP API v2 (`GET /v2/<name>/tags/list`),
  * for docker triggers on registries that cannot push notifications. Authentication follows the
@@ -43,6 +45,8 @@ export function parseChallenge(header: string): Challenge | undefined {
 }
 
 const MAX_PAGES = 100;
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 
 export class DockerRegistryClient {
   private readonly fetch: typeof fetch;
@@ -68,19 +72,36 @@ export class DockerRegistryClient {
     return tags;
   }
 
-  private async get(url: string, repository: string): Promise<Response> {
+  /**
+   * A Helm chart pushed to an OCI registry (`helm push`): the image manifest of `tag`, then its
+   * layer of media type `application/vnd.cncf.helm.chart.content.v1.tar+gzip`, checked against its
+   * digest. The chart's `.tgz`, as `helm pull oci://…` saves it.
+   */
+  async pullHelmChart(repository: string, tag: string): Promise<Buffer> {
+    const what = `chart ${repository}:${tag}`;
+    const manifest = (await (await this.get(`${this.base}/v2/${repository}/manifests/${encodeURIComponent(tag)}`, repository, what, OCI_MANIFEST)).json()) as { layers?: { mediaType?: unknown; digest?: unknown }[] };
+    const layer = (manifest.layers ?? []).find((candidate) => candidate.mediaType === HELM_CHART_LAYER);
+    if (typeof layer?.digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(layer.digest)) {
+      throw new RegistryError(`${this.options.address}: ${what} is not a Helm chart (no ${HELM_CHART_LAYER} layer)`);
+    }
+    const blob = Buffer.from(await (await this.get(`${this.base}/v2/${repository}/blobs/${layer.digest}`, repository, what, '*/*')).arrayBuffer());
+    if (`sha256:${createHash('sha256').update(blob).digest('hex')}` !== layer.digest) throw new RegistryError(`${this.options.address}: ${what}: the layer does not match its digest ${layer.digest}`);
+    return blob;
+  }
+
+  private async get(url: string, repository: string, what = `the tags of ${repository}`, accept = 'application/json'): Promise<Response> {
     const scope = `repository:${repository}:pull`;
-    let response = await this.request(url, this.authorization(scope));
+    let response = await this.request(url, this.authorization(scope), accept);
     if (response.status === 401) {
       const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
       await response.body?.cancel();
-      response = await this.request(url, await this.answer(challenge, scope, repository));
+      response = await this.request(url, await this.answer(challenge, scope, repository), accept);
     }
-    if (response.status === 404) throw new RegistryError(`${this.options.address}: repository ${repository} not found`);
+    if (response.status === 404) throw new RegistryError(`${this.options.address}: ${what} not found`);
     if (response.status === 401 || response.status === 403) {
-      throw new RegistryError(`${this.options.address}: not allowed to list the tags of ${repository} (${response.status}); check the registry's credentials`);
+      throw new RegistryError(`${this.options.address}: not allowed to read ${what} (${response.status}); check the registry's credentials`);
     }
-    if (!response.ok) throw new RegistryError(`${this.options.address}: listing the tags of ${repository} answered ${response.status}`);
+    if (!response.ok) throw new RegistryError(`${this.options.address}: reading ${what} answered ${response.status}`);
     return response;
   }
 
@@ -109,9 +130,9 @@ export class DockerRegistryClient {
     return `Bearer ${token}`;
   }
 
-  private request(url: string, authorization: string | undefined): Promise<Response> {
+  private request(url: string, authorization: string | undefined, accept = 'application/json'): Promise<Response> {
     return this.fetch(url, {
-      headers: { accept: 'application/json', ...(authorization === undefined ? {} : { authorization }) },
+      headers: { accept, ...(authorization === undefined ? {} : { authorization }) },
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       redirect: 'follow',
     });

@@ -27,6 +27,14 @@ export const pipelineSchema = z
     definition: jsonObject.describe('The latest definition, as validated and normalised at save time'),
     createdAt: z.date(),
     updatedAt: z.date(),
+    source: z
+      .object({
+        repository: z.string().describe('The configured pipelines repository'),
+        path: z.string().describe('The file in it'),
+        commit: z.string().nullable().describe('The commit the latest version was read at'),
+      })
+      .optional()
+      .describe('Set when the pipeline is synced from git: edit it there (the API refuses with 409)'),
   })
   .meta({ id: 'Pipeline' });
 
@@ -37,6 +45,7 @@ export const pipelineVersionSchema = z
     definition: jsonObject,
     createdBy: z.string().nullable(),
     createdAt: z.date(),
+    gitCommit: z.string().optional().describe('The commit a version synced from git was read at'),
   })
   .meta({ id: 'PipelineVersion' });
 

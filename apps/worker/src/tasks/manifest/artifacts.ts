@@ -1,6 +1,7 @@
 import { artifactSchema, isPlainObject, type Artifact } from '@gantry/core';
 import { parseAllDocuments } from 'yaml';
-import { TaskFailure, type TaskContext } from '../Task';
+import { ArtifactError } from '@gantry/providers';
+import { TaskFailure, TransientTaskError, type TaskContext } from '../Task';
 
 /**
  * Artifacts as Spinnaker binds them to a stage: an expected artifact's `id` names the artifact a
@@ -31,14 +32,33 @@ export function requireBoundArtifact(ctx: TaskContext, id: string, field: string
 }
 
 /**
- * The manifests an artifact holds: YAML documents (a `List` is unpacked). Only artifacts that
- * carry their content are read so far: `embedded/base64`, what bakes produce.
+ * A fetch through an artifact account that failed: worth retrying (a 5xx, the network) or not
+ * (not found, credentials refused), said with the stage field it was for.
  */
-export function manifestsInArtifact(artifact: Artifact): unknown[] {
-  if (artifact.type !== 'embedded/base64') {
-    throw new TaskFailure(`manifest artifact ${artifact.name ?? ''} is of type ${String(artifact.type)}; only embedded/base64 artifacts can be deployed yet`);
+export function artifactFailure(error: unknown, field: string): never {
+  if (error instanceof ArtifactError) {
+    if (error.kind === 'transient') throw new TransientTaskError(`${field}: ${error.message}`, { cause: error });
+    throw new TaskFailure(`${field}: ${error.message}`);
   }
-  const text = Buffer.from(artifact.reference ?? '', 'base64').toString('utf8');
+  throw error;
+}
+
+/** The bytes of a file artifact, through `account` (else its `artifactAccount`; embedded ones carry them). */
+export async function downloadArtifact(ctx: TaskContext, artifact: Artifact, account: string | undefined, field: string): Promise<Buffer> {
+  try {
+    return await ctx.services.artifacts.download(artifact, account);
+  } catch (error) {
+    return artifactFailure(error, field);
+  }
+}
+
+/**
+ * The manifests an artifact holds: YAML documents (a `List` is unpacked), from its content
+ * (`embedded/base64`, what bakes produce) or fetched through its artifact account (`http/file`,
+ * `github/file`, `gitlab/file`).
+ */
+export async function manifestsInArtifact(ctx: TaskContext, artifact: Artifact, account: string | undefined): Promise<unknown[]> {
+  const text = (await downloadArtifact(ctx, artifact, account, 'manifestArtifact')).toString('utf8');
   const documents = parseAllDocuments(text);
   const list = Array.isArray(documents) ? documents : [documents];
   const values: unknown[] = [];

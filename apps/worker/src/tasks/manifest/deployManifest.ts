@@ -55,10 +55,10 @@ function kindRank(kind: string): number {
 const UNSUPPORTED_STRATEGIES = [STRATEGY_ANNOTATIONS.recreate, STRATEGY_ANNOTATIONS.replace];
 
 /** The manifests the stage deploys, as written (text) or as its artifact holds them. */
-function sourceManifests(ctx: TaskContext, fields: DeployManifestFields): unknown[] {
+async function sourceManifests(ctx: TaskContext, fields: DeployManifestFields): Promise<unknown[]> {
   if (fields.source === 'text') return flattenLists(fields.manifests ?? []);
   const artifact = fields.manifestArtifact ?? requireBoundArtifact(ctx, fields.manifestArtifactId ?? '', 'manifestArtifactId');
-  return flattenLists(manifestsInArtifact(artifact));
+  return flattenLists(await manifestsInArtifact(ctx, artifact, fields.manifestArtifactAccount));
 }
 
 /** Docker images bound to the stage (`requiredArtifacts`, `requiredArtifactIds`), replacing matching `image:` fields. */
@@ -227,7 +227,7 @@ export const deployManifestTask = manifestTask({
     const app = fields.moniker?.app ?? ctx.execution.application;
     let planned: Planned[];
     try {
-      const values = sourceManifests(ctx, fields);
+      const values = await sourceManifests(ctx, fields);
       if (values.length === 0) throw new TaskFailure('there are no manifests to deploy');
       planned = await plan(client, await prepare(client, values, fields), app, boundImages(ctx, fields));
     } catch (error) {

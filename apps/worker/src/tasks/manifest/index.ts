@@ -1,3 +1,4 @@
+import { bakeManifestTask } from './bakeManifest';
 import { deployManifestTask } from './deployManifest';
 import { runJobTask, waitOnJobCompletionTask } from './runJob';
 import {
@@ -32,4 +33,5 @@ export const manifestTasks = [
   disableManifestTask,
   runJobTask,
   waitOnJobCompletionTask,
+  bakeManifestTask,
 ] as const;

@@ -2,3 +2,4 @@ export * from './fields';
 export { deployManifestStage, deployManifestFieldsSchema, deployManifestShape, type DeployManifestFields } from './deployManifest';
 export * from './targetStages';
 export * from './runJobManifest';
+export * from './bakeManifest';

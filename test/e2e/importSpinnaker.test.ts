@@ -206,10 +206,10 @@ describe('gantry import spinnaker', () => {
     // Test-made lists and application answers (Gate's shapes), around Deck's real pipeline document.
     const withReaders = (name: string) => JSON.stringify({ attributes: { name, permissions: { READ: ['dev'] } } });
     const odd = await startFakeGate({ kind: 'bearer', token: 't' }, {
-      '/applications': JSON.stringify([{ name: 'Hello-World' }, { name: 'helloworld' }, { name: 'gone' }, { name: '9lives' }, { name: 'other' }]),
+      '/applications': JSON.stringify([{ name: 'Hello-World' }, { name: 'hello-world' }, { name: 'gone' }, { name: '9lives' }, { name: 'other' }]),
       '/applications/Hello-World': withReaders('Hello-World'),
       '/applications/Hello-World/pipelineConfigs': gateFixture('deck-core-manual-execution-pipelineConfigs.json'),
-      '/applications/helloworld': withReaders('helloworld'),
+      '/applications/hello-world': withReaders('hello-world'),
       '/applications/other': withReaders('other'),
       '/applications/other/pipelineConfigs': '[]',
     });
@@ -218,18 +218,18 @@ describe('gantry import spinnaker', () => {
       expect(run.stderr).toBe('');
       const report = JSON.parse(run.stdout) as Report;
       const entry = (key: string) => report.entries.find((candidate) => `${candidate.kind} ${candidate.name}` === key);
-      expect(entry('application Hello-World')).toMatchObject({ outcome: 'brought', changes: expect.arrayContaining(['application name "Hello-World" → "helloworld"']) });
+      expect(entry('application Hello-World')).toMatchObject({ outcome: 'brought', changes: expect.arrayContaining(['application name "Hello-World" → "hello-world"']) });
       expect(entry('pipeline Hello-World/Simple Wait Pipeline')).toMatchObject({
         outcome: 'created',
-        changes: expect.arrayContaining(['its "application" was "compute", it is saved under "helloworld"']),
+        changes: expect.arrayContaining(['its "application" was "compute", it is saved under "hello-world"']),
       });
-      expect(entry('application helloworld')).toMatchObject({ outcome: 'not brought', reason: 'its Gantry name "helloworld" is already that of Spinnaker application "Hello-World"' });
+      expect(entry('application hello-world')).toMatchObject({ outcome: 'not brought', reason: 'its Gantry name "hello-world" is already that of Spinnaker application "Hello-World"' });
       expect(entry('application gone')).toMatchObject({ outcome: 'not brought', reason: 'Gate lists it but answers 404 for it (deleted meanwhile?)' });
       expect(entry('application 9lives')?.outcome).toBe('not brought');
       expect(entry('permissions Hello-World')).toMatchObject({ outcome: 'updated', changes: expect.arrayContaining(['dev: READ, EXECUTE']) });
       const roles = await gantry.request<{ grants: { role: string; name: string; actions: string[] }[] }>('GET', '/api/v1/roles');
       expect(roles.body.grants.filter((grant) => grant.role === 'dev').map((grant) => [grant.name, grant.actions])).toEqual([
-        ['helloworld', ['READ', 'EXECUTE']],
+        ['hello-world', ['READ', 'EXECUTE']],
         ['other', ['READ', 'EXECUTE']],
       ]);
       // Deleted in Spinnaker: reported, Gantry's copy kept.

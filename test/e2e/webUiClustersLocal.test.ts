@@ -41,7 +41,8 @@ describe.skipIf(!browserAvailable('the clusters view browser test on the local p
       stages: { cluster?: Record<string, unknown> }[];
     };
     const stages = definition.stages.map((stage) => (stage.cluster === undefined ? stage : { ...stage, cluster: { ...stage.cluster, application: 'shop' } }));
-    const pipeline = await api.savePipeline({ ...definition, application: 'shop', stages });
+    const shop: { application: string; name: string; stages: unknown[] } = { ...definition, application: 'shop', stages };
+    const pipeline = await api.savePipeline(shop);
     for (const version of ['1', '2']) expect((await api.waitFor(await api.trigger(pipeline, { version, appDir: folders.get(version) }), 120_000)).status).toBe('SUCCEEDED');
     const [serving] = (await api.serverGroups('shop', 'shop-web')).filter((group) => group.enabled);
     proxyUrl = String(serving?.details?.proxyUrl);

@@ -15,6 +15,7 @@ describe('@gantry/core entry point', () => {
       'findAmi',
       'deploy',
       'canary',
+      'cloneServerGroup',
       'resizeServerGroup',
       'enableServerGroup',
       'disableServerGroup',

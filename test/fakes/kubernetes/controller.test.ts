@@ -194,6 +194,48 @@ describe('simulated deployment controller', () => {
     await eventually(async () => ((await pods('solo')).length === 0 ? true : undefined));
   });
 
+  it('runs a DaemonSet\'s pod on the one node, replaces it when the template changes, and reports what Spinnaker\'s rule reads', async () => {
+    const daemonSet = (image: string) => ({
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace },
+      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image }] } } },
+    });
+    await k.apps.createNamespacedDaemonSet({ namespace, body: daemonSet('agent:1') });
+    const settled = (generation: number) => eventually(async () => {
+      const status = (await k.apps.readNamespacedDaemonSet({ name: 'agent', namespace })).status;
+      return status?.observedGeneration === generation && status.numberAvailable === 1 && status.updatedNumberScheduled === 1 ? status : undefined;
+    });
+    expect(await settled(1)).toMatchObject({ desiredNumberScheduled: 1, currentNumberScheduled: 1, numberReady: 1 });
+    const first = await pods('agent');
+    expect(first.map((pod) => pod.metadata?.ownerReferences?.[0]?.kind)).toEqual(['DaemonSet']);
+    await k.apps.replaceNamespacedDaemonSet({ name: 'agent', namespace, body: { ...daemonSet('agent:2'), metadata: { name: 'agent', namespace, resourceVersion: (await k.apps.readNamespacedDaemonSet({ name: 'agent', namespace })).metadata?.resourceVersion } } });
+    await settled(2);
+    const second = await pods('agent');
+    expect(second.map((pod) => pod.spec?.containers[0]?.image)).toEqual(['agent:2']);
+    await k.apps.deleteNamespacedDaemonSet({ name: 'agent', namespace });
+    await eventually(async () => ((await pods('agent')).length === 0 ? true : undefined));
+  });
+
+  it('runs a StatefulSet\'s pods <name>-<ordinal> in order and rolls a changed template from the highest ordinal down, revisions catching up', async () => {
+    const statefulSet = (image: string) => ({
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace },
+      spec: { replicas: 2, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image }] } } },
+    });
+    const settled = (generation: number) => eventually(async () => {
+      const status = (await k.apps.readNamespacedStatefulSet({ name: 'db', namespace })).status;
+      return status?.observedGeneration === generation && status.readyReplicas === 2 && status.updatedReplicas === 2 && status.currentRevision === status.updateRevision ? status : undefined;
+    });
+    await k.apps.createNamespacedStatefulSet({ namespace, body: statefulSet('db:1') });
+    const first = await settled(1);
+    expect((await pods('db')).map((pod) => pod.metadata?.name).sort()).toEqual(['db-0', 'db-1']);
+    const live = await k.apps.readNamespacedStatefulSet({ name: 'db', namespace });
+    await k.apps.replaceNamespacedStatefulSet({ name: 'db', namespace, body: { ...statefulSet('db:2'), metadata: { name: 'db', namespace, resourceVersion: live.metadata?.resourceVersion } } });
+    const second = await settled(2);
+    expect(second.updateRevision).not.toBe(first.updateRevision);
+    expect((await pods('db')).map((pod) => pod.spec?.containers[0]?.image)).toEqual(['db:2', 'db:2']);
+    await k.apps.deleteNamespacedStatefulSet({ name: 'db', namespace });
+    await eventually(async () => ((await pods('db')).length === 0 ? true : undefined));
+  });
+
   it('exposes stored objects to tests through state', async () => {
     await eventually(async () => (fake.state.list('pods', namespace).some((p) => p.metadata.name?.toString().startsWith('web-')) ? true : undefined));
     expect(fake.state.get('deployments', 'web', namespace)?.metadata.name).toBe('web');

@@ -7,7 +7,7 @@
 import { isObject, type JsonObject } from './json';
 
 /** The built-in types; custom resources defined through CRDs are served under their plural too. */
-export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'jobs' | 'httproutes' | 'customresourcedefinitions';
+export type BuiltInResourceName = 'namespaces' | 'pods' | 'services' | 'configmaps' | 'secrets' | 'deployments' | 'replicasets' | 'daemonsets' | 'statefulsets' | 'jobs' | 'ingresses' | 'networkpolicies' | 'httproutes' | 'customresourcedefinitions';
 /** A built-in type, or the plural of a custom resource a test defined (`widgets`). */
 export type FakeResourceName = BuiltInResourceName | (string & {});
 
@@ -78,6 +78,31 @@ const BUILT_IN: readonly ResourceType[] = [
     name: 'replicasets', group: 'apps', version: 'v1', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
     shortNames: ['rs'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
     custom: false, deleteReturnsObject: false,
+  },
+  {
+    // One pod per node of the fake's single node (controller/index.ts), replaced when the template changes.
+    name: 'daemonsets', group: 'apps', version: 'v1', singular: 'daemonset', kind: 'DaemonSet', namespaced: true,
+    shortNames: ['ds'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    // Pods `<name>-<ordinal>`, rolled from the highest ordinal down (controller/index.ts).
+    name: 'statefulsets', group: 'apps', version: 'v1', singular: 'statefulset', kind: 'StatefulSet', namespaced: true,
+    shortNames: ['sts'], categories: ['all'], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: false,
+  },
+  {
+    // Stored as written: the fake enforces no network policy.
+    name: 'networkpolicies', group: 'networking.k8s.io', version: 'v1', singular: 'networkpolicy', kind: 'NetworkPolicy', namespaced: true,
+    shortNames: ['netpol'], categories: [], verbs: READ_WRITE, subresources: { status: false, scale: false },
+    custom: false, deleteReturnsObject: true,
+  },
+  {
+    // Stored as written: the fake has no ingress controller, so no load balancer fills its status
+    // (Spinnaker counts an Ingress stable once applied).
+    name: 'ingresses', group: 'networking.k8s.io', version: 'v1', singular: 'ingress', kind: 'Ingress', namespaced: true,
+    shortNames: ['ing'], categories: [], verbs: READ_WRITE, subresources: { status: true, scale: false },
+    custom: false, deleteReturnsObject: true,
   },
   {
     // Jobs run their pods through the simulated Job controller (controller/jobs.ts).

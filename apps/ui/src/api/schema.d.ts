@@ -4019,7 +4019,7 @@ export interface paths {
         };
         /**
          * An application's clusters across accounts, with their live server group names
-         * @description Clusters Gantry has deployed or acted on, as the providers see them now; clusters without live server groups are left out.
+         * @description Clusters Gantry has deployed or acted on, as the providers see them now; clusters without live server groups are left out. Beside them, the Kubernetes objects of the application (moniker.spinnaker.io/application) live in the kinds and namespaces its manifest stages acted on.
          */
         get: {
             parameters: {
@@ -4041,6 +4041,7 @@ export interface paths {
                         "application/json": {
                             application: string;
                             clusters: components["schemas"]["Cluster"][];
+                            manifests: components["schemas"]["DeployedManifest"][];
                         };
                     };
                 };
@@ -4760,6 +4761,22 @@ export interface components {
             location: string | null;
             /** @description Live server group names, newest first */
             serverGroups: string[];
+        };
+        DeployedManifest: {
+            kind: string;
+            apiVersion: string;
+            name: string;
+            /** @description Absent for cluster-scoped kinds */
+            namespace?: string;
+            account: string;
+            /** @description Its moniker cluster (moniker.spinnaker.io/cluster), Spinnaker's "<kind> <name>" by default */
+            cluster: string;
+            /** @description The -vNNN of a versioned object (moniker.spinnaker.io/sequence) */
+            version?: number;
+            stable: boolean;
+            /** @description 'stable', or what it waits for or why it failed, by Spinnaker's per-kind rules */
+            status: string;
+            createdAt?: string;
         };
         RollbackAccepted: {
             /** @description The execution that carries out the rollback */

@@ -9,25 +9,70 @@ import { DeniedNote, ErrorNote } from '../components/Layout';
 
 type Cluster = components['schemas']['Cluster'];
 type ServerGroup = components['schemas']['ServerGroup'];
+type DeployedManifest = components['schemas']['DeployedManifest'];
 
-/** The application's live clusters by account and location, each with its server groups (newest first). */
+/** The application's live clusters by account and location, each with its server groups (newest first), and what its manifest stages deployed. */
 export function ClustersPage() {
   const { app = '' } = useParams();
   const clusters = useQuery({
     queryKey: ['clusters', app],
-    queryFn: async () => unwrap(await api.GET('/api/v1/applications/{app}/clusters', { params: { path: { app } } })).clusters,
+    queryFn: async () => unwrap(await api.GET('/api/v1/applications/{app}/clusters', { params: { path: { app } } })),
     refetchInterval: 5_000,
   });
+  const live = clusters.data?.clusters ?? [];
+  const manifests = clusters.data?.manifests ?? [];
   const denied = useDenied(app, 'EXECUTE');
   return (
     <section aria-labelledby="clusters-title">
       <h1 id="clusters-title">Clusters of {app}</h1>
       <DeniedNote reason={denied} />
       <ErrorNote error={clusters.error} />
-      {clusters.data?.length === 0 && <p>No live clusters: deploy one with a pipeline.</p>}
-      {(clusters.data ?? []).map((cluster) => (
+      {clusters.data !== undefined && live.length === 0 && manifests.length === 0 && <p>No live clusters: deploy one with a pipeline.</p>}
+      {live.map((cluster) => (
         <ClusterSection key={`${cluster.account}/${cluster.location}/${cluster.name}`} app={app} cluster={cluster} />
       ))}
+      {manifests.length > 0 && <ManifestsSection manifests={manifests} />}
+    </section>
+  );
+}
+
+/** Kubernetes objects deployed by manifest stages, by account, namespace and moniker cluster (newest version first). */
+function ManifestsSection({ manifests }: { manifests: DeployedManifest[] }) {
+  return (
+    <section className="cluster" aria-labelledby="manifests-title">
+      <h2 id="manifests-title">Deployed manifests</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Name</th>
+            <th scope="col">Namespace</th>
+            <th scope="col">Account</th>
+            <th scope="col">Cluster</th>
+            <th scope="col">Version</th>
+            <th scope="col">Status</th>
+            <th scope="col">Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {manifests.map((manifest) => (
+            <tr key={`${manifest.account}/${manifest.namespace ?? ''}/${manifest.apiVersion}/${manifest.kind}/${manifest.name}`}>
+              <td>{manifest.kind}</td>
+              <td>{manifest.name}</td>
+              <td>{manifest.namespace ?? '(cluster)'}</td>
+              <td>{manifest.account}</td>
+              <td>{manifest.cluster}</td>
+              <td>{manifest.version === undefined ? '' : `v${String(manifest.version).padStart(3, '0')}`}</td>
+              <td>
+                <span className={`badge ${manifest.stable ? 'status-SUCCEEDED' : 'status-RUNNING'}`} title={manifest.status}>
+                  {manifest.stable ? 'stable' : manifest.status}
+                </span>
+              </td>
+              <td>{manifest.createdAt === undefined ? '' : formatTime(manifest.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -5,4 +5,5 @@ export * from './stability';
 export * from './selection';
 export * from './traffic';
 export * from './jobs';
+export * from './clusterView';
 export * from './bake';

@@ -23,6 +23,7 @@ import { pipelineStage } from './pipeline';
 import { savePipelineStage } from './savePipeline';
 import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
+import { cloneServerGroupStage } from './serverGroup/cloneServerGroup';
 import { rollbackClusterStage } from './serverGroup/rollback';
 import {
   destroyServerGroupStage,
@@ -47,6 +48,7 @@ export const BUILT_IN_STAGE_TYPES = [
   findAmiStage,
   deployStage,
   canaryStage,
+  cloneServerGroupStage,
   resizeServerGroupStage,
   enableServerGroupStage,
   disableServerGroupStage,

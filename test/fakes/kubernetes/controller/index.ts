@@ -23,6 +23,11 @@ export type ReadinessPredicate = (deployment: DeploymentInfo) => boolean;
 const DEPLOYMENTS = resourceByName('deployments');
 const PODS = resourceByName('pods');
 const REPLICA_SETS = resourceByName('replicasets');
+const DAEMON_SETS = resourceByName('daemonsets');
+const STATEFUL_SETS = resourceByName('statefulsets');
+/** The fake cluster has one node (pods run on `fake-node-1`), so a DaemonSet wants one pod. */
+const NODES = 1;
+const DAEMON_HASH = 'controller-revision-hash';
 const REVISION = 'deployment.kubernetes.io/revision';
 
 interface RolloutMemory {
@@ -95,6 +100,8 @@ export class DeploymentController {
     const live = new Set(deployments.map((d) => String(d.metadata.uid)));
     for (const deployment of deployments) wakeAt = Math.min(wakeAt, this.reconcileDeployment(deployment, now));
     for (const rs of this.store.list(REPLICA_SETS)) if (ownerUid(rs) === undefined) wakeAt = Math.min(wakeAt, this.reconcileReplicaSet(rs, now));
+    for (const ds of this.store.list(DAEMON_SETS)) wakeAt = Math.min(wakeAt, this.reconcileDaemonSet(ds, now));
+    for (const sts of this.store.list(STATEFUL_SETS)) wakeAt = Math.min(wakeAt, this.reconcileStatefulSet(sts, now));
     this.collectOrphans(deployments);
     for (const uid of this.memory.keys()) if (!live.has(uid)) this.memory.delete(uid);
     return wakeAt;
@@ -234,6 +241,118 @@ export class DeploymentController {
     return wakeAt;
   }
 
+  /**
+   * A DaemonSet: one pod per node, labelled with its template's hash (`controller-revision-hash`);
+   * a changed template replaces the pod (RollingUpdate with maxUnavailable 1, the default), and
+   * the status counts what Spinnaker's rule reads (desired, updated, available, observedGeneration).
+   */
+  private reconcileDaemonSet(ds: KubeObject, now: number): number {
+    const uid = String(ds.metadata.uid);
+    const hash = templateHash(objectAt(ds, 'spec', 'template'));
+    const mine = () => this.store.list(PODS, namespaceOf(ds)).filter((pod) => ownerOf(pod)?.uid === uid);
+    const failing = this.failing?.(this.info(ds)) ?? false;
+    let wakeAt = Infinity;
+    for (const pod of mine()) {
+      if (isReady(pod)) continue;
+      const readyAt = this.born(pod) + this.readyDelayMs;
+      if (now < readyAt) wakeAt = Math.min(wakeAt, readyAt);
+      else if (failing) {
+        if (!isFailing(pod)) this.writePod(pod, markFailing);
+      } else this.writePod(pod, markReady);
+    }
+    const outdated = mine().filter((pod) => stringAt(pod, 'metadata', 'labels', DAEMON_HASH) !== hash);
+    for (const pod of outdated) this.removePod(pod);
+    for (let i = mine().length; i < NODES; i++) {
+      const pod = podOf({ name: nameOf(ds), uid, namespace: namespaceOf(ds), kind: 'DaemonSet' }, objectAt(ds, 'spec', 'template') ?? {}, { [DAEMON_HASH]: hash }, this.allocateIp());
+      const stored = this.store.create(PODS, pod);
+      this.bornAt.set(String(stored.metadata.uid), Date.now());
+      wakeAt = Math.min(wakeAt, Date.now() + this.readyDelayMs);
+    }
+    const pods = mine();
+    const ready = pods.filter(isReady).length;
+    const status: JsonObject = {
+      currentNumberScheduled: pods.length,
+      desiredNumberScheduled: NODES,
+      numberMisscheduled: 0,
+      numberReady: ready,
+      observedGeneration: numberAt(ds, 'metadata', 'generation') ?? 1,
+      updatedNumberScheduled: pods.filter((pod) => stringAt(pod, 'metadata', 'labels', DAEMON_HASH) === hash).length,
+      numberAvailable: ready,
+      ...(NODES - ready > 0 ? { numberUnavailable: NODES - ready } : {}),
+    };
+    const fresh = this.store.get(DAEMON_SETS, namespaceOf(ds), nameOf(ds));
+    if (fresh && fresh.metadata.resourceVersion === ds.metadata.resourceVersion && !deepEqual(status, fresh.status)) {
+      fresh.status = status;
+      this.store.write(DAEMON_SETS, fresh);
+    }
+    return wakeAt;
+  }
+
+  /**
+   * A StatefulSet: pods `<name>-<ordinal>` labelled with the revision `<name>-<hash>`, created in
+   * ordinal order, each once the one before is ready (OrderedReady); a changed template replaces
+   * them from the highest ordinal down, one at a time (RollingUpdate; OnDelete leaves them).
+   * `currentRevision` catches up with `updateRevision` when every pod is updated.
+   */
+  private reconcileStatefulSet(sts: KubeObject, now: number): number {
+    const uid = String(sts.metadata.uid);
+    const name = nameOf(sts);
+    const revision = `${name}-${templateHash(objectAt(sts, 'spec', 'template'))}`;
+    const desired = numberAt(sts, 'spec', 'replicas') ?? 1;
+    const ordinal = (pod: KubeObject) => Number(nameOf(pod).slice(name.length + 1));
+    const mine = () => this.store.list(PODS, namespaceOf(sts)).filter((pod) => ownerOf(pod)?.uid === uid).sort((a, b) => ordinal(a) - ordinal(b));
+    const failing = this.failing?.(this.info(sts)) ?? false;
+    let wakeAt = Infinity;
+    for (const pod of mine()) {
+      if (isReady(pod)) continue;
+      const readyAt = this.born(pod) + this.readyDelayMs;
+      if (now < readyAt) wakeAt = Math.min(wakeAt, readyAt);
+      else if (failing) {
+        if (!isFailing(pod)) this.writePod(pod, markFailing);
+      } else this.writePod(pod, markReady);
+    }
+    for (const pod of mine().filter((p) => ordinal(p) >= desired)) this.removePod(pod);
+    const revisionOf = (pod: KubeObject) => stringAt(pod, 'metadata', 'labels', DAEMON_HASH);
+    let pods = mine();
+    if (pods.every(isReady)) {
+      const ordinals = new Set(pods.map(ordinal));
+      const missing = Array.from({ length: desired }, (_, i) => i).find((i) => !ordinals.has(i));
+      const outdated = [...pods].reverse().find((pod) => revisionOf(pod) !== revision);
+      if (missing !== undefined) {
+        const pod = podOf({ name, uid, namespace: namespaceOf(sts), kind: 'StatefulSet' }, objectAt(sts, 'spec', 'template') ?? {}, { [DAEMON_HASH]: revision, 'statefulset.kubernetes.io/pod-name': `${name}-${missing}` }, this.allocateIp());
+        pod.metadata.name = `${name}-${missing}`;
+        delete pod.metadata.generateName;
+        const stored = this.store.create(PODS, pod);
+        this.bornAt.set(String(stored.metadata.uid), Date.now());
+        wakeAt = Math.min(wakeAt, Date.now() + this.readyDelayMs);
+      } else if (outdated !== undefined && stringAt(sts, 'spec', 'updateStrategy', 'type') !== 'OnDelete') {
+        this.removePod(outdated);
+        wakeAt = Math.min(wakeAt, Date.now());
+      }
+    }
+    pods = mine();
+    const ready = pods.filter(isReady).length;
+    const updated = pods.filter((pod) => revisionOf(pod) === revision).length;
+    const previous = stringAt(sts, 'status', 'currentRevision');
+    const status: JsonObject = {
+      replicas: pods.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      currentReplicas: updated === desired ? updated : pods.length - updated,
+      updatedReplicas: updated,
+      currentRevision: updated === desired && pods.length === desired ? revision : previous ?? revision,
+      updateRevision: revision,
+      observedGeneration: numberAt(sts, 'metadata', 'generation') ?? 1,
+      collisionCount: 0,
+    };
+    const fresh = this.store.get(STATEFUL_SETS, namespaceOf(sts), name);
+    if (fresh && fresh.metadata.resourceVersion === sts.metadata.resourceVersion && !deepEqual(status, fresh.status)) {
+      fresh.status = status;
+      this.store.write(STATEFUL_SETS, fresh);
+    }
+    return wakeAt;
+  }
+
   private replicaSetsOf(deployment: KubeObject): KubeObject[] {
     const uid = String(deployment.metadata.uid);
     return this.store.list(REPLICA_SETS, namespaceOf(deployment)).filter((rs) => ownerUid(rs) === uid);
@@ -291,14 +410,18 @@ export class DeploymentController {
     this.store.remove(PODS, namespaceOf(pod), nameOf(pod));
   }
 
-  /** Garbage collection: pods and ReplicaSets whose Deployment or standalone ReplicaSet is gone (deleted, or recreated with a new uid). */
+  /** Garbage collection: pods and ReplicaSets whose Deployment, standalone ReplicaSet, DaemonSet or StatefulSet is gone (deleted, or recreated with a new uid). */
   private collectOrphans(deployments: KubeObject[]): void {
     const uids = new Set(deployments.map((d) => String(d.metadata.uid)));
     for (const rs of this.store.list(REPLICA_SETS)) {
       const owner = ownerUid(rs);
       if (owner !== undefined && !uids.has(owner)) this.store.remove(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
     }
-    const standalone = new Set(this.store.list(REPLICA_SETS).filter((rs) => ownerUid(rs) === undefined).map((rs) => String(rs.metadata.uid)));
+    const standalone = new Set([
+      ...this.store.list(REPLICA_SETS).filter((rs) => ownerUid(rs) === undefined).map((rs) => String(rs.metadata.uid)),
+      ...this.store.list(DAEMON_SETS).map((ds) => String(ds.metadata.uid)),
+      ...this.store.list(STATEFUL_SETS).map((sts) => String(sts.metadata.uid)),
+    ]);
     for (const pod of this.store.list(PODS)) {
       // A Job's pods are the Job controller's (jobs.ts).
       if ((arrayAt(pod, 'metadata', 'ownerReferences') ?? []).some((o) => isObject(o) && o.kind === 'Job')) continue;

@@ -46,14 +46,14 @@ export function newPod(deployment: KubeObject, hash: string, podIP: string): Kub
   return podOf(owner, objectAt(deployment, 'spec', 'template') ?? {}, { 'pod-template-hash': hash }, podIP);
 }
 
-/** A pod of a ReplicaSet (a Deployment's, or a standalone one) from its template, plus `extraLabels`. */
-export function podOf(owner: { name: string; uid: string; namespace: string }, template: JsonObject, extraLabels: Record<string, string>, podIP: string): KubeObject {
+/** A pod of a ReplicaSet (a Deployment's, or a standalone one) or of a DaemonSet (`owner.kind`) from its template, plus `extraLabels`. */
+export function podOf(owner: { name: string; uid: string; namespace: string; kind?: string }, template: JsonObject, extraLabels: Record<string, string>, podIP: string): KubeObject {
   const metadata: JsonObject = {
     name: `${owner.name}-${randomNameSuffix()}`,
     generateName: `${owner.name}-`,
     namespace: owner.namespace,
     labels: { ...stringMap(objectAt(template, 'metadata', 'labels')), ...extraLabels },
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }],
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind ?? 'ReplicaSet', name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }],
   };
   const annotations = objectAt(template, 'metadata', 'annotations');
   if (annotations) metadata.annotations = annotations;

@@ -40,12 +40,27 @@ const jobRules: ResourceRules = {
   },
 };
 
+/** StatefulSets get the defaults the API server writes that Spinnaker's stability rule reads. */
+const statefulSetRules: ResourceRules = {
+  ...podRules,
+  applyDefaults(object) {
+    const spec = ensureObject(object, 'spec');
+    spec.replicas ??= 1;
+    spec.podManagementPolicy ??= 'OrderedReady';
+    ensureObject(spec, 'updateStrategy').type ??= 'RollingUpdate';
+  },
+};
+
 const RULES: Record<BuiltInResourceName, ResourceRules> = {
   namespaces: namespaceRules,
   pods: podRules,
   configmaps: configMapRules,
   secrets: secretRules,
   replicasets: podRules,
+  daemonsets: podRules,
+  statefulsets: statefulSetRules,
+  ingresses: podRules,
+  networkpolicies: podRules,
   jobs: jobRules,
   customresourcedefinitions: podRules,
   services: serviceRules,

@@ -87,7 +87,7 @@ describe('application routes', () => {
           return { account: accounts[0]!, provider: k8s };
         },
       },
-      clusterIndex: { clustersOf: async (application) => (application === 'shop' ? known.filter((k) => !k.cluster.includes('throttled') && !k.cluster.includes('forbidden')) : []) },
+      clusterIndex: { manifestPlacesOf: async () => [], clustersOf: async (application) => (application === 'shop' ? known.filter((k) => !k.cluster.includes('throttled') && !k.cluster.includes('forbidden')) : []) },
     });
     await app.ready();
   });
@@ -101,9 +101,9 @@ describe('application routes', () => {
   it('lists the live clusters of an application once per place, newest group first', async () => {
     expect(await get('/api/v1/applications/shop/clusters')).toEqual({
       status: 200,
-      body: { application: 'shop', clusters: [{ name: 'shop-web', account: 'k8s', location: 'ns1', serverGroups: ['shop-web-v001', 'shop-web-v000'] }] },
+      body: { application: 'shop', clusters: [{ name: 'shop-web', account: 'k8s', location: 'ns1', serverGroups: ['shop-web-v001', 'shop-web-v000'] }], manifests: [] },
     });
-    expect(await get('/api/v1/applications/cart/clusters')).toEqual({ status: 200, body: { application: 'cart', clusters: [] } });
+    expect(await get('/api/v1/applications/cart/clusters')).toEqual({ status: 200, body: { application: 'cart', clusters: [], manifests: [] } });
   });
 
   it("shows a cluster's server groups with capacity, traffic and health", async () => {

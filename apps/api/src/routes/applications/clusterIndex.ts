@@ -8,7 +8,18 @@ import type { ClusterPlace, SqlClient } from '@gantry/store';
 export interface ClusterIndex {
   /** Distinct places clusters of `application` were deployed to or acted on. */
   clustersOf(application: string): Promise<ClusterPlace[]>;
+  /** Distinct account, namespace and kind manifest stages of `application`'s pipelines acted on. */
+  manifestPlacesOf(application: string): Promise<ManifestPlace[]>;
 }
+
+/** Where an application's manifests may be: the kind in one namespace (none: cluster-scoped) of one account. */
+export interface ManifestPlace {
+  account: string;
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+}
+
 
 const SERVER_GROUP_STAGE_TYPES = ['deploy', 'resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'rollbackCluster'];
 
@@ -27,7 +38,24 @@ export class PostgresClusterIndex implements ClusterIndex {
     );
     return rows.map((row) => ({ account: row.account, cluster: row.cluster, ...(row.location === null ? {} : { location: row.location }) }));
   }
+
+  /**
+   * Every manifest stage records the objects it acted on (`manifestRefs`) and its account. The
+   * places are the kinds and namespaces, not the objects: listing them live also finds the
+   * versions deployed since and leaves out the deleted ones.
+   */
+  async manifestPlacesOf(application: string): Promise<ManifestPlace[]> {
+    const { rows } = await this.db.query<{ account: string; api_version: string; kind: string; namespace: string | null }>(
+      `SELECT DISTINCT s.outputs->>'deploy.account.name' AS account, ref->>'apiVersion' AS api_version, ref->>'kind' AS kind, ref->>'namespace' AS namespace
+       FROM stages s JOIN executions e ON e.id = s.execution_id
+       CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.outputs->'manifestRefs') = 'array' THEN s.outputs->'manifestRefs' ELSE '[]'::jsonb END) AS ref
+       WHERE e.application = $1 AND s.outputs ? 'deploy.account.name'
+       ORDER BY 1, 2, 3, 4`,
+      [application],
+    );
+    return rows.map((row) => ({ account: row.account, apiVersion: row.api_version, kind: row.kind, ...(row.namespace === null ? {} : { namespace: row.namespace }) }));
+  }
 }
 
 /** No records (an API without a database in tests): only the accounts' default locations are searched. */
-export const emptyClusterIndex: ClusterIndex = { clustersOf: async () => [] };
+export const emptyClusterIndex: ClusterIndex = { clustersOf: async () => [], manifestPlacesOf: async () => [] };

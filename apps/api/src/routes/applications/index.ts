@@ -3,10 +3,11 @@ import { isUp, newestFirst } from '@gantry/strategies';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { onApplicationInPath } from '../../auth/resources';
 import type { ClusterIndex } from './clusterIndex';
+import { liveManifests } from './manifests';
 import { checkClusterOf, listPlace, livePlaces, placesOf } from './places';
 import { listClustersSchema, listServerGroupsSchema } from './schemas';
 
-export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex } from './clusterIndex';
+export { PostgresClusterIndex, emptyClusterIndex, type ClusterIndex, type ManifestPlace } from './clusterIndex';
 export { rollbackRoutes, type RollbackRoutesOptions } from './rollback';
 export { serverGroupActionRoutes, type ServerGroupActionRoutesOptions } from './serverGroupActions';
 
@@ -23,13 +24,17 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApplicationRoutesOptions> 
     const configured = new Set(providers.accounts().map((account) => account.name));
     // Records outlive accounts removed from the configuration; those places cannot be asked.
     const places = (await clusterIndex.clustersOf(application)).filter((place) => configured.has(place.account));
-    const clusters = (await livePlaces(providers, places)).map(({ place, serverGroups }) => ({
+    const [live, manifests] = await Promise.all([
+      livePlaces(providers, places),
+      clusterIndex.manifestPlacesOf(application).then((manifestPlaces) => liveManifests(providers, manifestPlaces, application)),
+    ]);
+    const clusters = live.map(({ place, serverGroups }) => ({
       name: place.cluster,
       account: place.account,
       location: place.location ?? null,
       serverGroups: newestFirst(serverGroups).map((group) => group.name),
     }));
-    return { application, clusters };
+    return { application, clusters, manifests };
   });
 
   app.get('/applications/:app/clusters/:cluster/serverGroups', { schema: listServerGroupsSchema, config: read }, async (request) => {

@@ -49,6 +49,21 @@ export const clusterViewSchema = z
   })
   .meta({ id: 'Cluster' });
 
+export const manifestViewSchema = z
+  .object({
+    kind: z.string(),
+    apiVersion: z.string(),
+    name: z.string(),
+    namespace: z.string().optional().describe('Absent for cluster-scoped kinds'),
+    account: z.string(),
+    cluster: z.string().describe("Its moniker cluster (moniker.spinnaker.io/cluster), Spinnaker's \"<kind> <name>\" by default"),
+    version: z.number().int().optional().describe('The -vNNN of a versioned object (moniker.spinnaker.io/sequence)'),
+    stable: z.boolean(),
+    status: z.string().describe("'stable', or what it waits for or why it failed, by Spinnaker's per-kind rules"),
+    createdAt: z.string().optional(),
+  })
+  .meta({ id: 'DeployedManifest' });
+
 // A provider that failed is not the client's fault: 502 when it refused (its message says why),
 // 503 when it is throttling or unreachable (try again).
 const providerErrorResponses = {
@@ -65,10 +80,11 @@ const providerErrorResponses = {
 export const listClustersSchema = {
   tags: ['applications'],
   summary: "An application's clusters across accounts, with their live server group names",
-  description: 'Clusters Gantry has deployed or acted on, as the providers see them now; clusters without live server groups are left out.',
+  description:
+    "Clusters Gantry has deployed or acted on, as the providers see them now; clusters without live server groups are left out. Beside them, the Kubernetes objects of the application (moniker.spinnaker.io/application) live in the kinds and namespaces its manifest stages acted on.",
   params: applicationParams,
   response: {
-    200: z.object({ application: z.string(), clusters: z.array(clusterViewSchema) }),
+    200: z.object({ application: z.string(), clusters: z.array(clusterViewSchema), manifests: z.array(manifestViewSchema) }),
     ...errorResponses(400, 404),
     ...providerErrorResponses,
   },

@@ -1,6 +1,5 @@
-import { deployClusterOf, deployFieldsSchema } from '@gantry/core';
 import { chosenServerGroup, newServerGroupSpec, providerFor } from '../cloud/context';
-import { readFields } from '../readFields';
+import { deployClusterFor } from './cloneServerGroup';
 import { serverGroupTask } from '../cloud/failures';
 
 /**
@@ -13,7 +12,7 @@ export const createServerGroupTask = serverGroupTask({
   name: 'createServerGroup',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
-    const cluster = deployClusterOf(readFields(deployFieldsSchema, ctx));
+    const cluster = deployClusterFor(ctx);
     const { provider } = providerFor(ctx, chosen.account);
     const group = await provider.createServerGroup(newServerGroupSpec(ctx, cluster, chosen));
     // The provider may have pinned the image (a tag resolved to a digest): report what runs.

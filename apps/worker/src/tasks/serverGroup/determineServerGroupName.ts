@@ -1,7 +1,7 @@
-import { clusterName, deployClusterOf, deployFieldsSchema, locationOf, nextSequence, serverGroupName } from '@gantry/core';
+import { clusterName, locationOf, nextSequence, serverGroupName } from '@gantry/core';
 import { selectTarget } from '@gantry/strategies';
 import { chosenOutputs, clusterPlaceFor, clusterRefOf, spinnakerDeployOutputs, type ChosenServerGroup } from '../cloud/context';
-import { readFields } from '../readFields';
+import { deployClusterFor } from './cloneServerGroup';
 import { serverGroupTask } from '../cloud/failures';
 
 /**
@@ -15,8 +15,7 @@ import { serverGroupTask } from '../cloud/failures';
 export const determineServerGroupNameTask = serverGroupTask({
   name: 'determineServerGroupName',
   async run(ctx) {
-    const fields = readFields(deployFieldsSchema, ctx);
-    const cluster = deployClusterOf(fields);
+    const cluster = deployClusterFor(ctx);
     const name = clusterName(cluster.application, cluster.stack, cluster.freeFormDetails);
     const { provider, place } = clusterPlaceFor(ctx, { account: cluster.account, cluster: name, location: locationOf(cluster) });
     const existing = await provider.listServerGroups(clusterRefOf(place));

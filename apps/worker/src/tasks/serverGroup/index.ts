@@ -1,3 +1,4 @@
+import { determineCloneSourceTask } from './cloneServerGroup';
 import { createServerGroupTask } from './createServerGroup';
 import { determineServerGroupNameTask } from './determineServerGroupName';
 import { determineTargetServerGroupTask } from './determineTargetServerGroup';
@@ -11,6 +12,7 @@ import { determineDeployRollbackTask, determineRollbackServerGroupsTask } from '
 import { disableRolledBackServerGroupTask, restoreServerGroupTask } from './rollback/restoreTasks';
 
 export {
+  determineCloneSourceTask,
   createServerGroupTask,
   determineServerGroupNameTask,
   determineTargetServerGroupTask,
@@ -35,6 +37,7 @@ export const serverGroupTasks = [
   determineServerGroupNameTask,
   createServerGroupTask,
   waitForUpInstancesTask,
+  determineCloneSourceTask,
   enableServerGroupTask,
   disableOldServerGroupsTask,
   destroyOldServerGroupsTask,

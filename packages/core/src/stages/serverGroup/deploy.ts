@@ -165,7 +165,8 @@ export const deployStage = defineStageType({
   cancelTasks: () => [...DEPLOY_ROLLBACK_TASKS],
 });
 
-function planFor(cluster: DeployCluster): DeployTask[] {
+/** Deploy's task plan for a cluster, shared with cloneServerGroup (which only adds finding its source first). */
+export function planFor(cluster: DeployCluster): DeployTask[] {
   const plan = (STRATEGY_TASKS as Record<string, ((cluster: DeployCluster) => readonly DeployTask[]) | undefined>)[cluster.strategy];
   // Validation refuses other strategies; this guards a caller that skipped it.
   if (plan === undefined) {

@@ -8,6 +8,13 @@ export {
   type DeployCluster,
   type DeployFields,
 } from './deploy';
+export {
+  cloneServerGroupStage,
+  cloneServerGroupFieldsSchema,
+  clonedCluster,
+  type CloneServerGroupFields,
+  type CloneSource,
+} from './cloneServerGroup';
 export { judgesSteps, redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
 export { canaryStage, canaryFieldsSchema, DEFAULT_CANARY_STEPS, type CanaryFields } from './canary';
 export {

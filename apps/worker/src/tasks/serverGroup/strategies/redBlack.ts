@@ -1,8 +1,8 @@
-import { deployClusterOf, deployFieldsSchema, redBlackOptionsOf, strategyDelaysMs } from '@gantry/core';
+import { redBlackOptionsOf, strategyDelaysMs } from '@gantry/core';
 import { gatesBefore, isPastRedBlack, nextRedBlackStep } from '@gantry/strategies';
 import type { TaskContext, TaskImplementation } from '../../Task';
 import { waitFromStart } from '../../wait';
-import { readFields } from '../../readFields';
+import { deployClusterFor } from '../cloneServerGroup';
 import { serverGroupTask } from '../../cloud/failures';
 import { oldGroupsTask, type LiveCluster } from '../oldGroupsTask';
 
@@ -15,7 +15,7 @@ import { oldGroupsTask, type LiveCluster } from '../oldGroupsTask';
  */
 
 function deployCluster(ctx: TaskContext) {
-  return deployClusterOf(readFields(deployFieldsSchema, ctx));
+  return deployClusterFor(ctx);
 }
 
 /** A delay of the deploy, measured from the task's first run (kept by the engine across crashes). */

@@ -1,7 +1,6 @@
 import {
   AWAITING_JUDGMENT_OUTPUT,
-  deployClusterOf,
-  deployFieldsSchema,
+  waitForUpFieldsSchema,
   judgesSteps,
   strategyDelaysMs,
   targetPercentagesOf,
@@ -15,6 +14,7 @@ import { TransientTaskError, type TaskResult } from '../../Task';
 import { JUDGMENT_POLL_MS, stepJudgment } from '../../waitForJudgment';
 import { clusterRefOf, chosenServerGroup, describeServerGroup, providerFor, refOf, type ChosenServerGroup } from '../../cloud/context';
 import { readFields } from '../../readFields';
+import { deployClusterFor } from '../cloneServerGroup';
 import { classifyFailure, serverGroupTask } from '../../cloud/failures';
 import { readCluster } from '../oldGroupsTask';
 import { ACT_AGAIN_MS, nextPollMs } from '../../cloud/poll';
@@ -48,8 +48,8 @@ export const rollTrafficInStepsTask = serverGroupTask({
   name: 'rollTrafficInSteps',
   async run(ctx) {
     const chosen = chosenServerGroup(ctx);
-    const fields = readFields(deployFieldsSchema, ctx);
-    const cluster = deployClusterOf(fields);
+    const fields = readFields(waitForUpFieldsSchema, ctx);
+    const cluster = deployClusterFor(ctx);
     const { provider } = providerFor(ctx, chosen.account);
     const live = await readCluster(provider, chosen);
     const recorded = progressSchema.safeParse(ctx.task.state);

@@ -27,7 +27,7 @@ describe('errors', () => {
   });
 
   it('answers unknown resources and paths with a 404 Status, and watches with 405', async () => {
-    const unknown = await raw(fake.url, 'GET', '/apis/apps/v1/namespaces/ns1/statefulsets');
+    const unknown = await raw(fake.url, 'GET', '/apis/apps/v1/namespaces/ns1/controllerrevisions');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
     expect((await raw(fake.url, 'GET', '/apis/nothing.example.com/v1')).status).toBe(404);

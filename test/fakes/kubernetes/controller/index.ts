@@ -5,7 +5,7 @@
  */
 import { ReconcileLoop } from '../../reconcileLoop';
 import { arrayAt, clone, deepEqual, isObject, numberAt, objectAt, stringAt, stringMap, type JsonObject } from '../json';
-import { resourceByName } from '../resources';
+import { resourceByName, type ResourceType } from '../resources';
 import { nameOf, namespaceOf, type KubeObject, type ObjectStore } from '../store';
 import { deploymentStatus } from './deploymentStatus';
 import { isFailing, isReady, markFailing, markReady, newPod, ownerOf, podHash, podOf, replicaSetName, replicaSetUid, templateHash } from './pods';
@@ -146,17 +146,7 @@ export class DeploymentController {
 
     // Kubelet: pods past the ready delay become ready, or crash-loop when a test says so.
     const failing = this.failing?.(this.info(deployment)) ?? false;
-    for (const pod of this.podsOf(deployment)) {
-      if (isReady(pod)) continue;
-      const readyAt = this.born(pod) + this.readyDelayMs;
-      if (now < readyAt) {
-        wakeAt = Math.min(wakeAt, readyAt);
-      } else if (failing) {
-        if (!isFailing(pod)) this.writePod(pod, markFailing);
-      } else {
-        this.writePod(pod, markReady);
-      }
-    }
+    wakeAt = Math.min(wakeAt, this.settlePods(this.podsOf(deployment), now, failing));
 
     // ReplicaSet controller: the current template's pods scale to `replicas`.
     let current = this.podsOf(deployment).filter((pod) => podHash(pod) === hash);
@@ -214,13 +204,7 @@ export class DeploymentController {
     const uid = String(rs.metadata.uid);
     const mine = () => this.store.list(PODS, namespaceOf(rs)).filter((pod) => ownerOf(pod)?.uid === uid);
     const desired = numberAt(rs, 'spec', 'replicas') ?? 1;
-    let wakeAt = Infinity;
-    for (const pod of mine()) {
-      if (isReady(pod)) continue;
-      const readyAt = this.born(pod) + this.readyDelayMs;
-      if (now < readyAt) wakeAt = Math.min(wakeAt, readyAt);
-      else this.writePod(pod, markReady);
-    }
+    let wakeAt = this.settlePods(mine(), now, false);
     let pods = mine();
     for (let i = pods.length; i < desired; i++) {
       const stored = this.store.create(PODS, podOf({ name: nameOf(rs), uid, namespace: namespaceOf(rs) }, objectAt(rs, 'spec', 'template') ?? {}, {}, this.allocateIp()));
@@ -233,11 +217,7 @@ export class DeploymentController {
     const status: JsonObject = { replicas: pods.length, observedGeneration: numberAt(rs, 'metadata', 'generation') ?? 1 };
     if (pods.length > 0) status.fullyLabeledReplicas = pods.length;
     if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
-    const fresh = this.store.get(REPLICA_SETS, namespaceOf(rs), nameOf(rs));
-    if (fresh && fresh.metadata.resourceVersion === rs.metadata.resourceVersion && !deepEqual(status, fresh.status)) {
-      fresh.status = status;
-      this.store.write(REPLICA_SETS, fresh);
-    }
+    this.writeStatus(REPLICA_SETS, rs, status);
     return wakeAt;
   }
 
@@ -251,15 +231,7 @@ export class DeploymentController {
     const hash = templateHash(objectAt(ds, 'spec', 'template'));
     const mine = () => this.store.list(PODS, namespaceOf(ds)).filter((pod) => ownerOf(pod)?.uid === uid);
     const failing = this.failing?.(this.info(ds)) ?? false;
-    let wakeAt = Infinity;
-    for (const pod of mine()) {
-      if (isReady(pod)) continue;
-      const readyAt = this.born(pod) + this.readyDelayMs;
-      if (now < readyAt) wakeAt = Math.min(wakeAt, readyAt);
-      else if (failing) {
-        if (!isFailing(pod)) this.writePod(pod, markFailing);
-      } else this.writePod(pod, markReady);
-    }
+    let wakeAt = this.settlePods(mine(), now, failing);
     const outdated = mine().filter((pod) => stringAt(pod, 'metadata', 'labels', DAEMON_HASH) !== hash);
     for (const pod of outdated) this.removePod(pod);
     for (let i = mine().length; i < NODES; i++) {
@@ -280,11 +252,7 @@ export class DeploymentController {
       numberAvailable: ready,
       ...(NODES - ready > 0 ? { numberUnavailable: NODES - ready } : {}),
     };
-    const fresh = this.store.get(DAEMON_SETS, namespaceOf(ds), nameOf(ds));
-    if (fresh && fresh.metadata.resourceVersion === ds.metadata.resourceVersion && !deepEqual(status, fresh.status)) {
-      fresh.status = status;
-      this.store.write(DAEMON_SETS, fresh);
-    }
+    this.writeStatus(DAEMON_SETS, ds, status);
     return wakeAt;
   }
 
@@ -302,15 +270,7 @@ export class DeploymentController {
     const ordinal = (pod: KubeObject) => Number(nameOf(pod).slice(name.length + 1));
     const mine = () => this.store.list(PODS, namespaceOf(sts)).filter((pod) => ownerOf(pod)?.uid === uid).sort((a, b) => ordinal(a) - ordinal(b));
     const failing = this.failing?.(this.info(sts)) ?? false;
-    let wakeAt = Infinity;
-    for (const pod of mine()) {
-      if (isReady(pod)) continue;
-      const readyAt = this.born(pod) + this.readyDelayMs;
-      if (now < readyAt) wakeAt = Math.min(wakeAt, readyAt);
-      else if (failing) {
-        if (!isFailing(pod)) this.writePod(pod, markFailing);
-      } else this.writePod(pod, markReady);
-    }
+    let wakeAt = this.settlePods(mine(), now, failing);
     for (const pod of mine().filter((p) => ordinal(p) >= desired)) this.removePod(pod);
     const revisionOf = (pod: KubeObject) => stringAt(pod, 'metadata', 'labels', DAEMON_HASH);
     let pods = mine();
@@ -345,12 +305,34 @@ export class DeploymentController {
       observedGeneration: numberAt(sts, 'metadata', 'generation') ?? 1,
       collisionCount: 0,
     };
-    const fresh = this.store.get(STATEFUL_SETS, namespaceOf(sts), name);
-    if (fresh && fresh.metadata.resourceVersion === sts.metadata.resourceVersion && !deepEqual(status, fresh.status)) {
-      fresh.status = status;
-      this.store.write(STATEFUL_SETS, fresh);
+    this.writeStatus(STATEFUL_SETS, sts, status);
+    return wakeAt;
+  }
+
+  /**
+   * Kubelet: pods past the ready delay become ready, or crash-loop when a test says so (`failing`).
+   * Returns when the next pod comes of age (Infinity: none waiting).
+   */
+  private settlePods(pods: readonly KubeObject[], now: number, failing: boolean): number {
+    let wakeAt = Infinity;
+    for (const pod of pods) {
+      if (isReady(pod)) continue;
+      const readyAt = this.born(pod) + this.readyDelayMs;
+      if (now < readyAt) wakeAt = Math.min(wakeAt, readyAt);
+      else if (failing) {
+        if (!isFailing(pod)) this.writePod(pod, markFailing);
+      } else this.writePod(pod, markReady);
     }
     return wakeAt;
+  }
+
+  /** Writes a workload's status unless a client changed the object meanwhile (its next pass will) or nothing changed. */
+  private writeStatus(resource: ResourceType, object: KubeObject, status: JsonObject): void {
+    const fresh = this.store.get(resource, namespaceOf(object), nameOf(object));
+    if (fresh && fresh.metadata.resourceVersion === object.metadata.resourceVersion && !deepEqual(status, fresh.status)) {
+      fresh.status = status;
+      this.store.write(resource, fresh);
+    }
   }
 
   private replicaSetsOf(deployment: KubeObject): KubeObject[] {

@@ -3,6 +3,7 @@ import { EMBEDDED_ARTIFACT_ACCOUNT, NO_AUTH_HTTP_ACCOUNT, type ArtifactAccountCo
 import type { Artifact } from '@gantry/core';
 import { parse as parseYaml } from 'yaml';
 import { DockerRegistryClient, RegistryError } from '../dockerRegistry/client';
+import { withGitAuthorization } from '../git/GitMirror';
 
 /**
  * Fetches artifacts through artifact accounts, as clouddriver's artifact credentials do for rosco:
@@ -106,11 +107,7 @@ export class ArtifactAccounts {
     const url = required(artifact.reference, label, 'reference (the repository URL)');
     if (!/^(https?|ssh|git|file):\/\//.test(url) && !/^[\w.-]+@[\w.-]+:/.test(url)) throw new ArtifactError(`${label}: reference ${url} is not a git URL`, 'fatal');
     const authorization = this.authorization(account, name);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      GIT_TERMINAL_PROMPT: '0',
-      ...(authorization === undefined ? {} : { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: ${authorization}` }),
-    };
+    const env = withGitAuthorization({ ...process.env, GIT_TERMINAL_PROMPT: '0' }, authorization);
     const branch = artifact.version !== undefined && artifact.version !== '' ? ['--branch', artifact.version] : [];
     await this.git(['clone', '--quiet', '--depth', '1', ...branch, '--', url, into], env, label);
     return (await this.git(['-C', into, 'rev-parse', 'HEAD'], env, label)).trim();

@@ -100,8 +100,17 @@ export class GitMirror {
     const credentials = this.source.credentials;
     if (credentials === undefined) return env;
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-    return { ...env, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` };
+    return withGitAuthorization(env, `Basic ${basic}`);
   }
+}
+
+/**
+ * `env` with an HTTP Authorization header for every request git makes, through git's
+ * config-by-environment: a credential there is never on a command line that `ps` shows.
+ */
+export function withGitAuthorization(env: NodeJS.ProcessEnv, authorization: string | undefined): NodeJS.ProcessEnv {
+  if (authorization === undefined) return env;
+  return { ...env, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: ${authorization}` };
 }
 
 function redact(url: string): string {

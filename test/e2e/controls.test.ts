@@ -129,6 +129,21 @@ describe('operator controls through the API', () => {
     expect(stageOf(failed, 'after').status).toBe('NOT_STARTED');
   });
 
+  it('acts on a judgment given the moment the stage starts, while its first poll is still running', async () => {
+    // The judgment's nudge can lose the race to the first poll's write; the engine must not then
+    // wait out the five-minute poll. Many executions at once make the race likely.
+    const id = await gantry.savePipeline({ application: 'ops', name: name(), limitConcurrent: false, stages: [{ refId: 'judge', type: 'manualJudgment' }] });
+    const executions = await Promise.all(Array.from({ length: 24 }, () => gantry.trigger(id)));
+    const finished = await Promise.all(
+      executions.map(async (executionId) => {
+        await gantry.waitFor(executionId, (e) => stageOf(e, 'judge').status === 'RUNNING');
+        expect((await gantry.request('POST', `/api/v1/executions/${executionId}/stages/judge/judgment`, { judgmentStatus: 'continue' })).status).toBe(202);
+        return (await gantry.waitFor(executionId, undefined, 20_000)).status;
+      }),
+    );
+    expect(finished).toEqual(executions.map(() => 'SUCCEEDED'));
+  });
+
   it('restarts a failed stage and continues downstream; refuses to restart a running stage', async () => {
     // The deploy endpoint refuses the first call and accepts the next: a restart must succeed.
     let calls = 0;

@@ -51,12 +51,16 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
     const now = ctx.now();
     const { result } = outcome;
     const complete = result.status !== 'RUNNING';
+    // A judgment or skip committed while this step ran on the old context. Its nudge may have read
+    // the task before this write and will then drop its own result as a duplicate: step again now
+    // instead of after the poll delay, or the operator's action waits out the whole poll.
+    const delayMs = !complete && (await operatorActedMeanwhile(sql, stage)) ? 0 : outcome.delayMs;
     const written = await updateTaskIfUnchanged(sql, task.id, task.polls, {
       polls: task.polls + 1,
       retries: outcome.retries,
       state: result.state ?? task.state,
       // When the delayed RunTask sent below is due: the reconciler re-sends it if it is overdue and gone.
-      next_step_at: complete ? null : new Date(now.getTime() + outcome.delayMs),
+      next_step_at: complete ? null : new Date(now.getTime() + delayMs),
       ...(complete
         ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
         : {}),
@@ -76,7 +80,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
       });
       return completeTaskLocked(sql, locked, stage.id, task.id, ctx);
     }
-    return [{ message, delayMs: outcome.delayMs } satisfies OutgoingMessage];
+    return [{ message, delayMs } satisfies OutgoingMessage];
   });
 };
 

@@ -47,6 +47,8 @@ export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields 
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
+export * from './routing/requestRules';
+export * from './routing/routers';
 export * from './stages/manifest';
 export * from './manifests';
 export { resolveStage, stageExpressions } from './stages/resolve';

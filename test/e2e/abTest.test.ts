@@ -130,11 +130,11 @@ describe('abTest stage', () => {
       if ((during || !variant) && serverGroup !== expected) wrong.push(`request ${i} (X-Variant: ${variant ? 'b' : 'a'}) reached ${serverGroup}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await done;
+    const execution = await done;
     expect(wrong).toEqual([]);
     expect(seen.variant).toBeGreaterThan(20);
-    expect(finished?.status).toBe('SUCCEEDED');
-    expect(stageOf(finished!, 'ab').outputs).toMatchObject({ abTestWinner: 'ab-web-v001', abTestVerdict: 'fail', abTestResult: { result: 'fail', metrics: [{ name: 'errors', classification: 'High' }] } });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(stageOf(execution, 'ab').outputs).toMatchObject({ abTestWinner: 'ab-web-v001', abTestVerdict: 'fail', abTestResult: { result: 'fail', metrics: [{ name: 'errors', classification: 'High' }] } });
     expect(await provider.getServerGroup({ account: 'local', name: 'ab-web-v002' })).toBeNull();
     for (let i = 0; i < 10; i++) {
       const answer = (await (await fetch(`${proxyUrl}/after`, { headers: { 'X-Variant': 'b' } })).json()) as { serverGroup?: string };

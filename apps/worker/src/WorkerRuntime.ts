@@ -98,7 +98,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const expressions = new ExpressionSandbox(options.expressionLimits);
   if (options.warmExpressions === true) expressions.warm();
   const secrets = secretResolver(options.secrets ?? {}, process.env);
-  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log);
+  const providers = options.providers ?? new ProviderRegistry([]);
+  const policy = options.deployPolicy ?? EMPTY_DEPLOY_POLICY;
+  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log, { permissions: options.permissions, rules: policy.rules, providers });
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -109,9 +111,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         executions,
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
-        providers: options.providers ?? new ProviderRegistry([]),
+        providers,
         secrets,
-        policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
+        policy,
         jenkinsMasters: options.jenkinsMasters ?? [],
         artifactAccounts: options.artifactAccounts ?? {},
         metricsAccounts: options.metricsAccounts ?? [],

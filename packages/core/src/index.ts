@@ -146,4 +146,5 @@ export {
   SLACK_SIGNATURE_WINDOW_SECONDS,
   type SlackJudgmentCallback,
 } from './notifications/channels';
+export { syncRefusals, type SyncCheckInputs, type SyncPrincipal } from './gitops/syncChecks';
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';

@@ -92,8 +92,8 @@ describe('cloneServerGroup, task by task (deploy tasks after its source is read)
 
     it('has nothing to do when the clone failed before naming or creating its group', async () => {
       const provider = new MemoryProvider();
-      const unnamed = failedClone(provider, {});
-      delete unnamed.stage.outputs.serverGroupName;
+      const named = failedClone(provider, {});
+      const unnamed = { ...named, stage: { ...named.stage, outputs: { cloneSource: {} } } };
       expect((await runUntilComplete(destroyFailedCloneTask, unnamed)).outputs).toMatchObject({ cloneCleanup: 'nothing was created' });
       expect((await runUntilComplete(destroyFailedCloneTask, failedClone(provider, {}))).outputs).toMatchObject({ cloneCleanup: 'nothing was created' });
       expect(provider.log).toEqual([]);

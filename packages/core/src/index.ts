@@ -41,7 +41,7 @@ export {
 } from './stages/findArtifactFromExecution';
 export { savePipelineStage, savePipelineFieldsSchema, pipelineToSave, type SavePipelineFields } from './stages/savePipeline';
 export { jenkinsStage, jenkinsFieldsSchema, JENKINS_STOP_TASK, type JenkinsFields } from './stages/jenkins';
-export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaScheduleInputOf, type KayentaCanaryFields } from './stages/kayentaCanary';
+export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaClusterOf, kayentaScheduleInputOf, type KayentaCanaryFields, type KayentaDeployments, type KayentaServerGroupSpec } from './stages/kayentaCanary';
 export * from './jenkins/jenkins';
 export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';

@@ -26,6 +26,11 @@ export function listenerArn(loadBalancerArn: string): string {
   return `${loadBalancerArn.replace(':loadbalancer/', ':listener/')}/${hex(16)}`;
 }
 
+/** A rule's ARN extends its listener's: `…:listener-rule/app/<name>/<lb id>/<listener id>/<16 hex>`. */
+export function ruleArn(listenerArn: string): string {
+  return `${listenerArn.replace(':listener/', ':listener-rule/')}/${hex(16)}`;
+}
+
 export function autoScalingGroupArn(region: string, name: string): string {
   const id = `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
   return `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:autoScalingGroup:${id}:autoScalingGroupName/${name}`;

@@ -218,6 +218,23 @@ export interface Listener {
   defaultActions: ForwardAction[];
 }
 
+/** A listener rule's condition: the field, and its values (wildcards `*` `?`, any one matches). */
+export interface RuleCondition {
+  field: 'http-header' | 'path-pattern';
+  /** For http-header: the header's name. */
+  headerName?: string;
+  values: string[];
+}
+
+/** A non-default listener rule: all conditions must match; the lowest priority that matches wins. */
+export interface ListenerRule {
+  arn: string;
+  listenerArn: string;
+  priority: number;
+  conditions: RuleCondition[];
+  actions: ForwardAction[];
+}
+
 export interface Subnet {
   subnetId: string;
   vpcId: string;

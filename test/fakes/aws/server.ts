@@ -9,9 +9,10 @@ import type { ActionTable } from './context';
 import { AwsController, type ImagePredicate, type InstancePredicate } from './controller';
 import { ec2Actions } from './ec2/index';
 import { elbv2Actions } from './elbv2/index';
+import { routeThroughListener, type ListenerRequest } from './elbv2/rules';
 import { AwsFaultInjector, type FaultSpec } from './faults';
 import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
-import type { AutoScalingGroup, Image, Instance, LaunchTemplate, Listener, LoadBalancer, ScalingActivity, Target, TargetGroup } from './model';
+import type { AutoScalingGroup, ForwardAction, Image, Instance, LaunchTemplate, Listener, ListenerRule, LoadBalancer, ScalingActivity, Target, TargetGroup } from './model';
 import { AwsError } from './protocol/errors';
 import { QueryParams } from './protocol/query';
 import { identify, unknownAction, unknownServiceError, type ServiceName } from './protocol/services';
@@ -71,6 +72,10 @@ export interface FakeAws {
   targetHealth(region: string, targetGroupArn: string): Target[];
   loadBalancers(region?: string): LoadBalancer[];
   listeners(region?: string): Listener[];
+  /** The listeners' rules, by priority within each listener. */
+  rules(region?: string): ListenerRule[];
+  /** Which rule and forward action an ALB listener takes for a request (first matching rule by priority, else the default). */
+  route(listenerArn: string, request: ListenerRequest, region?: string): { rule: string; action: ForwardAction | undefined };
 }
 
 const ACTIONS: Record<ServiceName, ActionTable> = { autoscaling: autoScalingActions, ec2: ec2Actions, elasticloadbalancing: elbv2Actions };
@@ -164,6 +169,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     targetGroups: (region = defaultRegion) => copies(store.region(region).targetGroups.values()),
     loadBalancers: (region = defaultRegion) => copies(store.region(region).loadBalancers.values()),
     listeners: (region = defaultRegion) => copies(store.region(region).listeners.values()),
+    rules: (region = defaultRegion) => copies([...store.region(region).rules.values()].sort((a, b) => a.listenerArn.localeCompare(b.listenerArn) || a.priority - b.priority)),
+    route: (listenerArn, request, region = defaultRegion) => structuredClone(routeThroughListener(store.region(region), listenerArn, request)),
     targetHealth: (region, targetGroupArn) => copies(store.region(region).targetGroups.get(targetGroupArn)?.targets ?? []),
   };
 }

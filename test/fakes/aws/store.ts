@@ -4,7 +4,7 @@
  * controller reacts on the next turn of the event loop.
  */
 import { createHash } from 'node:crypto';
-import type { AutoScalingGroup, Image, Instance, LaunchTemplate, Listener, LoadBalancer, ScalingActivity, SecurityGroup, Subnet, TargetGroup, Vpc } from './model';
+import type { AutoScalingGroup, Image, Instance, LaunchTemplate, Listener, ListenerRule, LoadBalancer, ScalingActivity, SecurityGroup, Subnet, TargetGroup, Vpc } from './model';
 
 export const AMAZON_OWNER_ID = '137112412989';
 export const BASE_IMAGE_NAME = 'amzn2-ami-hvm-2.0.20250101.0-x86_64-gp2';
@@ -27,6 +27,7 @@ export class RegionState {
   readonly targetGroups = new Map<string, TargetGroup>();
   readonly loadBalancers = new Map<string, LoadBalancer>();
   readonly listeners = new Map<string, Listener>();
+  readonly rules = new Map<string, ListenerRule>();
   readonly vpcs: Vpc[];
   readonly subnets: Subnet[];
   readonly securityGroups: SecurityGroup[];

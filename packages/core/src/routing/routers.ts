@@ -24,7 +24,9 @@ export const ROUTER_RULES: Readonly<Record<TrafficRouter, { features: readonly R
   istio: { features: ALL_BUT_STICKY, why: 'VirtualService weights are per request, not per user' },
   smi: { features: [], why: 'an SMI TrafficSplit carries weights only' },
   kubernetesService: { features: [], why: 'a Service selects pods, it cannot route by request (set traffic.mode to gatewayHttpRoute or istio)' },
-  awsTargetGroups: { features: [], why: 'the aws provider does not write ALB listener rules yet' },
+  // ALB listener rules: http-header (the cookie on the Cookie header) and path-pattern conditions
+  // match with wildcards only; the sticky share is a weighted forward with ALB's stickiness.
+  awsTargetGroups: { features: ['headerEquals', 'cookie', 'pathPrefix', 'stickyPercentage'], why: 'ALB listener rules match with wildcards, not regexes' },
   gcpBackendService: { features: [], why: 'the gcp provider does not write URL map route rules yet' },
 };
 

@@ -1,5 +1,6 @@
 import { CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../../../../test/fakes/aws';
 import { clientsFor, type Clients } from '../../../../test/fakes/aws/testSupport';
@@ -325,6 +326,79 @@ describe('AwsProvider against the fake AWS', () => {
       [v2.name, true],
     ]);
     await expect(provider().setTrafficWeights(clusterRef, { [v2.name]: 50 })).rejects.toThrow(/sum to 100/);
+  });
+
+  it('A/B on an ALB: listener rules to the variant\'s own target group, after the listener\'s other rules; a re-run changes nothing; weights end it', async () => {
+    const { cluster, group, ref } = newCluster();
+    const vpcId = (await sdk.ec2.send(new DescribeVpcsCommand({}))).Vpcs?.[0]?.VpcId;
+    const shared = (await sdk.elbv2.send(new CreateTargetGroupCommand({ Name: `${cluster}-tg`, Protocol: 'HTTP', Port: 8080, VpcId: vpcId, HealthCheckPath: '/health' }))).TargetGroups?.[0]?.TargetGroupArn ?? '';
+    const other = (await sdk.elbv2.send(new CreateTargetGroupCommand({ Name: `${cluster}-api`, Protocol: 'HTTP', Port: 8080, VpcId: vpcId }))).TargetGroups?.[0]?.TargetGroupArn ?? '';
+    const subnets = (await sdk.ec2.send(new DescribeSubnetsCommand({}))).Subnets?.map((subnet) => subnet.SubnetId ?? '') ?? [];
+    const lb = (await sdk.elbv2.send(new CreateLoadBalancerCommand({ Name: `${cluster}-alb`, Subnets: subnets.slice(0, 2), Type: 'application' }))).LoadBalancers?.[0];
+    const listener = (await sdk.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: shared }] }))).Listeners?.[0]?.ListenerArn ?? '';
+    // Someone else's rule: it keeps its priority and wins over the experiment.
+    await sdk.elbv2.send(new CreateRuleCommand({ ListenerArn: listener, Priority: 5, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }], Actions: [{ Type: 'forward', TargetGroupArn: other }] }));
+    const settings = { targetGroups: [`${cluster}-tg`] };
+    const [control, variant, old] = [group(2, { settings, enabled: true }), group(3, { settings }), group(1, { settings, enabled: true })];
+    for (const spec of [old, control, variant]) await provider().createServerGroup(spec);
+    const clusterRef = { account: 'aws-test', location: REGION, cluster };
+    const routing = {
+      control: control.name,
+      variant: variant.name,
+      rules: [{ header: { name: 'X-Variant', equals: 'b' } }, { cookie: { name: 'group', equals: 'beta' }, pathPrefix: '/shop' }],
+      percentage: { percent: 10, cookie: 'uid' },
+    };
+    await provider().setRequestRouting(clusterRef, routing);
+
+    const abGroup = fake.targetGroups(REGION).find((tg) => tg.name === `${cluster}-ab`);
+    expect(abGroup).toMatchObject({ port: 8080, protocol: 'HTTP', vpcId, healthCheckPath: '/health' });
+    const ab = abGroup?.arn ?? '';
+    const attached = (name: string) => asgOf(name)?.targetGroups.filter((tg) => tg.state === 'Attached').map((tg) => tg.arn);
+    expect(attached(variant.name)).toEqual([ab]);
+    expect(attached(control.name)).toEqual([shared]);
+    expect(attached(old.name)).toEqual([]);
+    const rules = () => fake.rules(REGION).filter((rule) => rule.listenerArn === listener);
+    expect(rules().map((rule) => [rule.priority, rule.conditions])).toEqual([
+      [5, [{ field: 'path-pattern', values: ['/api/*'] }]],
+      [6, [{ field: 'http-header', headerName: 'X-Variant', values: ['b'] }]],
+      [7, [{ field: 'path-pattern', values: ['/shop', '/shop/*'] }, { field: 'http-header', headerName: 'Cookie', values: ['group=beta', 'group=beta;*'] }]],
+      [8, [{ field: 'path-pattern', values: ['/shop', '/shop/*'] }, { field: 'http-header', headerName: 'Cookie', values: ['*; group=beta', '*; group=beta;*'] }]],
+      [9, [{ field: 'http-header', headerName: 'Cookie', values: ['uid=?*', '*; uid=?*'] }]],
+    ]);
+    expect(rules()[4]?.actions).toEqual([{ targetGroups: [{ arn: shared, weight: 900 }, { arn: ab, weight: 100 }], stickiness: { enabled: true, durationSeconds: 604_800 } }]);
+    // Per request, as the ALB would pick.
+    const to = (path: string, headers: Record<string, string> = {}) => fake.route(listener, { path, headers }, REGION).action?.targetGroups.map((tg) => tg.arn);
+    expect(to('/', { 'x-variant': 'b' })).toEqual([ab]);
+    expect(to('/', { 'X-Variant': 'a' })).toEqual([shared]);
+    expect(to('/shop/cart', { Cookie: 'a=1; group=beta' })).toEqual([ab]);
+    expect(to('/shop', { Cookie: 'group=beta; a=1' })).toEqual([ab]);
+    expect(to('/shopping', { Cookie: 'group=beta' })).toEqual([shared]);
+    expect(to('/shop', { Cookie: 'subgroup=beta' })).toEqual([shared]);
+    expect(to('/api/x', { 'X-Variant': 'b' })).toEqual([other]);
+    expect(to('/', { Cookie: 'uid=42' })).toEqual([shared, ab]);
+    expect(to('/', { Cookie: 'uid=' })).toEqual([shared]);
+
+    const calls = fake.requests().length;
+    await provider().setRequestRouting(clusterRef, routing);
+    const writes = fake.requests().slice(calls).map((request) => request.action).filter((action) => !/^Describe/.test(action));
+    expect(writes).toEqual([]);
+
+    // Other rules: the new ones are written after, then the old ones go.
+    await provider().setRequestRouting(clusterRef, { ...routing, rules: [{ pathPrefix: '/beta/' }], percentage: undefined });
+    expect(rules().map((rule) => [rule.priority, rule.conditions])).toEqual([
+      [5, [{ field: 'path-pattern', values: ['/api/*'] }]],
+      [10, [{ field: 'path-pattern', values: ['/beta/*'] }]],
+    ]);
+
+    await provider().setTrafficWeights(clusterRef, { [control.name]: 100 });
+    expect(rules().map((rule) => rule.priority)).toEqual([5]);
+    expect(fake.targetGroups(REGION).some((tg) => tg.name === `${cluster}-ab`)).toBe(false);
+    expect(attached(variant.name)).toEqual([]);
+    expect((await provider().getServerGroup(ref(control)))?.enabled).toBe(true);
+    const left = await sdk.elbv2.send(new DescribeRulesCommand({ ListenerArn: listener }));
+    expect(left.Rules?.map((rule) => [rule.Priority, rule.IsDefault])).toEqual([['5', false], ['default', true]]);
+
+    await expect(provider().setRequestRouting(clusterRef, { ...routing, rules: [{ header: { name: 'X-Variant', regex: 'b|c' } }] })).rejects.toThrow(/rules\.0\.header: the awsTargetGroups router cannot route by a header regex match/);
   });
 
   it('bakes an AMI step by step, then reuses it: no second builder, no second image', async () => {

@@ -17,11 +17,25 @@ import {
   DescribeSubnetsCommand,
   type LaunchTemplate,
 } from '@aws-sdk/client-ec2';
-import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  DeleteRuleCommand,
+  DeleteTargetGroupCommand,
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  type Action,
+  type Listener,
+  type Rule,
+  type TargetGroup,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { parseServerGroupName } from '@gantry/core';
 import type { AwsAccountConfig, AwsRegionConfig } from './account';
 import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, RequestRouting, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { routingRefusal } from '../requestRouting';
+import { STICKY_SECONDS, abTargetGroupName, albRules, type AlbRule } from './listenerRules';
 import { isProviderError } from '../errors';
 import { replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
 import { byCreation } from '../serverGroupOrder';
@@ -163,18 +177,55 @@ export class AwsProvider implements CloudProvider {
 
   async enable(ref: ServerGroupRef): Promise<void> {
     const scope = this.scopes.forServerGroup(ref, 'enable');
-    await this.enableGroup(await this.requireGroup(ref.name, scope), scope);
+    await this.enableGroup(await this.endRequestRoutingOf(await this.requireGroup(ref.name, scope), scope), scope);
   }
 
   async disable(ref: ServerGroupRef): Promise<void> {
     const scope = this.scopes.forServerGroup(ref, 'disable');
-    await this.disableGroup(await this.requireGroup(ref.name, scope), scope);
+    await this.disableGroup(await this.endRequestRoutingOf(await this.requireGroup(ref.name, scope), scope), scope);
   }
 
-  /** Routing by request is not carried here (core's ROUTER_RULES.awsTargetGroups): a pipeline save refuses such a stage first. */
+  /**
+   * ALB listener rules (aws/listenerRules.ts): the variant serves from the cluster's A/B target
+   * group (`<cluster>-ab`, made like the cluster's first target group), detached from the shared
+   * ones, and each listener forwarding to the cluster's target group gets rules after all its
+   * others (so only requests that reached the cluster are split) that forward the matching ones
+   * there. A re-run finds the rules by what they forward to, and rewrites them only when they
+   * differ; setTrafficWeights, enable and disable end the experiment (endRequestRouting).
+   */
   async setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
     const scope = this.scopes.forCluster(cluster, 'setRequestRouting');
-    throw this.scopes.fatal(scope, routingRefusal('awsTargetGroups', routing) ?? 'cannot route by request');
+    const refusal = routingRefusal('awsTargetGroups', routing);
+    if (refusal !== undefined) throw this.scopes.fatal(scope, refusal);
+    const wanted = albRules(routing);
+    if (!Array.isArray(wanted)) throw this.scopes.fatal(scope, wanted.problem);
+    const groups = await this.groupsOf(cluster.cluster, scope);
+    const byName = new Map(groups.map((group) => [group.AutoScalingGroupName ?? '', group]));
+    const control = byName.get(routing.control);
+    const variant = byName.get(routing.variant);
+    if (control === undefined || variant === undefined) throw this.aws.error('NotFound', scope, `server group ${control === undefined ? routing.control : routing.variant} is not in cluster ${cluster.cluster}`);
+    const sharedName = clusterTargetGroups(control)[0];
+    if (sharedName === undefined) throw this.scopes.fatal(scope, `cluster ${cluster.cluster} has no target groups (settings.targetGroups): ALB listener rules need the cluster's target group`);
+    const [shared] = await this.describeTargetGroups({ Names: [sharedName] }, scope);
+    if (shared === undefined) throw this.scopes.fatal(scope, `target group ${sharedName} of cluster ${cluster.cluster} not found in ${scope.region}`);
+    const listeners = await this.listenersForwardingTo(shared, scope);
+    if (listeners.length === 0) throw this.scopes.fatal(scope, `no ALB listener forwards to target group ${sharedName}: the cluster's load balancer must send its default action there`);
+    const abGroup = await this.ensureAbTargetGroup(cluster.cluster, shared, scope);
+    const groupScope = (name: string): Scope => ({ ...scope, resource: { type: 'auto-scaling-group', name } });
+
+    // The variant joins its own target group before it leaves the shared ones, so it is never without traffic it should have.
+    await this.resumeTraffic(variant, groupScope(routing.variant));
+    const variantArns = variant.TargetGroupARNs ?? [];
+    if (!variantArns.includes(abGroup.arn)) {
+      await this.aws.call(groupScope(routing.variant), (a) => a.autoScaling.send(new AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: routing.variant, TargetGroupARNs: [abGroup.arn] })));
+    }
+    const sharedAttached = variantArns.filter((arn) => arn !== abGroup.arn);
+    if (sharedAttached.length > 0) {
+      await this.aws.call(groupScope(routing.variant), (a) => a.autoScaling.send(new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: routing.variant, TargetGroupARNs: sharedAttached })));
+    }
+    await this.enableGroup(control, groupScope(routing.control));
+    for (const listener of listeners) await this.writeRules(listener, wanted, shared.TargetGroupArn ?? '', abGroup.arn, scope);
+    for (const [name, group] of byName) if (name !== routing.control && name !== routing.variant) await this.disableGroup(group, groupScope(name));
   }
 
   /**
@@ -185,6 +236,7 @@ export class AwsProvider implements CloudProvider {
    */
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
     const scope = this.scopes.forCluster(cluster, 'setTrafficWeights');
+    await this.endRequestRouting(cluster.cluster, scope);
     const groups = await this.groupsOf(cluster.cluster, scope);
     const byName = new Map(groups.map((group) => [group.AutoScalingGroupName ?? '', group]));
     const problem = weightsProblem(weights, [...byName.keys()]);
@@ -364,6 +416,127 @@ export class AwsProvider implements CloudProvider {
     );
   }
 
+  // --- routing by request (ALB listener rules) ----------------------------------------------------
+
+  private async describeTargetGroups(query: { Names?: string[]; TargetGroupArns?: string[] }, scope: Scope): Promise<TargetGroup[]> {
+    const answer = await this.aws.find({ ...scope, resource: { type: 'target-group', name: (query.Names ?? query.TargetGroupArns ?? []).join(',') } }, (a) => a.elb.send(new DescribeTargetGroupsCommand(query)));
+    return answer?.TargetGroups ?? [];
+  }
+
+  /** The listeners of the target group's load balancers whose default action forwards to it. */
+  private async listenersForwardingTo(targetGroup: TargetGroup, scope: Scope): Promise<Listener[]> {
+    const arn = targetGroup.TargetGroupArn ?? '';
+    const found: Listener[] = [];
+    for (const loadBalancer of targetGroup.LoadBalancerArns ?? []) {
+      const pages = await this.aws.pages(scope, (a, Marker) => a.elb.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancer, Marker })), (page) => page.NextMarker);
+      const listeners = pages.flatMap((page) => page.Listeners ?? []);
+      found.push(...listeners.filter((listener) => (listener.DefaultActions ?? []).some((action) => forwardsTo(action, arn))));
+    }
+    return found;
+  }
+
+  /** The cluster's A/B target group, made like its shared one (protocol, port, VPC, health check); found by name on a re-run. */
+  private async ensureAbTargetGroup(cluster: string, shared: TargetGroup, scope: Scope): Promise<TargetGroupRef> {
+    const name = abTargetGroupName(cluster);
+    const tgScope: Scope = { ...scope, resource: { type: 'target-group', name } };
+    const [existing] = await this.describeTargetGroups({ Names: [name] }, tgScope);
+    if (existing !== undefined) {
+      if (existing.VpcId !== shared.VpcId || existing.Port !== shared.Port || existing.Protocol !== shared.Protocol) {
+        throw this.scopes.conflict(tgScope, `target group ${name} exists and is not like the cluster's ${shared.TargetGroupName ?? ''} (protocol, port, VPC); Gantry would use it for the A/B variant`);
+      }
+      return { name, arn: existing.TargetGroupArn ?? '' };
+    }
+    // CreateTargetGroup with the same settings answers the existing group, so a race or a re-run converges.
+    const created = await this.aws.call(tgScope, (a) =>
+      a.elb.send(
+        new CreateTargetGroupCommand({
+          Name: name,
+          Protocol: shared.Protocol,
+          Port: shared.Port,
+          VpcId: shared.VpcId,
+          TargetType: shared.TargetType,
+          HealthCheckProtocol: shared.HealthCheckProtocol,
+          HealthCheckPort: shared.HealthCheckPort,
+          HealthCheckPath: shared.HealthCheckPath,
+          HealthCheckIntervalSeconds: shared.HealthCheckIntervalSeconds,
+          HealthCheckTimeoutSeconds: shared.HealthCheckTimeoutSeconds,
+          HealthyThresholdCount: shared.HealthyThresholdCount,
+          UnhealthyThresholdCount: shared.UnhealthyThresholdCount,
+          ...(shared.Matcher === undefined ? {} : { Matcher: shared.Matcher }),
+        }),
+      ),
+    );
+    return { name, arn: created.TargetGroups?.[0]?.TargetGroupArn ?? '' };
+  }
+
+  /**
+   * The listener's A/B rules (those forwarding to the A/B target group) made to be `wanted`, after
+   * every other rule. Unchanged rules are left alone; otherwise the new ones are created first and
+   * the old ones deleted after, so matching requests keep reaching the variant meanwhile, and a
+   * crash in between is finished by the next run (it sees rules that differ and writes again).
+   */
+  private async writeRules(listener: Listener, wanted: AlbRule[], sharedArn: string, abArn: string, scope: Scope): Promise<void> {
+    const rules = await this.rulesOf(listener.ListenerArn ?? '', scope);
+    const ours = rules.filter((rule) => (rule.Actions ?? []).some((action) => forwardsTo(action, abArn)));
+    const desired = wanted.map((rule) => ({ Conditions: rule.conditions, Actions: [forwardAction(rule, sharedArn, abArn)] }));
+    if (ours.length === desired.length && ours.every((rule, index) => sameRule(rule, desired[index]))) return;
+    let priority = Math.max(0, ...rules.map((rule) => Number(rule.Priority)).filter(Number.isFinite));
+    for (const rule of desired) {
+      priority += 1;
+      await this.aws.call(scope, (a) => a.elb.send(new CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: priority, ...rule })));
+    }
+    for (const rule of ours) await this.aws.find(scope, (a) => a.elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn })));
+  }
+
+  /** A listener's non-default rules, by priority. */
+  private async rulesOf(listenerArn: string, scope: Scope): Promise<Rule[]> {
+    const pages = await this.aws.pages(scope, (a, Marker) => a.elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker })), (page) => page.NextMarker);
+    return pages
+      .flatMap((page) => page.Rules ?? [])
+      .filter((rule) => rule.IsDefault !== true)
+      .sort((a, b) => Number(a.Priority) - Number(b.Priority));
+  }
+
+  /**
+   * Ends the cluster's experiment, if one runs: its rules deleted, the A/B target group detached
+   * from the cluster's groups and deleted. Each step finds what is left, so a re-run finishes it;
+   * the variant rejoins the shared target groups through enable (its tag lists them).
+   */
+  private async endRequestRouting(cluster: string, scope: Scope): Promise<void> {
+    const [abGroup] = await this.describeTargetGroups({ Names: [abTargetGroupName(cluster)] }, scope);
+    if (abGroup === undefined) return;
+    const arn = abGroup.TargetGroupArn ?? '';
+    for (const loadBalancer of abGroup.LoadBalancerArns ?? []) {
+      const listeners = await this.aws.pages(scope, (a, Marker) => a.elb.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancer, Marker })), (page) => page.NextMarker);
+      for (const listener of listeners.flatMap((page) => page.Listeners ?? [])) {
+        for (const rule of await this.rulesOf(listener.ListenerArn ?? '', scope)) {
+          if ((rule.Actions ?? []).some((action) => forwardsTo(action, arn))) await this.aws.find(scope, (a) => a.elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn })));
+        }
+      }
+    }
+    for (const group of await this.groupsOf(cluster, scope)) {
+      if (!(group.TargetGroupARNs ?? []).includes(arn)) continue;
+      await this.aws.call(scope, (a) => a.autoScaling.send(new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: group.AutoScalingGroupName, TargetGroupARNs: [arn] })));
+    }
+    await this.aws.find(scope, (a) => a.elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn })));
+  }
+
+  /** enable and disable end an experiment the group takes part in; the group as it is afterwards. */
+  private async endRequestRoutingOf(group: AutoScalingGroup, scope: Scope): Promise<AutoScalingGroup> {
+    const name = group.AutoScalingGroupName ?? '';
+    const cluster = parseServerGroupName(name)?.cluster;
+    if (cluster === undefined || !(group.TargetGroupARNs ?? []).some((arn) => targetGroupNameOf(arn) === abTargetGroupName(cluster))) return group;
+    await this.endRequestRouting(cluster, scope);
+    return this.requireGroup(name, scope);
+  }
+
+  /** Resumes what enable resumes, without attaching the shared target groups (the A/B variant serves from its own). */
+  private async resumeTraffic(group: AutoScalingGroup, scope: Scope): Promise<void> {
+    const suspended = new Set((group.SuspendedProcesses ?? []).map((process) => process.ProcessName));
+    const resume = ENABLE_PROCESSES.filter((process) => suspended.has(process));
+    if (resume.length > 0) await this.aws.call(scope, (a) => a.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: group.AutoScalingGroupName, ScalingProcesses: resume })));
+  }
+
   // --- reads -------------------------------------------------------------------------------------
 
   private async view(group: AutoScalingGroup, scope: Scope): Promise<ServerGroup> {
@@ -495,6 +668,41 @@ export class AwsProvider implements CloudProvider {
     }
     return region;
   }
+}
+
+function forwardsTo(action: Action, targetGroupArn: string): boolean {
+  return action.TargetGroupArn === targetGroupArn || (action.ForwardConfig?.TargetGroups ?? []).some((tuple) => tuple.TargetGroupArn === targetGroupArn && (tuple.Weight ?? 1) > 0);
+}
+
+/** A rule's forward: to the A/B target group, or, for the sticky share, weighted between it and the shared one with stickiness. */
+function forwardAction(rule: AlbRule, sharedArn: string, abArn: string): Action {
+  if (rule.sticky === undefined) return { Type: 'forward', TargetGroupArn: abArn };
+  return {
+    Type: 'forward',
+    ForwardConfig: {
+      TargetGroups: [
+        { TargetGroupArn: sharedArn, Weight: rule.sticky.controlWeight },
+        { TargetGroupArn: abArn, Weight: rule.sticky.variantWeight },
+      ],
+      TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: STICKY_SECONDS },
+    },
+  };
+}
+
+/** Whether a rule as DescribeRules answers it says what `wanted` says (conditions in order, the forward's groups and weights). */
+function sameRule(rule: Rule, wanted: { Conditions: AlbRule['conditions']; Actions: Action[] } | undefined): boolean {
+  if (wanted === undefined) return false;
+  const conditions = (rule.Conditions ?? []).map((condition) =>
+    condition.Field === 'path-pattern'
+      ? { Field: condition.Field, PathPatternConfig: { Values: condition.PathPatternConfig?.Values ?? condition.Values ?? [] } }
+      : { Field: condition.Field, HttpHeaderConfig: { HttpHeaderName: condition.HttpHeaderConfig?.HttpHeaderName, Values: condition.HttpHeaderConfig?.Values ?? [] } },
+  );
+  const forward = (actions: readonly Action[]) =>
+    actions.map((action) => ({
+      groups: action.ForwardConfig?.TargetGroups?.map((tuple) => [tuple.TargetGroupArn, tuple.Weight ?? 1]) ?? [[action.TargetGroupArn, 1]],
+      sticky: action.ForwardConfig?.TargetGroupStickinessConfig?.Enabled === true,
+    }));
+  return JSON.stringify(conditions) === JSON.stringify(wanted.Conditions) && JSON.stringify(forward(rule.Actions ?? [])) === JSON.stringify(forward(wanted.Actions));
 }
 
 /** The `purpose` of Spinnaker's `immutable_metadata` subnet tag, or undefined. */

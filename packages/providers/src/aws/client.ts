@@ -84,15 +84,19 @@ export class AwsClient {
     return withRetry(send, { ...THROTTLED_REQUEST_RETRY, attempts: this.options.throttledAttempts ?? THROTTLED_REQUEST_RETRY.attempts });
   }
 
-  /** Every page of a listing paged by NextToken, each page read through call. */
-  async pages<P extends { NextToken?: string | undefined }>(scope: Scope, request: (apis: AwsApis, nextToken: string | undefined) => Promise<P>): Promise<P[]> {
+  /** Every page of a listing paged by NextToken (ELBv2: NextMarker, given as `next`), each page read through call. */
+  async pages<P extends object>(
+    scope: Scope,
+    request: (apis: AwsApis, nextToken: string | undefined) => Promise<P>,
+    next: (page: P) => string | undefined = (page) => (page as { NextToken?: string }).NextToken,
+  ): Promise<P[]> {
     const pages: P[] = [];
     let nextToken: string | undefined;
     do {
       const token = nextToken;
       const page = await this.call(scope, (apis) => request(apis, token));
       pages.push(page);
-      nextToken = page.NextToken;
+      nextToken = next(page);
     } while (nextToken !== undefined && nextToken !== '');
     return pages;
   }

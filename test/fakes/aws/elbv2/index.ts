@@ -2,6 +2,7 @@
 import type { ActionTable } from '../context';
 import { listenerActions } from './listeners';
 import { loadBalancerActions } from './loadBalancers';
+import { ruleActions } from './rules';
 import { targetGroupActions } from './targetGroups';
 
-export const elbv2Actions: ActionTable = { ...targetGroupActions, ...loadBalancerActions, ...listenerActions };
+export const elbv2Actions: ActionTable = { ...targetGroupActions, ...loadBalancerActions, ...listenerActions, ...ruleActions };

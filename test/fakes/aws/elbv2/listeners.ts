@@ -8,7 +8,7 @@ import type { ForwardAction, Listener, LoadBalancer } from '../model';
 import { AwsError, validationError } from '../protocol/errors';
 import { paginate } from '../protocol/pagination';
 import type { QueryParams } from '../protocol/query';
-import { members, type XmlStruct } from '../protocol/xml';
+import { members, type XmlList, type XmlStruct } from '../protocol/xml';
 import type { RegionState } from '../store';
 import { loadBalancersUsing } from './associations';
 import { findLoadBalancer } from './loadBalancers';
@@ -22,15 +22,16 @@ function listenerNotFound(): AwsError {
   return new AwsError('ListenerNotFound', 'One or more listeners not found');
 }
 
-function findListener(region: RegionState, arn: string): Listener {
+export function findListener(region: RegionState, arn: string): Listener {
   const listener = region.listeners.get(arn);
   if (!listener) throw listenerNotFound();
   return listener;
 }
 
-function readActions(params: QueryParams, region: RegionState, lb: LoadBalancer): ForwardAction[] {
-  const actions = params.list('DefaultActions');
-  if (actions.length === 0) throw validationError("1 validation error detected: Value null at 'defaultActions' failed to satisfy constraint: Member must not be null");
+/** `DefaultActions` of a listener, `Actions` of a rule: forward only. */
+export function readActions(params: QueryParams, region: RegionState, lb: LoadBalancer, list = 'DefaultActions'): ForwardAction[] {
+  const actions = params.list(list);
+  if (actions.length === 0) throw validationError(`1 validation error detected: Value null at '${list[0]?.toLowerCase()}${list.slice(1)}' failed to satisfy constraint: Member must not be null`);
   return actions.map((action) => {
     const type = action.requiredString('Type');
     if (type !== 'forward') throw validationError(`Action type '${type}' is not supported by the fake (forward only)`);
@@ -72,15 +73,19 @@ function listenerXml(listener: Listener): XmlStruct {
     LoadBalancerArn: listener.loadBalancerArn,
     Port: listener.port,
     Protocol: listener.protocol,
-    DefaultActions: members(listener.defaultActions.map((action) => ({
-      Type: 'forward',
-      TargetGroupArn: action.targetGroups.length === 1 ? action.targetGroups[0]?.arn : undefined,
-      ForwardConfig: {
-        TargetGroups: members(action.targetGroups.map((tg) => ({ TargetGroupArn: tg.arn, Weight: tg.weight }))),
-        TargetGroupStickinessConfig: { Enabled: action.stickiness.enabled, DurationSeconds: action.stickiness.durationSeconds },
-      },
-    }))),
+    DefaultActions: actionsXml(listener.defaultActions),
   };
+}
+
+export function actionsXml(actions: readonly ForwardAction[]): XmlList {
+  return members(actions.map((action) => ({
+    Type: 'forward',
+    TargetGroupArn: action.targetGroups.length === 1 ? action.targetGroups[0]?.arn : undefined,
+    ForwardConfig: {
+      TargetGroups: members(action.targetGroups.map((tg) => ({ TargetGroupArn: tg.arn, Weight: tg.weight }))),
+      TargetGroupStickinessConfig: { Enabled: action.stickiness.enabled, DurationSeconds: action.stickiness.durationSeconds },
+    },
+  })));
 }
 
 export const listenerActions: ActionTable = {
@@ -127,6 +132,8 @@ export const listenerActions: ActionTable = {
   DeleteListener: ({ params, region, store }) => {
     const listener = findListener(region, params.requiredString('ListenerArn'));
     region.listeners.delete(listener.arn);
+    // A listener's rules go with it.
+    for (const rule of [...region.rules.values()]) if (rule.listenerArn === listener.arn) region.rules.delete(rule.arn);
     store.changed();
     return {};
   },

@@ -22,6 +22,14 @@ export function trafficRouterOf(account: AccountConfig, cluster: string): Traffi
   }
 }
 
+/** The save-time checks' `routerOf` over these accounts: undefined for an account they do not know. */
+export function routerLookup(accounts: readonly AccountConfig[]): (account: string, cluster: string) => TrafficRouter | undefined {
+  return (name, cluster) => {
+    const account = accounts.find((candidate) => candidate.name === name);
+    return account === undefined ? undefined : trafficRouterOf(account, cluster);
+  };
+}
+
 /** Why `router` cannot carry `routing` (every field it cannot), or undefined when it can. */
 export function routingRefusal(router: TrafficRouter, routing: Pick<RequestRouting, 'rules' | 'percentage'>): string | undefined {
   const issues = routingIssues(router, routing.rules, routing.percentage);

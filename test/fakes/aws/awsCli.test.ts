@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from './index';
 import { AWS_CLI_ENV } from '../../support/aws';
@@ -16,6 +16,8 @@ if (!awsOnPath) console.warn('aws (the AWS CLI) is not on PATH: skipping the AWS
 
 let fake: FakeAws;
 let baseImageId: string;
+let listenerArn: string;
+let targetGroupArn: string;
 
 const cliEnv = { ...AWS_CLI_ENV, AWS_MAX_ATTEMPTS: '1' };
 
@@ -34,6 +36,10 @@ beforeAll(async () => {
   const fixture = await launchTemplateFixture(clients, 'cli-lt');
   baseImageId = fixture.imageId;
   const tg = await clients.elbv2.send(new CreateTargetGroupCommand({ Name: 'cli-tg', Protocol: 'HTTP', Port: 80, VpcId: fixture.vpcId }));
+  targetGroupArn = tg.TargetGroups?.[0]?.TargetGroupArn ?? '';
+  const lb = await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: 'cli-alb', Subnets: fixture.subnetIds.slice(0, 2), Type: 'application' }));
+  const listener = await clients.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancers?.[0]?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }));
+  listenerArn = listener.Listeners?.[0]?.ListenerArn ?? '';
   await clients.autoScaling.send(new CreateAutoScalingGroupCommand({
     AutoScalingGroupName: 'cli-v001', LaunchTemplate: { LaunchTemplateName: 'cli-lt', Version: '1' }, MinSize: 1, MaxSize: 2, DesiredCapacity: 1,
     VPCZoneIdentifier: fixture.subnetIds.join(','), TargetGroupARNs: [tg.TargetGroups?.[0]?.TargetGroupArn ?? ''],
@@ -62,6 +68,22 @@ describe.skipIf(!awsOnPath)('aws CLI against the fake', () => {
     expect(templates.LaunchTemplates.map((t) => t.LaunchTemplateName)).toEqual(['cli-lt']);
     const groups = await aws<{ TargetGroups: { TargetGroupName: string; Port: number }[] }>('elbv2', 'describe-target-groups', '--names', 'cli-tg');
     expect(groups.TargetGroups).toMatchObject([{ TargetGroupName: 'cli-tg', Port: 80 }]);
+  });
+
+  it('create-rule and describe-rules: ALB listener rules with header and path conditions, the default rule last', async () => {
+    const conditions = JSON.stringify([
+      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Variant', Values: ['b'] } },
+      { Field: 'path-pattern', PathPatternConfig: { Values: ['/shop', '/shop/*'] } },
+    ]);
+    const actions = JSON.stringify([{ Type: 'forward', TargetGroupArn: targetGroupArn }]);
+    await aws('elbv2', 'create-rule', '--listener-arn', listenerArn, '--priority', '10', '--conditions', conditions, '--actions', actions);
+    const rules = await aws<{ Rules: { Priority: string; IsDefault: boolean; Conditions: { Field: string; HttpHeaderConfig?: { HttpHeaderName: string; Values: string[] }; PathPatternConfig?: { Values: string[] } }[] }[] }>(
+      'elbv2', 'describe-rules', '--listener-arn', listenerArn,
+    );
+    expect(rules.Rules.map((rule) => [rule.Priority, rule.IsDefault])).toEqual([['10', false], ['default', true]]);
+    expect(rules.Rules[0]?.Conditions).toMatchObject([{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Variant', Values: ['b'] } }, { Field: 'path-pattern', PathPatternConfig: { Values: ['/shop', '/shop/*'] } }]);
+    const taken = await cli(['elbv2', 'create-rule', '--listener-arn', listenerArn, '--priority', '10', '--conditions', conditions, '--actions', actions]).then(() => '', (error: { stderr?: string }) => error.stderr ?? '');
+    expect(taken).toContain('PriorityInUse');
   });
 
   it('reports the fake errors with their codes', async () => {

@@ -1,6 +1,6 @@
 import type { PipelineRepositorySetting } from '@gantry/config';
 import { hasCronTriggers, readPipelineFiles, syncRefusals, type PipelineFileReading, type SaveRule, type SecretResolver, type SyncPrincipal } from '@gantry/core';
-import { GitMirror } from '@gantry/providers';
+import { GitMirror, routerLookup } from '@gantry/providers';
 import type { OutgoingMessage } from '@gantry/queue';
 import { PipelineRepositorySyncs, type Database, type SyncReport } from '@gantry/store';
 import type { EngineLogger } from '../engine/EngineContext';
@@ -94,13 +94,15 @@ export class PipelineRepositorySyncer {
       const account = await permissions?.serviceAccount(accountName);
       if (account !== undefined) serviceAccounts.set(accountName, account.roles);
     }
-    const accounts = this.checks.providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] }));
+    const configs = this.checks.providers.accounts();
+    const accounts = configs.map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] }));
+    const routerOf = routerLookup(configs);
     // Where each file's pipeline is now: moving it to another application needs WRITE on both, as a PUT does.
     const rows = await this.db.prisma.pipeline.findMany({ where: { gitRepository: repository.name }, select: { gitPath: true, application: true } });
     const applicationAt = new Map(rows.map((row) => [row.gitPath, row.application]));
     return readings.map((reading) => {
       if (!('definition' in reading)) return reading;
-      const errors = syncRefusals(reading.definition, applicationAt.get(reading.path), { principal, grants, serviceAccounts, rules: this.checks.rules, accounts });
+      const errors = syncRefusals(reading.definition, applicationAt.get(reading.path), { principal, grants, serviceAccounts, rules: this.checks.rules, accounts, routerOf });
       return errors.length === 0 ? reading : { path: reading.path, errors, application: reading.definition.application, name: reading.definition.name };
     });
   }

@@ -40,4 +40,13 @@ describe('syncRefusals: an API save’s checks for a file of a synced commit', (
     expect(syncRefusals(pipeline(), undefined, inputs({ principal: { refused: 'no runAs' } }))).toEqual(['no runAs']);
     expect(syncRefusals(pipeline({ application: 'billing', triggers: [{ type: 'cron', cronExpression: '0 0 * * *', runAsUser: 'ghost' }] }), undefined, inputs({ principal: undefined }))).toEqual([]);
   });
+
+  it('refuses an abTest stage whose rules its cluster\'s router cannot carry, as a save does', () => {
+    const stage = { refId: 'ab', type: 'abTest', account: 'aws', region: 'us-east-1', cluster: 'shop-web', control: 'shop-web-v001', variant: 'shop-web-v002', rules: [{ header: { name: 'X-Variant', regex: 'b|c' } }], durationSec: 60, metricSource: { type: 'localProxy' }, canaryConfig: { thresholds: { marginal: 50, pass: 75 }, metrics: [{ name: 'errors', query: 'errorRate', direction: 'increase' }] } };
+    const routerOf = (account: string) => (account === 'aws' ? ('awsTargetGroups' as const) : undefined);
+    expect(syncRefusals(pipeline({ stages: [stage] }), undefined, inputs({ routerOf }))).toEqual([
+      'the pipeline routes by request where its router cannot: stages.0.rules.0.header: the awsTargetGroups router cannot route by a header regex match (ALB listener rules match with wildcards, not regexes)',
+    ]);
+    expect(syncRefusals(pipeline({ stages: [{ ...stage, rules: [{ header: { name: 'X-Variant', equals: 'b' } }] }] }), undefined, inputs({ routerOf }))).toEqual([]);
+  });
 });

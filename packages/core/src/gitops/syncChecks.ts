@@ -1,6 +1,8 @@
 import { describePermission, mayRunAs, missingPermissions, type Grant } from '../authorization';
 import type { PipelineDefinition } from '../pipeline';
 import { saveRuleViolations, type PolicyAccount, type SaveRule } from '../policy/saveRules';
+import type { TrafficRouter } from '../routing/routers';
+import { abTestRoutingIssues, abTestRoutingRefusal } from '../stages/serverGroup/abTest';
 
 /**
  * Who a pipelines repository's sync acts as: its `runAs` service account with that account's roles
@@ -18,12 +20,14 @@ export interface SyncCheckInputs {
   /** The deploy policy's save rules and the accounts (with tags) they read. */
   rules: readonly SaveRule[];
   accounts: readonly PolicyAccount[];
+  /** Each account's router for a cluster (undefined: unknown), for the abTest stages' rules; absent: not checked. */
+  routerOf?: (account: string, cluster: string) => TrafficRouter | undefined;
 }
 
 /**
  * The checks a save through the API makes (POST/PUT /pipelines: WRITE on the application, and on
  * the one the pipeline moves from; a trigger's runAsUser only for a saver holding all its roles;
- * the deploy policy's save rules), for one file of a synced commit, as its errors in the sync
+ * the deploy policy's save rules; abTest rules the cluster's router can carry), for one file of a synced commit, as its errors in the sync
  * report: a pipeline from git gets no right an API save would not.
  */
 export function syncRefusals(definition: PipelineDefinition, previousApplication: string | undefined, inputs: SyncCheckInputs): string[] {
@@ -49,5 +53,7 @@ export function syncRefusals(definition: PipelineDefinition, previousApplication
   }
   const violations = saveRuleViolations(inputs.rules, definition, inputs.accounts);
   if (violations.length > 0) errors.push(`the deploy policy refuses this pipeline: ${violations.map((violation) => `${violation.rule}: ${violation.message}`).join('; ')}`);
+  const routing = inputs.routerOf === undefined ? [] : abTestRoutingIssues(definition.stages, inputs.routerOf);
+  if (routing.length > 0) errors.push(abTestRoutingRefusal(routing));
   return errors;
 }

@@ -329,7 +329,7 @@ describe('AwsProvider against the fake AWS', () => {
   });
 
   it('A/B on an ALB: listener rules to the variant\'s own target group, after the listener\'s other rules; a re-run changes nothing; weights end it', async () => {
-    const { cluster, group, ref } = newCluster();
+    const { application, cluster, group, ref } = newCluster();
     const vpcId = (await sdk.ec2.send(new DescribeVpcsCommand({}))).Vpcs?.[0]?.VpcId;
     const shared = (await sdk.elbv2.send(new CreateTargetGroupCommand({ Name: `${cluster}-tg`, Protocol: 'HTTP', Port: 8080, VpcId: vpcId, HealthCheckPath: '/health' }))).TargetGroups?.[0]?.TargetGroupArn ?? '';
     const other = (await sdk.elbv2.send(new CreateTargetGroupCommand({ Name: `${cluster}-api`, Protocol: 'HTTP', Port: 8080, VpcId: vpcId }))).TargetGroups?.[0]?.TargetGroupArn ?? '';
@@ -341,7 +341,7 @@ describe('AwsProvider against the fake AWS', () => {
     const settings = { targetGroups: [`${cluster}-tg`] };
     const [control, variant, old] = [group(2, { settings, enabled: true }), group(3, { settings }), group(1, { settings, enabled: true })];
     for (const spec of [old, control, variant]) await provider().createServerGroup(spec);
-    const clusterRef = { account: 'aws-test', location: REGION, cluster };
+    const clusterRef = { account: 'aws-test', location: REGION, application, cluster };
     const routing = {
       control: control.name,
       variant: variant.name,

@@ -1,4 +1,4 @@
-import { ANY, PolicyViolationError, ValidationError, abTestRoutingIssues, describeIssue, checkPipelineLock, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule, type TrafficRouter } from '@gantry/core';
+import { ANY, PolicyViolationError, ValidationError, abTestRoutingIssues, abTestRoutingRefusal, checkPipelineLock, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule, type TrafficRouter } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -53,7 +53,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   function checkRouting(definition: PipelineDefinition): void {
     if (routerOf === undefined) return;
     const issues = abTestRoutingIssues(definition.stages, routerOf);
-    if (issues.length > 0) throw new ValidationError(`the pipeline routes by request where its router cannot: ${issues.map(describeIssue).join('; ')}`, issues);
+    if (issues.length > 0) throw new ValidationError(abTestRoutingRefusal(issues), issues);
   }
 
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition, config: writeBody }, async (request, reply) => {

@@ -9,8 +9,11 @@ import {
   pipelineToSave,
   saveRuleViolations,
   savePipelineFieldsSchema,
+  abTestRoutingIssues,
+  abTestRoutingRefusal,
   type PipelineDefinition,
 } from '@gantry/core';
+import { routerLookup } from '@gantry/providers';
 import { resolvePrincipal, checkPrincipal } from '../principal';
 import { readFields } from '../readFields';
 import { defineTask, type TaskContext, type TaskResult } from '../Task';
@@ -21,7 +24,8 @@ const PURPOSE = 'saves a pipeline';
  * `savePipeline` (orca's SavePipelineTask, front50's save): decodes the pipeline, and saves it as
  * the execution's principal through the checks a save through the API makes: the definition's
  * schema, WRITE on its application (and on the one it moves from), the service accounts its
- * triggers name (held roles), the stored pipeline's lock, the deploy policy's save rules. An
+ * triggers name (held roles), the stored pipeline's lock, the deploy policy's save rules, abTest
+ * rules the cluster's router can carry. An
  * unchanged definition is not saved again, so a re-run after a crash adds no second version.
  * Outputs orca's `notification.type`, `application`, `pipeline.name` and `pipeline.id`.
  */
@@ -48,6 +52,8 @@ export const savePipelineTask = defineTask({
     if (runAs !== undefined) return { status: 'TERMINAL', error: runAs };
     const violations = saveRuleViolations(ctx.services.policy.rules, definition, policyAccounts(ctx));
     if (violations.length > 0) return { status: 'TERMINAL', error: `the deploy policy refuses this pipeline: ${violations.map((violation) => `${violation.rule}: ${violation.message}`).join('; ')}` };
+    const routing = abTestRoutingIssues(definition.stages, routerLookup(ctx.services.providers.accounts()));
+    if (routing.length > 0) return { status: 'TERMINAL', error: `pipeline: ${abTestRoutingRefusal(routing)}` };
 
     const outputs = { 'notification.type': 'savepipeline', application: definition.application, 'pipeline.name': definition.name };
     if (existing !== null && canonicalJson(existing.definition) === canonicalJson(definition)) {

@@ -2,7 +2,7 @@ import { canaryConfigSchema, metricSourceSchema } from '@gantry/canary';
 import { AB_TEST_RESULTS } from '@gantry/strategies';
 import { z } from 'zod';
 import { allowExpressions } from '../allowExpressions';
-import type { ValidationIssue } from '../../errors';
+import { describeIssue, type ValidationIssue } from '../../errors';
 import { accountOf, accountShape, checkAccount, positiveSeconds } from '../fields';
 import { defineStageType } from '../StageType';
 import { requestRuleSchema, stickyPercentageSchema } from '../../routing/requestRules';
@@ -72,4 +72,9 @@ export function abTestRoutingIssues(stages: readonly unknown[], routerOf: (accou
     if (router === undefined) return [];
     return routingIssues(router, parsed.data.rules, parsed.data.percentage).map((issue) => ({ ...issue, path: ['stages', index, ...issue.path] }));
   });
+}
+
+/** The refusal of a save (API) or a synced file (git) whose abTest stages route where their routers cannot. */
+export function abTestRoutingRefusal(issues: readonly ValidationIssue[]): string {
+  return `the pipeline routes by request where its router cannot: ${issues.map(describeIssue).join('; ')}`;
 }

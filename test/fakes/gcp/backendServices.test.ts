@@ -152,3 +152,49 @@ describe('health checks', () => {
     expect(checks).toEqual([]);
   });
 });
+
+describe('URL maps', () => {
+  it('insert, patch with route rules (header and path matches, weighted services), route per request, refuse bad rules; a service in use stays', async () => {
+    for (const name of ['web-control', 'web-variant']) await untilDone(gce, gce.backendServices.insert({ project, backendServiceResource: { name } }));
+    const service = (name: string) => `https://www.googleapis.com/compute/v1/projects/${project}/global/backendServices/${name}`;
+    await untilDone(gce, gce.urlMaps.insert({
+      project,
+      urlMapResource: { name: 'web', defaultService: 'global/backendServices/web-control', hostRules: [{ hosts: ['*'], pathMatcher: 'all' }], pathMatchers: [{ name: 'all', defaultService: 'global/backendServices/web-control' }] },
+    }));
+    const [map] = await gce.urlMaps.get({ project, urlMap: 'web' });
+    expect(map).toMatchObject({ name: 'web', defaultService: service('web-control') });
+    await untilDone(gce, gce.urlMaps.patch({
+      project, urlMap: 'web',
+      urlMapResource: {
+        fingerprint: map.fingerprint,
+        pathMatchers: [{
+          name: 'all', defaultService: service('web-control'),
+          routeRules: [
+            { priority: 1, matchRules: [{ prefixMatch: '/', headerMatches: [{ headerName: 'X-Variant', exactMatch: 'b' }] }, { prefixMatch: '/shop/', headerMatches: [{ headerName: 'Cookie', regexMatch: '(.*;\\s*)?group=beta(;.*)?' }] }], service: 'global/backendServices/web-variant' },
+            { priority: 2, matchRules: [{ prefixMatch: '/', headerMatches: [{ headerName: 'X-User', presentMatch: true }] }], routeAction: { weightedBackendServices: [{ backendService: service('web-control'), weight: 90 }, { backendService: service('web-variant'), weight: 10 }] } },
+          ],
+        }],
+      },
+    }));
+    const to = (path: string, headers: Record<string, string> = {}) => fake.routeUrlMap('web', { path, headers }).services;
+    expect(to('/', { 'x-variant': 'b' })).toEqual([{ service: service('web-variant'), weight: 1 }]);
+    expect(to('/', { 'X-Variant': 'B' })).toEqual([{ service: service('web-control'), weight: 1 }]);
+    expect(to('/shop/cart', { Cookie: 'a=1; group=beta' })).toEqual([{ service: service('web-variant'), weight: 1 }]);
+    expect(to('/', { 'X-User': '7' })).toEqual([{ service: service('web-control'), weight: 90 }, { service: service('web-variant'), weight: 10 }]);
+
+    const [patched] = await gce.urlMaps.get({ project, urlMap: 'web' });
+    const stale = await gceError(gce.urlMaps.patch({ project, urlMap: 'web', urlMapResource: { fingerprint: map.fingerprint, defaultService: service('web-control') } }));
+    expect(stale.code).toBe(412);
+    const duplicate = await gceError(gce.urlMaps.update({
+      project, urlMap: 'web',
+      urlMapResource: { ...patched, pathMatchers: [{ name: 'all', defaultService: service('web-control'), routeRules: [{ priority: 1, service: service('web-variant') }, { priority: 1, service: service('web-variant') }] }] },
+    }));
+    expect(duplicate.error.message).toContain('routeRules[1].priority');
+    const inUse = await gceError(gce.backendServices.delete({ project, backendService: 'web-variant' }));
+    expect(inUse.error.message).toBe(`The backend_service resource 'projects/${project}/global/backendServices/web-variant' is already being used by 'projects/${project}/global/urlMaps/web'`);
+
+    await untilDone(gce, gce.urlMaps.update({ project, urlMap: 'web', urlMapResource: { ...patched, pathMatchers: [{ name: 'all', defaultService: service('web-control') }] } }));
+    expect(to('/', { 'x-variant': 'b' })).toEqual([{ service: service('web-control'), weight: 1 }]);
+    await untilDone(gce, gce.backendServices.delete({ project, backendService: 'web-variant' }));
+  });
+});

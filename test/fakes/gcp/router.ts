@@ -6,6 +6,7 @@ import type { CollectionApi, Handler } from './api';
 import { notFound, unknownPath } from './errors';
 import { GLOBAL, type Scope } from './links';
 import { backendServices } from './resources/backendServices';
+import { urlMaps } from './resources/urlMaps';
 import { disks } from './resources/disks';
 import { healthChecks } from './resources/healthChecks';
 import { images } from './resources/images';
@@ -16,8 +17,8 @@ import { instanceTemplates } from './resources/instanceTemplates';
 import { operations } from './resources/operations';
 import { checkPathName } from './validation';
 
-const GLOBAL_COLLECTIONS: Record<string, CollectionApi> = { instanceTemplates, images, backendServices, healthChecks, operations };
-const REGIONAL_COLLECTIONS: Record<string, CollectionApi> = { instanceGroupManagers, instanceGroups, backendServices, operations };
+const GLOBAL_COLLECTIONS: Record<string, CollectionApi> = { instanceTemplates, images, backendServices, healthChecks, urlMaps, operations };
+const REGIONAL_COLLECTIONS: Record<string, CollectionApi> = { instanceGroupManagers, instanceGroups, backendServices, urlMaps, operations };
 const ZONAL_COLLECTIONS: Record<string, CollectionApi> = { instances, disks, operations };
 const PREFIX = ['compute', 'v1', 'projects'];
 const REGION = /^[a-z]+(-[a-z]+)+\d+$/;

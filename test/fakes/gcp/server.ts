@@ -13,6 +13,7 @@ import { FaultInjector, type FaultSpec } from './faults';
 import { GLOBAL } from './links';
 import { OperationBook } from './operations';
 import { groupView, managedInstances } from './resources/instanceGroupManagers';
+import { routeUrlMap, type UrlMapRequest } from './resources/urlMaps';
 import { route } from './router';
 import { ResourceStore } from './store';
 import { ZonalInstanceController, type BuilderFailurePredicate } from './zonalInstances';
@@ -72,6 +73,10 @@ export interface FakeGcp {
   healthChecks(): JsonObject[];
   /** Global backend services, or a region's. */
   backendServices(region?: string): JsonObject[];
+  /** Global URL maps, or a region's. */
+  urlMaps(region?: string): JsonObject[];
+  /** The backend services (and weights) URL map `name` sends a request to, and the route rule's priority if one matched. */
+  routeUrlMap(name: string, request: UrlMapRequest, region?: string): { priority?: number; services: { service: string; weight: number }[] };
   instanceGroupManagers(region: string): JsonObject[];
   /** As `listManagedInstances` answers them (instances being deleted included); [] for an unknown group. */
   managedInstances(region: string, instanceGroupManager: string): JsonObject[];
@@ -187,6 +192,12 @@ export async function startFakeGcp(options: FakeGcpOptions = {}): Promise<FakeGc
     images: () => (look(), store.list('images', GLOBAL)),
     healthChecks: () => (look(), store.list('healthChecks', GLOBAL)),
     backendServices: (region) => (look(), store.list('backendServices', region === undefined ? GLOBAL : { kind: 'region', region })),
+    urlMaps: (region) => (look(), store.list('urlMaps', region === undefined ? GLOBAL : { kind: 'region', region })),
+    routeUrlMap: (name, request, region) => {
+      const map = store.get('urlMaps', region === undefined ? GLOBAL : { kind: 'region', region }, name);
+      if (map === undefined) throw new Error(`no URL map ${name}`);
+      return routeUrlMap(map, request);
+    },
     instanceGroupManagers: (region) => {
       look();
       return store.list('instanceGroupManagers', { kind: 'region', region }).map((group) => groupView(context, group));

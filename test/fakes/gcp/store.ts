@@ -11,6 +11,7 @@ export type CollectionName =
   | 'images'
   | 'healthChecks'
   | 'backendServices'
+  | 'urlMaps'
   | 'instanceGroupManagers'
   | 'instanceGroups'
   | 'instances'

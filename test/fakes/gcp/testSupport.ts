@@ -27,6 +27,7 @@ export function clientsFor(fake: FakeGcp) {
     templates: new compute.InstanceTemplatesClient(options),
     images: new compute.ImagesClient(options),
     backendServices: new compute.BackendServicesClient(options),
+    urlMaps: new compute.UrlMapsClient(options),
     regionBackendServices: new compute.RegionBackendServicesClient(options),
     healthChecks: new compute.HealthChecksClient(options),
     migs: new compute.RegionInstanceGroupManagersClient(options),

@@ -6,8 +6,8 @@
  */
 import { isObject, type Json, type JsonObject } from '../../kubernetes/json';
 import type { ApiRequest, ApiResponse, CollectionApi, FakeContext } from '../api';
-import { alreadyExists, badRequest, conditionNotMet, invalidField, notFound } from '../errors';
-import { regionLink, relativeName, scopePath, selfLink, type Scope } from '../links';
+import { alreadyExists, badRequest, conditionNotMet, invalidField, notFound, resourceInUse } from '../errors';
+import { regionLink, relativeName, relativeOf, scopePath, selfLink, type Scope } from '../links';
 import { newFingerprint, timestamp } from '../store';
 import { requireName } from '../validation';
 import { listPage, ok, operation, pathName, requireBody, requireReference, requireResource, withoutServerFields } from './common';
@@ -119,6 +119,10 @@ export const backendServices: CollectionApi = {
 
   delete: (context, request) => {
     const current = requireResource(context, COLLECTION, request.scope, pathName(request));
+    // A URL map that sends requests to the service keeps it (its default, a path matcher's, a route rule's).
+    const link = String(current.selfLink);
+    const user = context.store.list('urlMaps', request.scope).find((map) => JSON.stringify(map).includes(JSON.stringify(link)));
+    if (user) throw resourceInUse('backend_service', relativeOf(link), relativeOf(String(user.selfLink)));
     context.store.remove(COLLECTION, request.scope, pathName(request));
     return operation(context, request, { scope: request.scope, operationType: 'delete', targetLink: String(current.selfLink), targetId: String(current.id) });
   },

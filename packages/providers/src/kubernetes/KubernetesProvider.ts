@@ -15,7 +15,7 @@ import { isProviderError } from '../errors';
 import { parseServerGroupName } from '@gantry/core';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { KubeClient, type Scope } from './client';
-import { buildKubeConfig } from './kubeConfig';
+import { buildKubeConfig, effectiveAccount } from './kubeConfig';
 import { ANNOTATIONS, LABELS, MANAGED_BY, labelSelector, trafficLabel } from './labels';
 import {
   HTTP_ROUTE,
@@ -61,11 +61,11 @@ export class KubernetesProvider implements CloudProvider {
   readonly kind = 'kubernetes' as const;
   private readonly kube: KubeClient;
   private readonly scopes: OperationScopes<Scope>;
+  readonly account: KubernetesAccountConfig;
 
-  constructor(
-    readonly account: KubernetesAccountConfig,
-    options: KubernetesProviderOptions = {},
-  ) {
+  constructor(configured: KubernetesAccountConfig, options: KubernetesProviderOptions = {}) {
+    const account = effectiveAccount(configured, options.env ?? process.env);
+    this.account = account;
     const kc = options.kubeConfig ?? buildKubeConfig(account, options.env ?? process.env);
     this.kube = new KubeClient(kc, account.name, options.requestTimeoutMs);
     this.scopes = new OperationScopes<Scope>({

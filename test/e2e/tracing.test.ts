@@ -1,14 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { freePort } from '../../packages/providers/src/local/ports';
+import { browserAvailable, launchBrowser, newPage, screenshot } from '../support/browser';
+import { renderWaterfall } from '../support/traceWaterfall';
 import { processAuth, spawnGantry, waitForOutput, waitForReady, type GantryProcess } from '../support/gantryProcess';
 import { accountsYaml, deployStage } from '../support/serverGroups';
 import { REDIS_URL } from '../support/services';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '../support/testDatabase';
+import { listen, startOtlpReceiver, startZipkinReceiver, type ReceivedSpan, type Receiver } from '../support/traceReceivers';
 
 /**
  * Issue 22's acceptance: one execution is one trace across an API process and two worker
@@ -16,97 +19,6 @@ import { createTestDatabase, testQueuePrefix, type TestDatabase } from '../suppo
  * file's own. The pipeline sends a webhook, then deploys a server group and a manifest to the fake
  * Kubernetes (CloudProvider calls and manifest client calls, both provider calls in the trace).
  */
-
-/** A span as both receivers report it, reduced to what the assertions read. */
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  name: string;
-  service: string;
-  attributes: Record<string, string>;
-}
-
-interface Receiver {
-  server: Server;
-  url: string;
-  spans: ReceivedSpan[];
-  contentTypes: Set<string>;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
-}
-
-type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean };
-type OtlpAttribute = { key: string; value: OtlpValue };
-interface OtlpExport {
-  resourceSpans: {
-    resource: { attributes: OtlpAttribute[] };
-    scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[] }[] }[];
-  }[];
-}
-
-const otlpValue = (value: OtlpValue): string => String(value.stringValue ?? value.intValue ?? value.boolValue ?? '');
-const otlpAttributes = (attributes: OtlpAttribute[] = []) => Object.fromEntries(attributes.map(({ key, value }) => [key, otlpValue(value)]));
-
-/** OTLP/HTTP with JSON encoding (the protocol's `http/json`): POST /v1/traces, an ExportTraceServiceRequest. */
-async function startOtlpReceiver(): Promise<Receiver> {
-  const receiver: Receiver = { server: createServer(), url: '', spans: [], contentTypes: new Set() };
-  receiver.server.on('request', (request, response) => void readBody(request).then((body) => {
-    if (request.method !== 'POST' || request.url !== '/v1/traces') return void response.writeHead(404).end();
-    receiver.contentTypes.add(String(request.headers['content-type']));
-    const exported = JSON.parse(body) as OtlpExport;
-    for (const { resource, scopeSpans } of exported.resourceSpans) {
-      const service = otlpAttributes(resource.attributes)['service.name'] ?? '';
-      for (const span of scopeSpans.flatMap((scope) => scope.spans)) {
-        receiver.spans.push({
-          traceId: span.traceId,
-          spanId: span.spanId,
-          parentSpanId: span.parentSpanId || undefined,
-          name: span.name,
-          service,
-          attributes: otlpAttributes(span.attributes),
-        });
-      }
-    }
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  }));
-  receiver.url = await listen(receiver.server);
-  return receiver;
-}
-
-/** Zipkin's v2 API: POST /api/v2/spans, a JSON list of spans. */
-async function startZipkinReceiver(): Promise<Receiver> {
-  const receiver: Receiver = { server: createServer(), url: '', spans: [], contentTypes: new Set() };
-  receiver.server.on('request', (request, response) => void readBody(request).then((body) => {
-    if (request.method !== 'POST' || request.url !== '/api/v2/spans') return void response.writeHead(404).end();
-    receiver.contentTypes.add(String(request.headers['content-type']));
-    const spans = JSON.parse(body) as { traceId: string; id: string; parentId?: string; name: string; localEndpoint?: { serviceName?: string }; tags?: Record<string, string> }[];
-    for (const span of spans) {
-      receiver.spans.push({
-        traceId: span.traceId,
-        spanId: span.id,
-        parentSpanId: span.parentId,
-        name: span.name,
-        service: span.localEndpoint?.serviceName ?? '',
-        attributes: span.tags ?? {},
-      });
-    }
-    response.writeHead(202).end();
-  }));
-  receiver.url = await listen(receiver.server);
-  return receiver;
-}
 
 describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin', () => {
   let database: TestDatabase;
@@ -289,5 +201,18 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     expect(zipkinIds).toEqual(new Set(byId.keys()));
     expect([...otlp.contentTypes]).toEqual(['application/json']);
     expect(ofExecution(zipkin).every((span) => span.parentSpanId === undefined || zipkinIds.has(span.parentSpanId) || span.spanId === root.spanId)).toBe(true);
+
+    // The trace as a trace viewer shows it: the screenshot of the docs (`npm run trace:screenshot`).
+    if (browserAvailable('the trace waterfall screenshot')) {
+      const browser = await launchBrowser();
+      try {
+        const page = await newPage(browser);
+        await page.setContent(renderWaterfall(`execution ${executionId}: hook-then-deploy (traced)`, trace));
+        expect(await page.locator('tr').count()).toBe(trace.length);
+        await screenshot(page, 'execution-trace', true);
+      } finally {
+        await browser.close();
+      }
+    }
   }, 120_000);
 });

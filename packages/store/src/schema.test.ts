@@ -59,6 +59,7 @@ describe('migrations match schema.prisma', () => {
       expressionLanguage: 'spel',
       idempotencyKey: 'key-1',
       parentExecutionId: randomUUID(),
+      trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
       canceled: true,
       canceledBy: 'lee',
       cancellationReason: 'because',

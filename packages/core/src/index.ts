@@ -147,3 +147,16 @@ export {
   type SlackJudgmentCallback,
 } from './notifications/channels';
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';
+export {
+  DRIFT_STATES,
+  describeDriftResource,
+  driftNotification,
+  driftOf,
+  driftTransition,
+  manifestDrift,
+  readManifestFiles,
+  type DriftField,
+  type DriftResourceId,
+  type DriftState,
+  type DriftTransition,
+} from './drift/drift';

@@ -173,7 +173,7 @@ export function readManifestFiles(files: readonly RepositoryFile[]): { manifests
     try {
       values = /\.json$/i.test(file.path)
         ? [JSON.parse(file.text) as unknown]
-        : parseAllDocuments(file.text, { prettyErrors: false, maxAliasCount: 100 }).flatMap((document) => {
+        : parseAllDocuments(file.text, { prettyErrors: false }).flatMap((document) => {
             if (document.errors.length > 0) throw new Error(document.errors[0]?.message.split('\n')[0]);
             return [document.toJS({ maxAliasCount: 100 }) as unknown];
           });

@@ -32,6 +32,7 @@ describe('@gantry/core entry point', () => {
       'disableManifest',
       'runJobManifest',
       'bakeManifest',
+      'syncManifests',
       'jenkins',
       'findArtifactFromExecution',
       'savePipeline',

@@ -149,6 +149,7 @@ export {
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';
 export {
   DRIFT_STATES,
+  adoptLive,
   describeDriftResource,
   driftNotification,
   driftOf,

@@ -1,4 +1,4 @@
-import { driftNotification, driftTransition, type DriftField, type DriftResourceId, type DriftState, type NotificationTarget } from '@gantry/core';
+import { adoptLive, driftNotification, driftTransition, type DriftField, type DriftResourceId, type DriftState, type NotificationTarget } from '@gantry/core';
 import { inTransaction, type SqlClient } from './database';
 import { insertAudit } from './executionRows';
 import { enqueueNotifications } from './notifications';
@@ -41,6 +41,24 @@ export async function forgetDeployedManifests(sql: SqlClient, resources: readonl
     await sql.query('DELETE FROM deployed_manifests WHERE account = $1 AND namespace = $2 AND kind = $3 AND name = $4', [r.account, r.namespace, r.kind, r.name]);
     await sql.query('DELETE FROM drift_resources WHERE account = $1 AND namespace = $2 AND kind = $3 AND name = $4 AND watch IS NULL', [r.account, r.namespace, r.kind, r.name]);
   }
+}
+
+/**
+ * A stage of Gantry changed a deployed object on purpose (scale, patch, undo, restart, traffic): its
+ * desired state becomes what that left running (core's adoptLive). Objects Gantry did not deploy
+ * are not recorded, and stay so.
+ */
+export async function rebaseDeployedManifest(sql: SqlClient, resource: DriftResourceId, live: Record<string, unknown>, by: { executionId: string; stageId: string }): Promise<void> {
+  const { rows } = await sql.query<{ manifest: Record<string, unknown> }>(
+    'SELECT manifest FROM deployed_manifests WHERE account = $1 AND namespace = $2 AND kind = $3 AND name = $4 FOR UPDATE',
+    [resource.account, resource.namespace, resource.kind, resource.name],
+  );
+  const recorded = rows[0];
+  if (recorded === undefined) return;
+  await sql.query(
+    'UPDATE deployed_manifests SET manifest = $5, execution_id = $6, stage_id = $7, updated_at = now() WHERE account = $1 AND namespace = $2 AND kind = $3 AND name = $4',
+    [resource.account, resource.namespace, resource.kind, resource.name, JSON.stringify(adoptLive(recorded.manifest, live)), by.executionId, by.stageId],
+  );
 }
 
 /** The deployed objects, optionally of one account and namespace. */

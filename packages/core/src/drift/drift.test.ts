@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftNotification, driftOf, driftTransition, manifestDrift, readManifestFiles } from './drift';
+import { adoptLive, driftNotification, driftOf, driftTransition, manifestDrift, readManifestFiles } from './drift';
 
 const desired = {
   apiVersion: 'apps/v1',
@@ -136,5 +136,21 @@ describe('readManifestFiles', () => {
     expect(reading.manifests.map((manifest) => `${manifest.kind} ${manifest.metadata.name}`)).toEqual(['ConfigMap a', 'Service b', 'Secret c']);
     expect(reading.problems.map((problem) => problem.path)).toEqual(['k8s/broken.yaml', 'k8s/nameless.yaml']);
     expect(reading.problems[1]?.message).toMatch(/metadata.name is missing/);
+  });
+});
+
+describe('adoptLive', () => {
+  it("takes the live values of the desired manifest's fields and the containers a stage added, nothing the server defaulted", () => {
+    const live = liveOf((object) => {
+      object.spec.replicas = 4;
+      object.spec.template.spec.containers.push({ name: 'debug', image: 'busybox' });
+    });
+    const adopted = adoptLive(desired, live);
+    expect(manifestDrift(adopted, live)).toEqual([]);
+    expect(adopted).toMatchObject({ spec: { replicas: 4 } });
+    expect((adopted as any).spec.strategy).toBeUndefined();
+    expect((adopted as any).metadata.uid).toBeUndefined();
+    expect((adopted as any).spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['web', 'sidecar', 'debug']);
+    expect((adopted as any).spec.template.spec.containers[0]).toEqual(desired.spec.template.spec.containers[0]);
   });
 });

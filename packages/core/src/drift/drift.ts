@@ -109,6 +109,55 @@ function segment(key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
+/**
+ * The desired manifest re-based on what runs, after a stage of Gantry changed the object on purpose
+ * (scaleManifest, patchManifest, an undo, a restart, traffic): each field the desired manifest sets
+ * takes its live value, and the elements such a stage added to keyed lists (a container, an env
+ * entry) join it, so the next check compares with what Gantry last did.
+ */
+export function adoptLive(desired: Record<string, unknown>, live: Record<string, unknown>): Record<string, unknown> {
+  const adopted: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(desired)) {
+    if (key === 'status') continue;
+    const taken = key === 'metadata' ? value : adopt(value, live[key]);
+    if (taken !== undefined) adopted[key] = taken;
+  }
+  if (isPlainObject(desired.metadata) && isPlainObject(live.metadata)) {
+    const metadata: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(desired.metadata)) {
+      const taken = SERVER_METADATA.has(field) ? value : adopt(value, live.metadata[field]);
+      if (taken !== undefined) metadata[field] = taken;
+    }
+    adopted.metadata = metadata;
+  }
+  return adopted;
+}
+
+function adopt(desired: unknown, live: unknown): unknown {
+  if (isPlainObject(desired)) {
+    if (!isPlainObject(live)) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(desired)) {
+      const taken = adopt(value, live[key]);
+      if (taken !== undefined) out[key] = taken;
+    }
+    return out;
+  }
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live)) return undefined;
+    const key = mergeKeyOf(desired);
+    if (key === undefined) return live;
+    const elements = desired as Record<string, unknown>[];
+    const kept = elements.flatMap((element) => {
+      const match = live.find((candidate) => isPlainObject(candidate) && sameScalar(element[key], candidate[key]));
+      return match === undefined ? [] : [adopt(element, match)];
+    });
+    const added = live.filter((candidate) => isPlainObject(candidate) && !elements.some((element) => sameScalar(element[key], candidate[key])));
+    return [...kept, ...added];
+  }
+  return live;
+}
+
 /** The state of one object: missing when it is not there, drifted when a field it should have differs. */
 export function driftOf(desired: Record<string, unknown>, live: Record<string, unknown> | null): { state: DriftState; fields: DriftField[] } {
   if (live === null) return { state: 'missing', fields: [] };

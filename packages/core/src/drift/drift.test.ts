@@ -20,9 +20,19 @@ const desired = {
   },
 };
 
+interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+}
+type Live = Record<string, unknown> & {
+  metadata: { labels: Record<string, string | undefined>; annotations: Record<string, string>; uid?: string };
+  spec: { replicas: number; strategy?: unknown; template: { spec: { containers: Container[] } } };
+};
+
 /** What an API server answers for it: defaults, status, server metadata, a controller's annotation, containers in another order. */
-function liveOf(change: (live: Record<string, any>) => void = () => undefined): Record<string, any> {
-  const live: Record<string, any> = structuredClone({
+function liveOf(change: (live: Live) => void = () => undefined): Live {
+  const live: Live = structuredClone({
     ...desired,
     metadata: {
       ...desired.metadata,
@@ -64,7 +74,7 @@ describe('manifestDrift', () => {
   it('reports a scale and a changed image as exactly those two fields, containers matched by name', () => {
     const live = liveOf((object) => {
       object.spec.replicas = 5;
-      object.spec.template.spec.containers[1].image = 'registry.local/web:2';
+      (object.spec.template.spec.containers[1] as Container).image = 'registry.local/web:2';
     });
     expect(driftOf(desired, live)).toEqual({
       state: 'drifted',
@@ -77,10 +87,10 @@ describe('manifestDrift', () => {
 
   it('names a removed label, a removed container, a changed atomic list and an annotation key with dots', () => {
     const live = liveOf((object) => {
-      delete object.metadata.labels.app;
+      object.metadata.labels.app = undefined;
       object.metadata.annotations['gantry.io/content-hash'] = 'sha256:2';
-      object.spec.template.spec.containers = [object.spec.template.spec.containers[1]];
-      object.spec.template.spec.containers[0].args = ['--port', '9090'];
+      const web = object.spec.template.spec.containers[1] as Container;
+      object.spec.template.spec.containers = [{ ...web, args: ['--port', '9090'] }];
     });
     expect(manifestDrift(desired, live).map((field) => field.path)).toEqual([
       'metadata.labels.app',
@@ -145,12 +155,12 @@ describe('adoptLive', () => {
       object.spec.replicas = 4;
       object.spec.template.spec.containers.push({ name: 'debug', image: 'busybox' });
     });
-    const adopted = adoptLive(desired, live);
+    const adopted = adoptLive(desired, live) as Live;
     expect(manifestDrift(adopted, live)).toEqual([]);
     expect(adopted).toMatchObject({ spec: { replicas: 4 } });
-    expect((adopted as any).spec.strategy).toBeUndefined();
-    expect((adopted as any).metadata.uid).toBeUndefined();
-    expect((adopted as any).spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['web', 'sidecar', 'debug']);
-    expect((adopted as any).spec.template.spec.containers[0]).toEqual(desired.spec.template.spec.containers[0]);
+    expect(adopted.spec.strategy).toBeUndefined();
+    expect(adopted.metadata.uid).toBeUndefined();
+    expect(adopted.spec.template.spec.containers.map((c) => c.name)).toEqual(['web', 'sidecar', 'debug']);
+    expect(adopted.spec.template.spec.containers[0]).toEqual(desired.spec.template.spec.containers[0]);
   });
 });

@@ -65,9 +65,10 @@ function compare(desired: unknown, live: unknown, path: string, out: DriftField[
   if (!sameScalar(desired, live)) out.push({ path, desired, live });
 }
 
-function compareList(desired: unknown[], live: unknown, path: string, out: DriftField[]): void {
-  if (!Array.isArray(live)) {
-    out.push({ path, desired, live });
+function compareList(desired: unknown[], liveValue: unknown, path: string, out: DriftField[]): void {
+  const live: unknown[] | undefined = Array.isArray(liveValue) ? (liveValue as unknown[]) : undefined;
+  if (live === undefined) {
+    out.push({ path, desired, live: liveValue });
     return;
   }
   const key = mergeKeyOf(desired);
@@ -91,7 +92,7 @@ function compareList(desired: unknown[], live: unknown, path: string, out: Drift
 /** The merge key every element has, with distinct values; undefined for lists of scalars or of mixed objects. */
 function mergeKeyOf(list: unknown[]): string | undefined {
   if (list.length === 0 || !list.every(isPlainObject)) return undefined;
-  const objects = list as Record<string, unknown>[];
+  const objects = list.filter(isPlainObject);
   return MERGE_KEYS.find((key) => {
     const values = objects.map((element) => element[key]);
     return values.every((value) => typeof value === 'string' || typeof value === 'number') && new Set(values.map(String)).size === values.length;
@@ -101,8 +102,8 @@ function mergeKeyOf(list: unknown[]): string | undefined {
 /** `2` and `"2"` are one value (an int-or-string field, a quantity written as a number). */
 function sameScalar(desired: unknown, live: unknown): boolean {
   if (desired === live) return true;
-  if ((typeof desired === 'number' || typeof live === 'number') && desired !== null && live !== null && live !== undefined) return String(desired) === String(live);
-  return false;
+  const numberAndText = (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'string';
+  return (numberAndText(desired, live) || numberAndText(live, desired)) && String(desired) === String(live);
 }
 
 function segment(key: string): string {
@@ -145,14 +146,15 @@ function adopt(desired: unknown, live: unknown): unknown {
   }
   if (Array.isArray(desired)) {
     if (!Array.isArray(live)) return undefined;
+    const liveList = live as unknown[];
     const key = mergeKeyOf(desired);
-    if (key === undefined) return live;
+    if (key === undefined) return liveList;
     const elements = desired as Record<string, unknown>[];
     const kept = elements.flatMap((element) => {
-      const match = live.find((candidate) => isPlainObject(candidate) && sameScalar(element[key], candidate[key]));
+      const match = liveList.find((candidate) => isPlainObject(candidate) && sameScalar(element[key], candidate[key]));
       return match === undefined ? [] : [adopt(element, match)];
     });
-    const added = live.filter((candidate) => isPlainObject(candidate) && !elements.some((element) => sameScalar(element[key], candidate[key])));
+    const added = liveList.filter((candidate) => isPlainObject(candidate) && !elements.some((element) => sameScalar(element[key], candidate[key])));
     return [...kept, ...added];
   }
   return live;
@@ -230,7 +232,7 @@ export function readManifestFiles(files: readonly RepositoryFile[]): { manifests
       problems.push({ path: file.path, message: `not ${/\.json$/i.test(file.path) ? 'JSON' : 'YAML'}: ${(error as Error).message}` });
       continue;
     }
-    const flat = values.flatMap((value) => (isPlainObject(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value]));
+    const flat = values.flatMap((value): unknown[] => (isPlainObject(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? (value.items as unknown[]) : [value]));
     flat.forEach((value, index) => {
       if (value === null || value === undefined) return;
       try {

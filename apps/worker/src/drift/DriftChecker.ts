@@ -19,7 +19,7 @@ export interface DesiredObject extends DriftResourceId {
   targets: readonly NotificationTarget[];
 }
 
-/** Which objects a check or a sync is about: everything, one watch, one application's, or one account (and namespace). */
+/** Which objects a check or a sync is about: everything, one watch, one application's, or what Gantry deployed to one account (and namespace). */
 export interface DriftScope {
   watch?: string;
   application?: string;
@@ -73,10 +73,11 @@ export class DriftChecker {
         }
       }
     }
+    // An account scope is what Gantry deployed there (a syncManifests stage naming an account); watches are named.
+    if (scope.account !== undefined) return [...objects.values()];
     for (const watch of this.deps.settings.watches) {
       if (scope.watch !== undefined && scope.watch !== watch.name) continue;
       if (scope.application !== undefined && scope.application !== watch.application) continue;
-      if (scope.account !== undefined && (scope.account !== watch.account || (scope.namespace !== undefined && scope.namespace !== watch.namespace))) continue;
       for (const object of await this.watched(watch)) add(object);
     }
     return [...objects.values()];

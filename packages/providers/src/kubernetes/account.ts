@@ -14,13 +14,20 @@ const httpRouteParentRef = z.looseObject({
   port: z.number().int().optional(),
 });
 
+/**
+ * service: the cluster's Service selects enabled pods; weights are approximated (see
+ * KubernetesProvider.setTrafficWeights). gatewayHttpRoute: a Gateway API HTTPRoute per cluster
+ * carries exact backend weights and A/B matches. istio: a VirtualService over the cluster's Service
+ * with a DestinationRule subset per server group (weights and A/B matches). smi: an SMI
+ * TrafficSplit (Linkerd) over per-server-group Services, weights only.
+ */
+export const KUBERNETES_TRAFFIC_MODES = ['service', 'gatewayHttpRoute', 'istio', 'smi'] as const;
+const trafficMode = z.enum(KUBERNETES_TRAFFIC_MODES);
+
 const kubernetesTraffic = z.strictObject({
-  /**
-   * service: the cluster's Service selects enabled pods; weights are approximated (see
-   * KubernetesProvider.setTrafficWeights). gatewayHttpRoute: a Gateway API HTTPRoute per cluster
-   * carries exact backend weights.
-   */
-  mode: z.enum(['service', 'gatewayHttpRoute']).default('service'),
+  mode: trafficMode.default('service'),
+  /** A cluster's own mode, over the account's (a mesh adopted one application at a time). */
+  clusters: z.record(z.string().min(1), z.strictObject({ mode: trafficMode })).optional(),
   httpRoute: z
     .strictObject({
       /** The route's name; `{cluster}` is replaced by the cluster name. Default `{cluster}`. */
@@ -63,6 +70,11 @@ export const kubernetesAccountSchema = z
 
 export type KubernetesAccountConfig = z.output<typeof kubernetesAccountSchema>;
 export type KubernetesTrafficMode = KubernetesAccountConfig['traffic']['mode'];
+
+/** The traffic mode of one cluster: its own setting, else the account's. */
+export function trafficModeOf(account: Pick<KubernetesAccountConfig, 'traffic'>, cluster: string): KubernetesTrafficMode {
+  return account.traffic.clusters?.[cluster]?.mode ?? account.traffic.mode;
+}
 
 /** The kubeconfig path, anchored at the accounts file. */
 export function kubernetesAccountPaths(account: KubernetesAccountConfig, resolvePath: ResolvePath): KubernetesAccountConfig {

@@ -122,6 +122,7 @@ export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps
     readiness: async () => [],
     logger: false,
     notifications: { pool: database.db.pool, slack: { users: {} } },
+    drift: { pool: database.db.pool, watches: [] },
     ...deps,
   });
   return authenticateInjects(app, auth);

@@ -33,6 +33,7 @@ describe('@gantry/core entry point', () => {
       'disableManifest',
       'runJobManifest',
       'bakeManifest',
+      'syncManifests',
       'jenkins',
       'findArtifactFromExecution',
       'savePipeline',

@@ -150,3 +150,17 @@ export {
 } from './notifications/channels';
 export { syncRefusals, type SyncCheckInputs, type SyncPrincipal } from './gitops/syncChecks';
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';
+export {
+  DRIFT_STATES,
+  adoptLive,
+  describeDriftResource,
+  driftNotification,
+  driftOf,
+  driftTransition,
+  manifestDrift,
+  readManifestFiles,
+  type DriftField,
+  type DriftResourceId,
+  type DriftState,
+  type DriftTransition,
+} from './drift/drift';

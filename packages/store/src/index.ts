@@ -21,3 +21,4 @@ export * from './CanaryConfigRepository';
 export * from './retention';
 export * from './notifications';
 export * from './PipelineRepositorySyncs';
+export * from './drift';

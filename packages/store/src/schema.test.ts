@@ -36,6 +36,8 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.notificationDelivery.findFirst()).resolves.toBeNull();
     await expect(prisma.applicationNotification.findFirst()).resolves.toBeNull();
     await expect(prisma.pipelineRepositorySync.findFirst()).resolves.toBeNull();
+    await expect(prisma.deployedManifest.findFirst()).resolves.toBeNull();
+    await expect(prisma.driftResource.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -180,6 +182,10 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.applicationNotification.create({ data: defaults })).toEqual(defaults);
     const sync = { repository: 'repo', commit: 'c0ffee', applied: false, report: { files: [] }, createdAt: at };
     expect(await prisma.pipelineRepositorySync.create({ data: sync })).toEqual(sync);
+    const deployed = { account: 'k8s', namespace: 'prod', kind: 'Deployment', name: 'web', apiVersion: 'apps/v1', application: 'app', manifest: { kind: 'Deployment' }, executionId: execution.id, stageId: stage.id, updatedAt: at };
+    expect(await prisma.deployedManifest.create({ data: deployed })).toEqual(deployed);
+    const drift = { account: 'k8s', namespace: 'prod', kind: 'Deployment', name: 'web', apiVersion: 'apps/v1', application: 'app', watch: 'w', state: 'drifted', fields: [{ path: 'spec.replicas' }], since: at, checkedAt: at };
+    expect(await prisma.driftResource.create({ data: drift })).toEqual(drift);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

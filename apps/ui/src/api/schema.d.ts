@@ -1760,6 +1760,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What runs against its desired state: every watched object the caller may read, with the fields that drifted */
+        get: {
+            parameters: {
+                query?: {
+                    application?: string;
+                    state?: "in-sync" | "drifted" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resources: components["schemas"]["DriftResource"][];
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/drift/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check drift now, of one drift watch or of one application’s objects (a worker compares and records) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A configured drift watch */
+                        watch?: string;
+                        /** @description Every object of this application (deployed by Gantry or in its watches) */
+                        application?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            queued: true;
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/jenkins": {
         parameters: {
             query?: never;
@@ -4996,6 +5130,32 @@ export interface components {
             /** @description Files of the commit left out: of applications the caller may not READ, or in error before naming one */
             withheldFiles: number;
             syncedAt: string;
+        };
+        DriftResource: {
+            account: string;
+            /** @description '' for a cluster-scoped object */
+            namespace: string;
+            kind: string;
+            name: string;
+            apiVersion: string;
+            application: string | null;
+            /** @description The drift watch whose git manifests are its desired state; null: what Gantry deployed */
+            watch: string | null;
+            /** @enum {string} */
+            state: "in-sync" | "drifted" | "missing";
+            /** @description The fields that differ, desired against live (drifted only) */
+            fields: {
+                /** @description The field, as kubectl writes a path: spec.replicas, spec.template.spec.containers[name=web].image */
+                path: string;
+                /** @description What the desired manifest sets (absent: it sets nothing the live object has there) */
+                desired: unknown;
+                /** @description What runs (absent: the live object lacks the field) */
+                live: unknown;
+            }[];
+            /** @description When the object entered this state */
+            since: string;
+            /** @description The last check that saw it */
+            checkedAt: string;
         };
         TriggerResponse: {
             /** @description The executions this event started (202), or had started before (200) */

@@ -14,6 +14,7 @@ import {
   patchManifestStage,
   rollingRestartManifestStage,
   scaleManifestStage,
+  syncManifestsStage,
   undoRolloutManifestStage,
 } from './manifest';
 import { jenkinsStage } from './jenkins';
@@ -67,6 +68,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableManifestStage,
   runJobManifestStage,
   bakeManifestStage,
+  syncManifestsStage,
   jenkinsStage,
   findArtifactFromExecutionStage,
   savePipelineStage,

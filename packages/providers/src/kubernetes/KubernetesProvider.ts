@@ -7,6 +7,7 @@ import type {
   Health,
   Image,
   ServerGroup,
+  ServerGroupInstance,
   ServerGroupRef,
   ServerGroupSpec,
 } from '../CloudProvider';
@@ -28,7 +29,7 @@ import {
   type HttpRouteBackend,
 } from './manifests';
 import { byCreation } from '../serverGroupOrder';
-import { computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
+import { computeHealth, isOurServerGroup, podInstances, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
 import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
 import { OperationScopes } from '../operationScopes';
@@ -212,6 +213,26 @@ export class KubernetesProvider implements CloudProvider {
     const scope = this.scopes.forServerGroup(ref, 'health');
     const deployment = await this.requireDeployment(ref.name, scope);
     return computeHealth(deployment, await this.podsOf(ref.name, scope));
+  }
+
+  async listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]> {
+    const scope = this.scopes.forServerGroup(ref, 'listInstances');
+    await this.requireDeployment(ref.name, scope);
+    return podInstances(await this.podsOf(ref.name, scope));
+  }
+
+  /**
+   * Deletes the pods (gracefully, as `kubectl delete pod`); the ReplicaSet creates others under new
+   * names. Only pods of this group are deleted, and one already gone is done.
+   */
+  async terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void> {
+    const scope = this.scopes.forServerGroup(ref, 'terminateInstances');
+    const { namespace } = scope;
+    // A pod not of the group now was deleted already (the repeat after a crash) or was never ours.
+    const ours = new Set((await this.podsOf(ref.name, scope)).map((pod) => pod.metadata?.name));
+    for (const name of instanceIds.filter((id) => ours.has(id))) {
+      await this.kube.find({ ...scope, resource: { type: 'pod', name } }, (k) => k.core.deleteNamespacedPod({ name, namespace }, k.options));
+    }
   }
 
   // --- steps -------------------------------------------------------------------------------------

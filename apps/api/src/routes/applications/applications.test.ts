@@ -54,6 +54,8 @@ function provider(groups: ServerGroup[], fail: Record<string, ProviderError> = {
     setTrafficWeights: unused,
     destroy: unused,
     health: unused,
+    listInstances: unused,
+    terminateInstances: unused,
   };
 }
 

@@ -21,7 +21,7 @@ export interface ManifestPlace {
 }
 
 
-const SERVER_GROUP_STAGE_TYPES = ['deploy', 'resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'rollbackCluster'];
+const SERVER_GROUP_STAGE_TYPES = ['deploy', 'resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'rollbackCluster', 'chaos'];
 
 /** Reads the outputs of server group stages; the application is the cluster name's first part. */
 export class PostgresClusterIndex implements ClusterIndex {

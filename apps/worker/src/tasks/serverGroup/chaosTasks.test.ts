@@ -35,7 +35,7 @@ describe('chaos stage, task by task', () => {
     const waitCtx = nextTask(killCtx, killed, 'waitForChaosRecovery');
     expect((await waitForChaosRecoveryTask.run(waitCtx)).status).toBe('RUNNING');
     provider.setUp('app-v001', 3);
-    expect(await waitForChaosRecoveryTask.run(nextRun(waitCtx, { status: 'RUNNING' }))).toMatchObject({ status: 'SUCCEEDED', outputs: { recovered: true } });
+    expect(await waitForChaosRecoveryTask.run(nextRun(waitCtx, { status: 'RUNNING', retryAfterMs: 1 }))).toMatchObject({ status: 'SUCCEEDED', outputs: { recovered: true } });
   });
 
   it('refuses a kill below minHealthyPercent, naming why, and kills nothing', async () => {

@@ -44,6 +44,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     pipelineRepositories: { settings: pipelineRepositoriesOf(config), syncs: new PipelineRepositorySyncs(infra.db.prisma) },
     executionChanges: new ExecutionChanges(infra.db.url),
     notifications: { pool: infra.db.pool, slack: slackJudgment(config) },
+    chaosMonkey: { pool: infra.db.pool },
   });
 }
 

@@ -122,6 +122,7 @@ export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps
     readiness: async () => [],
     logger: false,
     notifications: { pool: database.db.pool, slack: { users: {} } },
+    chaosMonkey: { pool: database.db.pool },
     ...deps,
   });
   return authenticateInjects(app, auth);

@@ -112,6 +112,7 @@ export async function startTestGantry(
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     notifications: { pool, slack: options.slackJudgment ?? { users: {} } },
+    chaosMonkey: { pool },
   });
   authenticateInjects(api, auth);
   await api.ready();

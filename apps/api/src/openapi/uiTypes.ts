@@ -22,6 +22,7 @@ export async function openApiDocument(): Promise<OpenAPI3> {
     readiness: async () => [],
     logger: false,
     triggers: { pool: nothing },
+    chaosMonkey: { pool: nothing },
     executionChanges: new ExecutionChanges('postgres://unused'),
   });
   await app.ready();

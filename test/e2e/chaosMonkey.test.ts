@@ -15,7 +15,8 @@ interface Decision {
  * Chaos Monkey with two worker runtimes on one queue (both also run the deploys): an application
  * with three clusters on the fake Kubernetes, one of them an exception, opts in with a one-minute
  * kill window and a kill every work day. Exactly one kill per eligible cluster follows, whatever
- * the two workers race to do, each audited, notified and its pod really deleted (and replaced).
+ * the two workers race to do, each audited, notified and its pod really deleted (and replaced);
+ * nothing at all while the kill switch is engaged.
  */
 describe('Chaos Monkey schedules, two workers', () => {
   let fake: FakeKubernetes;
@@ -62,9 +63,14 @@ describe('Chaos Monkey schedules, two workers', () => {
       killWindow: { start: clock(now), end: clock(new Date(now.getTime() + 60_000)), timeZone: 'UTC', workDays: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
       notifications: [{ type: 'webhook', address: 'https://hooks.example.com/chaos' }],
     };
-    expect((await gantry.request('PUT', '/api/v1/applications/shop/chaosMonkey', config)).status).toBe(200);
-
     const read = async () => (await gantry.request<{ decisions: Decision[] }>('GET', '/api/v1/applications/shop/chaosMonkey')).body.decisions;
+    // The kill switch engaged, both workers tick through the open window and do nothing.
+    expect((await gantry.request('PUT', '/api/v1/chaosMonkey/killSwitch', { engaged: true })).status).toBe(200);
+    expect((await gantry.request('PUT', '/api/v1/applications/shop/chaosMonkey', config)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await read()).toEqual([]);
+    expect((await gantry.request('PUT', '/api/v1/chaosMonkey/killSwitch', { engaged: false })).status).toBe(200);
+
     const killed = await readUntil(read, (decisions) => decisions.length === 2 && decisions.every((decision) => decision.status === 'KILLED'), 60_000, 200);
     expect(killed.map((decision) => decision.groupKey).sort()).toEqual(['cluster:k8s/ns1/shop-api', 'cluster:k8s/ns1/shop-web']);
     // A few more ticks of both workers change nothing: one decision per group and day.

@@ -41,7 +41,7 @@ export {
 } from './stages/findArtifactFromExecution';
 export { savePipelineStage, savePipelineFieldsSchema, pipelineToSave, type SavePipelineFields } from './stages/savePipeline';
 export { jenkinsStage, jenkinsFieldsSchema, JENKINS_STOP_TASK, type JenkinsFields } from './stages/jenkins';
-export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaScheduleInputOf, type KayentaCanaryFields } from './stages/kayentaCanary';
+export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaClusterOf, kayentaScheduleInputOf, type KayentaCanaryFields, type KayentaDeployments, type KayentaServerGroupSpec } from './stages/kayentaCanary';
 export * from './jenkins/jenkins';
 export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
@@ -147,4 +147,5 @@ export {
   SLACK_SIGNATURE_WINDOW_SECONDS,
   type SlackJudgmentCallback,
 } from './notifications/channels';
+export { syncRefusals, type SyncCheckInputs, type SyncPrincipal } from './gitops/syncChecks';
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';

@@ -171,6 +171,10 @@ describe('migrations match schema.prisma', () => {
       nextAttemptAt: at,
       lastError: 'HTTP 404',
       sentAt: at,
+      claims: 4,
+      claimedUntil: at,
+      firstClaimedAt: at,
+      remoteRef: 'CDEPLOYS:1.000001',
       createdAt: at,
     };
     expect(await prisma.notificationDelivery.create({ data: notification })).toEqual(notification);

@@ -1,4 +1,4 @@
-import { determineCloneSourceTask } from './cloneServerGroup';
+import { destroyFailedCloneTask, determineCloneSourceTask } from './cloneServerGroup';
 import { createServerGroupTask } from './createServerGroup';
 import { determineServerGroupNameTask } from './determineServerGroupName';
 import { determineTargetServerGroupTask } from './determineTargetServerGroup';
@@ -14,6 +14,7 @@ import { chooseChaosVictimsTask, terminateChaosVictimsTask, waitForChaosRecovery
 
 export {
   determineCloneSourceTask,
+  destroyFailedCloneTask,
   createServerGroupTask,
   determineServerGroupNameTask,
   determineTargetServerGroupTask,
@@ -42,6 +43,7 @@ export const serverGroupTasks = [
   createServerGroupTask,
   waitForUpInstancesTask,
   determineCloneSourceTask,
+  destroyFailedCloneTask,
   enableServerGroupTask,
   disableOldServerGroupsTask,
   destroyOldServerGroupsTask,

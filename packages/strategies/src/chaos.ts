@@ -25,11 +25,10 @@ export function victimCount(amount: ChaosAmount, desired: number, available: num
 
 /**
  * Chooses `count` victims: healthy instances first (killing one that is already down proves
- * nothing about tolerating a loss), in an order drawn from `seed`, so the same seed and the same
- * instances give the same choice.
+ * nothing about tolerating a loss), in an order drawn from `random`: a seeded source (core's
+ * `randomFromSeed`) makes the same seed and instances give the same choice.
  */
-export function chooseVictims(instances: readonly ChaosInstance[], count: number, seed: string): string[] {
-  const random = seededRandom(seed);
+export function chooseVictims(instances: readonly ChaosInstance[], count: number, random: () => number): string[] {
   const shuffled = [...instances].sort((a, b) => a.id.localeCompare(b.id)).map((instance) => ({ instance, key: random() }));
   shuffled.sort((a, b) => Number(b.instance.healthy) - Number(a.instance.healthy) || a.key - b.key);
   return shuffled.slice(0, Math.max(0, count)).map(({ instance }) => instance.id);
@@ -68,17 +67,4 @@ export function hasRecovered(instances: readonly ChaosInstance[], victims: reado
   const killed = new Set(victims);
   if (instances.some((instance) => killed.has(instance.id))) return false;
   return instances.filter((instance) => instance.healthy).length >= desired;
-}
-
-/** mulberry32 over an FNV-1a hash of the seed: small, pure, and the same on every machine. */
-export function seededRandom(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let index = 0; index < seed.length; index++) state = Math.imul(state ^ seed.charCodeAt(index), 0x01000193) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -5,6 +5,7 @@ import {
   decideChaosDay,
   isChaosException,
   killWindowToday,
+  randomFromSeed,
   workDaysSince,
   type ChaosMonkeyConfig,
 } from '@gantry/core';
@@ -167,7 +168,7 @@ export class ChaosMonkey {
       const instances = await this.options.providers.forAccount(member.account).provider.listInstances(ref);
       for (const instance of instances) if (instance.healthy) candidates.push({ ...member, instanceId: instance.id });
     }
-    const [chosen] = chooseVictims(candidates.map((_, index) => ({ id: String(index), healthy: true })), 1, `${due.groupKey}:${due.day}`);
+    const [chosen] = chooseVictims(candidates.map((_, index) => ({ id: String(index), healthy: true })), 1, randomFromSeed(`${due.groupKey}:${due.day}`));
     return chosen === undefined ? null : (candidates[Number(chosen)] ?? null);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { seededRandom } from '@gantry/strategies';
+import { seededRandom } from '@gantry/canary';
 import { NOTIFICATION_TYPES } from '../notifications/notifications';
 import { isTimeZone, localInstant, zonedParts } from '../zonedTime';
 
@@ -114,6 +114,13 @@ export function workDaysSince(lastKillDay: string | undefined, today: string, wo
   return date < end ? Infinity : count;
 }
 
+/** A seeded random source for a text seed (FNV-1a into the canary simulation's mulberry32): the same seed, the same draws on every worker. */
+export function randomFromSeed(seed: string): () => number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < seed.length; index++) hash = Math.imul(hash ^ seed.charCodeAt(index), 0x01000193) >>> 0;
+  return seededRandom(hash);
+}
+
 export type ChaosDecision = { kill: true; at: Date } | { kill: false; reason: string };
 
 /**
@@ -126,7 +133,7 @@ export function decideChaosDay(input: { config: ChaosMonkeyConfig; window: KillW
   if (workDaysSinceLastKill < config.minTimeBetweenKillsInWorkDays) {
     return { kill: false, reason: `last kill ${workDaysSinceLastKill} work day(s) ago, minTimeBetweenKillsInWorkDays is ${config.minTimeBetweenKillsInWorkDays}` };
   }
-  const random = seededRandom(seed);
+  const random = randomFromSeed(seed);
   const draw = random();
   if (draw >= 1 / config.meanTimeBetweenKillsInWorkDays) return { kill: false, reason: `not drawn today (a 1 in ${config.meanTimeBetweenKillsInWorkDays} chance)` };
   const from = Math.max(window.start.getTime(), now.getTime());

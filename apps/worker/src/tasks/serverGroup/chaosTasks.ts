@@ -1,4 +1,4 @@
-import { chaosAmountOf, chaosFieldsSchema } from '@gantry/core';
+import { chaosAmountOf, chaosFieldsSchema, randomFromSeed } from '@gantry/core';
 import { checkChaosKill, chooseVictims, describeHealth, hasRecovered, victimCount } from '@gantry/strategies';
 import { z } from 'zod';
 import { chosenServerGroup, describeServerGroup, providerFor, refOf } from '../cloud/context';
@@ -24,7 +24,7 @@ export const chooseChaosVictimsTask = serverGroupTask({
     if (group === null) throw new TaskFailure(`server group ${describeServerGroup(chosen)} does not exist`);
     const instances = await provider.listInstances(refOf(chosen));
     const desired = group.capacity.desired;
-    const victims = chooseVictims(instances, victimCount(chaosAmountOf(fields), desired, instances.length), `${ctx.execution.id}:${ctx.stage.id}:${ctx.stage.attempt}`);
+    const victims = chooseVictims(instances, victimCount(chaosAmountOf(fields), desired, instances.length), randomFromSeed(`${ctx.execution.id}:${ctx.stage.id}:${ctx.stage.attempt}`));
     const verdict = checkChaosKill({ desired, instances, victims, minHealthyPercent: fields.minHealthyPercent });
     const seen = { instances: instances.map((instance) => ({ ...instance })), desired };
     if (!verdict.allowed) {

@@ -81,7 +81,10 @@ export class ChaosMonkey {
     if (!window.open) return;
     const groups = new Map<string, ChaosMember[]>();
     const decided = new Set<string>();
+    const accounts = new Set(this.options.providers.accounts().map((account) => account.name));
     for (const place of await clusterPlacesOf(this.options.pool, application)) {
+      // A cluster in an account no longer configured has nothing left to kill.
+      if (!accounts.has(place.account)) continue;
       const { account, provider } = this.options.providers.forAccount(place.account);
       const location = place.location ?? defaultLocationOf(account);
       const resolved = { account: place.account, cluster: place.cluster, ...(location === undefined ? {} : { location }) };

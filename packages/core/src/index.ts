@@ -48,6 +48,8 @@ export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
 export * from './chaos/chaosMonkey';
+export * from './routing/requestRules';
+export * from './routing/routers';
 export * from './stages/manifest';
 export * from './manifests';
 export { resolveStage, stageExpressions } from './stages/resolve';

@@ -7,6 +7,7 @@ import type {
   Image,
   ServerGroupInstance,
   ProviderKind,
+  RequestRouting,
   ServerGroup,
   ServerGroupRef,
   ServerGroupSpec,
@@ -55,6 +56,10 @@ export abstract class ForwardingProvider implements CloudProvider {
 
   setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
     return this.forward('setTrafficWeights', (provider) => provider.setTrafficWeights(cluster, weights), cluster);
+  }
+
+  setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
+    return this.forward('setRequestRouting', (provider) => provider.setRequestRouting(cluster, routing), cluster);
   }
 
   destroy(ref: ServerGroupRef): Promise<void> {

@@ -5,7 +5,7 @@ import { THROTTLED_REQUEST_RETRY, withRetry } from '../retry';
 import type { KubernetesAccountConfig } from './account';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './client';
 import { toProviderError } from './errors';
-import { buildKubeConfig } from './kubeConfig';
+import { buildKubeConfig, effectiveAccount } from './kubeConfig';
 
 /**
  * Manifests of any kind on one account (docs/architecture.md "Kubernetes manifests"): discovery
@@ -212,7 +212,8 @@ export function manifestsFor(account: AccountConfig, env: NodeJS.ProcessEnv = pr
   }
   const cached = clients.get(account);
   if (cached) return cached;
-  const created = new KubernetesManifests(account, buildKubeConfig(account, env));
+  const effective = effectiveAccount(account, env);
+  const created = new KubernetesManifests(effective, buildKubeConfig(effective, env));
   clients.set(account, created);
   return created;
 }

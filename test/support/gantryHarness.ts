@@ -117,6 +117,7 @@ export async function startTestGantry(
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     notifications: { pool, slack: options.slackJudgment ?? { users: {} } },
     drift: { pool, watches: options.drift?.watches ?? [] },
+    chaosMonkey: { pool },
   });
   authenticateInjects(api, auth);
   await api.ready();

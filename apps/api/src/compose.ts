@@ -45,6 +45,7 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     executionChanges: new ExecutionChanges(infra.db.url),
     notifications: { pool: infra.db.pool, slack: slackJudgment(config) },
     drift: { pool: infra.db.pool, watches: driftSettingsOf(config).watches },
+    chaosMonkey: { pool: infra.db.pool },
   });
 }
 

@@ -28,6 +28,7 @@ import { driftRoutes } from './routes/drift';
 import { uiRoutes } from './routes/ui';
 import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
+import { chaosMonkeyRoutes } from './routes/chaosMonkey';
 import { notificationRoutes, type SlackJudgmentSettings } from './routes/notifications';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -67,6 +68,8 @@ export interface ServerDeps {
   deployPolicy?: DeployPolicy;
   /** Where Kayenta canary configs are stored; without it /canaryConfigs is not served. */
   canaryConfigs?: CanaryConfigRepository;
+  /** Chaos Monkey's configurations, kill switch and decisions (its routes are left out without it). */
+  chaosMonkey?: { pool: pg.Pool };
   /** PostgreSQL's notifications of execution changes (LISTEN); with it, GET /executions/:id/stream is served. */
   executionChanges?: ExecutionChanges;
   /**
@@ -159,6 +162,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     });
   }
   if (deps.canaryConfigs !== undefined) app.register(canaryConfigRoutes, { prefix: API_PREFIX, canaryConfigs: deps.canaryConfigs });
+  if (deps.chaosMonkey !== undefined) app.register(chaosMonkeyRoutes, { prefix: API_PREFIX, pool: deps.chaosMonkey.pool });
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });
   app.register(rollbackRoutes, {

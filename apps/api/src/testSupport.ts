@@ -123,6 +123,7 @@ export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps
     logger: false,
     notifications: { pool: database.db.pool, slack: { users: {} } },
     drift: { pool: database.db.pool, watches: [] },
+    chaosMonkey: { pool: database.db.pool },
     ...deps,
   });
   return authenticateInjects(app, auth);

@@ -20,6 +20,7 @@ import { startCronResync } from './triggers/cronResync';
 import { startDockerPolling, type PolledRegistry } from './triggers/dockerPoller';
 import { createChannels, type ChannelSettings } from './notifications/channels';
 import { startNotificationSender } from './notifications/NotificationSender';
+import { startChaosMonkey } from './chaos/ChaosMonkey';
 
 /** Where notifications go and how they are retried (the configuration's `notifications`). */
 export interface WorkerNotificationSettings extends Omit<ChannelSettings, 'http'> {
@@ -48,6 +49,8 @@ export interface WorkerOptions {
    * Unset: no accounts, so such a stage fails naming the account it could not find.
    */
   providers?: ProviderDirectory;
+  /** How often Chaos Monkey's scheduler looks for decisions to make and kills to carry out (0: never); default a minute. */
+  chaosMonkeyIntervalMs?: number;
   /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
   cronResyncIntervalMs?: number;
   /**
@@ -198,6 +201,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       .catch((error: unknown) => options.log.error({ err: error }, 'the drift schedule could not be synced; the next worker start retries'));
     startups.push(scheduled);
   }
+  const chaosMonkeyIntervalMs = options.chaosMonkeyIntervalMs ?? 60_000;
+  const chaosMonkey = chaosMonkeyIntervalMs > 0 ? startChaosMonkey({ pool: options.db.pool, providers: options.providers ?? new ProviderRegistry([]), log: options.log, intervalMs: chaosMonkeyIntervalMs }) : undefined;
   const repositoryPolling = startPipelineRepositoryPolling(repositories, (messages) => options.bus.sendAll(messages), options.log);
   return {
     engine,
@@ -207,6 +212,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       await stopPrune();
       await dockerPolling.stop();
       await notificationSender.stop();
+      await chaosMonkey?.stop();
       await repositoryPolling.stop();
       await relay.stop();
       await cronResync.stop();

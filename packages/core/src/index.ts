@@ -47,6 +47,7 @@ export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields 
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
+export * from './chaos/chaosMonkey';
 export * from './routing/requestRules';
 export * from './routing/routers';
 export * from './stages/manifest';

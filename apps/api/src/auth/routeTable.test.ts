@@ -144,6 +144,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     needs: write,
     ok: [200],
   },
+  'GET /api/v1/applications/:app/chaosMonkey': { request: () => ({ url: `/api/v1/applications/${SHOP}/chaosMonkey` }), needs: read, ok: [200] },
+  'PUT /api/v1/applications/:app/chaosMonkey': { request: () => ({ url: `/api/v1/applications/${SHOP}/chaosMonkey`, body: { enabled: false } }), needs: write, ok: [200] },
+  'GET /api/v1/chaosMonkey/killSwitch': { request: () => ({ url: '/api/v1/chaosMonkey/killSwitch' }), needs: 'signedIn', ok: [200] },
+  'PUT /api/v1/chaosMonkey/killSwitch': { request: () => ({ url: '/api/v1/chaosMonkey/killSwitch', body: { engaged: false } }), needs: 'admin', ok: [200] },
   'GET /api/v1/executions/:id/notifications': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/notifications` }), needs: read, ok: [200] },
   // Only Slack's signature lets a judgment through: an API token, even the admin's, is not Slack.
   'POST /api/v1/notifications/slack/interactions': { request: () => ({ url: '/api/v1/notifications/slack/interactions', body: {} }), needs: 'sender', ok: [401] },

@@ -23,6 +23,7 @@ export async function openApiDocument(): Promise<OpenAPI3> {
     logger: false,
     triggers: { pool: nothing },
     drift: { pool: nothing, watches: [] },
+    chaosMonkey: { pool: nothing },
     executionChanges: new ExecutionChanges('postgres://unused'),
   });
   await app.ready();

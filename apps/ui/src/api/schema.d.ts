@@ -4144,6 +4144,207 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/applications/{app}/chaosMonkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application's Chaos Monkey configuration (null: never configured) and its decisions, newest first: the kills made and the days without one */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: components["schemas"]["ChaosMonkeyConfig"] | null;
+                            killSwitch: components["schemas"]["ChaosMonkeyKillSwitch"];
+                            decisions: components["schemas"]["ChaosMonkeyDecision"][];
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        /** Replace an application's Chaos Monkey configuration (opt in with enabled: true); needs WRITE on the application */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                };
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChaosMonkeyConfigInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChaosMonkeyConfig"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chaosMonkey/killSwitch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chaos Monkey's global kill switch: engaged, no kill happens anywhere */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChaosMonkeyKillSwitch"];
+                    };
+                };
+            };
+        };
+        /** Engage or release Chaos Monkey's global kill switch; admin only */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        engaged: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChaosMonkeyKillSwitch"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{app}/clusters": {
         parameters: {
             query?: never;
@@ -4830,6 +5031,63 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Chaos Monkey 2's settings for the application: enabled, meanTimeBetweenKillsInWorkDays, minTimeBetweenKillsInWorkDays, grouping (app, stack, cluster), exceptions ({account, location, cluster}), killWindow ({start, end, timeZone, workDays}), notifications ({type, address}) */
+        ChaosMonkeyConfigInput: {
+            enabled: boolean;
+            /** @default 5 */
+            meanTimeBetweenKillsInWorkDays: number;
+            /** @default 1 */
+            minTimeBetweenKillsInWorkDays: number;
+            /**
+             * @default cluster
+             * @enum {string}
+             */
+            grouping: "app" | "stack" | "cluster";
+            /** @default [] */
+            exceptions: {
+                account?: string;
+                location?: string;
+                cluster?: string;
+            }[];
+            /**
+             * @default {
+             *       "start": "09:00",
+             *       "end": "15:00",
+             *       "timeZone": "America/Los_Angeles",
+             *       "workDays": [
+             *         "MON",
+             *         "TUE",
+             *         "WED",
+             *         "THU",
+             *         "FRI"
+             *       ]
+             *     }
+             */
+            killWindow: {
+                /** @default 09:00 */
+                start: string;
+                /** @default 15:00 */
+                end: string;
+                /** @default America/Los_Angeles */
+                timeZone: string;
+                /**
+                 * @default [
+                 *       "MON",
+                 *       "TUE",
+                 *       "WED",
+                 *       "THU",
+                 *       "FRI"
+                 *     ]
+                 */
+                workDays: ("SUN" | "MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT")[];
+            };
+            /** @default [] */
+            notifications: {
+                /** @enum {string} */
+                type: "slack" | "email" | "webhook" | "microsoftteams" | "googlechat";
+                address: string;
+            }[];
+        };
         /** @description Every error the API returns has this shape */
         ErrorResponse: {
             error: {
@@ -5187,6 +5445,95 @@ export interface components {
                 /** Format: uuid */
                 executionId?: string;
             }[];
+        };
+        /** @description Chaos Monkey 2's settings for the application: enabled, meanTimeBetweenKillsInWorkDays, minTimeBetweenKillsInWorkDays, grouping (app, stack, cluster), exceptions ({account, location, cluster}), killWindow ({start, end, timeZone, workDays}), notifications ({type, address}) */
+        ChaosMonkeyConfig: {
+            enabled: boolean;
+            /** @default 5 */
+            meanTimeBetweenKillsInWorkDays: number;
+            /** @default 1 */
+            minTimeBetweenKillsInWorkDays: number;
+            /**
+             * @default cluster
+             * @enum {string}
+             */
+            grouping: "app" | "stack" | "cluster";
+            /** @default [] */
+            exceptions: {
+                account?: string;
+                location?: string;
+                cluster?: string;
+            }[];
+            /**
+             * @default {
+             *       "start": "09:00",
+             *       "end": "15:00",
+             *       "timeZone": "America/Los_Angeles",
+             *       "workDays": [
+             *         "MON",
+             *         "TUE",
+             *         "WED",
+             *         "THU",
+             *         "FRI"
+             *       ]
+             *     }
+             */
+            killWindow: {
+                /** @default 09:00 */
+                start: string;
+                /** @default 15:00 */
+                end: string;
+                /** @default America/Los_Angeles */
+                timeZone: string;
+                /**
+                 * @default [
+                 *       "MON",
+                 *       "TUE",
+                 *       "WED",
+                 *       "THU",
+                 *       "FRI"
+                 *     ]
+                 */
+                workDays: ("SUN" | "MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT")[];
+            };
+            /** @default [] */
+            notifications: {
+                /** @enum {string} */
+                type: "slack" | "email" | "webhook" | "microsoftteams" | "googlechat";
+                address: string;
+            }[];
+        };
+        ChaosMonkeyDecision: {
+            /** @description `<grouping>:<account>/<location>/<app, stack or cluster>` */
+            groupKey: string;
+            /** @description YYYY-MM-DD in the kill window time zone */
+            day: string;
+            /** @enum {string} */
+            status: "SCHEDULED" | "KILLED" | "SKIPPED" | "FAILED";
+            reason: string | null;
+            members: {
+                account: string;
+                location?: string;
+                cluster: string;
+                serverGroup: string;
+            }[];
+            killAt: string | null;
+            victim: {
+                account: string;
+                location?: string;
+                cluster: string;
+                serverGroup: string;
+                instanceId: string;
+            } | null;
+            attempts: number;
+            lastError: string | null;
+            decidedAt: string;
+            killedAt: string | null;
+        };
+        ChaosMonkeyKillSwitch: {
+            engaged: boolean;
+            updatedBy: string | null;
+            updatedAt: string | null;
         };
     };
     responses: never;

@@ -27,6 +27,7 @@ import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
 import { cloneServerGroupStage } from './serverGroup/cloneServerGroup';
 import { rollbackClusterStage } from './serverGroup/rollback';
+import { chaosStage } from './serverGroup/chaos';
 import {
   destroyServerGroupStage,
   disableServerGroupStage,
@@ -57,6 +58,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableServerGroupStage,
   destroyServerGroupStage,
   rollbackClusterStage,
+  chaosStage,
   deployManifestStage,
   deleteManifestStage,
   scaleManifestStage,

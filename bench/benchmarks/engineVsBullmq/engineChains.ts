@@ -3,6 +3,7 @@ import type { MessageBus, QueueBackendConfig } from '@gantry/queue';
 import type { Database } from '@gantry/store';
 import { cpuSince, cpuSnapshot, type CpuUsageReport } from '../../lib/cpu';
 import { linearStages, startBenchGantry, type BenchGantry } from '../../lib/gantry';
+import { roundTripSnapshot, roundTripsPerTransition, type RoundTrips } from '../../lib/roundTrips';
 import { distribution, perSecond, type Distribution } from '../../lib/stats';
 import { forEachLimited, pollUntil } from '../../lib/time';
 
@@ -18,6 +19,8 @@ export interface EngineChainsResult {
   messagesPerSecond: number | null;
   /** next stage start_time − previous stage end_time, from the stored stage rows. */
   schedulingLatencyMs: Distribution | null;
+  /** Statements and Redis commands per transition, from this process's clients. */
+  perTransition: RoundTrips;
   cpu: CpuUsageReport;
 }
 
@@ -70,9 +73,11 @@ export async function runEngineChains(
     const t0 = Date.now();
     const handledAtStart = await messagesHandled();
     const cpuAtStart = cpuSnapshot();
+    const tripsAtStart = roundTripSnapshot();
     await gantry.bus.sendAll(ids.map((executionId) => ({ message: { type: 'StartExecution', executionId } })));
     await waitForFinished(db, ids, options.timeoutMs);
     const cpu = cpuSince(cpuAtStart);
+    const trips = roundTripSnapshot();
     const messages = (await messagesHandled()) - handledAtStart;
 
     const { rows } = await db.pool.query<{ succeeded: number; transitions: number; last_end: Date | null }>(
@@ -94,6 +99,7 @@ export async function runEngineChains(
       messages,
       messagesPerSecond: perSecond(messages, elapsedMs),
       schedulingLatencyMs: distribution(await schedulingLatencies(db, ids)),
+      perTransition: roundTripsPerTransition(tripsAtStart, transitions, trips),
       cpu,
     };
   } finally {

@@ -1,9 +1,7 @@
 import {
   insertAudit,
-  selectExecution,
   selectStage,
-  selectStages,
-  selectTask,
+  selectStepRows,
   mergeStageOutputs,
   updateTaskIfUnchanged,
   failedForDatabase,
@@ -29,11 +27,7 @@ import { ATTR, failSpan, inSpan } from '@gantry/telemetry';
  * stale message, a cancel or a pause in the meantime make the result void.
  */
 export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
-  const [execution, stages, task] = await Promise.all([
-    selectExecution(ctx.pool, message.executionId),
-    selectStages(ctx.pool, message.executionId),
-    selectTask(ctx.pool, message.taskId),
-  ]);
+  const { execution, stages, task } = await selectStepRows(ctx.pool, message.executionId, message.taskId);
   const stage = stages.find((s) => s.id === message.stageId);
   if (!execution || !stage || !task) return [];
   if (execution.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];

@@ -6,6 +6,7 @@ import { linearStages, startBenchGantry, type BenchGantry } from '../../lib/gant
 import { roundTripSnapshot, roundTripsPerTransition, type RoundTrips } from '../../lib/roundTrips';
 import { distribution, perSecond, type Distribution } from '../../lib/stats';
 import { forEachLimited, pollUntil } from '../../lib/time';
+import { spawnWorker, type ChildWorker } from '../../support/childWorker';
 
 export interface EngineChainsResult {
   executions: number;
@@ -22,6 +23,8 @@ export interface EngineChainsResult {
   /** Statements and Redis commands per transition, from this process's clients. */
   perTransition: RoundTrips;
   cpu: CpuUsageReport;
+  /** With child workers: the CPU seconds they used together (cpu.nodeSeconds is this process only). */
+  workerCpuSeconds?: number;
 }
 
 /**
@@ -45,12 +48,17 @@ export async function runEngineChains(
     timeoutMs: number;
     createBus?: (queue: QueueBackendConfig) => MessageBus;
     outbox?: boolean;
+    /** Run the engine in this many worker processes (as `start:worker` runs it) instead of in this process. */
+    childWorkers?: { count: number; databaseUrl: string };
   },
 ): Promise<EngineChainsResult> {
+  const children: ChildWorker[] = [];
+  for (let i = 0; i < (options.childWorkers?.count ?? 0); i++) children.push(await spawnWorker(options.childWorkers!.databaseUrl, queue));
+  const workerCpu = () => children.reduce((sum, child) => sum + (child.cpuSeconds() ?? 0), 0);
   const gantry = await startBenchGantry({
     db,
     queue,
-    worker: true,
+    worker: children.length === 0,
     concurrency: options.concurrency,
     createBus: options.createBus,
     outbox: options.outbox,
@@ -74,10 +82,12 @@ export async function runEngineChains(
     const handledAtStart = await messagesHandled();
     const cpuAtStart = cpuSnapshot();
     const tripsAtStart = roundTripSnapshot();
+    const workerCpuAtStart = workerCpu();
     await gantry.bus.sendAll(ids.map((executionId) => ({ message: { type: 'StartExecution', executionId } })));
     await waitForFinished(db, ids, options.timeoutMs);
     const cpu = cpuSince(cpuAtStart);
     const trips = roundTripSnapshot();
+    const workerCpuSeconds = Math.round((workerCpu() - workerCpuAtStart) * 100) / 100;
     const messages = (await messagesHandled()) - handledAtStart;
 
     const { rows } = await db.pool.query<{ succeeded: number; transitions: number; last_end: Date | null }>(
@@ -101,9 +111,11 @@ export async function runEngineChains(
       schedulingLatencyMs: distribution(await schedulingLatencies(db, ids)),
       perTransition: roundTripsPerTransition(tripsAtStart, transitions, trips),
       cpu,
+      ...(children.length === 0 ? {} : { workerCpuSeconds }),
     };
   } finally {
     await gantry.close();
+    await Promise.all(children.map((child) => child.stop()));
   }
 }
 

@@ -143,25 +143,35 @@ export async function selectStages(sql: SqlClient, executionId: string): Promise
   return rows;
 }
 
-/** What a task's step reads before it runs, in one round trip: its execution, its task, and the execution's stages. */
+/** Another stage as a task's step sees it: its status and outputs (TaskContext.execution.stages). */
+export type StageSummary = Pick<StageRow, 'id' | 'ref_id' | 'status' | 'outputs'>;
+
+/**
+ * What a task's step reads before it runs, in one round trip and one snapshot: its execution, its
+ * task, its stage, and of the execution's other stages only what a task sees of them.
+ */
 export async function selectStepRows(
   sql: SqlClient,
   executionId: string,
+  stageId: string,
   taskId: string,
-): Promise<{ execution: ExecutionRow | null; task: TaskRow | null; stages: StageRow[] }> {
-  const { rows } = await sql.query<{ execution: ExecutionRow | null; task: TaskRow | null; stages: StageRow[] | null }>(
+): Promise<{ execution: ExecutionRow | null; task: TaskRow | null; stage: StageRow | null; stages: StageSummary[] }> {
+  const { rows } = await sql.query<{ execution: ExecutionRow | null; task: TaskRow | null; stage: StageRow | null; stages: StageSummary[] | null }>(
     prepared(
       `SELECT (SELECT to_jsonb(e) FROM (SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = $1) e) AS execution,
-              (SELECT to_jsonb(t) FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $2) t) AS task,
-              (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.ref_id) FROM (SELECT ${STAGE_COLUMNS} FROM stages WHERE execution_id = $1) s) AS stages`,
-      [executionId, taskId],
+              (SELECT to_jsonb(t) FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $3) t) AS task,
+              (SELECT to_jsonb(s) FROM (SELECT ${STAGE_COLUMNS} FROM stages WHERE id = $2 AND execution_id = $1) s) AS stage,
+              (SELECT jsonb_agg(jsonb_build_object('id', id, 'ref_id', ref_id, 'status', status, 'outputs', outputs) ORDER BY ref_id)
+                 FROM stages WHERE execution_id = $1) AS stages`,
+      [executionId, stageId, taskId],
     ),
   );
   const row = rows[0];
   return {
     execution: row?.execution ? withDates(row.execution, EXECUTION_DATES) : null,
     task: row?.task ? withDates(row.task, TASK_DATES) : null,
-    stages: (row?.stages ?? []).map((stage) => withDates(stage, STAGE_DATES)),
+    stage: row?.stage ? withDates(row.stage, STAGE_DATES) : null,
+    stages: row?.stages ?? [],
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type JsonObject,
   type SqlClient,
   type StageRow,
+  type StageSummary,
   type TaskRow,
 } from '@gantry/store';
 import { isComplete } from '@gantry/core';
@@ -27,8 +28,7 @@ import { ATTR, failSpan, inSpan } from '@gantry/telemetry';
  * stale message, a cancel or a pause in the meantime make the result void.
  */
 export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
-  const { execution, stages, task } = await selectStepRows(ctx.pool, message.executionId, message.taskId);
-  const stage = stages.find((s) => s.id === message.stageId);
+  const { execution, stage, stages, task } = await selectStepRows(ctx.pool, message.executionId, message.stageId, message.taskId);
   if (!execution || !stage || !task) return [];
   if (execution.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
   // Canceled, cleaning up: only cleanup tasks take steps. A task of the stage's own that still runs
@@ -100,7 +100,7 @@ interface StepOutcome {
 async function step(
   execution: ExecutionRow,
   stage: StageRow,
-  stages: StageRow[],
+  stages: StageSummary[],
   task: TaskRow,
   ctx: EngineContext,
 ): Promise<StepOutcome> {
@@ -188,7 +188,7 @@ function providerRetryData(task: TaskRow, retry: RetryEvent): JsonObject {
 function taskContext(
   execution: ExecutionRow,
   stage: StageRow,
-  stages: StageRow[],
+  stages: StageSummary[],
   task: TaskRow,
   ctx: EngineContext,
   providers: ProviderDirectory,

@@ -20,8 +20,8 @@ export const engineScaleOut: Benchmark = {
       backend: 'redis' as const,
       workerCounts: options.quick ? [1, 2] : [1, 2, 4],
       // Enough chains to keep 4 × 20 handler slots busy.
-      chains: options.quick ? 10 : 100,
-      stagesPerChain: options.quick ? 5 : 20,
+      chains: options.quick ? 10 : 80,
+      stagesPerChain: options.quick ? 5 : 10,
       concurrencyPerWorker: WORKER_CONCURRENCY,
       phaseTimeoutMs: options.quick ? 60_000 : 180_000,
     };

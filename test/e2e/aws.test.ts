@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { startFakeAws, type FakeAws } from '../fakes/aws';
+import { clientsFor } from '../fakes/aws/sdkClients';
 import { AWS_CLI_ENV, AWS_COPY_REGION, AWS_REGION, AWS_TEST_ENV, autoScalingGroupsOf, awsAccount, launchTemplatesOf, seedAws, servedByTargetGroup } from '../support/aws';
 import { SUCCEEDED, auditEvents, bakeThenDeploy, liveServerGroups, outcomeOf, regionDeployStage, savedPipeline } from '../support/cloudStages';
 import { eventually } from '../support/eventually';
@@ -222,6 +224,54 @@ describe(`AWS end to end (fake AWS APIs, real SDK, ${backend} queue)`, () => {
       message: expect.stringMatching(/^aws\/createServerGroup\/shop-denied-v000: .*not authorized to perform: autoscaling:CreateAutoScalingGroup/),
     });
     expect(autoScalingGroupsOf(fake, 'shop-denied')).toEqual([]);
+  });
+
+  /** Orca's AWS cloneServerGroup as Deck writes it: the source exact, the overrides flat on the stage. */
+  const cloneStage = (stack: string, extra: Record<string, unknown>) => ({
+    refId: 'clone',
+    type: 'cloneServerGroup',
+    cloudProvider: 'aws',
+    application: 'shop',
+    stack,
+    credentials: 'aws',
+    availabilityZones: { [AWS_REGION]: [`${AWS_REGION}a`, `${AWS_REGION}b`] },
+    source: { account: 'aws', region: AWS_REGION, asgName: `shop-${stack}-v000` },
+    settings,
+    waitForUpTimeoutSec: 30,
+    ...extra,
+  });
+
+  it('clones a group with capacity, image and instance type overrides: the new Auto Scaling group and launch template carry them', async () => {
+    const source = await savedPipeline(gantry, 'shop', [regionDeployStage(where, 'shop', 'copy', baseImage, { ...settings, instanceType: 't3.small' })]);
+    expect(outcomeOf(await source())).toEqual(SUCCEEDED);
+    const sdk = clientsFor(fake.url, AWS_REGION);
+    const registered = await sdk.ec2.send(new RegisterImageCommand({ Name: `shop-next-${Date.now()}`, Architecture: 'x86_64' }));
+    for (const client of Object.values(sdk)) client.destroy();
+    const nextImage = registered.ImageId ?? '';
+
+    const clone = await savedPipeline(gantry, 'shop', [cloneStage('copy', { amiName: nextImage, instanceType: 'm5.large', capacity: { min: 1, max: 3, desired: 1 } })]);
+    const cloned = await clone();
+    expect(outcomeOf(cloned)).toEqual(SUCCEEDED);
+    expect(stageOf(cloned, 'clone').outputs).toMatchObject({ serverGroupName: 'shop-copy-v001', cloneSource: { serverGroupName: 'shop-copy-v000', image: baseImage, capacity: { min: 2, max: 2, desired: 2 } }, image: nextImage });
+    const group = fake.autoScalingGroups(AWS_REGION).find((candidate) => candidate.name === 'shop-copy-v001');
+    expect(group).toMatchObject({ minSize: 1, maxSize: 3, desiredCapacity: 1 });
+    const template = fake.launchTemplates(AWS_REGION).find((candidate) => candidate.launchTemplateName === 'shop-copy-v001');
+    expect(template?.versions.at(-1)?.data).toMatchObject({ ImageId: nextImage, InstanceType: 'm5.large' });
+    const instances = fake.instances(AWS_REGION).filter((instance) => instance.autoScaling?.groupName === 'shop-copy-v001' && instance.state === 'running');
+    expect(instances.map((instance) => [instance.imageId, instance.instanceType])).toEqual([[nextImage, 'm5.large']]);
+  });
+
+  it('a clone whose instances fail leaves no Auto Scaling group or launch template behind; the source stays', async () => {
+    const source = await savedPipeline(gantry, 'shop', [regionDeployStage(where, 'shop', 'broken', baseImage, settings)]);
+    expect(outcomeOf(await source())).toEqual(SUCCEEDED);
+    fake.failInstances((instance) => instance.autoScalingGroupName === 'shop-broken-v001');
+    const failed = await (await savedPipeline(gantry, 'shop', [cloneStage('broken', { waitForUpTimeoutSec: 5 })]))();
+    expect(failed.status).toBe('TERMINAL');
+    expect(stageOf(failed, 'clone').outputs).toMatchObject({ serverGroupName: 'shop-broken-v001', cloneCleanup: 'destroyed shop-broken-v001' });
+    // AWS finishes a ForceDelete by itself once the instances are terminated.
+    await eventually(async () => (autoScalingGroupsOf(fake, 'shop-broken').length === 1 ? true : undefined), 10_000);
+    expect(autoScalingGroupsOf(fake, 'shop-broken')).toEqual(['shop-broken-v000']);
+    expect(launchTemplatesOf(fake, 'shop-broken')).toEqual(['shop-broken-v000']);
   });
 });
 

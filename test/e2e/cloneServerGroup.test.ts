@@ -50,6 +50,52 @@ describe(`cloneServerGroup on Kubernetes (fake API server, ${backend} queue)`, (
     expect(deploymentsOf(fake, 'shop-clone')).toEqual(expect.arrayContaining(['shop-clone-v000', 'shop-clone-v001']));
   });
 
+  const cloneOf = (stack: string, extra: Record<string, unknown> = {}) => ({
+    refId: 'clone',
+    type: 'cloneServerGroup',
+    application: 'shop',
+    stack,
+    credentials: 'k8s',
+    namespace: NAMESPACE,
+    source: { account: 'k8s', region: NAMESPACE, asgName: `shop-${stack}-v000` },
+    ...extra,
+  });
+  const deploySource = async (stack: string) => {
+    const deployed = await gantry.savePipeline({ application: 'shop', name: `deploy-${stack}`, stages: [deployStage('shop', stack, 'registry.local/shop:1')] });
+    expect((await gantry.waitFor(await gantry.trigger(deployed, {}), undefined, 45_000)).status).toBe('SUCCEEDED');
+  };
+
+  it('a clone whose group never comes up fails and leaves no half-made group; the source stays', async () => {
+    await deploySource('stuck');
+    fake.failReadiness((deployment) => deployment.name === 'shop-stuck-v001');
+    try {
+      const id = await gantry.savePipeline({ application: 'shop', name: 'clone-stuck', stages: [cloneOf('stuck', { waitForUpTimeoutSec: 2 })] });
+      const execution = await gantry.waitFor(await gantry.trigger(id, {}), undefined, 45_000);
+      expect(execution.status).toBe('TERMINAL');
+      expect(stageOf(execution, 'clone').outputs).toMatchObject({ serverGroupName: 'shop-stuck-v001', cloneCleanup: 'destroyed shop-stuck-v001' });
+      expect(deploymentsOf(fake, 'shop-stuck')).toEqual(['shop-stuck-v000']);
+    } finally {
+      fake.failReadiness(null);
+    }
+  });
+
+  it('a clone canceled while its group starts destroys the group, then ends CANCELED', async () => {
+    await deploySource('halt');
+    fake.failReadiness((deployment) => deployment.name === 'shop-halt-v001');
+    try {
+      const id = await gantry.savePipeline({ application: 'shop', name: 'clone-halt', stages: [cloneOf('halt', { waitForUpTimeoutSec: 60 })] });
+      const executionId = await gantry.trigger(id, {});
+      await gantry.waitFor(executionId, () => deploymentsOf(fake, 'shop-halt').includes('shop-halt-v001'), 45_000);
+      expect((await gantry.request('POST', `/api/v1/executions/${executionId}/cancel`, {})).status).toBe(202);
+      const execution = await gantry.waitFor(executionId, undefined, 45_000);
+      expect(execution.status).toBe('CANCELED');
+      expect(stageOf(execution, 'clone').outputs).toMatchObject({ cloneCleanup: 'destroyed shop-halt-v001' });
+      expect(deploymentsOf(fake, 'shop-halt')).toEqual(['shop-halt-v000']);
+    } finally {
+      fake.failReadiness(null);
+    }
+  });
+
   it('fails at run time naming a source that does not exist, creating nothing', async () => {
     const id = await gantry.savePipeline({
       application: 'shop',

@@ -129,4 +129,49 @@ describe(`GCP end to end (fake Compute API, real client, ${backend} queue)`, () 
     });
     expect(migsOf('shop-denied')).toEqual([]);
   });
+
+  /** Orca's GCE cloneServerGroup as Deck writes it: the source exact, the overrides flat on the stage. */
+  const cloneStage = (stack: string, extra: Record<string, unknown>) => ({
+    refId: 'clone',
+    type: 'cloneServerGroup',
+    cloudProvider: 'gce',
+    application: 'shop',
+    stack,
+    credentials: 'gcp',
+    region: GCP_REGION,
+    source: { account: 'gcp', region: GCP_REGION, serverGroupName: `shop-${stack}-v000` },
+    settings,
+    waitForUpTimeoutSec: 30,
+    ...extra,
+  });
+  const templateOf = (group: string) => fake.instanceTemplates().find((template) => String(template.name).replace(/-[0-9a-f]{8}$/, '') === group) as { properties?: { machineType?: string; disks?: { initializeParams?: { sourceImage?: string } }[] } } | undefined;
+
+  it('clones a group with capacity, image and instance type overrides: the new managed instance group and its template carry them', async () => {
+    await seedGcp(gcpAccount(fake), { images: ['debian-next'] });
+    const source = await savedPipeline(gantry, 'shop', [regionDeployStage(where, 'shop', 'copy', BASE_IMAGE, { ...settings, instanceType: 'e2-small' })]);
+    expect(outcomeOf(await source())).toEqual(SUCCEEDED);
+
+    const cloned = await (await savedPipeline(gantry, 'shop', [cloneStage('copy', { image: 'debian-next', instanceType: 'n2-standard-2', capacity: { min: 1, max: 3, desired: 3 } })]))();
+    expect(outcomeOf(cloned)).toEqual(SUCCEEDED);
+    expect(stageOf(cloned, 'clone').outputs).toMatchObject({ serverGroupName: 'shop-copy-v001', cloneSource: { serverGroupName: 'shop-copy-v000', image: BASE_IMAGE, capacity: { desired: 2 } }, image: 'debian-next' });
+    expect(fake.instanceGroupManagers(GCP_REGION).find((mig) => mig.name === 'shop-copy-v001')).toMatchObject({ targetSize: 3 });
+    expect(templateOf('shop-copy-v000')?.properties?.machineType).toMatch(/(^|\/)e2-small$/);
+    const template = templateOf('shop-copy-v001')?.properties;
+    expect(template?.machineType).toMatch(/(^|\/)n2-standard-2$/);
+    expect(template?.disks?.[0]?.initializeParams?.sourceImage).toMatch(/\/images\/debian-next$/);
+    expect(await liveServerGroups(gantry, where, 'shop', 'shop-copy')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'shop-copy-v001', image: 'debian-next', capacity: { min: 1, max: 3, desired: 3 } })]),
+    );
+  });
+
+  it('a clone whose instances never get healthy leaves no managed instance group or template behind; the source stays', async () => {
+    const source = await savedPipeline(gantry, 'shop', [regionDeployStage(where, 'shop', 'broken', BASE_IMAGE, settings)]);
+    expect(outcomeOf(await source())).toEqual(SUCCEEDED);
+    fake.failInstances((group) => group.name === 'shop-broken-v001');
+    const failed = await (await savedPipeline(gantry, 'shop', [cloneStage('broken', { waitForUpTimeoutSec: 3 })]))();
+    expect(failed.status).toBe('TERMINAL');
+    expect(stageOf(failed, 'clone').outputs).toMatchObject({ serverGroupName: 'shop-broken-v001', cloneCleanup: 'destroyed shop-broken-v001' });
+    expect(migsOf('shop-broken')).toEqual(['shop-broken-v000']);
+    expect(templatesOf('shop-broken')).toEqual(['shop-broken-v000']);
+  });
 });

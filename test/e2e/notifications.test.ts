@@ -14,7 +14,7 @@ import { eventually } from '../support/eventually';
  * Issue 20, items 3 and 4: Spinnaker-shaped notifications sent by real worker processes to
  * wire-format fakes (Slack's Web API and incoming webhooks, Teams, Google Chat), a real SMTP server
  * (smtp-server) and a signed webhook receiver, one message per event and target while the workers
- * are SIGKILLed; and a manual judgment answered by the Slack message's button.
+ * are SIGKILLed (claimed with a lease, sent idempotently where the receiver allows); and a manual judgment answered by the Slack message's button.
  */
 const PUBLIC_URL = 'https://gantry.example.com';
 const BOT_TOKEN = 'xoxb-test-bot-token';
@@ -112,6 +112,9 @@ describe('notifications from real workers, killed meanwhile', () => {
       webhookSigningSecret: WEBHOOK_SECRET,
       pollIntervalMs: 100,
       maxAttempts: 5,
+      // A killed worker's claims keep others off its rows this long, then are resent (checked first).
+      // (Each request then gets 2 s, an eighth: enough for the local fakes on a loaded machine.)
+      leaseMs: 16_000,
       retry: { baseDelayMs: 100, maxDelayMs: 1000 },
     };
     await gantry.auth.setRoleGrants('deployers', [{ kind: 'application', name: APP, actions: ['READ', 'EXECUTE'] }], 'test');
@@ -175,18 +178,24 @@ describe('notifications from real workers, killed meanwhile', () => {
       return true;
     }, 120_000);
 
-    // Each target's messages as "<execution> <event>": every expected one must be there; a repeat
-    // is possible only when a kill lands between a channel's answer and the commit that marks the
-    // message sent (at least once, like the webhook stage): repeats are measured, never hidden.
+    // Each target's messages as "<execution> <event>", as its receiver acts on them. Exactly one per
+    // event where the receiver can tell a repeat: Slack's chat.postMessage (a sender whose claim
+    // vanished finds the message by its metadata key in the channel's history and does not post),
+    // Google Chat (requestId), the webhook receiver (it acts once per Idempotency-Key, as the
+    // header asks) and the mailbox (one message per Message-ID, as mail stores keep it). Teams' and
+    // Slack's incoming webhooks can be neither asked nor told: a kill after such a receiver took a
+    // message and before the SENT mark commits (one local round trip and one statement) repeats it
+    // after the lease, so there a repeat is bounded by the row's vanished claims, never hidden.
     const eventOf = (text: string) => /is starting|has completed|has failed/.exec(text)?.[0] ?? 'unknown';
+    const firstPer = <T>(items: T[], id: (item: T) => string) => items.filter((item, index) => items.findIndex((other) => id(other) === id(item)) === index);
     const received: Record<string, string[]> = {
       slackChannel: slack.messages.filter((m) => m.via === 'chat.postMessage').map((m) => `${executionIdIn(m.text)} ${eventOf(m.text)}`),
       slackStageWebhook: slack.messages.filter((m) => m.to.endsWith('/stages')).map((m) => `${executionIdIn(m.text)} ${eventOf(m.text)}`),
-      emailOps: smtp.mails.filter((m) => m.to.includes('ops@example.com')).map((m) => `${executionIdIn(m.body)} ${eventOf(m.subject)}`),
-      emailAppDefault: smtp.mails.filter((m) => m.to.includes('app-team@example.com')).map((m) => `${executionIdIn(m.body)} ${eventOf(m.subject)}`),
+      emailOps: firstPer(smtp.mails, (m) => m.messageId).filter((m) => m.to.includes('ops@example.com')).map((m) => `${executionIdIn(m.body)} ${eventOf(m.subject)}`),
+      emailAppDefault: firstPer(smtp.mails, (m) => m.messageId).filter((m) => m.to.includes('app-team@example.com')).map((m) => `${executionIdIn(m.body)} ${eventOf(m.subject)}`),
       teams: chat.teams.map((card) => `${executionIdIn(JSON.stringify(card.body))} ${eventOf(String(card.body.title))}`),
       googleChat: chat.googleChat.map((card) => `${executionIdIn(String(card.body.text))} ${eventOf(String(card.body.text))}`),
-      webhook: receiver.hooks.map((hook) => `${hook.body.executionId} ${hook.event}`),
+      webhook: firstPer(receiver.hooks, (hook) => hook.key).map((hook) => `${hook.body.executionId} ${hook.event}`),
     };
     const expectedOf = (events: string[]) => ids.flatMap((id) => events.map((event) => `${id} ${event}`)).sort();
     const expected: Record<string, string[]> = {
@@ -198,10 +207,25 @@ describe('notifications from real workers, killed meanwhile', () => {
       googleChat: expectedOf(['has completed']),
       webhook: expectedOf(['pipeline.starting', 'pipeline.complete']),
     };
-    for (const [target, messages] of Object.entries(received)) expect([...new Set(messages)].sort(), target).toEqual(expected[target]);
-    const repeats = Object.values(received).reduce((sum, messages) => sum + messages.length - new Set(messages).size, 0);
+    const unaskable = new Set(['slackStageWebhook', 'teams']);
+    for (const [target, messages] of Object.entries(received)) {
+      if (unaskable.has(target)) expect([...new Set(messages)].sort(), target).toEqual(expected[target]);
+      else expect([...messages].sort(), target).toEqual(expected[target]);
+    }
+    const { rows: claimRows } = await pool.query<{ type: string; address: string; vanished: number }>(
+      `SELECT type, address, claims - attempts AS vanished FROM notification_deliveries WHERE execution_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const vanishedAt = (match: (row: { type: string; address: string }) => boolean) => claimRows.filter(match).reduce((sum, row) => sum + row.vanished, 0);
+    const repeatsOf = (messages: string[]) => messages.length - new Set(messages).size;
+    expect(repeatsOf(received.teams!)).toBeLessThanOrEqual(vanishedAt((row) => row.type === 'microsoftteams'));
+    expect(repeatsOf(received.slackStageWebhook!)).toBeLessThanOrEqual(vanishedAt((row) => row.type === 'slack' && row.address.endsWith('/stages')));
+    const rawRepeats = repeatsOf(smtp.mails.map((m) => m.messageId)) + repeatsOf(receiver.hooks.map((hook) => hook.key));
+    const repeats = Object.values(received).reduce((sum, messages) => sum + repeatsOf(messages), 0);
     const sends = Object.values(received).reduce((sum, messages) => sum + messages.length, 0);
-    console.log(`notifications under repeated SIGKILL of both workers: ${JSON.stringify({ messages: sends - repeats, sends, repeats, kills: KILL_ROUNDS * 2 })}`);
+    console.log(
+      `notifications under repeated SIGKILL of both workers: ${JSON.stringify({ messages: sends - repeats, repeatsActedOn: repeats, repeatsDroppedByKey: rawRepeats, vanishedClaims: vanishedAt(() => true), kills: KILL_ROUNDS * 2 })}`,
+    );
     // Each recorded once, whatever was redelivered: one row per execution, event and target.
     const rows = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM notification_deliveries WHERE execution_id = ANY($1::uuid[]) AND status = 'SENT'`, [ids]);
     expect(rows.rows[0]?.n).toBe(Object.values(expected).reduce((sum, list) => sum + list.length, 0));
@@ -209,14 +233,15 @@ describe('notifications from real workers, killed meanwhile', () => {
     expect(slack.messages.filter((m) => m.via === 'chat.postMessage' && m.text.includes('has completed')).every((m) => m.text.includes('Shipped!'))).toBe(true);
     expect(receiver.hooks.every((hook) => hook.signatureValid)).toBe(true);
     // A repeat carries the key of its first send, so a receiver that remembers keys acts once.
-    expect(new Set(receiver.hooks.map((hook) => hook.key)).size).toBe(new Set(received.webhook).size);
+    expect(new Set(receiver.hooks.map((hook) => hook.key)).size).toBe(received.webhook!.length);
 
     // The broken Teams address: FAILED at once (a 404 never heals), recorded on each execution.
     const failed = await pool.query<{ execution_id: string; data: { type: string; willRetry: boolean; address: string; error: string } }>(
       `SELECT execution_id, data FROM audit_events WHERE type = 'NOTIFICATION_FAILED' AND execution_id = ANY($1::uuid[])`,
       [ids],
     );
-    const teamsFailures = failed.rows.filter((row) => row.data.type === 'microsoftteams');
+    // (A loaded machine may also time a request out first: a failure that will be retried.)
+    const teamsFailures = failed.rows.filter((row) => row.data.type === 'microsoftteams' && !row.data.willRetry);
     expect(teamsFailures.map((row) => row.execution_id).sort()).toEqual([...ids].sort());
     // Not retried, and the webhook URL's path (its credential) is not shown.
     expect(teamsFailures.every((row) => !row.data.willRetry && row.data.error.startsWith('HTTP 404') && !row.data.address.includes('gone'))).toBe(true);
@@ -225,9 +250,12 @@ describe('notifications from real workers, killed meanwhile', () => {
     expect(view.status).toBe(200);
     expect(view.body.notifications.filter((n) => n.status === 'FAILED')).toEqual([expect.objectContaining({ type: 'microsoftteams', address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/…$/), lastError: expect.stringContaining('HTTP 404') })]);
     expect(view.body.notifications.filter((n) => n.status === 'SENT')).toHaveLength(11);
-    // Slack's 429s: recorded (unless a kill undid the attempt), retried after Retry-After, and delivered (every message arrived above).
+    // Slack's 429s: answered, retried after Retry-After and delivered (every message arrived above);
+    // each is recorded as a failure that will be retried, unless a kill fell between the 429 and
+    // that record (then the claim vanished and the next claim sent it).
+    expect(slack.rateLimitedAnswers).toBe(2);
     const slackFailures = failed.rows.filter((row) => row.data.type === 'slack');
-    expect(slackFailures.length).toBeGreaterThan(0);
+    expect(slackFailures.filter((row) => row.data.error.startsWith('HTTP 429')).length).toBeLessThanOrEqual(2);
     expect(slackFailures.every((row) => row.data.willRetry)).toBe(true);
     await Promise.all(pair.map((worker) => worker.kill('SIGTERM')));
   }, 420_000);

@@ -1,12 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployPolicySchema } from '../../packages/core/src';
 import { eventually } from '../support/eventually';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
 
 /**
  * Pipelines as code against real git: a repository served over HTTP by `git http-backend`, pushes
- * by the git client, GitHub's signed push webhook, and the sync in the worker fetching over HTTP.
+ * by the git client, GitHub's signed push webhook, and the sync in the worker fetching over HTTP,
+ * as service account `gitops` through the checks an API save makes (authentication on).
  */
 const SECRET = 'webhook-secret-for-the-test';
 
@@ -21,7 +23,8 @@ interface Pipeline {
 interface Report {
   commit: string;
   applied: boolean;
-  files: { path: string; outcome: string; errors?: string[] }[];
+  files: { path: string; outcome: string; application?: string; errors?: string[] }[];
+  withheldFiles: number;
 }
 
 const GANTRY_YAML = (waitTime: number) => `# Gantry's own shape, in YAML
@@ -54,10 +57,17 @@ describe('pipelines from a git repository', () => {
     gantry = await startTestGantry({
       webhooks: true,
       secrets: { 'pipelines-hook': SECRET },
+      // The worker checks permissions as production does with authentication on.
+      recheckPermissions: true,
+      deployPolicy: deployPolicySchema.parse({ rules: [{ name: 'no-adhoc', expression: "!pipeline.name.startsWith('adhoc-')", message: 'adhoc- pipelines are for local trials' }] }),
       pipelineRepositories: [
-        { name: 'shop-pipelines', url: repo.url, branch: 'main', path: 'pipelines/', intervalSeconds: 3600, webhookSecret: 'pipelines-hook' },
+        { name: 'shop-pipelines', url: repo.url, branch: 'main', path: 'pipelines/', intervalSeconds: 3600, webhookSecret: 'pipelines-hook', runAs: 'gitops' },
       ],
     });
+    await gantry.auth.setRoleGrants('shop-writers', [{ kind: 'application', name: 'shop', actions: ['READ', 'WRITE'] }], 'test');
+    await gantry.auth.setRoleGrants('shop-readers', [{ kind: 'application', name: 'shop', actions: ['READ'] }], 'test');
+    await gantry.auth.putServiceAccount('gitops', ['shop-writers'], 'test');
+    await gantry.auth.putServiceAccount('releaser', ['shop-writers', 'prod-deployers'], 'test');
   }, 60_000);
 
   afterAll(async () => {
@@ -178,6 +188,51 @@ describe('pipelines from a git repository', () => {
     expect(await report(commit)).toMatchObject({ applied: true });
     // The commit before was refused; this one holds deploy.yaml at waitTime 3 too, now applied.
     expect((await gantry.request<Pipeline>('GET', `/api/v1/pipelines/${deployId}`)).body).toMatchObject({ version: 3, source: { commit } });
+  });
+
+  it("refuses a commit whose files an API save by the repository's principal would be refused: WRITE, runAsUser, the deploy policy", async () => {
+    const other = (name: string, extra = '') => `application: shop\nname: ${name}\nstages:\n  - refId: wait\n    type: wait\n    waitTime: 1\n${extra}`;
+    const commit = await repo.commit(
+      {
+        'pipelines/billing.yaml': other('invoice').replace('application: shop', 'application: billing'),
+        'pipelines/adhoc.yaml': other('adhoc-trial'),
+        'pipelines/runas.yaml': other('nightly', 'triggers:\n  - type: cron\n    cronExpression: 0 0 * * *\n    runAsUser: releaser\n'),
+        'pipelines/fine.yaml': other('fine'),
+      },
+      'files the principal may not save',
+    );
+    const refused = await deliverAndWait(commit, () => report(commit));
+    expect(refused.applied).toBe(false);
+    const errorsOf = (path: string) => refused.files.find((file) => file.path === path)?.errors;
+    expect(errorsOf('pipelines/billing.yaml')).toEqual(['gitops lacks WRITE on application billing, which saving this pipeline needs']);
+    expect(errorsOf('pipelines/adhoc.yaml')).toEqual(['the deploy policy refuses this pipeline: no-adhoc: adhoc- pipelines are for local trials']);
+    expect(errorsOf('pipelines/runas.yaml')).toEqual(['triggers.0.runAsUser: gitops may not make triggers run as releaser: it lacks role prod-deployers']);
+    expect(refused.files.find((file) => file.path === 'pipelines/fine.yaml')).toMatchObject({ outcome: 'notApplied' });
+    expect((await pipelines()).map((pipeline) => pipeline.name).sort()).toEqual(['deploy', 'from-spinnaker']);
+
+    // The report as two other users read it: a reader of shop sees shop's files only; a user who may
+    // read no application sees the commit's outcome and no file.
+    const tokenOf = async (name: string, roles: string[]) => `Bearer ${(await gantry.auth.createToken({ name, roles, createdBy: 'test' })).token}`;
+    const asReader = { authorization: await tokenOf('shop-reader', ['shop-readers']) };
+    const asStranger = { authorization: await tokenOf('stranger', []) };
+    const syncsAs = async (headers: Record<string, string>) => {
+      const response = await gantry.request<{ syncs: Report[] }>('GET', '/api/v1/pipelineRepositories/shop-pipelines/syncs', undefined, headers);
+      expect(response.status).toBe(200);
+      return response.body.syncs.find((sync) => sync.commit === commit)!;
+    };
+    const reader = await syncsAs(asReader);
+    expect(reader.files.map((file) => file.path)).not.toContain('pipelines/billing.yaml');
+    expect(reader.files.every((file) => file.application === 'shop')).toBe(true);
+    expect(reader.files.map((file) => file.path)).toEqual(expect.arrayContaining(['pipelines/adhoc.yaml', 'pipelines/runas.yaml', 'pipelines/fine.yaml']));
+    expect(reader.withheldFiles).toBe(refused.files.length - reader.files.length);
+    expect(reader.withheldFiles).toBeGreaterThan(0);
+    const stranger = await syncsAs(asStranger);
+    expect(stranger).toMatchObject({ applied: false, files: [], withheldFiles: refused.files.length });
+    const listed = await gantry.request<{ repositories: { lastSync: Report | null }[] }>('GET', '/api/v1/pipelineRepositories', undefined, asStranger);
+    expect(listed.body.repositories[0]?.lastSync).toMatchObject({ commit, files: [] });
+    // The admin reads every file.
+    expect(refused.files.map((file) => file.path)).toContain('pipelines/billing.yaml');
+    expect(refused.withheldFiles).toBe(0);
   });
 
   it('refuses a webhook not signed with the repository secret', async () => {

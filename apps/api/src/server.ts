@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
 import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
-import { ProviderRegistry } from '@gantry/providers';
+import { ProviderRegistry, trafficRouterOf } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository, PipelineRepositorySyncs } from '@gantry/store';
 import type { PipelineRepositorySetting } from '@gantry/config';
@@ -110,6 +110,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     saveRules: {
       rules: (deps.deployPolicy ?? EMPTY_DEPLOY_POLICY).rules,
       accounts: () => providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] })),
+    },
+    routerOf: (name, cluster) => {
+      const account = providers.accounts().find((candidate) => candidate.name === name);
+      return account === undefined ? undefined : trafficRouterOf(account, cluster);
     },
     ...(deps.auth.mode === 'on' ? { serviceAccounts: deps.auth.store } : {}),
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { capacityProblem, trafficPlan, weightsProblem, type Capacity } from '@gantry/providers';
+import { capacityProblem, requestRoutingSchema, routeRequest, trafficPlan, weightsProblem, type Capacity, type RoutedRequest } from '@gantry/providers';
 import { DEFAULT_PROXY_PORT_RANGE, freePort, type PortRange } from '@gantry/providers/local/ports';
 import type { ClusterView, CreateServerGroupBody, ServerGroupView } from '@gantry/providers/local/protocol';
 import { STATE_FILE, loadState, saveState, type AgentState, type PersistedCluster, type PersistedInstance } from '@gantry/providers/local/state';
@@ -172,7 +172,9 @@ export class LocalAgent {
     return this.serial(async () => {
       const group = this.require(name);
       group.record.enabled = enabled;
-      this.clusterOf(group.record.cluster).record.weights = null;
+      const cluster = this.clusterOf(group.record.cluster).record;
+      cluster.weights = null;
+      delete cluster.routing;
       this.persist();
       this.log(`${enabled ? 'enabled' : 'disabled'} ${name}`);
       return this.view(group);
@@ -190,8 +192,37 @@ export class LocalAgent {
       const plan = trafficPlan(weights, groups.map((group) => group.record.name));
       for (const group of groups) group.record.enabled = plan.enable.includes(group.record.name);
       cluster.record.weights = Object.fromEntries(Object.entries(weights).filter(([, weight]) => weight > 0));
+      delete cluster.record.routing;
       this.persist();
       this.log(`weights of ${clusterName}: ${JSON.stringify(weights)}`);
+      return this.clusterView(cluster);
+    });
+  }
+
+  /**
+   * An A/B split by request: control and variant in traffic, the cluster's other groups out; a
+   * request the rules send to the variant goes there, every other one to the control (its weight
+   * is 100). Setting the same routing again changes nothing; weights or enable/disable end it.
+   */
+  setRouting(clusterName: string, body: unknown): Promise<ClusterView> {
+    return this.serial(async () => {
+      const parsed = requestRoutingSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new AgentError('BadRequest', `routing.${issue.path.join('.')}: ${issue.message}`);
+      }
+      const routing = parsed.data;
+      const cluster = this.clusters.get(clusterName);
+      const groups = this.groupsOf(clusterName);
+      if (!cluster || groups.length === 0) throw new AgentError('NotFound', `cluster ${clusterName} has no server groups`);
+      for (const name of [routing.control, routing.variant]) {
+        if (!groups.some((group) => group.record.name === name)) throw new AgentError('NotFound', `server group ${name} is not in cluster ${clusterName}`);
+      }
+      for (const group of groups) group.record.enabled = group.record.name === routing.control || group.record.name === routing.variant;
+      cluster.record.weights = { [routing.control]: 100 };
+      cluster.record.routing = routing;
+      this.persist();
+      this.log(`routing of ${clusterName}: ${JSON.stringify(routing)}`);
       return this.clusterView(cluster);
     });
   }
@@ -202,6 +233,9 @@ export class LocalAgent {
       const found = this.groups.get(name);
       if (!found) throw new AgentError('NotFound', `server group ${name} does not exist`);
       found.record.destroying = true;
+      // A split naming a group that leaves ends with it (the other side keeps its weight).
+      const cluster = this.clusters.get(found.record.cluster)?.record;
+      if (cluster?.routing !== undefined && [cluster.routing.control, cluster.routing.variant].includes(name)) delete cluster.routing;
       for (const instance of found.instances.splice(0)) found.retiring.add(instance);
       this.persist();
       this.log(`destroying ${name}`);
@@ -260,7 +294,7 @@ export class LocalAgent {
   }
 
   private newCluster(record: PersistedCluster): ClusterRuntime {
-    const router: ClusterRouter = { pick: () => this.pick(record.name), alternative: (failed) => this.alternative(record.name, failed) };
+    const router: ClusterRouter = { pick: (request) => this.pick(record.name, request), alternative: (failed) => this.alternative(record.name, failed) };
     const cluster: ClusterRuntime = { record, proxy: new ClusterProxy(record.name, router, this.metrics), picker: new SmoothWeightedRoundRobin() };
     this.clusters.set(record.name, cluster);
     return cluster;
@@ -281,9 +315,19 @@ export class LocalAgent {
     return routingWeights(routable, cluster.record.weights);
   }
 
-  private pick(clusterName: string): Target | undefined {
+  /**
+   * The variant takes the requests its rules match while it has an up instance (else the control
+   * takes them, as the weights say); everything else follows the weights.
+   */
+  private pick(clusterName: string, request: RoutedRequest): Target | undefined {
     const cluster = this.clusters.get(clusterName);
     if (!cluster) return undefined;
+    const routing = cluster.record.routing;
+    if (routing !== undefined && routeRequest(routing, request) === 'variant') {
+      const variant = this.groups.get(routing.variant);
+      const target = variant && !variant.record.destroying ? this.instanceOf(variant) : undefined;
+      if (target) return target;
+    }
     const name = cluster.picker.next(this.weightsOf(cluster));
     const group = name === undefined ? undefined : this.groups.get(name);
     return group ? this.instanceOf(group) : undefined;
@@ -395,6 +439,7 @@ export class LocalAgent {
       name: cluster.record.name,
       proxyPort: cluster.record.proxyPort,
       weights: cluster.record.weights,
+      routing: cluster.record.routing ?? null,
       listening: cluster.proxy.listening,
       ...(cluster.proxyError ? { proxyError: cluster.proxyError } : {}),
     };

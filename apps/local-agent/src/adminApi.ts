@@ -84,6 +84,12 @@ export function createAdminServer(options: AdminApiOptions): Server {
       faultable: true,
     },
     {
+      method: 'PUT',
+      pattern: /^\/v1\/clusters\/(?<name>[^/]+)\/routing$/,
+      handler: async (request, { name }) => agent.setRouting(name!, ((await readJson(request)) as { routing?: unknown }).routing),
+      faultable: true,
+    },
+    {
       method: 'POST',
       pattern: /^\/v1\/shutdown$/,
       handler: async (request) => {

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { RoutedRequest } from '@gantry/providers';
 import type { Instance } from './instance';
 import type { ProxyMetrics } from './metrics';
 
@@ -10,8 +11,8 @@ export interface Target {
 
 /** Where the cluster's requests go; the agent answers from its live view of groups and weights. */
 export interface ClusterRouter {
-  /** The next target by the cluster's weights, or undefined when no group in traffic has an up instance. */
-  pick(): Target | undefined;
+  /** The target of this request (its rules, then the cluster's weights), or undefined when no group in traffic has an up instance. */
+  pick(request: RoutedRequest): Target | undefined;
   /** Another up instance for a request `failed` could not take: of the same group if it has one. */
   alternative(failed: Target): Target | undefined;
 }
@@ -73,7 +74,7 @@ export class ClusterProxy {
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const started = process.hrtime.bigint();
-    const target = this.router.pick();
+    const target = this.router.pick({ path: request.url ?? '/', headers: request.headers });
     if (!target) {
       this.answerError(response, 503, 'no server group of this cluster is in traffic with an up instance', '', started);
       request.resume();

@@ -57,8 +57,12 @@ export class Engine {
     this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules), SyncPipelineRepository: syncPipelineRepository(repositories) };
   }
 
-  /** Handles one message in a span of the execution's trace (`trace`, the one the message carries). */
+  /**
+   * Handles one message in a span of the execution's trace (`trace`, the one the message carries),
+   * under its stage's span when it is about a stage.
+   */
   handle(message: EngineMessage, trace?: TraceCarrier): Promise<void> {
+    const stageId = 'stageId' in message ? message.stageId : undefined;
     return inMessageSpan(`engine ${message.type}`, trace, messageAttributes(message), async (span) => {
       const handler = this.handlers[message.type] as Handler<EngineMessage>;
       const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
@@ -74,7 +78,7 @@ export class Engine {
       } finally {
         stopTimer();
       }
-    });
+    }, stageId);
   }
 }
 

@@ -24,6 +24,8 @@ export interface WorkerNotificationSettings extends Omit<ChannelSettings, 'http'
   pollIntervalMs: number;
   maxAttempts: number;
   retry?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
+  /** How long a send's claim keeps other workers off its notification (default 2 minutes); each request of a send gets an eighth of it at most. */
+  leaseMs?: number;
 }
 
 export interface WorkerOptions {
@@ -96,7 +98,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const expressions = new ExpressionSandbox(options.expressionLimits);
   if (options.warmExpressions === true) expressions.warm();
   const secrets = secretResolver(options.secrets ?? {}, process.env);
-  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log);
+  const providers = options.providers ?? new ProviderRegistry([]);
+  const policy = options.deployPolicy ?? EMPTY_DEPLOY_POLICY;
+  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log, { permissions: options.permissions, rules: policy.rules, providers });
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -107,9 +111,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         executions,
         bus: options.bus,
         webhook: options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 },
-        providers: options.providers ?? new ProviderRegistry([]),
+        providers,
         secrets,
-        policy: options.deployPolicy ?? EMPTY_DEPLOY_POLICY,
+        policy,
         jenkinsMasters: options.jenkinsMasters ?? [],
         artifactAccounts: options.artifactAccounts ?? {},
         metricsAccounts: options.metricsAccounts ?? [],
@@ -163,9 +167,12 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   });
   const notifications = options.notifications ?? { pollIntervalMs: 1000, maxAttempts: 8 };
   const webhook = options.webhook ?? { allowedHosts: [], timeoutMs: 30_000 };
+  const leaseMs = notifications.leaseMs ?? 120_000;
   const notificationSender = startNotificationSender({
     pool: options.db.pool,
-    channels: createChannels({ ...notifications, http: { allowedHosts: webhook.allowedHosts, timeoutMs: Math.min(webhook.timeoutMs, 15_000), fetch: globalThis.fetch } }),
+    // A send is at most a few requests (Slack's history check: up to five), each bounded, so it ends within its lease.
+    channels: createChannels({ ...notifications, http: { allowedHosts: webhook.allowedHosts, timeoutMs: Math.min(webhook.timeoutMs, 15_000, Math.floor(leaseMs / 8)), fetch: globalThis.fetch } }),
+    leaseMs,
     log: options.log,
     intervalMs: notifications.pollIntervalMs,
     maxAttempts: notifications.maxAttempts,

@@ -160,6 +160,11 @@ const pipelineRepositoryMap = z.preprocess(
       passwordSecret: secretName.optional(),
       /** The secret push webhooks are signed with (GitHub, Bitbucket) or carry (GitLab's X-Gitlab-Token). */
       webhookSecret: secretName.optional(),
+      /**
+       * The service account the sync saves as (its roles now): each file must pass the checks a save
+       * through the API by it would (WRITE, runAsUser, deploy policy). Needed with authentication on.
+       */
+      runAs: z.string().min(1).optional(),
     }),
   ),
 );
@@ -212,6 +217,7 @@ export const configSchema = z.object({
   pipelinesRepoIntervalSec: z.coerce.number().int().min(5).default(60),
   pipelinesRepoWebhookSecret: secretName.optional(),
   pipelinesRepoPasswordSecret: secretName.optional(),
+  pipelinesRepoRunAs: z.string().min(1).optional(),
   /** Artifact accounts bakes and deploys fetch through (README "Artifact accounts"); the built-in two need no entry. */
   artifactAccounts: artifactAccountMap.default({}),
   metricsAccounts: metricsAccountMap.default({}),
@@ -283,6 +289,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   pipelinesRepoIntervalSec: 'GANTRY_PIPELINES_REPO_INTERVAL_SEC',
   pipelinesRepoWebhookSecret: 'GANTRY_PIPELINES_REPO_WEBHOOK_SECRET',
   pipelinesRepoPasswordSecret: 'GANTRY_PIPELINES_REPO_PASSWORD_SECRET',
+  pipelinesRepoRunAs: 'GANTRY_PIPELINES_REPO_RUN_AS',
   artifactAccounts: 'GANTRY_ARTIFACT_ACCOUNTS',
   metricsAccounts: 'GANTRY_METRICS_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
@@ -420,6 +427,7 @@ export function pipelineRepositoriesOf(config: GantryConfig): PipelineRepository
             intervalSeconds: config.pipelinesRepoIntervalSec,
             ...(config.pipelinesRepoWebhookSecret === undefined ? {} : { webhookSecret: config.pipelinesRepoWebhookSecret }),
             ...(config.pipelinesRepoPasswordSecret === undefined ? {} : { passwordSecret: config.pipelinesRepoPasswordSecret }),
+            ...(config.pipelinesRepoRunAs === undefined ? {} : { runAs: config.pipelinesRepoRunAs }),
           },
         ];
   const named = Object.entries(config.pipelineRepositories).map(([name, setting]) => ({ name, ...setting }));

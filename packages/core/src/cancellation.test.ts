@@ -35,10 +35,12 @@ describe('onCancel', () => {
 });
 
 describe('cleansUpOnCancel', () => {
-  it('names the types that declare cancel tasks', () => {
-    expect(cleansUpOnCancel('canary')).toBe(true);
-    expect(cleansUpOnCancel('deploy')).toBe(true);
-    expect(cleansUpOnCancel('wait')).toBe(false);
-    expect(cleansUpOnCancel('webhook')).toBe(false);
+  it('names the stages whose type plans cancel tasks for their fields', () => {
+    expect(cleansUpOnCancel({ type: 'canary', context: {} })).toBe(true);
+    expect(cleansUpOnCancel({ type: 'deploy', context: {} })).toBe(true);
+    expect(cleansUpOnCancel({ type: 'wait', context: {} })).toBe(false);
+    expect(cleansUpOnCancel({ type: 'webhook', context: {} })).toBe(false);
+    expect(cleansUpOnCancel({ type: 'kayentaCanary', context: { analysisType: 'realTimeAutomatic' } })).toBe(true);
+    expect(cleansUpOnCancel({ type: 'kayentaCanary', context: { analysisType: 'realTime' } })).toBe(false);
   });
 });

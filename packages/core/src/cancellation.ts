@@ -33,9 +33,10 @@ export function onCancel(stage: CancelableStage, tasks: readonly CancelableTask[
 }
 
 /**
- * Whether canceling a stage of this type may leave cleanup to run, so the execution stays RUNNING
- * (canceled) until it has, instead of turning CANCELED at once.
+ * Whether canceling this stage may leave cleanup to run, so the execution stays RUNNING (canceled)
+ * until it has, instead of turning CANCELED at once. Decided from its fields, as its cancel tasks
+ * are (a kayentaCanary cleans up only when it deployed its own groups).
  */
-export function cleansUpOnCancel(type: string): boolean {
-  return getStageType(type)?.cancelTasks !== undefined;
+export function cleansUpOnCancel(stage: CancelableStage): boolean {
+  return (getStageType(stage.type)?.cancelTasks?.(stage.context) ?? []).length > 0;
 }

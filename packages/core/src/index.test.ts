@@ -15,6 +15,7 @@ describe('@gantry/core entry point', () => {
       'findAmi',
       'deploy',
       'canary',
+      'abTest',
       'cloneServerGroup',
       'resizeServerGroup',
       'enableServerGroup',

@@ -41,12 +41,14 @@ export {
 } from './stages/findArtifactFromExecution';
 export { savePipelineStage, savePipelineFieldsSchema, pipelineToSave, type SavePipelineFields } from './stages/savePipeline';
 export { jenkinsStage, jenkinsFieldsSchema, JENKINS_STOP_TASK, type JenkinsFields } from './stages/jenkins';
-export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaScheduleInputOf, type KayentaCanaryFields } from './stages/kayentaCanary';
+export { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaClusterOf, kayentaScheduleInputOf, type KayentaCanaryFields, type KayentaDeployments, type KayentaServerGroupSpec } from './stages/kayentaCanary';
 export * from './jenkins/jenkins';
 export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields } from './stages/webhook';
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
+export * from './routing/requestRules';
+export * from './routing/routers';
 export * from './stages/manifest';
 export * from './manifests';
 export { resolveStage, stageExpressions } from './stages/resolve';
@@ -146,4 +148,5 @@ export {
   SLACK_SIGNATURE_WINDOW_SECONDS,
   type SlackJudgmentCallback,
 } from './notifications/channels';
+export { syncRefusals, type SyncCheckInputs, type SyncPrincipal } from './gitops/syncChecks';
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';

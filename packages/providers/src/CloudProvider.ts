@@ -3,6 +3,10 @@
  * once (docs/architecture.md "Providers"). Every method is idempotent: calling it again after a crash, with
  * the same arguments, converges on the same state and never creates a second resource.
  */
+import type { RequestRouting } from '@gantry/core';
+
+export type { RequestRouting } from '@gantry/core';
+
 export type ProviderKind = 'aws' | 'gcp' | 'kubernetes' | 'local';
 
 export interface Capacity {
@@ -126,6 +130,15 @@ export interface CloudProvider {
   disable(ref: ServerGroupRef): Promise<void>;
   /** Weights by server group name, summing to 100. */
   setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void>;
+  /**
+   * An A/B split by request (docs/ab-testing.md): requests matching `routing.rules` (or its sticky
+   * percentage) go to `routing.variant`, every other one to `routing.control`; both are put into
+   * traffic, the cluster's other groups out. It replaces the cluster's weights, and
+   * setTrafficWeights, enable or disable end it (the rules are gone with them). Idempotent: the
+   * same routing again changes nothing. A router that cannot carry a rule throws Fatal naming it
+   * (the pipeline save refuses such a stage first, see core's `routingIssues`).
+   */
+  setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void>;
   /**
    * Idempotent: a group that is already gone is done, so a task re-run after a crash, or a second
    * poll while the cloud finishes deleting, succeeds instead of failing on NotFound.

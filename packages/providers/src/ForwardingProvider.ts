@@ -6,6 +6,7 @@ import type {
   Health,
   Image,
   ProviderKind,
+  RequestRouting,
   ServerGroup,
   ServerGroupRef,
   ServerGroupSpec,
@@ -54,6 +55,10 @@ export abstract class ForwardingProvider implements CloudProvider {
 
   setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
     return this.forward('setTrafficWeights', (provider) => provider.setTrafficWeights(cluster, weights), cluster);
+  }
+
+  setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
+    return this.forward('setRequestRouting', (provider) => provider.setRequestRouting(cluster, routing), cluster);
   }
 
   destroy(ref: ServerGroupRef): Promise<void> {

@@ -42,6 +42,7 @@ function flakyProvider(failures: ProviderErrorKind[]): CloudProvider & { calls: 
     enable: () => attempt('enable', undefined),
     disable: () => attempt('disable', undefined),
     setTrafficWeights: () => attempt('setTrafficWeights', undefined),
+    setRequestRouting: () => attempt('setRequestRouting', undefined),
     destroy: () => attempt('destroy', undefined),
     health: () => attempt('health', { desired: 1, up: 1, down: 0, unknown: 0 }),
   };

@@ -12,6 +12,7 @@ export const CONFLICT_RETRYING_OPERATIONS: ReadonlySet<ProviderOperation> = new 
   'enable',
   'disable',
   'setTrafficWeights',
+  'setRequestRouting',
   'destroy',
   'getServerGroup',
   'listServerGroups',

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './retry';
 export * from './validation';
 export * from './trafficWeights';
+export * from './requestRouting';
 export * from './accounts';
 export * from './defaultLocation';
 export * from './RetryingProvider';

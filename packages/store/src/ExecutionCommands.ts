@@ -49,7 +49,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
       const stages = await selectStages(sql, execution.id);
       // A stage that undoes what it leaves half done (a canary's abort, a deploy's rollback) does so
       // in the worker: the execution stays RUNNING until that cleanup has ended, then turns CANCELED.
-      const cleansUp = stages.some((stage) => (stage.status === 'RUNNING' || stage.status === 'PAUSED') && cleansUpOnCancel(stage.type));
+      const cleansUp = stages.some((stage) => (stage.status === 'RUNNING' || stage.status === 'PAUSED') && cleansUpOnCancel(stage));
       await updateExecution(sql, execution.id, {
         canceled: true,
         canceled_by: actorOf(input),

@@ -74,7 +74,7 @@ export class PipelineRepositorySyncs {
         const changed: ChangedPipeline[] = [];
         const files: SyncedFile[] = [];
         for (const entry of plan) {
-          if (entry.kind === 'error') files.push({ path: entry.path, outcome: 'error', errors: entry.errors });
+          if (entry.kind === 'error') files.push({ path: entry.path, outcome: 'error', ...(entry.owner ?? {}), errors: entry.errors });
           else if (failed) files.push({ path: entry.path, outcome: 'notApplied', application: entry.definition.application, name: entry.definition.name });
           else files.push(await write(tx, repository, commit, entry, now, changed));
         }
@@ -106,7 +106,7 @@ export class PipelineRepositorySyncs {
 }
 
 type PlanEntry =
-  | { kind: 'error'; path: string; errors: string[] }
+  | { kind: 'error'; path: string; errors: string[]; owner?: { application: string; name: string } }
   | { kind: 'write'; path: string; definition: PipelineDefinition; target: ManagedRow | undefined };
 
 /** Which row each file writes (its own by path, else the pipeline of its name), refusing names others hold. */
@@ -116,7 +116,8 @@ async function planWrites(tx: Tx, repository: string, readings: readonly Pipelin
   const entries: PlanEntry[] = [];
   for (const reading of readings) {
     if (!('definition' in reading)) {
-      entries.push({ kind: 'error', path: reading.path, errors: reading.errors });
+      const owner = reading.application === undefined || reading.name === undefined ? undefined : { application: reading.application, name: reading.name };
+      entries.push({ kind: 'error', path: reading.path, errors: reading.errors, ...(owner === undefined ? {} : { owner }) });
       continue;
     }
     const { application, name } = reading.definition;
@@ -127,11 +128,11 @@ async function planWrites(tx: Tx, repository: string, readings: readonly Pipelin
     if (holder && holder.id !== own?.id && !moved) {
       if (holder.gitRepository !== null) {
         const where = holder.gitRepository === repository ? `file ${holder.gitPath ?? '?'}` : `git repository '${holder.gitRepository}'`;
-        entries.push({ kind: 'error', path: reading.path, errors: [`pipeline '${name}' of application '${application}' is managed by ${where}`] });
+        entries.push({ kind: 'error', path: reading.path, errors: [`pipeline '${name}' of application '${application}' is managed by ${where}`], owner: { application, name } });
         continue;
       }
       if (own !== undefined) {
-        entries.push({ kind: 'error', path: reading.path, errors: [`another pipeline already uses the name '${name}' in application '${application}'`] });
+        entries.push({ kind: 'error', path: reading.path, errors: [`another pipeline already uses the name '${name}' in application '${application}'`], owner: { application, name } });
         continue;
       }
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { redactSecrets, type ExpressionLanguage, type Status } from '@gantry/core';
+import type { TraceCarrier } from '@gantry/telemetry';
 import type { SqlClient } from './database';
 import type { JsonObject } from './types';
 
@@ -23,6 +24,8 @@ export interface ExecutionRow {
   expression_language: ExpressionLanguage;
   idempotency_key: string | null;
   parent_execution_id: string | null;
+  /** The trace it belongs to (W3C trace context), recorded at its launch when the launcher traced. */
+  trace: TraceCarrier | null;
   canceled: boolean;
   canceled_by: string | null;
   cancellation_reason: string | null;
@@ -75,7 +78,7 @@ const JSON_COLUMNS = new Set(['trigger', 'parameters', 'definition', 'context', 
 
 const EXECUTION_COLUMNS =
   'id, pipeline_id, pipeline_version, application, pipeline_name, status, trigger, parameters, limit_concurrent, keep_waiting_pipelines, ' +
-  'expression_language, idempotency_key, parent_execution_id, canceled, canceled_by, cancellation_reason, paused_by, pause_time, ' +
+  'expression_language, idempotency_key, parent_execution_id, trace, canceled, canceled_by, cancellation_reason, paused_by, pause_time, ' +
   'build_time, start_time, end_time, version';
 const STAGE_COLUMNS =
   'id, execution_id, ref_id, type, name, requisite_stage_ref_ids, definition, context, outputs, status, attempt, error, start_time, end_time, version';
@@ -107,6 +110,13 @@ export interface ExecutionNotificationSources {
 }
 
 export type LockedExecutionRow = ExecutionRow & { notificationSources: ExecutionNotificationSources };
+
+/** The traces of these executions (those that have one), for messages re-created without one. */
+export async function selectExecutionTraces(sql: SqlClient, ids: string[]): Promise<Map<string, TraceCarrier>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql.query<{ id: string; trace: TraceCarrier }>('SELECT id, trace FROM executions WHERE id = ANY($1::uuid[]) AND trace IS NOT NULL', [ids]);
+  return new Map(rows.map((row) => [row.id, row.trace]));
+}
 
 export async function lockExecution(sql: SqlClient, id: string): Promise<ExecutionRow | null> {
   const { rows } = await sql.query<ExecutionRow>(prepared(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = $1 FOR UPDATE`, [id]));

@@ -42,8 +42,9 @@ export interface NotificationToSend {
 
 /**
  * The entry point for anything that wants a notification sent (the engine's events, drift): call it
- * inside the transaction that makes the change it announces. The workers send it at least once
- * and retry with backoff; its key makes repeated calls one message.
+ * inside the transaction that makes the change it announces. The workers send it effectively
+ * once (claimed, sent, marked; see claimDueNotification) and retry with backoff; its key makes
+ * repeated calls one message.
  */
 export async function enqueueNotifications(sql: SqlClient, notifications: readonly NotificationToSend[]): Promise<void> {
   for (const n of notifications) {
@@ -153,29 +154,54 @@ export interface DueNotification {
 }
 
 /**
- * Locks the oldest due PENDING row for the caller's transaction (SKIP LOCKED: another worker's send
- * in progress is left alone). The lock is held while the message is sent, so a worker that dies
- * mid-send releases it and another sends it; a sent row is never picked again.
+ * A row claimed for one send: `claim` identifies the claim; `uncertain`, some earlier claim ended
+ * unmarked (its sender died mid-send, maybe after the receiver took the message), so the channel
+ * checks before sending where it can. Marks count `attempts`, so `claims - attempts` of a sent row
+ * is how many claims vanished.
  */
-export async function lockDueNotification(sql: SqlClient, now: Date): Promise<DueNotification | undefined> {
-  const { rows } = await sql.query<DueNotification>(
-    `SELECT id, key, execution_id, stage_id, event, type, address, message, attempts FROM notification_deliveries
-     WHERE status = 'PENDING' AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    [now],
+export interface ClaimedNotification extends DueNotification {
+  claim: number;
+  uncertain: boolean;
+  first_claimed_at: Date;
+}
+
+/**
+ * Claims the oldest due PENDING row whose lease is not running, for `leaseMs`, in one statement that
+ * commits on its own (SKIP LOCKED: a row another sender is claiming is left alone). Nothing else
+ * takes the row until the lease runs out, so a sender killed mid-send does not make the next one
+ * send it again at once; after the lease, the next claim is `uncertain` and checks the receiver
+ * where it can. The lease must outlast a send (NotificationSender bounds the send by it).
+ */
+export async function claimDueNotification(sql: SqlClient, now: Date, leaseMs: number): Promise<ClaimedNotification | undefined> {
+  const { rows } = await sql.query<ClaimedNotification>(
+    `UPDATE notification_deliveries SET claims = claims + 1, claimed_until = $2, first_claimed_at = COALESCE(first_claimed_at, $1)
+     WHERE id = (SELECT id FROM notification_deliveries
+                 WHERE status = 'PENDING' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+                 ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING id, key, execution_id, stage_id, event, type, address, message, attempts, claims AS claim, claims - 1 > attempts AS uncertain, first_claimed_at`,
+    [now, new Date(now.getTime() + leaseMs)],
   );
   return rows[0];
 }
 
-export async function markNotificationSent(sql: SqlClient, id: string, now: Date): Promise<void> {
-  await sql.query(`UPDATE notification_deliveries SET status = 'SENT', attempts = attempts + 1, sent_at = $2, last_error = NULL WHERE id = $1`, [id, now]);
+/** Marks the claimed row SENT; false when the claim is no longer this one (its lease ran out and another sender took it). */
+export async function markNotificationSent(sql: SqlClient, claimed: Pick<ClaimedNotification, 'id' | 'claim'>, now: Date, remoteRef?: string): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `UPDATE notification_deliveries SET status = 'SENT', attempts = attempts + 1, sent_at = $3, last_error = NULL, claimed_until = NULL, remote_ref = COALESCE($4, remote_ref)
+     WHERE id = $1 AND claims = $2 AND status = 'PENDING'`,
+    [claimed.id, claimed.claim, now, remoteRef ?? null],
+  );
+  return rowCount === 1;
 }
 
-/** A failed attempt: tried again at `retryAt`, or FAILED for good when there is none. */
-export async function markNotificationFailed(sql: SqlClient, id: string, error: string, retryAt: Date | undefined): Promise<void> {
-  await sql.query(
-    `UPDATE notification_deliveries SET attempts = attempts + 1, last_error = $2, status = $3, next_attempt_at = COALESCE($4, next_attempt_at) WHERE id = $1`,
-    [id, error.slice(0, 2000), retryAt === undefined ? 'FAILED' : 'PENDING', retryAt ?? null],
+/** A failed attempt of this claim: tried again at `retryAt`, or FAILED for good when there is none; false when the claim is no longer this one. */
+export async function markNotificationFailed(sql: SqlClient, claimed: Pick<ClaimedNotification, 'id' | 'claim'>, error: string, retryAt: Date | undefined): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `UPDATE notification_deliveries SET attempts = attempts + 1, last_error = $3, status = $4, next_attempt_at = COALESCE($5, next_attempt_at), claimed_until = NULL
+     WHERE id = $1 AND claims = $2 AND status = 'PENDING'`,
+    [claimed.id, claimed.claim, error.slice(0, 2000), retryAt === undefined ? 'FAILED' : 'PENDING', retryAt ?? null],
   );
+  return rowCount === 1;
 }
 
 export type NotificationStatus = 'PENDING' | 'SENT' | 'FAILED';

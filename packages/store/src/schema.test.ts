@@ -59,6 +59,7 @@ describe('migrations match schema.prisma', () => {
       expressionLanguage: 'spel',
       idempotencyKey: 'key-1',
       parentExecutionId: randomUUID(),
+      trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
       canceled: true,
       canceledBy: 'lee',
       cancellationReason: 'because',
@@ -168,6 +169,10 @@ describe('migrations match schema.prisma', () => {
       nextAttemptAt: at,
       lastError: 'HTTP 404',
       sentAt: at,
+      claims: 4,
+      claimedUntil: at,
+      firstClaimedAt: at,
+      remoteRef: 'CDEPLOYS:1.000001',
       createdAt: at,
     };
     expect(await prisma.notificationDelivery.create({ data: notification })).toEqual(notification);

@@ -3,7 +3,10 @@
  * (bearer bot token, JSON body, HTTP 200 with `{ok: false, error}` for refusals, HTTP 429 with
  * Retry-After when rate limited), incoming webhooks (`/services/T…/B…/…`, answered `ok` as text,
  * `invalid_payload`/`no_text` with 400) and the response URLs of interactive messages
- * (`/actions/…`, where a `replace_original` body replaces the message).
+ * (`/actions/…`, where a `replace_original` body replaces the message). The read methods a sender
+ * uses to find a message it may have posted: conversations.list (channels by id `C<NAME>`) and
+ * conversations.history (form-encoded, ids only, newest first, `metadata` only with
+ * `include_all_metadata`, `oldest` exclusive, cursor pages).
  */
 import { createServer, type Server } from 'node:http';
 import { closeServer, listenLocal, readBody } from '../httpServer';
@@ -15,6 +18,8 @@ export interface SlackMessage {
   ts: string;
   text: string;
   blocks: unknown[];
+  /** chat.postMessage's `metadata` ({event_type, event_payload}), when given. */
+  metadata?: unknown;
 }
 
 export interface SlackReplacement {
@@ -34,6 +39,8 @@ export interface FakeSlack {
   replacements: SlackReplacement[];
   /** The next `count` chat.postMessage calls answer 429 (Retry-After: 1). */
   rateLimitNext(count: number): void;
+  /** How many 429s were answered so far. */
+  readonly rateLimitedAnswers: number;
   close(): Promise<void>;
 }
 
@@ -41,6 +48,7 @@ export async function startFakeSlack(options: { botToken: string; channels: stri
   const messages: SlackMessage[] = [];
   const replacements: SlackReplacement[] = [];
   let rateLimited = 0;
+  let rateLimitedAnswers = 0;
   let sequence = 0;
   const ts = () => `${Math.floor(Date.now() / 1000)}.${String(++sequence).padStart(6, '0')}`;
 
@@ -54,6 +62,28 @@ export async function startFakeSlack(options: { botToken: string; channels: stri
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
         res.end(body);
       };
+      const channelId = (name: string) => `C${name.toUpperCase()}`;
+      if (req.method === 'POST' && (req.url === '/api/conversations.list' || req.url === '/api/conversations.history')) {
+        if (req.headers.authorization !== `Bearer ${options.botToken}`) return json(200, { ok: false, error: 'invalid_auth' });
+        const form = new URLSearchParams(raw.toString('utf8'));
+        const limit = Number(form.get('limit') ?? 100);
+        const offset = Number(form.get('cursor') ?? 0);
+        const page = <T>(items: T[]) => ({ items: items.slice(offset, offset + limit), next: offset + limit < items.length ? String(offset + limit) : '' });
+        if (req.url === '/api/conversations.list') {
+          const { items, next } = page(options.channels.map((name) => ({ id: channelId(name), name, is_channel: true })));
+          return json(200, { ok: true, channels: items, response_metadata: { next_cursor: next } });
+        }
+        const name = options.channels.find((candidate) => channelId(candidate) === form.get('channel'));
+        if (name === undefined) return json(200, { ok: false, error: 'channel_not_found' });
+        const oldest = Number(form.get('oldest') ?? 0);
+        const withMetadata = form.get('include_all_metadata') === 'true';
+        const history = messages
+          .filter((m) => m.via === 'chat.postMessage' && m.to === name && Number(m.ts) > oldest)
+          .reverse()
+          .map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}) }));
+        const { items, next } = page(history);
+        return json(200, { ok: true, messages: items, has_more: next !== '', response_metadata: { next_cursor: next } });
+      }
       let body: Record<string, unknown>;
       try {
         body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -65,6 +95,7 @@ export async function startFakeSlack(options: { botToken: string; channels: stri
       if (req.method === 'POST' && req.url === '/api/chat.postMessage') {
         if (rateLimited > 0) {
           rateLimited--;
+          rateLimitedAnswers++;
           return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
         }
         const auth = req.headers.authorization;
@@ -73,9 +104,9 @@ export async function startFakeSlack(options: { botToken: string; channels: stri
         const channel = typeof body.channel === 'string' ? body.channel : '';
         if (!options.channels.includes(channel)) return json(200, { ok: false, error: 'channel_not_found' });
         if (messageText === '' && blocks.length === 0) return json(200, { ok: false, error: 'no_text' });
-        const message: SlackMessage = { to: channel, via: 'chat.postMessage', ts: ts(), text: messageText, blocks };
+        const message: SlackMessage = { to: channel, via: 'chat.postMessage', ts: ts(), text: messageText, blocks, ...(body.metadata === undefined ? {} : { metadata: body.metadata }) };
         messages.push(message);
-        return json(200, { ok: true, channel: `C${channel.toUpperCase()}`, ts: message.ts, message: { type: 'message', text: messageText, blocks } });
+        return json(200, { ok: true, channel: channelId(channel), ts: message.ts, message: { type: 'message', text: messageText, blocks } });
       }
       if (req.method === 'POST' && req.url?.startsWith('/services/')) {
         if (messageText === '' && blocks.length === 0) return text(400, 'no_text');
@@ -101,6 +132,9 @@ export async function startFakeSlack(options: { botToken: string; channels: stri
     replacements,
     rateLimitNext(count) {
       rateLimited = count;
+    },
+    get rateLimitedAnswers() {
+      return rateLimitedAnswers;
     },
     close: () => closeServer(server),
   };

@@ -2,7 +2,8 @@
  * Microsoft Teams' incoming webhook (an Office 365 connector URL, `/webhookb2/…`): a MessageCard
  * is accepted with HTTP 200 and the body `1`; a card with neither `text` nor `summary` gets 400
  * "Summary or Text is required." as Teams answers it. Google Chat's space webhook
- * (`/v1/spaces/<space>/messages?key=…&token=…`) answers the created message.
+ * (`/v1/spaces/<space>/messages?key=…&token=…`) answers the created message; a repeated
+ * `requestId` answers the message that request created and creates none.
  */
 import { createServer, type Server } from 'node:http';
 import { closeServer, listenLocal, readBody } from '../httpServer';
@@ -23,6 +24,7 @@ export interface FakeChatWebhooks {
 export async function startFakeChatWebhooks(): Promise<FakeChatWebhooks> {
   const teams: ChatCard[] = [];
   const googleChat: ChatCard[] = [];
+  const byRequest = new Map<string, unknown>();
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
       let body: Record<string, unknown>;
@@ -48,9 +50,16 @@ export async function startFakeChatWebhooks(): Promise<FakeChatWebhooks> {
           res.writeHead(400, { 'content-type': 'application/json' });
           return res.end(JSON.stringify({ error: { code: 400, message: 'Message cannot be empty.', status: 'INVALID_ARGUMENT' } }));
         }
-        googleChat.push({ path, body });
+        const requestId = new URL(path, 'http://fake').searchParams.get('requestId');
+        const key = requestId === null ? undefined : `${space}/${requestId}`;
+        let created = key === undefined ? undefined : byRequest.get(key);
+        if (created === undefined) {
+          googleChat.push({ path, body });
+          created = { name: `spaces/${space}/messages/${googleChat.length}`, text: body.text, createTime: new Date().toISOString() };
+          if (key !== undefined) byRequest.set(key, created);
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ name: `spaces/${space}/messages/${googleChat.length}`, text: body.text, createTime: new Date().toISOString() }));
+        return res.end(JSON.stringify(created));
       }
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');

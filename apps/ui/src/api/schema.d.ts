@@ -4979,6 +4979,7 @@ export interface components {
             commit: string;
             /** @description All of the commit was applied; false: none of it (see the files in error) */
             applied: boolean;
+            /** @description The files of applications the caller may READ (all of them for an admin) */
             files: {
                 path: string;
                 /**
@@ -4992,6 +4993,8 @@ export interface components {
                 version?: number;
                 errors?: string[];
             }[];
+            /** @description Files of the commit left out: of applications the caller may not READ, or in error before naming one */
+            withheldFiles: number;
             syncedAt: string;
         };
         TriggerResponse: {

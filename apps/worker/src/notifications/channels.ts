@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { emailText, googleChatBody, slackBody, slackReplacementBody, teamsBody, type NotificationMessage } from '@gantry/core';
-import type { DueNotification } from '@gantry/store';
+import type { ClaimedNotification } from '@gantry/store';
 import { createTransport, type Transporter } from 'nodemailer';
-import { sendRequest, type SendOutcome } from '../tasks/http/sendRequest';
+import { MAX_BODY_BYTES, sendRequest, type SendOutcome } from '../tasks/http/sendRequest';
 
 /**
  * One attempt to deliver one notification over its channel. Every HTTP request (Slack, Teams,
@@ -11,7 +11,8 @@ import { sendRequest, type SendOutcome } from '../tasks/http/sendRequest';
  */
 
 export type Attempt =
-  | { ok: true }
+  /** `remoteRef`: what the receiver named the message, where it says (Slack: `<channel id>:<ts>`). */
+  | { ok: true; remoteRef?: string }
   /** `permanent`: retrying cannot help (refused by the guard, a 404, Slack's channel_not_found). */
   | { ok: false; error: string; permanent: boolean; retryAfterMs?: number };
 
@@ -25,9 +26,14 @@ export interface ChannelSettings {
 }
 
 export interface Channels {
-  deliver(notification: DueNotification): Promise<Attempt>;
+  deliver(notification: ClaimedNotification): Promise<Attempt>;
   close(): void;
 }
+
+/** The metadata event type Gantry's Slack messages carry, with the notification's key as payload. */
+const SLACK_METADATA_EVENT = 'gantry_notification';
+/** Pages of conversations.list / conversations.history read when looking for a message: bounded, as the send is by its lease. */
+const SLACK_PAGES = 2;
 
 /** Slack Web API errors worth another try; any other `ok: false` is a configuration problem. */
 const SLACK_TRANSIENT = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
@@ -37,16 +43,16 @@ export function createChannels(settings: ChannelSettings): Channels {
   const post = (url: string, body: unknown, headers: Record<string, string> = {}): Promise<SendOutcome> =>
     sendRequest(
       { url, method: 'POST', headers: new Headers({ 'content-type': 'application/json; charset=utf-8', ...headers }), body: typeof body === 'string' ? body : JSON.stringify(body) },
-      { fetch: settings.http.fetch, timeoutMs: settings.http.timeoutMs, allowedHosts: settings.http.allowedHosts, maxBodyBytes: 64 * 1024 },
+      { fetch: settings.http.fetch, timeoutMs: settings.http.timeoutMs, allowedHosts: settings.http.allowedHosts, maxBodyBytes: MAX_BODY_BYTES },
     );
 
-  const messageOf = (notification: DueNotification): NotificationMessage => {
+  const messageOf = (notification: ClaimedNotification): NotificationMessage => {
     const { linkPath, replacesOriginal: _, ...message } = notification.message;
     const base = settings.publicUrl?.replace(/\/+$/, '');
     return { ...message, ...(base === undefined || linkPath === undefined ? {} : { link: `${base}${linkPath}` }) };
   };
 
-  const slack = async (notification: DueNotification): Promise<Attempt> => {
+  const slack = async (notification: ClaimedNotification): Promise<Attempt> => {
     const message = messageOf(notification);
     if (notification.message.replacesOriginal === true) return httpAttempt(await post(notification.address, slackReplacementBody(message.text)));
     // An incoming webhook's URL as the address (echo does the same); otherwise a channel for chat.postMessage.
@@ -54,18 +60,76 @@ export function createChannels(settings: ChannelSettings): Channels {
     const token = settings.slack?.botToken;
     if (token === undefined) return { ok: false, permanent: true, error: `slack channel ${notification.address} needs a bot token (notifications.slack.botTokenSecret)` };
     const channel = notification.address.replace(/^#/, '');
-    const outcome = await post(`${settings.slack?.apiUrl ?? 'https://slack.com/api'}/chat.postMessage`, { channel, ...slackBody(message) }, { authorization: `Bearer ${token}` });
-    const attempt = httpAttempt(outcome);
-    if (!attempt.ok || outcome.kind !== 'response') return attempt;
-    const answer = outcome.response.body as { ok?: unknown; error?: unknown } | null;
-    if (answer?.ok === true) return { ok: true };
-    const error = typeof answer?.error === 'string' ? answer.error : 'no "ok" in the answer';
-    return { ok: false, permanent: !SLACK_TRANSIENT.has(error), error: `chat.postMessage: ${error}` };
+    const api = slackApi(settings.slack?.apiUrl ?? 'https://slack.com/api', token);
+    // A sender died mid-send: the message may be in the channel already, found by the key it carries.
+    if (notification.uncertain) {
+      const found = await api.findPosted(channel, notification.key, notification.first_claimed_at);
+      if (!found.ok || found.remoteRef !== undefined) return found;
+    }
+    const answer = await api.call('chat.postMessage', { channel, ...slackBody(message), metadata: { event_type: SLACK_METADATA_EVENT, event_payload: { key: notification.key } } });
+    if (!answer.ok) return answer;
+    return { ok: true, ...(typeof answer.body.channel === 'string' && typeof answer.body.ts === 'string' ? { remoteRef: `${answer.body.channel}:${answer.body.ts}` } : {}) };
   };
 
-  const email = async (notification: DueNotification): Promise<Attempt> => {
+  /** Slack's Web API with the bot token: a method's answer, `ok: false` (transient or not) as an Attempt. */
+  const slackApi = (apiUrl: string, token: string) => {
+    // JSON for chat.postMessage (its blocks and metadata); form fields for the read methods, which every Web API method takes.
+    const call = async (method: string, body: Record<string, unknown>, form = false): Promise<Extract<Attempt, { ok: false }> | { ok: true; body: Record<string, unknown> }> => {
+      const outcome = form
+        ? await post(`${apiUrl}/${method}`, new URLSearchParams(Object.entries(body).map(([name, value]): [string, string] => [name, String(value)])).toString(), {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          })
+        : await post(`${apiUrl}/${method}`, body, { authorization: `Bearer ${token}` });
+      const attempt = httpAttempt(outcome);
+      if (!attempt.ok || outcome.kind !== 'response') return attempt.ok ? { ok: false, permanent: false, error: `${method}: no answer` } : attempt;
+      const answer = outcome.response.body as Record<string, unknown> | null;
+      if (answer?.ok === true) return { ok: true, body: answer };
+      const error = typeof answer?.error === 'string' ? answer.error : 'no "ok" in the answer';
+      return { ok: false, permanent: !SLACK_TRANSIENT.has(error), error: `${method}: ${error}` };
+    };
+    const nextCursor = (body: Record<string, unknown>) => {
+      const cursor = (body.response_metadata as { next_cursor?: unknown } | undefined)?.next_cursor;
+      return typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
+    };
+    /** The channel's id: conversations.history takes ids only, chat.postMessage also names. */
+    const channelId = async (channel: string): Promise<Extract<Attempt, { ok: false }> | { ok: true; id: string | undefined }> => {
+      if (/^[CGD][A-Z0-9]{6,}$/.test(channel)) return { ok: true, id: channel };
+      let cursor: string | undefined;
+      for (let page = 0; page < SLACK_PAGES; page++) {
+        const answer = await call('conversations.list', { types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, ...(cursor === undefined ? {} : { cursor }) }, true);
+        if (!answer.ok) return answer;
+        const found = (answer.body.channels as { id?: unknown; name?: unknown }[] | undefined)?.find((candidate) => candidate.name === channel);
+        if (typeof found?.id === 'string') return { ok: true, id: found.id };
+        cursor = nextCursor(answer.body);
+        if (cursor === undefined) break;
+      }
+      return { ok: true, id: undefined };
+    };
+    /** Whether a message carrying `key` was posted since `since` (a minute earlier, for clock skew): its ref, or none. */
+    const findPosted = async (channel: string, key: string, since: Date): Promise<Attempt> => {
+      const id = await channelId(channel);
+      if (!id.ok || id.id === undefined) return id.ok ? { ok: true } : id;
+      let cursor: string | undefined;
+      for (let page = 0; page < SLACK_PAGES; page++) {
+        const answer = await call('conversations.history', { channel: id.id, oldest: String(Math.floor(since.getTime() / 1000) - 60), include_all_metadata: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) }, true);
+        if (!answer.ok) return answer;
+        const posted = (answer.body.messages as { ts?: unknown; metadata?: { event_type?: unknown; event_payload?: { key?: unknown } } }[] | undefined)?.find(
+          (candidate) => candidate.metadata?.event_type === SLACK_METADATA_EVENT && candidate.metadata.event_payload?.key === key,
+        );
+        if (typeof posted?.ts === 'string') return { ok: true, remoteRef: `${id.id}:${posted.ts}` };
+        cursor = nextCursor(answer.body);
+        if (cursor === undefined) break;
+      }
+      return { ok: true };
+    };
+    return { call, findPosted };
+  };
+
+  const email = async (notification: ClaimedNotification): Promise<Attempt> => {
     if (settings.smtp === undefined) return { ok: false, permanent: true, error: 'email needs an SMTP server (notifications.smtp)' };
-    mailer ??= createTransport(settings.smtp.url);
+    // Bounded like the HTTP requests, so a send ends within its claim's lease.
+    mailer ??= createTransport({ url: settings.smtp.url, connectionTimeout: settings.http.timeoutMs, greetingTimeout: settings.http.timeoutMs, socketTimeout: settings.http.timeoutMs });
     const message = messageOf(notification);
     try {
       await mailer.sendMail({
@@ -84,7 +148,7 @@ export function createChannels(settings: ChannelSettings): Channels {
     }
   };
 
-  const webhook = async (notification: DueNotification): Promise<Attempt> => {
+  const webhook = async (notification: ClaimedNotification): Promise<Attempt> => {
     const message = messageOf(notification);
     const body = JSON.stringify({
       event: notification.event,
@@ -99,12 +163,13 @@ export function createChannels(settings: ChannelSettings): Channels {
     return httpAttempt(await post(notification.address, body, headers));
   };
 
-  const senders: Record<string, (notification: DueNotification) => Promise<Attempt>> = {
+  const senders: Record<string, (notification: ClaimedNotification) => Promise<Attempt>> = {
     slack,
     email,
     webhook,
     microsoftteams: async (notification) => httpAttempt(await post(notification.address, teamsBody(messageOf(notification)))),
-    googlechat: async (notification) => httpAttempt(await post(notification.address, googleChatBody(messageOf(notification)))),
+    // Google answers a repeated requestId with the message it created the first time.
+    googlechat: async (notification) => httpAttempt(await post(withQuery(notification.address, 'requestId', stableUuid(notification.key)), googleChatBody(messageOf(notification)))),
   };
 
   return {
@@ -117,6 +182,18 @@ export function createChannels(settings: ChannelSettings): Channels {
       mailer?.close();
     },
   };
+}
+
+function withQuery(address: string, name: string, value: string): string {
+  const url = new URL(address);
+  url.searchParams.set(name, value);
+  return url.toString();
+}
+
+/** A UUID-shaped id derived from the notification's key: the same on every attempt. */
+function stableUuid(key: string): string {
+  const hex = createHash('sha256').update(key).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function httpAttempt(outcome: SendOutcome): Attempt {

@@ -37,7 +37,7 @@ describe('task registry', () => {
     expect(registry.get('wait').name).toBe('wait');
     expect(registry.find('nope')).toBeUndefined();
     expect(() => registry.get('launchRocket')).toThrow(UnknownTaskError);
-    expect(() => registry.get('launchRocket')).toThrow(/unknown task "launchRocket" \(registered: abortCanary, bakeImage, bakeManifest, checkDeployPermissions, checkFreezeWindows, checkPreconditions, /);
+    expect(() => registry.get('launchRocket')).toThrow(/unknown task "launchRocket" \(registered: abortAbTest, abortCanary, bakeImage, bakeManifest, checkDeployPermissions, checkFreezeWindows, checkPreconditions, /);
   });
 
   it('refuses two tasks with the same name', () => {

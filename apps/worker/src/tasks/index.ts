@@ -2,6 +2,7 @@ import type { BuiltInTaskName } from '@gantry/core';
 import type { TaskImplementation } from './Task';
 import { TaskRegistry, taskTable, type TaskTable } from './TaskRegistry';
 import { bakeImageTask } from './bake/bakeImage';
+import { abTestTasks } from './abTest/abTest';
 import { canaryTasks } from './canary';
 import { checkDeployPermissionsTask } from './checkDeployPermissions';
 import { checkFreezeWindowsTask } from './checkFreezeWindows';
@@ -63,6 +64,7 @@ export const builtInTaskTable: TaskTable<BuiltInTaskName> = taskTable(
   findArtifactFromExecutionTask,
   ...serverGroupTasks,
   ...canaryTasks,
+  ...abTestTasks,
   ...kayentaTasks,
   ...manifestTasks,
   ...jenkinsTasks,

@@ -11,7 +11,8 @@ export interface RepositoryFile {
 /** What one file of a commit amounts to: a pipeline to store, or the reasons it cannot be. */
 export type PipelineFileReading =
   | { path: string; definition: PipelineDefinition }
-  | { path: string; errors: string[] };
+  /** A file in error; `application` and `name` when it was read that far (a report shows it to who may read that application). */
+  | { path: string; errors: string[]; application?: string; name?: string };
 
 const PIPELINE_FILE = /\.(json|ya?ml)$/i;
 

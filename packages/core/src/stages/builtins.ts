@@ -21,6 +21,7 @@ import { kayentaCanaryStage } from './kayentaCanary';
 import { manualJudgmentStage } from './manualJudgment';
 import { pipelineStage } from './pipeline';
 import { savePipelineStage } from './savePipeline';
+import { abTestStage } from './serverGroup/abTest';
 import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
 import { cloneServerGroupStage } from './serverGroup/cloneServerGroup';
@@ -48,6 +49,7 @@ export const BUILT_IN_STAGE_TYPES = [
   findAmiStage,
   deployStage,
   canaryStage,
+  abTestStage,
   cloneServerGroupStage,
   resizeServerGroupStage,
   enableServerGroupStage,

@@ -31,6 +31,8 @@ export function judgmentRequestOf(type: string, context: Record<string, unknown>
   const awaiting = outputs[AWAITING_JUDGMENT_OUTPUT];
   // A canary with onMarginal "judgment" asks a person about each marginal step.
   if (type === 'canary') return context.onMarginal === 'judgment' ? { options: [], wholeStage: false, ...(typeof awaiting === 'string' ? { awaiting } : {}) } : undefined;
+  // An abTest with onResult "judgment" asks which side wins: "continue" the variant, "stop" the control.
+  if (type === 'abTest') return context.onResult === 'judgment' ? { options: [], wholeStage: false, ...(typeof awaiting === 'string' ? { awaiting } : {}) } : undefined;
   if (type !== 'deploy') return undefined;
   const clusters = Array.isArray(context.clusters) ? context.clusters : [];
   const cluster: unknown = context.cluster ?? clusters[0];

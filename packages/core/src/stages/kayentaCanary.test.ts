@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kayentaSchedule } from '@gantry/canary';
 import { describe, expect, it } from 'vitest';
-import { kayentaCanaryFieldsSchema, kayentaScheduleInputOf } from './kayentaCanary';
+import { kayentaCanaryFieldsSchema, kayentaCanaryStage, kayentaClusterOf, kayentaScheduleInputOf } from './kayentaCanary';
 
 const CORPUS = join(__dirname, '../../../../test/fixtures/spinnaker');
 const kayentaStageOf = (file: string): unknown => {
@@ -24,6 +24,35 @@ describe('kayentaCanaryFieldsSchema', () => {
 
   const base = { canaryConfig: { canaryConfigId: 'cfg', scopes: [{ controlScope: 'a-baseline', experimentScope: 'a-canary' }], lifetimeHours: '1', canaryAnalysisIntervalMins: 15 } };
 
+  it('keeps a scope\'s step of 0 for the metrics store, as Kayenta does (tf-spinnaker\'s real stage), and refuses a negative one', () => {
+    expect(kayentaCanaryFieldsSchema.parse(kayentaStageOf('dippynark-goldengoose-deploy.json')).canaryConfig.scopes[0]?.step).toBe(0);
+    const negative = kayentaCanaryFieldsSchema.safeParse({ canaryConfig: { ...base.canaryConfig, scopes: [{ ...base.canaryConfig.scopes[0], step: -1 }] } });
+    expect(negative.success === false && negative.error.issues[0]?.path).toEqual(['canaryConfig', 'scopes', 0, 'step']);
+  });
+
+  // Orca's Deployments as Deck writes them (keel's generated stage has the same keys): scopes without names, the region as availabilityZones' key.
+  const pair = {
+    control: { cloudProvider: 'aws', account: 'prod', availabilityZones: { 'us-east-1': ['us-east-1a'] }, application: 'shop', stack: 'control', capacity: { min: 1, max: 1, desired: 1 } },
+    experiment: { cloudProvider: 'aws', account: 'prod', availabilityZones: { 'us-east-1': ['us-east-1a'] }, application: 'shop', stack: 'experiment', image: 'ami-2' },
+  };
+  const automatic = {
+    analysisType: 'realTimeAutomatic',
+    canaryConfig: { canaryConfigId: 'cfg', scopes: [{ scopeName: 'default' }], lifetimeDuration: 'PT1H' },
+    deployments: { baseline: { cloudProvider: 'aws', application: 'shop', account: 'prod', cluster: 'shop-prod' }, serverGroupPairs: [pair], delayBeforeCleanup: 'PT3H' },
+  };
+
+  it('reads realTimeAutomatic\'s deployments: pairs in Spinnaker\'s server group shape, the cleanup delay as Orca\'s Duration', () => {
+    const fields = kayentaCanaryFieldsSchema.parse(automatic);
+    expect(fields.deployments?.delayBeforeCleanup).toBe(3 * 3600);
+    expect(fields.deployments && kayentaClusterOf(fields.deployments.serverGroupPairs[0]!.control)).toEqual({ account: 'prod', cluster: 'shop-control', location: 'us-east-1' });
+    expect(kayentaCanaryFieldsSchema.parse({ ...automatic, deployments: { ...automatic.deployments, delayBeforeCleanup: 120 } }).deployments?.delayBeforeCleanup).toBe(120);
+    expect(kayentaCanaryStage.tasks(fields)).toEqual(['determineKayentaServerGroups', 'createKayentaServerGroups', 'waitForKayentaServerGroups', 'runKayentaCanary', 'cleanupKayentaServerGroups']);
+    expect(kayentaCanaryStage.onFailureTasks?.(fields)).toEqual(['cleanupKayentaServerGroups']);
+    expect(kayentaCanaryStage.cancelTasks?.(fields)).toEqual(['destroyKayentaServerGroups']);
+    const realTime = kayentaCanaryFieldsSchema.parse(base);
+    expect([kayentaCanaryStage.tasks(realTime), kayentaCanaryStage.onFailureTasks?.(realTime), kayentaCanaryStage.cancelTasks?.(realTime)]).toEqual([['runKayentaCanary'], [], []]);
+  });
+
   it('defaults Orca\'s thresholds and reads lifetimeHours', () => {
     const fields = kayentaCanaryFieldsSchema.parse(base);
     expect(fields.canaryConfig.scoreThresholds).toEqual({ marginal: 50, pass: 75 });
@@ -32,8 +61,12 @@ describe('kayentaCanaryFieldsSchema', () => {
   });
 
   it.each([
-    [{ ...base, analysisType: 'realTimeAutomatic' }, 'analysisType', /realTimeAutomatic .* is not supported/],
-    [{ ...base, analysisType: 'later' }, 'analysisType', /realTime or retrospective/],
+    [{ ...base, analysisType: 'realTimeAutomatic' }, 'deployments', /realTimeAutomatic needs deployments/],
+    [{ ...base, analysisType: 'later' }, 'analysisType', /one of realTime, realTimeAutomatic, retrospective/],
+    [{ canaryConfig: { ...base.canaryConfig, scopes: [{ controlScope: 'a' }] } }, 'canaryConfig.scopes.0.experimentScope', /only realTimeAutomatic fills it/],
+    [{ ...automatic, deployments: { ...automatic.deployments, serverGroupPairs: [] } }, 'deployments.serverGroupPairs', /at least one control\/experiment pair/],
+    [{ ...automatic, deployments: { ...automatic.deployments, serverGroupPairs: [{ control: pair.control, experiment: pair.control }] } }, 'deployments.serverGroupPairs.0.experiment.image', /needs the image it runs/],
+    [{ ...automatic, deployments: { ...automatic.deployments, delayBeforeCleanup: 'an hour' } }, 'deployments.delayBeforeCleanup', /ISO-8601 duration/],
     [{ ...base, analysisType: 'retrospective' }, 'canaryConfig.scopes.0.startTimeIso', /window it looks back at/],
     [{ canaryConfig: { ...base.canaryConfig, lifetimeHours: undefined } }, 'canaryConfig.lifetimeDuration', /needs lifetimeDuration/],
     [{ canaryConfig: { ...base.canaryConfig, lifetimeDuration: '1 hour' } }, 'canaryConfig.lifetimeDuration', /ISO-8601 duration/],

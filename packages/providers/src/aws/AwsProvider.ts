@@ -20,7 +20,8 @@ import {
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { parseServerGroupName } from '@gantry/core';
 import type { AwsAccountConfig, AwsRegionConfig } from './account';
-import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
+import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, RequestRouting, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
+import { routingRefusal } from '../requestRouting';
 import { isProviderError } from '../errors';
 import { replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
 import { byCreation } from '../serverGroupOrder';
@@ -168,6 +169,12 @@ export class AwsProvider implements CloudProvider {
   async disable(ref: ServerGroupRef): Promise<void> {
     const scope = this.scopes.forServerGroup(ref, 'disable');
     await this.disableGroup(await this.requireGroup(ref.name, scope), scope);
+  }
+
+  /** Routing by request is not carried here (core's ROUTER_RULES.awsTargetGroups): a pipeline save refuses such a stage first. */
+  async setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
+    const scope = this.scopes.forCluster(cluster, 'setRequestRouting');
+    throw this.scopes.fatal(scope, routingRefusal('awsTargetGroups', routing) ?? 'cannot route by request');
   }
 
   /**

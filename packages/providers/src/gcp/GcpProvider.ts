@@ -7,6 +7,7 @@ import type {
   ClusterRef,
   Health,
   Image,
+  RequestRouting,
   ServerGroup,
   ServerGroupRef,
   ServerGroupSpec,
@@ -15,6 +16,7 @@ import type { GcpAccountConfig } from './account';
 import { ProviderError, isProviderError, nullIfNotFound } from '../errors';
 import { byCreation } from '../serverGroupOrder';
 import { weightsProblem } from '../trafficWeights';
+import { routingRefusal } from '../requestRouting';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { OperationScopes } from '../operationScopes';
 import { GceClient, type ComputeApis, type GceClientTimeouts, type Scope } from './client';
@@ -165,6 +167,12 @@ export class GcpProvider implements CloudProvider {
 
   disable(ref: ServerGroupRef): Promise<void> {
     return this.setTraffic(ref.name, false, this.scopes.forServerGroup(ref, 'disable'));
+  }
+
+  /** Routing by request is not carried here (core's ROUTER_RULES.gcpBackendService): a pipeline save refuses such a stage first. */
+  async setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
+    const scope = this.scopes.forCluster(cluster, 'setRequestRouting');
+    throw this.scopes.fatal(scope, routingRefusal('gcpBackendService', routing) ?? 'cannot route by request');
   }
 
   /**

@@ -6,27 +6,21 @@ import type {
   ClusterRef,
   Health,
   Image,
+  RequestRouting,
   ServerGroup,
   ServerGroupRef,
   ServerGroupSpec,
 } from '../CloudProvider';
-import type { KubernetesAccountConfig } from './account';
+import { trafficModeOf, type KubernetesAccountConfig, type KubernetesTrafficMode } from './account';
+import { routingRefusal, trafficRouterOf } from '../requestRouting';
 import { isProviderError } from '../errors';
 import { parseServerGroupName } from '@gantry/core';
 import { capacityProblem, serverGroupSpecProblem, settingsProblems } from '../validation';
 import { KubeClient, type Scope } from './client';
-import { buildKubeConfig } from './kubeConfig';
+import { buildKubeConfig, effectiveAccount } from './kubeConfig';
 import { ANNOTATIONS, LABELS, MANAGED_BY, labelSelector, trafficLabel } from './labels';
-import {
-  HTTP_ROUTE,
-  buildClusterService,
-  buildDeployment,
-  buildHttpRoute,
-  buildServerGroupService,
-  httpRouteName,
-  pinImage,
-  type HttpRouteBackend,
-} from './manifests';
+import { buildClusterService, buildDeployment, buildServerGroupService, pinImage } from './manifests';
+import { httpRouteName, needsServerGroupServices, routeObjects, type RouteBackend, type RouteObject } from './routers';
 import { byCreation } from '../serverGroupOrder';
 import { computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
@@ -52,8 +46,11 @@ const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
  *   enable/disable set that label on the pod template (for pods to come) and on the running pods
  *   (so the Service switches at once, as Spinnaker does). In a real cluster the template change
  *   also rolls the pods; the new ones carry the same label, so traffic is unaffected.
- * - weights: `traffic.mode: gatewayHttpRoute` writes a Gateway API HTTPRoute with exact weights
- *   over per-server-group Services; mode `service` approximates (weight > 0 = enabled).
+ * - weights: the cluster's `traffic.mode` (the account's, or the cluster's own) picks the router:
+ *   `gatewayHttpRoute` (HTTPRoute over per-server-group Services), `istio` (VirtualService over
+ *   DestinationRule subsets), `smi` (TrafficSplit over per-server-group Services) carry exact
+ *   weights (routers.ts); mode `service` approximates (weight > 0 = enabled).
+ * - A/B splits by request (setRequestRouting): HTTPRoute matches or a VirtualService match route.
  * - no bake: a container image is already the immutable artifact; bake pins it by digest.
  * Every method is idempotent; retries are the caller's (RetryingProvider).
  */
@@ -61,11 +58,11 @@ export class KubernetesProvider implements CloudProvider {
   readonly kind = 'kubernetes' as const;
   private readonly kube: KubeClient;
   private readonly scopes: OperationScopes<Scope>;
+  readonly account: KubernetesAccountConfig;
 
-  constructor(
-    readonly account: KubernetesAccountConfig,
-    options: KubernetesProviderOptions = {},
-  ) {
+  constructor(configured: KubernetesAccountConfig, options: KubernetesProviderOptions = {}) {
+    const account = effectiveAccount(configured, options.env ?? process.env);
+    this.account = account;
     const kc = options.kubeConfig ?? buildKubeConfig(account, options.env ?? process.env);
     this.kube = new KubeClient(kc, account.name, options.requestTimeoutMs);
     this.scopes = new OperationScopes<Scope>({
@@ -100,7 +97,7 @@ export class KubernetesProvider implements CloudProvider {
     const service = buildClusterService({ application: spec.application, cluster: spec.cluster, namespace, port });
     await this.ensureService(service, { ...scope, resource: { type: 'service', name: spec.cluster } });
     const deployment = await this.createOrAdopt(buildDeployment({ spec, namespace, settings }), scope);
-    if (this.account.traffic.mode === 'gatewayHttpRoute') await this.ensureServerGroupService(deployment, port, scope);
+    if (needsServerGroupServices(this.modeOf(spec.cluster))) await this.ensureServerGroupService(deployment, port, scope);
     return toServerGroup(deployment, await this.podsOf(spec.name, scope), this.account.name);
   }
 
@@ -162,17 +159,8 @@ export class KubernetesProvider implements CloudProvider {
     const groupScope = (name: string): Scope => ({ ...scope, resource: { type: 'deployment', name } });
 
     for (const name of plan.enable) await this.setTraffic(name, true, groupScope(name));
-    if (this.account.traffic.mode === 'gatewayHttpRoute') {
-      const backends: HttpRouteBackend[] = [];
-      for (const deployment of deployments) {
-        const name = deployment.metadata?.name ?? '';
-        const weight = weights[name];
-        if (weight === undefined) continue;
-        const port = containerPortOf(deployment);
-        await this.ensureServerGroupService(deployment, port, scope);
-        backends.push({ name, port, weight });
-      }
-      await this.writeHttpRoute(cluster, backends, scope);
+    if (this.modeOf(cluster.cluster) !== 'service') {
+      await this.writeRoutes(cluster, deployments, weights, undefined, scope);
     } else {
       // Service mode: the share of traffic is the share of ready replicas, so the weighted groups'
       // replicas (their current total kept) are split by weight.
@@ -184,6 +172,26 @@ export class KubernetesProvider implements CloudProvider {
       }
     }
     for (const name of plan.disable) await this.setTraffic(name, false, groupScope(name));
+  }
+
+  /**
+   * Control and variant are enabled before the route names them and the cluster's other groups
+   * disabled after it stopped naming them, as setTrafficWeights does. The route objects are
+   * rewritten whole, so a repeat writes the same objects (and skips them when unchanged).
+   */
+  async setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
+    const scope = this.scopes.forCluster(cluster, 'setRequestRouting');
+    const refusal = routingRefusal(trafficRouterOf(this.account, cluster.cluster), routing);
+    if (refusal !== undefined) throw this.scopes.fatal(scope, refusal);
+    const deployments = await this.deploymentsOf(cluster.cluster, scope);
+    const names = deployments.map((deployment) => deployment.metadata?.name ?? '');
+    for (const name of [routing.control, routing.variant]) {
+      if (!names.includes(name)) throw this.scopes.fatal(scope, `server group ${name} is not in cluster ${cluster.cluster}`);
+    }
+    const groupScope = (name: string): Scope => ({ ...scope, resource: { type: 'deployment', name } });
+    for (const name of [routing.control, routing.variant]) await this.setTraffic(name, true, groupScope(name));
+    await this.writeRoutes(cluster, deployments, { [routing.control]: 100 }, { variant: routing.variant, rules: routing.rules }, scope);
+    for (const name of names.filter((name) => name !== routing.control && name !== routing.variant)) await this.setTraffic(name, false, groupScope(name));
   }
 
   async destroy(ref: ServerGroupRef): Promise<void> {
@@ -198,13 +206,16 @@ export class KubernetesProvider implements CloudProvider {
       const body = { propagationPolicy: 'Background', ...(uid ? { preconditions: { uid } } : {}) };
       await this.kube.find(scope, (k) => k.apps.deleteNamespacedDeployment({ name: ref.name, namespace, body }, k.options));
     }
-    // The group's own Service (gateway mode); a real cluster's garbage collector would remove it too.
+    // The group's own Service (gateway and SMI modes); a real cluster's garbage collector would remove it too.
     const serviceScope: Scope = { ...scope, resource: { type: 'service', name: ref.name } };
     const service = await this.kube.find(serviceScope, (k) => k.core.readNamespacedService({ name: ref.name, namespace }, k.options));
     if (service?.metadata?.labels?.[LABELS.serverGroup] === ref.name) {
       // Out of the route first: a backend whose Service is gone makes the gateway answer 500s.
       if (deployment !== null) await this.routeToEnabledGroups(deployment, scope, { leaving: true });
       await this.kube.find(serviceScope, (k) => k.core.deleteNamespacedService({ name: ref.name, namespace }, k.options));
+    } else if (deployment !== null) {
+      // Istio: its subset leaves the DestinationRule (and the route) with it.
+      await this.routeToEnabledGroups(deployment, scope, { leaving: true });
     }
   }
 
@@ -239,23 +250,53 @@ export class KubernetesProvider implements CloudProvider {
    * the Service follows the labels.
    */
   private async routeToEnabledGroups(deployment: V1Deployment, scope: Scope, { leaving = false } = {}): Promise<void> {
-    if (this.account.traffic.mode !== 'gatewayHttpRoute') return;
     const labels = deployment.metadata?.labels ?? {};
     const cluster: ClusterRef = { account: this.account.name, location: scope.namespace, application: labels[LABELS.application] ?? '', cluster: labels[LABELS.cluster] ?? '' };
+    if (this.modeOf(cluster.cluster) === 'service') return;
     // A group being destroyed or disabled leaves the route whatever its annotations say.
     const left = leaving ? deployment.metadata?.name : undefined;
     const live = (await this.deploymentsOf(cluster.cluster, scope)).filter(
       (candidate) => !candidate.metadata?.deletionTimestamp && candidate.metadata?.name !== left,
     );
     const enabled = live.filter((candidate) => candidate.metadata?.annotations?.[ANNOTATIONS.enabled] === 'true');
-    const weights = evenWeights(enabled.map((candidate) => candidate.metadata?.name ?? ''));
-    const backends: HttpRouteBackend[] = [];
-    for (const candidate of enabled) {
-      const port = containerPortOf(candidate);
-      await this.ensureServerGroupService(candidate, port, scope);
-      backends.push({ name: candidate.metadata?.name ?? '', port, weight: weights[candidate.metadata?.name ?? ''] ?? 0 });
+    await this.writeRoutes(cluster, live, evenWeights(enabled.map((candidate) => candidate.metadata?.name ?? '')), undefined, scope);
+  }
+
+  /**
+   * The cluster's route objects for its mode: `deployments` are the cluster's live groups (Istio
+   * declares a subset for each), `weights` the groups in traffic, `routing` an A/B split on top.
+   */
+  private async writeRoutes(
+    cluster: ClusterRef,
+    deployments: readonly V1Deployment[],
+    weights: Record<string, number>,
+    routing: { variant: string; rules: RequestRouting['rules'] } | undefined,
+    scope: Scope,
+  ): Promise<void> {
+    const mode = this.modeOf(cluster.cluster);
+    const backendOf = async (deployment: V1Deployment, weight: number): Promise<RouteBackend> => {
+      const port = containerPortOf(deployment);
+      if (needsServerGroupServices(mode)) await this.ensureServerGroupService(deployment, port, scope);
+      return { name: deployment.metadata?.name ?? '', port, weight };
+    };
+    const backends: RouteBackend[] = [];
+    for (const deployment of deployments) {
+      const weight = weights[deployment.metadata?.name ?? ''];
+      if (weight !== undefined) backends.push(await backendOf(deployment, weight));
     }
-    await this.writeHttpRoute(cluster, backends, scope);
+    const variant = routing === undefined ? undefined : deployments.find((deployment) => deployment.metadata?.name === routing.variant);
+    const objects = routeObjects(mode, {
+      namespace: scope.namespace,
+      application: cluster.application,
+      cluster: cluster.cluster,
+      httpRouteName: httpRouteName(this.account.traffic.httpRoute?.name, cluster.cluster),
+      parentRefs: this.account.traffic.httpRoute?.parentRefs ?? [],
+      backends,
+      serverGroups: deployments.map((deployment) => deployment.metadata?.name ?? ''),
+      port: deployments[0] === undefined ? DEFAULT_CONTAINER_PORT : containerPortOf(deployments[0]),
+      ...(routing === undefined || variant === undefined ? {} : { routing: { variant: await backendOf(variant, 0), rules: routing.rules } }),
+    });
+    for (const object of objects) await this.writeRouteObject(object, scope);
   }
 
   /**
@@ -308,24 +349,26 @@ export class KubernetesProvider implements CloudProvider {
     await this.ensureService(service, { ...scope, resource: { type: 'service', name } });
   }
 
-  /** Replaced with the resourceVersion just read, so a concurrent writer makes this a Conflict (retried by re-reading). */
-  private async writeHttpRoute(cluster: ClusterRef, backends: HttpRouteBackend[], scope: Scope): Promise<void> {
-    const name = httpRouteName(this.account.traffic.httpRoute?.name, cluster.cluster);
-    const routeScope: Scope = { ...scope, resource: { type: 'httproute', name } };
-    const target = { group: HTTP_ROUTE.group, version: HTTP_ROUTE.version, namespace: scope.namespace, plural: HTTP_ROUTE.plural, name };
-    const current: unknown = await this.kube.find(routeScope, (k) => k.custom.getNamespacedCustomObject(target, k.options));
+  /**
+   * Created, or replaced with the resourceVersion just read (a concurrent writer makes this a
+   * Conflict, retried by re-reading); an object that already says the same is not written.
+   */
+  private async writeRouteObject({ kind, name, body }: RouteObject, scope: Scope): Promise<void> {
+    const objectScope: Scope = { ...scope, resource: { type: kind.kind.toLowerCase(), name } };
+    const target = { group: kind.group, version: kind.version, namespace: scope.namespace, plural: kind.plural, name };
+    const current = (await this.kube.find(objectScope, (k) => k.custom.getNamespacedCustomObject(target, k.options))) as Record<string, unknown> | null;
+    if (current === null) {
+      await this.kube.call(objectScope, (k) => k.custom.createNamespacedCustomObject({ ...target, body }, k.options));
+      return;
+    }
+    if (sameRoute(current, body)) return;
     const resourceVersion = resourceVersionOf(current);
-    const body = buildHttpRoute({
-      name,
-      namespace: scope.namespace,
-      application: cluster.application,
-      cluster: cluster.cluster,
-      parentRefs: this.account.traffic.httpRoute?.parentRefs ?? [],
-      backends,
-      ...(resourceVersion === undefined ? {} : { resourceVersion }),
-    });
-    if (current === null) await this.kube.call(routeScope, (k) => k.custom.createNamespacedCustomObject({ ...target, body }, k.options));
-    else await this.kube.call(routeScope, (k) => k.custom.replaceNamespacedCustomObject({ ...target, body }, k.options));
+    const replacement = { ...body, metadata: { ...(body.metadata as Record<string, unknown>), ...(resourceVersion === undefined ? {} : { resourceVersion }) } };
+    await this.kube.call(objectScope, (k) => k.custom.replaceNamespacedCustomObject({ ...target, body: replacement }, k.options));
+  }
+
+  private modeOf(cluster: string): KubernetesTrafficMode {
+    return trafficModeOf(this.account, cluster);
   }
 
   private async deploymentsOf(cluster: string, scope: Scope): Promise<V1Deployment[]> {
@@ -378,6 +421,12 @@ export class KubernetesProvider implements CloudProvider {
 
 function containerPortOf(deployment: V1Deployment): number {
   return deployment.spec?.template?.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? DEFAULT_CONTAINER_PORT;
+}
+
+/** Same spec and labels: what Gantry writes of a route object. */
+function sameRoute(current: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
+  const labelsOf = (object: Record<string, unknown>) => (object.metadata as { labels?: unknown } | undefined)?.labels;
+  return JSON.stringify(current.spec) === JSON.stringify(wanted.spec) && JSON.stringify(labelsOf(current)) === JSON.stringify(labelsOf(wanted));
 }
 
 function resourceVersionOf(object: unknown): string | undefined {

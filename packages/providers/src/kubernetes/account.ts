@@ -14,13 +14,20 @@ const httpRouteParentRef = z.looseObject({
   port: z.number().int().optional(),
 });
 
+/**
+ * service: the cluster's Service selects enabled pods; weights are approximated (see
+ * KubernetesProvider.setTrafficWeights). gatewayHttpRoute: a Gateway API HTTPRoute per cluster
+ * carries exact backend weights and A/B matches. istio: a VirtualService over the cluster's Service
+ * with a DestinationRule subset per server group (weights and A/B matches). smi: an SMI
+ * TrafficSplit (Linkerd) over per-server-group Services, weights only.
+ */
+export const KUBERNETES_TRAFFIC_MODES = ['service', 'gatewayHttpRoute', 'istio', 'smi'] as const;
+const trafficMode = z.enum(KUBERNETES_TRAFFIC_MODES);
+
 const kubernetesTraffic = z.strictObject({
-  /**
-   * service: the cluster's Service selects enabled pods; weights are approximated (see
-   * KubernetesProvider.setTrafficWeights). gatewayHttpRoute: a Gateway API HTTPRoute per cluster
-   * carries exact backend weights.
-   */
-  mode: z.enum(['service', 'gatewayHttpRoute']).default('service'),
+  mode: trafficMode.default('service'),
+  /** A cluster's own mode, over the account's (a mesh adopted one application at a time). */
+  clusters: z.record(z.string().min(1), z.strictObject({ mode: trafficMode })).optional(),
   httpRoute: z
     .strictObject({
       /** The route's name; `{cluster}` is replaced by the cluster name. Default `{cluster}`. */
@@ -38,7 +45,13 @@ export const kubernetesAccountSchema = z
     kubeconfig: z.string().min(1).optional(),
     /** The kubeconfig context; default: the file's current context. */
     context: z.string().min(1).optional(),
-    /** The API server, instead of a kubeconfig (in-cluster with a token, or tests). */
+    /**
+     * Gantry runs in the cluster it deploys to, as its pod's service account: the API server from
+     * KUBERNETES_SERVICE_HOST/PORT, the token, CA and namespace from the mounted service account
+     * (kubeConfig.ts, SERVICE_ACCOUNT_DIR).
+     */
+    inCluster: z.boolean().optional(),
+    /** The API server, instead of a kubeconfig (an explicit cluster with a token, or tests). */
     server: httpUrl.optional(),
     token: envReference.optional(),
     /** Where server groups go unless a stage names another namespace. */
@@ -52,6 +65,9 @@ export const kubernetesAccountSchema = z
     if (account.kubeconfig !== undefined && account.server !== undefined) {
       context.addIssue({ code: 'custom', path: ['server'], message: 'give either kubeconfig or server, not both' });
     }
+    if (account.inCluster === true && (account.kubeconfig !== undefined || account.server !== undefined)) {
+      context.addIssue({ code: 'custom', path: ['inCluster'], message: 'an in-cluster account reads its server and credentials from its pod: give neither kubeconfig nor server' });
+    }
     if (account.token !== undefined && account.server === undefined) {
       context.addIssue({ code: 'custom', path: ['token'], message: 'a token goes with server (a kubeconfig carries its own credentials)' });
     }
@@ -59,10 +75,20 @@ export const kubernetesAccountSchema = z
       context.addIssue({ code: 'custom', path: ['namespace'], message: `must be one of namespaces (${account.namespaces.join(', ')})` });
     }
   })
-  .transform((account) => ({ ...account, namespace: account.namespace ?? account.namespaces?.[0] ?? 'default' }));
+  .transform((account) => ({
+    ...account,
+    namespace: account.namespace ?? account.namespaces?.[0] ?? 'default',
+    /** In cluster with no namespace named: the pod's own namespace (the service account's `namespace` file) replaces `default` when the client is built. */
+    podNamespace: account.inCluster === true && account.namespace === undefined && account.namespaces === undefined,
+  }));
 
 export type KubernetesAccountConfig = z.output<typeof kubernetesAccountSchema>;
 export type KubernetesTrafficMode = KubernetesAccountConfig['traffic']['mode'];
+
+/** The traffic mode of one cluster: its own setting, else the account's. */
+export function trafficModeOf(account: Pick<KubernetesAccountConfig, 'traffic'>, cluster: string): KubernetesTrafficMode {
+  return account.traffic.clusters?.[cluster]?.mode ?? account.traffic.mode;
+}
 
 /** The kubeconfig path, anchored at the accounts file. */
 export function kubernetesAccountPaths(account: KubernetesAccountConfig, resolvePath: ResolvePath): KubernetesAccountConfig {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerGroupSpec } from '../CloudProvider';
-import { buildClusterService, buildDeployment, buildHttpRoute, buildServerGroupService, httpRouteName, pinImage } from './manifests';
+import { buildClusterService, buildDeployment, buildServerGroupService, pinImage } from './manifests';
 import { kubernetesServerGroupSettingsSchema } from './settings';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -107,38 +107,5 @@ describe('services and routes', () => {
     const service = buildServerGroupService({ application: 'checkout', cluster: 'checkout-prod', namespace: 'ns1', port: 80, serverGroup: 'checkout-prod-v002', owner: { name: 'checkout-prod-v002', uid: 'u-1' } });
     expect(service.spec?.selector).toEqual({ 'gantry.io/server-group': 'checkout-prod-v002' });
     expect(service.metadata?.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'checkout-prod-v002', uid: 'u-1', blockOwnerDeletion: false }]);
-  });
-
-  it('an HTTPRoute has one rule with weighted backends', () => {
-    const route = buildHttpRoute({
-      name: 'checkout-prod',
-      namespace: 'ns1',
-      application: 'checkout',
-      cluster: 'checkout-prod',
-      parentRefs: [{ name: 'public' }],
-      backends: [
-        { name: 'checkout-prod-v001', port: 8080, weight: 90 },
-        { name: 'checkout-prod-v002', port: 8080, weight: 10 },
-      ],
-      resourceVersion: '42',
-    });
-    expect(route).toMatchObject({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: 'checkout-prod', namespace: 'ns1', resourceVersion: '42' },
-      spec: {
-        parentRefs: [{ name: 'public' }],
-        rules: [
-          {
-            backendRefs: [
-              { kind: 'Service', name: 'checkout-prod-v001', port: 8080, weight: 90 },
-              { kind: 'Service', name: 'checkout-prod-v002', port: 8080, weight: 10 },
-            ],
-          },
-        ],
-      },
-    });
-    expect(httpRouteName(undefined, 'checkout-prod')).toBe('checkout-prod');
-    expect(httpRouteName('{cluster}-public', 'checkout-prod')).toBe('checkout-prod-public');
   });
 });

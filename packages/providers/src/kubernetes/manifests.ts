@@ -111,7 +111,7 @@ export function buildClusterService({ application, cluster, namespace, port }: S
 }
 
 /**
- * One Service per server group, the backend an HTTPRoute weighs. Owned by the Deployment, so a real
+ * One Service per server group, the backend an HTTPRoute or a TrafficSplit weighs. Owned by the Deployment, so a real
  * cluster's garbage collector removes it with the server group.
  */
 export function buildServerGroupService(input: ServiceInput & { serverGroup: string; owner?: { name: string; uid: string } }): V1Service {
@@ -132,46 +132,4 @@ export function buildServerGroupService(input: ServiceInput & { serverGroup: str
       ports: [{ name: 'http', port, targetPort: port, protocol: 'TCP' }],
     },
   };
-}
-
-export interface HttpRouteBackend {
-  name: string;
-  port: number;
-  weight: number;
-}
-
-export interface HttpRouteInput {
-  name: string;
-  namespace: string;
-  application: string;
-  cluster: string;
-  parentRefs: readonly Record<string, unknown>[];
-  backends: readonly HttpRouteBackend[];
-  /** Carried over from the current object on replace (optimistic concurrency). */
-  resourceVersion?: string;
-}
-
-export const HTTP_ROUTE = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', kind: 'HTTPRoute' } as const;
-
-/** A Gateway API HTTPRoute with one rule whose backends are the server groups' Services, weighted. */
-export function buildHttpRoute(input: HttpRouteInput): Record<string, unknown> {
-  return {
-    apiVersion: `${HTTP_ROUTE.group}/${HTTP_ROUTE.version}`,
-    kind: HTTP_ROUTE.kind,
-    metadata: {
-      name: input.name,
-      namespace: input.namespace,
-      labels: identityLabels(input.application, input.cluster),
-      ...(input.resourceVersion === undefined ? {} : { resourceVersion: input.resourceVersion }),
-    },
-    spec: {
-      parentRefs: input.parentRefs.map((ref) => ({ ...ref })),
-      rules: [{ backendRefs: input.backends.map(({ name, port, weight }) => ({ kind: 'Service', name, port, weight })) }],
-    },
-  };
-}
-
-/** The route's name for a cluster: the account's template with `{cluster}` filled in, else the cluster. */
-export function httpRouteName(template: string | undefined, cluster: string): string {
-  return (template ?? '{cluster}').replaceAll('{cluster}', cluster);
 }

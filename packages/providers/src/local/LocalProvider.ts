@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseServerGroupName } from '@gantry/core';
-import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
+import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, RequestRouting, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import type { LocalAccountConfig } from './account';
 import { serverGroupSpecProblem, settingsProblems } from '../validation';
 import { OperationScopes } from '../operationScopes';
@@ -141,6 +141,12 @@ export class LocalProvider implements CloudProvider {
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
     const scope = this.scopes.forCluster(cluster, 'setTrafficWeights');
     await this.agent.call(scope, 'PUT', `/v1/clusters/${encodeURIComponent(cluster.cluster)}/weights`, { weights });
+  }
+
+  /** The cluster's proxy evaluates the rules per request, before weights (core's routeRequest). */
+  async setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
+    const scope = this.scopes.forCluster(cluster, 'setRequestRouting');
+    await this.agent.call(scope, 'PUT', `/v1/clusters/${encodeURIComponent(cluster.cluster)}/routing`, { routing });
   }
 
   /** Out of traffic at once; requests in flight finish (up to 10 s), then the processes stop. Already gone: done. */

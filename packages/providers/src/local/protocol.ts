@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Capacity, Health } from '../CloudProvider';
+import type { Capacity, Health, RequestRouting } from '../CloudProvider';
 import type { PortRange } from './ports';
 
 /**
@@ -82,6 +82,8 @@ export interface ClusterView {
   proxyPort: number;
   /** Explicit weights by server group; null: enabled groups share by up instances. */
   weights: Record<string, number> | null;
+  /** The A/B split by request the proxy applies before the weights, if any. */
+  routing: RequestRouting | null;
   /** Whether the proxy listens (false when its port was taken after a restart). */
   listening: boolean;
   proxyError?: string;

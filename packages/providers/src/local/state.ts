@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { RequestRouting } from '@gantry/core';
 import type { PortRange } from './ports';
 import type { ExitRecord, ServerGroupRecord } from './protocol';
 
@@ -37,6 +38,8 @@ export interface PersistedCluster {
   name: string;
   proxyPort: number;
   weights: Record<string, number> | null;
+  /** An A/B split by request, evaluated before the weights; absent: weights alone. */
+  routing?: RequestRouting;
 }
 
 export interface AgentState {

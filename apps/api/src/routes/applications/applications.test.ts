@@ -52,6 +52,7 @@ function provider(groups: ServerGroup[], fail: Record<string, ProviderError> = {
     enable: unused,
     disable: unused,
     setTrafficWeights: unused,
+    setRequestRouting: unused,
     destroy: unused,
     health: unused,
   };

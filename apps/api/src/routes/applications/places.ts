@@ -1,4 +1,4 @@
-import { ValidationError, applicationOfCluster } from '@gantry/core';
+import { ValidationError, applicationOfCluster, clusterOfServerGroup } from '@gantry/core';
 import type { ProviderRegistry, ServerGroup } from '@gantry/providers';
 import type { ClusterPlace } from '@gantry/store';
 import type { ClusterIndex } from './clusterIndex';
@@ -65,4 +65,11 @@ export function checkClusterOf(application: string, cluster: string): void {
   if (applicationOfCluster(cluster) === application) return;
   const message = `cluster ${cluster} does not belong to application ${application} (its name must start with "${application}")`;
   throw new ValidationError(message, [{ path: ['cluster'], message }]);
+}
+
+/** `serverGroup` must be a versioned group of `cluster` (`<cluster>-vNNN`); `field` names where it came from. */
+export function checkServerGroupOf(cluster: string, serverGroup: string, field: string): void {
+  if (clusterOfServerGroup(serverGroup) === cluster) return;
+  const message = `${serverGroup} is not a server group of cluster ${cluster}`;
+  throw new ValidationError(message, [{ path: [field], message }]);
 }

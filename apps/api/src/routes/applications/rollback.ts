@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
+import { ConflictError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
 import type { ProviderRegistry } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { ClusterPlace, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { answerIdempotently } from '../../idempotency';
 import { onApplicationInPath } from '../../auth/resources';
 import type { ClusterIndex } from './clusterIndex';
-import { checkClusterOf } from './places';
+import { checkClusterOf, checkServerGroupOf } from './places';
 import { findLiveCluster, launchClusterAction, systemPipelineId } from './systemPipelines';
 import { rollbackSchema } from './schemas';
 
@@ -43,10 +43,7 @@ export const rollbackRoutes: FastifyPluginAsyncZod<RollbackRoutesOptions> = asyn
       const { app: application, cluster } = request.params;
       const body = request.body ?? {};
       checkClusterOf(application, cluster);
-      if (body.serverGroupName !== undefined && !body.serverGroupName.startsWith(`${cluster}-v`)) {
-        const message = `${body.serverGroupName} is not a server group of cluster ${cluster}`;
-        throw new ValidationError(message, [{ path: ['serverGroupName'], message }]);
-      }
+      if (body.serverGroupName !== undefined) checkServerGroupOf(cluster, body.serverGroupName, 'serverGroupName');
       // An unknown account is a 404 naming the configured ones (UnknownAccountError).
       if (body.account !== undefined) providers.forAccount(body.account);
       const requestedAt = new Date();

@@ -1,9 +1,9 @@
-import { NotFoundError, ValidationError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
+import { NotFoundError, parsePipelineDefinition, type PipelineDefinition } from '@gantry/core';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { answerIdempotently } from '../../idempotency';
 import { onApplicationInPath } from '../../auth/resources';
-import { checkClusterOf } from './places';
+import { checkClusterOf, checkServerGroupOf } from './places';
 import type { RollbackRoutesOptions } from './rollback';
 import { disableServerGroupSchema, enableServerGroupSchema, resizeServerGroupSchema } from './schemas';
 import { findLiveCluster, launchClusterAction, systemPipelineId } from './systemPipelines';
@@ -47,10 +47,7 @@ export const serverGroupActionRoutes: FastifyPluginAsyncZod<ServerGroupActionRou
   ) {
     const { app: application, cluster, serverGroup } = request.params as { app: string; cluster: string; serverGroup: string };
     checkClusterOf(application, cluster);
-    if (!serverGroup.startsWith(`${cluster}-v`)) {
-      const message = `${serverGroup} is not a server group of cluster ${cluster}`;
-      throw new ValidationError(message, [{ path: ['serverGroup'], message }]);
-    }
+    checkServerGroupOf(cluster, serverGroup, 'serverGroup');
     // An unknown account is a 404 naming the configured ones (UnknownAccountError).
     if (body.account !== undefined) providers.forAccount(body.account);
     const { place, serverGroups } = await findLiveCluster(providers, clusterIndex, cluster, body, action);

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { redactUrl, type PipelineRepositorySetting } from '@gantry/config';
-import { ForbiddenError, NotFoundError, UnauthorizedError, isAdmin, readGitPush, secretResolver, type GitSource, type SecretResolver } from '@gantry/core';
+import { ANY, ForbiddenError, NotFoundError, UnauthorizedError, isAdmin, readGitPush, secretResolver, type GitSource, type SecretResolver } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
-import type { PipelineRepositorySyncs } from '@gantry/store';
+import type { PipelineRepositorySyncs, SyncReport } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { adminOnly, sender, signedIn } from '../../auth/access';
 import { headerValue } from '../webhooks/generic';
@@ -31,23 +31,31 @@ export const pipelineRepositoryRoutes: FastifyPluginAsyncZod<PipelineRepositoryR
     return repository;
   };
 
-  app.get('/pipelineRepositories', { schema: listRepositoriesSchema, config: signedIn }, async () => ({
-    repositories: await Promise.all(
-      repositories.map(async (repository) => ({
+  // Who reads a report reads what it says of applications: any signed-in user may list the
+  // repositories and see each commit's outcome, but only the files of applications they may READ
+  // (readableReport); an admin reads every file.
+  app.get('/pipelineRepositories', { schema: listRepositoriesSchema, config: signedIn }, async (request) => {
+    const readable = await request.readable('application');
+    const views = repositories.map(async (repository) => {
+      const [last] = await syncs.reports(repository.name, 1);
+      return {
         name: repository.name,
         url: redactUrl(repository.url),
         branch: repository.branch,
         path: repository.path,
         intervalSeconds: repository.intervalSeconds,
         webhookPath: `/api/v1/webhooks/pipelines/${encodeURIComponent(repository.name)}`,
-        lastSync: (await syncs.reports(repository.name, 1))[0] ?? null,
-      })),
-    ),
-  }));
+        lastSync: last === undefined ? null : readableReport(last, readable),
+      };
+    });
+    return { repositories: await Promise.all(views) };
+  });
 
-  app.get('/pipelineRepositories/:repository/syncs', { schema: listSyncsSchema, config: signedIn }, async (request) => ({
-    syncs: await syncs.reports(find(request.params.repository).name),
-  }));
+  app.get('/pipelineRepositories/:repository/syncs', { schema: listSyncsSchema, config: signedIn }, async (request) => {
+    const reports = await syncs.reports(find(request.params.repository).name);
+    const readable = await request.readable('application');
+    return { syncs: reports.map((report) => readableReport(report, readable)) };
+  });
 
   app.post('/pipelineRepositories/:repository/sync', { schema: requestSyncSchema, config: adminOnly }, async (request, reply) => {
     await bus.send({ type: 'SyncPipelineRepository', repository: find(request.params.repository).name });
@@ -89,6 +97,19 @@ const repositoryWebhookRoutes: FastifyPluginAsyncZod<{ repositories: readonly Pi
       return reply.code(202).send({ queued: true as const });
     });
 };
+
+/**
+ * What of a sync report a caller who may READ `readable` applications sees: every file for a caller
+ * who may read them all (an admin); otherwise only the files naming an application they may read.
+ * A file in error that was not read far enough to name its application (not YAML or JSON, not a
+ * pipeline) is withheld from them too, and counted in `withheldFiles`: its path and errors may
+ * quote what they may not read. The commit and whether it was applied stay visible to all.
+ */
+function readableReport(report: SyncReport, readable: typeof ANY | ReadonlySet<string>): SyncReport & { withheldFiles: number } {
+  if (readable === ANY) return { ...report, withheldFiles: 0 };
+  const files = report.files.filter((file) => file.application !== undefined && readable.has(file.application));
+  return { ...report, files, withheldFiles: report.files.length - files.length };
+}
 
 /** The host that sent a delivery, by the event header only it sends (none: a plain "sync now" from a script). */
 function hostOf(headers: IncomingHttpHeaders): GitSource | undefined {

@@ -20,7 +20,8 @@ export const syncReportSchema = z
     repository: z.string(),
     commit: z.string(),
     applied: z.boolean().describe('All of the commit was applied; false: none of it (see the files in error)'),
-    files: z.array(syncedFile),
+    files: z.array(syncedFile).describe('The files of applications the caller may READ (all of them for an admin)'),
+    withheldFiles: z.number().int().describe('Files of the commit left out: of applications the caller may not READ, or in error before naming one'),
     syncedAt: z.string(),
   })
   .meta({ id: 'PipelineSyncReport' });

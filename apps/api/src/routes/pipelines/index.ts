@@ -1,4 +1,4 @@
-import { ANY, PolicyViolationError, checkPipelineLock, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule } from '@gantry/core';
+import { ANY, PolicyViolationError, ValidationError, abTestRoutingIssues, describeIssue, checkPipelineLock, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule, type TrafficRouter } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -25,6 +25,8 @@ export interface PipelineRoutesOptions {
   bus: MessageBus;
   /** The deploy policy's save-time rules, and the accounts (with their tags) they read; default none. */
   saveRules?: { rules: readonly SaveRule[]; accounts(): readonly PolicyAccount[] };
+  /** The traffic router of a cluster on an account (undefined: unknown account), for stages that route by request. */
+  routerOf?: (account: string, cluster: string) => TrafficRouter | undefined;
   /** The service accounts a trigger's runAsUser may name (none with authentication off). */
   serviceAccounts?: Pick<AuthStore, 'serviceAccount'>;
 }
@@ -34,7 +36,7 @@ export interface PipelineRoutesOptions {
 const parseDefinition = parseBodyWith(parsePipelineDefinition);
 
 /** CRUD of pipelines and their version history under /pipelines. */
-export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, saveRules, serviceAccounts }) => {
+export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = async (app, { pipelines, bus, saveRules, routerOf, serviceAccounts }) => {
   const onPipelineOf = onPipeline(pipelines);
   const writeBody = onApplication('WRITE', (request) => (request.body as { application: string }).application);
 
@@ -47,8 +49,16 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
     throw new PolicyViolationError(`the deploy policy refuses this pipeline: ${message}`, { violations });
   }
 
+  /** Refuses an abTest stage whose rules its cluster's router cannot carry (400 naming each field). */
+  function checkRouting(definition: PipelineDefinition): void {
+    if (routerOf === undefined) return;
+    const issues = abTestRoutingIssues(definition.stages, routerOf);
+    if (issues.length > 0) throw new ValidationError(`the pipeline routes by request where its router cannot: ${issues.map(describeIssue).join('; ')}`, issues);
+  }
+
   app.post('/pipelines', { schema: createPipelineSchema, validatorCompiler: parseDefinition, config: writeBody }, async (request, reply) => {
     checkSaveRules(request.body);
+    checkRouting(request.body);
     await checkRunAs(request.principal, request.body, serviceAccounts);
     const pipeline = await pipelines.create(request.body, savedBy(request));
     await requestCronSync(bus, pipeline.id, [pipeline.definition], request.log);
@@ -64,6 +74,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   const writeBoth = onPipelineOf('WRITE', (request) => [(request.body as { application: string }).application]);
   app.put('/pipelines/:id', { schema: updatePipelineSchema, validatorCompiler: parseDefinition, config: writeBoth }, async (request) => {
     checkSaveRules(request.body);
+    checkRouting(request.body);
     await checkRunAs(request.principal, request.body, serviceAccounts);
     // The version before, too: removing a pipeline's last cron trigger must remove its schedule.
     const before = await definitionBefore(pipelines, request.params.id);

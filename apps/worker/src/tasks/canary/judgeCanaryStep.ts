@@ -16,22 +16,35 @@ interface StepWindow {
  * judges them. A source that cannot be read fails the step's run with the source's message; the
  * engine retries it (TransientTaskError), so a Prometheus blip does not fail a canary.
  */
-export async function judgeCanaryStep(
+export function judgeCanaryStep(
   ctx: TaskContext,
   analysis: { fields: CanaryFields; groups: CanaryStageGroups; live: { canary: ServerGroup | null } },
   window: StepWindow,
 ): Promise<JudgeReport> {
   const { fields, groups, live } = analysis;
+  return judgeGroups(ctx, fields, { baseline: groups.baseline, canary: groups.canary.serverGroupName, canaryGroup: live.canary }, window);
+}
+
+/**
+ * Judges server group `canary` against `baseline` by `canaryConfig` over the window, reading
+ * `metricSource` (the canary stage's step and the abTest stage's variant against its control).
+ */
+export async function judgeGroups(
+  ctx: TaskContext,
+  fields: Pick<CanaryFields, 'metricSource' | 'canaryConfig' | 'stepSec'>,
+  groups: { baseline: string; canary: string; canaryGroup: ServerGroup | null },
+  window: StepWindow,
+): Promise<JudgeReport> {
   // Metric source URLs are pipeline input like a webhook's: the same guard, on every redirect too.
   const fetch = guardedFetch({ fetch: ctx.services.fetch, allowedHosts: ctx.services.webhook.allowedHosts });
-  const source = createMetricSource(sourceConfig(fields.metricSource, live.canary), { fetch });
+  const source = createMetricSource(sourceConfig(fields.metricSource, groups.canaryGroup), { fetch });
   const start = new Date(window.startMs);
   const end = new Date(window.endMs);
   const samples: Record<string, MetricSamples> = {};
   for (const metric of fields.canaryConfig.metrics) {
     const [baseline, canary] = await Promise.all([
       source.fetch({ metric, scope: groups.baseline, role: 'baseline', start, end, stepSec: fields.stepSec }),
-      source.fetch({ metric, scope: groups.canary.serverGroupName, role: 'canary', start, end, stepSec: fields.stepSec }),
+      source.fetch({ metric, scope: groups.canary, role: 'canary', start, end, stepSec: fields.stepSec }),
     ]);
     samples[metric.name] = { baseline, canary };
   }
@@ -46,7 +59,7 @@ function sourceConfig(config: CanaryFields['metricSource'], canary: ServerGroup 
   if (config.type !== 'localProxy' || config.url !== undefined) return config;
   const samplesUrl = canary?.details?.samplesUrl;
   if (typeof samplesUrl !== 'string') {
-    throw new TaskFailure('metricSource localProxy has no url and the canary server group reports no samplesUrl (is it on a local account?)');
+    throw new TaskFailure('metricSource localProxy has no url and the judged server group reports no samplesUrl (is it on a local account?)');
   }
   return { ...config, url: samplesUrl };
 }

@@ -9,6 +9,7 @@ import {
   type Health,
   type Image,
   type ProviderErrorKind,
+  type RequestRouting,
   type ServerGroup,
   type ServerGroupRef,
   type ServerGroupSpec,
@@ -126,6 +127,14 @@ export class MemoryProvider implements CloudProvider {
     this.weights.set(cluster.cluster, { ...weights });
     this.log.push(`weights ${Object.entries(weights).map(([name, weight]) => `${name}=${weight}`).join(' ')}`);
     for (const group of groups) group.enabled = (weights[group.name] ?? 0) > 0;
+  }
+
+  /** Like the real providers: control and variant in traffic, the others out. */
+  async setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
+    this.fault('setRequestRouting');
+    for (const name of [routing.control, routing.variant]) this.require(name, 'setRequestRouting');
+    this.log.push(`routing ${routing.variant} by ${JSON.stringify(routing.rules)} else ${routing.control}`);
+    for (const group of this.groups.values()) if (group.cluster === cluster.cluster) group.enabled = group.name === routing.control || group.name === routing.variant;
   }
 
   async destroy(ref: ServerGroupRef): Promise<void> {

@@ -17,6 +17,7 @@ import type { JsonObject } from '@gantry/store';
 import { z } from 'zod';
 import { defineTask, TaskFailure, type TaskContext, type TaskResult } from '../Task';
 import { describeIssues, readFields } from '../readFields';
+import { deployedScopes } from './canaryServerGroups';
 
 /** Longest single engine wait between looks, on the task's clock: a long interval is several polls. */
 const MAX_WAIT_MS = 60_000;
@@ -139,15 +140,18 @@ async function judgeInterval(ctx: TaskContext, fields: KayentaCanaryFields, conf
   const series: Record<string, KayentaSeriesPair> = {};
   const queries: Record<string, { control: string; experiment: string }> = {};
   const deps = { fetch: ctx.services.fetch };
+  const deployed = deployedScopes(ctx);
   for (const metric of config.metrics) {
     const scopeName = metric.scopeName ?? 'default';
     const scope = fields.canaryConfig.scopes.find((candidate) => candidate.scopeName === scopeName);
     if (scope === undefined) throw new TaskFailure(`metric ${metric.name} uses scope ${scopeName}, which canaryConfig.scopes does not define (has: ${fields.canaryConfig.scopes.map((s) => s.scopeName).join(', ')})`);
-    const side = (name: string, location: string | undefined) => ({ scope: name, ...(location === undefined ? {} : { location }), extendedScopeParams: scope.extendedScopeParams });
+    // Orca's scope parameters for the groups it deployed: `dataset: regional` unless given, `type: asg`.
+    const extendedScopeParams = deployed === undefined ? scope.extendedScopeParams : { dataset: 'regional', ...scope.extendedScopeParams, type: 'asg' };
+    const side = (name: string | undefined, location: string | undefined) => ({ scope: name ?? '', ...(location === undefined ? {} : { location }), extendedScopeParams });
     const request = { config, metric, startMs: interval.startMs, endMs: interval.endMs, stepSec: scope.step };
     const [control, experiment] = await Promise.all([
-      fetchKayentaSeries(account, { ...request, scope: side(scope.controlScope, scope.controlLocation) }, deps),
-      fetchKayentaSeries(account, { ...request, scope: side(scope.experimentScope, scope.experimentLocation) }, deps),
+      fetchKayentaSeries(account, { ...request, scope: deployed !== undefined ? side(deployed.control.scope, deployed.control.location) : side(scope.controlScope, scope.controlLocation) }, deps),
+      fetchKayentaSeries(account, { ...request, scope: deployed !== undefined ? side(deployed.experiment.scope, deployed.experiment.location) : side(scope.experimentScope, scope.experimentLocation) }, deps),
     ]);
     series[metric.name] = { control: control.values, experiment: experiment.values };
     queries[metric.name] = { control: control.query, experiment: experiment.query };

@@ -1,8 +1,9 @@
 import { cloneServerGroupFieldsSchema, clonedCluster, deployClusterOf, deployClusterSchema, deployFieldsSchema, targetOf, type CloneSource, type DeployCluster } from '@gantry/core';
 import { describeTarget, selectTarget } from '@gantry/strategies';
 import { z } from 'zod';
-import { clusterPlaceFor, clusterRefOf } from '../cloud/context';
+import { chosenServerGroup, clusterPlaceFor, clusterRefOf, providerFor, refOf } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
+import { ACT_AGAIN_MS, DESTROY_TIMEOUT_MS } from '../cloud/poll';
 import { describeIssues, readFields } from '../readFields';
 import { TaskFailure, type TaskContext } from '../Task';
 
@@ -53,3 +54,30 @@ export function deployClusterFor(ctx: TaskContext): DeployCluster {
   if (!parsed.success) throw new TaskFailure(`invalid cloneServerGroup stage: ${describeIssues(parsed.error, '(cluster)')}`);
   return parsed.data;
 }
+
+/**
+ * `cloneServerGroup`'s on-failure and cancel cleanup: a clone that failed or was canceled after
+ * its group was created leaves no half-made group. The group is destroyed (one idempotent call per
+ * run, then a look until it is gone) unless it is the only group of the cluster in traffic (the
+ * strategy had already moved traffic to it and out of the others), where destroying it would drop
+ * traffic: it is kept and the outputs say why. Spinnaker keeps a failed clone's group whatever
+ * its state (only `rollback.onFailure` acts, and it puts the previous group back).
+ */
+export const destroyFailedCloneTask = serverGroupTask({
+  name: 'destroyFailedClone',
+  timeoutMs: DESTROY_TIMEOUT_MS,
+  async run(ctx) {
+    // Failed before it named its group (the source was missing): it made nothing.
+    if (typeof ctx.stage.outputs.serverGroupName !== 'string') return { status: 'SUCCEEDED', outputs: { cloneCleanup: 'nothing was created' } };
+    const clone = chosenServerGroup(ctx);
+    const { provider } = providerFor(ctx, clone.account);
+    const group = await provider.getServerGroup(refOf(clone));
+    if (group === null) return { status: 'SUCCEEDED', outputs: { cloneCleanup: ctx.task.state.destroyed === true ? `destroyed ${clone.serverGroupName}` : 'nothing was created' } };
+    if (group.enabled) {
+      const others = (await provider.listServerGroups(clusterRefOf(clone))).filter((other) => other.name !== clone.serverGroupName && other.enabled);
+      if (others.length === 0) return { status: 'SUCCEEDED', outputs: { cloneCleanup: `kept ${clone.serverGroupName}: it is the only server group of ${clone.cluster} in traffic` } };
+    }
+    await provider.destroy(refOf(clone));
+    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { destroyed: true } };
+  },
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskContext, TaskImplementation, TaskResult } from '../Task';
-import { makeTaskContext, nextTask } from '../testContext';
+import { makeTaskContext, nextTask, runUntilComplete } from '../testContext';
 import { MemoryProvider, memoryDirectory } from '../cloud/testProvider';
-import { determineCloneSourceTask } from './cloneServerGroup';
+import { destroyFailedCloneTask, determineCloneSourceTask } from './cloneServerGroup';
 import { createServerGroupTask } from './createServerGroup';
 import { determineServerGroupNameTask } from './determineServerGroupName';
 
@@ -56,5 +56,47 @@ describe('cloneServerGroup, task by task (deploy tasks after its source is read)
     expect(result).toMatchObject({ status: 'TERMINAL' });
     expect(JSON.stringify(result)).toContain('source server group app-prod-v007 does not exist (account k8s, location ns1)');
     expect(provider.log).toEqual([]);
+  });
+
+  describe('destroyFailedClone (on failure and on cancel)', () => {
+    const failedClone = (provider: MemoryProvider, outputs: Record<string, unknown>) => {
+      const ctx = cloneContext(provider, { source: { asgName: 'app-prod-v003' } });
+      return { ...ctx, stage: { ...ctx.stage, outputs: { serverGroupName: 'app-prod-v004', account: 'k8s', location: 'ns1', cluster: 'app-prod', ...outputs } }, task: { ...ctx.task, name: 'destroyFailedClone' } };
+    };
+
+    it('destroys a clone that never got into traffic and waits until it is gone', async () => {
+      const provider = new MemoryProvider();
+      provider.seed('app-prod-v003', { enabled: true });
+      provider.seed('app-prod-v004', { enabled: false });
+      const { outputs } = await runUntilComplete(destroyFailedCloneTask, failedClone(provider, {}));
+      expect(outputs).toMatchObject({ cloneCleanup: 'destroyed app-prod-v004' });
+      expect([...provider.groups.keys()]).toEqual(['app-prod-v003']);
+    });
+
+    it('destroys an enabled clone when another group of the cluster still serves', async () => {
+      const provider = new MemoryProvider();
+      provider.seed('app-prod-v003', { enabled: true });
+      provider.seed('app-prod-v004', { enabled: true });
+      await runUntilComplete(destroyFailedCloneTask, failedClone(provider, {}));
+      expect(provider.log).toEqual(['destroy app-prod-v004']);
+    });
+
+    it('keeps a clone that alone serves the cluster (the strategy had taken the old groups out), saying why', async () => {
+      const provider = new MemoryProvider();
+      provider.seed('app-prod-v003', { enabled: false });
+      provider.seed('app-prod-v004', { enabled: true });
+      const { outputs } = await runUntilComplete(destroyFailedCloneTask, failedClone(provider, {}));
+      expect(outputs).toMatchObject({ cloneCleanup: 'kept app-prod-v004: it is the only server group of app-prod in traffic' });
+      expect(provider.log).toEqual([]);
+    });
+
+    it('has nothing to do when the clone failed before naming or creating its group', async () => {
+      const provider = new MemoryProvider();
+      const named = failedClone(provider, {});
+      const unnamed = { ...named, stage: { ...named.stage, outputs: { cloneSource: {} } } };
+      expect((await runUntilComplete(destroyFailedCloneTask, unnamed)).outputs).toMatchObject({ cloneCleanup: 'nothing was created' });
+      expect((await runUntilComplete(destroyFailedCloneTask, failedClone(provider, {}))).outputs).toMatchObject({ cloneCleanup: 'nothing was created' });
+      expect(provider.log).toEqual([]);
+    });
   });
 });

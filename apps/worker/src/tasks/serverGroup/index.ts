@@ -1,4 +1,4 @@
-import { determineCloneSourceTask } from './cloneServerGroup';
+import { destroyFailedCloneTask, determineCloneSourceTask } from './cloneServerGroup';
 import { createServerGroupTask } from './createServerGroup';
 import { determineServerGroupNameTask } from './determineServerGroupName';
 import { determineTargetServerGroupTask } from './determineTargetServerGroup';
@@ -13,6 +13,7 @@ import { disableRolledBackServerGroupTask, restoreServerGroupTask } from './roll
 
 export {
   determineCloneSourceTask,
+  destroyFailedCloneTask,
   createServerGroupTask,
   determineServerGroupNameTask,
   determineTargetServerGroupTask,
@@ -38,6 +39,7 @@ export const serverGroupTasks = [
   createServerGroupTask,
   waitForUpInstancesTask,
   determineCloneSourceTask,
+  destroyFailedCloneTask,
   enableServerGroupTask,
   disableOldServerGroupsTask,
   destroyOldServerGroupsTask,

@@ -101,10 +101,14 @@ export function clonedCluster(fields: CloneServerGroupFields, source: CloneSourc
  * `cloneServerGroup`: the next group of the target cluster, made from an existing group's image
  * and capacity with the stage's overrides, then rolled out by `strategy` with deploy's own tasks.
  * A source that does not exist fails the stage at its first task, naming it. Outputs: deploy's,
- * plus `cloneSource` (the copied group's name, account, location, image and capacity).
+ * plus `cloneSource` (the copied group's name, account, location, image and capacity), and after a
+ * failure or a cancel `cloneCleanup` (destroyed, nothing was created, or kept and why).
  */
 export const cloneServerGroupStage = defineStageType({
   type: 'cloneServerGroup',
   fields: allowExpressions(cloneServerGroupFieldsSchema),
   tasks: (fields) => ['determineCloneSource' as const, ...planFor(fields.cluster as DeployCluster)],
+  // A failed or canceled clone leaves no half-made group (unless it alone serves the cluster's traffic).
+  onFailureTasks: () => ['destroyFailedClone' as const],
+  cancelTasks: () => ['destroyFailedClone' as const],
 });

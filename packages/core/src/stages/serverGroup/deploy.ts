@@ -65,21 +65,27 @@ export type DeployCluster = z.output<typeof deployClusterSchema>;
 function fromSpinnakerDeploy(input: unknown): unknown {
   if (!isPlainObject(input)) return input;
   const stageAccount = input.account ?? input.credentials;
-  const fill = (cluster: unknown): unknown => {
-    if (!isPlainObject(cluster)) return cluster;
-    const filled: Record<string, unknown> = { ...cluster };
-    if (filled.account === undefined && filled.credentials === undefined && stageAccount !== undefined) filled.account = stageAccount;
-    const zones = filled.availabilityZones;
-    const regions = isPlainObject(zones) ? Object.keys(zones) : [];
-    const named = ['location', 'namespace', 'region', 'regions', 'namespaces'].some((key) => filled[key] !== undefined);
-    if (!named && regions.length === 1) filled.region = regions[0];
-    return filled;
-  };
+  const fill = (cluster: unknown) => fromSpinnakerCluster(cluster, stageAccount);
   return {
     ...input,
     ...(input.cluster === undefined ? {} : { cluster: fill(input.cluster) }),
     ...(Array.isArray(input.clusters) ? { clusters: input.clusters.map(fill) } : {}),
   };
+}
+
+/**
+ * One cluster in Spinnaker's server group shape, read as Gantry's: the stage's account when the
+ * cluster names none, the region only as the key of `availabilityZones`.
+ */
+export function fromSpinnakerCluster(cluster: unknown, stageAccount?: unknown): unknown {
+  if (!isPlainObject(cluster)) return cluster;
+  const filled: Record<string, unknown> = { ...cluster };
+  if (filled.account === undefined && filled.credentials === undefined && stageAccount !== undefined) filled.account = stageAccount;
+  const zones = filled.availabilityZones;
+  const regions = isPlainObject(zones) ? Object.keys(zones) : [];
+  const named = ['location', 'namespace', 'region', 'regions', 'namespaces'].some((key) => filled[key] !== undefined);
+  if (!named && regions.length === 1) filled.region = regions[0];
+  return filled;
 }
 
 /** The deploy stage's fields, as tasks read them once expressions are resolved. */

@@ -16,6 +16,7 @@ export {
   type CloneSource,
 } from './cloneServerGroup';
 export { judgesSteps, redBlackOptionsOf, strategyDelaysMs, targetPercentagesOf } from './strategyFields';
+export { abTestStage, abTestFieldsSchema, abTestRoutingIssues, AB_TEST_ABORT_TASK, type AbTestFields } from './abTest';
 export { canaryStage, canaryFieldsSchema, DEFAULT_CANARY_STEPS, type CanaryFields } from './canary';
 export {
   enableServerGroupStage,

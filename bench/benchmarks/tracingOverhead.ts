@@ -1,33 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { startTracing } from '@gantry/telemetry';
 import { createBenchDatabase } from '../lib/database';
 import { WORKER_CONCURRENCY } from '../lib/gantry';
 import { benchQueue } from '../lib/queues';
 import { target, type Benchmark, type BenchOptions } from '../lib/result';
 import { round } from '../lib/stats';
-import { runEngineChains } from './engineVsBullmq/engineChains';
+import { TRACING_MODES, tracingRoundResultSchema, type TracingMode, type TracingRoundResult, type TracingRoundSpec } from '../support/tracingRoundSpec';
 
-/** engine-vs-bullmq's last stored result: the engine before tracing's hooks, measured on this machine at its commit. */
-const BEFORE = fileURLToPath(new URL('../results/engine-vs-bullmq.json', import.meta.url));
+const ROUND = fileURLToPath(new URL('../support/tracingRound.ts', import.meta.url));
 
 /**
  * What tracing costs the engine: the same no-op chains as engine-vs-bullmq (Redis backend, the
- * engine in this process), with tracing off and with tracing on, exporting every span over
- * OTLP/HTTP (protobuf, the SDK's default) to a collector stand-in in this process that reads and
- * discards. The two alternate in one run, so a change in machine load hits both alike.
+ * engine in the round's process), in three modes, each round a fresh process (`tracingRound.ts`):
+ * before (the SDK never started), off (started, wrappers switched off) and on (every span
+ * exported over OTLP/HTTP, protobuf, to a collector stand-in in this process that reads and
+ * discards). Rounds alternate the modes, rotating their order, so a change in machine load hits
+ * all alike; the spread between rounds of one mode is the noise the off-vs-before gap is read against.
  */
 export const tracingOverhead: Benchmark = {
   name: 'tracing-overhead',
-  description: 'engine transitions/s with tracing off and on (OTLP/HTTP), alternating in one run; off compared with engine-vs-bullmq before tracing',
+  description: 'engine transitions/s before tracing (SDK not started), tracing off and tracing on (OTLP/HTTP), alternating rounds in one run',
   async run(options: BenchOptions) {
     const params = {
       stagesPerChain: options.quick ? 5 : 20,
       chains: options.quick ? 5 : 50,
       concurrency: WORKER_CONCURRENCY,
-      repetitionsPerMode: options.quick ? 1 : 3,
-      phaseTimeoutMs: options.quick ? 60_000 : 120_000,
+      rounds: options.quick ? 1 : 4,
+      phaseTimeoutMs: options.quick ? 60_000 : 180_000,
       backend: 'redis' as const,
     };
     let exportRequests = 0;
@@ -40,79 +40,98 @@ export const tracingOverhead: Benchmark = {
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(collector.address() as { port: number }).port}/v1/traces`;
-    // The SDK reads the standard variables from the environment, as a Gantry process does.
-    process.env.OTEL_TRACES_EXPORTER = 'otlp';
-    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = endpoint;
-    const tracing = startTracing('gantry-bench');
     const database = await createBenchDatabase();
     const queue = benchQueue(params.backend, database.url, 'tracing');
-    const runs: { tracing: boolean; transitionsPerSecond: number | null }[] = [];
+    if (queue.config.kind !== 'redis') throw new Error('tracing-overhead runs on the Redis backend');
+    const runs: { round: number; mode: TracingMode; transitionsPerSecond: number | null }[] = [];
     try {
-      for (let repetition = 0; repetition < params.repetitionsPerMode; repetition++) {
-        for (const on of [false, true]) {
-          tracing.setActive(on);
-          options.log(`tracing-overhead: tracing ${on ? 'on (OTLP/HTTP)' : 'off'}, run ${repetition + 1} of ${params.repetitionsPerMode}`);
-          const result = await runEngineChains(database.db, queue.config, {
+      for (let r = 0; r < params.rounds; r++) {
+        // Rotated per round: no mode always runs first (colder caches) or last.
+        const order = TRACING_MODES.map((_, i) => TRACING_MODES[(i + r) % TRACING_MODES.length]!);
+        for (const mode of order) {
+          options.log(`tracing-overhead: round ${r + 1} of ${params.rounds}, ${mode}`);
+          const result = await runRound({
+            mode,
+            databaseUrl: database.url,
+            queue: queue.config,
+            endpoint,
             executions: params.chains,
             stages: params.stagesPerChain,
             concurrency: params.concurrency,
             timeoutMs: params.phaseTimeoutMs,
           });
-          runs.push({ tracing: on, transitionsPerSecond: result.transitionsPerSecond });
+          if (result.succeeded !== params.chains) throw new Error(`${mode} round ${r + 1}: ${result.succeeded} of ${params.chains} executions succeeded`);
+          runs.push({ round: r + 1, mode, transitionsPerSecond: result.transitionsPerSecond });
         }
       }
     } finally {
-      tracing.setActive(true);
-      await tracing.shutdown();
-      // Later benchmarks' child processes must not trace to this closed collector.
-      delete process.env.OTEL_TRACES_EXPORTER;
-      delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
       await new Promise((resolve) => collector.close(resolve));
       await queue.cleanup().catch(() => undefined);
       await database.drop();
     }
-    const off = median(runs.filter((run) => !run.tracing).map((run) => run.transitionsPerSecond));
-    const on = median(runs.filter((run) => run.tracing).map((run) => run.transitionsPerSecond));
+    const of = (mode: TracingMode) => runs.filter((run) => run.mode === mode).map((run) => run.transitionsPerSecond);
+    const [before, off, on] = [median(of('before')), median(of('off')), median(of('on'))];
+    const offVsBefore = before && off !== null ? round(off / before, 3) : null;
     const onCost = off && on !== null ? round(1 - on / off, 3) : null;
-    const before = readBefore(params);
-    const offVsBefore = before && off !== null ? round(off / before.transitionsPerSecond, 3) : null;
+    // The noise: how far one round of a mode strays from that mode's median, the largest seen
+    // over the modes whose code path is the same (before and off).
+    const noise = round(Math.max(spread(of('before')), spread(of('off'))), 3);
+    const offGap = offVsBefore === null ? null : round(Math.abs(1 - offVsBefore), 3);
     return {
       status: 'ok',
       params,
-      results: { runs, offTransitionsPerSecond: off, onTransitionsPerSecond: on, onCost, exportRequests: exportRequests, before, offVsBefore },
+      results: { runs, beforeTransitionsPerSecond: before, offTransitionsPerSecond: off, onTransitionsPerSecond: on, offVsBefore, offGap, noise, onCost, exportRequests },
       targets: [
-        target('tracing on (OTLP) cost in transitions/s', onCost === null ? null : round(onCost * 100, 1), '<=', 15, '%'),
-        target('tracing off ÷ before tracing (stored engine-vs-bullmq, redis)', offVsBefore, '>=', 0.9),
+        target('tracing off vs before: |1 − off ÷ before| within the round-to-round noise', offGap === null ? null : round(offGap * 100, 1), '<=', round(noise * 100, 1), '%'),
+        target('tracing on (OTLP) cost in transitions/s vs off', onCost === null ? null : round(onCost * 100, 1), '<=', 15, '%'),
       ],
       summary: [
+        ['engine transitions/s, before: SDK not started (median)', String(before)],
         ['engine transitions/s, tracing off (median)', String(off)],
         ['engine transitions/s, tracing on, OTLP/HTTP (median)', String(on)],
-        ['tracing on cost', onCost === null ? '-' : `${round(onCost * 100, 1)} %`],
+        ['off ÷ before', String(offVsBefore ?? '-')],
+        ['noise: largest round-to-round deviation from its median (before, off)', `${round(noise * 100, 1)} %`],
+        ['tracing on cost vs off', onCost === null ? '-' : `${round(onCost * 100, 1)} %`],
         ['OTLP export requests received', String(exportRequests)],
-        ['before tracing (stored engine-vs-bullmq, redis)', before ? `${before.transitionsPerSecond} at ${before.commit.slice(0, 8)}` : '- (not comparable)'],
-        ['tracing off ÷ before', String(offVsBefore ?? '-')],
       ],
     };
   },
 };
+
+/** Runs one round in its own process (bounded by the phase timeout and a minute to start). */
+function runRound(spec: TracingRoundSpec): Promise<TracingRoundResult> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    // Only the round decides whether it traces.
+    for (const name of Object.keys(env)) if (name.startsWith('OTEL_')) delete env[name];
+    const child = spawn(process.execPath, ['--import', 'tsx', ROUND, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), spec.timeoutMs * 2 + 60_000);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(killer);
+      if (code !== 0) return reject(new Error(`tracing round (${spec.mode}) exited with ${code ?? signal}: ${stderr.trim().slice(-2000)}`));
+      try {
+        resolve(tracingRoundResultSchema.parse(JSON.parse(stdout.trim().split('\n').pop() ?? '')));
+      } catch (error) {
+        reject(new Error(`tracing round (${spec.mode}) answered something unreadable: ${(error as Error).message}: ${stdout.slice(-500)}`));
+      }
+    });
+  });
+}
 
 function median(values: (number | null)[]): number | null {
   const known = values.filter((value): value is number => value !== null).sort((a, b) => a - b);
   return known.length === 0 ? null : known[Math.floor((known.length - 1) / 2)]!;
 }
 
-/** The stored engine-vs-bullmq engine figure, if it ran the same size (a quick run compares with nothing). */
-function readBefore(params: { stagesPerChain: number; chains: number }): { transitionsPerSecond: number; commit: string } | null {
-  try {
-    const stored = JSON.parse(readFileSync(BEFORE, 'utf8')) as {
-      commit: string;
-      params: { stagesPerChain: number; chains: number };
-      results: { redis?: { engine?: { transitionsPerSecond?: number | null } } };
-    };
-    const value = stored.results.redis?.engine?.transitionsPerSecond;
-    if (stored.params.stagesPerChain !== params.stagesPerChain || stored.params.chains !== params.chains || typeof value !== 'number') return null;
-    return { transitionsPerSecond: value, commit: stored.commit };
-  } catch {
-    return null;
-  }
+/** The largest relative deviation of one value from the median of its set (0 with fewer than two). */
+function spread(values: (number | null)[]): number {
+  const middle = median(values);
+  const known = values.filter((value): value is number => value !== null);
+  if (middle === null || middle === 0 || known.length < 2) return 0;
+  return Math.max(...known.map((value) => Math.abs(value - middle) / middle));
 }

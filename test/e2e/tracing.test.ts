@@ -1,111 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { freePort } from '../../packages/providers/src/local/ports';
+import { browserAvailable, launchBrowser, newPage, screenshot } from '../support/browser';
+import { renderWaterfall } from '../support/traceWaterfall';
 import { processAuth, spawnGantry, waitForOutput, waitForReady, type GantryProcess } from '../support/gantryProcess';
 import { accountsYaml, deployStage } from '../support/serverGroups';
 import { REDIS_URL } from '../support/services';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '../support/testDatabase';
+import { listen, startOtlpReceiver, startZipkinReceiver, type ReceivedSpan, type Receiver } from '../support/traceReceivers';
 
 /**
  * Issue 22's acceptance: one execution is one trace across an API process and two worker
  * processes, exported by the official SDK to an OTLP/HTTP receiver and a Zipkin v2 receiver of this
- * file's own. The pipeline sends a webhook, then deploys a server group to the fake Kubernetes.
+ * file's own. The pipeline sends a webhook, then deploys a server group and a manifest to the fake
+ * Kubernetes (CloudProvider calls and manifest client calls, both provider calls in the trace).
  */
-
-/** A span as both receivers report it, reduced to what the assertions read. */
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  name: string;
-  service: string;
-  attributes: Record<string, string>;
-}
-
-interface Receiver {
-  server: Server;
-  url: string;
-  spans: ReceivedSpan[];
-  contentTypes: Set<string>;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
-}
-
-type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean };
-type OtlpAttribute = { key: string; value: OtlpValue };
-interface OtlpExport {
-  resourceSpans: {
-    resource: { attributes: OtlpAttribute[] };
-    scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[] }[] }[];
-  }[];
-}
-
-const otlpValue = (value: OtlpValue): string => String(value.stringValue ?? value.intValue ?? value.boolValue ?? '');
-const otlpAttributes = (attributes: OtlpAttribute[] = []) => Object.fromEntries(attributes.map(({ key, value }) => [key, otlpValue(value)]));
-
-/** OTLP/HTTP with JSON encoding (the protocol's `http/json`): POST /v1/traces, an ExportTraceServiceRequest. */
-async function startOtlpReceiver(): Promise<Receiver> {
-  const receiver: Receiver = { server: createServer(), url: '', spans: [], contentTypes: new Set() };
-  receiver.server.on('request', (request, response) => void readBody(request).then((body) => {
-    if (request.method !== 'POST' || request.url !== '/v1/traces') return void response.writeHead(404).end();
-    receiver.contentTypes.add(String(request.headers['content-type']));
-    const exported = JSON.parse(body) as OtlpExport;
-    for (const { resource, scopeSpans } of exported.resourceSpans) {
-      const service = otlpAttributes(resource.attributes)['service.name'] ?? '';
-      for (const span of scopeSpans.flatMap((scope) => scope.spans)) {
-        receiver.spans.push({
-          traceId: span.traceId,
-          spanId: span.spanId,
-          parentSpanId: span.parentSpanId || undefined,
-          name: span.name,
-          service,
-          attributes: otlpAttributes(span.attributes),
-        });
-      }
-    }
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  }));
-  receiver.url = await listen(receiver.server);
-  return receiver;
-}
-
-/** Zipkin's v2 API: POST /api/v2/spans, a JSON list of spans. */
-async function startZipkinReceiver(): Promise<Receiver> {
-  const receiver: Receiver = { server: createServer(), url: '', spans: [], contentTypes: new Set() };
-  receiver.server.on('request', (request, response) => void readBody(request).then((body) => {
-    if (request.method !== 'POST' || request.url !== '/api/v2/spans') return void response.writeHead(404).end();
-    receiver.contentTypes.add(String(request.headers['content-type']));
-    const spans = JSON.parse(body) as { traceId: string; id: string; parentId?: string; name: string; localEndpoint?: { serviceName?: string }; tags?: Record<string, string> }[];
-    for (const span of spans) {
-      receiver.spans.push({
-        traceId: span.traceId,
-        spanId: span.id,
-        parentSpanId: span.parentId,
-        name: span.name,
-        service: span.localEndpoint?.serviceName ?? '',
-        attributes: span.tags ?? {},
-      });
-    }
-    response.writeHead(202).end();
-  }));
-  receiver.url = await listen(receiver.server);
-  return receiver;
-}
 
 describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin', () => {
   let database: TestDatabase;
@@ -171,13 +84,17 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  it('exports one tree: the launch request at the root, stages and tasks under it, provider calls under their tasks, traceparent on the webhook', async () => {
+  it('exports one tree: the launch request at the root, stages under it, tasks under their stages, provider calls under their tasks, traceparent on the webhook', async () => {
     const saved = await call('POST', '/api/v1/pipelines', {
       application: 'traced',
       name: 'hook-then-deploy',
       stages: [
         { refId: 'hook', type: 'webhook', url: `${webhook.url}/released`, method: 'POST', payload: { id: '${execution.id}' } },
         { ...deployStage('traced', 'web', 'registry.local/traced:1'), requisiteStageRefIds: ['hook'] },
+        {
+          refId: 'manifest', type: 'deployManifest', account: 'k8s', cloudProvider: 'kubernetes', source: 'text', requisiteStageRefIds: ['hook'],
+          manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'traced-settings' }, data: { greeting: 'hello' } }],
+        },
       ],
     });
     expect(saved.status).toBe(201);
@@ -215,40 +132,61 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     };
     for (const span of trace) if (span !== root) expect(ancestors(span).at(-1)).toBe(root);
 
-    // The work ran in the worker processes, and each message's span hangs directly off the root.
+    // Each stage is one span directly under the root, from its start to its end, recorded by a worker.
+    const stages = trace.filter((span) => span.name.startsWith('stage '));
+    expect(stages.map((span) => `${span.name} ${span.attributes['gantry.stage.ref_id']}`).sort()).toEqual(['stage deploy deploy', 'stage deployManifest manifest', 'stage webhook hook']);
+    for (const stage of stages) {
+      expect(stage.parentSpanId).toBe(root.spanId);
+      expect(stage.service).toBe('gantry-worker');
+      expect(stage.attributes).toMatchObject({ 'gantry.application': 'traced', 'gantry.pipeline.id': String(saved.body.id), 'gantry.stage.status': 'SUCCEEDED' });
+    }
+    const stageOf = (refId: string) => stages.find((stage) => stage.attributes['gantry.stage.ref_id'] === refId)!;
+
+    // The work ran in the worker processes (whichever took each message). A message about
+    // a stage hangs directly off that stage's span, one about the execution off the root.
     const messages = trace.filter((span) => span.name.startsWith('engine '));
     expect(new Set(messages.map((span) => span.service))).toEqual(new Set(['gantry-worker']));
-    for (const span of messages) expect(span.parentSpanId).toBe(root.spanId);
+    for (const span of messages) {
+      const stageId = span.attributes['gantry.stage.id'];
+      expect(span.parentSpanId).toBe(stageId === undefined ? root.spanId : stages.find((stage) => stage.attributes['gantry.stage.id'] === stageId)?.spanId);
+    }
     const messageNames = new Set(messages.map((span) => span.name));
     for (const name of ['StartExecution', 'StartStage', 'RunTask', 'CompleteExecution']) expect(messageNames).toContain(`engine ${name}`);
-    for (const span of messages.filter((m) => m.name === 'engine StartStage' || m.name === 'engine CompleteStage')) {
-      expect(['hook', 'deploy']).toContain(span.attributes['gantry.stage.ref_id']);
+    for (const span of messages.filter((m) => m.name === 'engine StartStage')) {
+      expect(['hook', 'deploy', 'manifest']).toContain(span.attributes['gantry.stage.ref_id']);
       expect(span.attributes['gantry.application']).toBe('traced');
       expect(span.attributes['gantry.pipeline.id']).toBe(String(saved.body.id));
     }
 
-    // Stages' tasks, each under a RunTask message, with the stage and pipeline they belong to.
+    // Tasks, each under a RunTask message under its own stage's span, with the stage and pipeline they belong to.
     const tasks = trace.filter((span) => span.name.startsWith('task '));
     for (const task of tasks) {
-      expect(byId.get(task.parentSpanId!)?.name).toBe('engine RunTask');
+      const message = byId.get(task.parentSpanId!);
+      expect(message?.name).toBe('engine RunTask');
+      expect(message?.parentSpanId).toBe(stageOf(task.attributes['gantry.stage.ref_id']!).spanId);
       expect(task.attributes).toMatchObject({ 'gantry.application': 'traced', 'gantry.pipeline.id': String(saved.body.id) });
     }
     const taskNames = (refId: string) => new Set(tasks.filter((task) => task.attributes['gantry.stage.ref_id'] === refId).map((task) => task.name));
     expect(taskNames('hook')).toContain('task createWebhook');
     for (const name of ['determineServerGroupName', 'createServerGroup', 'waitForUpInstances']) expect(taskNames('deploy')).toContain(`task ${name}`);
+    for (const name of ['deployManifest', 'waitForManifestStable']) expect(taskNames('manifest')).toContain(`task ${name}`);
 
-    // Provider calls, each directly under the task that made it, naming provider, operation, account and location.
+    // Provider calls, each directly under the task that made it, naming provider, operation, account and location:
+    // the CloudProvider's (the deploy stage) and the manifest client's (the deployManifest stage).
     const providerCalls = trace.filter((span) => span.attributes['gantry.provider'] !== undefined);
-    expect(providerCalls.length).toBeGreaterThan(0);
     for (const providerCall of providerCalls) {
       const task = byId.get(providerCall.parentSpanId!);
       expect(task?.name).toMatch(/^task /);
       expect(providerCall.name).toBe(`kubernetes ${providerCall.attributes['gantry.operation']}`);
-      expect(providerCall.attributes).toMatchObject({ 'gantry.provider': 'kubernetes', 'gantry.account': 'k8s', 'gantry.stage.ref_id': 'deploy' });
+      expect(providerCall.attributes).toMatchObject({ 'gantry.provider': 'kubernetes', 'gantry.account': 'k8s' });
+      expect(providerCall.attributes['gantry.stage.ref_id']).toBe(task!.attributes['gantry.stage.ref_id']);
       expect(providerCall.attributes['gantry.task.name']).toBe(task!.name.slice('task '.length));
     }
-    expect(providerCalls.map((span) => span.attributes['gantry.operation'])).toContain('createServerGroup');
+    const operations = (refId: string) => providerCalls.filter((span) => span.attributes['gantry.stage.ref_id'] === refId).map((span) => span.attributes['gantry.operation']);
+    expect(operations('deploy')).toContain('createServerGroup');
     expect(providerCalls.find((span) => span.attributes['gantry.operation'] === 'createServerGroup')?.attributes['gantry.location']).toBe('ns1');
+    expect(operations('manifest')).toContain('apply');
+    expect(providerCalls.find((span) => span.attributes['gantry.operation'] === 'apply')?.attributes).toMatchObject({ 'gantry.location': 'ns1', 'k8s.resource.kind': 'ConfigMap' });
 
     // The webhook's request carried the trace: its parent is the HTTP client span under the webhook task.
     expect(webhook.traceparents).toHaveLength(1);
@@ -263,5 +201,18 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     expect(zipkinIds).toEqual(new Set(byId.keys()));
     expect([...otlp.contentTypes]).toEqual(['application/json']);
     expect(ofExecution(zipkin).every((span) => span.parentSpanId === undefined || zipkinIds.has(span.parentSpanId) || span.spanId === root.spanId)).toBe(true);
+
+    // The trace as a trace viewer shows it: the screenshot of the docs (`npm run trace:screenshot`).
+    if (browserAvailable('the trace waterfall screenshot')) {
+      const browser = await launchBrowser();
+      try {
+        const page = await newPage(browser);
+        await page.setContent(renderWaterfall(`execution ${executionId}: hook-then-deploy (traced)`, trace));
+        expect(await page.locator('tr').count()).toBe(trace.length);
+        await screenshot(page, 'execution-trace', true);
+      } finally {
+        await browser.close();
+      }
+    }
   }, 120_000);
 });

@@ -152,13 +152,6 @@ describe('the Helm chart', () => {
     let fake: FakeKubernetes;
     beforeAll(async () => {
       fake = await startFakeKubernetes({ readyDelayMs: 50 });
-    });
-    afterAll(async () => {
-      await fake?.close();
-    });
-
-    it('creates every rendered object and reads the Deployments back', async () => {
-      const { text, manifests } = await render(TWO_WORKERS);
       // The fake serves v1, apps/v1, batch/v1, networking.k8s.io/v1 Ingress and CRDs, not policy: its
       // kind is made known to it as a CRD first, so kubectl finds it through discovery as on a real cluster.
       // It serves no OpenAPI schema either, hence --validate=false (a real API server validates).
@@ -177,7 +170,13 @@ describe('the Helm chart', () => {
       const crdFile = join(scratch, 'crds.json');
       writeFileSync(crdFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: crds }));
       await kubectl(fake.url, ['apply', '--validate=false', '-f', crdFile]);
+    });
+    afterAll(async () => {
+      await fake?.close();
+    });
 
+    it('creates every rendered object and reads the Deployments back', async () => {
+      const { text, manifests } = await render(TWO_WORKERS);
       const rendered = join(scratch, 'rendered.yaml');
       writeFileSync(rendered, text);
       const applied = await kubectl(fake.url, ['--namespace', 'default', 'apply', '--validate=false', '-f', rendered]);
@@ -202,6 +201,22 @@ describe('the Helm chart', () => {
       expect(await names('poddisruptionbudgets')).toEqual(['gantry-api', 'gantry-worker']);
       expect(await names('ingresses')).toEqual(['gantry']);
       expect(await names('jobs')).toEqual(['gantry-migrate']);
+    });
+
+    it('creates the objects of the default render too (its own namespace) and reads them back: one worker, no Ingress', async () => {
+      const { text, manifests } = await render();
+      const rendered = join(scratch, 'defaults.yaml');
+      writeFileSync(rendered, text);
+      await kubectl(fake.url, ['create', 'namespace', 'defaults']);
+      const applied = await kubectl(fake.url, ['--namespace', 'defaults', 'apply', '--validate=false', '-f', rendered]);
+      for (const m of manifests) expect(applied).toMatch(new RegExp(`${m.kind.toLowerCase()}[^ ]*/${m.metadata.name} created`));
+      const read = async (resource: string) =>
+        (JSON.parse(await kubectl(fake.url, ['--namespace', 'defaults', 'get', resource, '-o', 'json'])) as { items: Manifest[] }).items;
+      expect(Object.fromEntries((await read('deploy')).map((d) => [d.metadata.name, d.spec!.replicas]))).toEqual({ 'gantry-api': 1, 'gantry-worker': 1 });
+      expect(await kubectl(fake.url, ['--namespace', 'defaults', 'rollout', 'status', 'deployment/gantry-api', '--timeout=30s'])).toContain('successfully rolled out');
+      expect((await read('poddisruptionbudgets')).map((p) => p.metadata.name).sort()).toEqual(['gantry-api', 'gantry-worker']);
+      expect((await read('jobs')).map((j) => j.metadata.name)).toEqual(['gantry-migrate']);
+      expect(await read('ingresses')).toEqual([]);
     });
   });
 });

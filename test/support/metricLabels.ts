@@ -12,7 +12,7 @@ export const BOUNDED_LABELS: Record<string, string> = {
   backend: 'the queue backend: redis or postgres',
   state: 'a queue job state: waiting, prioritized, active, delayed, failed',
   provider: 'a provider kind: kubernetes, aws, gcp, local',
-  operation: 'a CloudProvider method name',
+  operation: 'a CloudProvider method name or a Kubernetes manifest client operation (apply, get, list, patch, delete, logs, discovery)',
   kind: 'a closed set of kinds (provider error kinds, rollback kinds, sign-in failure kinds)',
   result: 'a canary verdict: pass, marginal, fail',
   // The local agent's own registry (apps/local-agent), one per machine it runs groups on.

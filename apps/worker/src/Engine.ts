@@ -13,6 +13,8 @@ import { startDownstreamPipelines } from './handlers/StartDownstreamPipelines';
 import { startStage } from './handlers/StartStage';
 import { syncCronTriggers } from './handlers/SyncCronTriggers';
 import { syncPipelineRepository } from './handlers/SyncPipelineRepository';
+import { checkDrift } from './handlers/CheckDrift';
+import type { DriftChecker } from './drift/DriftChecker';
 import type { PipelineRepositorySyncer } from './gitops/PipelineRepositorySyncer';
 import type { CronScheduleStore } from './triggers/CronSchedules';
 import type { EngineContext, Handler } from './engine/EngineContext';
@@ -22,8 +24,8 @@ import type { OutboxAcks } from './engine/outbox';
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
 // SyncCronTriggers is bound per engine, to the queue connection that holds the schedules;
-// SyncPipelineRepository to the configured repositories.
-const HANDLERS: Omit<Handlers, 'SyncCronTriggers' | 'SyncPipelineRepository'> = {
+// SyncPipelineRepository to the configured repositories; CheckDrift to the drift settings.
+const HANDLERS: Omit<Handlers, 'SyncCronTriggers' | 'SyncPipelineRepository' | 'CheckDrift'> = {
   StartExecution: startExecution,
   StartStage: startStage,
   RunTask: runTask,
@@ -53,12 +55,22 @@ export class Engine {
     schedules: CronScheduleStore,
     private readonly acks: OutboxAcks,
     repositories?: PipelineRepositorySyncer,
+    drift?: DriftChecker,
   ) {
-    this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules), SyncPipelineRepository: syncPipelineRepository(repositories) };
+    this.handlers = {
+      ...HANDLERS,
+      SyncCronTriggers: syncCronTriggers(schedules),
+      SyncPipelineRepository: syncPipelineRepository(repositories),
+      CheckDrift: checkDrift(drift),
+    };
   }
 
-  /** Handles one message in a span of the execution's trace (`trace`, the one the message carries). */
+  /**
+   * Handles one message in a span of the execution's trace (`trace`, the one the message carries),
+   * under its stage's span when it is about a stage.
+   */
   handle(message: EngineMessage, trace?: TraceCarrier): Promise<void> {
+    const stageId = 'stageId' in message ? message.stageId : undefined;
     return inMessageSpan(`engine ${message.type}`, trace, messageAttributes(message), async (span) => {
       const handler = this.handlers[message.type] as Handler<EngineMessage>;
       const stopTimer = engineMessageSeconds.startTimer({ type: message.type });
@@ -74,7 +86,7 @@ export class Engine {
       } finally {
         stopTimer();
       }
-    });
+    }, stageId);
   }
 }
 

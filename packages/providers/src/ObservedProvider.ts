@@ -18,10 +18,47 @@ export const providerCallErrors = new Counter({
   labelNames: ['provider', 'operation', 'kind'] as const,
 });
 
+/** Who a provider call is made by and against, as its span and metrics record it. */
+export interface ProviderCallTarget {
+  provider: ProviderKind;
+  /** A CloudProvider method, or a manifest client operation (apply, get, list, patch, delete, logs, discovery). */
+  operation: string;
+  account: string;
+  location?: string | undefined;
+  /** Further span attributes (the Kubernetes kind a manifest call acts on). */
+  attributes?: Record<string, string | undefined>;
+}
+
 /**
- * Reports every call of the provider it wraps: a client span (under the task that made it, with
- * the account and location) and the latency and error metrics. It wraps the retrying provider,
- * so one call is one span and one observation however often it was retried.
+ * Reports one provider call, its retries included: a client span (under the task that made it,
+ * with the account and location) and the latency and error metrics. Every call Gantry makes to a
+ * cloud goes through here: CloudProvider calls (ObservedProvider) and Kubernetes manifest calls.
+ */
+export function observeProviderCall<T>(target: ProviderCallTarget, call: () => Promise<T>): Promise<T> {
+  const { provider, operation } = target;
+  const attributes = { ...target.attributes, [ATTR.provider]: provider, [ATTR.operation]: operation, [ATTR.account]: target.account, [ATTR.location]: target.location };
+  return inSpan(
+    `${provider} ${operation}`,
+    attributes,
+    async () => {
+      const stop = providerCallSeconds.startTimer({ provider, operation });
+      try {
+        const answer = await call();
+        stop({ outcome: 'ok' });
+        return answer;
+      } catch (error) {
+        stop({ outcome: 'error' });
+        providerCallErrors.inc({ provider, operation, kind: isProviderError(error) ? error.kind : 'Other' });
+        throw error;
+      }
+    },
+    { kind: SpanKind.CLIENT },
+  );
+}
+
+/**
+ * Reports every call of the provider it wraps (`observeProviderCall`). It wraps the retrying
+ * provider, so one call is one span and one observation however often it was retried.
  */
 export class ObservedProvider extends ForwardingProvider {
   readonly kind: ProviderKind;
@@ -35,23 +72,6 @@ export class ObservedProvider extends ForwardingProvider {
   }
 
   protected forward<T>(operation: ProviderOperation, call: (provider: CloudProvider) => Promise<T>, target: { location?: string }): Promise<T> {
-    const attributes = { [ATTR.provider]: this.kind, [ATTR.operation]: operation, [ATTR.account]: this.account, [ATTR.location]: target.location };
-    return inSpan(
-      `${this.kind} ${operation}`,
-      attributes,
-      async () => {
-        const stop = providerCallSeconds.startTimer({ provider: this.kind, operation });
-        try {
-          const answer = await call(this.inner);
-          stop({ outcome: 'ok' });
-          return answer;
-        } catch (error) {
-          stop({ outcome: 'error' });
-          providerCallErrors.inc({ provider: this.kind, operation, kind: isProviderError(error) ? error.kind : 'Other' });
-          throw error;
-        }
-      },
-      { kind: SpanKind.CLIENT },
-    );
+    return observeProviderCall({ provider: this.kind, operation, account: this.account, location: target.location }, () => call(this.inner));
   }
 }

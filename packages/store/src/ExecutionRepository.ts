@@ -7,6 +7,7 @@ import {
   topologicalOrder,
   type PipelineDefinition,
 } from '@gantry/core';
+import { currentTrace, type TraceCarrier } from '@gantry/telemetry';
 import type pg from 'pg';
 import { inSnapshot, inTransaction, type SqlClient } from './database';
 import { insertAudit, selectExecution, selectStages, type ExecutionRow, type TaskRow } from './executionRows';
@@ -67,8 +68,8 @@ export class PostgresExecutionRepository implements ExecutionRepository {
       const executionId = randomUUID();
       await sql.query(
         `INSERT INTO executions (id, pipeline_id, pipeline_version, application, pipeline_name, status, trigger, parameters,
-           limit_concurrent, keep_waiting_pipelines, idempotency_key, parent_execution_id, expression_language)
-         VALUES ($1, $2, $3, $4, $5, 'NOT_STARTED', $6, $7, $8, $9, $10, $11, $12)`,
+           limit_concurrent, keep_waiting_pipelines, idempotency_key, parent_execution_id, expression_language, trace)
+         VALUES ($1, $2, $3, $4, $5, 'NOT_STARTED', $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           executionId,
           row.id,
@@ -83,6 +84,9 @@ export class PostgresExecutionRepository implements ExecutionRepository {
           request.parentExecutionId ?? null,
           // Versions saved before the field existed were CEL.
           definition.expressionLanguage ?? 'cel',
+          // The launcher's trace (an API request, a trigger, a parent execution's task) is the
+          // execution's: its StartExecution carries the same, and a message re-created later joins it.
+          traceJson(currentTrace()),
         ],
       );
       const stages = definition.stages;
@@ -215,4 +219,9 @@ function decodeCursor(cursor: string): { buildTime: string; id: string } {
     throw new ValidationError('invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this API' }]);
   }
   return { buildTime, id };
+}
+
+/** A trace as its column holds it: SQL NULL (not JSON null) when the launcher did not trace. */
+function traceJson(trace: TraceCarrier | undefined): string | null {
+  return trace === undefined ? null : JSON.stringify(trace);
 }

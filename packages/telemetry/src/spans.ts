@@ -10,7 +10,8 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { isTracing } from './tracing';
+import { createHash } from 'node:crypto';
+import { isTracing, withSpanId } from './tracing';
 
 /** Span attribute names (Gantry's own, namespaced; the rest are OpenTelemetry's semantic conventions). */
 export const ATTR = {
@@ -100,20 +101,81 @@ export function currentTrace(): TraceCarrier | undefined {
 }
 
 /**
- * Runs a message's handling in a span under the trace the message carries. A message without one
- * (sent before tracing was on, or re-created by the reconciler) starts a trace, and the messages
- * it sends continue that one.
+ * Runs a message's handling in a span under the trace the message carries: under its stage's span
+ * when the message is about a stage (`stageId`), else under the execution's root. A message
+ * without a trace (sent before tracing was on, or by a worker of an older version) starts a
+ * trace, and the messages it sends continue that one.
  */
-export function inMessageSpan<T>(name: string, carried: TraceCarrier | undefined, attributes: SpanAttributes, work: (span?: Span) => Promise<T>): Promise<T> {
+export function inMessageSpan<T>(
+  name: string,
+  carried: TraceCarrier | undefined,
+  attributes: SpanAttributes,
+  work: (span?: Span) => Promise<T>,
+  stageId?: string,
+): Promise<T> {
   if (!isTracing()) return work();
   const remote = carried?.traceparent === undefined ? undefined : propagation.extract(ROOT_CONTEXT, carried);
   if (remote !== undefined) {
-    return inSpan(name, attributes, work, { kind: SpanKind.CONSUMER, parent: remote.setValue(ROOT_KEY, remote) });
+    const root = remote.setValue(ROOT_KEY, remote);
+    const parent = stageId === undefined ? root : (stageSpanContext(root, stageId) ?? root);
+    return inSpan(name, attributes, work, { kind: SpanKind.CONSUMER, parent });
   }
   return inSpan(name, attributes, (span) => context.with(context.active().setValue(ROOT_KEY, context.active()), () => work(span)), {
     kind: SpanKind.CONSUMER,
     parent: ROOT_CONTEXT,
   });
+}
+
+/**
+ * A stage's span id, derived from its trace and its stage: a stage outlives any one message, its
+ * messages run in any worker, and the span is only recorded when the stage ends (`recordStageSpan`),
+ * so every process computes the id its spans hang under instead of storing or passing it.
+ */
+function stageSpanId(traceId: string, stageId: string): string {
+  return createHash('sha256').update(`${traceId}:${stageId}`).digest('hex').slice(0, 16);
+}
+
+/** `root` with the stage's span (not recorded yet, see above) as the active span. */
+function stageSpanContext(root: Context, stageId: string): Context | undefined {
+  const rootSpan = trace.getSpanContext(root);
+  if (rootSpan === undefined) return undefined;
+  return trace.setSpanContext(root, { ...rootSpan, spanId: stageSpanId(rootSpan.traceId, stageId), isRemote: true });
+}
+
+/** A finished stage as its span records it. */
+export interface StageSpan {
+  id: string;
+  refId: string;
+  type: string;
+  status: string;
+  startTime: Date;
+  endTime: Date;
+  attributes: SpanAttributes;
+}
+
+/**
+ * Records a stage's span, under the execution's root, once the stage has ended (from the worker
+ * that completes it): from its start to its end, with the id its messages' spans already name as
+ * their parent. A stage restarted later records a second span with the same id, which trace
+ * viewers show as one stage with two parts.
+ */
+export function recordStageSpan(stage: StageSpan): void {
+  if (!isTracing()) return;
+  const root = context.active().getValue(ROOT_KEY) as Context | undefined;
+  const rootSpan = root === undefined ? undefined : trace.getSpanContext(root);
+  if (root === undefined || rootSpan === undefined) return;
+  const attributes: Attributes = {
+    ...defined(stage.attributes),
+    [ATTR.stageId]: stage.id,
+    [ATTR.stageRefId]: stage.refId,
+    [ATTR.stageType]: stage.type,
+    'gantry.stage.status': stage.status,
+  };
+  const span = withSpanId(stageSpanId(rootSpan.traceId, stage.id), () =>
+    trace.getTracer('gantry').startSpan(`stage ${stage.type}`, { kind: SpanKind.INTERNAL, startTime: stage.startTime, attributes }, root),
+  );
+  if (stage.status !== 'SUCCEEDED' && stage.status !== 'SKIPPED') span.setStatus({ code: SpanStatusCode.ERROR, message: stage.status });
+  span.end(stage.endTime);
 }
 
 /** The active context with the trace context of incoming HTTP headers (`traceparent`) as parent. */

@@ -1,4 +1,4 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, tracing as sdkTracing } from '@opentelemetry/sdk-node';
 
 /**
  * Whether this process traces. Read by every span wrapper first, so that with tracing off a
@@ -8,6 +8,34 @@ let tracing = false;
 
 export function isTracing(): boolean {
   return tracing;
+}
+
+/** The id the next span started gets, when a span's id is decided before it starts (see `withSpanId`). */
+let chosenSpanId: string | undefined;
+
+/**
+ * The SDK's random ids, except that a span can be given an id decided beforehand: a stage's span
+ * is ended in whichever worker completes the stage, long after other workers made spans under it,
+ * so its id is derived from the trace and the stage (`spans.ts`) rather than drawn at its start.
+ */
+class GantryIdGenerator {
+  private readonly random = new sdkTracing.RandomIdGenerator();
+  generateTraceId(): string {
+    return this.random.generateTraceId();
+  }
+  generateSpanId(): string {
+    return chosenSpanId ?? this.random.generateSpanId();
+  }
+}
+
+/** Starts a span with the id `spanId`: the tracer draws the id synchronously inside `start`. */
+export function withSpanId<T>(spanId: string, start: () => T): T {
+  chosenSpanId = spanId;
+  try {
+    return start();
+  } finally {
+    chosenSpanId = undefined;
+  }
 }
 
 /**
@@ -50,6 +78,7 @@ export function startTracing(serviceName: string): Tracing {
   if (!tracingConfigured(env)) return { enabled: false, setActive: () => undefined, shutdown: async () => undefined };
   const sdk = new NodeSDK({
     ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
+    idGenerator: new GantryIdGenerator(),
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],

@@ -2,7 +2,8 @@
  * The fake Kubernetes API server: node:http on 127.0.0.1, the Kubernetes REST wire format, a
  * store, a simulated Deployment controller, and controls for tests.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { closeServer, listenLocal, readBody, RequestLog } from '../httpServer';
 import { authorize, type FakeToken } from './authn';
 import { DeploymentController, type ReadinessPredicate } from './controller/index';
@@ -26,6 +27,8 @@ export interface FakeKubernetesOptions {
   readyDelayMs?: number;
   /** Bearer tokens it accepts (authn.ts); absent: no authentication, every request is let through. */
   tokens?: Record<string, FakeToken>;
+  /** Serve HTTPS with this key and certificate (PEM), as an API server does; absent: plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RequestRecord {
@@ -158,12 +161,14 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const handler = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
+  // An https.Server is an http.Server on TLS: the same handler, listen and close.
+  const server = options.tls === undefined ? createServer(handler) : (createTlsServer(options.tls, handler) as unknown as Server);
   const port = await listenLocal(server, options.port ?? 0);
   serverAddress = `127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     close: () => {
       controller.stop();

@@ -1,5 +1,5 @@
 import type { EngineMessage, MessageBus } from '@gantry/queue';
-import { pendingOutboxMessages } from '@gantry/store';
+import { pendingOutboxMessages, selectExecutionTraces } from '@gantry/store';
 import type pg from 'pg';
 import type { EngineLogger } from './EngineContext';
 
@@ -143,7 +143,14 @@ export function startReconciler(deps: { pool: pg.Pool; bus: MessageBus; log: Eng
           { count: stalled.length, types: [...new Set(stalled.map(({ message }) => message.type))] },
           're-driving work that has no message in flight',
         );
-        await deps.bus.sendAll(stalled.map(({ message }) => ({ message })));
+        // Sent from no execution's context: each message joins its execution's trace, recorded at launch.
+        const traces = await selectExecutionTraces(deps.pool, [...new Set(stalled.flatMap(({ message }) => ('executionId' in message ? [message.executionId] : [])))]);
+        await deps.bus.sendAll(
+          stalled.map(({ message }) => {
+            const trace = 'executionId' in message ? traces.get(message.executionId) : undefined;
+            return trace === undefined ? { message } : { message, trace };
+          }),
+        );
       }
     } catch (error) {
       deps.log.error({ err: error }, 'reconciliation sweep failed');

@@ -1,4 +1,5 @@
 import { Counter, Histogram } from 'prom-client';
+import { ATTR, recordStageSpan } from '@gantry/telemetry';
 
 /**
  * In prom-client's default registry, which the API serves at /metrics (same process with `npm
@@ -63,9 +64,27 @@ export const canaryVerdicts = new Counter({
   labelNames: ['result'] as const,
 });
 
-/** What a stage's end tells the metrics: its duration by type, a judgment's wait, a rollback's length. */
-export function observeStageEnd(stage: { type: string; start_time: Date | null }, application: string, status: string, now: Date): void {
+/**
+ * What a stage's end tells the metrics (its duration by type, a judgment's wait, a rollback's
+ * length) and the trace (the stage's span, which the spans of its messages already hang under).
+ */
+export function observeStageEnd(
+  stage: { id: string; ref_id: string; type: string; start_time: Date | null },
+  execution: { id: string; application: string; pipeline_id: string },
+  status: string,
+  now: Date,
+): void {
   if (stage.start_time === null) return;
+  const { application } = execution;
+  recordStageSpan({
+    id: stage.id,
+    refId: stage.ref_id,
+    type: stage.type,
+    status,
+    startTime: stage.start_time,
+    endTime: now,
+    attributes: { [ATTR.executionId]: execution.id, [ATTR.application]: application, [ATTR.pipelineId]: execution.pipeline_id },
+  });
   const seconds = Math.max(0, (now.getTime() - stage.start_time.getTime()) / 1000);
   stageSeconds.observe({ type: stage.type, status }, seconds);
   if (stage.type === 'manualJudgment') judgmentWaitSeconds.observe({ application }, seconds);

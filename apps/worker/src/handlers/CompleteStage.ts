@@ -46,7 +46,7 @@ export async function completeStageLocked(
     if (!outcome) return [];
     const status = stageStatusAfter(outcome.status, failurePolicyOf(stage));
     await updateStage(sql, stage.id, { status, end_time: now, error: outcome.error ?? stage.error });
-    observeStageEnd(stage, execution.application, status, now);
+    observeStageEnd(stage, execution, status, now);
     await insertAudit(sql, {
       type: 'STAGE_COMPLETED',
       executionId: execution.id,

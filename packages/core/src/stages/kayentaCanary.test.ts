@@ -24,6 +24,12 @@ describe('kayentaCanaryFieldsSchema', () => {
 
   const base = { canaryConfig: { canaryConfigId: 'cfg', scopes: [{ controlScope: 'a-baseline', experimentScope: 'a-canary' }], lifetimeHours: '1', canaryAnalysisIntervalMins: 15 } };
 
+  it('keeps a scope\'s step of 0 for the metrics store, as Kayenta does (tf-spinnaker\'s real stage), and refuses a negative one', () => {
+    expect(kayentaCanaryFieldsSchema.parse(kayentaStageOf('dippynark-goldengoose-deploy.json')).canaryConfig.scopes[0]?.step).toBe(0);
+    const negative = kayentaCanaryFieldsSchema.safeParse({ canaryConfig: { ...base.canaryConfig, scopes: [{ ...base.canaryConfig.scopes[0], step: -1 }] } });
+    expect(negative.success === false && negative.error.issues[0]?.path).toEqual(['canaryConfig', 'scopes', 0, 'step']);
+  });
+
   // Orca's Deployments as Deck writes them (keel's generated stage has the same keys): scopes without names, the region as availabilityZones' key.
   const pair = {
     control: { cloudProvider: 'aws', account: 'prod', availabilityZones: { 'us-east-1': ['us-east-1a'] }, application: 'shop', stack: 'control', capacity: { min: 1, max: 1, desired: 1 } },

@@ -23,8 +23,11 @@ const scopeSchema = z.looseObject({
   experimentLocation: z.string().optional(),
   startTimeIso: isoInstant.optional(),
   endTimeIso: isoInstant.optional(),
-  /** Seconds between data points (Orca's default 60). */
-  step: seconds.pipe(z.number().positive({ error: 'must be more than 0 seconds' })).default(60),
+  /**
+   * Seconds between data points (Orca's default 60). 0 is kept as Kayenta keeps it, for the
+   * metrics store to read: New Relic's query takes it as one bucket (`TIMESERIES MAX`).
+   */
+  step: seconds.default(60),
   extendedScopeParams: z.record(z.string(), z.string()).default({}),
 });
 

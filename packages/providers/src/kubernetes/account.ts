@@ -45,7 +45,13 @@ export const kubernetesAccountSchema = z
     kubeconfig: z.string().min(1).optional(),
     /** The kubeconfig context; default: the file's current context. */
     context: z.string().min(1).optional(),
-    /** The API server, instead of a kubeconfig (in-cluster with a token, or tests). */
+    /**
+     * Gantry runs in the cluster it deploys to, as its pod's service account: the API server from
+     * KUBERNETES_SERVICE_HOST/PORT, the token, CA and namespace from the mounted service account
+     * (kubeConfig.ts, SERVICE_ACCOUNT_DIR).
+     */
+    inCluster: z.boolean().optional(),
+    /** The API server, instead of a kubeconfig (an explicit cluster with a token, or tests). */
     server: httpUrl.optional(),
     token: envReference.optional(),
     /** Where server groups go unless a stage names another namespace. */
@@ -59,6 +65,9 @@ export const kubernetesAccountSchema = z
     if (account.kubeconfig !== undefined && account.server !== undefined) {
       context.addIssue({ code: 'custom', path: ['server'], message: 'give either kubeconfig or server, not both' });
     }
+    if (account.inCluster === true && (account.kubeconfig !== undefined || account.server !== undefined)) {
+      context.addIssue({ code: 'custom', path: ['inCluster'], message: 'an in-cluster account reads its server and credentials from its pod: give neither kubeconfig nor server' });
+    }
     if (account.token !== undefined && account.server === undefined) {
       context.addIssue({ code: 'custom', path: ['token'], message: 'a token goes with server (a kubeconfig carries its own credentials)' });
     }
@@ -66,7 +75,12 @@ export const kubernetesAccountSchema = z
       context.addIssue({ code: 'custom', path: ['namespace'], message: `must be one of namespaces (${account.namespaces.join(', ')})` });
     }
   })
-  .transform((account) => ({ ...account, namespace: account.namespace ?? account.namespaces?.[0] ?? 'default' }));
+  .transform((account) => ({
+    ...account,
+    namespace: account.namespace ?? account.namespaces?.[0] ?? 'default',
+    /** In cluster with no namespace named: the pod's own namespace (the service account's `namespace` file) replaces `default` when the client is built. */
+    podNamespace: account.inCluster === true && account.namespace === undefined && account.namespaces === undefined,
+  }));
 
 export type KubernetesAccountConfig = z.output<typeof kubernetesAccountSchema>;
 export type KubernetesTrafficMode = KubernetesAccountConfig['traffic']['mode'];

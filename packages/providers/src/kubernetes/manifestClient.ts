@@ -1,11 +1,12 @@
 import { ApiException, HttpMethod, KubernetesObjectApi, PatchStrategy, type KubeConfig, type ResponseContext } from '@kubernetes/client-node';
 import type { AccountConfig } from '../accounts';
 import { ProviderError, nullIfNotFound } from '../errors';
+import { observeProviderCall } from '../ObservedProvider';
 import { THROTTLED_REQUEST_RETRY, withRetry } from '../retry';
 import type { KubernetesAccountConfig } from './account';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './client';
 import { toProviderError } from './errors';
-import { buildKubeConfig } from './kubeConfig';
+import { buildKubeConfig, effectiveAccount } from './kubeConfig';
 
 /**
  * Manifests of any kind on one account (docs/architecture.md "Kubernetes manifests"): discovery
@@ -180,8 +181,10 @@ export class KubernetesManifests {
       .map((r) => ({ apiVersion: versions[index] ?? 'v1', kind: String(r.kind), plural: String(r.name), namespaced: r.namespaced === true })));
   }
 
+  /** One request, retried when throttled, and observed like any provider call (a span under the task, the metrics). */
   private call<T>(operation: string, namespace: string | undefined, name: string | undefined, resource: ApiResource | undefined, request: () => Promise<T>): Promise<T> {
-    return withRetry(async () => {
+    const target = { provider: 'kubernetes' as const, operation, account: this.account.name, location: namespace, attributes: { 'k8s.resource.kind': resource?.kind } };
+    return observeProviderCall(target, () => withRetry(async () => {
       try {
         return await request();
       } catch (error) {
@@ -192,7 +195,7 @@ export class KubernetesManifests {
           ...(resource === undefined || name === undefined ? {} : { resource: { type: resource.kind, name } }),
         });
       }
-    }, THROTTLED_REQUEST_RETRY);
+    }, THROTTLED_REQUEST_RETRY));
   }
 
   private fatal(operation: string, namespace: string | undefined, reason: string): ProviderError {
@@ -212,7 +215,8 @@ export function manifestsFor(account: AccountConfig, env: NodeJS.ProcessEnv = pr
   }
   const cached = clients.get(account);
   if (cached) return cached;
-  const created = new KubernetesManifests(account, buildKubeConfig(account, env));
+  const effective = effectiveAccount(account, env);
+  const created = new KubernetesManifests(effective, buildKubeConfig(effective, env));
   clients.set(account, created);
   return created;
 }

@@ -26,6 +26,7 @@ import {
   type Renamed,
 } from '@gantry/core';
 import { isProviderError } from '@gantry/providers';
+import { forgetDeployedManifests, recordDeployedManifests, type SqlClient } from '@gantry/store';
 import type { ApiResource, KubeJson, KubernetesManifests } from '@gantry/providers/kubernetes';
 import { readFields } from '../readFields';
 import { TaskFailure, TransientTaskError, type TaskContext } from '../Task';
@@ -260,11 +261,25 @@ export const deployManifestTask = manifestTask({
       }
     }
     const pruned: string[] = [];
+    const prunedObjects: { account: string; namespace: string; kind: string; name: string }[] = [];
     for (const item of planned) {
       for (const name of item.prune) {
         if (await client.delete(item.resource, item.namespace, name, { propagationPolicy: 'Background' })) pruned.push(spinnakerName({ kind: item.resource.kind, name }));
+        prunedObjects.push({ account: client.account.name, namespace: item.namespace ?? '', kind: item.resource.kind, name });
       }
     }
+    // What was applied is each object's desired state from now on (drift compares with it); it commits with the result.
+    const deployed = planned.map((item) => ({
+      account: client.account.name,
+      namespace: item.namespace ?? '',
+      kind: item.resource.kind,
+      name: item.name,
+      apiVersion: item.resource.apiVersion,
+      application: app,
+      manifest: { ...item.manifest, metadata: { ...item.manifest.metadata, ...(item.namespace === undefined ? {} : { namespace: item.namespace }) } },
+      executionId: ctx.execution.id,
+      stageId: ctx.stage.id,
+    }));
 
     const refs = refsOf(planned);
     return {
@@ -277,6 +292,10 @@ export const deployManifestTask = manifestTask({
         'outputs.unchangedManifests': planned.filter((item) => item.unchanged).map((item) => spinnakerName({ kind: item.resource.kind, name: item.name })),
         'outputs.prunedManifests': pruned,
         'outputs.createdArtifacts': planned.map(createdArtifact),
+      },
+      effect: async (sql) => {
+        await recordDeployedManifests(sql as SqlClient, deployed);
+        await forgetDeployedManifests(sql as SqlClient, prunedObjects);
       },
     };
   },

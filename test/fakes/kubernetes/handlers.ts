@@ -5,7 +5,7 @@
 import { randomNameSuffix } from './generatedNames';
 import { isObject, stringAt, stringMap, type JsonObject } from './json';
 import { APPLY_PATCH, applyConfiguration, applyPatch, mergeApplied } from './patching';
-import { fieldSet, managedEntries, removeDropped, withApplyEntry } from './ssa';
+import { fieldSet, keptEntries, managedEntries, removeDropped, withApplyEntry } from './ssa';
 import { PROTOBUF } from './protobuf';
 import { bodyText, isDryRun, parseJson, parseObjectBody, type ApiResponse, type ResourceRequest } from './request';
 import { apiVersionOf, RESOURCES, resourceByName, type Verb } from './resources';
@@ -84,6 +84,7 @@ export function replace(store: ObjectStore, request: ResourceRequest): ApiRespon
     throw badRequest(`the name of the object (${name ?? ''}) does not match the name on the URL (${request.name ?? ''})`);
   }
   const next = prepareUpdate(resource, incoming, old);
+  if (next.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) next.metadata.managedFields = keptEntries(old, next);
   return { status: 200, body: commit(store, resource, next, old, isDryRun(request)) };
 }
 

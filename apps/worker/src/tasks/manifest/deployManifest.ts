@@ -9,6 +9,7 @@ import {
   checkManifest,
   decideVersion,
   deployManifestFieldsSchema,
+  deployStrategy,
   describeManifest,
   isPlainObject,
   isVersioned,
@@ -51,8 +52,6 @@ function kindRank(kind: string): number {
   const index = KIND_ORDER.indexOf(kind.toLowerCase());
   return index === -1 ? KIND_ORDER.length : index;
 }
-
-const UNSUPPORTED_STRATEGIES = [STRATEGY_ANNOTATIONS.recreate, STRATEGY_ANNOTATIONS.replace];
 
 /** The manifests the stage deploys, as written (text) or as its artifact holds them. */
 async function sourceManifests(ctx: TaskContext, fields: DeployManifestFields): Promise<unknown[]> {
@@ -111,8 +110,6 @@ async function prepare(client: KubernetesManifests, values: unknown[], fields: D
   const ownKinds = definedInStage(values);
   for (const [index, value] of values.entries()) {
     const manifest = checkManifest(value, index);
-    const unsupported = UNSUPPORTED_STRATEGIES.find((annotation) => annotationsOf(manifest)[annotation] === 'true');
-    if (unsupported !== undefined) throw new ManifestProblem(`${describeManifest(manifest, index)}: ${unsupported} is not supported yet`);
     let resource: ApiResource;
     try {
       resource = await client.resourceFor(manifest.kind, manifest.apiVersion);
@@ -182,10 +179,33 @@ async function plan(client: KubernetesManifests, items: Prepared[], app: string,
     const hash = contentHash(labelled);
     const live = await client.get(item.resource, item.namespace, item.manifest.metadata.name);
     const manifest = withAnnotations(useSourceCapacity(labelled, live), { [CONTENT_HASH_ANNOTATION]: hash });
-    const unchanged = live !== null && annotationsOf(live)[CONTENT_HASH_ANNOTATION] === hash;
+    // One being deleted (a recreate cut short) is not there to keep: it is created again once gone.
+    const unchanged = live !== null && !isDeleting(live) && annotationsOf(live)[CONTENT_HASH_ANNOTATION] === hash;
     planned.push({ ...item, manifest, name: item.manifest.metadata.name, hash, unchanged, prune: [] });
   }
   return planned.sort((a, b) => kindRank(a.manifest.kind) - kindRank(b.manifest.kind) || a.index - b.index);
+}
+
+function isDeleting(object: KubeJson): boolean {
+  return isPlainObject(object.metadata) && typeof object.metadata.deletionTimestamp === 'string';
+}
+
+/**
+ * Writes one object by its deploy strategy. Recreate deletes the live object and creates the new
+ * one only once the old is gone; until then the task runs again, and a re-run after a crash
+ * between the two finds nothing (or the object still going) and creates it: never a failure.
+ */
+async function deployOne(client: KubernetesManifests, item: Planned): Promise<KubeJson> {
+  const manifest = { ...item.manifest, metadata: { ...item.manifest.metadata, ...(item.namespace === undefined ? {} : { namespace: item.namespace }) } };
+  const strategy = deployStrategy(item.manifest);
+  if (strategy === 'replace') return client.replace(manifest);
+  if (strategy === 'recreate') {
+    await client.delete(item.resource, item.namespace, item.name, { propagationPolicy: 'Foreground' });
+    if (await client.get(item.resource, item.namespace, item.name) !== null) {
+      throw new TransientTaskError(`${describeManifest(item.manifest, item.index)}: waiting for the old ${spinnakerName({ kind: item.resource.kind, name: item.name })} to be deleted before recreating it (strategy.spinnaker.io/recreate)`);
+    }
+  }
+  return client.apply(manifest);
 }
 
 /** strategy.spinnaker.io/use-source-capacity: keep the live object's replicas (an autoscaler's choice) instead of the manifest's. */
@@ -239,7 +259,7 @@ export const deployManifestTask = manifestTask({
     for (const item of planned) {
       if (item.unchanged) continue;
       try {
-        applied.push(await client.apply({ ...item.manifest, metadata: { ...item.manifest.metadata, ...(item.namespace === undefined ? {} : { namespace: item.namespace }) } }));
+        applied.push(await deployOne(client, item));
       } catch (error) {
         // A CRD applied a moment ago may not serve its kind yet: the task runs again (idempotently) until it does.
         if (isProviderError(error) && error.kind === 'NotFound' && planned.some((other) => other.manifest.kind === 'CustomResourceDefinition')) {

@@ -196,6 +196,27 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect((await get<{ data: Record<string, string> }>('configmap', 'applied')).data).toEqual({ a: '1', b: '2', c: '2' });
   });
 
+  it('binds produced artifacts: a later stage\'s required artifact is the ConfigMap version an earlier deployManifest deployed', async () => {
+    const appConfig = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config' }, data: { mode: '${parameters.mode}' } };
+    const app = { ...deployment('registry.local/app:1'), metadata: { name: 'app' } };
+    app.spec = { ...app.spec, selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: { ...app.spec.template.spec, containers: [{ ...app.spec.template.spec.containers[0]!, volumeMounts: [], envFrom: [{ configMapRef: { name: 'app-config' } }] }], volumes: [] } } };
+    const run = await savedPipeline(gantry, 'shop', [
+      { refId: 'config', type: 'deployManifest', account: 'k8s', manifests: [appConfig], expectedArtifacts: [{ id: 'produced-config', matchArtifact: { type: 'kubernetes/configMap', name: 'app-config' } }] },
+      { refId: 'app', requisiteStageRefIds: ['config'], type: 'deployManifest', account: 'k8s', manifests: [app], requiredArtifactIds: ['produced-config'] },
+    ]);
+    const envFrom = async () => (await get<{ spec: { template: { spec: { containers: { envFrom: { configMapRef: { name: string } }[] }[] } } } }>('deployment', 'app')).spec.template.spec.containers[0]?.envFrom[0]?.configMapRef.name;
+
+    const first = await run({ mode: 'a' });
+    expect(outcomeOf(first)).toEqual(SUCCEEDED);
+    const produced = { type: 'kubernetes/configMap', name: 'app-config', reference: 'app-config-v000', location: NAMESPACE, version: 'v000' };
+    expect(stageOf(first, 'config').outputs).toMatchObject({ artifacts: [produced], resolvedExpectedArtifacts: [{ id: 'produced-config', boundArtifact: produced }] });
+    expect(stageOf(first, 'app').outputs['outputs.boundArtifacts']).toEqual([produced]);
+    expect(await envFrom()).toBe('app-config-v000');
+
+    expect(outcomeOf(await run({ mode: 'b' }))).toEqual(SUCCEEDED);
+    expect(await envFrom()).toBe('app-config-v001');
+  });
+
   it('deploys a CRD and a custom resource of it in one stage: discovery learns the new kind', async () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'crontabs.stable.example.com' },

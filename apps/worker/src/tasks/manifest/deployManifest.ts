@@ -4,6 +4,7 @@ import {
   ManifestProblem,
   STRATEGY_ANNOTATIONS,
   annotationsOf,
+  bindFromExecution,
   bindImages,
   canonicalJson,
   checkManifest,
@@ -12,6 +13,7 @@ import {
   deployStrategy,
   describeManifest,
   isPlainObject,
+  imageArtifactOf,
   isVersioned,
   manifestNameOf,
   maxVersionHistory,
@@ -21,6 +23,7 @@ import {
   versionOf,
   versionsToPrune,
   withMoniker,
+  type Artifact,
   type BoundImage,
   type DeployManifestFields,
   type Manifest,
@@ -60,15 +63,32 @@ async function sourceManifests(ctx: TaskContext, fields: DeployManifestFields): 
   return flattenLists(await manifestsInArtifact(ctx, artifact, fields.manifestArtifactAccount));
 }
 
-/** Docker images bound to the stage (`requiredArtifacts`, `requiredArtifactIds`), replacing matching `image:` fields. */
-function boundImages(ctx: TaskContext, fields: DeployManifestFields): BoundImage[] {
-  const artifacts = [
+/** The artifacts bound to the stage (`requiredArtifacts`, `requiredArtifactIds`). */
+function requiredArtifacts(ctx: TaskContext, fields: DeployManifestFields): Artifact[] {
+  return [
     ...(fields.requiredArtifacts ?? []).map((required) => required.artifact ?? (required.expectedArtifact?.id === undefined ? undefined : requireBoundArtifact(ctx, required.expectedArtifact.id, 'requiredArtifacts'))),
     ...(fields.requiredArtifactIds ?? []).map((id) => requireBoundArtifact(ctx, id, 'requiredArtifactIds')),
-  ];
+  ].filter((artifact): artifact is Artifact => artifact !== undefined);
+}
+
+/** Bound docker images replace matching `image:` fields. */
+function boundImages(artifacts: readonly Artifact[]): BoundImage[] {
   return artifacts.flatMap((artifact) =>
-    artifact?.type === 'docker/image' && artifact.name !== undefined && artifact.reference !== undefined ? [{ name: artifact.name, reference: artifact.reference }] : [],
+    artifact.type === 'docker/image' && artifact.name !== undefined && artifact.reference !== undefined ? [{ name: artifact.name, reference: artifact.reference }] : [],
   );
+}
+
+/**
+ * Bound `kubernetes/configMap` and `kubernetes/secret` artifacts (an earlier deployManifest's, by
+ * their base name) rename the references to them to the version they name, as clouddriver's
+ * artifact replacer does.
+ */
+function boundObjects(artifacts: readonly Artifact[]): Renamed[] {
+  const kinds: Record<string, string> = { 'kubernetes/configMap': 'ConfigMap', 'kubernetes/secret': 'Secret' };
+  return artifacts.flatMap((artifact) => {
+    const kind = kinds[artifact.type];
+    return kind !== undefined && artifact.name !== undefined && artifact.reference !== undefined ? [{ kind, from: artifact.name, to: artifact.reference }] : [];
+  });
 }
 
 function contentHash(manifest: Manifest): string {
@@ -151,10 +171,16 @@ function nameOf(object: KubeJson): string {
 }
 
 /** Decides each versioned object's version (reusing an identical one), the renames that follow, and what is unchanged. */
-async function plan(client: KubernetesManifests, items: Prepared[], app: string, images: BoundImage[]): Promise<Planned[]> {
-  const withBoundImages = items.map((item) => ({ ...item, manifest: bindImages(item.manifest, images).manifest }));
+async function plan(client: KubernetesManifests, items: Prepared[], app: string, required: readonly Artifact[]): Promise<{ planned: Planned[]; boundImages: string[] }> {
+  const images = boundImages(required);
+  const bound = new Set<string>();
+  const withBoundImages = items.map((item) => {
+    const binding = bindImages(item.manifest, images);
+    for (const image of binding.bound) bound.add(image);
+    return { ...item, manifest: binding.manifest };
+  });
   const planned: Planned[] = [];
-  const renamed: Renamed[] = [];
+  const renamed: Renamed[] = boundObjects(required);
   // Versioned kinds first: the others' references to them are rewritten before they are hashed.
   for (const item of withBoundImages.filter((candidate) => isVersioned(candidate.manifest))) {
     const base = item.manifest.metadata.name;
@@ -183,7 +209,7 @@ async function plan(client: KubernetesManifests, items: Prepared[], app: string,
     const unchanged = live !== null && !isDeleting(live) && annotationsOf(live)[CONTENT_HASH_ANNOTATION] === hash;
     planned.push({ ...item, manifest, name: item.manifest.metadata.name, hash, unchanged, prune: [] });
   }
-  return planned.sort((a, b) => kindRank(a.manifest.kind) - kindRank(b.manifest.kind) || a.index - b.index);
+  return { planned: planned.sort((a, b) => kindRank(a.manifest.kind) - kindRank(b.manifest.kind) || a.index - b.index), boundImages: [...bound] };
 }
 
 function isDeleting(object: KubeJson): boolean {
@@ -217,7 +243,7 @@ function useSourceCapacity(manifest: Manifest, live: KubeJson | null): Manifest 
 }
 
 /** Spinnaker's artifact of a deployed object: `kubernetes/<kind>`, named by its base name, a version for versioned ones. */
-function createdArtifact(item: Planned): Record<string, string> {
+function createdArtifact(item: Planned): Artifact {
   const annotations = annotationsOf(item.manifest);
   const version = annotations[ARTIFACT_ANNOTATIONS.version];
   return {
@@ -246,10 +272,13 @@ export const deployManifestTask = manifestTask({
     const client = manifestsOf(ctx, fields);
     const app = fields.moniker?.app ?? ctx.execution.application;
     let planned: Planned[];
+    let bound: string[];
+    let required: Artifact[] = [];
     try {
       const values = await sourceManifests(ctx, fields);
       if (values.length === 0) throw new TaskFailure('there are no manifests to deploy');
-      planned = await plan(client, await prepare(client, values, fields), app, boundImages(ctx, fields));
+      required = requiredArtifacts(ctx, fields);
+      ({ planned, boundImages: bound } = await plan(client, await prepare(client, values, fields), app, required));
     } catch (error) {
       if (error instanceof ManifestProblem) throw new TaskFailure(error.message);
       throw error;
@@ -286,6 +315,12 @@ export const deployManifestTask = manifestTask({
       }
     }
 
+    // Orca's PromoteManifestKatoOutputsTask and BindProducedArtifactsTask: the deployed objects are
+    // the stage's artifacts (`kubernetes/deployment` named by base name, the version deployed as
+    // reference), and the stage's own expected artifacts bind to them for later stages.
+    const created = planned.map(createdArtifact);
+    const produced = bindFromExecution(fields.expectedArtifacts ?? [], created, 'the manifests deployed');
+    if (!produced.ok) throw new TaskFailure(`expectedArtifacts: ${produced.reason}`);
     const refs = refsOf(planned);
     return {
       status: 'SUCCEEDED',
@@ -296,7 +331,10 @@ export const deployManifestTask = manifestTask({
         'outputs.manifests': applied,
         'outputs.unchangedManifests': planned.filter((item) => item.unchanged).map((item) => spinnakerName({ kind: item.resource.kind, name: item.name })),
         'outputs.prunedManifests': pruned,
-        'outputs.createdArtifacts': planned.map(createdArtifact),
+        'outputs.createdArtifacts': created,
+        'outputs.boundArtifacts': [...bound.map(imageArtifactOf), ...required.filter((artifact) => boundObjects([artifact]).length > 0)],
+        artifacts: created,
+        resolvedExpectedArtifacts: produced.resolvedExpectedArtifacts,
       },
     };
   },

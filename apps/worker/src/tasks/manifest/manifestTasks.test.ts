@@ -77,6 +77,15 @@ describe('manifest tasks, repeated as after a crash', () => {
     expect(writes.slice(-3).map((request) => request.method)).toEqual(['PUT', 'POST', 'PUT']);
   });
 
+  it('binds the stage\'s expected artifacts to what it deployed, and fails naming one that matches nothing', async () => {
+    const stage = (expectedArtifacts: unknown[]) => makeTaskContext({ stage: { type: 'deployManifest', context: { account: 'k8s', manifests: [configMap('bound')], expectedArtifacts } }, task: { name: 'deployManifest' }, services: { providers: registry } });
+    const bound = await deployManifestTask.run(stage([{ id: 'cm', matchArtifact: { type: 'kubernetes/configMap', name: 'settings' } }]));
+    expect(bound.outputs).toMatchObject({ resolvedExpectedArtifacts: [{ id: 'cm', boundArtifact: { type: 'kubernetes/configMap', name: 'settings', reference: expect.stringMatching(/^settings-v\d{3}$/) } }] });
+    expect(await deployManifestTask.run(stage([{ id: 'svc', matchArtifact: { type: 'kubernetes/service' } }]))).toEqual({
+      status: 'TERMINAL', error: 'expectedArtifacts: expected artifact "svc" matches none of the 1 artifacts of the manifests deployed and has no default (useDefaultArtifact)',
+    });
+  });
+
   it('deploys the manifests of a bound embedded/base64 artifact, with a bound docker image replacing the image', async () => {
     const yaml = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: worker}', 'spec:', '  selector: {matchLabels: {app: worker}}',
       '  template:', '    metadata: {labels: {app: worker}}', '    spec: {containers: [{name: worker, image: "registry.local/worker:placeholder"}]}', '---',

@@ -1,6 +1,7 @@
 import { apiLatency } from './benchmarks/api';
 import { canaryPower } from './benchmarks/canaryPower';
 import { embeddedStartup } from './benchmarks/embeddedStartup';
+import { engineScaleOut } from './benchmarks/engineScaleOut';
 import { engineVsBullmq } from './benchmarks/engineVsBullmq';
 import { manifestDeploy } from './benchmarks/manifestDeploy';
 import { rollback } from './benchmarks/rollback';
@@ -10,4 +11,4 @@ import { waitingScale } from './benchmarks/waitingScale';
 import type { Benchmark } from './lib/result';
 
 /** In run order: the cheap, self-contained ones first so a quick look fails fast. */
-export const BENCHMARKS: readonly Benchmark[] = [engineVsBullmq, tracingOverhead, embeddedStartup, apiLatency, waitingScale, canaryPower, rollback, uiRender, manifestDeploy];
+export const BENCHMARKS: readonly Benchmark[] = [engineVsBullmq, engineScaleOut, tracingOverhead, embeddedStartup, apiLatency, waitingScale, canaryPower, rollback, uiRender, manifestDeploy];

@@ -137,6 +137,25 @@ describe.each(Object.entries(PROVIDERS))('provider scenarios: %s', (_name, start
     expect(await p.resourcesOf(spec.name)).toBe(0);
   });
 
+  it('terminateInstances kills the chosen instance, the group replaces it at the same capacity, a repeat kills nothing', { timeout: 60_000 }, async () => {
+    const spec = p.spec(p.cluster(), 0);
+    const ref = refOf(spec);
+    await p.provider.createServerGroup(spec);
+    await waitUp(p.provider, ref);
+    const before = await eventually(() => p.provider.listInstances(ref), (list) => list.length === 2 && list.every((instance) => instance.healthy), 'two healthy instances');
+    const [victim, survivor] = before.map((instance) => instance.id);
+    await p.provider.terminateInstances(ref, [victim ?? '']);
+    await p.provider.terminateInstances(ref, [victim ?? '']);
+    const healed = (list: { id: string; healthy: boolean }[]) => list.length === 2 && list.every((instance) => instance.healthy) && !list.some((instance) => instance.id === victim);
+    const after = await eventually(() => p.provider.listInstances(ref), healed, 'the victim replaced');
+    expect(after.map((instance) => instance.id)).toContain(survivor);
+    // The repeat after the replacement exists (a retried task) finds the victim gone: no effect.
+    await p.provider.terminateInstances(ref, [victim ?? '']);
+    expect((await p.provider.listInstances(ref)).map((instance) => instance.id).sort()).toEqual(after.map((instance) => instance.id).sort());
+    expect((await p.provider.getServerGroup(ref))?.capacity.desired).toBe(2);
+    await p.provider.destroy(ref);
+  });
+
   it('a missing group is null to get, a typed NotFound to act on, and done to destroy', async () => {
     const cluster = p.cluster();
     const ref = refOf(p.spec(cluster, 7));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connectDatabase, migrate, type Database } from '@gantry/store';
 import { POSTGRES_URL, databaseUrl } from './services';
+import { markEnginePool } from './roundTrips';
 
 export interface BenchDatabase {
   name: string;
@@ -24,6 +25,7 @@ export async function createBenchDatabase(options: { poolMax?: number } = {}): P
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = databaseUrl(name);
   const db = connectDatabase(url, { max: options.poolMax ?? 10 });
+  markEnginePool(db.pool);
   try {
     await migrate(db.pool);
   } catch (error) {

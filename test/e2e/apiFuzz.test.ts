@@ -9,7 +9,7 @@ import { startTestGantry, type TestGantry } from '../support/gantryHarness';
  * nesting, malformed JSON and odd content types. None may answer 5xx.
  */
 const SEED = 20261205;
-const REQUESTS = 3_200;
+const REQUESTS = 3_320;
 
 let gantry: TestGantry;
 let operations: Operation[];

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ArtifactAccountConfig, PipelineRepositorySetting } from '../../packages/config/src';
+import type { ArtifactAccountConfig, DriftSettings, PipelineRepositorySetting } from '../../packages/config/src';
 import type { DeployPolicy } from '../../packages/core/src';
 import { PostgresClusterIndex, buildServer, type ServerDeps } from '../../apps/api/src';
 import type { OidcVerifier } from '../../apps/api/src/auth/oidc';
@@ -85,6 +85,10 @@ export async function startTestGantry(
     metricsAccounts?: readonly MetricsAccountSetting[];
     /** The clock tasks wait towards instants by (a faster one runs a canary's minutes in moments). */
     clock?: TaskClock;
+    /** Drift's schedule, watches and notification targets, for the API and the worker; default: none, no schedule. */
+    drift?: DriftSettings;
+    /** How often the worker looks for notifications to send (ms); default the production second. */
+    notificationPollMs?: number;
   } = {},
 ): Promise<TestGantry> {
   const database = await createTestDatabase();
@@ -112,6 +116,8 @@ export async function startTestGantry(
     ...(options.deployPolicy === undefined ? {} : { deployPolicy: options.deployPolicy }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     notifications: { pool, slack: options.slackJudgment ?? { users: {} } },
+    drift: { pool, watches: options.drift?.watches ?? [] },
+    chaosMonkey: { pool },
   });
   authenticateInjects(api, auth);
   await api.ready();
@@ -138,6 +144,8 @@ export async function startTestGantry(
           ...(options.artifactAccounts === undefined ? {} : { artifactAccounts: options.artifactAccounts }),
           ...(options.metricsAccounts === undefined ? {} : { metricsAccounts: options.metricsAccounts }),
           ...(options.clock === undefined ? {} : { clock: options.clock }),
+          ...(options.drift === undefined ? {} : { drift: options.drift }),
+          ...(options.notificationPollMs === undefined ? {} : { notifications: { pollIntervalMs: options.notificationPollMs, maxAttempts: 8 } }),
         });
 
   const request: TestGantry['request'] = async (method, url, body, headers = {}) => {

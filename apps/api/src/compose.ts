@@ -1,4 +1,4 @@
-import { pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
+import { driftSettingsOf, pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
 import { secretResolver } from '@gantry/core';
 import { StartupError, type Infrastructure } from '@gantry/runtime';
 import {
@@ -44,6 +44,8 @@ export function buildApiServer(infra: Infrastructure, config: GantryConfig, prov
     pipelineRepositories: { settings: pipelineRepositoriesOf(config), syncs: new PipelineRepositorySyncs(infra.db.prisma) },
     executionChanges: new ExecutionChanges(infra.db.url),
     notifications: { pool: infra.db.pool, slack: slackJudgment(config) },
+    drift: { pool: infra.db.pool, watches: driftSettingsOf(config).watches },
+    chaosMonkey: { pool: infra.db.pool },
   });
 }
 

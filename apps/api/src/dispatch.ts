@@ -10,7 +10,7 @@ export async function dispatch<T>(bus: MessageBus, result: CommandResult<T>): Pr
   // The request's span names the execution it moved, as every span of an execution does.
   const moved = result.messages.find((message) => 'executionId' in message);
   if (moved !== undefined && 'executionId' in moved) annotateSpan({ [ATTR.executionId]: moved.executionId });
-  await bus.sendAll(result.messages.map((message) => ({ message })));
+  await bus.sendAll(result.messages.map((message) => (result.trace === undefined ? { message } : { message, trace: result.trace })));
   return result.value;
 }
 

@@ -4,7 +4,7 @@ import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry, trafficRouterOf } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository, PipelineRepositorySyncs } from '@gantry/store';
-import type { PipelineRepositorySetting } from '@gantry/config';
+import type { DriftWatchSetting, PipelineRepositorySetting } from '@gantry/config';
 import { installAuth, type AuthOptions } from './auth/installAuth';
 import { frameworkErrorShape, installErrorShape } from './plugins/errorShape';
 import { installJsonBody } from './plugins/jsonBody';
@@ -24,9 +24,11 @@ import { executionStreamRoutes } from './routes/executions/stream';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { pipelineRoutes } from './routes/pipelines';
 import { pipelineRepositoryRoutes } from './routes/pipelineRepositories';
+import { driftRoutes } from './routes/drift';
 import { uiRoutes } from './routes/ui';
 import { gateRoutes } from './routes/gate';
 import { webhookRoutes } from './routes/webhooks';
+import { chaosMonkeyRoutes } from './routes/chaosMonkey';
 import { notificationRoutes, type SlackJudgmentSettings } from './routes/notifications';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -66,6 +68,8 @@ export interface ServerDeps {
   deployPolicy?: DeployPolicy;
   /** Where Kayenta canary configs are stored; without it /canaryConfigs is not served. */
   canaryConfigs?: CanaryConfigRepository;
+  /** Chaos Monkey's configurations, kill switch and decisions (its routes are left out without it). */
+  chaosMonkey?: { pool: pg.Pool };
   /** PostgreSQL's notifications of execution changes (LISTEN); with it, GET /executions/:id/stream is served. */
   executionChanges?: ExecutionChanges;
   /**
@@ -75,6 +79,8 @@ export interface ServerDeps {
   notifications?: { pool: pg.Pool; slack: SlackJudgmentSettings };
   /** Git repositories pipelines are synced from (the configuration's pipelinesRepo* and pipelineRepositories) and their reports; default none. */
   pipelineRepositories?: { settings: readonly PipelineRepositorySetting[]; syncs: Pick<PipelineRepositorySyncs, 'reports'> };
+  /** Drift's records and the configured drift watches (the configuration's driftWatches); without it GET /drift is not served. */
+  drift?: { pool: pg.Pool; watches: readonly DriftWatchSetting[] };
   /** Where the web UI's build is (default apps/ui/dist). */
   uiDistDir?: string;
 }
@@ -124,6 +130,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     ...(deps.triggers?.secrets === undefined ? {} : { secrets: deps.triggers.secrets }),
   });
+  if (deps.drift !== undefined) app.register(driftRoutes, { prefix: API_PREFIX, ...deps.drift, bus: deps.bus });
   if (deps.triggers !== undefined) {
     app.register(webhookRoutes, { prefix: API_PREFIX, ...deps.triggers, executions: deps.executions, bus: deps.bus });
     // Gate's webhook paths at the root, where hosts and scripts configured for Spinnaker post.
@@ -155,6 +162,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     });
   }
   if (deps.canaryConfigs !== undefined) app.register(canaryConfigRoutes, { prefix: API_PREFIX, canaryConfigs: deps.canaryConfigs });
+  if (deps.chaosMonkey !== undefined) app.register(chaosMonkeyRoutes, { prefix: API_PREFIX, pool: deps.chaosMonkey.pool });
   const clusterIndex = deps.clusterIndex ?? emptyClusterIndex;
   app.register(applicationRoutes, { prefix: API_PREFIX, providers, clusterIndex });
   app.register(rollbackRoutes, {

@@ -122,6 +122,8 @@ export function buildTestServer(database: TestDatabase, deps: Partial<ServerDeps
     readiness: async () => [],
     logger: false,
     notifications: { pool: database.db.pool, slack: { users: {} } },
+    drift: { pool: database.db.pool, watches: [] },
+    chaosMonkey: { pool: database.db.pool },
     ...deps,
   });
   return authenticateInjects(app, auth);

@@ -163,6 +163,14 @@ export class LocalAgent {
     });
   }
 
+  /** Chaos: kills these incarnations (`{id, pid}`) of the group's instances; the supervisor restarts them. */
+  killInstances(name: string, targets: { id: string; pid: number }[]): { killed: string[] } {
+    const group = this.require(name);
+    const killed = targets.filter((target) => group.instances.find((instance) => instance.id === target.id)?.kill(target.pid) === true);
+    for (const target of killed) this.log(`chaos: killed instance ${target.id} (pid ${target.pid}) of ${name}`);
+    return { killed: killed.map((target) => target.id) };
+  }
+
   /**
    * In or out of traffic. Either ends an explicit weighted split: afterwards every enabled group
    * takes traffic in proportion to its up instances, as behind a load balancer. Red/black (enable

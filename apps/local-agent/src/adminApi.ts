@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Capacity } from '@gantry/providers';
-import { SAMPLE_METRICS, type AgentInfo, type CreateServerGroupBody, type SampleMetric, type SamplesAnswer } from '@gantry/providers/local/protocol';
+import { SAMPLE_METRICS, type AgentInfo, type CreateServerGroupBody, type KillInstancesBody, type SampleMetric, type SamplesAnswer } from '@gantry/providers/local/protocol';
 import { AgentError } from './errors';
 import type { LocalAgent } from './LocalAgent';
 
@@ -63,6 +63,12 @@ export function createAdminServer(options: AdminApiOptions): Server {
       method: 'POST',
       pattern: /^\/v1\/serverGroups\/(?<name>[^/]+)\/resize$/,
       handler: async (request, { name }) => agent.resize(name!, ((await readJson(request)) as { capacity: Capacity }).capacity),
+      faultable: true,
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/serverGroups\/(?<name>[^/]+)\/kill$/,
+      handler: async (request, { name }) => agent.killInstances(name!, ((await readJson(request)) as KillInstancesBody).instances),
       faultable: true,
     },
     { method: 'POST', pattern: /^\/v1\/serverGroups\/(?<name>[^/]+)\/enable$/, handler: async (_r, { name }) => agent.setEnabled(name!, true), faultable: true },

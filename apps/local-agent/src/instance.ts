@@ -130,6 +130,17 @@ export class Instance {
     return this.stopped;
   }
 
+  /**
+   * Chaos: SIGKILLs the process if it is still `pid` (the incarnation the caller chose), which the
+   * supervisor then sees as a crash and restarts. Another pid (already replaced) or a stopping slot
+   * is left alone, so a repeated kill never hits the replacement. True when a signal was sent.
+   */
+  kill(pid: number): boolean {
+    if (this.stopped || this.pid !== pid || this.exitHandled || !this.isRunning()) return false;
+    signal(pid, 'SIGKILL');
+    return true;
+  }
+
   /** Resolves when no request is in flight, or after `timeoutMs`. */
   idle(timeoutMs: number): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();

@@ -13,6 +13,8 @@ import { startDownstreamPipelines } from './handlers/StartDownstreamPipelines';
 import { startStage } from './handlers/StartStage';
 import { syncCronTriggers } from './handlers/SyncCronTriggers';
 import { syncPipelineRepository } from './handlers/SyncPipelineRepository';
+import { checkDrift } from './handlers/CheckDrift';
+import type { DriftChecker } from './drift/DriftChecker';
 import type { PipelineRepositorySyncer } from './gitops/PipelineRepositorySyncer';
 import type { CronScheduleStore } from './triggers/CronSchedules';
 import type { EngineContext, Handler } from './engine/EngineContext';
@@ -22,8 +24,8 @@ import type { OutboxAcks } from './engine/outbox';
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
 // SyncCronTriggers is bound per engine, to the queue connection that holds the schedules;
-// SyncPipelineRepository to the configured repositories.
-const HANDLERS: Omit<Handlers, 'SyncCronTriggers' | 'SyncPipelineRepository'> = {
+// SyncPipelineRepository to the configured repositories; CheckDrift to the drift settings.
+const HANDLERS: Omit<Handlers, 'SyncCronTriggers' | 'SyncPipelineRepository' | 'CheckDrift'> = {
   StartExecution: startExecution,
   StartStage: startStage,
   RunTask: runTask,
@@ -53,8 +55,14 @@ export class Engine {
     schedules: CronScheduleStore,
     private readonly acks: OutboxAcks,
     repositories?: PipelineRepositorySyncer,
+    drift?: DriftChecker,
   ) {
-    this.handlers = { ...HANDLERS, SyncCronTriggers: syncCronTriggers(schedules), SyncPipelineRepository: syncPipelineRepository(repositories) };
+    this.handlers = {
+      ...HANDLERS,
+      SyncCronTriggers: syncCronTriggers(schedules),
+      SyncPipelineRepository: syncPipelineRepository(repositories),
+      CheckDrift: checkDrift(drift),
+    };
   }
 
   /**

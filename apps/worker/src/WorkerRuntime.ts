@@ -1,4 +1,4 @@
-import type { ArtifactAccountConfig, PipelineRepositorySetting } from '@gantry/config';
+import type { ArtifactAccountConfig, DriftSettings, PipelineRepositorySetting } from '@gantry/config';
 import { EMPTY_DEPLOY_POLICY, secretResolver, type DeployPolicy } from '@gantry/core';
 import { ProviderRegistry } from '@gantry/providers';
 import { NewerMessageVersionError, startMessageConsumer, type MessageBus, type QueueBackendConfig } from '@gantry/queue';
@@ -10,6 +10,8 @@ import { startReconciler } from './engine/Reconciler';
 import { OutboxAcks, startOutboxRelay } from './engine/outbox';
 import { startRetentionPrune } from './engine/retention';
 import { PipelineRepositorySyncer, startPipelineRepositoryPolling } from './gitops/PipelineRepositorySyncer';
+import { DriftChecker } from './drift/DriftChecker';
+import { syncDriftSchedule } from './drift/schedule';
 import { createTaskServices, type JenkinsMasterSetting, type MetricsAccountSetting } from './services';
 import type { PermissionSource, ProviderDirectory, TaskClock, TaskImplementation } from './tasks/Task';
 import { createTaskRegistry } from './tasks';
@@ -18,6 +20,7 @@ import { startCronResync } from './triggers/cronResync';
 import { startDockerPolling, type PolledRegistry } from './triggers/dockerPoller';
 import { createChannels, type ChannelSettings } from './notifications/channels';
 import { startNotificationSender } from './notifications/NotificationSender';
+import { startChaosMonkey } from './chaos/ChaosMonkey';
 
 /** Where notifications go and how they are retried (the configuration's `notifications`). */
 export interface WorkerNotificationSettings extends Omit<ChannelSettings, 'http'> {
@@ -46,6 +49,8 @@ export interface WorkerOptions {
    * Unset: no accounts, so such a stage fails naming the account it could not find.
    */
   providers?: ProviderDirectory;
+  /** How often Chaos Monkey's scheduler looks for decisions to make and kills to carry out (0: never); default a minute. */
+  chaosMonkeyIntervalMs?: number;
   /** How often every cron schedule is re-synced from the database besides at start-up (0: start-up only). */
   cronResyncIntervalMs?: number;
   /**
@@ -82,6 +87,12 @@ export interface WorkerOptions {
   permissions?: PermissionSource;
   /** Notification channels; default: none configured (Slack and Teams webhook URLs, Google Chat and webhooks still work). */
   notifications?: WorkerNotificationSettings;
+  /**
+   * Drift (the configuration's driftIntervalSec, driftWatches, driftNotifications): the queue's drift
+   * schedule is made to match its interval at start. Default: no watches and no schedule (checks
+   * on demand and syncManifests stages still work on what Gantry deployed).
+   */
+  drift?: DriftSettings;
 }
 
 export interface RunningWorker {
@@ -101,6 +112,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const providers = options.providers ?? new ProviderRegistry([]);
   const policy = options.deployPolicy ?? EMPTY_DEPLOY_POLICY;
   const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log, { permissions: options.permissions, rules: policy.rules, providers });
+  const drift = new DriftChecker({ pool: options.db.pool, providers, settings: options.drift ?? { intervalSeconds: 0, watches: [], notifications: [] }, secrets, log: options.log });
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -119,6 +131,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         metricsAccounts: options.metricsAccounts ?? [],
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
+        drift,
       }),
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       log: options.log,
@@ -130,7 +143,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     schedules,
     new OutboxAcks(options.db.pool, options.log),
     repositories,
+    drift,
   );
+  const startups: Promise<void>[] = [];
   const relay = startOutboxRelay({ pool: options.db.pool, bus: options.bus, log: options.log, intervalMs: 1000, graceMs: 5000 });
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
@@ -179,14 +194,25 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     retry: notifications.retry ?? { baseDelayMs: 2000, maxDelayMs: 300_000 },
   });
   const dockerPolling = startDockerPolling({ pool: options.db.pool, bus: options.bus, secrets, log: options.log }, options.dockerRegistries ?? []);
+  if (options.drift !== undefined) {
+    const intervalSeconds = options.drift.intervalSeconds;
+    const scheduled = syncDriftSchedule(options.queue, intervalSeconds)
+      .then((outcome) => options.log.info({ intervalSeconds, outcome }, 'drift schedule synced'))
+      .catch((error: unknown) => options.log.error({ err: error }, 'the drift schedule could not be synced; the next worker start retries'));
+    startups.push(scheduled);
+  }
+  const chaosMonkeyIntervalMs = options.chaosMonkeyIntervalMs ?? 60_000;
+  const chaosMonkey = chaosMonkeyIntervalMs > 0 ? startChaosMonkey({ pool: options.db.pool, providers: options.providers ?? new ProviderRegistry([]), log: options.log, intervalMs: chaosMonkeyIntervalMs }) : undefined;
   const repositoryPolling = startPipelineRepositoryPolling(repositories, (messages) => options.bus.sendAll(messages), options.log);
   return {
     engine,
     async close() {
+      await Promise.all(startups);
       stopReconciler();
       await stopPrune();
       await dockerPolling.stop();
       await notificationSender.stop();
+      await chaosMonkey?.stop();
       await repositoryPolling.stop();
       await relay.stop();
       await cronResync.stop();

@@ -1,4 +1,4 @@
-import { pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
+import { driftSettingsOf, pipelineRepositoriesOf, type GantryConfig } from '@gantry/config';
 import { secretResolver, type SecretResolver } from '@gantry/core';
 import type { Infrastructure } from '@gantry/runtime';
 import { reportQueueDepth } from '@gantry/queue';
@@ -32,6 +32,7 @@ export function startConfiguredWorker(
     dockerRegistries: Object.entries(config.dockerRegistries).map(([name, registry]) => ({ name, ...registry })),
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
     pipelineRepositories: pipelineRepositoriesOf(config),
+    drift: driftSettingsOf(config),
     artifactAccounts: config.artifactAccounts,
     metricsAccounts: Object.entries(config.metricsAccounts).map(([name, account]) => ({ name, ...account })),
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),

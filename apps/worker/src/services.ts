@@ -6,7 +6,7 @@ import type { MessageBus } from '@gantry/queue';
 import { tracedFetch } from '@gantry/telemetry';
 import { CanaryConfigRepository, knownHealthyServerGroups, type ExecutionRepository, type JsonObject, type PipelineRepository } from '@gantry/store';
 import type pg from 'pg';
-import { SYSTEM_CLOCK, type PermissionSource, type ProviderDirectory, type TaskClock, type TaskServices } from './tasks/Task';
+import { SYSTEM_CLOCK, type DriftServices, type PermissionSource, type ProviderDirectory, type TaskClock, type TaskServices } from './tasks/Task';
 
 /** One Jenkins master, as configured (`jenkinsMasters`). */
 export interface JenkinsMasterSetting {
@@ -36,6 +36,7 @@ export function createTaskServices(deps: {
   artifactAccounts?: Readonly<Record<string, ArtifactAccountConfig>>;
   metricsAccounts?: readonly MetricsAccountSetting[];
   clock?: TaskClock;
+  drift: DriftServices;
 }): TaskServices {
   const masters = new Map((deps.jenkinsMasters ?? []).map((master) => [master.name, master]));
   const artifacts = new ArtifactAccounts({ accounts: deps.artifactAccounts ?? {}, secret: deps.secrets, timeoutMs: deps.webhook.timeoutMs });
@@ -133,6 +134,7 @@ export function createTaskServices(deps: {
       }
     },
     clock: deps.clock ?? SYSTEM_CLOCK,
+    drift: deps.drift,
     ...(deps.permissions === undefined ? {} : { permissions: deps.permissions }),
   };
 }

@@ -3,8 +3,10 @@ import type { MessageBus, QueueBackendConfig } from '@gantry/queue';
 import type { Database } from '@gantry/store';
 import { cpuSince, cpuSnapshot, type CpuUsageReport } from '../../lib/cpu';
 import { linearStages, startBenchGantry, type BenchGantry } from '../../lib/gantry';
+import { roundTripSnapshot, roundTripsPerTransition, type RoundTrips } from '../../lib/roundTrips';
 import { distribution, perSecond, type Distribution } from '../../lib/stats';
 import { forEachLimited, pollUntil } from '../../lib/time';
+import { spawnWorker, type ChildWorker } from '../../support/childWorker';
 
 export interface EngineChainsResult {
   executions: number;
@@ -18,7 +20,11 @@ export interface EngineChainsResult {
   messagesPerSecond: number | null;
   /** next stage start_time − previous stage end_time, from the stored stage rows. */
   schedulingLatencyMs: Distribution | null;
+  /** Statements and Redis commands per transition, from this process's clients. */
+  perTransition: RoundTrips;
   cpu: CpuUsageReport;
+  /** With child workers: the CPU seconds they used together (cpu.nodeSeconds is this process only). */
+  workerCpuSeconds?: number;
 }
 
 /**
@@ -42,12 +48,17 @@ export async function runEngineChains(
     timeoutMs: number;
     createBus?: (queue: QueueBackendConfig) => MessageBus;
     outbox?: boolean;
+    /** Run the engine in this many worker processes (as `start:worker` runs it) instead of in this process. */
+    childWorkers?: { count: number; databaseUrl: string };
   },
 ): Promise<EngineChainsResult> {
+  const children: ChildWorker[] = [];
+  for (let i = 0; i < (options.childWorkers?.count ?? 0); i++) children.push(await spawnWorker(options.childWorkers!.databaseUrl, queue));
+  const workerCpu = () => children.reduce((sum, child) => sum + (child.cpuSeconds() ?? 0), 0);
   const gantry = await startBenchGantry({
     db,
     queue,
-    worker: true,
+    worker: children.length === 0,
     concurrency: options.concurrency,
     createBus: options.createBus,
     outbox: options.outbox,
@@ -70,9 +81,13 @@ export async function runEngineChains(
     const t0 = Date.now();
     const handledAtStart = await messagesHandled();
     const cpuAtStart = cpuSnapshot();
+    const tripsAtStart = roundTripSnapshot();
+    const workerCpuAtStart = workerCpu();
     await gantry.bus.sendAll(ids.map((executionId) => ({ message: { type: 'StartExecution', executionId } })));
     await waitForFinished(db, ids, options.timeoutMs);
     const cpu = cpuSince(cpuAtStart);
+    const trips = roundTripSnapshot();
+    const workerCpuSeconds = Math.round((workerCpu() - workerCpuAtStart) * 100) / 100;
     const messages = (await messagesHandled()) - handledAtStart;
 
     const { rows } = await db.pool.query<{ succeeded: number; transitions: number; last_end: Date | null }>(
@@ -94,10 +109,13 @@ export async function runEngineChains(
       messages,
       messagesPerSecond: perSecond(messages, elapsedMs),
       schedulingLatencyMs: distribution(await schedulingLatencies(db, ids)),
+      perTransition: roundTripsPerTransition(tripsAtStart, transitions, trips),
       cpu,
+      ...(children.length === 0 ? {} : { workerCpuSeconds }),
     };
   } finally {
     await gantry.close();
+    await Promise.all(children.map((child) => child.stop()));
   }
 }
 

@@ -5,7 +5,9 @@ import { target, type Benchmark, type BenchOptions, type Target } from '../../li
 import type { CpuUsageReport } from '../../lib/cpu';
 import { round } from '../../lib/stats';
 import { runEngineChains, type EngineChainsResult } from './engineChains';
+import { runLimitChains, type LimitChainsResult } from './limitChains';
 import { runRawChains, type RawChainsResult } from './rawChains';
+import { installRoundTripCounter, type RoundTrips } from '../../lib/roundTrips';
 
 interface BackendResult {
   raw: RawChainsResult;
@@ -19,6 +21,22 @@ interface BackendResult {
   outboxCost: number | null;
   /** engine transitions/s ÷ raw BullMQ jobs/s. */
   ratio: number | null;
+  /** The durable-commit limit (limitChains.ts), median run; its runs alternate with the engine's. */
+  limit: LimitChainsResult;
+  limitRuns: (number | null)[];
+  /** engine transitions/s ÷ limit transitions/s. */
+  limitRatio: number | null;
+  /** Where a transition's time goes, engine and limit side by side: CPU ms and round trips per transition. */
+  perTransition: { engine: TransitionCost; limit: TransitionCost };
+}
+
+interface TransitionCost {
+  nodeCpuMs: number;
+  postgresCpuMs: number | null;
+  redisCpuMs: number | null;
+  engineStatements: number;
+  queueStatements: number;
+  redisCommands: number;
 }
 
 export const engineVsBullmq: Benchmark = {
@@ -34,6 +52,7 @@ export const engineVsBullmq: Benchmark = {
       rawRepetitions: options.quick ? 1 : 3,
       engineRepetitionsPerDesign: options.quick ? 1 : 3,
     };
+    installRoundTripCounter();
     const results: Partial<Record<BackendKind, BackendResult>> = {};
     for (const backend of BACKENDS) {
       options.log(`engine-vs-bullmq: ${backend} backend, raw BullMQ (${params.chains} chains × ${params.stagesPerChain} jobs)`);
@@ -47,6 +66,7 @@ export const engineVsBullmq: Benchmark = {
       if (!result) continue;
       targets.push(
         target(`${backend}: engine/raw throughput ratio`, result.ratio, '>=', 0.25),
+        target(`${backend}: engine/limit throughput ratio`, result.limitRatio, '>=', 0.5),
         target(`${backend}: engine transitions/s`, result.engine.transitionsPerSecond, '>=', 500),
         target(`${backend}: p99 scheduling latency`, result.engine.schedulingLatencyMs?.p99 ?? null, '<=', 50, 'ms'),
         target(`${backend}: outbox cost in transitions/s`, result.outboxCost === null ? null : round(result.outboxCost * 100, 1), '<=', 20, '%'),
@@ -58,6 +78,10 @@ export const engineVsBullmq: Benchmark = {
         [`${backend} outbox cost`, result.outboxCost === null ? '-' : `${round(result.outboxCost * 100, 1)} %`],
         [`${backend} engine messages/s`, String(result.engine.messagesPerSecond)],
         [`${backend} ratio engine/raw`, String(result.ratio)],
+        [`${backend} durable-commit limit transitions/s`, String(result.limit.transitionsPerSecond)],
+        [`${backend} ratio engine/limit`, String(result.limitRatio)],
+        [`${backend} engine per transition`, costLine(result.perTransition.engine)],
+        [`${backend} limit per transition`, costLine(result.perTransition.limit)],
         [
           `${backend} scheduling latency p50 / p99`,
           `${result.engine.schedulingLatencyMs?.p50 ?? '-'} / ${result.engine.schedulingLatencyMs?.p99 ?? '-'} ms`,
@@ -89,6 +113,7 @@ async function measureBackend(
   const database = await createBenchDatabase();
   const rawQueue = benchQueue(backend, database.url, 'raw');
   const engineQueue = benchQueue(backend, database.url, 'engine');
+  const limitQueue = benchQueue(backend, database.url, 'limit');
   try {
     const raw = await runRawChains(rawQueue.config, {
       chains: params.chains,
@@ -100,7 +125,16 @@ async function measureBackend(
     options.log(`engine-vs-bullmq: ${backend} backend, Gantry engine (${params.chains} executions × ${params.stagesPerChain} stages)`);
     // Both designs in one run, alternating, so that a change in machine load hits both alike.
     const runs: { outbox: boolean; result: EngineChainsResult }[] = [];
+    const limits: LimitChainsResult[] = [];
     for (let repetition = 0; repetition < params.engineRepetitionsPerDesign; repetition++) {
+      limits.push(
+        await runLimitChains(database.db, limitQueue.config, {
+          executions: params.chains,
+          stages: params.stagesPerChain,
+          concurrency: params.concurrency,
+          timeoutMs: params.phaseTimeoutMs,
+        }),
+      );
       for (const outbox of [false, true]) {
         const result = await runEngineChains(database.db, engineQueue.config, {
           executions: params.chains,
@@ -121,10 +155,25 @@ async function measureBackend(
         ? round(1 - engine.transitionsPerSecond / engineWithoutOutbox.transitionsPerSecond, 3)
         : null;
     const engineRuns = runs.map((run) => ({ outbox: run.outbox, transitionsPerSecond: run.result.transitionsPerSecond }));
-    return { raw, engine, engineWithoutOutbox, engineRuns, outboxCost, ratio };
+    const limit = [...limits].sort((a, b) => (a.transitionsPerSecond ?? 0) - (b.transitionsPerSecond ?? 0))[Math.floor((limits.length - 1) / 2)]!;
+    const limitRatio =
+      limit.transitionsPerSecond && engine.transitionsPerSecond !== null ? round(engine.transitionsPerSecond / limit.transitionsPerSecond, 3) : null;
+    return {
+      raw,
+      engine,
+      engineWithoutOutbox,
+      engineRuns,
+      outboxCost,
+      ratio,
+      limit,
+      limitRuns: limits.map((run) => run.transitionsPerSecond),
+      limitRatio,
+      perTransition: { engine: transitionCost(engine.cpu, engine.transitions, engine.perTransition), limit: transitionCost(limit.cpu, limit.transitions, limit.perTransition) },
+    };
   } finally {
     await rawQueue.cleanup().catch(() => undefined);
     await engineQueue.cleanup().catch(() => undefined);
+    await limitQueue.cleanup().catch(() => undefined);
     await database.drop();
   }
 }
@@ -133,6 +182,15 @@ async function measureBackend(
 function medianRun(runs: EngineChainsResult[]): EngineChainsResult {
   const sorted = [...runs].sort((a, b) => (a.transitionsPerSecond ?? 0) - (b.transitionsPerSecond ?? 0));
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function transitionCost(cpu: CpuUsageReport, transitions: number, trips: RoundTrips): TransitionCost {
+  const ms = (seconds: number | null) => (seconds === null || transitions === 0 ? null : round((seconds * 1000) / transitions, 3));
+  return { nodeCpuMs: ms(cpu.nodeSeconds) ?? 0, postgresCpuMs: ms(cpu.postgresSeconds), redisCpuMs: ms(cpu.redisSeconds), ...trips };
+}
+
+function costLine(cost: TransitionCost): string {
+  return `CPU ms node ${cost.nodeCpuMs} / postgres ${cost.postgresCpuMs ?? '-'} / redis ${cost.redisCpuMs ?? '-'}; statements engine ${cost.engineStatements} + queue ${cost.queueStatements}; redis commands ${cost.redisCommands}`;
 }
 
 function cpuLine(cpu: CpuUsageReport): string {

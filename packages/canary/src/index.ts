@@ -20,7 +20,7 @@ export { SERIES_POINTS, downsample, summarize, type SampleSummary } from './summ
 export { mannWhitneyU, type MannWhitneyResult } from './mannWhitney';
 export { hodgesLehmann, type HodgesLehmannResult } from './hodgesLehmann';
 export { erfc, normalCdf, normalSf, normalQuantile } from './normal';
-export { failRate, type PowerScenario } from './simulation';
+export { failRate, seededRandom, type PowerScenario } from './simulation';
 export {
   createMetricSource,
   metricSourceSchema,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, adminTokenPath, loadConfig, localApiToken, redactUrl } from './config';
+import { ConfigError, adminTokenPath, driftSettingsOf, loadConfig, localApiToken, redactUrl } from './config';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -131,5 +131,26 @@ describe('deployPolicy', () => {
     expect(() => loadConfig({ GANTRY_DEPLOY_POLICY: JSON.stringify({ rules: [{ name: 'r', expression: 'stages.size() >', message: 'm' }] }) })).toThrow(
       /GANTRY_DEPLOY_POLICY: rules\.0\.expression: /,
     );
+  });
+});
+
+describe('drift', () => {
+  it('checks every 60 s by default; GANTRY_DRIFT_INTERVAL_SEC, GANTRY_DRIFT_WATCHES and GANTRY_DRIFT_NOTIFICATIONS set it', () => {
+    expect(driftSettingsOf(loadConfig({}))).toEqual({ intervalSeconds: 60, watches: [], notifications: [] });
+    const config = loadConfig({
+      GANTRY_DRIFT_INTERVAL_SEC: '5',
+      GANTRY_DRIFT_WATCHES: JSON.stringify({ web: { url: 'file:///srv/git/deploy.git', path: 'k8s/web', account: 'k8s', namespace: 'prod', application: 'shop', passwordSecret: 'git_token' } }),
+      GANTRY_DRIFT_NOTIFICATIONS: JSON.stringify([{ type: 'slack', address: '#ops' }]),
+    });
+    expect(driftSettingsOf(config)).toEqual({
+      intervalSeconds: 5,
+      watches: [{ name: 'web', url: 'file:///srv/git/deploy.git', branch: 'main', path: 'k8s/web', account: 'k8s', namespace: 'prod', application: 'shop', passwordSecret: 'git_token', notifications: [] }],
+      notifications: [{ type: 'slack', address: '#ops' }],
+    });
+  });
+
+  it('names the watch and the field that is wrong', () => {
+    expect(() => loadConfig({ GANTRY_DRIFT_WATCHES: JSON.stringify({ web: { url: 'file:///x', account: 'k8s', application: 'shop' } }) })).toThrow(/GANTRY_DRIFT_WATCHES: web\.namespace: /);
+    expect(() => loadConfig({ GANTRY_DRIFT_NOTIFICATIONS: JSON.stringify([{ type: 'pager', address: 'x' }]) })).toThrow(/GANTRY_DRIFT_NOTIFICATIONS: 0\.type: /);
   });
 });

@@ -169,6 +169,37 @@ const pipelineRepositoryMap = z.preprocess(
   ),
 );
 
+/** Where a drift change is announced: a notification channel (README "Notifications") and its address. */
+const driftNotificationTarget = z.strictObject({
+  type: z.enum(['slack', 'email', 'webhook', 'microsoftteams', 'googlechat']),
+  address: z.string().min(1),
+});
+const driftNotificationList = z.preprocess((value) => (typeof value === 'string' ? parseJsonOr(value) : value), z.array(driftNotificationTarget));
+
+/**
+ * Drift watches (README "Drift"): a git path of manifests that must be what runs in one account's
+ * namespace, by a name the API and the syncManifests stage refer to. The application owns the
+ * watch's objects (who may read their drift). Secrets are names, never values.
+ */
+const driftWatchMap = z.preprocess(
+  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+  z.record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'drift watch names are letters, digits, ., _ and -'),
+    z.strictObject({
+      url: url(['https:', 'http:', 'file:', 'ssh:']),
+      branch: z.string().min(1).default('main'),
+      path: z.string().default(''),
+      account: z.string().min(1),
+      namespace: z.string().min(1),
+      application: z.string().min(1),
+      username: z.string().min(1).optional(),
+      passwordSecret: secretName.optional(),
+      /** Besides driftNotifications, who hears of this watch's drift. */
+      notifications: z.array(driftNotificationTarget).default([]),
+    }),
+  ),
+);
+
 /** Every setting, its env variable, its YAML key and its default, in one place. */
 export const configSchema = z.object({
   /** Unset: an embedded PostgreSQL with its data under dataDir. */
@@ -218,6 +249,11 @@ export const configSchema = z.object({
   pipelinesRepoWebhookSecret: secretName.optional(),
   pipelinesRepoPasswordSecret: secretName.optional(),
   pipelinesRepoRunAs: z.string().min(1).optional(),
+  /** How often the workers compare what runs with what Gantry deployed and the drift watches; 0 turns the schedule off (checks on demand only). */
+  driftIntervalSec: z.coerce.number().int().min(0).default(60),
+  driftWatches: driftWatchMap.default({}),
+  /** Who hears of every change of drift state (a JSON list in GANTRY_DRIFT_NOTIFICATIONS). */
+  driftNotifications: driftNotificationList.default([]),
   /** Artifact accounts bakes and deploys fetch through (README "Artifact accounts"); the built-in two need no entry. */
   artifactAccounts: artifactAccountMap.default({}),
   metricsAccounts: metricsAccountMap.default({}),
@@ -290,6 +326,9 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   pipelinesRepoWebhookSecret: 'GANTRY_PIPELINES_REPO_WEBHOOK_SECRET',
   pipelinesRepoPasswordSecret: 'GANTRY_PIPELINES_REPO_PASSWORD_SECRET',
   pipelinesRepoRunAs: 'GANTRY_PIPELINES_REPO_RUN_AS',
+  driftIntervalSec: 'GANTRY_DRIFT_INTERVAL_SEC',
+  driftWatches: 'GANTRY_DRIFT_WATCHES',
+  driftNotifications: 'GANTRY_DRIFT_NOTIFICATIONS',
   artifactAccounts: 'GANTRY_ARTIFACT_ACCOUNTS',
   metricsAccounts: 'GANTRY_METRICS_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',
@@ -432,4 +471,22 @@ export function pipelineRepositoriesOf(config: GantryConfig): PipelineRepository
         ];
   const named = Object.entries(config.pipelineRepositories).map(([name, setting]) => ({ name, ...setting }));
   return [...first, ...named.filter((repository) => !(first.length > 0 && repository.name === 'default'))];
+}
+
+/** A configured drift watch, with its name. */
+export type DriftWatchSetting = z.infer<typeof driftWatchMap>[string] & { name: string };
+
+/** Drift's settings: the schedule, the watches, who hears of changes. */
+export interface DriftSettings {
+  intervalSeconds: number;
+  watches: DriftWatchSetting[];
+  notifications: { type: DriftWatchSetting['notifications'][number]['type']; address: string }[];
+}
+
+export function driftSettingsOf(config: GantryConfig): DriftSettings {
+  return {
+    intervalSeconds: config.driftIntervalSec,
+    watches: Object.entries(config.driftWatches).map(([name, watch]) => ({ name, ...watch })),
+    notifications: config.driftNotifications,
+  };
 }

@@ -22,6 +22,7 @@ describe('@gantry/core entry point', () => {
       'disableServerGroup',
       'destroyServerGroup',
       'rollbackCluster',
+      'chaos',
       'deployManifest',
       'deleteManifest',
       'scaleManifest',
@@ -33,6 +34,7 @@ describe('@gantry/core entry point', () => {
       'disableManifest',
       'runJobManifest',
       'bakeManifest',
+      'syncManifests',
       'jenkins',
       'findArtifactFromExecution',
       'savePipeline',
@@ -75,6 +77,8 @@ describe('@gantry/core entry point', () => {
     expect(plan('enableServerGroup', target)).toEqual(['determineTargetServerGroup', 'enableServerGroup']);
     expect(plan('disableServerGroup', target)).toEqual(['determineTargetServerGroup', 'disableServerGroup']);
     expect(plan('destroyServerGroup', target)).toEqual(['determineTargetServerGroup', 'disableServerGroup', 'destroyServerGroup']);
+    expect(plan('chaos', { ...target, count: 1 })).toEqual(['determineTargetServerGroup', 'chooseChaosVictims', 'terminateChaosVictims', 'waitForChaosRecovery']);
+    expect(plan('chaos', { ...target, percentage: 30, dryRun: true })).toEqual(['determineTargetServerGroup', 'chooseChaosVictims']);
   });
 
   it('exports the model, keeping status and errors', () => {

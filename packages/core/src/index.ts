@@ -47,6 +47,7 @@ export { webhookStage, webhookFieldsSchema, WEBHOOK_METHODS, type WebhookFields 
 export { pipelineStage, pipelineFieldsSchema } from './stages/pipeline';
 export { bakeStage, bakeFieldsSchema, bakePlaceOf, type BakeFields, type BakePlace } from './stages/bake';
 export * from './stages/serverGroup';
+export * from './chaos/chaosMonkey';
 export * from './routing/requestRules';
 export * from './routing/routers';
 export * from './stages/manifest';
@@ -150,3 +151,17 @@ export {
 } from './notifications/channels';
 export { syncRefusals, type SyncCheckInputs, type SyncPrincipal } from './gitops/syncChecks';
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';
+export {
+  DRIFT_STATES,
+  adoptLive,
+  describeDriftResource,
+  driftNotification,
+  driftOf,
+  driftTransition,
+  manifestDrift,
+  readManifestFiles,
+  type DriftField,
+  type DriftResourceId,
+  type DriftState,
+  type DriftTransition,
+} from './drift/drift';

@@ -78,6 +78,17 @@ export interface Health {
   unknown: number;
 }
 
+/** One instance of a server group, as `terminateInstances` addresses it. */
+export interface ServerGroupInstance {
+  /**
+   * Names one incarnation (an EC2 instance id, a pod name, a GCE instance id, a local process):
+   * the replacement the group starts for a terminated instance has another id.
+   */
+  id: string;
+  /** In service and passing its health checks (what Health counts as up). */
+  healthy: boolean;
+}
+
 export interface BakeRequest {
   account: string;
   /** The region (aws/gcp) the image is built in; the account's default when absent. */
@@ -145,4 +156,12 @@ export interface CloudProvider {
    */
   destroy(ref: ServerGroupRef): Promise<void>;
   health(ref: ServerGroupRef): Promise<Health>;
+  /** The group's instances, those already leaving it (terminating, being deleted) left out. */
+  listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]>;
+  /**
+   * Terminates these instances and lets the group replace them: its capacity is unchanged (chaos,
+   * not a scale-down). Idempotent: an id that is already gone or leaving is done, and since a
+   * replacement has a new id, a repeat after a crash never terminates the replacement.
+   */
+  terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type {
   ClusterRef,
   Health,
   Image,
+  ServerGroupInstance,
   ProviderKind,
   RequestRouting,
   ServerGroup,
@@ -67,5 +68,13 @@ export abstract class ForwardingProvider implements CloudProvider {
 
   health(ref: ServerGroupRef): Promise<Health> {
     return this.forward('health', (provider) => provider.health(ref), ref);
+  }
+
+  listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]> {
+    return this.forward('listInstances', (provider) => provider.listInstances(ref), ref);
+  }
+
+  terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void> {
+    return this.forward('terminateInstances', (provider) => provider.terminateInstances(ref, instanceIds), ref);
   }
 }

@@ -45,6 +45,8 @@ function flakyProvider(failures: ProviderErrorKind[]): CloudProvider & { calls: 
     setRequestRouting: () => attempt('setRequestRouting', undefined),
     destroy: () => attempt('destroy', undefined),
     health: () => attempt('health', { desired: 1, up: 1, down: 0, unknown: 0 }),
+    listInstances: () => attempt('listInstances', []),
+    terminateInstances: () => attempt('terminateInstances', undefined),
   };
 }
 

@@ -17,6 +17,8 @@ export const CONFLICT_RETRYING_OPERATIONS: ReadonlySet<ProviderOperation> = new 
   'getServerGroup',
   'listServerGroups',
   'health',
+  'listInstances',
+  'terminateInstances',
 ]);
 
 /**

@@ -25,7 +25,12 @@ export type EngineMessage =
   /** Make the queue's cron schedules for this pipeline match its latest version (or remove them). */
   | { type: 'SyncCronTriggers'; pipelineId: string }
   /** Sync the pipelines of a configured git repository with its branch's head (a push webhook asks). */
-  | { type: 'SyncPipelineRepository'; repository: string };
+  | { type: 'SyncPipelineRepository'; repository: string }
+  /**
+   * Compare what runs with its desired state (README "Drift"): sent by the queue's drift job
+   * scheduler (everything) or by the on-demand check (one watch, or one application's objects).
+   */
+  | { type: 'CheckDrift'; watch?: string; application?: string };
 
 export type EngineMessageType = EngineMessage['type'];
 

@@ -16,6 +16,7 @@ import {
   startableStages,
 } from '@gantry/core';
 import type { EngineMessage } from '@gantry/queue';
+import type { TraceCarrier } from '@gantry/telemetry';
 import type pg from 'pg';
 import { inTransaction, type SqlClient } from './database';
 import { recordExecutionEvent } from './notifications';
@@ -239,7 +240,7 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     const messages = await inTransaction(this.pool, async (sql) => change(sql, await this.lock(sql, executionId)));
     const execution = await selectExecution(this.pool, executionId);
     if (!execution) throw new NotFoundError(`execution ${executionId} not found`);
-    return { value: toExecutionSummary(execution), messages };
+    return { value: toExecutionSummary(execution), messages, ...traceOf(execution) };
   }
 
   private async onStage(
@@ -247,16 +248,16 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     stageKey: string,
     change: (sql: SqlClient, execution: ExecutionRow, stage: StageRow, stages: StageRow[]) => Promise<EngineMessage[]>,
   ): Promise<CommandResult<StageView>> {
-    const { stageId, messages } = await inTransaction(this.pool, async (sql) => {
+    const { stageId, messages, trace } = await inTransaction(this.pool, async (sql) => {
       const execution = await this.lock(sql, executionId);
       const stages = await selectStages(sql, execution.id);
       const stage = stages.find((s) => s.id === stageKey || s.ref_id === stageKey);
       if (!stage) throw new NotFoundError(`stage ${stageKey} not found in execution ${executionId}`);
-      return { stageId: stage.id, messages: await change(sql, execution, stage, stages) };
+      return { stageId: stage.id, messages: await change(sql, execution, stage, stages), ...traceOf(execution) };
     });
     const stage = await selectStage(this.pool, stageId);
     if (!stage) throw new NotFoundError(`stage ${stageKey} not found in execution ${executionId}`);
-    return { value: toStageView(stage, await selectTasks(this.pool, stage)), messages };
+    return { value: toStageView(stage, await selectTasks(this.pool, stage)), messages, ...(trace === undefined ? {} : { trace }) };
   }
 
   private async lock(sql: SqlClient, executionId: string): Promise<ExecutionRow> {
@@ -264,6 +265,10 @@ export class PostgresExecutionCommands implements ExecutionCommands {
     if (!execution) throw new NotFoundError(`execution ${executionId} not found`);
     return execution;
   }
+}
+
+function traceOf(execution: ExecutionRow): { trace?: TraceCarrier } {
+  return execution.trace === null ? {} : { trace: execution.trace };
 }
 
 function actorOf(input: Actor): string {

@@ -76,6 +76,41 @@ export interface TaskRow {
 
 const JSON_COLUMNS = new Set(['trigger', 'parameters', 'definition', 'context', 'outputs', 'state', 'error']);
 
+const EXECUTION_COLUMNS =
+  'id, pipeline_id, pipeline_version, application, pipeline_name, status, trigger, parameters, limit_concurrent, keep_waiting_pipelines, ' +
+  'expression_language, idempotency_key, parent_execution_id, trace, canceled, canceled_by, cancellation_reason, paused_by, pause_time, ' +
+  'build_time, start_time, end_time, version';
+const STAGE_COLUMNS =
+  'id, execution_id, ref_id, type, name, requisite_stage_ref_ids, definition, context, outputs, status, attempt, error, start_time, end_time, version';
+const TASK_COLUMNS = 'id, stage_id, execution_id, attempt, index, name, status, retries, polls, on_failure, state, error, start_time, end_time, next_step_at';
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A named statement: PostgreSQL parses and plans it once per connection, and every later call
+ * sends only its values. For the engine's hot path, whose statements run on every transition.
+ * Names are per text and per process, so every connection of the pool agrees on them; the
+ * statements list their columns, so a migration adding a column never invalidates a prepared one.
+ */
+export function prepared(text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `gantry_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/** Where an execution's notifications come from, read with its row lock (recordExecutionEvent needs no query then). */
+export interface ExecutionNotificationSources {
+  /** The pipeline version's `notifications` (null when it has none). */
+  pipeline: unknown;
+  /** The application's default notifications (null when it has none). */
+  application: unknown;
+}
+
+export type LockedExecutionRow = ExecutionRow & { notificationSources: ExecutionNotificationSources };
+
 /** The traces of these executions (those that have one), for messages re-created without one. */
 export async function selectExecutionTraces(sql: SqlClient, ids: string[]): Promise<Map<string, TraceCarrier>> {
   if (ids.length === 0) return new Map();
@@ -84,18 +119,84 @@ export async function selectExecutionTraces(sql: SqlClient, ids: string[]): Prom
 }
 
 export async function lockExecution(sql: SqlClient, id: string): Promise<ExecutionRow | null> {
-  const { rows } = await sql.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1 FOR UPDATE', [id]);
+  const { rows } = await sql.query<ExecutionRow>(prepared(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = $1 FOR UPDATE`, [id]));
   return rows[0] ?? null;
 }
 
+/**
+ * The engine's lock: the execution row plus what its notifications are made of, in one round trip,
+ * so each transition's audit-side notification check costs no statement of its own.
+ */
+export async function lockExecutionForStep(sql: SqlClient, id: string): Promise<LockedExecutionRow | null> {
+  const { rows } = await sql.query<ExecutionRow & { pipeline_notifications: unknown; application_notifications: unknown }>(
+    prepared(
+      `SELECT ${EXECUTION_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')},
+              (SELECT v.definition->'notifications' FROM pipeline_versions v WHERE v.pipeline_id = e.pipeline_id AND v.version = e.pipeline_version) AS pipeline_notifications,
+              (SELECT a.notifications FROM application_notifications a WHERE a.application = e.application) AS application_notifications
+         FROM executions e WHERE e.id = $1 FOR UPDATE OF e`,
+      [id],
+    ),
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  const { pipeline_notifications: pipeline, application_notifications: application, ...execution } = row;
+  return { ...execution, notificationSources: { pipeline, application } };
+}
+
 export async function selectExecution(sql: SqlClient, id: string): Promise<ExecutionRow | null> {
-  const { rows } = await sql.query<ExecutionRow>('SELECT * FROM executions WHERE id = $1', [id]);
+  const { rows } = await sql.query<ExecutionRow>(prepared(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = $1`, [id]));
   return rows[0] ?? null;
 }
 
 export async function selectStages(sql: SqlClient, executionId: string): Promise<StageRow[]> {
-  const { rows } = await sql.query<StageRow>('SELECT * FROM stages WHERE execution_id = $1 ORDER BY ref_id', [executionId]);
+  const { rows } = await sql.query<StageRow>(prepared(`SELECT ${STAGE_COLUMNS} FROM stages WHERE execution_id = $1 ORDER BY ref_id`, [executionId]));
   return rows;
+}
+
+/** Another stage as a task's step sees it: its status and outputs (TaskContext.execution.stages). */
+export type StageSummary = Pick<StageRow, 'id' | 'ref_id' | 'status' | 'outputs'>;
+
+/**
+ * What a task's step reads before it runs, in one round trip and one snapshot: its execution, its
+ * task, its stage, and of the execution's other stages only what a task sees of them.
+ */
+export async function selectStepRows(
+  sql: SqlClient,
+  executionId: string,
+  stageId: string,
+  taskId: string,
+): Promise<{ execution: ExecutionRow | null; task: TaskRow | null; stage: StageRow | null; stages: StageSummary[] }> {
+  const { rows } = await sql.query<{ execution: ExecutionRow | null; task: TaskRow | null; stage: StageRow | null; stages: StageSummary[] | null }>(
+    prepared(
+      `SELECT (SELECT to_jsonb(e) FROM (SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = $1) e) AS execution,
+              (SELECT to_jsonb(t) FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $3) t) AS task,
+              (SELECT to_jsonb(s) FROM (SELECT ${STAGE_COLUMNS} FROM stages WHERE id = $2 AND execution_id = $1) s) AS stage,
+              (SELECT jsonb_agg(jsonb_build_object('id', id, 'ref_id', ref_id, 'status', status, 'outputs', outputs) ORDER BY ref_id)
+                 FROM stages WHERE execution_id = $1) AS stages`,
+      [executionId, stageId, taskId],
+    ),
+  );
+  const row = rows[0];
+  return {
+    execution: row?.execution ? withDates(row.execution, EXECUTION_DATES) : null,
+    task: row?.task ? withDates(row.task, TASK_DATES) : null,
+    stage: row?.stage ? withDates(row.stage, STAGE_DATES) : null,
+    stages: row?.stages ?? [],
+  };
+}
+
+const EXECUTION_DATES = ['pause_time', 'build_time', 'start_time', 'end_time'] as const;
+const STAGE_DATES = ['start_time', 'end_time'] as const;
+const TASK_DATES = ['start_time', 'end_time', 'next_step_at'] as const;
+
+/** Rows read as JSON carry timestamps as text: back to the Dates a column read gives. */
+function withDates<R>(row: R, columns: readonly string[]): R {
+  const record = row as Record<string, unknown>;
+  for (const column of columns) {
+    const value = record[column];
+    if (typeof value === 'string') record[column] = new Date(value);
+  }
+  return row;
 }
 
 /** Live pipelines' ids by application, then name (SpEL's `#pipelineId`); of one application, or of all. */
@@ -110,32 +211,35 @@ export async function selectPipelineIds(sql: SqlClient, application?: string): P
 }
 
 export async function selectStage(sql: SqlClient, id: string): Promise<StageRow | null> {
-  const { rows } = await sql.query<StageRow>('SELECT * FROM stages WHERE id = $1', [id]);
+  const { rows } = await sql.query<StageRow>(prepared(`SELECT ${STAGE_COLUMNS} FROM stages WHERE id = $1`, [id]));
   return rows[0] ?? null;
 }
 
 /** Tasks of the stage's current attempt, in order. */
 export async function selectTasks(sql: SqlClient, stage: Pick<StageRow, 'id' | 'attempt'>): Promise<TaskRow[]> {
-  const { rows } = await sql.query<TaskRow>('SELECT * FROM tasks WHERE stage_id = $1 AND attempt = $2 ORDER BY index', [
-    stage.id,
-    stage.attempt,
-  ]);
+  const { rows } = await sql.query<TaskRow>(
+    prepared(`SELECT ${TASK_COLUMNS} FROM tasks WHERE stage_id = $1 AND attempt = $2 ORDER BY index`, [stage.id, stage.attempt]),
+  );
   return rows;
 }
 
 export async function selectTask(sql: SqlClient, id: string): Promise<TaskRow | null> {
-  const { rows } = await sql.query<TaskRow>('SELECT * FROM tasks WHERE id = $1', [id]);
+  const { rows } = await sql.query<TaskRow>(prepared(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1`, [id]));
   return rows[0] ?? null;
 }
 
 type Patch<R> = { [K in keyof R]?: R[K] };
 
-async function update<R>(sql: SqlClient, table: string, id: string, patch: Patch<R>, where = ''): Promise<number> {
+/** `guard` adds a condition on one more value, `$2` in its text (the assignments follow it). */
+async function update<R>(sql: SqlClient, table: string, id: string, patch: Patch<R>, guard?: { where: string; value: unknown }): Promise<number> {
   const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
   if (entries.length === 0) return 0;
-  const assignments = entries.map(([column], i) => `"${column}" = $${i + 2}`);
+  const first = guard === undefined ? 2 : 3;
+  const assignments = entries.map(([column], i) => `"${column}" = $${i + first}`);
   const values = entries.map(([column, value]) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value));
-  const result = await sql.query(`UPDATE ${table} SET ${assignments.join(', ')} WHERE id = $1 ${where}`, [id, ...values]);
+  // The text depends only on the columns set, so the few shapes the engine writes are each prepared once.
+  const text = `UPDATE ${table} SET ${assignments.join(', ')} WHERE id = $1 ${guard?.where ?? ''}`;
+  const result = await sql.query(prepared(text, guard === undefined ? [id, ...values] : [id, guard.value, ...values]));
   return result.rowCount ?? 0;
 }
 
@@ -158,7 +262,7 @@ export async function mergeStageOutputs(sql: SqlClient, id: string, outputs: Jso
 
 /** Writes a task's result only if nobody else advanced it since `polls` was read (a duplicate message). */
 export async function updateTaskIfUnchanged(sql: SqlClient, id: string, polls: number, patch: Patch<TaskRow>): Promise<boolean> {
-  return (await update(sql, 'tasks', id, patch, `AND status = 'RUNNING' AND polls = ${Number(polls)}`)) === 1;
+  return (await update(sql, 'tasks', id, patch, { where: `AND status = 'RUNNING' AND polls = $2`, value: polls })) === 1;
 }
 
 /**
@@ -192,7 +296,8 @@ export async function insertTasks(
   }));
   if (tasks.length === 0) return tasks;
   await sql.query(
-    `INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time, on_failure)
+    prepared(
+      `INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time, on_failure)
      SELECT *, $9::boolean FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])`,
     [
       tasks.map((t) => t.id),
@@ -205,6 +310,7 @@ export async function insertTasks(
       tasks.map((t) => t.start_time),
       options.onFailure ?? false,
     ],
+    ),
   );
   return tasks;
 }
@@ -220,17 +326,47 @@ export interface AuditInput {
   data?: JsonObject;
 }
 
-/** The audit log is read by everyone who may read the execution: secret-named fields are stored redacted. */
+/** Transactions whose audit events wait to be written together (collectAudits). */
+const collecting = new WeakMap<SqlClient, AuditInput[]>();
+
+/**
+ * The audit log is read by everyone who may read the execution: secret-named fields are stored
+ * redacted. Inside `collectAudits` the event joins the transaction's batch instead.
+ */
 export async function insertAudit(sql: SqlClient, event: AuditInput): Promise<void> {
-  await sql.query(
-    'INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) VALUES ($1, $2, $3, $4, $5, $6)',
-    [
-      event.executionId ?? null,
-      event.pipelineId ?? null,
-      event.stageId ?? null,
-      event.type,
-      event.actor ?? null,
-      JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) })),
-    ],
-  );
+  const batch = collecting.get(sql);
+  if (batch !== undefined) {
+    batch.push(event);
+    return;
+  }
+  await sql.query(prepared(`INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) ${AUDIT_ROWS}`, auditValues([event])));
+}
+
+/** The audit columns from arrays $1…$6, in the events' order (ids follow it). */
+export const AUDIT_ROWS = 'SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[])';
+
+export function auditValues(events: readonly AuditInput[]): unknown[][] {
+  return [
+    events.map((event) => event.executionId ?? null),
+    events.map((event) => event.pipelineId ?? null),
+    events.map((event) => event.stageId ?? null),
+    events.map((event) => event.type),
+    events.map((event) => event.actor ?? null),
+    events.map((event) => JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) }))),
+  ];
+}
+
+/**
+ * Runs `work` with the audit events it records held back, and returns them with its result: the
+ * caller writes them in one statement before the transaction commits (the engine writes them with
+ * its outbox rows). `sql` must be the transaction's own connection, used by nothing else meanwhile.
+ */
+export async function collectAudits<T>(sql: SqlClient, work: () => Promise<T>): Promise<{ result: T; audits: AuditInput[] }> {
+  const audits: AuditInput[] = [];
+  collecting.set(sql, audits);
+  try {
+    return { result: await work(), audits };
+  } finally {
+    collecting.delete(sql);
+  }
 }

@@ -20,4 +20,6 @@ export * from './DockerTags';
 export * from './CanaryConfigRepository';
 export * from './retention';
 export * from './notifications';
+export * from './chaosMonkey';
 export * from './PipelineRepositorySyncs';
+export * from './drift';

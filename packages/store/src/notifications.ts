@@ -13,7 +13,7 @@ import {
   type NotificationTarget,
 } from '@gantry/core';
 import type { SqlClient } from './database';
-import type { ExecutionRow, StageRow } from './executionRows';
+import type { ExecutionRow, ExecutionNotificationSources, StageRow } from './executionRows';
 
 /**
  * The notification outbox (docs/architecture.md "Notifications"): rows written in the transaction
@@ -58,7 +58,8 @@ export async function enqueueNotifications(sql: SqlClient, notifications: readon
 
 export interface ExecutionEvent {
   event: NotificationEvent;
-  execution: ExecutionRow;
+  /** With `notificationSources` (the engine's lockExecutionForStep), no query is needed to know what is configured. */
+  execution: ExecutionRow & { notificationSources?: ExecutionNotificationSources };
   stage?: StageRow;
   /** The final status, for pipeline.complete/failed and stage.complete/failed. */
   status?: string;
@@ -73,19 +74,18 @@ export interface ExecutionEvent {
  */
 export async function recordExecutionEvent(sql: SqlClient, input: ExecutionEvent): Promise<void> {
   const { execution, stage, event } = input;
-  const { rows } = await sql.query<{ pipeline: unknown; application: unknown }>(
-    `SELECT (SELECT definition->'notifications' FROM pipeline_versions WHERE pipeline_id = $1 AND version = $2) AS pipeline,
-            (SELECT notifications FROM application_notifications WHERE application = $3) AS application`,
-    [execution.pipeline_id, execution.pipeline_version, execution.application],
-  );
-  const pipelineList = asArray(rows[0]?.pipeline);
-  const defaults = applicationNotificationsSchema.safeParse(rows[0]?.application ?? {});
+  const sources = execution.notificationSources ?? (await selectNotificationSources(sql, execution));
+  const pipelineList = asArray(sources.pipeline);
+  const stageList = asArray(stage?.definition.notifications);
+  // Nothing configured anywhere (the common case, known from rows already read): no rule to run.
+  if (pipelineList.length === 0 && stageList.length === 0 && (sources.application ?? null) === null) return;
+  const defaults = applicationNotificationsSchema.safeParse(sources.application ?? {});
   const planned = plannedNotifications(event, {
     pipeline: pipelineList,
     application: defaults.success ? applicationNotificationList(defaults.data) : [],
     ...(stage === undefined
       ? {}
-      : { stage: { type: stage.type, notifications: asArray(stage.definition.notifications), sendNotifications: stage.definition.sendNotifications === true } }),
+      : { stage: { type: stage.type, notifications: stageList, sendNotifications: stage.definition.sendNotifications === true } }),
   });
   if (planned.length === 0) return;
   const facts: NotificationFacts = {
@@ -120,6 +120,15 @@ export async function recordExecutionEvent(sql: SqlClient, input: ExecutionEvent
       };
     }),
   );
+}
+
+async function selectNotificationSources(sql: SqlClient, execution: ExecutionRow): Promise<ExecutionNotificationSources> {
+  const { rows } = await sql.query<ExecutionNotificationSources>(
+    `SELECT (SELECT definition->'notifications' FROM pipeline_versions WHERE pipeline_id = $1 AND version = $2) AS pipeline,
+            (SELECT notifications FROM application_notifications WHERE application = $3) AS application`,
+    [execution.pipeline_id, execution.pipeline_version, execution.application],
+  );
+  return rows[0] ?? { pipeline: null, application: null };
 }
 
 function judgmentDetails(stage: StageRow): { instructions?: string; inputs: string[] } {

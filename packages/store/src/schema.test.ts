@@ -36,6 +36,11 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.notificationDelivery.findFirst()).resolves.toBeNull();
     await expect(prisma.applicationNotification.findFirst()).resolves.toBeNull();
     await expect(prisma.pipelineRepositorySync.findFirst()).resolves.toBeNull();
+    await expect(prisma.deployedManifest.findFirst()).resolves.toBeNull();
+    await expect(prisma.driftResource.findFirst()).resolves.toBeNull();
+    await expect(prisma.chaosMonkeyConfig.findFirst()).resolves.toBeNull();
+    await expect(prisma.chaosMonkeySwitch.findFirst()).resolves.toBeNull();
+    await expect(prisma.chaosMonkeyDecision.findFirst()).resolves.toBeNull();
   });
 
   it('round-trips a create of every field of every model', async () => {
@@ -180,6 +185,30 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.applicationNotification.create({ data: defaults })).toEqual(defaults);
     const sync = { repository: 'repo', commit: 'c0ffee', applied: false, report: { files: [] }, createdAt: at };
     expect(await prisma.pipelineRepositorySync.create({ data: sync })).toEqual(sync);
+    const deployed = { account: 'k8s', namespace: 'prod', kind: 'Deployment', name: 'web', apiVersion: 'apps/v1', application: 'app', manifest: { kind: 'Deployment' }, executionId: execution.id, stageId: stage.id, updatedAt: at };
+    expect(await prisma.deployedManifest.create({ data: deployed })).toEqual(deployed);
+    const drift = { account: 'k8s', namespace: 'prod', kind: 'Deployment', name: 'web', apiVersion: 'apps/v1', application: 'app', watch: 'w', state: 'drifted', fields: [{ path: 'spec.replicas' }], since: at, checkedAt: at };
+    expect(await prisma.driftResource.create({ data: drift })).toEqual(drift);
+    const chaosConfig = { application: 'app', config: { enabled: true }, updatedBy: 'ana', updatedAt: at };
+    expect(await prisma.chaosMonkeyConfig.create({ data: chaosConfig })).toEqual(chaosConfig);
+    const killSwitch = { id: 1, engaged: true, updatedBy: 'ana', updatedAt: at };
+    expect(await prisma.chaosMonkeySwitch.create({ data: killSwitch })).toEqual(killSwitch);
+    const decision = {
+      groupKey: 'cluster:k8s/ns1/app-web',
+      day: '2026-12-07',
+      application: 'app',
+      status: 'KILLED',
+      reason: 'drawn',
+      members: [{ serverGroup: 'app-web-v001' }],
+      killAt: at,
+      windowEnd: at,
+      victim: { instanceId: 'pod-1' },
+      attempts: 1,
+      lastError: 'once',
+      decidedAt: at,
+      killedAt: at,
+    };
+    expect(await prisma.chaosMonkeyDecision.create({ data: decision })).toEqual(decision);
   });
 
   it("records migrations in Prisma's own table with the file's checksum, and re-running is a no-op", async () => {

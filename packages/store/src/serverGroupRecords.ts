@@ -8,6 +8,22 @@ export interface ClusterPlace {
   cluster: string;
 }
 
+/** The stage types whose outputs name the cluster they acted on (`account`, `location`, `cluster`). */
+const SERVER_GROUP_STAGE_TYPES = ['deploy', 'resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'rollbackCluster', 'chaos'];
+
+/** The clusters an application's server group stages acted on; the application is the cluster name's first part. */
+export async function clusterPlacesOf(sql: SqlClient, application: string): Promise<ClusterPlace[]> {
+  const { rows } = await sql.query<{ account: string; location: string | null; cluster: string }>(
+    `SELECT DISTINCT outputs->>'account' AS account, outputs->>'location' AS location, outputs->>'cluster' AS cluster
+     FROM stages
+     WHERE type = ANY($1::text[]) AND outputs ? 'cluster' AND outputs ? 'account'
+       AND split_part(outputs->>'cluster', '-', 1) = $2
+     ORDER BY 3, 1, 2`,
+    [SERVER_GROUP_STAGE_TYPES, application],
+  );
+  return rows.map((row) => ({ account: row.account, cluster: row.cluster, ...(row.location === null ? {} : { location: row.location }) }));
+}
+
 /**
  * Server groups Gantry itself saw healthy: a deploy stage whose waitForUpInstances succeeded
  * (its `serverGroupName`), or a rollback whose restoreServerGroup succeeded (its

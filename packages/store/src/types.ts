@@ -1,5 +1,6 @@
 import type { Status } from '@gantry/core';
 import type { EngineMessage } from '@gantry/queue';
+import type { TraceCarrier } from '@gantry/telemetry';
 
 /** A JSON object as stored in a JSONB column. */
 export type JsonObject = Record<string, unknown>;
@@ -119,6 +120,11 @@ export interface AuditEventRecord {
 export interface CommandResult<T> {
   value: T;
   messages: EngineMessage[];
+  /**
+   * The trace of the execution the messages move (recorded at its launch): an operator's command
+   * continues the execution's trace rather than moving the rest of it into the request's.
+   */
+  trace?: TraceCarrier;
 }
 
 export interface LaunchRequest {

@@ -8,6 +8,7 @@ export * from './rollback';
 export * from './canary';
 export * from './trafficGuard';
 export * from './resize';
+export * from './chaos';
 export * from './abTest';
 
 /** The deploy strategies Gantry carries out (`bluegreen` is another name for `redblack`); a canary is its own stage type. */

@@ -36,11 +36,13 @@ export interface InstanceRecord {
   bornAt: number;
   deletingAt: number | undefined;
   healthy: boolean;
+  /** Recreated by `recreateInstances`: its action is RECREATING until it is RUNNING again. */
+  recreated?: boolean;
 }
 
 export interface InstancePhase {
   instanceStatus: 'PROVISIONING' | 'STAGING' | 'RUNNING' | 'STOPPING';
-  currentAction: 'CREATING' | 'VERIFYING' | 'NONE' | 'DELETING';
+  currentAction: 'CREATING' | 'RECREATING' | 'VERIFYING' | 'NONE' | 'DELETING';
 }
 
 const ACTION_COUNTERS = [
@@ -107,11 +109,39 @@ export class InstanceController {
     return (this.groups.get(this.key(region, name)) ?? []).map((instance) => ({ ...instance }));
   }
 
+  /**
+   * `recreateInstances`: each named instance (its URL) is deleted and created again from the group's
+   * current template, same name and zone, new id and address; the target size is unchanged. Null
+   * when one of them is not an instance of the group (nothing is done then, as GCE refuses the call).
+   */
+  recreate(region: string, name: string, links: readonly string[]): string | null {
+    this.reconcile();
+    const group = this.store.get('instanceGroupManagers', scopeOf(region), name);
+    const instances = this.groups.get(this.key(region, name)) ?? [];
+    const chosen = links.map((link) => instances.find((instance) => instance.deletingAt === undefined && this.instanceLink(instance) === link));
+    const missing = links.find((_link, index) => chosen[index] === undefined);
+    if (missing !== undefined) return missing;
+    const now = Date.now();
+    for (const instance of chosen) {
+      if (!instance) continue;
+      Object.assign(instance, {
+        id: this.store.newId(),
+        instanceTemplate: stringAt(group, 'instanceTemplate') ?? instance.instanceTemplate,
+        ipAddress: this.nextAddress(),
+        bornAt: now,
+        healthy: false,
+        recreated: true,
+      });
+    }
+    return null;
+  }
+
   phase(instance: InstanceRecord, now = Date.now()): InstancePhase {
     if (instance.deletingAt !== undefined) return { instanceStatus: 'STOPPING', currentAction: 'DELETING' };
     const age = now - instance.bornAt;
-    if (age < this.readyDelayMs / 2) return { instanceStatus: 'PROVISIONING', currentAction: 'CREATING' };
-    if (age < this.readyDelayMs) return { instanceStatus: 'STAGING', currentAction: 'CREATING' };
+    const creating = instance.recreated === true ? 'RECREATING' : 'CREATING';
+    if (age < this.readyDelayMs / 2) return { instanceStatus: 'PROVISIONING', currentAction: creating };
+    if (age < this.readyDelayMs) return { instanceStatus: 'STAGING', currentAction: creating };
     return { instanceStatus: 'RUNNING', currentAction: instance.healthy ? 'NONE' : 'VERIFYING' };
   }
 

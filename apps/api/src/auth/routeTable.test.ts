@@ -77,6 +77,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/v1/canaryConfigs/:id': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}` }), needs: read, ok: [200] },
   'GET /api/v1/canaryConfigs/:id/versions': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}/versions` }), needs: read, ok: [200] },
   'GET /api/v1/canaryConfigs/:id/versions/:version': { request: (f) => ({ url: `/api/v1/canaryConfigs/${f.canaryConfigId}/versions/1` }), needs: read, ok: [200] },
+  'GET /api/v1/drift': { request: () => ({ url: '/api/v1/drift' }), needs: 'signedIn', ok: [200] },
+  'POST /api/v1/drift/check': { request: () => ({ url: '/api/v1/drift/check', body: { watch: 'shop-web' } }), needs: execute, ok: [202] },
   'GET /api/v1/pipelineRepositories': { request: () => ({ url: '/api/v1/pipelineRepositories' }), needs: 'signedIn', ok: [200] },
   'GET /api/v1/pipelineRepositories/:repository/syncs': { request: () => ({ url: '/api/v1/pipelineRepositories/none/syncs' }), needs: 'signedIn', ok: [404] },
   'POST /api/v1/pipelineRepositories/:repository/sync': { request: () => ({ url: '/api/v1/pipelineRepositories/none/sync', body: {} }), needs: 'admin', ok: [404] },
@@ -142,6 +144,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     needs: write,
     ok: [200],
   },
+  'GET /api/v1/applications/:app/chaosMonkey': { request: () => ({ url: `/api/v1/applications/${SHOP}/chaosMonkey` }), needs: read, ok: [200] },
+  'PUT /api/v1/applications/:app/chaosMonkey': { request: () => ({ url: `/api/v1/applications/${SHOP}/chaosMonkey`, body: { enabled: false } }), needs: write, ok: [200] },
+  'GET /api/v1/chaosMonkey/killSwitch': { request: () => ({ url: '/api/v1/chaosMonkey/killSwitch' }), needs: 'signedIn', ok: [200] },
+  'PUT /api/v1/chaosMonkey/killSwitch': { request: () => ({ url: '/api/v1/chaosMonkey/killSwitch', body: { engaged: false } }), needs: 'admin', ok: [200] },
   'GET /api/v1/executions/:id/notifications': { request: (f) => ({ url: `/api/v1/executions/${f.executionId}/notifications` }), needs: read, ok: [200] },
   // Only Slack's signature lets a judgment through: an API token, even the admin's, is not Slack.
   'POST /api/v1/notifications/slack/interactions': { request: () => ({ url: '/api/v1/notifications/slack/interactions', body: {} }), needs: 'sender', ok: [401] },
@@ -202,6 +208,7 @@ describe('every route × {no token, token without the permission, token with it}
       commands: new PostgresExecutionCommands(pool),
       bus: silentBus,
       triggers: { pool },
+      drift: { pool, watches: [{ name: 'shop-web', url: 'file:///nowhere', branch: 'main', path: '', account: 'k8s', namespace: 'prod', application: SHOP, notifications: [] }] },
       readiness: async () => [],
       executionChanges: new ExecutionChanges(database.url),
     });

@@ -22,6 +22,8 @@ export async function openApiDocument(): Promise<OpenAPI3> {
     readiness: async () => [],
     logger: false,
     triggers: { pool: nothing },
+    drift: { pool: nothing, watches: [] },
+    chaosMonkey: { pool: nothing },
     executionChanges: new ExecutionChanges('postgres://unused'),
   });
   await app.ready();

@@ -1760,6 +1760,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What runs against its desired state: every watched object the caller may read, with the fields that drifted */
+        get: {
+            parameters: {
+                query?: {
+                    application?: string;
+                    state?: "in-sync" | "drifted" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resources: components["schemas"]["DriftResource"][];
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/drift/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check drift now, of one drift watch or of one application’s objects (a worker compares and records) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A configured drift watch */
+                        watch?: string;
+                        /** @description Every object of this application (deployed by Gantry or in its watches) */
+                        application?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            queued: true;
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNAUTHORIZED (no credentials, or an unknown, revoked, expired or badly signed token) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description FORBIDDEN (details.missing names the permission the caller lacks) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/jenkins": {
         parameters: {
             query?: never;
@@ -4010,6 +4144,207 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/applications/{app}/chaosMonkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application's Chaos Monkey configuration (null: never configured) and its decisions, newest first: the kills made and the days without one */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: components["schemas"]["ChaosMonkeyConfig"] | null;
+                            killSwitch: components["schemas"]["ChaosMonkeyKillSwitch"];
+                            decisions: components["schemas"]["ChaosMonkeyDecision"][];
+                        };
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        /** Replace an application's Chaos Monkey configuration (opt in with enabled: true); needs WRITE on the application */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                };
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChaosMonkeyConfigInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChaosMonkeyConfig"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chaosMonkey/killSwitch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chaos Monkey's global kill switch: engaged, no kill happens anywhere */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChaosMonkeyKillSwitch"];
+                    };
+                };
+            };
+        };
+        /** Engage or release Chaos Monkey's global kill switch; admin only */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Ignored: the actor recorded is the authenticated caller */
+                    "x-gantry-user"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        engaged: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChaosMonkeyKillSwitch"];
+                    };
+                };
+                /** @description BAD_JSON (body is not JSON) or VALIDATION (details.issues names each offending field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (body over the configured limit, 1 MiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (bodies must be application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{app}/clusters": {
         parameters: {
             query?: never;
@@ -4696,6 +5031,63 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Chaos Monkey 2's settings for the application: enabled, meanTimeBetweenKillsInWorkDays, minTimeBetweenKillsInWorkDays, grouping (app, stack, cluster), exceptions ({account, location, cluster}), killWindow ({start, end, timeZone, workDays}), notifications ({type, address}) */
+        ChaosMonkeyConfigInput: {
+            enabled: boolean;
+            /** @default 5 */
+            meanTimeBetweenKillsInWorkDays: number;
+            /** @default 1 */
+            minTimeBetweenKillsInWorkDays: number;
+            /**
+             * @default cluster
+             * @enum {string}
+             */
+            grouping: "app" | "stack" | "cluster";
+            /** @default [] */
+            exceptions: {
+                account?: string;
+                location?: string;
+                cluster?: string;
+            }[];
+            /**
+             * @default {
+             *       "start": "09:00",
+             *       "end": "15:00",
+             *       "timeZone": "America/Los_Angeles",
+             *       "workDays": [
+             *         "MON",
+             *         "TUE",
+             *         "WED",
+             *         "THU",
+             *         "FRI"
+             *       ]
+             *     }
+             */
+            killWindow: {
+                /** @default 09:00 */
+                start: string;
+                /** @default 15:00 */
+                end: string;
+                /** @default America/Los_Angeles */
+                timeZone: string;
+                /**
+                 * @default [
+                 *       "MON",
+                 *       "TUE",
+                 *       "WED",
+                 *       "THU",
+                 *       "FRI"
+                 *     ]
+                 */
+                workDays: ("SUN" | "MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT")[];
+            };
+            /** @default [] */
+            notifications: {
+                /** @enum {string} */
+                type: "slack" | "email" | "webhook" | "microsoftteams" | "googlechat";
+                address: string;
+            }[];
+        };
         /** @description Every error the API returns has this shape */
         ErrorResponse: {
             error: {
@@ -4997,6 +5389,32 @@ export interface components {
             withheldFiles: number;
             syncedAt: string;
         };
+        DriftResource: {
+            account: string;
+            /** @description '' for a cluster-scoped object */
+            namespace: string;
+            kind: string;
+            name: string;
+            apiVersion: string;
+            application: string | null;
+            /** @description The drift watch whose git manifests are its desired state; null: what Gantry deployed */
+            watch: string | null;
+            /** @enum {string} */
+            state: "in-sync" | "drifted" | "missing";
+            /** @description The fields that differ, desired against live (drifted only) */
+            fields: {
+                /** @description The field, as kubectl writes a path: spec.replicas, spec.template.spec.containers[name=web].image */
+                path: string;
+                /** @description What the desired manifest sets (absent: it sets nothing the live object has there) */
+                desired: unknown;
+                /** @description What runs (absent: the live object lacks the field) */
+                live: unknown;
+            }[];
+            /** @description When the object entered this state */
+            since: string;
+            /** @description The last check that saw it */
+            checkedAt: string;
+        };
         TriggerResponse: {
             /** @description The executions this event started (202), or had started before (200) */
             executions: {
@@ -5027,6 +5445,95 @@ export interface components {
                 /** Format: uuid */
                 executionId?: string;
             }[];
+        };
+        /** @description Chaos Monkey 2's settings for the application: enabled, meanTimeBetweenKillsInWorkDays, minTimeBetweenKillsInWorkDays, grouping (app, stack, cluster), exceptions ({account, location, cluster}), killWindow ({start, end, timeZone, workDays}), notifications ({type, address}) */
+        ChaosMonkeyConfig: {
+            enabled: boolean;
+            /** @default 5 */
+            meanTimeBetweenKillsInWorkDays: number;
+            /** @default 1 */
+            minTimeBetweenKillsInWorkDays: number;
+            /**
+             * @default cluster
+             * @enum {string}
+             */
+            grouping: "app" | "stack" | "cluster";
+            /** @default [] */
+            exceptions: {
+                account?: string;
+                location?: string;
+                cluster?: string;
+            }[];
+            /**
+             * @default {
+             *       "start": "09:00",
+             *       "end": "15:00",
+             *       "timeZone": "America/Los_Angeles",
+             *       "workDays": [
+             *         "MON",
+             *         "TUE",
+             *         "WED",
+             *         "THU",
+             *         "FRI"
+             *       ]
+             *     }
+             */
+            killWindow: {
+                /** @default 09:00 */
+                start: string;
+                /** @default 15:00 */
+                end: string;
+                /** @default America/Los_Angeles */
+                timeZone: string;
+                /**
+                 * @default [
+                 *       "MON",
+                 *       "TUE",
+                 *       "WED",
+                 *       "THU",
+                 *       "FRI"
+                 *     ]
+                 */
+                workDays: ("SUN" | "MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT")[];
+            };
+            /** @default [] */
+            notifications: {
+                /** @enum {string} */
+                type: "slack" | "email" | "webhook" | "microsoftteams" | "googlechat";
+                address: string;
+            }[];
+        };
+        ChaosMonkeyDecision: {
+            /** @description `<grouping>:<account>/<location>/<app, stack or cluster>` */
+            groupKey: string;
+            /** @description YYYY-MM-DD in the kill window time zone */
+            day: string;
+            /** @enum {string} */
+            status: "SCHEDULED" | "KILLED" | "SKIPPED" | "FAILED";
+            reason: string | null;
+            members: {
+                account: string;
+                location?: string;
+                cluster: string;
+                serverGroup: string;
+            }[];
+            killAt: string | null;
+            victim: {
+                account: string;
+                location?: string;
+                cluster: string;
+                serverGroup: string;
+                instanceId: string;
+            } | null;
+            attempts: number;
+            lastError: string | null;
+            decidedAt: string;
+            killedAt: string | null;
+        };
+        ChaosMonkeyKillSwitch: {
+            engaged: boolean;
+            updatedBy: string | null;
+            updatedAt: string | null;
         };
     };
     responses: never;

@@ -1,4 +1,4 @@
-import { lockExecution, type ExecutionRow, type SqlClient } from '@gantry/store';
+import { lockExecutionForStep, type ExecutionRow, type SqlClient } from '@gantry/store';
 import type { OutgoingMessage } from '@gantry/queue';
 import { ATTR, annotateSpan } from '@gantry/telemetry';
 import type { EngineContext } from './EngineContext';
@@ -14,7 +14,7 @@ export function inRunningExecution(
   step: (sql: SqlClient, execution: ExecutionRow) => Promise<OutgoingMessage[]>,
 ): Promise<OutgoingMessage[]> {
   return inEngineTransaction(ctx, async (sql) => {
-    const execution = await lockExecution(sql, executionId);
+    const execution = await lockExecutionForStep(sql, executionId);
     if (!execution || execution.status !== 'RUNNING') return [];
     // The message's span learns whose execution it moved (the message names only its id).
     annotateSpan({ [ATTR.application]: execution.application, [ATTR.pipelineId]: execution.pipeline_id });

@@ -1,29 +1,35 @@
 import { seal, type EngineMessage, type MessageBus, type OutgoingMessage } from '@gantry/queue';
 import { currentTrace } from '@gantry/telemetry';
-import { deleteOutbox, inTransaction, insertOutbox, relayOutbox, type SqlClient } from '@gantry/store';
+import { collectAudits, deleteOutbox, inTransaction, insertOutboxAndAudits, relayOutbox, type AuditInput, type SqlClient } from '@gantry/store';
 import type pg from 'pg';
 import type { EngineContext, EngineLogger } from './EngineContext';
 
 /**
  * Runs a handler's step in one transaction and, before it commits, records the messages the step
- * implies in the outbox. Their fate is then tied to the commit: both or neither.
+ * implies in the outbox. Their fate is then tied to the commit: both or neither. The step's audit
+ * events are written in that same last statement, so a transition's bookkeeping is one round trip.
  */
 export function inEngineTransaction(
   ctx: EngineContext,
   step: (sql: SqlClient) => Promise<OutgoingMessage[]>,
 ): Promise<OutgoingMessage[]> {
-  return inTransaction(ctx.pool, async (sql) => recordInOutbox(sql, await step(sql), ctx));
+  return inTransaction(ctx.pool, async (sql) => {
+    const { result: next, audits } = await collectAudits(sql, () => step(sql));
+    return recordInOutbox(sql, next, audits, ctx);
+  });
 }
 
-async function recordInOutbox(sql: SqlClient, next: OutgoingMessage[], ctx: EngineContext): Promise<OutgoingMessage[]> {
+async function recordInOutbox(sql: SqlClient, next: OutgoingMessage[], audits: AuditInput[], ctx: EngineContext): Promise<OutgoingMessage[]> {
   // The previous design (send after commit, nothing recorded) stays selectable for the bench only.
-  if (!ctx.outbox || next.length === 0) return next;
-  const records = await insertOutbox(
+  const recorded = ctx.outbox ? next : [];
+  const records = await insertOutboxAndAudits(
     sql,
     // Sealed as the queue would: the row keeps the version and trace it was decided in, whoever relays it.
-    next.map(({ message, delayMs, trace }) => ({ message: seal(message, trace ?? currentTrace()), delayMs })),
+    recorded.map(({ message, delayMs, trace }) => ({ message: seal(message, trace ?? currentTrace()), delayMs })),
+    audits,
     ctx.now(),
   );
+  if (records.length === 0) return next;
   return next.map((outgoing, i) => ({ ...outgoing, outboxId: records[i]!.id }));
 }
 

@@ -1,7 +1,7 @@
 import { completionEvent, finalExecutionStatus, isComplete, isExecutionFinished } from '@gantry/core';
 import {
   insertAudit,
-  lockExecution,
+  lockExecutionForStep,
   recordExecutionEvent,
   schedulable,
   selectStages,
@@ -17,7 +17,7 @@ import { isHalted } from '../engine/stagePolicy';
 
 export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (message, ctx) =>
   inEngineTransaction(ctx, async (sql) => {
-    const execution = await lockExecution(sql, message.executionId);
+    const execution = await lockExecutionForStep(sql, message.executionId);
     if (!execution) return [];
     if (execution.status === 'RUNNING') {
       const stages = await selectStages(sql, execution.id);

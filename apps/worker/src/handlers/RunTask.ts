@@ -1,9 +1,7 @@
 import {
   insertAudit,
-  selectExecution,
   selectStage,
-  selectStages,
-  selectTask,
+  selectStepRows,
   mergeStageOutputs,
   updateTaskIfUnchanged,
   failedForDatabase,
@@ -11,6 +9,7 @@ import {
   type JsonObject,
   type SqlClient,
   type StageRow,
+  type StageSummary,
   type TaskRow,
 } from '@gantry/store';
 import { isComplete } from '@gantry/core';
@@ -29,12 +28,7 @@ import { ATTR, failSpan, inSpan } from '@gantry/telemetry';
  * stale message, a cancel or a pause in the meantime make the result void.
  */
 export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
-  const [execution, stages, task] = await Promise.all([
-    selectExecution(ctx.pool, message.executionId),
-    selectStages(ctx.pool, message.executionId),
-    selectTask(ctx.pool, message.taskId),
-  ]);
-  const stage = stages.find((s) => s.id === message.stageId);
+  const { execution, stage, stages, task } = await selectStepRows(ctx.pool, message.executionId, message.stageId, message.taskId);
   if (!execution || !stage || !task) return [];
   if (execution.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
   // Canceled, cleaning up: only cleanup tasks take steps. A task of the stage's own that still runs
@@ -106,7 +100,7 @@ interface StepOutcome {
 async function step(
   execution: ExecutionRow,
   stage: StageRow,
-  stages: StageRow[],
+  stages: StageSummary[],
   task: TaskRow,
   ctx: EngineContext,
 ): Promise<StepOutcome> {
@@ -194,7 +188,7 @@ function providerRetryData(task: TaskRow, retry: RetryEvent): JsonObject {
 function taskContext(
   execution: ExecutionRow,
   stage: StageRow,
-  stages: StageRow[],
+  stages: StageSummary[],
   task: TaskRow,
   ctx: EngineContext,
   providers: ProviderDirectory,

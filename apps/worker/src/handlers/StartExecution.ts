@@ -1,4 +1,4 @@
-import { insertAudit, lockExecution, recordExecutionEvent, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
+import { insertAudit, lockExecutionForStep, recordExecutionEvent, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
 import { isExecutionFinished, startableStages } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { Handler } from '../engine/EngineContext';
@@ -7,7 +7,7 @@ import { inEngineTransaction } from '../engine/outbox';
 
 export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ctx) =>
   inEngineTransaction(ctx, async (sql) => {
-    const execution = await lockExecution(sql, message.executionId);
+    const execution = await lockExecutionForStep(sql, message.executionId);
     if (!execution) return [];
     // Already started (this message is a redelivery after a crash): re-send what starting sent.
     if (execution.status === 'RUNNING') {

@@ -2,6 +2,7 @@ import type { DeployPolicy, PipelineDefinition, SecretResolver } from '@gantry/c
 import type { KayentaMetricsAccount } from '@gantry/canary';
 import type { ArtifactAccounts, JenkinsClient, ProviderRegistry } from '@gantry/providers';
 import type { AuthStore, ClusterPlace, JsonObject, PipelineRecord, SavedBy } from '@gantry/store';
+import type { DriftChecker } from '../drift/DriftChecker';
 
 /**
  * A task is one resumable step of a stage. The engine calls `run` until it returns a complete
@@ -141,7 +142,11 @@ export interface TaskServices {
    * calls (checkDeployPermissions). Unset with authentication off: nothing is re-checked.
    */
   permissions?: PermissionSource;
+  /** Drift's desired state, observations and checks (README "Drift"), which syncManifests converges on. */
+  drift: DriftServices;
 }
+
+export type DriftServices = Pick<DriftChecker, 'watch' | 'desired' | 'observe' | 'check'>;
 
 /**
  * A clock for tasks that wait towards instants (a kayentaCanary's intervals): `now` in ms, and the

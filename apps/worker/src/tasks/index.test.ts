@@ -28,6 +28,7 @@ describe('task registry', () => {
       getStageType('deploy')?.onFailureTasks?.({ cluster, rollback: { onFailure: true } }) ?? [],
       plan('rollbackCluster', { account: 'k', cluster: 'a' }),
       ...['resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup'].map((type) => plan(type, target)),
+      plan('chaos', { ...target, count: 1 }),
     ];
     expect(plans.flat().filter((name) => !registry.has(name))).toEqual([]);
   });

@@ -61,6 +61,12 @@ export function makeTaskContext(overrides: ContextOverrides = {}): TaskContext {
       metricsAccount: () => undefined,
       canaryConfig: async () => undefined,
       clock: SYSTEM_CLOCK,
+      drift: {
+        watch: () => undefined,
+        desired: () => Promise.reject(new Error('drift is not set up in this test')),
+        observe: () => Promise.reject(new Error('drift is not set up in this test')),
+        check: () => Promise.reject(new Error('drift is not set up in this test')),
+      },
       ...services,
       webhook: { allowedHosts: [], timeoutMs: 5_000, ...webhook },
     },

@@ -181,6 +181,8 @@ export const FREEZE_STAGE_TYPES: ReadonlySet<string> = new Set([
   'enableServerGroup',
   'disableServerGroup',
   'destroyServerGroup',
+  // Terminating instances is what a freeze exists to prevent, even when the group heals.
+  'chaos',
 ]);
 
 /** The task the engine puts first in such a stage when a freeze window covers it. */

@@ -14,6 +14,7 @@ import {
   patchManifestStage,
   rollingRestartManifestStage,
   scaleManifestStage,
+  syncManifestsStage,
   undoRolloutManifestStage,
 } from './manifest';
 import { jenkinsStage } from './jenkins';
@@ -26,6 +27,7 @@ import { canaryStage } from './serverGroup/canary';
 import { deployStage } from './serverGroup/deploy';
 import { cloneServerGroupStage } from './serverGroup/cloneServerGroup';
 import { rollbackClusterStage } from './serverGroup/rollback';
+import { chaosStage } from './serverGroup/chaos';
 import {
   destroyServerGroupStage,
   disableServerGroupStage,
@@ -56,6 +58,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableServerGroupStage,
   destroyServerGroupStage,
   rollbackClusterStage,
+  chaosStage,
   deployManifestStage,
   deleteManifestStage,
   scaleManifestStage,
@@ -67,6 +70,7 @@ export const BUILT_IN_STAGE_TYPES = [
   disableManifestStage,
   runJobManifestStage,
   bakeManifestStage,
+  syncManifestsStage,
   jenkinsStage,
   findArtifactFromExecutionStage,
   savePipelineStage,

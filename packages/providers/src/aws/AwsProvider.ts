@@ -6,6 +6,7 @@ import {
   DetachLoadBalancerTargetGroupsCommand,
   ResumeProcessesCommand,
   SuspendProcessesCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
   type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
@@ -20,7 +21,7 @@ import {
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { parseServerGroupName } from '@gantry/core';
 import type { AwsAccountConfig, AwsRegionConfig } from './account';
-import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, RequestRouting, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
+import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, RequestRouting, ServerGroup, ServerGroupInstance, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import { routingRefusal } from '../requestRouting';
 import { isProviderError } from '../errors';
 import { replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
@@ -34,6 +35,7 @@ import {
   ADD_TO_LOAD_BALANCER,
   clusterTargetGroups,
   computeHealth,
+  groupInstances,
   isAddToLoadBalancerSuspended,
   isDeleting,
   isOurServerGroup,
@@ -236,6 +238,27 @@ export class AwsProvider implements CloudProvider {
     const scope = this.scopes.forServerGroup(ref, 'health');
     const group = await this.requireGroup(ref.name, scope);
     return computeHealth(group, await this.targetStates(judgingTargetGroups(group), scope));
+  }
+
+  async listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]> {
+    const scope = this.scopes.forServerGroup(ref, 'listInstances');
+    const group = await this.requireGroup(ref.name, scope);
+    return groupInstances(group, await this.targetStates(judgingTargetGroups(group), scope));
+  }
+
+  /**
+   * TerminateInstanceInAutoScalingGroup without decrementing the desired capacity, so Auto Scaling
+   * launches a replacement (a new instance id). Only members not already leaving are terminated:
+   * a repeat finds them Terminating or gone and does nothing.
+   */
+  async terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void> {
+    const scope = this.scopes.forServerGroup(ref, 'terminateInstances');
+    const live = new Set(groupInstances(await this.requireGroup(ref.name, scope), new Map()).map((instance) => instance.id));
+    for (const id of instanceIds.filter((instanceId) => live.has(instanceId))) {
+      await this.aws.call({ ...scope, resource: { type: 'instance', name: id } }, (a) =>
+        a.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: false })),
+      );
+    }
   }
 
   /** Releases the SDK clients' sockets. */

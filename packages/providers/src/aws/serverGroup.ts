@@ -1,6 +1,6 @@
 import type { AutoScalingGroup, Instance } from '@aws-sdk/client-auto-scaling';
 import { applicationOfCluster, parseServerGroupName } from '@gantry/core';
-import type { Capacity, Health, ServerGroup } from '../CloudProvider';
+import type { Capacity, Health, ServerGroup, ServerGroupInstance } from '../CloudProvider';
 import { TAGS, splitNames, tagValue } from './tags';
 
 /** Pure reading of what the APIs returned: Auto Scaling group + target health → ServerGroup and Health. */
@@ -75,6 +75,14 @@ export function computeHealth(group: AutoScalingGroup, targets: TargetStates): H
     health[instanceState(instance, judging, targets)] += 1;
   }
   return health;
+}
+
+/** The group's instances not leaving it; healthy is what computeHealth counts as up. */
+export function groupInstances(group: AutoScalingGroup, targets: TargetStates): ServerGroupInstance[] {
+  const judging = judgingTargetGroups(group);
+  return (group.Instances ?? [])
+    .filter((instance) => instance.InstanceId !== undefined && !LEAVING.test(instance.LifecycleState ?? ''))
+    .map((instance) => ({ id: instance.InstanceId ?? '', healthy: instanceState(instance, judging, targets) === 'up' }));
 }
 
 /** The target groups whose health decides a group's health (attached and the group enabled). */

@@ -9,6 +9,7 @@ import type {
   Image,
   RequestRouting,
   ServerGroup,
+  ServerGroupInstance,
   ServerGroupRef,
   ServerGroupSpec,
 } from '../CloudProvider';
@@ -34,7 +35,7 @@ import {
   type BackendServiceRef,
   type Placement,
 } from './resources';
-import { backendHealthByInstance, isOurTemplate, toServerGroup } from './serverGroup';
+import { backendHealthByInstance, groupInstances, isOurTemplate, toServerGroup } from './serverGroup';
 import { gcpServerGroupSettingsSchema, type GcpServerGroupSettings } from './settings';
 import { isServing, weightedBackends, withBackend, withoutBackend } from './traffic';
 
@@ -232,6 +233,33 @@ export class GcpProvider implements CloudProvider {
   async health(ref: ServerGroupRef): Promise<Health> {
     const scope = this.scopes.forServerGroup(ref, 'health');
     return (await this.view(await this.requireMig(ref.name, scope), scope, new Map())).health;
+  }
+
+  async listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]> {
+    const scope = this.scopes.forServerGroup(ref, 'listInstances');
+    const mig = await this.requireMig(ref.name, scope);
+    const traffic = await this.trafficOf(mig, await this.templateOf(mig, scope), scope, new Map());
+    const backendHealth = traffic.enabled && traffic.backendService ? await this.backendHealthOf(traffic.backendService, mig, scope) : undefined;
+    return groupInstances(await this.instancesOf(ref.name, scope), backendHealth);
+  }
+
+  /**
+   * The MIG's recreateInstances: GCE deletes each instance and creates it again under the same
+   * name from the group's template, its target size unchanged. Ids (which a recreated instance
+   * does not keep) no longer in the group, or leaving it, are done, so a repeat recreates nothing.
+   */
+  async terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void> {
+    const scope = this.scopes.forServerGroup(ref, 'terminateInstances');
+    await this.requireMig(ref.name, scope);
+    const wanted = new Set(instanceIds);
+    const live = await this.instancesOf(ref.name, scope);
+    const ids = new Set(groupInstances(live).map((instance) => instance.id));
+    const instances = live.filter((instance) => wanted.has(String(instance.id)) && ids.has(String(instance.id)) && instance.currentAction !== 'RECREATING').map((instance) => instance.instance ?? '');
+    if (instances.length === 0) return;
+    const region = scope.region;
+    await this.gce.mutate(scope, (c) =>
+      c.migs.recreateInstances({ project: c.project, region, instanceGroupManager: ref.name, regionInstanceGroupManagersRecreateRequestResource: { instances } }, c.options),
+    );
   }
 
   // --- steps -------------------------------------------------------------------------------------

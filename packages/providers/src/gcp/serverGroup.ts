@@ -1,6 +1,6 @@
 import type { protos } from '@google-cloud/compute';
 import { parseServerGroupName } from '@gantry/core';
-import type { Capacity, Health, ServerGroup } from '../CloudProvider';
+import type { Capacity, Health, ServerGroup, ServerGroupInstance } from '../CloudProvider';
 import { LABELS, nameOf } from './names';
 import { readMigDescription } from './resources';
 
@@ -47,6 +47,21 @@ export function backendHealthByInstance(statuses: readonly HealthStatus[]): Map<
   return new Map(statuses.map((status) => [nameOf(status.instance), status.healthState ?? 'UNKNOWN']));
 }
 
+/** Instances on their way out of the group: they no longer count. */
+function isLeaving(instance: ManagedInstance): boolean {
+  return instance.currentAction === 'DELETING' || instance.currentAction === 'ABANDONING';
+}
+
+/**
+ * The managed instances not leaving, by their numeric id: a recreated instance keeps its name but
+ * gets a new id, so the id names one incarnation.
+ */
+export function groupInstances(instances: readonly ManagedInstance[], backendHealth?: ReadonlyMap<string, string>): ServerGroupInstance[] {
+  return instances
+    .filter((instance) => !isLeaving(instance) && instance.id !== undefined && instance.id !== null)
+    .map((instance) => ({ id: String(instance.id), healthy: instanceState(instance, backendHealth) === 'up' }));
+}
+
 /**
  * Instances by state; desired is the MIG's target size. Instances being deleted (scale-in,
  * abandoning) no longer count.
@@ -54,7 +69,7 @@ export function backendHealthByInstance(statuses: readonly HealthStatus[]): Map<
 export function computeHealth(mig: InstanceGroupManager, instances: readonly ManagedInstance[], backendHealth?: ReadonlyMap<string, string>): Health {
   const health: Health = { desired: mig.targetSize ?? 0, up: 0, down: 0, unknown: 0 };
   for (const instance of instances) {
-    if (instance.currentAction === 'DELETING' || instance.currentAction === 'ABANDONING') continue;
+    if (isLeaving(instance)) continue;
     health[instanceState(instance, backendHealth)] += 1;
   }
   return health;

@@ -8,6 +8,7 @@ import type {
   Image,
   RequestRouting,
   ServerGroup,
+  ServerGroupInstance,
   ServerGroupRef,
   ServerGroupSpec,
 } from '../CloudProvider';
@@ -22,7 +23,7 @@ import { ANNOTATIONS, LABELS, MANAGED_BY, labelSelector, trafficLabel } from './
 import { buildClusterService, buildDeployment, buildServerGroupService, pinImage } from './manifests';
 import { httpRouteName, needsServerGroupServices, routeObjects, type RouteBackend, type RouteObject } from './routers';
 import { byCreation } from '../serverGroupOrder';
-import { computeHealth, isOurServerGroup, podsByServerGroup, toServerGroup } from './serverGroup';
+import { computeHealth, isOurServerGroup, podInstances, podsByServerGroup, toServerGroup } from './serverGroup';
 import { DEFAULT_CONTAINER_PORT, kubernetesServerGroupSettingsSchema, type KubernetesServerGroupSettings } from './settings';
 import { evenWeights, replicaSplit, trafficPlan, weightsProblem } from '../trafficWeights';
 import { OperationScopes } from '../operationScopes';
@@ -223,6 +224,26 @@ export class KubernetesProvider implements CloudProvider {
     const scope = this.scopes.forServerGroup(ref, 'health');
     const deployment = await this.requireDeployment(ref.name, scope);
     return computeHealth(deployment, await this.podsOf(ref.name, scope));
+  }
+
+  async listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]> {
+    const scope = this.scopes.forServerGroup(ref, 'listInstances');
+    await this.requireDeployment(ref.name, scope);
+    return podInstances(await this.podsOf(ref.name, scope));
+  }
+
+  /**
+   * Deletes the pods (gracefully, as `kubectl delete pod`); the ReplicaSet creates others under new
+   * names. Only pods of this group are deleted, and one already gone is done.
+   */
+  async terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void> {
+    const scope = this.scopes.forServerGroup(ref, 'terminateInstances');
+    const { namespace } = scope;
+    // A pod not of the group now was deleted already (the repeat after a crash) or was never ours.
+    const ours = new Set((await this.podsOf(ref.name, scope)).map((pod) => pod.metadata?.name));
+    for (const name of instanceIds.filter((id) => ours.has(id))) {
+      await this.kube.find({ ...scope, resource: { type: 'pod', name } }, (k) => k.core.deleteNamespacedPod({ name, namespace }, k.options));
+    }
   }
 
   // --- steps -------------------------------------------------------------------------------------

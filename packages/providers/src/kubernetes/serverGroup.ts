@@ -1,5 +1,5 @@
 import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import type { Capacity, Health, ServerGroup } from '../CloudProvider';
+import type { Capacity, Health, ServerGroup, ServerGroupInstance } from '../CloudProvider';
 import { parseServerGroupName } from '@gantry/core';
 import { ANNOTATIONS, LABELS } from './labels';
 
@@ -36,6 +36,11 @@ function isFailing(pod: V1Pod): boolean {
   if (pod.status?.phase === 'Failed') return true;
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   return statuses.some(containerFailing);
+}
+
+/** A pod is an instance; one being deleted is leaving and is left out. */
+export function podInstances(pods: readonly V1Pod[]): ServerGroupInstance[] {
+  return pods.filter((pod) => !pod.metadata?.deletionTimestamp && pod.metadata?.name !== undefined).map((pod) => ({ id: pod.metadata?.name ?? '', healthy: isReady(pod) }));
 }
 
 /**

@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseServerGroupName } from '@gantry/core';
-import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, RequestRouting, ServerGroup, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
+import type { BakeRequest, Capacity, CloudProvider, ClusterRef, Health, Image, RequestRouting, ServerGroup, ServerGroupInstance, ServerGroupRef, ServerGroupSpec } from '../CloudProvider';
 import type { LocalAccountConfig } from './account';
 import { serverGroupSpecProblem, settingsProblems } from '../validation';
 import { OperationScopes } from '../operationScopes';
 import { releaseStem } from '../bakeScript';
-import type { CreateServerGroupBody, ServerGroupView } from './protocol';
+import type { CreateServerGroupBody, KillInstancesBody, ServerGroupView } from './protocol';
 import { AgentClient, type Scope } from './agentClient';
 import { APP_MANIFEST, pipelineRunProblem, readAppManifest, runOf } from './appManifest';
 import { IMAGE_ID, bakeFolder } from './bake';
@@ -157,6 +157,24 @@ export class LocalProvider implements CloudProvider {
   async health(ref: ServerGroupRef): Promise<Health> {
     const view = await this.agent.call<ServerGroupView>(this.scopes.forServerGroup(ref, 'health'), 'GET', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
     return view.health;
+  }
+
+  /** An instance is a process: its id is `<slot>:<pid>`, so the restarted process of a slot is another instance. */
+  async listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]> {
+    const view = await this.agent.call<ServerGroupView>(this.scopes.forServerGroup(ref, 'listInstances'), 'GET', `/v1/serverGroups/${encodeURIComponent(ref.name)}`);
+    return view.instances.flatMap((instance) => (instance.pid === null || instance.state === 'stopping' ? [] : [{ id: `${instance.id}:${instance.pid}`, healthy: instance.state === 'up' }]));
+  }
+
+  /** SIGKILL, as a crash: the agent's supervisor restarts the slot. A pid already replaced is left alone. */
+  async terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void> {
+    const scope = this.scopes.forServerGroup(ref, 'terminateInstances');
+    const instances = instanceIds.map((id) => {
+      const match = /^(?<slot>.+):(?<pid>\d+)$/.exec(id);
+      if (match?.groups === undefined) throw this.scopes.fatal(scope, `instance id ${id} is not <slot>:<pid> (ids come from listInstances)`);
+      return { id: match.groups.slot ?? '', pid: Number(match.groups.pid) };
+    });
+    const body: KillInstancesBody = { instances };
+    await this.agent.call(scope, 'POST', `/v1/serverGroups/${encodeURIComponent(ref.name)}/kill`, body);
   }
 
   /** Stops the agent (started first if none runs); with `stopInstances`, every instance of every group too (tests). */

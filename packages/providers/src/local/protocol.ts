@@ -40,6 +40,11 @@ export interface CreateServerGroupBody extends Omit<ServerGroupRecord, 'name' | 
   portRange?: PortRange;
 }
 
+/** `POST /v1/serverGroups/:name/kill`: SIGKILL these incarnations (a slot and its pid); others are left alone. */
+export interface KillInstancesBody {
+  instances: { id: string; pid: number }[];
+}
+
 export type InstanceState = 'starting' | 'up' | 'down' | 'stopping';
 
 export interface ExitRecord {

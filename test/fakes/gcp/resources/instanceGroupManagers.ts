@@ -1,7 +1,7 @@
 /**
  * `regions/R/instanceGroupManagers` (regional managed instance groups): insert, get, list, delete
  * (done once its instances are gone; refused while its instance group is a backend), patch,
- * `resize?size=N`, `listManagedInstances`, `setInstanceTemplate`. Inserting one also creates its
+ * `resize?size=N`, `listManagedInstances`, `recreateInstances`, `setInstanceTemplate`. Inserting one also creates its
  * regional instance group of the same name; the controller keeps `targetSize` instances.
  */
 import { isObject, numberAt, type Json, type JsonObject } from '../../kubernetes/json';
@@ -219,6 +219,18 @@ export const instanceGroupManagers: CollectionApi = {
         if (body.instanceTemplate === undefined || body.instanceTemplate === '') throw requiredField('instanceTemplate');
         const { link, missing } = resolveTemplate(context, body.instanceTemplate, 'instanceTemplate');
         return change(context, request, { ...group, instanceTemplate: link, versions: [{ instanceTemplate: link }] }, 'compute.regionInstanceGroupManagers.setInstanceTemplate', missing);
+      },
+    },
+    recreateInstances: {
+      method: 'POST',
+      handle: (context, request) => {
+        const group = requireResource(context, COLLECTION, request.scope, pathName(request));
+        const body = requireBody(request);
+        const links = Array.isArray(body.instances) ? body.instances.map(String) : [];
+        if (links.length === 0) throw requiredField('instances');
+        const missing = context.controller.recreate(regionOf(request.scope), String(group.name), links);
+        if (missing !== null) throw invalidField('instances', missing, 'The instance is not a member of the instance group.');
+        return operation(context, request, { scope: request.scope, operationType: 'compute.regionInstanceGroupManagers.recreateInstances', targetLink: String(group.selfLink), targetId: String(group.id) });
       },
     },
     listManagedInstances: {

@@ -55,6 +55,8 @@ function provider(groups: ServerGroup[], fail: Record<string, ProviderError> = {
     setRequestRouting: unused,
     destroy: unused,
     health: unused,
+    listInstances: unused,
+    terminateInstances: unused,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ClusterPlace, SqlClient } from '@gantry/store';
+import { clusterPlacesOf, type ClusterPlace, type SqlClient } from '@gantry/store';
 
 /**
  * Where an application's clusters are. Providers answer for one cluster at a time, so the
@@ -21,22 +21,12 @@ export interface ManifestPlace {
 }
 
 
-const SERVER_GROUP_STAGE_TYPES = ['deploy', 'resizeServerGroup', 'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'rollbackCluster'];
-
-/** Reads the outputs of server group stages; the application is the cluster name's first part. */
+/** Reads the outputs of server group stages (store's clusterPlacesOf). */
 export class PostgresClusterIndex implements ClusterIndex {
   constructor(private readonly db: SqlClient) {}
 
-  async clustersOf(application: string): Promise<ClusterPlace[]> {
-    const { rows } = await this.db.query<{ account: string; location: string | null; cluster: string }>(
-      `SELECT DISTINCT outputs->>'account' AS account, outputs->>'location' AS location, outputs->>'cluster' AS cluster
-       FROM stages
-       WHERE type = ANY($1::text[]) AND outputs ? 'cluster' AND outputs ? 'account'
-         AND split_part(outputs->>'cluster', '-', 1) = $2
-       ORDER BY 3, 1, 2`,
-      [SERVER_GROUP_STAGE_TYPES, application],
-    );
-    return rows.map((row) => ({ account: row.account, cluster: row.cluster, ...(row.location === null ? {} : { location: row.location }) }));
+  clustersOf(application: string): Promise<ClusterPlace[]> {
+    return clusterPlacesOf(this.db, application);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   type ProviderErrorKind,
   type RequestRouting,
   type ServerGroup,
+  type ServerGroupInstance,
   type ServerGroupRef,
   type ServerGroupSpec,
 } from '@gantry/providers';
@@ -145,6 +146,32 @@ export class MemoryProvider implements CloudProvider {
   async health(ref: ServerGroupRef): Promise<Health> {
     this.fault('health');
     return { ...this.require(ref.name, 'health').health };
+  }
+
+  /** How many times each instance slot was replaced: its id is `<group>-<slot>.<replacements>`. */
+  private readonly incarnations = new Map<string, number>();
+
+  /** One instance per desired slot; the first `up` are healthy. */
+  async listInstances(ref: ServerGroupRef): Promise<ServerGroupInstance[]> {
+    this.fault('listInstances');
+    const group = this.require(ref.name, 'listInstances');
+    return Array.from({ length: group.capacity.desired }, (_, slot) => ({
+      id: `${ref.name}-${slot}.${this.incarnations.get(`${ref.name}-${slot}`) ?? 0}`,
+      healthy: slot < group.health.up,
+    }));
+  }
+
+  /** Like a group replacing what was killed: the slot gets a new id and is not up until `setUp` says so. */
+  async terminateInstances(ref: ServerGroupRef, instanceIds: readonly string[]): Promise<void> {
+    this.fault('terminateInstances');
+    const group = this.require(ref.name, 'terminateInstances');
+    const live = new Set((await this.listInstances(ref)).map((instance) => instance.id));
+    for (const id of instanceIds.filter((candidate) => live.has(candidate))) {
+      const slot = id.slice(0, id.lastIndexOf('.'));
+      this.incarnations.set(slot, (this.incarnations.get(slot) ?? 0) + 1);
+      this.log.push(`terminate ${id}`);
+      if (group.health.up > 0) group.health = { ...group.health, up: group.health.up - 1, unknown: group.health.unknown + 1 };
+    }
   }
 
   private require(name: string, operation: string): ServerGroup {

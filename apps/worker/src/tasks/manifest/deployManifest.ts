@@ -30,6 +30,7 @@ import {
   type Renamed,
 } from '@gantry/core';
 import { isProviderError } from '@gantry/providers';
+import { forgetDeployedManifests, recordDeployedManifests, type SqlClient } from '@gantry/store';
 import type { ApiResource, KubeJson, KubernetesManifests } from '@gantry/providers/kubernetes';
 import { readFields } from '../readFields';
 import { TaskFailure, TransientTaskError, type TaskContext } from '../Task';
@@ -309,11 +310,25 @@ export const deployManifestTask = manifestTask({
       }
     }
     const pruned: string[] = [];
+    const prunedObjects: { account: string; namespace: string; kind: string; name: string }[] = [];
     for (const item of planned) {
       for (const name of item.prune) {
         if (await client.delete(item.resource, item.namespace, name, { propagationPolicy: 'Background' })) pruned.push(spinnakerName({ kind: item.resource.kind, name }));
+        prunedObjects.push({ account: client.account.name, namespace: item.namespace ?? '', kind: item.resource.kind, name });
       }
     }
+    // What was applied is each object's desired state from now on (drift compares with it); it commits with the result.
+    const deployed = planned.map((item) => ({
+      account: client.account.name,
+      namespace: item.namespace ?? '',
+      kind: item.resource.kind,
+      name: item.name,
+      apiVersion: item.resource.apiVersion,
+      application: app,
+      manifest: { ...item.manifest, metadata: { ...item.manifest.metadata, ...(item.namespace === undefined ? {} : { namespace: item.namespace }) } },
+      executionId: ctx.execution.id,
+      stageId: ctx.stage.id,
+    }));
 
     // Orca's PromoteManifestKatoOutputsTask and BindProducedArtifactsTask: the deployed objects are
     // the stage's artifacts (`kubernetes/deployment` named by base name, the version deployed as
@@ -335,6 +350,10 @@ export const deployManifestTask = manifestTask({
         'outputs.boundArtifacts': [...bound.map(imageArtifactOf), ...required.filter((artifact) => boundObjects([artifact]).length > 0)],
         artifacts: created,
         resolvedExpectedArtifacts: produced.resolvedExpectedArtifacts,
+      },
+      effect: async (sql) => {
+        await recordDeployedManifests(sql as SqlClient, deployed);
+        await forgetDeployedManifests(sql as SqlClient, prunedObjects);
       },
     };
   },

@@ -13,6 +13,7 @@ import {
   undoRolloutManifestTask,
   waitForManifestDeletedTask,
 } from './targetTasks';
+import { syncManifestsTask } from './syncManifests';
 import { retireOldReplicaSetsTask } from './traffic';
 import { waitForManifestStableTask } from './waitForManifestStable';
 
@@ -34,4 +35,5 @@ export const manifestTasks = [
   runJobTask,
   waitOnJobCompletionTask,
   bakeManifestTask,
+  syncManifestsTask,
 ] as const;

@@ -27,10 +27,11 @@ import {
   type ManifestTargetFields,
 } from '@gantry/core';
 import type { KubeJson, KubernetesManifests } from '@gantry/providers/kubernetes';
+import { forgetDeployedManifests, rebaseDeployedManifest, type SqlClient } from '@gantry/store';
 import { z } from 'zod';
 import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../cloud/poll';
 import { readFields } from '../readFields';
-import { TaskFailure, type TaskContext } from '../Task';
+import { TaskFailure, type TaskContext, type TransactionalEffect } from '../Task';
 import { setTraffic } from './traffic';
 import { MANIFEST_REFS, describeRef, failOn, manifestTask, manifestsOf, namesByNamespace, recordedRefs, refOf, spinnakerName, type ManifestRef } from './context';
 
@@ -119,7 +120,8 @@ export const deleteManifestTask = manifestTask({
       });
       if (gone) deleted.push(spinnakerName(ref));
     }
-    return { status: 'SUCCEEDED', outputs: { 'outputs.deletedManifests': deleted } };
+    const forgotten = recordedRefs(ctx).map((ref) => ({ account: client.account.name, namespace: ref.namespace ?? '', kind: ref.kind, name: ref.name }));
+    return { status: 'SUCCEEDED', outputs: { 'outputs.deletedManifests': deleted }, effect: (sql) => forgetDeployedManifests(sql as SqlClient, forgotten) };
   },
 });
 
@@ -148,8 +150,8 @@ export const scaleManifestTask = manifestTask({
     const client = manifestsOf(ctx, fields);
     const { ref, live } = await liveTarget(ctx, client);
     if (!isPlainObject(live.spec) || !('replicas' in live.spec)) throw failOn(ref, `a ${ref.kind} has no spec.replicas to scale`);
-    await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'merge', { spec: { replicas: fields.replicas } });
-    return { status: 'SUCCEEDED', outputs: { replicas: fields.replicas } };
+    const scaled = await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'merge', { spec: { replicas: fields.replicas } });
+    return { status: 'SUCCEEDED', outputs: { replicas: fields.replicas }, effect: rebase(ctx, client, ref, scaled) };
   },
 });
 
@@ -162,7 +164,7 @@ export const patchManifestTask = manifestTask({
     const [ref] = recordedRefs(ctx);
     if (ref === undefined) throw new TaskFailure('patchManifest: no object was recorded for this stage');
     const patched = await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, fields.options?.mergeStrategy ?? 'strategic', fields.patchBody);
-    return { status: 'SUCCEEDED', outputs: { 'outputs.manifests': [patched] } };
+    return { status: 'SUCCEEDED', outputs: { 'outputs.manifests': [patched] }, effect: rebase(ctx, client, ref, patched) };
   },
 });
 
@@ -215,8 +217,8 @@ export const undoRolloutManifestTask = manifestTask({
       return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { revision: target.revision, replicaSet: target.name, template: deploymentTemplate(target.template) } };
     }
     const { revision, replicaSet, template } = recorded.data;
-    await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'json', [{ op: 'replace', path: '/spec/template', value: template }]);
-    return { status: 'SUCCEEDED', outputs: { revision, replicaSet, 'outputs.manifestNamesByNamespace': namesByNamespace([ref]) } };
+    const undone = await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'json', [{ op: 'replace', path: '/spec/template', value: template }]);
+    return { status: 'SUCCEEDED', outputs: { revision, replicaSet, 'outputs.manifestNamesByNamespace': namesByNamespace([ref]) }, effect: rebase(ctx, client, ref, undone) };
   },
 });
 
@@ -235,8 +237,8 @@ export const rollingRestartManifestTask = manifestTask({
     if (!RESTARTABLE.includes(ref.kind.toLowerCase())) throw failOn(ref, `only ${RESTARTABLE.join(', ')} can be restarted`);
     const restartedAt = ctx.stage.startTime.toISOString();
     const patch = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } };
-    await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'strategic', patch);
-    return { status: 'SUCCEEDED', outputs: { restartedAt } };
+    const restarted = await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'strategic', patch);
+    return { status: 'SUCCEEDED', outputs: { restartedAt }, effect: rebase(ctx, client, ref, restarted) };
   },
 });
 
@@ -280,10 +282,24 @@ function trafficTask<Name extends 'enableManifest' | 'disableManifest'>(name: Na
       }
       if (serviceNames.length === 0) throw failOn(ref, 'has no traffic.spinnaker.io/load-balancers annotation naming its Services ("service <name>")');
       const patchedPods = await setTraffic(client, ref, live, serviceNames, action);
-      return { status: 'SUCCEEDED', outputs: { loadBalancers: serviceNames.map((s) => `service ${s}`), patchedPods, 'outputs.manifestNamesByNamespace': namesByNamespace([ref]) } };
+      const after = await client.get(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name);
+      return {
+        status: 'SUCCEEDED',
+        outputs: { loadBalancers: serviceNames.map((s) => `service ${s}`), patchedPods, 'outputs.manifestNamesByNamespace': namesByNamespace([ref]) },
+        ...(after === null ? {} : { effect: rebase(ctx, client, ref, after) }),
+      };
     },
   });
 }
 
 export const enableManifestTask = trafficTask('enableManifest', 'enable');
 export const disableManifestTask = trafficTask('disableManifest', 'disable');
+
+/**
+ * A stage changed a deployed object on purpose: what it left running becomes the object's desired
+ * state (drift compares with it), committed with the task's result.
+ */
+function rebase(ctx: TaskContext, client: KubernetesManifests, ref: ManifestRef, live: KubeJson): TransactionalEffect {
+  const resource = { account: client.account.name, namespace: ref.namespace ?? '', kind: ref.kind, name: ref.name };
+  return (sql) => rebaseDeployedManifest(sql as SqlClient, resource, live, { executionId: ctx.execution.id, stageId: ctx.stage.id });
+}

@@ -10,6 +10,7 @@ import { destroyServerGroupTask, disableServerGroupTask, enableServerGroupTask }
 import { waitForUpInstancesTask } from './waitForUpInstances';
 import { determineDeployRollbackTask, determineRollbackServerGroupsTask } from './rollback/determineRollback';
 import { disableRolledBackServerGroupTask, restoreServerGroupTask } from './rollback/restoreTasks';
+import { chooseChaosVictimsTask, terminateChaosVictimsTask, waitForChaosRecoveryTask } from './chaosTasks';
 
 export {
   determineCloneSourceTask,
@@ -29,11 +30,14 @@ export {
   determineRollbackServerGroupsTask,
   restoreServerGroupTask,
   disableRolledBackServerGroupTask,
+  chooseChaosVictimsTask,
+  terminateChaosVictimsTask,
+  waitForChaosRecoveryTask,
 };
 export { planRollback, planOutputs, type RollbackPlan } from './rollback/rollbackPlan';
 export { classifyFailure } from '../cloud/failures';
 
-/** The tasks of deploy (with its rollback.onFailure), resizeServerGroup, enableServerGroup, disableServerGroup, destroyServerGroup and rollbackCluster. */
+/** The tasks of deploy (with its rollback.onFailure), resizeServerGroup, enableServerGroup, disableServerGroup, destroyServerGroup, rollbackCluster and chaos. */
 export const serverGroupTasks = [
   determineServerGroupNameTask,
   createServerGroupTask,
@@ -57,4 +61,7 @@ export const serverGroupTasks = [
   determineDeployRollbackTask,
   restoreServerGroupTask,
   disableRolledBackServerGroupTask,
+  chooseChaosVictimsTask,
+  terminateChaosVictimsTask,
+  waitForChaosRecoveryTask,
 ] as const;

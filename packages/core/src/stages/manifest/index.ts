@@ -3,3 +3,4 @@ export { deployManifestStage, deployManifestFieldsSchema, deployManifestShape, t
 export * from './targetStages';
 export * from './runJobManifest';
 export * from './bakeManifest';
+export { syncManifestsStage, syncManifestsFieldsSchema, type SyncManifestsFields } from './syncManifests';

@@ -28,6 +28,7 @@ export {
   type ResizeFields,
 } from './targetStages';
 export { targetOf, type ServerGroupTarget } from './target';
+export { chaosStage, chaosFieldsSchema, chaosAmountOf, DEFAULT_MIN_HEALTHY_PERCENT, DEFAULT_EXPECT_RECOVERY_WITHIN_SEC, type ChaosFields } from './chaos';
 export { capacitySchema, locationOf, waitForUpFieldsSchema, DEFAULT_WAIT_FOR_UP_TIMEOUT_SEC, type CapacityFields } from './fields';
 export { isClusterName, clusterOfServerGroup } from './names';
 export {

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
+import { recordDeployedManifests, rebaseDeployedManifest, recordDriftObservations, selectDeployedManifests, selectDrift, type DriftObservation } from './drift';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.drop());
+
+const web = { account: 'k8s', namespace: 'prod', kind: 'Deployment', name: 'web', apiVersion: 'apps/v1', application: 'shop' };
+const observation = (state: DriftObservation['state']): DriftObservation => ({
+  ...web,
+  state,
+  fields: state === 'drifted' ? [{ path: 'spec.replicas', desired: 2, live: 5 }] : [],
+  targets: [{ type: 'slack', address: '#ops' }],
+});
+
+async function counts(): Promise<{ audit: number; notifications: number }> {
+  const { rows } = await database.db.pool.query<{ audit: string; notifications: string }>(
+    `SELECT (SELECT count(*) FROM audit_events WHERE type LIKE 'DRIFT_%') AS audit, (SELECT count(*) FROM notification_deliveries WHERE key LIKE 'drift:%') AS notifications`,
+  );
+  return { audit: Number(rows[0]?.audit), notifications: Number(rows[0]?.notifications) };
+}
+
+describe('recordDriftObservations', () => {
+  it('makes each change of state one audit event and one notification, however many checks see it at once, and drops older observations', async () => {
+    const t0 = new Date(Date.now() - 10_000);
+    await recordDriftObservations(database.db.pool, [observation('in-sync')], t0);
+    expect(await counts()).toEqual({ audit: 0, notifications: 0 });
+
+    const t1 = new Date(t0.getTime() + 1000);
+    const t2 = new Date(t0.getTime() + 2000);
+    // Four workers' checks commit at once: the drift is one event.
+    await Promise.all([t1, t1, t2, t2].map((at) => recordDriftObservations(database.db.pool, [observation('drifted')], at)));
+    expect(await counts()).toEqual({ audit: 1, notifications: 1 });
+    const [drifted] = await selectDrift(database.db.pool, { applications: ['shop'] });
+    expect(drifted).toMatchObject({ state: 'drifted', fields: [{ path: 'spec.replicas', desired: 2, live: 5 }] });
+
+    // A check that began before the last recorded one cannot turn the state back.
+    await recordDriftObservations(database.db.pool, [observation('in-sync')], new Date(t0.getTime() + 1500));
+    expect((await selectDrift(database.db.pool, { applications: null }))[0]?.state).toBe('drifted');
+
+    await recordDriftObservations(database.db.pool, [observation('in-sync')], new Date(t0.getTime() + 3000));
+    expect(await counts()).toEqual({ audit: 2, notifications: 2 });
+    expect(await selectDrift(database.db.pool, { applications: ['other'] })).toEqual([]);
+  });
+});
+
+describe('deployed manifests', () => {
+  it('records what was applied and re-bases it on what a later stage left', async () => {
+    const manifest = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } };
+    await recordDeployedManifests(database.db.pool, [{ ...web, manifest }]);
+    await rebaseDeployedManifest(database.db.pool, web, { ...manifest, metadata: { name: 'web', uid: 'u' }, spec: { replicas: 3, paused: false } }, { executionId: crypto.randomUUID(), stageId: crypto.randomUUID() });
+    expect((await selectDeployedManifests(database.db.pool, { account: 'k8s' }))[0]?.manifest).toEqual({ ...manifest, spec: { replicas: 3 } });
+  });
+});

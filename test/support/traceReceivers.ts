@@ -1,21 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { WaterfallSpan } from './traceWaterfall';
 
 /**
  * Trace receivers of the tests' own, speaking the wire formats the official SDK exports:
  * OTLP/HTTP (JSON encoding) and Zipkin's v2 API. Each keeps every span it received.
  */
 
-/** A span as both receivers report it, reduced to what the assertions read. */
-export interface ReceivedSpan {
+/** A span as both receivers report it, reduced to what the assertions (and the waterfall) read. */
+export interface ReceivedSpan extends WaterfallSpan {
   traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  name: string;
-  service: string;
-  /** Epoch milliseconds. */
-  start: number;
-  end: number;
-  attributes: Record<string, string>;
 }
 
 export interface Receiver {

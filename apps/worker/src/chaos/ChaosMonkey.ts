@@ -31,6 +31,7 @@ import {
 import { chooseVictims } from '@gantry/strategies';
 import type pg from 'pg';
 import type { EngineLogger } from '../engine/EngineContext';
+import { startPolling } from '../engine/polling';
 import type { ProviderDirectory } from '../tasks/Task';
 
 /** A kill whose provider call keeps failing is given up after this many attempts (FAILED, audited). */
@@ -188,26 +189,10 @@ function auditData(due: ChaosDecisionRow, victim: ChaosVictim): Record<string, s
   };
 }
 
-/** Runs the scheduler every `intervalMs` until stopped; a failed tick is logged and the next one tries again. */
+/** Runs the scheduler now and every `intervalMs` until stopped; a failed tick is logged and the next one tries again. */
 export function startChaosMonkey(options: ChaosMonkeyOptions & { intervalMs: number }): { stop(): Promise<void> } {
   const monkey = new ChaosMonkey(options);
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    running = monkey
-      .tick()
-      .catch((error: unknown) => options.log.warn({ err: error }, 'chaos monkey: tick failed; retried on the next one'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-  timer = setTimeout(tick, options.intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPolling([{ name: 'chaos-monkey', intervalSeconds: options.intervalMs / 1000 }], () =>
+    monkey.tick().catch((error: unknown) => options.log.warn({ err: error }, 'chaos monkey: tick failed; retried on the next one')),
+  );
 }

@@ -2,6 +2,9 @@
  * The Kubernetes manifest stages end to end: pipelines saved through the API run on a worker
  * against the fake API server, and the real kubectl 1.35 reads back what Gantry deployed.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { outcomeOf, savedPipeline, SUCCEEDED } from '../support/cloudStages';
@@ -158,6 +161,60 @@ describe(`Kubernetes manifest stages (fake API server, kubectl 1.35, ${backend} 
     expect(await failing([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken' }, spec: { selector: { matchLabels: { app: 'x' } } } }])).toMatch(
       /^manifests\[0\] \(Deployment broken\): Invalid: Deployment.apps "broken" is invalid: spec.template: Required value/,
     );
+  });
+
+  it('recreate gives the object a new uid; replace drops a field another manager owns, which apply keeps', async () => {
+    const strategy = { 'strategy.spinnaker.io/versioned': 'false' };
+    const worker = { ...deployment('registry.local/worker:1'), metadata: { name: 'worker', annotations: { 'strategy.spinnaker.io/recreate': 'true' } } };
+    const settings = (name: string, annotations: Record<string, string>, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, annotations: { ...strategy, ...annotations } }, data });
+    // Expressions do not reach keys: each deploy is its own pipeline, the second without `b`.
+    const deploy = async (version: string, extra: string) => (await savedPipeline(gantry, 'shop', [{
+      refId: 'deploy', type: 'deployManifest', account: 'k8s', manifests: [
+        { ...worker, spec: { ...worker.spec, template: { ...worker.spec.template, spec: { containers: [{ name: 'worker', image: `registry.local/worker:${version}` }] } } } },
+        settings('replaced', { 'strategy.spinnaker.io/replace': 'true' }, { a: '1', [extra]: '2' }),
+        settings('applied', {}, { a: '1', [extra]: '2' }),
+      ],
+    }]))();
+    const uid = async () => (await get<{ metadata: { uid: string } }>('deployment', 'worker')).metadata.uid;
+    expect(outcomeOf(await deploy('1', 'b'))).toEqual(SUCCEEDED);
+    const before = await uid();
+
+    // Another field manager applies `b` too; then the manifests stop having it.
+    const folder = await mkdtemp(join(tmpdir(), 'gantry-other-manager-'));
+    const file = join(folder, 'other.json');
+    for (const name of ['replaced', 'applied']) {
+      await writeFile(file, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NAMESPACE }, data: { b: '2' } }));
+      await kubectl(fake.url, ['apply', '--server-side', '--field-manager=other', '--force-conflicts', '--validate=false', '-f', file]);
+    }
+    await rm(folder, { recursive: true });
+    expect(outcomeOf(await deploy('2', 'c'))).toEqual(SUCCEEDED);
+
+    expect(await uid()).not.toBe(before);
+    const image = (await get<{ spec: { template: { spec: { containers: { image: string }[] } } } }>('deployment', 'worker')).spec.template.spec.containers[0]?.image;
+    expect(image).toBe('registry.local/worker:2');
+    expect((await get<{ data: Record<string, string> }>('configmap', 'replaced')).data).toEqual({ a: '1', c: '2' });
+    expect((await get<{ data: Record<string, string> }>('configmap', 'applied')).data).toEqual({ a: '1', b: '2', c: '2' });
+  });
+
+  it('binds produced artifacts: a later stage\'s required artifact is the ConfigMap version an earlier deployManifest deployed', async () => {
+    const appConfig = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config' }, data: { mode: '${parameters.mode}' } };
+    const app = { ...deployment('registry.local/app:1'), metadata: { name: 'app' } };
+    app.spec = { ...app.spec, selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: { ...app.spec.template.spec, containers: [{ ...app.spec.template.spec.containers[0]!, volumeMounts: [], envFrom: [{ configMapRef: { name: 'app-config' } }] }], volumes: [] } } };
+    const run = await savedPipeline(gantry, 'shop', [
+      { refId: 'config', type: 'deployManifest', account: 'k8s', manifests: [appConfig], expectedArtifacts: [{ id: 'produced-config', matchArtifact: { type: 'kubernetes/configMap', name: 'app-config' } }] },
+      { refId: 'app', requisiteStageRefIds: ['config'], type: 'deployManifest', account: 'k8s', manifests: [app], requiredArtifactIds: ['produced-config'] },
+    ]);
+    const envFrom = async () => (await get<{ spec: { template: { spec: { containers: { envFrom: { configMapRef: { name: string } }[] }[] } } } }>('deployment', 'app')).spec.template.spec.containers[0]?.envFrom[0]?.configMapRef.name;
+
+    const first = await run({ mode: 'a' });
+    expect(outcomeOf(first)).toEqual(SUCCEEDED);
+    const produced = { type: 'kubernetes/configMap', name: 'app-config', reference: 'app-config-v000', location: NAMESPACE, version: 'v000' };
+    expect(stageOf(first, 'config').outputs).toMatchObject({ artifacts: [produced], resolvedExpectedArtifacts: [{ id: 'produced-config', boundArtifact: produced }] });
+    expect(stageOf(first, 'app').outputs['outputs.boundArtifacts']).toEqual([produced]);
+    expect(await envFrom()).toBe('app-config-v000');
+
+    expect(outcomeOf(await run({ mode: 'b' }))).toEqual(SUCCEEDED);
+    expect(await envFrom()).toBe('app-config-v001');
   });
 
   it('deploys a CRD and a custom resource of it in one stage: discovery learns the new kind', async () => {

@@ -5,7 +5,7 @@
 import { randomNameSuffix } from './generatedNames';
 import { isObject, stringAt, stringMap, type JsonObject } from './json';
 import { APPLY_PATCH, applyConfiguration, applyPatch, mergeApplied } from './patching';
-import { fieldSet, managedEntries, removeDropped, withApplyEntry } from './ssa';
+import { fieldSet, keptEntries, managedEntries, removeDropped, unionOf, withApplyEntry } from './ssa';
 import { PROTOBUF } from './protobuf';
 import { bodyText, isDryRun, parseJson, parseObjectBody, type ApiResponse, type ResourceRequest } from './request';
 import { apiVersionOf, RESOURCES, resourceByName, type Verb } from './resources';
@@ -84,6 +84,7 @@ export function replace(store: ObjectStore, request: ResourceRequest): ApiRespon
     throw badRequest(`the name of the object (${name ?? ''}) does not match the name on the URL (${request.name ?? ''})`);
   }
   const next = prepareUpdate(resource, incoming, old);
+  if (next.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) next.metadata.managedFields = keptEntries(old, next);
   return { status: 200, body: commit(store, resource, next, old, isDryRun(request)) };
 }
 
@@ -104,7 +105,8 @@ export function patch(store: ObjectStore, request: ResourceRequest): ApiResponse
       return create(store, { ...request, contentType: 'application/json', body: Buffer.from(JSON.stringify(created)) });
     }
     const before = managedEntries(existing).find((entry) => entry.manager === manager && entry.operation === 'Apply')?.fieldsV1 ?? {};
-    const merged = mergeApplied(resource, removeDropped(existing, before, fields), applied);
+    const others = unionOf(managedEntries(existing).filter((entry) => entry.manager !== manager).map((entry) => entry.fieldsV1));
+    const merged = mergeApplied(resource, removeDropped(existing, before, fields, others), applied);
     if (!isObject(merged)) throw badRequest('the apply configuration did not produce an object');
     const next = checkEnvelope(resource, merged);
     next.metadata.managedFields = managed;

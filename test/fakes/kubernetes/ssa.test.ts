@@ -37,6 +37,15 @@ describe('server-side apply', () => {
     expect((repeated.body.metadata as { managedFields: { manager: string }[] }).managedFields.map((entry) => entry.manager).sort()).toEqual(['gantry', 'someone-else']);
   });
 
+  it('lets a full update (PUT) drop another manager\'s field, keeping the entries of what is left', async () => {
+    const put = await raw(fake.url, 'PUT', `${path}?fieldManager=gantry`, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', labels: { a: '1' } }, data: { x: '4' } }));
+    expect(put.status).toBe(200);
+    expect(put.body.data).toEqual({ x: '4' });
+    const managed = (put.body.metadata as { managedFields: { manager: string; fieldsV1: unknown }[] }).managedFields;
+    expect(managed.find((entry) => entry.manager === 'gantry')?.fieldsV1).toEqual({ 'f:metadata': { 'f:labels': { 'f:a': {} } }, 'f:data': { 'f:x': {} } });
+    expect(managed.find((entry) => entry.manager === 'someone-else')?.fieldsV1).not.toHaveProperty('f:data');
+  });
+
   it('requires a field manager', async () => {
     const refused = await raw(fake.url, 'PATCH', path, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }), 'application/apply-patch+yaml');
     expect(refused.status).toBe(400);

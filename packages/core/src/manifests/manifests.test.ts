@@ -3,7 +3,7 @@ import { checkManifest, canonicalJson, ManifestProblem, type Manifest } from './
 import { withMoniker } from './moniker';
 import { pickByCriteria } from './selection';
 import { stabilityOf } from './stability';
-import { bindImages, decideVersion, imageArtifactOf, isVersioned, rewriteReferences, versionOf, versionsToPrune } from './versioning';
+import { bindImages, decideVersion, deployStrategy, imageArtifactOf, isVersioned, rewriteReferences, versionOf, versionsToPrune } from './versioning';
 
 const manifest = (kind: string, name: string, extra: Record<string, unknown> = {}): Manifest => ({ apiVersion: 'v1', kind, metadata: { name }, ...extra });
 
@@ -77,6 +77,19 @@ describe('versioning', () => {
     const { manifest: bound, bound: images } = bindImages(pod, [{ name: 'gcr.io/x/app', reference: 'gcr.io/x/app:1.2.3' }]);
     expect(images).toEqual(['gcr.io/x/app:1.2.3', 'gcr.io/x/app:1.2.3']);
     expect(JSON.stringify(bound)).toContain('gcr.io/x/application:1');
+  });
+});
+
+describe('deploy strategy', () => {
+  const annotated = (annotations: Record<string, string>) => manifest('Deployment', 'd', { metadata: { name: 'd', annotations } });
+  it('applies unless strategy.spinnaker.io/recreate or replace says true', () => {
+    expect(deployStrategy(manifest('Deployment', 'd'))).toBe('apply');
+    expect(deployStrategy(annotated({ 'strategy.spinnaker.io/recreate': 'true' }))).toBe('recreate');
+    expect(deployStrategy(annotated({ 'strategy.spinnaker.io/replace': 'True' }))).toBe('replace');
+    expect(deployStrategy(annotated({ 'strategy.spinnaker.io/replace': 'yes', 'strategy.spinnaker.io/recreate': 'false' }))).toBe('apply');
+  });
+  it('lets recreate win over replace, as clouddriver does', () => {
+    expect(deployStrategy(annotated({ 'strategy.spinnaker.io/recreate': 'true', 'strategy.spinnaker.io/replace': 'true' }))).toBe('recreate');
   });
 });
 

@@ -44,6 +44,23 @@ export function maxVersionHistory(manifest: Manifest): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
+export type DeployStrategy = 'apply' | 'recreate' | 'replace';
+
+/**
+ * How a manifest is deployed (clouddriver's DeployStrategy.fromAnnotations): `recreate: "true"`
+ * deletes the live object before creating it anew, `replace: "true"` writes the whole object
+ * (PUT, `kubectl replace`), dropping fields other managers own; otherwise server-side apply.
+ * Clouddriver does not refuse both on one manifest: recreate wins, and so it does here. Values
+ * are read as Java's Boolean.parseBoolean does (`"True"` counts, anything else is false).
+ */
+export function deployStrategy(manifest: Manifest): DeployStrategy {
+  const annotations = annotationsOf(manifest);
+  const flag = (key: string): boolean => annotations[key]?.toLowerCase() === 'true';
+  if (flag(STRATEGY_ANNOTATIONS.recreate)) return 'recreate';
+  if (flag(STRATEGY_ANNOTATIONS.replace)) return 'replace';
+  return 'apply';
+}
+
 export function versionedName(base: string, sequence: number): string {
   return `${base}-v${String(sequence).padStart(3, '0')}`;
 }

@@ -112,6 +112,29 @@ export class KubernetesManifests {
     );
   }
 
+  /**
+   * `kubectl replace` (strategy.spinnaker.io/replace): the whole object is written (PUT, field
+   * manager `gantry`), so fields left out of the manifest go even when another manager owns them;
+   * an object not there yet is created. The PUT carries no resourceVersion: the write is
+   * unconditional, as kubectl's is, and a repeat writes the same object again.
+   */
+  async replace(manifest: KubeJson & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<KubeJson> {
+    const resource = await this.resourceFor(manifest.kind, manifest.apiVersion);
+    const namespace = resource.namespaced ? manifest.metadata.namespace ?? this.defaultNamespace : undefined;
+    const metadata: KubeJson = { ...manifest.metadata, ...(namespace === undefined ? {} : { namespace }) };
+    if (!resource.namespaced) delete metadata.namespace;
+    delete metadata.resourceVersion;
+    const body = { ...manifest, metadata };
+    const json = (value: unknown) => ({ contentType: 'application/json', value });
+    const replaced = await nullIfNotFound(this.call('replace', namespace, manifest.metadata.name, resource, () =>
+      this.api.send(HttpMethod.PUT, this.path(resource, namespace, manifest.metadata.name), { fieldManager: FIELD_MANAGER }, json(body)),
+    ));
+    if (replaced !== null) return replaced;
+    return this.call('create', namespace, manifest.metadata.name, resource, () =>
+      this.api.send(HttpMethod.POST, this.path(resource, namespace), { fieldManager: FIELD_MANAGER }, json(body)),
+    );
+  }
+
   async get(resource: ApiResource, namespace: string | undefined, name: string): Promise<KubeJson | null> {
     return nullIfNotFound(this.call('get', namespace, name, resource, () => this.api.send(HttpMethod.GET, this.path(resource, namespace, name))));
   }

@@ -4,13 +4,16 @@ import {
   ManifestProblem,
   STRATEGY_ANNOTATIONS,
   annotationsOf,
+  bindFromExecution,
   bindImages,
   canonicalJson,
   checkManifest,
   decideVersion,
   deployManifestFieldsSchema,
+  deployStrategy,
   describeManifest,
   isPlainObject,
+  imageArtifactOf,
   isVersioned,
   manifestNameOf,
   maxVersionHistory,
@@ -20,6 +23,7 @@ import {
   versionOf,
   versionsToPrune,
   withMoniker,
+  type Artifact,
   type BoundImage,
   type DeployManifestFields,
   type Manifest,
@@ -53,8 +57,6 @@ function kindRank(kind: string): number {
   return index === -1 ? KIND_ORDER.length : index;
 }
 
-const UNSUPPORTED_STRATEGIES = [STRATEGY_ANNOTATIONS.recreate, STRATEGY_ANNOTATIONS.replace];
-
 /** The manifests the stage deploys, as written (text) or as its artifact holds them. */
 async function sourceManifests(ctx: TaskContext, fields: DeployManifestFields): Promise<unknown[]> {
   if (fields.source === 'text') return flattenLists(fields.manifests ?? []);
@@ -62,15 +64,32 @@ async function sourceManifests(ctx: TaskContext, fields: DeployManifestFields): 
   return flattenLists(await manifestsInArtifact(ctx, artifact, fields.manifestArtifactAccount));
 }
 
-/** Docker images bound to the stage (`requiredArtifacts`, `requiredArtifactIds`), replacing matching `image:` fields. */
-function boundImages(ctx: TaskContext, fields: DeployManifestFields): BoundImage[] {
-  const artifacts = [
+/** The artifacts bound to the stage (`requiredArtifacts`, `requiredArtifactIds`). */
+function requiredArtifacts(ctx: TaskContext, fields: DeployManifestFields): Artifact[] {
+  return [
     ...(fields.requiredArtifacts ?? []).map((required) => required.artifact ?? (required.expectedArtifact?.id === undefined ? undefined : requireBoundArtifact(ctx, required.expectedArtifact.id, 'requiredArtifacts'))),
     ...(fields.requiredArtifactIds ?? []).map((id) => requireBoundArtifact(ctx, id, 'requiredArtifactIds')),
-  ];
+  ].filter((artifact): artifact is Artifact => artifact !== undefined);
+}
+
+/** Bound docker images replace matching `image:` fields. */
+function boundImages(artifacts: readonly Artifact[]): BoundImage[] {
   return artifacts.flatMap((artifact) =>
-    artifact?.type === 'docker/image' && artifact.name !== undefined && artifact.reference !== undefined ? [{ name: artifact.name, reference: artifact.reference }] : [],
+    artifact.type === 'docker/image' && artifact.name !== undefined && artifact.reference !== undefined ? [{ name: artifact.name, reference: artifact.reference }] : [],
   );
+}
+
+/**
+ * Bound `kubernetes/configMap` and `kubernetes/secret` artifacts (an earlier deployManifest's, by
+ * their base name) rename the references to them to the version they name, as clouddriver's
+ * artifact replacer does.
+ */
+function boundObjects(artifacts: readonly Artifact[]): Renamed[] {
+  const kinds: Record<string, string> = { 'kubernetes/configMap': 'ConfigMap', 'kubernetes/secret': 'Secret' };
+  return artifacts.flatMap((artifact) => {
+    const kind = kinds[artifact.type];
+    return kind !== undefined && artifact.name !== undefined && artifact.reference !== undefined ? [{ kind, from: artifact.name, to: artifact.reference }] : [];
+  });
 }
 
 function contentHash(manifest: Manifest): string {
@@ -112,8 +131,6 @@ async function prepare(client: KubernetesManifests, values: unknown[], fields: D
   const ownKinds = definedInStage(values);
   for (const [index, value] of values.entries()) {
     const manifest = checkManifest(value, index);
-    const unsupported = UNSUPPORTED_STRATEGIES.find((annotation) => annotationsOf(manifest)[annotation] === 'true');
-    if (unsupported !== undefined) throw new ManifestProblem(`${describeManifest(manifest, index)}: ${unsupported} is not supported yet`);
     let resource: ApiResource;
     try {
       resource = await client.resourceFor(manifest.kind, manifest.apiVersion);
@@ -155,10 +172,16 @@ function nameOf(object: KubeJson): string {
 }
 
 /** Decides each versioned object's version (reusing an identical one), the renames that follow, and what is unchanged. */
-async function plan(client: KubernetesManifests, items: Prepared[], app: string, images: BoundImage[]): Promise<Planned[]> {
-  const withBoundImages = items.map((item) => ({ ...item, manifest: bindImages(item.manifest, images).manifest }));
+async function plan(client: KubernetesManifests, items: Prepared[], app: string, required: readonly Artifact[]): Promise<{ planned: Planned[]; boundImages: string[] }> {
+  const images = boundImages(required);
+  const bound = new Set<string>();
+  const withBoundImages = items.map((item) => {
+    const binding = bindImages(item.manifest, images);
+    for (const image of binding.bound) bound.add(image);
+    return { ...item, manifest: binding.manifest };
+  });
   const planned: Planned[] = [];
-  const renamed: Renamed[] = [];
+  const renamed: Renamed[] = boundObjects(required);
   // Versioned kinds first: the others' references to them are rewritten before they are hashed.
   for (const item of withBoundImages.filter((candidate) => isVersioned(candidate.manifest))) {
     const base = item.manifest.metadata.name;
@@ -183,10 +206,33 @@ async function plan(client: KubernetesManifests, items: Prepared[], app: string,
     const hash = contentHash(labelled);
     const live = await client.get(item.resource, item.namespace, item.manifest.metadata.name);
     const manifest = withAnnotations(useSourceCapacity(labelled, live), { [CONTENT_HASH_ANNOTATION]: hash });
-    const unchanged = live !== null && annotationsOf(live)[CONTENT_HASH_ANNOTATION] === hash;
+    // One being deleted (a recreate cut short) is not there to keep: it is created again once gone.
+    const unchanged = live !== null && !isDeleting(live) && annotationsOf(live)[CONTENT_HASH_ANNOTATION] === hash;
     planned.push({ ...item, manifest, name: item.manifest.metadata.name, hash, unchanged, prune: [] });
   }
-  return planned.sort((a, b) => kindRank(a.manifest.kind) - kindRank(b.manifest.kind) || a.index - b.index);
+  return { planned: planned.sort((a, b) => kindRank(a.manifest.kind) - kindRank(b.manifest.kind) || a.index - b.index), boundImages: [...bound] };
+}
+
+function isDeleting(object: KubeJson): boolean {
+  return isPlainObject(object.metadata) && typeof object.metadata.deletionTimestamp === 'string';
+}
+
+/**
+ * Writes one object by its deploy strategy. Recreate deletes the live object and creates the new
+ * one only once the old is gone; until then the task runs again, and a re-run after a crash
+ * between the two finds nothing (or the object still going) and creates it: never a failure.
+ */
+async function deployOne(client: KubernetesManifests, item: Planned): Promise<KubeJson> {
+  const manifest = { ...item.manifest, metadata: { ...item.manifest.metadata, ...(item.namespace === undefined ? {} : { namespace: item.namespace }) } };
+  const strategy = deployStrategy(item.manifest);
+  if (strategy === 'replace') return client.replace(manifest);
+  if (strategy === 'recreate') {
+    await client.delete(item.resource, item.namespace, item.name, { propagationPolicy: 'Foreground' });
+    if (await client.get(item.resource, item.namespace, item.name) !== null) {
+      throw new TransientTaskError(`${describeManifest(item.manifest, item.index)}: waiting for the old ${spinnakerName({ kind: item.resource.kind, name: item.name })} to be deleted before recreating it (strategy.spinnaker.io/recreate)`);
+    }
+  }
+  return client.apply(manifest);
 }
 
 /** strategy.spinnaker.io/use-source-capacity: keep the live object's replicas (an autoscaler's choice) instead of the manifest's. */
@@ -198,7 +244,7 @@ function useSourceCapacity(manifest: Manifest, live: KubeJson | null): Manifest 
 }
 
 /** Spinnaker's artifact of a deployed object: `kubernetes/<kind>`, named by its base name, a version for versioned ones. */
-function createdArtifact(item: Planned): Record<string, string> {
+function createdArtifact(item: Planned): Artifact {
   const annotations = annotationsOf(item.manifest);
   const version = annotations[ARTIFACT_ANNOTATIONS.version];
   return {
@@ -227,10 +273,13 @@ export const deployManifestTask = manifestTask({
     const client = manifestsOf(ctx, fields);
     const app = fields.moniker?.app ?? ctx.execution.application;
     let planned: Planned[];
+    let bound: string[];
+    let required: Artifact[] = [];
     try {
       const values = await sourceManifests(ctx, fields);
       if (values.length === 0) throw new TaskFailure('there are no manifests to deploy');
-      planned = await plan(client, await prepare(client, values, fields), app, boundImages(ctx, fields));
+      required = requiredArtifacts(ctx, fields);
+      ({ planned, boundImages: bound } = await plan(client, await prepare(client, values, fields), app, required));
     } catch (error) {
       if (error instanceof ManifestProblem) throw new TaskFailure(error.message);
       throw error;
@@ -240,7 +289,7 @@ export const deployManifestTask = manifestTask({
     for (const item of planned) {
       if (item.unchanged) continue;
       try {
-        applied.push(await client.apply({ ...item.manifest, metadata: { ...item.manifest.metadata, ...(item.namespace === undefined ? {} : { namespace: item.namespace }) } }));
+        applied.push(await deployOne(client, item));
       } catch (error) {
         // A CRD applied a moment ago may not serve its kind yet: the task runs again (idempotently) until it does.
         if (isProviderError(error) && error.kind === 'NotFound' && planned.some((other) => other.manifest.kind === 'CustomResourceDefinition')) {
@@ -281,6 +330,12 @@ export const deployManifestTask = manifestTask({
       stageId: ctx.stage.id,
     }));
 
+    // Orca's PromoteManifestKatoOutputsTask and BindProducedArtifactsTask: the deployed objects are
+    // the stage's artifacts (`kubernetes/deployment` named by base name, the version deployed as
+    // reference), and the stage's own expected artifacts bind to them for later stages.
+    const created = planned.map(createdArtifact);
+    const produced = bindFromExecution(fields.expectedArtifacts ?? [], created, 'the manifests deployed');
+    if (!produced.ok) throw new TaskFailure(`expectedArtifacts: ${produced.reason}`);
     const refs = refsOf(planned);
     return {
       status: 'SUCCEEDED',
@@ -291,7 +346,10 @@ export const deployManifestTask = manifestTask({
         'outputs.manifests': applied,
         'outputs.unchangedManifests': planned.filter((item) => item.unchanged).map((item) => spinnakerName({ kind: item.resource.kind, name: item.name })),
         'outputs.prunedManifests': pruned,
-        'outputs.createdArtifacts': planned.map(createdArtifact),
+        'outputs.createdArtifacts': created,
+        'outputs.boundArtifacts': [...bound.map(imageArtifactOf), ...required.filter((artifact) => boundObjects([artifact]).length > 0)],
+        artifacts: created,
+        resolvedExpectedArtifacts: produced.resolvedExpectedArtifacts,
       },
       effect: async (sql) => {
         await recordDeployedManifests(sql as SqlClient, deployed);

@@ -45,6 +45,47 @@ describe('manifest tasks, repeated as after a crash', () => {
     expect(names('configmaps')).toEqual(['settings-v000', 'settings-v001']);
   });
 
+  it('recreate deletes and creates anew; a crash between the two creates it on the repeat; unchanged content is left alone', async () => {
+    const flags = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags', annotations: { 'strategy.spinnaker.io/versioned': 'false', 'strategy.spinnaker.io/recreate': 'true' } }, data: { value } });
+    const uid = () => String(fake.state.get('configmaps', 'flags', 'ns1')?.metadata.uid);
+    await deployManifestTask.run(deployContext([flags('a')]));
+    const first = uid();
+    await deployManifestTask.run(deployContext([flags('b')]));
+    const second = uid();
+    expect(second).not.toBe(first);
+    // The worker deleted the old object and died before creating the new one: the repeat creates it.
+    await fetch(`${fake.url}/api/v1/namespaces/ns1/configmaps/flags`, { method: 'DELETE' });
+    const resumed = await deployManifestTask.run(deployContext([flags('c')]));
+    expect(resumed).toMatchObject({ status: 'SUCCEEDED' });
+    expect(fake.state.get('configmaps', 'flags', 'ns1')?.data).toEqual({ value: 'c' });
+    const third = uid();
+    const repeated = await deployManifestTask.run(deployContext([flags('c')]));
+    expect(repeated).toMatchObject({ outputs: { 'outputs.unchangedManifests': ['configMap flags'] } });
+    expect(uid()).toBe(third);
+  });
+
+  it('replace writes the whole object, creating it when absent, and a repeat converges', async () => {
+    const limits = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'limits', annotations: { 'strategy.spinnaker.io/versioned': 'false', 'strategy.spinnaker.io/replace': 'true' } }, data });
+    await deployManifestTask.run(deployContext([limits({ a: '1', b: '2' })]));
+    expect(fake.state.get('configmaps', 'limits', 'ns1')?.data).toEqual({ a: '1', b: '2' });
+    const ctx = deployContext([limits({ a: '1' })]);
+    await deployManifestTask.run(ctx);
+    await deployManifestTask.run(ctx);
+    expect(fake.state.get('configmaps', 'limits', 'ns1')?.data).toEqual({ a: '1' });
+    // PUT of an absent object answers 404, so the first one is created; the repeat changes nothing.
+    const writes = fake.requests().filter((request) => request.method !== 'GET' && request.path.includes('/configmaps'));
+    expect(writes.slice(-3).map((request) => request.method)).toEqual(['PUT', 'POST', 'PUT']);
+  });
+
+  it('binds the stage\'s expected artifacts to what it deployed, and fails naming one that matches nothing', async () => {
+    const stage = (expectedArtifacts: unknown[]) => makeTaskContext({ stage: { type: 'deployManifest', context: { account: 'k8s', manifests: [configMap('bound')], expectedArtifacts } }, task: { name: 'deployManifest' }, services: { providers: registry } });
+    const bound = await deployManifestTask.run(stage([{ id: 'cm', matchArtifact: { type: 'kubernetes/configMap', name: 'settings' } }]));
+    expect(bound.outputs).toMatchObject({ resolvedExpectedArtifacts: [{ id: 'cm', boundArtifact: { type: 'kubernetes/configMap', name: 'settings', reference: expect.stringMatching(/^settings-v\d{3}$/) } }] });
+    expect(await deployManifestTask.run(stage([{ id: 'svc', matchArtifact: { type: 'kubernetes/service' } }]))).toEqual({
+      status: 'TERMINAL', error: 'expectedArtifacts: expected artifact "svc" matches none of the 1 artifacts of the manifests deployed and has no default (useDefaultArtifact)',
+    });
+  });
+
   it('deploys the manifests of a bound embedded/base64 artifact, with a bound docker image replacing the image', async () => {
     const yaml = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: worker}', 'spec:', '  selector: {matchLabels: {app: worker}}',
       '  template:', '    metadata: {labels: {app: worker}}', '    spec: {containers: [{name: worker, image: "registry.local/worker:placeholder"}]}', '---',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { artifactSchema } from '../../artifacts';
+import { artifactSchema, expectedArtifactSchema } from '../../artifacts';
 import { isPlainObject } from '../../celValues';
 import { allowExpressions } from '../allowExpressions';
 import { checkAccount, nonEmptyText } from '../fields';
@@ -44,6 +44,11 @@ export const deployManifestShape = {
   requiredArtifactIds: z.array(z.string()).optional(),
   requiredArtifacts: z.array(requiredArtifact).optional(),
   trafficManagement: trafficManagement.optional(),
+  /**
+   * Deck's "Produces Artifacts": expected artifacts bound to what the stage deployed (orca's
+   * BindProducedArtifactsTask), so a later stage names a deployed object by this id.
+   */
+  expectedArtifacts: z.array(expectedArtifactSchema).optional(),
 };
 
 interface DeploySource {

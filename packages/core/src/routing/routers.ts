@@ -27,7 +27,10 @@ export const ROUTER_RULES: Readonly<Record<TrafficRouter, { features: readonly R
   // ALB listener rules: http-header (the cookie on the Cookie header) and path-pattern conditions
   // match with wildcards only; the sticky share is a weighted forward with ALB's stickiness.
   awsTargetGroups: { features: ['headerEquals', 'cookie', 'pathPrefix', 'stickyPercentage'], why: 'ALB listener rules match with wildcards, not regexes' },
-  gcpBackendService: { features: [], why: 'the gcp provider does not write URL map route rules yet' },
+  // URL map route rules: header exactMatch / regexMatch, the cookie on the Cookie header by
+  // regexMatch, the path by fullPathMatch / prefixMatch; the percentage is a weightedBackendServices
+  // route action over requests carrying the user's key, picked per request (not per user).
+  gcpBackendService: { features: RULE_FEATURES },
 };
 
 /** The features a stage's rules use, each with the path of the field that asks for it. */

@@ -8,6 +8,7 @@ import type { CloudProvider, ServerGroupRef, ServerGroupSpec } from '../CloudPro
 import { isProviderError, type ProviderError } from '../errors';
 import { ProviderRegistry } from '../ProviderRegistry';
 import type { RetryOptions } from '../retry';
+import { UrlMapsClient } from '@google-cloud/compute';
 import { GceClient } from './client';
 import { clientOptions } from './connection';
 import { GcpProvider } from './GcpProvider';
@@ -233,6 +234,95 @@ describe('GcpProvider against the fake Compute API', () => {
     expect(bad.kind).toBe('Fatal');
     expect(bad.reason).toContain('sum to 100');
     await provider().disable(refOf(b));
+  });
+
+  it('routes an A/B experiment through URL map route rules to the variant\'s own backend service; a re-run writes nothing; weights end it', async () => {
+    const { group, cluster, clusterRef } = newCluster();
+    const sharedName = `${cluster}-bs`;
+    const otherName = `${cluster}-api`;
+    await seedGcp(account, { backendServices: [sharedName, otherName] });
+    const link = (name: string) => `https://www.googleapis.com/compute/v1/projects/${account.project}/global/backendServices/${name}`;
+    const options = clientOptions(account, {});
+    const gce = new GceClient(options, account.project, account.name);
+    const urlMaps = new UrlMapsClient(options);
+    try {
+      const path = (name: string) => `global/backendServices/${name}`;
+      await gce.mutate({ operation: 'seed', region: REGION }, () =>
+        urlMaps.insert({
+          project: account.project,
+          urlMapResource: {
+            name: cluster, defaultService: path(sharedName), hostRules: [{ hosts: ['*'], pathMatcher: 'web' }],
+            pathMatchers: [{ name: 'web', defaultService: path(sharedName), routeRules: [{ priority: 5, matchRules: [{ prefixMatch: '/api/' }], service: path(otherName) }] }],
+          },
+        }),
+      );
+    } finally {
+      await Promise.all([gce.close(), urlMaps.close()]);
+    }
+    const settings = { backendService: sharedName, urlMap: cluster };
+    const [old, control, variant] = [group(1, { settings, enabled: true }), group(2, { settings, enabled: true }), group(3, { settings })];
+    for (const spec of [old, control, variant]) await provider().createServerGroup(spec);
+    const routing = {
+      control: control.name,
+      variant: variant.name,
+      rules: [{ header: { name: 'X-Variant', equals: 'b' } }, { header: { name: 'X-Beta', regex: 'yes|1' } }, { cookie: { name: 'group', equals: 'beta' }, pathPrefix: '/shop' }],
+      percentage: { percent: 10, cookie: 'uid' },
+    };
+    await provider().setRequestRouting(clusterRef, routing);
+
+    const ab = `${cluster}-ab`;
+    expect(backendsOf(fake, ab)).toEqual({ [variant.name]: 1 });
+    expect(backendsOf(fake, sharedName)).toEqual({ [control.name]: 1 });
+    const map = () => fake.urlMaps().find((candidate) => candidate.name === cluster) as { fingerprint: string; pathMatchers: { routeRules: { priority: number; matchRules: unknown[] }[] }[] };
+    const rules = () => map().pathMatchers[0]?.routeRules ?? [];
+    expect(rules().map((rule) => rule.priority)).toEqual([5, 6, 7]);
+    expect(rules()[1]?.matchRules).toEqual([
+      { prefixMatch: '/', headerMatches: [{ headerName: 'X-Variant', exactMatch: 'b' }] },
+      { prefixMatch: '/', headerMatches: [{ headerName: 'X-Beta', regexMatch: 'yes|1' }] },
+      { fullPathMatch: '/shop', headerMatches: [{ headerName: 'Cookie', regexMatch: '(?:.*;\\s*)?group=beta(?:;.*)?' }] },
+      { prefixMatch: '/shop/', headerMatches: [{ headerName: 'Cookie', regexMatch: '(?:.*;\\s*)?group=beta(?:;.*)?' }] },
+    ]);
+    // Per request, as the load balancer would pick.
+    const to = (path: string, headers: Record<string, string> = {}) => fake.routeUrlMap(cluster, { path, headers }).services;
+    const only = (name: string) => [{ service: link(name), weight: 1 }];
+    expect(to('/', { 'x-variant': 'b' })).toEqual(only(ab));
+    expect(to('/', { 'X-Variant': 'a' })).toEqual(only(sharedName));
+    expect(to('/', { 'X-Beta': '1' })).toEqual(only(ab));
+    expect(to('/', { 'X-Beta': '12' })).toEqual(only(sharedName));
+    expect(to('/shop/cart', { Cookie: 'a=1; group=beta' })).toEqual(only(ab));
+    expect(to('/shop', { Cookie: 'group=beta; a=1' })).toEqual(only(ab));
+    expect(to('/shopping', { Cookie: 'group=beta' })).toEqual(only(sharedName));
+    expect(to('/shop', { Cookie: 'subgroup=beta' })).toEqual(only(sharedName));
+    expect(to('/api/x', { 'X-Variant': 'b' })).toEqual(only(otherName));
+    expect(to('/', { Cookie: 'a=1; uid=42' })).toEqual([{ service: link(ab), weight: 100 }, { service: link(sharedName), weight: 900 }]);
+    expect(to('/', { Cookie: 'uid=' })).toEqual(only(sharedName));
+
+    const fingerprints = () => [map().fingerprint, ...[ab, sharedName].map((name) => fake.backendServices().find((service) => service.name === name)?.fingerprint)];
+    const before = fingerprints();
+    const calls = fake.requests().length;
+    await provider().setRequestRouting(clusterRef, routing);
+    expect(fake.requests().slice(calls).filter((request) => request.method !== 'GET')).toEqual([]);
+    expect(fingerprints()).toEqual(before);
+
+    await provider().setRequestRouting(clusterRef, { ...routing, rules: [{ pathPrefix: '/beta/' }], percentage: undefined });
+    expect(rules().map((rule) => [rule.priority, rule.matchRules])).toEqual([
+      [5, [{ prefixMatch: '/api/' }]],
+      [6, [{ prefixMatch: '/beta/' }]],
+    ]);
+
+    await provider().setTrafficWeights(clusterRef, { [control.name]: 100 });
+    expect(rules().map((rule) => rule.priority)).toEqual([5]);
+    expect(fake.backendServices().some((service) => service.name === ab)).toBe(false);
+    expect(backendsOf(fake, sharedName)).toEqual({ [control.name]: 1 });
+    expect(to('/', { 'x-variant': 'b' })).toEqual(only(sharedName));
+
+    // enable (and disable) end an experiment too.
+    await provider().setRequestRouting(clusterRef, routing);
+    await provider().enable(refOf(variant));
+    expect(rules().map((rule) => rule.priority)).toEqual([5]);
+    expect(fake.backendServices().some((service) => service.name === ab)).toBe(false);
+    expect(backendsOf(fake, sharedName)).toEqual({ [control.name]: 1, [variant.name]: 1 });
+    for (const spec of [old, control, variant]) await provider().disable(refOf(spec));
   });
 
   it('a stale fingerprint is a Conflict that the registry retries by reading again', async () => {

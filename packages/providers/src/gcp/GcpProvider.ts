@@ -32,16 +32,19 @@ import {
   describeMig,
   machineTypeOf,
   readMigDescription,
+  urlMapOf,
   type BackendServiceRef,
   type Placement,
 } from './resources';
 import { backendHealthByInstance, groupInstances, isOurTemplate, toServerGroup } from './serverGroup';
 import { gcpServerGroupSettingsSchema, type GcpServerGroupSettings } from './settings';
+import { abBackendServiceName, canonicalRule, gcpRouteRules, routesTo, sameService } from './routeRules';
 import { isServing, weightedBackends, withBackend, withoutBackend } from './traffic';
 
 type InstanceGroupManager = protos.google.cloud.compute.v1.IInstanceGroupManager;
 type InstanceTemplate = protos.google.cloud.compute.v1.IInstanceTemplate;
 type BackendService = protos.google.cloud.compute.v1.IBackendService;
+type UrlMap = protos.google.cloud.compute.v1.IUrlMap;
 
 export interface GcpProviderOptions extends GceClientTimeouts {
   /** Where `credentials.env` is read. */
@@ -170,10 +173,44 @@ export class GcpProvider implements CloudProvider {
     return this.setTraffic(ref.name, false, this.scopes.forServerGroup(ref, 'disable'));
   }
 
-  /** Routing by request is not carried here (core's ROUTER_RULES.gcpBackendService): a pipeline save refuses such a stage first. */
+  /**
+   * URL map route rules (gcp/routeRules.ts): the variant serves from the cluster's A/B backend
+   * service (`<cluster>-ab`, made like the cluster's backend service), out of the shared one, and
+   * each path matcher of `settings.urlMap` whose default service is the cluster's backend service
+   * gets route rules after all its others (so only requests that reached the cluster are split)
+   * sending the matching ones there. A re-run finds the rules by what they route to and writes
+   * the URL map only when they differ; setTrafficWeights, enable and disable end the experiment.
+   */
   async setRequestRouting(cluster: ClusterRef, routing: RequestRouting): Promise<void> {
     const scope = this.scopes.forCluster(cluster, 'setRequestRouting');
-    throw this.scopes.fatal(scope, routingRefusal('gcpBackendService', routing) ?? 'cannot route by request');
+    const refusal = routingRefusal('gcpBackendService', routing);
+    if (refusal !== undefined) throw this.scopes.fatal(scope, refusal);
+    const migs = await this.migsOf(cluster.cluster, scope);
+    const byName = new Map(migs.map((mig) => [mig.name ?? '', mig]));
+    const control = byName.get(routing.control);
+    const variant = byName.get(routing.variant);
+    if (control === undefined || variant === undefined) throw this.gce.error('NotFound', scope, `server group ${control === undefined ? routing.control : routing.variant} is not in cluster ${cluster.cluster}`);
+    const template = await this.templateOf(control, scope);
+    const shared = backendServiceOf(template);
+    const urlMap = urlMapOf(template);
+    if (shared === undefined || urlMap === undefined) {
+      throw this.scopes.fatal(scope, `server group ${routing.control} has no ${shared === undefined ? 'backend service (settings.backendService)' : 'URL map (settings.urlMap)'}: URL map route rules need the cluster's backend service and URL map`);
+    }
+    const sharedService = await this.findBackendService(shared, scope);
+    if (sharedService === null) throw this.gce.error('NotFound', { ...scope, resource: { type: 'backendService', name: shared.name } }, `backend service ${shared.name} does not exist`);
+    const ab = await this.ensureAbBackendService(cluster.cluster, shared, sharedService, scope);
+    const region = scope.region;
+    const variantGroup = this.instanceGroupOf(variant, region);
+
+    // The variant joins its own backend service before the URL map sends requests there, and leaves the shared one after.
+    await this.editBackends(ab.ref, scope, (backends) => withBackend(backends, variantGroup, 1));
+    await this.setMigTraffic(control, template, true, scope);
+    await this.writeRouteRules(urlMap, shared, sharedService.selfLink ?? '', ab.selfLink, routing, scope);
+    const leaving = migs.filter((mig) => mig.name !== routing.control).map((mig) => this.instanceGroupOf(mig, region));
+    await this.editBackends(shared, scope, (backends) => {
+      const kept = leaving.reduce((current, group) => withoutBackend(current, group) ?? current, backends);
+      return kept.length === backends.length ? null : kept;
+    });
   }
 
   /**
@@ -185,6 +222,7 @@ export class GcpProvider implements CloudProvider {
   async setTrafficWeights(cluster: ClusterRef, weights: Record<string, number>): Promise<void> {
     const scope = this.scopes.forCluster(cluster, 'setTrafficWeights');
     const migs = await this.migsOf(cluster.cluster, scope);
+    await this.endRequestRouting(cluster.cluster, migs, scope);
     const problem = weightsProblem(weights, migs.map((mig) => mig.name ?? ''));
     if (problem !== undefined) throw this.scopes.fatal(scope, problem);
     const byService = new Map<string, { service: BackendServiceRef; groups: Map<string, string> }>();
@@ -321,7 +359,124 @@ export class GcpProvider implements CloudProvider {
 
   private async setTraffic(name: string, enabled: boolean, scope: Scope): Promise<void> {
     const mig = await this.requireMig(name, scope);
-    await this.setMigTraffic(mig, await this.templateOf(mig, scope), enabled, scope);
+    const template = await this.templateOf(mig, scope);
+    const cluster = parseServerGroupName(name)?.cluster;
+    // Only a group with a URL map can be in an experiment: the others make no extra call.
+    if (cluster !== undefined && urlMapOf(template) !== undefined) await this.endRequestRouting(cluster, [mig], scope);
+    await this.setMigTraffic(mig, template, enabled, scope);
+  }
+
+  /** The cluster's A/B backend service, made like its shared one; found by name on a re-run. */
+  private async ensureAbBackendService(cluster: string, shared: BackendServiceRef, sharedService: BackendService, scope: Scope): Promise<{ ref: BackendServiceRef; selfLink: string }> {
+    const ref: BackendServiceRef = { name: abBackendServiceName(cluster), regional: shared.regional };
+    const serviceScope: Scope = { ...scope, resource: { type: 'backendService', name: ref.name } };
+    const check = (existing: BackendService): { ref: BackendServiceRef; selfLink: string } => {
+      if (existing.protocol !== sharedService.protocol || existing.loadBalancingScheme !== sharedService.loadBalancingScheme) {
+        throw this.scopes.conflict(serviceScope, `backend service ${ref.name} exists and is not like the cluster's ${shared.name} (protocol, load balancing scheme); Gantry would use it for the A/B variant`);
+      }
+      return { ref, selfLink: existing.selfLink ?? '' };
+    };
+    const existing = await this.findBackendService(ref, scope);
+    if (existing !== null) return check(existing);
+    const resource: BackendService = { name: ref.name, description: `Gantry A/B variant of cluster ${cluster} (removed when the experiment ends)` };
+    for (const field of ['protocol', 'loadBalancingScheme', 'healthChecks', 'portName', 'port', 'timeoutSec', 'connectionDraining', 'localityLbPolicy', 'sessionAffinity'] as const) {
+      const value = sharedService[field];
+      if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) Object.assign(resource, { [field]: value });
+    }
+    const region = scope.region;
+    await this.gce.insert(serviceScope, (c) =>
+      ref.regional
+        ? c.regionBackendServices.insert({ project: c.project, region, backendServiceResource: resource }, c.options)
+        : c.backendServices.insert({ project: c.project, backendServiceResource: resource }, c.options),
+    );
+    const made = await this.findBackendService(ref, scope);
+    if (made === null) throw this.gce.error('Transient', serviceScope, `backend service ${ref.name} was created but cannot be read yet`);
+    return check(made);
+  }
+
+  private async findUrlMap(name: string, regional: boolean, scope: Scope): Promise<UrlMap | null> {
+    const region = scope.region;
+    const found = await this.gce.find({ ...scope, resource: { type: 'urlMap', name } }, (c) =>
+      regional ? c.regionUrlMaps.get({ project: c.project, region, urlMap: name }, c.options) : c.urlMaps.get({ project: c.project, urlMap: name }, c.options),
+    );
+    return found?.[0] ?? null;
+  }
+
+  /** Writes the whole URL map with the fingerprint just read (412 → Conflict, retried by reading again). */
+  private async updateUrlMap(map: UrlMap, regional: boolean, scope: Scope): Promise<void> {
+    const name = map.name ?? '';
+    const region = scope.region;
+    await this.gce.mutate({ ...scope, resource: { type: 'urlMap', name } }, (c) =>
+      regional
+        ? c.regionUrlMaps.update({ project: c.project, region, urlMap: name, urlMapResource: map }, c.options)
+        : c.urlMaps.update({ project: c.project, urlMap: name, urlMapResource: map }, c.options),
+    );
+  }
+
+  /**
+   * The route rules routing to the A/B backend service made to be the routing's, after every other
+   * rule of each path matcher whose default service is the cluster's; nothing is written when they
+   * already are (one update of the whole map otherwise, so the change is atomic).
+   */
+  private async writeRouteRules(name: string, shared: BackendServiceRef, sharedLink: string, abLink: string, routing: RequestRouting, scope: Scope): Promise<void> {
+    const map = await this.findUrlMap(name, shared.regional, scope);
+    if (map === null) throw this.gce.error('NotFound', { ...scope, resource: { type: 'urlMap', name } }, `URL map ${name} does not exist${shared.regional ? ` in region ${scope.region}` : ''}`);
+    const matchers = map.pathMatchers ?? [];
+    if (!matchers.some((matcher) => sameService(matcher.defaultService, sharedLink))) {
+      throw this.scopes.fatal(scope, `URL map ${name} has no path matcher whose default service is backend service ${shared.name}: the cluster's requests must reach it through a path matcher`);
+    }
+    let changed = false;
+    const pathMatchers = matchers.map((matcher) => {
+      if (!sameService(matcher.defaultService, sharedLink)) return matcher;
+      const rules = matcher.routeRules ?? [];
+      const others = rules.filter((rule) => !routesTo(rule, abLink));
+      const ours = rules.filter((rule) => routesTo(rule, abLink));
+      const first = Math.max(0, ...others.map((rule) => Number(rule.priority ?? 0))) + 1;
+      const wanted = gcpRouteRules(routing, abLink, sharedLink, first);
+      if (ours.length === wanted.length && ours.every((rule, index) => canonicalRule(rule) === canonicalRule(wanted[index] ?? {}))) return matcher;
+      changed = true;
+      return { ...matcher, routeRules: [...others, ...wanted] };
+    });
+    if (changed) await this.updateUrlMap({ ...map, pathMatchers }, shared.regional, scope);
+  }
+
+  /**
+   * Ends the cluster's experiment, if one runs: the route rules to its A/B backend service taken
+   * out of the URL map, then that backend service deleted. Each step finds what is left, so a
+   * re-run finishes it; the variant rejoins the shared backend service through enable or weights.
+   */
+  private async endRequestRouting(cluster: string, migs: readonly InstanceGroupManager[], scope: Scope): Promise<void> {
+    let template: InstanceTemplate | null = null;
+    for (const mig of migs) {
+      const candidate = await this.templateOf(mig, scope);
+      if (urlMapOf(candidate) !== undefined) {
+        template = candidate;
+        break;
+      }
+    }
+    const shared = backendServiceOf(template);
+    const urlMap = urlMapOf(template);
+    if (shared === undefined || urlMap === undefined) return;
+    const ref: BackendServiceRef = { name: abBackendServiceName(cluster), regional: shared.regional };
+    const ab = await this.findBackendService(ref, scope);
+    if (ab === null) return;
+    const abLink = ab.selfLink ?? '';
+    const map = await this.findUrlMap(urlMap, shared.regional, scope);
+    if (map !== null) {
+      let changed = false;
+      const pathMatchers = (map.pathMatchers ?? []).map((matcher) => {
+        const rules = matcher.routeRules ?? [];
+        const kept = rules.filter((rule) => !routesTo(rule, abLink));
+        if (kept.length === rules.length) return matcher;
+        changed = true;
+        return { ...matcher, routeRules: kept };
+      });
+      if (changed) await this.updateUrlMap({ ...map, pathMatchers }, shared.regional, scope);
+    }
+    const region = scope.region;
+    await this.deleteIgnoringNotFound({ ...scope, resource: { type: 'backendService', name: ref.name } }, (c) =>
+      ref.regional ? c.regionBackendServices.delete({ project: c.project, region, backendService: ref.name }, c.options) : c.backendServices.delete({ project: c.project, backendService: ref.name }, c.options),
+    );
   }
 
   private async setMigTraffic(mig: InstanceGroupManager, template: InstanceTemplate | null, enabled: boolean, scope: Scope): Promise<void> {

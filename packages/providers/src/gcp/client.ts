@@ -7,6 +7,8 @@ import {
   RegionBackendServicesClient,
   RegionInstanceGroupManagersClient,
   RegionOperationsClient,
+  RegionUrlMapsClient,
+  UrlMapsClient,
   ZoneOperationsClient,
   type protos,
 } from '@google-cloud/compute';
@@ -31,6 +33,8 @@ export interface ComputeApis {
   migs: RegionInstanceGroupManagersClient;
   backendServices: BackendServicesClient;
   regionBackendServices: RegionBackendServicesClient;
+  urlMaps: UrlMapsClient;
+  regionUrlMaps: RegionUrlMapsClient;
   images: ImagesClient;
   /** Image builders (bake). */
   instances: InstancesClient;
@@ -82,6 +86,8 @@ export class GceClient {
       migs: new RegionInstanceGroupManagersClient(options),
       backendServices: new BackendServicesClient(options),
       regionBackendServices: new RegionBackendServicesClient(options),
+      urlMaps: new UrlMapsClient(options),
+      regionUrlMaps: new RegionUrlMapsClient(options),
       images: new ImagesClient(options),
       instances: new InstancesClient(options),
       globalOperations: new GlobalOperationsClient(options),
@@ -147,8 +153,8 @@ export class GceClient {
 
   /** Closes the clients' connections (tests; a worker keeps them for its lifetime). */
   async close(): Promise<void> {
-    const { templates, migs, backendServices, regionBackendServices, images, instances, globalOperations, regionOperations, zoneOperations } = this.apis;
-    const clients = [templates, migs, backendServices, regionBackendServices, images, instances, globalOperations, regionOperations, zoneOperations];
+    const { templates, migs, backendServices, regionBackendServices, urlMaps, regionUrlMaps, images, instances, globalOperations, regionOperations, zoneOperations } = this.apis;
+    const clients = [templates, migs, backendServices, regionBackendServices, urlMaps, regionUrlMaps, images, instances, globalOperations, regionOperations, zoneOperations];
     await Promise.all(clients.map((client) => client.close()));
   }
 

@@ -22,6 +22,8 @@ export const METADATA = {
   backendServices: 'backend-service-names',
   /** The regional backend services (in the group's region) it joins when enabled. */
   regionBackendServices: 'region-backend-service-names',
+  /** The URL map (in the backend service's scope) whose route rules carry an A/B experiment. */
+  urlMap: 'gantry-url-map',
 } as const;
 
 /** On baked images: what they hold, and the hash of the bake's inputs that finds them again. */

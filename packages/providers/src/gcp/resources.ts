@@ -64,6 +64,7 @@ export function buildInstanceTemplate(spec: ServerGroupSpec, settings: GcpServer
   if (settings.startupScript !== undefined) metadata[METADATA.startupScript] = settings.startupScript;
   if (settings.backendService !== undefined) {
     metadata[settings.regionalBackendService ? METADATA.regionBackendServices : METADATA.backendServices] = settings.backendService;
+    if (settings.urlMap !== undefined) metadata[METADATA.urlMap] = settings.urlMap;
   }
   const subnetwork = settings.subnetwork ?? placement.subnetwork;
   const properties: protos.google.cloud.compute.v1.IInstanceProperties = {
@@ -133,4 +134,10 @@ export function backendServiceOf(template: InstanceTemplate | null | undefined):
   if (global !== undefined) return { name: global, regional: false };
   const regional = value(METADATA.regionBackendServices);
   return regional === undefined ? undefined : { name: regional, regional: true };
+}
+
+/** The URL map a group's template names (settings.urlMap), if any. */
+export function urlMapOf(template: InstanceTemplate | null | undefined): string | undefined {
+  const items = template?.properties?.metadata?.items ?? [];
+  return items.find((item) => item.key === METADATA.urlMap)?.value?.trim() || undefined;
 }

@@ -20,7 +20,7 @@ const gceName = z.string().regex(GCE_NAME, 'a GCE resource name (lower-case lett
 const machineType = z.string().regex(/^([a-z0-9-]+|.*\/machineTypes\/[a-z0-9-]+)$/, 'a machine type such as e2-small');
 const port = z.number().int().min(1).max(65535);
 const OWNED_LABELS = new Set<string>(Object.values(LABELS));
-const OWNED_METADATA = new Set<string>([METADATA.backendServices, METADATA.regionBackendServices]);
+const OWNED_METADATA = new Set<string>([METADATA.backendServices, METADATA.regionBackendServices, METADATA.urlMap]);
 
 export const gcpServerGroupSettingsSchema = z
   .strictObject({
@@ -30,6 +30,12 @@ export const gcpServerGroupSettingsSchema = z
     machineType: machineType.optional(),
     /** The backend service enable/disable/weights act on (Spinnaker's backendServiceMetadata). */
     backendService: gceName.optional(),
+    /**
+     * The URL map sending the load balancer's requests to backendService (global, or regional with
+     * regionalBackendService): the abTest stage writes its route rules into the path matchers
+     * whose default service is backendService (docs/ab-testing.md).
+     */
+    urlMap: gceName.optional(),
     /** The backend service is regional (in the group's region) instead of global. */
     regionalBackendService: z.boolean().optional(),
     /** Default: the account's network, else `default`. A name, or a path/URL. */
@@ -69,6 +75,9 @@ export const gcpServerGroupSettingsSchema = z
     }
     if (settings.regionalBackendService !== undefined && settings.backendService === undefined) {
       context.addIssue({ code: 'custom', path: ['regionalBackendService'], message: 'goes with backendService' });
+    }
+    if (settings.urlMap !== undefined && settings.backendService === undefined) {
+      context.addIssue({ code: 'custom', path: ['urlMap'], message: 'goes with backendService' });
     }
   });
 

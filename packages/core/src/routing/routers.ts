@@ -28,9 +28,9 @@ export const ROUTER_RULES: Readonly<Record<TrafficRouter, { features: readonly R
   // match with wildcards only; the sticky share is a weighted forward with ALB's stickiness.
   awsTargetGroups: { features: ['headerEquals', 'cookie', 'pathPrefix', 'stickyPercentage'], why: 'ALB listener rules match with wildcards, not regexes' },
   // URL map route rules: header exactMatch / regexMatch, the cookie on the Cookie header by
-  // regexMatch, the path by fullPathMatch / prefixMatch; the percentage is a weightedBackendServices
-  // route action over requests carrying the user's key, picked per request (not per user).
-  gcpBackendService: { features: RULE_FEATURES },
+  // regexMatch, the path by fullPathMatch / prefixMatch; weightedBackendServices pick per request,
+  // so, like Gateway API and Istio, no sticky per-user share.
+  gcpBackendService: { features: ALL_BUT_STICKY, why: 'URL map weighted backend services pick per request, not per user' },
 };
 
 /** The features a stage's rules use, each with the path of the field that asks for it. */

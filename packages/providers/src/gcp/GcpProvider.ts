@@ -432,7 +432,7 @@ export class GcpProvider implements CloudProvider {
       const others = rules.filter((rule) => !routesTo(rule, abLink));
       const ours = rules.filter((rule) => routesTo(rule, abLink));
       const first = Math.max(0, ...others.map((rule) => Number(rule.priority ?? 0))) + 1;
-      const wanted = gcpRouteRules(routing, abLink, sharedLink, first);
+      const wanted = gcpRouteRules(routing, abLink, first);
       if (ours.length === wanted.length && ours.every((rule, index) => canonicalRule(rule) === canonicalRule(wanted[index] ?? {}))) return matcher;
       changed = true;
       return { ...matcher, routeRules: [...others, ...wanted] };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
-import type { RequestRouting, RequestRule, StickyPercentage } from '@gantry/core';
+import type { RequestRouting, RequestRule } from '@gantry/core';
 
 type RouteRule = protos.google.cloud.compute.v1.IHttpRouteRule;
 type MatchRule = protos.google.cloud.compute.v1.IHttpRouteRuleMatch;
@@ -16,12 +16,9 @@ type HeaderMatch = protos.google.cloud.compute.v1.IHttpHeaderMatch;
  * - a cookie is the `Cookie` header by `regexMatch` (`name=value` as a whole pair);
  * - a path prefix is element-wise as core's `pathHasPrefix`: `fullPathMatch` `/shop` or
  *   `prefixMatch` `/shop/` (GCE's prefixMatch alone is a plain string prefix);
- * - a sticky percentage is a last rule for requests that carry the user's key, with
- *   `weightedBackendServices` (variant `percent × 10` of 1,000): GCE picks per request, so the
- *   share is of requests, not of users (no hash of the key as the local proxy does).
+ * - no sticky percentage: `weightedBackendServices` pick per request, not per user (core's
+ *   ROUTER_RULES refuses it at save).
  */
-
-const WEIGHT_SCALE = 10;
 
 /** The cluster's A/B backend service: one per cluster at a time, named so a re-run finds it. */
 export function abBackendServiceName(cluster: string): string {
@@ -56,27 +53,9 @@ function matchRules(rule: RequestRule): MatchRule[] {
   return pathMatches(rule.pathPrefix).map((path) => (headers.length === 0 ? path : { ...path, headerMatches: headers }));
 }
 
-function stickyRule(sticky: StickyPercentage, variant: string, control: string): RouteRule {
-  // Only requests that carry the user's key are shared out; the others stay on the control, as with the local proxy.
-  const key: HeaderMatch = sticky.cookie !== undefined ? { headerName: 'Cookie', regexMatch: cookieRegex(sticky.cookie, '[^;]+') } : { headerName: sticky.header ?? '', presentMatch: true };
-  const variantWeight = Math.min(999, Math.max(1, Math.round(sticky.percent * WEIGHT_SCALE)));
-  return {
-    matchRules: [{ prefixMatch: '/', headerMatches: [key] }],
-    routeAction: {
-      weightedBackendServices: [
-        { backendService: variant, weight: variantWeight },
-        { backendService: control, weight: 100 * WEIGHT_SCALE - variantWeight },
-      ],
-    },
-  };
-}
-
-/** The route rules of a routing, in order (the sticky rule last), priorities from `first` on. */
-export function gcpRouteRules(routing: Pick<RequestRouting, 'rules' | 'percentage'>, variant: string, control: string, first: number): RouteRule[] {
-  const rules: RouteRule[] = [];
-  if (routing.rules.length > 0) rules.push({ matchRules: routing.rules.flatMap(matchRules), service: variant });
-  if (routing.percentage !== undefined) rules.push(stickyRule(routing.percentage, variant, control));
-  return rules.map((rule, index) => ({ priority: first + index, ...rule }));
+/** The route rule of a routing (none without rules), its priority `first`. */
+export function gcpRouteRules(routing: Pick<RequestRouting, 'rules'>, variant: string, first: number): RouteRule[] {
+  return routing.rules.length === 0 ? [] : [{ priority: first, matchRules: routing.rules.flatMap(matchRules), service: variant }];
 }
 
 /** Whether a route rule sends requests to `service` (a backend service URL). */

@@ -40,6 +40,9 @@ describe('npm run bench --quick', () => {
         engineWithoutOutbox: { executions: number; succeeded: number; transitions: number; transitionsPerSecond: number | null };
         outboxCost: number | null;
         ratio: number | null;
+        limit: { transitions: number };
+        limitRatio: number | null;
+        perTransition: { engine: { engineStatements: number }; limit: { engineStatements: number } };
       };
       expect(perBackend.raw.jobs).toBe(25);
       expect(perBackend.raw.jobsPerSecond).toEqual(expect.any(Number));
@@ -51,13 +54,20 @@ describe('npm run bench --quick', () => {
       // The previous design ran the same work in the same run, so the outbox's cost is a ratio of two real runs.
       expect(perBackend.engineWithoutOutbox).toMatchObject({ executions: 5, succeeded: 5, transitions: 25 });
       expect(perBackend.outboxCost).toEqual(expect.any(Number));
+      // The durable-commit limit ran the same chains in the same run, with its cost per transition counted.
+      expect(perBackend.limit).toMatchObject({ transitions: 25 });
+      expect(perBackend.limitRatio).toEqual(expect.any(Number));
+      expect(perBackend.perTransition.engine.engineStatements).toBeGreaterThan(0);
+      expect(perBackend.perTransition.limit.engineStatements).toBeGreaterThan(0);
     }
     expect(result.targets.map((t) => t.name)).toEqual([
       'redis: engine/raw throughput ratio',
+      'redis: engine/limit throughput ratio',
       'redis: engine transitions/s',
       'redis: p99 scheduling latency',
       'redis: outbox cost in transitions/s',
       'postgres: engine/raw throughput ratio',
+      'postgres: engine/limit throughput ratio',
       'postgres: engine transitions/s',
       'postgres: p99 scheduling latency',
       'postgres: outbox cost in transitions/s',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { recordDeployedManifests, rebaseDeployedManifest, recordDriftObservations, selectDeployedManifests, selectDrift, type DriftObservation } from './drift';
+import { forgetUnwatched, recordDeployedManifests, rebaseDeployedManifest, recordDriftObservations, selectDeployedManifests, selectDrift, type DriftObservation } from './drift';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -53,5 +53,18 @@ describe('deployed manifests', () => {
     await recordDeployedManifests(database.db.pool, [{ ...web, manifest }]);
     await rebaseDeployedManifest(database.db.pool, web, { ...manifest, metadata: { name: 'web', uid: 'u' }, spec: { replicas: 3, paused: false } }, { executionId: crypto.randomUUID(), stageId: crypto.randomUUID() });
     expect((await selectDeployedManifests(database.db.pool, { account: 'k8s' }))[0]?.manifest).toEqual({ ...manifest, spec: { replicas: 3 } });
+  });
+});
+
+describe('forgetUnwatched', () => {
+  it('drops the rows of objects no longer watched, checked before this check, and keeps the watched ones', async () => {
+    const at = new Date();
+    const api = { ...web, name: 'api' };
+    await recordDriftObservations(database.db.pool, [observation('in-sync'), { ...observation('in-sync'), ...api }], new Date(at.getTime() - 1000));
+    // Nothing watched at all is a valid check too (the first start of a server with no deploys).
+    expect(await forgetUnwatched(database.db.pool, [web], new Date(at.getTime() - 5000))).toBe(0);
+    expect(await forgetUnwatched(database.db.pool, [web], at)).toBe(1);
+    expect((await selectDrift(database.db.pool, { applications: null })).map((row) => row.name)).toEqual(['web']);
+    expect(await forgetUnwatched(database.db.pool, [], at)).toBe(1);
   });
 });

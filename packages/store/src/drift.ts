@@ -137,10 +137,12 @@ export async function recordDriftObservations(pool: pg.Pool, observations: reado
 
 /** Drops the rows of objects no longer watched (a watch's file removed, a deployed object deleted by hand from the records). */
 export async function forgetUnwatched(sql: SqlClient, watched: readonly DriftResourceId[], observedAt: Date): Promise<number> {
-  const keys = watched.map((r) => `${r.account}\u0000${r.namespace}\u0000${r.kind}\u0000${r.name}`);
+  // Compared column by column: PostgreSQL text holds no NUL, so no separator is safe to join them with.
   const { rowCount } = await sql.query(
-    `DELETE FROM drift_resources WHERE checked_at < $2 AND NOT (account || chr(0) || namespace || chr(0) || kind || chr(0) || name = ANY($1::text[]))`,
-    [keys, observedAt],
+    `DELETE FROM drift_resources d WHERE d.checked_at < $5 AND NOT EXISTS (
+       SELECT 1 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(account, namespace, kind, name)
+       WHERE w.account = d.account AND w.namespace = d.namespace AND w.kind = d.kind AND w.name = d.name)`,
+    [watched.map((r) => r.account), watched.map((r) => r.namespace), watched.map((r) => r.kind), watched.map((r) => r.name), observedAt],
   );
   return rowCount ?? 0;
 }

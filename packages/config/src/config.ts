@@ -40,23 +40,22 @@ function parseJsonOr(text: string): unknown {
   }
 }
 
+const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -');
+
 /**
  * Registries whose tags docker triggers poll (those that cannot push notifications), by the name
  * triggers give as `account` (Spinnaker's docker registry account); a trigger naming the
  * registry's host as `registry` finds it too. The password is a secret's name, never its value.
  */
-const dockerRegistryMap = z.preprocess(
-  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
-  z.record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'registry names are letters, digits, ., _ and -'),
-    z.strictObject({
-      address: url(['https:', 'http:']),
-      username: z.string().min(1).optional(),
-      /** The secret (GANTRY_SECRET_<NAME> or `secrets`) holding the password or access token. */
-      passwordSecret: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -').optional(),
-      pollIntervalSeconds: z.coerce.number().int().min(5).default(60),
-    }),
-  ),
+const dockerRegistryMap = namedMap(
+  'registry',
+  z.strictObject({
+    address: url(['https:', 'http:']),
+    username: z.string().min(1).optional(),
+    /** The secret (GANTRY_SECRET_<NAME> or `secrets`) holding the password or access token. */
+    passwordSecret: secretName.optional(),
+    pollIntervalSeconds: z.coerce.number().int().min(5).default(60),
+  }),
 );
 
 /**
@@ -64,17 +63,14 @@ const dockerRegistryMap = z.preprocess(
  * igor masters; the jenkins trigger's master names are the same). The API token is a secret's
  * name, never its value.
  */
-const jenkinsMasterMap = z.preprocess(
-  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
-  z.record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'master names are letters, digits, ., _ and -'),
-    z.strictObject({
-      address: url(['https:', 'http:']),
-      username: z.string().min(1).optional(),
-      /** The secret (GANTRY_SECRET_<NAME> or `secrets`) holding the user's API token. */
-      apiTokenSecret: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -').optional(),
-    }),
-  ),
+const jenkinsMasterMap = namedMap(
+  'master',
+  z.strictObject({
+    address: url(['https:', 'http:']),
+    username: z.string().min(1).optional(),
+    /** The secret (GANTRY_SECRET_<NAME> or `secrets`) holding the user's API token. */
+    apiTokenSecret: secretName.optional(),
+  }),
 );
 
 /**
@@ -82,36 +78,32 @@ const jenkinsMasterMap = z.preprocess(
  * `kayenta.<source>.accounts[]`): the source, its base URL, and for Datadog and New Relic the
  * secrets holding the keys (names, never values).
  */
-const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a secret name is letters, digits, _ and -');
-const metricsAccountMap = z.preprocess(
-  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
-  z.record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'account names are letters, digits, ., _ and -'),
-    z.discriminatedUnion('type', [
-      z.strictObject({
-        type: z.literal('prometheus'),
-        address: url(['https:', 'http:']),
-        /** The label an instance's name is in, for gce_instance scopes (Kayenta's default `instance`). */
-        scopeLabel: z.string().min(1).optional(),
-      }),
-      z.strictObject({
-        type: z.literal('datadog'),
-        address: url(['https:', 'http:']).default('https://api.datadoghq.com'),
-        apiKeySecret: secretName,
-        applicationKeySecret: secretName,
-      }),
-      z.strictObject({
-        type: z.literal('newrelic'),
-        address: url(['https:', 'http:']).default('https://insights-api.newrelic.com'),
-        /** The secret holding the Insights query key (sent as X-Query-Key). */
-        apiKeySecret: secretName,
-        /** The New Relic account id (Kayenta's `applicationKey`). */
-        accountId: z.string().regex(/^[0-9]+$/, 'a New Relic account id is digits'),
-        defaultScopeKey: z.string().min(1).optional(),
-        defaultLocationKey: z.string().min(1).optional(),
-      }),
-    ]),
-  ),
+const metricsAccountMap = namedMap(
+  'account',
+  z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('prometheus'),
+      address: url(['https:', 'http:']),
+      /** The label an instance's name is in, for gce_instance scopes (Kayenta's default `instance`). */
+      scopeLabel: z.string().min(1).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('datadog'),
+      address: url(['https:', 'http:']).default('https://api.datadoghq.com'),
+      apiKeySecret: secretName,
+      applicationKeySecret: secretName,
+    }),
+    z.strictObject({
+      type: z.literal('newrelic'),
+      address: url(['https:', 'http:']).default('https://insights-api.newrelic.com'),
+      /** The secret holding the Insights query key (sent as X-Query-Key). */
+      apiKeySecret: secretName,
+      /** The New Relic account id (Kayenta's `applicationKey`). */
+      accountId: z.string().regex(/^[0-9]+$/, 'a New Relic account id is digits'),
+      defaultScopeKey: z.string().min(1).optional(),
+      defaultLocationKey: z.string().min(1).optional(),
+    }),
+  ]),
 );
 
 /**
@@ -141,32 +133,41 @@ export const notificationSettingsSchema = z.strictObject({
 });
 export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
 
+/** A git checkout's source and its HTTP basic auth (the user, default `git`, and the secret holding its password or access token). */
+const gitSourceFields = {
+  url: url(['https:', 'http:', 'file:', 'ssh:']),
+  branch: z.string().min(1).default('main'),
+  username: z.string().min(1).optional(),
+  passwordSecret: secretName.optional(),
+};
+
+/** Settings by a name others refer to, given as an object or as JSON text (an environment variable). */
+function namedMap<T extends z.ZodType>(what: string, entry: T) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
+    z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, `${what} names are letters, digits, ., _ and -`), entry),
+  );
+}
+
 /**
  * Git repositories whose pipeline files (JSON or YAML, Gantry's or Spinnaker's shape) are the
  * pipelines (README "Pipelines from git"), by a name pipelines and webhooks refer to. Secrets are
  * names, never values.
  */
-const pipelineRepositoryMap = z.preprocess(
-  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
-  z.record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'repository names are letters, digits, ., _ and -'),
-    z.strictObject({
-      url: url(['https:', 'http:', 'file:', 'ssh:']),
-      branch: z.string().min(1).default('main'),
-      path: z.string().default('pipelines/'),
-      intervalSeconds: z.coerce.number().int().min(5).default(60),
-      /** HTTP basic auth: the user (default `git`) and the secret holding its password or access token. */
-      username: z.string().min(1).optional(),
-      passwordSecret: secretName.optional(),
-      /** The secret push webhooks are signed with (GitHub, Bitbucket) or carry (GitLab's X-Gitlab-Token). */
-      webhookSecret: secretName.optional(),
-      /**
-       * The service account the sync saves as (its roles now): each file must pass the checks a save
-       * through the API by it would (WRITE, runAsUser, deploy policy). Needed with authentication on.
-       */
-      runAs: z.string().min(1).optional(),
-    }),
-  ),
+const pipelineRepositoryMap = namedMap(
+  'repository',
+  z.strictObject({
+    ...gitSourceFields,
+    path: z.string().default('pipelines/'),
+    intervalSeconds: z.coerce.number().int().min(5).default(60),
+    /** The secret push webhooks are signed with (GitHub, Bitbucket) or carry (GitLab's X-Gitlab-Token). */
+    webhookSecret: secretName.optional(),
+    /**
+     * The service account the sync saves as (its roles now): each file must pass the checks a save
+     * through the API by it would (WRITE, runAsUser, deploy policy). Needed with authentication on.
+     */
+    runAs: z.string().min(1).optional(),
+  }),
 );
 
 /** Where a drift change is announced: a notification channel (README "Notifications") and its address. */
@@ -181,23 +182,17 @@ const driftNotificationList = z.preprocess((value) => (typeof value === 'string'
  * namespace, by a name the API and the syncManifests stage refer to. The application owns the
  * watch's objects (who may read their drift). Secrets are names, never values.
  */
-const driftWatchMap = z.preprocess(
-  (value) => (typeof value === 'string' ? parseJsonOr(value) : value),
-  z.record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'drift watch names are letters, digits, ., _ and -'),
-    z.strictObject({
-      url: url(['https:', 'http:', 'file:', 'ssh:']),
-      branch: z.string().min(1).default('main'),
-      path: z.string().default(''),
-      account: z.string().min(1),
-      namespace: z.string().min(1),
-      application: z.string().min(1),
-      username: z.string().min(1).optional(),
-      passwordSecret: secretName.optional(),
-      /** Besides driftNotifications, who hears of this watch's drift. */
-      notifications: z.array(driftNotificationTarget).default([]),
-    }),
-  ),
+const driftWatchMap = namedMap(
+  'drift watch',
+  z.strictObject({
+    ...gitSourceFields,
+    path: z.string().default(''),
+    account: z.string().min(1),
+    namespace: z.string().min(1),
+    application: z.string().min(1),
+    /** Besides driftNotifications, who hears of this watch's drift. */
+    notifications: z.array(driftNotificationTarget).default([]),
+  }),
 );
 
 /** Every setting, its env variable, its YAML key and its default, in one place. */

@@ -1,6 +1,7 @@
 import {
   insertAudit,
   selectStage,
+  selectTask,
   selectStepRows,
   mergeStageOutputs,
   updateTaskIfUnchanged,
@@ -43,12 +44,8 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
 
   return inRunningExecution(ctx, execution.id, async (sql, locked) => {
     const now = ctx.now();
-    const { result } = outcome;
+    const { result, delayMs } = outcome;
     const complete = result.status !== 'RUNNING';
-    // A judgment or skip committed while this step ran on the old context. Its nudge may have read
-    // the task before this write and will then drop its own result as a duplicate: step again now
-    // instead of after the poll delay, or the operator's action waits out the whole poll.
-    const delayMs = !complete && (await operatorActedMeanwhile(sql, stage)) ? 0 : outcome.delayMs;
     const written = await updateTaskIfUnchanged(sql, task.id, task.polls, {
       polls: task.polls + 1,
       retries: outcome.retries,
@@ -59,7 +56,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
         ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
         : {}),
     });
-    if (!written) return (await operatorActedMeanwhile(sql, stage)) ? [{ message }] : [];
+    if (!written) return (await stepAgain(sql, stage, task, complete)) ? [{ message }] : [];
     if (result.outputs && Object.keys(result.outputs).length > 0) await mergeStageOutputs(sql, stage.id, result.outputs);
     if (result.effect) await result.effect(sql);
     for (const retry of outcome.providerRetries) {
@@ -80,13 +77,17 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
 
 /**
  * Another delivery of this task committed first. Usually that is a duplicate and this result is
- * rightly dropped; but when the API changed the stage's context since this step read it (a skip,
- * a judgment) and nudged the task, the other delivery may have run on the old context: run the
- * task once more now, or the operator's action would wait for the next poll.
+ * rightly dropped; but when the API changed the stage's context (a skip, a judgment) and nudged the
+ * task, one of the two deliveries ran on the old context: this one, if the stage's context is no
+ * longer what it read; the other, if this one finished the task and the other left it running (the
+ * nudge lost the race to a poll that read the stage before the judgment). Either way run the task
+ * once more now, or the operator's action would wait out the whole poll.
  */
-async function operatorActedMeanwhile(sql: SqlClient, seen: StageRow): Promise<boolean> {
+async function stepAgain(sql: SqlClient, seen: StageRow, task: TaskRow, finished: boolean): Promise<boolean> {
   const current = await selectStage(sql, seen.id);
-  return current !== null && current.status === 'RUNNING' && JSON.stringify(current.context) !== JSON.stringify(seen.context);
+  if (current === null || current.status !== 'RUNNING') return false;
+  if (JSON.stringify(current.context) !== JSON.stringify(seen.context)) return true;
+  return finished && (await selectTask(sql, task.id))?.status === 'RUNNING';
 }
 
 interface StepOutcome {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import {
   ConflictError,
   ForbiddenError,
@@ -24,6 +24,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { sender } from '../../auth/access';
+import { tokenMatches } from '../../auth/credentials';
 import { onApplicationInPath, onExecution } from '../../auth/resources';
 import { actingAs } from '../../actor';
 import { dispatch } from '../../dispatch';
@@ -131,9 +132,8 @@ function verifySlackRequest(raw: Buffer, headers: Record<string, string | string
   if (!slackTimestampFresh(timestamp, Math.floor(now.getTime() / 1000))) {
     throw new UnauthorizedError('X-Slack-Request-Timestamp is missing or more than 5 minutes from now');
   }
-  const expected = Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(raw).digest('hex')}`);
-  const sent = Buffer.from(signature ?? '');
-  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw new UnauthorizedError('X-Slack-Signature does not verify with the signing secret');
+  const expected = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(raw).digest('hex')}`;
+  if (!tokenMatches(signature, expected)) throw new UnauthorizedError('X-Slack-Signature does not verify with the signing secret');
 }
 
 function single(value: string | string[] | undefined): string | undefined {

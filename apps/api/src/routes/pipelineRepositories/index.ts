@@ -7,7 +7,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { adminOnly, sender, signedIn } from '../../auth/access';
 import { headerValue } from '../webhooks/generic';
 import { captureRawBodies, parsePayload, rawBodyOf, rawBodyValidatorCompiler } from '../webhooks/rawBody';
-import { signedByHost, tokenMatches } from '../webhooks/signature';
+import { tokenMatches } from '../../auth/credentials';
+import { signedByHost } from '../webhooks/signature';
 import { listRepositoriesSchema, listSyncsSchema, repositoryWebhookSchema, requestSyncSchema } from './schemas';
 
 export interface PipelineRepositoryRoutesOptions {

@@ -15,7 +15,8 @@ import type { Answer, TriggerEndpointDeps } from './answer';
 import { deliver } from './deliver';
 import { UnauthenticatedSenderError, UnsignedDeliveryError, headerValue, type Sender } from './generic';
 import { parsePayload } from './rawBody';
-import { signedByHost, tokenMatches } from './signature';
+import { tokenMatches } from '../../auth/credentials';
+import { signedByHost } from './signature';
 
 export interface GitDeliveryRequest {
   host: GitSource;

@@ -1,5 +1,5 @@
 import { UnauthorizedError } from '@gantry/core';
-import { tokenMatches } from './signature';
+import { tokenMatches } from '../../auth/credentials';
 
 /**
  * A sender that cannot sign its requests (Jenkins, Docker Hub, a Pub/Sub push subscription) proves

@@ -43,11 +43,3 @@ export function signedByHost(body: Buffer, headers: IncomingHttpHeaders, secret:
   const sent = Buffer.from(hex, 'hex');
   return sent.length === expected.length && timingSafeEqual(sent, expected);
 }
-
-/** A shared token (GitLab's X-Gitlab-Token, a sender's X-Gantry-Token) compared in constant time. */
-export function tokenMatches(sent: string | undefined, expected: string | undefined): boolean {
-  if (sent === undefined || expected === undefined) return false;
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}

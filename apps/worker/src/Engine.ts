@@ -19,7 +19,6 @@ import type { PipelineRepositorySyncer } from './gitops/PipelineRepositorySyncer
 import type { CronScheduleStore } from './triggers/CronSchedules';
 import type { EngineContext, Handler } from './engine/EngineContext';
 import { engineMessageSeconds, engineMessages } from './engine/metrics';
-import type { OutboxAcks } from './engine/outbox';
 
 type Handlers = { [T in EngineMessage['type']]: Handler<Extract<EngineMessage, { type: T }>> };
 
@@ -53,7 +52,6 @@ export class Engine {
     private readonly ctx: EngineContext,
     private readonly bus: MessageBus,
     schedules: CronScheduleStore,
-    private readonly acks: OutboxAcks,
     repositories?: PipelineRepositorySyncer,
     drift?: DriftChecker,
   ) {
@@ -77,7 +75,7 @@ export class Engine {
       try {
         const next: OutgoingMessage[] = await handler(message, this.ctx);
         await this.bus.sendAll(next);
-        this.acks.add(next);
+        this.ctx.outboxAcks?.add(next);
         engineMessages.inc({ type: message.type, outcome: 'ok' });
       } catch (error) {
         engineMessages.inc({ type: message.type, outcome: 'error' });

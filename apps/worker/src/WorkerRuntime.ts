@@ -113,6 +113,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const policy = options.deployPolicy ?? EMPTY_DEPLOY_POLICY;
   const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log, { permissions: options.permissions, rules: policy.rules, providers });
   const drift = new DriftChecker({ pool: options.db.pool, providers, settings: options.drift ?? { intervalSeconds: 0, watches: [], notifications: [] }, secrets, log: options.log });
+  const outboxAcks = new OutboxAcks(options.db.pool, options.log);
   const engine = new Engine(
     {
       pool: options.db.pool,
@@ -138,10 +139,10 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       expressions,
       now: () => new Date(),
       outbox: options.outbox ?? true,
+      outboxAcks,
     },
     options.bus,
     schedules,
-    new OutboxAcks(options.db.pool, options.log),
     repositories,
     drift,
   );
@@ -217,6 +218,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       await relay.stop();
       await cronResync.stop();
       await consumer.close();
+      await outboxAcks.flush();
       await schedules.close();
       await expressions.close();
     },

@@ -21,6 +21,10 @@ export function connectDatabase(connectionString: string, options: { max?: numbe
     // a request waits for a connection at most this long before it fails as an outage (503).
     keepAlive: true,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A client may send a statement before the previous one's answer is back (node-postgres'
+    // pipelining). Code that awaits each query sees no difference; the engine's transactions
+    // (inPipelinedTransaction) send BEGIN with their first statement and their writes with COMMIT.
+    pipeline: true,
   });
   // A client losing its server (restart, failover) must not crash the process. pg-pool listens for
   // errors on idle clients only ('error' on the pool); while a client is checked out (Prisma's
@@ -45,10 +49,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 export type SqlClient = Pick<pg.PoolClient, 'query'>;
 
-/**
- * Runs `work` in one transaction on one connection. Serialization failures and deadlocks are
- * retried, since two workers locking the same rows in the other order is legal and rare.
- */
+/** Runs `work` in one transaction on one connection (retried on a serialization failure or deadlock). */
 export async function inTransaction<T>(pool: pg.Pool, work: (sql: SqlClient) => Promise<T>): Promise<T> {
   return transaction(pool, 'BEGIN', work);
 }
@@ -63,14 +64,62 @@ export async function inSnapshot<T>(pool: pg.Pool, work: (sql: SqlClient) => Pro
 }
 
 async function transaction<T>(pool: pg.Pool, begin: string, work: (sql: SqlClient) => Promise<T>): Promise<T> {
+  return onConnection(pool, async (client) => {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  });
+}
+
+/**
+ * A transaction in as few round trips as the protocol allows: BEGIN goes out with the work's first
+ * statement, and the work's last statement (`last`: the engine's write batch) with COMMIT. Nothing
+ * failed commits: a failed `last` leaves the transaction aborted, so the COMMIT behind it rolls
+ * back (and so does one behind any earlier failure the work swallowed), and the call throws.
+ */
+export async function inPipelinedTransaction<T>(
+  pool: pg.Pool,
+  work: (sql: SqlClient) => Promise<{ result: T; last: pg.QueryConfig | null }>,
+): Promise<T> {
+  return onConnection(pool, async (client) => {
+    const begun = client.query('BEGIN');
+    begun.catch(() => undefined);
+    let first = true;
+    const send = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    const sql: SqlClient = {
+      query: ((...args: unknown[]) => {
+        const answer = send(...args);
+        if (!first) return answer;
+        first = false;
+        // Sent right behind BEGIN; its answer counts only if BEGIN's did.
+        answer.catch(() => undefined);
+        return begun.then(() => answer);
+      }) as SqlClient['query'],
+    };
+    const { result, last } = await work(sql);
+    await begun;
+    const written = last === null ? undefined : client.query(last);
+    written?.catch(() => undefined);
+    const committed = client.query('COMMIT');
+    committed.catch(() => undefined);
+    await written;
+    const { command } = await committed;
+    if (command !== 'COMMIT') throw new Error(`the transaction ended in ${command}, not COMMIT: a statement of it failed`);
+    return result;
+  });
+}
+
+/**
+ * Runs `run` (a transaction) on one connection. Serialization failures and deadlocks are retried,
+ * since two workers locking the same rows in the other order is legal and rare.
+ */
+async function onConnection<T>(pool: pg.Pool, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
+      return await run(client);
     } catch (error) {
       if (isDatabaseUnavailable(error)) broken = error as Error;
       else await client.query('ROLLBACK').catch(() => undefined);

@@ -3,6 +3,7 @@ import { redactSecrets, type ExpressionLanguage, type Status } from '@gantry/cor
 import type { TraceCarrier } from '@gantry/telemetry';
 import type { SqlClient } from './database';
 import type { JsonObject } from './types';
+import { pendingWrites, type UpdatableTable } from './writeBatch';
 
 /**
  * Row-level SQL for executions, stages, tasks and audit events, shared by the repository, the
@@ -85,6 +86,8 @@ const STAGE_COLUMNS =
 const TASK_COLUMNS = 'id, stage_id, execution_id, attempt, index, name, status, retries, polls, on_failure, state, error, start_time, end_time, next_step_at';
 
 const statementNames = new Map<string, string>();
+/** Each name is a statement kept by every connection: past this many distinct texts, new ones go unnamed. */
+const MAX_STATEMENT_NAMES = 500;
 
 /**
  * A named statement: PostgreSQL parses and plans it once per connection, and every later call
@@ -92,9 +95,10 @@ const statementNames = new Map<string, string>();
  * Names are per text and per process, so every connection of the pool agrees on them; the
  * statements list their columns, so a migration adding a column never invalidates a prepared one.
  */
-export function prepared(text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
+export function prepared(text: string, values: unknown[]): { name?: string; text: string; values: unknown[] } {
   let name = statementNames.get(text);
   if (name === undefined) {
+    if (statementNames.size >= MAX_STATEMENT_NAMES) return { text, values };
     name = `gantry_${statementNames.size + 1}`;
     statementNames.set(text, name);
   }
@@ -185,6 +189,34 @@ export async function selectStepRows(
   };
 }
 
+/** An execution's stages and one stage's tasks (of its current attempt, in order), as one transaction sees them. */
+export interface StagesAndTasks {
+  stages: StageRow[];
+  tasks: TaskRow[];
+}
+
+/**
+ * The rows a handler's step works on, in one round trip: all the execution's stages (by ref id)
+ * and the current attempt's tasks of `stageId`. Sent right behind the execution's lock (a
+ * statement of its own, so its snapshot is taken once the lock is held: it sees every change
+ * committed before).
+ */
+export async function selectStagesAndTasks(sql: SqlClient, executionId: string, stageId: string): Promise<StagesAndTasks> {
+  const { rows } = await sql.query<{ stages: StageRow[] | null; tasks: TaskRow[] | null }>(
+    prepared(
+      `SELECT (SELECT json_agg(s ORDER BY s.ref_id) FROM (SELECT ${STAGE_COLUMNS} FROM stages WHERE execution_id = $1) s) AS stages,
+              (SELECT json_agg(t ORDER BY t.index)
+                 FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE stage_id = $2 AND attempt = (SELECT attempt FROM stages WHERE id = $2)) t) AS tasks`,
+      [executionId, stageId],
+    ),
+  );
+  const row = rows[0];
+  return {
+    stages: (row?.stages ?? []).map((stage) => withDates(stage, STAGE_DATES)),
+    tasks: (row?.tasks ?? []).map((task) => withDates(task, TASK_DATES)),
+  };
+}
+
 const EXECUTION_DATES = ['pause_time', 'build_time', 'start_time', 'end_time'] as const;
 const STAGE_DATES = ['start_time', 'end_time'] as const;
 const TASK_DATES = ['start_time', 'end_time', 'next_step_at'] as const;
@@ -230,33 +262,44 @@ export async function selectTask(sql: SqlClient, id: string): Promise<TaskRow | 
 
 type Patch<R> = { [K in keyof R]?: R[K] };
 
-/** `guard` adds a condition on one more value, `$2` in its text (the assignments follow it). */
-async function update<R>(sql: SqlClient, table: string, id: string, patch: Patch<R>, guard?: { where: string; value: unknown }): Promise<number> {
+/** A column's value as a statement parameter: JSON columns as JSON text. */
+export function columnValue(column: string, value: unknown): unknown {
+  return JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value;
+}
+
+/**
+ * `guard` adds a condition on one more value, `$2` in its text (the assignments follow it). An
+ * unguarded update inside deferWrites joins the transaction's write batch (its count is unknown then).
+ */
+async function update<R>(sql: SqlClient, table: UpdatableTable, id: string, patch: Patch<R>, guard?: { where: string; value: unknown }): Promise<number> {
   const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
   if (entries.length === 0) return 0;
+  if (guard === undefined && pendingWrites(sql)?.update(table, id, patch)) return 1;
   const first = guard === undefined ? 2 : 3;
   const assignments = entries.map(([column], i) => `"${column}" = $${i + first}`);
-  const values = entries.map(([column, value]) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value));
+  const values = entries.map(([column, value]) => columnValue(column, value));
   // The text depends only on the columns set, so the few shapes the engine writes are each prepared once.
   const text = `UPDATE ${table} SET ${assignments.join(', ')} WHERE id = $1 ${guard?.where ?? ''}`;
   const result = await sql.query(prepared(text, guard === undefined ? [id, ...values] : [id, guard.value, ...values]));
   return result.rowCount ?? 0;
 }
 
-export function updateExecution(sql: SqlClient, id: string, patch: Patch<ExecutionRow>): Promise<number> {
-  return update(sql, 'executions', id, patch);
+export async function updateExecution(sql: SqlClient, id: string, patch: Patch<ExecutionRow>): Promise<void> {
+  await update(sql, 'executions', id, patch);
 }
 
-export function updateStage(sql: SqlClient, id: string, patch: Patch<StageRow>): Promise<number> {
-  return update(sql, 'stages', id, patch);
+export async function updateStage(sql: SqlClient, id: string, patch: Patch<StageRow>): Promise<void> {
+  await update(sql, 'stages', id, patch);
 }
 
-export function updateTask(sql: SqlClient, id: string, patch: Patch<TaskRow>): Promise<number> {
-  return update(sql, 'tasks', id, patch);
+export async function updateTask(sql: SqlClient, id: string, patch: Patch<TaskRow>): Promise<void> {
+  await update(sql, 'tasks', id, patch);
 }
 
 /** Adds keys to a stage's outputs (a shallow merge: later tasks' keys win). */
 export async function mergeStageOutputs(sql: SqlClient, id: string, outputs: JsonObject): Promise<void> {
+  const batch = pendingWrites(sql);
+  if (batch !== undefined) return batch.mergeStageOutputs(id, outputs);
   await sql.query('UPDATE stages SET outputs = outputs || $2::jsonb WHERE id = $1', [id, JSON.stringify(outputs)]);
 }
 
@@ -295,24 +338,33 @@ export async function insertTasks(
     next_step_at: null,
   }));
   if (tasks.length === 0) return tasks;
-  await sql.query(
-    prepared(
-      `INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time, on_failure)
-     SELECT *, $9::boolean FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])`,
-    [
-      tasks.map((t) => t.id),
-      tasks.map((t) => t.stage_id),
-      tasks.map((t) => t.execution_id),
-      tasks.map((t) => t.attempt),
-      tasks.map((t) => t.index),
-      tasks.map((t) => t.name),
-      tasks.map((t) => t.status),
-      tasks.map((t) => t.start_time),
-      options.onFailure ?? false,
-    ],
-    ),
-  );
+  const batch = pendingWrites(sql);
+  if (batch !== undefined) {
+    batch.insertTasks(tasks);
+    return tasks;
+  }
+  const values: unknown[] = [];
+  await sql.query(prepared(tasksInsert(tasks, (value) => `$${values.push(value)}`), values));
   return tasks;
+}
+
+/** `INSERT INTO tasks` of these rows, their values added through `param` (which answers the placeholder). */
+export function tasksInsert(tasks: readonly TaskRow[], param: (value: unknown) => string): string {
+  return (
+    'INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time, on_failure) SELECT * FROM unnest(' +
+    [
+      `${param(tasks.map((t) => t.id))}::uuid[]`,
+      `${param(tasks.map((t) => t.stage_id))}::uuid[]`,
+      `${param(tasks.map((t) => t.execution_id))}::uuid[]`,
+      `${param(tasks.map((t) => t.attempt))}::int[]`,
+      `${param(tasks.map((t) => t.index))}::int[]`,
+      `${param(tasks.map((t) => t.name))}::text[]`,
+      `${param(tasks.map((t) => t.status))}::text[]`,
+      `${param(tasks.map((t) => t.start_time))}::timestamptz[]`,
+      `${param(tasks.map((t) => t.on_failure))}::boolean[]`,
+    ].join(', ') +
+    ')'
+  );
 }
 
 export interface AuditInput {
@@ -326,47 +378,29 @@ export interface AuditInput {
   data?: JsonObject;
 }
 
-/** Transactions whose audit events wait to be written together (collectAudits). */
-const collecting = new WeakMap<SqlClient, AuditInput[]>();
-
 /**
  * The audit log is read by everyone who may read the execution: secret-named fields are stored
- * redacted. Inside `collectAudits` the event joins the transaction's batch instead.
+ * redacted. Inside deferWrites the event joins the transaction's write batch instead.
  */
 export async function insertAudit(sql: SqlClient, event: AuditInput): Promise<void> {
-  const batch = collecting.get(sql);
-  if (batch !== undefined) {
-    batch.push(event);
-    return;
-  }
-  await sql.query(prepared(`INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) ${AUDIT_ROWS}`, auditValues([event])));
+  const batch = pendingWrites(sql);
+  if (batch !== undefined) return batch.audit(event);
+  const values: unknown[] = [];
+  await sql.query(prepared(auditInsert([event], (value) => `$${values.push(value)}`), values));
 }
 
-/** The audit columns from arrays $1…$6, in the events' order (ids follow it). */
-export const AUDIT_ROWS = 'SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[])';
-
-export function auditValues(events: readonly AuditInput[]): unknown[][] {
-  return [
-    events.map((event) => event.executionId ?? null),
-    events.map((event) => event.pipelineId ?? null),
-    events.map((event) => event.stageId ?? null),
-    events.map((event) => event.type),
-    events.map((event) => event.actor ?? null),
-    events.map((event) => JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) }))),
-  ];
-}
-
-/**
- * Runs `work` with the audit events it records held back, and returns them with its result: the
- * caller writes them in one statement before the transaction commits (the engine writes them with
- * its outbox rows). `sql` must be the transaction's own connection, used by nothing else meanwhile.
- */
-export async function collectAudits<T>(sql: SqlClient, work: () => Promise<T>): Promise<{ result: T; audits: AuditInput[] }> {
-  const audits: AuditInput[] = [];
-  collecting.set(sql, audits);
-  try {
-    return { result: await work(), audits };
-  } finally {
-    collecting.delete(sql);
-  }
+/** `INSERT INTO audit_events` of these events, in their order, their values added through `param`. */
+export function auditInsert(events: readonly AuditInput[], param: (value: unknown) => string): string {
+  return (
+    'INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) SELECT * FROM unnest(' +
+    [
+      `${param(events.map((event) => event.executionId ?? null))}::uuid[]`,
+      `${param(events.map((event) => event.pipelineId ?? null))}::uuid[]`,
+      `${param(events.map((event) => event.stageId ?? null))}::uuid[]`,
+      `${param(events.map((event) => event.type))}::text[]`,
+      `${param(events.map((event) => event.actor ?? null))}::text[]`,
+      `${param(events.map((event) => JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) }))))}::jsonb[]`,
+    ].join(', ') +
+    ')'
+  );
 }

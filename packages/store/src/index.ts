@@ -14,6 +14,7 @@ export * from './IdempotencyKeys';
 export * from './fireTriggers';
 export * from './serverGroupRecords';
 export * from './outbox';
+export * from './writeBatch';
 export * from './AuthStore';
 export * from './ExecutionChanges';
 export * from './DockerTags';

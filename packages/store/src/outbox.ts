@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction, type SqlClient } from './database';
-import { AUDIT_ROWS, auditValues, prepared, type AuditInput } from './executionRows';
+import { prepared } from './executionRows';
 import type { JsonObject } from './types';
 
 /**
@@ -17,36 +17,16 @@ export interface OutboxRecord {
   deliverAt: Date;
 }
 
-/** Records messages in the transaction `sql` belongs to; the ids are theirs in the queue too. */
-export function insertOutbox(sql: SqlClient, messages: { message: JsonObject; delayMs?: number }[], now: Date): Promise<OutboxRecord[]> {
-  return insertOutboxAndAudits(sql, messages, [], now);
-}
-
 /**
- * Records a step's outbox messages and its audit events (collectAudits) in one statement, the
- * last before the step's commit: one round trip however many events and messages the step made.
+ * The outbox rows of a step's next messages, ids made here (they are the messages' job ids in the
+ * queue too); the engine writes them in its transaction's last statement (WriteBatch.addOutbox).
  */
-export async function insertOutboxAndAudits(
-  sql: SqlClient,
-  messages: { message: JsonObject; delayMs?: number }[],
-  audits: readonly AuditInput[],
-  now: Date,
-): Promise<OutboxRecord[]> {
-  const records = messages.map(({ message, delayMs }) => ({
+export function outboxRows(messages: readonly { message: JsonObject; delayMs?: number }[], now: Date): OutboxRecord[] {
+  return messages.map(({ message, delayMs }) => ({
     id: randomUUID(),
     message,
     deliverAt: new Date(now.getTime() + Math.max(0, Math.ceil(delayMs ?? 0))),
   }));
-  if (records.length === 0 && audits.length === 0) return records;
-  const outbox = [records.map((r) => r.id), records.map((r) => JSON.stringify(r.message)), records.map((r) => r.deliverAt)];
-  await sql.query(
-    prepared(
-      `WITH audit AS (INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) ${AUDIT_ROWS})
-       INSERT INTO engine_outbox (id, message, deliver_at) SELECT * FROM unnest($7::uuid[], $8::jsonb[], $9::timestamptz[])`,
-      [...auditValues(audits), ...outbox],
-    ),
-  );
-  return records;
 }
 
 /** Forgets messages the queue has accepted. */

@@ -2,6 +2,7 @@ import type { OutgoingMessage } from '@gantry/queue';
 import type pg from 'pg';
 import type { TaskImplementation, TaskServices } from '../tasks/Task';
 import type { ExpressionSandbox } from './expressionSandbox';
+import type { OutboxAcks } from './outbox';
 
 export interface RetryPolicy {
   /** Transient task failures retried before the task fails TERMINAL. */
@@ -31,6 +32,8 @@ export interface EngineContext {
    * bench, to measure the design it replaced (send after commit, nothing recorded).
    */
   outbox: boolean;
+  /** Outbox rows already sent, deleted with the next transaction's writes (inEngineTransaction). */
+  outboxAcks?: OutboxAcks;
 }
 
 /**

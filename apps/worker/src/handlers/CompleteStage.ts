@@ -10,6 +10,7 @@ import {
   type ExecutionRow,
   type SqlClient,
   type StageRow,
+  type StagesAndTasks,
   type TaskRow,
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
@@ -18,14 +19,14 @@ import { observeStageEnd } from '../engine/metrics';
 import { startStageLocked } from './StartStage';
 import { failurePolicyOf, isHalted } from '../engine/stagePolicy';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
-import { inRunningExecution } from '../engine/inRunningExecution';
+import { inRunningStage } from '../engine/inRunningExecution';
 
 /**
  * Settles a stage's status from its tasks and the stage's failure policy, then decides what the
  * execution does next: start the stages it unblocked, halt everything, or finish.
  */
 export const completeStage: Handler<MessageOf<'CompleteStage'>> = (message, ctx) =>
-  inRunningExecution(ctx, message.executionId, (sql, execution) => completeStageLocked(sql, execution, message.stageId, ctx));
+  inRunningStage(ctx, message.executionId, message.stageId, (sql, execution, current) => completeStageLocked(sql, execution, message.stageId, ctx, current));
 
 /** The CompleteStage step inside a transaction that already holds the execution's lock. */
 export async function completeStageLocked(
@@ -34,7 +35,7 @@ export async function completeStageLocked(
   stageId: string,
   ctx: EngineContext,
   /** Rows this transaction already read, to skip reading them again. */
-  current?: { stages: StageRow[]; tasks: TaskRow[] },
+  current?: StagesAndTasks,
 ): Promise<OutgoingMessage[]> {
   const now = ctx.now();
   const stages = current?.stages ?? (await selectStages(sql, execution.id));

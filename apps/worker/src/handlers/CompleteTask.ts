@@ -7,19 +7,20 @@ import {
   type ExecutionRow,
   type SqlClient,
   type StageRow,
+  type StagesAndTasks,
   type TaskRow,
 } from '@gantry/store';
 import { getStageType, isComplete } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
-import { inRunningExecution } from '../engine/inRunningExecution';
+import { inRunningStage } from '../engine/inRunningExecution';
 import { completeStageLocked } from './CompleteStage';
 import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
 /** After a task finished: start the stage's next task, or complete the stage. */
 export const completeTask: Handler<MessageOf<'CompleteTask'>> = (message, ctx) =>
-  inRunningExecution(ctx, message.executionId, (sql, execution) =>
-    completeTaskLocked(sql, execution, message.stageId, message.taskId, ctx),
+  inRunningStage(ctx, message.executionId, message.stageId, (sql, execution, current) =>
+    completeTaskLocked(sql, execution, message.stageId, message.taskId, ctx, current),
   );
 
 /**
@@ -32,14 +33,16 @@ export async function completeTaskLocked(
   stageId: string,
   taskId: string,
   ctx: EngineContext,
+  /** The execution's stages and this stage's tasks as this transaction read (and changed) them, to skip a re-read. */
+  current?: StagesAndTasks,
 ): Promise<OutgoingMessage[]> {
-  const stages = await selectStages(sql, execution.id);
+  const stages = current?.stages ?? (await selectStages(sql, execution.id));
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
   // An earlier delivery of this step completed the stage; a crash may have lost what that sent.
   if (isComplete(stage.status)) return completeStageLocked(sql, execution, stage.id, ctx, { stages, tasks: [] });
   if (stage.status !== 'RUNNING') return [];
-  const tasks = await selectTasks(sql, stage);
+  const tasks = current?.tasks ?? (await selectTasks(sql, stage));
   const task = tasks.find((t) => t.id === taskId);
   if (!task || !isComplete(task.status)) return [];
   if (task.status === 'TERMINAL' && !task.on_failure) {

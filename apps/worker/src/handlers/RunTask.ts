@@ -1,15 +1,16 @@
 import {
   insertAudit,
-  selectStage,
   selectTask,
   selectStepRows,
   mergeStageOutputs,
+  updateTask,
   updateTaskIfUnchanged,
   failedForDatabase,
   type ExecutionRow,
   type JsonObject,
   type SqlClient,
   type StageRow,
+  type StagesAndTasks,
   type StageSummary,
   type TaskRow,
 } from '@gantry/store';
@@ -17,7 +18,7 @@ import { isComplete } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import { backoffDelay, type EngineContext, type Handler } from '../engine/EngineContext';
 import { stageTimeoutMs } from '../engine/stagePolicy';
-import { inRunningExecution } from '../engine/inRunningExecution';
+import { inRunningStage } from '../engine/inRunningExecution';
 import { completeTaskLocked } from './CompleteTask';
 import { TransientTaskError, type ProviderDirectory, type TaskContext, type TaskResult } from '../tasks/Task';
 import type { RetryEvent } from '@gantry/providers';
@@ -42,11 +43,11 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
 
   const outcome = await step(execution, stage, stages, task, ctx);
 
-  return inRunningExecution(ctx, execution.id, async (sql, locked) => {
+  return inRunningStage(ctx, execution.id, stage.id, async (sql, locked, current) => {
     const now = ctx.now();
     const { result, delayMs } = outcome;
     const complete = result.status !== 'RUNNING';
-    const written = await updateTaskIfUnchanged(sql, task.id, task.polls, {
+    const patch = {
       polls: task.polls + 1,
       retries: outcome.retries,
       state: result.state ?? task.state,
@@ -55,9 +56,22 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
       ...(complete
         ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
         : {}),
-    });
-    if (!written) return (await stepAgain(sql, stage, task, complete)) ? [{ message }] : [];
-    if (result.outputs && Object.keys(result.outputs).length > 0) await mergeStageOutputs(sql, stage.id, result.outputs);
+    } satisfies Partial<TaskRow>;
+    // The task as the lock's read found it (a task of an attempt since replaced is not among them):
+    // unless another delivery advanced it meanwhile, this step's result is written.
+    const fresh = current.tasks.find((t) => t.id === task.id);
+    const written = fresh === undefined ? await updateTaskIfUnchanged(sql, task.id, task.polls, patch) : fresh.status === 'RUNNING' && fresh.polls === task.polls;
+    if (!written) return (await stepAgain(sql, stage, task, complete, current)) ? [{ message }] : [];
+    if (fresh !== undefined) {
+      await updateTask(sql, task.id, patch);
+      Object.assign(fresh, patch);
+    }
+    if (result.outputs && Object.keys(result.outputs).length > 0) {
+      await mergeStageOutputs(sql, stage.id, result.outputs);
+      const row = current.stages.find((s) => s.id === stage.id);
+      if (row) row.outputs = { ...row.outputs, ...result.outputs };
+    }
+    // An effect may write anything: the rows are read again after it rather than trusted.
     if (result.effect) await result.effect(sql);
     for (const retry of outcome.providerRetries) {
       await insertAudit(sql, { type: 'PROVIDER_RETRY', executionId: execution.id, stageId: stage.id, data: providerRetryData(task, retry) });
@@ -69,7 +83,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
         stageId: stage.id,
         data: { task: task.name, index: task.index, attempt: task.attempt, status: result.status },
       });
-      return completeTaskLocked(sql, locked, stage.id, task.id, ctx);
+      return completeTaskLocked(sql, locked, stage.id, task.id, ctx, result.effect ? undefined : current);
     }
     return [{ message, delayMs } satisfies OutgoingMessage];
   });
@@ -83,11 +97,11 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
  * nudge lost the race to a poll that read the stage before the judgment). Either way run the task
  * once more now, or the operator's action would wait out the whole poll.
  */
-async function stepAgain(sql: SqlClient, seen: StageRow, task: TaskRow, finished: boolean): Promise<boolean> {
-  const current = await selectStage(sql, seen.id);
-  if (current === null || current.status !== 'RUNNING') return false;
-  if (JSON.stringify(current.context) !== JSON.stringify(seen.context)) return true;
-  return finished && (await selectTask(sql, task.id))?.status === 'RUNNING';
+async function stepAgain(sql: SqlClient, seen: StageRow, task: TaskRow, finished: boolean, current: StagesAndTasks): Promise<boolean> {
+  const stage = current.stages.find((s) => s.id === seen.id);
+  if (stage === undefined || stage.status !== 'RUNNING') return false;
+  if (JSON.stringify(stage.context) !== JSON.stringify(seen.context)) return true;
+  return finished && (current.tasks.find((t) => t.id === task.id) ?? (await selectTask(sql, task.id)))?.status === 'RUNNING';
 }
 
 interface StepOutcome {

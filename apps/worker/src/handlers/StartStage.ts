@@ -35,17 +35,20 @@ import {
   type JsonObject,
   type SqlClient,
   type StageRow,
+  type TaskRow,
 } from '@gantry/store';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
 import { ExpressionLimitError } from '../engine/expressionSandbox';
 import { expressionScope, isHalted } from '../engine/stagePolicy';
-import { inRunningExecution } from '../engine/inRunningExecution';
+import { inRunningStage } from '../engine/inRunningExecution';
 import { MAX_BODY_BYTES, sendRequest } from '../tasks/http/sendRequest';
 import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
 export const startStage: Handler<MessageOf<'StartStage'>> = (message, ctx) =>
-  inRunningExecution(ctx, message.executionId, (sql, execution) => startStageLocked(sql, execution, message.stageId, ctx));
+  inRunningStage(ctx, message.executionId, message.stageId, (sql, execution, current) =>
+    startStageLocked(sql, execution, message.stageId, ctx, current.stages, current.tasks),
+  );
 
 /**
  * The StartStage step inside a transaction that already holds the execution's lock. Completing a
@@ -58,12 +61,14 @@ export async function startStageLocked(
   ctx: EngineContext,
   /** The execution's stages as this transaction already read (and changed) them, to skip a re-read. */
   current?: StageRow[],
+  /** The stage's tasks as this transaction read them, when it did. */
+  currentTasks?: TaskRow[],
 ): Promise<OutgoingMessage[]> {
   const stages = current ?? (await selectStages(sql, execution.id));
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) return [];
   annotateStage({ id: stage.id, refId: stage.ref_id, type: stage.type });
-  if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage);
+  if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage, currentTasks);
   if (execution.canceled || isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
 
   const now = ctx.now();
@@ -97,10 +102,10 @@ export async function startStageLocked(
 }
 
 /** A redelivered StartStage after a crash: send again what starting the stage sent. */
-async function resendAfterStart(sql: SqlClient, executionId: string, stage: StageRow): Promise<OutgoingMessage[]> {
+async function resendAfterStart(sql: SqlClient, executionId: string, stage: StageRow, current?: TaskRow[]): Promise<OutgoingMessage[]> {
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId, stageId: stage.id } }];
   if (stage.status !== 'RUNNING') return stage.status === 'PAUSED' ? [] : complete;
-  const tasks = await selectTasks(sql, stage);
+  const tasks = current ?? (await selectTasks(sql, stage));
   if (tasks.length === 0) return complete;
   return rerunRunningTask(tasks);
 }

@@ -7,7 +7,11 @@ import type { TraceCarrier } from '@gantry/telemetry';
 export type EngineMessage =
   | { type: 'StartExecution'; executionId: string }
   | { type: 'StartStage'; executionId: string; stageId: string }
-  | { type: 'RunTask'; executionId: string; stageId: string; taskId: string }
+  /**
+   * `local`: the sender found the task declared local (TaskImplementation.local), so the handler may
+   * run it inside its transaction. Only a hint: the handler checks the task it finds under the lock.
+   */
+  | { type: 'RunTask'; executionId: string; stageId: string; taskId: string; local?: true }
   | { type: 'CompleteTask'; executionId: string; stageId: string; taskId: string }
   | { type: 'CompleteStage'; executionId: string; stageId: string }
   | { type: 'CompleteExecution'; executionId: string }

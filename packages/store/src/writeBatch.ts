@@ -90,7 +90,7 @@ export class WriteBatch {
 
 export type UpdatableTable = 'executions' | 'stages' | 'tasks';
 
-interface RowUpdate {
+export interface RowUpdate {
   table: UpdatableTable;
   id: string;
   set: Map<string, unknown>;

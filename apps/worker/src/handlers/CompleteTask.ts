@@ -57,7 +57,7 @@ export async function completeTaskLocked(
     return [];
   }
   // Sending RunTask again for an already running next task is harmless: a duplicate step is discarded.
-  return [runTaskMessage(next)];
+  return [runTaskMessage(next, ctx.task(next.name)?.local)];
 }
 
 /**

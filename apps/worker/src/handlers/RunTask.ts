@@ -8,6 +8,7 @@ import {
   failedForDatabase,
   type ExecutionRow,
   type JsonObject,
+  type LockedExecutionRow,
   type SqlClient,
   type StageRow,
   type StagesAndTasks,
@@ -27,11 +28,52 @@ import { ATTR, failSpan, inSpan } from '@gantry/telemetry';
 /**
  * Runs one step of a task outside any transaction (it may call slow external systems), then
  * commits the result only if the task is still where it was when the step began: a duplicate or
- * stale message, a cancel or a pause in the meantime make the result void.
+ * stale message, a cancel or a pause in the meantime make the result void. A task declared local
+ * (no I/O) runs inside the transaction instead, on the rows read under the lock.
  */
-export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
+export const runTask: Handler<MessageOf<'RunTask'>> = async (sent, ctx) => {
+  if (sent.local) {
+    const locally = await runLocally(sent, ctx);
+    if (locally !== undefined) return locally;
+  }
+  // A hint found wrong is not passed on to this task's next polls.
+  const { local: _, ...message } = sent;
   const { execution, stage, stages, task } = await selectStepRows(ctx.pool, message.executionId, message.stageId, message.taskId);
   if (!execution || !stage || !task) return [];
+  const found = beforeStep(execution, stage, task);
+  if (found !== undefined) return found;
+
+  const outcome = await step(execution, stage, stages, task, ctx);
+
+  return inRunningStage(ctx, execution.id, stage.id, (sql, locked, current) => commitStep(sql, locked, current, stage, task, outcome, message, ctx));
+};
+
+/**
+ * The step of a local task (TaskImplementation.local) in one transaction: lock, the rows, the step,
+ * its result, COMMIT. Undefined when the task turns out not to be local (the message's hint is
+ * only a hint): the caller then takes the usual way.
+ */
+async function runLocally(message: MessageOf<'RunTask'>, ctx: EngineContext): Promise<OutgoingMessage[] | undefined> {
+  let notLocal = false;
+  const next = await inRunningStage(ctx, message.executionId, message.stageId, async (sql, execution, current) => {
+    const stage = current.stages.find((s) => s.id === message.stageId);
+    // Only the stage's current attempt's tasks are read: one of an older attempt has nothing to do.
+    const task = current.tasks.find((t) => t.id === message.taskId);
+    if (!stage || !task) return [];
+    const found = beforeStep(execution, stage, task);
+    if (found !== undefined) return found;
+    if (ctx.task(task.name)?.local !== true) {
+      notLocal = true;
+      return [];
+    }
+    const outcome = await step(execution, stage, current.stages, task, ctx);
+    return commitStep(sql, execution, current, stage, task, outcome, message, ctx);
+  });
+  return notLocal ? undefined : next;
+}
+
+/** What a RunTask finds before stepping: nothing to do, a follow-up to send again, or (undefined) a step to take. */
+function beforeStep(execution: ExecutionRow, stage: StageRow, task: TaskRow): OutgoingMessage[] | undefined {
   if (execution.status !== 'RUNNING' || task.attempt !== stage.attempt) return [];
   // Canceled, cleaning up: only cleanup tasks take steps. A task of the stage's own that still runs
   // means the cancel was not handled yet (its message lost): this sends it again.
@@ -40,54 +82,63 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (message, ctx) => {
   // have completed the stage too).
   if (isComplete(task.status)) return [{ message: { type: 'CompleteTask', executionId: execution.id, stageId: stage.id, taskId: task.id } }];
   if (stage.status !== 'RUNNING' || task.status !== 'RUNNING') return [];
+  return undefined;
+}
 
-  const outcome = await step(execution, stage, stages, task, ctx);
-
-  return inRunningStage(ctx, execution.id, stage.id, async (sql, locked, current) => {
-    const now = ctx.now();
-    const { result, delayMs } = outcome;
-    const complete = result.status !== 'RUNNING';
-    const patch = {
-      polls: task.polls + 1,
-      retries: outcome.retries,
-      state: result.state ?? task.state,
-      // When the delayed RunTask sent below is due: the reconciler re-sends it if it is overdue and gone.
-      next_step_at: complete ? null : new Date(now.getTime() + delayMs),
-      ...(complete
-        ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
-        : {}),
-    } satisfies Partial<TaskRow>;
-    // The task as the lock's read found it (a task of an attempt since replaced is not among them):
-    // unless another delivery advanced it meanwhile, this step's result is written.
-    const fresh = current.tasks.find((t) => t.id === task.id);
-    const written = fresh === undefined ? await updateTaskIfUnchanged(sql, task.id, task.polls, patch) : fresh.status === 'RUNNING' && fresh.polls === task.polls;
-    if (!written) return (await stepAgain(sql, stage, task, complete, current)) ? [{ message }] : [];
-    if (fresh !== undefined) {
-      await updateTask(sql, task.id, patch);
-      Object.assign(fresh, patch);
-    }
-    if (result.outputs && Object.keys(result.outputs).length > 0) {
-      await mergeStageOutputs(sql, stage.id, result.outputs);
-      const row = current.stages.find((s) => s.id === stage.id);
-      if (row) row.outputs = { ...row.outputs, ...result.outputs };
-    }
-    // An effect may write anything: the rows are read again after it rather than trusted.
-    if (result.effect) await result.effect(sql);
-    for (const retry of outcome.providerRetries) {
-      await insertAudit(sql, { type: 'PROVIDER_RETRY', executionId: execution.id, stageId: stage.id, data: providerRetryData(task, retry) });
-    }
-    if (complete) {
-      await insertAudit(sql, {
-        type: 'TASK_COMPLETED',
-        executionId: execution.id,
-        stageId: stage.id,
-        data: { task: task.name, index: task.index, attempt: task.attempt, status: result.status },
-      });
-      return completeTaskLocked(sql, locked, stage.id, task.id, ctx, result.effect ? undefined : current);
-    }
-    return [{ message, delayMs } satisfies OutgoingMessage];
-  });
-};
+/** Writes a step's result in the transaction holding the execution's lock, `current` its rows read there. */
+async function commitStep(
+  sql: SqlClient,
+  execution: LockedExecutionRow,
+  current: StagesAndTasks,
+  stage: StageRow,
+  task: TaskRow,
+  outcome: StepOutcome,
+  message: MessageOf<'RunTask'>,
+  ctx: EngineContext,
+): Promise<OutgoingMessage[]> {
+  const now = ctx.now();
+  const { result, delayMs } = outcome;
+  const complete = result.status !== 'RUNNING';
+  const patch = {
+    polls: task.polls + 1,
+    retries: outcome.retries,
+    state: result.state ?? task.state,
+    // When the delayed RunTask sent below is due: the reconciler re-sends it if it is overdue and gone.
+    next_step_at: complete ? null : new Date(now.getTime() + delayMs),
+    ...(complete
+      ? { status: result.status, end_time: now, error: result.status === 'SUCCEEDED' ? null : { message: result.error } }
+      : {}),
+  } satisfies Partial<TaskRow>;
+  // The task as the lock's read found it (a task of an attempt since replaced is not among them):
+  // unless another delivery advanced it meanwhile, this step's result is written.
+  const fresh = current.tasks.find((t) => t.id === task.id);
+  const written = fresh === undefined ? await updateTaskIfUnchanged(sql, task.id, task.polls, patch) : fresh.status === 'RUNNING' && fresh.polls === task.polls;
+  if (!written) return (await stepAgain(sql, stage, task, complete, current)) ? [{ message }] : [];
+  if (fresh !== undefined) {
+    await updateTask(sql, task.id, patch);
+    Object.assign(fresh, patch);
+  }
+  if (result.outputs && Object.keys(result.outputs).length > 0) {
+    await mergeStageOutputs(sql, stage.id, result.outputs);
+    const row = current.stages.find((s) => s.id === stage.id);
+    if (row) row.outputs = { ...row.outputs, ...result.outputs };
+  }
+  // An effect may write anything: the rows are read again after it rather than trusted.
+  if (result.effect) await result.effect(sql);
+  for (const retry of outcome.providerRetries) {
+    await insertAudit(sql, { type: 'PROVIDER_RETRY', executionId: execution.id, stageId: stage.id, data: providerRetryData(task, retry) });
+  }
+  if (complete) {
+    await insertAudit(sql, {
+      type: 'TASK_COMPLETED',
+      executionId: execution.id,
+      stageId: stage.id,
+      data: { task: task.name, index: task.index, attempt: task.attempt, status: result.status },
+    });
+    return completeTaskLocked(sql, execution, stage.id, task.id, ctx, result.effect ? undefined : current);
+  }
+  return [{ message, delayMs } satisfies OutgoingMessage];
+}
 
 /**
  * Another delivery of this task committed first. Usually that is a duplicate and this result is

@@ -98,7 +98,7 @@ export async function startStageLocked(
   if (stage.type === 'manualJudgment') await recordExecutionEvent(sql, { event: 'manualJudgment', execution, stage: { ...stage, context: plan.context } });
   const first = tasks[0];
   if (!first) return complete;
-  return [runTaskMessage(first)];
+  return [runTaskMessage(first, ctx.task(first.name)?.local)];
 }
 
 /** A redelivered StartStage after a crash: send again what starting the stage sent. */

@@ -15,6 +15,12 @@ export interface TaskImplementation<Name extends string = string> {
   readonly name: Name;
   /** Fails the task TERMINAL when it has been running longer than this. */
   readonly timeoutMs?: number;
+  /**
+   * The task does no I/O (no service, no provider, no clock-driven wait) and answers at once from
+   * its context: the engine may run it inside the step's transaction, under the execution's lock,
+   * on the rows read there, saving the read before the lock.
+   */
+  readonly local?: true;
   run(ctx: TaskContext): Promise<TaskResult>;
 }
 

@@ -35,6 +35,7 @@ interface TransitionCost {
   postgresCpuMs: number | null;
   redisCpuMs: number | null;
   engineStatements: number;
+  engineRoundTrips: number;
   queueStatements: number;
   redisCommands: number;
 }
@@ -190,7 +191,7 @@ function transitionCost(cpu: CpuUsageReport, transitions: number, trips: RoundTr
 }
 
 function costLine(cost: TransitionCost): string {
-  return `CPU ms node ${cost.nodeCpuMs} / postgres ${cost.postgresCpuMs ?? '-'} / redis ${cost.redisCpuMs ?? '-'}; statements engine ${cost.engineStatements} + queue ${cost.queueStatements}; redis commands ${cost.redisCommands}`;
+  return `CPU ms node ${cost.nodeCpuMs} / postgres ${cost.postgresCpuMs ?? '-'} / redis ${cost.redisCpuMs ?? '-'}; statements engine ${cost.engineStatements} (${cost.engineRoundTrips} round trips) + queue ${cost.queueStatements}; redis commands ${cost.redisCommands}`;
 }
 
 function cpuLine(cpu: CpuUsageReport): string {

@@ -83,6 +83,7 @@ export async function inPipelinedTransaction<T>(
   work: (sql: SqlClient) => Promise<{ result: T; last: pg.QueryConfig | null }>,
 ): Promise<T> {
   return onConnection(pool, async (client) => {
+    sendTogether(client);
     const begun = client.query('BEGIN');
     begun.catch(() => undefined);
     let first = true;
@@ -99,6 +100,7 @@ export async function inPipelinedTransaction<T>(
     };
     const { result, last } = await work(sql);
     await begun;
+    sendTogether(client);
     const written = last === null ? undefined : client.query(last);
     written?.catch(() => undefined);
     const committed = client.query('COMMIT');
@@ -108,6 +110,16 @@ export async function inPipelinedTransaction<T>(
     if (command !== 'COMMIT') throw new Error(`the transaction ended in ${command}, not COMMIT: a statement of it failed`);
     return result;
   });
+}
+
+/**
+ * The statements this client sends until the current task's code returns leave in one socket write
+ * (a corked stream gathers them), so the server reads them at once too.
+ */
+function sendTogether(client: pg.PoolClient): void {
+  const { stream } = client.connection;
+  stream.cork();
+  process.nextTick(() => stream.uncork());
 }
 
 /**

@@ -42,7 +42,7 @@ describe('npm run bench --quick', () => {
         ratio: number | null;
         limit: { transitions: number };
         limitRatio: number | null;
-        perTransition: { engine: { engineStatements: number }; limit: { engineStatements: number } };
+        perTransition: { engine: { engineStatements: number; engineRoundTrips: number }; limit: { engineStatements: number } };
       };
       expect(perBackend.raw.jobs).toBe(25);
       expect(perBackend.raw.jobsPerSecond).toEqual(expect.any(Number));
@@ -59,6 +59,8 @@ describe('npm run bench --quick', () => {
       expect(perBackend.limitRatio).toEqual(expect.any(Number));
       expect(perBackend.perTransition.engine.engineStatements).toBeGreaterThan(0);
       expect(perBackend.perTransition.limit.engineStatements).toBeGreaterThan(0);
+      // The engine's transactions pipeline: BEGIN goes with the lock, the writes with COMMIT.
+      expect(perBackend.perTransition.engine.engineRoundTrips).toBeLessThan(perBackend.perTransition.engine.engineStatements);
     }
     expect(result.targets.map((t) => t.name)).toEqual([
       'redis: engine/raw throughput ratio',

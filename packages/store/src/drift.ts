@@ -153,6 +153,20 @@ export async function observationTime(sql: SqlClient): Promise<Date> {
   return now;
 }
 
+/**
+ * The clusters a running (or paused) stage acts on, as its first task recorded them (`cluster`
+ * output) or its definition names them: their server groups are that stage's to change, and a
+ * check leaves them alone until it ends (by then its tasks' effects have re-based their desired state).
+ */
+export async function clustersInFlight(sql: SqlClient): Promise<Set<string>> {
+  const { rows } = await sql.query<{ cluster: string }>(
+    `SELECT DISTINCT named.cluster FROM executions e JOIN stages s ON s.execution_id = e.id,
+       LATERAL (VALUES (s.outputs->>'cluster'), (CASE WHEN jsonb_typeof(s.context->'cluster') = 'string' THEN s.context->>'cluster' END)) AS named(cluster)
+     WHERE e.status IN ('RUNNING', 'PAUSED') AND s.status IN ('RUNNING', 'PAUSED') AND named.cluster IS NOT NULL`,
+  );
+  return new Set(rows.map((row) => row.cluster));
+}
+
 async function desiredUnchangedSince(sql: SqlClient, resource: DriftResourceId, observedAt: Date): Promise<boolean> {
   const { rows } = await sql.query<{ updated_at: Date }>('SELECT updated_at FROM deployed_manifests WHERE account = $1 AND namespace = $2 AND kind = $3 AND name = $4', [
     resource.account,

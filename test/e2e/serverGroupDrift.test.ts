@@ -6,11 +6,11 @@ import { gcpClientOptions } from '../../packages/providers/src/gcp';
 import { GceClient } from '../../packages/providers/src/gcp/client';
 import { startFakeAws, type FakeAws } from '../fakes/aws';
 import { startFakeGcp, type FakeGcp } from '../fakes/gcp';
-import { startFakeSlack, type FakeSlack } from '../fakes/slack';
+import { startFakeSlack } from '../fakes/slack';
 import { AWS_CLI_ENV, AWS_REGION, AWS_TEST_ENV, awsAccount, seedAws } from '../support/aws';
 import { SUCCEEDED, outcomeOf, regionDeployStage, savedPipeline } from '../support/cloudStages';
 import { readUntil } from '../support/eventually';
-import { startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { startTestGantry } from '../support/gantryHarness';
 import { GCP_REGION, gcpAccount, seedGcp } from '../support/gcp';
 import { onPath } from '../support/onPath';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
@@ -87,10 +87,12 @@ async function deployedThenResizedByGantry(bed: Bed, where: { account: string; r
   return name;
 }
 
-/** The changes outside Gantry are reported with exactly `fields`, once; answers ms from the first change's answer to the Slack message. */
+/** The changes outside Gantry are reported with exactly `fields`, once; answers ms from the first change's answer to the Slack message's sending. */
 async function reportedOnce(bed: Bed, name: string, changedAt: number, fields: DriftView['fields']): Promise<number> {
   await readUntil(async () => bed.messages(name).length, (count) => count > 0, 15_000, 10);
-  const elapsed = Date.now() - changedAt;
+  // When the outbox sent it: the test itself may still have been waiting for a second CLI call.
+  const sent = await bed.gantry.database.db.pool.query<{ sent_at: Date }>(`SELECT min(sent_at) AS sent_at FROM notification_deliveries WHERE key LIKE $1`, [`drift:%/ServerGroup/${name}:%:DRIFT_DETECTED:%`]);
+  const elapsed = (sent.rows[0]?.sent_at.getTime() ?? Date.now()) - changedAt;
   const drifted = await readUntil(() => bed.group(name), (resource) => resource?.fields.length === fields.length, 5_000);
   expect(drifted).toMatchObject({ state: 'drifted', fields });
   await bed.twoMoreChecks(name);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { forgetDeployedManifests, forgetUnwatched, observationTime, recordDeployedManifests, rebaseDeployedManifest, recordDriftObservations, selectDeployedManifests, selectDrift, type DriftObservation } from './drift';
+import { clustersInFlight, forgetDeployedManifests, forgetUnwatched, observationTime, recordDeployedManifests, rebaseDeployedManifest, recordDriftObservations, selectDeployedManifests, selectDrift, type DriftObservation } from './drift';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -91,5 +91,33 @@ describe('forgetUnwatched', () => {
     expect(await forgetUnwatched(database.db.pool, [web], at)).toBe(1);
     expect((await selectDrift(database.db.pool, { applications: null })).map((row) => row.name)).toEqual(['web']);
     expect(await forgetUnwatched(database.db.pool, [], at)).toBe(1);
+  });
+});
+
+describe('clustersInFlight', () => {
+  it('names the clusters of running or paused stages, from their outputs or their definition, and none of finished ones', async () => {
+    const sql = database.db.pool;
+    const pipeline = crypto.randomUUID();
+    await sql.query(`INSERT INTO pipelines (id, application, name, version) VALUES ($1, 'shop', 'in-flight', 1)`, [pipeline]);
+    const stage = async (executionStatus: string, stageStatus: string, context: object, outputs: object) => {
+      const execution = crypto.randomUUID();
+      await sql.query(`INSERT INTO executions (id, pipeline_id, pipeline_version, application, pipeline_name, status, trigger, parameters) VALUES ($1, $2, 1, 'shop', 'in-flight', $3, '{}', '{}')`, [
+        execution,
+        pipeline,
+        executionStatus,
+      ]);
+      await sql.query(`INSERT INTO stages (id, execution_id, ref_id, type, name, requisite_stage_ref_ids, definition, context, outputs, status) VALUES ($1, $2, 's', 'resizeServerGroup', 's', '{}', '{}', $3, $4, $5)`, [
+        crypto.randomUUID(),
+        execution,
+        JSON.stringify(context),
+        JSON.stringify(outputs),
+        stageStatus,
+      ]);
+    };
+    await stage('RUNNING', 'RUNNING', { cluster: { application: 'shop' } }, { cluster: 'shop-web', account: 'aws' });
+    await stage('PAUSED', 'PAUSED', { cluster: 'shop-api' }, {});
+    await stage('RUNNING', 'SUCCEEDED', {}, { cluster: 'shop-done' });
+    await stage('SUCCEEDED', 'SUCCEEDED', { cluster: 'shop-old' }, { cluster: 'shop-old' });
+    expect([...(await clustersInFlight(sql))].sort()).toEqual(['shop-api', 'shop-web']);
   });
 });

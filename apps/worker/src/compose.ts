@@ -33,6 +33,7 @@ export function startConfiguredWorker(
     jenkinsMasters: Object.entries(config.jenkinsMasters).map(([name, master]) => ({ name, ...master })),
     pipelineRepositories: pipelineRepositoriesOf(config),
     drift: driftSettingsOf(config),
+    chaosMonkeyIntervalMs: config.chaosMonkeyIntervalSec * 1000,
     artifactAccounts: config.artifactAccounts,
     metricsAccounts: Object.entries(config.metricsAccounts).map(([name, account]) => ({ name, ...account })),
     ...(config.auth === 'on' ? { permissions: new AuthStore(infra.db.pool) } : {}),

@@ -134,6 +134,14 @@ describe('deployPolicy', () => {
   });
 });
 
+describe('chaos monkey', () => {
+  it('looks every 60 s by default; GANTRY_CHAOS_MONKEY_INTERVAL_SEC sets it, 0 turns it off, a negative is refused', () => {
+    expect(loadConfig({}).chaosMonkeyIntervalSec).toBe(60);
+    expect(loadConfig({ GANTRY_CHAOS_MONKEY_INTERVAL_SEC: '0' }).chaosMonkeyIntervalSec).toBe(0);
+    expect(() => loadConfig({ GANTRY_CHAOS_MONKEY_INTERVAL_SEC: '-1' })).toThrow(/GANTRY_CHAOS_MONKEY_INTERVAL_SEC/);
+  });
+});
+
 describe('drift', () => {
   it('checks every 60 s by default; GANTRY_DRIFT_INTERVAL_SEC, GANTRY_DRIFT_WATCHES and GANTRY_DRIFT_NOTIFICATIONS set it', () => {
     expect(driftSettingsOf(loadConfig({}))).toEqual({ intervalSeconds: 60, watches: [], notifications: [] });

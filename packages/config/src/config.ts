@@ -249,6 +249,8 @@ export const configSchema = z.object({
   driftWatches: driftWatchMap.default({}),
   /** Who hears of every change of drift state (a JSON list in GANTRY_DRIFT_NOTIFICATIONS). */
   driftNotifications: driftNotificationList.default([]),
+  /** How often each worker's Chaos Monkey scheduler looks at the applications that opted in; 0 turns it off in this process. */
+  chaosMonkeyIntervalSec: z.coerce.number().int().min(0).default(60),
   /** Artifact accounts bakes and deploys fetch through (README "Artifact accounts"); the built-in two need no entry. */
   artifactAccounts: artifactAccountMap.default({}),
   metricsAccounts: metricsAccountMap.default({}),
@@ -324,6 +326,7 @@ const ENV_KEYS: Record<keyof GantryConfig, string> = {
   driftIntervalSec: 'GANTRY_DRIFT_INTERVAL_SEC',
   driftWatches: 'GANTRY_DRIFT_WATCHES',
   driftNotifications: 'GANTRY_DRIFT_NOTIFICATIONS',
+  chaosMonkeyIntervalSec: 'GANTRY_CHAOS_MONKEY_INTERVAL_SEC',
   artifactAccounts: 'GANTRY_ARTIFACT_ACCOUNTS',
   metricsAccounts: 'GANTRY_METRICS_ACCOUNTS',
   accountsFile: 'GANTRY_ACCOUNTS_FILE',

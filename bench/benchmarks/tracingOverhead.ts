@@ -26,7 +26,7 @@ export const tracingOverhead: Benchmark = {
       stagesPerChain: options.quick ? 5 : 20,
       chains: options.quick ? 5 : 50,
       concurrency: WORKER_CONCURRENCY,
-      rounds: options.quick ? 1 : 4,
+      rounds: options.quick ? 1 : 6,
       phaseTimeoutMs: options.quick ? 60_000 : 180_000,
       backend: 'redis' as const,
     };

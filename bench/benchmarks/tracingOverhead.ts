@@ -26,7 +26,7 @@ export const tracingOverhead: Benchmark = {
       stagesPerChain: options.quick ? 5 : 20,
       chains: options.quick ? 5 : 50,
       concurrency: WORKER_CONCURRENCY,
-      rounds: options.quick ? 1 : 4,
+      rounds: options.quick ? 1 : 6,
       phaseTimeoutMs: options.quick ? 60_000 : 180_000,
       backend: 'redis' as const,
     };
@@ -43,7 +43,7 @@ export const tracingOverhead: Benchmark = {
     const database = await createBenchDatabase();
     const queue = benchQueue(params.backend, database.url, 'tracing');
     if (queue.config.kind !== 'redis') throw new Error('tracing-overhead runs on the Redis backend');
-    const runs: { round: number; mode: TracingMode; transitionsPerSecond: number | null }[] = [];
+    const runs: { round: number; mode: TracingMode; transitionsPerSecond: number | null; cpuMsPerTransition: number }[] = [];
     try {
       for (let r = 0; r < params.rounds; r++) {
         // Rotated per round: no mode always runs first (colder caches) or last.
@@ -61,7 +61,7 @@ export const tracingOverhead: Benchmark = {
             timeoutMs: params.phaseTimeoutMs,
           });
           if (result.succeeded !== params.chains) throw new Error(`${mode} round ${r + 1}: ${result.succeeded} of ${params.chains} executions succeeded`);
-          runs.push({ round: r + 1, mode, transitionsPerSecond: result.transitionsPerSecond });
+          runs.push({ round: r + 1, mode, transitionsPerSecond: result.transitionsPerSecond, cpuMsPerTransition: result.cpuMsPerTransition });
         }
       }
     } finally {
@@ -73,6 +73,10 @@ export const tracingOverhead: Benchmark = {
     const [before, off, on] = [median(of('before')), median(of('off')), median(of('on'))];
     const offVsBefore = before && off !== null ? round(off / before, 3) : null;
     const onCost = off && on !== null ? round(1 - on / off, 3) : null;
+    // What tracing costs in CPU, which other processes' load on the cores sways less than throughput.
+    const cpuOf = (mode: TracingMode) => median(runs.filter((run) => run.mode === mode).map((run) => run.cpuMsPerTransition));
+    const [cpuBefore, cpuOff, cpuOn] = [cpuOf('before'), cpuOf('off'), cpuOf('on')];
+    const onCpuCost = cpuOff && cpuOn !== null ? round(cpuOn / cpuOff - 1, 3) : null;
     // The noise: how far one round of a mode strays from that mode's median, the largest seen
     // over the modes whose code path is the same (before and off).
     const noise = round(Math.max(spread(of('before')), spread(of('off'))), 3);
@@ -80,7 +84,19 @@ export const tracingOverhead: Benchmark = {
     return {
       status: 'ok',
       params,
-      results: { runs, beforeTransitionsPerSecond: before, offTransitionsPerSecond: off, onTransitionsPerSecond: on, offVsBefore, offGap, noise, onCost, exportRequests },
+      results: {
+        runs,
+        beforeTransitionsPerSecond: before,
+        offTransitionsPerSecond: off,
+        onTransitionsPerSecond: on,
+        offVsBefore,
+        offGap,
+        noise,
+        onCost,
+        cpuMsPerTransition: { before: cpuBefore, off: cpuOff, on: cpuOn },
+        onCpuCost,
+        exportRequests,
+      },
       targets: [
         target('tracing off vs before: |1 − off ÷ before| within the round-to-round noise', offGap === null ? null : round(offGap * 100, 1), '<=', round(noise * 100, 1), '%'),
         target('tracing on (OTLP) cost in transitions/s vs off', onCost === null ? null : round(onCost * 100, 1), '<=', 15, '%'),
@@ -92,6 +108,8 @@ export const tracingOverhead: Benchmark = {
         ['off ÷ before', String(offVsBefore ?? '-')],
         ['noise: largest round-to-round deviation from its median (before, off)', `${round(noise * 100, 1)} %`],
         ['tracing on cost vs off', onCost === null ? '-' : `${round(onCost * 100, 1)} %`],
+        ['CPU ms per transition of the round process, before / off / on (medians)', `${cpuBefore} / ${cpuOff} / ${cpuOn}`],
+        ['tracing on CPU per transition vs off', onCpuCost === null ? '-' : `+${round(onCpuCost * 100, 1)} %`],
         ['OTLP export requests received', String(exportRequests)],
       ],
     };

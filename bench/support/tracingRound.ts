@@ -1,6 +1,7 @@
 import { connectDatabase } from '@gantry/store';
 import { startTracing } from '@gantry/telemetry';
 import { runEngineChains } from '../benchmarks/engineVsBullmq/engineChains';
+import { round } from '../lib/stats';
 import { tracingRoundSchema } from './tracingRoundSpec';
 
 /**
@@ -29,7 +30,8 @@ try {
     tracing.setActive(true);
     await tracing.shutdown();
   }
-  process.stdout.write(`${JSON.stringify({ transitionsPerSecond: result.transitionsPerSecond, succeeded: result.succeeded, transitions: result.transitions })}\n`);
+  const cpuMsPerTransition = round((result.cpu.nodeSeconds * 1000) / result.transitions, 3);
+  process.stdout.write(`${JSON.stringify({ transitionsPerSecond: result.transitionsPerSecond, cpuMsPerTransition, succeeded: result.succeeded, transitions: result.transitions })}\n`);
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;

@@ -18,6 +18,8 @@ export type TracingRoundSpec = z.infer<typeof tracingRoundSchema>;
 
 export const tracingRoundResultSchema = z.object({
   transitionsPerSecond: z.number().nullable(),
+  /** CPU milliseconds the round's process spent per transition during the run. */
+  cpuMsPerTransition: z.number(),
   succeeded: z.number(),
   transitions: z.number(),
 });

@@ -163,4 +163,23 @@ describe(`drift (fake API server, kubectl 1.35, ${backend} queue, ${INTERVAL_SEC
     expect((await gantry.request('POST', '/api/v1/drift/check', { application: 'shop' }, asOther)).status).toBe(403);
     expect((await drift()).length).toBeGreaterThanOrEqual(2);
   });
+
+  it("needs EXECUTE on a watch's account to run a syncManifests stage naming the watch, as a deploy to that account does", async () => {
+    await gantry.auth.setRoleGrants('shop-only', [{ kind: 'application', name: 'shop', actions: ['READ', 'WRITE', 'EXECUTE'] }], 'test');
+    const { token } = await gantry.auth.createToken({ name: 'shop-only', roles: ['shop-only'], createdBy: 'test' });
+    const asShopOnly = { authorization: `Bearer ${token}` };
+    // Saved as any pipeline whose accounts the saver may not use: the accounts are checked when it is started.
+    const saved = await gantry.request<{ id: string }>(
+      'POST',
+      '/api/v1/pipelines',
+      { application: 'shop', name: 'sync-settings', stages: [{ refId: 'sync', type: 'syncManifests', watch: 'shop-settings' }] },
+      asShopOnly,
+    );
+    expect(saved.status).toBe(201);
+    const refused = await gantry.request<{ error: { message: string } }>('POST', `/api/v1/pipelines/${saved.body.id}/executions`, {}, asShopOnly);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('EXECUTE on account k8s');
+    await gantry.auth.setRoleGrants('shop-only', [{ kind: 'application', name: 'shop', actions: ['READ', 'WRITE', 'EXECUTE'] }, { kind: 'account', name: 'k8s', actions: ['EXECUTE'] }], 'test');
+    expect((await gantry.request('POST', `/api/v1/pipelines/${saved.body.id}/executions`, {}, asShopOnly)).status).toBe(202);
+  });
 });

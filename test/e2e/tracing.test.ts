@@ -20,6 +20,9 @@ import { listen, startOtlpReceiver, startZipkinReceiver, type ReceivedSpan, type
  * Kubernetes (CloudProvider calls and manifest client calls, both provider calls in the trace).
  */
 
+/** The request that launches an execution: its trace's root. */
+const LAUNCH = 'POST /api/v1/pipelines/:id/executions';
+
 describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin', () => {
   let database: TestDatabase;
   let fake: FakeKubernetes;
@@ -84,36 +87,63 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  it('exports one tree: the launch request at the root, stages under it, tasks under their stages, provider calls under their tasks, traceparent on the webhook', async () => {
-    const saved = await call('POST', '/api/v1/pipelines', {
-      application: 'traced',
-      name: 'hook-then-deploy',
-      stages: [
-        { refId: 'hook', type: 'webhook', url: `${webhook.url}/released`, method: 'POST', payload: { id: '${execution.id}' } },
-        { ...deployStage('traced', 'web', 'registry.local/traced:1'), requisiteStageRefIds: ['hook'] },
-        {
-          refId: 'manifest', type: 'deployManifest', account: 'k8s', cloudProvider: 'kubernetes', source: 'text', requisiteStageRefIds: ['hook'],
-          manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'traced-settings' }, data: { greeting: 'hello' } }],
-        },
-      ],
-    });
+  /** Saves a pipeline of application `traced` and launches it. */
+  async function launch(name: string, stages: unknown[], parameters: { name: string; default: string }[] = []): Promise<{ pipelineId: string; executionId: string }> {
+    const saved = await call('POST', '/api/v1/pipelines', { application: 'traced', name, stages, parameters });
     expect(saved.status).toBe(201);
-    const launched = await call('POST', `/api/v1/pipelines/${String(saved.body.id)}/executions`, { parameters: {} });
+    const pipelineId = String(saved.body.id);
+    const launched = await call('POST', `/api/v1/pipelines/${pipelineId}/executions`, { parameters: {} });
     expect(launched.status).toBe(202);
-    const executionId = String(launched.body.id);
-    await vi.waitFor(
-      async () => expect((await call('GET', `/api/v1/executions/${executionId}`)).body.status).toBe('SUCCEEDED'),
-      { timeout: 60_000, interval: 250 },
-    );
+    return { pipelineId, executionId: String(launched.body.id) };
+  }
 
-    // The last spans are exported within the batch delay; the trace is complete once its final message's span is in.
+  async function untilStatus(executionId: string, status: string, stageRefId?: string): Promise<void> {
+    await vi.waitFor(async () => {
+      const { body } = await call('GET', `/api/v1/executions/${executionId}`);
+      const stage = (body.stages as { refId: string; status: string }[]).find((candidate) => candidate.refId === stageRefId);
+      expect(stageRefId === undefined ? body.status : stage?.status).toBe(status);
+    }, { timeout: 60_000, interval: 250 });
+  }
+
+  /**
+   * The trace's stage spans by ref id, after checking what every stage span holds however its
+   * stage ended: one span per stage, directly under the root, recorded by a worker, with the
+   * execution's application and pipeline, the stage's status, and an ERROR status unless it
+   * succeeded or was skipped.
+   */
+  function stageSpans(trace: ReceivedSpan[], root: ReceivedSpan, pipelineId: string): Map<string, ReceivedSpan> {
+    const stages = trace.filter((span) => span.name.startsWith('stage '));
+    const byRef = new Map(stages.map((span) => [span.attributes['gantry.stage.ref_id']!, span]));
+    expect(byRef.size).toBe(stages.length);
+    for (const stage of stages) {
+      expect(stage.parentSpanId).toBe(root.spanId);
+      expect(stage.service).toBe('gantry-worker');
+      expect(stage.name).toBe(`stage ${stage.attributes['gantry.stage.type']}`);
+      expect(stage.attributes).toMatchObject({ 'gantry.application': 'traced', 'gantry.pipeline.id': pipelineId });
+      const status = stage.attributes['gantry.stage.status']!;
+      expect(stage.error).toBe(status === 'SUCCEEDED' || status === 'SKIPPED' ? undefined : status);
+      expect(stage.end).toBeGreaterThanOrEqual(stage.start);
+    }
+    return byRef;
+  }
+
+  /**
+   * The execution's trace as the OTLP receiver got it, once a span named `lastSpan` is in, after
+   * checking what holds for every execution: one trace, every span of it naming the execution, one
+   * root (the request that launched it) with every other span under it, and the same spans at the
+   * Zipkin receiver (its v2 JSON, from the same processes).
+   */
+  async function exportedTrace(executionId: string, lastSpan: string) {
+    // The last spans are exported within the batch delay.
     const ofExecution = (receiver: Receiver) => receiver.spans.filter((span) => span.attributes['gantry.execution.id'] === executionId);
     await vi.waitFor(() => {
-      for (const receiver of [otlp, zipkin]) expect(ofExecution(receiver).some((span) => span.name === 'engine CompleteExecution')).toBe(true);
+      for (const receiver of [otlp, zipkin]) expect(ofExecution(receiver).some((span) => span.name === lastSpan)).toBe(true);
     }, { timeout: 15_000, interval: 100 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
-    const spans = ofExecution(otlp);
+    // An operator's command (a cancel) is a request of its own, in a trace of its own that names
+    // the execution; the messages it sends continue the execution's trace.
+    const spans = ofExecution(otlp).filter((span) => span.service !== 'gantry-api' || span.name === LAUNCH);
     const traceIds = new Set(spans.map((span) => span.traceId));
     expect(traceIds.size).toBe(1);
     const [traceId] = [...traceIds] as [string];
@@ -124,7 +154,7 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
 
     // One root: the API request that launched the execution.
     const roots = trace.filter((span) => span.parentSpanId === undefined || !byId.has(span.parentSpanId));
-    expect(roots.map((span) => `${span.service} ${span.name}`)).toEqual(['gantry-api POST /api/v1/pipelines/:id/executions']);
+    expect(roots.map((span) => `${span.service} ${span.name}`)).toEqual([`gantry-api ${LAUNCH}`]);
     const root = roots[0]!;
     const ancestors = (span: ReceivedSpan): ReceivedSpan[] => {
       const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
@@ -132,15 +162,37 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     };
     for (const span of trace) if (span !== root) expect(ancestors(span).at(-1)).toBe(root);
 
+    // A span ended after the snapshot above (a poll still in flight) may reach one receiver first.
+    await vi.waitFor(() => {
+      const zipkinIds = new Set(zipkin.spans.filter((span) => span.traceId === traceId).map((span) => span.spanId));
+      expect([...byId.keys()].filter((id) => !zipkinIds.has(id))).toEqual([]);
+    }, { timeout: 5_000, interval: 100 });
+    expect([...otlp.contentTypes]).toEqual(['application/json']);
+    return { traceId, trace, root, byId };
+  }
+
+  it('exports one tree: the launch request at the root, stages under it, tasks under their stages, provider calls under their tasks, traceparent on the webhook', async () => {
+    const { pipelineId, executionId } = await launch('hook-then-deploy', [
+        { refId: 'hook', type: 'webhook', url: `${webhook.url}/released`, method: 'POST', payload: { id: '${execution.id}' } },
+        { ...deployStage('traced', 'web', 'registry.local/traced:1'), requisiteStageRefIds: ['hook'] },
+        {
+          refId: 'manifest', type: 'deployManifest', account: 'k8s', cloudProvider: 'kubernetes', source: 'text', requisiteStageRefIds: ['hook'],
+          manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'traced-settings' }, data: { greeting: 'hello' } }],
+        },
+    ]);
+    await untilStatus(executionId, 'SUCCEEDED');
+
+    const { traceId, trace, root, byId } = await exportedTrace(executionId, 'engine CompleteExecution');
+
     // Each stage is one span directly under the root, from its start to its end, recorded by a worker.
-    const stages = trace.filter((span) => span.name.startsWith('stage '));
-    expect(stages.map((span) => `${span.name} ${span.attributes['gantry.stage.ref_id']}`).sort()).toEqual(['stage deploy deploy', 'stage deployManifest manifest', 'stage webhook hook']);
-    for (const stage of stages) {
-      expect(stage.parentSpanId).toBe(root.spanId);
-      expect(stage.service).toBe('gantry-worker');
-      expect(stage.attributes).toMatchObject({ 'gantry.application': 'traced', 'gantry.pipeline.id': String(saved.body.id), 'gantry.stage.status': 'SUCCEEDED' });
-    }
-    const stageOf = (refId: string) => stages.find((stage) => stage.attributes['gantry.stage.ref_id'] === refId)!;
+    const stageSpan = stageSpans(trace, root, pipelineId);
+    expect([...stageSpan].map(([refId, span]) => `${span.name} ${refId} ${span.attributes['gantry.stage.status']}`).sort()).toEqual([
+      'stage deploy deploy SUCCEEDED',
+      'stage deployManifest manifest SUCCEEDED',
+      'stage webhook hook SUCCEEDED',
+    ]);
+    const stages = [...stageSpan.values()];
+    const stageOf = (refId: string) => stageSpan.get(refId)!;
 
     // The work ran in the worker processes (whichever took each message). A message about
     // a stage hangs directly off that stage's span, one about the execution off the root.
@@ -155,7 +207,7 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     for (const span of messages.filter((m) => m.name === 'engine StartStage')) {
       expect(['hook', 'deploy', 'manifest']).toContain(span.attributes['gantry.stage.ref_id']);
       expect(span.attributes['gantry.application']).toBe('traced');
-      expect(span.attributes['gantry.pipeline.id']).toBe(String(saved.body.id));
+      expect(span.attributes['gantry.pipeline.id']).toBe(pipelineId);
     }
 
     // Tasks, each under a RunTask message under its own stage's span, with the stage and pipeline they belong to.
@@ -164,7 +216,7 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
       const message = byId.get(task.parentSpanId!);
       expect(message?.name).toBe('engine RunTask');
       expect(message?.parentSpanId).toBe(stageOf(task.attributes['gantry.stage.ref_id']!).spanId);
-      expect(task.attributes).toMatchObject({ 'gantry.application': 'traced', 'gantry.pipeline.id': String(saved.body.id) });
+      expect(task.attributes).toMatchObject({ 'gantry.application': 'traced', 'gantry.pipeline.id': pipelineId });
     }
     const taskNames = (refId: string) => new Set(tasks.filter((task) => task.attributes['gantry.stage.ref_id'] === refId).map((task) => task.name));
     expect(taskNames('hook')).toContain('task createWebhook');
@@ -196,12 +248,6 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
     expect(client?.name).toBe('HTTP POST');
     expect(byId.get(client!.parentSpanId!)?.name).toBe('task createWebhook');
 
-    // Zipkin received the same spans (its v2 JSON, from the same processes).
-    const zipkinIds = new Set(zipkin.spans.filter((span) => span.traceId === traceId).map((span) => span.spanId));
-    expect(zipkinIds).toEqual(new Set(byId.keys()));
-    expect([...otlp.contentTypes]).toEqual(['application/json']);
-    expect(ofExecution(zipkin).every((span) => span.parentSpanId === undefined || zipkinIds.has(span.parentSpanId) || span.spanId === root.spanId)).toBe(true);
-
     // The trace as a trace viewer shows it: the screenshot of the docs (`npm run trace:screenshot`).
     if (browserAvailable('the trace waterfall screenshot')) {
       const browser = await launchBrowser();
@@ -213,6 +259,45 @@ describe('one execution is one trace: API and two workers, OTLP/HTTP and Zipkin'
       } finally {
         await browser.close();
       }
+    }
+  }, 120_000);
+  it('records the span of every stage however it ends: skipped, canceled with its execution, canceled by a failing branch', async () => {
+    // An operator's cancel: the worker stops the running stage (CancelExecution), not CompleteStage.
+    const canceled = await launch('skip-then-hold', [
+      { refId: 'maybe', type: 'evaluateVariables', stageEnabled: { type: 'expression', expression: 'parameters.env == "prod"' }, variables: [] },
+      { refId: 'hold', type: 'wait', waitTime: 600, requisiteStageRefIds: ['maybe'] },
+    ], [{ name: 'env', default: 'staging' }]);
+    await untilStatus(canceled.executionId, 'RUNNING', 'hold');
+    expect((await call('POST', `/api/v1/executions/${canceled.executionId}/cancel`, { reason: 'tracing test' })).status).toBe(202);
+    await untilStatus(canceled.executionId, 'CANCELED', 'hold');
+    {
+      const { traceId, trace, root } = await exportedTrace(canceled.executionId, 'engine CancelExecution');
+      const request = otlp.spans.find((span) => span.name === 'POST /api/v1/executions/:id/cancel' && span.attributes['gantry.execution.id'] === canceled.executionId);
+      expect(request?.service).toBe('gantry-api');
+      expect(request!.traceId).not.toBe(traceId);
+      const stages = stageSpans(trace, root, canceled.pipelineId);
+      expect([...stages].map(([refId, span]) => `${refId} ${span.attributes['gantry.stage.status']}`).sort()).toEqual(['hold CANCELED', 'maybe SKIPPED']);
+      // The cancel continues the execution's trace (the command carries it), under the root.
+      const cancel = trace.find((span) => span.name === 'engine CancelExecution')!;
+      expect(cancel.parentSpanId).toBe(root.spanId);
+      expect(stages.get('hold')!.end).toBeLessThanOrEqual(cancel.end);
+    }
+
+    // A branch that fails the pipeline cancels its sibling in its own CompleteStage.
+    const failed = await launch('fail-beside-hold', [
+      {
+        refId: 'check',
+        type: 'checkPreconditions',
+        preconditions: [{ type: 'expression', context: { expression: '${1 == 2}', failureMessage: 'one is not two' } }],
+      },
+      { refId: 'hold', type: 'wait', waitTime: 600 },
+    ]);
+    await untilStatus(failed.executionId, 'TERMINAL');
+    {
+      const { trace, root } = await exportedTrace(failed.executionId, 'engine CompleteExecution');
+      const stages = stageSpans(trace, root, failed.pipelineId);
+      expect([...stages].map(([refId, span]) => `${refId} ${span.attributes['gantry.stage.status']}`).sort()).toEqual(['check TERMINAL', 'hold CANCELED']);
+      expect(stages.get('hold')!.attributes).toMatchObject({ 'gantry.execution.id': failed.executionId, 'gantry.stage.type': 'wait' });
     }
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { kubectl, kubeTool } from '../support/kubeTools';
+import { driftSettingsOf, loadConfig } from '../../packages/config/src';
 
 const CHART = new URL('../../deploy/helm/gantry', import.meta.url).pathname;
 const TWO_WORKERS = new URL('../../deploy/helm/examples/two-workers-ingress.yaml', import.meta.url).pathname;
@@ -113,6 +114,25 @@ describe('the Helm chart', () => {
     const jobContainer = (job.spec!.template as PodTemplate).spec.containers[0]!;
     expect(jobContainer.command).toEqual(['npm', 'run', 'migrate']);
     expect(jobContainer.env.map((e) => e.name)).toEqual(['DATABASE_URL']);
+  });
+
+  it('passes the drift settings to the API and the workers as GANTRY_DRIFT_* variables, and none by default', async () => {
+    const defaults = await render();
+    const driftEnv = (manifests: Manifest[], deployment: string) =>
+      template(one(manifests, 'Deployment', deployment)).spec.containers[0]!.env.filter((e) => e.name.startsWith('GANTRY_DRIFT_'));
+    expect(driftEnv(defaults.manifests, 'gantry-worker')).toEqual([]);
+
+    const values = join(scratch, 'drift.yaml');
+    const watches = { web: { url: 'https://git.example.com/deploy.git', path: 'k8s/web', account: 'k8s', namespace: 'prod', application: 'shop', passwordSecret: 'git_token' } };
+    const notifications = [{ type: 'slack', address: '#ops' }];
+    writeFileSync(values, JSON.stringify({ drift: { intervalSec: 0, watches, notifications } }));
+    const { manifests } = await render(values);
+    for (const deployment of ['gantry-api', 'gantry-worker']) {
+      const rendered = Object.fromEntries(driftEnv(manifests, deployment).map((e) => [e.name, e.value]));
+      expect(Object.keys(rendered)).toEqual(['GANTRY_DRIFT_INTERVAL_SEC', 'GANTRY_DRIFT_WATCHES', 'GANTRY_DRIFT_NOTIFICATIONS']);
+      // Read as Gantry reads its environment.
+      expect(driftSettingsOf(loadConfig(rendered))).toEqual({ intervalSeconds: 0, watches: [{ name: 'web', branch: 'main', notifications: [], ...watches.web }], notifications });
+    }
   });
 
   it('refuses to render without a PostgreSQL, naming the value', async () => {

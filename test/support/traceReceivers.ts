@@ -9,6 +9,8 @@ import type { WaterfallSpan } from './traceWaterfall';
 /** A span as both receivers report it, reduced to what the assertions (and the waterfall) read. */
 export interface ReceivedSpan extends WaterfallSpan {
   traceId: string;
+  /** The status message of a span whose status is ERROR; undefined for any other status. */
+  error: string | undefined;
 }
 
 export interface Receiver {
@@ -36,7 +38,18 @@ type OtlpAttribute = { key: string; value: OtlpValue };
 interface OtlpExport {
   resourceSpans: {
     resource: { attributes: OtlpAttribute[] };
-    scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; startTimeUnixNano: string; endTimeUnixNano: string; attributes?: OtlpAttribute[] }[] }[];
+    scopeSpans: {
+      spans: {
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        startTimeUnixNano: string;
+        endTimeUnixNano: string;
+        attributes?: OtlpAttribute[];
+        status?: { code?: number; message?: string };
+      }[];
+    }[];
   }[];
 }
 
@@ -62,6 +75,8 @@ export async function startOtlpReceiver(): Promise<Receiver> {
           start: Number(BigInt(span.startTimeUnixNano) / 1000n) / 1000,
           end: Number(BigInt(span.endTimeUnixNano) / 1000n) / 1000,
           attributes: otlpAttributes(span.attributes),
+          // OTLP's STATUS_CODE_ERROR.
+          error: span.status?.code === 2 ? (span.status.message ?? '') : undefined,
         });
       }
     }
@@ -89,6 +104,8 @@ export async function startZipkinReceiver(): Promise<Receiver> {
         start: span.timestamp / 1000,
         end: (span.timestamp + (span.duration ?? 0)) / 1000,
         attributes: span.tags ?? {},
+        // The exporter's status tags: `otel.status_code` ERROR with the message as `error`.
+        error: span.tags?.['otel.status_code'] === 'ERROR' ? (span.tags.error ?? '') : undefined,
       });
     }
     response.writeHead(202).end();

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
-import { EMPTY_DEPLOY_POLICY, type DeployPolicy } from '@gantry/core';
+import { EMPTY_DEPLOY_POLICY, type DeployPolicy, type WatchAccounts } from '@gantry/core';
 import { ProviderRegistry, routerLookup } from '@gantry/providers';
 import type { MessageBus } from '@gantry/queue';
 import type { CanaryConfigRepository, ClusterPlace, ExecutionChanges, ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository, PipelineRepositorySyncs } from '@gantry/store';
@@ -104,6 +104,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installSwagger(app, { bodyLimitBytes });
 
   const providers = deps.providers ?? new ProviderRegistry([]);
+  // A syncManifests stage naming a drift watch acts in the watch's account: saves and triggers count it.
+  const watchAccounts: WatchAccounts = new Map((deps.drift?.watches ?? []).map((watch) => [watch.name, watch.account]));
   app.register(healthRoutes, { readiness: deps.readiness });
   if (deps.auth.mode === 'on') {
     const { store, oidc } = deps.auth;
@@ -115,6 +117,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bus: deps.bus,
     saveRules: {
       rules: (deps.deployPolicy ?? EMPTY_DEPLOY_POLICY).rules,
+      watchAccounts,
       accounts: () => providers.accounts().map((account) => ({ name: account.name, provider: account.provider, tags: account.tags ?? [] })),
     },
     // Read per save: the accounts can be reloaded.
@@ -136,6 +139,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   }
   app.register(gateRoutes, {
     pipelines: deps.pipelines,
+    watchAccounts,
     executions: deps.executions,
     bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),
@@ -144,6 +148,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     prefix: API_PREFIX,
     executions: deps.executions,
     pipelines: deps.pipelines,
+    watchAccounts,
     commands: deps.commands,
     bus: deps.bus,
     ...(deps.idempotencyKeys === undefined ? {} : { idempotencyKeys: deps.idempotencyKeys }),

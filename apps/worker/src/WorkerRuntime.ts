@@ -111,7 +111,12 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const secrets = secretResolver(options.secrets ?? {}, process.env);
   const providers = options.providers ?? new ProviderRegistry([]);
   const policy = options.deployPolicy ?? EMPTY_DEPLOY_POLICY;
-  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log, { permissions: options.permissions, rules: policy.rules, providers });
+  const repositories = new PipelineRepositorySyncer(options.db, options.pipelineRepositories ?? [], secrets, options.log, {
+    permissions: options.permissions,
+    rules: policy.rules,
+    providers,
+    watchAccounts: new Map((options.drift?.watches ?? []).map((watch) => [watch.name, watch.account])),
+  });
   const drift = new DriftChecker({ pool: options.db.pool, providers, settings: options.drift ?? { intervalSeconds: 0, watches: [], notifications: [] }, secrets, log: options.log });
   const outboxAcks = new OutboxAcks(options.db.pool, options.log);
   const engine = new Engine(

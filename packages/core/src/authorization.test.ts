@@ -101,3 +101,23 @@ describe('authorization', () => {
     expect(missingPermissions(grants, ['admin'], permissionsToRun('shop', [stage]))[0]).toBeUndefined();
   });
 });
+
+describe("a syncManifests stage naming a drift watch", () => {
+  const watchAccounts = new Map([['web', 'k8s-prod']]);
+  const sync = (watch: string) => ({ refId: 's', type: 'syncManifests', watch });
+
+  it("needs EXECUTE on the watch's account to run, as a deploy to that account does", () => {
+    expect(stageAccounts([sync('web')], watchAccounts)).toEqual(['k8s-prod']);
+    expect(permissionsToRun('shop', [sync('web')], watchAccounts)).toEqual([
+      { kind: 'application', name: 'shop', action: 'EXECUTE' },
+      { kind: 'account', name: 'k8s-prod', action: 'EXECUTE' },
+    ]);
+  });
+
+  it('counts a watch given by an expression as every account, and an unknown watch (or another stage type) as none', () => {
+    expect(stageAccounts([sync('${parameters.watch}')], watchAccounts)).toEqual([ANY]);
+    expect(stageAccounts([sync('nope')], watchAccounts)).toEqual([]);
+    expect(stageAccounts([{ refId: 'w', type: 'wait', watch: 'web' }], watchAccounts)).toEqual([]);
+    expect(stageAccounts([{ ...sync('web'), account: 'k8s-staging' }], watchAccounts)).toEqual(['k8s-prod', 'k8s-staging']);
+  });
+});

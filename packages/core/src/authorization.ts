@@ -98,14 +98,33 @@ function placesOf(stage: Record<string, unknown>): Record<string, unknown>[] {
 const named = (value: unknown): string | undefined =>
   typeof value !== 'string' || value === '' ? undefined : value.includes('${') ? ANY : value;
 
-/** The accounts a pipeline's stages act in (`account`, or Spinnaker's `credentials`, on the stage or its clusters). */
-export function stageAccounts(stages: readonly unknown[]): string[] {
+/** The configured drift watches' accounts by watch name (README "Drift"). */
+export type WatchAccounts = ReadonlyMap<string, string>;
+
+/**
+ * The account a `syncManifests` stage naming a drift watch acts in: the watch's (ANY for an
+ * expression, as any name given by one). Undefined for another stage, or a watch not configured
+ * (the stage fails when it runs, having changed nothing).
+ */
+export function watchAccountOf(stage: Record<string, unknown>, watchAccounts: WatchAccounts): string | undefined {
+  if (stage.type !== 'syncManifests') return undefined;
+  const watch = named(stage.watch);
+  return watch === ANY ? ANY : watch === undefined ? undefined : watchAccounts.get(watch);
+}
+
+/**
+ * The accounts a pipeline's stages act in (`account`, or Spinnaker's `credentials`, on the stage or
+ * its clusters, or a syncManifests stage's drift watch's).
+ */
+export function stageAccounts(stages: readonly unknown[], watchAccounts: WatchAccounts = new Map()): string[] {
   const accounts = new Set<string>();
   for (const stage of stages.filter(isPlainObject)) {
     for (const place of placesOf(stage)) {
       const account = named(place.account ?? place.credentials);
       if (account !== undefined) accounts.add(account);
     }
+    const watched = watchAccountOf(stage, watchAccounts);
+    if (watched !== undefined) accounts.add(watched);
     // A bake that names no account runs in whichever account of its cloud there is (bakePlaceOf):
     // like an expression, it counts as every account.
     if (stage.type === 'bake' && stage.account === undefined && stage.credentials === undefined) accounts.add(ANY);
@@ -117,7 +136,7 @@ export function stageAccounts(stages: readonly unknown[]): string[] {
  * What triggering a pipeline needs: EXECUTE on its application, on every other application its
  * clusters belong to, and on every account its stages deploy to (the `local` one included).
  */
-export function permissionsToRun(application: string, stages: readonly unknown[]): Permission[] {
+export function permissionsToRun(application: string, stages: readonly unknown[], watchAccounts: WatchAccounts = new Map()): Permission[] {
   const applications = new Set([application]);
   for (const stage of stages.filter(isPlainObject)) {
     for (const cluster of placesOf(stage).slice(1)) {
@@ -127,7 +146,7 @@ export function permissionsToRun(application: string, stages: readonly unknown[]
   }
   return [
     ...[...applications].map((name): Permission => ({ kind: 'application', name, action: 'EXECUTE' })),
-    ...stageAccounts(stages).map((name): Permission => ({ kind: 'account', name, action: 'EXECUTE' })),
+    ...stageAccounts(stages, watchAccounts).map((name): Permission => ({ kind: 'account', name, action: 'EXECUTE' })),
   ];
 }
 

@@ -153,6 +153,7 @@ export { syncRefusals, type SyncCheckInputs, type SyncPrincipal } from './gitops
 export { isPipelineFile, normalizeFolder, readPipelineDocument, readPipelineFile, readPipelineFiles, type PipelineFileReading, type RepositoryFile } from './gitops/pipelineFiles';
 export {
   DRIFT_STATES,
+  SERVER_GROUP_KIND,
   adoptLive,
   describeDriftResource,
   driftNotification,
@@ -160,8 +161,11 @@ export {
   driftTransition,
   manifestDrift,
   readManifestFiles,
+  serverGroupResource,
+  serverGroupState,
   type DriftField,
   type DriftResourceId,
   type DriftState,
   type DriftTransition,
+  type ServerGroupTemplateId,
 } from './drift/drift';

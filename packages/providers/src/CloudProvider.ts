@@ -3,9 +3,9 @@
  * once (docs/architecture.md "Providers"). Every method is idempotent: calling it again after a crash, with
  * the same arguments, converges on the same state and never creates a second resource.
  */
-import type { RequestRouting } from '@gantry/core';
+import type { RequestRouting, ServerGroupTemplateId } from '@gantry/core';
 
-export type { RequestRouting } from '@gantry/core';
+export type { RequestRouting, ServerGroupTemplateId } from '@gantry/core';
 
 export type ProviderKind = 'aws' | 'gcp' | 'kubernetes' | 'local';
 
@@ -67,6 +67,12 @@ export interface ServerGroup {
    * at start), with what it knows (exit code, last stderr lines): waitForUpInstances fails on it.
    */
   failure?: string;
+  /**
+   * What the group makes new instances from, as the cloud has it now (aws: the Auto Scaling
+   * group's launch template and version; gcp: the managed instance group's instance template), so
+   * drift sees a template swapped outside Gantry. Absent where there is no such thing (kubernetes, local).
+   */
+  template?: ServerGroupTemplateId;
   /** Provider-specific details worth showing (resource ids, conditions). */
   details?: Record<string, unknown>;
 }

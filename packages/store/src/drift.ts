@@ -1,4 +1,4 @@
-import { adoptLive, driftNotification, driftTransition, type DriftField, type DriftResourceId, type DriftState, type NotificationTarget } from '@gantry/core';
+import { SERVER_GROUP_KIND, adoptLive, driftNotification, driftTransition, type DriftField, type DriftResourceId, type DriftState, type NotificationTarget } from '@gantry/core';
 import { inTransaction, type SqlClient } from './database';
 import { insertAudit } from './executionRows';
 import { enqueueNotifications } from './notifications';
@@ -6,8 +6,10 @@ import type pg from 'pg';
 
 /**
  * Drift's records (docs/architecture.md "Drift"): what Gantry deployed (`deployed_manifests`, the
- * desired state of each object) and the last observation of every watched object
- * (`drift_resources`), whose changes of state are audit events and notifications.
+ * desired state of each object: a Kubernetes manifest, or an AWS/GCP server group's state, kind
+ * `ServerGroup`, location in the namespace's place, provider kind in `api_version`) and the last
+ * observation of every watched object (`drift_resources`), whose changes of state are audit
+ * events and notifications.
  */
 
 export const DRIFT_DETECTED = 'DRIFT_DETECTED';
@@ -61,12 +63,12 @@ export async function rebaseDeployedManifest(sql: SqlClient, resource: DriftReso
   );
 }
 
-/** The deployed objects, optionally of one account and namespace. */
-export async function selectDeployedManifests(sql: SqlClient, place: { account?: string; namespace?: string } = {}): Promise<DeployedManifest[]> {
+/** The deployed Kubernetes objects (or, `serverGroups`, the AWS/GCP server groups), optionally of one account and namespace (location). */
+export async function selectDeployedManifests(sql: SqlClient, place: { account?: string; namespace?: string; serverGroups?: boolean } = {}): Promise<DeployedManifest[]> {
   const { rows } = await sql.query<{ account: string; namespace: string; kind: string; name: string; api_version: string; application: string; manifest: Record<string, unknown> }>(
     `SELECT account, namespace, kind, name, api_version, application, manifest FROM deployed_manifests
-     WHERE ($1::text IS NULL OR account = $1) AND ($2::text IS NULL OR namespace = $2) ORDER BY account, namespace, kind, name`,
-    [place.account ?? null, place.namespace ?? null],
+     WHERE ($1::text IS NULL OR account = $1) AND ($2::text IS NULL OR namespace = $2) AND (kind = $3) = $4 ORDER BY account, namespace, kind, name`,
+    [place.account ?? null, place.namespace ?? null, SERVER_GROUP_KIND, place.serverGroups === true],
   );
   return rows.map((row) => ({ account: row.account, namespace: row.namespace, kind: row.kind, name: row.name, apiVersion: row.api_version, application: row.application, manifest: row.manifest }));
 }
@@ -91,7 +93,10 @@ export interface DriftChange extends DriftResourceId {
  * Records a check's observations, all made from `observedAt` on, in one transaction. An object's row
  * is locked while its observation is weighed, and an observation older than the recorded one is
  * dropped, so checks of several workers running at once make each change of state once: one audit
- * event, one notification per target (keyed by the object and the state's start).
+ * event, one notification per target (keyed by the object and the state's start). So is the
+ * observation of an object Gantry deployed whose desired state a stage changed (or forgot) since
+ * `observedAt`: it compared the live object with a desired state that is no longer the one, and
+ * Gantry's own change would read as drift.
  */
 export async function recordDriftObservations(pool: pg.Pool, observations: readonly DriftObservation[], observedAt: Date, actor?: { executionId?: string }): Promise<DriftChange[]> {
   return inTransaction(pool, async (sql) => {
@@ -103,6 +108,7 @@ export async function recordDriftObservations(pool: pg.Pool, observations: reado
       );
       const previous = rows[0];
       if (previous !== undefined && previous.checked_at > observedAt) continue;
+      if (o.watch === undefined && !(await desiredUnchangedSince(sql, o, observedAt))) continue;
       const { since, event } = driftTransition(previous, o.state, observedAt);
       await sql.query(
         `INSERT INTO drift_resources (account, namespace, kind, name, api_version, application, watch, state, fields, since, checked_at)
@@ -133,6 +139,43 @@ export async function recordDriftObservations(pool: pg.Pool, observations: reado
     }
     return changes;
   });
+}
+
+/**
+ * The instant a check starts observing, by the database's clock: it is weighed against
+ * `updated_at`s the database wrote (now()), so a worker's clock skew cannot make a stale
+ * observation look fresh.
+ */
+export async function observationTime(sql: SqlClient): Promise<Date> {
+  const { rows } = await sql.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+  const now = rows[0]?.now;
+  if (now === undefined) throw new Error('the database did not answer its clock');
+  return now;
+}
+
+/**
+ * The clusters a running (or paused) stage acts on, as its first task recorded them (`cluster`
+ * output) or its definition names them: their server groups are that stage's to change, and a
+ * check leaves them alone until it ends (by then its tasks' effects have re-based their desired state).
+ */
+export async function clustersInFlight(sql: SqlClient): Promise<Set<string>> {
+  const { rows } = await sql.query<{ cluster: string }>(
+    `SELECT DISTINCT named.cluster FROM executions e JOIN stages s ON s.execution_id = e.id,
+       LATERAL (VALUES (s.outputs->>'cluster'), (CASE WHEN jsonb_typeof(s.context->'cluster') = 'string' THEN s.context->>'cluster' END)) AS named(cluster)
+     WHERE e.status IN ('RUNNING', 'PAUSED') AND s.status IN ('RUNNING', 'PAUSED') AND named.cluster IS NOT NULL`,
+  );
+  return new Set(rows.map((row) => row.cluster));
+}
+
+async function desiredUnchangedSince(sql: SqlClient, resource: DriftResourceId, observedAt: Date): Promise<boolean> {
+  const { rows } = await sql.query<{ updated_at: Date }>('SELECT updated_at FROM deployed_manifests WHERE account = $1 AND namespace = $2 AND kind = $3 AND name = $4', [
+    resource.account,
+    resource.namespace,
+    resource.kind,
+    resource.name,
+  ]);
+  const updatedAt = rows[0]?.updated_at;
+  return updatedAt !== undefined && updatedAt <= observedAt;
 }
 
 /** Drops the rows of objects no longer watched (a watch's file removed, a deployed object deleted by hand from the records). */

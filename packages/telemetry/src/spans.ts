@@ -10,7 +10,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isTracing, withSpanId } from './tracing';
 
 /** Span attribute names (Gantry's own, namespaced; the rest are OpenTelemetry's semantic conventions). */
@@ -33,11 +33,17 @@ export const ATTR = {
  * The attributes a span hands down to every span under it in the same process: who the work is
  * for. A provider call thereby carries its execution, stage and task without being told.
  */
-const INHERITED: readonly string[] = [ATTR.executionId, ATTR.application, ATTR.pipelineId, ATTR.stageId, ATTR.stageRefId, ATTR.stageType, ATTR.task];
+const INHERITED: ReadonlySet<string> = new Set([ATTR.executionId, ATTR.application, ATTR.pipelineId, ATTR.stageId, ATTR.stageRefId, ATTR.stageType, ATTR.task]);
 
 const INHERITED_KEY = createContextKey('gantry inherited span attributes');
 /** The context of the execution's trace root, which every message sent from here carries. */
 const ROOT_KEY = createContextKey('gantry execution trace root');
+
+/**
+ * Gantry's tracer, asked for once: the API's proxy, which finds the SDK's tracer once the SDK has
+ * started (a lookup by name and version on every span otherwise).
+ */
+const tracer = trace.getTracer('gantry');
 
 export type SpanAttributes = Record<string, string | number | boolean | null | undefined>;
 
@@ -57,10 +63,18 @@ export function inSpan<T>(name: string, attributes: SpanAttributes, work: (span?
   if (!isTracing()) return work();
   const parent = options.parent ?? context.active();
   const inherited = parent.getValue(INHERITED_KEY) as Attributes | undefined;
-  const all: Attributes = { ...inherited, ...defined(attributes) };
-  const handedDown = pick(all, INHERITED);
-  const scope = parent.setValue(INHERITED_KEY, handedDown);
-  return trace.getTracer('gantry').startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: all }, scope, async (span) => {
+  const all: Attributes = { ...inherited };
+  // The handed-down set changes only when this span names one of its keys (a provider call or an
+  // HTTP request under a task does not): then the parent's set and context are reused as they are.
+  let handsDown = false;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === undefined || value === null) continue;
+    all[key] = value;
+    if (INHERITED.has(key)) handsDown = true;
+  }
+  const scope = handsDown ? parent.setValue(INHERITED_KEY, pick(all, INHERITED)) : parent;
+  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: all }, scope, async (span) => {
     try {
       return await work(span);
     } catch (error) {
@@ -132,7 +146,8 @@ export function inMessageSpan<T>(
  * so every process computes the id its spans hang under instead of storing or passing it.
  */
 function stageSpanId(traceId: string, stageId: string): string {
-  return createHash('sha256').update(`${traceId}:${stageId}`).digest('hex').slice(0, 16);
+  // The one-shot digest: a Hash object per message cost more than the digest itself.
+  return hash('sha256', `${traceId}:${stageId}`).slice(0, 16);
 }
 
 /** `root` with the stage's span (not recorded yet, see above) as the active span. */
@@ -172,7 +187,7 @@ export function recordStageSpan(stage: StageSpan): void {
     'gantry.stage.status': stage.status,
   };
   const span = withSpanId(stageSpanId(rootSpan.traceId, stage.id), () =>
-    trace.getTracer('gantry').startSpan(`stage ${stage.type}`, { kind: SpanKind.INTERNAL, startTime: stage.startTime, attributes }, root),
+    tracer.startSpan(`stage ${stage.type}`, { kind: SpanKind.INTERNAL, startTime: stage.startTime, attributes }, root),
   );
   if (stage.status !== 'SUCCEEDED' && stage.status !== 'SKIPPED') span.setStatus({ code: SpanStatusCode.ERROR, message: stage.status });
   span.end(stage.endTime);
@@ -210,7 +225,7 @@ function defined(attributes: SpanAttributes): Attributes {
   return out;
 }
 
-function pick(attributes: Attributes, keys: readonly string[]): Attributes {
+function pick(attributes: Attributes, keys: ReadonlySet<string>): Attributes {
   const out: Attributes = {};
   for (const key of keys) if (attributes[key] !== undefined) out[key] = attributes[key];
   return out;

@@ -1,4 +1,4 @@
-import { permissionsToRun, type Action, type Permission } from '@gantry/core';
+import { permissionsToRun, type Action, type Permission, type WatchAccounts } from '@gantry/core';
 import type { ExecutionRepository, PipelineRepository } from '@gantry/store';
 import type { FastifyRequest } from 'fastify';
 import { needs } from './access';
@@ -35,10 +35,10 @@ export function onExecution(executions: Pick<ExecutionRepository, 'get'>, action
   return needs(`${action} on the execution's application`, async (request) => [onApp((await executions.get(idOf(request))).application, action)]);
 }
 
-/** Starting a pipeline: EXECUTE on its application and on every account its stages deploy to (the `local` one included). */
-export function toRunPipeline(pipelines: Pick<PipelineRepository, 'get'>) {
+/** Starting a pipeline: EXECUTE on its application and on every account its stages deploy to (the `local` one included, a drift watch's too). */
+export function toRunPipeline(pipelines: Pick<PipelineRepository, 'get'>, watchAccounts?: WatchAccounts) {
   return needs("EXECUTE on the pipeline's application and on each account its stages use", async (request) => {
     const { application, definition } = await pipelines.get(idOf(request));
-    return permissionsToRun(application, Array.isArray(definition.stages) ? definition.stages : []);
+    return permissionsToRun(application, Array.isArray(definition.stages) ? definition.stages : [], watchAccounts);
   });
 }

@@ -5391,10 +5391,12 @@ export interface components {
         };
         DriftResource: {
             account: string;
-            /** @description '' for a cluster-scoped object */
+            /** @description '' for a cluster-scoped object; a server group's region */
             namespace: string;
+            /** @description The Kubernetes kind, or ServerGroup for an AWS/GCP server group */
             kind: string;
             name: string;
+            /** @description The Kubernetes apiVersion, or a server group's cloud provider (aws, gcp) */
             apiVersion: string;
             application: string | null;
             /** @description The drift watch whose git manifests are its desired state; null: what Gantry deployed */
@@ -5403,7 +5405,7 @@ export interface components {
             state: "in-sync" | "drifted" | "missing";
             /** @description The fields that differ, desired against live (drifted only) */
             fields: {
-                /** @description The field, as kubectl writes a path: spec.replicas, spec.template.spec.containers[name=web].image */
+                /** @description The field, as kubectl writes a path: spec.replicas, spec.template.spec.containers[name=web].image; a server group's: capacity.desired, launchTemplate.version, instanceTemplate.name, image */
                 path: string;
                 /** @description What the desired manifest sets (absent: it sets nothing the live object has there) */
                 desired: unknown;

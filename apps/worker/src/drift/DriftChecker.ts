@@ -1,8 +1,19 @@
 import type { DriftSettings, DriftWatchSetting } from '@gantry/config';
-import { driftOf, readManifestFiles, type DriftResourceId, type Manifest, type NotificationTarget, type SecretResolver } from '@gantry/core';
+import { driftOf, parseServerGroupName, readManifestFiles, serverGroupState, type DriftResourceId, type Manifest, type NotificationTarget, type SecretResolver } from '@gantry/core';
 import { GitMirror } from '@gantry/providers';
 import { manifestsFor, type ApiResource, type KubeJson, type KubernetesManifests } from '@gantry/providers/kubernetes';
-import { forgetUnwatched, inTransaction, recordDriftObservations, selectDeployedManifests, type DriftChange, type DriftObservation } from '@gantry/store';
+import type { ServerGroup } from '@gantry/providers';
+import {
+  clustersInFlight,
+  forgetUnwatched,
+  inTransaction,
+  observationTime,
+  recordDriftObservations,
+  selectDeployedManifests,
+  type DeployedManifest,
+  type DriftChange,
+  type DriftObservation,
+} from '@gantry/store';
 import type pg from 'pg';
 import type { EngineLogger } from '../engine/EngineContext';
 import type { ProviderDirectory } from '../tasks/Task';
@@ -30,8 +41,9 @@ export interface DriftScope {
 /**
  * Compares what runs with its desired state (docs/architecture.md "Drift"): the manifests Gantry
  * deployed (deployed_manifests) and the drift watches' manifests at their branch head (git wins
- * where both name one object), read live through each account's manifest client. Never changes
- * the cluster: converging is the syncManifests stage's.
+ * where both name one object), read live through each account's manifest client; and the AWS/GCP
+ * server groups Gantry created (deployed_manifests' `ServerGroup` rows), read through each
+ * account's CloudProvider. Never changes the cluster: converging is the syncManifests stage's.
  */
 export class DriftChecker {
   private readonly mirrors = new Map<string, GitMirror>();
@@ -131,13 +143,53 @@ export class DriftChecker {
    * at once: the store keeps the newest observation of each object.
    */
   async check(scope: DriftScope = {}, by?: { executionId: string }): Promise<{ observed: number; changes: DriftChange[] }> {
-    const observedAt = new Date();
+    const observedAt = await observationTime(this.deps.pool);
     const desired = await this.desired(scope);
-    const observations = await this.observe(desired);
+    const serverGroups = await this.desiredServerGroups(scope);
+    const observations = [...(await this.observe(desired)), ...(await this.observeServerGroups(serverGroups))];
     const changes = await recordDriftObservations(this.deps.pool, observations, observedAt, by);
-    if (Object.keys(scope).length === 0) await inTransaction(this.deps.pool, (sql) => forgetUnwatched(sql, desired, observedAt));
+    if (Object.keys(scope).length === 0) await inTransaction(this.deps.pool, (sql) => forgetUnwatched(sql, [...desired, ...serverGroups], observedAt));
     for (const change of changes) this.deps.log.info({ ...change }, change.event === 'DRIFT_DETECTED' ? 'drift detected' : 'drift cleared');
     return { observed: observations.length, changes };
+  }
+
+  /** The AWS/GCP server groups Gantry created, in scope (a watch has none). */
+  private async desiredServerGroups(scope: DriftScope): Promise<DesiredServerGroup[]> {
+    if (scope.watch !== undefined) return [];
+    const rows = await selectDeployedManifests(this.deps.pool, { ...(scope.account === undefined ? {} : { account: scope.account }), ...(scope.namespace === undefined ? {} : { namespace: scope.namespace }), serverGroups: true });
+    return rows.filter((row) => scope.application === undefined || row.application === scope.application);
+  }
+
+  /**
+   * Reads each group through its account's provider (one that cannot be read is left for the next
+   * check). The clusters running stages act on are asked for after the reads: a group such a stage
+   * may be changing right now is not judged, and one whose stage ended before has its desired
+   * state re-based already (an observation older than that is dropped by the store).
+   */
+  private async observeServerGroups(groups: readonly DesiredServerGroup[]): Promise<DriftObservation[]> {
+    const seen: { group: DesiredServerGroup; live: ServerGroup | null }[] = [];
+    for (const group of groups) {
+      try {
+        const { provider } = this.deps.providers.forAccount(group.account);
+        seen.push({ group, live: await provider.getServerGroup({ account: group.account, name: group.name, ...(group.namespace === '' ? {} : { location: group.namespace }) }) });
+      } catch (error) {
+        this.deps.log.warn({ err: error, account: group.account, location: group.namespace, name: group.name }, 'drift: the server group cannot be read; not checked this time');
+      }
+    }
+    if (seen.length === 0) return [];
+    const inFlight = await clustersInFlight(this.deps.pool);
+    return seen
+      .filter(({ group }) => !inFlight.has(parseServerGroupName(group.name)?.cluster ?? group.name))
+      .map(({ group, live }) => ({
+        account: group.account,
+        namespace: group.namespace,
+        kind: group.kind,
+        name: group.name,
+        apiVersion: group.apiVersion,
+        application: group.application,
+        ...driftOf(group.manifest, live === null ? null : serverGroupState(live)),
+        targets: this.deps.settings.notifications,
+      }));
   }
 
   async observe(objects: readonly DesiredObject[]): Promise<DriftObservation[]> {
@@ -167,6 +219,9 @@ export class DriftChecker {
     return observations;
   }
 }
+
+/** A server group Gantry created, with its desired state (core's serverGroupState) in `manifest`. */
+type DesiredServerGroup = DeployedManifest;
 
 function keyOf(resource: DriftResourceId): string {
   return `${resource.account}\u0000${resource.namespace}\u0000${resource.kind}\u0000${resource.name}`;

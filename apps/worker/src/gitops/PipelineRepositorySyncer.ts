@@ -1,5 +1,5 @@
 import type { PipelineRepositorySetting } from '@gantry/config';
-import { hasCronTriggers, readPipelineFiles, syncRefusals, type PipelineFileReading, type SaveRule, type SecretResolver, type SyncPrincipal } from '@gantry/core';
+import { hasCronTriggers, readPipelineFiles, syncRefusals, type PipelineFileReading, type SaveRule, type SecretResolver, type SyncPrincipal, type WatchAccounts } from '@gantry/core';
 import { GitMirror, routerLookup } from '@gantry/providers';
 import type { OutgoingMessage } from '@gantry/queue';
 import { PipelineRepositorySyncs, type Database, type SyncReport } from '@gantry/store';
@@ -15,6 +15,8 @@ export interface SyncChecks {
   rules: readonly SaveRule[];
   /** The accounts the rules read (with their tags). */
   providers: Pick<ProviderDirectory, 'accounts'>;
+  /** The drift watches' accounts (a syncManifests stage naming a watch acts in its account). */
+  watchAccounts?: WatchAccounts;
 }
 
 /** What a sync came to: the report of the head commit, and whether this call applied it (or found it done). */
@@ -102,7 +104,15 @@ export class PipelineRepositorySyncer {
     const applicationAt = new Map(rows.map((row) => [row.gitPath, row.application]));
     return readings.map((reading) => {
       if (!('definition' in reading)) return reading;
-      const errors = syncRefusals(reading.definition, applicationAt.get(reading.path), { principal, grants, serviceAccounts, rules: this.checks.rules, accounts, routerOf });
+      const errors = syncRefusals(reading.definition, applicationAt.get(reading.path), {
+        principal,
+        grants,
+        serviceAccounts,
+        rules: this.checks.rules,
+        accounts,
+        routerOf,
+        ...(this.checks.watchAccounts === undefined ? {} : { watchAccounts: this.checks.watchAccounts }),
+      });
       return errors.length === 0 ? reading : { path: reading.path, errors, application: reading.definition.application, name: reading.definition.name };
     });
   }

@@ -20,7 +20,7 @@ export const cancelExecution: Handler<MessageOf<'CancelExecution'>> = (message, 
     let cleanup: OutgoingMessage[] = [];
     if (stages.some((stage) => stage.status === 'RUNNING' || stage.status === 'PAUSED')) {
       const reason = `execution canceled by ${execution.canceled_by ?? 'anonymous'}`;
-      cleanup = await cancelActiveStages(sql, execution.id, stages, ctx.now(), reason, running);
+      cleanup = await cancelActiveStages(sql, execution, stages, ctx.now(), reason, running);
       await insertAudit(sql, { type: 'STAGES_CANCELED', executionId: execution.id });
     }
     if (running) return [...cleanup, { message: { type: 'CompleteExecution', executionId: execution.id } }];

@@ -98,7 +98,7 @@ async function afterStage(
   const finish: OutgoingMessage[] = [{ message: { type: 'CompleteExecution', executionId: execution.id } }];
   if (haltsExecutionNow(stage.status, failurePolicyOf(stage))) {
     // Stages that clean up after themselves are still RUNNING meanwhile, so the execution ends after them.
-    return [...(await cancelActiveStages(sql, execution.id, stages, ctx.now(), `stage ${stage.ref_id} failed the pipeline`)), ...finish];
+    return [...(await cancelActiveStages(sql, execution, stages, ctx.now(), `stage ${stage.ref_id} failed the pipeline`)), ...finish];
   }
   // Canceled while stages cleaned up: nothing new starts, and the last one to finish ends the execution.
   if (isHalted(stages) || execution.canceled) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;

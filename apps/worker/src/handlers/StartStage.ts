@@ -42,6 +42,7 @@ import type { EngineContext, Handler } from '../engine/EngineContext';
 import { ExpressionLimitError } from '../engine/expressionSandbox';
 import { expressionScope, isHalted } from '../engine/stagePolicy';
 import { inRunningStage } from '../engine/inRunningExecution';
+import { observeStageEnd } from '../engine/metrics';
 import { MAX_BODY_BYTES, sendRequest } from '../tasks/http/sendRequest';
 import { rerunRunningTask, runTaskMessage } from './taskMessages';
 
@@ -77,6 +78,8 @@ export async function startStageLocked(
   const plan = await planStage(sql, stage, scope, ctx, execution, upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
+    // Ended as it starts: its span too, which its CompleteStage's span names as its parent.
+    observeStageEnd({ ...stage, start_time: now }, execution, 'SKIPPED', now);
     stage.status = 'SKIPPED';
     await insertAudit(sql, { type: 'STAGE_SKIPPED', executionId: execution.id, stageId: stage.id, data: stageEvent(stage) });
     return complete;

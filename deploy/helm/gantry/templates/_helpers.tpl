@@ -101,6 +101,20 @@ app.kubernetes.io/component: {{ .component }}
 - name: GANTRY_CONFIG_FILE
   value: /etc/gantry/config/config.yaml
 {{- end }}
+{{- with .Values.drift }}
+{{- if not (kindIs "invalid" .intervalSec) }}
+- name: GANTRY_DRIFT_INTERVAL_SEC
+  value: {{ .intervalSec | toString | quote }}
+{{- end }}
+{{- with .watches }}
+- name: GANTRY_DRIFT_WATCHES
+  value: {{ toJson . | quote }}
+{{- end }}
+{{- with .notifications }}
+- name: GANTRY_DRIFT_NOTIFICATIONS
+  value: {{ toJson . | quote }}
+{{- end }}
+{{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adoptLive, driftNotification, driftOf, driftTransition, manifestDrift, readManifestFiles } from './drift';
+import { adoptLive, driftNotification, driftOf, driftTransition, manifestDrift, readManifestFiles, serverGroupResource, serverGroupState } from './drift';
 
 const desired = {
   apiVersion: 'apps/v1',
@@ -162,5 +162,47 @@ describe('adoptLive', () => {
     expect(adopted.metadata.uid).toBeUndefined();
     expect(adopted.spec.template.spec.containers.map((c) => c.name)).toEqual(['web', 'sidecar', 'debug']);
     expect(adopted.spec.template.spec.containers[0]).toEqual(desired.spec.template.spec.containers[0]);
+  });
+});
+
+describe('server group drift', () => {
+  const aws = { capacity: { min: 1, max: 6, desired: 3 }, image: 'ami-1', template: { type: 'launchTemplate' as const, name: 'shop-web-v000', version: '1' } };
+  const gcp = { capacity: { min: 2, max: 4, desired: 2 }, image: 'images/web-1', template: { type: 'instanceTemplate' as const, name: 'shop-web-v000-1a2b' } };
+
+  it('states capacity, image and the template under its cloud name, and keys the group by account, location and name', () => {
+    expect(serverGroupState(aws)).toEqual({ capacity: { min: 1, max: 6, desired: 3 }, image: 'ami-1', launchTemplate: { name: 'shop-web-v000', version: '1' } });
+    expect(serverGroupState(gcp)).toEqual({ capacity: { min: 2, max: 4, desired: 2 }, image: 'images/web-1', instanceTemplate: { name: 'shop-web-v000-1a2b' } });
+    expect(serverGroupState({ capacity: aws.capacity, image: 'x' })).toEqual({ capacity: aws.capacity, image: 'x' });
+    expect(serverGroupResource({ account: 'aws', location: 'us-east-1', name: 'shop-web-v000' })).toEqual({ account: 'aws', namespace: 'us-east-1', kind: 'ServerGroup', name: 'shop-web-v000' });
+  });
+
+  it('reports a capacity and a launch template version changed outside Gantry as those fields, nothing for health or instances', () => {
+    const live = { ...aws, capacity: { ...aws.capacity, desired: 5 }, template: { ...aws.template, version: '2' }, health: { up: 5 } };
+    expect(driftOf(serverGroupState(aws), serverGroupState(live))).toEqual({
+      state: 'drifted',
+      fields: [
+        { path: 'capacity.desired', desired: 3, live: 5 },
+        { path: 'launchTemplate.version', desired: '1', live: '2' },
+      ],
+    });
+    expect(driftOf(serverGroupState(aws), serverGroupState({ ...aws, health: { up: 0 } } as typeof aws))).toEqual({ state: 'in-sync', fields: [] });
+  });
+
+  it('reports another instance template, a group gone as missing, and a group seen without a template as the template absent', () => {
+    const other = { ...gcp, template: { type: 'instanceTemplate' as const, name: 'hand-made' } };
+    expect(driftOf(serverGroupState(gcp), serverGroupState(other)).fields).toEqual([{ path: 'instanceTemplate.name', desired: 'shop-web-v000-1a2b', live: 'hand-made' }]);
+    expect(driftOf(serverGroupState(gcp), null)).toEqual({ state: 'missing', fields: [] });
+    expect(driftOf(serverGroupState(gcp), serverGroupState({ capacity: gcp.capacity, image: gcp.image })).fields).toEqual([{ path: 'instanceTemplate', desired: { name: 'shop-web-v000-1a2b' }, live: undefined }]);
+  });
+
+  it('takes what a Gantry resize left as the new desired state (adoptLive), the template kept', () => {
+    expect(adoptLive(serverGroupState(aws), serverGroupState({ ...aws, capacity: { min: 0, max: 6, desired: 0 } }))).toEqual(serverGroupState({ ...aws, capacity: { min: 0, max: 6, desired: 0 } }));
+  });
+
+  it('words the notification with the location', () => {
+    const resource = serverGroupResource({ account: 'aws', location: 'us-east-1', name: 'shop-web-v000' });
+    expect(driftNotification(resource, 'drifted', [{ path: 'capacity.desired', desired: 3, live: 5 }]).text).toBe(
+      'ServerGroup shop-web-v000 in us-east-1 (account aws) differs from its desired state:\n• capacity.desired: desired 3, live 5',
+    );
   });
 });

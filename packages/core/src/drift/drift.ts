@@ -190,7 +190,7 @@ export function driftTransition(previous: { state: DriftState; since: Date } | u
 /** An object drift is about: where it lives and what it is. */
 export interface DriftResourceId {
   account: string;
-  /** '' for a cluster-scoped object (or a server group's location is in `name`'s place, see serverGroupDrift). */
+  /** '' for a cluster-scoped object; a server group's region or zone (see serverGroupResource). */
   namespace: string;
   kind: string;
   name: string;
@@ -198,6 +198,37 @@ export interface DriftResourceId {
 
 export function describeDriftResource(resource: DriftResourceId): string {
   return `${resource.kind} ${resource.name}${resource.namespace === '' ? '' : ` in ${resource.namespace}`} (account ${resource.account})`;
+}
+
+/** The kind a server group's drift records carry (Kubernetes kinds are capitalized too, so none collides). */
+export const SERVER_GROUP_KIND = 'ServerGroup';
+
+/** A server group's drift key: account, location in the namespace's place, the group's name. */
+export function serverGroupResource(group: { account: string; location?: string | undefined; name: string }): DriftResourceId {
+  return { account: group.account, namespace: group.location ?? '', kind: SERVER_GROUP_KIND, name: group.name };
+}
+
+/** What identifies an AWS/GCP server group's launch configuration, as its provider reads it (CloudProvider's ServerGroup.template). */
+export interface ServerGroupTemplateId {
+  type: 'launchTemplate' | 'instanceTemplate';
+  name: string;
+  version?: string;
+}
+
+/**
+ * The part of a server group drift is about, as a plain object compared like a manifest: its
+ * capacity, its image and what new instances are made from (`launchTemplate: {name, version}` on
+ * AWS, `instanceTemplate: {name}` on GCP), so a diff reads `capacity.desired` or
+ * `launchTemplate.version`. Health, traffic and instances change by themselves and are left out.
+ */
+export function serverGroupState(group: { capacity: { min: number; max: number; desired: number }; image: string; template?: ServerGroupTemplateId | undefined }): Record<string, unknown> {
+  const { min, max, desired } = group.capacity;
+  const template = group.template;
+  return {
+    capacity: { min, max, desired },
+    image: group.image,
+    ...(template === undefined ? {} : { [template.type]: { name: template.name, ...(template.version === undefined ? {} : { version: template.version }) } }),
+  };
 }
 
 /** The notification of a change of drift state: a subject and the fields, desired against live. */

@@ -1,4 +1,4 @@
-import { describePermission, mayRunAs, missingPermissions, type Grant } from '../authorization';
+import { describePermission, mayRunAs, missingPermissions, type Grant, type WatchAccounts } from '../authorization';
 import type { PipelineDefinition } from '../pipeline';
 import { saveRuleViolations, type PolicyAccount, type SaveRule } from '../policy/saveRules';
 import type { TrafficRouter } from '../routing/routers';
@@ -20,6 +20,8 @@ export interface SyncCheckInputs {
   /** The deploy policy's save rules and the accounts (with tags) they read. */
   rules: readonly SaveRule[];
   accounts: readonly PolicyAccount[];
+  /** The drift watches' accounts, which a syncManifests stage naming a watch acts in (the rules see it). */
+  watchAccounts?: WatchAccounts;
   /** Each account's router for a cluster (undefined: unknown), for the abTest stages' rules; absent: not checked. */
   routerOf?: (account: string, cluster: string) => TrafficRouter | undefined;
 }
@@ -51,7 +53,7 @@ export function syncRefusals(definition: PipelineDefinition, previousApplication
       }
     }
   }
-  const violations = saveRuleViolations(inputs.rules, definition, inputs.accounts);
+  const violations = saveRuleViolations(inputs.rules, definition, inputs.accounts, inputs.watchAccounts);
   if (violations.length > 0) errors.push(`the deploy policy refuses this pipeline: ${violations.map((violation) => `${violation.rule}: ${violation.message}`).join('; ')}`);
   const routing = inputs.routerOf === undefined ? [] : abTestRoutingIssues(definition.stages, inputs.routerOf);
   if (routing.length > 0) errors.push(abTestRoutingRefusal(routing));

@@ -127,6 +127,19 @@ describe('save-time rules', () => {
     ]);
   });
 
+  it("sees a syncManifests stage naming a drift watch in the watch's account, its tags included", () => {
+    const prodTagged = deployPolicySchema.parse({
+      rules: [{ name: 'prod-sync-needs-judgment', expression: `stages.all(s, !('prod' in s.accountTags) || 'manualJudgment' in s.upstreamTypes)`, message: 'prod needs a judgment' }],
+    });
+    const sync = { refId: 'sync', type: 'syncManifests', watch: 'web', requisiteStageRefIds: [] };
+    const watchAccounts = new Map([['web', 'k8s-prod']]);
+    expect(saveRuleViolations(prodTagged.rules, { stages: [sync] }, accounts, watchAccounts)).toEqual([{ rule: 'prod-sync-needs-judgment', message: 'prod needs a judgment' }]);
+    expect(saveRuleViolations(prodTagged.rules, { stages: [judgment, { ...sync, requisiteStageRefIds: ['judge'] }] }, accounts, watchAccounts)).toEqual([]);
+    // A watch given by an expression may be any watch: every tag counts.
+    expect(saveRuleViolations(prodTagged.rules, { stages: [{ ...sync, watch: '${parameters.watch}' }] }, accounts, watchAccounts)).toHaveLength(1);
+    expect(saveRuleViolations(prodTagged.rules, { stages: [{ ...sync, watch: 'unknown' }] }, accounts, watchAccounts)).toEqual([]);
+  });
+
   it('accepts a judgment anywhere upstream, and deploys elsewhere without one', () => {
     expect(saveRuleViolations(policy.rules, { stages: [judgment, wait, deploy('k8s-prod', ['wait'])] }, accounts)).toEqual([]);
     expect(saveRuleViolations(policy.rules, { stages: [deploy('k8s-staging')] }, accounts)).toEqual([]);

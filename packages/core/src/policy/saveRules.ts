@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { celErrorReason } from '../cel';
 import { isPlainObject, toCel } from '../celValues';
 import { upstreamOf } from '../dag';
+import { ANY, watchAccountOf, type WatchAccounts } from '../authorization';
 
 /**
  * Save-time policies: CEL rules from the configuration that every pipeline must satisfy when it is
@@ -57,11 +58,11 @@ function ruleProblem(expression: string): string | undefined {
 }
 
 /** The rules a (validated) pipeline definition breaks; a rule that cannot be evaluated counts as broken. */
-export function saveRuleViolations(rules: readonly SaveRule[], definition: unknown, accounts: readonly PolicyAccount[]): RuleViolation[] {
+export function saveRuleViolations(rules: readonly SaveRule[], definition: unknown, accounts: readonly PolicyAccount[], watchAccounts: WatchAccounts = new Map()): RuleViolation[] {
   if (rules.length === 0) return [];
   const context = {
     pipeline: toCel(definition),
-    stages: toCel(policyStages(definition, accounts)),
+    stages: toCel(policyStages(definition, accounts, watchAccounts)),
     accounts: toCel(Object.fromEntries(accounts.map((account) => [account.name, { name: account.name, provider: account.provider, tags: [...account.tags] }]))),
   };
   const violations: RuleViolation[] = [];
@@ -90,14 +91,16 @@ interface PolicyStage {
   definition: unknown;
 }
 
-function policyStages(definition: unknown, accounts: readonly PolicyAccount[]): PolicyStage[] {
+function policyStages(definition: unknown, accounts: readonly PolicyAccount[], watchAccounts: WatchAccounts): PolicyStage[] {
   const stages = isPlainObject(definition) && Array.isArray(definition.stages) ? definition.stages.filter(isPlainObject) : [];
   const byRef = new Map(stages.map((stage) => [String(stage.refId), stage]));
   const nodes = stages.map((stage) => ({ refId: String(stage.refId), requisiteStageRefIds: requisitesOf(stage) }));
   const tagsOf = new Map(accounts.map((account) => [account.name, [...account.tags]]));
   const everyTag = [...new Set(accounts.flatMap((account) => account.tags))].sort();
   return stages.map((stage) => {
-    const account = stageAccount(stage);
+    // A syncManifests stage naming a drift watch acts in the watch's account; one given by an expression may be any.
+    const watched = watchAccountOf(stage, watchAccounts);
+    const account = stageAccount(stage) ?? (watched === ANY ? String(stage.watch) : watched);
     const upstream = upstreamOf(nodes, String(stage.refId)).sort();
     return {
       refId: String(stage.refId),

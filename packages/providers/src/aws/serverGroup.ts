@@ -109,6 +109,7 @@ export function toServerGroup(group: AutoScalingGroup, targets: TargetStates, ac
     enabled: isEnabled(group),
     createdAt: group.CreatedTime ?? new Date(0),
     health: computeHealth(group, targets),
+    ...launchTemplateOf(group),
     details: {
       autoScalingGroupArn: group.AutoScalingGroupARN,
       status: group.Status,
@@ -127,4 +128,12 @@ export function toServerGroup(group: AutoScalingGroup, targets: TargetStates, ac
       })),
     },
   };
+}
+
+/** The group's launch template as Auto Scaling names it (by name, or by id when only that is known), with the version it launches. */
+function launchTemplateOf(group: AutoScalingGroup): Pick<ServerGroup, 'template'> {
+  const spec = group.LaunchTemplate;
+  const name = spec?.LaunchTemplateName ?? spec?.LaunchTemplateId;
+  if (name === undefined) return {};
+  return { template: { type: 'launchTemplate', name, ...(spec?.Version === undefined ? {} : { version: spec.Version }) } };
 }

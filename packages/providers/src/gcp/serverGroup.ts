@@ -116,6 +116,7 @@ export function toServerGroup(parts: ServerGroupParts): ServerGroup {
     enabled: parts.enabled,
     createdAt: mig.creationTimestamp ? new Date(mig.creationTimestamp) : new Date(0),
     health: computeHealth(mig, parts.instances, parts.enabled ? parts.backendHealth : undefined),
+    ...(mig.instanceTemplate ? { template: { type: 'instanceTemplate' as const, name: nameOf(mig.instanceTemplate) } } : {}),
     details: {
       region: parts.region,
       instanceGroupManager: mig.selfLink ?? undefined,

@@ -3,7 +3,7 @@ import { DRIFT_STATES } from '@gantry/core';
 import { errorResponses } from '../commonSchemas';
 
 const driftField = z.object({
-  path: z.string().describe('The field, as kubectl writes a path: spec.replicas, spec.template.spec.containers[name=web].image'),
+  path: z.string().describe('The field, as kubectl writes a path: spec.replicas, spec.template.spec.containers[name=web].image; a server group\'s: capacity.desired, launchTemplate.version, instanceTemplate.name, image'),
   desired: z.unknown().describe('What the desired manifest sets (absent: it sets nothing the live object has there)'),
   live: z.unknown().describe('What runs (absent: the live object lacks the field)'),
 });
@@ -11,10 +11,10 @@ const driftField = z.object({
 export const driftResourceSchema = z
   .object({
     account: z.string(),
-    namespace: z.string().describe("'' for a cluster-scoped object"),
-    kind: z.string(),
+    namespace: z.string().describe("'' for a cluster-scoped object; a server group's region"),
+    kind: z.string().describe('The Kubernetes kind, or ServerGroup for an AWS/GCP server group'),
     name: z.string(),
-    apiVersion: z.string(),
+    apiVersion: z.string().describe("The Kubernetes apiVersion, or a server group's cloud provider (aws, gcp)"),
     application: z.string().nullable(),
     watch: z.string().nullable().describe('The drift watch whose git manifests are its desired state; null: what Gantry deployed'),
     state: z.enum(DRIFT_STATES),

@@ -1,5 +1,5 @@
 import type { MessageBus } from '@gantry/queue';
-import { ANY, withoutTriggerIdentity } from '@gantry/core';
+import { ANY, withoutTriggerIdentity, type WatchAccounts } from '@gantry/core';
 import type { ExecutionCommands, ExecutionRepository, IdempotencyKeys, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actingAs, triggerIdentityOf } from '../../actor';
@@ -26,6 +26,8 @@ export interface ExecutionRoutesOptions {
   executions: ExecutionRepository;
   /** Where a trigger finds what it needs permission for (the pipeline's application and accounts). */
   pipelines: Pick<PipelineRepository, 'get'>;
+  /** The drift watches' accounts, which a syncManifests stage naming a watch acts in. */
+  watchAccounts?: WatchAccounts;
   commands: ExecutionCommands;
   bus: MessageBus;
   /** Where Idempotency-Keys of triggers are remembered; without it the header is not honoured. */
@@ -41,7 +43,7 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
   const read = onExecution(executions, 'READ');
   const execute = onExecution(executions, 'EXECUTE');
 
-  app.post('/pipelines/:id/executions', { schema: triggerSchema, config: toRunPipeline(options.pipelines) }, async (request, reply) => {
+  app.post('/pipelines/:id/executions', { schema: triggerSchema, config: toRunPipeline(options.pipelines, options.watchAccounts) }, async (request, reply) => {
     const { parameters = {}, trigger = {} } = request.body ?? {};
     // A manual trigger records who pressed the button: the authenticated caller, whatever the body claims.
     const identity = triggerIdentityOf(request);

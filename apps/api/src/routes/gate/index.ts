@@ -1,4 +1,4 @@
-import { NotFoundError, artifactSchema, gantryApplicationName, permissionsToRun, redactSecrets, withoutTriggerIdentity } from '@gantry/core';
+import { NotFoundError, artifactSchema, gantryApplicationName, permissionsToRun, redactSecrets, withoutTriggerIdentity, type WatchAccounts } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { ExecutionRepository, IdempotencyKeys, PipelineRecord, PipelineRepository } from '@gantry/store';
 import type { FastifyRequest } from 'fastify';
@@ -15,6 +15,8 @@ import { gateGetPipelineConfigSchema, gateVersionSchema } from './schemas';
 export interface GateRoutesOptions {
   pipelines: Pick<PipelineRepository, 'findByName' | 'list'>;
   executions: ExecutionRepository;
+  /** The drift watches' accounts, which a syncManifests stage naming a watch acts in. */
+  watchAccounts?: WatchAccounts;
   bus: MessageBus;
   /** Where Idempotency-Keys of triggers are remembered (as for the native trigger); without it the header is not honoured. */
   idempotencyKeys?: IdempotencyKeys;
@@ -75,7 +77,7 @@ function pipelineConfig(pipeline: PipelineRecord, index: number): Record<string,
  * /api/v1), behind the same authentication: triggering a pipeline by application and name, and
  * listing an application's pipeline configs. Gate's webhook paths are the webhook routes'.
  */
-export const gateRoutes: FastifyPluginAsyncZod<GateRoutesOptions> = async (app, { pipelines, executions, bus, idempotencyKeys }) => {
+export const gateRoutes: FastifyPluginAsyncZod<GateRoutesOptions> = async (app, { pipelines, executions, bus, idempotencyKeys, watchAccounts }) => {
   // By name, or by id: Gate's path parameter is pipelineNameOrId.
   const find = async (request: FastifyRequest) => {
     const { pipelineName } = paramsOf(request);
@@ -87,7 +89,7 @@ export const gateRoutes: FastifyPluginAsyncZod<GateRoutesOptions> = async (app, 
   };
   const toRun = needs("EXECUTE on the pipeline's application and on each account its stages use", async (request) => {
     const { application, definition } = await find(request);
-    return permissionsToRun(application, Array.isArray(definition.stages) ? definition.stages : []);
+    return permissionsToRun(application, Array.isArray(definition.stages) ? definition.stages : [], watchAccounts);
   });
 
   app.post('/pipelines/:application/:pipelineName', { schema: triggerSchema, config: toRun }, async (request, reply) => {

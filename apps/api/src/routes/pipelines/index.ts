@@ -1,4 +1,4 @@
-import { ANY, PolicyViolationError, ValidationError, abTestRoutingIssues, abTestRoutingRefusal, checkPipelineLock, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule, type TrafficRouter } from '@gantry/core';
+import { ANY, PolicyViolationError, ValidationError, abTestRoutingIssues, abTestRoutingRefusal, checkPipelineLock, compatibilityReport, parsePipelineDefinition, saveRuleViolations, type PipelineDefinition, type PolicyAccount, type SaveRule, type TrafficRouter, type WatchAccounts } from '@gantry/core';
 import type { MessageBus } from '@gantry/queue';
 import type { AuthStore, PipelineRepository } from '@gantry/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -24,7 +24,7 @@ export interface PipelineRoutesOptions {
   /** Where cron schedule syncs are requested after a save or delete. */
   bus: MessageBus;
   /** The deploy policy's save-time rules, and the accounts (with their tags) they read; default none. */
-  saveRules?: { rules: readonly SaveRule[]; accounts(): readonly PolicyAccount[] };
+  saveRules?: { rules: readonly SaveRule[]; accounts(): readonly PolicyAccount[]; watchAccounts?: WatchAccounts };
   /** The traffic router of a cluster on an account (undefined: unknown account), for stages that route by request. */
   routerOf?: (account: string, cluster: string) => TrafficRouter | undefined;
   /** The service accounts a trigger's runAsUser may name (none with authentication off). */
@@ -43,7 +43,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
   /** Refuses a definition the deploy policy's rules do not admit (422 naming each rule), before anything is stored. */
   function checkSaveRules(definition: PipelineDefinition): void {
     if (saveRules === undefined) return;
-    const violations = saveRuleViolations(saveRules.rules, definition, saveRules.accounts());
+    const violations = saveRuleViolations(saveRules.rules, definition, saveRules.accounts(), saveRules.watchAccounts);
     if (violations.length === 0) return;
     const message = violations.map((violation) => `${violation.rule}: ${violation.message}`).join('; ');
     throw new PolicyViolationError(`the deploy policy refuses this pipeline: ${message}`, { violations });

@@ -12,6 +12,7 @@ import { serverGroupTask } from '../cloud/failures';
 import { ACT_AGAIN_MS, DESTROY_TIMEOUT_MS } from '../cloud/poll';
 import { readFields } from '../readFields';
 import { JUDGMENT_POLL_MS, stepJudgment } from '../waitForJudgment';
+import { forgetServerGroups, rebaseServerGroups } from '../serverGroup/desiredState';
 
 /** Longest wait between looks while the experiment runs, so a cancel is acted on soon. */
 const MAX_WAIT_MS = 15_000;
@@ -95,6 +96,7 @@ export const runAbTestTask = serverGroupTask({
     }
     await end(provider, fields, place, ending.winner);
     return {
+      ...(await endedDesiredState(ctx, provider, fields, place, ending.winner)),
       status: 'SUCCEEDED',
       outputs: { abTestWinner: ending.winner === 'variant' ? fields.variant : fields.control, abTestVerdict: progress.verdict, ...(fields.onResult === 'judgment' ? { [AWAITING_JUDGMENT_OUTPUT]: null } : {}) },
     };
@@ -111,6 +113,20 @@ async function end(provider: CloudProvider, fields: AbTestFields, place: Cluster
   const groups = { control: fields.control, variant: fields.variant };
   await provider.setTrafficWeights(clusterRefOf(place), abTestFinalWeights(groups, winner));
   if (winner === 'control') await provider.destroy(refIn(place, fields.variant));
+}
+
+/** The final weights may resize the two groups and a losing variant is gone: drift's desired state follows, with the result. */
+async function endedDesiredState(ctx: TaskContext, provider: CloudProvider, fields: AbTestFields, place: ClusterPlace, winner: AbTestSide): Promise<Pick<TaskResult, 'effect'>> {
+  const kept = winner === 'control' ? [fields.control] : [fields.control, fields.variant];
+  const rebased = await rebaseServerGroups(ctx, provider, kept.map((name) => refIn(place, name)));
+  const forgotten = winner === 'control' ? forgetServerGroups(provider, [refIn(place, fields.variant)]) : undefined;
+  if (rebased === undefined && forgotten === undefined) return {};
+  return {
+    effect: async (sql) => {
+      await rebased?.(sql);
+      await forgotten?.(sql);
+    },
+  };
 }
 
 /** What the stage output keeps of the verdict: score, result and each metric's classification. */

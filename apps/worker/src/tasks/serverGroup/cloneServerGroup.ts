@@ -5,6 +5,7 @@ import { chosenServerGroup, clusterPlaceFor, clusterRefOf, providerFor, refOf } 
 import { serverGroupTask } from '../cloud/failures';
 import { ACT_AGAIN_MS, DESTROY_TIMEOUT_MS } from '../cloud/poll';
 import { describeIssues, readFields } from '../readFields';
+import { forgetServerGroups } from './desiredState';
 import { TaskFailure, type TaskContext } from '../Task';
 
 const cloneSourceSchema = z.object({
@@ -78,6 +79,7 @@ export const destroyFailedCloneTask = serverGroupTask({
       if (others.length === 0) return { status: 'SUCCEEDED', outputs: { cloneCleanup: `kept ${clone.serverGroupName}: it is the only server group of ${clone.cluster} in traffic` } };
     }
     await provider.destroy(refOf(clone));
-    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { destroyed: true } };
+    const forgotten = forgetServerGroups(provider, [refOf(clone)]);
+    return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, state: { destroyed: true }, ...(forgotten === undefined ? {} : { effect: forgotten }) };
   },
 });

@@ -6,6 +6,7 @@ import { chosenServerGroup, clusterRefOf, describeServerGroup, providerFor, refO
 import { serverGroupTask } from '../cloud/failures';
 import { TaskFailure } from '../Task';
 import { ACT_AGAIN_MS } from '../cloud/poll';
+import { forgetServerGroups, rebaseServerGroups } from './desiredState';
 import { guardTrafficRemoval } from './trafficGuard';
 
 /**
@@ -100,18 +101,23 @@ async function act(
       // A group deleted meanwhile (by a parallel run or a person) takes no traffic and has no instances: the goal is met.
       for (const name of step.serverGroups) await nullIfNotFound(provider.disable({ ...refOf(chosen), name }));
       break;
-    case 'scaleDown':
+    case 'scaleDown': {
       guardOldGroups(ctx, chosen, live, 'resize to 0', step.serverGroups);
       for (const name of step.serverGroups) {
         const max = live.serverGroups.find((group) => group.name === name)?.capacity.max ?? 0;
         // Max is kept, so a rollback can size the group back up within its old bounds.
         await nullIfNotFound(provider.resize({ ...refOf(chosen), name }, { min: 0, max, desired: 0 }));
       }
-      break;
-    case 'destroy':
+      // Scaled down on purpose: drift compares the groups with their new capacity from now on.
+      const effect = await rebaseServerGroups(ctx, provider, step.serverGroups.map((name) => ({ ...refOf(chosen), name })));
+      return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, ...(effect === undefined ? {} : { effect }) };
+    }
+    case 'destroy': {
       guardOldGroups(ctx, chosen, live, 'destroy', step.serverGroups);
       for (const name of step.serverGroups) await provider.destroy({ ...refOf(chosen), name });
-      break;
+      const effect = forgetServerGroups(provider, step.serverGroups.map((name) => ({ ...refOf(chosen), name })));
+      return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, ...(effect === undefined ? {} : { effect }) };
+    }
   }
   // Look again shortly to see the effect: the next run moves on, or repeats an idempotent call.
   return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };

@@ -6,6 +6,7 @@ import { readFields } from '../readFields';
 import { serverGroupTask } from '../cloud/failures';
 import { TaskFailure, type TaskContext } from '../Task';
 import { nextPollMs, timeLeftMs } from '../cloud/poll';
+import { rebaseServerGroups } from './desiredState';
 import { guardedByListing } from './trafficGuard';
 
 // The capacity to set, decided by the first run from the group as it was: a relative resize
@@ -15,7 +16,8 @@ const decidedSchema = z.object({ capacity: capacitySchema });
 /**
  * `resizeServerGroup`, step 2: decides the capacity (Spinnaker's action: exact, up or down by a
  * percentage or a count, to the cluster's largest group) from the group's current one and records
- * it, then sets it (idempotent: the same capacity again changes nothing).
+ * it, then sets it (idempotent: the same capacity again changes nothing); the group's desired
+ * state for drift takes it with the result.
  */
 export const resizeServerGroupTask = serverGroupTask({
   name: 'resizeServerGroup',
@@ -30,7 +32,8 @@ export const resizeServerGroupTask = serverGroupTask({
     const wanted = { min: decided.min, max: decided.max, desired: decided.desired };
     if (wanted.desired === 0) await guardedByListing(ctx, provider, chosen, { operation: 'resize to 0', serverGroups: [chosen.serverGroupName] });
     await provider.resize(refOf(chosen), wanted);
-    return { status: 'SUCCEEDED', outputs: { capacity: wanted } };
+    const effect = await rebaseServerGroups(ctx, provider, [refOf(chosen)]);
+    return { status: 'SUCCEEDED', outputs: { capacity: wanted }, ...(effect === undefined ? {} : { effect }) };
   },
 });
 

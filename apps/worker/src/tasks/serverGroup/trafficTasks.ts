@@ -2,6 +2,7 @@ import { isProviderError } from '@gantry/providers';
 import { chosenServerGroup, providerFor, refOf } from '../cloud/context';
 import { serverGroupTask } from '../cloud/failures';
 import { DESTROY_TIMEOUT_MS, nextPollMs } from '../cloud/poll';
+import { forgetServerGroups } from './desiredState';
 import { guardedByListing } from './trafficGuard';
 
 /**
@@ -39,7 +40,7 @@ export const disableServerGroupTask = serverGroupTask({
   },
 });
 
-/** Deletes the group (already gone is fine), then waits until the provider no longer shows it. */
+/** Deletes the group (already gone is fine), then waits until the provider no longer shows it; drift forgets it with the first result. */
 export const destroyServerGroupTask = serverGroupTask({
   name: 'destroyServerGroup',
   timeoutMs: DESTROY_TIMEOUT_MS,
@@ -48,7 +49,9 @@ export const destroyServerGroupTask = serverGroupTask({
     const { provider } = providerFor(ctx, chosen.account);
     await guardedByListing(ctx, provider, chosen, { operation: 'destroy', serverGroups: [chosen.serverGroupName] });
     await provider.destroy(refOf(chosen));
-    if ((await provider.getServerGroup(refOf(chosen))) === null) return { status: 'SUCCEEDED', outputs: { destroyed: true } };
-    return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, DESTROY_TIMEOUT_MS) };
+    const forgotten = forgetServerGroups(provider, [refOf(chosen)]);
+    const effect = forgotten === undefined ? {} : { effect: forgotten };
+    if ((await provider.getServerGroup(refOf(chosen))) === null) return { status: 'SUCCEEDED', outputs: { destroyed: true }, ...effect };
+    return { status: 'RUNNING', retryAfterMs: nextPollMs(ctx.task.polls, DESTROY_TIMEOUT_MS), ...effect };
   },
 });

@@ -8,6 +8,7 @@ import { serverGroupTask } from '../../cloud/failures';
 import { TaskFailure } from '../../Task';
 import { ACT_AGAIN_MS, nextPollMs, timeLeftMs } from '../../cloud/poll';
 import { describePlace, recordedPlan, type RollbackPlan } from './rollbackPlan';
+import { rebaseServerGroups } from '../desiredState';
 
 /**
  * The restore, steps 2 and 3 of every rollback: bring the restored group back (enable, resize to
@@ -67,7 +68,9 @@ export const restoreServerGroupTask = serverGroupTask({
     if (step.kind === 'done' || isRollbackPast(step, 'waitHealthy')) return { status: 'SUCCEEDED' };
     if (step.kind !== 'waitHealthy') {
       await act(provider, plan, step);
-      return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS };
+      // The restored group's capacity is what Gantry wants of it now: drift compares with it.
+      const effect = step.kind === 'resize' ? await rebaseServerGroups(ctx, provider, [refIn(plan, step.serverGroup)]) : undefined;
+      return { status: 'RUNNING', retryAfterMs: ACT_AGAIN_MS, ...(effect === undefined ? {} : { effect }) };
     }
     return waitOrGiveUp(ctx, provider, plan, observed.timeoutMs);
   },

@@ -18,6 +18,7 @@ import { deployClusterFor } from '../cloneServerGroup';
 import { classifyFailure, serverGroupTask } from '../../cloud/failures';
 import { readCluster } from '../oldGroupsTask';
 import { ACT_AGAIN_MS, nextPollMs } from '../../cloud/poll';
+import { rebaseServerGroups } from '../desiredState';
 
 /**
  * `deploy` (rolling red/black): moves traffic to the new group in `targetPercentages` steps with
@@ -31,7 +32,9 @@ import { ACT_AGAIN_MS, nextPollMs } from '../../cloud/poll';
  * - after the last step, a new group that weighting resized (replica-ratio providers) is given back
  *   the deploy's capacity and must be up with it;
  * - a failure is recorded before the undo starts, so a resumed worker goes on undoing it, and the
- *   stage fails only once the old groups serve again and the new one does not.
+ *   stage fails only once the old groups serve again and the new one does not;
+ * - weights and resizes may change groups' capacity (replica-ratio providers): each such step's
+ *   result re-bases the groups' desired state for drift on what they run then.
  */
 
 
@@ -71,12 +74,14 @@ export const rollTrafficInStepsTask = serverGroupTask({
       now,
     });
     // Outputs only when they change: a hold polls for minutes and need not rewrite them each time.
-    const record = (next: RollingProgress, retryAfterMs = ACT_AGAIN_MS, outputs?: JsonObject): TaskResult => ({
+    const record = (next: RollingProgress, retryAfterMs = ACT_AGAIN_MS, outputs?: JsonObject, effect?: TaskResult['effect']): TaskResult => ({
       status: 'RUNNING',
       retryAfterMs,
       state: { ...next },
       ...(outputs === undefined ? {} : { outputs }),
+      ...(effect === undefined ? {} : { effect }),
     });
+    const rebased = (names: readonly string[]) => rebaseServerGroups(ctx, provider, [...new Set([chosen.serverGroupName, ...names])].map((name) => ({ ...refOf(chosen), name })));
 
     switch (step.kind) {
       case 'awaitJudgment': {
@@ -93,7 +98,7 @@ export const rollTrafficInStepsTask = serverGroupTask({
       case 'apply': {
         const failed = await attempt(() => provider.setTrafficWeights(clusterRefOf(chosen), step.weights));
         if (failed !== undefined) return record({ ...progress, failure: { percentage: step.percentage, reason: failed } });
-        return record({ ...progress, current: { percentage: step.percentage, appliedAt: now } }, ACT_AGAIN_MS, { trafficWeights: step.weights });
+        return record({ ...progress, current: { percentage: step.percentage, appliedAt: now } }, ACT_AGAIN_MS, { trafficWeights: step.weights }, await rebased(Object.keys(step.weights)));
       }
       case 'hold':
         return record(progress, nextPollMs(ctx.task.polls, step.until === undefined ? Infinity : step.until - now));
@@ -107,13 +112,13 @@ export const rollTrafficInStepsTask = serverGroupTask({
         if (progress.resizedAt === undefined) return record({ ...progress, resizedAt: now }, 1);
         const failed = await attempt(() => provider.resize(refOf(chosen), step.capacity));
         if (failed !== undefined) return record({ ...progress, failure: { percentage: step.percentage, reason: failed } });
-        return record(progress);
+        return record(progress, ACT_AGAIN_MS, undefined, await rebased([]));
       }
       case 'fail':
         return record({ ...progress, failure: { percentage: step.percentage, reason: step.reason } });
       case 'undo': {
         const failed = await attempt(() => undo(provider, chosen, step));
-        if (failed === undefined) return record(progress);
+        if (failed === undefined) return record(progress, ACT_AGAIN_MS, undefined, await rebased(Object.keys(step.weights)));
         return { status: 'TERMINAL', error: `${failureMessage(step, targetPercentages, chosen, progress)}; undoing it failed: ${failed}`, outputs: { completedPercentages: progress.completed } };
       }
       case 'failed':

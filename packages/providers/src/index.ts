@@ -12,6 +12,7 @@ export * from './ProviderRegistry';
 export * from './LazyProvider';
 // Pure (no SDK): lets tests and tools recognise what the AWS provider made without loading the SDK.
 export { TAGS as AWS_TAGS } from './aws/tags';
+export { loadManifests } from './kubernetes/loadManifests';
 export { DockerRegistryClient, RegistryError, parseChallenge, type RegistryCredentials, type DockerRegistryClientOptions } from './dockerRegistry/client';
 export {
   JenkinsClient,

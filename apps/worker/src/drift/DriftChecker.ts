@@ -1,7 +1,7 @@
 import type { DriftSettings, DriftWatchSetting } from '@gantry/config';
 import { driftOf, parseServerGroupName, readManifestFiles, serverGroupState, type DriftResourceId, type Manifest, type NotificationTarget, type SecretResolver } from '@gantry/core';
-import { GitMirror } from '@gantry/providers';
-import { manifestsFor, type ApiResource, type KubeJson, type KubernetesManifests } from '@gantry/providers/kubernetes';
+import { GitMirror, loadManifests } from '@gantry/providers';
+import type { ApiResource, KubeJson, KubernetesManifests } from '@gantry/providers/kubernetes';
 import type { ServerGroup } from '@gantry/providers';
 import {
   clustersInFlight,
@@ -75,7 +75,7 @@ export class DriftChecker {
     if (scope.watch === undefined) {
       const deployed = await selectDeployedManifests(this.deps.pool, scope);
       for (const row of deployed.filter((candidate) => scope.application === undefined || candidate.application === scope.application)) {
-        const client = this.clientOf(row.account);
+        const client = await this.clientOf(row.account);
         if (client === undefined) continue;
         try {
           const resource = await client.resourceFor(row.kind, row.apiVersion);
@@ -96,7 +96,7 @@ export class DriftChecker {
   }
 
   private async watched(watch: DriftWatchSetting): Promise<DesiredObject[]> {
-    const client = this.clientOf(watch.account);
+    const client = await this.clientOf(watch.account);
     const mirror = this.mirrors.get(watch.name);
     if (client === undefined || mirror === undefined) return [];
     try {
@@ -128,9 +128,9 @@ export class DriftChecker {
     }
   }
 
-  private clientOf(account: string): KubernetesManifests | undefined {
+  private async clientOf(account: string): Promise<KubernetesManifests | undefined> {
     try {
-      return manifestsFor(this.deps.providers.forAccount(account).account);
+      return await loadManifests(this.deps.providers.forAccount(account).account);
     } catch (error) {
       this.deps.log.warn({ err: error, account }, 'drift: the account is not a configured kubernetes account');
       return undefined;

@@ -1,6 +1,5 @@
 import { manifestView, type ManifestView } from '@gantry/core';
-import { isProviderError, type ProviderRegistry } from '@gantry/providers';
-import { manifestsFor } from '@gantry/providers/kubernetes';
+import { isProviderError, loadManifests, type ProviderRegistry } from '@gantry/providers';
 import type { ManifestPlace } from './clusterIndex';
 
 type Providers = Pick<ProviderRegistry, 'forAccount' | 'accounts'>;
@@ -16,7 +15,7 @@ export async function liveManifests(providers: Providers, places: readonly Manif
     places.map(async (place) => {
       const account = accounts.get(place.account);
       if (account === undefined) return [];
-      const client = manifestsFor(account);
+      const client = await loadManifests(account);
       let resource;
       try {
         resource = await client.resourceFor(place.kind, place.apiVersion);

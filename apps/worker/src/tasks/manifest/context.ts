@@ -1,13 +1,14 @@
 import { accountOf, manifestNameOf } from '@gantry/core';
-import { manifestsFor, type ApiResource, type KubernetesManifests } from '@gantry/providers/kubernetes';
+import { loadManifests } from '@gantry/providers';
+import type { ApiResource, KubernetesManifests } from '@gantry/providers/kubernetes';
 import { z } from 'zod';
 import { serverGroupTask } from '../cloud/failures';
 import { TaskFailure, type TaskContext, type TaskImplementation } from '../Task';
 
 /** The manifest client of the stage's account (`account`, or Spinnaker's `credentials`). */
-export function manifestsOf(ctx: TaskContext, fields: { account?: string; credentials?: string }): KubernetesManifests {
+export function manifestsOf(ctx: TaskContext, fields: { account?: string; credentials?: string }): Promise<KubernetesManifests> {
   const { account } = ctx.services.providers.forAccount(accountOf(fields));
-  return manifestsFor(account);
+  return loadManifests(account);
 }
 
 /**

@@ -270,7 +270,7 @@ export const deployManifestTask = manifestTask({
   name: 'deployManifest',
   async run(ctx) {
     const fields = readFields(deployManifestFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const app = fields.moniker?.app ?? ctx.execution.application;
     let planned: Planned[];
     let bound: string[];

@@ -35,7 +35,7 @@ export const runJobTask = manifestTask({
   name: 'runJob',
   async run(ctx) {
     const fields = readFields(runJobManifestFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     let job;
     try {
       job = checkJobManifest(jobManifestOf(fields));
@@ -136,7 +136,7 @@ export const waitOnJobCompletionTask = manifestTask({
   name: 'waitOnJobCompletion',
   async run(ctx: TaskContext) {
     const fields = readFields(runJobManifestFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const [ref] = recordedRefs(ctx);
     if (ref === undefined) throw new TaskFailure('waitOnJobCompletion: the stage recorded no Job');
     const live = await client.get(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name);

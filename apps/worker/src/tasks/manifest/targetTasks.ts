@@ -79,7 +79,7 @@ export const determineManifestTargetTask = manifestTask({
   name: 'determineManifestTarget',
   async run(ctx) {
     const fields = readFields(manifestTargetFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const namespace = fields.location ?? client.defaultNamespace;
     client.checkNamespace(namespace, ctx.stage.type);
     let refs: ManifestRef[];
@@ -110,7 +110,7 @@ export const deleteManifestTask = manifestTask({
   name: 'deleteManifest',
   async run(ctx) {
     const fields = readFields(deleteManifestFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const deleted: string[] = [];
     for (const ref of recordedRefs(ctx)) {
       const resource = await client.resourceFor(ref.kind, ref.apiVersion);
@@ -130,7 +130,7 @@ export const waitForManifestDeletedTask = manifestTask({
   name: 'waitForManifestDeleted',
   async run(ctx) {
     const timeoutMs = stableTimeoutMs(readFields(stableTimeoutFieldsSchema, ctx));
-    const client = manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
+    const client = await manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
     const remaining: string[] = [];
     for (const ref of recordedRefs(ctx)) {
       if ((await client.get(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name)) !== null) remaining.push(describeRef(ref));
@@ -147,7 +147,7 @@ export const scaleManifestTask = manifestTask({
   name: 'scaleManifest',
   async run(ctx) {
     const fields = readFields(scaleManifestFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const { ref, live } = await liveTarget(ctx, client);
     if (!isPlainObject(live.spec) || !('replicas' in live.spec)) throw failOn(ref, `a ${ref.kind} has no spec.replicas to scale`);
     const scaled = await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, 'merge', { spec: { replicas: fields.replicas } });
@@ -160,7 +160,7 @@ export const patchManifestTask = manifestTask({
   name: 'patchManifest',
   async run(ctx) {
     const fields = readFields(patchManifestFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const [ref] = recordedRefs(ctx);
     if (ref === undefined) throw new TaskFailure('patchManifest: no object was recorded for this stage');
     const patched = await client.patch(await client.resourceFor(ref.kind, ref.apiVersion), ref.namespace, ref.name, fields.options?.mergeStrategy ?? 'strategic', fields.patchBody);
@@ -204,7 +204,7 @@ export const undoRolloutManifestTask = manifestTask({
   name: 'undoRolloutManifest',
   async run(ctx) {
     const fields = readFields(undoRolloutManifestFieldsSchema, ctx);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const { ref, live } = await liveTarget(ctx, client);
     if (!/^deployment$/i.test(ref.kind)) throw failOn(ref, 'undoRolloutManifest rolls back Deployments only');
     const recorded = undoStateSchema.safeParse(ctx.task.state);
@@ -232,7 +232,7 @@ const RESTARTABLE = ['deployment', 'statefulset', 'daemonset'];
 export const rollingRestartManifestTask = manifestTask({
   name: 'rollingRestartManifest',
   async run(ctx) {
-    const client = manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
+    const client = await manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
     const { ref } = await liveTarget(ctx, client);
     if (!RESTARTABLE.includes(ref.kind.toLowerCase())) throw failOn(ref, `only ${RESTARTABLE.join(', ')} can be restarted`);
     const restartedAt = ctx.stage.startTime.toISOString();
@@ -246,7 +246,7 @@ export const rollingRestartManifestTask = manifestTask({
 export const findArtifactsFromResourceTask = manifestTask({
   name: 'findArtifactsFromResource',
   async run(ctx) {
-    const client = manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
+    const client = await manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
     const { ref, live } = await liveTarget(ctx, client);
     const artifacts = [
       ...containerImages(live).map(imageArtifactOf),
@@ -269,7 +269,7 @@ function trafficTask<Name extends 'enableManifest' | 'disableManifest'>(name: Na
     name,
     async run(ctx) {
       const fields = readFields(trafficManifestFieldsSchema, ctx);
-      const client = manifestsOf(ctx, fields);
+      const client = await manifestsOf(ctx, fields);
       const { ref, live } = await liveTarget(ctx, client);
       if (!/^replicaset$/i.test(ref.kind)) throw failOn(ref, `${name} acts on ReplicaSets (their traffic.spinnaker.io/load-balancers Services), not on a ${ref.kind}`);
       let serviceNames: string[];

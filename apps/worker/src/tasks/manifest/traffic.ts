@@ -127,7 +127,7 @@ export const retireOldReplicaSetsTask = manifestTask({
   async run(ctx) {
     const fields = readFields(deployManifestFieldsSchema, ctx);
     const { strategy } = stageTraffic(fields.trafficManagement);
-    const client = manifestsOf(ctx, fields);
+    const client = await manifestsOf(ctx, fields);
     const created = recordedRefs(ctx).filter((ref) => receivesTraffic(ref.kind));
     const createdNames = new Set(created.map((ref) => `${ref.namespace ?? ''}/${ref.name}`));
     const disabled: string[] = [];

@@ -14,7 +14,7 @@ export const waitForManifestStableTask = manifestTask({
   name: 'waitForManifestStable',
   async run(ctx) {
     const timeoutMs = stableTimeoutMs(readFields(stableTimeoutFieldsSchema, ctx));
-    const client = manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
+    const client = await manifestsOf(ctx, readFields(manifestAccountFieldsSchema, ctx));
     const waiting: string[] = [];
     for (const ref of recordedRefs(ctx)) {
       const resource = await client.resourceFor(ref.kind, ref.apiVersion);

@@ -20,7 +20,7 @@ if (spec.mode !== 'before') {
   process.env.OTEL_TRACES_EXPORTER = 'otlp';
   process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = spec.endpoint;
 }
-const tracing = spec.mode === 'before' ? undefined : startTracing('gantry-bench');
+const tracing = spec.mode === 'before' ? undefined : await startTracing('gantry-bench');
 if (spec.mode === 'before' && tracing !== undefined) throw new Error('the SDK started in the "before" round');
 tracing?.setActive(spec.mode === 'on');
 const db = connectDatabase(spec.databaseUrl, { max: 10 });

@@ -20,7 +20,7 @@ export interface Bootstrapped {
 /** What every Gantry process starts with: validated configuration and accounts, a logger, and open infrastructure. */
 export async function bootstrap(name: string): Promise<Bootstrapped> {
   // Before anything that makes spans; a no-op unless OTEL_* variables ask for an exporter.
-  const tracing = startTracing(name);
+  const tracing = await startTracing(name);
   const config = loadConfig();
   // Before anything is opened: a broken accounts file stops the process with one line, leaving
   // no embedded PostgreSQL behind.

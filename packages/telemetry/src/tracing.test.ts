@@ -18,7 +18,7 @@ describe('tracing is off unless the standard variables configure an exporter', (
 
   it('off: nothing starts, a span wrapper is a plain call in the same context, messages carry no trace, logs no ids', async () => {
     expect(tracingConfigured(process.env)).toBe(false);
-    const tracing = startTracing('test');
+    const tracing = await startTracing('test');
     expect(tracing.enabled).toBe(false);
     expect(isTracing()).toBe(false);
     const outer = context.active();

@@ -1,4 +1,4 @@
-import { NodeSDK, tracing as sdkTracing } from '@opentelemetry/sdk-node';
+import type { tracing as sdkTracing } from '@opentelemetry/sdk-node';
 
 /**
  * Whether this process traces. Read by every span wrapper first, so that with tracing off a
@@ -19,7 +19,7 @@ let chosenSpanId: string | undefined;
  * so its id is derived from the trace and the stage (`spans.ts`) rather than drawn at its start.
  */
 class GantryIdGenerator {
-  private readonly random = new sdkTracing.RandomIdGenerator();
+  constructor(private readonly random: sdkTracing.RandomIdGenerator) {}
   generateTraceId(): string {
     return this.random.generateTraceId();
   }
@@ -72,13 +72,15 @@ export interface Tracing {
  * the service (unless `OTEL_SERVICE_NAME` does) and keeps metrics and logs out of it (metrics are
  * Prometheus's, at /metrics; logs are pino's, carrying the trace ids).
  */
-export function startTracing(serviceName: string): Tracing {
+export async function startTracing(serviceName: string): Promise<Tracing> {
   // The SDK reads its settings from process.env itself, so this decision reads the same place.
   const env = process.env;
   if (!tracingConfigured(env)) return { enabled: false, setActive: () => undefined, shutdown: async () => undefined };
+  // Loaded only here: the SDK and its exporters cost a process about 35 MB that one which does not trace should not pay.
+  const { NodeSDK, tracing: sdkTracing } = await import('@opentelemetry/sdk-node');
   const sdk = new NodeSDK({
     ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
-    idGenerator: new GantryIdGenerator(),
+    idGenerator: new GantryIdGenerator(new sdkTracing.RandomIdGenerator()),
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],

@@ -12,6 +12,7 @@ import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarn
 import { kubectl } from '../support/kubeTools';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { NAMESPACE, kubernetesAccount, testRegistry } from '../support/serverGroups';
+import type { components } from '../../apps/ui/src/api/schema';
 
 /**
  * Issue 20, item 2: drift between what Gantry deployed (or a drift watch's git) and what runs, on
@@ -22,16 +23,8 @@ import { NAMESPACE, kubernetesAccount, testRegistry } from '../support/serverGro
 const backend = QUEUE_BACKENDS[0] ?? 'redis';
 const INTERVAL_SECONDS = 1;
 
-interface DriftView {
-  account: string;
-  namespace: string;
-  kind: string;
-  name: string;
-  watch: string | null;
-  state: string;
-  fields: { path: string; desired: unknown; live: unknown }[];
-  since: string;
-}
+/** A row of GET /api/v1/drift, as the OpenAPI document describes it. */
+type DriftView = components['schemas']['DriftResource'];
 
 const deployment = {
   apiVersion: 'apps/v1',

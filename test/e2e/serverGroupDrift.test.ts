@@ -15,6 +15,7 @@ import { GCP_REGION, gcpAccount, seedGcp } from '../support/gcp';
 import { onPath } from '../support/onPath';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { testRegistry } from '../support/serverGroups';
+import type { components } from '../../apps/ui/src/api/schema';
 
 /**
  * Issue 20, item 2's last sentence: AWS and GCP server groups Gantry deployed, changed outside
@@ -27,16 +28,8 @@ const backend = QUEUE_BACKENDS[0] ?? 'redis';
 const INTERVAL_SECONDS = 1;
 const CAPACITY = { min: 1, max: 6, desired: 2 };
 
-interface DriftView {
-  account: string;
-  namespace: string;
-  kind: string;
-  name: string;
-  apiVersion: string;
-  application: string | null;
-  state: string;
-  fields: { path: string; desired: unknown; live: unknown }[];
-}
+/** A row of GET /api/v1/drift, as the OpenAPI document describes it. */
+type DriftView = components['schemas']['DriftResource'];
 
 /** A Gantry on one cloud's fake with 1 s drift checks notifying a fake Slack webhook, and the reads every scenario makes. */
 async function driftBed(providers: NonNullable<Parameters<typeof startTestGantry>[0]>['providers']) {

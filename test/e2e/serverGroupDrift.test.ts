@@ -84,8 +84,13 @@ async function deployedThenResizedByGantry(bed: Bed, where: { account: string; r
 async function reportedOnce(bed: Bed, name: string, changedAt: number, fields: DriftView['fields']): Promise<number> {
   await readUntil(async () => bed.messages(name).length, (count) => count > 0, 15_000, 10);
   // When the outbox sent it: the test itself may still have been waiting for a second CLI call.
-  const sent = await bed.gantry.database.db.pool.query<{ sent_at: Date }>(`SELECT min(sent_at) AS sent_at FROM notification_deliveries WHERE key LIKE $1`, [`drift:%/ServerGroup/${name}:%:DRIFT_DETECTED:%`]);
-  const elapsed = (sent.rows[0]?.sent_at.getTime() ?? Date.now()) - changedAt;
+  // The receiver can hold the message a moment before the sender marks its row SENT.
+  const sentAt = await readUntil(
+    async () => (await bed.gantry.database.db.pool.query<{ sent_at: Date | null }>(`SELECT min(sent_at) AS sent_at FROM notification_deliveries WHERE key LIKE $1`, [`drift:%/ServerGroup/${name}:%:DRIFT_DETECTED:%`])).rows[0]?.sent_at ?? null,
+    (at) => at !== null,
+    5_000,
+  );
+  const elapsed = (sentAt?.getTime() ?? Date.now()) - changedAt;
   const drifted = await readUntil(() => bed.group(name), (resource) => resource?.fields.length === fields.length, 5_000);
   expect(drifted).toMatchObject({ state: 'drifted', fields });
   await bed.twoMoreChecks(name);

@@ -63,16 +63,11 @@ export function inSpan<T>(name: string, attributes: SpanAttributes, work: (span?
   if (!isTracing()) return work();
   const parent = options.parent ?? context.active();
   const inherited = parent.getValue(INHERITED_KEY) as Attributes | undefined;
-  const all: Attributes = { ...inherited };
+  const own = defined(attributes);
+  const all: Attributes = { ...inherited, ...own };
   // The handed-down set changes only when this span names one of its keys (a provider call or an
-  // HTTP request under a task does not): then the parent's set and context are reused as they are.
-  let handsDown = false;
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (value === undefined || value === null) continue;
-    all[key] = value;
-    if (INHERITED.has(key)) handsDown = true;
-  }
+  // HTTP request under a task does not): otherwise the parent's set and context are reused as they are.
+  const handsDown = Object.keys(own).some((key) => INHERITED.has(key));
   const scope = handsDown ? parent.setValue(INHERITED_KEY, pick(all, INHERITED)) : parent;
   return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: all }, scope, async (span) => {
     try {

@@ -64,11 +64,15 @@ export async function rebaseDeployedManifest(sql: SqlClient, resource: DriftReso
 }
 
 /** The deployed Kubernetes objects (or, `serverGroups`, the AWS/GCP server groups), optionally of one account and namespace (location). */
-export async function selectDeployedManifests(sql: SqlClient, place: { account?: string; namespace?: string; serverGroups?: boolean } = {}): Promise<DeployedManifest[]> {
+export async function selectDeployedManifests(
+  sql: SqlClient,
+  place: { account?: string; namespace?: string; application?: string; serverGroups?: boolean } = {},
+): Promise<DeployedManifest[]> {
   const { rows } = await sql.query<{ account: string; namespace: string; kind: string; name: string; api_version: string; application: string; manifest: Record<string, unknown> }>(
     `SELECT account, namespace, kind, name, api_version, application, manifest FROM deployed_manifests
-     WHERE ($1::text IS NULL OR account = $1) AND ($2::text IS NULL OR namespace = $2) AND (kind = $3) = $4 ORDER BY account, namespace, kind, name`,
-    [place.account ?? null, place.namespace ?? null, SERVER_GROUP_KIND, place.serverGroups === true],
+     WHERE ($1::text IS NULL OR account = $1) AND ($2::text IS NULL OR namespace = $2) AND ($5::text IS NULL OR application = $5) AND (kind = $3) = $4
+     ORDER BY account, namespace, kind, name`,
+    [place.account ?? null, place.namespace ?? null, SERVER_GROUP_KIND, place.serverGroups === true, place.application ?? null],
   );
   return rows.map((row) => ({ account: row.account, namespace: row.namespace, kind: row.kind, name: row.name, apiVersion: row.api_version, application: row.application, manifest: row.manifest }));
 }

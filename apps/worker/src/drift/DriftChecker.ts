@@ -73,8 +73,7 @@ export class DriftChecker {
     const objects = new Map<string, DesiredObject>();
     const add = (object: DesiredObject) => objects.set(keyOf(object), object);
     if (scope.watch === undefined) {
-      const deployed = await selectDeployedManifests(this.deps.pool, scope);
-      for (const row of deployed.filter((candidate) => scope.application === undefined || candidate.application === scope.application)) {
+      for (const row of await selectDeployedManifests(this.deps.pool, scope)) {
         const client = await this.clientOf(row.account);
         if (client === undefined) continue;
         try {
@@ -156,8 +155,7 @@ export class DriftChecker {
   /** The AWS/GCP server groups Gantry created, in scope (a watch has none). */
   private async desiredServerGroups(scope: DriftScope): Promise<DesiredServerGroup[]> {
     if (scope.watch !== undefined) return [];
-    const rows = await selectDeployedManifests(this.deps.pool, { ...(scope.account === undefined ? {} : { account: scope.account }), ...(scope.namespace === undefined ? {} : { namespace: scope.namespace }), serverGroups: true });
-    return rows.filter((row) => scope.application === undefined || row.application === scope.application);
+    return selectDeployedManifests(this.deps.pool, { ...scope, serverGroups: true });
   }
 
   /**

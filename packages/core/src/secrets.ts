@@ -44,6 +44,9 @@ export const secretReferenceSchema = z.strictObject({
 export type SecretReference = z.infer<typeof secretReferenceSchema>;
 
 export function isSecretReference(value: unknown): value is SecretReference {
+  // The shape first: redaction asks this of every object it walks (each audit event's data), and
+  // almost none has a lone string `secret`; the schema's parse costs far more than this look.
+  if (typeof value !== 'object' || value === null || typeof (value as { secret?: unknown }).secret !== 'string' || Object.keys(value).length !== 1) return false;
   return secretReferenceSchema.safeParse(value).success;
 }
 

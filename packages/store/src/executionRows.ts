@@ -189,10 +189,21 @@ export async function selectStepRows(
   };
 }
 
+/**
+ * A stage as a step reads most of its execution's other stages: what scheduling, CEL's scope and a
+ * task's view of other stages use of it. The step's own stage and the few it may work on are read
+ * whole (see selectStagesAndTasks); `wholeStages` reads the rest of a head where a step needs it.
+ */
+export type StageHead = Pick<StageRow, 'id' | 'ref_id' | 'status' | 'requisite_stage_ref_ids' | 'outputs'> & Partial<StageRow>;
+
 /** An execution's stages and one stage's tasks (of its current attempt, in order), as one transaction sees them. */
 export interface StagesAndTasks {
-  stages: StageRow[];
+  stages: StageHead[];
   tasks: TaskRow[];
+}
+
+export function isWholeStage(stage: StageHead): stage is StageRow {
+  return stage.definition !== undefined;
 }
 
 /**
@@ -200,21 +211,59 @@ export interface StagesAndTasks {
  * and the current attempt's tasks of `stageId`. Sent right behind the execution's lock (a
  * statement of its own, so its snapshot is taken once the lock is held: it sees every change
  * committed before).
+ *
+ * Whole are the stages the step may work on: its own, the stages waiting for it (its completion
+ * starts them), the stages RUNNING, PAUSED (a failure or a cancel stops them) or TERMINAL (their
+ * failure policy says whether the execution halts), and every stage of a SpEL execution (its
+ * expressions see each stage's fields). The others, mostly finished or not reached yet, are heads:
+ * a transition reads a fraction of the rows' columns (the large `definition` and `context` least).
  */
 export async function selectStagesAndTasks(sql: SqlClient, executionId: string, stageId: string): Promise<StagesAndTasks> {
-  const { rows } = await sql.query<{ stages: StageRow[] | null; tasks: TaskRow[] | null }>(
+  const { rows } = await sql.query<{ stages: StageHead[] | null; tasks: TaskRow[] | null }>(
     prepared(
-      `SELECT (SELECT json_agg(s ORDER BY s.ref_id) FROM (SELECT ${STAGE_COLUMNS} FROM stages WHERE execution_id = $1) s) AS stages,
+      `WITH own AS MATERIALIZED (
+         SELECT s.ref_id, s.attempt, e.expression_language = 'spel' AS spel FROM stages s JOIN executions e ON e.id = s.execution_id WHERE s.id = $2)
+       SELECT (SELECT json_agg(CASE WHEN s.id = $2 OR s.status IN ('RUNNING', 'PAUSED', 'TERMINAL') OR own.ref_id = ANY(s.requisite_stage_ref_ids) OR own.spel
+                                    THEN to_json(s)
+                                    ELSE json_build_object('id', s.id, 'ref_id', s.ref_id, 'status', s.status, 'requisite_stage_ref_ids', s.requisite_stage_ref_ids, 'outputs', s.outputs)
+                               END ORDER BY s.ref_id)
+                 FROM (SELECT ${STAGE_COLUMNS} FROM stages WHERE execution_id = $1) s LEFT JOIN own ON true) AS stages,
               (SELECT json_agg(t ORDER BY t.index)
-                 FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE stage_id = $2 AND attempt = (SELECT attempt FROM stages WHERE id = $2)) t) AS tasks`,
+                 FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE stage_id = $2 AND attempt = (SELECT attempt FROM own)) t) AS tasks`,
       [executionId, stageId],
     ),
   );
   const row = rows[0];
   return {
-    stages: (row?.stages ?? []).map((stage) => withDates(stage, STAGE_DATES)),
+    stages: (row?.stages ?? []).map((stage) => (isWholeStage(stage) ? withDates(stage, STAGE_DATES) : stage)),
     tasks: (row?.tasks ?? []).map((task) => withDates(task, TASK_DATES)),
   };
+}
+
+/**
+ * These of `stages` (all when `which` is not given), whole: heads are read whole now (one
+ * statement; none when there are none) and completed in place, so every holder of the array sees
+ * them. Inside the transaction holding the execution's lock they are the rows the step read.
+ */
+export async function wholeStages(sql: SqlClient, stages: readonly StageHead[], which: (stage: StageHead) => boolean = () => true): Promise<StageRow[]> {
+  const wanted = stages.filter(which);
+  const heads = wanted.filter((stage) => !isWholeStage(stage));
+  if (heads.length > 0) {
+    const { rows } = await sql.query<StageRow>(prepared(`SELECT ${STAGE_COLUMNS} FROM stages WHERE id = ANY($1::uuid[])`, [heads.map((stage) => stage.id)]));
+    const read = new Map(rows.map((row) => [row.id, row]));
+    for (const head of heads) {
+      const stage = read.get(head.id);
+      if (stage === undefined) throw new Error(`stage ${head.id} is gone from the execution it was read in`);
+      // The step's writes went out before this read: the row is the head as the step holds it, and the rest.
+      Object.assign(head, stage);
+    }
+  }
+  return wanted.filter(isWholeStage);
+}
+
+/** One stage of `stages`, whole (see wholeStages); undefined when it is not among them. */
+export async function wholeStage(sql: SqlClient, stages: readonly StageHead[], id: string): Promise<StageRow | undefined> {
+  return (await wholeStages(sql, stages, (stage) => stage.id === id))[0];
 }
 
 const EXECUTION_DATES = ['pause_time', 'build_time', 'start_time', 'end_time'] as const;

@@ -58,7 +58,7 @@ export function toStageView(row: StageRow, tasks: TaskRow[]): StageView {
 }
 
 /** Rows → the shape the pure scheduling decisions of @gantry/core take. */
-export function schedulable(stages: StageRow[]) {
+export function schedulable(stages: readonly Pick<StageRow, 'id' | 'ref_id' | 'status' | 'requisite_stage_ref_ids'>[]) {
   return stages.map((stage) => ({
     id: stage.id,
     refId: stage.ref_id,

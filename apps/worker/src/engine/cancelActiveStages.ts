@@ -1,5 +1,5 @@
 import { onCancel } from '@gantry/core';
-import { insertAudit, insertTasks, selectTasks, updateStage, type ExecutionRow, type SqlClient, type StageRow } from '@gantry/store';
+import { insertAudit, insertTasks, selectTasks, updateStage, wholeStages, type ExecutionRow, type SqlClient, type StageHead, type StageRow } from '@gantry/store';
 import type { OutgoingMessage } from '@gantry/queue';
 import { runTaskMessage } from '../handlers/taskMessages';
 import { observeStageEnd } from './metrics';
@@ -17,14 +17,13 @@ import { observeStageEnd } from './metrics';
 export async function cancelActiveStages(
   sql: SqlClient,
   execution: Pick<ExecutionRow, 'id' | 'application' | 'pipeline_id'>,
-  stages: StageRow[],
+  stages: StageHead[],
   now: Date,
   reason: string,
   cleanUp = true,
 ): Promise<OutgoingMessage[]> {
   const messages: OutgoingMessage[] = [];
-  for (const stage of stages) {
-    if (stage.status !== 'RUNNING' && stage.status !== 'PAUSED') continue;
+  for (const stage of await wholeStages(sql, stages, (s) => s.status === 'RUNNING' || s.status === 'PAUSED')) {
     const tasks = await selectTasks(sql, stage);
     const decision = cleanUp ? onCancel(stage, tasks.map((task) => ({ status: task.status, onFailure: task.on_failure }))) : { kind: 'cancel' as const };
     if (decision.kind === 'cancel') {

@@ -1,5 +1,5 @@
 import { DEFAULT_FAILURE_POLICY, haltsExecutionNow, type ExpressionScope, type FailurePolicy } from '@gantry/core';
-import type { ExecutionRow, StageRow } from '@gantry/store';
+import { isWholeStage, wholeStages, type ExecutionRow, type SqlClient, type StageHead, type StageRow } from '@gantry/store';
 
 /** The failure policy saved with the stage (defaults were applied when the pipeline was parsed). */
 export function failurePolicyOf(stage: StageRow): FailurePolicy {
@@ -27,8 +27,11 @@ export function stageTimeoutMs(stage: StageRow): number | undefined {
  * upstream outputs. CEL pipelines get only what CEL reads (their `stages.x` maps stay as they were,
  * and the sandbox thread is not sent every stage's context).
  */
-export function expressionScope(execution: ExecutionRow, stages: StageRow[], currentStage?: StageRow, now?: Date): ExpressionScope {
+export function expressionScope(execution: ExecutionRow, stages: readonly StageHead[], currentStage?: StageRow, now?: Date): ExpressionScope {
   const spel = execution.expression_language === 'spel';
+  // SpEL's scope shows every stage's fields: a head here would show a stage without them.
+  const whole = spel ? stages.filter(isWholeStage) : [];
+  if (whole.length < (spel ? stages.length : 0)) throw new Error('a SpEL expression scope needs every stage whole (wholeStages)');
   return {
     trigger: execution.trigger,
     parameters: execution.parameters,
@@ -41,10 +44,10 @@ export function expressionScope(execution: ExecutionRow, stages: StageRow[], cur
       startTime: execution.start_time?.toISOString() ?? null,
     },
     stages: Object.fromEntries(
-      stages.map((stage) => [
-        stage.ref_id,
-        spel
-          ? {
+      spel
+        ? whole.map((stage) => [
+            stage.ref_id,
+            {
               status: stage.status,
               outputs: stage.outputs,
               id: stage.id,
@@ -55,9 +58,9 @@ export function expressionScope(execution: ExecutionRow, stages: StageRow[], cur
               requisiteStageRefIds: stage.requisite_stage_ref_ids,
               startTime: stage.start_time?.toISOString() ?? null,
               endTime: stage.end_time?.toISOString() ?? null,
-            }
-          : { status: stage.status, outputs: stage.outputs },
-      ]),
+            },
+          ])
+        : stages.map((stage) => [stage.ref_id, { status: stage.status, outputs: stage.outputs }]),
     ),
     ...(spel && currentStage !== undefined ? { currentStage: currentStage.ref_id } : {}),
     ...(spel && now !== undefined ? { now: now.toISOString() } : {}),
@@ -65,6 +68,8 @@ export function expressionScope(execution: ExecutionRow, stages: StageRow[], cur
 }
 
 /** A stage failed the pipeline: nothing new may start, and the execution ends once nothing runs. */
-export function isHalted(stages: StageRow[]): boolean {
-  return stages.some((stage) => haltsExecutionNow(stage.status, failurePolicyOf(stage)));
+export async function isHalted(sql: SqlClient, stages: readonly StageHead[]): Promise<boolean> {
+  // Only a TERMINAL stage can halt it; its failure policy is in its definition.
+  const failed = await wholeStages(sql, stages, (stage) => stage.status === 'TERMINAL');
+  return failed.some((stage) => haltsExecutionNow(stage.status, failurePolicyOf(stage)));
 }

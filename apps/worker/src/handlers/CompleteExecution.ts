@@ -23,7 +23,7 @@ export const completeExecution: Handler<MessageOf<'CompleteExecution'>> = (messa
       const stages = await selectStages(sql, execution.id);
       const view = schedulable(stages);
       const active = stages.some((stage) => stage.status === 'RUNNING' || stage.status === 'PAUSED');
-      if (!isExecutionFinished(view) && !((isHalted(stages) || execution.canceled) && !active)) return [];
+      if (!isExecutionFinished(view) && !((execution.canceled || (await isHalted(sql, stages))) && !active)) return [];
       const status = finalExecutionStatus(view, execution.canceled);
       await updateExecution(sql, execution.id, { status, end_time: ctx.now() });
       executionsFinished.inc({ application: execution.application, pipeline: execution.pipeline_name, status });

@@ -7,8 +7,10 @@ import {
   selectStages,
   selectTasks,
   updateStage,
+  wholeStage,
   type ExecutionRow,
   type SqlClient,
+  type StageHead,
   type StageRow,
   type StagesAndTasks,
   type TaskRow,
@@ -39,7 +41,7 @@ export async function completeStageLocked(
 ): Promise<OutgoingMessage[]> {
   const now = ctx.now();
   const stages = current?.stages ?? (await selectStages(sql, execution.id));
-  const stage = stages.find((s) => s.id === stageId);
+  const stage = await wholeStage(sql, stages, stageId);
   if (!stage) return [];
   annotateStage({ id: stage.id, refId: stage.ref_id, type: stage.type });
   if (stage.status === 'RUNNING') {
@@ -92,7 +94,7 @@ async function afterStage(
   sql: SqlClient,
   execution: ExecutionRow,
   stage: StageRow,
-  stages: StageRow[],
+  stages: StageHead[],
   ctx: EngineContext,
 ): Promise<OutgoingMessage[]> {
   const finish: OutgoingMessage[] = [{ message: { type: 'CompleteExecution', executionId: execution.id } }];
@@ -101,7 +103,7 @@ async function afterStage(
     return [...(await cancelActiveStages(sql, execution, stages, ctx.now(), `stage ${stage.ref_id} failed the pipeline`)), ...finish];
   }
   // Canceled while stages cleaned up: nothing new starts, and the last one to finish ends the execution.
-  if (isHalted(stages) || execution.canceled) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;
+  if (execution.canceled || (await isHalted(sql, stages))) return stages.some((s) => s.status === 'RUNNING' || s.status === 'PAUSED') ? [] : finish;
   const view = schedulable(stages);
   // Running already: an earlier delivery of this step started them, and a crash may have lost what it sent.
   // Skipped too: starting skipped them and sent their CompleteStage, which would start what comes after them.

@@ -4,6 +4,7 @@ import {
   selectStages,
   selectTasks,
   updateTask,
+  wholeStage,
   type ExecutionRow,
   type SqlClient,
   type StageRow,
@@ -37,7 +38,7 @@ export async function completeTaskLocked(
   current?: StagesAndTasks,
 ): Promise<OutgoingMessage[]> {
   const stages = current?.stages ?? (await selectStages(sql, execution.id));
-  const stage = stages.find((s) => s.id === stageId);
+  const stage = await wholeStage(sql, stages, stageId);
   if (!stage) return [];
   // An earlier delivery of this step completed the stage; a crash may have lost what that sent.
   if (isComplete(stage.status)) return completeStageLocked(sql, execution, stage.id, ctx, { stages, tasks: [] });

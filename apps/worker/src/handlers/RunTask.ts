@@ -6,6 +6,7 @@ import {
   updateTask,
   updateTaskIfUnchanged,
   failedForDatabase,
+  wholeStage,
   type ExecutionRow,
   type JsonObject,
   type LockedExecutionRow,
@@ -56,7 +57,7 @@ export const runTask: Handler<MessageOf<'RunTask'>> = async (sent, ctx) => {
 async function runLocally(message: MessageOf<'RunTask'>, ctx: EngineContext): Promise<OutgoingMessage[] | undefined> {
   let notLocal = false;
   const next = await inRunningStage(ctx, message.executionId, message.stageId, async (sql, execution, current) => {
-    const stage = current.stages.find((s) => s.id === message.stageId);
+    const stage = await wholeStage(sql, current.stages, message.stageId);
     // Only the stage's current attempt's tasks are read: one of an older attempt has nothing to do.
     const task = current.tasks.find((t) => t.id === message.taskId);
     if (!stage || !task) return [];
@@ -149,7 +150,7 @@ async function commitStep(
  * once more now, or the operator's action would wait out the whole poll.
  */
 async function stepAgain(sql: SqlClient, seen: StageRow, task: TaskRow, finished: boolean, current: StagesAndTasks): Promise<boolean> {
-  const stage = current.stages.find((s) => s.id === seen.id);
+  const stage = await wholeStage(sql, current.stages, seen.id);
   if (stage === undefined || stage.status !== 'RUNNING') return false;
   if (JSON.stringify(stage.context) !== JSON.stringify(seen.context)) return true;
   return finished && (current.tasks.find((t) => t.id === task.id) ?? (await selectTask(sql, task.id)))?.status === 'RUNNING';

@@ -31,9 +31,12 @@ import {
   selectStages,
   selectTasks,
   updateStage,
+  wholeStage,
+  wholeStages,
   type ExecutionRow,
   type JsonObject,
   type SqlClient,
+  type StageHead,
   type StageRow,
   type TaskRow,
 } from '@gantry/store';
@@ -61,20 +64,20 @@ export async function startStageLocked(
   stageId: string,
   ctx: EngineContext,
   /** The execution's stages as this transaction already read (and changed) them, to skip a re-read. */
-  current?: StageRow[],
+  current?: StageHead[],
   /** The stage's tasks as this transaction read them, when it did. */
   currentTasks?: TaskRow[],
 ): Promise<OutgoingMessage[]> {
   const stages = current ?? (await selectStages(sql, execution.id));
-  const stage = stages.find((s) => s.id === stageId);
+  const stage = await wholeStage(sql, stages, stageId);
   if (!stage) return [];
   annotateStage({ id: stage.id, refId: stage.ref_id, type: stage.type });
   if (stage.status !== 'NOT_STARTED') return resendAfterStart(sql, execution.id, stage, currentTasks);
-  if (execution.canceled || isHalted(stages) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
+  if (execution.canceled || (await isHalted(sql, stages)) || !prerequisitesMet(schedulable(stages), schedulable([stage])[0]!)) return [];
 
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
-  const scope = expressionScope(execution, stages, stage, now);
+  const scope = expressionScope(execution, execution.expression_language === 'spel' ? await wholeStages(sql, stages) : stages, stage, now);
   const plan = await planStage(sql, stage, scope, ctx, execution, upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
@@ -166,7 +169,7 @@ async function planStage(
 }
 
 /** The outputs of the stages `stage` waits for, directly or not, nearest first (StageType.fromUpstream). */
-function upstreamOutputs(stages: readonly StageRow[], stage: StageRow): Record<string, unknown>[] {
+function upstreamOutputs(stages: readonly StageHead[], stage: StageRow): Record<string, unknown>[] {
   const nodes = stages.map((candidate) => ({ refId: candidate.ref_id, requisiteStageRefIds: candidate.requisite_stage_ref_ids }));
   const byRef = new Map(stages.map((candidate) => [candidate.ref_id, candidate]));
   return upstreamOf(nodes, stage.ref_id).flatMap((ref): Record<string, unknown>[] => {

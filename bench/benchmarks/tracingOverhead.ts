@@ -11,8 +11,8 @@ import { TRACING_MODES, tracingRoundResultSchema, type TracingMode, type Tracing
 const ROUND = fileURLToPath(new URL('../support/tracingRound.ts', import.meta.url));
 
 /**
- * What tracing costs the engine: the same no-op chains as engine-vs-bullmq (Redis backend, the
- * engine in the round's process), in three modes, each round a fresh process (`tracingRound.ts`):
+ * What tracing costs the engine: the no-op chains of engine-vs-bullmq (Redis backend, the engine
+ * in the round's process; four times as many executions), in three modes, each round a fresh process (`tracingRound.ts`):
  * before (the SDK never started), off (started, wrappers switched off) and on (every span
  * exported over OTLP/HTTP, protobuf, to a collector stand-in in this process that reads and
  * discards). Rounds alternate the modes, rotating their order, so a change in machine load hits
@@ -24,7 +24,10 @@ export const tracingOverhead: Benchmark = {
   async run(options: BenchOptions) {
     const params = {
       stagesPerChain: options.quick ? 5 : 20,
-      chains: options.quick ? 5 : 50,
+      // 4,000 transitions a round, four times engine-vs-bullmq's: a round of 1,000 lasts about two
+      // seconds on a quiet machine, and in so short a window the compiler still optimizing the
+      // tracing code (on other threads of the round's process) was measured as tracing's cost.
+      chains: options.quick ? 5 : 200,
       concurrency: WORKER_CONCURRENCY,
       rounds: options.quick ? 1 : 6,
       phaseTimeoutMs: options.quick ? 60_000 : 180_000,

@@ -81,6 +81,32 @@ export function inSpan<T>(name: string, attributes: SpanAttributes, work: (span?
   });
 }
 
+/**
+ * Runs one step of a task as the span of the RunTask message that runs it: the message's span is
+ * renamed `task <name>`, takes the task's attributes, and hands them down to the spans under the
+ * step (provider calls, HTTP requests). A RunTask message runs one step of one task, so a span of
+ * the task's own under the message's would only repeat it, at the price of one more span for
+ * every step the engine takes. Outside a message's span the task gets a span of its own.
+ */
+export function inTaskStep<T>(name: string, attributes: SpanAttributes, work: (span?: Span) => Promise<T>): Promise<T> {
+  if (!isTracing()) return work();
+  const active = context.active();
+  const message = trace.getSpan(active);
+  if (message === undefined || !message.isRecording()) return inSpan(name, attributes, work);
+  const own = defined(attributes);
+  message.updateName(name);
+  message.setAttributes(own);
+  const inherited = active.getValue(INHERITED_KEY) as Attributes | undefined;
+  return context.with(active.setValue(INHERITED_KEY, pick({ ...inherited, ...own }, INHERITED)), async () => {
+    try {
+      return await work(message);
+    } catch (error) {
+      failSpan(message, error);
+      throw error;
+    }
+  });
+}
+
 /** Marks a span failed: an exception, or an outcome the work reports without throwing (a TERMINAL task, a 5xx). */
 export function failSpan(span: Span | undefined, error: unknown): void {
   if (span === undefined) return;
@@ -104,10 +130,48 @@ export interface TraceCarrier {
 export function currentTrace(): TraceCarrier | undefined {
   if (!isTracing()) return undefined;
   const active = context.active();
-  const carrier: TraceCarrier = {};
-  propagation.inject((active.getValue(ROOT_KEY) as Context | undefined) ?? active, carrier);
-  return carrier.traceparent === undefined ? undefined : carrier;
+  const from = (active.getValue(ROOT_KEY) as Context | undefined) ?? active;
+  // A context never changes, so neither does what it injects: every message one handler sends
+  // (and every handler of the execution, whose root comes from the same cache) shares one carrier.
+  let carrier = injected.get(from);
+  if (carrier === undefined) {
+    const fresh: TraceCarrier = {};
+    propagation.inject(from, fresh);
+    carrier = fresh.traceparent === undefined ? null : Object.freeze(fresh);
+    injected.set(from, carrier);
+  }
+  return carrier ?? undefined;
 }
+
+/** What each context injects (null: no trace), for as long as the context lives. */
+const injected = new WeakMap<Context, Readonly<TraceCarrier> | null>();
+
+/**
+ * A bounded memo of contexts, which never change once made: an execution's messages all carry the
+ * same trace and a stage's messages the same stage, so a `traceparent` is parsed and a stage's
+ * span context derived once per execution or stage instead of once per message. The oldest
+ * entries go first when it is full.
+ */
+class Memo<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: string, compute: () => V): V {
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+}
+
+/** Enough for every execution and stage a worker has in flight at once, many times over. */
+const MEMO_ENTRIES = 4096;
+/** Execution roots by the trace context their messages carry. */
+const roots = new Memo<Context>(MEMO_ENTRIES);
+/** A stage's span context (the parent of its messages' spans) by carried trace and stage. */
+const stageParents = new Memo<Context>(MEMO_ENTRIES);
 
 /**
  * Runs a message's handling in a span under the trace the message carries: under its stage's span
@@ -123,10 +187,13 @@ export function inMessageSpan<T>(
   stageId?: string,
 ): Promise<T> {
   if (!isTracing()) return work();
-  const remote = carried?.traceparent === undefined ? undefined : propagation.extract(ROOT_CONTEXT, carried);
-  if (remote !== undefined) {
-    const root = remote.setValue(ROOT_KEY, remote);
-    const parent = stageId === undefined ? root : (stageSpanContext(root, stageId) ?? root);
+  if (carried?.traceparent !== undefined) {
+    const key = `${carried.traceparent} ${carried.tracestate ?? ''}`;
+    const root = roots.get(key, () => {
+      const remote = propagation.extract(ROOT_CONTEXT, carried);
+      return remote.setValue(ROOT_KEY, remote);
+    });
+    const parent = stageId === undefined ? root : stageParents.get(`${key} ${stageId}`, () => stageSpanContext(root, stageId) ?? root);
     return inSpan(name, attributes, work, { kind: SpanKind.CONSUMER, parent });
   }
   return inSpan(name, attributes, (span) => context.with(context.active().setValue(ROOT_KEY, context.active()), () => work(span)), {
@@ -141,7 +208,7 @@ export function inMessageSpan<T>(
  * so every process computes the id its spans hang under instead of storing or passing it.
  */
 function stageSpanId(traceId: string, stageId: string): string {
-  // The one-shot digest: a Hash object per message cost more than the digest itself.
+  // The one-shot digest: a Hash object cost more than the digest itself.
   return hash('sha256', `${traceId}:${stageId}`).slice(0, 16);
 }
 

@@ -24,7 +24,7 @@ import { inRunningStage } from '../engine/inRunningExecution';
 import { completeTaskLocked } from './CompleteTask';
 import { TransientTaskError, type ProviderDirectory, type TaskContext, type TaskResult } from '../tasks/Task';
 import type { RetryEvent } from '@gantry/providers';
-import { ATTR, failSpan, inSpan } from '@gantry/telemetry';
+import { ATTR, failSpan, inTaskStep } from '@gantry/telemetry';
 
 /**
  * Runs one step of a task outside any transaction (it may call slow external systems), then
@@ -188,7 +188,7 @@ async function step(
   }
   try {
     const providers = observedProviders(ctx.services.providers, (event) => providerRetries.push(event));
-    const result = await inSpan(`task ${task.name}`, taskAttributes(execution, stage, task), async (span) => {
+    const result = await inTaskStep(`task ${task.name}`, taskAttributes(execution, stage, task), async (span) => {
       const answer = await implementation.run(taskContext(execution, stage, stages, task, ctx, providers));
       span?.setAttribute('gantry.task.status', answer.status);
       if (answer.status === 'TERMINAL') failSpan(span, answer.error);
@@ -216,7 +216,7 @@ async function step(
   }
 }
 
-/** Who a task's span (and every span under it: provider calls, HTTP requests) works for. */
+/** Who a task's step span (and every span under it: provider calls, HTTP requests) works for. */
 function taskAttributes(execution: ExecutionRow, stage: StageRow, task: TaskRow) {
   return {
     [ATTR.executionId]: execution.id,

@@ -78,7 +78,7 @@ export async function startStageLocked(
   const now = ctx.now();
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId: execution.id, stageId: stage.id } }];
   const scope = expressionScope(execution, execution.expression_language === 'spel' ? await wholeStages(sql, stages) : stages, stage, now);
-  const plan = await planStage(sql, stage, scope, ctx, execution, upstreamOutputs(stages, stage));
+  const plan = await planStage(sql, stage, scope, ctx, execution, () => upstreamOutputs(stages, stage));
   if (plan.kind === 'skip') {
     await updateStage(sql, stage.id, { status: 'SKIPPED', start_time: now, end_time: now });
     // Ended as it starts: its span too, which its CompleteStage's span names as its parent.
@@ -128,7 +128,8 @@ async function planStage(
   scope: ExpressionScope,
   ctx: EngineContext,
   execution: ExecutionRow,
-  upstream: readonly Record<string, unknown>[],
+  /** Read only by a type that takes its fields from upstream (most do not: it walks the graph). */
+  upstream: () => readonly Record<string, unknown>[],
 ): Promise<StagePlan> {
   const type = getStageType(stage.type);
   if (!type) return { kind: 'fail', error: { message: `unknown stage type "${stage.type}"` } };
@@ -136,7 +137,7 @@ async function planStage(
   const session: EvaluationSession = { sql, ctx, execution, documents: {} };
   try {
     const stored = stage.definition as StageDefinition;
-    const written = type.fromUpstream === undefined ? stored : (type.fromUpstream(stored, upstream) as StageDefinition);
+    const written = type.fromUpstream === undefined ? stored : (type.fromUpstream(stored, upstream()) as StageDefinition);
     const definition = language === 'spel' ? wrapBarePreconditions(written) : written;
     // Orca evaluates a SpEL evaluateVariables stage's variables one at a time, each seeing the ones before it by name.
     const chained = language === 'spel' && stage.type === 'evaluateVariables' && Array.isArray(definition.variables) ? ['variables'] : [];

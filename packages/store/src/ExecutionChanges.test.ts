@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { eventually } from '../../../test/support/eventually';
-import { ExecutionChanges } from './ExecutionChanges';
+import { EXECUTION_CHANGES_APPLICATION, ExecutionChanges } from './ExecutionChanges';
 
 /** Polls until the assertion holds. */
 const until = (assertion: () => void) => eventually(async () => (assertion(), true));
@@ -53,13 +53,76 @@ describe('ExecutionChanges', () => {
     await two.close();
   });
 
+  it('notifies only for executions someone subscribes to, and no more once the last subscriber left', async () => {
+    // A bare LISTEN hears what the triggers send, watched or not.
+    const raw = new pg.Client({ connectionString: database.url });
+    await raw.connect();
+    const sent: string[] = [];
+    raw.on('notification', (message) => sent.push(message.payload ?? ''));
+    await raw.query('LISTEN gantry_execution');
+    const touch = () => database.db.pool.query(`UPDATE executions SET version = version + 1 WHERE id = $1`, [executionId]);
+    await touch();
+    const changes = new ExecutionChanges(database.url);
+    const unsubscribe = await changes.subscribe(executionId, () => undefined);
+    await touch();
+    await until(() => expect(sent).toEqual([executionId]));
+    unsubscribe();
+    // The registration's delete goes out on the subscription's connection: closing waits for it.
+    await changes.close();
+    await touch();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sent).toEqual([executionId]);
+    const { rows } = await database.db.pool.query('SELECT count(*)::int AS n FROM execution_watchers');
+    expect(rows[0].n).toBe(0);
+    await raw.end();
+  });
+
+  it('subscribes only after a transaction holding the execution\'s lock has ended, so a read after it sees that change', async () => {
+    const writer = await database.db.pool.connect();
+    const changes = new ExecutionChanges(database.url);
+    try {
+      await writer.query('BEGIN');
+      await writer.query('SELECT id FROM executions WHERE id = $1 FOR UPDATE', [executionId]);
+      await writer.query(`UPDATE executions SET status = 'PAUSED' WHERE id = $1`, [executionId]);
+      let subscribed = false;
+      const subscribing = changes.subscribe(executionId, () => undefined).then(() => (subscribed = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(subscribed).toBe(false);
+      await writer.query('COMMIT');
+      await subscribing;
+      const { rows } = await database.db.pool.query('SELECT status FROM executions WHERE id = $1', [executionId]);
+      expect(rows[0].status).toBe('PAUSED');
+    } finally {
+      writer.release();
+      await changes.close();
+    }
+  });
+
+  it('subscribes only after an audit event written without the execution\'s lock has committed', async () => {
+    const writer = await database.db.pool.connect();
+    const changes = new ExecutionChanges(database.url);
+    try {
+      await writer.query('BEGIN');
+      await writer.query(`INSERT INTO audit_events (execution_id, type) VALUES ($1, 'LOCKLESS')`, [executionId]);
+      let subscribed = false;
+      const subscribing = changes.subscribe(executionId, () => undefined).then(() => (subscribed = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(subscribed).toBe(false);
+      await writer.query('COMMIT');
+      await subscribing;
+    } finally {
+      writer.release();
+      await changes.close();
+    }
+  });
+
   it('re-listens after its connection is cut, and tells subscribers to read again (changes meanwhile are lost)', async () => {
     const changes = new ExecutionChanges(database.url, 50);
     let heard = 0;
     const unsubscribe = await changes.subscribe(executionId, () => heard++);
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN gantry_execution' AND datname = current_database()`);
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [EXECUTION_CHANGES_APPLICATION]);
     await until(() => expect(heard).toBe(1));
     await admin.query(`UPDATE executions SET status = 'SUCCEEDED' WHERE id = $1`, [executionId]);
     await until(() => expect(heard).toBe(2));

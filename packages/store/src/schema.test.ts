@@ -35,6 +35,7 @@ describe('migrations match schema.prisma', () => {
     await expect(prisma.dockerRegistryPoll.findFirst()).resolves.toBeNull();
     await expect(prisma.notificationDelivery.findFirst()).resolves.toBeNull();
     await expect(prisma.applicationNotification.findFirst()).resolves.toBeNull();
+    await expect(prisma.executionWatcher.findFirst()).resolves.toBeNull();
     await expect(prisma.pipelineRepositorySync.findFirst()).resolves.toBeNull();
     await expect(prisma.deployedManifest.findFirst()).resolves.toBeNull();
     await expect(prisma.driftResource.findFirst()).resolves.toBeNull();
@@ -183,6 +184,8 @@ describe('migrations match schema.prisma', () => {
     expect(await prisma.notificationDelivery.create({ data: notification })).toEqual(notification);
     const defaults = { application: 'app', notifications: { slack: [{ address: 'deploys', when: ['pipeline.failed'] }] }, updatedBy: 'ana', updatedAt: at };
     expect(await prisma.applicationNotification.create({ data: defaults })).toEqual(defaults);
+    const watcher = { executionId: randomUUID(), watcher: randomUUID(), expiresAt: at };
+    expect(await prisma.executionWatcher.create({ data: watcher })).toEqual(watcher);
     const sync = { repository: 'repo', commit: 'c0ffee', applied: false, report: { files: [] }, createdAt: at };
     expect(await prisma.pipelineRepositorySync.create({ data: sync })).toEqual(sync);
     const deployed = { account: 'k8s', namespace: 'prod', kind: 'Deployment', name: 'web', apiVersion: 'apps/v1', application: 'app', manifest: { kind: 'Deployment' }, executionId: execution.id, stageId: stage.id, updatedAt: at };

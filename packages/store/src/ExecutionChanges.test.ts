@@ -77,39 +77,31 @@ describe('ExecutionChanges', () => {
     await raw.end();
   });
 
-  it('subscribes only after a transaction holding the execution\'s lock has ended, so a read after it sees that change', async () => {
+  it.each([
+    {
+      write: "a transaction holding the execution's lock",
+      statements: ['SELECT id FROM executions WHERE id = $1 FOR UPDATE', `UPDATE executions SET status = 'PAUSED' WHERE id = $1`],
+      seen: `SELECT count(*)::int AS n FROM executions WHERE id = $1 AND status = 'PAUSED'`,
+    },
+    {
+      write: "an audit event written without the execution's lock",
+      statements: [`INSERT INTO audit_events (execution_id, type) VALUES ($1, 'LOCKLESS')`],
+      seen: `SELECT count(*)::int AS n FROM audit_events WHERE execution_id = $1 AND type = 'LOCKLESS'`,
+    },
+  ])('subscribes only after $write has committed, so a read after it sees that change', async ({ statements, seen }) => {
     const writer = await database.db.pool.connect();
     const changes = new ExecutionChanges(database.url);
     try {
       await writer.query('BEGIN');
-      await writer.query('SELECT id FROM executions WHERE id = $1 FOR UPDATE', [executionId]);
-      await writer.query(`UPDATE executions SET status = 'PAUSED' WHERE id = $1`, [executionId]);
+      for (const statement of statements) await writer.query(statement, [executionId]);
       let subscribed = false;
       const subscribing = changes.subscribe(executionId, () => undefined).then(() => (subscribed = true));
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(subscribed).toBe(false);
       await writer.query('COMMIT');
       await subscribing;
-      const { rows } = await database.db.pool.query('SELECT status FROM executions WHERE id = $1', [executionId]);
-      expect(rows[0].status).toBe('PAUSED');
-    } finally {
-      writer.release();
-      await changes.close();
-    }
-  });
-
-  it('subscribes only after an audit event written without the execution\'s lock has committed', async () => {
-    const writer = await database.db.pool.connect();
-    const changes = new ExecutionChanges(database.url);
-    try {
-      await writer.query('BEGIN');
-      await writer.query(`INSERT INTO audit_events (execution_id, type) VALUES ($1, 'LOCKLESS')`, [executionId]);
-      let subscribed = false;
-      const subscribing = changes.subscribe(executionId, () => undefined).then(() => (subscribed = true));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(subscribed).toBe(false);
-      await writer.query('COMMIT');
-      await subscribing;
+      const { rows } = await database.db.pool.query(seen, [executionId]);
+      expect(rows[0].n).toBe(1);
     } finally {
       writer.release();
       await changes.close();

@@ -399,21 +399,32 @@ export async function insertTasks(
 
 /** `INSERT INTO tasks` of these rows, their values added through `param` (which answers the placeholder). */
 export function tasksInsert(tasks: readonly TaskRow[], param: (value: unknown) => string): string {
-  return (
-    'INSERT INTO tasks (id, stage_id, execution_id, attempt, index, name, status, start_time, on_failure) SELECT * FROM unnest(' +
-    [
-      `${param(tasks.map((t) => t.id))}::uuid[]`,
-      `${param(tasks.map((t) => t.stage_id))}::uuid[]`,
-      `${param(tasks.map((t) => t.execution_id))}::uuid[]`,
-      `${param(tasks.map((t) => t.attempt))}::int[]`,
-      `${param(tasks.map((t) => t.index))}::int[]`,
-      `${param(tasks.map((t) => t.name))}::text[]`,
-      `${param(tasks.map((t) => t.status))}::text[]`,
-      `${param(tasks.map((t) => t.start_time))}::timestamptz[]`,
-      `${param(tasks.map((t) => t.on_failure))}::boolean[]`,
-    ].join(', ') +
-    ')'
-  );
+  return unnestInsert('tasks', TASK_INSERT_COLUMNS, tasks, param);
+}
+
+const TASK_INSERT_COLUMNS: readonly UnnestColumn<TaskRow>[] = [
+  ['id', 'uuid', (t) => t.id],
+  ['stage_id', 'uuid', (t) => t.stage_id],
+  ['execution_id', 'uuid', (t) => t.execution_id],
+  ['attempt', 'int', (t) => t.attempt],
+  ['index', 'int', (t) => t.index],
+  ['name', 'text', (t) => t.name],
+  ['status', 'text', (t) => t.status],
+  ['start_time', 'timestamptz', (t) => t.start_time],
+  ['on_failure', 'boolean', (t) => t.on_failure],
+];
+
+/** A column of an `unnest` insert: its name, the SQL type of its array, and its value in a row. */
+export type UnnestColumn<R> = readonly [name: string, type: string, value: (row: R) => unknown];
+
+/**
+ * `INSERT INTO table (columns) SELECT * FROM unnest(…)`: any number of rows in one statement whose
+ * text depends only on the table (one array parameter per column, added through `param`).
+ */
+export function unnestInsert<R>(table: string, columns: readonly UnnestColumn<R>[], rows: readonly R[], param: (value: unknown) => string): string {
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = columns.map(([, type, value]) => `${param(rows.map(value))}::${type}[]`).join(', ');
+  return `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`;
 }
 
 export interface AuditInput {
@@ -440,16 +451,14 @@ export async function insertAudit(sql: SqlClient, event: AuditInput): Promise<vo
 
 /** `INSERT INTO audit_events` of these events, in their order, their values added through `param`. */
 export function auditInsert(events: readonly AuditInput[], param: (value: unknown) => string): string {
-  return (
-    'INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) SELECT * FROM unnest(' +
-    [
-      `${param(events.map((event) => event.executionId ?? null))}::uuid[]`,
-      `${param(events.map((event) => event.pipelineId ?? null))}::uuid[]`,
-      `${param(events.map((event) => event.stageId ?? null))}::uuid[]`,
-      `${param(events.map((event) => event.type))}::text[]`,
-      `${param(events.map((event) => event.actor ?? null))}::text[]`,
-      `${param(events.map((event) => JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) }))))}::jsonb[]`,
-    ].join(', ') +
-    ')'
-  );
+  return unnestInsert('audit_events', AUDIT_INSERT_COLUMNS, events, param);
 }
+
+const AUDIT_INSERT_COLUMNS: readonly UnnestColumn<AuditInput>[] = [
+  ['execution_id', 'uuid', (event) => event.executionId ?? null],
+  ['pipeline_id', 'uuid', (event) => event.pipelineId ?? null],
+  ['stage_id', 'uuid', (event) => event.stageId ?? null],
+  ['type', 'text', (event) => event.type],
+  ['actor', 'text', (event) => event.actor ?? null],
+  ['data', 'jsonb', (event) => JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) }))],
+];

@@ -1,5 +1,5 @@
 import type { SqlClient } from './database';
-import { auditInsert, columnValue, prepared, tasksInsert, type AuditInput, type TaskRow } from './executionRows';
+import { auditInsert, columnValue, prepared, tasksInsert, unnestInsert, type AuditInput, type TaskRow, type UnnestColumn } from './executionRows';
 import type { OutboxRecord } from './outbox';
 import type { JsonObject } from './types';
 
@@ -116,21 +116,20 @@ export function writeStatement(batch: {
     if (row.mergeOutputs !== undefined) assignments.push(`"outputs" = "outputs" || ${param(JSON.stringify(row.mergeOutputs))}::jsonb`);
     writes.push(`UPDATE ${row.table} SET ${assignments.join(', ')} WHERE id = ${param(row.id)}`);
   }
-  if (batch.tasks.length > 0) {
-    writes.push(tasksInsert(batch.tasks, param));
-  }
+  if (batch.tasks.length > 0) writes.push(tasksInsert(batch.tasks, param));
   if (batch.audits.length > 0) writes.push(auditInsert(batch.audits, param));
-  if (batch.outbox.length > 0) {
-    writes.push(
-      `INSERT INTO engine_outbox (id, message, deliver_at) SELECT * FROM unnest(${param(batch.outbox.map((r) => r.id))}::uuid[], ` +
-        `${param(batch.outbox.map((r) => JSON.stringify(r.message)))}::jsonb[], ${param(batch.outbox.map((r) => r.deliverAt))}::timestamptz[])`,
-    );
-  }
+  if (batch.outbox.length > 0) writes.push(unnestInsert('engine_outbox', OUTBOX_INSERT_COLUMNS, batch.outbox, param));
   if (batch.forgotten.length > 0) writes.push(`DELETE FROM engine_outbox WHERE id = ANY(${param(batch.forgotten)}::uuid[])`);
   // Every data-modifying CTE runs to completion whether or not the query reads it.
   const text = `WITH ${writes.map((write, i) => `w${i} AS (${write})`).join(', ')} SELECT 1`;
   return { text, values };
 }
+
+const OUTBOX_INSERT_COLUMNS: readonly UnnestColumn<OutboxRecord>[] = [
+  ['id', 'uuid', (row) => row.id],
+  ['message', 'jsonb', (row) => JSON.stringify(row.message)],
+  ['deliver_at', 'timestamptz', (row) => row.deliverAt],
+];
 
 /** The batches of the transactions running now, by the client handed to their work. */
 const batches = new WeakMap<SqlClient, WriteBatch>();

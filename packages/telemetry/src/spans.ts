@@ -62,14 +62,9 @@ export interface SpanOptions {
 export function inSpan<T>(name: string, attributes: SpanAttributes, work: (span?: Span) => Promise<T>, options: SpanOptions = {}): Promise<T> {
   if (!isTracing()) return work();
   const parent = options.parent ?? context.active();
-  const inherited = parent.getValue(INHERITED_KEY) as Attributes | undefined;
   const own = defined(attributes);
-  const all: Attributes = { ...inherited, ...own };
-  // The handed-down set changes only when this span names one of its keys (a provider call or an
-  // HTTP request under a task does not): otherwise the parent's set and context are reused as they are.
-  const handsDown = Object.keys(own).some((key) => INHERITED.has(key));
-  const scope = handsDown ? parent.setValue(INHERITED_KEY, pick(all, INHERITED)) : parent;
-  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: all }, scope, async (span) => {
+  const all: Attributes = { ...(parent.getValue(INHERITED_KEY) as Attributes | undefined), ...own };
+  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: all }, handingDown(parent, own), async (span) => {
     try {
       return await work(span);
     } catch (error) {
@@ -96,8 +91,7 @@ export function inTaskStep<T>(name: string, attributes: SpanAttributes, work: (s
   const own = defined(attributes);
   message.updateName(name);
   message.setAttributes(own);
-  const inherited = active.getValue(INHERITED_KEY) as Attributes | undefined;
-  return context.with(active.setValue(INHERITED_KEY, pick({ ...inherited, ...own }, INHERITED)), async () => {
+  return context.with(handingDown(active, own), async () => {
     try {
       return await work(message);
     } catch (error) {
@@ -105,6 +99,17 @@ export function inTaskStep<T>(name: string, attributes: SpanAttributes, work: (s
       throw error;
     }
   });
+}
+
+/**
+ * `parent` with `own`'s handed-down attributes added to the set its spans inherit. The set changes
+ * only when `own` names one of its keys (a provider call or an HTTP request under a task does
+ * not): otherwise `parent` is reused as it is.
+ */
+function handingDown(parent: Context, own: Attributes): Context {
+  if (!Object.keys(own).some((key) => INHERITED.has(key))) return parent;
+  const inherited = parent.getValue(INHERITED_KEY) as Attributes | undefined;
+  return parent.setValue(INHERITED_KEY, pick({ ...inherited, ...own }, INHERITED));
 }
 
 /** Marks a span failed: an exception, or an outcome the work reports without throwing (a TERMINAL task, a 5xx). */

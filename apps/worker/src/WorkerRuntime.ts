@@ -156,6 +156,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   // Locks are renewed while a handler runs, so a short lock only shortens how long a dead
   // worker's message waits before another worker takes it.
   const lockDurationMs = options.lockDurationMs ?? 10_000;
+  // A refused message comes back every 250 ms while a rolling upgrade is half done: one warning per version, not one per refusal.
+  const newerVersionsWarned = new Set<number>();
+  const warnNewerVersion = (error: NewerMessageVersionError) => {
+    if (newerVersionsWarned.has(error.version)) return;
+    newerVersionsWarned.add(error.version);
+    options.log.warn({ reason: error.message }, 'a newer worker wrote messages of this version; they are left on the queue for one');
+  };
   const consumer = startMessageConsumer(options.queue, (message, trace) => engine.handle(message, trace), {
     concurrency: options.concurrency ?? 20,
     lockDurationMs,
@@ -165,7 +172,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       isDatabaseUnavailable(error)
         ? options.log.warn({ reason: error.message, message }, 'PostgreSQL is unreachable; the queue retries the message')
         : error instanceof NewerMessageVersionError
-          ? options.log.warn({ reason: error.message }, 'a newer worker wrote this message; it is left on the queue for one')
+          ? warnNewerVersion(error)
           : options.log.error({ err: error, message }, 'message handling failed; the queue will retry it'),
   });
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;

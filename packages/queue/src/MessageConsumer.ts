@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { openWorker, type ConsumerOptions, type QueueBackendConfig } from './backend';
 import type { TraceCarrier } from '@gantry/telemetry';
-import { MESSAGE_VERSION, unseal } from './envelope';
+import { NewerMessageVersionError, unseal } from './envelope';
 import { messageLagSeconds } from './metrics';
 import type { EngineMessage } from './messages';
 
@@ -12,18 +12,6 @@ export interface MessageConsumer {
 
 /** Handles one message; `trace` is the trace it belongs to, when it carries one. */
 export type MessageHandler = (message: EngineMessage, trace?: TraceCarrier) => Promise<void>;
-
-/**
- * A message written by a newer Gantry than this worker (a rolling upgrade in progress). It is put
- * back, for as long as it takes, never counted as a failure: a newer worker, or this one's
- * replacement, takes it.
- */
-export class NewerMessageVersionError extends Error {
-  constructor(readonly version: number) {
-    super(`message schema version ${version} is newer than this worker's ${MESSAGE_VERSION}; left for a newer worker`);
-    this.name = 'NewerMessageVersionError';
-  }
-}
 
 /** A message that keeps failing for a reason other than an outage is given up after this many attempts. */
 export const MAX_FAILED_ATTEMPTS = 25;

@@ -1,5 +1,6 @@
 import { Queue, Worker, createPostgresBackend, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { NewerMessageVersionError } from './envelope';
 import type { EngineMessage } from './messages';
 
 /**
@@ -25,9 +26,13 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: 10_000,
 };
 
-/** Retry delays double from 250 ms up to 5 s (with jitter), so a message is retried soon after an outage ends. */
-export function retryDelayMs(attemptsMade: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(5_000, 250 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
+/**
+ * Retry delays double from 250 ms up to 5 s (with jitter), so a message is retried soon after an
+ * outage ends. A message left for a newer worker is no outage: it is put back for 250 ms each
+ * time, however often it was refused, so the newer worker that shares the queue meets it soon.
+ */
+export function retryDelayMs(attemptsMade: number, error?: Error, random: () => number = Math.random): number {
+  const ceiling = error instanceof NewerMessageVersionError ? 250 : Math.min(5_000, 250 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
   return Math.round(ceiling * (0.75 + random() * 0.25));
 }
 
@@ -77,7 +82,7 @@ export function openWorker(
     stalledInterval: options.stalledIntervalMs,
     // A message whose worker died is redelivered, however often workers die: state is in PostgreSQL.
     maxStalledCount: 1_000_000,
-    settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
+    settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error) },
   };
   if (config.kind === 'redis') {
     const connection = redisConnection(config.url, { maxRetriesPerRequest: null });

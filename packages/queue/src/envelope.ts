@@ -38,3 +38,16 @@ export function unseal(data: QueuedMessage, understood: number = MESSAGE_VERSION
   if (version > understood) return { kind: 'newer', version };
   return trace === undefined ? { kind: 'current', message, version } : { kind: 'current', message, trace, version };
 }
+
+/**
+ * A message written by a newer Gantry than this worker (a rolling upgrade in progress). It is put
+ * back, for as long as it takes, never counted as a failure: a newer worker, or this one's
+ * replacement, takes it. It comes back after a short constant delay, not the outage backoff that
+ * grows to seconds, so a newer worker sharing the queue gets it soon (see `retryDelayMs`).
+ */
+export class NewerMessageVersionError extends Error {
+  constructor(readonly version: number) {
+    super(`message schema version ${version} is newer than this worker's ${MESSAGE_VERSION}; left for a newer worker`);
+    this.name = 'NewerMessageVersionError';
+  }
+}

@@ -9,6 +9,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { hash } from 'node:crypto';
 import { isTracing, withSpanId } from './tracing';
@@ -36,14 +37,30 @@ export const ATTR = {
 const INHERITED: ReadonlySet<string> = new Set([ATTR.executionId, ATTR.application, ATTR.pipelineId, ATTR.stageId, ATTR.stageRefId, ATTR.stageType, ATTR.task]);
 
 const INHERITED_KEY = createContextKey('gantry inherited span attributes');
-/** The context of the execution's trace root, which every message sent from here carries. */
+/** The execution's trace root (an `ExecutionRoot`), which every message sent from here carries. */
 const ROOT_KEY = createContextKey('gantry execution trace root');
 
+/** An execution's trace root as a worker knows it. */
+interface ExecutionRoot {
+  /** The context whose span is the root. */
+  context: Context;
+  /** The contexts its stages' messages' spans start from, by stage id, each derived once (`stageParent`). */
+  stages: Map<string, Context>;
+}
+
+function executionRoot(rootContext: Context): ExecutionRoot {
+  return { context: rootContext, stages: new Map() };
+}
+
 /**
- * Gantry's tracer, asked for once: the API's proxy, which finds the SDK's tracer once the SDK has
- * started (a lookup by name and version on every span otherwise).
+ * Gantry's tracer, asked for once the SDK has started (spans are only made then): the SDK's own
+ * tracer, rather than the API's proxy, which re-dispatches every call to it (and a lookup by name
+ * and version on every span otherwise).
  */
-const tracer = trace.getTracer('gantry');
+let started: Tracer | undefined;
+function tracer(): Tracer {
+  return (started ??= trace.getTracer('gantry'));
+}
 
 export type SpanAttributes = Record<string, string | number | boolean | null | undefined>;
 
@@ -63,8 +80,9 @@ export function inSpan<T>(name: string, attributes: SpanAttributes, work: (span?
   if (!isTracing()) return work();
   const parent = options.parent ?? context.active();
   const own = defined(attributes);
-  const all: Attributes = { ...(parent.getValue(INHERITED_KEY) as Attributes | undefined), ...own };
-  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: all }, handingDown(parent, own), async (span) => {
+  const inherited = parent.getValue(INHERITED_KEY) as Attributes | undefined;
+  const span = tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: inherited === undefined ? own : Object.assign({}, inherited, own) }, parent);
+  return context.with(trace.setSpan(handingDown(parent, inherited, own), span), async () => {
     try {
       return await work(span);
     } catch (error) {
@@ -88,10 +106,12 @@ export function inTaskStep<T>(name: string, attributes: SpanAttributes, work: (s
   const active = context.active();
   const message = trace.getSpan(active);
   if (message === undefined || !message.isRecording()) return inSpan(name, attributes, work);
-  const own = defined(attributes);
+  const inherited = active.getValue(INHERITED_KEY) as Attributes | undefined;
+  // The message's span was started with what its context hands down: only the rest is news to it.
+  const fresh = unlike(defined(attributes), inherited);
   message.updateName(name);
-  message.setAttributes(own);
-  return context.with(handingDown(active, own), async () => {
+  message.setAttributes(fresh);
+  return context.with(handingDown(active, inherited, fresh), async () => {
     try {
       return await work(message);
     } catch (error) {
@@ -102,14 +122,30 @@ export function inTaskStep<T>(name: string, attributes: SpanAttributes, work: (s
 }
 
 /**
- * `parent` with `own`'s handed-down attributes added to the set its spans inherit. The set changes
- * only when `own` names one of its keys (a provider call or an HTTP request under a task does
- * not): otherwise `parent` is reused as it is.
+ * `parent` with `own`'s handed-down attributes added to the set its spans inherit (`inherited`,
+ * the set `parent` holds). The set changes only when `own` gives one of its keys a new value (a
+ * provider call or an HTTP request under a task does not): otherwise `parent` is reused as it is.
  */
-function handingDown(parent: Context, own: Attributes): Context {
-  if (!Object.keys(own).some((key) => INHERITED.has(key))) return parent;
-  const inherited = parent.getValue(INHERITED_KEY) as Attributes | undefined;
-  return parent.setValue(INHERITED_KEY, pick({ ...inherited, ...own }, INHERITED));
+function handingDown(parent: Context, inherited: Attributes | undefined, own: Attributes): Context {
+  // Object.assign, not a spread, here and on the other paths every message takes: on this Node
+  // (V8 11.3) an object spread with properties after it (`{ ...a, b }`) makes a new hidden class
+  // for every object it creates, 0.6 µs where Object.assign takes 0.05.
+  let next: Attributes | undefined;
+  for (const key in own) {
+    if (INHERITED.has(key) && inherited?.[key] !== own[key]) {
+      next ??= Object.assign({}, inherited);
+      next[key] = own[key];
+    }
+  }
+  return next === undefined ? parent : parent.setValue(INHERITED_KEY, next);
+}
+
+/** The attributes of `own` that `inherited` does not already give the same value. */
+function unlike(own: Attributes, inherited: Attributes | undefined): Attributes {
+  if (inherited === undefined) return own;
+  const out: Attributes = {};
+  for (const key in own) if (inherited[key] !== own[key]) out[key] = own[key];
+  return out;
 }
 
 /** Marks a span failed: an exception, or an outcome the work reports without throwing (a TERMINAL task, a 5xx). */
@@ -135,7 +171,7 @@ export interface TraceCarrier {
 export function currentTrace(): TraceCarrier | undefined {
   if (!isTracing()) return undefined;
   const active = context.active();
-  const from = (active.getValue(ROOT_KEY) as Context | undefined) ?? active;
+  const from = (active.getValue(ROOT_KEY) as ExecutionRoot | undefined)?.context ?? active;
   // A context never changes, so neither does what it injects: every message one handler sends
   // (and every handler of the execution, whose root comes from the same cache) shares one carrier.
   let carrier = injected.get(from);
@@ -152,31 +188,26 @@ export function currentTrace(): TraceCarrier | undefined {
 const injected = new WeakMap<Context, Readonly<TraceCarrier> | null>();
 
 /**
- * A bounded memo of contexts, which never change once made: an execution's messages all carry the
- * same trace and a stage's messages the same stage, so a `traceparent` is parsed and a stage's
- * span context derived once per execution or stage instead of once per message. The oldest
- * entries go first when it is full.
+ * The contexts messages' spans start from, by the trace context the messages carry. A context
+ * never changes once made and an execution's messages all carry the same trace, so a
+ * `traceparent` is parsed (and each stage's span context derived, in its `ExecutionRoot`) once per
+ * execution instead of once per message. Enough for every execution a worker has in flight at
+ * once, many times over; the oldest go first when it is full.
  */
-class Memo<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: string, compute: () => V): V {
-    let value = this.entries.get(key);
-    if (value === undefined) {
-      value = compute();
-      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-}
+const roots = new Map<string, Context>();
+const ROOTS_KEPT = 4096;
 
-/** Enough for every execution and stage a worker has in flight at once, many times over. */
-const MEMO_ENTRIES = 4096;
-/** Execution roots by the trace context their messages carry. */
-const roots = new Memo<Context>(MEMO_ENTRIES);
-/** A stage's span context (the parent of its messages' spans) by carried trace and stage. */
-const stageParents = new Memo<Context>(MEMO_ENTRIES);
+function rootOf(traceparent: string, tracestate: string | undefined): Context {
+  const key = tracestate === undefined ? traceparent : `${traceparent} ${tracestate}`;
+  let root = roots.get(key);
+  if (root === undefined) {
+    const remote = propagation.extract(ROOT_CONTEXT, tracestate === undefined ? { traceparent } : { traceparent, tracestate });
+    root = remote.setValue(ROOT_KEY, executionRoot(remote));
+    if (roots.size >= ROOTS_KEPT) roots.delete(roots.keys().next().value!);
+    roots.set(key, root);
+  }
+  return root;
+}
 
 /**
  * Runs a message's handling in a span under the trace the message carries: under its stage's span
@@ -193,15 +224,11 @@ export function inMessageSpan<T>(
 ): Promise<T> {
   if (!isTracing()) return work();
   if (carried?.traceparent !== undefined) {
-    const key = `${carried.traceparent} ${carried.tracestate ?? ''}`;
-    const root = roots.get(key, () => {
-      const remote = propagation.extract(ROOT_CONTEXT, carried);
-      return remote.setValue(ROOT_KEY, remote);
-    });
-    const parent = stageId === undefined ? root : stageParents.get(`${key} ${stageId}`, () => stageSpanContext(root, stageId) ?? root);
+    const root = rootOf(carried.traceparent, carried.tracestate);
+    const parent = stageId === undefined ? root : stageParent(root, stageId);
     return inSpan(name, attributes, work, { kind: SpanKind.CONSUMER, parent });
   }
-  return inSpan(name, attributes, (span) => context.with(context.active().setValue(ROOT_KEY, context.active()), () => work(span)), {
+  return inSpan(name, attributes, (span) => context.with(context.active().setValue(ROOT_KEY, executionRoot(context.active())), () => work(span)), {
     kind: SpanKind.CONSUMER,
     parent: ROOT_CONTEXT,
   });
@@ -217,11 +244,16 @@ function stageSpanId(traceId: string, stageId: string): string {
   return hash('sha256', `${traceId}:${stageId}`).slice(0, 16);
 }
 
-/** `root` with the stage's span (not recorded yet, see above) as the active span. */
-function stageSpanContext(root: Context, stageId: string): Context | undefined {
-  const rootSpan = trace.getSpanContext(root);
-  if (rootSpan === undefined) return undefined;
-  return trace.setSpanContext(root, { ...rootSpan, spanId: stageSpanId(rootSpan.traceId, stageId), isRemote: true });
+/** `base` (a context with the execution's root) with the stage's span (not recorded yet, see above) as the active span. */
+function stageParent(base: Context, stageId: string): Context {
+  const root = base.getValue(ROOT_KEY) as ExecutionRoot;
+  let stage = root.stages.get(stageId);
+  if (stage === undefined) {
+    const rootSpan = trace.getSpanContext(root.context);
+    stage = rootSpan === undefined ? base : trace.setSpanContext(base, Object.assign({}, rootSpan, { spanId: stageSpanId(rootSpan.traceId, stageId), isRemote: true }));
+    root.stages.set(stageId, stage);
+  }
+  return stage;
 }
 
 /** A finished stage as its span records it. */
@@ -243,18 +275,19 @@ export interface StageSpan {
  */
 export function recordStageSpan(stage: StageSpan): void {
   if (!isTracing()) return;
-  const root = context.active().getValue(ROOT_KEY) as Context | undefined;
-  const rootSpan = root === undefined ? undefined : trace.getSpanContext(root);
+  const root = context.active().getValue(ROOT_KEY) as ExecutionRoot | undefined;
+  const rootSpan = root === undefined ? undefined : trace.getSpanContext(root.context);
   if (root === undefined || rootSpan === undefined) return;
-  const attributes: Attributes = {
-    ...defined(stage.attributes),
-    [ATTR.stageId]: stage.id,
-    [ATTR.stageRefId]: stage.refId,
-    [ATTR.stageType]: stage.type,
-    'gantry.stage.status': stage.status,
-  };
-  const span = withSpanId(stageSpanId(rootSpan.traceId, stage.id), () =>
-    tracer.startSpan(`stage ${stage.type}`, { kind: SpanKind.INTERNAL, startTime: stage.startTime, attributes }, root),
+  // The id its messages' spans named as their parent, when they ran here.
+  const known = root.stages.get(stage.id);
+  const spanId = (known === undefined ? undefined : trace.getSpanContext(known)?.spanId) ?? stageSpanId(rootSpan.traceId, stage.id);
+  const attributes = defined(stage.attributes);
+  attributes[ATTR.stageId] = stage.id;
+  attributes[ATTR.stageRefId] = stage.refId;
+  attributes[ATTR.stageType] = stage.type;
+  attributes['gantry.stage.status'] = stage.status;
+  const span = withSpanId(spanId, () =>
+    tracer().startSpan(`stage ${stage.type}`, { kind: SpanKind.INTERNAL, startTime: stage.startTime, attributes }, root.context),
   );
   if (stage.status !== 'SUCCEEDED' && stage.status !== 'SKIPPED') span.setStatus({ code: SpanStatusCode.ERROR, message: stage.status });
   span.end(stage.endTime);
@@ -288,13 +321,10 @@ export function logCorrelation(): Record<string, string> {
 
 function defined(attributes: SpanAttributes): Attributes {
   const out: Attributes = {};
-  for (const [key, value] of Object.entries(attributes)) if (value !== undefined && value !== null) out[key] = value;
-  return out;
-}
-
-function pick(attributes: Attributes, keys: ReadonlySet<string>): Attributes {
-  const out: Attributes = {};
-  for (const key of keys) if (attributes[key] !== undefined) out[key] = attributes[key];
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined && value !== null) out[key] = value;
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { eventually } from '../../../test/support/eventually';
 import { EXECUTION_CHANGES_APPLICATION, ExecutionChanges } from './ExecutionChanges';
+import { lockExecutionForStep, selectStagesAndTasks } from './executionRows';
 
 /** Polls until the assertion holds. */
 const until = (assertion: () => void) => eventually(async () => (assertion(), true));
@@ -75,6 +76,44 @@ describe('ExecutionChanges', () => {
     const { rows } = await database.db.pool.query('SELECT count(*)::int AS n FROM execution_watchers');
     expect(rows[0].n).toBe(0);
     await raw.end();
+  });
+
+  it("notifies once for an engine step's writes when the execution is watched (its lock and selectStagesAndTasks), and not at all when it is not; the next transaction's writes notify again", async () => {
+    const raw = new pg.Client({ connectionString: database.url });
+    await raw.connect();
+    const sent: string[] = [];
+    raw.on('notification', (message) => sent.push(message.payload ?? ''));
+    await raw.query('LISTEN gantry_execution');
+    const client = await database.db.pool.connect();
+    const step = async () => {
+      await client.query('BEGIN');
+      await lockExecutionForStep(client, executionId);
+      await selectStagesAndTasks(client, executionId, '00000000-0000-4000-8000-000000000000');
+      await client.query(`UPDATE executions SET version = version + 1 WHERE id = $1`, [executionId]);
+      await client.query(
+        `INSERT INTO stages (id, execution_id, ref_id, type, name, definition, status) VALUES (gen_random_uuid(), $1, gen_random_uuid()::text, 'wait', 'w', '{}', 'RUNNING')`,
+        [executionId],
+      );
+      await client.query(`INSERT INTO audit_events (execution_id, type) VALUES ($1, 'STEP')`, [executionId]);
+      await client.query('COMMIT');
+    };
+    const changes = new ExecutionChanges(database.url);
+    try {
+      await step();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(sent).toEqual([]);
+      const unsubscribe = await changes.subscribe(executionId, () => undefined);
+      await step();
+      await until(() => expect(sent).toEqual([executionId]));
+      // Out of the step's transaction, on the same connection, the triggers are back.
+      await client.query(`UPDATE executions SET version = version + 1 WHERE id = $1`, [executionId]);
+      await until(() => expect(sent).toEqual([executionId, executionId]));
+      unsubscribe();
+    } finally {
+      client.release();
+      await changes.close();
+      await raw.end();
+    }
   });
 
   it.each([

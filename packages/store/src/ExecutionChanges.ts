@@ -19,7 +19,9 @@ export const EXECUTION_CHANGES_APPLICATION = 'gantry-execution-changes';
  * 20261206084848_execution_watchers: a notifying commit holds PostgreSQL's global notify lock until
  * its commit record is flushed, so notifying for every execution serialised the engine's commits).
  * A subscription registers its execution there under this process's lease, renewed while anyone
- * here subscribes, and deleted after the last one leaves.
+ * here subscribes, and deleted after the last one leaves. An engine step about a stage notifies
+ * once, when it reads its rows behind the lock (selectStagesAndTasks), and its writes to that
+ * execution's rows skip the triggers.
  */
 export class ExecutionChanges {
   private readonly listeners = new Map<string, Set<() => void>>();

@@ -212,6 +212,13 @@ export function isWholeStage(stage: StageHead): stage is StageRow {
  * statement of its own, so its snapshot is taken once the lock is held: it sees every change
  * committed before).
  *
+ * It also names the execution in the transaction-local setting `gantry.locked_execution`, whose
+ * rows the change triggers then skip (migration 20261206114500_engine_step_skips_triggers), and
+ * notifies once if someone streams the execution: a registration committed before the lock was
+ * granted is seen here, a later one is followed by the subscriber's lock of the row, which waits for
+ * this transaction (20261206084848_execution_watchers). So it must run in the transaction holding
+ * the execution's lock, before the step's writes.
+ *
  * Whole are the stages the step may work on: its own, the stages waiting for it (its completion
  * starts them), the stages RUNNING, PAUSED (a failure or a cancel stops them) or TERMINAL (their
  * failure policy says whether the execution halts), and every stage of a SpEL execution (its
@@ -229,7 +236,9 @@ export async function selectStagesAndTasks(sql: SqlClient, executionId: string, 
                                END ORDER BY s.ref_id)
                  FROM (SELECT ${STAGE_COLUMNS} FROM stages WHERE execution_id = $1) s LEFT JOIN own ON true) AS stages,
               (SELECT json_agg(t ORDER BY t.index)
-                 FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE stage_id = $2 AND attempt = (SELECT attempt FROM own)) t) AS tasks`,
+                 FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE stage_id = $2 AND attempt = (SELECT attempt FROM own)) t) AS tasks,
+              set_config('gantry.locked_execution', $1::text, true) AS locked,
+              (SELECT pg_notify('gantry_execution', $1::text) FROM execution_watchers WHERE execution_id = $1 LIMIT 1) AS notified`,
       [executionId, stageId],
     ),
   );

@@ -12,7 +12,7 @@ const ROUND = fileURLToPath(new URL('../support/tracingRound.ts', import.meta.ur
 
 /**
  * What tracing costs the engine: the no-op chains of engine-vs-bullmq (Redis backend, the engine
- * in the round's process; four times as many executions), in three modes, each round a fresh process (`tracingRound.ts`):
+ * in the round's process; four times as many executions, after a warm-up), in three modes, each round a fresh process (`tracingRound.ts`):
  * before (the SDK never started), off (started, wrappers switched off) and on (every span
  * exported over OTLP/HTTP, protobuf, to a collector stand-in in this process that reads and
  * discards). Rounds alternate the modes, rotating their order, so a change in machine load hits
@@ -24,10 +24,12 @@ export const tracingOverhead: Benchmark = {
   async run(options: BenchOptions) {
     const params = {
       stagesPerChain: options.quick ? 5 : 20,
-      // 4,000 transitions a round, four times engine-vs-bullmq's: a round of 1,000 lasts about two
-      // seconds on a quiet machine, and in so short a window the compiler still optimizing the
-      // tracing code (on other threads of the round's process) was measured as tracing's cost.
+      // 4,000 transitions measured a round, four times engine-vs-bullmq's, after 2,000 not measured:
+      // a round is a fresh process, and its first thousands of transitions run code the compiler
+      // is still optimizing (tracing's more than the rest: the SDK's and the exporter's), which
+      // measured the compiler's work as tracing's cost. A server runs warm.
       chains: options.quick ? 5 : 200,
+      warmUpChains: options.quick ? 3 : 100,
       concurrency: WORKER_CONCURRENCY,
       rounds: options.quick ? 1 : 6,
       phaseTimeoutMs: options.quick ? 60_000 : 180_000,
@@ -59,6 +61,7 @@ export const tracingOverhead: Benchmark = {
             queue: queue.config,
             endpoint,
             executions: params.chains,
+            warmUpExecutions: params.warmUpChains,
             stages: params.stagesPerChain,
             concurrency: params.concurrency,
             timeoutMs: params.phaseTimeoutMs,

@@ -25,7 +25,13 @@ if (spec.mode === 'before' && tracing !== undefined) throw new Error('the SDK st
 tracing?.setActive(spec.mode === 'on');
 const db = connectDatabase(spec.databaseUrl, { max: 10 });
 try {
-  const result = await runEngineChains(db, spec.queue, { executions: spec.executions, stages: spec.stages, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs });
+  const result = await runEngineChains(db, spec.queue, {
+    executions: spec.executions,
+    warmUpExecutions: spec.warmUpExecutions,
+    stages: spec.stages,
+    concurrency: spec.concurrency,
+    timeoutMs: spec.timeoutMs,
+  });
   if (tracing !== undefined) {
     tracing.setActive(true);
     await tracing.shutdown();

@@ -10,6 +10,8 @@ export const tracingRoundSchema = z.object({
   queue: z.object({ kind: z.literal('redis'), url: z.string(), prefix: z.string() }),
   endpoint: z.string(),
   executions: z.number().int().positive(),
+  /** Executions run first and not measured, so that the compiler has optimized the code every mode runs. */
+  warmUpExecutions: z.number().int().positive(),
   stages: z.number().int().positive(),
   concurrency: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),

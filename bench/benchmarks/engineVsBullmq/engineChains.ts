@@ -46,6 +46,8 @@ export async function runEngineChains(
     stages: number;
     concurrency: number;
     timeoutMs: number;
+    /** Executions run before the measured ones, outside the measurement (3 unless said). */
+    warmUpExecutions?: number;
     createBus?: (queue: QueueBackendConfig) => MessageBus;
     outbox?: boolean;
     /** Run the engine in this many worker processes (as `start:worker` runs it) instead of in this process. */
@@ -72,7 +74,7 @@ export async function runEngineChains(
       stages: linearStages(options.stages, () => NO_OP_STAGE),
     });
     // Warm-up: connections, prepared code paths and the JIT, outside the measured run.
-    const warm = await launchAll(gantry, pipelineId, 3);
+    const warm = await launchAll(gantry, pipelineId, options.warmUpExecutions ?? 3);
     await gantry.bus.sendAll(warm.map((executionId) => ({ message: { type: 'StartExecution', executionId } })));
     await waitForFinished(db, warm, options.timeoutMs);
 

@@ -2,11 +2,21 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { eventually } from '../../../test/support/eventually';
-import { EXECUTION_CHANGES_APPLICATION, ExecutionChanges } from './ExecutionChanges';
+import { EXECUTION_CHANGES_APPLICATION, EXECUTION_CHANGES_CHANNEL, ExecutionChanges } from './ExecutionChanges';
 import { lockExecutionForStep, selectStagesAndTasks } from './executionRows';
 
 /** Polls until the assertion holds. */
 const until = (assertion: () => void) => eventually(async () => (assertion(), true));
+
+/** A bare LISTEN on the changes channel: it hears what the triggers send, watched or not. */
+async function listen(url: string): Promise<{ sent: string[]; end: () => Promise<void> }> {
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  const sent: string[] = [];
+  raw.on('notification', (message) => sent.push(message.payload ?? ''));
+  await raw.query(`LISTEN ${EXECUTION_CHANGES_CHANNEL}`);
+  return { sent, end: () => raw.end() };
+}
 
 /** The migration's triggers notify each commit; every process's ExecutionChanges hears it, and hears again after losing its connection. */
 describe('ExecutionChanges', () => {
@@ -55,12 +65,8 @@ describe('ExecutionChanges', () => {
   });
 
   it('notifies only for executions someone subscribes to, and no more once the last subscriber left', async () => {
-    // A bare LISTEN hears what the triggers send, watched or not.
-    const raw = new pg.Client({ connectionString: database.url });
-    await raw.connect();
-    const sent: string[] = [];
-    raw.on('notification', (message) => sent.push(message.payload ?? ''));
-    await raw.query('LISTEN gantry_execution');
+    const raw = await listen(database.url);
+    const { sent } = raw;
     const touch = () => database.db.pool.query(`UPDATE executions SET version = version + 1 WHERE id = $1`, [executionId]);
     await touch();
     const changes = new ExecutionChanges(database.url);
@@ -79,11 +85,8 @@ describe('ExecutionChanges', () => {
   });
 
   it("notifies once for an engine step's writes when the execution is watched (its lock and selectStagesAndTasks), and not at all when it is not; the next transaction's writes notify again", async () => {
-    const raw = new pg.Client({ connectionString: database.url });
-    await raw.connect();
-    const sent: string[] = [];
-    raw.on('notification', (message) => sent.push(message.payload ?? ''));
-    await raw.query('LISTEN gantry_execution');
+    const raw = await listen(database.url);
+    const { sent } = raw;
     const client = await database.db.pool.connect();
     const step = async () => {
       await client.query('BEGIN');

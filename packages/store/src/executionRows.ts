@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { redactSecrets, type ExpressionLanguage, type Status } from '@gantry/core';
 import type { TraceCarrier } from '@gantry/telemetry';
 import type { SqlClient } from './database';
+import { EXECUTION_CHANGES_CHANNEL } from './ExecutionChanges';
 import type { JsonObject } from './types';
 import { pendingWrites, type UpdatableTable } from './writeBatch';
 
@@ -238,7 +239,7 @@ export async function selectStagesAndTasks(sql: SqlClient, executionId: string, 
               (SELECT json_agg(t ORDER BY t.index)
                  FROM (SELECT ${TASK_COLUMNS} FROM tasks WHERE stage_id = $2 AND attempt = (SELECT attempt FROM own)) t) AS tasks,
               set_config('gantry.locked_execution', $1::text, true) AS locked,
-              (SELECT pg_notify('gantry_execution', $1::text) FROM execution_watchers WHERE execution_id = $1 LIMIT 1) AS notified`,
+              (SELECT pg_notify('${EXECUTION_CHANGES_CHANNEL}', $1::text) FROM execution_watchers WHERE execution_id = $1 LIMIT 1) AS notified`,
       [executionId, stageId],
     ),
   );
@@ -469,5 +470,5 @@ const AUDIT_INSERT_COLUMNS: readonly UnnestColumn<AuditInput>[] = [
   ['stage_id', 'uuid', (event) => event.stageId ?? null],
   ['type', 'text', (event) => event.type],
   ['actor', 'text', (event) => event.actor ?? null],
-  ['data', 'jsonb', (event) => JSON.stringify(redactSecrets({ ...event.data, ...(event.onBehalfOf === undefined ? {} : { onBehalfOf: event.onBehalfOf }) }))],
+  ['data', 'jsonb', (event) => JSON.stringify(redactSecrets(event.onBehalfOf === undefined ? (event.data ?? {}) : { ...event.data, onBehalfOf: event.onBehalfOf }))],
 ];

@@ -56,7 +56,30 @@ describe.each(QUEUE_BACKENDS)('engine on the %s queue backend', (backend) => {
     const response = await gantry.api.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
-    expect(response.body).toMatch(/gantry_engine_messages_total\{type="StartStage",outcome="ok"\} [1-9]/);
+    expect(response.body).toMatch(/gantry_engine_messages_total\{type="RunTask",outcome="ok"\} [1-9]/);
+  });
+
+  it('runs an execution of three local stages in four messages: its start starts the first stage, the last stage ends it, and no downstream lookup goes out while no pipeline listens', async () => {
+    const handled = async () => {
+      const response = await gantry.api.inject({ method: 'GET', url: '/metrics' });
+      const counts = new Map<string, number>();
+      for (const [, type, value] of response.body.matchAll(/^gantry_engine_messages_total\{type="(\w+)",outcome="ok"\} (\d+)$/gm)) counts.set(type!, Number(value));
+      return counts;
+    };
+    const stages = ['a', 'b', 'c'].map((refId, i) => ({ refId, type: 'evaluateVariables', variables: [], requisiteStageRefIds: i === 0 ? [] : [['a', 'b'][i - 1]] }));
+    const run = async (application: string) => {
+      const id = await gantry.savePipeline(pipeline(stages, { application }));
+      const before = await handled();
+      const execution = await gantry.waitFor(await gantry.trigger(id));
+      expect(execution.status).toBe('SUCCEEDED');
+      const after = await handled();
+      return Object.fromEntries([...after].map(([type, count]) => [type, count - (before.get(type) ?? 0)]).filter(([, delta]) => delta !== 0));
+    };
+    expect(await run('quiet')).toEqual({ StartExecution: 1, RunTask: 3 });
+
+    // Once a pipeline has a pipeline trigger on the application, its executions' ends are looked up.
+    await gantry.savePipeline(pipeline([{ refId: 'x', type: 'wait', waitTime: 0 }], { application: 'listener', triggers: [{ type: 'pipeline', application: 'watched', pipeline: 'nothing-by-this-name', enabled: true }] }));
+    expect(await run('watched')).toEqual({ StartExecution: 1, RunTask: 3, StartDownstreamPipelines: 1 });
   });
 
   it('uses parameters and trigger in expressions and keeps whole-expression types', async () => {

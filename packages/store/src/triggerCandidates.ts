@@ -28,6 +28,14 @@ export async function selectTriggerCandidates(sql: SqlClient, trigger: JsonObjec
   return rows.map(toCandidate);
 }
 
+/** Whether any live pipeline (latest version) has a trigger containing `trigger`: selectTriggerCandidates' question, without the rows. */
+export async function hasTriggerCandidates(sql: SqlClient, trigger: JsonObject): Promise<boolean> {
+  const { rows } = await sql.query<{ found: boolean }>(`SELECT EXISTS (${SELECT_LATEST} AND v.definition->'triggers' @> $1::jsonb) AS found`, [
+    JSON.stringify([trigger]),
+  ]);
+  return rows[0]?.found === true;
+}
+
 /** One live pipeline at its latest version; null when it is gone (deleted, or never existed). */
 export async function selectTriggerCandidate(sql: SqlClient, pipelineId: string): Promise<TriggerCandidate | null> {
   const { rows } = await sql.query<CandidateRow>(`${SELECT_LATEST} AND p.id = $1::uuid`, [pipelineId]);

@@ -19,6 +19,7 @@ import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
 import { observeStageEnd } from '../engine/metrics';
 import { startStageLocked } from './StartStage';
+import { completeExecutionLocked } from './CompleteExecution';
 import { failurePolicyOf, isHalted } from '../engine/stagePolicy';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
 import { inRunningStage } from '../engine/inRunningExecution';
@@ -111,7 +112,8 @@ async function afterStage(
     (s) => (s.status === 'RUNNING' || s.status === 'SKIPPED') && s.requisite_stage_ref_ids.includes(stage.ref_id),
   );
   const next = startableStages(view);
-  if (next.length === 0 && startedBefore.length === 0) return isExecutionFinished(view) ? finish : [];
+  // The last stage ended: the execution ends in this transaction too.
+  if (next.length === 0 && startedBefore.length === 0) return isExecutionFinished(view) ? completeExecutionLocked(sql, execution, ctx, stages) : [];
   const messages: OutgoingMessage[] = [];
   for (const child of [...startedBefore, ...next]) messages.push(...(await startStageLocked(sql, execution, child.id, ctx, stages)));
   return messages;

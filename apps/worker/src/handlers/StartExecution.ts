@@ -1,19 +1,22 @@
-import { insertAudit, lockExecutionForStep, recordExecutionEvent, schedulable, selectStages, updateExecution, type StageRow } from '@gantry/store';
+import { insertAudit, lockExecutionForStep, recordExecutionEvent, schedulable, selectStages, updateExecution, type ExecutionRow, type SqlClient } from '@gantry/store';
 import { isExecutionFinished, startableStages } from '@gantry/core';
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
-import type { Handler } from '../engine/EngineContext';
+import type { EngineContext, Handler } from '../engine/EngineContext';
 import { executionsFinished, executionsStarted } from '../engine/metrics';
 import { inEngineTransaction } from '../engine/outbox';
+import { completeExecutionLocked } from './CompleteExecution';
+import { startStageLocked } from './StartStage';
 
 export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ctx) =>
   inEngineTransaction(ctx, async (sql) => {
     const execution = await lockExecutionForStep(sql, message.executionId);
     if (!execution) return [];
-    // Already started (this message is a redelivery after a crash): re-send what starting sent.
+    // Already started (a redelivery, or the reconciler's nudge for a running execution with nothing
+    // running): starts what can start, or ends it.
     if (execution.status === 'RUNNING') {
       // Canceled while its stages cleaned up: no stage starts any more; the execution only has to end.
       if (execution.canceled) return [{ message: { type: 'CompleteExecution', executionId: execution.id } }];
-      return stagesToStart(execution.id, await selectStages(sql, execution.id));
+      return startStages(sql, execution, ctx);
     }
     if (execution.status !== 'NOT_STARTED') return [];
     if (execution.limit_concurrent) {
@@ -39,15 +42,25 @@ export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ct
         return [];
       }
     }
-    await updateExecution(sql, execution.id, { status: 'RUNNING', start_time: ctx.now() });
+    const now = ctx.now();
+    await updateExecution(sql, execution.id, { status: 'RUNNING', start_time: now });
+    // The stages start in this transaction, and their expressions see the execution running.
+    Object.assign(execution, { status: 'RUNNING', start_time: now });
     executionsStarted.inc({ application: execution.application, pipeline: execution.pipeline_name });
     await insertAudit(sql, { type: 'EXECUTION_STARTED', executionId: execution.id, pipelineId: execution.pipeline_id });
     await recordExecutionEvent(sql, { event: 'pipeline.starting', execution });
-    return stagesToStart(execution.id, await selectStages(sql, execution.id));
+    return startStages(sql, execution, ctx);
   });
 
-function stagesToStart(executionId: string, stages: StageRow[]): OutgoingMessage[] {
+/**
+ * Starts the stages that wait for nothing, in the transaction that starts the execution (as
+ * completing a stage starts the ones it unblocks), saving a message and a transaction per stage.
+ */
+async function startStages(sql: SqlClient, execution: ExecutionRow, ctx: EngineContext): Promise<OutgoingMessage[]> {
+  const stages = await selectStages(sql, execution.id);
   const view = schedulable(stages);
-  if (isExecutionFinished(view)) return [{ message: { type: 'CompleteExecution', executionId } }];
-  return startableStages(view).map((stage) => ({ message: { type: 'StartStage', executionId, stageId: stage.id } }));
+  if (isExecutionFinished(view)) return completeExecutionLocked(sql, execution, ctx, stages);
+  const messages: OutgoingMessage[] = [];
+  for (const stage of startableStages(view)) messages.push(...(await startStageLocked(sql, execution, stage.id, ctx, stages)));
+  return messages;
 }

@@ -230,7 +230,7 @@ export async function selectStagesAndTasks(sql: SqlClient, executionId: string, 
   const { rows } = await sql.query<{ stages: StageHead[] | null; tasks: TaskRow[] | null }>(
     prepared(
       `WITH own AS MATERIALIZED (
-         SELECT s.ref_id, s.attempt, e.expression_language = 'spel' AS spel FROM stages s JOIN executions e ON e.id = s.execution_id WHERE s.id = $2)
+         SELECT s.ref_id, s.attempt, (SELECT e.expression_language = 'spel' FROM executions e WHERE e.id = $1) AS spel FROM stages s WHERE s.id = $2)
        SELECT (SELECT json_agg(CASE WHEN s.id = $2 OR s.status IN ('RUNNING', 'PAUSED', 'TERMINAL') OR own.ref_id = ANY(s.requisite_stage_ref_ids) OR own.spel
                                     THEN to_json(s)
                                     ELSE json_build_object('id', s.id, 'ref_id', s.ref_id, 'status', s.status, 'requisite_stage_ref_ids', s.requisite_stage_ref_ids, 'outputs', s.outputs)

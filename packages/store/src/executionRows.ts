@@ -130,22 +130,22 @@ export async function lockExecution(sql: SqlClient, id: string): Promise<Executi
 
 /**
  * The engine's lock: the execution row plus what its notifications are made of, in one round trip,
- * so each transition's audit-side notification check costs no statement of its own.
+ * so each transition's audit-side notification check costs no statement of its own. The row comes
+ * as one JSON value: parsing it costs node a third less than the client's per-column row building.
  */
 export async function lockExecutionForStep(sql: SqlClient, id: string): Promise<LockedExecutionRow | null> {
-  const { rows } = await sql.query<ExecutionRow & { pipeline_notifications: unknown; application_notifications: unknown }>(
+  const { rows } = await sql.query<{ execution: ExecutionRow; pipeline: unknown; application: unknown }>(
     prepared(
-      `SELECT ${EXECUTION_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')},
-              (SELECT v.definition->'notifications' FROM pipeline_versions v WHERE v.pipeline_id = e.pipeline_id AND v.version = e.pipeline_version) AS pipeline_notifications,
-              (SELECT a.notifications FROM application_notifications a WHERE a.application = e.application) AS application_notifications
-         FROM executions e WHERE e.id = $1 FOR UPDATE OF e`,
+      `SELECT to_json(e) AS execution,
+              (SELECT v.definition->'notifications' FROM pipeline_versions v WHERE v.pipeline_id = e.pipeline_id AND v.version = e.pipeline_version) AS pipeline,
+              (SELECT a.notifications FROM application_notifications a WHERE a.application = e.application) AS application
+         FROM (SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = $1 FOR UPDATE) e`,
       [id],
     ),
   );
   const row = rows[0];
   if (row === undefined) return null;
-  const { pipeline_notifications: pipeline, application_notifications: application, ...execution } = row;
-  return { ...execution, notificationSources: { pipeline, application } };
+  return Object.assign(withDates(row.execution, EXECUTION_DATES), { notificationSources: { pipeline: row.pipeline, application: row.application } });
 }
 
 export async function selectExecution(sql: SqlClient, id: string): Promise<ExecutionRow | null> {

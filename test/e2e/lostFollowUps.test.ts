@@ -133,7 +133,8 @@ describe.each(QUEUE_BACKENDS)('follow-up messages lost after a commit, on the %s
     const executionId = await gantry.trigger(pipelineId);
     expect((await gantry.waitFor(executionId, undefined, 30_000)).status).toBe('SUCCEEDED');
     const commands = new PostgresExecutionCommands(gantry.database.db.pool);
-    // The restart's messages repeat the first run's (StartStage a, CompleteExecution): lose them once more.
+    // A batch is lost only the first time it is seen: forget the first run's, so the restart's are
+    // all lost once too, even those that repeat one of the first run's.
     losing.loseAgain();
     const restart = await commands.restartStage(executionId, 'a', { user: 'ana' });
     await gantry.bus.sendAll(restart.messages.map((message) => ({ message })));

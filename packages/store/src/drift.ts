@@ -179,7 +179,9 @@ async function desiredUnchangedSince(sql: SqlClient, resource: DriftResourceId, 
     resource.name,
   ]);
   const updatedAt = rows[0]?.updated_at;
-  return updatedAt !== undefined && updatedAt <= observedAt;
+  // Both times are kept to the millisecond (the column rounds, a JS Date truncates): a change in the
+  // observation's own millisecond may have come after it began, so that observation is dropped too.
+  return updatedAt !== undefined && updatedAt < observedAt;
 }
 
 /** Drops the rows of objects no longer watched (a watch's file removed, a deployed object deleted by hand from the records). */

@@ -44,11 +44,11 @@ export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ct
     }
     const now = ctx.now();
     await updateExecution(sql, execution.id, { status: 'RUNNING', start_time: now });
-    // The stages start in this transaction, and their expressions see the execution running.
-    Object.assign(execution, { status: 'RUNNING', start_time: now });
     executionsStarted.inc({ application: execution.application, pipeline: execution.pipeline_name });
     await insertAudit(sql, { type: 'EXECUTION_STARTED', executionId: execution.id, pipelineId: execution.pipeline_id });
     await recordExecutionEvent(sql, { event: 'pipeline.starting', execution });
+    // The stages start in this transaction, and their expressions see the execution running.
+    Object.assign(execution, { status: 'RUNNING', start_time: now });
     return startStages(sql, execution, ctx);
   });
 

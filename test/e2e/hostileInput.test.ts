@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/providers/src/local/ports';
 import { processAuth, spawnGantry, waitForOutput, waitForReady, type GantryProcess } from '../support/gantryProcess';
+import { EXPENSIVE_CEL } from '../support/expensiveCel';
 import { REDIS_URL } from '../support/services';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '../support/testDatabase';
 
@@ -19,9 +20,6 @@ import { createTestDatabase, testQueuePrefix, type TestDatabase } from '../suppo
  * blocked event loop shows as slow Gantry probes beside fast control probes.
  */
 
-const list = `[${Array.from({ length: 40 }, (_, i) => i).join(', ')}]`;
-// 40^5 ≈ 100 million steps of nested comprehensions: minutes of CPU in cel-js.
-const EXPENSIVE_CEL = `${list}.map(a, ${list}.map(b, ${list}.map(c, ${list}.map(d, ${list}.map(e, a + b + c + d + e))))).size()`;
 const HEALTHZ_BOUND_MS = 100;
 const FINISHED = new Set(['SUCCEEDED', 'TERMINAL', 'CANCELED', 'STOPPED', 'FAILED_CONTINUE']);
 

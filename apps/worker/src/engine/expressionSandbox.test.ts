@@ -1,11 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExpressionScope } from '@gantry/core';
+import { CEL_LIST_40 as list, EXPENSIVE_CEL } from '../../../../test/support/expensiveCel';
 import { ExpressionLimitError, ExpressionSandbox } from './expressionSandbox';
 
 const scope: ExpressionScope = { trigger: { user: 'ana' }, parameters: { count: 3, name: 'a'.repeat(40) + '!' }, execution: { id: 'e1' }, stages: {} };
-const list = `[${Array.from({ length: 40 }, (_, i) => i).join(', ')}]`;
-/** 40^5 ≈ 100 million steps of nested comprehensions: minutes of CPU in cel-js. */
-const EXPENSIVE_CEL = `${list}.map(a, ${list}.map(b, ${list}.map(c, ${list}.map(d, ${list}.map(e, a + b + c + d + e))))).size()`;
 
 const sandboxes: ExpressionSandbox[] = [];
 const sandbox = (limits?: { timeoutMs: number; memoryMb: number }) => {

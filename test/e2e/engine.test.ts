@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_BACKENDS } from '../support/queueBackends';
 import { stageOf, startTestGantry, type TestGantry } from '../support/gantryHarness';
+import { parseMetrics } from '../support/metricsText';
 import type { ExecutionDetail } from '../../packages/store/src';
 
 const pipeline = (stages: unknown[], extra: Record<string, unknown> = {}) => ({
@@ -62,9 +63,8 @@ describe.each(QUEUE_BACKENDS)('engine on the %s queue backend', (backend) => {
   it('runs an execution of three local stages in four messages: its start starts the first stage, the last stage ends it, and no downstream lookup goes out while no pipeline listens', async () => {
     const handled = async () => {
       const response = await gantry.api.inject({ method: 'GET', url: '/metrics' });
-      const counts = new Map<string, number>();
-      for (const [, type, value] of response.body.matchAll(/^gantry_engine_messages_total\{type="(\w+)",outcome="ok"\} (\d+)$/gm)) counts.set(type!, Number(value));
-      return counts;
+      const handledOk = parseMetrics(response.body).filter((sample) => sample.name === 'gantry_engine_messages_total' && sample.labels.outcome === 'ok');
+      return new Map(handledOk.map((sample) => [sample.labels.type!, sample.value]));
     };
     const stages = ['a', 'b', 'c'].map((refId, i) => ({ refId, type: 'evaluateVariables', variables: [], requisiteStageRefIds: i === 0 ? [] : [['a', 'b'][i - 1]] }));
     const run = async (application: string) => {

@@ -1,32 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGantry, type TestGantry } from '../support/gantryHarness';
 import { BOUNDED_LABELS } from '../support/metricLabels';
+import { parseMetrics, valueOf, type Sample } from '../support/metricsText';
 
 /**
  * Issue 22: /metrics after a known set of executions shows their counts, and no series of
  * Gantry's has a label outside the bounded ones or a value naming an execution.
  */
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-function parseMetrics(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('gantry_'))
-    .map((line) => {
-      const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (match === null) throw new Error(`not a sample line: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
-      return { name: match[1]!, labels, value: Number(match[3]) };
-    });
-}
-
-const valueOf = (samples: Sample[], name: string, labels: Record<string, string>) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
-
 describe('/metrics after a known set of executions', () => {
   let gantry: TestGantry;
   beforeAll(async () => {

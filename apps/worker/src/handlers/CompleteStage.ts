@@ -18,7 +18,7 @@ import {
 import type { MessageOf, OutgoingMessage } from '@gantry/queue';
 import type { EngineContext, Handler } from '../engine/EngineContext';
 import { observeStageEnd } from '../engine/metrics';
-import { startStageLocked } from './StartStage';
+import { startStagesLocked } from './StartStage';
 import { completeExecutionLocked } from './CompleteExecution';
 import { failurePolicyOf, isHalted } from '../engine/stagePolicy';
 import { cancelActiveStages } from '../engine/cancelActiveStages';
@@ -114,7 +114,5 @@ async function afterStage(
   const next = startableStages(view);
   // The last stage ended: the execution ends in this transaction too.
   if (next.length === 0 && startedBefore.length === 0) return isExecutionFinished(view) ? completeExecutionLocked(sql, execution, ctx, stages) : [];
-  const messages: OutgoingMessage[] = [];
-  for (const child of [...startedBefore, ...next]) messages.push(...(await startStageLocked(sql, execution, child.id, ctx, stages)));
-  return messages;
+  return startStagesLocked(sql, execution, [...startedBefore, ...next].map((child) => child.id), ctx, stages);
 }

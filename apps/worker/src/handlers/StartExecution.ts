@@ -5,7 +5,7 @@ import type { EngineContext, Handler } from '../engine/EngineContext';
 import { executionsFinished, executionsStarted } from '../engine/metrics';
 import { inEngineTransaction } from '../engine/outbox';
 import { completeExecutionLocked } from './CompleteExecution';
-import { startStageLocked } from './StartStage';
+import { startStagesLocked } from './StartStage';
 
 export const startExecution: Handler<MessageOf<'StartExecution'>> = (message, ctx) =>
   inEngineTransaction(ctx, async (sql) => {
@@ -60,7 +60,5 @@ async function startStages(sql: SqlClient, execution: ExecutionRow, ctx: EngineC
   const stages = await selectStages(sql, execution.id);
   const view = schedulable(stages);
   if (isExecutionFinished(view)) return completeExecutionLocked(sql, execution, ctx, stages);
-  const messages: OutgoingMessage[] = [];
-  for (const stage of startableStages(view)) messages.push(...(await startStageLocked(sql, execution, stage.id, ctx, stages)));
-  return messages;
+  return startStagesLocked(sql, execution, startableStages(view).map((stage) => stage.id), ctx, stages);
 }

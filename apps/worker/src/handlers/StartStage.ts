@@ -107,6 +107,19 @@ export async function startStageLocked(
   return [runTaskMessage(first, ctx.task(first.name)?.local)];
 }
 
+/** startStageLocked for each of `stageIds` in turn, on the rows `current` as each start leaves them; their follow-ups together. */
+export async function startStagesLocked(
+  sql: SqlClient,
+  execution: ExecutionRow,
+  stageIds: readonly string[],
+  ctx: EngineContext,
+  current: StageHead[],
+): Promise<OutgoingMessage[]> {
+  const messages: OutgoingMessage[] = [];
+  for (const stageId of stageIds) messages.push(...(await startStageLocked(sql, execution, stageId, ctx, current)));
+  return messages;
+}
+
 /** A redelivered StartStage after a crash: send again what starting the stage sent. */
 async function resendAfterStart(sql: SqlClient, executionId: string, stage: StageRow, current?: TaskRow[]): Promise<OutgoingMessage[]> {
   const complete: OutgoingMessage[] = [{ message: { type: 'CompleteStage', executionId, stageId: stage.id } }];

@@ -44,7 +44,7 @@ export const apiLatency: Benchmark = {
         'execution start',
         async () => {
           const { rows } = await database.db.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM tasks WHERE execution_id = $1 AND status = 'RUNNING' AND polls > 0`,
+            `SELECT count(*)::int AS n FROM stages s JOIN tasks t ON t.stage_id = s.id WHERE s.execution_id = $1 AND t.status = 'RUNNING' AND t.polls > 0`,
             [executionId],
           );
           return { done: (rows[0]?.n ?? 0) > 0, progress: 'waiting for the wait task to run once' };

@@ -77,7 +77,10 @@ export class PostgresExecutionCommands implements ExecutionCommands {
         `UPDATE stages SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`,
         [execution.id],
       );
-      await sql.query(`UPDATE tasks SET status = 'PAUSED' WHERE execution_id = $1 AND status = 'RUNNING'`, [execution.id]);
+      await sql.query(
+        `UPDATE tasks SET status = 'PAUSED' WHERE stage_id IN (SELECT id FROM stages WHERE execution_id = $1) AND status = 'RUNNING'`,
+        [execution.id],
+      );
       await insertAudit(sql, { type: 'EXECUTION_PAUSED', executionId: execution.id, ...auditActor(input) });
       return [];
     });

@@ -128,7 +128,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     const { execution, stages, tasks } = await inSnapshot(this.pool, async (sql) => ({
       execution: await existingIn(sql, id),
       stages: await selectStages(sql, id),
-      tasks: await sql.query<TaskRow>('SELECT * FROM tasks WHERE execution_id = $1 ORDER BY attempt, index', [id]),
+      tasks: await sql.query<TaskRow>('SELECT t.* FROM stages s JOIN tasks t ON t.stage_id = s.id WHERE s.execution_id = $1 ORDER BY t.attempt, t.index', [id]),
     }));
     return {
       ...toExecutionSummary(execution),

@@ -409,10 +409,10 @@ export async function insertTasks(
 
 /** `INSERT INTO tasks` of these rows, their values added through `param` (which answers the placeholder). */
 export function tasksInsert(tasks: readonly TaskRow[], param: (value: unknown) => string): string {
-  return unnestInsert('tasks', TASK_INSERT_COLUMNS, tasks, param);
+  return rowsInsert('tasks', TASK_INSERT_COLUMNS, tasks, param);
 }
 
-const TASK_INSERT_COLUMNS: readonly UnnestColumn<TaskRow>[] = [
+const TASK_INSERT_COLUMNS: readonly InsertColumn<TaskRow>[] = [
   ['id', 'uuid', (t) => t.id],
   ['stage_id', 'uuid', (t) => t.stage_id],
   ['execution_id', 'uuid', (t) => t.execution_id],
@@ -424,15 +424,27 @@ const TASK_INSERT_COLUMNS: readonly UnnestColumn<TaskRow>[] = [
   ['on_failure', 'boolean', (t) => t.on_failure],
 ];
 
-/** A column of an `unnest` insert: its name, the SQL type of its array, and its value in a row. */
-export type UnnestColumn<R> = readonly [name: string, type: string, value: (row: R) => unknown];
+/** A column of a rows insert: its name, its SQL type, and its value in a row. */
+export type InsertColumn<R> = readonly [name: string, type: string, value: (row: R) => unknown];
+
+/** Up to this many rows are inserted as a VALUES list; more as unnest arrays. */
+const MAX_VALUES_ROWS = 4;
 
 /**
- * `INSERT INTO table (columns) SELECT * FROM unnest(…)`: any number of rows in one statement whose
- * text depends only on the table (one array parameter per column, added through `param`).
+ * `INSERT INTO table (columns)` of `rows`, their values added through `param`. A few rows (an
+ * engine transition writes one to three per table) go as `VALUES ($1::type, …), (…)`: PostgreSQL
+ * reads each value straight into its column, where `unnest` of one array per column first parses
+ * every array and runs a function scan that stores its rows. Measured (the engine's transitions/s
+ * on Redis, 9 alternating runs in one process): median 604 → 708 with the audit events alone
+ * written as VALUES, 845 → 999 with the task, audit and outbox inserts. More rows go as `SELECT * FROM unnest(…)`, whose text does not depend on their number, so the
+ * statements of every batch shape stay few (each is prepared once per connection).
  */
-export function unnestInsert<R>(table: string, columns: readonly UnnestColumn<R>[], rows: readonly R[], param: (value: unknown) => string): string {
+export function rowsInsert<R>(table: string, columns: readonly InsertColumn<R>[], rows: readonly R[], param: (value: unknown) => string): string {
   const names = columns.map(([name]) => name).join(', ');
+  if (rows.length <= MAX_VALUES_ROWS) {
+    const tuples = rows.map((row) => `(${columns.map(([, type, value]) => `${param(value(row))}::${type}`).join(', ')})`);
+    return `INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}`;
+  }
   const arrays = columns.map(([, type, value]) => `${param(rows.map(value))}::${type}[]`).join(', ');
   return `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`;
 }
@@ -461,10 +473,10 @@ export async function insertAudit(sql: SqlClient, event: AuditInput): Promise<vo
 
 /** `INSERT INTO audit_events` of these events, in their order, their values added through `param`. */
 export function auditInsert(events: readonly AuditInput[], param: (value: unknown) => string): string {
-  return unnestInsert('audit_events', AUDIT_INSERT_COLUMNS, events, param);
+  return rowsInsert('audit_events', AUDIT_INSERT_COLUMNS, events, param);
 }
 
-const AUDIT_INSERT_COLUMNS: readonly UnnestColumn<AuditInput>[] = [
+const AUDIT_INSERT_COLUMNS: readonly InsertColumn<AuditInput>[] = [
   ['execution_id', 'uuid', (event) => event.executionId ?? null],
   ['pipeline_id', 'uuid', (event) => event.pipelineId ?? null],
   ['stage_id', 'uuid', (event) => event.stageId ?? null],

@@ -18,10 +18,19 @@ describe('writeStatement', () => {
     });
     expect(statement.text).toBe(
       'WITH w0 AS (UPDATE stages SET "status" = $1, "context" = $2 WHERE id = $3), ' +
-        'w1 AS (INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::jsonb[])), ' +
+        'w1 AS (INSERT INTO audit_events (execution_id, pipeline_id, stage_id, type, actor, data) VALUES ($4::uuid, $5::uuid, $6::uuid, $7::text, $8::text, $9::jsonb)), ' +
         'w2 AS (DELETE FROM engine_outbox WHERE id = ANY($10::uuid[])) SELECT 1',
     );
-    expect(statement.values).toEqual(['RUNNING', '{"a":1}', 's1', ['e1'], [null], ['s1'], ['STAGE_STARTED'], [null], ['{"refId":"a"}'], ['o1']]);
+    expect(statement.values).toEqual(['RUNNING', '{"a":1}', 's1', 'e1', null, 's1', 'STAGE_STARTED', null, '{"refId":"a"}', ['o1']]);
+  });
+
+  it('inserts a few rows as a VALUES list and more as unnest arrays, whose text is the same for any number', () => {
+    const audits = (count: number) =>
+      writeStatement({ updates: [], tasks: [], audits: Array.from({ length: count }, (_, i) => ({ type: `E${i}` })), outbox: [], forgotten: [] });
+    expect(audits(2).text).toContain('VALUES ($1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::jsonb), ($7::uuid,');
+    expect(audits(5).text).toContain('SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[])');
+    expect(audits(5).text).toBe(audits(9).text);
+    expect(audits(5).values[3]).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
   });
 
   it('depends on the shape only: other values, same text', () => {
@@ -106,6 +115,21 @@ describe('deferWrites in inPipelinedTransaction (PostgreSQL)', () => {
     expect((await selectTasks(database.db.pool, stage)).map((t) => t.polls)).toEqual([3]);
     const { rows } = await database.db.pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE type = 'TEST_EVENT'`);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('writes the same rows whether they go as a VALUES list or as unnest arrays', async () => {
+    const events = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ type: `${prefix}_${i}`, executionId: stage.execution_id, stageId: i % 2 === 0 ? stage.id : null, data: { i } }));
+    // One transaction's events go in one insert: two events, then seven.
+    for (const batch of [events('FEW', 2), events('MANY', 7)]) {
+      await statementsOf(async (sql) => {
+        for (const event of batch) await insertAudit(sql, event);
+      });
+    }
+    const { rows } = await database.db.pool.query(
+      `SELECT type, stage_id, data FROM audit_events WHERE type LIKE 'FEW%' OR type LIKE 'MANY%' ORDER BY id`,
+    );
+    expect(rows).toEqual([...events('FEW', 2), ...events('MANY', 7)].map((event) => ({ type: event.type, stage_id: event.stageId, data: event.data })));
   });
 
   it('commits nothing when the last statement fails: the COMMIT behind it rolls back', async () => {

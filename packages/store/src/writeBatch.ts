@@ -1,5 +1,5 @@
 import type { SqlClient } from './database';
-import { auditInsert, columnValue, prepared, tasksInsert, unnestInsert, type AuditInput, type TaskRow, type UnnestColumn } from './executionRows';
+import { auditInsert, columnValue, prepared, tasksInsert, rowsInsert, type AuditInput, type TaskRow, type InsertColumn } from './executionRows';
 import type { OutboxRecord } from './outbox';
 import type { JsonObject } from './types';
 
@@ -99,7 +99,8 @@ export interface RowUpdate {
 
 /**
  * The statement of a batch. Its text depends only on the batch's shape (which rows' columns, which
- * inserts), never on values, so the few shapes of the engine's transitions are each prepared once.
+ * inserts of how many rows up to rowsInsert's VALUES limit), never on values, so the few shapes of
+ * the engine's transitions are each prepared once.
  */
 export function writeStatement(batch: {
   updates: readonly RowUpdate[];
@@ -118,14 +119,14 @@ export function writeStatement(batch: {
   }
   if (batch.tasks.length > 0) writes.push(tasksInsert(batch.tasks, param));
   if (batch.audits.length > 0) writes.push(auditInsert(batch.audits, param));
-  if (batch.outbox.length > 0) writes.push(unnestInsert('engine_outbox', OUTBOX_INSERT_COLUMNS, batch.outbox, param));
+  if (batch.outbox.length > 0) writes.push(rowsInsert('engine_outbox', OUTBOX_INSERT_COLUMNS, batch.outbox, param));
   if (batch.forgotten.length > 0) writes.push(`DELETE FROM engine_outbox WHERE id = ANY(${param(batch.forgotten)}::uuid[])`);
   // Every data-modifying CTE runs to completion whether or not the query reads it.
   const text = `WITH ${writes.map((write, i) => `w${i} AS (${write})`).join(', ')} SELECT 1`;
   return { text, values };
 }
 
-const OUTBOX_INSERT_COLUMNS: readonly UnnestColumn<OutboxRecord>[] = [
+const OUTBOX_INSERT_COLUMNS: readonly InsertColumn<OutboxRecord>[] = [
   ['id', 'uuid', (row) => row.id],
   ['message', 'jsonb', (row) => JSON.stringify(row.message)],
   ['deliver_at', 'timestamptz', (row) => row.deliverAt],

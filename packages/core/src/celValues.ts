@@ -66,7 +66,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-/** Own data property even for a key like "__proto__", so data never rewrites a prototype. */
+/**
+ * Own data property even for a key like "__proto__", so data never rewrites a prototype. That key is
+ * the only inherited accessor a plain object has: any other key is assigned, which keeps the object
+ * in V8's fast mode (defineProperty on every key cost the engine's audit and stage-context copies).
+ */
 export function defineEntry(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

@@ -436,8 +436,9 @@ const MAX_VALUES_ROWS = 4;
  * reads each value straight into its column, where `unnest` of one array per column first parses
  * every array and runs a function scan that stores its rows. Measured (the engine's transitions/s
  * on Redis, 9 alternating runs in one process): median 604 → 708 with the audit events alone
- * written as VALUES, 845 → 999 with the task, audit and outbox inserts. More rows go as `SELECT * FROM unnest(…)`, whose text does not depend on their number, so the
- * statements of every batch shape stay few (each is prepared once per connection).
+ * written as VALUES, 845 → 999 with the task, audit and outbox inserts. More rows go as
+ * `SELECT * FROM unnest(…)`, whose text does not depend on their number, so the statements of
+ * every batch shape stay few (each is prepared once per connection).
  */
 export function rowsInsert<R>(table: string, columns: readonly InsertColumn<R>[], rows: readonly R[], param: (value: unknown) => string): string {
   const names = columns.map(([name]) => name).join(', ');

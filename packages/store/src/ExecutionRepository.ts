@@ -125,11 +125,13 @@ export class PostgresExecutionRepository implements ExecutionRepository {
 
   async get(id: string): Promise<ExecutionDetail> {
     // One snapshot: read apart, a stage's outputs could predate the task rows read after them.
-    const { execution, stages, tasks } = await inSnapshot(this.pool, async (sql) => ({
-      execution: await existingIn(sql, id),
-      stages: await selectStages(sql, id),
-      tasks: await sql.query<TaskRow>('SELECT t.* FROM stages s JOIN tasks t ON t.stage_id = s.id WHERE s.execution_id = $1 ORDER BY t.attempt, t.index', [id]),
-    }));
+    const { execution, stages, tasks } = await inSnapshot(this.pool, async (sql) => {
+      const execution = await existingIn(sql, id);
+      const stages = await selectStages(sql, id);
+      // The tasks of the stages just read (tasks have no index by execution).
+      const tasks = await sql.query<TaskRow>('SELECT * FROM tasks WHERE stage_id = ANY($1::uuid[]) ORDER BY attempt, index', [stages.map((stage) => stage.id)]);
+      return { execution, stages, tasks };
+    });
     return {
       ...toExecutionSummary(execution),
       stages: topologicalOrder(stages.map((row) => ({ row, refId: row.ref_id, requisiteStageRefIds: row.requisite_stage_ref_ids }))).map(
